@@ -1,0 +1,107 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Environment variables accept the usual spellings of a yes/no switch; anything else is left to fail validation. */
+function toBoolean({ value }: { value: unknown }): unknown {
+  if (typeof value !== 'string') return value;
+  const normalised = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(normalised)) return true;
+  if (['false', '0', 'no', 'off'].includes(normalised)) return false;
+  return value;
+}
+
+function toInteger({ value }: { value: unknown }): unknown {
+  return typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+}
+
+/** The raw variables, validated once at startup. Names match the environment so errors name the variable. */
+class EnvironmentVariables {
+  @IsOptional() @IsIn(['development', 'production', 'test'])
+  NODE_ENV?: string;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(65535)
+  PORT?: number;
+
+  @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional() @IsString()
+  DATA_DIR?: string;
+
+  @IsOptional() @IsIn(LOG_LEVELS as unknown as string[])
+  LOG_LEVEL?: LogLevel;
+
+  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'GRAPHQL_EXPLORER must be true or false' })
+  GRAPHQL_EXPLORER?: boolean;
+
+  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'SEED_DEMO must be true or false' })
+  SEED_DEMO?: boolean;
+
+  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'MIGRATE_ON_START must be true or false' })
+  MIGRATE_ON_START?: boolean;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(200)
+  DB_POOL_SIZE?: number;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(65535)
+  EMBEDDED_PG_PORT?: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Typed, validated settings. Built once by `loadConfig` and injected as a provider. */
+export class AppConfig {
+  constructor(
+    readonly nodeEnv: string,
+    readonly port: number,
+    /** Absent means: run the embedded PostgreSQL under `dataDir`. */
+    readonly databaseUrl: string | undefined,
+    readonly dataDir: string,
+    readonly logLevel: LogLevel,
+    readonly graphqlExplorer: boolean,
+    readonly seedDemo: boolean,
+    readonly migrateOnStart: boolean,
+    readonly dbPoolSize: number,
+    readonly embeddedPgPort: number | undefined,
+  ) {}
+
+  get usesEmbeddedDatabase(): boolean {
+    return this.databaseUrl === undefined;
+  }
+
+  /** The same settings pointing at another database (the embedded one, once it runs). */
+  withDatabaseUrl(databaseUrl: string): AppConfig {
+    return Object.assign(Object.create(AppConfig.prototype), this, { databaseUrl }) as AppConfig;
+  }
+}
+
+function describe(errors: ReturnType<typeof validateSync>): string {
+  return errors
+    .map((error) => `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')} (got ${JSON.stringify(error.value)})`)
+    .join('\n  ');
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const vars = plainToInstance(EnvironmentVariables, present, { excludeExtraneousValues: false });
+  const errors = validateSync(vars, { skipMissingProperties: false, forbidUnknownValues: false });
+  if (errors.length > 0) throw new ConfigError(`Invalid configuration:\n  ${describe(errors)}`);
+
+  const production = vars.NODE_ENV === 'production';
+  const embedded = vars.DATABASE_URL === undefined;
+  return new AppConfig(
+    vars.NODE_ENV ?? 'development',
+    vars.PORT ?? 3000,
+    vars.DATABASE_URL,
+    vars.DATA_DIR ?? './.data',
+    vars.LOG_LEVEL ?? 'info',
+    vars.GRAPHQL_EXPLORER ?? !production,
+    vars.SEED_DEMO ?? embedded,
+    vars.MIGRATE_ON_START ?? true,
+    vars.DB_POOL_SIZE ?? 10,
+    vars.EMBEDDED_PG_PORT,
+  );
+}

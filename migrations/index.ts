@@ -1,0 +1,4 @@
+import { LedgerCore1764250000000 } from './1764250000000-ledger-core.js';
+
+/** In order of application. ESM has no reliable glob, so each migration is listed here. */
+export const MIGRATIONS = [LedgerCore1764250000000];

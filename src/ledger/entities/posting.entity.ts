@@ -1,0 +1,51 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import type { Relation } from 'typeorm';
+import { bigintTransformer } from '../../../libs/database/bigint.transformer.js';
+import { AccountEntity } from './account.entity.js';
+import { TransferEntity } from './transfer.entity.js';
+
+/**
+ * One side of a transfer on one account: negative for a debit, positive for a credit.
+ * `accountVersion` numbers an account's postings 1..n, and `balanceAfter` is the running balance.
+ */
+@Entity({ name: 'postings' })
+@Unique('UQ_postings_account_version', ['accountId', 'accountVersion'])
+@Index('IDX_postings_transfer', ['transferId'])
+@Check('CHK_postings_amount_not_zero', `"amount" <> 0`)
+@Check('CHK_postings_version_positive', `"account_version" > 0`)
+export class PostingEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id: string;
+
+  @Column({ name: 'transfer_id', type: 'bigint' })
+  transferId: string;
+
+  @ManyToOne(() => TransferEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'transfer_id' })
+  transfer?: Relation<TransferEntity>;
+
+  @Column({ name: 'account_id', type: 'bigint' })
+  accountId: string;
+
+  @Column({ name: 'currency_id', type: 'bigint' })
+  currencyId: string;
+
+  @ManyToOne(() => AccountEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn([
+    { name: 'account_id', referencedColumnName: 'id' },
+    { name: 'currency_id', referencedColumnName: 'currencyId' },
+  ])
+  account?: Relation<AccountEntity>;
+
+  @Column({ type: 'bigint', transformer: bigintTransformer })
+  amount: bigint;
+
+  @Column({ name: 'balance_after', type: 'bigint', transformer: bigintTransformer })
+  balanceAfter: bigint;
+
+  @Column({ name: 'account_version', type: 'bigint', transformer: bigintTransformer })
+  accountVersion: bigint;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}
