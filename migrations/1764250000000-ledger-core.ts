@@ -39,7 +39,9 @@ export class LedgerCore1764250000000 implements MigrationInterface {
     for (const table of ['transfer_failures', 'postings', 'transfers', 'accounts', 'currencies', 'communities']) {
       await queryRunner.query(`DROP TABLE "${table}"`);
     }
-    await queryRunner.query(`DROP FUNCTION ledger_check_transfer_postings`);
+    for (const fn of ['ledger_check_new_posting', 'ledger_check_new_transfer', 'ledger_assert_transfer_balanced']) {
+      await queryRunner.query(`DROP FUNCTION ${fn}`);
+    }
     await queryRunner.query(`DROP FUNCTION ledger_refuse_history_change`);
   }
 }
@@ -69,29 +71,37 @@ CREATE TRIGGER transfer_failures_no_truncate BEFORE TRUNCATE ON transfer_failure
  * statements of one transaction, but never committed apart or unbalanced.
  */
 const TRANSFER_POSTINGS_GUARD = `
-CREATE FUNCTION ledger_check_transfer_postings() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION ledger_assert_transfer_balanced(p_transfer_id bigint) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-  v_transfer_id bigint := CASE TG_TABLE_NAME WHEN 'transfers' THEN NEW.id ELSE NEW.transfer_id END;
   v_transfer transfers%ROWTYPE;
   v_matching int;
   v_total int;
 BEGIN
-  SELECT * INTO v_transfer FROM transfers WHERE id = v_transfer_id;
+  SELECT * INTO v_transfer FROM transfers WHERE id = p_transfer_id;
   SELECT count(*) FILTER (WHERE (p.account_id = v_transfer.debit_account_id AND p.amount = -v_transfer.amount)
                              OR (p.account_id = v_transfer.credit_account_id AND p.amount = v_transfer.amount)),
          count(*)
     INTO v_matching, v_total
-    FROM postings p WHERE p.transfer_id = v_transfer_id;
+    FROM postings p WHERE p.transfer_id = p_transfer_id;
   IF v_total <> 2 OR v_matching <> 2 THEN
-    RAISE EXCEPTION 'transfer % must have exactly one debit and one credit posting of its amount, netting to zero', v_transfer_id
+    RAISE EXCEPTION 'transfer % must have exactly one debit and one credit posting of its amount, netting to zero', p_transfer_id
       USING ERRCODE = 'PL002';
   END IF;
+END $$;
+CREATE FUNCTION ledger_check_new_transfer() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM ledger_assert_transfer_balanced(NEW.id);
+  RETURN NULL;
+END $$;
+CREATE FUNCTION ledger_check_new_posting() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM ledger_assert_transfer_balanced(NEW.transfer_id);
   RETURN NULL;
 END $$;
 CREATE CONSTRAINT TRIGGER transfers_postings_balanced AFTER INSERT ON transfers
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_check_transfer_postings();
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_check_new_transfer();
 CREATE CONSTRAINT TRIGGER postings_belong_to_balanced_transfer AFTER INSERT ON postings
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_check_transfer_postings();
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_check_new_posting();
 `;
 
 /*

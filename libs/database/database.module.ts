@@ -1,0 +1,7 @@
+import { Global, Module } from '@nestjs/common';
+import { TransactionalConnection } from './transactional-connection.js';
+
+/** Shared database helpers; the DataSource itself comes from TypeOrmModule.forRoot in the app module. */
+@Global()
+@Module({ providers: [TransactionalConnection], exports: [TransactionalConnection] })
+export class DatabaseModule {}

@@ -1,0 +1,42 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { isRetryable } from './pg-errors.js';
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Carries the current transaction on an async context, so repositories never take a QueryRunner
+ * argument (Vendure's TransactionalConnection). Outside a transaction, `manager` is the pool's.
+ */
+@Injectable()
+export class TransactionalConnection {
+  private readonly current = new AsyncLocalStorage<EntityManager>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  get manager(): EntityManager {
+    return this.current.getStore() ?? this.dataSource.manager;
+  }
+
+  /**
+   * Runs `work` in one READ COMMITTED transaction, retrying the whole of it on deadlock or
+   * serialization failure. `work` must therefore be idempotent. Nested calls join the outer one.
+   */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    if (this.current.getStore()) return work();
+    return withRetry(() => this.dataSource.transaction('READ COMMITTED', (manager) => this.current.run(manager, work)));
+  }
+}
+
+/** Retries `work` with jittered backoff while it fails with a retryable database error. */
+export async function withRetry<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
+      await new Promise((done) => setTimeout(done, Math.random() * 5 * 2 ** attempt));
+    }
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * The one documented set of `extensions.code` values a client can receive in `errors[]`.
+ * Expected business failures (insufficient funds, conflicts) are not here: they come back as
+ * typed `userErrors` in the mutation's payload.
+ */
+export enum ErrorCode {
+  /** An argument failed validation: wrong type, out of range, badly formed. */
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  /** The HTTP body was not valid JSON or not a GraphQL request. */
+  MALFORMED_REQUEST = 'MALFORMED_REQUEST',
+  /** The query text is not valid GraphQL syntax. */
+  GRAPHQL_PARSE_FAILED = 'GRAPHQL_PARSE_FAILED',
+  /** The query asks for fields or types the schema does not have. */
+  GRAPHQL_VALIDATION_FAILED = 'GRAPHQL_VALIDATION_FAILED',
+  /** Too deep, too many aliases or tokens, or too costly. */
+  QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  FORBIDDEN = 'FORBIDDEN',
+  NOT_FOUND = 'NOT_FOUND',
+  /** The database is unreachable or overloaded; retry later with the same idempotency key. */
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
+  /** A bug on our side. The message never carries internals; the server log has the detail. */
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+}
+
+/** An error whose code and message are safe to show a client as they are. */
+export class ClientError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,58 @@
+import { ApolloServerErrorCode } from '@apollo/server/errors';
+import { HttpException, Logger } from '@nestjs/common';
+import { GraphQLFormattedError } from 'graphql';
+import { isUnavailable } from '../database/pg-errors.js';
+import { ClientError, ErrorCode } from './error-code.js';
+
+const logger = new Logger('GraphQL');
+
+const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
+  400: ErrorCode.BAD_USER_INPUT,
+  401: ErrorCode.UNAUTHENTICATED,
+  403: ErrorCode.FORBIDDEN,
+  404: ErrorCode.NOT_FOUND,
+};
+
+/** What Apollo itself reports, mapped onto our codes. */
+function classifyApolloError(formatted: GraphQLFormattedError): ErrorCode | undefined {
+  const code = formatted.extensions?.code;
+  if (code === ApolloServerErrorCode.GRAPHQL_PARSE_FAILED) {
+    return /more than \d+ tokens/.test(formatted.message) ? ErrorCode.QUERY_TOO_COMPLEX : ErrorCode.GRAPHQL_PARSE_FAILED;
+  }
+  if (code === ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED) {
+    // graphql-armor's depth, alias, directive and cost rules all say "... limit of N exceeded".
+    return /limit of \d+ exceeded/.test(formatted.message) ? ErrorCode.QUERY_TOO_COMPLEX : ErrorCode.GRAPHQL_VALIDATION_FAILED;
+  }
+  if (code === ApolloServerErrorCode.BAD_USER_INPUT) return ErrorCode.BAD_USER_INPUT;
+  if (code === ApolloServerErrorCode.BAD_REQUEST) return ErrorCode.MALFORMED_REQUEST;
+  if (code === ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE) return ErrorCode.BAD_USER_INPUT;
+  if (code === ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED) return ErrorCode.MALFORMED_REQUEST;
+  return undefined;
+}
+
+/**
+ * The single place errors are shaped for clients: every error gets one `ErrorCode`, and only
+ * errors we raised on purpose keep their message. Everything else is logged and masked.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = (error as { originalError?: unknown })?.originalError ?? error;
+  const base = { locations: formatted.locations, path: formatted.path };
+
+  if (original instanceof ClientError) {
+    return { ...base, message: original.message, extensions: { code: original.code, ...original.details } };
+  }
+  if (original instanceof HttpException) {
+    const code = HTTP_STATUS_CODES[original.getStatus()];
+    if (code) return { ...base, message: original.message, extensions: { code } };
+  }
+  if (isUnavailable(original)) {
+    return { ...base, message: 'The service is temporarily unavailable; retry later', extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
+  }
+  const apolloCode = classifyApolloError(formatted);
+  if (apolloCode) {
+    return { ...base, message: formatted.message, extensions: { code: apolloCode } };
+  }
+  logger.error(original instanceof Error ? (original.stack ?? original.message) : String(original));
+  return { ...base, message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+}
+

@@ -1,0 +1,56 @@
+import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ValidationError } from 'class-validator';
+import { AppConfig } from '../libs/config/app-config.js';
+import { ConfigModule } from '../libs/config/config.module.js';
+import { DatabaseModule } from '../libs/database/database.module.js';
+import { ClientError, ErrorCode } from '../libs/graphql/error-code.js';
+import { graphqlOptions } from '../libs/graphql/graphql-options.js';
+import { dataSourceOptions } from './data-source.js';
+import { HealthModule } from './health/health.module.js';
+import { LedgerModule } from './ledger/ledger.module.js';
+
+function flatten(errors: ValidationError[], parent = ''): { field: string; message: string }[] {
+  return errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    return [...own, ...flatten(error.children ?? [], field)];
+  });
+}
+
+/** class-validator failures become one BAD_USER_INPUT error listing every field at fault. */
+const validationPipe = new ValidationPipe({
+  transform: true,
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  exceptionFactory: (errors) => {
+    const invalid = flatten(errors);
+    return new ClientError(ErrorCode.BAD_USER_INPUT, invalid.map((error) => error.message).join('; '), { invalidFields: invalid });
+  },
+});
+
+export interface AppModuleOptions {
+  /** Set by `npm run schema` to write the SDL; the running server keeps it in memory. */
+  schemaFile?: string;
+}
+
+@Module({})
+export class AppModule {
+  /** `config.databaseUrl` must be set by now: main starts the embedded database first when needed. */
+  static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl!, config.dbPoolSize)),
+        DatabaseModule,
+        GraphQLModule.forRoot(graphqlOptions({ explorer: config.graphqlExplorer, schemaFile: options.schemaFile })),
+        HealthModule,
+        LedgerModule,
+      ],
+      providers: [{ provide: APP_PIPE, useValue: validationPipe }],
+    };
+  }
+}

@@ -1,0 +1,53 @@
+import { registerEnumType } from '@nestjs/graphql';
+
+/**
+ * Why a transfer was not made. Stable: partners switch on these. The database function
+ * `ledger_create_transfer` returns the same names in lower case.
+ */
+export enum TransferErrorCode {
+  AMOUNT_MUST_BE_POSITIVE = 'AMOUNT_MUST_BE_POSITIVE',
+  SAME_ACCOUNT = 'SAME_ACCOUNT',
+  DEBIT_ACCOUNT_NOT_FOUND = 'DEBIT_ACCOUNT_NOT_FOUND',
+  CREDIT_ACCOUNT_NOT_FOUND = 'CREDIT_ACCOUNT_NOT_FOUND',
+  CURRENCY_MISMATCH = 'CURRENCY_MISMATCH',
+  DEBIT_ACCOUNT_FROZEN = 'DEBIT_ACCOUNT_FROZEN',
+  CREDIT_ACCOUNT_FROZEN = 'CREDIT_ACCOUNT_FROZEN',
+  DEBIT_ACCOUNT_CLOSED = 'DEBIT_ACCOUNT_CLOSED',
+  CREDIT_ACCOUNT_CLOSED = 'CREDIT_ACCOUNT_CLOSED',
+  EXCEEDS_LOWER_LIMIT = 'EXCEEDS_LOWER_LIMIT',
+  EXCEEDS_UPPER_LIMIT = 'EXCEEDS_UPPER_LIMIT',
+  IDEMPOTENCY_KEY_CONFLICT = 'IDEMPOTENCY_KEY_CONFLICT',
+  IDEMPOTENCY_KEY_ALREADY_FAILED = 'IDEMPOTENCY_KEY_ALREADY_FAILED',
+}
+
+const DESCRIPTIONS: Record<TransferErrorCode, { field: string | null; message: string }> = {
+  AMOUNT_MUST_BE_POSITIVE: { field: 'amount', message: 'The amount must be greater than zero.' },
+  SAME_ACCOUNT: { field: 'creditAccountId', message: 'The debit and credit accounts must differ.' },
+  DEBIT_ACCOUNT_NOT_FOUND: { field: 'debitAccountId', message: 'The debit account does not exist.' },
+  CREDIT_ACCOUNT_NOT_FOUND: { field: 'creditAccountId', message: 'The credit account does not exist.' },
+  CURRENCY_MISMATCH: { field: 'creditAccountId', message: 'The two accounts hold different currencies.' },
+  DEBIT_ACCOUNT_FROZEN: { field: 'debitAccountId', message: 'The debit account is frozen.' },
+  CREDIT_ACCOUNT_FROZEN: { field: 'creditAccountId', message: 'The credit account is frozen.' },
+  DEBIT_ACCOUNT_CLOSED: { field: 'debitAccountId', message: 'The debit account is closed.' },
+  CREDIT_ACCOUNT_CLOSED: { field: 'creditAccountId', message: 'The credit account is closed.' },
+  EXCEEDS_LOWER_LIMIT: { field: 'amount', message: "The transfer would take the debit account's available balance below its lower limit." },
+  EXCEEDS_UPPER_LIMIT: { field: 'amount', message: "The transfer would take the credit account's balance above its upper limit." },
+  IDEMPOTENCY_KEY_CONFLICT: { field: 'idempotencyKey', message: 'This idempotency key was already used for a different request.' },
+  IDEMPOTENCY_KEY_ALREADY_FAILED: { field: 'idempotencyKey', message: 'This idempotency key already failed; use a new key to try again.' },
+};
+
+registerEnumType(TransferErrorCode, {
+  name: 'TransferErrorCode',
+  description: 'Why a transfer was refused. A refusal changes no balance.',
+  valuesMap: Object.fromEntries(Object.entries(DESCRIPTIONS).map(([code, { message }]) => [code, { description: message }])),
+});
+
+export function describeTransferError(code: TransferErrorCode): { field: string | null; message: string } {
+  return DESCRIPTIONS[code];
+}
+
+export function toTransferErrorCode(outcome: string): TransferErrorCode {
+  const code = outcome.toUpperCase();
+  if (!(code in TransferErrorCode)) throw new Error(`ledger_create_transfer returned an unknown outcome: ${outcome}`);
+  return code as TransferErrorCode;
+}

@@ -1,0 +1,259 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { Account, Community, Currency, Posting, Transfer, TrialBalanceLine } from './models/ledger.models.js';
+import { AccountKind, AccountStatus } from './models/ledger-enums.js';
+
+type Row = Record<string, unknown>;
+
+export interface TransferRequest {
+  idempotencyKey: string;
+  requestHash: string;
+  debitAccountId: string;
+  creditAccountId: string;
+  amount: bigint;
+  code: string;
+  memo: string;
+  metadata: Record<string, unknown>;
+}
+
+export interface TransferOutcome {
+  outcome: string;
+  transfer: Transfer | null;
+}
+
+export interface TimeWindow {
+  from?: Date;
+  to?: Date;
+}
+
+export interface NewAccount {
+  currencyId: string;
+  kind: AccountKind;
+  name: string;
+  lowerLimit: bigint | null;
+  upperLimit: bigint | null;
+}
+
+const big = (value: unknown): bigint => BigInt(value as string);
+const bigOrNull = (value: unknown): bigint | null => (value === null ? null : big(value));
+
+function toAccount(row: Row): Account {
+  const postedDebits = big(row.posted_debits);
+  const postedCredits = big(row.posted_credits);
+  const pendingDebits = big(row.pending_debits);
+  return {
+    id: row.id as string,
+    currencyId: row.currency_id as string,
+    kind: row.kind as AccountKind,
+    name: row.name as string,
+    status: row.status as AccountStatus,
+    postedDebits,
+    postedCredits,
+    pendingDebits,
+    pendingCredits: big(row.pending_credits),
+    balance: postedCredits - postedDebits,
+    availableBalance: postedCredits - postedDebits - pendingDebits,
+    lowerLimit: bigOrNull(row.lower_limit),
+    upperLimit: bigOrNull(row.upper_limit),
+    version: big(row.version),
+    createdAt: row.created_at as Date,
+  };
+}
+
+function toTransfer(row: Row): Transfer {
+  return {
+    id: row.id as string,
+    idempotencyKey: row.idempotency_key as string,
+    debitAccountId: row.debit_account_id as string,
+    creditAccountId: row.credit_account_id as string,
+    currencyId: row.currency_id as string,
+    amount: big(row.amount),
+    code: row.code as string,
+    memo: row.memo as string,
+    metadata: row.metadata as Record<string, unknown>,
+    createdAt: row.created_at as Date,
+  };
+}
+
+function toPosting(row: Row): Posting {
+  return {
+    id: row.id as string,
+    transferId: row.transfer_id as string,
+    accountId: row.account_id as string,
+    counterpartyAccountId: row.counterparty_account_id as string,
+    amount: big(row.amount),
+    balanceAfter: big(row.balance_after),
+    accountVersion: big(row.account_version),
+    code: row.code as string,
+    memo: row.memo as string,
+    createdAt: row.created_at as Date,
+  };
+}
+
+function toCurrency(row: Row): Currency {
+  return {
+    id: row.id as string,
+    communityId: row.community_id as string,
+    code: row.code as string,
+    name: row.name as string,
+    symbol: row.symbol as string,
+    minorUnitsPerUnit: row.minor_units_per_unit as number,
+  };
+}
+
+/** Appends `created_at` bounds to a WHERE clause whose parameters are `params`. */
+function windowClause(column: string, window: TimeWindow, params: unknown[]): string {
+  let clause = '';
+  if (window.from) clause += ` AND ${column} >= $${params.push(window.from)}`;
+  if (window.to) clause += ` AND ${column} < $${params.push(window.to)}`;
+  return clause;
+}
+
+/** All of the ledger's SQL. Runs on the current transaction when there is one. */
+@Injectable()
+export class LedgerRepository {
+  constructor(private readonly db: TransactionalConnection) {}
+
+  private query(sql: string, params: unknown[] = []): Promise<Row[]> {
+    return this.db.manager.query(sql, params);
+  }
+
+  async createTransfer(request: TransferRequest): Promise<TransferOutcome> {
+    const [row] = await this.query('SELECT * FROM ledger_create_transfer($1, $2, $3, $4, $5, $6, $7, $8)', [
+      request.idempotencyKey, request.requestHash, request.debitAccountId, request.creditAccountId,
+      request.amount.toString(), request.code, request.memo, JSON.stringify(request.metadata),
+    ]);
+    const outcome = row.outcome as string;
+    if (outcome === 'created') {
+      return { outcome, transfer: { ...request, id: row.id as string, currencyId: row.currency_id as string, createdAt: row.created_at as Date } };
+    }
+    if (outcome === 'exists') return { outcome, transfer: await this.findTransfer(row.id as string) };
+    return { outcome, transfer: null };
+  }
+
+  async findTransfer(id: string): Promise<Transfer | null> {
+    const [row] = await this.query('SELECT * FROM transfers WHERE id = $1', [id]);
+    return row ? toTransfer(row) : null;
+  }
+
+  /** Newest first, keyset-paginated on id. */
+  async listTransfers(filter: { accountId?: string; currencyId?: string; beforeId?: bigint; limit: number } & TimeWindow): Promise<Transfer[]> {
+    const params: unknown[] = [];
+    let where = 'TRUE';
+    if (filter.accountId) {
+      const p = params.push(filter.accountId);
+      where += ` AND (debit_account_id = $${p} OR credit_account_id = $${p})`;
+    }
+    if (filter.currencyId) where += ` AND currency_id = $${params.push(filter.currencyId)}`;
+    if (filter.beforeId !== undefined) where += ` AND id < $${params.push(filter.beforeId.toString())}`;
+    where += windowClause('created_at', filter, params);
+    const rows = await this.query(`SELECT * FROM transfers WHERE ${where} ORDER BY id DESC LIMIT $${params.push(filter.limit)}`, params);
+    return rows.map(toTransfer);
+  }
+
+  /** An account's postings, newest first, keyset-paginated on the account version. */
+  async statement(filter: { accountId: string; beforeVersion?: bigint; limit: number } & TimeWindow): Promise<Posting[]> {
+    const params: unknown[] = [filter.accountId];
+    let where = 'p.account_id = $1';
+    if (filter.beforeVersion !== undefined) where += ` AND p.account_version < $${params.push(filter.beforeVersion.toString())}`;
+    where += windowClause('p.created_at', filter, params);
+    const rows = await this.query(
+      `SELECT p.*, t.code, t.memo,
+              CASE WHEN t.debit_account_id = p.account_id THEN t.credit_account_id ELSE t.debit_account_id END AS counterparty_account_id
+         FROM postings p JOIN transfers t ON t.id = p.transfer_id
+        WHERE ${where}
+        ORDER BY p.account_version DESC LIMIT $${params.push(filter.limit)}`,
+      params,
+    );
+    return rows.map(toPosting);
+  }
+
+  async postingsOfTransfer(transferId: string): Promise<Posting[]> {
+    const rows = await this.query(
+      `SELECT p.*, t.code, t.memo,
+              CASE WHEN t.debit_account_id = p.account_id THEN t.credit_account_id ELSE t.debit_account_id END AS counterparty_account_id
+         FROM postings p JOIN transfers t ON t.id = p.transfer_id
+        WHERE p.transfer_id = $1 ORDER BY p.amount`,
+      [transferId],
+    );
+    return rows.map(toPosting);
+  }
+
+  async findAccount(id: string): Promise<Account | null> {
+    const [row] = await this.query('SELECT * FROM accounts WHERE id = $1', [id]);
+    return row ? toAccount(row) : null;
+  }
+
+  async listAccounts(filter: { currencyId: string; kind?: AccountKind; afterId?: bigint; limit: number }): Promise<Account[]> {
+    const params: unknown[] = [filter.currencyId];
+    let where = 'currency_id = $1';
+    if (filter.kind) where += ` AND kind = $${params.push(filter.kind)}`;
+    if (filter.afterId !== undefined) where += ` AND id > $${params.push(filter.afterId.toString())}`;
+    const rows = await this.query(`SELECT * FROM accounts WHERE ${where} ORDER BY id LIMIT $${params.push(filter.limit)}`, params);
+    return rows.map(toAccount);
+  }
+
+  async findCurrency(id: string): Promise<Currency | null> {
+    const [row] = await this.query('SELECT * FROM currencies WHERE id = $1', [id]);
+    return row ? toCurrency(row) : null;
+  }
+
+  async currenciesOf(communityId: string): Promise<Currency[]> {
+    const rows = await this.query('SELECT * FROM currencies WHERE community_id = $1 ORDER BY id', [communityId]);
+    return rows.map(toCurrency);
+  }
+
+  async listCommunities(): Promise<Community[]> {
+    return (await this.query('SELECT id, slug, name FROM communities ORDER BY id')) as unknown as Community[];
+  }
+
+  async findCommunityBySlug(slug: string): Promise<Community | null> {
+    const [row] = await this.query('SELECT id, slug, name FROM communities WHERE slug = $1', [slug]);
+    return (row as unknown as Community) ?? null;
+  }
+
+  async trialBalance(currencyId: string): Promise<TrialBalanceLine[]> {
+    const rows = await this.query(
+      `SELECT kind, count(*)::int AS account_count, sum(posted_debits) AS posted_debits, sum(posted_credits) AS posted_credits
+         FROM accounts WHERE currency_id = $1 GROUP BY kind ORDER BY kind`,
+      [currencyId],
+    );
+    return rows.map((row) => ({
+      kind: row.kind as AccountKind,
+      accountCount: row.account_count as number,
+      postedDebits: big(row.posted_debits),
+      postedCredits: big(row.posted_credits),
+      balance: big(row.posted_credits) - big(row.posted_debits),
+    }));
+  }
+
+  async insertCommunity(slug: string, name: string): Promise<Community> {
+    const [row] = await this.query('INSERT INTO communities (slug, name) VALUES ($1, $2) RETURNING id, slug, name', [slug, name]);
+    return row as unknown as Community;
+  }
+
+  async insertCurrency(currency: Omit<Currency, 'id'>): Promise<Currency> {
+    const [row] = await this.query(
+      'INSERT INTO currencies (community_id, code, name, symbol, minor_units_per_unit) VALUES ($1, $2, $3, $4, $5) RETURNING *',
+      [currency.communityId, currency.code, currency.name, currency.symbol, currency.minorUnitsPerUnit],
+    );
+    return toCurrency(row);
+  }
+
+  async insertAccount(account: NewAccount): Promise<Account> {
+    const [row] = await this.query(
+      'INSERT INTO accounts (currency_id, kind, name, lower_limit, upper_limit) VALUES ($1, $2, $3, $4, $5) RETURNING *',
+      [account.currencyId, account.kind, account.name, account.lowerLimit?.toString() ?? null, account.upperLimit?.toString() ?? null],
+    );
+    return toAccount(row);
+  }
+
+  async systemAccount(currencyId: string, kind: AccountKind.ISSUANCE | AccountKind.POOL): Promise<Account | null> {
+    const [row] = await this.query('SELECT * FROM accounts WHERE currency_id = $1 AND kind = $2', [currencyId, kind]);
+    return row ? toAccount(row) : null;
+  }
+
+  async setAccountStatus(accountId: string, status: AccountStatus): Promise<void> {
+    await this.query('UPDATE accounts SET status = $2 WHERE id = $1', [accountId, status]);
+  }
+}

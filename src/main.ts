@@ -1,0 +1,73 @@
+import 'reflect-metadata';
+import { INestApplication, Logger } from '@nestjs/common';
+import { resolve } from 'node:path';
+import { AppConfig, ConfigError, loadConfig } from '../libs/config/app-config.js';
+import { EmbeddedPostgres } from '../libs/database/embedded-postgres.js';
+import { createApp, createLogger } from './app.js';
+import { LedgerService } from './ledger/ledger.service.js';
+import { seedDemoCommunity } from './seed/demo-community.js';
+
+const logger = new Logger('Main');
+const embeddedLogger = new Logger('EmbeddedPostgres');
+
+async function startDatabase(config: AppConfig): Promise<{ config: AppConfig; embedded?: EmbeddedPostgres }> {
+  if (!config.usesEmbeddedDatabase) return { config };
+  const embedded = new EmbeddedPostgres({
+    dataDir: resolve(config.dataDir),
+    preferredPort: config.embeddedPgPort,
+    log: (line) => embeddedLogger.debug(line),
+  });
+  const url = await embedded.start();
+  logger.log(`Embedded PostgreSQL is running under ${resolve(config.dataDir)}`);
+  return { config: config.withDatabaseUrl(url), embedded };
+}
+
+/** Server first, database second: requests in flight finish before their database goes away. */
+function stopOnSignals(app: INestApplication, embedded?: EmbeddedPostgres): void {
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal} received: stopping`);
+    try {
+      await app.close();
+      await embedded?.stop();
+      process.exit(0);
+    } catch (error) {
+      logger.error(error instanceof Error ? error.stack : String(error));
+      process.exit(1);
+    }
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(signal));
+}
+
+async function main(): Promise<void> {
+  let settings: AppConfig;
+  try {
+    settings = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(78); // EX_CONFIG
+  }
+  Logger.overrideLogger(createLogger(settings));
+  const { config, embedded } = await startDatabase(settings);
+  let app: INestApplication | undefined;
+  try {
+    app = await createApp(config);
+    stopOnSignals(app, embedded);
+    if (config.seedDemo) await seedDemoCommunity(app.get(LedgerService));
+    await app.listen(config.port);
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await embedded?.stop();
+    throw error;
+  }
+  const explorer = config.graphqlExplorer ? ' (open it in a browser to explore)' : '';
+  logger.log(`Pumasi is serving GraphQL at http://localhost:${config.port}/graphql${explorer} and health at /health`);
+}
+
+main().catch((error: unknown) => {
+  logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});
