@@ -3,7 +3,10 @@ import { DataSource, Migration } from 'typeorm';
 /** Any constant shared by all replicas: it serialises concurrent migration runs. */
 const MIGRATION_LOCK_KEY = 7_300;
 
-/** Applies pending migrations, one replica at a time, each in its own transaction. */
+/**
+ * Applies pending migrations, one replica at a time, each in its own transaction. The lock is held
+ * on a connection of its own, so the pool needs at least two.
+ */
 export async function runMigrations(dataSource: DataSource): Promise<Migration[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();

@@ -1,0 +1,61 @@
+import { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../config/app-config.js';
+import { createApp } from '../../src/app.js';
+import { checkLedgerInvariants } from '../../src/ledger/ledger.invariants.js';
+import { LedgerService } from '../../src/ledger/ledger.service.js';
+
+export interface GraphqlResponse<T = Record<string, any>> {
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: Record<string, any> }[];
+}
+
+export interface TestApp {
+  app: INestApplication;
+  /** Base URL of the real HTTP server, e.g. http://127.0.0.1:41234 */
+  url: string;
+  ledger: LedgerService;
+  dataSource: DataSource;
+  graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphqlResponse<T>>;
+  post(body: string, contentType?: string): Promise<{ status: number; json: any }>;
+  close(): Promise<void>;
+}
+
+export function testDatabaseUrl(): string {
+  const url = process.env.PUMASI_TEST_DATABASE_URL;
+  if (!url) throw new Error('PUMASI_TEST_DATABASE_URL is unset: run the tests through `npm test`');
+  return url;
+}
+
+/** The real application on the test database, listening on a free port. */
+export async function startTestApp(poolSize = 20): Promise<TestApp> {
+  const config = loadConfig({
+    DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'fatal', MIGRATE_ON_START: 'false', DB_POOL_SIZE: String(poolSize), GRAPHQL_EXPLORER: 'true',
+  });
+  const app = await createApp(config);
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const post = async (body: string, contentType = 'application/json'): Promise<{ status: number; json: any }> => {
+    const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    const text = await response.text();
+    return { status: response.status, json: text ? JSON.parse(text) : undefined };
+  };
+  return {
+    app,
+    url,
+    ledger: app.get(LedgerService),
+    dataSource: app.get(DataSource),
+    post,
+    async graphql(query, variables) {
+      const { status, json } = await post(JSON.stringify({ query, variables }));
+      return { status, ...json };
+    },
+    close: () => app.close(),
+  };
+}
+
+/** Fails the test with the offending rows when any ledger invariant is broken. */
+export async function expectLedgerInvariants(dataSource: DataSource): Promise<void> {
+  expect(await checkLedgerInvariants(dataSource)).toEqual([]);
+}

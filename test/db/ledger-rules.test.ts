@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
+import { expectLedgerInvariants, startTestApp, TestApp } from '../../libs/testing/test-app.js';
+import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
+import { AccountStatus } from '../../src/ledger/models/ledger-enums.js';
+
+/** Refusals and the database's own guards, checked without going through the API. */
+describe('ledger rules in the database', () => {
+  let t: TestApp;
+  let fixture: LedgerFixture;
+
+  beforeAll(async () => {
+    t = await startTestApp(4);
+    fixture = await createLedgerFixture(t.ledger, [{ balance: 100n }, { upperLimit: 150n }, { balance: 20n }]);
+  });
+  afterEach(async () => expectLedgerInvariants(t.dataSource));
+  afterAll(async () => t.close());
+
+  const countTransfers = async (): Promise<number> =>
+    (await t.dataSource.query('SELECT count(*)::int AS n FROM transfers WHERE currency_id = $1', [fixture.currency.id]))[0].n;
+  const pay = (debitAccountId: string, creditAccountId: string, amount: bigint) =>
+    t.ledger.createTransfer({ idempotencyKey: randomUUID(), debitAccountId, creditAccountId, amount, code: 'payment', memo: '' });
+
+  it.each([
+    ['a frozen payer', AccountStatus.FROZEN, 0, TransferErrorCode.DEBIT_ACCOUNT_FROZEN],
+    ['a frozen payee', AccountStatus.FROZEN, 1, TransferErrorCode.CREDIT_ACCOUNT_FROZEN],
+    ['a closed payer', AccountStatus.CLOSED, 0, TransferErrorCode.DEBIT_ACCOUNT_CLOSED],
+    ['a closed payee', AccountStatus.CLOSED, 1, TransferErrorCode.CREDIT_ACCOUNT_CLOSED],
+  ])('refuses a transfer involving %s and changes nothing', async (_name, status, index, code) => {
+    const [payer, payee] = fixture.members;
+    const target = fixture.members[index];
+    await t.ledger.setAccountStatus(target.id, status);
+    const before = await countTransfers();
+    try {
+      const result = await pay(payer.id, payee.id, 10n);
+      expect(result.userErrors.map((error) => error.code)).toEqual([code]);
+      expect(await countTransfers()).toBe(before);
+      expect((await t.ledger.findAccount(payer.id))!.balance).toBe(100n);
+    } finally {
+      await t.ledger.setAccountStatus(target.id, AccountStatus.OPEN);
+    }
+  });
+
+  it('refuses a credit above the upper limit', async () => {
+    const capped = fixture.members[1];
+    const result = await pay(fixture.issuance.id, capped.id, 151n);
+    expect(result.userErrors[0].code).toBe(TransferErrorCode.EXCEEDS_UPPER_LIMIT);
+    expect((await t.ledger.findAccount(capped.id))!.balance).toBe(0n);
+  });
+
+  it('refuses accounts of different currencies', async () => {
+    const other = await createLedgerFixture(t.ledger, [{ balance: 10n }]);
+    const result = await pay(other.members[0].id, fixture.members[0].id, 5n);
+    expect(result.userErrors[0].code).toBe(TransferErrorCode.CURRENCY_MISMATCH);
+  });
+
+  it('refuses unknown accounts without recording anything', async () => {
+    const before = await countTransfers();
+    expect((await pay('999999999', fixture.members[0].id, 5n)).userErrors[0].code).toBe(TransferErrorCode.DEBIT_ACCOUNT_NOT_FOUND);
+    expect((await pay(fixture.members[0].id, '999999999', 5n)).userErrors[0].code).toBe(TransferErrorCode.CREDIT_ACCOUNT_NOT_FOUND);
+    expect(await countTransfers()).toBe(before);
+  });
+
+  it('lets the database itself refuse zero amounts, self-transfers and unbalanced postings', async () => {
+    const [a, b] = fixture.members;
+    const call = (amount: string, debit: string, credit: string) =>
+      t.dataSource.query("SELECT outcome FROM ledger_create_transfer($1, 'x', $2, $3, $4, 'payment', '', '{}')", [randomUUID(), debit, credit, amount]);
+    expect((await call('0', a.id, b.id))[0].outcome).toBe('amount_must_be_positive');
+    expect((await call('5', a.id, a.id))[0].outcome).toBe('same_account');
+    await expect(
+      t.dataSource.transaction(async (manager) => {
+        const [transfer] = await manager.query(
+          `INSERT INTO transfers (idempotency_key, request_hash, currency_id, debit_account_id, credit_account_id, amount, code)
+           VALUES ($1, 'x', $2, $3, $4, 5, 'payment') RETURNING id`,
+          [randomUUID(), fixture.currency.id, a.id, b.id],
+        );
+        await manager.query('INSERT INTO postings (transfer_id, account_id, currency_id, amount, balance_after, account_version) VALUES ($1, $2, $3, -5, 0, 999)', [
+          transfer.id, a.id, fixture.currency.id,
+        ]);
+      }),
+    ).rejects.toMatchObject({ driverError: { code: 'PL002' } });
+  });
+
+  it('refuses to break a limit even when written around the ledger function', async () => {
+    const [payer] = fixture.members;
+    await expect(t.dataSource.query('UPDATE accounts SET posted_debits = posted_debits + 1000 WHERE id = $1', [payer.id])).rejects.toMatchObject({
+      driverError: { code: '23514' },
+    });
+  });
+
+  describe('immutability', () => {
+    let transferId: string;
+    beforeAll(async () => {
+      const [payer, payee] = fixture.members;
+      transferId = (await pay(payer.id, payee.id, 1n)).transfer!.id;
+    });
+
+    it.each([
+      ['UPDATE transfers SET amount = amount + 1 WHERE id = $1'],
+      ['DELETE FROM transfers WHERE id = $1'],
+      ['UPDATE postings SET amount = amount * 2 WHERE transfer_id = $1'],
+      ['UPDATE postings SET balance_after = 0 WHERE transfer_id = $1'],
+      ['DELETE FROM postings WHERE transfer_id = $1'],
+    ])('refuses %s', async (sql) => {
+      await expect(t.dataSource.query(sql, [transferId])).rejects.toMatchObject({ driverError: { code: 'PL001' } });
+      const postings = await t.ledger.postingsOfTransfer(transferId);
+      expect(postings.map((posting) => posting.amount)).toEqual([-1n, 1n]);
+    });
+
+    it.each([['transfers'], ['postings'], ['transfer_failures']])('refuses TRUNCATE %s', async (table) => {
+      await expect(t.dataSource.query(`TRUNCATE ${table} CASCADE`)).rejects.toMatchObject({ driverError: { code: 'PL001' } });
+    });
+
+    it('refuses rewriting a recorded failure', async () => {
+      const [payer, payee] = fixture.members;
+      await pay(payer.id, payee.id, 10_000n);
+      await expect(t.dataSource.query("UPDATE transfer_failures SET code = 'created'")).rejects.toMatchObject({ driverError: { code: 'PL001' } });
+    });
+  });
+});
