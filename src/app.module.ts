@@ -34,6 +34,8 @@ const validationPipe = new ValidationPipe({
 export interface AppModuleOptions {
   /** Set by `npm run schema` to write the SDL; the running server keeps it in memory. */
   schemaFile?: string;
+  /** False for tools that only need the schema: no database connection is opened. */
+  connectDatabase?: boolean;
 }
 
 @Module({})
@@ -44,7 +46,10 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl!, config.dbPoolSize)),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(config.databaseUrl!, config.dbPoolSize),
+          manualInitialization: options.connectDatabase === false,
+        }),
         DatabaseModule,
         GraphQLModule.forRoot(graphqlOptions({ explorer: config.graphqlExplorer, schemaFile: options.schemaFile })),
         HealthModule,

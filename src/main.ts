@@ -1,26 +1,13 @@
 import 'reflect-metadata';
 import { INestApplication, Logger } from '@nestjs/common';
-import { resolve } from 'node:path';
-import { AppConfig, ConfigError, loadConfig } from '../libs/config/app-config.js';
+import { loadConfigOrExit } from '../libs/config/app-config.js';
 import { EmbeddedPostgres } from '../libs/database/embedded-postgres.js';
+import { startDatabase } from './database.js';
 import { createApp, createLogger } from './app.js';
 import { LedgerService } from './ledger/ledger.service.js';
 import { seedDemoCommunity } from './seed/demo-community.js';
 
 const logger = new Logger('Main');
-const embeddedLogger = new Logger('EmbeddedPostgres');
-
-async function startDatabase(config: AppConfig): Promise<{ config: AppConfig; embedded?: EmbeddedPostgres }> {
-  if (!config.usesEmbeddedDatabase) return { config };
-  const embedded = new EmbeddedPostgres({
-    dataDir: resolve(config.dataDir),
-    preferredPort: config.embeddedPgPort,
-    log: (line) => embeddedLogger.debug(line),
-  });
-  const url = await embedded.start();
-  logger.log(`Embedded PostgreSQL is running under ${resolve(config.dataDir)}`);
-  return { config: config.withDatabaseUrl(url), embedded };
-}
 
 /** Server first, database second: requests in flight finish before their database goes away. */
 function stopOnSignals(app: INestApplication, embedded?: EmbeddedPostgres): void {
@@ -42,14 +29,7 @@ function stopOnSignals(app: INestApplication, embedded?: EmbeddedPostgres): void
 }
 
 async function main(): Promise<void> {
-  let settings: AppConfig;
-  try {
-    settings = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
-    process.exit(78); // EX_CONFIG
-  }
+  const settings = loadConfigOrExit();
   Logger.overrideLogger(createLogger(settings));
   const { config, embedded } = await startDatabase(settings);
   let app: INestApplication | undefined;

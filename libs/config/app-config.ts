@@ -105,3 +105,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     vars.EMBEDDED_PG_PORT,
   );
 }
+
+/** For entry points: a bad variable stops the process with a message naming it, and no stack trace. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(78); // EX_CONFIG
+  }
+}

@@ -50,6 +50,7 @@ export class EmbeddedPostgres {
   async start(): Promise<string> {
     const binaries = await loadBinaries();
     const owner = runAsUser();
+    if (owner) assertReachableBy(owner, binaries.postgres);
     mkdirSync(resolve(this.options.dataDir), { recursive: true });
     const settings = existsSync(join(this.clusterDir, 'PG_VERSION'))
       ? this.readSettings()
@@ -159,6 +160,18 @@ function runAsUser(): Owner | undefined {
   if (existing) return existing;
   execFileSync('useradd', ['--system', '--user-group', '--no-create-home', SUPERUSER]);
   return lookup();
+}
+
+/** As root, the server runs as `postgres`: it must be able to execute the binaries and reach DATA_DIR. */
+function assertReachableBy(owner: Owner, postgresBinary: string): void {
+  try {
+    execFileSync(postgresBinary, ['--version'], { stdio: 'pipe', ...owner });
+  } catch {
+    throw new Error(
+      `Running as root, the embedded PostgreSQL must run as the ${SUPERUSER} user, which cannot execute ${postgresBinary}. ` +
+        'Make the parent directories of the project and of DATA_DIR traversable (chmod o+x), or run as an ordinary user.',
+    );
+  }
 }
 
 async function loadBinaries(): Promise<Binaries> {
