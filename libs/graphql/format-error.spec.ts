@@ -36,7 +36,7 @@ describe('formatError', () => {
   });
 
   it.each([
-    ['Syntax Error: Document contains more than 2000 tokens. Parsing aborted.', 'GRAPHQL_PARSE_FAILED', ErrorCode.QUERY_TOO_COMPLEX],
+    ['Syntax Error: Document contains more that 2000 tokens. Parsing aborted.', 'GRAPHQL_PARSE_FAILED', ErrorCode.QUERY_TOO_COMPLEX],
     ['Syntax Error: Unexpected "}".', 'GRAPHQL_PARSE_FAILED', ErrorCode.GRAPHQL_PARSE_FAILED],
     ['Syntax Error: Query depth limit of 12 exceeded, found 13.', 'GRAPHQL_VALIDATION_FAILED', ErrorCode.QUERY_TOO_COMPLEX],
     ['Cannot query field "nope" on type "Query".', 'GRAPHQL_VALIDATION_FAILED', ErrorCode.GRAPHQL_VALIDATION_FAILED],

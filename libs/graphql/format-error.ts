@@ -1,6 +1,6 @@
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { HttpException, Logger } from '@nestjs/common';
-import { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { isUnavailable } from '../database/pg-errors.js';
 import { ClientError, ErrorCode } from './error-code.js';
 
@@ -17,11 +17,14 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
 function classifyApolloError(formatted: GraphQLFormattedError): ErrorCode | undefined {
   const code = formatted.extensions?.code;
   if (code === ApolloServerErrorCode.GRAPHQL_PARSE_FAILED) {
-    return /more than \d+ tokens/.test(formatted.message) ? ErrorCode.QUERY_TOO_COMPLEX : ErrorCode.GRAPHQL_PARSE_FAILED;
+    return /more th(?:an|at) \d+ tokens/.test(formatted.message) ? ErrorCode.QUERY_TOO_COMPLEX : ErrorCode.GRAPHQL_PARSE_FAILED;
   }
   if (code === ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED) {
     // graphql-armor's depth, alias, directive and cost rules all say "... limit of N exceeded".
-    return /limit of \d+ exceeded/.test(formatted.message) ? ErrorCode.QUERY_TOO_COMPLEX : ErrorCode.GRAPHQL_VALIDATION_FAILED;
+    if (/limit of \d+ exceeded/.test(formatted.message)) return ErrorCode.QUERY_TOO_COMPLEX;
+    // A literal argument our scalars refused (an inline amount of 1.5) is bad input, as it is in a variable.
+    if (formatted.message.startsWith('Expected value of type')) return ErrorCode.BAD_USER_INPUT;
+    return ErrorCode.GRAPHQL_VALIDATION_FAILED;
   }
   if (code === ApolloServerErrorCode.BAD_USER_INPUT) return ErrorCode.BAD_USER_INPUT;
   if (code === ApolloServerErrorCode.BAD_REQUEST) return ErrorCode.MALFORMED_REQUEST;
@@ -49,6 +52,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { ...base, message: 'The service is temporarily unavailable; retry later', extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
   }
   const apolloCode = classifyApolloError(formatted);
+  if (apolloCode !== ErrorCode.QUERY_TOO_COMPLEX && isRefusedArgument(formatted, original)) {
+    return { ...base, message: formatted.message, extensions: { code: ErrorCode.BAD_USER_INPUT } };
+  }
   if (apolloCode) {
     return { ...base, message: formatted.message, extensions: { code: apolloCode } };
   }
@@ -56,3 +62,18 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   return { ...base, message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }
 
+/**
+ * Arguments refused by GraphQL itself rather than by our code:
+ * - graphql-js refuses some only at execution (a null variable for a non-null `first`), with no cause attached;
+ * - our scalars refuse literals during validation (an inline amount of 1.5), which Apollo labels a validation failure.
+ */
+function isRefusedArgument(formatted: GraphQLFormattedError, original: unknown): boolean {
+  if (!isGraphQLError(original)) return false;
+  const atExecution = !original.originalError && formatted.extensions?.code === ApolloServerErrorCode.INTERNAL_SERVER_ERROR;
+  return atExecution || original.extensions?.code === ErrorCode.BAD_USER_INPUT;
+}
+
+/** By name, not instanceof: graphql is loaded both as CommonJS (by Nest) and as ESM (by Apollo). */
+function isGraphQLError(error: unknown): error is GraphQLError {
+  return (error as { name?: unknown } | null)?.name === 'GraphQLError';
+}

@@ -1,6 +1,7 @@
 import { Type } from '@nestjs/common';
 import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
 import { IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { MAX_BIGINT } from '../database/database-id.js';
 import { ClientError, ErrorCode } from './error-code.js';
 
 @ObjectType({ description: 'Relay page information.' })
@@ -74,7 +75,7 @@ export function encodeCursor(position: bigint | string): string {
 export function decodeCursor(cursor: string | undefined): bigint | undefined {
   if (cursor === undefined) return undefined;
   const match = /^v1:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw new ClientError(ErrorCode.BAD_USER_INPUT, 'after is not a cursor this API issued', { field: 'after' });
+  if (!match || BigInt(match[1]) > MAX_BIGINT) throw new ClientError(ErrorCode.BAD_USER_INPUT, 'after is not a cursor this API issued', { field: 'after' });
   return BigInt(match[1]);
 }
 

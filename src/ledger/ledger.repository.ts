@@ -101,6 +101,12 @@ function toCurrency(row: Row): Currency {
   };
 }
 
+/** Postings `p` with what a statement line shows of their transfer. */
+const POSTINGS_WITH_TRANSFER = `
+  SELECT p.*, t.code, t.memo,
+         CASE WHEN t.debit_account_id = p.account_id THEN t.credit_account_id ELSE t.debit_account_id END AS counterparty_account_id
+    FROM postings p JOIN transfers t ON t.id = p.transfer_id`;
+
 /** Appends `created_at` bounds to a WHERE clause whose parameters are `params`. */
 function windowClause(column: string, window: TimeWindow, params: unknown[]): string {
   let clause = '';
@@ -140,14 +146,18 @@ export class LedgerRepository {
   async listTransfers(filter: { accountId?: string; currencyId?: string; beforeId?: bigint; limit: number } & TimeWindow): Promise<Transfer[]> {
     const params: unknown[] = [];
     let where = 'TRUE';
-    if (filter.accountId) {
-      const p = params.push(filter.accountId);
-      where += ` AND (debit_account_id = $${p} OR credit_account_id = $${p})`;
-    }
     if (filter.currencyId) where += ` AND currency_id = $${params.push(filter.currencyId)}`;
     if (filter.beforeId !== undefined) where += ` AND id < $${params.push(filter.beforeId.toString())}`;
     where += windowClause('created_at', filter, params);
-    const rows = await this.query(`SELECT * FROM transfers WHERE ${where} ORDER BY id DESC LIMIT $${params.push(filter.limit)}`, params);
+    const limit = `ORDER BY id DESC LIMIT $${params.push(filter.limit)}`;
+    if (!filter.accountId) return (await this.query(`SELECT * FROM transfers WHERE ${where} ${limit}`, params)).map(toTransfer);
+    // One index range per side, merged: an OR across the two columns would scan a busy account whole.
+    const account = `$${params.push(filter.accountId)}`;
+    const rows = await this.query(
+      `SELECT * FROM ((SELECT * FROM transfers WHERE debit_account_id = ${account} AND ${where} ${limit})
+                UNION ALL (SELECT * FROM transfers WHERE credit_account_id = ${account} AND ${where} ${limit})) sides ${limit}`,
+      params,
+    );
     return rows.map(toTransfer);
   }
 
@@ -158,9 +168,7 @@ export class LedgerRepository {
     if (filter.beforeVersion !== undefined) where += ` AND p.account_version < $${params.push(filter.beforeVersion.toString())}`;
     where += windowClause('p.created_at', filter, params);
     const rows = await this.query(
-      `SELECT p.*, t.code, t.memo,
-              CASE WHEN t.debit_account_id = p.account_id THEN t.credit_account_id ELSE t.debit_account_id END AS counterparty_account_id
-         FROM postings p JOIN transfers t ON t.id = p.transfer_id
+      `${POSTINGS_WITH_TRANSFER}
         WHERE ${where}
         ORDER BY p.account_version DESC LIMIT $${params.push(filter.limit)}`,
       params,
@@ -170,9 +178,7 @@ export class LedgerRepository {
 
   async postingsOfTransfer(transferId: string): Promise<Posting[]> {
     const rows = await this.query(
-      `SELECT p.*, t.code, t.memo,
-              CASE WHEN t.debit_account_id = p.account_id THEN t.credit_account_id ELSE t.debit_account_id END AS counterparty_account_id
-         FROM postings p JOIN transfers t ON t.id = p.transfer_id
+      `${POSTINGS_WITH_TRANSFER}
         WHERE p.transfer_id = $1 ORDER BY p.amount`,
       [transferId],
     );

@@ -1,15 +1,16 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
-import { AccountsArgs, CreateTransferInput, DateRangePageArgs, ID_PATTERN, TransfersArgs } from './dto/ledger.inputs.js';
+import { isDatabaseId } from '../../libs/database/database-id.js';
+import { AccountsArgs, CreateTransferInput, DateRangePageArgs, TransfersArgs } from './dto/ledger.inputs.js';
 import { LedgerService } from './ledger.service.js';
 import {
   Account, AccountConnection, Community, CreateTransferPayload, Currency, Posting, PostingConnection, Transfer,
   TransferConnection, TrialBalance,
 } from './models/ledger.models.js';
 
-/** An id that is not a positive integer cannot name a row: answer "not found" without asking the database. */
+/** An id that is not a positive bigint cannot name a row: answer "not found" without asking the database. */
 function lookup<T>(id: string, find: (id: string) => Promise<T | null>): Promise<T | null> {
-  return ID_PATTERN.test(id) ? find(id) : Promise.resolve(null);
+  return isDatabaseId(id) ? find(id) : Promise.resolve(null);
 }
 
 @Resolver()

@@ -1,12 +1,10 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
-import { Allow, IsObject, IsOptional, Matches, MaxLength } from 'class-validator';
+import { Allow, IsDate, IsObject, IsOptional, Matches, MaxLength } from 'class-validator';
+import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { PageArgs } from '../../../libs/graphql/pagination.js';
 import { AmountScalar, JSONObjectScalar } from '../../../libs/graphql/scalars.js';
 import { AccountKind } from '../models/ledger-enums.js';
 
-/** Database ids are positive bigints; anything else cannot name a row. */
-export const ID_PATTERN = /^[1-9]\d{0,18}$/;
-const ID_MESSAGE = '$property must be a positive integer id';
 
 @InputType()
 export class CreateTransferInput {
@@ -15,11 +13,11 @@ export class CreateTransferInput {
   idempotencyKey: string;
 
   @Field(() => ID)
-  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @IsDatabaseId()
   debitAccountId: string;
 
   @Field(() => ID)
-  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @IsDatabaseId()
   creditAccountId: string;
 
   @Field(() => AmountScalar, { description: 'In minor units; must be greater than zero.' })
@@ -44,10 +42,12 @@ export class CreateTransferInput {
 export class DateRangePageArgs extends PageArgs {
   @Field(() => Date, { nullable: true, description: 'Inclusive lower bound on createdAt.' })
   @IsOptional()
+  @IsDate({ message: 'from must be a valid ISO 8601 date-time' })
   from?: Date;
 
   @Field(() => Date, { nullable: true, description: 'Exclusive upper bound on createdAt.' })
   @IsOptional()
+  @IsDate({ message: 'to must be a valid ISO 8601 date-time' })
   to?: Date;
 }
 
@@ -55,19 +55,19 @@ export class DateRangePageArgs extends PageArgs {
 export class TransfersArgs extends DateRangePageArgs {
   @Field(() => ID, { nullable: true, description: 'Only transfers debiting or crediting this account.' })
   @IsOptional()
-  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @IsDatabaseId()
   accountId?: string;
 
   @Field(() => ID, { nullable: true })
   @IsOptional()
-  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @IsDatabaseId()
   currencyId?: string;
 }
 
 @ArgsType()
 export class AccountsArgs extends PageArgs {
   @Field(() => ID)
-  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @IsDatabaseId()
   currencyId: string;
 
   @Field(() => AccountKind, { nullable: true })

@@ -1,0 +1,318 @@
+import { ErrorCode } from '../../libs/graphql/error-code.js';
+import { QUERY_LIMITS } from '../../libs/graphql/graphql-options.js';
+import { MAX_PAGE_SIZE } from '../../libs/graphql/pagination.js';
+import { createLedgerFixture } from '../../libs/testing/ledger-fixture.js';
+import { expectLedgerInvariants, startTestApp, TestApp } from '../../libs/testing/test-app.js';
+import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
+import { Account } from '../../src/ledger/models/ledger.models.js';
+import { CREATE_TRANSFER, newKey, postRaw, RawResponse, rowsForKey, TransferInput } from './graphql-client.js';
+
+const { BAD_USER_INPUT, GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, MALFORMED_REQUEST, QUERY_TOO_COMPLEX } = ErrorCode;
+const { AMOUNT_MUST_BE_POSITIVE, CREDIT_ACCOUNT_NOT_FOUND, CURRENCY_MISMATCH, DEBIT_ACCOUNT_NOT_FOUND, SAME_ACCOUNT } = TransferErrorCode;
+
+/** The first id PostgreSQL's bigint cannot hold. */
+const BEYOND_INT64 = '9223372036854775808';
+
+/** Traces of internals that must never reach a client: stack frames, file paths, driver errors. */
+const INTERNALS = [
+  /\bat (async )?[\w$.<>]+ \(/, // "at Foo.bar (" stack frames
+  /\bat (file:\/\/|\/)/, // "at /path/file.js:1:2"
+  /node_modules/,
+  /\/(src|libs|dist|work|home|root|tmp)\//,
+  /\.[cm]?[jt]s:\d+/,
+  /stacktrace/i,
+  /QueryFailedError|duplicate key|violates|out of range for type/,
+];
+
+/** A GraphQL literal written as is, such as 1.5 or true, where `literal()` would otherwise quote. */
+class Raw {
+  constructor(readonly text: string) {}
+}
+const raw = (text: string): Raw => new Raw(text);
+
+/** An input object as GraphQL query text: `{ amount: "5", ... }`. */
+function literal(input: Record<string, unknown>): string {
+  return `{ ${Object.entries(input).map(([field, value]) => `${field}: ${value instanceof Raw ? value.text : JSON.stringify(value)}`).join(', ')} }`;
+}
+
+const literalTransfer = (input: TransferInput, selection = 'replayed'): string => `createTransfer(input: ${literal(input)}) { ${selection} }`;
+/** Inline fragments add depth without changing what is selected. */
+const nestedFragments = (levels: number, selection: string): string => `${'... on Transfer { '.repeat(levels)}${selection}${' }'.repeat(levels)}`;
+const statementSelection = `statement(first: ${MAX_PAGE_SIZE}) { edges { node { id amount balanceAfter } } }`;
+const range = (n: number): number[] => Array.from({ length: n }, (_, index) => index);
+const cursor = (text: string): string => Buffer.from(text).toString('base64url');
+
+/** The code a client switches on: a top-level error's, else the mutation's first userError's. */
+function codeOf(body: any): string | undefined {
+  return body?.errors?.[0]?.extensions?.code ?? body?.data?.createTransfer?.userErrors?.[0]?.code;
+}
+
+/** QUALITY.md: bad input gets a clear error and changes nothing. */
+describe('bad input over GraphQL', () => {
+  let t: TestApp;
+  let payer: Account;
+  let payee: Account;
+  let foreign: Account;
+  let currencyIds: string[];
+
+  beforeAll(async () => {
+    t = await startTestApp(4);
+    const fixture = await createLedgerFixture(t.ledger, [{ balance: 100n }, {}]);
+    const other = await createLedgerFixture(t.ledger, [{ balance: 100n }]);
+    [payer, payee] = fixture.members;
+    foreign = other.members[0];
+    currencyIds = [fixture.currency.id, other.currency.id];
+  });
+  afterEach(async () => expectLedgerInvariants(t.dataSource));
+  afterAll(async () => t.close());
+
+  /** Every account of both fixture currencies, and their transfers: what no refused request may change. */
+  const ledgerState = async (): Promise<unknown> =>
+    (await t.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM transfers WHERE currency_id = ANY($1)) AS transfers,
+              (SELECT json_agg(json_build_array(id, posted_debits, posted_credits, pending_debits, pending_credits, version) ORDER BY id)
+                 FROM accounts WHERE currency_id = ANY($1)) AS accounts`,
+      [currencyIds],
+    ))[0];
+
+  /** A valid input with a fresh key; each bad-input case changes one thing about it. */
+  const validInput = (overrides: Record<string, unknown> = {}): TransferInput => ({
+    idempotencyKey: newKey('bad'), debitAccountId: payer.id, creditAccountId: payee.id, amount: '5', ...overrides,
+  });
+  const post = (payload: unknown): Promise<RawResponse> => postRaw(t.url, JSON.stringify(payload));
+  const mutationBody = (input: TransferInput): string => JSON.stringify({ query: CREATE_TRANSFER, variables: { input } });
+
+  /** Sends one bad request; checks the code, the status, that no internals leak and that nothing was written. */
+  async function expectRejected(send: () => Promise<RawResponse>, code: string, keys: string[]): Promise<RawResponse> {
+    const before = await ledgerState();
+    const response = await send();
+    expect(response.status).toBeLessThan(500);
+    expect(response.contentType).toMatch(/^application\/json/);
+    expect({ code: codeOf(response.body), body: response.body }).toEqual({ code, body: expect.anything() });
+    expect(response.body.data?.createTransfer?.transfer ?? null).toBeNull();
+    for (const pattern of INTERNALS) expect(response.text).not.toMatch(pattern);
+    for (const key of keys) expect(await rowsForKey(t, key)).toEqual({ transfers: 0, failures: 0 });
+    expect(await ledgerState()).toEqual(before);
+    return response;
+  }
+
+  const expectTransferRejected = (overrides: Record<string, unknown>, code: string): Promise<RawResponse> => {
+    const input = validInput(overrides);
+    return expectRejected(() => post({ query: CREATE_TRANSFER, variables: { input } }), code, [String(input.idempotencyKey)]);
+  };
+
+  it('accepts the valid request every case below spoils in one way, and a key of exactly 128 characters', async () => {
+    const input = validInput({ idempotencyKey: 'k'.repeat(128) });
+    const response = await post({ query: CREATE_TRANSFER, variables: { input } });
+    expect({ status: response.status, code: codeOf(response.body) }).toEqual({ status: 200, code: undefined });
+    expect(response.body.data.createTransfer.transfer).toMatchObject({ idempotencyKey: input.idempotencyKey, amount: '5' });
+    expect(await rowsForKey(t, input.idempotencyKey)).toEqual({ transfers: 1, failures: 0 });
+  });
+
+  describe('amounts', () => {
+    it.each<[string, unknown, string]>([
+      ['negative', '-5', AMOUNT_MUST_BE_POSITIVE],
+      ['a negative JSON integer', -5, AMOUNT_MUST_BE_POSITIVE],
+      ['zero', '0', AMOUNT_MUST_BE_POSITIVE],
+      ['a JSON zero', 0, AMOUNT_MUST_BE_POSITIVE],
+      ['minus zero', '-0', AMOUNT_MUST_BE_POSITIVE],
+      ['2^53', '9007199254740992', BAD_USER_INPUT],
+      ['2^53 as a JSON integer', 9007199254740992, BAD_USER_INPUT],
+      ['-(2^53)', '-9007199254740992', BAD_USER_INPUT],
+      ['2^63', BEYOND_INT64, BAD_USER_INPUT],
+      ['1e21 as a JSON number', 1e21, BAD_USER_INPUT],
+      ['a fraction', 1.5, BAD_USER_INPUT],
+      ['a fraction in a string', '1.5', BAD_USER_INPUT],
+      ['an exponent in a string', '1e3', BAD_USER_INPUT],
+      ['padded with a space', ' 5', BAD_USER_INPUT],
+      ['an empty string', '', BAD_USER_INPUT],
+      ['a word', 'five', BAD_USER_INPUT],
+      ['a boolean', true, BAD_USER_INPUT],
+      ['an object', { value: 5 }, BAD_USER_INPUT],
+      ['a list', [5], BAD_USER_INPUT],
+      ['null', null, BAD_USER_INPUT],
+    ])('refuses an amount that is %s (%p) with %s', async (_name, amount, code) => {
+      await expectTransferRejected({ amount }, code);
+    });
+
+    it.each([
+      ['a fraction', '1.5'],
+      ['a boolean', 'true'],
+      ['an object', '{ value: 5 }'],
+      ['2^53', '9007199254740992'],
+      ['null', 'null'],
+    ])('refuses an amount written in the query text as %s (%s)', async (_name, amount) => {
+      const input = validInput({ amount: raw(amount) });
+      await expectRejected(() => post({ query: `mutation { ${literalTransfer(input)} }` }), BAD_USER_INPUT, [input.idempotencyKey]);
+    });
+  });
+
+  describe('accounts', () => {
+    it.each<[string, string, () => Record<string, unknown>]>([
+      ['an unknown debit account', DEBIT_ACCOUNT_NOT_FOUND, () => ({ debitAccountId: '999999999999' })],
+      ['an unknown credit account', CREDIT_ACCOUNT_NOT_FOUND, () => ({ creditAccountId: '999999999999' })],
+      ['a debit account in another currency', CURRENCY_MISMATCH, () => ({ debitAccountId: foreign.id })],
+      ['a credit account in another currency', CURRENCY_MISMATCH, () => ({ creditAccountId: foreign.id })],
+      ['the same account on both sides', SAME_ACCOUNT, () => ({ creditAccountId: payer.id })],
+      ['a debit account id that is not a number', BAD_USER_INPUT, () => ({ debitAccountId: 'abc' })],
+      ['a credit account id of zero', BAD_USER_INPUT, () => ({ creditAccountId: '0' })],
+      ['a negative debit account id', BAD_USER_INPUT, () => ({ debitAccountId: '-1' })],
+      ['a debit account id beyond 64 bits', BAD_USER_INPUT, () => ({ debitAccountId: BEYOND_INT64 })],
+      ['a credit account id beyond 64 bits', BAD_USER_INPUT, () => ({ creditAccountId: BEYOND_INT64 })],
+    ])('refuses %s with %s', async (_name, code, overrides) => {
+      await expectTransferRejected(overrides(), code);
+    });
+  });
+
+  describe('other fields', () => {
+    it.each<[string, Record<string, unknown>]>([
+      ['an empty idempotency key', { idempotencyKey: '' }],
+      ['an idempotency key of spaces', { idempotencyKey: '   ' }],
+      ['an idempotency key with a space', { idempotencyKey: 'my key' }],
+      ['an idempotency key with a tab', { idempotencyKey: 'my\tkey' }],
+      ['an idempotency key of 129 characters', { idempotencyKey: 'k'.repeat(129) }],
+      ['a non-ASCII idempotency key', { idempotencyKey: 'clé-1' }],
+      ['an idempotency key that is a number', { idempotencyKey: 42 }],
+      ['a memo over 500 characters', { memo: 'm'.repeat(501) }],
+      ['a code that is not lower_snake_case', { code: 'Not-Snake' }],
+      ['metadata that is a list', { metadata: [1, 2] }],
+      ['metadata that is a string', { metadata: 'x' }],
+      ['metadata over 4096 bytes', { metadata: { note: 'x'.repeat(4100) } }],
+      ['an unknown input field', { nope: 1 }],
+      ['an input field from another API', { currencyId: '1' }],
+    ])('refuses %s with BAD_USER_INPUT', async (_name, overrides) => {
+      await expectTransferRejected(overrides, BAD_USER_INPUT);
+    });
+  });
+
+  describe('request bodies', () => {
+    it.each<[string, number, string, (input: TransferInput) => { body: string | Blob; contentType?: string | null }]>([
+      ['malformed JSON', 400, MALFORMED_REQUEST, (input) => ({ body: mutationBody(input).slice(0, -2) })],
+      ['JSON with a trailing comma', 400, MALFORMED_REQUEST, (input) => ({ body: mutationBody(input).replace(/}$/, ',}') })],
+      ['a JSON string holding the request', 400, MALFORMED_REQUEST, (input) => ({ body: JSON.stringify(mutationBody(input)) })],
+      ['a batch', 400, MALFORMED_REQUEST, (input) => ({ body: `[${mutationBody(input)}]` })],
+      ['a query that is not a string', 400, MALFORMED_REQUEST, (input) => ({ body: JSON.stringify({ query: 42, variables: { input } }) })],
+      ['variables encoded as a string', 400, MALFORMED_REQUEST, (input) => ({ body: JSON.stringify({ query: CREATE_TRANSFER, variables: JSON.stringify({ input }) }) })],
+      ['no query', 400, MALFORMED_REQUEST, (input) => ({ body: JSON.stringify({ variables: { input } }) })],
+      ['an empty body', 400, MALFORMED_REQUEST, () => ({ body: '' })],
+      ['JSON in UTF-16', 400, MALFORMED_REQUEST, (input) => ({ body: mutationBody(input), contentType: 'application/json; charset=utf-16' })],
+      ['text/plain', 400, MALFORMED_REQUEST, (input) => ({ body: mutationBody(input), contentType: 'text/plain' })],
+      ['a form', 400, MALFORMED_REQUEST, (input) => ({ body: `query=${encodeURIComponent(`mutation { ${literalTransfer(input)} }`)}`, contentType: 'application/x-www-form-urlencoded' })],
+      ['multipart/form-data', 400, MALFORMED_REQUEST, (input) => ({ body: mutationBody(input), contentType: 'multipart/form-data; boundary=x' })],
+      ['application/graphql', 400, MALFORMED_REQUEST, (input) => ({ body: `mutation { ${literalTransfer(input)} }`, contentType: 'application/graphql' })],
+      ['XML', 400, MALFORMED_REQUEST, (input) => ({ body: `<createTransfer key="${input.idempotencyKey}"/>`, contentType: 'application/xml' })],
+      ['no content type', 400, MALFORMED_REQUEST, (input) => ({ body: new Blob([mutationBody(input)]), contentType: null })],
+      ['an unknown operation name', 400, BAD_USER_INPUT, (input) => ({ body: JSON.stringify({ query: CREATE_TRANSFER, variables: { input }, operationName: 'Nope' }) })],
+      ['a body over 256kb', 413, QUERY_TOO_COMPLEX, (input) => ({ body: mutationBody({ ...input, memo: 'm'.repeat(300_000) }) })],
+    ])('answers %s with HTTP %i and %s', async (_name, status, code, build) => {
+      const input = validInput();
+      const { body, contentType } = build(input);
+      const response = await expectRejected(() => postRaw(t.url, body, contentType), code, [input.idempotencyKey]);
+      expect(response.status).toBe(status);
+    });
+  });
+
+  describe('query documents', () => {
+    /** Each case builds a mutation from fresh valid inputs (`next`), whose keys must stay unused. */
+    it.each<[string, string, (next: () => TransferInput) => string]>([
+      ['a syntax error', GRAPHQL_PARSE_FAILED, (next) => `mutation { ${literalTransfer(next())}`],
+      ['an unknown field in the selection', GRAPHQL_VALIDATION_FAILED, (next) => `mutation { ${literalTransfer(next(), 'replayed balance')} }`],
+      ['an unknown top-level field', GRAPHQL_VALIDATION_FAILED, (next) => `mutation { ${literalTransfer(next())} sendMoney }`],
+      ['an unknown input field in the query text', GRAPHQL_VALIDATION_FAILED, (next) => `mutation { ${literalTransfer({ ...next(), nope: 1 })} }`],
+      [
+        `a selection deeper than ${QUERY_LIMITS.maxDepth}`, QUERY_TOO_COMPLEX,
+        (next) => `mutation { ${literalTransfer(next(), `transfer { ${nestedFragments(QUERY_LIMITS.maxDepth - 2, 'id')} }`)} }`,
+      ],
+      [
+        `more than ${QUERY_LIMITS.maxAliases} aliases`, QUERY_TOO_COMPLEX,
+        (next) => `mutation { ${range(QUERY_LIMITS.maxAliases + 1).map((index) => `t${index}: ${literalTransfer(next())}`).join(' ')} }`,
+      ],
+      [
+        `more than ${QUERY_LIMITS.maxTokens} tokens`, QUERY_TOO_COMPLEX,
+        (next) => `mutation { ${literalTransfer(next(), 'replayed '.repeat(QUERY_LIMITS.maxTokens))} }`,
+      ],
+      [
+        `a cost over ${QUERY_LIMITS.maxCost}`, QUERY_TOO_COMPLEX,
+        (next) => `mutation { ${literalTransfer(next(), `transfer { debitAccount { ${statementSelection} } creditAccount { ${statementSelection} } }`)} }`,
+      ],
+    ])('refuses %s with %s, before running anything', async (_name, code, build) => {
+      const inputs: TransferInput[] = [];
+      const query = build(() => {
+        inputs.push(validInput());
+        return inputs.at(-1)!;
+      });
+      await expectRejected(() => post({ query }), code, inputs.map((input) => input.idempotencyKey));
+    });
+
+    it('accepts queries right at the depth and alias limits', async () => {
+      const atDepthLimit = `{ transfer(id: "1") { ${nestedFragments(QUERY_LIMITS.maxDepth - 2, 'id')} } }`;
+      const atAliasLimit = `{ ${range(QUERY_LIMITS.maxAliases).map((index) => `c${index}: communities { id }`).join(' ')} }`;
+      for (const query of [atDepthLimit, atAliasLimit]) {
+        const response = await post({ query });
+        expect({ status: response.status, errors: response.body.errors }).toEqual({ status: 200, errors: undefined });
+      }
+    });
+
+    it('refuses a page of 1000 written in the query text as too costly', async () => {
+      await expectRejected(() => post({ query: '{ transfers(first: 1000) { edges { cursor } } }' }), QUERY_TOO_COMPLEX, []);
+    });
+  });
+
+  describe('pagination and filters', () => {
+    const CONNECTIONS: Record<string, { query: string; variables: () => Record<string, unknown> }> = {
+      statement: {
+        query: `query($id: ID!, $first: Int, $after: String, $from: DateTime) {
+          account(id: $id) { statement(first: $first, after: $after, from: $from) { edges { cursor } } } }`,
+        variables: () => ({ id: payer.id }),
+      },
+      transfers: {
+        query: `query($currencyId: ID, $first: Int, $after: String, $from: DateTime) {
+          transfers(currencyId: $currencyId, first: $first, after: $after, from: $from) { edges { cursor } } }`,
+        variables: () => ({ currencyId: currencyIds[0] }),
+      },
+      accounts: {
+        query: 'query($currencyId: ID!, $first: Int, $after: String) { accounts(currencyId: $currencyId, first: $first, after: $after) { edges { cursor } } }',
+        variables: () => ({ currencyId: currencyIds[0] }),
+      },
+    };
+    const BAD_PAGES: [string, Record<string, unknown>][] = [
+      ['first: 0', { first: 0 }],
+      ['first: -1', { first: -1 }],
+      [`first: ${MAX_PAGE_SIZE + 1}`, { first: MAX_PAGE_SIZE + 1 }],
+      ['first: 1000', { first: 1000 }],
+      ['first: 2^31', { first: 2 ** 31 }],
+      ['first: null', { first: null }],
+      ['a cursor that is not base64', { after: 'not a cursor!' }],
+      ['a cursor of another version', { after: cursor('v2:5') }],
+      ['a cursor holding no number', { after: cursor('v1:abc') }],
+      ['a cursor beyond 64 bits', { after: cursor(`v1:${BEYOND_INT64}`) }],
+      ['a cursor over 200 characters', { after: 'A'.repeat(201) }],
+    ];
+    const BAD_DATES: [string, Record<string, unknown>][] = [
+      ['a from date that is not a date', { from: 'yesterday' }],
+      ['a from date with month 13', { from: '2024-13-01T00:00:00Z' }],
+    ];
+    const cases = [
+      ...Object.keys(CONNECTIONS).flatMap((connection) => BAD_PAGES.map(([name, args]) => [connection, name, args] as const)),
+      ...['statement', 'transfers'].flatMap((connection) => BAD_DATES.map(([name, args]) => [connection, name, args] as const)),
+    ];
+
+    it.each(cases)('refuses %s with %s as BAD_USER_INPUT', async (connection, _name, args) => {
+      const { query, variables } = CONNECTIONS[connection];
+      await expectRejected(() => post({ query, variables: { ...variables(), ...args } }), BAD_USER_INPUT, []);
+    });
+
+    it.each([
+      ['transfers(accountId:)', `{ transfers(accountId: "${BEYOND_INT64}") { edges { cursor } } }`],
+      ['accounts(currencyId:)', `{ accounts(currencyId: "${BEYOND_INT64}") { edges { cursor } } }`],
+    ])('refuses %s beyond 64 bits as BAD_USER_INPUT', async (_name, query) => {
+      await expectRejected(() => post({ query }), BAD_USER_INPUT, []);
+    });
+
+    it.each(['transfer(id:', 'currency(id:', 'trialBalance(currencyId:'])('answers %s an id beyond 64 bits) with null, not an error', async (call) => {
+      const field = call.slice(0, call.indexOf('('));
+      const response = await post({ query: `{ ${call} "${BEYOND_INT64}") { __typename } }` });
+      expect({ status: response.status, body: response.body }).toEqual({ status: 200, body: { data: { [field]: null } } });
+    });
+  });
+});

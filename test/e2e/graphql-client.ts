@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { TestApp } from '../../libs/testing/test-app.js';
+
+/** What the e2e tests ask for and get back: GraphQL documents and the shapes they return. */
+
+export const POSTING_FIELDS = 'id transferId accountId counterpartyAccountId amount balanceAfter accountVersion code memo createdAt';
+export const TRANSFER_FIELDS = `id idempotencyKey debitAccountId creditAccountId amount code memo metadata createdAt postings { ${POSTING_FIELDS} }`;
+export const ACCOUNT_FIELDS =
+  'id kind name status balance availableBalance postedDebits postedCredits pendingDebits pendingCredits lowerLimit upperLimit version currency { id code }';
+export const PAGE_INFO = 'pageInfo { hasNextPage hasPreviousPage startCursor endCursor }';
+
+export const CREATE_TRANSFER = `mutation CreateTransfer($input: CreateTransferInput!) {
+  createTransfer(input: $input) { transfer { ${TRANSFER_FIELDS} } replayed userErrors { code field message } }
+}`;
+
+export interface PostingView {
+  id: string;
+  transferId: string;
+  accountId: string;
+  counterpartyAccountId: string;
+  amount: string;
+  balanceAfter: string;
+  accountVersion: string;
+  code: string;
+  memo: string;
+  createdAt: string;
+}
+
+export interface TransferView {
+  id: string;
+  idempotencyKey: string;
+  debitAccountId: string;
+  creditAccountId: string;
+  amount: string;
+  code: string;
+  memo: string;
+  metadata: Record<string, unknown>;
+  createdAt: string;
+  postings: PostingView[];
+}
+
+export interface TransferPayloadView {
+  transfer: TransferView | null;
+  replayed: boolean;
+  userErrors: { code: string; field: string[] | null; message: string }[];
+}
+
+export interface AccountView {
+  id: string;
+  kind: string;
+  name: string;
+  status: string;
+  balance: string;
+  availableBalance: string;
+  postedDebits: string;
+  postedCredits: string;
+  pendingDebits: string;
+  pendingCredits: string;
+  lowerLimit: string | null;
+  upperLimit: string | null;
+  version: string;
+  currency: { id: string; code: string };
+}
+
+export interface PageView<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+/** The fields a client sends to createTransfer; tests of bad input put anything in them. */
+export type TransferInput = Record<string, unknown> & { idempotencyKey: string };
+
+export const newKey = (prefix = 'e2e'): string => `${prefix}-${randomUUID()}`;
+
+export function transferInput(debitAccountId: string, creditAccountId: string, amount: string | number, extra: Record<string, unknown> = {}): TransferInput {
+  return { idempotencyKey: newKey(), debitAccountId, creditAccountId, amount, ...extra };
+}
+
+/** Runs a query that must succeed: HTTP 200 and no errors. */
+export async function gql<T>(t: TestApp, query: string, variables?: Record<string, unknown>): Promise<T> {
+  const response = await t.graphql<T>(query, variables);
+  expect({ status: response.status, errors: response.errors }).toEqual({ status: 200, errors: undefined });
+  return response.data!;
+}
+
+export async function createTransfer(t: TestApp, input: TransferInput): Promise<TransferPayloadView> {
+  return (await gql<{ createTransfer: TransferPayloadView }>(t, CREATE_TRANSFER, { input })).createTransfer;
+}
+
+export async function fetchAccount(t: TestApp, id: string): Promise<AccountView> {
+  const { account } = await gql<{ account: AccountView | null }>(t, `query Account($id: ID!) { account(id: $id) { ${ACCOUNT_FIELDS} } }`, { id });
+  expect(account).not.toBeNull();
+  return account!;
+}
+
+/** How many transfers and recorded failures carry this idempotency key. */
+export async function rowsForKey(t: TestApp, key: string): Promise<{ transfers: number; failures: number }> {
+  const [row] = await t.dataSource.query(
+    `SELECT (SELECT count(*)::int FROM transfers WHERE idempotency_key = $1) AS transfers,
+            (SELECT count(*)::int FROM transfer_failures WHERE idempotency_key = $1) AS failures`,
+    [key],
+  );
+  return row;
+}
+
+export interface RawResponse {
+  status: number;
+  contentType: string | null;
+  text: string;
+  /** The parsed body, or undefined when it is not JSON. */
+  body: any;
+}
+
+/**
+ * POSTs a body exactly as given, keeping the response text so that tests can look for leaked internals.
+ * A null content type sends no content-type header at all.
+ */
+export async function postRaw(url: string, body: string | Blob, contentType: string | null = 'application/json'): Promise<RawResponse> {
+  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: contentType ? { 'content-type': contentType } : {}, body });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, contentType: response.headers.get('content-type'), text, body: parsed };
+}

@@ -1,0 +1,293 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createLedgerFixture } from '../../libs/testing/ledger-fixture.js';
+import { expectLedgerInvariants, startTestApp, TestApp } from '../../libs/testing/test-app.js';
+import { Account } from '../../src/ledger/models/ledger.models.js';
+import {
+  AccountView, createTransfer, fetchAccount, gql, PAGE_INFO, PageView, POSTING_FIELDS, PostingView, rowsForKey, TRANSFER_FIELDS,
+  TransferView, transferInput,
+} from './graphql-client.js';
+
+const MAX_AMOUNT = '9007199254740991'; // 2^53 - 1
+
+const STATEMENT = `query Statement($id: ID!, $first: Int, $after: String, $from: DateTime, $to: DateTime) {
+  account(id: $id) { statement(first: $first, after: $after, from: $from, to: $to) { edges { cursor node { ${POSTING_FIELDS} } } ${PAGE_INFO} } }
+}`;
+const TRANSFERS = `query Transfers($accountId: ID, $currencyId: ID, $first: Int, $after: String) {
+  transfers(accountId: $accountId, currencyId: $currencyId, first: $first, after: $after) { edges { cursor node { ${TRANSFER_FIELDS} } } ${PAGE_INFO} }
+}`;
+const TRIAL_BALANCE = `query TrialBalance($currencyId: ID!) {
+  trialBalance(currencyId: $currencyId) { currency { id code } lines { kind accountCount postedDebits postedCredits balance } total balanced }
+}`;
+
+/** The money-moving paths a client relies on, through GraphQL over real HTTP. */
+describe('transfers over GraphQL', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp(4);
+  });
+  afterEach(async () => expectLedgerInvariants(t.dataSource));
+  afterAll(async () => t.close());
+
+  const pay = (from: Account, to: Account, amount: string | number, extra: Record<string, unknown> = {}) =>
+    createTransfer(t, transferInput(from.id, to.id, amount, extra));
+  const payOrFail = async (from: Account, to: Account, amount: string | number): Promise<TransferView> => {
+    const payload = await pay(from, to, amount);
+    expect(payload.userErrors).toEqual([]);
+    return payload.transfer!;
+  };
+  /** Balance and version of each account, as the API reports them. */
+  const positions = async (...accounts: Account[]) =>
+    Promise.all(accounts.map(async (account) => {
+      const { balance, version } = await fetchAccount(t, account.id);
+      return { balance, version };
+    }));
+
+  it('moves money and returns the transfer with both postings, their running balances and versions', async () => {
+    const { members: [payer, payee] } = await createLedgerFixture(t.ledger, [{ balance: 100n }, { balance: 20n }]);
+    const input = transferInput(payer.id, payee.id, '30', { code: 'gift', memo: 'Two hours of gardening', metadata: { task: 'weeding', hours: 2 } });
+
+    const payload = await createTransfer(t, input);
+
+    expect(payload).toMatchObject({ replayed: false, userErrors: [] });
+    const transfer = payload.transfer!;
+    expect(transfer).toMatchObject({
+      idempotencyKey: input.idempotencyKey, debitAccountId: payer.id, creditAccountId: payee.id, amount: '30',
+      code: 'gift', memo: 'Two hours of gardening', metadata: { task: 'weeding', hours: 2 },
+    });
+    const common = { id: expect.stringMatching(/^\d+$/), transferId: transfer.id, code: 'gift', memo: 'Two hours of gardening', createdAt: transfer.createdAt };
+    expect(transfer.postings).toEqual([
+      { ...common, accountId: payer.id, counterpartyAccountId: payee.id, amount: '-30', balanceAfter: '70', accountVersion: '2' },
+      { ...common, accountId: payee.id, counterpartyAccountId: payer.id, amount: '30', balanceAfter: '50', accountVersion: '2' },
+    ]);
+    expect(await positions(payer, payee)).toEqual([{ balance: '70', version: '2' }, { balance: '50', version: '2' }]);
+    expect((await gql<{ transfer: TransferView }>(t, `query($id: ID!) { transfer(id: $id) { ${TRANSFER_FIELDS} } }`, { id: transfer.id })).transfer)
+      .toEqual(transfer);
+  });
+
+  it('replays the same key and request: the same transfer, replayed, money moved once', async () => {
+    const { members: [payer, payee] } = await createLedgerFixture(t.ledger, [{ balance: 100n }, {}]);
+    const input = transferInput(payer.id, payee.id, '25', { metadata: { a: 1, b: { c: 2, d: 3 } } });
+    const first = await createTransfer(t, input);
+    expect(first).toMatchObject({ replayed: false, userErrors: [] });
+
+    // The same request written differently: the amount as a JSON integer, the metadata keys in another order.
+    const replays = [await createTransfer(t, input), await createTransfer(t, { ...input, amount: 25, metadata: { b: { d: 3, c: 2 }, a: 1 } })];
+
+    for (const replay of replays) expect(replay).toEqual({ transfer: first.transfer, replayed: true, userErrors: [] });
+    expect(await positions(payer, payee)).toEqual([{ balance: '75', version: '2' }, { balance: '25', version: '1' }]);
+    expect(await rowsForKey(t, input.idempotencyKey)).toEqual({ transfers: 1, failures: 0 });
+  });
+
+  it('answers IDEMPOTENCY_KEY_CONFLICT for the same key with a different request, and moves nothing more', async () => {
+    const { members: [payer, payee, other] } = await createLedgerFixture(t.ledger, [{ balance: 100n }, {}, {}]);
+    const input = transferInput(payer.id, payee.id, '25');
+    await createTransfer(t, input);
+
+    for (const change of [{ amount: '26' }, { memo: 'changed my mind' }, { creditAccountId: other.id }, { code: 'gift' }]) {
+      expect(await createTransfer(t, { ...input, ...change })).toEqual({
+        transfer: null, replayed: false,
+        userErrors: [{ code: 'IDEMPOTENCY_KEY_CONFLICT', field: ['input', 'idempotencyKey'], message: expect.any(String) }],
+      });
+    }
+    expect(await positions(payer, payee, other)).toEqual([
+      { balance: '75', version: '2' }, { balance: '25', version: '1' }, { balance: '0', version: '0' },
+    ]);
+    expect(await rowsForKey(t, input.idempotencyKey)).toEqual({ transfers: 1, failures: 0 });
+  });
+
+  it('refuses a transfer beyond the available balance, changes nothing, and keeps the key failed', async () => {
+    const { issuance, members: [payer, payee] } = await createLedgerFixture(t.ledger, [{ balance: 10n }, {}]);
+    const input = transferInput(payer.id, payee.id, '50');
+
+    expect(await createTransfer(t, input)).toEqual({
+      transfer: null, replayed: false,
+      userErrors: [{ code: 'EXCEEDS_LOWER_LIMIT', field: ['input', 'amount'], message: expect.any(String) }],
+    });
+    expect(await positions(payer, payee)).toEqual([{ balance: '10', version: '1' }, { balance: '0', version: '0' }]);
+    expect(await rowsForKey(t, input.idempotencyKey)).toEqual({ transfers: 0, failures: 1 });
+
+    await payOrFail(issuance, payer, '100'); // now the payer could afford it, but the key has failed for good
+    expect(await createTransfer(t, input)).toEqual({
+      transfer: null, replayed: false,
+      userErrors: [{ code: 'IDEMPOTENCY_KEY_ALREADY_FAILED', field: ['input', 'idempotencyKey'], message: expect.any(String) }],
+    });
+    expect(await positions(payer, payee)).toEqual([{ balance: '110', version: '2' }, { balance: '0', version: '0' }]);
+    expect(await rowsForKey(t, input.idempotencyKey)).toEqual({ transfers: 0, failures: 1 });
+  });
+
+  it('shows balance, available balance and limits on the account, and honours a credit line', async () => {
+    const { currency, issuance, pool, members: [member, other] } = await createLedgerFixture(t.ledger, [
+      { balance: 100n, lowerLimit: -50n, upperLimit: 1000n }, {},
+    ]);
+    const expected = (fields: Partial<AccountView>): AccountView => ({
+      id: member.id, kind: 'MEMBER', name: 'Member 1', status: 'OPEN', balance: '100', availableBalance: '100', postedDebits: '0',
+      postedCredits: '100', pendingDebits: '0', pendingCredits: '0', lowerLimit: '-50', upperLimit: '1000', version: '1',
+      currency: { id: currency.id, code: 'HOUR' }, ...fields,
+    });
+    expect(await fetchAccount(t, member.id)).toEqual(expected({}));
+
+    await payOrFail(member, other, '130');
+    expect(await fetchAccount(t, member.id)).toEqual(expected({ balance: '-30', availableBalance: '-30', postedDebits: '130', version: '2' }));
+    expect((await pay(member, other, '21')).userErrors.map((error) => error.code)).toEqual(['EXCEEDS_LOWER_LIMIT']);
+
+    expect(await fetchAccount(t, issuance.id)).toMatchObject({ kind: 'ISSUANCE', balance: '-100', lowerLimit: null, upperLimit: null });
+    expect(await fetchAccount(t, pool.id)).toMatchObject({ kind: 'POOL', balance: '0', lowerLimit: '0', upperLimit: null });
+  });
+
+  describe('an account statement', () => {
+    let account: Account;
+    let counterparty: Account;
+    let issuance: Account;
+    /** The whole statement, newest first. */
+    let postings: PostingView[];
+
+    const statement = async (variables: Record<string, unknown>): Promise<PageView<PostingView>> =>
+      (await gql<{ account: { statement: PageView<PostingView> } }>(t, STATEMENT, { id: account.id, ...variables })).account.statement;
+    const versions = (page: PageView<PostingView>): string[] => page.edges.map((edge) => edge.node.accountVersion);
+    const createdAt = (version: number): string => postings.find((posting) => posting.accountVersion === String(version))!.createdAt;
+    /** Follows endCursor until hasNextPage is false, returning every page. */
+    const walk = async (first: number, filters: Record<string, unknown> = {}): Promise<PageView<PostingView>[]> => {
+      const pages = [await statement({ first, ...filters })];
+      while (pages.at(-1)!.pageInfo.hasNextPage) pages.push(await statement({ first, after: pages.at(-1)!.pageInfo.endCursor, ...filters }));
+      return pages;
+    };
+
+    beforeAll(async () => {
+      const fixture = await createLedgerFixture(t.ledger, [{ balance: 1000n }, { balance: 1000n }]);
+      [account, counterparty] = fixture.members;
+      issuance = fixture.issuance;
+      // Apart in time, so that every posting has its own millisecond for the date filters.
+      for (const [from, to, amount] of [[account, counterparty, 100], [counterparty, account, 40], [account, counterparty, 7], [account, counterparty, 300], [counterparty, account, 1]] as const) {
+        await sleep(15);
+        await payOrFail(from, to, String(amount));
+      }
+      postings = (await statement({ first: 100 })).edges.map((edge) => edge.node);
+    });
+
+    it('lists postings newest first with running balances that end at the account balance', async () => {
+      expect(postings.map((posting) => posting.accountVersion)).toEqual(['6', '5', '4', '3', '2', '1']);
+      expect(postings.map((posting) => posting.amount)).toEqual(['1', '-300', '-7', '40', '-100', '1000']);
+      expect(postings.map((posting) => posting.balanceAfter)).toEqual(['634', '633', '933', '940', '900', '1000']);
+      expect(postings.map((posting) => posting.counterpartyAccountId)).toEqual([...Array(5).fill(counterparty.id), issuance.id]);
+      expect(postings.every((posting) => posting.accountId === account.id)).toBe(true);
+      expect(postings.map((posting) => posting.code)).toEqual(['payment', 'payment', 'payment', 'payment', 'payment', 'starter_grant']);
+      expect(await fetchAccount(t, account.id)).toMatchObject({ balance: '634', version: '6' });
+    });
+
+    it.each([
+      [1, [1, 1, 1, 1, 1, 1]],
+      [2, [2, 2, 2]],
+      [4, [4, 2]],
+      [5, [5, 1]],
+      [6, [6]],
+      [7, [6]],
+    ])('pages of %i walk every posting exactly once (page sizes %j)', async (first, sizes) => {
+      const pages = await walk(first);
+
+      expect(pages.map((page) => page.edges.length)).toEqual(sizes);
+      expect(pages.flatMap(versions)).toEqual(['6', '5', '4', '3', '2', '1']);
+      expect(pages.map((page) => page.pageInfo.hasNextPage)).toEqual(sizes.map((_, index) => index < sizes.length - 1));
+      expect(pages.map((page) => page.pageInfo.hasPreviousPage)).toEqual(sizes.map((_, index) => index > 0));
+      for (const page of pages) {
+        expect(page.pageInfo.startCursor).toBe(page.edges[0].cursor);
+        expect(page.pageInfo.endCursor).toBe(page.edges.at(-1)!.cursor);
+      }
+    });
+
+    it('filters by date: from is inclusive, to is exclusive', async () => {
+      expect(new Set(postings.map((posting) => posting.createdAt)).size).toBe(6);
+
+      expect(versions(await statement({ from: createdAt(3) }))).toEqual(['6', '5', '4', '3']);
+      expect(versions(await statement({ to: createdAt(3) }))).toEqual(['2', '1']);
+      expect(versions(await statement({ from: createdAt(2), to: createdAt(5) }))).toEqual(['4', '3', '2']);
+      expect(versions(await statement({ from: new Date(Date.parse(createdAt(6)) + 1).toISOString() }))).toEqual([]);
+      expect(versions(await statement({ to: createdAt(1) }))).toEqual([]);
+    });
+
+    it('pages through a date range', async () => {
+      const pages = await walk(2, { from: createdAt(2) });
+      expect(pages.map(versions)).toEqual([['6', '5'], ['4', '3'], ['2']]);
+    });
+  });
+
+  it('lists transfers newest first, filtered by account and by currency', async () => {
+    const { currency, members: [a, b, c] } = await createLedgerFixture(t.ledger, [{ balance: 100n }, { balance: 100n }, { balance: 100n }]);
+    const t1 = await payOrFail(a, b, '10');
+    const t2 = await payOrFail(b, c, '20');
+    const t3 = await payOrFail(c, a, '30');
+    const t4 = await payOrFail(b, c, '5');
+    const list = async (filter: Record<string, unknown>): Promise<PageView<TransferView>> =>
+      (await gql<{ transfers: PageView<TransferView> }>(t, TRANSFERS, filter)).transfers;
+    const ids = (page: PageView<TransferView>): string[] => page.edges.map((edge) => edge.node.id);
+
+    const all = await list({ currencyId: currency.id, first: 100 });
+    expect(all.edges.map((edge) => edge.node.code)).toEqual(['payment', 'payment', 'payment', 'payment', 'starter_grant', 'starter_grant', 'starter_grant']);
+    const [fundC, fundB, fundA] = ids(all).slice(4);
+    expect(ids(all)).toEqual([t4.id, t3.id, t2.id, t1.id, fundC, fundB, fundA]);
+    expect(all.edges[0].node).toEqual(t4);
+
+    expect(ids(await list({ accountId: a.id }))).toEqual([t3.id, t1.id, fundA]);
+    expect(ids(await list({ accountId: b.id }))).toEqual([t4.id, t2.id, t1.id, fundB]);
+    expect(ids(await list({ accountId: c.id }))).toEqual([t4.id, t3.id, t2.id, fundC]);
+
+    const firstPage = await list({ accountId: a.id, first: 2 });
+    expect([ids(firstPage), firstPage.pageInfo.hasNextPage]).toEqual([[t3.id, t1.id], true]);
+    const secondPage = await list({ accountId: a.id, first: 2, after: firstPage.pageInfo.endCursor });
+    expect([ids(secondPage), secondPage.pageInfo.hasNextPage]).toEqual([[fundA], false]);
+  });
+
+  it('reports a balanced trial balance whose total is "0"', async () => {
+    const { currency, pool, members: [a] } = await createLedgerFixture(t.ledger, [{ balance: 100n }, { balance: 250n }]);
+    await payOrFail(a, pool, '30');
+
+    expect((await gql<{ trialBalance: unknown }>(t, TRIAL_BALANCE, { currencyId: currency.id })).trialBalance).toEqual({
+      currency: { id: currency.id, code: 'HOUR' },
+      lines: [
+        { kind: 'ISSUANCE', accountCount: 1, postedDebits: '350', postedCredits: '0', balance: '-350' },
+        { kind: 'MEMBER', accountCount: 2, postedDebits: '30', postedCredits: '350', balance: '320' },
+        { kind: 'POOL', accountCount: 1, postedDebits: '0', postedCredits: '30', balance: '30' },
+      ],
+      total: '0',
+      balanced: true,
+    });
+    expect((await gql<{ trialBalance: unknown }>(t, TRIAL_BALANCE, { currencyId: '999999999999' })).trialBalance).toBeNull();
+  });
+
+  it('carries amounts beyond 2^31 and up to 2^53-1 exactly', async () => {
+    const { currency, issuance, members: [rich, other] } = await createLedgerFixture(t.ledger, [{}, {}]);
+
+    const minted = await payOrFail(issuance, rich, Number(MAX_AMOUNT)); // as a JSON integer
+    expect(minted.amount).toBe(MAX_AMOUNT);
+    expect(minted.postings.map((posting) => [posting.amount, posting.balanceAfter])).toEqual([
+      [`-${MAX_AMOUNT}`, `-${MAX_AMOUNT}`], [MAX_AMOUNT, MAX_AMOUNT],
+    ]);
+    const moved = await payOrFail(rich, other, '2147483649'); // 2^31 + 1, as a string
+    expect(moved.amount).toBe('2147483649');
+    expect(moved.postings.map((posting) => [posting.amount, posting.balanceAfter])).toEqual([
+      ['-2147483649', '9007197107257342'], ['2147483649', '2147483649'],
+    ]);
+
+    expect(await fetchAccount(t, rich.id)).toMatchObject({ balance: '9007197107257342', postedCredits: MAX_AMOUNT, postedDebits: '2147483649', upperLimit: null });
+    expect(await fetchAccount(t, other.id)).toMatchObject({ balance: '2147483649', availableBalance: '2147483649' });
+    expect(await fetchAccount(t, issuance.id)).toMatchObject({ balance: `-${MAX_AMOUNT}`, postedDebits: MAX_AMOUNT });
+    expect((await gql<{ trialBalance: unknown }>(t, TRIAL_BALANCE, { currencyId: currency.id })).trialBalance).toMatchObject({ total: '0', balanced: true });
+  });
+
+  it.each([
+    ['an id that names no account', '999999999999'],
+    ['the largest 64-bit id', '9223372036854775807'],
+    ['an id just beyond 64 bits', '9223372036854775808'],
+    ['a 20-digit id', '99999999999999999999'],
+    ['zero', '0'],
+    ['a negative id', '-1'],
+    ['a decimal', '1.5'],
+    ['letters', 'abc'],
+    ['hex', '0x10'],
+    ['a leading space', ' 1'],
+    ['an empty id', ''],
+  ])('answers account(id:) with null, not an error, for %s (%p)', async (_name, id) => {
+    const response = await t.graphql('query Account($id: ID!) { account(id: $id) { id } }', { id });
+    expect(response).toEqual({ status: 200, data: { account: null } });
+  });
+});
