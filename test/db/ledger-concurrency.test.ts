@@ -47,9 +47,13 @@ describe('ledger under concurrency', () => {
       }
       return made;
     };
-    const made = await Promise.all(Array.from({ length: 16 }, (_, seed) => worker(seed)));
-    running = false;
-    await reader;
+    let made: number[];
+    try {
+      made = await Promise.all(Array.from({ length: 16 }, (_, seed) => worker(seed)));
+    } finally {
+      running = false;
+      await reader;
+    }
 
     expect(made.reduce((a, b) => a + b, 0)).toBeGreaterThan(100);
     expect(reads.length).toBeGreaterThan(0);
