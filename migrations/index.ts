@@ -1,4 +1,5 @@
 import { LedgerCore1764250000000 } from './1764250000000-ledger-core.js';
+import { TwoPhaseBatchesReversals1764260000000 } from './1764260000000-two-phase-batches-reversals.js';
 
 /** In order of application. ESM has no reliable glob, so each migration is listed here. */
-export const MIGRATIONS = [LedgerCore1764250000000];
+export const MIGRATIONS = [LedgerCore1764250000000, TwoPhaseBatchesReversals1764260000000];

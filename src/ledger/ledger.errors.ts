@@ -18,6 +18,18 @@ export enum TransferErrorCode {
   EXCEEDS_UPPER_LIMIT = 'EXCEEDS_UPPER_LIMIT',
   IDEMPOTENCY_KEY_CONFLICT = 'IDEMPOTENCY_KEY_CONFLICT',
   IDEMPOTENCY_KEY_ALREADY_FAILED = 'IDEMPOTENCY_KEY_ALREADY_FAILED',
+  TIMEOUT_REQUIRES_PENDING = 'TIMEOUT_REQUIRES_PENDING',
+  PENDING_TRANSFER_NOT_FOUND = 'PENDING_TRANSFER_NOT_FOUND',
+  PENDING_TRANSFER_ALREADY_POSTED = 'PENDING_TRANSFER_ALREADY_POSTED',
+  PENDING_TRANSFER_ALREADY_VOIDED = 'PENDING_TRANSFER_ALREADY_VOIDED',
+  PENDING_TRANSFER_EXPIRED = 'PENDING_TRANSFER_EXPIRED',
+  EXCEEDS_PENDING_AMOUNT = 'EXCEEDS_PENDING_AMOUNT',
+  LINKED_EVENT_FAILED = 'LINKED_EVENT_FAILED',
+  TRANSFER_NOT_FOUND = 'TRANSFER_NOT_FOUND',
+  TRANSFER_NOT_REVERSIBLE = 'TRANSFER_NOT_REVERSIBLE',
+  TRANSFER_ALREADY_REVERSED = 'TRANSFER_ALREADY_REVERSED',
+  REASON_REQUIRED = 'REASON_REQUIRED',
+  REVERSAL_NOT_PERMITTED = 'REVERSAL_NOT_PERMITTED',
 }
 
 const DESCRIPTIONS: Record<TransferErrorCode, { field: string | null; message: string }> = {
@@ -34,6 +46,18 @@ const DESCRIPTIONS: Record<TransferErrorCode, { field: string | null; message: s
   EXCEEDS_UPPER_LIMIT: { field: 'amount', message: "The transfer would take the credit account's balance above its upper limit." },
   IDEMPOTENCY_KEY_CONFLICT: { field: 'idempotencyKey', message: 'This idempotency key was already used for a different request.' },
   IDEMPOTENCY_KEY_ALREADY_FAILED: { field: 'idempotencyKey', message: 'This idempotency key already failed; use a new key to try again.' },
+  TIMEOUT_REQUIRES_PENDING: { field: 'timeoutSeconds', message: 'Only a pending transfer can have a timeout.' },
+  PENDING_TRANSFER_NOT_FOUND: { field: 'pendingTransferId', message: 'No pending transfer has this id.' },
+  PENDING_TRANSFER_ALREADY_POSTED: { field: 'pendingTransferId', message: 'The pending transfer was already posted.' },
+  PENDING_TRANSFER_ALREADY_VOIDED: { field: 'pendingTransferId', message: 'The pending transfer was already voided.' },
+  PENDING_TRANSFER_EXPIRED: { field: 'pendingTransferId', message: 'The pending transfer expired; its funds were released.' },
+  EXCEEDS_PENDING_AMOUNT: { field: 'amount', message: 'A pending transfer cannot be posted for more than it reserved.' },
+  LINKED_EVENT_FAILED: { field: null, message: 'Not applied, because another transfer of the linked batch failed.' },
+  TRANSFER_NOT_FOUND: { field: 'transferId', message: 'No transfer has this id.' },
+  TRANSFER_NOT_REVERSIBLE: { field: 'transferId', message: 'Only posted money can be reversed: not a pending transfer or a void.' },
+  TRANSFER_ALREADY_REVERSED: { field: 'transferId', message: 'The transfer was already reversed.' },
+  REASON_REQUIRED: { field: 'reason', message: 'A forced reversal needs a written reason.' },
+  REVERSAL_NOT_PERMITTED: { field: 'transferId', message: 'You may not reverse this transfer.' },
 };
 
 registerEnumType(TransferErrorCode, {

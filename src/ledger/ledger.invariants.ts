@@ -39,13 +39,37 @@ export const LEDGER_INVARIANTS: Record<string, string> = {
       FROM accounts
      WHERE (lower_limit IS NOT NULL AND posted_credits - posted_debits - pending_debits < lower_limit)
         OR (upper_limit IS NOT NULL AND posted_credits + pending_credits - posted_debits > upper_limit)`,
-  'each transfer has exactly its debit and its credit posting': `
-    SELECT t.id, count(p.id) AS postings, coalesce(sum(p.amount), 0) AS net
+  'each transfer has exactly its postings: a debit and a credit, or none while pending or voided': `
+    SELECT t.id, t.kind, count(p.id) AS postings, coalesce(sum(p.amount), 0) AS net
       FROM transfers t LEFT JOIN postings p ON p.transfer_id = t.id
      GROUP BY t.id
-    HAVING count(p.id) <> 2 OR coalesce(sum(p.amount), 0) <> 0
-        OR count(*) FILTER (WHERE p.account_id = t.debit_account_id AND p.amount = -t.amount) <> 1
-        OR count(*) FILTER (WHERE p.account_id = t.credit_account_id AND p.amount = t.amount) <> 1`,
+    HAVING count(p.id) <> CASE WHEN t.kind IN ('pending', 'void_pending') THEN 0 ELSE 2 END
+        OR coalesce(sum(p.amount), 0) <> 0
+        OR count(p.id) <> count(*) FILTER (WHERE (p.account_id = t.debit_account_id AND p.amount = -t.amount)
+                                              OR (p.account_id = t.credit_account_id AND p.amount = t.amount))`,
+  'pending debits and credits equal the open pending transfers': `
+    SELECT a.id, a.pending_debits, a.pending_credits, coalesce(o.debits, 0) AS open_debits, coalesce(o.credits, 0) AS open_credits
+      FROM accounts a
+      LEFT JOIN (SELECT account_id, sum(debit) AS debits, sum(credit) AS credits
+                   FROM (SELECT t.debit_account_id AS account_id, t.amount AS debit, 0 AS credit FROM transfers t
+                          WHERE t.kind = 'pending' AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.pending_id = t.id)
+                         UNION ALL
+                         SELECT t.credit_account_id, 0, t.amount FROM transfers t
+                          WHERE t.kind = 'pending' AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.pending_id = t.id)) open_sides
+                  GROUP BY account_id) o ON o.account_id = a.id
+     WHERE a.pending_debits <> coalesce(o.debits, 0) OR a.pending_credits <> coalesce(o.credits, 0)`,
+  'each resolution settles one pending transfer, within its amount': `
+    SELECT r.id, r.kind, r.amount, r.pending_id, p.kind AS pending_kind, p.amount AS pending_amount
+      FROM transfers r LEFT JOIN transfers p ON p.id = r.pending_id
+     WHERE r.pending_id IS NOT NULL
+       AND (p.kind IS DISTINCT FROM 'pending' OR r.debit_account_id <> p.debit_account_id OR r.credit_account_id <> p.credit_account_id
+            OR (r.kind = 'post_pending' AND r.amount > p.amount) OR (r.kind = 'void_pending' AND r.amount <> p.amount))`,
+  'each reversal mirrors the posted transfer it reverses': `
+    SELECT r.id, r.reverses_id
+      FROM transfers r LEFT JOIN transfers o ON o.id = r.reverses_id
+     WHERE r.reverses_id IS NOT NULL
+       AND (o.kind NOT IN ('direct', 'post_pending') OR r.amount <> o.amount
+            OR r.debit_account_id <> o.credit_account_id OR r.credit_account_id <> o.debit_account_id)`,
   'no idempotency key both succeeded and failed': `
     SELECT f.idempotency_key FROM transfer_failures f JOIN transfers t USING (idempotency_key)`,
 };

@@ -1,19 +1,40 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { Account, Community, Currency, Posting, Transfer, TrialBalanceLine } from './models/ledger.models.js';
-import { AccountKind, AccountStatus } from './models/ledger-enums.js';
+import { AccountKind, AccountStatus, TransferKind } from './models/ledger-enums.js';
 
 type Row = Record<string, unknown>;
 
-export interface TransferRequest {
+/** What every write carries to the database: the key, the hash of the request, and annotations. */
+interface KeyedWrite {
   idempotencyKey: string;
   requestHash: string;
+  memo: string;
+  metadata: Record<string, unknown>;
+}
+
+export interface TransferRequest extends KeyedWrite {
   debitAccountId: string;
   creditAccountId: string;
   amount: bigint;
   code: string;
-  memo: string;
-  metadata: Record<string, unknown>;
+  pending: boolean;
+  timeoutSeconds: number | null;
+}
+
+export type PendingAction = 'post' | 'void' | 'expire';
+
+export interface ResolutionRequest extends KeyedWrite {
+  pendingTransferId: string;
+  action: PendingAction;
+  amount: bigint | null;
+  code: string;
+}
+
+export interface ReversalRequest extends KeyedWrite {
+  transferId: string;
+  reason: string | null;
+  force: boolean;
 }
 
 export interface TransferOutcome {
@@ -62,6 +83,12 @@ function toAccount(row: Row): Account {
 
 function toTransfer(row: Row): Transfer {
   return {
+    kind: row.kind as TransferKind,
+    pendingTransferId: row.pending_id as string | null,
+    timeoutAt: row.timeout_at as Date | null,
+    reversesTransferId: row.reverses_id as string | null,
+    reason: row.reason as string | null,
+    forced: row.forced as boolean,
     id: row.id as string,
     idempotencyKey: row.idempotency_key as string,
     debitAccountId: row.debit_account_id as string,
@@ -125,16 +152,81 @@ export class LedgerRepository {
   }
 
   async createTransfer(request: TransferRequest): Promise<TransferOutcome> {
-    const [row] = await this.query('SELECT * FROM ledger_create_transfer($1, $2, $3, $4, $5, $6, $7, $8)', [
+    const [row] = await this.query('SELECT * FROM ledger_create_transfer($1, $2, $3, $4, $5, $6, $7, $8, $9, clock_timestamp() + make_interval(secs => $10))', [
       request.idempotencyKey, request.requestHash, request.debitAccountId, request.creditAccountId,
-      request.amount.toString(), request.code, request.memo, JSON.stringify(request.metadata),
+      request.amount.toString(), request.code, request.memo, JSON.stringify(request.metadata), request.pending, request.timeoutSeconds,
     ]);
+    return this.toOutcome(row, request);
+  }
+
+  async createTransfers(requests: TransferRequest[], linked: boolean): Promise<TransferOutcome[]> {
+    const body = requests.map((request) => ({ ...request, amount: request.amount.toString() }));
+    const rows = await this.query('SELECT * FROM ledger_create_transfers($1::jsonb, $2) ORDER BY item', [JSON.stringify(body), linked]);
+    return Promise.all(rows.map((row) => this.toOutcome(row, requests[(row.item as number) - 1])));
+  }
+
+  async resolvePending(request: ResolutionRequest): Promise<TransferOutcome> {
+    const [row] = await this.query('SELECT * FROM ledger_resolve_pending($1, $2, $3, $4, $5, $6, $7, $8)', [
+      request.idempotencyKey, request.requestHash, request.pendingTransferId, request.action,
+      request.amount?.toString() ?? null, request.code, request.memo, JSON.stringify(request.metadata),
+    ]);
+    return this.toOutcome(row);
+  }
+
+  async reverseTransfer(request: ReversalRequest): Promise<TransferOutcome> {
+    const [row] = await this.query('SELECT * FROM ledger_reverse_transfer($1, $2, $3, $4, $5, $6, $7)', [
+      request.idempotencyKey, request.requestHash, request.transferId, request.reason, request.force, request.memo, JSON.stringify(request.metadata),
+    ]);
+    return this.toOutcome(row);
+  }
+
+  /**
+   * A new direct transfer is exactly what was asked, so it is built from the request without a
+   * second round trip (the hot path). Anything else is read back.
+   */
+  private async toOutcome(row: Row, request?: TransferRequest): Promise<TransferOutcome> {
     const outcome = row.outcome as string;
-    if (outcome === 'created') {
-      return { outcome, transfer: { ...request, id: row.id as string, currencyId: row.currency_id as string, createdAt: row.created_at as Date } };
+    if (outcome !== 'created' && outcome !== 'exists') return { outcome, transfer: null };
+    if (outcome === 'created' && request && !request.pending) {
+      return {
+        outcome,
+        transfer: {
+          ...request, id: row.id as string, currencyId: row.currency_id as string, createdAt: row.created_at as Date,
+          kind: TransferKind.DIRECT, pendingTransferId: null, timeoutAt: null, reversesTransferId: null, reason: null, forced: false,
+        },
+      };
     }
-    if (outcome === 'exists') return { outcome, transfer: await this.findTransfer(row.id as string) };
-    return { outcome, transfer: null };
+    return { outcome, transfer: await this.findTransfer(row.id as string) };
+  }
+
+  /** Pending transfers past their timeout, locked so that concurrent sweepers (replicas) take different ones. */
+  async lockExpiredPendingTransfers(limit: number): Promise<string[]> {
+    const rows = await this.query(
+      `SELECT t.id FROM transfers t
+        WHERE t.timeout_at <= clock_timestamp() AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.pending_id = t.id)
+        ORDER BY t.timeout_at LIMIT $1 FOR UPDATE OF t SKIP LOCKED`,
+      [limit],
+    );
+    return rows.map((row) => row.id as string);
+  }
+
+  async resolutionOf(pendingTransferId: string): Promise<Transfer | null> {
+    const [row] = await this.query('SELECT * FROM transfers WHERE pending_id = $1', [pendingTransferId]);
+    return row ? toTransfer(row) : null;
+  }
+
+  async reversalOf(transferId: string): Promise<Transfer | null> {
+    const [row] = await this.query('SELECT * FROM transfers WHERE reverses_id = $1', [transferId]);
+    return row ? toTransfer(row) : null;
+  }
+
+  /** The balance after the account's last posting at or before `at`: postings carry their running balance. */
+  async balanceAt(accountId: string, at: Date): Promise<bigint> {
+    const [row] = await this.query(
+      'SELECT balance_after FROM postings WHERE account_id = $1 AND created_at <= $2 ORDER BY created_at DESC, account_version DESC LIMIT 1',
+      [accountId, at],
+    );
+    return row ? big(row.balance_after) : 0n;
   }
 
   async findTransfer(id: string): Promise<Transfer | null> {

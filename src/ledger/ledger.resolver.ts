@@ -1,12 +1,17 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { isDatabaseId } from '../../libs/database/database-id.js';
-import { AccountsArgs, CreateTransferInput, DateRangePageArgs, TransfersArgs } from './dto/ledger.inputs.js';
+import {
+  AccountsArgs, CreateTransferInput, CreateTransfersInput, DateRangePageArgs, PostPendingTransferInput, ReverseTransferInput, TransfersArgs,
+  VoidPendingTransferInput,
+} from './dto/ledger.inputs.js';
 import { LedgerService } from './ledger.service.js';
 import {
-  Account, AccountConnection, Community, CreateTransferPayload, Currency, Posting, PostingConnection, Transfer,
+  Account, AccountConnection, Community, CreateTransferPayload, CreateTransfersPayload, Currency, Posting, PostingConnection, Transfer,
   TransferConnection, TrialBalance,
 } from './models/ledger.models.js';
+import { PendingStatus, TransferKind } from './models/ledger-enums.js';
+import { AmountScalar } from '../../libs/graphql/scalars.js';
 
 /** An id that is not a positive bigint cannot name a row: answer "not found" without asking the database. */
 function lookup<T>(id: string, find: (id: string) => Promise<T | null>): Promise<T | null> {
@@ -20,6 +25,26 @@ export class LedgerResolver {
   @Mutation(() => CreateTransferPayload, { description: 'Moves money between two accounts of one currency, exactly once per idempotency key.' })
   createTransfer(@Args('input') input: CreateTransferInput): Promise<CreateTransferPayload> {
     return this.ledger.createTransfer(input);
+  }
+
+  @Mutation(() => CreateTransfersPayload, { description: 'Up to 1000 transfers in one call: LINKED (all or none) or INDEPENDENT.' })
+  createTransfers(@Args('input') input: CreateTransfersInput): Promise<CreateTransfersPayload> {
+    return this.ledger.createTransfers(input);
+  }
+
+  @Mutation(() => CreateTransferPayload, { description: 'Posts a pending transfer, in full or in part (the rest is released). At most once.' })
+  postPendingTransfer(@Args('input') input: PostPendingTransferInput): Promise<CreateTransferPayload> {
+    return this.ledger.postPendingTransfer(input);
+  }
+
+  @Mutation(() => CreateTransferPayload, { description: 'Releases a pending transfer. At most once.' })
+  voidPendingTransfer(@Args('input') input: VoidPendingTransferInput): Promise<CreateTransferPayload> {
+    return this.ledger.voidPendingTransfer(input);
+  }
+
+  @Mutation(() => CreateTransferPayload, { description: 'Writes the opposite of a posted transfer, linked to it; at most once per transfer.' })
+  reverseTransfer(@Args('input') input: ReverseTransferInput): Promise<CreateTransferPayload> {
+    return this.ledger.reverseTransfer(input);
   }
 
   @Query(() => [Community], { description: 'The communities hosted on this server.' })
@@ -77,6 +102,11 @@ export class AccountResolver {
     return (await this.ledger.findCurrency(account.currencyId))!;
   }
 
+  @ResolveField(() => AmountScalar, { description: 'The balance as of an instant, from the postings up to it.' })
+  balanceAt(@Parent() account: Account, @Args('at', { type: () => Date }) at: Date): Promise<bigint> {
+    return this.ledger.balanceAt(account.id, at);
+  }
+
   @ResolveField(() => PostingConnection, { description: 'Postings with running balances, newest first.' })
   statement(@Parent() account: Account, @Args() args: DateRangePageArgs): Promise<Connection<Posting>> {
     return this.ledger.statement(account.id, args);
@@ -102,7 +132,26 @@ export class TransferResolver {
     return (await this.ledger.findAccount(transfer.creditAccountId))!;
   }
 
-  @ResolveField(() => [Posting], { description: 'The debit posting, then the credit posting.' })
+  @ResolveField(() => PendingStatus, { nullable: true, description: 'For a PENDING transfer: open, posted, voided or expired.' })
+  async pendingStatus(@Parent() transfer: Transfer): Promise<PendingStatus | null> {
+    if (transfer.kind !== TransferKind.PENDING) return null;
+    const resolution = await this.ledger.resolutionOf(transfer.id);
+    if (!resolution) return PendingStatus.OPEN;
+    if (resolution.kind === TransferKind.POST_PENDING) return PendingStatus.POSTED;
+    return resolution.code === 'expired' ? PendingStatus.EXPIRED : PendingStatus.VOIDED;
+  }
+
+  @ResolveField(() => Transfer, { nullable: true, description: 'For a PENDING transfer: the transfer that posted or voided it.' })
+  resolution(@Parent() transfer: Transfer): Promise<Transfer | null> {
+    return transfer.kind === TransferKind.PENDING ? this.ledger.resolutionOf(transfer.id) : Promise.resolve(null);
+  }
+
+  @ResolveField(() => Transfer, { nullable: true, description: 'The reversal of this transfer, if it was reversed.' })
+  reversal(@Parent() transfer: Transfer): Promise<Transfer | null> {
+    return this.ledger.reversalOf(transfer.id);
+  }
+
+  @ResolveField(() => [Posting], { description: 'The debit posting, then the credit posting (none for PENDING and VOID_PENDING).' })
   postings(@Parent() transfer: Transfer): Promise<Posting[]> {
     return this.ledger.postingsOfTransfer(transfer.id);
   }

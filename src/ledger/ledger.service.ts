@@ -1,11 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { withRetry, TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
-import { AccountsArgs, CreateTransferInput, DateRangePageArgs, TransfersArgs } from './dto/ledger.inputs.js';
+import {
+  AccountsArgs, CreateTransferInput, CreateTransfersInput, DateRangePageArgs, PostPendingTransferInput, ReverseTransferInput, TransfersArgs,
+  VoidPendingTransferInput,
+} from './dto/ledger.inputs.js';
 import { describeTransferError, toTransferErrorCode, TransferErrorCode } from './ledger.errors.js';
-import { LedgerRepository } from './ledger.repository.js';
-import { Account, Community, CreateTransferPayload, Currency, Posting, Transfer, TrialBalance } from './models/ledger.models.js';
-import { AccountKind, AccountStatus } from './models/ledger-enums.js';
+import { LedgerRepository, PendingAction, TransferOutcome, TransferRequest } from './ledger.repository.js';
+import { REVERSAL_PERMISSION } from './reversal-permission.js';
+import type { ReversalPermission } from './reversal-permission.js';
+import { Account, Community, CreateTransferPayload, CreateTransfersPayload, Currency, Posting, Transfer, TrialBalance } from './models/ledger.models.js';
+import { AccountKind, AccountStatus, BatchMode } from './models/ledger-enums.js';
 import { requestHash } from './request-hash.js';
 
 export interface NewCurrency {
@@ -28,33 +33,147 @@ function refused(code: TransferErrorCode): CreateTransferPayload {
   return { transfer: null, replayed: false, userErrors: [{ code, field: field ? ['input', field] : null, message }] };
 }
 
-/** The ledger's rules. The only way money moves is `createTransfer`, through `ledger_create_transfer`. */
+function toPayload({ outcome, transfer }: TransferOutcome): CreateTransferPayload {
+  if (outcome === 'created' || outcome === 'exists') return { transfer, replayed: outcome === 'exists', userErrors: [] };
+  return refused(toTransferErrorCode(outcome));
+}
+
+const applied = (outcome: TransferOutcome): boolean => outcome.outcome === 'created' || outcome.outcome === 'exists';
+
+/** Thrown inside a linked batch's transaction to roll it back while keeping the per-transfer outcomes. */
+class LinkedBatchRefused extends Error {
+  constructor(readonly outcomes: TransferOutcome[]) {
+    super('linked batch refused');
+  }
+}
+
+/** Refusals that need no database: checked here first to spare a round trip; the database checks them too. */
+function precheck(input: CreateTransferInput): TransferErrorCode | null {
+  if (input.amount <= 0n) return TransferErrorCode.AMOUNT_MUST_BE_POSITIVE;
+  if (input.debitAccountId === input.creditAccountId) return TransferErrorCode.SAME_ACCOUNT;
+  if (input.timeoutSeconds !== undefined && input.timeoutSeconds !== null && !input.pending) return TransferErrorCode.TIMEOUT_REQUIRES_PENDING;
+  return null;
+}
+
+/** The request as stored: everything the client asked for, hashed to tell a replay from a different request. */
+function toTransferRequest(input: CreateTransferInput): TransferRequest {
+  const request = {
+    debitAccountId: input.debitAccountId,
+    creditAccountId: input.creditAccountId,
+    amount: input.amount,
+    code: input.code ?? 'payment',
+    memo: input.memo ?? '',
+    metadata: input.metadata ?? {},
+    pending: input.pending ?? false,
+    timeoutSeconds: input.timeoutSeconds ?? null,
+  };
+  return { ...request, idempotencyKey: input.idempotencyKey, requestHash: requestHash(request) };
+}
+
+/** Keys of the system's own writes contain a space, which client keys cannot: no client can take them first. */
+const expiryKey = (pendingTransferId: string): string => `system expire ${pendingTransferId}`;
+
+/** The ledger's rules. Money moves only through the `ledger_*` database functions called from here. */
 @Injectable()
 export class LedgerService {
   constructor(
     private readonly ledger: LedgerRepository,
     private readonly db: TransactionalConnection,
+    @Inject(REVERSAL_PERMISSION) private readonly reversalPermission: ReversalPermission,
   ) {}
 
   async createTransfer(input: CreateTransferInput): Promise<CreateTransferPayload> {
-    // The database checks these too; checking here first spares a round trip for obvious mistakes.
-    if (input.amount <= 0n) return refused(TransferErrorCode.AMOUNT_MUST_BE_POSITIVE);
-    if (input.debitAccountId === input.creditAccountId) return refused(TransferErrorCode.SAME_ACCOUNT);
-
-    const request = {
-      debitAccountId: input.debitAccountId,
-      creditAccountId: input.creditAccountId,
-      amount: input.amount,
-      code: input.code,
-      memo: input.memo,
-      metadata: input.metadata ?? {},
-    };
+    const refusal = precheck(input);
+    if (refusal) return refused(refusal);
     // One statement is one transaction; it is retried whole, which is safe because it is idempotent.
-    const { outcome, transfer } = await withRetry(() =>
-      this.ledger.createTransfer({ ...request, idempotencyKey: input.idempotencyKey, requestHash: requestHash(request) }),
+    return toPayload(await withRetry(() => this.ledger.createTransfer(toTransferRequest(input))));
+  }
+
+  /**
+   * Linked: all apply or none; the refused transfer gets its code, the others LINKED_EVENT_FAILED.
+   * Independent: each gets its own result. Both run as one database call in one transaction.
+   */
+  async createTransfers(input: CreateTransfersInput): Promise<CreateTransfersPayload> {
+    const linked = input.mode === BatchMode.LINKED;
+    const prechecked = input.transfers.map(precheck);
+    if (linked && prechecked.some((code) => code !== null)) {
+      return { results: prechecked.map((code) => refused(code ?? TransferErrorCode.LINKED_EVENT_FAILED)) };
+    }
+    const toApply = input.transfers.filter((_, index) => prechecked[index] === null);
+    const outcomes = toApply.length ? await this.applyBatch(toApply.map(toTransferRequest), linked) : [];
+    let next = 0;
+    return { results: prechecked.map((code) => (code ? refused(code) : outcomes[next++])) };
+  }
+
+  private async applyBatch(requests: TransferRequest[], linked: boolean): Promise<CreateTransferPayload[]> {
+    try {
+      const outcomes = await this.db.transaction(async () => {
+        const results = await this.ledger.createTransfers(requests, linked);
+        if (linked && !results.every(applied)) throw new LinkedBatchRefused(results);
+        return results;
+      });
+      return outcomes.map(toPayload);
+    } catch (error) {
+      if (!(error instanceof LinkedBatchRefused)) throw error;
+      const culprit = error.outcomes.find((outcome) => !applied(outcome))!;
+      return requests.map((_, index) => (index === error.outcomes.indexOf(culprit) ? toPayload(culprit) : refused(TransferErrorCode.LINKED_EVENT_FAILED)));
+    }
+  }
+
+  postPendingTransfer(input: PostPendingTransferInput): Promise<CreateTransferPayload> {
+    if (input.amount !== undefined && input.amount !== null && input.amount <= 0n) return Promise.resolve(refused(TransferErrorCode.AMOUNT_MUST_BE_POSITIVE));
+    return this.resolvePending(input, 'post', input.amount ?? null);
+  }
+
+  voidPendingTransfer(input: VoidPendingTransferInput): Promise<CreateTransferPayload> {
+    return this.resolvePending(input, 'void', null);
+  }
+
+  private async resolvePending(input: PostPendingTransferInput | VoidPendingTransferInput, action: PendingAction, amount: bigint | null): Promise<CreateTransferPayload> {
+    const request = { pendingTransferId: input.pendingTransferId, action, amount, code: action, memo: input.memo ?? '', metadata: input.metadata ?? {} };
+    return toPayload(
+      await withRetry(() => this.ledger.resolvePending({ ...request, idempotencyKey: input.idempotencyKey, requestHash: requestHash(request) })),
     );
-    if (outcome === 'created' || outcome === 'exists') return { transfer, replayed: outcome === 'exists', userErrors: [] };
-    return refused(toTransferErrorCode(outcome));
+  }
+
+  /** Writes the opposite transfer, at most once per original. `force` needs a reason and passes the permission hook. */
+  async reverseTransfer(input: ReverseTransferInput): Promise<CreateTransferPayload> {
+    const reason = input.reason?.trim() || null;
+    if (input.force && !reason) return refused(TransferErrorCode.REASON_REQUIRED);
+    const original = await this.ledger.findTransfer(input.transferId);
+    if (!original) return refused(TransferErrorCode.TRANSFER_NOT_FOUND);
+    if (!(await this.reversalPermission.mayReverse(original, input.force ?? false))) return refused(TransferErrorCode.REVERSAL_NOT_PERMITTED);
+    const request = { transferId: input.transferId, reason, force: input.force ?? false, memo: input.memo ?? '', metadata: input.metadata ?? {} };
+    return toPayload(
+      await withRetry(() => this.ledger.reverseTransfer({ ...request, idempotencyKey: input.idempotencyKey, requestHash: requestHash(request) })),
+    );
+  }
+
+  /**
+   * Voids pending transfers past their timeout, up to `limit` of them. Safe with many replicas:
+   * each locks the ones it takes (SKIP LOCKED), and each expiry is an idempotent write.
+   */
+  expireDuePendingTransfers(limit: number): Promise<number> {
+    return this.db.transaction(async () => {
+      const due = await this.ledger.lockExpiredPendingTransfers(limit);
+      for (const pendingTransferId of due) {
+        const request = { pendingTransferId, action: 'expire' as const, amount: null, code: 'expired', memo: '', metadata: {} };
+        await this.ledger.resolvePending({ ...request, idempotencyKey: expiryKey(pendingTransferId), requestHash: requestHash(request) });
+      }
+      return due.length;
+    });
+  }
+
+  resolutionOf(pendingTransferId: string): Promise<Transfer | null> {
+    return this.ledger.resolutionOf(pendingTransferId);
+  }
+
+  reversalOf(transferId: string): Promise<Transfer | null> {
+    return this.ledger.reversalOf(transferId);
+  }
+
+  balanceAt(accountId: string, at: Date): Promise<bigint> {
+    return this.ledger.balanceAt(accountId, at);
   }
 
   findAccount(id: string): Promise<Account | null> {

@@ -1,17 +1,39 @@
-import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
-import { Allow, IsDate, IsObject, IsOptional, Matches, MaxLength } from 'class-validator';
+import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import { Allow, ArrayMaxSize, ArrayMinSize, IsBoolean, IsDate, IsInt, IsObject, IsOptional, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { PageArgs } from '../../../libs/graphql/pagination.js';
 import { AmountScalar, JSONObjectScalar } from '../../../libs/graphql/scalars.js';
-import { AccountKind } from '../models/ledger-enums.js';
+import { AccountKind, BatchMode } from '../models/ledger-enums.js';
 
 
-@InputType()
-export class CreateTransferInput {
-  @Field({ description: 'Chosen by the client, unique per intended transfer: 1-128 printable ASCII characters (a UUID fits). Retrying with the same key is safe.' })
-  @Matches(/^[\x21-\x7e]{1,128}$/, { message: 'idempotencyKey must be 1-128 printable ASCII characters without spaces' })
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+const IDEMPOTENCY_KEY_MESSAGE = 'idempotencyKey must be 1-128 printable ASCII characters without spaces';
+const IDEMPOTENCY_KEY_DESCRIPTION =
+  'Chosen by the client, unique per intended write: 1-128 printable ASCII characters (a UUID fits). Retrying with the same key is safe.';
+export const MAX_BATCH_SIZE = 1000;
+/** A week: holds outliving that should be renewed deliberately. */
+export const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
+
+/** What every write carries: the client's key, a memo and metadata. */
+@InputType({ isAbstract: true })
+abstract class LedgerWriteInput {
+  @Field({ description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @Matches(IDEMPOTENCY_KEY, { message: IDEMPOTENCY_KEY_MESSAGE })
   idempotencyKey: string;
 
+  @Field({ defaultValue: '' })
+  @MaxLength(500)
+  memo: string = '';
+
+  @Field(() => JSONObjectScalar, { nullable: true })
+  @IsOptional()
+  @IsObject()
+  metadata?: Record<string, unknown>;
+}
+
+@InputType()
+export class CreateTransferInput extends LedgerWriteInput {
   @Field(() => ID)
   @IsDatabaseId()
   debitAccountId: string;
@@ -28,14 +50,64 @@ export class CreateTransferInput {
   @Matches(/^[a-z][a-z0-9_]{0,63}$/, { message: 'code must be lower_snake_case, at most 64 characters' })
   code: string = 'payment';
 
-  @Field({ defaultValue: '' })
-  @MaxLength(500)
-  memo: string = '';
-
-  @Field(() => JSONObjectScalar, { nullable: true })
+  @Field({ defaultValue: false, description: 'Reserve the funds now, and post or void later.' })
   @IsOptional()
-  @IsObject()
-  metadata?: Record<string, unknown>;
+  @IsBoolean()
+  pending?: boolean;
+
+  @Field(() => Int, { nullable: true, description: `For a pending transfer: seconds until it expires, 1 to ${MAX_TIMEOUT_SECONDS}.` })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_TIMEOUT_SECONDS)
+  timeoutSeconds?: number;
+}
+
+@InputType()
+export class CreateTransfersInput {
+  @Field(() => BatchMode)
+  mode: BatchMode;
+
+  @Field(() => [CreateTransferInput], { description: `1 to ${MAX_BATCH_SIZE} transfers.` })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_BATCH_SIZE)
+  @ValidateNested({ each: true })
+  @Type(() => CreateTransferInput)
+  transfers: CreateTransferInput[];
+}
+
+@InputType()
+export class PostPendingTransferInput extends LedgerWriteInput {
+  @Field(() => ID)
+  @IsDatabaseId()
+  pendingTransferId: string;
+
+  @Field(() => AmountScalar, { nullable: true, description: 'Post this much (at most the pending amount) and release the rest; omitted posts in full.' })
+  @Allow()
+  amount?: bigint;
+}
+
+@InputType()
+export class VoidPendingTransferInput extends LedgerWriteInput {
+  @Field(() => ID)
+  @IsDatabaseId()
+  pendingTransferId: string;
+}
+
+@InputType()
+export class ReverseTransferInput extends LedgerWriteInput {
+  @Field(() => ID, { description: 'A posted transfer (DIRECT or POST_PENDING).' })
+  @IsDatabaseId()
+  transferId: string;
+
+  @Field(() => String, { nullable: true, description: 'Why; required when forced.' })
+  @IsOptional()
+  @MaxLength(500)
+  reason?: string;
+
+  @Field({ defaultValue: false, description: "Apply even past the accounts' limits, widening them just enough; needs a reason." })
+  @IsBoolean()
+  force: boolean = false;
 }
 
 @ArgsType()

@@ -11,6 +11,8 @@ import { TransferEntity } from './transfer.entity.js';
 @Entity({ name: 'postings' })
 @Unique('UQ_postings_account_version', ['accountId', 'accountVersion'])
 @Index('IDX_postings_transfer', ['transferId'])
+// Point-in-time balances: the last posting at or before an instant.
+@Index('IDX_postings_account_time', ['accountId', 'createdAt'])
 @Check('CHK_postings_amount_not_zero', `"amount" <> 0`)
 @Check('CHK_postings_version_positive', `"account_version" > 0`)
 export class PostingEntity {

@@ -4,6 +4,8 @@ import { bigintTransformer } from '../../../libs/database/bigint.transformer.js'
 import { AccountEntity } from './account.entity.js';
 import { CurrencyEntity } from './currency.entity.js';
 
+export type TransferKind = 'direct' | 'pending' | 'post_pending' | 'void_pending';
+
 /** Append-only: triggers refuse UPDATE, DELETE and TRUNCATE (see the LedgerCore migration). */
 @Entity({ name: 'transfers' })
 @Index('IDX_transfers_debit_account', ['debitAccountId', 'id'])
@@ -11,6 +13,13 @@ import { CurrencyEntity } from './currency.entity.js';
 @Index('IDX_transfers_currency', ['currencyId', 'id'])
 @Check('CHK_transfers_amount_positive', `"amount" > 0`)
 @Check('CHK_transfers_distinct_accounts', `"debit_account_id" <> "credit_account_id"`)
+@Check('CHK_transfers_kind', `"kind" IN ('direct', 'pending', 'post_pending', 'void_pending')`)
+@Check('CHK_transfers_resolution_names_pending', `("pending_id" IS NOT NULL) = ("kind" IN ('post_pending', 'void_pending'))`)
+@Check('CHK_transfers_timeout_only_on_pending', `"timeout_at" IS NULL OR "kind" = 'pending'`)
+@Check('CHK_transfers_forced_reversal_has_reason', `NOT "forced" OR ("reverses_id" IS NOT NULL AND length(trim("reason")) > 0)`)
+@Check('CHK_transfers_reversal_is_direct', `"reverses_id" IS NULL OR "kind" = 'direct'`)
+// A partial index, not a plain one: only pending transfers are ever swept.
+@Index('IDX_transfers_pending_timeout', ['timeoutAt'], { where: `"timeout_at" IS NOT NULL` })
 export class TransferEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
@@ -61,6 +70,40 @@ export class TransferEntity {
 
   @Column({ type: 'jsonb', default: {} })
   metadata: Record<string, unknown>;
+
+  /**
+   * direct: posted at once. pending: reserves funds (pending debits and credits, no postings).
+   * post_pending and void_pending: the single resolution of the pending transfer `pendingId`.
+   */
+  @Column({ type: 'varchar', length: 16, default: 'direct' })
+  kind: TransferKind;
+
+  /** Unique: a pending transfer resolves at most once, whatever races. */
+  @Column({ name: 'pending_id', type: 'bigint', nullable: true, unique: true })
+  pendingId: string | null;
+
+  @ManyToOne(() => TransferEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'pending_id' })
+  pending?: Relation<TransferEntity>;
+
+  /** When a pending transfer expires if still unresolved. */
+  @Column({ name: 'timeout_at', type: 'timestamptz', nullable: true })
+  timeoutAt: Date | null;
+
+  /** Unique: a transfer is reversed at most once. */
+  @Column({ name: 'reverses_id', type: 'bigint', nullable: true, unique: true })
+  reversesId: string | null;
+
+  @ManyToOne(() => TransferEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'reverses_id' })
+  reverses?: Relation<TransferEntity>;
+
+  /** Why a reversal was made; required when it was forced past the accounts' limits. */
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  reason: string | null;
+
+  @Column({ type: 'boolean', default: false })
+  forced: boolean;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -28,3 +28,39 @@ registerEnumType(AccountStatus, {
     CLOSED: { description: 'Permanently cannot send or receive.' },
   },
 });
+
+export enum TransferKind {
+  DIRECT = 'direct',
+  PENDING = 'pending',
+  POST_PENDING = 'post_pending',
+  VOID_PENDING = 'void_pending',
+}
+registerEnumType(TransferKind, {
+  name: 'TransferKind',
+  valuesMap: {
+    DIRECT: { description: 'Posted at once.' },
+    PENDING: { description: 'Reserves funds until posted, voided or expired.' },
+    POST_PENDING: { description: 'Posts a pending transfer, in full or in part; the rest is released.' },
+    VOID_PENDING: { description: 'Releases a pending transfer (code "expired" when its timeout passed).' },
+  },
+});
+
+export enum PendingStatus {
+  OPEN = 'open',
+  POSTED = 'posted',
+  VOIDED = 'voided',
+  EXPIRED = 'expired',
+}
+registerEnumType(PendingStatus, { name: 'PendingStatus', description: 'Where a pending transfer stands.' });
+
+export enum BatchMode {
+  LINKED = 'linked',
+  INDEPENDENT = 'independent',
+}
+registerEnumType(BatchMode, {
+  name: 'BatchMode',
+  valuesMap: {
+    LINKED: { description: 'All transfers apply, or none.' },
+    INDEPENDENT: { description: 'Each transfer stands alone, as when importing history.' },
+  },
+});

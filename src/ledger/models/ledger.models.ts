@@ -2,7 +2,7 @@ import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { AmountScalar, Int64Scalar, JSONObjectScalar } from '../../../libs/graphql/scalars.js';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { TransferErrorCode } from '../ledger.errors.js';
-import { AccountKind, AccountStatus } from './ledger-enums.js';
+import { AccountKind, AccountStatus, TransferKind } from './ledger-enums.js';
 
 @ObjectType({ description: 'One time bank: it owns a currency and its policies.' })
 export class Community {
@@ -111,6 +111,24 @@ export class Transfer {
   @Field(() => JSONObjectScalar)
   metadata: Record<string, unknown>;
 
+  @Field(() => TransferKind)
+  kind: TransferKind;
+
+  @Field(() => ID, { nullable: true, description: 'For POST_PENDING and VOID_PENDING: the pending transfer resolved.' })
+  pendingTransferId: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'For PENDING: when it expires if still open.' })
+  timeoutAt: Date | null;
+
+  @Field(() => ID, { nullable: true, description: 'For a reversal: the transfer it reverses.' })
+  reversesTransferId: string | null;
+
+  @Field(() => String, { nullable: true, description: 'For a reversal: why it was made.' })
+  reason: string | null;
+
+  @Field({ description: 'For a reversal: whether it was forced past the accounts\' limits.' })
+  forced: boolean;
+
   @Field()
   createdAt: Date;
 }
@@ -205,7 +223,7 @@ export class TransferUserError {
   message: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The outcome of one transfer: the transfer, or why it was refused.' })
 export class CreateTransferPayload {
   @Field(() => Transfer, { nullable: true, description: 'The transfer, new or (on replay) the original. Null when refused.' })
   transfer: Transfer | null;
@@ -215,4 +233,10 @@ export class CreateTransferPayload {
 
   @Field(() => [TransferUserError])
   userErrors: TransferUserError[];
+}
+
+@ObjectType()
+export class CreateTransfersPayload {
+  @Field(() => [CreateTransferPayload], { description: 'One result per transfer, in the order given.' })
+  results: CreateTransferPayload[];
 }

@@ -1,0 +1,527 @@
+// The benchmark (QUALITY.md, "Benchmark, not timed tests"): drives the real server over HTTP with
+// the real database, and measures the ceiling (plain SQL on the same database) in the same run, so
+// that the goals are ratios, which hold on a shared machine where absolute figures drift.
+//
+// Usage: npm run bench [-- --quick] [-- --json]
+//   --quick  about 1 s of warm-up and 7 s per workload (all in about a minute); default 30 s each.
+//   --json   end with one line of JSON: singleTps, batchTps, hotTps, rawSqlTps, p99Ms, peakRssMb, invariantsOk.
+// With DATABASE_URL, a scratch database is created on that server and dropped at the end; without
+// it, an embedded PostgreSQL runs in a fresh temporary directory. Goals are printed, never asserted:
+// the exit code is 1 only if the benchmark crashes or the ledger's invariant check fails.
+// Progress and the server's log go to stderr; the table and the JSON line to stdout.
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { EmbeddedPostgres } from '../../dist/libs/database/embedded-postgres.js';
+import { withScratchDatabase } from '../../dist/libs/database/scratch-database.js';
+import { createDataSource } from '../../dist/src/data-source.js';
+import { checkLedgerInvariants } from '../../dist/src/ledger/ledger.invariants.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const QUICK = process.argv.includes('--quick');
+const JSON_OUTPUT = process.argv.includes('--json');
+
+const TIMING = QUICK ? { warmupMs: 1_000, measureMs: 7_000 } : { warmupMs: 3_000, measureMs: 30_000 };
+const MEMBERS = 10_000;
+const MEMBER_LOWER_LIMIT = -1_000_000; // a deep credit line, so that uniform random transfers rarely fail
+const STARTING_GRANT = 6_000; // 100 hours in minutes
+const FUNDING_CHUNK = 1_000; // transfers per funding statement; one statement holds an advisory lock per key
+const CLIENTS = 16;
+const BATCH_CLIENTS = 4;
+const BATCH_SIZE = 100;
+const MAX_AMOUNT = 60;
+const SERVER_POOL_SIZE = 20;
+const REQUEST_TIMEOUT_MS = 10_000; // no request may hang a loop past its window for long
+const SERVER_START_TIMEOUT_MS = 60_000;
+const SERVER_STOP_TIMEOUT_MS = 10_000;
+// The server only uses the hash to tell a replay from a conflict; every key here is new, so any 64 hex digits do.
+const RAW_REQUEST_HASH = '0'.repeat(64);
+// Unique per run, so keys never collide with an earlier run's, even on a reused database.
+const RUN_ID = `bench-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+
+const CREATE_TRANSFER = `mutation Bench($input: CreateTransferInput!) {
+  createTransfer(input: $input) { transfer { id } userErrors { code } }
+}`;
+// The batch input is written inline, so that only CreateTransferInput's name is assumed.
+const CREATE_TRANSFERS = `mutation BenchBatch($transfers: [CreateTransferInput!]!) {
+  createTransfers(input: { mode: LINKED, transfers: $transfers }) { results { transfer { id } userErrors { code } } }
+}`;
+
+let interrupted = false;
+const log = (message) => process.stderr.write(`[bench] ${message}\n`);
+
+// ---------------------------------------------------------------------------------------------
+// Database and server lifecycles: each one stops what it started, also when the work inside fails.
+
+/** Runs `work(url)` against a fresh database, which is gone afterwards. */
+async function withDatabase(work) {
+  const serverUrl = process.env.DATABASE_URL;
+  if (serverUrl) {
+    log(`creating a scratch database on ${new URL(serverUrl).host}`);
+    return withScratchDatabase(serverUrl, 'pumasi_bench', work);
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'pumasi-bench-'));
+  chmodSync(dataDir, 0o755); // as root, the database runs as `postgres`, which must reach its directory
+  const embedded = new EmbeddedPostgres({ dataDir });
+  try {
+    log(`starting an embedded PostgreSQL in ${dataDir}`);
+    return await work(await embedded.start());
+  } finally {
+    await embedded.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function findFreePort() {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** Starts `node dist/src/main.js` on the given database and waits until /health answers 200. */
+async function startServer(databaseUrl) {
+  const port = await findFreePort();
+  const env = {
+    ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), MIGRATE_ON_START: 'true', SEED_DEMO: 'false',
+    LOG_LEVEL: 'warn', DB_POOL_SIZE: String(SERVER_POOL_SIZE),
+    NO_COLOR: '1', // its log is read in a file or quoted in the report, where colour codes are noise
+  };
+  const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise((done) => child.once('exit', (code, signal) => done({ code, signal })));
+  // At LOG_LEVEL=warn every line is worth a look after a run: all are shown, counted, and the first kept.
+  const serverLog = { lines: 0, first: null };
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      serverLog.lines += 1;
+      serverLog.first ??= line;
+      process.stderr.write(`[server] ${line}\n`);
+    });
+  }
+  const server = {
+    pid: child.pid,
+    origin: `http://127.0.0.1:${port}`,
+    serverLog,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), SERVER_STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  try {
+    await waitForHealth(server.origin, exited);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}
+
+async function waitForHealth(origin, exited) {
+  let exit;
+  exited.then((status) => (exit = status));
+  const deadline = Date.now() + SERVER_START_TIMEOUT_MS;
+  while (Date.now() < deadline && !interrupted) {
+    if (exit) throw new Error(`the server exited during startup (code ${exit.code}, signal ${exit.signal})`);
+    try {
+      const response = await fetch(`${origin}/health`, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return;
+    } catch { /* not listening yet */ }
+    await sleep(100);
+  }
+  throw new Error(interrupted ? 'interrupted' : `/health did not answer 200 within ${SERVER_START_TIMEOUT_MS / 1000} s`);
+}
+
+/** The server's peak resident set size so far, from the kernel's high-water mark. */
+function peakRssMb(pid) {
+  const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? round(Number(match[1]) / 1024, 1) : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Setup, by plain SQL: it is not what is measured, and the API has no bulk account opening.
+
+/** One community with an HOUR currency, its system accounts, and MEMBERS funded member accounts. */
+async function setUpLedger(databaseUrl) {
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'pumasi-bench-setup' });
+  await client.connect();
+  try {
+    const started = Date.now();
+    const [{ id: communityId }] = (await client.query(
+      'INSERT INTO communities (slug, name) VALUES ($1, $2) RETURNING id', [RUN_ID, 'Benchmark Time Bank'])).rows;
+    const [{ id: currencyId }] = (await client.query(
+      `INSERT INTO currencies (community_id, code, name, symbol, minor_units_per_unit)
+       VALUES ($1, 'HOUR', 'Hour', 'h', 60) RETURNING id`, [communityId])).rows;
+    const [{ id: issuanceId }] = (await client.query(
+      `INSERT INTO accounts (currency_id, kind, name, lower_limit) VALUES
+       ($1, 'issuance', 'HOUR issuance', NULL), ($1, 'pool', 'HOUR community pool', 0) RETURNING id, kind`,
+      [currencyId])).rows.filter((row) => row.kind === 'issuance');
+    const members = (await client.query(
+      `INSERT INTO accounts (currency_id, kind, name, lower_limit)
+       SELECT $1, 'member', 'Member ' || n, $2 FROM generate_series(1, $3) AS n RETURNING id`,
+      [currencyId, MEMBER_LOWER_LIMIT, MEMBERS])).rows.map((row) => row.id);
+    for (let from = 0; from < members.length; from += FUNDING_CHUNK) {
+      await fundMembers(client, issuanceId, members.slice(from, from + FUNDING_CHUNK));
+    }
+    // Fresh statistics, so the first workload does not run on plans made for empty tables.
+    await client.query('ANALYZE');
+    log(`set up ${members.length} funded member accounts in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return { issuanceId, members };
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * One statement per chunk, through the ledger's own write path. Not one statement for all: each
+ * call takes a transaction-scoped advisory lock, and 10,000 of them would overflow the lock table.
+ */
+async function fundMembers(client, issuanceId, memberIds) {
+  const { rows } = await client.query(
+    `SELECT r.outcome, count(*)::int AS n
+       FROM unnest($1::bigint[]) AS m(id),
+            LATERAL ledger_create_transfer($2 || m.id, $3, $4, m.id, $5, 'starter_grant', '', '{}'::jsonb) AS r
+      GROUP BY r.outcome`,
+    [memberIds, `${RUN_ID}-grant-`, RAW_REQUEST_HASH, issuanceId, STARTING_GRANT]);
+  const created = rows.find((row) => row.outcome === 'created')?.n ?? 0;
+  if (created !== memberIds.length) throw new Error(`funding members failed: ${JSON.stringify(rows)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The one workload runner, and the operations it runs.
+
+/**
+ * Runs `operation` in `clients` concurrent loops: a warm-up, then a measured window. Only the
+ * operations that finish inside the window count, so successes / window length is the rate.
+ * `operation` resolves to { ok, refused: [codes], errors: [codes] } and never throws.
+ */
+async function runWorkload(name, { clients, operation, serverPid }) {
+  log(`${name}: ${clients} clients, ${TIMING.warmupMs / 1000} s warm-up + ${TIMING.measureMs / 1000} s`);
+  const tally = { ok: 0, requests: 0, refused: new Map(), errors: new Map(), latencies: [] };
+  const measureFrom = performance.now() + TIMING.warmupMs;
+  const measureUntil = measureFrom + TIMING.measureMs;
+  const loop = async (client) => {
+    while (performance.now() < measureUntil && !interrupted) {
+      const began = performance.now();
+      const outcome = await operation(client);
+      const ended = performance.now();
+      if (ended >= measureFrom && ended <= measureUntil) addOutcome(tally, outcome, ended - began);
+    }
+  };
+  let cpuAtStart;
+  const cpuTimer = setTimeout(() => (cpuAtStart = cpuSample(serverPid)), TIMING.warmupMs);
+  await Promise.all(Array.from({ length: clients }, (_, client) => loop(client)));
+  clearTimeout(cpuTimer);
+  return summarize(name, clients, tally, cpuAtStart && cpuShares(cpuAtStart, cpuSample(serverPid)));
+}
+
+/**
+ * CPU time so far of this process, of the server and of the whole machine. On a small machine the
+ * load generator, the server and PostgreSQL share the cores, and these shares say who was busy.
+ */
+function cpuSample(serverPid) {
+  const ticks = (line) => line.trim().split(/\s+/).slice(1).map(Number); // /proc/stat: user nice system idle iowait ...
+  const machine = ticks(readFileSync('/proc/stat', 'utf8').split('\n')[0]);
+  let server = 0;
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ..."; utime and stime are the 12th and 13th fields after the ')'.
+    const stat = readFileSync(`/proc/${serverPid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    server = Number(fields[11]) + Number(fields[12]);
+  } catch { /* no server in this workload */ }
+  const bench = process.cpuUsage();
+  return { at: performance.now(), benchMs: (bench.user + bench.system) / 1000, serverTicks: server, machine };
+}
+
+/** Percentages of one core for the bench and the server, and of all cores busy for the machine. */
+function cpuShares(before, after) {
+  const wallMs = after.at - before.at;
+  const TICK_MS = 10; // USER_HZ is 100 on Linux
+  const total = (sample) => sample.machine.reduce((sum, n) => sum + n, 0);
+  const idle = (sample) => sample.machine[3] + (sample.machine[4] ?? 0);
+  const machineTicks = total(after) - total(before);
+  return {
+    bench: Math.round((100 * (after.benchMs - before.benchMs)) / wallMs),
+    server: Math.round((100 * (after.serverTicks - before.serverTicks) * TICK_MS) / wallMs),
+    machine: machineTicks > 0 ? Math.round(100 * (1 - (idle(after) - idle(before)) / machineTicks)) : null,
+  };
+}
+
+function addOutcome(tally, { ok = 0, refused = [], errors = [] }, latencyMs) {
+  tally.requests += 1;
+  tally.ok += ok;
+  for (const code of refused) tally.refused.set(code, (tally.refused.get(code) ?? 0) + 1);
+  for (const code of errors) tally.errors.set(code, (tally.errors.get(code) ?? 0) + 1);
+  tally.latencies.push(latencyMs);
+}
+
+function summarize(name, clients, tally, cpu) {
+  const sorted = Float64Array.from(tally.latencies).sort();
+  const count = (codes) => [...codes.values()].reduce((sum, n) => sum + n, 0);
+  return {
+    name, clients, requests: tally.requests, ok: tally.ok,
+    refused: count(tally.refused), errors: count(tally.errors),
+    codes: [...tally.refused, ...tally.errors].map(([code, n]) => `${code}×${n}`),
+    tps: round(tally.ok / (TIMING.measureMs / 1000), 1),
+    p50Ms: round(percentile(sorted, 50), 2), p99Ms: round(percentile(sorted, 99), 2),
+    cpu: cpu ?? { bench: null, server: null, machine: null },
+  };
+}
+
+/** Nearest-rank percentile of sorted values. */
+function percentile(sorted, p) {
+  return sorted.length === 0 ? null : sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function randomInt(below) {
+  return Math.floor(Math.random() * below);
+}
+
+/** Two distinct random members. */
+function randomPair(members) {
+  const debit = randomInt(members.length);
+  const credit = (debit + 1 + randomInt(members.length - 1)) % members.length;
+  return [members[debit], members[credit]];
+}
+
+let keySequence = 0;
+function transferInput(label, debitAccountId, creditAccountId) {
+  return {
+    idempotencyKey: `${RUN_ID}-${label}-${keySequence++}`, debitAccountId, creditAccountId,
+    amount: String(1 + randomInt(MAX_AMOUNT)), code: 'payment', memo: 'benchmark',
+  };
+}
+
+/** One POST to /graphql. Resolves to { data } or to { error: code }; never throws. */
+async function postGraphql(origin, query, variables) {
+  try {
+    const response = await fetch(`${origin}/graphql`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const body = await response.json().catch(() => null);
+    if (body?.errors?.length) return { error: body.errors[0].extensions?.code ?? 'GRAPHQL_ERROR' };
+    if (!response.ok || !body?.data) return { error: `HTTP_${response.status}` };
+    return { data: body.data };
+  } catch (error) {
+    return { error: error.name === 'TimeoutError' ? 'TIMEOUT' : 'FETCH_FAILED' };
+  }
+}
+
+/** A transfer counts only when it was made; each userError is a refusal. */
+function payloadOutcome(payloads) {
+  const outcome = { ok: 0, refused: [] };
+  for (const payload of payloads) {
+    if (payload.transfer && payload.userErrors.length === 0) outcome.ok += 1;
+    else outcome.refused.push(...(payload.userErrors.length ? payload.userErrors.map((e) => e.code) : ['NO_TRANSFER']));
+  }
+  return outcome;
+}
+
+function singleTransferOperation(origin, label, pickPair) {
+  return async () => {
+    const reply = await postGraphql(origin, CREATE_TRANSFER, { input: transferInput(label, ...pickPair()) });
+    return reply.error ? { errors: [reply.error] } : payloadOutcome([reply.data.createTransfer]);
+  };
+}
+
+function batchOperation(origin, members) {
+  return async () => {
+    const transfers = Array.from({ length: BATCH_SIZE }, () => transferInput('batch', ...randomPair(members)));
+    const reply = await postGraphql(origin, CREATE_TRANSFERS, { transfers });
+    return reply.error ? { errors: [reply.error] } : payloadOutcome(reply.data.createTransfers.results);
+  };
+}
+
+/** The ceiling: the same write path, one round trip per transfer, a prepared statement, no HTTP, no GraphQL. */
+function rawSqlOperation(pool, members) {
+  const statement = { name: 'bench_create_transfer', text: 'SELECT * FROM ledger_create_transfer($1, $2, $3, $4, $5, $6, $7, $8)' };
+  return async () => {
+    const input = transferInput('sql', ...randomPair(members));
+    try {
+      const { rows: [row] } = await pool.query({
+        ...statement,
+        values: [input.idempotencyKey, RAW_REQUEST_HASH, input.debitAccountId, input.creditAccountId, input.amount, input.code, input.memo, '{}'],
+      });
+      return row.outcome === 'created' ? { ok: 1 } : { refused: [row.outcome.toUpperCase()] };
+    } catch (error) {
+      return { errors: [error.code ?? 'SQL_ERROR'] };
+    }
+  };
+}
+
+function batchMutationExists() {
+  return /\bcreateTransfers\s*\(/.test(readFileSync(join(ROOT, 'schema.gql'), 'utf8'));
+}
+
+/**
+ * The ceiling is measured first, on the cleanest database, so the app's ratios against it are
+ * if anything conservative.
+ */
+async function runWorkloads(databaseUrl, server, { issuanceId, members }) {
+  const run = (name, clients, operation) => runWorkload(name, { clients, operation, serverPid: server.pid });
+  const results = {};
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: CLIENTS, query_timeout: REQUEST_TIMEOUT_MS, application_name: 'pumasi-bench' });
+  pool.on('error', () => undefined); // an idle client's error must not crash the run; its query reports it
+  try {
+    results.rawSql = await run('rawSql', CLIENTS, rawSqlOperation(pool, members));
+  } finally {
+    await pool.end();
+  }
+  throwIfInterrupted();
+  results.single = await run('single', CLIENTS, singleTransferOperation(server.origin, 'single', () => randomPair(members)));
+  throwIfInterrupted();
+  if (batchMutationExists()) {
+    results.batch = await run('batch', BATCH_CLIENTS, batchOperation(server.origin, members));
+    throwIfInterrupted();
+  } else {
+    log('batch: createTransfers is not in schema.gql yet; batchTps is null');
+  }
+  const fromIssuance = () => [issuanceId, members[randomInt(members.length)]];
+  results.hot = await run('hot', CLIENTS, singleTransferOperation(server.origin, 'hot', fromIssuance));
+  throwIfInterrupted();
+  return results;
+}
+
+async function checkInvariants(databaseUrl) {
+  const dataSource = createDataSource(databaseUrl, 2);
+  await dataSource.initialize();
+  try {
+    return await checkLedgerInvariants(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report.
+
+function machineLoad() {
+  return loadavg().map((load) => load.toFixed(2)).join(' ');
+}
+
+function round(value, digits) {
+  return value === null || value === undefined || !Number.isFinite(value) ? null : Number(value.toFixed(digits));
+}
+
+function ratio(numerator, denominator) {
+  return numerator == null || !denominator ? null : numerator / denominator;
+}
+
+function table(rows) {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => String(row[column]).length)));
+  return rows.map((row) => row.map((cell, column) => String(cell).padEnd(widths[column])).join('  ').trimEnd()).join('\n');
+}
+
+function printReport(summary, run) {
+  const { results } = run;
+  const workloadRows = [['workload', 'clients', 'requests', 'ok', 'refused', 'errors', 'TPS', 'p50 ms', 'p99 ms', 'CPU% server', 'bench', 'machine', 'codes']];
+  const labels = { rawSql: 'rawSql (pg, baseline)', single: 'single (GraphQL)', batch: `batch (${BATCH_SIZE} linked)`, hot: 'hot (issuance debits)' };
+  for (const key of ['rawSql', 'single', 'batch', 'hot']) {
+    const r = results[key];
+    workloadRows.push(r
+      ? [labels[key], r.clients, r.requests, r.ok, r.refused, r.errors, r.tps, r.p50Ms, r.p99Ms, r.cpu.server, r.cpu.bench, r.cpu.machine, r.codes.join(' ') || '-']
+      : [labels[key], '-', '-', '-', '-', '-', 'null', '-', '-', '-', '-', '-', 'not run: no createTransfers in schema.gql']);
+  }
+  const goal = (name, value, target, met) => [name, value == null ? 'null' : round(value, 2), target, value == null ? '-' : met ? 'yes' : 'NO'];
+  const single = summary.singleTps;
+  const goalRows = [
+    ['goal', 'value', 'target', 'met'],
+    goal('singleTps / rawSqlTps', ratio(single, summary.rawSqlTps), '>= 0.4', ratio(single, summary.rawSqlTps) >= 0.4),
+    goal('batchTps / rawSqlTps', ratio(summary.batchTps, summary.rawSqlTps), '>= 2', ratio(summary.batchTps, summary.rawSqlTps) >= 2),
+    goal('hotTps / singleTps', ratio(summary.hotTps, single), '>= 0.5', ratio(summary.hotTps, single) >= 0.5),
+    goal('p99Ms (single)', summary.p99Ms, '<= 25', summary.p99Ms <= 25),
+    goal('peakRssMb (server)', summary.peakRssMb, '<= 300', summary.peakRssMb <= 300),
+  ];
+  const timing = `${TIMING.warmupMs / 1000} s warm-up + ${TIMING.measureMs / 1000} s per workload`;
+  const lines = [
+    '',
+    `Pumasi benchmark (${QUICK ? 'quick' : 'full'}: ${timing}; ${MEMBERS} members; database: ${run.database})`,
+    '',
+    table(workloadRows),
+    '',
+    table(goalRows),
+    '',
+    `invariants: ${summary.invariantsOk ? 'ok' : `VIOLATED: ${JSON.stringify(run.violations)}`}`,
+    `server log lines at warn or above: ${run.serverLog.lines}${run.serverLog.first ? `; the first: ${run.serverLog.first}` : ''}`,
+    'ok and refused count transfers; errors count failed requests (HTTP or GraphQL errors, timeouts).',
+    'CPU%: server and bench in % of one core, machine in % of all cores busy, during the measured window.',
+    `machine: ${cpus().length} CPUs; load average (1/5/15 min) ${run.loadAtStart} at start, ${machineLoad()} at end; ${run.seconds} s in all`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function sleep(ms) {
+  return new Promise((done) => setTimeout(done, ms));
+}
+
+function throwIfInterrupted() {
+  if (interrupted) throw new Error('interrupted');
+}
+
+/** A first Ctrl-C or SIGTERM ends the loops and cleans up; a second one exits at once. */
+function handleSignals() {
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      if (interrupted) process.exit(130);
+      interrupted = true;
+      log(`${signal}: stopping after cleanup`);
+    });
+  }
+}
+
+async function main() {
+  handleSignals();
+  const started = Date.now();
+  const loadAtStart = machineLoad();
+  const run = await withDatabase(async (databaseUrl) => {
+    const server = await startServer(databaseUrl);
+    let measured;
+    try {
+      const fixture = await setUpLedger(databaseUrl);
+      throwIfInterrupted();
+      const results = await runWorkloads(databaseUrl, server, fixture);
+      measured = { results, peakRssMb: peakRssMb(server.pid) };
+    } finally {
+      await server.stop();
+    }
+    // After the server has stopped: nothing writes while the ledger is checked.
+    const violations = await checkInvariants(databaseUrl);
+    return { ...measured, violations, serverLog: server.serverLog };
+  });
+  run.database = process.env.DATABASE_URL ? `scratch database on ${new URL(process.env.DATABASE_URL).host}` : 'embedded PostgreSQL';
+  run.loadAtStart = loadAtStart;
+  run.seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const summary = {
+    singleTps: run.results.single.tps,
+    batchTps: run.results.batch?.tps ?? null,
+    hotTps: run.results.hot.tps,
+    rawSqlTps: run.results.rawSql.tps,
+    p99Ms: run.results.single.p99Ms,
+    peakRssMb: run.peakRssMb,
+    invariantsOk: run.violations.length === 0,
+  };
+  printReport(summary, run);
+  if (JSON_OUTPUT) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  if (!summary.invariantsOk) process.exitCode = 1;
+}
+
+main().catch((error) => {
+  process.stderr.write(`[bench] failed: ${error?.stack ?? error}\n`);
+  process.exitCode = 1;
+});
