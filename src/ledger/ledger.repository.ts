@@ -151,14 +151,6 @@ export class LedgerRepository {
     return this.db.manager.query(sql, params);
   }
 
-  async createTransfer(request: TransferRequest): Promise<TransferOutcome> {
-    const [row] = await this.query('SELECT * FROM ledger_create_transfer($1, $2, $3, $4, $5, $6, $7, $8, $9, clock_timestamp() + make_interval(secs => $10))', [
-      request.idempotencyKey, request.requestHash, request.debitAccountId, request.creditAccountId,
-      request.amount.toString(), request.code, request.memo, JSON.stringify(request.metadata), request.pending, request.timeoutSeconds,
-    ]);
-    return this.toOutcome(row, request);
-  }
-
   async createTransfers(requests: TransferRequest[], linked: boolean): Promise<TransferOutcome[]> {
     const body = requests.map((request) => ({ ...request, amount: request.amount.toString() }));
     const rows = await this.query('SELECT * FROM ledger_create_transfers($1::jsonb, $2) ORDER BY item', [JSON.stringify(body), linked]);

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { GroupCommit } from '../../libs/database/group-commit.js';
 import { withRetry, TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
 import {
@@ -76,6 +77,16 @@ const expiryKey = (pendingTransferId: string): string => `system expire ${pendin
 /** The ledger's rules. Money moves only through the `ledger_*` database functions called from here. */
 @Injectable()
 export class LedgerService {
+  /**
+   * Single transfers are written in groups: each keeps its own outcome (independent mode), and a
+   * group is one statement, so one transaction; retried whole on deadlock, which is safe because
+   * every transfer in it is idempotent.
+   */
+  private readonly singleTransfers = new GroupCommit<TransferRequest, TransferOutcome>(
+    (requests) => withRetry(() => this.ledger.createTransfers(requests, false)),
+    { maxGroup: 200, maxInFlight: 4 },
+  );
+
   constructor(
     private readonly ledger: LedgerRepository,
     private readonly db: TransactionalConnection,
@@ -85,8 +96,7 @@ export class LedgerService {
   async createTransfer(input: CreateTransferInput): Promise<CreateTransferPayload> {
     const refusal = precheck(input);
     if (refusal) return refused(refusal);
-    // One statement is one transaction; it is retried whole, which is safe because it is idempotent.
-    return toPayload(await withRetry(() => this.ledger.createTransfer(toTransferRequest(input))));
+    return toPayload(await this.singleTransfers.submit(toTransferRequest(input)));
   }
 
   /**
