@@ -248,6 +248,8 @@ BEGIN
     WHEN p_action = 'expire' AND NOT v_expired THEN 'pending_transfer_not_expired'
     WHEN v_amount <= 0 THEN 'amount_must_be_positive'
     WHEN v_amount > v_pending.amount THEN 'exceeds_pending_amount'
+    -- Frozen or closed accounts cannot send or receive: a hold on them can still be voided, not posted.
+    WHEN p_action = 'post' THEN ledger_transfer_refusal(v_pending.debit_account_id, v_pending.credit_account_id, v_amount, false)
   END;
   IF v_refusal IS NOT NULL THEN
     RETURN QUERY SELECT * FROM ledger_refuse(p_idempotency_key, p_request_hash, v_refusal);

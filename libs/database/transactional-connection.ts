@@ -15,6 +15,15 @@ export class TransactionalConnection {
 
   constructor(private readonly dataSource: DataSource) {}
 
+  get inTransaction(): boolean {
+    return this.current.getStore() !== undefined;
+  }
+
+  /** Runs `work` outside any transaction of the caller, on the pool. */
+  detached<T>(work: () => Promise<T>): Promise<T> {
+    return this.current.exit(work);
+  }
+
   get manager(): EntityManager {
     return this.current.getStore() ?? this.dataSource.manager;
   }

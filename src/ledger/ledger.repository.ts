@@ -154,7 +154,10 @@ export class LedgerRepository {
   async createTransfers(requests: TransferRequest[], linked: boolean): Promise<TransferOutcome[]> {
     const body = requests.map((request) => ({ ...request, amount: request.amount.toString() }));
     const rows = await this.query('SELECT * FROM ledger_create_transfers($1::jsonb, $2) ORDER BY item', [JSON.stringify(body), linked]);
-    return Promise.all(rows.map((row) => this.toOutcome(row, requests[(row.item as number) - 1])));
+    // One after another: inside a transaction they share one connection.
+    const outcomes: TransferOutcome[] = [];
+    for (const row of rows) outcomes.push(await this.toOutcome(row, requests[(row.item as number) - 1]));
+    return outcomes;
   }
 
   async resolvePending(request: ResolutionRequest): Promise<TransferOutcome> {
@@ -215,7 +218,9 @@ export class LedgerRepository {
   /** The balance after the account's last posting at or before `at`: postings carry their running balance. */
   async balanceAt(accountId: string, at: Date): Promise<bigint> {
     const [row] = await this.query(
-      'SELECT balance_after FROM postings WHERE account_id = $1 AND created_at <= $2 ORDER BY created_at DESC, account_version DESC LIMIT 1',
+      // Clients see milliseconds, the database keeps microseconds: a posting belongs to the millisecond it shows.
+      `SELECT balance_after FROM postings WHERE account_id = $1 AND created_at < $2::timestamptz + interval '1 millisecond'
+        ORDER BY created_at DESC, account_version DESC LIMIT 1`,
       [accountId, at],
     );
     return row ? big(row.balance_after) : 0n;

@@ -136,7 +136,8 @@ export class TransferResolver {
   async pendingStatus(@Parent() transfer: Transfer): Promise<PendingStatus | null> {
     if (transfer.kind !== TransferKind.PENDING) return null;
     const resolution = await this.ledger.resolutionOf(transfer.id);
-    if (!resolution) return PendingStatus.OPEN;
+    // Past its timeout it is expired even before the sweeper has released it: it can no longer be posted.
+    if (!resolution) return transfer.timeoutAt && transfer.timeoutAt <= new Date() ? PendingStatus.EXPIRED : PendingStatus.OPEN;
     if (resolution.kind === TransferKind.POST_PENDING) return PendingStatus.POSTED;
     return resolution.code === 'expired' ? PendingStatus.EXPIRED : PendingStatus.VOIDED;
   }

@@ -83,7 +83,8 @@ export class LedgerService {
    * every transfer in it is idempotent.
    */
   private readonly singleTransfers = new GroupCommit<TransferRequest, TransferOutcome>(
-    (requests) => withRetry(() => this.ledger.createTransfers(requests, false)),
+    // Detached: a group gathers strangers' requests, which must never join one caller's transaction.
+    (requests) => this.db.detached(() => withRetry(() => this.ledger.createTransfers(requests, false))),
     { maxGroup: 200, maxInFlight: 4 },
   );
 
@@ -96,7 +97,10 @@ export class LedgerService {
   async createTransfer(input: CreateTransferInput): Promise<CreateTransferPayload> {
     const refusal = precheck(input);
     if (refusal) return refused(refusal);
-    return toPayload(await this.singleTransfers.submit(toTransferRequest(input)));
+    const request = toTransferRequest(input);
+    // Inside a caller's transaction the transfer must commit or roll back with it, so it is written there.
+    const [outcome] = this.db.inTransaction ? await this.ledger.createTransfers([request], false) : [await this.singleTransfers.submit(request)];
+    return toPayload(outcome);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { Allow, ArrayMaxSize, ArrayMinSize, IsBoolean, IsDate, IsInt, IsObject, IsOptional, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { Allow, ArrayMaxSize, ArrayMinSize, IsBoolean, IsEnum, IsDate, IsInt, IsObject, IsOptional, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { PageArgs } from '../../../libs/graphql/pagination.js';
 import { AmountScalar, JSONObjectScalar } from '../../../libs/graphql/scalars.js';
@@ -66,6 +66,7 @@ export class CreateTransferInput extends LedgerWriteInput {
 @InputType()
 export class CreateTransfersInput {
   @Field(() => BatchMode)
+  @IsEnum(BatchMode)
   mode: BatchMode;
 
   @Field(() => [CreateTransferInput], { description: `1 to ${MAX_BATCH_SIZE} transfers.` })
