@@ -348,11 +348,12 @@ LANGUAGE plpgsql AS $$
 DECLARE
   v_request record;
   v_result record;
+  v_account_ids bigint[];
 BEGIN
-  PERFORM 1 FROM accounts a
-   WHERE a.id IN (SELECT (r->>'debitAccountId')::bigint FROM jsonb_array_elements(p_transfers) r
-                  UNION SELECT (r->>'creditAccountId')::bigint FROM jsonb_array_elements(p_transfers) r)
-   ORDER BY a.id FOR UPDATE;
+  -- An array, not a subquery, so that the locks are taken through the primary key index.
+  v_account_ids := ARRAY(SELECT (r->>'debitAccountId')::bigint FROM jsonb_array_elements(p_transfers) r
+                         UNION SELECT (r->>'creditAccountId')::bigint FROM jsonb_array_elements(p_transfers) r);
+  PERFORM 1 FROM accounts a WHERE a.id = ANY(v_account_ids) ORDER BY a.id FOR UPDATE;
   FOR v_request IN SELECT r.value AS body, r.ordinality::int AS n FROM jsonb_array_elements(p_transfers) WITH ORDINALITY r LOOP
     SELECT * INTO v_result FROM ledger_create_transfer(
       v_request.body->>'idempotencyKey', v_request.body->>'requestHash',
