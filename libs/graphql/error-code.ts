@@ -1,3 +1,5 @@
+import { IntrinsicException } from '@nestjs/common';
+
 /**
  * The one documented set of `extensions.code` values a client can receive in `errors[]`.
  * Expected business failures (insufficient funds, conflicts) are not here: they come back as
@@ -23,8 +25,11 @@ export enum ErrorCode {
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
-/** An error whose code and message are safe to show a client as they are. */
-export class ClientError extends Error {
+/**
+ * An error whose code and message are safe to show a client as they are. Intrinsic, so that Nest
+ * does not log a client's mistake as a server error with a stack trace.
+ */
+export class ClientError extends IntrinsicException {
   constructor(
     readonly code: ErrorCode,
     message: string,
