@@ -59,3 +59,17 @@ export async function startTestApp(poolSize = 20): Promise<TestApp> {
 export async function expectLedgerInvariants(dataSource: DataSource): Promise<void> {
   expect(await checkLedgerInvariants(dataSource)).toEqual([]);
 }
+
+/**
+ * For a describe block: boots the app before its tests, checks the ledger's invariants after each
+ * one (QUALITY.md), and closes the app at the end. The returned object is filled in by beforeAll.
+ */
+export function useTestApp(poolSize?: number): TestApp {
+  const app = {} as TestApp;
+  beforeAll(async () => {
+    Object.assign(app, await startTestApp(poolSize));
+  });
+  afterEach(async () => expectLedgerInvariants(app.dataSource));
+  afterAll(async () => app.close());
+  return app;
+}

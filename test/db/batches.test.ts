@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { expectLedgerInvariants, startTestApp, TestApp } from '../../libs/testing/test-app.js';
+import { useTestApp } from '../../libs/testing/test-app.js';
 import { CreateTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
 import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
 import { LedgerRepository } from '../../src/ledger/ledger.repository.js';
@@ -28,13 +28,7 @@ function outcome(payload: CreateTransferPayload): string {
 
 /** QUALITY.md's linked-batch scenario and idempotency within batches, on real PostgreSQL. */
 describe('batches of transfers', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp(24);
-  });
-  afterEach(async () => expectLedgerInvariants(t.dataSource));
-  afterAll(async () => t.close());
+  const t = useTestApp(24);
 
   const newKey = (): string => `batch-${randomUUID()}`;
   const item = (from: Account | string, to: Account | string, amount: bigint, extra: Partial<CreateTransferInput> = {}): CreateTransferInput => ({

@@ -1,18 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createLedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { expectLedgerInvariants, startTestApp, TestApp } from '../../libs/testing/test-app.js';
+import { useTestApp } from '../../libs/testing/test-app.js';
 import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
 import { CreateTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
 
 /** QUALITY.md's concurrency scenarios, against real PostgreSQL through the ledger's one write path. */
 describe('ledger under concurrency', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp(24);
-  });
-  afterEach(async () => expectLedgerInvariants(t.dataSource));
-  afterAll(async () => t.close());
+  const t = useTestApp(24);
 
   const transfer = (fields: Partial<CreateTransferInput> & Pick<CreateTransferInput, 'debitAccountId' | 'creditAccountId' | 'amount'>) =>
     t.ledger.createTransfer({ idempotencyKey: randomUUID(), code: 'payment', memo: '', ...fields });

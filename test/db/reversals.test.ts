@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createLedgerFixture, MemberSpec } from '../../libs/testing/ledger-fixture.js';
-import { expectLedgerInvariants, startTestApp, TestApp } from '../../libs/testing/test-app.js';
+import { useTestApp } from '../../libs/testing/test-app.js';
 import { CreateTransferInput, ReverseTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
 import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
 import { Account, CreateTransferPayload, Transfer } from '../../src/ledger/models/ledger.models.js';
@@ -13,13 +13,7 @@ const {
 
 /** Reversals: the opposite transfer, at most once per original, within limits unless forced with a reason. */
 describe('reversals', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp(24);
-  });
-  afterEach(async () => expectLedgerInvariants(t.dataSource));
-  afterAll(async () => t.close());
+  const t = useTestApp(24);
 
   const newKey = (): string => `rev-${randomUUID()}`;
   const pay = (from: Account, to: Account, amount: bigint, extra: Partial<CreateTransferInput> = {}) =>

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { expectLedgerInvariants, startTestApp, TestApp } from '../../libs/testing/test-app.js';
+import { startTestApp, useTestApp } from '../../libs/testing/test-app.js';
 import { CreateTransferInput, PostPendingTransferInput, VoidPendingTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
 import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
 import { Account, CreateTransferPayload, Transfer } from '../../src/ledger/models/ledger.models.js';
@@ -19,13 +19,7 @@ type Action = 'post' | 'void';
 
 /** QUALITY.md's two-phase scenarios: holds, posting, voiding, expiry, and their races, on real PostgreSQL. */
 describe('two-phase (pending) transfers', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp(24);
-  });
-  afterEach(async () => expectLedgerInvariants(t.dataSource));
-  afterAll(async () => t.close());
+  const t = useTestApp(24);
 
   const newKey = (): string => `2pc-${randomUUID()}`;
   const transfer = (debitAccountId: string, creditAccountId: string, amount: bigint, extra: Partial<CreateTransferInput> = {}) =>

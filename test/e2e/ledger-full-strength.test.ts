@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { createLedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { expectLedgerInvariants, startTestApp, TestApp } from '../../libs/testing/test-app.js';
+import { useTestApp } from '../../libs/testing/test-app.js';
 import { MAX_BATCH_SIZE } from '../../src/ledger/dto/ledger.inputs.js';
 import { Account } from '../../src/ledger/models/ledger.models.js';
 import { PendingExpirySweeper } from '../../src/ledger/pending-expiry.sweeper.js';
@@ -52,13 +52,7 @@ interface PayloadView {
 
 /** The two-phase, batch, reversal and point-in-time API through GraphQL over real HTTP. */
 describe('the full-strength ledger over GraphQL', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp(4);
-  });
-  afterEach(async () => expectLedgerInvariants(t.dataSource));
-  afterAll(async () => t.close());
+  const t = useTestApp(4);
 
   const call = async (document: string, input: Record<string, unknown>): Promise<PayloadView> =>
     Object.values(await gql<Record<string, PayloadView>>(t, document, { input }))[0];

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { expectLedgerInvariants, startTestApp, TestApp } from '../../libs/testing/test-app.js';
+import { useTestApp } from '../../libs/testing/test-app.js';
 import { Account } from '../../src/ledger/models/ledger.models.js';
 import {
   AccountView, createTransfer, fetchAccount, gql, PAGE_INFO, PageView, POSTING_FIELDS, PostingView, rowsForKey, TRANSFER_FIELDS,
@@ -21,13 +21,7 @@ const TRIAL_BALANCE = `query TrialBalance($currencyId: ID!) {
 
 /** The money-moving paths a client relies on, through GraphQL over real HTTP. */
 describe('transfers over GraphQL', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp(4);
-  });
-  afterEach(async () => expectLedgerInvariants(t.dataSource));
-  afterAll(async () => t.close());
+  const t = useTestApp(4);
 
   const pay = (from: Account, to: Account, amount: string | number, extra: Record<string, unknown> = {}) =>
     createTransfer(t, transferInput(from.id, to.id, amount, extra));
