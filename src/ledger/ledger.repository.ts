@@ -274,6 +274,14 @@ export class LedgerRepository {
     return rows.map(toPosting);
   }
 
+  async findAccounts(ids: string[]): Promise<Account[]> {
+    return (await this.query('SELECT * FROM accounts WHERE id = ANY($1::bigint[])', [ids])).map(toAccount);
+  }
+
+  async findCurrencies(ids: string[]): Promise<Currency[]> {
+    return (await this.query('SELECT * FROM currencies WHERE id = ANY($1::bigint[])', [ids])).map(toCurrency);
+  }
+
   async findAccount(id: string): Promise<Account | null> {
     const [row] = await this.query('SELECT * FROM accounts WHERE id = $1', [id]);
     return row ? toAccount(row) : null;

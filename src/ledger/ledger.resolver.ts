@@ -1,4 +1,4 @@
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { isDatabaseId } from '../../libs/database/database-id.js';
 import {
@@ -98,8 +98,8 @@ export class AccountResolver {
   constructor(private readonly ledger: LedgerService) {}
 
   @ResolveField(() => Currency)
-  async currency(@Parent() account: Account): Promise<Currency> {
-    return (await this.ledger.findCurrency(account.currencyId))!;
+  async currency(@Parent() account: Account, @Context() context: object): Promise<Currency> {
+    return (await this.ledger.loadersFor(context).currency.load(account.currencyId))!;
   }
 
   @ResolveField(() => AmountScalar, { description: 'The balance as of an instant, from the postings up to it.' })
@@ -118,18 +118,18 @@ export class TransferResolver {
   constructor(private readonly ledger: LedgerService) {}
 
   @ResolveField(() => Currency)
-  async currency(@Parent() transfer: Transfer): Promise<Currency> {
-    return (await this.ledger.findCurrency(transfer.currencyId))!;
+  async currency(@Parent() transfer: Transfer, @Context() context: object): Promise<Currency> {
+    return (await this.ledger.loadersFor(context).currency.load(transfer.currencyId))!;
   }
 
   @ResolveField(() => Account)
-  async debitAccount(@Parent() transfer: Transfer): Promise<Account> {
-    return (await this.ledger.findAccount(transfer.debitAccountId))!;
+  async debitAccount(@Parent() transfer: Transfer, @Context() context: object): Promise<Account> {
+    return (await this.ledger.loadersFor(context).account.load(transfer.debitAccountId))!;
   }
 
   @ResolveField(() => Account)
-  async creditAccount(@Parent() transfer: Transfer): Promise<Account> {
-    return (await this.ledger.findAccount(transfer.creditAccountId))!;
+  async creditAccount(@Parent() transfer: Transfer, @Context() context: object): Promise<Account> {
+    return (await this.ledger.loadersFor(context).account.load(transfer.creditAccountId))!;
   }
 
   @ResolveField(() => PendingStatus, { nullable: true, description: 'For a PENDING transfer: open, posted, voided or expired.' })

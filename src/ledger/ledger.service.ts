@@ -7,6 +7,7 @@ import {
   VoidPendingTransferInput,
 } from './dto/ledger.inputs.js';
 import { describeTransferError, toTransferErrorCode, TransferErrorCode } from './ledger.errors.js';
+import { ledgerLoaders, LedgerLoaders } from './ledger.loaders.js';
 import { LedgerRepository, PendingAction, TransferOutcome, TransferRequest } from './ledger.repository.js';
 import { REVERSAL_PERMISSION } from './reversal-permission.js';
 import type { ReversalPermission } from './reversal-permission.js';
@@ -188,6 +189,11 @@ export class LedgerService {
 
   balanceAt(accountId: string, at: Date): Promise<bigint> {
     return this.ledger.balanceAt(accountId, at);
+  }
+
+  /** Batching loaders for one GraphQL request, whose context object holds them. */
+  loadersFor(requestContext: object): LedgerLoaders {
+    return ledgerLoaders(requestContext, this.ledger);
   }
 
   findAccount(id: string): Promise<Account | null> {
