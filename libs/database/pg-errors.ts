@@ -6,6 +6,7 @@ export const PgErrorCode = {
   checkViolation: '23514',
   serializationFailure: '40001',
   deadlockDetected: '40P01',
+  lockNotAvailable: '55P03',
   tooManyConnections: '53300',
   adminShutdown: '57P01',
   cannotConnectNow: '57P03',
