@@ -30,15 +30,29 @@ export interface NewMemberAccount {
   upperLimit?: bigint | null;
 }
 
-function refused(code: TransferErrorCode): CreateTransferPayload {
-  const { field, message } = describeTransferError(code);
+/**
+ * Where an input names no field a refusal is about (a reversal refused for the payee's limit has no
+ * `amount`), the refusal points at the operation's subject instead, e.g. `transferId`.
+ */
+interface InputShape {
+  fields: readonly string[];
+  subject: string;
+}
+
+function refused(code: TransferErrorCode, shape?: InputShape): CreateTransferPayload {
+  const { field: described, message } = describeTransferError(code);
+  const field = described && shape && !shape.fields.includes(described) ? shape.subject : described;
   return { transfer: null, replayed: false, userErrors: [{ code, field: field ? ['input', field] : null, message }] };
 }
 
-function toPayload({ outcome, transfer }: TransferOutcome): CreateTransferPayload {
+function toPayload({ outcome, transfer }: TransferOutcome, shape?: InputShape): CreateTransferPayload {
   if (outcome === 'created' || outcome === 'exists') return { transfer, replayed: outcome === 'exists', userErrors: [] };
-  return refused(toTransferErrorCode(outcome));
+  return refused(toTransferErrorCode(outcome), shape);
 }
+
+const POST_INPUT: InputShape = { fields: ['idempotencyKey', 'pendingTransferId', 'amount'], subject: 'pendingTransferId' };
+const VOID_INPUT: InputShape = { fields: ['idempotencyKey', 'pendingTransferId'], subject: 'pendingTransferId' };
+const REVERSE_INPUT: InputShape = { fields: ['idempotencyKey', 'transferId', 'reason'], subject: 'transferId' };
 
 const applied = (outcome: TransferOutcome): boolean => outcome.outcome === 'created' || outcome.outcome === 'exists';
 
@@ -127,7 +141,7 @@ export class LedgerService {
         if (linked && !results.every(applied)) throw new LinkedBatchRefused(results);
         return results;
       });
-      return outcomes.map(toPayload);
+      return outcomes.map((outcome) => toPayload(outcome));
     } catch (error) {
       if (!(error instanceof LinkedBatchRefused)) throw error;
       const culprit = error.outcomes.find((outcome) => !applied(outcome))!;
@@ -148,6 +162,7 @@ export class LedgerService {
     const request = { pendingTransferId: input.pendingTransferId, action, amount, code: action, memo: input.memo ?? '', metadata: input.metadata ?? {} };
     return toPayload(
       await withRetry(() => this.ledger.resolvePending({ ...request, idempotencyKey: input.idempotencyKey, requestHash: requestHash(request) })),
+      action === 'post' ? POST_INPUT : VOID_INPUT,
     );
   }
 
@@ -161,6 +176,7 @@ export class LedgerService {
     const request = { transferId: input.transferId, reason, force: input.force ?? false, memo: input.memo ?? '', metadata: input.metadata ?? {} };
     return toPayload(
       await withRetry(() => this.ledger.reverseTransfer({ ...request, idempotencyKey: input.idempotencyKey, requestHash: requestHash(request) })),
+      REVERSE_INPUT,
     );
   }
 

@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
+import { rowsForKeys } from '../../libs/testing/ledger-rows.js';
 import { useTestApp } from '../../libs/testing/test-app.js';
 import { CreateTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
 import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
@@ -46,12 +47,7 @@ describe('batches of transfers', () => {
                  FROM accounts WHERE currency_id = $1) AS accounts`,
       [fixture.currency.id],
     ))[0];
-  const rowsForKeys = async (keys: string[]): Promise<{ transfers: number; failures: number }> =>
-    (await t.dataSource.query(
-      `SELECT (SELECT count(*)::int FROM transfers WHERE idempotency_key = ANY($1)) AS transfers,
-              (SELECT count(*)::int FROM transfer_failures WHERE idempotency_key = ANY($1)) AS failures`,
-      [keys],
-    ))[0];
+  const rowsFor = (keys: string[]) => rowsForKeys(t.dataSource, keys);
   const balances = async (...accounts: Account[]) =>
     Promise.all(accounts.map(async (account) => {
       const { balance, pendingDebits, pendingCredits, version } = (await t.ledger.findAccount(account.id))!;
@@ -119,7 +115,7 @@ describe('batches of transfers', () => {
           userErrors: [expect.objectContaining({ code: index === badIndex ? code : LINKED_EVENT_FAILED })],
         })));
         expect(await ledgerState(fixture)).toEqual(before);
-        expect(await rowsForKeys(transfers.map((transfer) => transfer.idempotencyKey))).toEqual({ transfers: 0, failures: 0 });
+        expect(await rowsFor(transfers.map((transfer) => transfer.idempotencyKey))).toEqual({ transfers: 0, failures: 0 });
       },
     );
 
@@ -131,12 +127,12 @@ describe('batches of transfers', () => {
       const earlier = item(a, c, earlierAmount);
       await t.ledger.createTransfer(earlier);
       const transfers = [item(a, b, 10n), { ...earlier, amount: 500n }, item(b, c, 5n)];
-      const before = { state: await ledgerState(fixture), earlier: await rowsForKeys([earlier.idempotencyKey]) };
+      const before = { state: await ledgerState(fixture), earlier: await rowsFor([earlier.idempotencyKey]) };
 
       expect(await outcomes(LINKED, transfers)).toEqual([LINKED_EVENT_FAILED, code, LINKED_EVENT_FAILED]);
 
-      expect({ state: await ledgerState(fixture), earlier: await rowsForKeys([earlier.idempotencyKey]) }).toEqual(before);
-      expect(await rowsForKeys([transfers[0].idempotencyKey, transfers[2].idempotencyKey])).toEqual({ transfers: 0, failures: 0 });
+      expect({ state: await ledgerState(fixture), earlier: await rowsFor([earlier.idempotencyKey]) }).toEqual(before);
+      expect(await rowsFor([transfers[0].idempotencyKey, transfers[2].idempotencyKey])).toEqual({ transfers: 0, failures: 0 });
     });
 
     it('records nothing for a refused linked batch, so that its keys can be used again', async () => {
@@ -146,7 +142,7 @@ describe('batches of transfers', () => {
 
       const corrected = [transfers[0], { ...transfers[1], amount: 30n }, transfers[2]];
       expect(await outcomes(LINKED, corrected)).toEqual(['created', 'created', 'created']);
-      expect(await rowsForKeys(transfers.map((transfer) => transfer.idempotencyKey))).toEqual({ transfers: 3, failures: 0 });
+      expect(await rowsFor(transfers.map((transfer) => transfer.idempotencyKey))).toEqual({ transfers: 3, failures: 0 });
       expect(await balances(a, b, c)).toEqual([
         { balance: 50n, pendingDebits: 0n, pendingCredits: 0n, version: 3n },
         { balance: 30n, pendingDebits: 0n, pendingCredits: 0n, version: 2n },
@@ -182,7 +178,7 @@ describe('batches of transfers', () => {
         { balance: 0n, pendingDebits: 0n, pendingCredits: 0n, version: 2n },
         { balance: 30n, pendingDebits: 0n, pendingCredits: 20n, version: 1n },
       ]);
-      const rows = await Promise.all(transfers.map((transfer) => rowsForKeys([transfer.idempotencyKey])));
+      const rows = await Promise.all(transfers.map((transfer) => rowsFor([transfer.idempotencyKey])));
       expect(rows).toEqual([
         { transfers: 1, failures: 0 }, { transfers: 0, failures: 1 }, { transfers: 0, failures: 0 }, { transfers: 0, failures: 0 },
         { transfers: 1, failures: 0 }, { transfers: 0, failures: 0 }, { transfers: 0, failures: 0 }, { transfers: 1, failures: 0 },
@@ -228,7 +224,7 @@ describe('batches of transfers', () => {
 
       expect(results.map(outcome)).toEqual(['created', 'created', 'replayed']);
       expect(results[2].transfer!.id).toBe(results[0].transfer!.id);
-      expect(await rowsForKeys([twice.idempotencyKey])).toEqual({ transfers: 1, failures: 0 });
+      expect(await rowsFor([twice.idempotencyKey])).toEqual({ transfers: 1, failures: 0 });
       expect(await balances(a, b)).toEqual([
         { balance: 75n, pendingDebits: 0n, pendingCredits: 0n, version: 2n },
         { balance: 20n, pendingDebits: 0n, pendingCredits: 0n, version: 2n },
@@ -244,7 +240,7 @@ describe('batches of transfers', () => {
 
       expect(await outcomes(mode, [first, item(a, c, 5n), { ...first, amount: 26n }])).toEqual(expected);
 
-      expect(await rowsForKeys([first.idempotencyKey])).toEqual(rows);
+      expect(await rowsFor([first.idempotencyKey])).toEqual(rows);
       expect((await balances(a))[0].balance).toBe(payerBalance);
     });
   });
@@ -288,7 +284,7 @@ describe('batches of transfers', () => {
       const after = await Promise.all(members.map(async (member) => (await t.ledger.findAccount(member.id))!.balance));
       expect(after).toEqual(expected);
       expect(after.reduce((sum, balance) => sum + balance, 0n)).toBe(10_000n);
-      expect(await rowsForKeys(batches[failing].map((transfer) => transfer.idempotencyKey))).toEqual({ transfers: 0, failures: 0 });
+      expect(await rowsFor(batches[failing].map((transfer) => transfer.idempotencyKey))).toEqual({ transfers: 0, failures: 0 });
     });
   });
 });

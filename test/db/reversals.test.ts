@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createLedgerFixture, MemberSpec } from '../../libs/testing/ledger-fixture.js';
+import { errorCodes, made, rowsForKeys } from '../../libs/testing/ledger-rows.js';
 import { useTestApp } from '../../libs/testing/test-app.js';
 import { CreateTransferInput, ReverseTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
 import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
-import { Account, CreateTransferPayload, Transfer } from '../../src/ledger/models/ledger.models.js';
+import { Account } from '../../src/ledger/models/ledger.models.js';
 import { AccountStatus, TransferKind } from '../../src/ledger/models/ledger-enums.js';
 
 const {
@@ -20,23 +21,14 @@ describe('reversals', () => {
     t.ledger.createTransfer({ idempotencyKey: newKey(), debitAccountId: from.id, creditAccountId: to.id, amount, code: 'payment', memo: '', ...extra });
   const reverse = (transferId: string, extra: Partial<ReverseTransferInput> = {}) =>
     t.ledger.reverseTransfer({ idempotencyKey: newKey(), transferId, memo: '', force: false, ...extra });
-  const codes = (payload: CreateTransferPayload): string[] => payload.userErrors.map((error) => error.code);
-  const made = (payload: CreateTransferPayload): Transfer => {
-    expect(payload.userErrors).toEqual([]);
-    return payload.transfer!;
-  };
+  const codes = errorCodes;
   const account = async ({ id }: Account) => {
     const { balance, availableBalance, pendingDebits, lowerLimit, upperLimit, version } = (await t.ledger.findAccount(id))!;
     return { balance, availableBalance, pendingDebits, lowerLimit, upperLimit, version };
   };
   const reversalsOf = async (transferId: string): Promise<number> =>
     (await t.dataSource.query('SELECT count(*)::int AS n FROM transfers WHERE reverses_id = $1', [transferId]))[0].n;
-  const rowsForKey = async (key: string): Promise<{ transfers: number; failures: number }> =>
-    (await t.dataSource.query(
-      `SELECT (SELECT count(*)::int FROM transfers WHERE idempotency_key = $1) AS transfers,
-              (SELECT count(*)::int FROM transfer_failures WHERE idempotency_key = $1) AS failures`,
-      [key],
-    ))[0];
+  const rowsForKey = (key: string) => rowsForKeys(t.dataSource, [key]);
 
   /** A payer who started with 100 has paid `amount` to the payee. */
   const paid = async (amount = 30n, payer: MemberSpec = {}, payee: MemberSpec = {}) => {
@@ -137,7 +129,10 @@ describe('reversals', () => {
       made(await pay(payee, third, 20n));
       const idempotencyKey = newKey();
 
-      expect(codes(await reverse(original.id, { idempotencyKey }))).toEqual([EXCEEDS_LOWER_LIMIT]);
+      const refusal = await reverse(original.id, { idempotencyKey });
+      expect(codes(refusal)).toEqual([EXCEEDS_LOWER_LIMIT]);
+      // A reversal input has no amount: the refusal points at the transfer to reverse.
+      expect(refusal.userErrors[0].field).toEqual(['input', 'transferId']);
       expect(await account(payee)).toEqual({ balance: 10n, availableBalance: 10n, pendingDebits: 0n, lowerLimit: 0n, upperLimit: null, version: 2n });
       expect(await account(payer)).toMatchObject({ balance: 70n, version: 2n });
       expect(await rowsForKey(idempotencyKey)).toEqual({ transfers: 0, failures: 1 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLedgerFixture } from '../../libs/testing/ledger-fixture.js';
+import { errorCodes, made, rowsForKeys } from '../../libs/testing/ledger-rows.js';
 import { startTestApp, useTestApp } from '../../libs/testing/test-app.js';
 import { CreateTransferInput, PostPendingTransferInput, VoidPendingTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
 import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
@@ -33,11 +34,7 @@ describe('two-phase (pending) transfers', () => {
   const resolve = (action: Action, pendingTransferId: string, extra: Partial<PostPendingTransferInput> = {}) =>
     (action === 'post' ? post : voidPending)(pendingTransferId, extra);
 
-  const codes = (payload: CreateTransferPayload): string[] => payload.userErrors.map((error) => error.code);
-  const made = (payload: CreateTransferPayload): Transfer => {
-    expect(payload.userErrors).toEqual([]);
-    return payload.transfer!;
-  };
+  const codes = errorCodes;
   /** An account's money as a client sees it. */
   const position = async (account: Account) => {
     const { balance, availableBalance, pendingDebits, pendingCredits, version } = (await t.ledger.findAccount(account.id))!;
@@ -45,12 +42,7 @@ describe('two-phase (pending) transfers', () => {
   };
   const resolutionsOf = async (pendingTransferId: string): Promise<{ kind: string; code: string; amount: string; idempotency_key: string }[]> =>
     t.dataSource.query('SELECT kind, code, amount::text AS amount, idempotency_key FROM transfers WHERE pending_id = $1 ORDER BY id', [pendingTransferId]);
-  const rowsForKey = async (key: string): Promise<{ transfers: number; failures: number }> =>
-    (await t.dataSource.query(
-      `SELECT (SELECT count(*)::int FROM transfers WHERE idempotency_key = $1) AS transfers,
-              (SELECT count(*)::int FROM transfer_failures WHERE idempotency_key = $1) AS failures`,
-      [key],
-    ))[0];
+  const rowsForKey = (key: string) => rowsForKeys(t.dataSource, [key]);
 
   /** A payer holding `balance`, a payee with nothing, and an open hold of `amount` from one to the other. */
   const openHold = async (amount = 60n, balance = 100n, extra: Partial<CreateTransferInput> = {}) => {
@@ -195,7 +187,10 @@ describe('two-phase (pending) transfers', () => {
       const { payer, pending } = hold;
       await t.ledger.setAccountStatus(hold[side].id, status);
 
-      expect(codes(await post(pending.id))).toEqual([code]);
+      const refusal = await post(pending.id);
+      expect(codes(refusal)).toEqual([code]);
+      // A post names no accounts: the refusal points at the pending transfer.
+      expect(refusal.userErrors[0].field).toEqual(['input', 'pendingTransferId']);
       expect(await position(payer)).toEqual({ balance: 100n, availableBalance: 40n, pendingDebits: 60n, pendingCredits: 0n, version: 1n });
 
       made(await voidPending(pending.id));

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { RowsForKeys, rowsForKeys } from '../../libs/testing/ledger-rows.js';
 import { TestApp } from '../../libs/testing/test-app.js';
 
 /** What the e2e tests ask for and get back: GraphQL documents and the shapes they return. */
@@ -94,13 +95,8 @@ export async function fetchAccount(t: TestApp, id: string): Promise<AccountView>
 }
 
 /** How many transfers and recorded failures carry this idempotency key. */
-export async function rowsForKey(t: TestApp, key: string): Promise<{ transfers: number; failures: number }> {
-  const [row] = await t.dataSource.query(
-    `SELECT (SELECT count(*)::int FROM transfers WHERE idempotency_key = $1) AS transfers,
-            (SELECT count(*)::int FROM transfer_failures WHERE idempotency_key = $1) AS failures`,
-    [key],
-  );
-  return row;
+export function rowsForKey(t: TestApp, key: string): Promise<RowsForKeys> {
+  return rowsForKeys(t.dataSource, [key]);
 }
 
 export interface RawResponse {

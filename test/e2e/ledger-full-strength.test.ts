@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { createLedgerFixture } from '../../libs/testing/ledger-fixture.js';
+import { rowsForKeys } from '../../libs/testing/ledger-rows.js';
 import { useTestApp } from '../../libs/testing/test-app.js';
 import { MAX_BATCH_SIZE } from '../../src/ledger/dto/ledger.inputs.js';
 import { Account } from '../../src/ledger/models/ledger.models.js';
@@ -72,12 +73,10 @@ describe('the full-strength ledger over GraphQL', () => {
     const { balance, availableBalance, pendingDebits, pendingCredits } = await fetchAccount(t, account.id);
     return { balance, availableBalance, pendingDebits, pendingCredits };
   };
-  const countTransfersWithKeys = async (keys: string[]): Promise<number> =>
-    (await t.dataSource.query(
-      `SELECT (SELECT count(*)::int FROM transfers WHERE idempotency_key = ANY($1))
-            + (SELECT count(*)::int FROM transfer_failures WHERE idempotency_key = ANY($1)) AS n`,
-      [keys],
-    ))[0].n;
+  const countTransfersWithKeys = async (keys: string[]): Promise<number> => {
+    const { transfers, failures } = await rowsForKeys(t.dataSource, keys);
+    return transfers + failures;
+  };
   const holdOf = async (amount: string, extra: Record<string, unknown> = {}) => {
     const { members: [payer, payee] } = await createLedgerFixture(t.ledger, [{ balance: 100n }, {}]);
     const pending = await made(CREATE_TRANSFER, transferInput(payer.id, payee.id, amount, { pending: true, ...extra }));
