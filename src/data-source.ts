@@ -1,5 +1,8 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { AuditEntryEntity } from './audit/entities/audit-entry.entity.js';
+import { IDENTITY_ENTITIES } from './identity/entities/index.js';
 import { LEDGER_ENTITIES } from './ledger/entities/index.js';
+import { MEMBER_ENTITIES } from './members/entities/index.js';
 import { MIGRATIONS } from '../migrations/index.js';
 
 /** Every entity and migration of the service, listed by import (ESM has no reliable glob). */
@@ -7,7 +10,7 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourc
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: [...LEDGER_ENTITIES],
+    entities: [...LEDGER_ENTITIES, ...MEMBER_ENTITIES, ...IDENTITY_ENTITIES, AuditEntryEntity],
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

@@ -4,6 +4,8 @@ import { CommunityEntity } from './community.entity.js';
 
 @Entity({ name: 'currencies' })
 @Unique('UQ_currencies_community_code', ['communityId', 'code'])
+// Lets memberships reference (currency, community), so that a membership's account is in its community's currency.
+@Unique('UQ_currencies_id_community', ['id', 'communityId'])
 @Check('CHK_currencies_code_format', `"code" ~ '^[A-Z][A-Z0-9]{1,15}$'`)
 @Check('CHK_currencies_minor_units', `"minor_units_per_unit" BETWEEN 1 AND 1000000`)
 export class CurrencyEntity {

@@ -1,0 +1,31 @@
+import { Check, Column, CreateDateColumn, Entity, ForeignKey, PrimaryGeneratedColumn } from 'typeorm';
+import { CommunityEntity } from '../../ledger/entities/community.entity.js';
+import { MemberEntity } from '../../members/entities/member.entity.js';
+
+/** A registered client of the API. What it may do is its scopes, within its one community. */
+@Entity({ name: 'partner_apps' })
+@Check('CHK_partner_apps_scopes', `"scopes" <@ ARRAY['audit:read', 'act_for_member']::text[] AND cardinality("scopes") > 0`)
+export class PartnerAppEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  name: string;
+
+  @Column({ name: 'community_id', type: 'bigint' })
+  @ForeignKey(() => CommunityEntity, { onDelete: 'RESTRICT' })
+  communityId: string;
+
+  @Column({ type: 'text', array: true })
+  scopes: string[];
+
+  @Column({ name: 'created_by', type: 'bigint' })
+  @ForeignKey(() => MemberEntity, { onDelete: 'RESTRICT' })
+  createdBy: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
+  revokedAt: Date | null;
+}
