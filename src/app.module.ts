@@ -1,5 +1,6 @@
 import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ValidationError } from 'class-validator';
@@ -7,7 +8,11 @@ import { AppConfig } from '../libs/config/app-config.js';
 import { ConfigModule } from '../libs/config/config.module.js';
 import { DatabaseModule } from '../libs/database/database.module.js';
 import { ClientError, ErrorCode } from '../libs/graphql/error-code.js';
-import { graphqlOptions } from '../libs/graphql/graphql-options.js';
+import { graphqlOptions, RequestHeaders } from '../libs/graphql/graphql-options.js';
+import type { Actor } from './access/actor.js';
+import { IdentityModule } from './identity/identity.module.js';
+import { IdentityService } from './identity/identity.service.js';
+import { MembersModule } from './members/members.module.js';
 import { dataSourceOptions } from './data-source.js';
 import { HealthModule } from './health/health.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
@@ -31,6 +36,16 @@ const validationPipe = new ValidationPipe({
   },
 });
 
+const header = (req: RequestHeaders, name: string): string | undefined => {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/** Who is calling, resolved once per request from its Authorization (and X-Acting-For) headers. */
+async function actorContext(identity: IdentityService, req: RequestHeaders): Promise<{ actor: Actor }> {
+  return { actor: await identity.authenticate({ authorization: header(req, 'authorization'), actingFor: header(req, 'x-acting-for') }) };
+}
+
 export interface AppModuleOptions {
   /** Set by `npm run schema` to write the SDL; the running server keeps it in memory. */
   schemaFile?: string;
@@ -51,9 +66,16 @@ export class AppModule {
           manualInitialization: options.connectDatabase === false,
         }),
         DatabaseModule,
-        GraphQLModule.forRoot(graphqlOptions({ explorer: config.graphqlExplorer, schemaFile: options.schemaFile })),
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          imports: [IdentityModule],
+          inject: [IdentityService],
+          useFactory: (identity: IdentityService) =>
+            graphqlOptions({ explorer: config.graphqlExplorer, schemaFile: options.schemaFile, requestContext: (req) => actorContext(identity, req) }),
+        }),
         HealthModule,
         LedgerModule,
+        MembersModule,
       ],
       providers: [{ provide: APP_PIPE, useValue: validationPipe }],
     };

@@ -4,7 +4,8 @@ import { loadConfigOrExit } from '../libs/config/app-config.js';
 import { EmbeddedPostgres } from '../libs/database/embedded-postgres.js';
 import { startDatabase } from './database.js';
 import { createApp, createLogger } from './app.js';
-import { LedgerService } from './ledger/ledger.service.js';
+import { CommunitiesService } from './members/communities.service.js';
+import { MembersService } from './members/members.service.js';
 import { seedDemoCommunity } from './seed/demo-community.js';
 
 const logger = new Logger('Main');
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   try {
     app = await createApp(config);
     stopOnSignals(app, embedded);
-    if (config.seedDemo) await seedDemoCommunity(app.get(LedgerService));
+    if (config.seedDemo) await seedDemoCommunity(app.get(CommunitiesService), app.get(MembersService));
     await app.listen(config.port);
   } catch (error) {
     await app?.close().catch(() => undefined);

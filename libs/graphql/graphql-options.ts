@@ -7,6 +7,13 @@ export interface GraphqlSettings {
   explorer: boolean;
   /** Where to write the SDL; omitted at run time, set by `npm run schema`. */
   schemaFile?: string;
+  /** What each request adds to its context besides `req`, e.g. who is calling; may reject the request by throwing. */
+  requestContext?: (req: RequestHeaders) => Promise<Record<string, unknown>>;
+}
+
+/** The part of an HTTP request the context needs: its headers. */
+export interface RequestHeaders {
+  headers: Record<string, string | string[] | undefined>;
 }
 
 export const QUERY_LIMITS = { maxDepth: 12, maxAliases: 10, maxDirectives: 20, maxCost: 5000, maxTokens: 2000 } as const;
@@ -40,6 +47,6 @@ export function graphqlOptions(settings: GraphqlSettings): ApolloDriverConfig {
     // Armor's typings resolve Apollo's CommonJS build, Nest's the ESM one: the same plugin type twice.
     plugins: armor.plugins as ApolloDriverConfig['plugins'],
     formatError,
-    context: ({ req }: { req: unknown }) => ({ req }),
+    context: async ({ req }: { req: RequestHeaders }) => ({ req, ...(await settings.requestContext?.(req)) }),
   };
 }

@@ -75,3 +75,34 @@ export function toTransferErrorCode(outcome: string): TransferErrorCode {
   if (!(code in TransferErrorCode)) throw new Error(`ledger_create_transfer returned an unknown outcome: ${outcome}`);
   return code as TransferErrorCode;
 }
+
+/** Why a change to an account (limits, status) was refused. Stable: partners switch on these. */
+export enum AccountErrorCode {
+  ACCOUNT_NOT_FOUND = 'ACCOUNT_NOT_FOUND',
+  ACCOUNT_CLOSED = 'ACCOUNT_CLOSED',
+  ACCOUNT_NOT_SETTLED = 'ACCOUNT_NOT_SETTLED',
+  NOT_A_MEMBER_ACCOUNT = 'NOT_A_MEMBER_ACCOUNT',
+  LIMITS_OUT_OF_ORDER = 'LIMITS_OUT_OF_ORDER',
+  LIMITS_EXCLUDE_BALANCE = 'LIMITS_EXCLUDE_BALANCE',
+  REASON_REQUIRED = 'REASON_REQUIRED',
+}
+
+const ACCOUNT_ERRORS: Record<AccountErrorCode, { field: string | null; message: string }> = {
+  ACCOUNT_NOT_FOUND: { field: 'accountId', message: 'No account has this id.' },
+  ACCOUNT_CLOSED: { field: 'accountId', message: 'The account is closed; it cannot change any more.' },
+  ACCOUNT_NOT_SETTLED: { field: 'accountId', message: 'The account still holds or reserves money; settle it first.' },
+  NOT_A_MEMBER_ACCOUNT: { field: 'accountId', message: "Only a member account's limits can be set here." },
+  LIMITS_OUT_OF_ORDER: { field: 'lowerLimit', message: 'The lower limit must not exceed the upper limit.' },
+  LIMITS_EXCLUDE_BALANCE: { field: 'lowerLimit', message: 'The account\'s balance (with what it has reserved) would fall outside these limits.' },
+  REASON_REQUIRED: { field: 'reason', message: 'This action needs a written reason.' },
+};
+
+registerEnumType(AccountErrorCode, {
+  name: 'AccountErrorCode',
+  description: 'Why a change to an account was refused. A refusal changes nothing.',
+  valuesMap: Object.fromEntries(Object.entries(ACCOUNT_ERRORS).map(([code, { message }]) => [code, { description: message }])),
+});
+
+export function describeAccountError(code: AccountErrorCode): { field: string | null; message: string } {
+  return ACCOUNT_ERRORS[code];
+}

@@ -1,15 +1,17 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module.js';
+import { AuditModule } from '../audit/audit.module.js';
+import { AuthorizedLedger } from './authorized-ledger.service.js';
 import { LedgerRepository } from './ledger.repository.js';
 import { AccountResolver, CommunityResolver, LedgerResolver, TransferResolver } from './ledger.resolver.js';
 import { LedgerService } from './ledger.service.js';
 import { PendingExpirySweeper } from './pending-expiry.sweeper.js';
-import { REVERSAL_PERMISSION, reversalOpenToAll } from './reversal-permission.js';
 
 @Module({
+  imports: [AccessModule, AuditModule],
   providers: [
-    LedgerRepository, LedgerService, LedgerResolver, CommunityResolver, AccountResolver, TransferResolver, PendingExpirySweeper,
-    { provide: REVERSAL_PERMISSION, useValue: reversalOpenToAll },
+    LedgerRepository, LedgerService, AuthorizedLedger, LedgerResolver, CommunityResolver, AccountResolver, TransferResolver, PendingExpirySweeper,
   ],
-  exports: [LedgerService, PendingExpirySweeper],
+  exports: [LedgerService, AuthorizedLedger, PendingExpirySweeper],
 })
 export class LedgerModule {}

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { returnedRows } from '../../libs/database/returned-rows.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { Account, Community, Currency, Posting, Transfer, TrialBalanceLine } from './models/ledger.models.js';
 import { AccountKind, AccountStatus, TransferKind } from './models/ledger-enums.js';
@@ -310,6 +311,11 @@ export class LedgerRepository {
     return (await this.query('SELECT id, slug, name FROM communities ORDER BY id')) as unknown as Community[];
   }
 
+  async findCommunity(id: string): Promise<Community | null> {
+    const [row] = await this.query('SELECT id, slug, name FROM communities WHERE id = $1', [id]);
+    return (row as unknown as Community) ?? null;
+  }
+
   async findCommunityBySlug(slug: string): Promise<Community | null> {
     const [row] = await this.query('SELECT id, slug, name FROM communities WHERE slug = $1', [slug]);
     return (row as unknown as Community) ?? null;
@@ -356,7 +362,21 @@ export class LedgerRepository {
     return row ? toAccount(row) : null;
   }
 
-  async setAccountStatus(accountId: string, status: AccountStatus): Promise<void> {
-    await this.query('UPDATE accounts SET status = $2 WHERE id = $1', [accountId, status]);
+  /** Takes the account's row lock for the rest of the transaction: no transfer can touch it meanwhile. */
+  async lockAccount(id: string): Promise<Account | null> {
+    const [row] = await this.query('SELECT * FROM accounts WHERE id = $1 FOR UPDATE', [id]);
+    return row ? toAccount(row) : null;
+  }
+
+  async setAccountStatus(accountId: string, status: AccountStatus): Promise<Account> {
+    const [row] = returnedRows<Row>(await this.query('UPDATE accounts SET status = $2 WHERE id = $1 RETURNING *', [accountId, status]));
+    return toAccount(row);
+  }
+
+  async setAccountLimits(accountId: string, lowerLimit: bigint | null, upperLimit: bigint | null): Promise<Account> {
+    const [row] = returnedRows<Row>(await this.query('UPDATE accounts SET lower_limit = $2, upper_limit = $3 WHERE id = $1 RETURNING *', [
+      accountId, lowerLimit?.toString() ?? null, upperLimit?.toString() ?? null,
+    ]));
+    return toAccount(row);
   }
 }

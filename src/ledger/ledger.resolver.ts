@@ -1,85 +1,108 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { isDatabaseId } from '../../libs/database/database-id.js';
+import { AmountScalar } from '../../libs/graphql/scalars.js';
+import { CurrentActor } from '../access/actor.js';
+import type { Actor } from '../access/actor.js';
+import { AuthorizedLedger } from './authorized-ledger.service.js';
 import {
-  AccountsArgs, CreateTransferInput, CreateTransfersInput, DateRangePageArgs, PostPendingTransferInput, ReverseTransferInput, TransfersArgs,
-  VoidPendingTransferInput,
+  AccountsArgs, AccountStatusInput, CreateTransferInput, CreateTransfersInput, DateRangePageArgs, GrantCreditsInput, PostPendingTransferInput,
+  ReverseTransferInput, SetAccountLimitsInput, TransfersArgs, VoidPendingTransferInput,
 } from './dto/ledger.inputs.js';
 import { LedgerService } from './ledger.service.js';
 import {
-  Account, AccountConnection, Community, CreateTransferPayload, CreateTransfersPayload, Currency, Posting, PostingConnection, Transfer,
+  Account, AccountConnection, AccountPayload, Community, CreateTransferPayload, CreateTransfersPayload, Currency, Posting, PostingConnection, Transfer,
   TransferConnection, TrialBalance,
 } from './models/ledger.models.js';
 import { PendingStatus, TransferKind } from './models/ledger-enums.js';
-import { AmountScalar } from '../../libs/graphql/scalars.js';
 
-/** An id that is not a positive bigint cannot name a row: answer "not found" without asking the database. */
-function lookup<T>(id: string, find: (id: string) => Promise<T | null>): Promise<T | null> {
-  return isDatabaseId(id) ? find(id) : Promise.resolve(null);
-}
+const MANAGERS_ONLY = 'Coordinators of the account\'s community, and admins; audited.';
 
 @Resolver()
 export class LedgerResolver {
-  constructor(private readonly ledger: LedgerService) {}
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly authorized: AuthorizedLedger,
+  ) {}
 
-  @Mutation(() => CreateTransferPayload, { description: 'Moves money between two accounts of one currency, exactly once per idempotency key.' })
-  createTransfer(@Args('input') input: CreateTransferInput): Promise<CreateTransferPayload> {
-    return this.ledger.createTransfer(input);
+  @Mutation(() => CreateTransferPayload, { description: 'Moves money between two accounts of one currency, exactly once per idempotency key. Members pay from their own accounts.' })
+  createTransfer(@CurrentActor() actor: Actor, @Args('input') input: CreateTransferInput): Promise<CreateTransferPayload> {
+    return this.authorized.createTransfer(actor, input);
   }
 
-  @Mutation(() => CreateTransfersPayload, { description: 'Up to 1000 transfers in one call: LINKED (all or none) or INDEPENDENT.' })
-  createTransfers(@Args('input') input: CreateTransfersInput): Promise<CreateTransfersPayload> {
-    return this.ledger.createTransfers(input);
+  @Mutation(() => CreateTransfersPayload, { description: "Up to 1000 transfers in one call: LINKED (all or none) or INDEPENDENT. From the caller's own accounts only." })
+  createTransfers(@CurrentActor() actor: Actor, @Args('input') input: CreateTransfersInput): Promise<CreateTransfersPayload> {
+    return this.authorized.createTransfers(actor, input);
   }
 
-  @Mutation(() => CreateTransferPayload, { description: 'Posts a pending transfer, in full or in part (the rest is released). At most once.' })
-  postPendingTransfer(@Args('input') input: PostPendingTransferInput): Promise<CreateTransferPayload> {
-    return this.ledger.postPendingTransfer(input);
+  @Mutation(() => CreateTransferPayload, { description: 'Posts a pending transfer, in full or in part (the rest is released). At most once. By the payer.' })
+  postPendingTransfer(@CurrentActor() actor: Actor, @Args('input') input: PostPendingTransferInput): Promise<CreateTransferPayload> {
+    return this.authorized.postPendingTransfer(actor, input);
   }
 
-  @Mutation(() => CreateTransferPayload, { description: 'Releases a pending transfer. At most once.' })
-  voidPendingTransfer(@Args('input') input: VoidPendingTransferInput): Promise<CreateTransferPayload> {
-    return this.ledger.voidPendingTransfer(input);
+  @Mutation(() => CreateTransferPayload, { description: 'Releases a pending transfer. At most once. By the payer or the payee.' })
+  voidPendingTransfer(@CurrentActor() actor: Actor, @Args('input') input: VoidPendingTransferInput): Promise<CreateTransferPayload> {
+    return this.authorized.voidPendingTransfer(actor, input);
   }
 
-  @Mutation(() => CreateTransferPayload, { description: 'Writes the opposite of a posted transfer, linked to it; at most once per transfer.' })
-  reverseTransfer(@Args('input') input: ReverseTransferInput): Promise<CreateTransferPayload> {
-    return this.ledger.reverseTransfer(input);
+  @Mutation(() => CreateTransferPayload, { description: `Writes the opposite of a posted transfer, linked to it; at most once per transfer. ${MANAGERS_ONLY}` })
+  reverseTransfer(@CurrentActor() actor: Actor, @Args('input') input: ReverseTransferInput): Promise<CreateTransferPayload> {
+    return this.authorized.reverseTransfer(actor, input);
   }
 
-  @Query(() => [Community], { description: 'The communities hosted on this server.' })
+  @Mutation(() => CreateTransferPayload, { description: `Credits a member account from the issuance account or the pool. ${MANAGERS_ONLY}` })
+  grantCredits(@CurrentActor() actor: Actor, @Args('input') input: GrantCreditsInput): Promise<CreateTransferPayload> {
+    return this.authorized.grantCredits(actor, input);
+  }
+
+  @Mutation(() => AccountPayload, { description: `Sets a member account's limits. ${MANAGERS_ONLY}` })
+  setAccountLimits(@CurrentActor() actor: Actor, @Args('input') input: SetAccountLimitsInput): Promise<AccountPayload> {
+    return this.authorized.setAccountLimits(actor, input);
+  }
+
+  @Mutation(() => AccountPayload, { description: `Stops an account from sending or receiving until unfrozen. ${MANAGERS_ONLY}` })
+  freezeAccount(@CurrentActor() actor: Actor, @Args('input') input: AccountStatusInput): Promise<AccountPayload> {
+    return this.authorized.freezeAccount(actor, input);
+  }
+
+  @Mutation(() => AccountPayload, { description: `Lets a frozen account send and receive again. ${MANAGERS_ONLY}` })
+  unfreezeAccount(@CurrentActor() actor: Actor, @Args('input') input: AccountStatusInput): Promise<AccountPayload> {
+    return this.authorized.unfreezeAccount(actor, input);
+  }
+
+  @Query(() => [Community], { description: 'The communities hosted on this server. Public.' })
   communities(): Promise<Community[]> {
     return this.ledger.listCommunities();
   }
 
-  @Query(() => Currency, { nullable: true })
+  @Query(() => Currency, { nullable: true, description: 'Public.' })
   currency(@Args('id', { type: () => ID }) id: string): Promise<Currency | null> {
-    return lookup(id, (currencyId) => this.ledger.findCurrency(currencyId));
+    return isDatabaseId(id) ? this.ledger.findCurrency(id) : Promise.resolve(null);
   }
 
-  @Query(() => Account, { nullable: true })
-  account(@Args('id', { type: () => ID }) id: string): Promise<Account | null> {
-    return lookup(id, (accountId) => this.ledger.findAccount(accountId));
+  @Query(() => Account, { description: 'Your own account, or one you audit. FORBIDDEN for anything else, whether or not it exists.' })
+  account(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<Account> {
+    return this.authorized.findAccount(actor, id);
   }
 
-  @Query(() => AccountConnection, { description: "A currency's accounts, in order of opening." })
-  accounts(@Args() args: AccountsArgs): Promise<Connection<Account>> {
-    return this.ledger.listAccounts(args);
+  @Query(() => AccountConnection, { description: "A currency's accounts, in order of opening: for its auditors, and for members where the community shows balances." })
+  accounts(@CurrentActor() actor: Actor, @Args() args: AccountsArgs): Promise<Connection<Account>> {
+    return this.authorized.listAccounts(actor, args);
   }
 
-  @Query(() => Transfer, { nullable: true })
-  transfer(@Args('id', { type: () => ID }) id: string): Promise<Transfer | null> {
-    return lookup(id, (transferId) => this.ledger.findTransfer(transferId));
+  @Query(() => Transfer, { description: 'A transfer you are party to, or one you audit. FORBIDDEN otherwise, whether or not it exists.' })
+  transfer(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<Transfer> {
+    return this.authorized.findTransfer(actor, id);
   }
 
-  @Query(() => TransferConnection, { description: 'Transfers, newest first.' })
-  transfers(@Args() args: TransfersArgs): Promise<Connection<Transfer>> {
-    return this.ledger.listTransfers(args);
+  @Query(() => TransferConnection, { description: "Transfers, newest first: one account's for its holder, a currency's for its auditors, all for admins." })
+  transfers(@CurrentActor() actor: Actor, @Args() args: TransfersArgs): Promise<Connection<Transfer>> {
+    return this.authorized.listTransfers(actor, args);
   }
 
-  @Query(() => TrialBalance, { nullable: true, description: "A currency's balances summed per account kind; the total must be zero." })
-  trialBalance(@Args('currencyId', { type: () => ID }) currencyId: string): Promise<TrialBalance | null> {
-    return lookup(currencyId, (id) => this.ledger.trialBalance(id));
+  @Query(() => TrialBalance, { description: "A currency's balances summed per account kind; the total must be zero. For its auditors." })
+  trialBalance(@CurrentActor() actor: Actor, @Args('currencyId', { type: () => ID }) currencyId: string): Promise<TrialBalance> {
+    return this.authorized.trialBalance(actor, currencyId);
   }
 }
 
@@ -95,41 +118,47 @@ export class CommunityResolver {
 
 @Resolver(() => Account)
 export class AccountResolver {
-  constructor(private readonly ledger: LedgerService) {}
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly authorized: AuthorizedLedger,
+  ) {}
 
   @ResolveField(() => Currency)
   async currency(@Parent() account: Account, @Context() context: object): Promise<Currency> {
     return (await this.ledger.loadersFor(context).currency.load(account.currencyId))!;
   }
 
-  @ResolveField(() => AmountScalar, { description: 'The balance as of an instant, from the postings up to it.' })
-  balanceAt(@Parent() account: Account, @Args('at', { type: () => Date }) at: Date): Promise<bigint> {
-    return this.ledger.balanceAt(account.id, at);
+  @ResolveField(() => AmountScalar, { description: 'The balance as of an instant, from the postings up to it. For the holder and auditors.' })
+  balanceAt(@CurrentActor() actor: Actor, @Parent() account: Account, @Args('at', { type: () => Date }) at: Date): Promise<bigint> {
+    return this.authorized.balanceAt(actor, account, at);
   }
 
-  @ResolveField(() => PostingConnection, { description: 'Postings with running balances, newest first.' })
-  statement(@Parent() account: Account, @Args() args: DateRangePageArgs): Promise<Connection<Posting>> {
-    return this.ledger.statement(account.id, args);
+  @ResolveField(() => PostingConnection, { description: 'Postings with running balances, newest first. For the holder and auditors.' })
+  statement(@CurrentActor() actor: Actor, @Parent() account: Account, @Args() args: DateRangePageArgs): Promise<Connection<Posting>> {
+    return this.authorized.statement(actor, account, args);
   }
 }
 
 @Resolver(() => Transfer)
 export class TransferResolver {
-  constructor(private readonly ledger: LedgerService) {}
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly authorized: AuthorizedLedger,
+  ) {}
 
   @ResolveField(() => Currency)
   async currency(@Parent() transfer: Transfer, @Context() context: object): Promise<Currency> {
     return (await this.ledger.loadersFor(context).currency.load(transfer.currencyId))!;
   }
 
-  @ResolveField(() => Account)
-  async debitAccount(@Parent() transfer: Transfer, @Context() context: object): Promise<Account> {
-    return (await this.ledger.loadersFor(context).account.load(transfer.debitAccountId))!;
+  @ResolveField(() => Account, { nullable: true, description: 'Null when you may not see that account (another member\'s).' })
+  debitAccount(@CurrentActor() actor: Actor, @Parent() transfer: Transfer, @Context() context: object): Promise<Account | null> {
+    return this.visibleAccount(actor, transfer.debitAccountId, context);
   }
 
-  @ResolveField(() => Account)
-  async creditAccount(@Parent() transfer: Transfer, @Context() context: object): Promise<Account> {
-    return (await this.ledger.loadersFor(context).account.load(transfer.creditAccountId))!;
+  @ResolveField(() => Account, { nullable: true, description: 'Null when you may not see that account (another member\'s).' })
+  creditAccount(@CurrentActor() actor: Actor, @Parent() transfer: Transfer, @Context() context: object): Promise<Account | null> {
+    return this.visibleAccount(actor, transfer.creditAccountId, context);
   }
 
   @ResolveField(() => PendingStatus, { nullable: true, description: 'For a PENDING transfer: open, posted, voided or expired.' })
@@ -152,8 +181,13 @@ export class TransferResolver {
     return this.ledger.reversalOf(transfer.id);
   }
 
-  @ResolveField(() => [Posting], { description: 'The debit posting, then the credit posting (none for PENDING and VOID_PENDING).' })
-  postings(@Parent() transfer: Transfer): Promise<Posting[]> {
-    return this.ledger.postingsOfTransfer(transfer.id);
+  @ResolveField(() => [Posting], { description: 'The debit posting, then the credit posting (none for PENDING and VOID_PENDING); only those on accounts whose history you may read.' })
+  postings(@CurrentActor() actor: Actor, @Parent() transfer: Transfer): Promise<Posting[]> {
+    return this.authorized.postingsOfTransfer(actor, transfer.id);
+  }
+
+  private async visibleAccount(actor: Actor, accountId: string, context: object): Promise<Account | null> {
+    if (!(await this.authorized.mayReadAccount(actor, accountId))) return null;
+    return this.ledger.loadersFor(context).account.load(accountId);
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { GroupCommit } from '../../libs/database/group-commit.js';
 import { withRetry, TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
@@ -6,11 +6,9 @@ import {
   AccountsArgs, CreateTransferInput, CreateTransfersInput, DateRangePageArgs, PostPendingTransferInput, ReverseTransferInput, TransfersArgs,
   VoidPendingTransferInput,
 } from './dto/ledger.inputs.js';
-import { describeTransferError, toTransferErrorCode, TransferErrorCode } from './ledger.errors.js';
+import { AccountErrorCode, describeTransferError, toTransferErrorCode, TransferErrorCode } from './ledger.errors.js';
 import { ledgerLoaders, LedgerLoaders } from './ledger.loaders.js';
 import { LedgerRepository, PendingAction, TransferOutcome, TransferRequest } from './ledger.repository.js';
-import { REVERSAL_PERMISSION } from './reversal-permission.js';
-import type { ReversalPermission } from './reversal-permission.js';
 import { Account, Community, CreateTransferPayload, CreateTransfersPayload, Currency, Posting, Transfer, TrialBalance } from './models/ledger.models.js';
 import { AccountKind, AccountStatus, BatchMode } from './models/ledger-enums.js';
 import { requestHash } from './request-hash.js';
@@ -22,6 +20,14 @@ export interface NewCurrency {
   symbol: string;
   minorUnitsPerUnit: number;
 }
+
+export interface AccountChange {
+  account: Account | null;
+  refusal: AccountErrorCode | null;
+}
+
+/** Nothing on it and nothing reserved: it can close without stranding money. */
+export const isSettled = (account: Account): boolean => account.balance === 0n && account.pendingDebits === 0n && account.pendingCredits === 0n;
 
 export interface NewMemberAccount {
   currencyId: string;
@@ -106,7 +112,6 @@ export class LedgerService {
   constructor(
     private readonly ledger: LedgerRepository,
     private readonly db: TransactionalConnection,
-    @Inject(REVERSAL_PERMISSION) private readonly reversalPermission: ReversalPermission,
   ) {}
 
   async createTransfer(input: CreateTransferInput): Promise<CreateTransferPayload> {
@@ -161,23 +166,30 @@ export class LedgerService {
   private async resolvePending(input: PostPendingTransferInput | VoidPendingTransferInput, action: PendingAction, amount: bigint | null): Promise<CreateTransferPayload> {
     const request = { pendingTransferId: input.pendingTransferId, action, amount, code: action, memo: input.memo ?? '', metadata: input.metadata ?? {} };
     return toPayload(
-      await withRetry(() => this.ledger.resolvePending({ ...request, idempotencyKey: input.idempotencyKey, requestHash: requestHash(request) })),
+      await this.retried(() => this.ledger.resolvePending({ ...request, idempotencyKey: input.idempotencyKey, requestHash: requestHash(request) })),
       action === 'post' ? POST_INPUT : VOID_INPUT,
     );
   }
 
-  /** Writes the opposite transfer, at most once per original. `force` needs a reason and passes the permission hook. */
+  /** Writes the opposite transfer, at most once per original. `force` needs a reason. Who may reverse is the caller's rule. */
   async reverseTransfer(input: ReverseTransferInput): Promise<CreateTransferPayload> {
     const reason = input.reason?.trim() || null;
     if (input.force && !reason) return refused(TransferErrorCode.REASON_REQUIRED);
     const original = await this.ledger.findTransfer(input.transferId);
     if (!original) return refused(TransferErrorCode.TRANSFER_NOT_FOUND);
-    if (!(await this.reversalPermission.mayReverse(original, input.force ?? false))) return refused(TransferErrorCode.REVERSAL_NOT_PERMITTED);
     const request = { transferId: input.transferId, reason, force: input.force ?? false, memo: input.memo ?? '', metadata: input.metadata ?? {} };
     return toPayload(
-      await withRetry(() => this.ledger.reverseTransfer({ ...request, idempotencyKey: input.idempotencyKey, requestHash: requestHash(request) })),
+      await this.retried(() => this.ledger.reverseTransfer({ ...request, idempotencyKey: input.idempotencyKey, requestHash: requestHash(request) })),
       REVERSE_INPUT,
     );
+  }
+
+  /**
+   * Retries a write alone on deadlock; inside a caller's transaction the caller's own retry reruns
+   * the whole of it, as a failed statement has aborted the transaction.
+   */
+  private retried<T>(work: () => Promise<T>): Promise<T> {
+    return this.db.inTransaction ? work() : withRetry(work);
   }
 
   /**
@@ -254,6 +266,10 @@ export class LedgerService {
     return this.ledger.listCommunities();
   }
 
+  findCommunity(id: string): Promise<Community | null> {
+    return this.ledger.findCommunity(id);
+  }
+
   findCommunityBySlug(slug: string): Promise<Community | null> {
     return this.ledger.findCommunityBySlug(slug);
   }
@@ -296,7 +312,30 @@ export class LedgerService {
     return this.ledger.systemAccount(currencyId, kind);
   }
 
-  setAccountStatus(accountId: string, status: AccountStatus): Promise<void> {
-    return this.ledger.setAccountStatus(accountId, status);
+  /** Freezes, unfreezes or closes an account. A closed account stays closed. */
+  changeAccountStatus(accountId: string, status: AccountStatus): Promise<AccountChange> {
+    return this.db.transaction(async () => {
+      const account = await this.ledger.lockAccount(accountId);
+      if (!account) return { account: null, refusal: AccountErrorCode.ACCOUNT_NOT_FOUND };
+      if (account.status === AccountStatus.CLOSED) return { account, refusal: AccountErrorCode.ACCOUNT_CLOSED };
+      if (status === AccountStatus.CLOSED && !isSettled(account)) return { account, refusal: AccountErrorCode.ACCOUNT_NOT_SETTLED };
+      return { account: await this.ledger.setAccountStatus(accountId, status), refusal: null };
+    });
+  }
+
+  /** New limits for a member account; refused when the balance (with what is reserved) would fall outside them. */
+  setAccountLimits(accountId: string, lowerLimit: bigint | null, upperLimit: bigint | null): Promise<AccountChange> {
+    if (lowerLimit !== null && upperLimit !== null && lowerLimit > upperLimit) return Promise.resolve({ account: null, refusal: AccountErrorCode.LIMITS_OUT_OF_ORDER });
+    return this.db.transaction(async () => {
+      const account = await this.ledger.lockAccount(accountId);
+      if (!account) return { account: null, refusal: AccountErrorCode.ACCOUNT_NOT_FOUND };
+      if (account.kind !== AccountKind.MEMBER) return { account, refusal: AccountErrorCode.NOT_A_MEMBER_ACCOUNT };
+      if (account.status === AccountStatus.CLOSED) return { account, refusal: AccountErrorCode.ACCOUNT_CLOSED };
+      // The same rule as the database's CHECKs, asked first so that the refusal is data, not an exception.
+      const tooLow = lowerLimit !== null && account.availableBalance < lowerLimit;
+      const tooHigh = upperLimit !== null && account.balance + account.pendingCredits > upperLimit;
+      if (tooLow || tooHigh) return { account, refusal: AccountErrorCode.LIMITS_EXCLUDE_BALANCE };
+      return { account: await this.ledger.setAccountLimits(accountId, lowerLimit, upperLimit), refusal: null };
+    });
   }
 }

@@ -1,33 +1,49 @@
 import { Logger } from '@nestjs/common';
-import { LedgerService } from '../ledger/ledger.service.js';
-import { AccountKind } from '../ledger/models/ledger-enums.js';
+import { randomBytes } from 'node:crypto';
+import { CommunitiesService, DEFAULT_POLICIES } from '../members/communities.service.js';
+import { MembersService } from '../members/members.service.js';
+import { MembershipRole } from '../members/models/member-enums.js';
 
 export const DEMO_COMMUNITY_SLUG = 'mapo-time-bank';
 /** Seoul Time Bank's starter credit: 5 hours, in minutes. */
 export const STARTER_GRANT_MINUTES = 300n;
-const DEMO_MEMBERS = ['Kim Minji', 'Lee Jiho', 'Park Seoyeon', 'Choi Hyun'];
+
+interface DemoPerson {
+  email: string;
+  displayName: string;
+  district: string;
+  skills: string[];
+  languages: string[];
+  role: MembershipRole;
+}
+
+const DEMO_PEOPLE: DemoPerson[] = [
+  { email: 'coordinator@mapo.example', displayName: 'Han Jiwoo', district: 'Mapo-gu', skills: ['mediation'], languages: ['ko', 'en'], role: MembershipRole.COORDINATOR },
+  { email: 'minji@mapo.example', displayName: 'Kim Minji', district: 'Mapo-gu', skills: ['english tutoring'], languages: ['ko', 'en'], role: MembershipRole.MEMBER },
+  { email: 'jiho@mapo.example', displayName: 'Lee Jiho', district: 'Seodaemun-gu', skills: ['bicycle repair'], languages: ['ko'], role: MembershipRole.MEMBER },
+  { email: 'seoyeon@mapo.example', displayName: 'Park Seoyeon', district: 'Mapo-gu', skills: ['cooking', 'childcare'], languages: ['ko'], role: MembershipRole.MEMBER },
+  { email: 'hyun@mapo.example', displayName: 'Choi Hyun', district: 'Eunpyeong-gu', skills: ['computer help'], languages: ['ko', 'ja'], role: MembershipRole.MEMBER },
+];
 
 /**
- * A small living community for newcomers: an HOUR currency counted in minutes, its system
- * accounts, and a few members funded by the starter grant. Runs once: a second start finds it.
+ * A small living community for newcomers: an HOUR currency counted in minutes, a coordinator and
+ * four members, each approved with the starter grant. Passwords are generated and printed once,
+ * so no well-known password ever exists. Runs once: a second start finds the community.
  */
-export async function seedDemoCommunity(ledger: LedgerService, logger = new Logger('Seed')): Promise<boolean> {
-  if (await ledger.findCommunityBySlug(DEMO_COMMUNITY_SLUG)) return false;
-  const community = await ledger.createCommunity(DEMO_COMMUNITY_SLUG, 'Mapo Time Bank');
-  const hour = await ledger.createCurrency({ communityId: community.id, code: 'HOUR', name: 'Hour', symbol: 'h', minorUnitsPerUnit: 60 });
-  const issuance = (await ledger.systemAccount(hour.id, AccountKind.ISSUANCE))!;
-  for (const name of DEMO_MEMBERS) {
+export async function seedDemoCommunity(communities: CommunitiesService, members: MembersService, logger = new Logger('Seed')): Promise<boolean> {
+  if (await communities.findBySlug(DEMO_COMMUNITY_SLUG)) return false;
+  const community = await communities.createWithPolicies(
+    { slug: DEMO_COMMUNITY_SLUG, name: 'Mapo Time Bank', currencyCode: 'HOUR', currencyName: 'Hour', currencySymbol: 'h', minorUnitsPerUnit: 60 },
     // A one-hour credit line, as e-Pumasi allowed members to go negative and repay by helping.
-    const member = await ledger.openMemberAccount({ currencyId: hour.id, name, lowerLimit: -60n });
-    await ledger.createTransfer({
-      idempotencyKey: `seed:starter-grant:${member.id}`,
-      debitAccountId: issuance.id,
-      creditAccountId: member.id,
-      amount: STARTER_GRANT_MINUTES,
-      code: 'starter_grant',
-      memo: 'Welcome to Mapo Time Bank: 5 hours to start with',
-    });
+    { ...DEFAULT_POLICIES, starterGrant: STARTER_GRANT_MINUTES, defaultLowerLimit: -60n },
+  );
+  const credentials: string[] = [];
+  for (const person of DEMO_PEOPLE) {
+    const password = randomBytes(9).toString('base64url');
+    const member = (await members.createMember({ ...person, password }))!;
+    await members.admit(member.id, community.id, person.role);
+    credentials.push(`  ${person.role.padEnd(11)} ${person.email.padEnd(26)} ${password}`);
   }
-  logger.log(`Seeded the demo community "${community.name}" (currency HOUR id ${hour.id}, ${DEMO_MEMBERS.length} members)`);
+  logger.log(`Seeded the demo community "${community.name}" (id ${community.id}). Demo logins, shown only now:\n${credentials.join('\n')}`);
   return true;
 }

@@ -1,6 +1,6 @@
-import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
+import { ArgsType, Field, ID, InputType, Int, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { Allow, ArrayMaxSize, ArrayMinSize, IsBoolean, IsEnum, IsDate, IsInt, IsObject, IsOptional, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { Allow, ArrayMaxSize, ArrayMinSize, IsBoolean, IsEnum, IsDate, IsInt, IsObject, IsOptional, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { PageArgs } from '../../../libs/graphql/pagination.js';
 import { AmountScalar, JSONObjectScalar } from '../../../libs/graphql/scalars.js';
@@ -146,4 +146,67 @@ export class AccountsArgs extends PageArgs {
   @Field(() => AccountKind, { nullable: true })
   @IsOptional()
   kind?: AccountKind;
+}
+
+export enum GrantSource {
+  ISSUANCE = 'issuance',
+  POOL = 'pool',
+}
+registerEnumType(GrantSource, {
+  name: 'GrantSource',
+  valuesMap: {
+    ISSUANCE: { description: 'New money, from the issuance account.' },
+    POOL: { description: "The community pool's money." },
+  },
+});
+
+@InputType()
+export class GrantCreditsInput extends LedgerWriteInput {
+  @Field(() => ID, { description: 'The member account to credit.' })
+  @IsDatabaseId()
+  accountId: string;
+
+  @Field(() => AmountScalar, { description: 'In minor units; must be greater than zero.' })
+  @Allow()
+  amount: bigint;
+
+  @Field(() => GrantSource)
+  @IsEnum(GrantSource)
+  source: GrantSource;
+
+  @Field(() => String, { nullable: true, description: 'Why, for the audit log.' })
+  @IsOptional()
+  @MaxLength(500)
+  reason?: string;
+}
+
+@InputType()
+export class SetAccountLimitsInput {
+  @Field(() => ID)
+  @IsDatabaseId()
+  accountId: string;
+
+  @Field(() => AmountScalar, { description: 'The lowest the available balance may go: 0 forbids debt, negative is a credit line.' })
+  @Allow()
+  lowerLimit: bigint;
+
+  @Field(() => AmountScalar, { nullable: true, description: 'Null for no cap.' })
+  @Allow()
+  upperLimit?: bigint | null;
+
+  @Field(() => String, { nullable: true, description: 'Why, for the audit log.' })
+  @IsOptional()
+  @MaxLength(500)
+  reason?: string;
+}
+
+@InputType()
+export class AccountStatusInput {
+  @Field(() => ID)
+  @IsDatabaseId()
+  accountId: string;
+
+  @Field({ description: 'Why, for the audit log and the member.' })
+  @Length(1, 500)
+  reason: string;
 }

@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { AmountScalar, Int64Scalar, JSONObjectScalar } from '../../../libs/graphql/scalars.js';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
-import { TransferErrorCode } from '../ledger.errors.js';
+import { AccountErrorCode, TransferErrorCode } from '../ledger.errors.js';
 import { AccountKind, AccountStatus, TransferKind } from './ledger-enums.js';
 
 @ObjectType({ description: 'One time bank: it owns a currency and its policies.' })
@@ -239,4 +239,25 @@ export class CreateTransferPayload {
 export class CreateTransfersPayload {
   @Field(() => [CreateTransferPayload], { description: 'One result per transfer, in the order given.' })
   results: CreateTransferPayload[];
+}
+
+@ObjectType()
+export class AccountUserError {
+  @Field(() => AccountErrorCode)
+  code: AccountErrorCode;
+
+  @Field(() => [String], { nullable: true, description: 'The path of the input field at fault.' })
+  field: string[] | null;
+
+  @Field()
+  message: string;
+}
+
+@ObjectType({ description: 'The account as changed, or why the change was refused.' })
+export class AccountPayload {
+  @Field(() => Account, { nullable: true })
+  account: Account | null;
+
+  @Field(() => [AccountUserError])
+  userErrors: AccountUserError[];
 }

@@ -1,0 +1,204 @@
+import { Injectable } from '@nestjs/common';
+import { returnedRows } from '../../libs/database/returned-rows.js';
+import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { PartnerScope } from '../access/actor.js';
+
+type Row = Record<string, unknown>;
+
+export interface Credentials {
+  memberId: string;
+  passwordHash: string | null;
+}
+
+export interface NewSession {
+  memberId: string;
+  accessTokenHash: string;
+  accessExpiresAt: Date;
+  refreshTokenHash: string;
+  refreshExpiresAt: Date;
+}
+
+export interface Rotation {
+  sessionId: string;
+  presentedRefreshTokenHash: string;
+  accessTokenHash: string;
+  accessExpiresAt: Date;
+  refreshTokenHash: string;
+  refreshExpiresAt: Date;
+}
+
+export interface LiveSession {
+  sessionId: string;
+  memberId: string;
+  isAdmin: boolean;
+}
+
+export interface PartnerAppRow {
+  id: string;
+  name: string;
+  communityId: string;
+  scopes: PartnerScope[];
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+function toPartnerApp(row: Row): PartnerAppRow {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    communityId: row.community_id as string,
+    scopes: row.scopes as PartnerScope[],
+    createdAt: row.created_at as Date,
+    revokedAt: row.revoked_at as Date | null,
+  };
+}
+
+/** Credentials, sessions, partner apps and their keys and consents. */
+@Injectable()
+export class IdentityRepository {
+  constructor(private readonly db: TransactionalConnection) {}
+
+  private async query(sql: string, params: unknown[] = []): Promise<Row[]> {
+    return returnedRows(await this.db.manager.query(sql, params));
+  }
+
+  async credentials(email: string): Promise<Credentials | null> {
+    const [row] = await this.query('SELECT id, password_hash FROM members WHERE email = $1', [email]);
+    return row ? { memberId: row.id as string, passwordHash: row.password_hash as string | null } : null;
+  }
+
+  async setPassword(memberId: string, passwordHash: string): Promise<void> {
+    await this.query('UPDATE members SET password_hash = $2 WHERE id = $1', [memberId, passwordHash]);
+  }
+
+  /** Failures within the window, for this email and for this client address. */
+  async recentFailures(email: string, address: string, windowSeconds: number): Promise<{ byEmail: number; byAddress: number }> {
+    const [row] = await this.query(
+      `SELECT count(*) FILTER (WHERE email = $1)::int AS by_email, count(*) FILTER (WHERE address = $2)::int AS by_address
+         FROM login_failures
+        WHERE (email = $1 OR address = $2) AND created_at > now() - make_interval(secs => $3)`,
+      [email, address, windowSeconds],
+    );
+    return { byEmail: row.by_email as number, byAddress: row.by_address as number };
+  }
+
+  /** Records a failure and forgets this email's failures older than a day, so the table stays small. */
+  async recordFailure(email: string, address: string): Promise<void> {
+    await this.query(
+      `WITH pruned AS (DELETE FROM login_failures WHERE email = $1 AND created_at < now() - interval '1 day')
+       INSERT INTO login_failures (email, address) VALUES ($1, $2)`,
+      [email, address],
+    );
+  }
+
+  async clearFailures(email: string): Promise<void> {
+    await this.query('DELETE FROM login_failures WHERE email = $1', [email]);
+  }
+
+  async insertSession(session: NewSession): Promise<string> {
+    const [row] = await this.query(
+      `INSERT INTO sessions (member_id, access_token_hash, access_expires_at, refresh_token_hash, refresh_expires_at)
+       VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [session.memberId, session.accessTokenHash, session.accessExpiresAt, session.refreshTokenHash, session.refreshExpiresAt],
+    );
+    return row.id as string;
+  }
+
+  async liveSession(accessTokenHash: string): Promise<LiveSession | null> {
+    const [row] = await this.query(
+      `SELECT s.id, s.member_id, m.is_admin FROM sessions s JOIN members m ON m.id = s.member_id
+        WHERE s.access_token_hash = $1 AND s.revoked_at IS NULL AND s.access_expires_at > now()`,
+      [accessTokenHash],
+    );
+    return row ? { sessionId: row.id as string, memberId: row.member_id as string, isAdmin: row.is_admin as boolean } : null;
+  }
+
+  /** The live session a refresh token belongs to, or, if the token was already rotated away, `replayed`. */
+  async sessionForRefresh(refreshTokenHash: string): Promise<{ sessionId: string; memberId: string; replayed: boolean } | null> {
+    const [row] = await this.query(
+      `SELECT id, member_id, refresh_token_hash = $1 AS current FROM sessions
+        WHERE (refresh_token_hash = $1 OR replaced_refresh_token_hash = $1) AND revoked_at IS NULL AND refresh_expires_at > now()`,
+      [refreshTokenHash],
+    );
+    return row ? { sessionId: row.id as string, memberId: row.member_id as string, replayed: !(row.current as boolean) } : null;
+  }
+
+  /** Compare-and-swap on the presented token: of two concurrent refreshes with one token, one wins. */
+  async rotate(rotation: Rotation): Promise<boolean> {
+    const rows = await this.query(
+      `UPDATE sessions SET access_token_hash = $3, access_expires_at = $4, refresh_token_hash = $5, refresh_expires_at = $6,
+              replaced_refresh_token_hash = $2
+        WHERE id = $1 AND refresh_token_hash = $2 AND revoked_at IS NULL RETURNING id`,
+      [rotation.sessionId, rotation.presentedRefreshTokenHash, rotation.accessTokenHash, rotation.accessExpiresAt, rotation.refreshTokenHash, rotation.refreshExpiresAt],
+    );
+    return rows.length === 1;
+  }
+
+  async revokeSession(sessionId: string): Promise<void> {
+    await this.query('UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [sessionId]);
+  }
+
+  async revokeSessionsOf(memberId: string): Promise<number> {
+    const rows = await this.query('UPDATE sessions SET revoked_at = now() WHERE member_id = $1 AND revoked_at IS NULL RETURNING id', [memberId]);
+    return rows.length;
+  }
+
+  async liveApiKey(keyHash: string): Promise<PartnerAppRow | null> {
+    const [row] = await this.query(
+      `SELECT a.* FROM api_keys k JOIN partner_apps a ON a.id = k.partner_app_id
+        WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND a.revoked_at IS NULL`,
+      [keyHash],
+    );
+    return row ? toPartnerApp(row) : null;
+  }
+
+  async hasConsent(partnerAppId: string, memberId: string): Promise<boolean> {
+    const rows = await this.query('SELECT 1 FROM partner_consents WHERE partner_app_id = $1 AND member_id = $2 AND revoked_at IS NULL', [partnerAppId, memberId]);
+    return rows.length > 0;
+  }
+
+  async insertPartnerApp(app: { name: string; communityId: string; scopes: PartnerScope[]; createdBy: string }): Promise<PartnerAppRow> {
+    const [row] = await this.query(
+      'INSERT INTO partner_apps (name, community_id, scopes, created_by) VALUES ($1, $2, $3, $4) RETURNING *',
+      [app.name, app.communityId, app.scopes, app.createdBy],
+    );
+    return toPartnerApp(row);
+  }
+
+  async findPartnerApp(id: string): Promise<PartnerAppRow | null> {
+    const [row] = await this.query('SELECT * FROM partner_apps WHERE id = $1', [id]);
+    return row ? toPartnerApp(row) : null;
+  }
+
+  async partnerAppsOf(communityId: string): Promise<PartnerAppRow[]> {
+    return (await this.query('SELECT * FROM partner_apps WHERE community_id = $1 ORDER BY id', [communityId])).map(toPartnerApp);
+  }
+
+  /** Revokes the app's live key (if any) and stores the new one: the old key stops working at this commit. */
+  async replaceApiKey(partnerAppId: string, keyHash: string): Promise<void> {
+    await this.query('UPDATE api_keys SET revoked_at = now() WHERE partner_app_id = $1 AND revoked_at IS NULL', [partnerAppId]);
+    await this.query('INSERT INTO api_keys (partner_app_id, key_hash) VALUES ($1, $2)', [partnerAppId, keyHash]);
+  }
+
+  async revokePartnerApp(partnerAppId: string): Promise<void> {
+    await this.query('UPDATE api_keys SET revoked_at = now() WHERE partner_app_id = $1 AND revoked_at IS NULL', [partnerAppId]);
+    await this.query('UPDATE partner_apps SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [partnerAppId]);
+  }
+
+  /** Idempotent: a live consent is kept as it is. */
+  async grantConsent(partnerAppId: string, memberId: string): Promise<void> {
+    await this.query(
+      `INSERT INTO partner_consents (partner_app_id, member_id) VALUES ($1, $2)
+       ON CONFLICT (partner_app_id, member_id) WHERE revoked_at IS NULL DO NOTHING`,
+      [partnerAppId, memberId],
+    );
+  }
+
+  async revokeConsent(partnerAppId: string, memberId: string): Promise<boolean> {
+    const rows = await this.query(
+      'UPDATE partner_consents SET revoked_at = now() WHERE partner_app_id = $1 AND member_id = $2 AND revoked_at IS NULL RETURNING id',
+      [partnerAppId, memberId],
+    );
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import { GraphQLError } from 'graphql';
+import { ClientError, ErrorCode } from '../../libs/graphql/error-code.js';
+import { isDatabaseId } from '../../libs/database/database-id.js';
+import { AccessPolicy } from '../access/access.policy.js';
+import { Actor, ANONYMOUS, PartnerScope } from '../access/actor.js';
+import { AUTH_ERROR_MESSAGES, AuthErrorCode } from './identity.errors.js';
+import { IdentityRepository } from './identity.repository.js';
+import { AuthPayload, AuthTokens } from './models/identity.models.js';
+import { verifyPassword } from './passwords.js';
+import { newToken, TOKEN_PREFIX, tokenHash } from './tokens.js';
+import { LoginInput } from './dto/identity.inputs.js';
+
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+/** Failed logins allowed per window: few per email (guessing one password), more per address (a shared NAT). */
+export const LOGIN_LIMITS = { windowSeconds: 15 * 60, perEmail: 5, perAddress: 30 } as const;
+
+/** The credentials a request presents: its Authorization header, and X-Acting-For for a partner app acting for a member. */
+export interface PresentedCredentials {
+  authorization?: string;
+  actingFor?: string;
+}
+
+function refusedLogin(code: AuthErrorCode): AuthPayload {
+  return { tokens: null, userErrors: [{ code, message: AUTH_ERROR_MESSAGES[code] }] };
+}
+
+export const foldEmail = (email: string): string => email.trim().toLowerCase();
+
+const secondsFromNow = (seconds: number): Date => new Date(Date.now() + seconds * 1000);
+
+/**
+ * A presented but unusable credential fails the whole request with 401, rather than quietly
+ * running it as anonymous: the client must learn to refresh or log in again.
+ */
+function rejectCredentials(message: string, code = ErrorCode.UNAUTHENTICATED): GraphQLError {
+  const status = code === ErrorCode.UNAUTHENTICATED ? 401 : 403;
+  return new GraphQLError(message, { originalError: new ClientError(code, message), extensions: { http: { status } } });
+}
+
+/** Logins, sessions and the tokens that carry them; and turning a request's credentials into an actor. */
+@Injectable()
+export class IdentityService {
+  constructor(
+    private readonly identity: IdentityRepository,
+    private readonly access: AccessPolicy,
+  ) {}
+
+  /** Rate-limited per email and per address; a wrong password and an unknown email answer alike. */
+  async login(input: LoginInput, address: string): Promise<AuthPayload> {
+    const email = foldEmail(input.email);
+    const failures = await this.identity.recentFailures(email, address, LOGIN_LIMITS.windowSeconds);
+    if (failures.byEmail >= LOGIN_LIMITS.perEmail || failures.byAddress >= LOGIN_LIMITS.perAddress) return refusedLogin(AuthErrorCode.TOO_MANY_ATTEMPTS);
+    const credentials = await this.identity.credentials(email);
+    if (!credentials || !(await verifyPassword(credentials.passwordHash, input.password))) {
+      await this.identity.recordFailure(email, address);
+      return refusedLogin(AuthErrorCode.INVALID_CREDENTIALS);
+    }
+    await this.identity.clearFailures(email);
+    return { tokens: await this.startSession(credentials.memberId), userErrors: [] };
+  }
+
+  /** A new session for a member whose identity is already proven (login, accepting an invitation). */
+  async startSession(memberId: string): Promise<AuthTokens> {
+    const tokens = this.newTokens(memberId);
+    await this.identity.insertSession({
+      memberId, accessTokenHash: tokenHash(tokens.accessToken), accessExpiresAt: tokens.accessTokenExpiresAt,
+      refreshTokenHash: tokenHash(tokens.refreshToken), refreshExpiresAt: tokens.refreshTokenExpiresAt,
+    });
+    return tokens;
+  }
+
+  /**
+   * Rotates both tokens. A refresh token works once: presenting a rotated one again means two
+   * parties hold it, so the session ends for both.
+   */
+  async refreshTokens(refreshToken: string): Promise<AuthPayload> {
+    const presented = tokenHash(refreshToken);
+    const session = await this.identity.sessionForRefresh(presented);
+    if (!session) return refusedLogin(AuthErrorCode.INVALID_REFRESH_TOKEN);
+    if (session.replayed) {
+      await this.identity.revokeSession(session.sessionId);
+      return refusedLogin(AuthErrorCode.INVALID_REFRESH_TOKEN);
+    }
+    const tokens = this.newTokens(session.memberId);
+    const rotated = await this.identity.rotate({
+      sessionId: session.sessionId, presentedRefreshTokenHash: presented,
+      accessTokenHash: tokenHash(tokens.accessToken), accessExpiresAt: tokens.accessTokenExpiresAt,
+      refreshTokenHash: tokenHash(tokens.refreshToken), refreshExpiresAt: tokens.refreshTokenExpiresAt,
+    });
+    return rotated ? { tokens, userErrors: [] } : refusedLogin(AuthErrorCode.INVALID_REFRESH_TOKEN);
+  }
+
+  /** Ends this session, or every session of the member; their tokens stop working with this commit. */
+  async logout(actor: Actor, everywhere: boolean): Promise<number> {
+    const member = this.access.requireMember(actor);
+    if (member.viaPartnerAppId || !member.sessionId) throw new ClientError(ErrorCode.FORBIDDEN, 'Only a member in person can log out');
+    if (everywhere) return this.identity.revokeSessionsOf(member.memberId);
+    await this.identity.revokeSession(member.sessionId);
+    return 1;
+  }
+
+  /** Every session of a member ends, e.g. after their password changes. */
+  revokeSessionsOf(memberId: string): Promise<number> {
+    return this.identity.revokeSessionsOf(memberId);
+  }
+
+  /** Who is calling. Runs once per request; every check reads the database, so revocation is immediate. */
+  async authenticate(credentials: PresentedCredentials): Promise<Actor> {
+    if (!credentials.authorization) {
+      if (credentials.actingFor) throw rejectCredentials('X-Acting-For needs a partner API key');
+      return ANONYMOUS;
+    }
+    const match = /^Bearer ([A-Za-z0-9_-]{1,100})$/.exec(credentials.authorization);
+    if (!match) throw rejectCredentials('Authorization must be "Bearer <access token or API key>"');
+    const token = match[1];
+    if (token.startsWith(TOKEN_PREFIX.apiKey)) return this.authenticatePartner(token, credentials.actingFor);
+    if (credentials.actingFor) throw rejectCredentials('X-Acting-For needs a partner API key');
+    const session = token.startsWith(TOKEN_PREFIX.access) ? await this.identity.liveSession(tokenHash(token)) : null;
+    if (!session) throw rejectCredentials('The access token is invalid, expired or revoked');
+    return { kind: 'member', memberId: session.memberId, isAdmin: session.isAdmin, sessionId: session.sessionId, viaPartnerAppId: null, withinCommunityId: null };
+  }
+
+  private async authenticatePartner(apiKey: string, actingFor: string | undefined): Promise<Actor> {
+    const app = await this.identity.liveApiKey(tokenHash(apiKey));
+    if (!app) throw rejectCredentials('The API key is invalid or revoked');
+    if (actingFor === undefined) return { kind: 'partner', partnerAppId: app.id, communityId: app.communityId, scopes: app.scopes };
+    const consented = app.scopes.includes(PartnerScope.ACT_FOR_MEMBER) && isDatabaseId(actingFor) && (await this.identity.hasConsent(app.id, actingFor));
+    if (!consented) throw rejectCredentials('This app has no consent to act for that member', ErrorCode.FORBIDDEN);
+    return { kind: 'member', memberId: actingFor, isAdmin: false, sessionId: null, viaPartnerAppId: app.id, withinCommunityId: app.communityId };
+  }
+
+  private newTokens(memberId: string): AuthTokens {
+    return {
+      memberId,
+      accessToken: newToken(TOKEN_PREFIX.access),
+      accessTokenExpiresAt: secondsFromNow(ACCESS_TOKEN_TTL_SECONDS),
+      refreshToken: newToken(TOKEN_PREFIX.refresh),
+      refreshTokenExpiresAt: secondsFromNow(REFRESH_TOKEN_TTL_SECONDS),
+    };
+  }
+}

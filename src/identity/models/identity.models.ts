@@ -1,0 +1,78 @@
+import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { PartnerScope } from '../../access/actor.js';
+import { AuthErrorCode } from '../identity.errors.js';
+
+registerEnumType(PartnerScope, {
+  name: 'PartnerScope',
+  description: "What a partner app's key allows.",
+  valuesMap: {
+    AUDIT_READ: { description: "Read-only audit of the app's community: accounts, transfers, trial balance." },
+    ACT_FOR_MEMBER: { description: 'Act for members who granted consent: read their accounts and pay from them (header X-Acting-For).' },
+  },
+});
+
+@ObjectType()
+export class AuthUserError {
+  @Field(() => AuthErrorCode)
+  code: AuthErrorCode;
+
+  @Field()
+  message: string;
+}
+
+@ObjectType({ description: 'Send the access token as `Authorization: Bearer <accessToken>`; refresh it before it expires.' })
+export class AuthTokens {
+  @Field()
+  accessToken: string;
+
+  @Field()
+  accessTokenExpiresAt: Date;
+
+  @Field({ description: 'Use once with refreshTokens: it is rotated every time.' })
+  refreshToken: string;
+
+  @Field()
+  refreshTokenExpiresAt: Date;
+
+  @Field(() => ID)
+  memberId: string;
+}
+
+@ObjectType()
+export class AuthPayload {
+  @Field(() => AuthTokens, { nullable: true })
+  tokens: AuthTokens | null;
+
+  @Field(() => [AuthUserError])
+  userErrors: AuthUserError[];
+}
+
+@ObjectType({ description: 'A registered client of the API, scoped to one community.' })
+export class PartnerApp {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  name: string;
+
+  @Field(() => ID)
+  communityId: string;
+
+  @Field(() => [PartnerScope])
+  scopes: PartnerScope[];
+
+  @Field()
+  createdAt: Date;
+
+  @Field(() => Date, { nullable: true })
+  revokedAt: Date | null;
+}
+
+@ObjectType()
+export class PartnerAppKeyPayload {
+  @Field(() => PartnerApp)
+  partnerApp: PartnerApp;
+
+  @Field({ description: 'Shown once: only its hash is stored. Send it as `Authorization: Bearer <apiKey>`.' })
+  apiKey: string;
+}

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { AccessPolicy, forbidden } from '../access/access.policy.js';
+import { Actor, PartnerScope } from '../access/actor.js';
+import { AuditLog } from '../audit/audit-log.service.js';
+import { RegisterPartnerAppInput } from './dto/identity.inputs.js';
+import { IdentityRepository, PartnerAppRow } from './identity.repository.js';
+import { PartnerApp, PartnerAppKeyPayload } from './models/identity.models.js';
+import { newToken, TOKEN_PREFIX, tokenHash } from './tokens.js';
+
+/** Partner apps are registered by the managers of their community; members consent to be acted for. */
+@Injectable()
+export class PartnerAppsService {
+  constructor(
+    private readonly identity: IdentityRepository,
+    private readonly access: AccessPolicy,
+    private readonly audit: AuditLog,
+    private readonly db: TransactionalConnection,
+  ) {}
+
+  async register(actor: Actor, input: RegisterPartnerAppInput): Promise<PartnerAppKeyPayload> {
+    const role = await this.access.requireManager(actor, input.communityId);
+    const member = this.access.requireMember(actor);
+    return this.db.transaction(async () => {
+      const app = await this.identity.insertPartnerApp({ name: input.name, communityId: input.communityId, scopes: [...new Set(input.scopes)], createdBy: member.memberId });
+      const apiKey = await this.issueKey(app.id);
+      await this.audit.record(actor, { as: role, action: 'partner_app.register', communityId: app.communityId, targetType: 'partner_app', targetId: app.id, details: { scopes: app.scopes } });
+      return { partnerApp: app, apiKey };
+    });
+  }
+
+  /** A new key; the old one stops working at once. */
+  async rotateKey(actor: Actor, partnerAppId: string): Promise<PartnerAppKeyPayload> {
+    const { app, role } = await this.managedApp(actor, partnerAppId);
+    if (app.revokedAt) throw forbidden();
+    return this.db.transaction(async () => {
+      const apiKey = await this.issueKey(app.id);
+      await this.audit.record(actor, { as: role, action: 'partner_app.rotate_key', communityId: app.communityId, targetType: 'partner_app', targetId: app.id });
+      return { partnerApp: app, apiKey };
+    });
+  }
+
+  async revoke(actor: Actor, partnerAppId: string, reason: string | null): Promise<PartnerApp> {
+    const { app, role } = await this.managedApp(actor, partnerAppId);
+    return this.db.transaction(async () => {
+      await this.identity.revokePartnerApp(app.id);
+      await this.audit.record(actor, { as: role, action: 'partner_app.revoke', communityId: app.communityId, targetType: 'partner_app', targetId: app.id, reason });
+      return (await this.identity.findPartnerApp(app.id))!;
+    });
+  }
+
+  async listFor(actor: Actor, communityId: string): Promise<PartnerApp[]> {
+    await this.access.requireManager(actor, communityId);
+    return this.identity.partnerAppsOf(communityId);
+  }
+
+  /** The member's own decision, made in person: a partner app cannot grant itself consent. */
+  async grantConsent(actor: Actor, partnerAppId: string): Promise<boolean> {
+    const member = this.access.requireMember(actor);
+    if (member.viaPartnerAppId) throw forbidden();
+    const app = await this.identity.findPartnerApp(partnerAppId);
+    if (!app || app.revokedAt || !app.scopes.includes(PartnerScope.ACT_FOR_MEMBER)) throw forbidden();
+    await this.db.transaction(async () => {
+      await this.identity.grantConsent(app.id, member.memberId);
+      await this.audit.record(actor, { as: 'member', action: 'partner_consent.grant', communityId: app.communityId, targetType: 'partner_app', targetId: app.id });
+    });
+    return true;
+  }
+
+  /** Takes effect at once: the app's next request for this member is refused. */
+  async revokeConsent(actor: Actor, partnerAppId: string): Promise<boolean> {
+    const member = this.access.requireMember(actor);
+    return this.db.transaction(async () => {
+      const revoked = await this.identity.revokeConsent(partnerAppId, member.memberId);
+      if (revoked) await this.audit.record(actor, { as: 'member', action: 'partner_consent.revoke', communityId: null, targetType: 'partner_app', targetId: partnerAppId });
+      return revoked;
+    });
+  }
+
+  private async managedApp(actor: Actor, partnerAppId: string): Promise<{ app: PartnerAppRow; role: 'coordinator' | 'admin' }> {
+    this.access.requireAuthenticated(actor);
+    const app = await this.identity.findPartnerApp(partnerAppId);
+    const role = app ? await this.access.managerRole(actor, app.communityId) : null;
+    if (!app || !role) throw forbidden();
+    return { app, role };
+  }
+
+  private async issueKey(partnerAppId: string): Promise<string> {
+    const apiKey = newToken(TOKEN_PREFIX.apiKey);
+    await this.identity.replaceApiKey(partnerAppId, tokenHash(apiKey));
+    return apiKey;
+  }
+}

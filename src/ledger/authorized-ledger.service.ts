@@ -1,0 +1,239 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { Connection } from '../../libs/graphql/pagination.js';
+import { AccessPolicy, DebitRight, forbidden, ManagerRole } from '../access/access.policy.js';
+import { AccountFacts } from '../access/access.repository.js';
+import { Actor } from '../access/actor.js';
+import { AuditLog } from '../audit/audit-log.service.js';
+import {
+  AccountsArgs, AccountStatusInput, CreateTransferInput, CreateTransfersInput, DateRangePageArgs, GrantCreditsInput, GrantSource, PostPendingTransferInput,
+  ReverseTransferInput, SetAccountLimitsInput, TransfersArgs, VoidPendingTransferInput,
+} from './dto/ledger.inputs.js';
+import { AccountErrorCode, describeAccountError, describeTransferError, TransferErrorCode } from './ledger.errors.js';
+import { AccountChange, LedgerService } from './ledger.service.js';
+import { Account, AccountPayload, CreateTransferPayload, CreateTransfersPayload, Posting, Transfer, TrialBalance } from './models/ledger.models.js';
+import { AccountKind, AccountStatus } from './models/ledger-enums.js';
+
+function toAccountPayload({ account, refusal }: AccountChange): AccountPayload {
+  if (!refusal) return { account, userErrors: [] };
+  const { field, message } = describeAccountError(refusal);
+  return { account: null, userErrors: [{ code: refusal, field: field ? ['input', field] : null, message }] };
+}
+
+const refusedAccount = (refusal: AccountErrorCode): AccountPayload => toAccountPayload({ account: null, refusal });
+
+/**
+ * The ledger as callers reach it: every operation first asks the access policy whether this actor
+ * may do it, then calls LedgerService, the one gate that writes money. A manager's move of money
+ * commits with its audit row; a member's payment from their own account takes the fast path.
+ */
+@Injectable()
+export class AuthorizedLedger {
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly access: AccessPolicy,
+    private readonly audit: AuditLog,
+    private readonly db: TransactionalConnection,
+  ) {}
+
+  async createTransfer(actor: Actor, input: CreateTransferInput): Promise<CreateTransferPayload> {
+    const { facts, right } = await this.debitable(actor, input.debitAccountId);
+    if (right === 'own') return this.ledger.createTransfer(input);
+    return this.audited(actor, right, facts.communityId, 'ledger.transfer_from_community_account', null, () => this.ledger.createTransfer(input));
+  }
+
+  /** Batches move only the caller's own money; managers move the community's money one audited transfer at a time. */
+  async createTransfers(actor: Actor, input: CreateTransfersInput): Promise<CreateTransfersPayload> {
+    const rights = await Promise.all(input.transfers.map(async (transfer) => (await this.debitable(actor, transfer.debitAccountId)).right));
+    if (rights.some((right) => right !== 'own')) throw forbidden();
+    return this.ledger.createTransfers(input);
+  }
+
+  /** Posting spends the payer's reservation: the payer (or, for a community account, its managers) decides. */
+  async postPendingTransfer(actor: Actor, input: PostPendingTransferInput): Promise<CreateTransferPayload> {
+    const { transfer: pending } = await this.readableTransfer(actor, input.pendingTransferId);
+    const { facts, right } = await this.debitable(actor, pending.debitAccountId);
+    if (right === 'own') return this.ledger.postPendingTransfer(input);
+    return this.audited(actor, right, facts.communityId, 'ledger.post_pending', null, () => this.ledger.postPendingTransfer(input));
+  }
+
+  /** Either side may release a hold: the payer, or the payee giving up what was reserved for them. */
+  async voidPendingTransfer(actor: Actor, input: VoidPendingTransferInput): Promise<CreateTransferPayload> {
+    const { transfer: pending } = await this.readableTransfer(actor, input.pendingTransferId);
+    const debit = await this.access.accountFacts(actor, pending.debitAccountId);
+    const credit = await this.access.accountFacts(actor, pending.creditAccountId);
+    if (credit && this.access.holds(actor, credit)) return this.ledger.voidPendingTransfer(input);
+    const right = debit ? await this.access.debitRight(actor, debit) : null;
+    if (!right || !debit) throw forbidden();
+    if (right === 'own') return this.ledger.voidPendingTransfer(input);
+    return this.audited(actor, right, debit.communityId, 'ledger.void_pending', null, () => this.ledger.voidPendingTransfer(input));
+  }
+
+  /** Managers of the transfer's community only; a party who can see the transfer is told it is not theirs to reverse. */
+  async reverseTransfer(actor: Actor, input: ReverseTransferInput): Promise<CreateTransferPayload> {
+    const { transfer, debit } = await this.readableTransfer(actor, input.transferId);
+    const role = await this.access.managerRole(actor, debit.communityId);
+    if (!role) {
+      const { field, message } = describeTransferError(TransferErrorCode.REVERSAL_NOT_PERMITTED);
+      return { transfer: null, replayed: false, userErrors: [{ code: TransferErrorCode.REVERSAL_NOT_PERMITTED, field: field ? ['input', field] : null, message }] };
+    }
+    const action = input.force ? 'ledger.force_reversal' : 'ledger.reversal';
+    return this.audited(actor, role, debit.communityId, action, input.reason ?? null, () => this.ledger.reverseTransfer(input), { reverses: transfer.id });
+  }
+
+  /** New money from issuance, or the pool's, to a member account of a community the actor manages. */
+  async grantCredits(actor: Actor, input: GrantCreditsInput): Promise<CreateTransferPayload> {
+    const facts = await this.access.requireAccount(actor, input.accountId, async (account) => (await this.access.managerRole(actor, account.communityId)) !== null);
+    const role = (await this.access.managerRole(actor, facts.communityId))!;
+    const currencyId = (await this.ledger.findAccount(facts.accountId))!.currencyId;
+    const source = (await this.ledger.systemAccount(currencyId, input.source === GrantSource.POOL ? AccountKind.POOL : AccountKind.ISSUANCE))!;
+    const transfer: CreateTransferInput = {
+      idempotencyKey: input.idempotencyKey, debitAccountId: source.id, creditAccountId: input.accountId, amount: input.amount,
+      code: 'grant', memo: input.memo, metadata: input.metadata,
+    };
+    return this.audited(actor, role, facts.communityId, 'ledger.grant', input.reason ?? null, () => this.ledger.createTransfer(transfer), { source: input.source });
+  }
+
+  async setAccountLimits(actor: Actor, input: SetAccountLimitsInput): Promise<AccountPayload> {
+    const { facts, role } = await this.managedAccount(actor, input.accountId);
+    return this.db.transaction(async () => {
+      const before = await this.ledger.findAccount(facts.accountId);
+      const change = await this.ledger.setAccountLimits(facts.accountId, input.lowerLimit, input.upperLimit ?? null);
+      if (!change.refusal) {
+        await this.audit.record(actor, {
+          as: role, action: 'account.set_limits', communityId: facts.communityId, targetType: 'account', targetId: facts.accountId, reason: input.reason ?? null,
+          details: { before: limitsOf(before!), after: limitsOf(change.account!) },
+        });
+      }
+      return toAccountPayload(change);
+    });
+  }
+
+  freezeAccount(actor: Actor, input: AccountStatusInput): Promise<AccountPayload> {
+    return this.changeStatus(actor, input, AccountStatus.FROZEN, 'account.freeze');
+  }
+
+  unfreezeAccount(actor: Actor, input: AccountStatusInput): Promise<AccountPayload> {
+    return this.changeStatus(actor, input, AccountStatus.OPEN, 'account.unfreeze');
+  }
+
+  async findAccount(actor: Actor, accountId: string): Promise<Account> {
+    await this.access.requireAccount(actor, accountId, (facts) => this.access.mayReadAccount(actor, facts));
+    return (await this.ledger.findAccount(accountId))!;
+  }
+
+  /** Auditors see every account of a currency; members too, where their community shows balances. */
+  async listAccounts(actor: Actor, args: AccountsArgs): Promise<Connection<Account>> {
+    this.access.requireAuthenticated(actor);
+    const community = await this.access.communityOfCurrency(args.currencyId);
+    if (!community) throw forbidden();
+    const allowed = (await this.access.mayAudit(actor, community.communityId)) || (community.balancesVisible && (await this.access.isActiveMember(actor, community.communityId)));
+    if (!allowed) throw forbidden();
+    return this.ledger.listAccounts(args);
+  }
+
+  async findTransfer(actor: Actor, transferId: string): Promise<Transfer> {
+    return (await this.readableTransfer(actor, transferId)).transfer;
+  }
+
+  /** One account's transfers for its holder and auditors; a currency's for auditors; everything for admins. */
+  async listTransfers(actor: Actor, args: TransfersArgs): Promise<Connection<Transfer>> {
+    this.access.requireAuthenticated(actor);
+    if (args.accountId) await this.access.requireAccount(actor, args.accountId, (facts) => this.access.mayReadHistory(actor, facts));
+    else if (args.currencyId) await this.requireCurrencyAuditor(actor, args.currencyId);
+    else this.access.requireAdmin(actor);
+    return this.ledger.listTransfers(args);
+  }
+
+  async trialBalance(actor: Actor, currencyId: string): Promise<TrialBalance> {
+    await this.requireCurrencyAuditor(actor, currencyId);
+    return (await this.ledger.trialBalance(currencyId))!;
+  }
+
+  async statement(actor: Actor, account: Account, args: DateRangePageArgs): Promise<Connection<Posting>> {
+    await this.access.requireAccount(actor, account.id, (facts) => this.access.mayReadHistory(actor, facts));
+    return this.ledger.statement(account.id, args);
+  }
+
+  async balanceAt(actor: Actor, account: Account, at: Date): Promise<bigint> {
+    await this.access.requireAccount(actor, account.id, (facts) => this.access.mayReadHistory(actor, facts));
+    return this.ledger.balanceAt(account.id, at);
+  }
+
+  /** A transfer's side is shown only to those who may see that account: a payer does not see the payee's balance. */
+  async mayReadAccount(actor: Actor, accountId: string): Promise<boolean> {
+    const facts = await this.access.accountFacts(actor, accountId);
+    return facts !== null && (await this.access.mayReadAccount(actor, facts));
+  }
+
+  /** Only the postings of accounts whose history the actor may read: a posting carries its account's running balance. */
+  async postingsOfTransfer(actor: Actor, transferId: string): Promise<Posting[]> {
+    const postings = await this.ledger.postingsOfTransfer(transferId);
+    const visible = await Promise.all(postings.map(async (posting) => {
+      const facts = await this.access.accountFacts(actor, posting.accountId);
+      return facts !== null && (await this.access.mayReadHistory(actor, facts));
+    }));
+    return postings.filter((_, index) => visible[index]);
+  }
+
+  private async changeStatus(actor: Actor, input: AccountStatusInput, status: AccountStatus, action: string): Promise<AccountPayload> {
+    const { facts, role } = await this.managedAccount(actor, input.accountId);
+    const reason = input.reason.trim();
+    if (!reason) return refusedAccount(AccountErrorCode.REASON_REQUIRED);
+    return this.db.transaction(async () => {
+      const change = await this.ledger.changeAccountStatus(facts.accountId, status);
+      if (!change.refusal) await this.audit.record(actor, { as: role, action, communityId: facts.communityId, targetType: 'account', targetId: facts.accountId, reason });
+      return toAccountPayload(change);
+    });
+  }
+
+  private async managedAccount(actor: Actor, accountId: string): Promise<{ facts: AccountFacts; role: ManagerRole }> {
+    const facts = await this.access.requireAccount(actor, accountId, async (account) => (await this.access.managerRole(actor, account.communityId)) !== null);
+    return { facts, role: (await this.access.managerRole(actor, facts.communityId))! };
+  }
+
+  private async debitable(actor: Actor, accountId: string): Promise<{ facts: AccountFacts; right: DebitRight }> {
+    const facts = await this.access.requireAccount(actor, accountId, async (account) => (await this.access.debitRight(actor, account)) !== null);
+    return { facts, right: (await this.access.debitRight(actor, facts))! };
+  }
+
+  private async requireCurrencyAuditor(actor: Actor, currencyId: string): Promise<void> {
+    this.access.requireAuthenticated(actor);
+    const community = await this.access.communityOfCurrency(currencyId);
+    if (!community) throw forbidden();
+    await this.access.requireAuditor(actor, community.communityId);
+  }
+
+  /** A transfer the actor may see: a party's holder, or an auditor of its community. Missing and hidden look alike. */
+  private async readableTransfer(actor: Actor, transferId: string): Promise<{ transfer: Transfer; debit: AccountFacts }> {
+    this.access.requireAuthenticated(actor);
+    const transfer = await this.ledger.findTransfer(transferId);
+    if (!transfer) throw forbidden();
+    const [debit, credit] = await Promise.all([this.access.accountFacts(actor, transfer.debitAccountId), this.access.accountFacts(actor, transfer.creditAccountId)]);
+    const visible = (debit && (await this.access.mayReadHistory(actor, debit))) || (credit && (await this.access.mayReadHistory(actor, credit)));
+    if (!visible || !debit) throw forbidden();
+    return { transfer, debit };
+  }
+
+  /** Runs a manager's write with its audit row in one transaction; the row is written only when money actually moved. */
+  private audited(
+    actor: Actor, role: ManagerRole, communityId: string, action: string, reason: string | null,
+    write: () => Promise<CreateTransferPayload>, details: Record<string, unknown> = {},
+  ): Promise<CreateTransferPayload> {
+    return this.db.transaction(async () => {
+      const payload = await write();
+      if (payload.transfer && !payload.replayed) {
+        const { transfer } = payload;
+        await this.audit.record(actor, {
+          as: role, action, communityId, targetType: 'transfer', targetId: transfer.id, reason,
+          details: { ...details, debitAccountId: transfer.debitAccountId, creditAccountId: transfer.creditAccountId, amount: transfer.amount.toString() },
+        });
+      }
+      return payload;
+    });
+  }
+}
+
+function limitsOf(account: Account): { lowerLimit: string | null; upperLimit: string | null } {
+  return { lowerLimit: account.lowerLimit?.toString() ?? null, upperLimit: account.upperLimit?.toString() ?? null };
+}

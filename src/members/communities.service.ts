@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { AccessPolicy } from '../access/access.policy.js';
+import type { Actor } from '../access/actor.js';
+import { AuditLog } from '../audit/audit-log.service.js';
+import { LedgerService } from '../ledger/ledger.service.js';
+import { Community } from '../ledger/models/ledger.models.js';
+import { CommunityPoliciesInput, CreateCommunityInput, UpdateCommunityPoliciesInput } from './dto/member.inputs.js';
+import { MemberErrorCode, memberError } from './members.errors.js';
+import { MembersRepository } from './members.repository.js';
+import { CommunityPayload, CommunityPolicies } from './models/member.models.js';
+
+/** Seoul Time Bank's defaults: a 5-hour starter grant (in minutes), no credit line, no cap. */
+export const DEFAULT_POLICIES: CommunityPolicies = {
+  starterGrant: 300n,
+  defaultLowerLimit: 0n,
+  defaultUpperLimit: null,
+  autoConfirmSeconds: 3 * 24 * 3600,
+  holdTimeoutSeconds: 7 * 24 * 3600,
+  balancesVisible: false,
+};
+
+function applyChanges(current: CommunityPolicies, changes: CommunityPoliciesInput | undefined): CommunityPolicies {
+  if (!changes) return current;
+  return {
+    starterGrant: changes.starterGrant ?? current.starterGrant,
+    defaultLowerLimit: changes.defaultLowerLimit ?? current.defaultLowerLimit,
+    defaultUpperLimit: changes.clearDefaultUpperLimit ? null : (changes.defaultUpperLimit ?? current.defaultUpperLimit),
+    autoConfirmSeconds: changes.autoConfirmSeconds ?? current.autoConfirmSeconds,
+    holdTimeoutSeconds: changes.holdTimeoutSeconds ?? current.holdTimeoutSeconds,
+    balancesVisible: changes.balancesVisible ?? current.balancesVisible,
+  };
+}
+
+/** The same rules as the database's CHECKs on communities, asked first so that a refusal is data. */
+function consistent(policies: CommunityPolicies): boolean {
+  const upperOk = policies.defaultUpperLimit === null || policies.defaultUpperLimit >= policies.starterGrant;
+  return policies.starterGrant >= 0n && policies.defaultLowerLimit <= 0n && upperOk;
+}
+
+const toAudited = (policies: CommunityPolicies): Record<string, unknown> => ({
+  ...policies, starterGrant: policies.starterGrant.toString(), defaultLowerLimit: policies.defaultLowerLimit.toString(),
+  defaultUpperLimit: policies.defaultUpperLimit?.toString() ?? null,
+});
+
+const refusedCommunity = (code: MemberErrorCode): CommunityPayload => ({ community: null, userErrors: [memberError(code)] });
+
+/** Communities and their policies: created by admins, governed by their coordinators. */
+@Injectable()
+export class CommunitiesService {
+  constructor(
+    private readonly members: MembersRepository,
+    private readonly ledger: LedgerService,
+    private readonly access: AccessPolicy,
+    private readonly audit: AuditLog,
+    private readonly db: TransactionalConnection,
+  ) {}
+
+  /** A community is born with its currency, the currency's system accounts, and its policies. */
+  async create(actor: Actor, input: CreateCommunityInput): Promise<CommunityPayload> {
+    this.access.requireAdmin(actor);
+    const policies = applyChanges(DEFAULT_POLICIES, input.policies);
+    if (!consistent(policies)) return refusedCommunity(MemberErrorCode.POLICY_INVALID);
+    return this.db.transaction(async () => {
+      if (await this.ledger.findCommunityBySlug(input.slug)) return refusedCommunity(MemberErrorCode.SLUG_TAKEN);
+      const community = await this.createWithPolicies(input, policies);
+      await this.audit.record(actor, { as: 'admin', action: 'community.create', communityId: community.id, targetType: 'community', targetId: community.id, details: { policies: toAudited(policies) } });
+      return { community, userErrors: [] };
+    });
+  }
+
+  /** For the demo seed, which is the system acting: the same path as an admin's, without the actor. */
+  async createWithPolicies(input: CreateCommunityInput, policies: CommunityPolicies): Promise<Community> {
+    return this.db.transaction(async () => {
+      const community = await this.ledger.createCommunity(input.slug, input.name);
+      await this.ledger.createCurrency({
+        communityId: community.id, code: input.currencyCode, name: input.currencyName, symbol: input.currencySymbol, minorUnitsPerUnit: input.minorUnitsPerUnit,
+      });
+      await this.members.updatePolicies(community.id, policies);
+      return community;
+    });
+  }
+
+  /** Coordinators change their community's rules; the audit row keeps the rules before and after. */
+  async updatePolicies(actor: Actor, input: UpdateCommunityPoliciesInput): Promise<CommunityPayload> {
+    const role = await this.access.requireManager(actor, input.communityId);
+    return this.db.transaction(async () => {
+      const before = (await this.members.lockPolicies(input.communityId))!;
+      const after = applyChanges(before, input.policies);
+      if (!consistent(after)) return refusedCommunity(MemberErrorCode.POLICY_INVALID);
+      await this.members.updatePolicies(input.communityId, after);
+      await this.audit.record(actor, {
+        as: role, action: 'community.update_policies', communityId: input.communityId, targetType: 'community', targetId: input.communityId,
+        reason: input.reason, details: { before: toAudited(before), after: toAudited(after) },
+      });
+      return { community: await this.ledger.findCommunity(input.communityId), userErrors: [] };
+    });
+  }
+
+  policies(communityId: string): Promise<CommunityPolicies> {
+    return this.members.policies(communityId) as Promise<CommunityPolicies>;
+  }
+
+  find(id: string): Promise<Community | null> {
+    return this.ledger.findCommunity(id);
+  }
+
+  findBySlug(slug: string): Promise<Community | null> {
+    return this.ledger.findCommunityBySlug(slug);
+  }
+}

@@ -1,0 +1,45 @@
+import { registerEnumType } from '@nestjs/graphql';
+
+/** Why a membership or community action was refused. Stable: partners switch on these. */
+export enum MemberErrorCode {
+  EMAIL_TAKEN = 'EMAIL_TAKEN',
+  ALREADY_MEMBER = 'ALREADY_MEMBER',
+  MEMBERSHIP_NOT_PENDING = 'MEMBERSHIP_NOT_PENDING',
+  MEMBERSHIP_NOT_ACTIVE = 'MEMBERSHIP_NOT_ACTIVE',
+  MEMBERSHIP_NOT_SUSPENDED = 'MEMBERSHIP_NOT_SUSPENDED',
+  MEMBERSHIP_CLOSED = 'MEMBERSHIP_CLOSED',
+  BALANCE_NOT_SETTLED = 'BALANCE_NOT_SETTLED',
+  PENDING_TRANSFERS_OPEN = 'PENDING_TRANSFERS_OPEN',
+  SETTLEMENT_REFUSED = 'SETTLEMENT_REFUSED',
+  STARTER_GRANT_REFUSED = 'STARTER_GRANT_REFUSED',
+  SLUG_TAKEN = 'SLUG_TAKEN',
+  POLICY_INVALID = 'POLICY_INVALID',
+  REASON_REQUIRED = 'REASON_REQUIRED',
+}
+
+const MEMBER_ERRORS: Record<MemberErrorCode, { field: string | null; message: string }> = {
+  EMAIL_TAKEN: { field: 'email', message: 'A member with this email already exists.' },
+  ALREADY_MEMBER: { field: 'communityId', message: 'You already have an open membership in this community.' },
+  MEMBERSHIP_NOT_PENDING: { field: 'membershipId', message: 'Only a pending membership can be approved.' },
+  MEMBERSHIP_NOT_ACTIVE: { field: 'membershipId', message: 'Only an active membership can be suspended.' },
+  MEMBERSHIP_NOT_SUSPENDED: { field: 'membershipId', message: 'Only a suspended membership can be reinstated.' },
+  MEMBERSHIP_CLOSED: { field: 'membershipId', message: 'The membership is closed.' },
+  BALANCE_NOT_SETTLED: { field: 'settleToPool', message: "The account's balance is not zero: a coordinator must settle it to the pool." },
+  PENDING_TRANSFERS_OPEN: { field: 'membershipId', message: 'The account has open holds; post or void them first.' },
+  SETTLEMENT_REFUSED: { field: 'settleToPool', message: 'The ledger refused the settlement (a frozen account, or a pool too small to absorb a debt).' },
+  STARTER_GRANT_REFUSED: { field: 'membershipId', message: "The ledger refused the starter grant (the account's limits, or a frozen account)." },
+  SLUG_TAKEN: { field: 'slug', message: 'A community with this slug already exists.' },
+  POLICY_INVALID: { field: 'policies', message: 'The policies contradict each other: the lower limit must be at most 0, and an upper limit at least the starter grant.' },
+  REASON_REQUIRED: { field: 'reason', message: 'This action needs a written reason.' },
+};
+
+registerEnumType(MemberErrorCode, {
+  name: 'MemberErrorCode',
+  description: 'Why a membership or community action was refused. A refusal changes nothing.',
+  valuesMap: Object.fromEntries(Object.entries(MEMBER_ERRORS).map(([code, { message }]) => [code, { description: message }])),
+});
+
+export function memberError(code: MemberErrorCode): { code: MemberErrorCode; field: string[] | null; message: string } {
+  const { field, message } = MEMBER_ERRORS[code];
+  return { code, field: field ? ['input', field] : null, message };
+}

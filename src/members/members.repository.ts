@@ -1,0 +1,240 @@
+import { Injectable } from '@nestjs/common';
+import { returnedRows } from '../../libs/database/returned-rows.js';
+import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { Member, Membership, CommunityPolicies } from './models/member.models.js';
+import { MemberKind, MembershipRole, MembershipStatus } from './models/member-enums.js';
+
+type Row = Record<string, unknown>;
+
+export interface NewMember {
+  email: string;
+  passwordHash: string | null;
+  kind: MemberKind;
+  displayName: string;
+  bio?: string;
+  district?: string;
+  skills?: string[];
+  tags?: string[];
+  languages?: string[];
+  isAdmin?: boolean;
+}
+
+export interface Profile {
+  displayName?: string;
+  bio?: string;
+  district?: string;
+  skills?: string[];
+  tags?: string[];
+  languages?: string[];
+}
+
+export interface NewMembership {
+  memberId: string;
+  communityId: string;
+  currencyId: string;
+  accountId: string;
+  role: MembershipRole;
+}
+
+const big = (value: unknown): bigint => BigInt(value as string);
+
+function toMember(row: Row): Member {
+  return {
+    id: row.id as string,
+    email: row.email as string,
+    kind: row.kind as MemberKind,
+    displayName: row.display_name as string,
+    bio: row.bio as string,
+    district: row.district as string,
+    skills: row.skills as string[],
+    tags: row.tags as string[],
+    languages: row.languages as string[],
+    isAdmin: row.is_admin as boolean,
+    createdAt: row.created_at as Date,
+  };
+}
+
+function toMembership(row: Row): Membership {
+  return {
+    id: row.id as string,
+    memberId: row.member_id as string,
+    communityId: row.community_id as string,
+    currencyId: row.currency_id as string,
+    accountId: row.account_id as string,
+    role: row.role as MembershipRole,
+    status: row.status as MembershipStatus,
+    createdAt: row.created_at as Date,
+    approvedAt: row.approved_at as Date | null,
+    closedAt: row.closed_at as Date | null,
+  };
+}
+
+function toPolicies(row: Row): CommunityPolicies {
+  return {
+    starterGrant: big(row.starter_grant),
+    defaultLowerLimit: big(row.default_lower_limit),
+    defaultUpperLimit: row.default_upper_limit === null ? null : big(row.default_upper_limit),
+    autoConfirmSeconds: row.auto_confirm_seconds as number,
+    holdTimeoutSeconds: row.hold_timeout_seconds as number,
+    balancesVisible: row.balances_visible as boolean,
+  };
+}
+
+/** Members, memberships, community policies and invitations. */
+@Injectable()
+export class MembersRepository {
+  constructor(private readonly db: TransactionalConnection) {}
+
+  private async query(sql: string, params: unknown[] = []): Promise<Row[]> {
+    return returnedRows(await this.db.manager.query(sql, params));
+  }
+
+  /** Null when the email is taken: the unique index decides, so two registrations cannot both win. */
+  async insertMember(member: NewMember): Promise<Member | null> {
+    const rows = await this.query(
+      `INSERT INTO members (email, password_hash, kind, display_name, bio, district, skills, tags, languages, is_admin)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (email) DO NOTHING RETURNING *`,
+      [
+        member.email, member.passwordHash, member.kind, member.displayName, member.bio ?? '', member.district ?? '',
+        member.skills ?? [], member.tags ?? [], member.languages ?? [], member.isAdmin ?? false,
+      ],
+    );
+    return rows[0] ? toMember(rows[0]) : null;
+  }
+
+  async findMember(id: string): Promise<Member | null> {
+    const [row] = await this.query('SELECT * FROM members WHERE id = $1', [id]);
+    return row ? toMember(row) : null;
+  }
+
+  async findMemberByEmail(email: string): Promise<Member | null> {
+    const [row] = await this.query('SELECT * FROM members WHERE email = $1', [email]);
+    return row ? toMember(row) : null;
+  }
+
+  async updateProfile(id: string, profile: Profile): Promise<Member> {
+    const [row] = await this.query(
+      `UPDATE members SET display_name = coalesce($2, display_name), bio = coalesce($3, bio), district = coalesce($4, district),
+              skills = coalesce($5, skills), tags = coalesce($6, tags), languages = coalesce($7, languages), updated_at = now()
+        WHERE id = $1 RETURNING *`,
+      [id, profile.displayName ?? null, profile.bio ?? null, profile.district ?? null, profile.skills ?? null, profile.tags ?? null, profile.languages ?? null],
+    );
+    return toMember(row);
+  }
+
+  async setPassword(memberId: string, passwordHash: string): Promise<void> {
+    await this.query('UPDATE members SET password_hash = $2, updated_at = now() WHERE id = $1', [memberId, passwordHash]);
+  }
+
+  async setAdmin(memberId: string): Promise<void> {
+    await this.query('UPDATE members SET is_admin = true, updated_at = now() WHERE id = $1', [memberId]);
+  }
+
+  async insertMembership(membership: NewMembership): Promise<Membership | null> {
+    const rows = await this.query(
+      `INSERT INTO memberships (member_id, community_id, currency_id, account_id, role) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (member_id, community_id) WHERE status <> 'closed' DO NOTHING RETURNING *`,
+      [membership.memberId, membership.communityId, membership.currencyId, membership.accountId, membership.role],
+    );
+    return rows[0] ? toMembership(rows[0]) : null;
+  }
+
+  async findMembership(id: string): Promise<Membership | null> {
+    const [row] = await this.query('SELECT * FROM memberships WHERE id = $1', [id]);
+    return row ? toMembership(row) : null;
+  }
+
+  /** Locked for the rest of the transaction: two coordinators acting at once take turns. */
+  async lockMembership(id: string): Promise<Membership | null> {
+    const [row] = await this.query('SELECT * FROM memberships WHERE id = $1 FOR UPDATE', [id]);
+    return row ? toMembership(row) : null;
+  }
+
+  async openMembership(memberId: string, communityId: string): Promise<Membership | null> {
+    const [row] = await this.query(`SELECT * FROM memberships WHERE member_id = $1 AND community_id = $2 AND status <> 'closed'`, [memberId, communityId]);
+    return row ? toMembership(row) : null;
+  }
+
+  async membershipsOf(memberId: string): Promise<Membership[]> {
+    return (await this.query('SELECT * FROM memberships WHERE member_id = $1 ORDER BY id', [memberId])).map(toMembership);
+  }
+
+  async membershipsIn(filter: { communityId: string; status?: MembershipStatus; afterId?: bigint; limit: number }): Promise<Membership[]> {
+    const params: unknown[] = [filter.communityId];
+    let where = 'community_id = $1';
+    if (filter.status) where += ` AND status = $${params.push(filter.status)}`;
+    if (filter.afterId !== undefined) where += ` AND id > $${params.push(filter.afterId.toString())}`;
+    return (await this.query(`SELECT * FROM memberships WHERE ${where} ORDER BY id LIMIT $${params.push(filter.limit)}`, params)).map(toMembership);
+  }
+
+  async updateMembership(id: string, change: { status?: MembershipStatus; role?: MembershipRole }): Promise<Membership> {
+    const [row] = await this.query(
+      `UPDATE memberships SET status = coalesce($2, status), role = coalesce($3, role),
+              approved_at = CASE WHEN $2 = 'active' THEN coalesce(approved_at, now()) ELSE approved_at END,
+              closed_at = CASE WHEN $2 = 'closed' THEN now() ELSE closed_at END
+        WHERE id = $1 RETURNING *`,
+      [id, change.status ?? null, change.role ?? null],
+    );
+    return toMembership(row);
+  }
+
+  /** The communities where both members hold an open membership and the viewer's is active. */
+  async shareActiveCommunity(viewerId: string, memberId: string): Promise<boolean> {
+    const rows = await this.query(
+      `SELECT 1 FROM memberships v JOIN memberships m ON m.community_id = v.community_id
+        WHERE v.member_id = $1 AND v.status = 'active' AND m.member_id = $2 AND m.status <> 'closed' LIMIT 1`,
+      [viewerId, memberId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Communities where this member holds an open membership. */
+  async communitiesOf(memberId: string): Promise<string[]> {
+    const rows = await this.query(`SELECT community_id FROM memberships WHERE member_id = $1 AND status <> 'closed'`, [memberId]);
+    return rows.map((row) => row.community_id as string);
+  }
+
+  async policies(communityId: string): Promise<CommunityPolicies | null> {
+    const [row] = await this.query('SELECT * FROM communities WHERE id = $1', [communityId]);
+    return row ? toPolicies(row) : null;
+  }
+
+  async lockPolicies(communityId: string): Promise<CommunityPolicies | null> {
+    const [row] = await this.query('SELECT * FROM communities WHERE id = $1 FOR UPDATE', [communityId]);
+    return row ? toPolicies(row) : null;
+  }
+
+  async updatePolicies(communityId: string, policies: CommunityPolicies): Promise<void> {
+    await this.query(
+      `UPDATE communities SET starter_grant = $2, default_lower_limit = $3, default_upper_limit = $4, auto_confirm_seconds = $5,
+              hold_timeout_seconds = $6, balances_visible = $7 WHERE id = $1`,
+      [
+        communityId, policies.starterGrant.toString(), policies.defaultLowerLimit.toString(), policies.defaultUpperLimit?.toString() ?? null,
+        policies.autoConfirmSeconds, policies.holdTimeoutSeconds, policies.balancesVisible,
+      ],
+    );
+  }
+
+  /** The currency a community's memberships hold: its first. */
+  async communityCurrency(communityId: string): Promise<string | null> {
+    const [row] = await this.query('SELECT id FROM currencies WHERE community_id = $1 ORDER BY id LIMIT 1', [communityId]);
+    return (row?.id as string | undefined) ?? null;
+  }
+
+  async insertInvitation(invitation: { membershipId: string; invitedBy: string; tokenHash: string; expiresAt: Date }): Promise<void> {
+    await this.query('INSERT INTO invitations (membership_id, invited_by, token_hash, expires_at) VALUES ($1, $2, $3, $4)', [
+      invitation.membershipId, invitation.invitedBy, invitation.tokenHash, invitation.expiresAt,
+    ]);
+  }
+
+  /** Claims an unexpired invitation once: of two concurrent acceptances, one gets the member. */
+  async claimInvitation(tokenHash: string): Promise<string | null> {
+    const [row] = await this.query(
+      `UPDATE invitations i SET accepted_at = now() FROM memberships m
+        WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > now() AND m.id = i.membership_id
+        RETURNING m.member_id`,
+      [tokenHash],
+    );
+    return (row?.member_id as string | undefined) ?? null;
+  }
+}

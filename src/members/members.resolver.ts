@@ -1,0 +1,161 @@
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Connection } from '../../libs/graphql/pagination.js';
+import { CurrentActor } from '../access/actor.js';
+import type { Actor } from '../access/actor.js';
+import { AuthPayload } from '../identity/models/identity.models.js';
+import { AuthorizedLedger } from '../ledger/authorized-ledger.service.js';
+import { Account, Community } from '../ledger/models/ledger.models.js';
+import { CommunitiesService } from './communities.service.js';
+import {
+  AcceptInvitationInput, AppointCoordinatorInput, CloseMembershipInput, CreateCommunityInput, InviteMemberInput, MembershipActionInput, MembershipsArgs,
+  RegisterInput, UpdateCommunityPoliciesInput, UpdateProfileInput,
+} from './dto/member.inputs.js';
+import { MembersService } from './members.service.js';
+import {
+  CommunityPayload, CommunityPolicies, InvitationPayload, Member, MemberPayload, Membership, MembershipConnection, MembershipPayload,
+} from './models/member.models.js';
+
+const COORDINATORS = "Coordinators of the membership's community, and admins; audited.";
+
+@Resolver()
+export class MembersResolver {
+  constructor(
+    private readonly members: MembersService,
+    private readonly communities: CommunitiesService,
+  ) {}
+
+  @Mutation(() => MemberPayload, { description: 'Creates a member who can log in; with communityId, also asks to join that community.' })
+  register(@Args('input') input: RegisterInput): Promise<MemberPayload> {
+    return this.members.register(input);
+  }
+
+  @Mutation(() => AuthPayload, { description: "Sets an invited member's password with their invitation token, once, and logs them in." })
+  acceptInvitation(@Args('input') input: AcceptInvitationInput): Promise<AuthPayload> {
+    return this.members.acceptInvitation(input);
+  }
+
+  @Query(() => Member, { description: 'The member you are logged in as.' })
+  me(@CurrentActor() actor: Actor): Promise<Member> {
+    return this.members.me(actor);
+  }
+
+  @Query(() => Member, { description: 'A member of a community you are active in, or that you manage. FORBIDDEN otherwise.' })
+  member(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<Member> {
+    return this.members.findMember(actor, id);
+  }
+
+  @Query(() => Membership, { description: 'Your own membership, or one in a community you manage or audit.' })
+  membership(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<Membership> {
+    return this.members.findMembership(actor, id);
+  }
+
+  @Query(() => MembershipConnection, { description: "A community's memberships, oldest first. Coordinators and admins." })
+  memberships(@CurrentActor() actor: Actor, @Args() args: MembershipsArgs): Promise<Connection<Membership>> {
+    return this.members.listMemberships(actor, args);
+  }
+
+  @Query(() => Community, { nullable: true, description: 'A community by its slug. Public.' })
+  community(@Args('slug') slug: string): Promise<Community | null> {
+    return this.communities.findBySlug(slug);
+  }
+
+  @Mutation(() => Member)
+  updateProfile(@CurrentActor() actor: Actor, @Args('input') input: UpdateProfileInput): Promise<Member> {
+    return this.members.updateProfile(actor, input);
+  }
+
+  @Mutation(() => MembershipPayload, { description: 'Asks to join a community; a coordinator approves.' })
+  joinCommunity(@CurrentActor() actor: Actor, @Args('communityId', { type: () => ID }) communityId: string): Promise<MembershipPayload> {
+    return this.members.joinCommunity(actor, communityId);
+  }
+
+  @Mutation(() => MembershipPayload, { description: `Approves a pending membership and pays the starter grant, once. ${COORDINATORS}` })
+  approveMembership(@CurrentActor() actor: Actor, @Args('input') input: MembershipActionInput): Promise<MembershipPayload> {
+    return this.members.approve(actor, input);
+  }
+
+  @Mutation(() => MembershipPayload, { description: `Suspends an active membership: it can no longer pay. Needs a reason. ${COORDINATORS}` })
+  suspendMembership(@CurrentActor() actor: Actor, @Args('input') input: MembershipActionInput): Promise<MembershipPayload> {
+    return this.members.suspend(actor, input);
+  }
+
+  @Mutation(() => MembershipPayload, { description: `Reinstates a suspended membership. ${COORDINATORS}` })
+  reinstateMembership(@CurrentActor() actor: Actor, @Args('input') input: MembershipActionInput): Promise<MembershipPayload> {
+    return this.members.reinstate(actor, input);
+  }
+
+  @Mutation(() => MembershipPayload, { description: `Closes a membership and its account. Its holder, at a zero balance; or ${COORDINATORS}` })
+  closeMembership(@CurrentActor() actor: Actor, @Args('input') input: CloseMembershipInput): Promise<MembershipPayload> {
+    return this.members.close(actor, input);
+  }
+
+  @Mutation(() => InvitationPayload, { description: 'Invites someone new to a community; coordinators and admins.' })
+  inviteMember(@CurrentActor() actor: Actor, @Args('input') input: InviteMemberInput): Promise<InvitationPayload> {
+    return this.members.invite(actor, input);
+  }
+
+  @Mutation(() => MembershipPayload, { description: 'Makes a member a coordinator of a community. Admins.' })
+  appointCoordinator(@CurrentActor() actor: Actor, @Args('input') input: AppointCoordinatorInput): Promise<MembershipPayload> {
+    return this.members.appointCoordinator(actor, input);
+  }
+
+  @Mutation(() => CommunityPayload, { description: 'Creates a community with its currency and policies. Admins.' })
+  createCommunity(@CurrentActor() actor: Actor, @Args('input') input: CreateCommunityInput): Promise<CommunityPayload> {
+    return this.communities.create(actor, input);
+  }
+
+  @Mutation(() => CommunityPayload, { description: "Changes a community's policies; the change is audited with the rules before and after. Coordinators and admins." })
+  updateCommunityPolicies(@CurrentActor() actor: Actor, @Args('input') input: UpdateCommunityPoliciesInput): Promise<CommunityPayload> {
+    return this.communities.updatePolicies(actor, input);
+  }
+}
+
+@Resolver(() => Member)
+export class MemberResolver {
+  constructor(private readonly members: MembersService) {}
+
+  @ResolveField(() => String, { nullable: true, description: 'For the member and the managers of their communities; null for others.' })
+  email(@CurrentActor() actor: Actor, @Parent() member: Member): Promise<string | null> {
+    return this.members.emailOf(actor, member);
+  }
+
+  @ResolveField(() => [Membership], { description: 'All of them for the member; for others, those in communities they manage or audit.' })
+  memberships(@CurrentActor() actor: Actor, @Parent() member: Member): Promise<Membership[]> {
+    return this.members.membershipsOf(actor, member);
+  }
+}
+
+@Resolver(() => Membership)
+export class MembershipResolver {
+  constructor(
+    private readonly members: MembersService,
+    private readonly communities: CommunitiesService,
+    private readonly ledger: AuthorizedLedger,
+  ) {}
+
+  @ResolveField(() => Community)
+  async community(@Parent() membership: Membership): Promise<Community> {
+    return (await this.communities.find(membership.communityId))!;
+  }
+
+  @ResolveField(() => Member)
+  member(@CurrentActor() actor: Actor, @Parent() membership: Membership): Promise<Member> {
+    return this.members.findMember(actor, membership.memberId);
+  }
+
+  @ResolveField(() => Account, { description: "The membership's account in the community's currency." })
+  account(@CurrentActor() actor: Actor, @Parent() membership: Membership): Promise<Account> {
+    return this.ledger.findAccount(actor, membership.accountId);
+  }
+}
+
+@Resolver(() => Community)
+export class CommunityPoliciesResolver {
+  constructor(private readonly communities: CommunitiesService) {}
+
+  @ResolveField(() => CommunityPolicies, { description: 'Public: what joining means.' })
+  policies(@Parent() community: Community): Promise<CommunityPolicies> {
+    return this.communities.policies(community.id);
+  }
+}
+

@@ -1,0 +1,326 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
+import { AccessPolicy, forbidden, ManagerRole } from '../access/access.policy.js';
+import { ANONYMOUS } from '../access/actor.js';
+import type { Actor } from '../access/actor.js';
+import { AuditLog } from '../audit/audit-log.service.js';
+import { foldEmail, IdentityService } from '../identity/identity.service.js';
+import { AUTH_ERROR_MESSAGES, AuthErrorCode } from '../identity/identity.errors.js';
+import { AuthPayload } from '../identity/models/identity.models.js';
+import { hashPassword } from '../identity/passwords.js';
+import { newToken, TOKEN_PREFIX, tokenHash } from '../identity/tokens.js';
+import { isSettled, LedgerService } from '../ledger/ledger.service.js';
+import { AccountKind, AccountStatus } from '../ledger/models/ledger-enums.js';
+import {
+  AcceptInvitationInput, AppointCoordinatorInput, CloseMembershipInput, InviteMemberInput, MembershipActionInput, MembershipsArgs, RegisterInput,
+  UpdateProfileInput,
+} from './dto/member.inputs.js';
+import { MemberErrorCode, memberError } from './members.errors.js';
+import { MembersRepository, NewMember } from './members.repository.js';
+import { InvitationPayload, Member, MemberPayload, Membership, MembershipPayload } from './models/member.models.js';
+import { MemberKind, MembershipRole, MembershipStatus } from './models/member-enums.js';
+
+const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
+
+const refusedMembership = (code: MemberErrorCode): MembershipPayload => ({ membership: null, userErrors: [memberError(code)] });
+
+/** Thrown to roll back what a refused action had already written; caught and returned as data. */
+class MemberRefusal extends Error {
+  constructor(readonly code: MemberErrorCode) {
+    super(code);
+  }
+}
+
+/** System writes carry keys with a space, which client keys cannot contain: no client can take them first. */
+const starterGrantKey = (membershipId: string): string => `system starter-grant ${membershipId}`;
+const settlementKey = (membershipId: string): string => `system settle ${membershipId}`;
+
+/** Members and their memberships: joining, approval with the starter grant, suspension and closing. */
+@Injectable()
+export class MembersService {
+  constructor(
+    private readonly members: MembersRepository,
+    private readonly ledger: LedgerService,
+    private readonly access: AccessPolicy,
+    private readonly audit: AuditLog,
+    private readonly identity: IdentityService,
+    private readonly db: TransactionalConnection,
+  ) {}
+
+  /** Anyone may register; with a communityId the membership waits for a coordinator's approval. */
+  async register(input: RegisterInput): Promise<MemberPayload> {
+    const passwordHash = await hashPassword(input.password);
+    return this.db.transaction(async () => {
+      const member = await this.members.insertMember({ ...input, email: foldEmail(input.email), passwordHash });
+      if (!member) return { member: null, userErrors: [memberError(MemberErrorCode.EMAIL_TAKEN)] };
+      if (input.communityId) {
+        const joined = await this.openMembership(member.id, input.communityId, MembershipRole.MEMBER);
+        if (!joined) throw forbidden();
+      }
+      return { member, userErrors: [] };
+    });
+  }
+
+  me(actor: Actor): Promise<Member> {
+    const member = this.access.requireMember(actor);
+    return this.members.findMember(member.memberId) as Promise<Member>;
+  }
+
+  /** Yourself; members of a community you are active in; anyone for the managers of their communities. */
+  async findMember(actor: Actor, memberId: string): Promise<Member> {
+    const viewer = this.access.requireAuthenticated(actor);
+    const member = await this.members.findMember(memberId);
+    if (!member || !(await this.maySeeMember(viewer, member.id))) throw forbidden();
+    return member;
+  }
+
+  /** The email is for the member and the managers of their communities only. */
+  async emailOf(actor: Actor, member: Member): Promise<string | null> {
+    return (await this.managesMember(actor, member.id)) || (actor.kind === 'member' && actor.memberId === member.id) ? member.email : null;
+  }
+
+  async updateProfile(actor: Actor, input: UpdateProfileInput): Promise<Member> {
+    const member = this.access.requireMember(actor);
+    return this.members.updateProfile(member.memberId, input);
+  }
+
+  async membershipsOf(actor: Actor, member: Member): Promise<Membership[]> {
+    const memberships = await this.members.membershipsOf(member.id);
+    if (actor.kind === 'member' && actor.memberId === member.id && !actor.viaPartnerAppId) return memberships;
+    const visible = await Promise.all(memberships.map((membership) => this.access.mayAudit(actor, membership.communityId)));
+    return memberships.filter((_, index) => visible[index]);
+  }
+
+  async listMemberships(actor: Actor, args: MembershipsArgs): Promise<Connection<Membership>> {
+    await this.access.requireManager(actor, args.communityId);
+    const afterId = decodeCursor(args.after);
+    const rows = await this.members.membershipsIn({ communityId: args.communityId, status: args.status, afterId, limit: args.first + 1 });
+    return toConnection(rows, args.first, (membership) => BigInt(membership.id), (membership) => membership, afterId === undefined);
+  }
+
+  async findMembership(actor: Actor, membershipId: string): Promise<Membership> {
+    this.access.requireAuthenticated(actor);
+    const membership = await this.members.findMembership(membershipId);
+    const own = membership && actor.kind === 'member' && actor.memberId === membership.memberId;
+    if (!membership || !(own || (await this.access.mayAudit(actor, membership.communityId)))) throw forbidden();
+    return membership;
+  }
+
+  /** Asks to join: a pending membership, with its account opened under the community's default limits. */
+  async joinCommunity(actor: Actor, communityId: string): Promise<MembershipPayload> {
+    const member = this.access.requireMember(actor);
+    if (member.viaPartnerAppId) throw forbidden();
+    return this.db.transaction(async () => {
+      const membership = await this.openMembership(member.memberId, communityId, MembershipRole.MEMBER);
+      return membership ? { membership, userErrors: [] } : refusedMembership(MemberErrorCode.ALREADY_MEMBER);
+    });
+  }
+
+  /** Pending to active, paying the starter grant once per membership (its key is the membership's). */
+  async approve(actor: Actor, input: MembershipActionInput): Promise<MembershipPayload> {
+    return this.managed(actor, input.membershipId, async (membership, role) => {
+      if (membership.status !== MembershipStatus.PENDING) return refusedMembership(MemberErrorCode.MEMBERSHIP_NOT_PENDING);
+      return this.activate(actor, role, membership, 'membership.approve', input.reason ?? null);
+    });
+  }
+
+  async suspend(actor: Actor, input: MembershipActionInput): Promise<MembershipPayload> {
+    return this.managed(actor, input.membershipId, async (membership, role) => {
+      const reason = input.reason?.trim();
+      if (!reason) return refusedMembership(MemberErrorCode.REASON_REQUIRED);
+      if (membership.status !== MembershipStatus.ACTIVE) return refusedMembership(MemberErrorCode.MEMBERSHIP_NOT_ACTIVE);
+      return this.changeStatus(actor, role, membership, MembershipStatus.SUSPENDED, 'membership.suspend', reason);
+    });
+  }
+
+  async reinstate(actor: Actor, input: MembershipActionInput): Promise<MembershipPayload> {
+    return this.managed(actor, input.membershipId, async (membership, role) => {
+      if (membership.status !== MembershipStatus.SUSPENDED) return refusedMembership(MemberErrorCode.MEMBERSHIP_NOT_SUSPENDED);
+      return this.changeStatus(actor, role, membership, MembershipStatus.ACTIVE, 'membership.reinstate', input.reason ?? null);
+    });
+  }
+
+  /**
+   * Closes a membership and its account. Its holder may close it when the balance is zero;
+   * a coordinator may first settle a balance to the pool (or a debt from it), with a reason.
+   */
+  async close(actor: Actor, input: CloseMembershipInput): Promise<MembershipPayload> {
+    this.access.requireAuthenticated(actor);
+    const found = await this.members.findMembership(input.membershipId);
+    if (!found) throw forbidden();
+    const role = await this.access.managerRole(actor, found.communityId);
+    const own = actor.kind === 'member' && !actor.viaPartnerAppId && actor.memberId === found.memberId;
+    if (!role && !own) throw forbidden();
+    if (input.settleToPool && !role) throw forbidden();
+    const reason = input.reason?.trim() || null;
+    if (input.settleToPool && !reason) return refusedMembership(MemberErrorCode.REASON_REQUIRED);
+    return this.refusable(refusedMembership, async () => {
+      const membership = (await this.members.lockMembership(found.id))!;
+      if (membership.status === MembershipStatus.CLOSED) return refusedMembership(MemberErrorCode.MEMBERSHIP_CLOSED);
+      const account = (await this.ledger.findAccount(membership.accountId))!;
+      if (account.pendingDebits !== 0n || account.pendingCredits !== 0n) return refusedMembership(MemberErrorCode.PENDING_TRANSFERS_OPEN);
+      if (account.balance !== 0n) {
+        if (!input.settleToPool) return refusedMembership(MemberErrorCode.BALANCE_NOT_SETTLED);
+        // Thrown, so that the refused settlement's key is rolled back too and a later attempt can succeed.
+        if (!(await this.settleToPool(membership, account.balance))) throw new MemberRefusal(MemberErrorCode.SETTLEMENT_REFUSED);
+      }
+      const change = await this.ledger.changeAccountStatus(membership.accountId, AccountStatus.CLOSED);
+      if (change.refusal || !change.account || !isSettled(change.account)) return refusedMembership(MemberErrorCode.BALANCE_NOT_SETTLED);
+      const closed = await this.members.updateMembership(membership.id, { status: MembershipStatus.CLOSED });
+      await this.audit.record(actor, {
+        as: role ?? 'member', action: 'membership.close', communityId: membership.communityId, targetType: 'membership', targetId: membership.id, reason,
+        details: { settledToPool: account.balance.toString() },
+      });
+      return { membership: closed, userErrors: [] };
+    });
+  }
+
+  /** Admins make a member a coordinator of a community, opening an active membership if they have none. */
+  async appointCoordinator(actor: Actor, input: AppointCoordinatorInput): Promise<MembershipPayload> {
+    this.access.requireAdmin(actor);
+    if (!(await this.members.findMember(input.memberId))) throw forbidden();
+    return this.refusable(refusedMembership, async () => {
+      const existing = await this.members.openMembership(input.memberId, input.communityId);
+      const membership = existing ?? (await this.openMembership(input.memberId, input.communityId, MembershipRole.COORDINATOR));
+      if (!membership) throw forbidden();
+      const appointed = await this.members.updateMembership(membership.id, { role: MembershipRole.COORDINATOR });
+      await this.audit.record(actor, { as: 'admin', action: 'membership.appoint_coordinator', communityId: input.communityId, targetType: 'membership', targetId: membership.id });
+      if (appointed.status !== MembershipStatus.PENDING) return { membership: appointed, userErrors: [] };
+      return this.activate(actor, 'admin', appointed, 'membership.approve', 'appointed coordinator');
+    });
+  }
+
+  /** A coordinator invites someone new: the membership is approved at once, and a token lets them set a password. */
+  async invite(actor: Actor, input: InviteMemberInput): Promise<InvitationPayload> {
+    const role = await this.access.requireManager(actor, input.communityId);
+    const inviter = this.access.requireMember(actor);
+    const refused = (code: MemberErrorCode): InvitationPayload => ({ membership: null, invitationToken: null, userErrors: [memberError(code)] });
+    return this.refusable(refused, async () => {
+      const member = await this.members.insertMember({ email: foldEmail(input.email), passwordHash: null, kind: input.kind, displayName: input.displayName });
+      if (!member) return refused(MemberErrorCode.EMAIL_TAKEN);
+      const membership = (await this.openMembership(member.id, input.communityId, MembershipRole.MEMBER))!;
+      const invitationToken = newToken(TOKEN_PREFIX.invitation);
+      await this.members.insertInvitation({ membershipId: membership.id, invitedBy: inviter.memberId, tokenHash: tokenHash(invitationToken), expiresAt: new Date(Date.now() + INVITATION_TTL_MS) });
+      const approved = await this.activate(actor, role, membership, 'membership.invite', null);
+      return { membership: approved.membership, invitationToken, userErrors: [] };
+    });
+  }
+
+  /** The invitee sets a password with the token (once) and is logged in. */
+  async acceptInvitation(input: AcceptInvitationInput): Promise<AuthPayload> {
+    const passwordHash = await hashPassword(input.password);
+    return this.db.transaction(async () => {
+      const memberId = await this.members.claimInvitation(tokenHash(input.token));
+      if (!memberId) return { tokens: null, userErrors: [{ code: AuthErrorCode.INVALID_INVITATION, message: AUTH_ERROR_MESSAGES[AuthErrorCode.INVALID_INVITATION] }] };
+      await this.members.setPassword(memberId, passwordHash);
+      return { tokens: await this.identity.startSession(memberId), userErrors: [] };
+    });
+  }
+
+  /** For the demo seed: a member with a password and a profile; null when the email is taken. */
+  async createMember(input: Omit<NewMember, 'passwordHash' | 'kind'> & { password: string }): Promise<Member | null> {
+    const passwordHash = await hashPassword(input.password);
+    return this.members.insertMember({ ...input, email: foldEmail(input.email), passwordHash, kind: MemberKind.PERSON });
+  }
+
+  /**
+   * The bootstrap command: makes the member with this email a server admin, creating them with
+   * the password when they do not exist yet. Audited as the system.
+   */
+  async bootstrapAdmin(email: string, password: string, displayName: string): Promise<{ member: Member; created: boolean }> {
+    const passwordHash = await hashPassword(password);
+    return this.db.transaction(async () => {
+      const created = await this.members.insertMember({ email: foldEmail(email), passwordHash, kind: MemberKind.PERSON, displayName, isAdmin: true });
+      const member = created ?? (await this.members.findMemberByEmail(foldEmail(email)))!;
+      if (!created) await this.members.setAdmin(member.id);
+      await this.audit.record(ANONYMOUS, { as: 'system', action: 'member.make_admin', communityId: null, targetType: 'member', targetId: member.id });
+      return { member: { ...member, isAdmin: true }, created: created !== null };
+    });
+  }
+
+  /** For the demo seed, which is the system acting: an active membership with its starter grant, audited as the system. */
+  async admit(memberId: string, communityId: string, role: MembershipRole): Promise<Membership> {
+    return this.db.transaction(async () => {
+      const membership = (await this.openMembership(memberId, communityId, role))!;
+      return (await this.activate(ANONYMOUS, 'system', membership, 'membership.approve', 'demo seed')).membership!;
+    });
+  }
+
+  /** Opens a pending membership with its account; null when one is already open. Runs in the caller's transaction. */
+  private async openMembership(memberId: string, communityId: string, role: MembershipRole): Promise<Membership | null> {
+    const [policies, currencyId, member] = await Promise.all([
+      this.members.policies(communityId), this.members.communityCurrency(communityId), this.members.findMember(memberId),
+    ]);
+    if (!policies || !currencyId || !member) return null;
+    if (await this.members.openMembership(memberId, communityId)) return null;
+    const account = await this.ledger.openMemberAccount({ currencyId, name: member.displayName, lowerLimit: policies.defaultLowerLimit, upperLimit: policies.defaultUpperLimit });
+    return this.members.insertMembership({ memberId, communityId, currencyId, accountId: account.id, role });
+  }
+
+  /** Active, with the starter grant paid from issuance under the membership's own key: at most once, ever. */
+  private async activate(actor: Actor, role: ManagerRole | 'system', membership: Membership, action: string, reason: string | null): Promise<MembershipPayload> {
+    const policies = (await this.members.policies(membership.communityId))!;
+    if (policies.starterGrant > 0n) {
+      const issuance = (await this.ledger.systemAccount(membership.currencyId, AccountKind.ISSUANCE))!;
+      const grant = await this.ledger.createTransfer({
+        idempotencyKey: starterGrantKey(membership.id), debitAccountId: issuance.id, creditAccountId: membership.accountId,
+        amount: policies.starterGrant, code: 'starter_grant', memo: 'Welcome: your starter grant',
+      });
+      if (grant.userErrors.length > 0) throw new MemberRefusal(MemberErrorCode.STARTER_GRANT_REFUSED);
+    }
+    return this.changeStatus(actor, role, membership, MembershipStatus.ACTIVE, action, reason, { starterGrant: policies.starterGrant.toString() });
+  }
+
+  private async changeStatus(
+    actor: Actor, role: ManagerRole | 'system', membership: Membership, status: MembershipStatus, action: string, reason: string | null, details: Record<string, unknown> = {},
+  ): Promise<MembershipPayload> {
+    const changed = await this.members.updateMembership(membership.id, { status });
+    await this.audit.record(actor, { as: role, action, communityId: membership.communityId, targetType: 'membership', targetId: membership.id, reason, details });
+    return { membership: changed, userErrors: [] };
+  }
+
+  /** A positive balance goes to the pool; a debt is absorbed by it (refused if the pool cannot). */
+  private async settleToPool(membership: Membership, balance: bigint): Promise<boolean> {
+    const pool = (await this.ledger.systemAccount(membership.currencyId, AccountKind.POOL))!;
+    const [debitAccountId, creditAccountId] = balance > 0n ? [membership.accountId, pool.id] : [pool.id, membership.accountId];
+    const settlement = await this.ledger.createTransfer({
+      idempotencyKey: settlementKey(membership.id), debitAccountId, creditAccountId, amount: balance > 0n ? balance : -balance,
+      code: 'settlement', memo: 'Membership closed: balance settled with the community pool',
+    });
+    return settlement.userErrors.length === 0;
+  }
+
+  /** Locks the membership and runs `act` for a manager of its community, in one transaction. */
+  private async managed(actor: Actor, membershipId: string, act: (membership: Membership, role: ManagerRole) => Promise<MembershipPayload>): Promise<MembershipPayload> {
+    this.access.requireAuthenticated(actor);
+    const found = await this.members.findMembership(membershipId);
+    const role = found ? await this.access.managerRole(actor, found.communityId) : null;
+    if (!found || !role) throw forbidden();
+    return this.refusable(refusedMembership, async () => act((await this.members.lockMembership(found.id))!, role));
+  }
+
+  /** One transaction; a MemberRefusal thrown inside rolls it all back and becomes the refusal payload. */
+  private async refusable<T>(refused: (code: MemberErrorCode) => T, work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction(work);
+    } catch (error) {
+      if (error instanceof MemberRefusal) return refused(error.code);
+      throw error;
+    }
+  }
+
+  private async maySeeMember(viewer: Actor, memberId: string): Promise<boolean> {
+    if (viewer.kind === 'member' && viewer.memberId === memberId) return true;
+    if (viewer.kind === 'member' && (await this.members.shareActiveCommunity(viewer.memberId, memberId))) return true;
+    return this.managesMember(viewer, memberId);
+  }
+
+  private async managesMember(actor: Actor, memberId: string): Promise<boolean> {
+    if (actor.kind === 'member' && actor.isAdmin && !actor.viaPartnerAppId) return true;
+    const communities = await this.members.communitiesOf(memberId);
+    const managed = await Promise.all(communities.map((communityId) => this.access.mayAudit(actor, communityId)));
+    return managed.some(Boolean);
+  }
+}
+
