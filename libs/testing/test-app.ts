@@ -2,8 +2,11 @@ import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/app-config.js';
 import { createApp } from '../../src/app.js';
+import { IdentityService } from '../../src/identity/identity.service.js';
 import { checkLedgerInvariants } from '../../src/ledger/ledger.invariants.js';
 import { LedgerService } from '../../src/ledger/ledger.service.js';
+import { CommunitiesService } from '../../src/members/communities.service.js';
+import { MembersService } from '../../src/members/members.service.js';
 
 export interface GraphqlResponse<T = Record<string, any>> {
   status: number;
@@ -11,14 +14,26 @@ export interface GraphqlResponse<T = Record<string, any>> {
   errors?: { message: string; extensions?: Record<string, any> }[];
 }
 
-export interface TestApp {
-  app: INestApplication;
+/** Speaks GraphQL over real HTTP to the test server, with fixed credentials (or none). */
+export interface GraphqlClient {
   /** Base URL of the real HTTP server, e.g. http://127.0.0.1:41234 */
   url: string;
-  ledger: LedgerService;
-  dataSource: DataSource;
+  /** The headers every request of this client carries, e.g. authorization. */
+  headers: Record<string, string>;
   graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphqlResponse<T>>;
   post(body: string, contentType?: string): Promise<{ status: number; json: any }>;
+}
+
+/** The running app. As a client it is anonymous; `as` gives clients with credentials. */
+export interface TestApp extends GraphqlClient {
+  app: INestApplication;
+  ledger: LedgerService;
+  members: MembersService;
+  communities: CommunitiesService;
+  identity: IdentityService;
+  dataSource: DataSource;
+  /** A client sending `Authorization: Bearer <token>` (an access token or an API key), and any other headers given. */
+  as(token: string | null, headers?: Record<string, string>): GraphqlClient;
   close(): Promise<void>;
 }
 
@@ -26,6 +41,23 @@ export function testDatabaseUrl(): string {
   const url = process.env.PUMASI_TEST_DATABASE_URL;
   if (!url) throw new Error('PUMASI_TEST_DATABASE_URL is unset: run the tests through `npm test`');
   return url;
+}
+
+function client(url: string, headers: Record<string, string>): GraphqlClient {
+  const post = async (body: string, contentType = 'application/json'): Promise<{ status: number; json: any }> => {
+    const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { ...headers, 'content-type': contentType }, body });
+    const text = await response.text();
+    return { status: response.status, json: text ? JSON.parse(text) : undefined };
+  };
+  return {
+    url,
+    headers,
+    post,
+    async graphql(query, variables) {
+      const { status, json } = await post(JSON.stringify({ query, variables }));
+      return { status, ...json };
+    },
+  };
 }
 
 /** The real application on the test database, listening on a free port. */
@@ -36,21 +68,15 @@ export async function startTestApp(poolSize = 20): Promise<TestApp> {
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  const post = async (body: string, contentType = 'application/json'): Promise<{ status: number; json: any }> => {
-    const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': contentType }, body });
-    const text = await response.text();
-    return { status: response.status, json: text ? JSON.parse(text) : undefined };
-  };
   return {
+    ...client(url, {}),
     app,
-    url,
     ledger: app.get(LedgerService),
+    members: app.get(MembersService),
+    communities: app.get(CommunitiesService),
+    identity: app.get(IdentityService),
     dataSource: app.get(DataSource),
-    post,
-    async graphql(query, variables) {
-      const { status, json } = await post(JSON.stringify({ query, variables }));
-      return { status, ...json };
-    },
+    as: (token, headers = {}) => client(url, token ? { ...headers, authorization: `Bearer ${token}` } : headers),
     close: () => app.close(),
   };
 }

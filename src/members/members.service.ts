@@ -218,9 +218,9 @@ export class MembersService {
     });
   }
 
-  /** For the demo seed: a member with a password and a profile; null when the email is taken. */
-  async createMember(input: Omit<NewMember, 'passwordHash' | 'kind'> & { password: string }): Promise<Member | null> {
-    const passwordHash = await hashPassword(input.password);
+  /** For the demo seed and test fixtures: a member with a profile, and a password unless none is given; null when the email is taken. */
+  async createMember(input: Omit<NewMember, 'passwordHash' | 'kind'> & { password?: string }): Promise<Member | null> {
+    const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
     return this.members.insertMember({ ...input, email: foldEmail(input.email), passwordHash, kind: MemberKind.PERSON });
   }
 

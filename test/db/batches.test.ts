@@ -55,8 +55,8 @@ describe('batches of transfers', () => {
     }));
   /** A payer with 100, two members with nothing, and an account of another currency. */
   const threeMembers = async () => {
-    const fixture = await createLedgerFixture(t.ledger, [{ balance: 100n }, {}, {}]);
-    const foreign = (await createLedgerFixture(t.ledger, [{ balance: 10n }])).members[0];
+    const fixture = await createLedgerFixture(t, [{ balance: 100n }, {}, {}]);
+    const foreign = (await createLedgerFixture(t, [{ balance: 10n }])).members[0];
     const [a, b, c] = fixture.members;
     return { fixture, a, b, c, foreign };
   };
@@ -248,7 +248,7 @@ describe('batches of transfers', () => {
   describe('under concurrency', () => {
     it('never deadlocks, nor needs a retry, with 8 concurrent linked batches of 50 crossing 10 accounts in opposite orders', async () => {
       const accounts = 10;
-      const { members } = await createLedgerFixture(t.ledger, Array.from({ length: accounts }, () => ({ balance: 1000n })));
+      const { members } = await createLedgerFixture(t, Array.from({ length: accounts }, () => ({ balance: 1000n })));
       const failing = 5;
       const batches = Array.from({ length: 8 }, (_, n) => {
         const transfers = Array.from({ length: 50 }, (_, j) => {

@@ -14,7 +14,7 @@ describe('ledger under concurrency', () => {
   it('keeps the total constant in every mid-run read while many workers move money (bank test)', async () => {
     const accounts = 5;
     const initial = 1_000n;
-    const { members, currency } = await createLedgerFixture(t.ledger, Array.from({ length: accounts }, () => ({ balance: initial })));
+    const { members, currency } = await createLedgerFixture(t, Array.from({ length: accounts }, () => ({ balance: initial })));
     const ids = members.map((member) => member.id);
     const total = initial * BigInt(accounts);
     let running = true;
@@ -59,7 +59,7 @@ describe('ledger under concurrency', () => {
   it('lets exactly floor(X/a) of K concurrent debits through (double spend)', async () => {
     const balance = 100n;
     const amount = 30n;
-    const { members } = await createLedgerFixture(t.ledger, [{ balance }, {}]);
+    const { members } = await createLedgerFixture(t, [{ balance }, {}]);
     const [payer, payee] = members;
     const results = await Promise.all(
       Array.from({ length: 20 }, () => transfer({ debitAccountId: payer.id, creditAccountId: payee.id, amount })),
@@ -72,7 +72,7 @@ describe('ledger under concurrency', () => {
   });
 
   it('honours a credit line exactly under concurrent debits', async () => {
-    const { members } = await createLedgerFixture(t.ledger, [{ balance: 10n, lowerLimit: -50n }, {}]);
+    const { members } = await createLedgerFixture(t, [{ balance: 10n, lowerLimit: -50n }, {}]);
     const [payer, payee] = members;
     const results = await Promise.all(
       Array.from({ length: 12 }, () => transfer({ debitAccountId: payer.id, creditAccountId: payee.id, amount: 7n })),
@@ -82,7 +82,7 @@ describe('ledger under concurrency', () => {
   });
 
   it('creates one transfer when one key is sent 20 times at once (idempotency race)', async () => {
-    const { members } = await createLedgerFixture(t.ledger, [{ balance: 500n }, {}]);
+    const { members } = await createLedgerFixture(t, [{ balance: 500n }, {}]);
     const [payer, payee] = members;
     const idempotencyKey = randomUUID();
     const results = await Promise.all(
@@ -99,7 +99,7 @@ describe('ledger under concurrency', () => {
   });
 
   it('answers a conflict for the same key with a different amount, and moves nothing', async () => {
-    const { members } = await createLedgerFixture(t.ledger, [{ balance: 500n }, {}]);
+    const { members } = await createLedgerFixture(t, [{ balance: 500n }, {}]);
     const [payer, payee] = members;
     const idempotencyKey = randomUUID();
     await transfer({ idempotencyKey, debitAccountId: payer.id, creditAccountId: payee.id, amount: 25n });
@@ -113,7 +113,7 @@ describe('ledger under concurrency', () => {
   });
 
   it('keeps a failed key failed, even once the money is there', async () => {
-    const { members, issuance } = await createLedgerFixture(t.ledger, [{ balance: 10n }, {}]);
+    const { members, issuance } = await createLedgerFixture(t, [{ balance: 10n }, {}]);
     const [payer, payee] = members;
     const idempotencyKey = randomUUID();
     const first = await transfer({ idempotencyKey, debitAccountId: payer.id, creditAccountId: payee.id, amount: 50n });
@@ -129,7 +129,7 @@ describe('ledger under concurrency', () => {
   });
 
   it('never deadlocks on crossing transfers between the same accounts', async () => {
-    const { members } = await createLedgerFixture(t.ledger, [{ balance: 1000n }, { balance: 1000n }]);
+    const { members } = await createLedgerFixture(t, [{ balance: 1000n }, { balance: 1000n }]);
     const [a, b] = members;
     const results = await Promise.all(
       Array.from({ length: 60 }, (_, i) =>

@@ -12,7 +12,7 @@ describe('ledger rules in the database', () => {
 
   beforeAll(async () => {
     t = await startTestApp(4);
-    fixture = await createLedgerFixture(t.ledger, [{ balance: 100n }, { upperLimit: 150n }, { balance: 20n }]);
+    fixture = await createLedgerFixture(t, [{ balance: 100n }, { upperLimit: 150n }, { balance: 20n }]);
   });
   afterEach(async () => expectLedgerInvariants(t.dataSource));
   afterAll(async () => t.close());
@@ -50,7 +50,7 @@ describe('ledger rules in the database', () => {
   });
 
   it('refuses accounts of different currencies', async () => {
-    const other = await createLedgerFixture(t.ledger, [{ balance: 10n }]);
+    const other = await createLedgerFixture(t, [{ balance: 10n }]);
     const result = await pay(other.members[0].id, fixture.members[0].id, 5n);
     expect(result.userErrors[0].code).toBe(TransferErrorCode.CURRENCY_MISMATCH);
   });

@@ -32,7 +32,7 @@ describe('reversals', () => {
 
   /** A payer who started with 100 has paid `amount` to the payee. */
   const paid = async (amount = 30n, payer: MemberSpec = {}, payee: MemberSpec = {}) => {
-    const fixture = await createLedgerFixture(t.ledger, [{ balance: 100n, ...payer }, payee, {}]);
+    const fixture = await createLedgerFixture(t, [{ balance: 100n, ...payer }, payee, {}]);
     const [from, to, third] = fixture.members;
     const original = made(await pay(from, to, amount));
     return { ...fixture, payer: from, payee: to, third, original };

@@ -46,7 +46,7 @@ describe('two-phase (pending) transfers', () => {
 
   /** A payer holding `balance`, a payee with nothing, and an open hold of `amount` from one to the other. */
   const openHold = async (amount = 60n, balance = 100n, extra: Partial<CreateTransferInput> = {}) => {
-    const fixture = await createLedgerFixture(t.ledger, [{ balance }, {}]);
+    const fixture = await createLedgerFixture(t, [{ balance }, {}]);
     const [payer, payee] = fixture.members;
     const pending = made(await hold(payer.id, payee.id, amount, extra));
     return { ...fixture, payer, payee, pending };
@@ -81,7 +81,7 @@ describe('two-phase (pending) transfers', () => {
     });
 
     it("counts a hold against the payee's upper limit", async () => {
-      const { issuance, members: [payer, payee] } = await createLedgerFixture(t.ledger, [{ balance: 100n }, { upperLimit: 50n }]);
+      const { issuance, members: [payer, payee] } = await createLedgerFixture(t, [{ balance: 100n }, { upperLimit: 50n }]);
       made(await hold(payer.id, payee.id, 40n));
 
       expect(codes(await transfer(issuance.id, payee.id, 11n))).toEqual([EXCEEDS_UPPER_LIMIT]);
@@ -102,7 +102,7 @@ describe('two-phase (pending) transfers', () => {
       ['pending: false', { pending: false }],
       ['pending omitted', {}],
     ])('refuses a timeout on a direct transfer (%s) with TIMEOUT_REQUIRES_PENDING, recording nothing', async (_name, extra) => {
-      const { members: [payer, payee] } = await createLedgerFixture(t.ledger, [{ balance: 100n }, {}]);
+      const { members: [payer, payee] } = await createLedgerFixture(t, [{ balance: 100n }, {}]);
       const idempotencyKey = newKey();
 
       const refused = await transfer(payer.id, payee.id, 10n, { idempotencyKey, timeoutSeconds: 30, ...extra });
@@ -115,7 +115,7 @@ describe('two-phase (pending) transfers', () => {
     });
 
     it('lets exactly floor(X/a) of K concurrent holds through (double spend with holds)', async () => {
-      const { members: [payer, payee] } = await createLedgerFixture(t.ledger, [{ balance: 100n }, {}]);
+      const { members: [payer, payee] } = await createLedgerFixture(t, [{ balance: 100n }, {}]);
 
       const results = await Promise.all(Array.from({ length: 20 }, () => hold(payer.id, payee.id, 30n)));
 
@@ -216,7 +216,7 @@ describe('two-phase (pending) transfers', () => {
   describe('races', () => {
     it('lets exactly one of many concurrent posts and voids resolve each pending transfer', async () => {
       const holds = 6;
-      const { members: [payer, payee] } = await createLedgerFixture(t.ledger, [{ balance: 600n }, {}]);
+      const { members: [payer, payee] } = await createLedgerFixture(t, [{ balance: 600n }, {}]);
       const pendings = await Promise.all(Array.from({ length: holds }, async () => made(await hold(payer.id, payee.id, 100n))));
 
       const races = await Promise.all(pendings.map(async (pending) => {
@@ -314,7 +314,7 @@ describe('two-phase (pending) transfers', () => {
     });
 
     it('expires only the holds whose timeout has passed', async () => {
-      const { members: [payer, payee] } = await createLedgerFixture(t.ledger, [{ balance: 100n }, {}]);
+      const { members: [payer, payee] } = await createLedgerFixture(t, [{ balance: 100n }, {}]);
       const due = await Promise.all([10n, 20n, 30n].map(async (amount) => made(await hold(payer.id, payee.id, amount, { timeoutSeconds: 1 }))));
       const later = made(await hold(payer.id, payee.id, 5n, { timeoutSeconds: 3600 }));
       const forever = made(await hold(payer.id, payee.id, 7n));
@@ -336,7 +336,7 @@ describe('two-phase (pending) transfers', () => {
 
     it('expires each hold exactly once when sweeps run concurrently, in one app and in two', async () => {
       const holds = 40;
-      const { currency, members } = await createLedgerFixture(t.ledger, [{ balance: 1000n }, { balance: 1000n }, {}]);
+      const { currency, members } = await createLedgerFixture(t, [{ balance: 1000n }, { balance: 1000n }, {}]);
       const second = await startTestApp(4);
       // Both apps' timers paused, so that the sweeps racing below are the ones doing the work.
       const sweepers = [t, second].map((app) => app.app.get(PendingExpirySweeper));

@@ -57,8 +57,8 @@ describe('bad input over GraphQL', () => {
 
   beforeAll(async () => {
     t = await startTestApp(4);
-    const fixture = await createLedgerFixture(t.ledger, [{ balance: 100n }, {}]);
-    const other = await createLedgerFixture(t.ledger, [{ balance: 100n }]);
+    const fixture = await createLedgerFixture(t, [{ balance: 100n }, {}]);
+    const other = await createLedgerFixture(t, [{ balance: 100n }]);
     [payer, payee] = fixture.members;
     foreign = other.members[0];
     currencyIds = [fixture.currency.id, other.currency.id];

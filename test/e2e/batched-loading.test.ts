@@ -9,7 +9,7 @@ describe('batched loading of related objects', () => {
   const t = useTestApp(4);
 
   it('answers a page of 10 transfers with one accounts query and one currencies query', async () => {
-    const { members, currency } = await createLedgerFixture(t.ledger, [{ balance: 1000n }, {}, {}, {}]);
+    const { members, currency } = await createLedgerFixture(t, [{ balance: 1000n }, {}, {}, {}]);
     for (let i = 0; i < 10; i++) {
       const payload = await t.ledger.createTransfer({
         idempotencyKey: randomUUID(), debitAccountId: members[0].id, creditAccountId: members[1 + (i % 3)].id, amount: 5n, code: 'payment', memo: '',

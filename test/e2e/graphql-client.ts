@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RowsForKeys, rowsForKeys } from '../../libs/testing/ledger-rows.js';
-import { TestApp } from '../../libs/testing/test-app.js';
+import { GraphqlClient, TestApp } from '../../libs/testing/test-app.js';
 
 /** What the e2e tests ask for and get back: GraphQL documents and the shapes they return. */
 
@@ -78,20 +78,19 @@ export function transferInput(debitAccountId: string, creditAccountId: string, a
 }
 
 /** Runs a query that must succeed: HTTP 200 and no errors. */
-export async function gql<T>(t: TestApp, query: string, variables?: Record<string, unknown>): Promise<T> {
+export async function gql<T>(t: GraphqlClient, query: string, variables?: Record<string, unknown>): Promise<T> {
   const response = await t.graphql<T>(query, variables);
   expect({ status: response.status, errors: response.errors }).toEqual({ status: 200, errors: undefined });
   return response.data!;
 }
 
-export async function createTransfer(t: TestApp, input: TransferInput): Promise<TransferPayloadView> {
+export async function createTransfer(t: GraphqlClient, input: TransferInput): Promise<TransferPayloadView> {
   return (await gql<{ createTransfer: TransferPayloadView }>(t, CREATE_TRANSFER, { input })).createTransfer;
 }
 
-export async function fetchAccount(t: TestApp, id: string): Promise<AccountView> {
-  const { account } = await gql<{ account: AccountView | null }>(t, `query Account($id: ID!) { account(id: $id) { ${ACCOUNT_FIELDS} } }`, { id });
-  expect(account).not.toBeNull();
-  return account!;
+export async function fetchAccount(t: GraphqlClient, id: string): Promise<AccountView> {
+  const { account } = await gql<{ account: AccountView }>(t, `query Account($id: ID!) { account(id: $id) { ${ACCOUNT_FIELDS} } }`, { id });
+  return account;
 }
 
 /** How many transfers and recorded failures carry this idempotency key. */
@@ -111,8 +110,8 @@ export interface RawResponse {
  * POSTs a body exactly as given, keeping the response text so that tests can look for leaked internals.
  * A null content type sends no content-type header at all.
  */
-export async function postRaw(url: string, body: string | Blob, contentType: string | null = 'application/json'): Promise<RawResponse> {
-  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: contentType ? { 'content-type': contentType } : {}, body });
+export async function postRaw(t: GraphqlClient, body: string | Blob, contentType: string | null = 'application/json'): Promise<RawResponse> {
+  const response = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { ...t.headers, ...(contentType ? { 'content-type': contentType } : {}) }, body });
   const text = await response.text();
   let parsed: unknown;
   try {

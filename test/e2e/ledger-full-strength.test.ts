@@ -78,7 +78,7 @@ describe('the full-strength ledger over GraphQL', () => {
     return transfers + failures;
   };
   const holdOf = async (amount: string, extra: Record<string, unknown> = {}) => {
-    const { members: [payer, payee] } = await createLedgerFixture(t.ledger, [{ balance: 100n }, {}]);
+    const { members: [payer, payee] } = await createLedgerFixture(t, [{ balance: 100n }, {}]);
     const pending = await made(CREATE_TRANSFER, transferInput(payer.id, payee.id, amount, { pending: true, ...extra }));
     return { payer, payee, pending };
   };
@@ -142,7 +142,7 @@ describe('the full-strength ledger over GraphQL', () => {
 
   describe('reversals', () => {
     it('reverses a transfer, forced past the payee limit with a reason, and links both ways', async () => {
-      const { members: [payer, payee, third] } = await createLedgerFixture(t.ledger, [{ balance: 100n }, {}, {}]);
+      const { members: [payer, payee, third] } = await createLedgerFixture(t, [{ balance: 100n }, {}, {}]);
       const original = await made(CREATE_TRANSFER, transferInput(payer.id, payee.id, '30'));
       await made(CREATE_TRANSFER, transferInput(payee.id, third.id, '20'));
       expect(codes(await call(REVERSE, { idempotencyKey: newKey(), transferId: original.id }))).toEqual(['EXCEEDS_LOWER_LIMIT']);
@@ -167,7 +167,7 @@ describe('the full-strength ledger over GraphQL', () => {
 
   describe('batches', () => {
     it('applies a LINKED batch whole, and replays it whole', async () => {
-      const { members: [a, b, c] } = await createLedgerFixture(t.ledger, [{ balance: 100n }, {}, {}]);
+      const { members: [a, b, c] } = await createLedgerFixture(t, [{ balance: 100n }, {}, {}]);
       const transfers = [transferInput(a.id, b.id, '60'), transferInput(b.id, c.id, '50'), transferInput(a.id, c.id, '10', { pending: true })];
 
       const results = await createTransfers('LINKED', transfers);
@@ -187,7 +187,7 @@ describe('the full-strength ledger over GraphQL', () => {
     });
 
     it('applies nothing of a LINKED batch with one bad transfer', async () => {
-      const { members: [a, b, c] } = await createLedgerFixture(t.ledger, [{ balance: 100n }, {}, {}]);
+      const { members: [a, b, c] } = await createLedgerFixture(t, [{ balance: 100n }, {}, {}]);
       const transfers = [transferInput(a.id, b.id, '60'), transferInput(b.id, c.id, '61'), transferInput(c.id, a.id, '1')];
 
       const results = await createTransfers('LINKED', transfers);
@@ -202,7 +202,7 @@ describe('the full-strength ledger over GraphQL', () => {
     });
 
     it('gives each transfer of an INDEPENDENT batch its own result', async () => {
-      const { members: [a, b] } = await createLedgerFixture(t.ledger, [{ balance: 100n }, {}]);
+      const { members: [a, b] } = await createLedgerFixture(t, [{ balance: 100n }, {}]);
 
       const results = await createTransfers('INDEPENDENT', [
         transferInput(a.id, b.id, '30'), transferInput(a.id, b.id, '71'), transferInput(a.id, b.id, '0'), transferInput(a.id, b.id, '70'),
@@ -213,7 +213,7 @@ describe('the full-strength ledger over GraphQL', () => {
     });
 
     it(`accepts ${MAX_BATCH_SIZE} transfers in one batch`, async () => {
-      const { issuance, members: [member] } = await createLedgerFixture(t.ledger, [{}]);
+      const { issuance, members: [member] } = await createLedgerFixture(t, [{}]);
 
       const results = await createTransfers('LINKED', Array.from({ length: MAX_BATCH_SIZE }, () => transferInput(issuance.id, member.id, '1')));
 
@@ -226,7 +226,7 @@ describe('the full-strength ledger over GraphQL', () => {
       [`${MAX_BATCH_SIZE + 1} transfers`, MAX_BATCH_SIZE + 1],
       ['no transfers', 0],
     ])('refuses a batch of %s with BAD_USER_INPUT, applying nothing', async (_name, size) => {
-      const { issuance, members: [member] } = await createLedgerFixture(t.ledger, [{}]);
+      const { issuance, members: [member] } = await createLedgerFixture(t, [{}]);
       const transfers = Array.from({ length: size }, () => transferInput(issuance.id, member.id, '1'));
 
       const response = await t.graphql(CREATE_TRANSFERS, { input: { mode: 'LINKED', transfers } });
@@ -247,7 +247,7 @@ describe('the full-strength ledger over GraphQL', () => {
     const shortly = () => sleep(20);
 
     it('is 0 before any posting, the balance then between transfers, and the current balance after; holds do not count', async () => {
-      const { issuance, members: [member, other] } = await createLedgerFixture(t.ledger, [{}, {}]);
+      const { issuance, members: [member, other] } = await createLedgerFixture(t, [{}, {}]);
       const funding = await made(CREATE_TRANSFER, transferInput(issuance.id, member.id, '100'));
       await shortly();
       const payment = await made(CREATE_TRANSFER, transferInput(member.id, other.id, '30'));
@@ -267,7 +267,7 @@ describe('the full-strength ledger over GraphQL', () => {
     });
 
     it("counts a transfer made at exactly the instant asked for (the transfer's own createdAt)", async () => {
-      const { issuance, members: [member] } = await createLedgerFixture(t.ledger, [{}]);
+      const { issuance, members: [member] } = await createLedgerFixture(t, [{}]);
       const funding = await made(CREATE_TRANSFER, transferInput(issuance.id, member.id, '100'));
 
       expect(await balanceAt(member, new Date(funding.createdAt))).toBe('100');

@@ -38,7 +38,7 @@ describe('transfers over GraphQL', () => {
     }));
 
   it('moves money and returns the transfer with both postings, their running balances and versions', async () => {
-    const { members: [payer, payee] } = await createLedgerFixture(t.ledger, [{ balance: 100n }, { balance: 20n }]);
+    const { members: [payer, payee] } = await createLedgerFixture(t, [{ balance: 100n }, { balance: 20n }]);
     const input = transferInput(payer.id, payee.id, '30', { code: 'gift', memo: 'Two hours of gardening', metadata: { task: 'weeding', hours: 2 } });
 
     const payload = await createTransfer(t, input);
@@ -60,7 +60,7 @@ describe('transfers over GraphQL', () => {
   });
 
   it('replays the same key and request: the same transfer, replayed, money moved once', async () => {
-    const { members: [payer, payee] } = await createLedgerFixture(t.ledger, [{ balance: 100n }, {}]);
+    const { members: [payer, payee] } = await createLedgerFixture(t, [{ balance: 100n }, {}]);
     const input = transferInput(payer.id, payee.id, '25', { metadata: { a: 1, b: { c: 2, d: 3 } } });
     const first = await createTransfer(t, input);
     expect(first).toMatchObject({ replayed: false, userErrors: [] });
@@ -74,7 +74,7 @@ describe('transfers over GraphQL', () => {
   });
 
   it('answers IDEMPOTENCY_KEY_CONFLICT for the same key with a different request, and moves nothing more', async () => {
-    const { members: [payer, payee, other] } = await createLedgerFixture(t.ledger, [{ balance: 100n }, {}, {}]);
+    const { members: [payer, payee, other] } = await createLedgerFixture(t, [{ balance: 100n }, {}, {}]);
     const input = transferInput(payer.id, payee.id, '25');
     await createTransfer(t, input);
 
@@ -91,7 +91,7 @@ describe('transfers over GraphQL', () => {
   });
 
   it('refuses a transfer beyond the available balance, changes nothing, and keeps the key failed', async () => {
-    const { issuance, members: [payer, payee] } = await createLedgerFixture(t.ledger, [{ balance: 10n }, {}]);
+    const { issuance, members: [payer, payee] } = await createLedgerFixture(t, [{ balance: 10n }, {}]);
     const input = transferInput(payer.id, payee.id, '50');
 
     expect(await createTransfer(t, input)).toEqual({
@@ -111,7 +111,7 @@ describe('transfers over GraphQL', () => {
   });
 
   it('shows balance, available balance and limits on the account, and honours a credit line', async () => {
-    const { currency, issuance, pool, members: [member, other] } = await createLedgerFixture(t.ledger, [
+    const { currency, issuance, pool, members: [member, other] } = await createLedgerFixture(t, [
       { balance: 100n, lowerLimit: -50n, upperLimit: 1000n }, {},
     ]);
     const expected = (fields: Partial<AccountView>): AccountView => ({
@@ -148,7 +148,7 @@ describe('transfers over GraphQL', () => {
     };
 
     beforeAll(async () => {
-      const fixture = await createLedgerFixture(t.ledger, [{ balance: 1000n }, { balance: 1000n }]);
+      const fixture = await createLedgerFixture(t, [{ balance: 1000n }, { balance: 1000n }]);
       [account, counterparty] = fixture.members;
       issuance = fixture.issuance;
       // Apart in time, so that every posting has its own millisecond for the date filters.
@@ -206,7 +206,7 @@ describe('transfers over GraphQL', () => {
   });
 
   it('lists transfers newest first, filtered by account and by currency', async () => {
-    const { currency, members: [a, b, c] } = await createLedgerFixture(t.ledger, [{ balance: 100n }, { balance: 100n }, { balance: 100n }]);
+    const { currency, members: [a, b, c] } = await createLedgerFixture(t, [{ balance: 100n }, { balance: 100n }, { balance: 100n }]);
     const t1 = await payOrFail(a, b, '10');
     const t2 = await payOrFail(b, c, '20');
     const t3 = await payOrFail(c, a, '30');
@@ -232,7 +232,7 @@ describe('transfers over GraphQL', () => {
   });
 
   it('reports a balanced trial balance whose total is "0"', async () => {
-    const { currency, pool, members: [a] } = await createLedgerFixture(t.ledger, [{ balance: 100n }, { balance: 250n }]);
+    const { currency, pool, members: [a] } = await createLedgerFixture(t, [{ balance: 100n }, { balance: 250n }]);
     await payOrFail(a, pool, '30');
 
     expect((await gql<{ trialBalance: unknown }>(t, TRIAL_BALANCE, { currencyId: currency.id })).trialBalance).toEqual({
@@ -249,7 +249,7 @@ describe('transfers over GraphQL', () => {
   });
 
   it('carries amounts beyond 2^31 and up to 2^53-1 exactly', async () => {
-    const { currency, issuance, members: [rich, other] } = await createLedgerFixture(t.ledger, [{}, {}]);
+    const { currency, issuance, members: [rich, other] } = await createLedgerFixture(t, [{}, {}]);
 
     const minted = await payOrFail(issuance, rich, Number(MAX_AMOUNT)); // as a JSON integer
     expect(minted.amount).toBe(MAX_AMOUNT);
