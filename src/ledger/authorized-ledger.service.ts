@@ -9,15 +9,13 @@ import {
   AccountsArgs, AccountStatusInput, CreateTransferInput, CreateTransfersInput, DateRangePageArgs, GrantCreditsInput, GrantSource, PostPendingTransferInput,
   ReverseTransferInput, SetAccountLimitsInput, TransfersArgs, VoidPendingTransferInput,
 } from './dto/ledger.inputs.js';
-import { AccountErrorCode, describeAccountError, describeTransferError, TransferErrorCode } from './ledger.errors.js';
+import { AccountErrorCode, accountUserError, TransferErrorCode, transferUserError } from './ledger.errors.js';
 import { AccountChange, LedgerService } from './ledger.service.js';
 import { Account, AccountPayload, CreateTransferPayload, CreateTransfersPayload, Posting, Transfer, TrialBalance } from './models/ledger.models.js';
 import { AccountKind, AccountStatus } from './models/ledger-enums.js';
 
 function toAccountPayload({ account, refusal }: AccountChange): AccountPayload {
-  if (!refusal) return { account, userErrors: [] };
-  const { field, message } = describeAccountError(refusal);
-  return { account: null, userErrors: [{ code: refusal, field: field ? ['input', field] : null, message }] };
+  return refusal ? { account: null, userErrors: [accountUserError(refusal)] } : { account, userErrors: [] };
 }
 
 const refusedAccount = (refusal: AccountErrorCode): AccountPayload => toAccountPayload({ account: null, refusal });
@@ -73,10 +71,7 @@ export class AuthorizedLedger {
   async reverseTransfer(actor: Actor, input: ReverseTransferInput): Promise<CreateTransferPayload> {
     const { transfer, debit } = await this.readableTransfer(actor, input.transferId);
     const role = await this.access.managerRole(actor, debit.communityId);
-    if (!role) {
-      const { field, message } = describeTransferError(TransferErrorCode.REVERSAL_NOT_PERMITTED);
-      return { transfer: null, replayed: false, userErrors: [{ code: TransferErrorCode.REVERSAL_NOT_PERMITTED, field: field ? ['input', field] : null, message }] };
-    }
+    if (!role) return { transfer: null, replayed: false, userErrors: [transferUserError(TransferErrorCode.REVERSAL_NOT_PERMITTED)] };
     const action = input.force ? 'ledger.force_reversal' : 'ledger.reversal';
     return this.audited(actor, role, debit.communityId, action, input.reason ?? null, () => this.ledger.reverseTransfer(input), { reverses: transfer.id });
   }

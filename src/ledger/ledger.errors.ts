@@ -1,4 +1,4 @@
-import { registerEnumType } from '@nestjs/graphql';
+import { ErrorDescription, userErrorCodes } from '../../libs/graphql/user-errors.js';
 
 /**
  * Why a transfer was not made. Stable: partners switch on these. The database function
@@ -32,7 +32,7 @@ export enum TransferErrorCode {
   REVERSAL_NOT_PERMITTED = 'REVERSAL_NOT_PERMITTED',
 }
 
-const DESCRIPTIONS: Record<TransferErrorCode, { field: string | null; message: string }> = {
+const DESCRIPTIONS: Record<TransferErrorCode, ErrorDescription> = {
   AMOUNT_MUST_BE_POSITIVE: { field: 'amount', message: 'The amount must be greater than zero.' },
   SAME_ACCOUNT: { field: 'creditAccountId', message: 'The debit and credit accounts must differ.' },
   DEBIT_ACCOUNT_NOT_FOUND: { field: 'debitAccountId', message: 'The debit account does not exist.' },
@@ -60,15 +60,9 @@ const DESCRIPTIONS: Record<TransferErrorCode, { field: string | null; message: s
   REVERSAL_NOT_PERMITTED: { field: 'transferId', message: 'You may not reverse this transfer.' },
 };
 
-registerEnumType(TransferErrorCode, {
-  name: 'TransferErrorCode',
-  description: 'Why a transfer was refused. A refusal changes no balance.',
-  valuesMap: Object.fromEntries(Object.entries(DESCRIPTIONS).map(([code, { message }]) => [code, { description: message }])),
-});
-
-export function describeTransferError(code: TransferErrorCode): { field: string | null; message: string } {
-  return DESCRIPTIONS[code];
-}
+const transferErrors = userErrorCodes(TransferErrorCode, 'TransferErrorCode', 'Why a transfer was refused. A refusal changes no balance.', DESCRIPTIONS);
+export const describeTransferError = transferErrors.describe;
+export const transferUserError = transferErrors.userError;
 
 export function toTransferErrorCode(outcome: string): TransferErrorCode {
   const code = outcome.toUpperCase();
@@ -87,7 +81,7 @@ export enum AccountErrorCode {
   REASON_REQUIRED = 'REASON_REQUIRED',
 }
 
-const ACCOUNT_ERRORS: Record<AccountErrorCode, { field: string | null; message: string }> = {
+const ACCOUNT_ERRORS: Record<AccountErrorCode, ErrorDescription> = {
   ACCOUNT_NOT_FOUND: { field: 'accountId', message: 'No account has this id.' },
   ACCOUNT_CLOSED: { field: 'accountId', message: 'The account is closed; it cannot change any more.' },
   ACCOUNT_NOT_SETTLED: { field: 'accountId', message: 'The account still holds or reserves money; settle it first.' },
@@ -97,12 +91,4 @@ const ACCOUNT_ERRORS: Record<AccountErrorCode, { field: string | null; message: 
   REASON_REQUIRED: { field: 'reason', message: 'This action needs a written reason.' },
 };
 
-registerEnumType(AccountErrorCode, {
-  name: 'AccountErrorCode',
-  description: 'Why a change to an account was refused. A refusal changes nothing.',
-  valuesMap: Object.fromEntries(Object.entries(ACCOUNT_ERRORS).map(([code, { message }]) => [code, { description: message }])),
-});
-
-export function describeAccountError(code: AccountErrorCode): { field: string | null; message: string } {
-  return ACCOUNT_ERRORS[code];
-}
+export const accountUserError = userErrorCodes(AccountErrorCode, 'AccountErrorCode', 'Why a change to an account was refused. A refusal changes nothing.', ACCOUNT_ERRORS).userError;

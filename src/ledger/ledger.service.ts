@@ -6,7 +6,7 @@ import {
   AccountsArgs, CreateTransferInput, CreateTransfersInput, DateRangePageArgs, PostPendingTransferInput, ReverseTransferInput, TransfersArgs,
   VoidPendingTransferInput,
 } from './dto/ledger.inputs.js';
-import { AccountErrorCode, describeTransferError, toTransferErrorCode, TransferErrorCode } from './ledger.errors.js';
+import { AccountErrorCode, describeTransferError, toTransferErrorCode, TransferErrorCode, transferUserError } from './ledger.errors.js';
 import { ledgerLoaders, LedgerLoaders } from './ledger.loaders.js';
 import { LedgerRepository, PendingAction, TransferOutcome, TransferRequest } from './ledger.repository.js';
 import { Account, Community, CreateTransferPayload, CreateTransfersPayload, Currency, Posting, Transfer, TrialBalance } from './models/ledger.models.js';
@@ -46,9 +46,9 @@ interface InputShape {
 }
 
 function refused(code: TransferErrorCode, shape?: InputShape): CreateTransferPayload {
-  const { field: described, message } = describeTransferError(code);
+  const described = describeTransferError(code).field;
   const field = described && shape && !shape.fields.includes(described) ? shape.subject : described;
-  return { transfer: null, replayed: false, userErrors: [{ code, field: field ? ['input', field] : null, message }] };
+  return { transfer: null, replayed: false, userErrors: [transferUserError(code, field)] };
 }
 
 function toPayload({ outcome, transfer }: TransferOutcome, shape?: InputShape): CreateTransferPayload {

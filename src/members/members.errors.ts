@@ -1,4 +1,4 @@
-import { registerEnumType } from '@nestjs/graphql';
+import { ErrorDescription, userErrorCodes } from '../../libs/graphql/user-errors.js';
 
 /** Why a membership or community action was refused. Stable: partners switch on these. */
 export enum MemberErrorCode {
@@ -17,7 +17,7 @@ export enum MemberErrorCode {
   REASON_REQUIRED = 'REASON_REQUIRED',
 }
 
-const MEMBER_ERRORS: Record<MemberErrorCode, { field: string | null; message: string }> = {
+const MEMBER_ERRORS: Record<MemberErrorCode, ErrorDescription> = {
   EMAIL_TAKEN: { field: 'email', message: 'A member with this email already exists.' },
   ALREADY_MEMBER: { field: 'communityId', message: 'You already have an open membership in this community.' },
   MEMBERSHIP_NOT_PENDING: { field: 'membershipId', message: 'Only a pending membership can be approved.' },
@@ -33,13 +33,6 @@ const MEMBER_ERRORS: Record<MemberErrorCode, { field: string | null; message: st
   REASON_REQUIRED: { field: 'reason', message: 'This action needs a written reason.' },
 };
 
-registerEnumType(MemberErrorCode, {
-  name: 'MemberErrorCode',
-  description: 'Why a membership or community action was refused. A refusal changes nothing.',
-  valuesMap: Object.fromEntries(Object.entries(MEMBER_ERRORS).map(([code, { message }]) => [code, { description: message }])),
-});
-
-export function memberError(code: MemberErrorCode): { code: MemberErrorCode; field: string[] | null; message: string } {
-  const { field, message } = MEMBER_ERRORS[code];
-  return { code, field: field ? ['input', field] : null, message };
-}
+export const memberError = userErrorCodes(
+  MemberErrorCode, 'MemberErrorCode', 'Why a membership or community action was refused. A refusal changes nothing.', MEMBER_ERRORS,
+).userError;

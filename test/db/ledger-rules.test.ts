@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { withAccountStatus } from '../../libs/testing/account-status.js';
 import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
 import { expectLedgerInvariants, startTestApp, TestApp } from '../../libs/testing/test-app.js';
 import { PgErrorCode, pgErrorCode } from '../../libs/database/pg-errors.js';
@@ -30,16 +31,13 @@ describe('ledger rules in the database', () => {
   ])('refuses a transfer involving %s and changes nothing', async (_name, status, index, code) => {
     const [payer, payee] = fixture.members;
     const target = fixture.members[index];
-    await t.ledger.setAccountStatus(target.id, status);
-    const before = await countTransfers();
-    try {
+    await withAccountStatus(t.dataSource, target.id, status, async () => {
+      const before = await countTransfers();
       const result = await pay(payer.id, payee.id, 10n);
       expect(result.userErrors.map((error) => error.code)).toEqual([code]);
       expect(await countTransfers()).toBe(before);
       expect((await t.ledger.findAccount(payer.id))!.balance).toBe(100n);
-    } finally {
-      await t.ledger.setAccountStatus(target.id, AccountStatus.OPEN);
-    }
+    });
   });
 
   it('refuses a credit above the upper limit', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { withAccountStatus } from '../../libs/testing/account-status.js';
 import { createLedgerFixture, MemberSpec } from '../../libs/testing/ledger-fixture.js';
 import { errorCodes, made, rowsForKeys } from '../../libs/testing/ledger-rows.js';
 import { useTestApp } from '../../libs/testing/test-app.js';
@@ -213,13 +214,10 @@ describe('reversals', () => {
 
     it('does not force a reversal out of a frozen account', async () => {
       const { payee, original } = await paid(30n);
-      await t.ledger.setAccountStatus(payee.id, AccountStatus.FROZEN);
-      try {
+      await withAccountStatus(t.dataSource, payee.id, AccountStatus.FROZEN, async () => {
         expect(codes(await reverse(original.id, { force: true, reason: 'fraud' }))).toEqual([DEBIT_ACCOUNT_FROZEN]);
         expect(await reversalsOf(original.id)).toBe(0);
-      } finally {
-        await t.ledger.setAccountStatus(payee.id, AccountStatus.OPEN);
-      }
+      });
     });
   });
 
