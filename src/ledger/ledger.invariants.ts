@@ -72,6 +72,12 @@ export const LEDGER_INVARIANTS: Record<string, string> = {
             OR r.debit_account_id <> o.credit_account_id OR r.credit_account_id <> o.debit_account_id)`,
   'no idempotency key both succeeded and failed': `
     SELECT f.idempotency_key FROM transfer_failures f JOIN transfers t USING (idempotency_key)`,
+  'each membership holds a member account, and a closed one left it closed and settled': `
+    SELECT m.id, m.status, a.id AS account_id, a.kind, a.status AS account_status,
+           a.posted_credits - a.posted_debits AS balance, a.pending_debits, a.pending_credits
+      FROM memberships m JOIN accounts a ON a.id = m.account_id
+     WHERE a.kind <> 'member'
+        OR (m.status = 'closed' AND (a.status <> 'closed' OR a.posted_credits <> a.posted_debits OR a.pending_debits <> 0 OR a.pending_credits <> 0))`,
 };
 
 /**

@@ -75,9 +75,10 @@ export class MembersService {
     return member;
   }
 
-  /** The email is for the member and the managers of their communities only. */
+  /** The email is for the member and the managers of their communities only: not co-members, not partner apps. */
   async emailOf(actor: Actor, member: Member): Promise<string | null> {
-    return (await this.managesMember(actor, member.id)) || (actor.kind === 'member' && actor.memberId === member.id) ? member.email : null;
+    const self = actor.kind === 'member' && actor.memberId === member.id;
+    return self || (await this.reachesMember(actor, member.id, (communityId) => this.access.managerRole(actor, communityId).then(Boolean))) ? member.email : null;
   }
 
   async updateProfile(actor: Actor, input: UpdateProfileInput): Promise<Member> {
@@ -310,17 +311,18 @@ export class MembersService {
     }
   }
 
+  /** Yourself, a co-member of an active shared community, or an auditor of one of their communities. */
   private async maySeeMember(viewer: Actor, memberId: string): Promise<boolean> {
     if (viewer.kind === 'member' && viewer.memberId === memberId) return true;
     if (viewer.kind === 'member' && (await this.members.shareActiveCommunity(viewer.memberId, memberId))) return true;
-    return this.managesMember(viewer, memberId);
+    return this.reachesMember(viewer, memberId, (communityId) => this.access.mayAudit(viewer, communityId));
   }
 
-  private async managesMember(actor: Actor, memberId: string): Promise<boolean> {
+  /** Whether `allowed` holds in any community where the member has an open membership; admins reach everyone. */
+  private async reachesMember(actor: Actor, memberId: string, allowed: (communityId: string) => Promise<boolean>): Promise<boolean> {
     if (actor.kind === 'member' && actor.isAdmin && !actor.viaPartnerAppId) return true;
     const communities = await this.members.communitiesOf(memberId);
-    const managed = await Promise.all(communities.map((communityId) => this.access.mayAudit(actor, communityId)));
-    return managed.some(Boolean);
+    return (await Promise.all(communities.map(allowed))).some(Boolean);
   }
 }
 

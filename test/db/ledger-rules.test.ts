@@ -5,6 +5,7 @@ import { expectLedgerInvariants, startTestApp, TestApp } from '../../libs/testin
 import { PgErrorCode, pgErrorCode } from '../../libs/database/pg-errors.js';
 import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
 import { AccountStatus } from '../../src/ledger/models/ledger-enums.js';
+import { truncateError } from './truncate-refusal.js';
 
 /** Refusals and the database's own guards, checked without going through the API. */
 describe('ledger rules in the database', () => {
@@ -106,28 +107,8 @@ describe('ledger rules in the database', () => {
       expect(postings.map((posting) => posting.amount)).toEqual([-1n, 1n]);
     });
 
-    /**
-     * TRUNCATE takes exclusive locks on every table it cascades to before its trigger can refuse.
-     * Beside other test files' writers it must neither wait long nor make them lose a deadlock, so it
-     * gives up its locks after 50 ms and tries again.
-     */
-    async function truncateError(table: string): Promise<unknown> {
-      const busy: string[] = [PgErrorCode.deadlockDetected, PgErrorCode.lockNotAvailable];
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await t.dataSource.transaction(async (manager) => {
-            await manager.query("SET LOCAL lock_timeout = '50ms'");
-            await manager.query(`TRUNCATE ${table} CASCADE`);
-          });
-          return undefined;
-        } catch (error) {
-          if (!busy.includes(pgErrorCode(error) ?? '') || attempt === 100) return error;
-        }
-      }
-    }
-
     it.each([['transfers'], ['postings'], ['transfer_failures']])('refuses TRUNCATE %s', async (table) => {
-      expect(pgErrorCode(await truncateError(table))).toBe(PgErrorCode.historyIsAppendOnly);
+      expect(pgErrorCode(await truncateError(t.dataSource, table))).toBe(PgErrorCode.historyIsAppendOnly);
     });
 
     it('refuses rewriting a recorded failure', async () => {

@@ -93,6 +93,11 @@ export async function fetchAccount(t: GraphqlClient, id: string): Promise<Accoun
   return account;
 }
 
+export async function fetchTransfer(t: GraphqlClient, id: string): Promise<TransferView> {
+  const { transfer } = await gql<{ transfer: TransferView }>(t, `query Transfer($id: ID!) { transfer(id: $id) { ${TRANSFER_FIELDS} } }`, { id });
+  return transfer;
+}
+
 /** How many transfers and recorded failures carry this idempotency key. */
 export function rowsForKey(t: TestApp, key: string): Promise<RowsForKeys> {
   return rowsForKeys(t.dataSource, [key]);
