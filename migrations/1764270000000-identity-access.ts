@@ -24,9 +24,9 @@ export class IdentityAccess1764270000000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX "IDX_login_failures_email" ON "login_failures"  ("email", "created_at") `);
     await queryRunner.query(`CREATE TABLE "partner_consents" ("id" BIGSERIAL NOT NULL, "partner_app_id" bigint NOT NULL, "member_id" bigint NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "revoked_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_8e432eadd33f1caa49e5368ba25" PRIMARY KEY ("id"))`);
     await queryRunner.query(`CREATE UNIQUE INDEX "UQ_partner_consents_live" ON "partner_consents"  ("partner_app_id", "member_id") WHERE "revoked_at" IS NULL`);
-    await queryRunner.query(`CREATE TABLE "sessions" ("id" BIGSERIAL NOT NULL, "member_id" bigint NOT NULL, "access_token_hash" character(64) NOT NULL, "access_expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "refresh_token_hash" character(64) NOT NULL, "replaced_refresh_token_hash" character(64), "refresh_expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "revoked_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "UQ_88ef72a4c63fc332c665ba28fd1" UNIQUE ("access_token_hash"), CONSTRAINT "UQ_d6185b2849a1e4d0c067a57ca89" UNIQUE ("refresh_token_hash"), CONSTRAINT "PK_3238ef96f18b355b671619111bc" PRIMARY KEY ("id"))`);
+    await queryRunner.query(`CREATE TABLE "sessions" ("id" BIGSERIAL NOT NULL, "member_id" bigint NOT NULL, "access_token_hash" character(64) NOT NULL, "access_expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "refresh_token_hash" character(64) NOT NULL, "refresh_expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "revoked_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "UQ_88ef72a4c63fc332c665ba28fd1" UNIQUE ("access_token_hash"), CONSTRAINT "UQ_d6185b2849a1e4d0c067a57ca89" UNIQUE ("refresh_token_hash"), CONSTRAINT "PK_3238ef96f18b355b671619111bc" PRIMARY KEY ("id"))`);
     await queryRunner.query(`CREATE INDEX "IDX_sessions_member" ON "sessions"  ("member_id") `);
-    await queryRunner.query(`CREATE INDEX "IDX_sessions_replaced_refresh_token" ON "sessions"  ("replaced_refresh_token_hash") `);
+    await queryRunner.query(`CREATE TABLE "retired_refresh_tokens" ("token_hash" character(64) NOT NULL, "session_id" bigint NOT NULL, CONSTRAINT "PK_e7a5086431f93a7c2d388933f95" PRIMARY KEY ("token_hash"))`);
     await queryRunner.query(`CREATE TABLE "memberships" ("id" BIGSERIAL NOT NULL, "member_id" bigint NOT NULL, "community_id" bigint NOT NULL, "currency_id" bigint NOT NULL, "account_id" bigint NOT NULL, "role" character varying(16) NOT NULL DEFAULT 'member', "status" character varying(16) NOT NULL DEFAULT 'pending', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "approved_at" TIMESTAMP WITH TIME ZONE, "closed_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "UQ_cc6ac2e484c2f6e53d13ce1a97c" UNIQUE ("account_id"), CONSTRAINT "CHK_memberships_closed_at" CHECK (("status" = 'closed') = ("closed_at" IS NOT NULL)), CONSTRAINT "CHK_memberships_status" CHECK ("status" IN ('pending', 'active', 'suspended', 'closed')), CONSTRAINT "CHK_memberships_role" CHECK ("role" IN ('member', 'coordinator')), CONSTRAINT "PK_25d28bd932097a9e90495ede7b4" PRIMARY KEY ("id"))`);
     await queryRunner.query(`CREATE INDEX "IDX_memberships_community" ON "memberships"  ("community_id", "id") `);
     await queryRunner.query(`CREATE UNIQUE INDEX "UQ_memberships_open_per_community" ON "memberships"  ("member_id", "community_id") WHERE "status" <> 'closed'`);
@@ -57,13 +57,14 @@ export class IdentityAccess1764270000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "memberships" ADD CONSTRAINT "FK_5556b62c5526556e05e88f279f1" FOREIGN KEY ("account_id", "currency_id") REFERENCES "accounts"("id","currency_id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE "invitations" ADD CONSTRAINT "FK_39772d84b4df08bd411860b0fb1" FOREIGN KEY ("membership_id") REFERENCES "memberships"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE "invitations" ADD CONSTRAINT "FK_29b1cef6891d9b9d4e35f793b81" FOREIGN KEY ("invited_by") REFERENCES "members"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
+    await queryRunner.query(`ALTER TABLE "retired_refresh_tokens" ADD CONSTRAINT "FK_7aeb762d817af235814edc9e782" FOREIGN KEY ("session_id") REFERENCES "sessions"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(AUDIT_LOG_APPEND_ONLY);
     await queryRunner.query(MEMBERSHIP_CLOSES_SETTLED);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP FUNCTION members_check_membership_settled CASCADE`);
-    for (const table of ['audit_log', 'invitations', 'memberships', 'sessions', 'partner_consents', 'login_failures', 'api_keys', 'partner_apps', 'members']) {
+    for (const table of ['audit_log', 'invitations', 'memberships', 'retired_refresh_tokens', 'sessions', 'partner_consents', 'login_failures', 'api_keys', 'partner_apps', 'members']) {
       await queryRunner.query(`DROP TABLE "${table}"`);
     }
     await queryRunner.query(`ALTER TABLE "currencies" DROP CONSTRAINT "UQ_currencies_id_community"`);

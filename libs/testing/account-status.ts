@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { returnedRows } from '../database/returned-rows.js';
 import { AccountStatus } from '../../src/ledger/models/ledger-enums.js';
 
 /**
@@ -8,11 +9,11 @@ import { AccountStatus } from '../../src/ledger/models/ledger-enums.js';
  * Returns the status the account had before.
  */
 export async function forceAccountStatus(dataSource: DataSource, accountId: string, status: AccountStatus): Promise<AccountStatus> {
-  const rows: { previous: AccountStatus }[] = await dataSource.query(
+  const rows = returnedRows<{ previous: AccountStatus }>(await dataSource.query(
     `UPDATE accounts SET status = $2 FROM (SELECT id, status AS previous FROM accounts WHERE id = $1 FOR UPDATE) before
       WHERE accounts.id = before.id RETURNING before.previous`,
     [accountId, status],
-  );
+  ));
   if (rows.length !== 1) throw new Error(`no account ${accountId}`);
   return rows[0].previous;
 }

@@ -116,19 +116,21 @@ export class IdentityRepository {
   /** The live session a refresh token belongs to, or, if the token was already rotated away, `replayed`. */
   async sessionForRefresh(refreshTokenHash: string): Promise<{ sessionId: string; memberId: string; replayed: boolean } | null> {
     const [row] = await this.query(
-      `SELECT id, member_id, refresh_token_hash = $1 AS current FROM sessions
-        WHERE (refresh_token_hash = $1 OR replaced_refresh_token_hash = $1) AND revoked_at IS NULL AND refresh_expires_at > now()`,
+      `SELECT s.id, s.member_id, s.refresh_token_hash = $1 AS current
+         FROM sessions s LEFT JOIN retired_refresh_tokens r ON r.session_id = s.id AND r.token_hash = $1
+        WHERE (s.refresh_token_hash = $1 OR r.token_hash IS NOT NULL) AND s.revoked_at IS NULL AND s.refresh_expires_at > now()`,
       [refreshTokenHash],
     );
     return row ? { sessionId: row.id as string, memberId: row.member_id as string, replayed: !(row.current as boolean) } : null;
   }
 
-  /** Compare-and-swap on the presented token: of two concurrent refreshes with one token, one wins. */
+  /** Compare-and-swap on the presented token: of two concurrent refreshes with one token, one wins. The old token is retired. */
   async rotate(rotation: Rotation): Promise<boolean> {
     const rows = await this.query(
-      `UPDATE sessions SET access_token_hash = $3, access_expires_at = $4, refresh_token_hash = $5, refresh_expires_at = $6,
-              replaced_refresh_token_hash = $2
-        WHERE id = $1 AND refresh_token_hash = $2 AND revoked_at IS NULL RETURNING id`,
+      `WITH rotated AS (
+         UPDATE sessions SET access_token_hash = $3, access_expires_at = $4, refresh_token_hash = $5, refresh_expires_at = $6
+          WHERE id = $1 AND refresh_token_hash = $2 AND revoked_at IS NULL RETURNING id)
+       INSERT INTO retired_refresh_tokens (token_hash, session_id) SELECT $2, id FROM rotated RETURNING session_id`,
       [rotation.sessionId, rotation.presentedRefreshTokenHash, rotation.accessTokenHash, rotation.accessExpiresAt, rotation.refreshTokenHash, rotation.refreshExpiresAt],
     );
     return rows.length === 1;

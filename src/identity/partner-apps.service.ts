@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isDatabaseId } from '../../libs/database/database-id.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import { Actor, PartnerScope } from '../access/actor.js';
@@ -58,7 +59,7 @@ export class PartnerAppsService {
   async grantConsent(actor: Actor, partnerAppId: string): Promise<boolean> {
     const member = this.access.requireMember(actor);
     if (member.viaPartnerAppId) throw forbidden();
-    const app = await this.identity.findPartnerApp(partnerAppId);
+    const app = isDatabaseId(partnerAppId) ? await this.identity.findPartnerApp(partnerAppId) : null;
     if (!app || app.revokedAt || !app.scopes.includes(PartnerScope.ACT_FOR_MEMBER)) throw forbidden();
     await this.db.transaction(async () => {
       await this.identity.grantConsent(app.id, member.memberId);
@@ -70,16 +71,18 @@ export class PartnerAppsService {
   /** Takes effect at once: the app's next request for this member is refused. */
   async revokeConsent(actor: Actor, partnerAppId: string): Promise<boolean> {
     const member = this.access.requireMember(actor);
+    const app = isDatabaseId(partnerAppId) ? await this.identity.findPartnerApp(partnerAppId) : null;
+    if (!app) return false;
     return this.db.transaction(async () => {
-      const revoked = await this.identity.revokeConsent(partnerAppId, member.memberId);
-      if (revoked) await this.audit.record(actor, { as: 'member', action: 'partner_consent.revoke', communityId: null, targetType: 'partner_app', targetId: partnerAppId });
+      const revoked = await this.identity.revokeConsent(app.id, member.memberId);
+      if (revoked) await this.audit.record(actor, { as: 'member', action: 'partner_consent.revoke', communityId: app.communityId, targetType: 'partner_app', targetId: app.id });
       return revoked;
     });
   }
 
   private async managedApp(actor: Actor, partnerAppId: string): Promise<{ app: PartnerAppRow; role: 'coordinator' | 'admin' }> {
     this.access.requireAuthenticated(actor);
-    const app = await this.identity.findPartnerApp(partnerAppId);
+    const app = isDatabaseId(partnerAppId) ? await this.identity.findPartnerApp(partnerAppId) : null;
     const role = app ? await this.access.managerRole(actor, app.communityId) : null;
     if (!app || !role) throw forbidden();
     return { app, role };

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isDatabaseId } from '../../libs/database/database-id.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { AccessPolicy, DebitRight, forbidden, ManagerRole } from '../access/access.policy.js';
@@ -162,8 +163,7 @@ export class AuthorizedLedger {
   }
 
   /** Only the postings of accounts whose history the actor may read: a posting carries its account's running balance. */
-  async postingsOfTransfer(actor: Actor, transferId: string): Promise<Posting[]> {
-    const postings = await this.ledger.postingsOfTransfer(transferId);
+  async visiblePostings(actor: Actor, postings: Posting[]): Promise<Posting[]> {
     const visible = await Promise.all(postings.map(async (posting) => {
       const facts = await this.access.accountFacts(actor, posting.accountId);
       return facts !== null && (await this.access.mayReadHistory(actor, facts));
@@ -202,7 +202,7 @@ export class AuthorizedLedger {
   /** A transfer the actor may see: a party's holder, or an auditor of its community. Missing and hidden look alike. */
   private async readableTransfer(actor: Actor, transferId: string): Promise<{ transfer: Transfer; debit: AccountFacts }> {
     this.access.requireAuthenticated(actor);
-    const transfer = await this.ledger.findTransfer(transferId);
+    const transfer = isDatabaseId(transferId) ? await this.ledger.findTransfer(transferId) : null;
     if (!transfer) throw forbidden();
     const [debit, credit] = await Promise.all([this.access.accountFacts(actor, transfer.debitAccountId), this.access.accountFacts(actor, transfer.creditAccountId)]);
     const visible = (debit && (await this.access.mayReadHistory(actor, debit))) || (credit && (await this.access.mayReadHistory(actor, credit)));

@@ -1,10 +1,12 @@
 import DataLoader from 'dataloader';
 import { LedgerRepository } from './ledger.repository.js';
-import { Account, Currency } from './models/ledger.models.js';
+import { Account, Currency, Posting } from './models/ledger.models.js';
 
 export interface LedgerLoaders {
   account: DataLoader<string, Account | null>;
   currency: DataLoader<string, Currency | null>;
+  /** A transfer's postings: the debit, then the credit. */
+  postings: DataLoader<string, Posting[]>;
 }
 
 /** Loads by id in one query per request tick, in the order asked; a missing id yields null. */
@@ -27,6 +29,10 @@ export function ledgerLoaders(context: object, ledger: LedgerRepository): Ledger
   holder[LOADERS] ??= {
     account: byIds((ids) => ledger.findAccounts(ids)),
     currency: byIds((ids) => ledger.findCurrencies(ids)),
+    postings: new DataLoader(async (transferIds: readonly string[]) => {
+      const postings = await ledger.postingsOfTransfers([...transferIds]);
+      return transferIds.map((transferId) => postings.filter((posting) => posting.transferId === transferId));
+    }),
   };
   return holder[LOADERS];
 }

@@ -266,11 +266,12 @@ export class LedgerRepository {
     return rows.map(toPosting);
   }
 
-  async postingsOfTransfer(transferId: string): Promise<Posting[]> {
+  /** Each transfer's debit posting, then its credit posting. */
+  async postingsOfTransfers(transferIds: string[]): Promise<Posting[]> {
     const rows = await this.query(
       `${POSTINGS_WITH_TRANSFER}
-        WHERE p.transfer_id = $1 ORDER BY p.amount`,
-      [transferId],
+        WHERE p.transfer_id = ANY($1::bigint[]) ORDER BY p.transfer_id, p.amount`,
+      [transferIds],
     );
     return rows.map(toPosting);
   }

@@ -182,8 +182,8 @@ export class TransferResolver {
   }
 
   @ResolveField(() => [Posting], { description: 'The debit posting, then the credit posting (none for PENDING and VOID_PENDING); only those on accounts whose history you may read.' })
-  postings(@CurrentActor() actor: Actor, @Parent() transfer: Transfer): Promise<Posting[]> {
-    return this.authorized.postingsOfTransfer(actor, transfer.id);
+  async postings(@CurrentActor() actor: Actor, @Parent() transfer: Transfer, @Context() context: object): Promise<Posting[]> {
+    return this.authorized.visiblePostings(actor, await this.ledger.loadersFor(context).postings.load(transfer.id));
   }
 
   private async visibleAccount(actor: Actor, accountId: string, context: object): Promise<Account | null> {

@@ -250,8 +250,10 @@ export class LedgerService {
     return toConnection(rows, args.first, (transfer) => transfer.id, (transfer) => transfer, beforeId === undefined);
   }
 
+
+
   postingsOfTransfer(transferId: string): Promise<Posting[]> {
-    return this.ledger.postingsOfTransfer(transferId);
+    return this.ledger.postingsOfTransfers([transferId]);
   }
 
   findCurrency(id: string): Promise<Currency | null> {

@@ -3,6 +3,7 @@ import { ErrorDescription, userErrorCodes } from '../../libs/graphql/user-errors
 /** Why a membership or community action was refused. Stable: partners switch on these. */
 export enum MemberErrorCode {
   EMAIL_TAKEN = 'EMAIL_TAKEN',
+  COMMUNITY_NOT_FOUND = 'COMMUNITY_NOT_FOUND',
   ALREADY_MEMBER = 'ALREADY_MEMBER',
   MEMBERSHIP_NOT_PENDING = 'MEMBERSHIP_NOT_PENDING',
   MEMBERSHIP_NOT_ACTIVE = 'MEMBERSHIP_NOT_ACTIVE',
@@ -19,6 +20,7 @@ export enum MemberErrorCode {
 
 const MEMBER_ERRORS: Record<MemberErrorCode, ErrorDescription> = {
   EMAIL_TAKEN: { field: 'email', message: 'A member with this email already exists.' },
+  COMMUNITY_NOT_FOUND: { field: 'communityId', message: 'No community has this id.' },
   ALREADY_MEMBER: { field: 'communityId', message: 'You already have an open membership in this community.' },
   MEMBERSHIP_NOT_PENDING: { field: 'membershipId', message: 'Only a pending membership can be approved.' },
   MEMBERSHIP_NOT_ACTIVE: { field: 'membershipId', message: 'Only an active membership can be suspended.' },

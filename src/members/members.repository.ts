@@ -178,12 +178,13 @@ export class MembersRepository {
     return toMembership(row);
   }
 
-  /** The communities where both members hold an open membership and the viewer's is active. */
-  async shareActiveCommunity(viewerId: string, memberId: string): Promise<boolean> {
+  /** Whether both hold an open membership in one community (within `onlyCommunityId` if given) where the viewer's is active. */
+  async shareActiveCommunity(viewerId: string, memberId: string, onlyCommunityId: string | null): Promise<boolean> {
     const rows = await this.query(
       `SELECT 1 FROM memberships v JOIN memberships m ON m.community_id = v.community_id
-        WHERE v.member_id = $1 AND v.status = 'active' AND m.member_id = $2 AND m.status <> 'closed' LIMIT 1`,
-      [viewerId, memberId],
+        WHERE v.member_id = $1 AND v.status = 'active' AND m.member_id = $2 AND m.status <> 'closed'
+          AND ($3::bigint IS NULL OR v.community_id = $3) LIMIT 1`,
+      [viewerId, memberId, onlyCommunityId],
     );
     return rows.length > 0;
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isDatabaseId } from '../../libs/database/database-id.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
 import { AccessPolicy, forbidden, ManagerRole } from '../access/access.policy.js';
@@ -51,13 +52,11 @@ export class MembersService {
   /** Anyone may register; with a communityId the membership waits for a coordinator's approval. */
   async register(input: RegisterInput): Promise<MemberPayload> {
     const passwordHash = await hashPassword(input.password);
-    return this.db.transaction(async () => {
+    const refused = (code: MemberErrorCode): MemberPayload => ({ member: null, userErrors: [memberError(code)] });
+    return this.refusable(refused, async () => {
       const member = await this.members.insertMember({ ...input, email: foldEmail(input.email), passwordHash });
-      if (!member) return { member: null, userErrors: [memberError(MemberErrorCode.EMAIL_TAKEN)] };
-      if (input.communityId) {
-        const joined = await this.openMembership(member.id, input.communityId, MembershipRole.MEMBER);
-        if (!joined) throw forbidden();
-      }
+      if (!member) return refused(MemberErrorCode.EMAIL_TAKEN);
+      if (input.communityId) await this.openMembership(member.id, input.communityId, MembershipRole.MEMBER);
       return { member, userErrors: [] };
     });
   }
@@ -70,7 +69,7 @@ export class MembersService {
   /** Yourself; members of a community you are active in; anyone for the managers of their communities. */
   async findMember(actor: Actor, memberId: string): Promise<Member> {
     const viewer = this.access.requireAuthenticated(actor);
-    const member = await this.members.findMember(memberId);
+    const member = isDatabaseId(memberId) ? await this.members.findMember(memberId) : null;
     if (!member || !(await this.maySeeMember(viewer, member.id))) throw forbidden();
     return member;
   }
@@ -88,8 +87,9 @@ export class MembersService {
 
   async membershipsOf(actor: Actor, member: Member): Promise<Membership[]> {
     const memberships = await this.members.membershipsOf(member.id);
-    if (actor.kind === 'member' && actor.memberId === member.id && !actor.viaPartnerAppId) return memberships;
-    const visible = await Promise.all(memberships.map((membership) => this.access.mayAudit(actor, membership.communityId)));
+    const visible = await Promise.all(memberships.map(async (membership) => (
+      this.isHolder(actor, membership.memberId, membership.communityId) || this.access.mayAudit(actor, membership.communityId)
+    )));
     return memberships.filter((_, index) => visible[index]);
   }
 
@@ -102,8 +102,8 @@ export class MembersService {
 
   async findMembership(actor: Actor, membershipId: string): Promise<Membership> {
     this.access.requireAuthenticated(actor);
-    const membership = await this.members.findMembership(membershipId);
-    const own = membership && actor.kind === 'member' && actor.memberId === membership.memberId;
+    const membership = isDatabaseId(membershipId) ? await this.members.findMembership(membershipId) : null;
+    const own = membership && this.isHolder(actor, membership.memberId, membership.communityId);
     if (!membership || !(own || (await this.access.mayAudit(actor, membership.communityId)))) throw forbidden();
     return membership;
   }
@@ -112,7 +112,8 @@ export class MembersService {
   async joinCommunity(actor: Actor, communityId: string): Promise<MembershipPayload> {
     const member = this.access.requireMember(actor);
     if (member.viaPartnerAppId) throw forbidden();
-    return this.db.transaction(async () => {
+    if (!isDatabaseId(communityId)) return refusedMembership(MemberErrorCode.COMMUNITY_NOT_FOUND);
+    return this.refusable(refusedMembership, async () => {
       const membership = await this.openMembership(member.memberId, communityId, MembershipRole.MEMBER);
       return membership ? { membership, userErrors: [] } : refusedMembership(MemberErrorCode.ALREADY_MEMBER);
     });
@@ -248,12 +249,14 @@ export class MembersService {
     });
   }
 
-  /** Opens a pending membership with its account; null when one is already open. Runs in the caller's transaction. */
+  /** Opens a pending membership with its account; null when one is already open. Runs in the caller's (refusable) transaction. */
   private async openMembership(memberId: string, communityId: string, role: MembershipRole): Promise<Membership | null> {
-    const [policies, currencyId, member] = await Promise.all([
-      this.members.policies(communityId), this.members.communityCurrency(communityId), this.members.findMember(memberId),
-    ]);
-    if (!policies || !currencyId || !member) return null;
+    // One after another: inside a transaction they share one connection.
+    const policies = await this.members.policies(communityId);
+    const currencyId = await this.members.communityCurrency(communityId);
+    const member = await this.members.findMember(memberId);
+    if (!policies || !currencyId) throw new MemberRefusal(MemberErrorCode.COMMUNITY_NOT_FOUND);
+    if (!member) throw forbidden();
     if (await this.members.openMembership(memberId, communityId)) return null;
     const account = await this.ledger.openMemberAccount({ currencyId, name: member.displayName, lowerLimit: policies.defaultLowerLimit, upperLimit: policies.defaultUpperLimit });
     return this.members.insertMembership({ memberId, communityId, currencyId, accountId: account.id, role });
@@ -314,8 +317,13 @@ export class MembersService {
   /** Yourself, a co-member of an active shared community, or an auditor of one of their communities. */
   private async maySeeMember(viewer: Actor, memberId: string): Promise<boolean> {
     if (viewer.kind === 'member' && viewer.memberId === memberId) return true;
-    if (viewer.kind === 'member' && (await this.members.shareActiveCommunity(viewer.memberId, memberId))) return true;
+    if (viewer.kind === 'member' && (await this.members.shareActiveCommunity(viewer.memberId, memberId, viewer.withinCommunityId))) return true;
     return this.reachesMember(viewer, memberId, (communityId) => this.access.mayAudit(viewer, communityId));
+  }
+
+  /** The member themself; through a partner app, only within the app's community. */
+  private isHolder(actor: Actor, memberId: string, communityId: string): boolean {
+    return actor.kind === 'member' && actor.memberId === memberId && (actor.withinCommunityId === null || actor.withinCommunityId === communityId);
   }
 
   /** Whether `allowed` holds in any community where the member has an open membership; admins reach everyone. */

@@ -1,6 +1,8 @@
 // The benchmark (QUALITY.md, "Benchmark, not timed tests"): drives the real server over HTTP with
 // the real database, and measures the ceiling (plain SQL on the same database) in the same run, so
 // that the goals are ratios, which hold on a shared machine where absolute figures drift.
+// Every GraphQL request is authenticated as in production: a member pays (alone or in a batch) from
+// their own account with their own access token; only the coordinator debits issuance, audited.
 //
 // Usage: npm run bench [-- --quick] [-- --json]
 //   --quick  about 1 s of warm-up and 7 s per workload (all in about a minute); default 30 s each.
@@ -11,7 +13,7 @@
 // Progress and the server's log go to stderr; the table and the JSON line to stdout.
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
@@ -31,6 +33,10 @@ const JSON_OUTPUT = process.argv.includes('--json');
 
 const TIMING = QUICK ? { warmupMs: 1_000, measureMs: 7_000 } : { warmupMs: 3_000, measureMs: 30_000 };
 const MEMBERS = 10_000;
+// Longer than the app's 15 minutes, so that no token expires during a run: the server checks only
+// that a session is live, not how long it was issued for.
+const ACCESS_TOKEN_LIFETIME = '2 hours';
+const REFRESH_TOKEN_LIFETIME = '30 days';
 const MEMBER_LOWER_LIMIT = -1_000_000; // a deep credit line, so that uniform random transfers rarely fail
 const STARTING_GRANT = 6_000; // 100 hours in minutes
 const FUNDING_CHUNK = 1_000; // transfers per funding statement; one statement holds an advisory lock per key
@@ -157,9 +163,13 @@ function peakRssMb(pid) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Setup, by plain SQL: it is not what is measured, and the API has no bulk account opening.
+// Setup, by plain SQL: it is not what is measured, and the API has no bulk admission of members
+// (nor should it log in 10,000 people one by one: each login is a deliberately slow password hash).
 
-/** One community with an HOUR currency, its system accounts, and MEMBERS funded member accounts. */
+/**
+ * One community with an HOUR currency and its system accounts; MEMBERS members, each with an active
+ * membership, a funded account and a live session; and a coordinator with an account of their own.
+ */
 async function setUpLedger(databaseUrl) {
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'pumasi-bench-setup' });
   await client.connect();
@@ -174,20 +184,78 @@ async function setUpLedger(databaseUrl) {
       `INSERT INTO accounts (currency_id, kind, name, lower_limit) VALUES
        ($1, 'issuance', 'HOUR issuance', NULL), ($1, 'pool', 'HOUR community pool', 0) RETURNING id, kind`,
       [currencyId])).rows.filter((row) => row.kind === 'issuance');
-    const members = (await client.query(
-      `INSERT INTO accounts (currency_id, kind, name, lower_limit)
-       SELECT $1, 'member', 'Member ' || n, $2 FROM generate_series(1, $3) AS n RETURNING id`,
-      [currencyId, MEMBER_LOWER_LIMIT, MEMBERS])).rows.map((row) => row.id);
+    const holders = await admitMembers(client, communityId, currencyId);
+    const tokens = await startSessions(client, holders.map((holder) => holder.memberId));
+    const tokenOf = new Map(holders.map((holder, index) => [holder.accountId, tokens[index]]));
+    const members = holders.filter((holder) => holder.role === 'member').map((holder) => holder.accountId);
+    const coordinator = holders.find((holder) => holder.role === 'coordinator');
     for (let from = 0; from < members.length; from += FUNDING_CHUNK) {
       await fundMembers(client, issuanceId, members.slice(from, from + FUNDING_CHUNK));
     }
     // Fresh statistics, so the first workload does not run on plans made for empty tables.
     await client.query('ANALYZE');
-    log(`set up ${members.length} funded member accounts in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return { issuanceId, members };
+    log(`set up ${members.length} members with funded accounts, active memberships and sessions, and a coordinator, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return { issuanceId, members, tokenOf, coordinatorAccountId: coordinator.accountId, coordinatorToken: tokenOf.get(coordinator.accountId) };
   } finally {
     await client.end();
   }
+}
+
+/**
+ * In one statement: a coordinator (number 0) and MEMBERS members, each with an account of the
+ * currency and an active membership holding it. Accounts and members are paired by their label.
+ */
+async function admitMembers(client, communityId, currencyId) {
+  const { rows } = await client.query(
+    `WITH people AS (
+       SELECT n, CASE WHEN n = 0 THEN 'coordinator' ELSE 'member' END AS role,
+              CASE WHEN n = 0 THEN 'Coordinator' ELSE 'Member ' || n END AS label
+         FROM generate_series(0, $3::int) AS n),
+     new_members AS (
+       INSERT INTO members (email, display_name) SELECT $4 || '-' || n || '@bench.example', label FROM people RETURNING id, display_name),
+     new_accounts AS (
+       INSERT INTO accounts (currency_id, kind, name, lower_limit) SELECT $2, 'member', label, $5 FROM people RETURNING id, name)
+     INSERT INTO memberships (member_id, community_id, currency_id, account_id, role, status, approved_at)
+     SELECT m.id, $1, $2, a.id, p.role, 'active', now()
+       FROM people p JOIN new_members m ON m.display_name = p.label JOIN new_accounts a ON a.name = p.label
+     RETURNING member_id, account_id, role`,
+    [communityId, currencyId, MEMBERS, RUN_ID, MEMBER_LOWER_LIMIT]);
+  if (rows.length !== MEMBERS + 1) throw new Error(`admitting members made ${rows.length} memberships, not ${MEMBERS + 1}`);
+  return rows.map((row) => ({ memberId: row.member_id, accountId: row.account_id, role: row.role }));
+}
+
+/** A live session per member, stored as the server stores one (SHA-256 of each token); the access tokens, in order. */
+async function startSessions(client, memberIds) {
+  const newToken = (prefix) => prefix + randomBytes(32).toString('base64url');
+  const sha256 = (token) => createHash('sha256').update(token).digest('hex');
+  const accessTokens = memberIds.map(() => newToken('pa_'));
+  const refreshTokens = memberIds.map(() => newToken('pr_'));
+  await client.query(
+    `INSERT INTO sessions (member_id, access_token_hash, access_expires_at, refresh_token_hash, refresh_expires_at)
+     SELECT s.member_id, s.access_hash, now() + $4::interval, s.refresh_hash, now() + $5::interval
+       FROM unnest($1::bigint[], $2::text[], $3::text[]) AS s(member_id, access_hash, refresh_hash)`,
+    [memberIds, accessTokens.map(sha256), refreshTokens.map(sha256), ACCESS_TOKEN_LIFETIME, REFRESH_TOKEN_LIFETIME]);
+  return accessTokens;
+}
+
+/**
+ * Before measuring: a holder's and the coordinator's tokens are accepted, and the server sees the
+ * standing each workload relies on. Otherwise every request would fail and the run mean nothing.
+ */
+async function checkCredentials(origin, { members, tokenOf, coordinatorAccountId }) {
+  const ME = '{ me { memberships { accountId role status } } }';
+  const expectations = [
+    { who: 'a member', accountId: members[randomInt(members.length)], role: 'MEMBER' },
+    { who: 'the coordinator', accountId: coordinatorAccountId, role: 'COORDINATOR' },
+  ];
+  for (const { who, accountId, role } of expectations) {
+    const reply = await postGraphql(origin, ME, {}, tokenOf.get(accountId));
+    const [membership] = reply.data?.me.memberships ?? [];
+    if (membership?.accountId !== accountId || membership.role !== role || membership.status !== 'ACTIVE') {
+      throw new Error(`the server does not see ${who} as set up: ${JSON.stringify(reply)}`);
+    }
+  }
+  log('credentials: a member and the coordinator are authenticated, with their active memberships');
 }
 
 /**
@@ -295,11 +363,15 @@ function randomInt(below) {
   return Math.floor(Math.random() * below);
 }
 
+/** A random member other than the one at `index`. */
+function otherMember(members, index) {
+  return members[(index + 1 + randomInt(members.length - 1)) % members.length];
+}
+
 /** Two distinct random members. */
 function randomPair(members) {
   const debit = randomInt(members.length);
-  const credit = (debit + 1 + randomInt(members.length - 1)) % members.length;
-  return [members[debit], members[credit]];
+  return [members[debit], otherMember(members, debit)];
 }
 
 let keySequence = 0;
@@ -315,13 +387,13 @@ function transferInput(label, debitAccountId, creditAccountId) {
 // from the server being measured.
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
 
-/** One POST to /graphql. Resolves to { data } or to { error: code }; never throws. */
-function postGraphql(origin, query, variables) {
+/** One POST to /graphql with an access token. Resolves to { data } or to { error: code }; never throws. */
+function postGraphql(origin, query, variables, token) {
   const payload = JSON.stringify({ query, variables });
   return new Promise((done) => {
     const request = http.request(`${origin}/graphql`, {
       method: 'POST', agent: httpAgent, timeout: REQUEST_TIMEOUT_MS,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), authorization: `Bearer ${token}` },
     }, (response) => {
       const chunks = [];
       response.on('data', (chunk) => chunks.push(chunk));
@@ -357,17 +429,21 @@ function payloadOutcome(payloads) {
   return outcome;
 }
 
-function singleTransferOperation(origin, label, pickPair) {
+/** `pick` gives the accounts to debit and credit, and the token of whoever may debit the first. */
+function singleTransferOperation(origin, label, pick) {
   return async () => {
-    const reply = await postGraphql(origin, CREATE_TRANSFER, { input: transferInput(label, ...pickPair()) });
+    const { debitAccountId, creditAccountId, token } = pick();
+    const reply = await postGraphql(origin, CREATE_TRANSFER, { input: transferInput(label, debitAccountId, creditAccountId) }, token);
     return reply.error ? { errors: [reply.error] } : payloadOutcome([reply.data.createTransfer]);
   };
 }
 
-function batchOperation(origin, members) {
+/** A batch moves only its caller's own money: one random holder pays BATCH_SIZE random others. */
+function batchOperation(origin, { members, tokenOf }) {
   return async () => {
-    const transfers = Array.from({ length: BATCH_SIZE }, () => transferInput('batch', ...randomPair(members)));
-    const reply = await postGraphql(origin, CREATE_TRANSFERS, { transfers });
+    const payer = randomInt(members.length);
+    const transfers = Array.from({ length: BATCH_SIZE }, () => transferInput('batch', members[payer], otherMember(members, payer)));
+    const reply = await postGraphql(origin, CREATE_TRANSFERS, { transfers }, tokenOf.get(members[payer]));
     return reply.error ? { errors: [reply.error] } : payloadOutcome(reply.data.createTransfers.results);
   };
 }
@@ -397,7 +473,8 @@ function batchMutationExists() {
  * The ceiling is measured first, on the cleanest database, so the app's ratios against it are
  * if anything conservative.
  */
-async function runWorkloads(databaseUrl, server, { issuanceId, members }) {
+async function runWorkloads(databaseUrl, server, fixture) {
+  const { issuanceId, members, tokenOf, coordinatorToken } = fixture;
   const run = (name, clients, operation) => runWorkload(name, { clients, operation, serverPid: server.pid });
   // Between workloads: stop on Ctrl-C, and do not go on measuring a server that has died.
   const checkpoint = () => {
@@ -413,15 +490,20 @@ async function runWorkloads(databaseUrl, server, { issuanceId, members }) {
     await pool.end();
   }
   checkpoint();
-  results.single = await run('single', CLIENTS, singleTransferOperation(server.origin, 'single', () => randomPair(members)));
+  const memberPays = () => {
+    const [debitAccountId, creditAccountId] = randomPair(members);
+    return { debitAccountId, creditAccountId, token: tokenOf.get(debitAccountId) };
+  };
+  results.single = await run('single', CLIENTS, singleTransferOperation(server.origin, 'single', memberPays));
   checkpoint();
   if (batchMutationExists()) {
-    results.batch = await run('batch', BATCH_CLIENTS, batchOperation(server.origin, members));
+    results.batch = await run('batch', BATCH_CLIENTS, batchOperation(server.origin, fixture));
     checkpoint();
   } else {
     log('batch: createTransfers is not in schema.gql yet; batchTps is null');
   }
-  const fromIssuance = () => [issuanceId, members[randomInt(members.length)]];
+  // Only a manager may debit issuance, and each such transfer commits with its audit row.
+  const fromIssuance = () => ({ debitAccountId: issuanceId, creditAccountId: members[randomInt(members.length)], token: coordinatorToken });
   results.hot = await run('hot', CLIENTS, singleTransferOperation(server.origin, 'hot', fromIssuance));
   checkpoint();
   return results;
@@ -471,7 +553,9 @@ function goals(summary) {
 function printReport(summary, run) {
   const { results } = run;
   const workloadRows = [['workload', 'clients', 'requests', 'ok', 'refused', 'errors', 'TPS', 'p50 ms', 'p99 ms', 'CPU% server', 'bench', 'machine', 'codes']];
-  const labels = { rawSql: 'rawSql (pg, baseline)', single: 'single (GraphQL)', batch: `batch (${BATCH_SIZE} linked)`, hot: 'hot (issuance debits)' };
+  const labels = {
+    rawSql: 'rawSql (pg, baseline)', single: 'single (GraphQL)', batch: `batch (${BATCH_SIZE} linked, one payer)`, hot: 'hot (issuance debits, audited)',
+  };
   for (const key of ['rawSql', 'single', 'batch', 'hot']) {
     const r = results[key];
     workloadRows.push(r
@@ -494,6 +578,7 @@ function printReport(summary, run) {
     `invariants: ${summary.invariantsOk ? 'ok' : `VIOLATED: ${JSON.stringify(run.violations)}`}`,
     `server log lines at warn or above: ${run.serverLog.lines}${run.serverLog.first ? `; the first: ${run.serverLog.first}` : ''}`,
     'ok and refused count transfers; errors count failed requests (HTTP or GraphQL errors, timeouts).',
+    "GraphQL requests carry an access token: the paying member's (single, batch), the coordinator's (hot).",
     'CPU%: server and bench in % of one core, machine in % of all cores busy, during the measured window.',
     `machine: ${cpus().length} CPUs; load average (1/5/15 min) ${run.loadAtStart} at start, ${machineLoad()} at end; ${run.seconds} s in all`,
   ];
@@ -530,6 +615,7 @@ async function main() {
     let measured;
     try {
       const fixture = await setUpLedger(databaseUrl);
+      await checkCredentials(server.origin, fixture);
       throwIfInterrupted();
       const results = await runWorkloads(databaseUrl, server, fixture);
       measured = { results, peakRssMb: peakRssMb(server.pid) };

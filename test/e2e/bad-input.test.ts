@@ -1,14 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { QUERY_LIMITS } from '../../libs/graphql/graphql-options.js';
 import { MAX_PAGE_SIZE } from '../../libs/graphql/pagination.js';
-import { createLedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { expectLedgerInvariants, startTestApp, TestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
+import { expectLedgerInvariants, GraphqlClient, startTestApp, TestApp } from '../../libs/testing/test-app.js';
 import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
 import { Account } from '../../src/ledger/models/ledger.models.js';
-import { CREATE_TRANSFER, newKey, postRaw, RawResponse, rowsForKey, TransferInput } from './graphql-client.js';
+import { errorSummary, FORBIDDEN_ERROR, grantPartnerConsent, registerPartnerApp } from './auth-helpers.js';
+import { CREATE_TRANSFER, gql, newKey, postRaw, RawResponse, rowsForKey, TransferInput } from './graphql-client.js';
 
-const { BAD_USER_INPUT, GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, MALFORMED_REQUEST, QUERY_TOO_COMPLEX } = ErrorCode;
-const { AMOUNT_MUST_BE_POSITIVE, CREDIT_ACCOUNT_NOT_FOUND, CURRENCY_MISMATCH, DEBIT_ACCOUNT_NOT_FOUND, SAME_ACCOUNT } = TransferErrorCode;
+const { BAD_USER_INPUT, FORBIDDEN, GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, MALFORMED_REQUEST, QUERY_TOO_COMPLEX, UNAUTHENTICATED } = ErrorCode;
+const { AMOUNT_MUST_BE_POSITIVE, CREDIT_ACCOUNT_NOT_FOUND, CURRENCY_MISMATCH, SAME_ACCOUNT } = TransferErrorCode;
+
+/** An id no row has: far beyond any sequence the tests reach. */
+const UNKNOWN_ID = '999999999999';
 
 /** The first id PostgreSQL's bigint cannot hold. */
 const BEYOND_INT64 = '9223372036854775808';
@@ -47,21 +52,29 @@ function codeOf(body: any): string | undefined {
   return body?.errors?.[0]?.extensions?.code ?? body?.data?.createTransfer?.userErrors?.[0]?.code;
 }
 
-/** QUALITY.md: bad input gets a clear error and changes nothing. */
+/**
+ * QUALITY.md: bad input gets a clear error and changes nothing. Every request is sent by a logged-in
+ * member who may make its valid form, so that a refusal is the bad input's, not a missing login's.
+ */
 describe('bad input over GraphQL', () => {
   let t: TestApp;
+  let fixture: LedgerFixture;
+  let other: LedgerFixture;
   let payer: Account;
   let payee: Account;
   let foreign: Account;
   let currencyIds: string[];
+  /** The holder of `payer`, who sends every request unless a case says otherwise. */
+  let asPayer: GraphqlClient;
 
   beforeAll(async () => {
     t = await startTestApp(4);
-    const fixture = await createLedgerFixture(t, [{ balance: 100n }, {}]);
-    const other = await createLedgerFixture(t, [{ balance: 100n }]);
+    fixture = await createLedgerFixture(t, [{ balance: 100n }, {}]);
+    other = await createLedgerFixture(t, [{ balance: 100n }]);
     [payer, payee] = fixture.members;
     foreign = other.members[0];
     currencyIds = [fixture.currency.id, other.currency.id];
+    asPayer = fixture.as(payer);
   });
   afterEach(async () => expectLedgerInvariants(t.dataSource));
   afterAll(async () => t.close());
@@ -79,7 +92,10 @@ describe('bad input over GraphQL', () => {
   const validInput = (overrides: Record<string, unknown> = {}): TransferInput => ({
     idempotencyKey: newKey('bad'), debitAccountId: payer.id, creditAccountId: payee.id, amount: '5', ...overrides,
   });
-  const post = (payload: unknown): Promise<RawResponse> => postRaw(t.url, JSON.stringify(payload));
+  const post = (payload: unknown, client = asPayer): Promise<RawResponse> => postRaw(client, JSON.stringify(payload));
+  /** The transfer that funded an account in its fixture: readable by that account's holder only. */
+  const fundingTransferOf = async (account: Account): Promise<string> =>
+    (await t.dataSource.query('SELECT id FROM transfers WHERE credit_account_id = $1 ORDER BY id LIMIT 1', [account.id]))[0].id;
   const mutationBody = (input: TransferInput): string => JSON.stringify({ query: CREATE_TRANSFER, variables: { input } });
 
   /** Sends one bad request; checks the code, the status, that no internals leak and that nothing was written. */
@@ -149,9 +165,7 @@ describe('bad input over GraphQL', () => {
 
   describe('accounts', () => {
     it.each<[string, string, () => Record<string, unknown>]>([
-      ['an unknown debit account', DEBIT_ACCOUNT_NOT_FOUND, () => ({ debitAccountId: '999999999999' })],
-      ['an unknown credit account', CREDIT_ACCOUNT_NOT_FOUND, () => ({ creditAccountId: '999999999999' })],
-      ['a debit account in another currency', CURRENCY_MISMATCH, () => ({ debitAccountId: foreign.id })],
+      ['an unknown credit account', CREDIT_ACCOUNT_NOT_FOUND, () => ({ creditAccountId: UNKNOWN_ID })],
       ['a credit account in another currency', CURRENCY_MISMATCH, () => ({ creditAccountId: foreign.id })],
       ['the same account on both sides', SAME_ACCOUNT, () => ({ creditAccountId: payer.id })],
       ['a debit account id that is not a number', BAD_USER_INPUT, () => ({ debitAccountId: 'abc' })],
@@ -161,6 +175,15 @@ describe('bad input over GraphQL', () => {
       ['a credit account id beyond 64 bits', BAD_USER_INPUT, () => ({ creditAccountId: BEYOND_INT64 })],
     ])('refuses %s with %s', async (_name, code, overrides) => {
       await expectTransferRejected(overrides(), code);
+    });
+
+    it("refuses a debit account that does not exist exactly as another member's or another community's: FORBIDDEN", async () => {
+      const unknown = await expectTransferRejected({ debitAccountId: UNKNOWN_ID }, FORBIDDEN);
+      expect(errorSummary(unknown.body.errors)).toEqual([FORBIDDEN_ERROR]);
+      for (const debitAccountId of [payee.id, foreign.id]) {
+        const someoneElses = await expectTransferRejected({ debitAccountId }, FORBIDDEN);
+        expect({ status: someoneElses.status, body: someoneElses.body }).toEqual({ status: unknown.status, body: unknown.body });
+      }
     });
   });
 
@@ -207,7 +230,7 @@ describe('bad input over GraphQL', () => {
     ])('answers %s with HTTP %i and %s', async (_name, status, code, build) => {
       const input = validInput();
       const { body, contentType } = build(input);
-      const response = await expectRejected(() => postRaw(t.url, body, contentType), code, [input.idempotencyKey]);
+      const response = await expectRejected(() => postRaw(asPayer, body, contentType), code, [input.idempotencyKey]);
       expect(response.status).toBe(status);
     });
   });
@@ -245,7 +268,7 @@ describe('bad input over GraphQL', () => {
     });
 
     it('accepts queries right at the depth and alias limits', async () => {
-      const atDepthLimit = `{ transfer(id: "1") { ${nestedFragments(QUERY_LIMITS.maxDepth - 2, 'id')} } }`;
+      const atDepthLimit = `{ transfer(id: "${await fundingTransferOf(payer)}") { ${nestedFragments(QUERY_LIMITS.maxDepth - 2, 'id')} } }`;
       const atAliasLimit = `{ ${range(QUERY_LIMITS.maxAliases).map((index) => `c${index}: communities { id }`).join(' ')} }`;
       for (const query of [atDepthLimit, atAliasLimit]) {
         const response = await post({ query });
@@ -259,20 +282,24 @@ describe('bad input over GraphQL', () => {
   });
 
   describe('pagination and filters', () => {
-    const CONNECTIONS: Record<string, { query: string; variables: () => Record<string, unknown> }> = {
+    /** Each connection with a reader allowed to page through it: its holder, or (for all of a currency's accounts) the coordinator. */
+    const CONNECTIONS: Record<string, { query: string; variables: () => Record<string, unknown>; reader: () => GraphqlClient }> = {
       statement: {
         query: `query($id: ID!, $first: Int, $after: String, $from: DateTime) {
           account(id: $id) { statement(first: $first, after: $after, from: $from) { edges { cursor } } } }`,
         variables: () => ({ id: payer.id }),
+        reader: () => asPayer,
       },
       transfers: {
-        query: `query($currencyId: ID, $first: Int, $after: String, $from: DateTime) {
-          transfers(currencyId: $currencyId, first: $first, after: $after, from: $from) { edges { cursor } } }`,
-        variables: () => ({ currencyId: currencyIds[0] }),
+        query: `query($accountId: ID, $first: Int, $after: String, $from: DateTime) {
+          transfers(accountId: $accountId, first: $first, after: $after, from: $from) { edges { cursor } } }`,
+        variables: () => ({ accountId: payer.id }),
+        reader: () => asPayer,
       },
       accounts: {
         query: 'query($currencyId: ID!, $first: Int, $after: String) { accounts(currencyId: $currencyId, first: $first, after: $after) { edges { cursor } } }',
         variables: () => ({ currencyId: currencyIds[0] }),
+        reader: () => fixture.asCoordinator(),
       },
     };
     const BAD_PAGES: [string, Record<string, unknown>][] = [
@@ -297,9 +324,15 @@ describe('bad input over GraphQL', () => {
       ...['statement', 'transfers'].flatMap((connection) => BAD_DATES.map(([name, args]) => [connection, name, args] as const)),
     ];
 
+    it.each(Object.keys(CONNECTIONS))('answers %s for its reader when nothing is spoilt', async (connection) => {
+      const { query, variables, reader } = CONNECTIONS[connection];
+      const response = await post({ query, variables: { ...variables(), first: 2 } }, reader());
+      expect({ status: response.status, errors: response.body.errors }).toEqual({ status: 200, errors: undefined });
+    });
+
     it.each(cases)('refuses %s with %s as BAD_USER_INPUT', async (connection, _name, args) => {
-      const { query, variables } = CONNECTIONS[connection];
-      await expectRejected(() => post({ query, variables: { ...variables(), ...args } }), BAD_USER_INPUT, []);
+      const { query, variables, reader } = CONNECTIONS[connection];
+      await expectRejected(() => post({ query, variables: { ...variables(), ...args } }, reader()), BAD_USER_INPUT, []);
     });
 
     it.each([
@@ -309,10 +342,61 @@ describe('bad input over GraphQL', () => {
       await expectRejected(() => post({ query }), BAD_USER_INPUT, []);
     });
 
-    it.each(['transfer(id:', 'currency(id:', 'trialBalance(currencyId:'])('answers %s an id beyond 64 bits) with null, not an error', async (call) => {
-      const field = call.slice(0, call.indexOf('('));
-      const response = await post({ query: `{ ${call} "${BEYOND_INT64}") { __typename } }` });
-      expect({ status: response.status, body: response.body }).toEqual({ status: 200, body: { data: { [field]: null } } });
+    it('answers the public currency(id: an id beyond 64 bits) with null, not an error', async () => {
+      const response = await post({ query: `{ currency(id: "${BEYOND_INT64}") { __typename } }` });
+      expect({ status: response.status, body: response.body }).toEqual({ status: 200, body: { data: { currency: null } } });
+    });
+
+    // A caller cannot tell an id no row could have from an object that is not theirs to see.
+    it.each<[string, () => Promise<string>]>([
+      ['transfer(id:', () => fundingTransferOf(foreign)],
+      ['trialBalance(currencyId:', async () => other.currency.id],
+    ])("answers %s an id beyond 64 bits) with FORBIDDEN, exactly as another community's", async (call, someoneElses) => {
+      const ask = (id: string): Promise<RawResponse> => post({ query: `{ ${call} "${id}") { __typename } }` });
+      const beyond = await expectRejected(() => ask(BEYOND_INT64), FORBIDDEN, []);
+      expect({ status: beyond.status, errors: errorSummary(beyond.body.errors) }).toEqual({ status: 200, errors: [FORBIDDEN_ERROR] });
+      const foreignResponse = await ask(await someoneElses());
+      expect({ status: foreignResponse.status, body: foreignResponse.body }).toEqual({ status: beyond.status, body: beyond.body });
+    });
+  });
+
+  describe('credentials', () => {
+    const unknownToken = (prefix: string): string => `${prefix}${randomBytes(32).toString('base64url')}`;
+    let refreshToken: string;
+
+    beforeAll(async () => {
+      ({ refreshToken } = await t.identity.startSession(fixture.holders[0].memberId));
+    });
+
+    // A credential that cannot be used fails the whole request, rather than running it anonymously.
+    it.each<[string, () => GraphqlClient]>([
+      ['Authorization: Basic x', () => t.as(null, { authorization: 'Basic x' })],
+      ['a Bearer access token no session has', () => t.as(unknownToken('pa_'))],
+      ['a refresh token where an access token belongs', () => t.as(refreshToken)],
+      ['a Bearer token with characters no token has', () => t.as('pa_not a token!')],
+      ['an API key that does not exist', () => t.as(unknownToken('pk_'))],
+      ['X-Acting-For without an API key', () => t.as(null, { 'x-acting-for': fixture.holders[0].memberId })],
+      ["X-Acting-For with a member's access token", () => t.as(fixture.holders[0].token, { 'x-acting-for': fixture.holders[0].memberId })],
+    ])('answers a valid transfer sent with %s with HTTP 401 and UNAUTHENTICATED, writing nothing', async (_name, client) => {
+      const input = validInput();
+      const response = await expectRejected(() => postRaw(client(), mutationBody(input)), UNAUTHENTICATED, [input.idempotencyKey]);
+      expect(response.status).toBe(401);
+    });
+
+    it('answers a partner acting for a member who never consented with HTTP 403 and FORBIDDEN, writing nothing', async () => {
+      const [payerHolder, payeeHolder] = fixture.holders;
+      const { partnerAppId, apiKey } = await registerPartnerApp(fixture.asCoordinator(), fixture.community.id, ['ACT_FOR_MEMBER']);
+      await grantPartnerConsent(fixture.as(payee), partnerAppId);
+      const input = validInput();
+
+      const response = await expectRejected(
+        () => postRaw(t.as(apiKey, { 'x-acting-for': payerHolder.memberId }), mutationBody(input)), FORBIDDEN, [input.idempotencyKey],
+      );
+
+      expect(response.status).toBe(403);
+      // The key itself is good: for the member who consented, the same app is served.
+      const forPayee = t.as(apiKey, { 'x-acting-for': payeeHolder.memberId });
+      expect(await gql(forPayee, 'query($id: ID!) { account(id: $id) { id } }', { id: payee.id })).toEqual({ account: { id: payee.id } });
     });
   });
 });

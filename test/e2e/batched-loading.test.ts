@@ -1,40 +1,110 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { createLedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { useTestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
+import { GraphqlClient, useTestApp } from '../../libs/testing/test-app.js';
+import { AccessRepository } from '../../src/access/access.repository.js';
 import { LedgerRepository } from '../../src/ledger/ledger.repository.js';
 
-/** A page of transfers loads its accounts and currencies in one query each, not one per row. */
+/** A page of transfers with the given fields of each. */
+const pageOfTransfers = (fields: string) => `query Page($accountId: ID, $currencyId: ID, $first: Int!) {
+  transfers(accountId: $accountId, currencyId: $currencyId, first: $first) { edges { node { ${fields} } } }
+}`;
+const RELATED_OBJECTS = 'debitAccount { id currency { code } } creditAccount { id name } currency { code }';
+/** However many rows: the accounts in one query, their currencies in one, and the facts that decide who sees them in one. */
+const ONE_LOAD_EACH = { accounts: 1, currencies: 1, accessFacts: 1 };
+
+interface TransferNode {
+  debitAccount: { id: string; currency: { code: string } } | null;
+  creditAccount: { id: string; name: string } | null;
+  currency: { code: string };
+  postings?: { accountId: string }[];
+}
+
+/** What answering one request cost: the SQL it ran, and how often it loaded accounts, currencies and access facts. */
+interface RequestCost {
+  nodes: TransferNode[];
+  statements: string[];
+  loads: { accounts: number; currencies: number; accessFacts: number };
+}
+
+/**
+ * A page of transfers loads its accounts, their currencies and the facts access decisions rest on
+ * in one query each, not one per row: what a page costs does not grow with its size.
+ */
 describe('batched loading of related objects', () => {
   const t = useTestApp(4);
+  let fixture: LedgerFixture;
 
-  it('answers a page of 10 transfers with one accounts query and one currencies query', async () => {
-    const { members, currency } = await createLedgerFixture(t, [{ balance: 1000n }, {}, {}, {}]);
+  beforeAll(async () => {
+    fixture = await createLedgerFixture(t, [{ balance: 1000n }, {}, {}, {}]);
+    const [payer, ...payees] = fixture.members;
     for (let i = 0; i < 10; i++) {
       const payload = await t.ledger.createTransfer({
-        idempotencyKey: randomUUID(), debitAccountId: members[0].id, creditAccountId: members[1 + (i % 3)].id, amount: 5n, code: 'payment', memo: '',
+        idempotencyKey: randomUUID(), debitAccountId: payer.id, creditAccountId: payees[i % payees.length].id, amount: 5n, code: 'payment', memo: '',
       });
       expect(payload.userErrors).toEqual([]);
     }
-    const accounts = jest.spyOn(LedgerRepository.prototype, 'findAccounts');
-    const currencies = jest.spyOn(LedgerRepository.prototype, 'findCurrencies');
+  });
+
+  async function cost(viewer: GraphqlClient, fields: string, variables: Record<string, unknown>): Promise<RequestCost> {
+    const spies = {
+      query: jest.spyOn(t.dataSource, 'query'),
+      accounts: jest.spyOn(LedgerRepository.prototype, 'findAccounts'),
+      currencies: jest.spyOn(LedgerRepository.prototype, 'findCurrencies'),
+      accessFacts: jest.spyOn(AccessRepository.prototype, 'accountFacts'),
+    };
     try {
-      const response = await t.graphql<{ transfers: { edges: { node: { debitAccount: { id: string }; creditAccount: { id: string }; currency: { code: string } } }[] } }>(
-        `query($c: ID!) { transfers(currencyId: $c, first: 10) { edges { node {
-           debitAccount { id currency { code } } creditAccount { id name } currency { code } } } } }`,
-        { c: currency.id },
-      );
+      const response = await viewer.graphql<{ transfers: { edges: { node: TransferNode }[] } }>(pageOfTransfers(fields), variables);
       expect(response.errors).toBeUndefined();
-      const nodes = response.data!.transfers.edges.map((edge) => edge.node);
-      expect(nodes).toHaveLength(10);
-      expect(new Set(nodes.map((node) => node.debitAccount.id))).toEqual(new Set([members[0].id]));
-      expect(new Set(nodes.map((node) => node.creditAccount.id))).toEqual(new Set(members.slice(1).map((member) => member.id)));
-      expect(nodes.every((node) => node.currency.code === 'HOUR')).toBe(true);
-      expect(accounts).toHaveBeenCalledTimes(1);
-      expect(currencies).toHaveBeenCalledTimes(1);
+      return {
+        nodes: response.data!.transfers.edges.map((edge) => edge.node),
+        // The pending-expiry sweeper queries in the background, always within its own transactions; a read runs outside any.
+        statements: spies.query.mock.calls.filter(([, , queryRunner]) => queryRunner === undefined).map(([sql]) => sql).sort(),
+        loads: { accounts: spies.accounts.mock.calls.length, currencies: spies.currencies.mock.calls.length, accessFacts: spies.accessFacts.mock.calls.length },
+      };
     } finally {
-      accounts.mockRestore();
-      currencies.mockRestore();
+      for (const spy of Object.values(spies)) spy.mockRestore();
     }
+  }
+
+  /** Asks for a page of 2 and a page of 10, expecting the same SQL for both; returns the large page's costs. */
+  async function expectCostIndependentOfPageSize(viewer: GraphqlClient, fields: string, filter: Record<string, unknown>): Promise<RequestCost> {
+    const small = await cost(viewer, fields, { ...filter, first: 2 });
+    const large = await cost(viewer, fields, { ...filter, first: 10 });
+
+    expect([small.nodes.length, large.nodes.length]).toEqual([2, 10]);
+    expect(large.statements).toEqual(small.statements);
+    expect(large.loads).toEqual(small.loads);
+    return large;
+  }
+
+  it("answers the coordinator's page of a currency's transfers at a cost independent of its size", async () => {
+    const [payer, ...payees] = fixture.members;
+
+    const { nodes, loads } = await expectCostIndependentOfPageSize(fixture.asCoordinator(), RELATED_OBJECTS, { currencyId: fixture.currency.id });
+
+    expect(loads).toEqual(ONE_LOAD_EACH);
+    expect(new Set(nodes.map((node) => node.debitAccount?.id))).toEqual(new Set([payer.id]));
+    expect(new Set(nodes.map((node) => node.creditAccount?.id))).toEqual(new Set(payees.map((payee) => payee.id)));
+    expect(nodes.every((node) => node.currency.code === 'HOUR' && node.debitAccount?.currency.code === 'HOUR')).toBe(true);
+  });
+
+  it("answers a payer's page of their own transfers at a cost independent of its size, without the payees' accounts", async () => {
+    const [payer] = fixture.members;
+
+    const { nodes, loads } = await expectCostIndependentOfPageSize(fixture.as(payer), RELATED_OBJECTS, { accountId: payer.id });
+
+    // Access facts twice: once for the account the list is filtered by, before the page exists; once for the page.
+    expect(loads).toEqual({ ...ONE_LOAD_EACH, accessFacts: 2 });
+    expect(new Set(nodes.map((node) => node.debitAccount?.id))).toEqual(new Set([payer.id]));
+    expect(nodes.map((node) => node.creditAccount)).toEqual(Array(10).fill(null));
+  });
+
+  it("loads a page's postings at a cost independent of its size, showing a payer only their own", async () => {
+    const [payer] = fixture.members;
+
+    const { nodes } = await expectCostIndependentOfPageSize(fixture.as(payer), 'postings { accountId }', { accountId: payer.id });
+
+    expect(nodes.map((node) => node.postings)).toEqual(Array(10).fill([{ accountId: payer.id }]));
   });
 });

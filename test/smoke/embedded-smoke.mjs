@@ -1,5 +1,6 @@
 // The newcomer's path, end to end: no DATABASE_URL, so `node dist/src/main.js` must start its own
-// PostgreSQL, serve GraphQL, make a transfer, survive a kill -9 and stop cleanly on SIGTERM.
+// PostgreSQL, seed the demo community, serve GraphQL, let a member log in with the password the seed
+// printed and pay another, survive a kill -9 and stop cleanly on SIGTERM.
 // Usage: node test/smoke/embedded-smoke.mjs  (after `npm run build`). Exits non-zero on failure.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
@@ -15,21 +16,57 @@ const port = await new Promise((done) => {
     server.close(() => done(free));
   });
 });
-const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+// At info level, as a newcomer runs it: the seed prints the demo logins at that level.
+const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' };
 delete env.DATABASE_URL;
 
+/** The server; its output is kept in `child.output`, and shown only if the smoke test fails. */
 function start() {
-  const child = spawn(process.execPath, ['dist/src/main.js'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, ['dist/src/main.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.output = '';
+  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk) => { child.output += chunk; });
   child.exited = new Promise((done) => child.once('exit', (code, signal) => done({ code, signal })));
   return child;
 }
 
-async function graphql(query, variables) {
+/**
+ * The demo logins the seed printed once, as lines `  <role> <email> <password>`; in production the
+ * log lines are JSON, with the same text as their message. Colours are dropped first.
+ */
+function demoLogins(output) {
+  const text = output.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((line) => {
+    try {
+      return JSON.parse(line).message ?? line;
+    } catch {
+      return line;
+    }
+  }).join('\n');
+  return [...text.matchAll(/^ +(member|coordinator) +(\S+@\S+) +(\S+)$/gm)].map(([, role, email, password]) => ({ role, email, password }));
+}
+
+async function graphql(query, variables, token) {
   const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
   });
   return response.json();
 }
+
+/** Logs in with a demo login; its access token and its own account (id and balance). */
+async function logIn({ email, password }) {
+  const login = await graphql(
+    'mutation($i: LoginInput!) { login(input: $i) { tokens { accessToken } userErrors { code } } }',
+    { i: { email, password } },
+  );
+  const token = login.data?.login.tokens?.accessToken;
+  if (!token) throw new Error(`${email} could not log in with the printed password: ${JSON.stringify(login)}`);
+  const me = await graphql('{ me { memberships { accountId account { balance } } } }', {}, token);
+  const [membership] = me.data.me.memberships;
+  return { email, token, accountId: membership.accountId, balance: membership.account.balance };
+}
+
+const PAY = 'mutation($i: CreateTransferInput!) { createTransfer(input: $i) { transfer { id amount } userErrors { code } } }';
 
 async function waitForGraphql(seconds) {
   const started = Date.now();
@@ -57,31 +94,36 @@ function check(condition, message) {
 }
 
 let server;
+const outputs = [];
 try {
   server = start();
+  outputs.push(server);
   const seconds = await waitForGraphql(15);
   check(true, `/graphql answered ${seconds.toFixed(1)} s after start on a new DATA_DIR`);
 
   const accounts = await graphql('{ communities { currencies { id code } } }');
   const currency = accounts.data.communities[0].currencies[0];
   check(currency.code === 'HOUR', 'the demo community with its HOUR currency was seeded');
-  const members = await graphql('query($c: ID!) { accounts(currencyId: $c, kind: MEMBER) { edges { node { id balance } } } }', { c: currency.id });
-  const [payer, payee] = members.data.accounts.edges.map((edge) => edge.node);
-  check(payer.balance === '300', 'members hold the 5-hour starter grant');
+  const logins = demoLogins(server.output).filter((login) => login.role === 'member');
+  check(logins.length >= 2, `the seed printed the members' logins (${logins.length} found)`);
+  const [payer, payee] = await Promise.all(logins.slice(0, 2).map(logIn));
+  check(payer.balance === '300' && payee.balance === '300', 'two members logged in and hold the 5-hour starter grant');
 
-  const payment = await graphql(
-    'mutation($i: CreateTransferInput!) { createTransfer(input: $i) { transfer { id amount } userErrors { code } } }',
-    { i: { idempotencyKey: 'smoke-1', debitAccountId: payer.id, creditAccountId: payee.id, amount: '90', memo: 'smoke test' } },
-  );
-  check(payment.data.createTransfer.transfer?.amount === '90', 'a transfer went through GraphQL');
+  const transfer = { idempotencyKey: 'smoke-1', debitAccountId: payer.accountId, creditAccountId: payee.accountId, amount: '90', memo: 'smoke test' };
+  const anonymous = await graphql(PAY, { i: { ...transfer, idempotencyKey: 'smoke-anonymous' } });
+  check(anonymous.errors?.[0]?.extensions?.code === 'UNAUTHENTICATED', 'an anonymous transfer is refused');
+  const payment = await graphql(PAY, { i: transfer }, payer.token);
+  check(payment.data.createTransfer.transfer?.amount === '90', "a transfer went through GraphQL with the payer's token");
 
   server.kill('SIGKILL');
   await server.exited;
   check(postgresProcesses().length > 0, 'kill -9 of the server left its postmaster behind (the case to recover from)');
   server = start();
+  outputs.push(server);
   await waitForGraphql(30);
-  const after = await graphql('query($id: ID!) { account(id: $id) { balance } }', { id: payer.id });
-  check(after.data.account.balance === '210', 'a restart after kill -9 recovered the database with the transfer in it');
+  // The seed does not run again (the community exists); the session from before the crash still holds.
+  const after = await graphql('query($id: ID!) { account(id: $id) { balance } }', { id: payer.accountId }, payer.token);
+  check(after.data?.account.balance === '210', 'a restart after kill -9 recovered the database with the transfer in it');
 
   server.kill('SIGTERM');
   const { code } = await server.exited;
@@ -89,6 +131,7 @@ try {
   check(postgresProcesses().length === 0, 'no postgres process is left after SIGTERM');
 } catch (error) {
   console.error(`not ok - ${error.message}`);
+  for (const [run, { output }] of outputs.entries()) console.error(`--- server output, start ${run + 1}:\n${output}`);
   server?.kill('SIGKILL');
   for (const pid of postgresProcesses()) process.kill(Number(pid), 'SIGKILL');
   process.exitCode = 1;

@@ -24,11 +24,6 @@ export class SessionEntity {
   @Column({ name: 'refresh_token_hash', type: 'char', length: 64, unique: true })
   refreshTokenHash: string;
 
-  /** The refresh token this one replaced: presenting it again means it was stolen, and ends the session. */
-  @Column({ name: 'replaced_refresh_token_hash', type: 'char', length: 64, nullable: true })
-  @Index('IDX_sessions_replaced_refresh_token')
-  replacedRefreshTokenHash: string | null;
-
   @Column({ name: 'refresh_expires_at', type: 'timestamptz' })
   refreshExpiresAt: Date;
 

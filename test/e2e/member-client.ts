@@ -1,0 +1,312 @@
+import { randomUUID } from 'node:crypto';
+import { LedgerFixture } from '../../libs/testing/ledger-fixture.js';
+import { GraphqlClient, GraphqlResponse, TestApp } from '../../libs/testing/test-app.js';
+import { ACCOUNT_FIELDS, AccountView, gql, newKey, TRANSFER_FIELDS, TransferPayloadView } from './graphql-client.js';
+
+/**
+ * What the e2e tests of identity and access send as members, coordinators and admins: the
+ * membership, community and management documents, logins over GraphQL, denials, and the audit log.
+ */
+
+export const USER_ERRORS = 'userErrors { code field message }';
+export const MEMBERSHIP_FIELDS = 'id memberId communityId accountId role status approvedAt closedAt';
+export const POLICY_FIELDS = 'starterGrant defaultLowerLimit defaultUpperLimit autoConfirmSeconds holdTimeoutSeconds balancesVisible';
+export const COMMUNITY_FIELDS = `id slug name policies { ${POLICY_FIELDS} } currencies { id code name symbol minorUnitsPerUnit }`;
+
+/** The message of every denial: the same for someone else's object and for no object at all. */
+export const DENIAL_MESSAGE = 'Not permitted, or no such object';
+/** A well-formed id that names no row (of any table) in a test database. */
+export const NONEXISTENT_ID = '9000000000000000000';
+export const PASSWORD = 'correct horse battery staple';
+
+export interface UserErrorView {
+  code: string;
+  field: string[] | null;
+  message: string;
+}
+
+export interface MembershipView {
+  id: string;
+  memberId: string;
+  communityId: string;
+  accountId: string;
+  role: 'MEMBER' | 'COORDINATOR';
+  status: 'PENDING' | 'ACTIVE' | 'SUSPENDED' | 'CLOSED';
+  approvedAt: string | null;
+  closedAt: string | null;
+}
+
+export interface PoliciesView {
+  starterGrant: string;
+  defaultLowerLimit: string;
+  defaultUpperLimit: string | null;
+  autoConfirmSeconds: number;
+  holdTimeoutSeconds: number;
+  balancesVisible: boolean;
+}
+
+export interface CommunityView {
+  id: string;
+  slug: string;
+  name: string;
+  policies: PoliciesView;
+  currencies: { id: string; code: string; name: string; symbol: string; minorUnitsPerUnit: number }[];
+}
+
+export interface MembershipPayloadView {
+  membership: MembershipView | null;
+  userErrors: UserErrorView[];
+}
+
+export interface CommunityPayloadView {
+  community: CommunityView | null;
+  userErrors: UserErrorView[];
+}
+
+export interface AccountPayloadView {
+  account: AccountView | null;
+  userErrors: UserErrorView[];
+}
+
+export interface ReversalPayloadView extends TransferPayloadView {
+  transfer: (TransferPayloadView['transfer'] & { forced: boolean; reason: string | null; reversesTransferId: string | null }) | null;
+}
+
+const payloadMutation = (name: string, inputType: string, selection: string): string =>
+  `mutation ${name[0].toUpperCase()}${name.slice(1)}($input: ${inputType}!) { ${name}(input: $input) { ${selection} ${USER_ERRORS} } }`;
+
+const MEMBERSHIP_PAYLOAD = `membership { ${MEMBERSHIP_FIELDS} }`;
+const COMMUNITY_PAYLOAD = `community { ${COMMUNITY_FIELDS} }`;
+const ACCOUNT_PAYLOAD = `account { ${ACCOUNT_FIELDS} }`;
+const TRANSFER_PAYLOAD = `transfer { ${TRANSFER_FIELDS} } replayed`;
+
+/** Every mutation these tests send, by name; each takes one `input`. */
+export const MUTATIONS = {
+  approveMembership: payloadMutation('approveMembership', 'MembershipActionInput', MEMBERSHIP_PAYLOAD),
+  suspendMembership: payloadMutation('suspendMembership', 'MembershipActionInput', MEMBERSHIP_PAYLOAD),
+  reinstateMembership: payloadMutation('reinstateMembership', 'MembershipActionInput', MEMBERSHIP_PAYLOAD),
+  closeMembership: payloadMutation('closeMembership', 'CloseMembershipInput', MEMBERSHIP_PAYLOAD),
+  appointCoordinator: payloadMutation('appointCoordinator', 'AppointCoordinatorInput', MEMBERSHIP_PAYLOAD),
+  createCommunity: payloadMutation('createCommunity', 'CreateCommunityInput', COMMUNITY_PAYLOAD),
+  updateCommunityPolicies: payloadMutation('updateCommunityPolicies', 'UpdateCommunityPoliciesInput', COMMUNITY_PAYLOAD),
+  setAccountLimits: payloadMutation('setAccountLimits', 'SetAccountLimitsInput', ACCOUNT_PAYLOAD),
+  freezeAccount: payloadMutation('freezeAccount', 'AccountStatusInput', ACCOUNT_PAYLOAD),
+  unfreezeAccount: payloadMutation('unfreezeAccount', 'AccountStatusInput', ACCOUNT_PAYLOAD),
+  grantCredits: payloadMutation('grantCredits', 'GrantCreditsInput', TRANSFER_PAYLOAD),
+  reverseTransfer: payloadMutation('reverseTransfer', 'ReverseTransferInput', `transfer { ${TRANSFER_FIELDS} forced reason reversesTransferId } replayed`),
+  createTransfer: payloadMutation('createTransfer', 'CreateTransferInput', TRANSFER_PAYLOAD),
+  postPendingTransfer: payloadMutation('postPendingTransfer', 'PostPendingTransferInput', TRANSFER_PAYLOAD),
+  voidPendingTransfer: payloadMutation('voidPendingTransfer', 'VoidPendingTransferInput', TRANSFER_PAYLOAD),
+} as const;
+
+interface Payloads {
+  approveMembership: MembershipPayloadView;
+  suspendMembership: MembershipPayloadView;
+  reinstateMembership: MembershipPayloadView;
+  closeMembership: MembershipPayloadView;
+  appointCoordinator: MembershipPayloadView;
+  createCommunity: CommunityPayloadView;
+  updateCommunityPolicies: CommunityPayloadView;
+  setAccountLimits: AccountPayloadView;
+  freezeAccount: AccountPayloadView;
+  unfreezeAccount: AccountPayloadView;
+  grantCredits: TransferPayloadView;
+  reverseTransfer: ReversalPayloadView;
+  createTransfer: TransferPayloadView;
+  postPendingTransfer: TransferPayloadView;
+  voidPendingTransfer: TransferPayloadView;
+}
+
+export type MutationName = keyof typeof MUTATIONS;
+
+/** Sends a mutation and returns the response as it is, for tests that expect a denial. */
+export function attempt(client: GraphqlClient, name: MutationName, input: Record<string, unknown>): Promise<GraphqlResponse> {
+  return client.graphql(MUTATIONS[name], { input });
+}
+
+/** Sends a mutation that must be answered (HTTP 200, no errors) and returns its payload, refusals included. */
+export async function mutate<N extends MutationName>(client: GraphqlClient, name: N, input: Record<string, unknown>): Promise<Payloads[N]> {
+  return (await gql<Record<N, Payloads[N]>>(client, MUTATIONS[name], { input }))[name];
+}
+
+/** Like `mutate`, for an action that must succeed: no userErrors. */
+export async function succeed<N extends MutationName>(client: GraphqlClient, name: N, input: Record<string, unknown>): Promise<Payloads[N]> {
+  const payload = await mutate(client, name, input);
+  expect(payload.userErrors).toEqual([]);
+  return payload;
+}
+
+/** The codes of a payload's refusals: `[]` when it went through. */
+export const refusalCodes = (payload: { userErrors: UserErrorView[] }): string[] => payload.userErrors.map((error) => error.code);
+
+/** How a request ended: the code of its first top-level error, or OK. */
+export function outcome(response: GraphqlResponse): string {
+  if (response.errors?.length) return response.errors[0].extensions?.code ?? 'UNKNOWN';
+  return 'OK';
+}
+
+/** A denial: HTTP 200, no data, one FORBIDDEN error with the message that does not tell whether the object exists. */
+export function expectForbidden(response: GraphqlResponse): void {
+  expect({ status: response.status, data: response.data, errors: response.errors?.map((error) => ({ message: error.message, code: error.extensions?.code })) })
+    .toEqual({ status: 200, data: null, errors: [{ message: DENIAL_MESSAGE, code: 'FORBIDDEN' }] });
+}
+
+export const JOIN_COMMUNITY = `mutation JoinCommunity($communityId: ID!) {
+  joinCommunity(communityId: $communityId) { membership { ${MEMBERSHIP_FIELDS} account { ${ACCOUNT_FIELDS} } } ${USER_ERRORS} }
+}`;
+
+export async function joinCommunity(client: GraphqlClient, communityId: string): Promise<MembershipPayloadView & { membership: (MembershipView & { account: AccountView }) | null }> {
+  return (await gql<{ joinCommunity: any }>(client, JOIN_COMMUNITY, { communityId })).joinCommunity;
+}
+
+export async function fetchMembership(client: GraphqlClient, id: string): Promise<MembershipView> {
+  return (await gql<{ membership: MembershipView }>(client, `query Membership($id: ID!) { membership(id: $id) { ${MEMBERSHIP_FIELDS} } }`, { id })).membership;
+}
+
+export async function fetchPolicies(client: GraphqlClient, slug: string): Promise<PoliciesView> {
+  return (await gql<{ community: { policies: PoliciesView } }>(client, `query Policies($slug: String!) { community(slug: $slug) { policies { ${POLICY_FIELDS} } } }`, { slug }))
+    .community.policies;
+}
+
+export interface LoggedInMember {
+  memberId: string;
+  email: string;
+  token: string;
+  client: GraphqlClient;
+}
+
+const uniqueEmail = (label: string): string => `${label}-${randomUUID().slice(0, 8)}@test.example`;
+
+/** Logs in over GraphQL; the login must succeed. */
+export async function login(t: TestApp, email: string, password = PASSWORD): Promise<LoggedInMember> {
+  const { login: payload } = await gql<{ login: { tokens: { accessToken: string; memberId: string } | null; userErrors: UserErrorView[] } }>(
+    t, 'mutation Login($input: LoginInput!) { login(input: $input) { tokens { accessToken memberId } userErrors { code message } } }',
+    { input: { email, password } },
+  );
+  expect(payload.userErrors).toEqual([]);
+  const { accessToken, memberId } = payload.tokens!;
+  return { memberId, email, token: accessToken, client: t.as(accessToken) };
+}
+
+/** Someone who registered over GraphQL (with no community) and logged in. */
+export async function registerMember(t: TestApp, label: string): Promise<LoggedInMember> {
+  const email = uniqueEmail(label);
+  const { register } = await gql<{ register: { member: { id: string } | null; userErrors: UserErrorView[] } }>(
+    t, `mutation Register($input: RegisterInput!) { register(input: $input) { member { id } ${USER_ERRORS} } }`,
+    { input: { email, password: PASSWORD, displayName: `${label} ${email.slice(label.length + 1, label.length + 9)}` } },
+  );
+  expect(register.userErrors).toEqual([]);
+  return login(t, email);
+}
+
+/** A new server admin, made the way the create-admin command makes one, then logged in over GraphQL. */
+export async function loginAsNewAdmin(t: TestApp): Promise<LoggedInMember> {
+  const email = uniqueEmail('admin');
+  await t.members.bootstrapAdmin(email, PASSWORD, 'Test admin');
+  return login(t, email);
+}
+
+/** A registered member who asked to join the fixture's community and waits for approval. */
+export async function pendingMember(t: TestApp, fixture: LedgerFixture, label = 'applicant'): Promise<LoggedInMember & { membership: MembershipView & { account: AccountView } }> {
+  const member = await registerMember(t, label);
+  const { membership, userErrors } = await joinCommunity(member.client, fixture.community.id);
+  expect(userErrors).toEqual([]);
+  return { ...member, membership: membership! };
+}
+
+/** Changes a community's policies as its coordinator; the change must be accepted. */
+export async function setPolicies(fixture: LedgerFixture, policies: Record<string, unknown>, reason = 'test setup'): Promise<CommunityView> {
+  return (await succeed(fixture.asCoordinator(), 'updateCommunityPolicies', { communityId: fixture.community.id, policies, reason })).community!;
+}
+
+/** A member pays from their own account; the payment must go through. */
+export async function pay(client: GraphqlClient, from: string, to: string, amount: number | string, extra: Record<string, unknown> = {}): Promise<TransferPayloadView> {
+  return succeed(client, 'createTransfer', { idempotencyKey: newKey('pay'), debitAccountId: from, creditAccountId: to, amount: String(amount), ...extra });
+}
+
+export interface AuditRow {
+  action: string;
+  actorMemberId: string | null;
+  actorRole: string;
+  partnerAppId: string | null;
+  communityId: string | null;
+  targetType: string;
+  targetId: string;
+  reason: string | null;
+  details: Record<string, any>;
+}
+
+/** The audit rows of one community (each test has its own), oldest first, optionally of one action or target. */
+export async function auditRows(t: TestApp, scope: { communityId: string; action?: string; targetId?: string }): Promise<AuditRow[]> {
+  const rows: Record<string, any>[] = await t.dataSource.query(
+    `SELECT action, actor_member_id, actor_role, partner_app_id, community_id, target_type, target_id, reason, details
+       FROM audit_log
+      WHERE community_id = $1 AND ($2::text IS NULL OR action = $2) AND ($3::text IS NULL OR target_id = $3)
+      ORDER BY id`,
+    [scope.communityId, scope.action ?? null, scope.targetId ?? null],
+  );
+  return rows.map((row) => ({
+    action: row.action, actorMemberId: row.actor_member_id, actorRole: row.actor_role, partnerAppId: row.partner_app_id, communityId: row.community_id,
+    targetType: row.target_type, targetId: row.target_id, reason: row.reason, details: row.details,
+  }));
+}
+
+/**
+ * Everything a community's managers could change, read straight from the database: its policies,
+ * its accounts (balances, reservations, limits, status), memberships, transfers and audit rows.
+ * Equal before and after means nothing was written.
+ */
+export async function communityState(t: TestApp, communityId: string): Promise<Record<string, unknown>> {
+  const [policies, accounts, memberships, transfers, audit] = await Promise.all([
+    t.dataSource.query(
+      'SELECT starter_grant, default_lower_limit, default_upper_limit, auto_confirm_seconds, hold_timeout_seconds, balances_visible FROM communities WHERE id = $1',
+      [communityId],
+    ),
+    t.dataSource.query(
+      `SELECT a.id, a.status, a.posted_debits, a.posted_credits, a.pending_debits, a.pending_credits, a.lower_limit, a.upper_limit, a.version
+         FROM accounts a JOIN currencies c ON c.id = a.currency_id WHERE c.community_id = $1 ORDER BY a.id`,
+      [communityId],
+    ),
+    t.dataSource.query('SELECT id, role, status, closed_at FROM memberships WHERE community_id = $1 ORDER BY id', [communityId]),
+    t.dataSource.query('SELECT count(*)::int AS count FROM transfers t JOIN currencies c ON c.id = t.currency_id WHERE c.community_id = $1', [communityId]),
+    t.dataSource.query('SELECT count(*)::int AS count FROM audit_log WHERE community_id = $1', [communityId]),
+  ]);
+  return { policies, accounts, memberships, transfers: transfers[0].count, auditRows: audit[0].count };
+}
+
+/**
+ * Reads of one account's money, each taking `$id`: the account itself, its transfers, its
+ * statement and a point-in-time balance. Used to show who may and may not read them.
+ */
+export const ACCOUNT_READS = {
+  account: 'query ReadAccount($id: ID!) { account(id: $id) { id balance availableBalance } }',
+  transfers: 'query ReadTransfers($id: ID!) { transfers(accountId: $id) { edges { node { id amount } } } }',
+  statement: 'query ReadStatement($id: ID!) { account(id: $id) { id statement(first: 5) { edges { node { id amount balanceAfter } } } } }',
+  balanceAt: 'query ReadBalanceAt($id: ID!) { account(id: $id) { id balanceAt(at: "2100-01-01T00:00:00Z") } }',
+} as const;
+
+export type AccountRead = keyof typeof ACCOUNT_READS;
+
+export function readAccount(client: GraphqlClient, read: AccountRead, accountId: string): Promise<GraphqlResponse> {
+  return client.graphql(ACCOUNT_READS[read], { id: accountId });
+}
+
+export interface TransferSummary {
+  id: string;
+  code: string;
+  amount: string;
+  debitAccountId: string;
+  creditAccountId: string;
+}
+
+/** An account's transfers, newest first, as its holder or an auditor reads them. */
+export async function transfersOf(client: GraphqlClient, accountId: string): Promise<TransferSummary[]> {
+  const { transfers } = await gql<{ transfers: { edges: { node: TransferSummary }[] } }>(
+    client, 'query TransfersOf($id: ID!) { transfers(accountId: $id, first: 100) { edges { node { id code amount debitAccountId creditAccountId } } } }', { id: accountId },
+  );
+  return transfers.edges.map((edge) => edge.node);
+}
+
+export const MEMBERSHIPS = `query Memberships($communityId: ID!, $status: MembershipStatus) {
+  memberships(communityId: $communityId, status: $status, first: 100) { edges { node { ${MEMBERSHIP_FIELDS} } } }
+}`;
