@@ -30,6 +30,7 @@ export async function createApp(config: AppConfig, options: AppModuleOptions = {
   });
   app.use(jsonBodyParser(), malformedBodyHandler);
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   if (config.migrateOnStart) await runMigrations(app.get(DataSource));
   await app.init();
   return app;

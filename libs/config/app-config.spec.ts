@@ -17,6 +17,15 @@ describe('loadConfig', () => {
   });
 
   it.each([
+    [undefined, false],
+    ['true', true],
+    ['1', 1],
+    ['loopback, 10.0.0.0/8', 'loopback, 10.0.0.0/8'],
+  ])('reads TRUST_PROXY=%s as Express expects it', (value, expected) => {
+    expect(loadConfig(value === undefined ? {} : { TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it.each([
     ['PORT', 'abc'],
     ['PORT', '70000'],
     ['DATABASE_URL', 'mysql://localhost/db'],
@@ -24,6 +33,7 @@ describe('loadConfig', () => {
     ['GRAPHQL_EXPLORER', 'maybe'],
     ['DB_POOL_SIZE', '0'],
     ['NODE_ENV', 'staging'],
+    ['TRUST_PROXY', 'yes please!'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration:\\n  ${name}: `));

@@ -48,6 +48,9 @@ class EnvironmentVariables {
 
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(65535)
   EMBEDDED_PG_PORT?: number;
+
+  @IsOptional() @IsString() @Matches(/^(true|false|\d{1,2}|[\w.:/, -]+)$/, { message: 'TRUST_PROXY must be true, false, a hop count, or addresses (Express "trust proxy")' })
+  TRUST_PROXY?: string;
 }
 
 export class ConfigError extends Error {}
@@ -66,6 +69,8 @@ export class AppConfig {
     readonly migrateOnStart: boolean,
     readonly dbPoolSize: number,
     readonly embeddedPgPort: number | undefined,
+    /** Express's "trust proxy": which proxies' X-Forwarded-For to believe, so that rate limits see the client's address. */
+    readonly trustProxy: boolean | number | string,
   ) {}
 
   get usesEmbeddedDatabase(): boolean {
@@ -82,6 +87,12 @@ function describe(errors: ReturnType<typeof validateSync>): string {
   return errors
     .map((error) => `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')} (got ${JSON.stringify(error.value)})`)
     .join('\n  ');
+}
+
+function toTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -103,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     vars.MIGRATE_ON_START ?? true,
     vars.DB_POOL_SIZE ?? 10,
     vars.EMBEDDED_PG_PORT,
+    toTrustProxy(vars.TRUST_PROXY),
   );
 }
 

@@ -3,7 +3,7 @@ import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fi
 import { GraphqlClient, useTestApp } from '../../libs/testing/test-app.js';
 import { fetchAccount, gql, newKey } from './graphql-client.js';
 import {
-  attempt, auditRows, communityState, expectForbidden, fetchMembership, fetchPolicies, JOIN_COMMUNITY, joinCommunity, loginAsNewAdmin, MEMBERSHIPS,
+  attempt, auditRows, communityState, expectForbidden, fetchMembership, fetchPolicies, joinCommunity, loginAsNewAdmin, MEMBERSHIPS,
   MembershipView, mutate, NONEXISTENT_ID, pay, pendingMember, refusalCodes, registerMember, setPolicies, succeed, transfersOf,
 } from './member-client.js';
 
@@ -37,13 +37,19 @@ describe('memberships over GraphQL', () => {
         currency: { id: fixture.currency.id },
       });
       expect((await membershipsIn(fixture.asCoordinator(), fixture.community.id, 'PENDING')).map((membership) => membership.id)).toEqual([applicant.membership.id]);
-      expect(refusalCodes(await joinCommunity(applicant.client, fixture.community.id))).toEqual(['ALREADY_MEMBER']);
+      expect((await joinCommunity(applicant.client, fixture.community.id)).userErrors).toEqual([
+        { code: 'ALREADY_MEMBER', field: ['communityId'], message: 'You already have an open membership in this community.' },
+      ]);
     });
 
-    it.each([['does not exist', NONEXISTENT_ID], ['is not an id at all', 'abc']])('asking to join a community that %s is denied like any missing object', async (_, communityId) => {
+    it.each([['does not exist', NONEXISTENT_ID], ['is not an id at all', 'abc']])('asking to join a community that %s is refused with COMMUNITY_NOT_FOUND', async (_, communityId) => {
       const stranger = await registerMember(t, 'wanderer');
 
-      expectForbidden(await stranger.client.graphql(JOIN_COMMUNITY, { communityId }));
+      expect(await joinCommunity(stranger.client, communityId)).toEqual({
+        // joinCommunity takes communityId as an argument, not inside an input.
+        membership: null, userErrors: [{ code: 'COMMUNITY_NOT_FOUND', field: ['communityId'], message: 'No community has this id.' }],
+      });
+      expect(await gql(stranger.client, 'query { me { memberships { id } } }')).toEqual({ me: { memberships: [] } });
     });
 
     it("approval by the coordinator makes the membership ACTIVE and pays the community's starter grant from issuance, once", async () => {
