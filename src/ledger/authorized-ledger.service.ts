@@ -79,8 +79,9 @@ export class AuthorizedLedger {
 
   /** New money from issuance, or the pool's, to a member account of a community the actor manages. */
   async grantCredits(actor: Actor, input: GrantCreditsInput): Promise<CreateTransferPayload> {
-    const facts = await this.access.requireAccount(actor, input.accountId, async (account) => (await this.access.managerRole(actor, account.communityId)) !== null);
-    const role = (await this.access.managerRole(actor, facts.communityId))!;
+    const { facts, role } = await this.managedAccount(actor, input.accountId);
+    // Grants go to members; money moves between the community's own accounts are not grants.
+    if (facts.kind !== AccountKind.MEMBER) throw forbidden();
     const currencyId = (await this.ledger.findAccount(facts.accountId))!.currencyId;
     const source = (await this.ledger.systemAccount(currencyId, input.source === GrantSource.POOL ? AccountKind.POOL : AccountKind.ISSUANCE))!;
     const transfer: CreateTransferInput = {

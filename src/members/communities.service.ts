@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
-import { AccessPolicy } from '../access/access.policy.js';
+import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
@@ -85,7 +85,8 @@ export class CommunitiesService {
   async updatePolicies(actor: Actor, input: UpdateCommunityPoliciesInput): Promise<CommunityPayload> {
     const role = await this.access.requireManager(actor, input.communityId);
     return this.db.transaction(async () => {
-      const before = (await this.members.lockPolicies(input.communityId))!;
+      const before = await this.members.lockPolicies(input.communityId);
+      if (!before) throw forbidden();
       const after = applyChanges(before, input.policies);
       if (!consistent(after)) return refusedCommunity(MemberErrorCode.POLICY_INVALID);
       await this.members.updatePolicies(input.communityId, after);

@@ -112,10 +112,12 @@ export class MembersService {
   async joinCommunity(actor: Actor, communityId: string): Promise<MembershipPayload> {
     const member = this.access.requireMember(actor);
     if (member.viaPartnerAppId) throw forbidden();
-    if (!isDatabaseId(communityId)) return refusedMembership(MemberErrorCode.COMMUNITY_NOT_FOUND);
-    return this.refusable(refusedMembership, async () => {
+    // joinCommunity takes communityId as an argument, not inside an input.
+    const refused = (code: MemberErrorCode): MembershipPayload => ({ membership: null, userErrors: [{ ...memberError(code), field: ['communityId'] }] });
+    if (!isDatabaseId(communityId)) return refused(MemberErrorCode.COMMUNITY_NOT_FOUND);
+    return this.refusable(refused, async () => {
       const membership = await this.openMembership(member.memberId, communityId, MembershipRole.MEMBER);
-      return membership ? { membership, userErrors: [] } : refusedMembership(MemberErrorCode.ALREADY_MEMBER);
+      return membership ? { membership, userErrors: [] } : refused(MemberErrorCode.ALREADY_MEMBER);
     });
   }
 
