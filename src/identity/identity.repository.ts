@@ -67,8 +67,13 @@ export class IdentityRepository {
     return row ? { memberId: row.id as string, passwordHash: row.password_hash as string | null } : null;
   }
 
+  async credentialsOf(memberId: string): Promise<Credentials & { email: string }> {
+    const [row] = await this.query('SELECT id, email, password_hash FROM members WHERE id = $1', [memberId]);
+    return { memberId: row.id as string, email: row.email as string, passwordHash: row.password_hash as string | null };
+  }
+
   async setPassword(memberId: string, passwordHash: string): Promise<void> {
-    await this.query('UPDATE members SET password_hash = $2 WHERE id = $1', [memberId, passwordHash]);
+    await this.query('UPDATE members SET password_hash = $2, updated_at = now() WHERE id = $1', [memberId, passwordHash]);
   }
 
   /** Failures within the window, for this email and for this client address. */
@@ -140,9 +145,28 @@ export class IdentityRepository {
     await this.query('UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [sessionId]);
   }
 
-  async revokeSessionsOf(memberId: string): Promise<number> {
-    const rows = await this.query('UPDATE sessions SET revoked_at = now() WHERE member_id = $1 AND revoked_at IS NULL RETURNING id', [memberId]);
+  /** Ends the member's sessions, all of them or all but one; returns how many ended. */
+  async revokeSessionsOf(memberId: string, exceptSessionId: string | null = null): Promise<number> {
+    const rows = await this.query(
+      'UPDATE sessions SET revoked_at = now() WHERE member_id = $1 AND revoked_at IS NULL AND ($2::bigint IS NULL OR id <> $2) RETURNING id',
+      [memberId, exceptSessionId],
+    );
     return rows.length;
+  }
+
+  /** Ends one session if it is this member's; false otherwise, so that other members' sessions stay out of reach. */
+  async revokeSessionOf(memberId: string, sessionId: string): Promise<boolean> {
+    const rows = await this.query('UPDATE sessions SET revoked_at = now() WHERE id = $1 AND member_id = $2 AND revoked_at IS NULL RETURNING id', [sessionId, memberId]);
+    return rows.length === 1;
+  }
+
+  /** Sessions that can still be refreshed, newest first. */
+  async liveSessionsOf(memberId: string): Promise<{ id: string; createdAt: Date; refreshExpiresAt: Date }[]> {
+    const rows = await this.query(
+      'SELECT id, created_at, refresh_expires_at FROM sessions WHERE member_id = $1 AND revoked_at IS NULL AND refresh_expires_at > now() ORDER BY id DESC',
+      [memberId],
+    );
+    return rows.map((row) => ({ id: row.id as string, createdAt: row.created_at as Date, refreshExpiresAt: row.refresh_expires_at as Date }));
   }
 
   async liveApiKey(keyHash: string): Promise<PartnerAppRow | null> {

@@ -2,9 +2,11 @@ import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graph
 import type { Request } from 'express';
 import { CurrentActor } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
-import { LoginInput, RefreshTokensInput, RegisterPartnerAppInput } from './dto/identity.inputs.js';
+import {
+  ChangePasswordInput, LoginInput, RefreshTokensInput, RegisterPartnerAppInput, RevokeMemberSessionsArgs, RevokePartnerAppArgs,
+} from './dto/identity.inputs.js';
 import { IdentityService } from './identity.service.js';
-import { AuthPayload, PartnerApp, PartnerAppKeyPayload } from './models/identity.models.js';
+import { AuthPayload, ChangePasswordPayload, PartnerApp, PartnerAppKeyPayload, Session } from './models/identity.models.js';
 import { PartnerAppsService } from './partner-apps.service.js';
 
 @Resolver()
@@ -29,6 +31,26 @@ export class IdentityResolver {
     return this.identity.logout(actor, everywhere);
   }
 
+  @Query(() => [Session], { description: 'Your live sessions, newest first.' })
+  sessions(@CurrentActor() actor: Actor): Promise<Session[]> {
+    return this.identity.sessions(actor);
+  }
+
+  @Mutation(() => Boolean, { description: 'Ends one of your sessions at once (a lost phone). False when it is not one of your live sessions.' })
+  revokeSession(@CurrentActor() actor: Actor, @Args('sessionId', { type: () => ID }) sessionId: string): Promise<boolean> {
+    return this.identity.revokeSession(actor, sessionId);
+  }
+
+  @Mutation(() => ChangePasswordPayload, { description: 'Changes your password; every other session of yours ends. Rate-limited like login.' })
+  changePassword(@CurrentActor() actor: Actor, @Args('input') input: ChangePasswordInput, @Context('req') req: Request): Promise<ChangePasswordPayload> {
+    return this.identity.changePassword(actor, input, req.ip ?? 'unknown');
+  }
+
+  @Mutation(() => Int, { description: "Admins: ends every session of a member at once; returns how many ended. Audited." })
+  revokeMemberSessions(@CurrentActor() actor: Actor, @Args() args: RevokeMemberSessionsArgs): Promise<number> {
+    return this.identity.revokeMemberSessions(actor, args.memberId, args.reason);
+  }
+
   @Mutation(() => PartnerAppKeyPayload, { description: 'Coordinators and admins: registers a partner app for a community and issues its first key.' })
   registerPartnerApp(@CurrentActor() actor: Actor, @Args('input') input: RegisterPartnerAppInput): Promise<PartnerAppKeyPayload> {
     return this.apps.register(actor, input);
@@ -40,12 +62,8 @@ export class IdentityResolver {
   }
 
   @Mutation(() => PartnerApp, { description: 'Revokes a partner app and its key, at once.' })
-  revokePartnerApp(
-    @CurrentActor() actor: Actor,
-    @Args('partnerAppId', { type: () => ID }) partnerAppId: string,
-    @Args('reason', { type: () => String, nullable: true }) reason: string | null,
-  ): Promise<PartnerApp> {
-    return this.apps.revoke(actor, partnerAppId, reason ?? null);
+  revokePartnerApp(@CurrentActor() actor: Actor, @Args() args: RevokePartnerAppArgs): Promise<PartnerApp> {
+    return this.apps.revoke(actor, args.partnerAppId, args.reason ?? null);
   }
 
   @Mutation(() => Boolean, { description: 'Lets a partner app with the ACT_FOR_MEMBER scope act for you.' })

@@ -2,14 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
 import { ClientError, ErrorCode } from '../../libs/graphql/error-code.js';
 import { isDatabaseId } from '../../libs/database/database-id.js';
-import { AccessPolicy } from '../access/access.policy.js';
-import { Actor, ANONYMOUS, PartnerScope } from '../access/actor.js';
+import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { AccessPolicy, forbidden } from '../access/access.policy.js';
+import { AuditLog } from '../audit/audit-log.service.js';
+import { ANONYMOUS, PartnerScope } from '../access/actor.js';
+import type { Actor, MemberActor } from '../access/actor.js';
 import { AUTH_ERROR_MESSAGES, AuthErrorCode } from './identity.errors.js';
 import { IdentityRepository } from './identity.repository.js';
-import { AuthPayload, AuthTokens } from './models/identity.models.js';
-import { verifyPassword } from './passwords.js';
+import { AuthPayload, AuthTokens, ChangePasswordPayload, Session } from './models/identity.models.js';
+import { hashPassword, verifyPassword } from './passwords.js';
 import { newToken, TOKEN_PREFIX, tokenHash } from './tokens.js';
-import { LoginInput } from './dto/identity.inputs.js';
+import { ChangePasswordInput, LoginInput } from './dto/identity.inputs.js';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
@@ -45,20 +48,32 @@ export class IdentityService {
   constructor(
     private readonly identity: IdentityRepository,
     private readonly access: AccessPolicy,
+    private readonly audit: AuditLog,
+    private readonly db: TransactionalConnection,
   ) {}
 
   /** Rate-limited per email and per address; a wrong password and an unknown email answer alike. */
   async login(input: LoginInput, address: string): Promise<AuthPayload> {
     const email = foldEmail(input.email);
-    const failures = await this.identity.recentFailures(email, address, LOGIN_LIMITS.windowSeconds);
-    if (failures.byEmail >= LOGIN_LIMITS.perEmail || failures.byAddress >= LOGIN_LIMITS.perAddress) return refusedLogin(AuthErrorCode.TOO_MANY_ATTEMPTS);
     const credentials = await this.identity.credentials(email);
-    if (!credentials || !(await verifyPassword(credentials.passwordHash, input.password))) {
+    const refusal = await this.passwordRefusal(email, credentials?.passwordHash ?? null, input.password, address);
+    if (refusal) return refusedLogin(refusal);
+    return { tokens: await this.startSession(credentials!.memberId), userErrors: [] };
+  }
+
+  /**
+   * Checks a password under the rate limit: failures count per email and per address, and a
+   * success forgets the email's failures. A member without a password (or no member) always fails.
+   */
+  private async passwordRefusal(email: string, passwordHash: string | null, password: string, address: string): Promise<AuthErrorCode | null> {
+    const failures = await this.identity.recentFailures(email, address, LOGIN_LIMITS.windowSeconds);
+    if (failures.byEmail >= LOGIN_LIMITS.perEmail || failures.byAddress >= LOGIN_LIMITS.perAddress) return AuthErrorCode.TOO_MANY_ATTEMPTS;
+    if (!(await verifyPassword(passwordHash, password))) {
       await this.identity.recordFailure(email, address);
-      return refusedLogin(AuthErrorCode.INVALID_CREDENTIALS);
+      return AuthErrorCode.INVALID_CREDENTIALS;
     }
     await this.identity.clearFailures(email);
-    return { tokens: await this.startSession(credentials.memberId), userErrors: [] };
+    return null;
   }
 
   /** A new session for a member whose identity is already proven (login, accepting an invitation). */
@@ -94,16 +109,57 @@ export class IdentityService {
 
   /** Ends this session, or every session of the member; their tokens stop working with this commit. */
   async logout(actor: Actor, everywhere: boolean): Promise<number> {
-    const member = this.access.requireMember(actor);
-    if (member.viaPartnerAppId || !member.sessionId) throw new ClientError(ErrorCode.FORBIDDEN, 'Only a member in person can log out');
+    const member = this.inPerson(actor);
     if (everywhere) return this.identity.revokeSessionsOf(member.memberId);
     await this.identity.revokeSession(member.sessionId);
     return 1;
   }
 
-  /** Every session of a member ends, e.g. after their password changes. */
-  revokeSessionsOf(memberId: string): Promise<number> {
-    return this.identity.revokeSessionsOf(memberId);
+  /** A member with their own session: sessions and passwords are never a partner app's business. */
+  private inPerson(actor: Actor): MemberActor & { sessionId: string } {
+    const member = this.access.requireMember(actor);
+    if (member.viaPartnerAppId || !member.sessionId) throw forbidden();
+    return member as MemberActor & { sessionId: string };
+  }
+
+  /** Your live sessions, to spot and end one you do not recognise. */
+  async sessions(actor: Actor): Promise<Session[]> {
+    const member = this.inPerson(actor);
+    const sessions = await this.identity.liveSessionsOf(member.memberId);
+    return sessions.map((session) => ({ ...session, current: session.id === member.sessionId }));
+  }
+
+  /** Ends one of your sessions, at once; false when it is not one of your live sessions. */
+  revokeSession(actor: Actor, sessionId: string): Promise<boolean> {
+    const member = this.inPerson(actor);
+    return isDatabaseId(sessionId) ? this.identity.revokeSessionOf(member.memberId, sessionId) : Promise.resolve(false);
+  }
+
+  /**
+   * Needs the current password, checked (and rate-limited) like a login. Every other session ends,
+   * so that whoever knew the old password is logged out.
+   */
+  async changePassword(actor: Actor, input: ChangePasswordInput, address: string): Promise<ChangePasswordPayload> {
+    const member = this.inPerson(actor);
+    const credentials = await this.identity.credentialsOf(member.memberId);
+    const refusal = await this.passwordRefusal(credentials.email, credentials.passwordHash, input.currentPassword, address);
+    if (refusal) return { changed: false, userErrors: [{ code: refusal, message: AUTH_ERROR_MESSAGES[refusal] }] };
+    await this.db.transaction(async () => {
+      await this.identity.setPassword(member.memberId, await hashPassword(input.newPassword));
+      await this.identity.revokeSessionsOf(member.memberId, member.sessionId);
+    });
+    return { changed: true, userErrors: [] };
+  }
+
+  /** Admins end every session of a member (a lost device, a compromised account), at once; audited. */
+  async revokeMemberSessions(actor: Actor, memberId: string, reason: string): Promise<number> {
+    this.access.requireAdmin(actor);
+    if (!isDatabaseId(memberId)) throw forbidden();
+    return this.db.transaction(async () => {
+      const ended = await this.identity.revokeSessionsOf(memberId);
+      await this.audit.record(actor, { as: 'admin', action: 'member.revoke_sessions', communityId: null, targetType: 'member', targetId: memberId, reason, details: { ended } });
+      return ended;
+    });
   }
 
   /** Who is calling. Runs once per request; every check reads the database, so revocation is immediate. */

@@ -1,5 +1,5 @@
-import { Field, ID, InputType } from '@nestjs/graphql';
-import { ArrayMaxSize, ArrayMinSize, IsEnum, IsString, Length, MaxLength } from 'class-validator';
+import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
+import { ArrayMaxSize, ArrayMinSize, IsEnum, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { PartnerScope } from '../../access/actor.js';
 
@@ -39,4 +39,39 @@ export class RegisterPartnerAppInput {
   @ArrayMaxSize(2)
   @IsEnum(PartnerScope, { each: true })
   scopes: PartnerScope[];
+}
+
+@InputType()
+export class ChangePasswordInput {
+  @Field()
+  @IsString()
+  @MaxLength(200)
+  currentPassword: string;
+
+  @Field()
+  @Length(10, 200, { message: 'newPassword must be 10 to 200 characters' })
+  newPassword: string;
+}
+
+@ArgsType()
+export class RevokeMemberSessionsArgs {
+  @Field(() => ID)
+  @IsString()
+  memberId: string;
+
+  @Field({ description: 'Why, for the audit log.' })
+  @Length(1, 500)
+  reason: string;
+}
+
+@ArgsType()
+export class RevokePartnerAppArgs {
+  @Field(() => ID)
+  @IsString()
+  partnerAppId: string;
+
+  @Field(() => String, { nullable: true, description: 'Why, for the audit log.' })
+  @IsOptional()
+  @MaxLength(500)
+  reason?: string;
 }

@@ -76,3 +76,27 @@ export class PartnerAppKeyPayload {
   @Field({ description: 'Shown once: only its hash is stored. Send it as `Authorization: Bearer <apiKey>`.' })
   apiKey: string;
 }
+
+@ObjectType({ description: 'One login: a device or an app holding tokens.' })
+export class Session {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  createdAt: Date;
+
+  @Field({ description: 'Without a refresh before then, the session ends.' })
+  refreshExpiresAt: Date;
+
+  @Field({ description: 'The session this request is made with.' })
+  current: boolean;
+}
+
+@ObjectType()
+export class ChangePasswordPayload {
+  @Field({ description: 'True when the password changed; every other session of yours has then ended.' })
+  changed: boolean;
+
+  @Field(() => [AuthUserError])
+  userErrors: AuthUserError[];
+}
