@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode } from '../../libs/graphql/error-code.js';
-import { GraphqlClient, GraphqlResponse, TestApp } from '../../libs/testing/test-app.js';
-import { gql } from './graphql-client.js';
+import { GraphqlClient, TestApp } from '../../libs/testing/test-app.js';
+import { expectRequestRefused } from './denials.js';
+import { gql, USER_ERRORS, UserErrorView } from './graphql-client.js';
 
-/** What the identity e2e tests ask for and get back: logins, sessions, partner apps, and how refusals look. */
+/** What the e2e tests send to be someone: registrations, logins, sessions, admins, partner apps and their consent. */
 
 export const AUTH_PAYLOAD_FIELDS = 'tokens { accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt memberId } userErrors { code message }';
 
 export const REGISTER = `mutation Register($input: RegisterInput!) {
-  register(input: $input) { member { id email displayName } userErrors { code field message } }
+  register(input: $input) { member { id email displayName } ${USER_ERRORS} }
 }`;
 export const LOGIN = `mutation Login($input: LoginInput!) { login(input: $input) { ${AUTH_PAYLOAD_FIELDS} } }`;
 export const REFRESH_TOKENS = `mutation Refresh($input: RefreshTokensInput!) { refreshTokens(input: $input) { ${AUTH_PAYLOAD_FIELDS} } }`;
@@ -24,7 +24,7 @@ export const REVOKE_PARTNER_APP = `mutation Revoke($id: ID!, $reason: String) { 
 export const GRANT_PARTNER_CONSENT = 'mutation Grant($id: ID!) { grantPartnerConsent(partnerAppId: $id) }';
 export const REVOKE_PARTNER_CONSENT = 'mutation RevokeConsent($id: ID!) { revokePartnerConsent(partnerAppId: $id) }';
 
-/** Long enough for the 10-character minimum. */
+/** Long enough for the 10-character minimum; every member the tests register or make admin has it. */
 export const GOOD_PASSWORD = 'correct horse battery staple';
 
 export interface AuthTokensView {
@@ -42,7 +42,7 @@ export interface AuthPayloadView {
 
 export interface MemberPayloadView {
   member: { id: string; email: string | null; displayName: string } | null;
-  userErrors: { code: string; field: string[] | null; message: string }[];
+  userErrors: UserErrorView[];
 }
 
 export interface PartnerAppView {
@@ -59,14 +59,22 @@ export interface PartnerAppKeyView {
   partnerApp: PartnerAppView;
 }
 
+/** A member logged in over GraphQL, with a client that sends their access token. */
+export interface LoggedInMember {
+  memberId: string;
+  email: string;
+  tokens: AuthTokensView;
+  client: GraphqlClient;
+}
+
 /** Unique per call, so that tests never share an email's login failures or registration. */
-export const uniqueEmail = (label: string): string => `${label}-${randomUUID().slice(0, 8)}@identity.test.example`;
+export const uniqueEmail = (label: string): string => `${label}-${randomUUID().slice(0, 8)}@e2e.test.example`;
 
 export async function register(client: GraphqlClient, input: Record<string, unknown>): Promise<MemberPayloadView> {
   return (await gql<{ register: MemberPayloadView }>(client, REGISTER, { input })).register;
 }
 
-/** A new member who can log in, registered through the API. */
+/** A new member who can log in, registered through the API (with no community), not yet logged in. */
 export async function registerMember(client: GraphqlClient, label = 'member'): Promise<{ memberId: string; email: string; password: string }> {
   const email = uniqueEmail(label);
   const payload = await register(client, { email, password: GOOD_PASSWORD, displayName: `Member ${label}` });
@@ -85,6 +93,25 @@ export async function loginOrFail(client: GraphqlClient, email: string, password
   return payload.tokens!;
 }
 
+/** Logs in over GraphQL (the login must succeed) and gives the member's client. */
+export async function logInAs(t: TestApp, email: string, password = GOOD_PASSWORD): Promise<LoggedInMember> {
+  const tokens = await loginOrFail(t, email, password);
+  return { memberId: tokens.memberId, email, tokens, client: t.as(tokens.accessToken) };
+}
+
+/** Someone who registered over GraphQL (with no community) and logged in once. */
+export async function registerAndLogIn(t: TestApp, label: string): Promise<LoggedInMember> {
+  const { email, password } = await registerMember(t, label);
+  return logInAs(t, email, password);
+}
+
+/** A new server admin, made the way the create-admin command makes one, then logged in over GraphQL. */
+export async function loginAsNewAdmin(t: TestApp): Promise<LoggedInMember> {
+  const email = uniqueEmail('admin');
+  await t.members.bootstrapAdmin(email, GOOD_PASSWORD, 'Test admin');
+  return logInAs(t, email);
+}
+
 export async function refreshTokens(client: GraphqlClient, refreshToken: string): Promise<AuthPayloadView> {
   return (await gql<{ refreshTokens: AuthPayloadView }>(client, REFRESH_TOKENS, { input: { refreshToken } })).refreshTokens;
 }
@@ -92,19 +119,6 @@ export async function refreshTokens(client: GraphqlClient, refreshToken: string)
 /** The one refusal a login, refresh or invitation gives, with no tokens. */
 export function expectAuthRefusal(payload: AuthPayloadView, code: string): void {
   expect(payload).toEqual({ tokens: null, userErrors: [{ code, message: expect.any(String) }] });
-}
-
-/** A request refused as a whole for its credentials: this HTTP status, this code, and no data at all. */
-export function expectRequestRefused(response: GraphqlResponse, status: 401 | 403): void {
-  const code = status === 401 ? ErrorCode.UNAUTHENTICATED : ErrorCode.FORBIDDEN;
-  expect({ status: response.status, data: response.data ?? null, codes: response.errors?.map((error) => error.extensions?.code) })
-    .toEqual({ status, data: null, codes: [code] });
-}
-
-/** A query refused by its resolver (HTTP 200): one error with this code, and no data. */
-export function expectQueryRefused(response: GraphqlResponse, code: ErrorCode): void {
-  expect({ status: response.status, data: response.data ?? null, codes: response.errors?.map((error) => error.extensions?.code) })
-    .toEqual({ status: 200, data: null, codes: [code] });
 }
 
 /** Whether an access token still opens its session: `me` answers, or the whole request gets 401. */
@@ -116,8 +130,19 @@ export async function expectSessionEnded(t: TestApp, accessToken: string): Promi
   expectRequestRefused(await t.as(accessToken).graphql(ME), 401);
 }
 
-export async function registerPartnerApp(client: GraphqlClient, communityId: string, scopes: string[], name = 'Partner app'): Promise<PartnerAppKeyView> {
-  return (await gql<{ registerPartnerApp: PartnerAppKeyView }>(client, REGISTER_PARTNER_APP, { input: { communityId, name, scopes } })).registerPartnerApp;
+/** Registers a partner app as a manager of its community: the app, and its API key (shown this once). */
+export async function registerPartnerApp(manager: GraphqlClient, communityId: string, scopes: string[], name = 'Partner app'): Promise<PartnerAppKeyView> {
+  return (await gql<{ registerPartnerApp: PartnerAppKeyView }>(manager, REGISTER_PARTNER_APP, { input: { communityId, name, scopes } })).registerPartnerApp;
+}
+
+/** The member in person lets the partner app act for them; the API answers true when it did. */
+export async function grantPartnerConsent(member: GraphqlClient, partnerAppId: string): Promise<boolean> {
+  return (await gql<{ grantPartnerConsent: boolean }>(member, GRANT_PARTNER_CONSENT, { id: partnerAppId })).grantPartnerConsent;
+}
+
+/** The member withdraws their consent; whether there was any to withdraw. */
+export async function revokePartnerConsent(member: GraphqlClient, partnerAppId: string): Promise<boolean> {
+  return (await gql<{ revokePartnerConsent: boolean }>(member, REVOKE_PARTNER_CONSENT, { id: partnerAppId })).revokePartnerConsent;
 }
 
 /** A client sending a partner API key, and X-Acting-For when the app acts for a member. */

@@ -6,14 +6,12 @@ import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fi
 import { expectLedgerInvariants, GraphqlClient, startTestApp, TestApp } from '../../libs/testing/test-app.js';
 import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
 import { Account } from '../../src/ledger/models/ledger.models.js';
-import { errorSummary, FORBIDDEN_ERROR, grantPartnerConsent, registerPartnerApp } from './auth-helpers.js';
+import { grantPartnerConsent, registerPartnerApp } from './auth-client.js';
+import { errorSummary, FORBIDDEN_ERROR, NONEXISTENT_ID } from './denials.js';
 import { CREATE_TRANSFER, gql, newKey, postRaw, RawResponse, rowsForKey, TransferInput } from './graphql-client.js';
 
 const { BAD_USER_INPUT, FORBIDDEN, GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, MALFORMED_REQUEST, QUERY_TOO_COMPLEX, UNAUTHENTICATED } = ErrorCode;
 const { AMOUNT_MUST_BE_POSITIVE, CREDIT_ACCOUNT_NOT_FOUND, CURRENCY_MISMATCH, SAME_ACCOUNT } = TransferErrorCode;
-
-/** An id no row has: far beyond any sequence the tests reach. */
-const UNKNOWN_ID = '999999999999';
 
 /** The first id PostgreSQL's bigint cannot hold. */
 const BEYOND_INT64 = '9223372036854775808';
@@ -165,7 +163,7 @@ describe('bad input over GraphQL', () => {
 
   describe('accounts', () => {
     it.each<[string, string, () => Record<string, unknown>]>([
-      ['an unknown credit account', CREDIT_ACCOUNT_NOT_FOUND, () => ({ creditAccountId: UNKNOWN_ID })],
+      ['an unknown credit account', CREDIT_ACCOUNT_NOT_FOUND, () => ({ creditAccountId: NONEXISTENT_ID })],
       ['a credit account in another currency', CURRENCY_MISMATCH, () => ({ creditAccountId: foreign.id })],
       ['the same account on both sides', SAME_ACCOUNT, () => ({ creditAccountId: payer.id })],
       ['a debit account id that is not a number', BAD_USER_INPUT, () => ({ debitAccountId: 'abc' })],
@@ -178,7 +176,7 @@ describe('bad input over GraphQL', () => {
     });
 
     it("refuses a debit account that does not exist exactly as another member's or another community's: FORBIDDEN", async () => {
-      const unknown = await expectTransferRejected({ debitAccountId: UNKNOWN_ID }, FORBIDDEN);
+      const unknown = await expectTransferRejected({ debitAccountId: NONEXISTENT_ID }, FORBIDDEN);
       expect(errorSummary(unknown.body.errors)).toEqual([FORBIDDEN_ERROR]);
       for (const debitAccountId of [payee.id, foreign.id]) {
         const someoneElses = await expectTransferRejected({ debitAccountId }, FORBIDDEN);
@@ -385,8 +383,8 @@ describe('bad input over GraphQL', () => {
 
     it('answers a partner acting for a member who never consented with HTTP 403 and FORBIDDEN, writing nothing', async () => {
       const [payerHolder, payeeHolder] = fixture.holders;
-      const { partnerAppId, apiKey } = await registerPartnerApp(fixture.asCoordinator(), fixture.community.id, ['ACT_FOR_MEMBER']);
-      await grantPartnerConsent(fixture.as(payee), partnerAppId);
+      const { partnerApp, apiKey } = await registerPartnerApp(fixture.asCoordinator(), fixture.community.id, ['ACT_FOR_MEMBER']);
+      expect(await grantPartnerConsent(fixture.as(payee), partnerApp.id)).toBe(true);
       const input = validInput();
 
       const response = await expectRejected(

@@ -1,9 +1,11 @@
 import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
 import { GraphqlClient, GraphqlResponse, useTestApp } from '../../libs/testing/test-app.js';
+import { loginAsNewAdmin } from './auth-client.js';
+import { expectForbidden, NONEXISTENT_ID } from './denials.js';
 import { AccountView, fetchAccount, gql, newKey } from './graphql-client.js';
 import {
-  ACCOUNT_READS, AccountRead, attempt, auditRows, communityState, expectForbidden, fetchPolicies, loginAsNewAdmin, MEMBERSHIPS, mutate, MutationName, NONEXISTENT_ID,
-  outcome, pay, pendingMember, PoliciesView, readAccount, refusalCodes, setPolicies, succeed,
+  ACCOUNT_READS, AccountRead, attempt, auditRows, communityState, fetchPolicies, MEMBERSHIPS, mutate, MutationName, outcome, pay, pendingMember,
+  PoliciesView, readAccount, refusalCodes, setPolicies, succeed,
 } from './member-client.js';
 
 /** The rules a fixture starts with: createLedgerFixture pays no starter grant. */

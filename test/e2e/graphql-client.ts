@@ -9,10 +9,18 @@ export const TRANSFER_FIELDS = `id idempotencyKey debitAccountId creditAccountId
 export const ACCOUNT_FIELDS =
   'id kind name status balance availableBalance postedDebits postedCredits pendingDebits pendingCredits lowerLimit upperLimit version currency { id code }';
 export const PAGE_INFO = 'pageInfo { hasNextPage hasPreviousPage startCursor endCursor }';
+/** How a payload tells of an expected refusal; `UserErrorView` is what it returns. */
+export const USER_ERRORS = 'userErrors { code field message }';
 
 export const CREATE_TRANSFER = `mutation CreateTransfer($input: CreateTransferInput!) {
-  createTransfer(input: $input) { transfer { ${TRANSFER_FIELDS} } replayed userErrors { code field message } }
+  createTransfer(input: $input) { transfer { ${TRANSFER_FIELDS} } replayed ${USER_ERRORS} }
 }`;
+
+export interface UserErrorView {
+  code: string;
+  field: string[] | null;
+  message: string;
+}
 
 export interface PostingView {
   id: string;
@@ -43,7 +51,7 @@ export interface TransferView {
 export interface TransferPayloadView {
   transfer: TransferView | null;
   replayed: boolean;
-  userErrors: { code: string; field: string[] | null; message: string }[];
+  userErrors: UserErrorView[];
 }
 
 export interface AccountView {

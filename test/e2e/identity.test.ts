@@ -2,9 +2,10 @@ import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
 import { useTestApp } from '../../libs/testing/test-app.js';
 import {
-  AuthPayloadView, AuthTokensView, expectAuthRefusal, expectQueryRefused, expectRequestRefused, expectSessionEnded, expectSessionLive, GOOD_PASSWORD,
-  login, loginOrFail, LOGOUT, ME, refreshTokens, register, REGISTER, registerMember, uniqueEmail,
+  AuthPayloadView, AuthTokensView, expectAuthRefusal, expectSessionEnded, expectSessionLive, GOOD_PASSWORD, login, loginOrFail, LOGOUT, ME, refreshTokens,
+  register, REGISTER, registerAndLogIn, registerMember, uniqueEmail,
 } from './auth-client.js';
+import { expectForbidden, expectQueryRefused, expectRequestRefused } from './denials.js';
 import { gql, newKey } from './graphql-client.js';
 
 const WRONG_PASSWORD = 'not the right password';
@@ -53,7 +54,7 @@ describe('identity over GraphQL', () => {
     });
 
     it('treats the email case-insensitively: any casing logs in, and another casing is EMAIL_TAKEN', async () => {
-      const email = uniqueEmail('Ada.Lovelace').replace('identity.test', 'Identity.Test');
+      const email = uniqueEmail('Ada.Lovelace').replace(/@.*/, (domain) => domain.toUpperCase());
       const first = await register(t, { email, password: GOOD_PASSWORD, displayName: 'Ada' });
       expect(first.userErrors).toEqual([]);
 
@@ -116,11 +117,6 @@ describe('identity over GraphQL', () => {
   });
 
   describe('refreshing tokens', () => {
-    /** A fresh member logged in once: their first session. */
-    const loggedIn = async (label: string): Promise<{ memberId: string; email: string; tokens: AuthTokensView }> => {
-      const { memberId, email, password } = await registerMember(t, label);
-      return { memberId, email, tokens: await loginOrFail(t, email, password) };
-    };
     const refreshOrFail = async (refreshToken: string): Promise<AuthTokensView> => {
       const payload: AuthPayloadView = await refreshTokens(t, refreshToken);
       expect(payload.userErrors).toEqual([]);
@@ -128,7 +124,7 @@ describe('identity over GraphQL', () => {
     };
 
     it('rotates both tokens: the new access token works and the old one gets 401 at once', async () => {
-      const { memberId, tokens: first } = await loggedIn('rotating');
+      const { memberId, tokens: first } = await registerAndLogIn(t, 'rotating');
 
       const second = await refreshOrFail(first.refreshToken);
 
@@ -140,7 +136,7 @@ describe('identity over GraphQL', () => {
     });
 
     it("refuses a reused refresh token with INVALID_REFRESH_TOKEN and ends that session; the member's other sessions go on", async () => {
-      const { memberId, email, tokens: first } = await loggedIn('replayed');
+      const { memberId, email, tokens: first } = await registerAndLogIn(t, 'replayed');
       const otherSession = await loginOrFail(t, email, GOOD_PASSWORD);
       const second = await refreshOrFail(first.refreshToken);
 
@@ -153,7 +149,7 @@ describe('identity over GraphQL', () => {
     });
 
     it('ends the session when a refresh token from two rotations ago is used again', async () => {
-      const { tokens: first } = await loggedIn('replayed-late');
+      const { tokens: first } = await registerAndLogIn(t, 'replayed-late');
       const second = await refreshOrFail(first.refreshToken);
       const third = await refreshOrFail(second.refreshToken);
 
@@ -164,7 +160,7 @@ describe('identity over GraphQL', () => {
     });
 
     it('refuses an unknown refresh token, and an access token offered as one', async () => {
-      const { tokens } = await loggedIn('confused');
+      const { tokens } = await registerAndLogIn(t, 'confused');
 
       expectAuthRefusal(await refreshTokens(t, `pr_${newKey('unknown')}`), 'INVALID_REFRESH_TOKEN');
       expectAuthRefusal(await refreshTokens(t, tokens.accessToken), 'INVALID_REFRESH_TOKEN');
@@ -301,7 +297,7 @@ describe('identity over GraphQL', () => {
 
       const response = await fixture.as(fixture.members[0]).graphql(INVITE_MEMBER, { input: { communityId: fixture.community.id, email, displayName: 'Nobody' } });
 
-      expectQueryRefused(response, ErrorCode.FORBIDDEN);
+      expectForbidden(response);
       expect(await countMembersWithEmail(email)).toBe(0);
     });
   });

@@ -6,8 +6,9 @@ import { GraphqlClient, useTestApp } from '../../libs/testing/test-app.js';
 import { MAX_BATCH_SIZE } from '../../src/ledger/dto/ledger.inputs.js';
 import { Account } from '../../src/ledger/models/ledger.models.js';
 import { PendingExpirySweeper } from '../../src/ledger/pending-expiry.sweeper.js';
-import { AuditRow, auditRowsOf, expectForbidden } from './auth-helpers.js';
-import { fetchAccount, gql, newKey, transferInput, TransferInput } from './graphql-client.js';
+import { expectForbidden, NONEXISTENT_ID } from './denials.js';
+import { fetchAccount, gql, newKey, PostingView, transferInput, TransferInput, TransferView } from './graphql-client.js';
+import { AuditRow, auditRows, refusalCodes } from './member-client.js';
 
 const TRANSFER = `id idempotencyKey kind amount code memo metadata debitAccountId creditAccountId pendingTransferId timeoutAt pendingStatus
   reversesTransferId reason forced createdAt postings { accountId amount balanceAfter }
@@ -25,30 +26,22 @@ const GRANT_CREDITS = mutation('grantCredits', 'GrantCreditsInput');
 const TRANSFER_BY_ID = `query Transfer($id: ID!) { transfer(id: $id) { ${TRANSFER} } }`;
 const BALANCE_AT = 'query BalanceAt($id: ID!, $at: DateTime!) { account(id: $id) { balance balanceAt(at: $at) } }';
 
-interface TransferView {
-  id: string;
-  idempotencyKey: string;
+/** A transfer as TRANSFER selects it: the common fields, the full-strength ones, and only the postings' running balances. */
+interface LedgerTransferView extends Omit<TransferView, 'postings'> {
   kind: string;
-  amount: string;
-  code: string;
-  memo: string;
-  metadata: Record<string, unknown>;
-  debitAccountId: string;
-  creditAccountId: string;
   pendingTransferId: string | null;
   timeoutAt: string | null;
   pendingStatus: string | null;
   reversesTransferId: string | null;
   reason: string | null;
   forced: boolean;
-  createdAt: string;
-  postings: { accountId: string; amount: string; balanceAfter: string }[];
+  postings: Pick<PostingView, 'accountId' | 'amount' | 'balanceAfter'>[];
   resolution: { id: string; kind: string; amount: string; code: string; pendingTransferId: string } | null;
   reversal: { id: string; kind: string; reversesTransferId: string } | null;
 }
 
 interface PayloadView {
-  transfer: TransferView | null;
+  transfer: LedgerTransferView | null;
   replayed: boolean;
   userErrors: { code: string; field: string[] | null }[];
 }
@@ -59,16 +52,15 @@ describe('the full-strength ledger over GraphQL', () => {
 
   const call = async (client: GraphqlClient, document: string, input: Record<string, unknown>): Promise<PayloadView> =>
     Object.values(await gql<Record<string, PayloadView>>(client, document, { input }))[0];
-  const made = async (client: GraphqlClient, document: string, input: Record<string, unknown>): Promise<TransferView> => {
+  const made = async (client: GraphqlClient, document: string, input: Record<string, unknown>): Promise<LedgerTransferView> => {
     const payload = await call(client, document, input);
     expect(payload.userErrors).toEqual([]);
     return payload.transfer!;
   };
-  const transferById = async (client: GraphqlClient, id: string): Promise<TransferView> =>
-    (await gql<{ transfer: TransferView }>(client, TRANSFER_BY_ID, { id })).transfer;
+  const transferById = async (client: GraphqlClient, id: string): Promise<LedgerTransferView> =>
+    (await gql<{ transfer: LedgerTransferView }>(client, TRANSFER_BY_ID, { id })).transfer;
   const createTransfers = async (client: GraphqlClient, mode: string, transfers: TransferInput[]): Promise<PayloadView[]> =>
     (await gql<{ createTransfers: { results: PayloadView[] } }>(client, CREATE_TRANSFERS, { input: { mode, transfers } })).createTransfers.results;
-  const codes = (payload: PayloadView): string[] => payload.userErrors.map((error) => error.code);
   const outcome = (payload: PayloadView): string => payload.userErrors[0]?.code ?? (payload.replayed ? 'replayed' : 'created');
   /** A point-in-time balance, as the account's holder reads it. */
   const balanceAt = async (fixture: LedgerFixture, account: Account, at: Date): Promise<string> =>
@@ -85,7 +77,7 @@ describe('the full-strength ledger over GraphQL', () => {
   };
   /** The audit rows of the fixture's money moves (its setup may log other things). */
   const ledgerAudit = async (fixture: LedgerFixture): Promise<AuditRow[]> =>
-    (await auditRowsOf(t, fixture.community.id)).filter((row) => row.action.startsWith('ledger.'));
+    (await auditRows(t, { communityId: fixture.community.id })).filter((row) => row.action.startsWith('ledger.'));
   /** A fresh hold of the first member's money for the second, made by the payer. */
   const holdOf = async (amount: string, extra: Record<string, unknown> = {}) => {
     const fixture = await createLedgerFixture(t, [{ balance: 100n }, {}]);
@@ -164,7 +156,7 @@ describe('the full-strength ledger over GraphQL', () => {
       const strangers = await createLedgerFixture(t, [{}]);
       const keys = [newKey(), newKey()];
 
-      const missing = await fixture.as(payer).graphql(document, { input: { idempotencyKey: keys[0], pendingTransferId: '999999999999' } });
+      const missing = await fixture.as(payer).graphql(document, { input: { idempotencyKey: keys[0], pendingTransferId: NONEXISTENT_ID } });
       const foreign = await strangers.as(strangers.members[0]).graphql(document, { input: { idempotencyKey: keys[1], pendingTransferId: pending.id } });
 
       expectForbidden(missing);
@@ -177,8 +169,9 @@ describe('the full-strength ledger over GraphQL', () => {
 
   describe('reversals', () => {
     /** The audit row of a coordinator's reversal: who, in what capacity, which transfer, why. */
-    const reversalAudit = (fixture: LedgerFixture, action: string, reversal: TransferView, reason: string): AuditRow => ({
-      actorMemberId: fixture.coordinator.memberId, actorRole: 'coordinator', partnerAppId: null, action, targetType: 'transfer', targetId: reversal.id, reason,
+    const reversalAudit = (fixture: LedgerFixture, action: string, reversal: LedgerTransferView, reason: string): AuditRow => ({
+      actorMemberId: fixture.coordinator.memberId, actorRole: 'coordinator', partnerAppId: null, communityId: fixture.community.id,
+      action, targetType: 'transfer', targetId: reversal.id, reason,
       details: { reverses: reversal.reversesTransferId, debitAccountId: reversal.debitAccountId, creditAccountId: reversal.creditAccountId, amount: reversal.amount },
     });
 
@@ -188,7 +181,7 @@ describe('the full-strength ledger over GraphQL', () => {
       const coordinator = fixture.asCoordinator();
       const original = await made(fixture.as(payer), CREATE_TRANSFER, transferInput(payer.id, payee.id, '30'));
       await made(fixture.as(payee), CREATE_TRANSFER, transferInput(payee.id, third.id, '20'));
-      expect(codes(await call(coordinator, REVERSE, { idempotencyKey: newKey(), transferId: original.id }))).toEqual(['EXCEEDS_LOWER_LIMIT']);
+      expect(refusalCodes(await call(coordinator, REVERSE, { idempotencyKey: newKey(), transferId: original.id }))).toEqual(['EXCEEDS_LOWER_LIMIT']);
       expect((await call(coordinator, REVERSE, { idempotencyKey: newKey(), transferId: original.id, force: true })).userErrors).toEqual([
         { code: 'REASON_REQUIRED', field: ['input', 'reason'] },
       ]);
@@ -228,7 +221,7 @@ describe('the full-strength ledger over GraphQL', () => {
       const foreign = await elsewhere.asCoordinator().graphql(REVERSE, { input: reversalInput() });
       expectForbidden(foreign);
       // A coordinator cannot tell a transfer of another community from one that does not exist.
-      expect(await elsewhere.asCoordinator().graphql(REVERSE, { input: reversalInput('999999999999') })).toEqual(foreign);
+      expect(await elsewhere.asCoordinator().graphql(REVERSE, { input: reversalInput(NONEXISTENT_ID) })).toEqual(foreign);
 
       expect(await countTransfersWithKeys(keys)).toBe(0);
       expect((await transferById(fixture.as(payer), original.id)).reversal).toBeNull();
@@ -370,8 +363,8 @@ describe('the full-strength ledger over GraphQL', () => {
       expect(await fetchAccount(fixture.as(member), member.id)).toMatchObject({ balance: '75', availableBalance: '25' });
       // Only the coordinator's move of community money is audited; members' own payments are not.
       expect(await ledgerAudit(fixture)).toEqual([{
-        actorMemberId: fixture.coordinator.memberId, actorRole: 'coordinator', partnerAppId: null, action: 'ledger.transfer_from_community_account',
-        targetType: 'transfer', targetId: funding.id, reason: null, details: { debitAccountId: issuance.id, creditAccountId: member.id, amount: '100' },
+        actorMemberId: fixture.coordinator.memberId, actorRole: 'coordinator', partnerAppId: null, communityId: fixture.community.id,
+        action: 'ledger.transfer_from_community_account', targetType: 'transfer', targetId: funding.id, reason: null, details: { debitAccountId: issuance.id, creditAccountId: member.id, amount: '100' },
       }]);
     });
 

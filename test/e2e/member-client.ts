@@ -1,29 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import { LedgerFixture } from '../../libs/testing/ledger-fixture.js';
 import { GraphqlClient, GraphqlResponse, TestApp } from '../../libs/testing/test-app.js';
-import { ACCOUNT_FIELDS, AccountView, gql, newKey, TRANSFER_FIELDS, TransferPayloadView } from './graphql-client.js';
+import { LoggedInMember, registerAndLogIn } from './auth-client.js';
+import { ACCOUNT_FIELDS, AccountView, gql, newKey, TRANSFER_FIELDS, TransferPayloadView, USER_ERRORS, UserErrorView } from './graphql-client.js';
 
 /**
  * What the e2e tests of identity and access send as members, coordinators and admins: the
- * membership, community and management documents, logins over GraphQL, denials, and the audit log.
+ * membership, community and management documents, and what managers leave behind (their
+ * community's state and its audit log).
  */
 
-export const USER_ERRORS = 'userErrors { code field message }';
 export const MEMBERSHIP_FIELDS = 'id memberId communityId accountId role status approvedAt closedAt';
 export const POLICY_FIELDS = 'starterGrant defaultLowerLimit defaultUpperLimit autoConfirmSeconds holdTimeoutSeconds balancesVisible';
 export const COMMUNITY_FIELDS = `id slug name policies { ${POLICY_FIELDS} } currencies { id code name symbol minorUnitsPerUnit }`;
-
-/** The message of every denial: the same for someone else's object and for no object at all. */
-export const DENIAL_MESSAGE = 'Not permitted, or no such object';
-/** A well-formed id that names no row (of any table) in a test database. */
-export const NONEXISTENT_ID = '9000000000000000000';
-export const PASSWORD = 'correct horse battery staple';
-
-export interface UserErrorView {
-  code: string;
-  field: string[] | null;
-  message: string;
-}
 
 export interface MembershipView {
   id: string;
@@ -137,18 +125,12 @@ export async function succeed<N extends MutationName>(client: GraphqlClient, nam
 }
 
 /** The codes of a payload's refusals: `[]` when it went through. */
-export const refusalCodes = (payload: { userErrors: UserErrorView[] }): string[] => payload.userErrors.map((error) => error.code);
+export const refusalCodes = (payload: { userErrors: { code: string }[] }): string[] => payload.userErrors.map((error) => error.code);
 
 /** How a request ended: the code of its first top-level error, or OK. */
 export function outcome(response: GraphqlResponse): string {
   if (response.errors?.length) return response.errors[0].extensions?.code ?? 'UNKNOWN';
   return 'OK';
-}
-
-/** A denial: HTTP 200, no data, one FORBIDDEN error with the message that does not tell whether the object exists. */
-export function expectForbidden(response: GraphqlResponse): void {
-  expect({ status: response.status, data: response.data, errors: response.errors?.map((error) => ({ message: error.message, code: error.extensions?.code })) })
-    .toEqual({ status: 200, data: null, errors: [{ message: DENIAL_MESSAGE, code: 'FORBIDDEN' }] });
 }
 
 export const JOIN_COMMUNITY = `mutation JoinCommunity($communityId: ID!) {
@@ -168,47 +150,9 @@ export async function fetchPolicies(client: GraphqlClient, slug: string): Promis
     .community.policies;
 }
 
-export interface LoggedInMember {
-  memberId: string;
-  email: string;
-  token: string;
-  client: GraphqlClient;
-}
-
-const uniqueEmail = (label: string): string => `${label}-${randomUUID().slice(0, 8)}@test.example`;
-
-/** Logs in over GraphQL; the login must succeed. */
-export async function login(t: TestApp, email: string, password = PASSWORD): Promise<LoggedInMember> {
-  const { login: payload } = await gql<{ login: { tokens: { accessToken: string; memberId: string } | null; userErrors: UserErrorView[] } }>(
-    t, 'mutation Login($input: LoginInput!) { login(input: $input) { tokens { accessToken memberId } userErrors { code message } } }',
-    { input: { email, password } },
-  );
-  expect(payload.userErrors).toEqual([]);
-  const { accessToken, memberId } = payload.tokens!;
-  return { memberId, email, token: accessToken, client: t.as(accessToken) };
-}
-
-/** Someone who registered over GraphQL (with no community) and logged in. */
-export async function registerMember(t: TestApp, label: string): Promise<LoggedInMember> {
-  const email = uniqueEmail(label);
-  const { register } = await gql<{ register: { member: { id: string } | null; userErrors: UserErrorView[] } }>(
-    t, `mutation Register($input: RegisterInput!) { register(input: $input) { member { id } ${USER_ERRORS} } }`,
-    { input: { email, password: PASSWORD, displayName: `${label} ${email.slice(label.length + 1, label.length + 9)}` } },
-  );
-  expect(register.userErrors).toEqual([]);
-  return login(t, email);
-}
-
-/** A new server admin, made the way the create-admin command makes one, then logged in over GraphQL. */
-export async function loginAsNewAdmin(t: TestApp): Promise<LoggedInMember> {
-  const email = uniqueEmail('admin');
-  await t.members.bootstrapAdmin(email, PASSWORD, 'Test admin');
-  return login(t, email);
-}
-
 /** A registered member who asked to join the fixture's community and waits for approval. */
 export async function pendingMember(t: TestApp, fixture: LedgerFixture, label = 'applicant'): Promise<LoggedInMember & { membership: MembershipView & { account: AccountView } }> {
-  const member = await registerMember(t, label);
+  const member = await registerAndLogIn(t, label);
   const { membership, userErrors } = await joinCommunity(member.client, fixture.community.id);
   expect(userErrors).toEqual([]);
   return { ...member, membership: membership! };
@@ -233,22 +177,22 @@ export interface AuditRow {
   targetType: string;
   targetId: string;
   reason: string | null;
-  details: Record<string, any>;
+  details: Record<string, unknown>;
 }
 
-/** The audit rows of one community (each test has its own), oldest first, optionally of one action or target. */
-export async function auditRows(t: TestApp, scope: { communityId: string; action?: string; targetId?: string }): Promise<AuditRow[]> {
-  const rows: Record<string, any>[] = await t.dataSource.query(
-    `SELECT action, actor_member_id, actor_role, partner_app_id, community_id, target_type, target_id, reason, details
+/**
+ * The audit rows of one community, oldest first, optionally of one action or target. Test files
+ * share the database, so audit rows are always read within a fixture's own community, never globally.
+ */
+export function auditRows(t: TestApp, scope: { communityId: string; action?: string; targetType?: string; targetId?: string }): Promise<AuditRow[]> {
+  return t.dataSource.query(
+    `SELECT action, actor_member_id AS "actorMemberId", actor_role AS "actorRole", partner_app_id AS "partnerAppId", community_id AS "communityId",
+            target_type AS "targetType", target_id AS "targetId", reason, details
        FROM audit_log
-      WHERE community_id = $1 AND ($2::text IS NULL OR action = $2) AND ($3::text IS NULL OR target_id = $3)
+      WHERE community_id = $1 AND ($2::text IS NULL OR action = $2) AND ($3::text IS NULL OR target_type = $3) AND ($4::text IS NULL OR target_id = $4)
       ORDER BY id`,
-    [scope.communityId, scope.action ?? null, scope.targetId ?? null],
+    [scope.communityId, scope.action ?? null, scope.targetType ?? null, scope.targetId ?? null],
   );
-  return rows.map((row) => ({
-    action: row.action, actorMemberId: row.actor_member_id, actorRole: row.actor_role, partnerAppId: row.partner_app_id, communityId: row.community_id,
-    targetType: row.target_type, targetId: row.target_id, reason: row.reason, details: row.details,
-  }));
 }
 
 /**

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
 import { GraphqlClient, useTestApp } from '../../libs/testing/test-app.js';
+import { loginAsNewAdmin, registerAndLogIn } from './auth-client.js';
+import { expectForbidden, NONEXISTENT_ID } from './denials.js';
 import { fetchAccount, gql, newKey } from './graphql-client.js';
 import {
-  attempt, auditRows, communityState, expectForbidden, fetchMembership, fetchPolicies, joinCommunity, loginAsNewAdmin, MEMBERSHIPS,
-  MembershipView, mutate, NONEXISTENT_ID, pay, pendingMember, refusalCodes, registerMember, setPolicies, succeed, transfersOf,
+  attempt, auditRows, communityState, fetchMembership, fetchPolicies, joinCommunity, MEMBERSHIPS, MembershipView, mutate, pay, pendingMember,
+  refusalCodes, setPolicies, succeed, transfersOf,
 } from './member-client.js';
 
 const MEMBER_PROFILE = 'query Member($id: ID!) { member(id: $id) { id displayName email } }';
@@ -43,7 +45,7 @@ describe('memberships over GraphQL', () => {
     });
 
     it.each([['does not exist', NONEXISTENT_ID], ['is not an id at all', 'abc']])('asking to join a community that %s is refused with COMMUNITY_NOT_FOUND', async (_, communityId) => {
-      const stranger = await registerMember(t, 'wanderer');
+      const stranger = await registerAndLogIn(t, 'wanderer');
 
       expect(await joinCommunity(stranger.client, communityId)).toEqual({
         // joinCommunity takes communityId as an argument, not inside an input.
@@ -325,7 +327,7 @@ describe('memberships over GraphQL', () => {
     it('appointing someone with no membership gives them an active coordinator membership', async () => {
       const fixture = await createLedgerFixture(t, []);
       const admin = await loginAsNewAdmin(t);
-      const newcomer = await registerMember(t, 'newcomer');
+      const newcomer = await registerAndLogIn(t, 'newcomer');
 
       const appointed = await succeed(admin.client, 'appointCoordinator', { communityId: fixture.community.id, memberId: newcomer.memberId });
 
@@ -348,7 +350,7 @@ describe('memberships over GraphQL', () => {
     it('strangers and pending applicants get FORBIDDEN, the same answer as for a member who does not exist', async () => {
       const fixture = await createLedgerFixture(t, [{}]);
       const seen = fixture.holders[0].memberId;
-      const stranger = await registerMember(t, 'stranger');
+      const stranger = await registerAndLogIn(t, 'stranger');
       const applicant = await pendingMember(t, fixture);
 
       const missing = await stranger.client.graphql(MEMBER_PROFILE, { id: NONEXISTENT_ID });
@@ -361,7 +363,7 @@ describe('memberships over GraphQL', () => {
       ['member', 'query($id: ID!) { member(id: $id) { id } }'],
       ['membership', 'query($id: ID!) { membership(id: $id) { id } }'],
     ])('a %s id that is not an id at all is denied like a missing one', async (_, query) => {
-      const member = await registerMember(t, 'typo');
+      const member = await registerAndLogIn(t, 'typo');
 
       const missing = await member.client.graphql(query, { id: NONEXISTENT_ID });
       expectForbidden(missing);

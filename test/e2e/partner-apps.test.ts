@@ -3,10 +3,12 @@ import { createLedgerFixture, fund, LedgerFixture } from '../../libs/testing/led
 import { GraphqlClient, useTestApp } from '../../libs/testing/test-app.js';
 import { MembershipRole } from '../../src/members/models/member-enums.js';
 import {
-  asPartner, expectQueryRefused, expectRequestRefused, GOOD_PASSWORD, GRANT_PARTNER_CONSENT, loginOrFail, PartnerAppKeyView, PartnerAppView,
-  registerPartnerApp, REGISTER_PARTNER_APP, REVOKE_PARTNER_APP, REVOKE_PARTNER_CONSENT, ROTATE_PARTNER_APP_KEY, uniqueEmail,
+  asPartner, GRANT_PARTNER_CONSENT, grantPartnerConsent, loginAsNewAdmin, PartnerAppKeyView, PartnerAppView, registerPartnerApp, REGISTER_PARTNER_APP,
+  REVOKE_PARTNER_APP, revokePartnerConsent, ROTATE_PARTNER_APP_KEY,
 } from './auth-client.js';
+import { expectForbidden, expectRequestRefused } from './denials.js';
 import { createTransfer, fetchAccount, gql, newKey, TRANSFER_FIELDS, transferInput } from './graphql-client.js';
+import { auditRows } from './member-client.js';
 
 const { FORBIDDEN } = ErrorCode;
 
@@ -20,15 +22,6 @@ const PARTNER_APPS = 'query PartnerApps($communityId: ID!) { partnerApps(communi
 const CREATE_TRANSFER = 'mutation Pay($input: CreateTransferInput!) { createTransfer(input: $input) { transfer { id } userErrors { code } } }';
 const GRANT_CREDITS = 'mutation Grant($input: GrantCreditsInput!) { grantCredits(input: $input) { transfer { id } userErrors { code } } }';
 const FREEZE_ACCOUNT = 'mutation Freeze($input: AccountStatusInput!) { freezeAccount(input: $input) { account { id status } userErrors { code } } }';
-
-interface AuditRow {
-  action: string;
-  actor_role: string;
-  actor_member_id: string | null;
-  partner_app_id: string | null;
-  community_id: string | null;
-  reason: string | null;
-}
 
 /**
  * Partner apps through GraphQL over real HTTP: registered by a coordinator for one community,
@@ -52,10 +45,6 @@ describe('partner apps over GraphQL', () => {
   const readTrialBalance = (client: GraphqlClient, fixture: LedgerFixture) => client.graphql(TRIAL_BALANCE, { currencyId: fixture.currency.id });
   const rotate = (client: GraphqlClient, partnerAppId: string) => client.graphql<{ rotatePartnerAppKey: PartnerAppKeyView }>(ROTATE_PARTNER_APP_KEY, { id: partnerAppId });
   const revoke = (client: GraphqlClient, partnerAppId: string, reason?: string) => client.graphql<{ revokePartnerApp: PartnerAppView }>(REVOKE_PARTNER_APP, { id: partnerAppId, reason });
-  const grantConsent = async (client: GraphqlClient, partnerAppId: string): Promise<boolean> =>
-    (await gql<{ grantPartnerConsent: boolean }>(client, GRANT_PARTNER_CONSENT, { id: partnerAppId })).grantPartnerConsent;
-  const revokeConsent = async (client: GraphqlClient, partnerAppId: string): Promise<boolean> =>
-    (await gql<{ revokePartnerConsent: boolean }>(client, REVOKE_PARTNER_CONSENT, { id: partnerAppId })).revokePartnerConsent;
   const grantCreditsInput = (accountId: string) => ({ accountId, amount: '10', idempotencyKey: newKey(), source: 'ISSUANCE', reason: 'partner test' });
 
   describe('AUDIT_READ', () => {
@@ -101,7 +90,7 @@ describe('partner apps over GraphQL', () => {
         [TRIAL_BALANCE, { currencyId: other.fixture.currency.id }],
         [MEMBERSHIPS, { communityId: own.fixture.community.id }],
       ];
-      for (const [query, variables] of refusedReads) expectQueryRefused(await app.graphql(query, variables), FORBIDDEN);
+      for (const [query, variables] of refusedReads) expectForbidden(await app.graphql(query, variables));
 
       const writes: [string, Record<string, unknown>][] = [
         [CREATE_TRANSFER, { input: transferInput(payer.id, payee.id, 5) }],
@@ -109,7 +98,7 @@ describe('partner apps over GraphQL', () => {
         [GRANT_CREDITS, { input: grantCreditsInput(payee.id) }],
         [FREEZE_ACCOUNT, { input: { accountId: payee.id, reason: 'partner test' } }],
       ];
-      for (const [mutation, variables] of writes) expectQueryRefused(await app.graphql(mutation, variables), FORBIDDEN);
+      for (const [mutation, variables] of writes) expectForbidden(await app.graphql(mutation, variables));
 
       expect(await fetchAccount(app, payer.id)).toMatchObject({ balance: '70', version: '2', status: 'OPEN' });
       expect(await fetchAccount(app, payee.id)).toMatchObject({ balance: '30', version: '1', status: 'OPEN' });
@@ -142,7 +131,7 @@ describe('partner apps over GraphQL', () => {
       expect(revoked.errors).toBeUndefined();
       expect(revoked.data!.revokePartnerApp).toMatchObject({ id: partnerApp.id, revokedAt: expect.any(String) });
       expectRequestRefused(await readTrialBalance(asPartner(t, apiKey), fixture), 401);
-      expectQueryRefused(await rotate(fixture.asCoordinator(), partnerApp.id), FORBIDDEN);
+      expectForbidden(await rotate(fixture.asCoordinator(), partnerApp.id));
     });
 
     it('a coordinator of another community cannot register, list, rotate or revoke the app; nor can a plain member', async () => {
@@ -152,10 +141,10 @@ describe('partner apps over GraphQL', () => {
       const outsiders = [otherFixture.asCoordinator(), fixture.as(fixture.members[0])];
 
       for (const outsider of outsiders) {
-        expectQueryRefused(await outsider.graphql(REGISTER_PARTNER_APP, { input: { communityId: fixture.community.id, name: 'Intruder', scopes: ['AUDIT_READ'] } }), FORBIDDEN);
-        expectQueryRefused(await outsider.graphql(PARTNER_APPS, { communityId: fixture.community.id }), FORBIDDEN);
-        expectQueryRefused(await rotate(outsider, partnerApp.id), FORBIDDEN);
-        expectQueryRefused(await revoke(outsider, partnerApp.id), FORBIDDEN);
+        expectForbidden(await outsider.graphql(REGISTER_PARTNER_APP, { input: { communityId: fixture.community.id, name: 'Intruder', scopes: ['AUDIT_READ'] } }));
+        expectForbidden(await outsider.graphql(PARTNER_APPS, { communityId: fixture.community.id }));
+        expectForbidden(await rotate(outsider, partnerApp.id));
+        expectForbidden(await revoke(outsider, partnerApp.id));
       }
 
       // The app is untouched: its one key still works, and no intruder's app was registered.
@@ -166,9 +155,7 @@ describe('partner apps over GraphQL', () => {
 
     it('an admin manages the apps of any community', async () => {
       const { fixture } = await communityWithPayment();
-      const email = uniqueEmail('admin');
-      await t.members.bootstrapAdmin(email, GOOD_PASSWORD, 'Admin');
-      const admin = t.as((await loginOrFail(t, email, GOOD_PASSWORD)).accessToken);
+      const { client: admin } = await loginAsNewAdmin(t);
 
       const { apiKey, partnerApp } = await registerPartnerApp(admin, fixture.community.id, ['AUDIT_READ']);
       expect((await readTrialBalance(asPartner(t, apiKey), fixture)).errors).toBeUndefined();
@@ -188,7 +175,7 @@ describe('partner apps over GraphQL', () => {
       expectRequestRefused(await asPartner(t, actingApp.apiKey, member.memberId).graphql(ACCOUNT, { id: member.account.id }), 403);
 
       // An app without the scope cannot be given consent, nor act for anyone.
-      expectQueryRefused(await fixture.as(member.account).graphql(GRANT_PARTNER_CONSENT, { id: auditApp.partnerApp.id }), FORBIDDEN);
+      expectForbidden(await fixture.as(member.account).graphql(GRANT_PARTNER_CONSENT, { id: auditApp.partnerApp.id }));
       expectRequestRefused(await asPartner(t, auditApp.apiKey, member.memberId).graphql(ACCOUNT, { id: member.account.id }), 403);
       // X-Acting-For belongs with a partner key only.
       expectRequestRefused(await t.as(fixture.coordinator.token, { 'x-acting-for': member.memberId }).graphql(ACCOUNT, { id: member.account.id }), 401);
@@ -203,7 +190,7 @@ describe('partner apps over GraphQL', () => {
       await fund(t.ledger, elsewhere.issuance.id, foreignMembership.accountId, 50n);
       const { apiKey, partnerApp } = await registerApp(fixture, ['ACT_FOR_MEMBER']);
 
-      expect(await grantConsent(fixture.as(payer.account), partnerApp.id)).toBe(true);
+      expect(await grantPartnerConsent(fixture.as(payer.account), partnerApp.id)).toBe(true);
       const actingForPayer = asPartner(t, apiKey, payer.memberId);
 
       expect(await fetchAccount(actingForPayer, payer.account.id)).toMatchObject({ balance: '70' });
@@ -212,12 +199,10 @@ describe('partner apps over GraphQL', () => {
       expect(await fetchAccount(actingForPayer, payer.account.id)).toMatchObject({ balance: '50' });
 
       // Not the payee's account, and nothing of the payer's other community, though the payer in person may read it.
-      expectQueryRefused(await actingForPayer.graphql(ACCOUNT, { id: payee.account.id }), FORBIDDEN);
-      expectQueryRefused(await actingForPayer.graphql(CREATE_TRANSFER, { input: transferInput(payee.account.id, payer.account.id, 5) }), FORBIDDEN);
-      expectQueryRefused(await actingForPayer.graphql(ACCOUNT, { id: foreignMembership.accountId }), FORBIDDEN);
-      expectQueryRefused(
-        await actingForPayer.graphql(CREATE_TRANSFER, { input: transferInput(foreignMembership.accountId, elsewhere.members[0].id, 5) }), FORBIDDEN,
-      );
+      expectForbidden(await actingForPayer.graphql(ACCOUNT, { id: payee.account.id }));
+      expectForbidden(await actingForPayer.graphql(CREATE_TRANSFER, { input: transferInput(payee.account.id, payer.account.id, 5) }));
+      expectForbidden(await actingForPayer.graphql(ACCOUNT, { id: foreignMembership.accountId }));
+      expectForbidden(await actingForPayer.graphql(CREATE_TRANSFER, { input: transferInput(foreignMembership.accountId, elsewhere.members[0].id, 5) }));
       expect(await fetchAccount(fixture.as(payer.account), foreignMembership.accountId)).toMatchObject({ balance: '50' });
     });
 
@@ -228,7 +213,7 @@ describe('partner apps over GraphQL', () => {
       const foreignMembership = await t.members.admit(member.memberId, elsewhere.community.id, MembershipRole.MEMBER);
       const foreignCoMember = elsewhere.holders[0];
       const { apiKey, partnerApp } = await registerApp(fixture, ['ACT_FOR_MEMBER']);
-      await grantConsent(fixture.as(member.account), partnerApp.id);
+      await grantPartnerConsent(fixture.as(member.account), partnerApp.id);
       const actingForMember = asPartner(t, apiKey, member.memberId);
       const reads: Record<string, [string, Record<string, unknown>]> = {
         membership: ['query($id: ID!) { membership(id: $id) { id status role } }', { id: foreignMembership.id }],
@@ -253,7 +238,7 @@ describe('partner apps over GraphQL', () => {
       const { coordinator } = fixture;
       const member = fixture.members[0];
       const { apiKey, partnerApp } = await registerApp(fixture, ['ACT_FOR_MEMBER']);
-      expect(await grantConsent(fixture.asCoordinator(), partnerApp.id)).toBe(true);
+      expect(await grantPartnerConsent(fixture.asCoordinator(), partnerApp.id)).toBe(true);
       const actingForCoordinator = asPartner(t, apiKey, coordinator.memberId);
 
       // The coordinator's own account is theirs to read, as for any member.
@@ -271,7 +256,7 @@ describe('partner apps over GraphQL', () => {
         // Consent is the member's own decision, in person.
         [GRANT_PARTNER_CONSENT, { id: partnerApp.id }],
       ];
-      for (const [operation, variables] of powers) expectQueryRefused(await actingForCoordinator.graphql(operation, variables), FORBIDDEN);
+      for (const [operation, variables] of powers) expectForbidden(await actingForCoordinator.graphql(operation, variables));
 
       // In person the coordinator may read the member's account: the refusal above is the app's limit, not the coordinator's.
       expect(await fetchAccount(fixture.asCoordinator(), member.id)).toMatchObject({ balance: '70', status: 'OPEN' });
@@ -281,14 +266,14 @@ describe('partner apps over GraphQL', () => {
       const { fixture } = await communityWithPayment();
       const member = fixture.holders[0];
       const { apiKey, partnerApp } = await registerApp(fixture, ['ACT_FOR_MEMBER']);
-      await grantConsent(fixture.as(member.account), partnerApp.id);
+      await grantPartnerConsent(fixture.as(member.account), partnerApp.id);
       const actingForMember = asPartner(t, apiKey, member.memberId);
       expect(await fetchAccount(actingForMember, member.account.id)).toMatchObject({ balance: '70' });
 
-      expect(await revokeConsent(fixture.as(member.account), partnerApp.id)).toBe(true);
+      expect(await revokePartnerConsent(fixture.as(member.account), partnerApp.id)).toBe(true);
 
       expectRequestRefused(await actingForMember.graphql(ACCOUNT, { id: member.account.id }), 403);
-      expect(await revokeConsent(fixture.as(member.account), partnerApp.id)).toBe(false);
+      expect(await revokePartnerConsent(fixture.as(member.account), partnerApp.id)).toBe(false);
     });
   });
 
@@ -297,24 +282,21 @@ describe('partner apps over GraphQL', () => {
     const member = fixture.holders[0];
     const { partnerApp } = await registerApp(fixture, ['ACT_FOR_MEMBER']);
     expect((await rotate(fixture.asCoordinator(), partnerApp.id)).errors).toBeUndefined();
-    await grantConsent(fixture.as(member.account), partnerApp.id);
-    await revokeConsent(fixture.as(member.account), partnerApp.id);
+    await grantPartnerConsent(fixture.as(member.account), partnerApp.id);
+    await revokePartnerConsent(fixture.as(member.account), partnerApp.id);
     expect((await revoke(fixture.asCoordinator(), partnerApp.id, 'no longer needed')).errors).toBeUndefined();
 
-    const rows: AuditRow[] = await t.dataSource.query(
-      `SELECT action, actor_role, actor_member_id::text, partner_app_id::text, community_id::text, reason
-         FROM audit_log WHERE target_type = 'partner_app' AND target_id = $1 ORDER BY id`,
-      [partnerApp.id],
-    );
+    const rows = await auditRows(t, { communityId: fixture.community.id, targetType: 'partner_app', targetId: partnerApp.id });
 
-    const byCoordinator = { actor_role: 'coordinator', actor_member_id: fixture.coordinator.memberId, partner_app_id: null, community_id: fixture.community.id };
-    const byMember = { actor_role: 'member', actor_member_id: member.memberId, partner_app_id: null, community_id: fixture.community.id };
+    const target = { communityId: fixture.community.id, targetType: 'partner_app', targetId: partnerApp.id, partnerAppId: null };
+    const byCoordinator = { ...target, actorRole: 'coordinator', actorMemberId: fixture.coordinator.memberId };
+    const byMember = { ...target, actorRole: 'member', actorMemberId: member.memberId };
     expect(rows).toEqual([
-      { action: 'partner_app.register', ...byCoordinator, reason: null },
-      { action: 'partner_app.rotate_key', ...byCoordinator, reason: null },
-      { action: 'partner_consent.grant', ...byMember, reason: null },
-      { action: 'partner_consent.revoke', ...byMember, reason: null },
-      { action: 'partner_app.revoke', ...byCoordinator, reason: 'no longer needed' },
+      { action: 'partner_app.register', ...byCoordinator, reason: null, details: expect.anything() },
+      { action: 'partner_app.rotate_key', ...byCoordinator, reason: null, details: expect.anything() },
+      { action: 'partner_consent.grant', ...byMember, reason: null, details: expect.anything() },
+      { action: 'partner_consent.revoke', ...byMember, reason: null, details: expect.anything() },
+      { action: 'partner_app.revoke', ...byCoordinator, reason: 'no longer needed', details: expect.anything() },
     ]);
   });
 });

@@ -3,6 +3,7 @@ import { createLedgerFixture, LedgerFixture, MemberSpec } from '../../libs/testi
 import { GraphqlClient, GraphqlResponse, useTestApp } from '../../libs/testing/test-app.js';
 import { Account } from '../../src/ledger/models/ledger.models.js';
 import { AccountKind } from '../../src/ledger/models/ledger-enums.js';
+import { DENIAL_MESSAGE, NONEXISTENT_ID } from './denials.js';
 import {
   AccountView, createTransfer, fetchAccount, fetchTransfer, gql, PAGE_INFO, PageView, POSTING_FIELDS, PostingView, rowsForKey, TRANSFER_FIELDS,
   TransferView, transferInput,
@@ -28,7 +29,7 @@ const denied = (code: 'FORBIDDEN' | 'UNAUTHENTICATED', field: string) => ({
   status: 200,
   data: null,
   errors: [{
-    message: code === 'FORBIDDEN' ? 'Not permitted, or no such object' : expect.any(String), locations: expect.any(Array), path: [field], extensions: { code },
+    message: code === 'FORBIDDEN' ? DENIAL_MESSAGE : expect.any(String), locations: expect.any(Array), path: [field], extensions: { code },
   }],
 });
 
@@ -299,7 +300,7 @@ describe('transfers over GraphQL', () => {
     const { asCoordinator } = await setUp([]);
     const { currency: foreignCurrency } = await createLedgerFixture(t, []);
 
-    const missing = await asCoordinator().graphql(TRIAL_BALANCE, { currencyId: '999999999999' });
+    const missing = await asCoordinator().graphql(TRIAL_BALANCE, { currencyId: NONEXISTENT_ID });
     expect(missing).toEqual(denied('FORBIDDEN', 'trialBalance'));
     expect(await asCoordinator().graphql(TRIAL_BALANCE, { currencyId: foreignCurrency.id })).toEqual(missing);
   });
@@ -342,7 +343,7 @@ describe('transfers over GraphQL', () => {
     });
 
     const badIds = [
-      ['an id that names no account', '999999999999'],
+      ['an id that names no account', NONEXISTENT_ID],
       ['the largest 64-bit id', '9223372036854775807'],
       ['an id just beyond 64 bits', '9223372036854775808'],
       ['a 20-digit id', '99999999999999999999'],
@@ -364,7 +365,7 @@ describe('transfers over GraphQL', () => {
     });
 
     it('answers anonymous asking for existing accounts exactly as for a missing one', async () => {
-      const missing = await t.graphql(ACCOUNT_ID, { id: '999999999999' });
+      const missing = await t.graphql(ACCOUNT_ID, { id: NONEXISTENT_ID });
       for (const account of [fixture.members[0], fixture.issuance]) expect(await t.graphql(ACCOUNT_ID, { id: account.id })).toEqual(missing);
     });
   });
