@@ -341,7 +341,7 @@ END $$;
  * batch is locked first, in ascending id order, so concurrent batches cannot deadlock.
  * Linked: stops at the first refusal; the caller rolls the whole batch back.
  */
-const CREATE_TRANSFERS = `
+export const CREATE_TRANSFERS = `
 CREATE FUNCTION ledger_create_transfers(p_transfers jsonb, p_linked boolean)
 RETURNS TABLE (item int, outcome text, id bigint, currency_id bigint, created_at timestamptz)
 LANGUAGE plpgsql AS $$

@@ -11,7 +11,7 @@ import {
   ReverseTransferInput, SetAccountLimitsInput, TransfersArgs, VoidPendingTransferInput,
 } from './dto/ledger.inputs.js';
 import { AccountErrorCode, accountUserError, TransferErrorCode, transferUserError } from './ledger.errors.js';
-import { AccountChange, LedgerService } from './ledger.service.js';
+import { AccountChange, LedgerService, PayerNotHolder } from './ledger.service.js';
 import { Account, AccountPayload, CreateTransferPayload, CreateTransfersPayload, Posting, Transfer, TrialBalance } from './models/ledger.models.js';
 import { AccountKind, AccountStatus } from './models/ledger-enums.js';
 
@@ -35,9 +35,22 @@ export class AuthorizedLedger {
     private readonly db: TransactionalConnection,
   ) {}
 
+  /**
+   * A member's payment goes straight to the ledger, whose database function checks that they hold
+   * the debit account: one round trip. Only when they do not is the slower question asked, whether
+   * they manage the community whose account it is.
+   */
   async createTransfer(actor: Actor, input: CreateTransferInput): Promise<CreateTransferPayload> {
+    if (actor.kind === 'member') {
+      try {
+        return await this.ledger.createTransfer(input, { memberId: actor.memberId, withinCommunityId: actor.withinCommunityId });
+      } catch (error) {
+        if (!(error instanceof PayerNotHolder)) throw error;
+      }
+    }
     const { facts, right } = await this.debitable(actor, input.debitAccountId);
-    if (right === 'own') return this.ledger.createTransfer(input);
+    // Their own account, yet the database refused: the membership stopped being active in between.
+    if (right === 'own') throw forbidden();
     return this.audited(actor, right, facts.communityId, 'ledger.transfer_from_community_account', null, () => this.ledger.createTransfer(input));
   }
 

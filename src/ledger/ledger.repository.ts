@@ -21,6 +21,10 @@ export interface TransferRequest extends KeyedWrite {
   code: string;
   pending: boolean;
   timeoutSeconds: number | null;
+  /** A member paying: the database refuses (`not_holder`) unless they hold the debit account through an active membership. */
+  payerMemberId?: string;
+  /** With a payer acting through a partner app: the membership must be in this community. */
+  withinCommunityId?: string | null;
 }
 
 export type PendingAction = 'post' | 'void' | 'expire';

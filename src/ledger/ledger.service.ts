@@ -21,6 +21,21 @@ export interface NewCurrency {
   minorUnitsPerUnit: number;
 }
 
+/** A member paying from what they hold; through a partner app, only within its community. */
+export interface Payer {
+  memberId: string;
+  withinCommunityId: string | null;
+}
+
+const NOT_HOLDER = 'not_holder';
+
+/** The database refused a member's payment: they do not hold the debit account through an active membership. */
+export class PayerNotHolder extends Error {
+  constructor() {
+    super('the payer does not hold the debit account');
+  }
+}
+
 export interface AccountChange {
   account: Account | null;
   refusal: AccountErrorCode | null;
@@ -114,12 +129,17 @@ export class LedgerService {
     private readonly db: TransactionalConnection,
   ) {}
 
-  async createTransfer(input: CreateTransferInput): Promise<CreateTransferPayload> {
+  /**
+   * With a payer, the database itself checks that they hold the debit account (under its lock, in
+   * the same statement), and PayerNotHolder is thrown when they do not; nothing is recorded then.
+   */
+  async createTransfer(input: CreateTransferInput, payer?: Payer): Promise<CreateTransferPayload> {
     const refusal = precheck(input);
     if (refusal) return refused(refusal);
-    const request = toTransferRequest(input);
+    const request = { ...toTransferRequest(input), ...(payer && { payerMemberId: payer.memberId, withinCommunityId: payer.withinCommunityId }) };
     // Inside a caller's transaction the transfer must commit or roll back with it, so it is written there.
     const [outcome] = this.db.inTransaction ? await this.ledger.createTransfers([request], false) : [await this.singleTransfers.submit(request)];
+    if (outcome.outcome === NOT_HOLDER) throw new PayerNotHolder();
     return toPayload(outcome);
   }
 

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { PgErrorCode, pgErrorCode } from '../../libs/database/pg-errors.js';
 import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { made } from '../../libs/testing/ledger-rows.js';
+import { made, rowsForKeys } from '../../libs/testing/ledger-rows.js';
 import { useTestApp } from '../../libs/testing/test-app.js';
 import { CreateTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
+import { PayerNotHolder } from '../../src/ledger/ledger.service.js';
 import { Account } from '../../src/ledger/models/ledger.models.js';
 import { truncateError } from './truncate-refusal.js';
 
@@ -161,6 +162,42 @@ describe('access guards in the database', () => {
       const own = await freshAccount(home);
       await insertMembership(home.community.id, home.currency.id, own.id);
       expect(await membershipsOfNewcomer()).toBe(1);
+    });
+  });
+  describe("a member's payment", () => {
+    let fixture: LedgerFixture;
+    let other: LedgerFixture;
+    const rows = (key: string) => rowsForKeys(t.dataSource, [key]);
+    const payAs = (memberId: string, withinCommunityId: string | null, key: string) =>
+      t.ledger.createTransfer(
+        { idempotencyKey: key, debitAccountId: fixture.members[0].id, creditAccountId: fixture.members[1].id, amount: 10n, code: 'payment', memo: '' },
+        { memberId, withinCommunityId },
+      );
+
+    beforeAll(async () => {
+      fixture = await createLedgerFixture(t, [{ balance: 100n }, {}]);
+      other = await createLedgerFixture(t, [{}]);
+    });
+
+    it('is refused by the database itself unless the payer holds the debit account, recording nothing', async () => {
+      for (const stranger of [fixture.holders[1].memberId, fixture.coordinator.memberId, other.holders[0].memberId]) {
+        const key = `guard-${randomUUID()}`;
+        await expect(payAs(stranger, null, key)).rejects.toBeInstanceOf(PayerNotHolder);
+        expect(await rows(key)).toEqual({ transfers: 0, failures: 0 });
+      }
+      expect((await t.ledger.findAccount(fixture.members[0].id))!.balance).toBe(100n);
+    });
+
+    it("is refused through a partner app of another community, and while the payer's membership is not active", async () => {
+      const holder = fixture.holders[0].memberId;
+      await expect(payAs(holder, other.community.id, `guard-${randomUUID()}`)).rejects.toBeInstanceOf(PayerNotHolder);
+      await t.dataSource.query(`UPDATE memberships SET status = 'suspended' WHERE id = $1`, [fixture.holders[0].membershipId]);
+      try {
+        await expect(payAs(holder, null, `guard-${randomUUID()}`)).rejects.toBeInstanceOf(PayerNotHolder);
+      } finally {
+        await t.dataSource.query(`UPDATE memberships SET status = 'active' WHERE id = $1`, [fixture.holders[0].membershipId]);
+      }
+      expect(made(await payAs(holder, fixture.community.id, `guard-${randomUUID()}`)).amount).toBe(10n);
     });
   });
 });
