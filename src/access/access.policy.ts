@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import { isDatabaseId } from '../../libs/database/database-id.js';
 import { ClientError, ErrorCode } from '../../libs/graphql/error-code.js';
-import { AccessRepository, AccountFacts, Standing } from './access.repository.js';
-import { Actor, AuthenticatedActor, MemberActor, PartnerScope } from './actor.js';
+import { AccessRepository, AccountFacts } from './access.repository.js';
+import { PartnerScope } from './actor.js';
+import type { Actor, AuthenticatedActor, MemberActor, Standing } from './actor.js';
 
 /** The capacity in which someone manages a community; recorded in the audit log. */
 export type ManagerRole = 'coordinator' | 'admin';
@@ -128,9 +129,17 @@ export class AccessPolicy {
     return actor.withinCommunityId === null || actor.withinCommunityId === communityId;
   }
 
+  /** Whether the actor manages any community at all: most members do not, and need no question about it. */
+  async managesAnything(actor: Actor): Promise<boolean> {
+    if (actor.kind !== 'member' || actor.viaPartnerAppId) return false;
+    if (actor.isAdmin) return true;
+    return [...(await this.standings(actor)).values()].some((standing) => standing.role === 'coordinator' && standing.status === 'active');
+  }
+
   private standings(actor: MemberActor): Promise<Map<string, Standing>> {
     const facts = this.factsFor(actor);
-    facts.standings ??= this.repository.standings(actor.memberId).then((rows) => new Map(rows.map((row) => [row.communityId, row])));
+    const rows = actor.standings ? Promise.resolve(actor.standings) : this.repository.standings(actor.memberId);
+    facts.standings ??= rows.then((standings) => new Map(standings.map((row) => [row.communityId, row])));
     return facts.standings;
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import type { Standing } from './actor.js';
 
 /** What access decisions about one account rest on. */
 export interface AccountFacts {
@@ -10,12 +11,6 @@ export interface AccountFacts {
   ownerMemberId: string | null;
   membershipStatus: string | null;
   balancesVisible: boolean;
-}
-
-export interface Standing {
-  communityId: string;
-  role: 'member' | 'coordinator';
-  status: 'pending' | 'active' | 'suspended';
 }
 
 type Row = Record<string, unknown>;

@@ -13,6 +13,13 @@ export interface AnonymousActor {
   kind: 'anonymous';
 }
 
+/** A member's open membership in one community, as access rules see it. */
+export interface Standing {
+  communityId: string;
+  role: 'member' | 'coordinator';
+  status: 'pending' | 'active' | 'suspended';
+}
+
 /** A logged-in member, or a partner app acting for a member who consented. */
 export interface MemberActor {
   kind: 'member';
@@ -24,6 +31,8 @@ export interface MemberActor {
   viaPartnerAppId: string | null;
   /** Through a partner app, the member acts only within the app's community. */
   withinCommunityId: string | null;
+  /** Read with the session, in the same query, when the request is authenticated; else loaded when first needed. */
+  standings?: Standing[];
 }
 
 /** A partner app acting as itself, within its one community. */

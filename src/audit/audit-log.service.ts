@@ -23,9 +23,15 @@ export class AuditLog {
   ) {}
 
   record(actor: Actor, action: AuditedAction): Promise<void> {
-    // Outside a transaction the row could commit without the action, or the action without its row.
-    if (!this.db.inTransaction) throw new Error(`audit of ${action.action} must run inside the action's transaction`);
-    return this.repository.insert(toRecord(actor, action));
+    return this.recordAll([{ actor, action }]);
+  }
+
+  /** Several actions' rows in one statement (a group of transfers committed together). */
+  recordAll(entries: { actor: Actor; action: AuditedAction }[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    // Outside a transaction a row could commit without its action, or an action without its row.
+    if (!this.db.inTransaction) throw new Error('audit rows must be written inside the transaction of the actions they record');
+    return this.repository.insert(entries.map(({ actor, action }) => toRecord(actor, action)));
   }
 }
 

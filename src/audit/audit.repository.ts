@@ -17,15 +17,14 @@ export interface AuditRecord {
 export class AuditRepository {
   constructor(private readonly db: TransactionalConnection) {}
 
-  /** Runs on the current transaction, so the row commits or rolls back with the action it records. */
-  async insert(record: AuditRecord): Promise<void> {
+  /** Runs on the current transaction, so the rows commit or roll back with the actions they record. One statement for all. */
+  async insert(records: AuditRecord[]): Promise<void> {
     await this.db.manager.query(
       `INSERT INTO audit_log (actor_member_id, actor_role, partner_app_id, action, community_id, target_type, target_id, reason, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
-        record.actorMemberId, record.actorRole, record.partnerAppId, record.action, record.communityId,
-        record.targetType, record.targetId, record.reason, JSON.stringify(record.details),
-      ],
+       SELECT "actorMemberId", "actorRole", "partnerAppId", action, "communityId", "targetType", "targetId", reason, details
+         FROM jsonb_to_recordset($1::jsonb) AS r("actorMemberId" bigint, "actorRole" text, "partnerAppId" bigint, action text, "communityId" bigint,
+                                                 "targetType" text, "targetId" text, reason text, details jsonb)`,
+      [JSON.stringify(records)],
     );
   }
 }

@@ -175,7 +175,10 @@ export class IdentityService {
     if (credentials.actingFor) throw rejectCredentials('X-Acting-For needs a partner API key');
     const session = token.startsWith(TOKEN_PREFIX.access) ? await this.identity.liveSession(tokenHash(token)) : null;
     if (!session) throw rejectCredentials('The access token is invalid, expired or revoked');
-    return { kind: 'member', memberId: session.memberId, isAdmin: session.isAdmin, sessionId: session.sessionId, viaPartnerAppId: null, withinCommunityId: null };
+    return {
+      kind: 'member', memberId: session.memberId, isAdmin: session.isAdmin, sessionId: session.sessionId, viaPartnerAppId: null, withinCommunityId: null,
+      standings: session.standings,
+    };
   }
 
   private async authenticatePartner(apiKey: string, actingFor: string | undefined): Promise<Actor> {

@@ -4,14 +4,14 @@ import { TransactionalConnection } from '../../libs/database/transactional-conne
 import { Connection } from '../../libs/graphql/pagination.js';
 import { AccessPolicy, DebitRight, forbidden, ManagerRole } from '../access/access.policy.js';
 import { AccountFacts } from '../access/access.repository.js';
-import { Actor } from '../access/actor.js';
+import type { Actor, MemberActor } from '../access/actor.js';
 import { AuditLog } from '../audit/audit-log.service.js';
 import {
   AccountsArgs, AccountStatusInput, CreateTransferInput, CreateTransfersInput, DateRangePageArgs, GrantCreditsInput, GrantSource, PostPendingTransferInput,
   ReverseTransferInput, SetAccountLimitsInput, TransfersArgs, VoidPendingTransferInput,
 } from './dto/ledger.inputs.js';
 import { AccountErrorCode, accountUserError, TransferErrorCode, transferUserError } from './ledger.errors.js';
-import { AccountChange, LedgerService, PayerNotHolder } from './ledger.service.js';
+import { AccountChange, LedgerService, PayerNotHolder, TransferAudit, transferAuditEntry } from './ledger.service.js';
 import { Account, AccountPayload, CreateTransferPayload, CreateTransfersPayload, Posting, Transfer, TrialBalance } from './models/ledger.models.js';
 import { AccountKind, AccountStatus } from './models/ledger-enums.js';
 
@@ -37,21 +37,22 @@ export class AuthorizedLedger {
 
   /**
    * A member's payment goes straight to the ledger, whose database function checks that they hold
-   * the debit account: one round trip. Only when they do not is the slower question asked, whether
-   * they manage the community whose account it is.
+   * the debit account: one round trip. Only for those who manage a community is the account looked
+   * at first, since they may also move the community's own accounts (audited).
    */
   async createTransfer(actor: Actor, input: CreateTransferInput): Promise<CreateTransferPayload> {
-    if (actor.kind === 'member') {
-      try {
-        return await this.ledger.createTransfer(input, { memberId: actor.memberId, withinCommunityId: actor.withinCommunityId });
-      } catch (error) {
-        if (!(error instanceof PayerNotHolder)) throw error;
-      }
-    }
+    if (actor.kind === 'member' && !(await this.access.managesAnything(actor))) return this.payAsHolder(actor, input);
     const { facts, right } = await this.debitable(actor, input.debitAccountId);
-    // Their own account, yet the database refused: the membership stopped being active in between.
-    if (right === 'own') throw forbidden();
-    return this.audited(actor, right, facts.communityId, 'ledger.transfer_from_community_account', null, () => this.ledger.createTransfer(input));
+    if (right === 'own') return this.payAsHolder(actor as MemberActor, input);
+    return this.ledger.createTransfer(input, { audit: { actor, as: right, action: 'ledger.transfer_from_community_account', communityId: facts.communityId, reason: null } });
+  }
+
+  private async payAsHolder(actor: MemberActor, input: CreateTransferInput): Promise<CreateTransferPayload> {
+    try {
+      return await this.ledger.createTransfer(input, { payer: { memberId: actor.memberId, withinCommunityId: actor.withinCommunityId } });
+    } catch (error) {
+      throw error instanceof PayerNotHolder ? forbidden() : error;
+    }
   }
 
   /** Batches move only the caller's own money; managers move the community's money one audited transfer at a time. */
@@ -66,7 +67,7 @@ export class AuthorizedLedger {
     const { transfer: pending } = await this.readableTransfer(actor, input.pendingTransferId);
     const { facts, right } = await this.debitable(actor, pending.debitAccountId);
     if (right === 'own') return this.ledger.postPendingTransfer(input);
-    return this.audited(actor, right, facts.communityId, 'ledger.post_pending', null, () => this.ledger.postPendingTransfer(input));
+    return this.audited({ actor, as: right, action: 'ledger.post_pending', communityId: facts.communityId, reason: null }, () => this.ledger.postPendingTransfer(input));
   }
 
   /** Either side may release a hold: the payer, or the payee giving up what was reserved for them. */
@@ -78,7 +79,7 @@ export class AuthorizedLedger {
     const right = debit ? await this.access.debitRight(actor, debit) : null;
     if (!right || !debit) throw forbidden();
     if (right === 'own') return this.ledger.voidPendingTransfer(input);
-    return this.audited(actor, right, debit.communityId, 'ledger.void_pending', null, () => this.ledger.voidPendingTransfer(input));
+    return this.audited({ actor, as: right, action: 'ledger.void_pending', communityId: debit.communityId, reason: null }, () => this.ledger.voidPendingTransfer(input));
   }
 
   /** Managers of the transfer's community only; a party who can see the transfer is told it is not theirs to reverse. */
@@ -87,7 +88,8 @@ export class AuthorizedLedger {
     const role = await this.access.managerRole(actor, debit.communityId);
     if (!role) return { transfer: null, replayed: false, userErrors: [transferUserError(TransferErrorCode.REVERSAL_NOT_PERMITTED)] };
     const action = input.force ? 'ledger.force_reversal' : 'ledger.reversal';
-    return this.audited(actor, role, debit.communityId, action, input.reason ?? null, () => this.ledger.reverseTransfer(input), { reverses: transfer.id });
+    const audit = { actor, as: role, action, communityId: debit.communityId, reason: input.reason ?? null, details: { reverses: transfer.id } };
+    return this.audited(audit, () => this.ledger.reverseTransfer(input));
   }
 
   /** New money from issuance, or the pool's, to a member account of a community the actor manages. */
@@ -101,7 +103,9 @@ export class AuthorizedLedger {
       idempotencyKey: input.idempotencyKey, debitAccountId: source.id, creditAccountId: input.accountId, amount: input.amount,
       code: 'grant', memo: input.memo, metadata: input.metadata,
     };
-    return this.audited(actor, role, facts.communityId, 'ledger.grant', input.reason ?? null, () => this.ledger.createTransfer(transfer), { source: input.source });
+    return this.ledger.createTransfer(transfer, {
+      audit: { actor, as: role, action: 'ledger.grant', communityId: facts.communityId, reason: input.reason ?? null, details: { source: input.source } },
+    });
   }
 
   async setAccountLimits(actor: Actor, input: SetAccountLimitsInput): Promise<AccountPayload> {
@@ -225,19 +229,10 @@ export class AuthorizedLedger {
   }
 
   /** Runs a manager's write with its audit row in one transaction; the row is written only when money actually moved. */
-  private audited(
-    actor: Actor, role: ManagerRole, communityId: string, action: string, reason: string | null,
-    write: () => Promise<CreateTransferPayload>, details: Record<string, unknown> = {},
-  ): Promise<CreateTransferPayload> {
+  private audited(audit: TransferAudit, write: () => Promise<CreateTransferPayload>): Promise<CreateTransferPayload> {
     return this.db.transaction(async () => {
       const payload = await write();
-      if (payload.transfer && !payload.replayed) {
-        const { transfer } = payload;
-        await this.audit.record(actor, {
-          as: role, action, communityId, targetType: 'transfer', targetId: transfer.id, reason,
-          details: { ...details, debitAccountId: transfer.debitAccountId, creditAccountId: transfer.creditAccountId, amount: transfer.amount.toString() },
-        });
-      }
+      if (payload.transfer && !payload.replayed) await this.audit.recordAll([transferAuditEntry(audit, payload.transfer)]);
       return payload;
     });
   }

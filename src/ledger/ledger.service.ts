@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { GroupCommit } from '../../libs/database/group-commit.js';
+import type { Actor } from '../access/actor.js';
+import { AuditedAction, AuditLog } from '../audit/audit-log.service.js';
 import { withRetry, TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
 import {
@@ -19,6 +21,32 @@ export interface NewCurrency {
   name: string;
   symbol: string;
   minorUnitsPerUnit: number;
+}
+
+/** What a manager's transfer writes to the audit log, in its transaction; the transfer's sides and amount are added. */
+export interface TransferAudit {
+  actor: Actor;
+  as: AuditedAction['as'];
+  action: string;
+  communityId: string;
+  reason: string | null;
+  details?: Record<string, unknown>;
+}
+
+interface SingleTransfer {
+  request: TransferRequest;
+  audit?: TransferAudit;
+}
+
+/** The audit log entry of a manager's transfer: what was asked, with the transfer's sides and amount. */
+export function transferAuditEntry({ actor, details, ...audit }: TransferAudit, transfer: Transfer): { actor: Actor; action: AuditedAction } {
+  return {
+    actor,
+    action: {
+      ...audit, targetType: 'transfer', targetId: transfer.id,
+      details: { ...details, debitAccountId: transfer.debitAccountId, creditAccountId: transfer.creditAccountId, amount: transfer.amount.toString() },
+    },
+  };
 }
 
 /** A member paying from what they hold; through a partner app, only within its community. */
@@ -118,27 +146,43 @@ export class LedgerService {
    * group is one statement, so one transaction; retried whole on deadlock, which is safe because
    * every transfer in it is idempotent.
    */
-  private readonly singleTransfers = new GroupCommit<TransferRequest, TransferOutcome>(
+  private readonly singleTransfers = new GroupCommit<SingleTransfer, TransferOutcome>(
     // Detached: a group gathers strangers' requests, which must never join one caller's transaction.
-    (requests) => this.db.detached(() => withRetry(() => this.ledger.createTransfers(requests, false))),
+    (transfers) => this.db.detached(() => withRetry(() => this.writeSingles(transfers))),
     { maxGroup: 200, maxInFlight: 4 },
   );
 
   constructor(
     private readonly ledger: LedgerRepository,
     private readonly db: TransactionalConnection,
+    private readonly audit: AuditLog,
   ) {}
+
+  /**
+   * One statement for the transfers; a group holding audited ones is one transaction, so that each
+   * audit row commits with its transfer (and a hot account's managers still share its lock and commit).
+   */
+  private writeSingles(transfers: SingleTransfer[]): Promise<TransferOutcome[]> {
+    const write = async (): Promise<TransferOutcome[]> => {
+      const outcomes = await this.ledger.createTransfers(transfers.map((transfer) => transfer.request), false);
+      await this.audit.recordAll(transfers.flatMap(({ audit }, index) => (audit && outcomes[index].outcome === 'created' ? [transferAuditEntry(audit, outcomes[index].transfer!)] : [])));
+      return outcomes;
+    };
+    return transfers.some((transfer) => transfer.audit) ? this.db.transaction(write) : write();
+  }
 
   /**
    * With a payer, the database itself checks that they hold the debit account (under its lock, in
    * the same statement), and PayerNotHolder is thrown when they do not; nothing is recorded then.
+   * With an audit, a created transfer commits with its audit row.
    */
-  async createTransfer(input: CreateTransferInput, payer?: Payer): Promise<CreateTransferPayload> {
+  async createTransfer(input: CreateTransferInput, options: { payer?: Payer; audit?: TransferAudit } = {}): Promise<CreateTransferPayload> {
     const refusal = precheck(input);
     if (refusal) return refused(refusal);
+    const { payer, audit } = options;
     const request = { ...toTransferRequest(input), ...(payer && { payerMemberId: payer.memberId, withinCommunityId: payer.withinCommunityId }) };
     // Inside a caller's transaction the transfer must commit or roll back with it, so it is written there.
-    const [outcome] = this.db.inTransaction ? await this.ledger.createTransfers([request], false) : [await this.singleTransfers.submit(request)];
+    const [outcome] = this.db.inTransaction ? await this.writeSingles([{ request, audit }]) : [await this.singleTransfers.submit({ request, audit })];
     if (outcome.outcome === NOT_HOLDER) throw new PayerNotHolder();
     return toPayload(outcome);
   }

@@ -171,7 +171,7 @@ describe('access guards in the database', () => {
     const payAs = (memberId: string, withinCommunityId: string | null, key: string) =>
       t.ledger.createTransfer(
         { idempotencyKey: key, debitAccountId: fixture.members[0].id, creditAccountId: fixture.members[1].id, amount: 10n, code: 'payment', memo: '' },
-        { memberId, withinCommunityId },
+        { payer: { memberId, withinCommunityId } },
       );
 
     beforeAll(async () => {
