@@ -2,6 +2,7 @@ import { LedgerCore1764250000000 } from './1764250000000-ledger-core.js';
 import { TwoPhaseBatchesReversals1764260000000 } from './1764260000000-two-phase-batches-reversals.js';
 import { IdentityAccess1764270000000 } from './1764270000000-identity-access.js';
 import { HolderCheckedPayments1764280000000 } from './1764280000000-holder-checked-payments.js';
+import { Listings1764290000000 } from './1764290000000-listings.js';
 
 /** In order of application. ESM has no reliable glob, so each migration is listed here. */
-export const MIGRATIONS = [LedgerCore1764250000000, TwoPhaseBatchesReversals1764260000000, IdentityAccess1764270000000, HolderCheckedPayments1764280000000];
+export const MIGRATIONS = [LedgerCore1764250000000, TwoPhaseBatchesReversals1764260000000, IdentityAccess1764270000000, HolderCheckedPayments1764280000000, Listings1764290000000];

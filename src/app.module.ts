@@ -14,6 +14,7 @@ import { IdentityModule } from './identity/identity.module.js';
 import { IdentityService } from './identity/identity.service.js';
 import { MembersModule } from './members/members.module.js';
 import { dataSourceOptions } from './data-source.js';
+import { ExchangesModule } from './exchanges/exchanges.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 
@@ -76,6 +77,7 @@ export class AppModule {
         HealthModule,
         LedgerModule,
         MembersModule,
+        ExchangesModule,
       ],
       providers: [{ provide: APP_PIPE, useValue: validationPipe }],
     };

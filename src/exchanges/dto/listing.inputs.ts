@@ -1,0 +1,158 @@
+import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
+import { Allow, ArrayMaxSize, IsDate, IsEnum, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsDatabaseId } from '../../../libs/database/database-id.js';
+import { PageArgs } from '../../../libs/graphql/pagination.js';
+import { AmountScalar } from '../../../libs/graphql/scalars.js';
+import { ListingKind, ListingNature, ListingStatus, PricingUnit } from '../models/listing-enums.js';
+
+const CATEGORY = /^[a-z][a-z_]{1,31}$/;
+
+/** What a listing says, whether new or changed. */
+@InputType({ isAbstract: true })
+abstract class ListingContentInput {
+  @Field({ nullable: true })
+  @IsOptional()
+  @Length(3, 120)
+  title?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @MaxLength(4000)
+  description?: string;
+
+  @Field({ nullable: true, description: 'A ListingCategory slug.' })
+  @IsOptional()
+  @Matches(CATEGORY, { message: 'category must be a category slug' })
+  category?: string;
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @Length(1, 40, { each: true })
+  tags?: string[];
+
+  @Field(() => PricingUnit, { nullable: true })
+  @IsOptional()
+  @IsEnum(PricingUnit)
+  pricing?: PricingUnit;
+
+  @Field(() => AmountScalar, { nullable: true, description: 'In minor units; zero or more.' })
+  @Allow()
+  price?: bigint;
+
+  @Field(() => Int, { nullable: true, description: 'Goods only: units available, 0 to 10000.' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10000)
+  quantity?: number;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @MaxLength(100)
+  district?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @MaxLength(500)
+  availability?: string;
+
+  @Field(() => Date, { nullable: true })
+  @IsOptional()
+  @IsDate({ message: 'expiresAt must be a valid ISO 8601 date-time' })
+  expiresAt?: Date;
+}
+
+@InputType()
+export class CreateListingInput extends ListingContentInput {
+  @Field(() => ID)
+  @IsDatabaseId()
+  communityId: string;
+
+  @Field(() => ListingKind)
+  @IsEnum(ListingKind)
+  kind: ListingKind;
+
+  @Field(() => ListingNature)
+  @IsEnum(ListingNature)
+  nature: ListingNature;
+
+  @Field()
+  @Length(3, 120)
+  declare title: string;
+
+  @Field()
+  @Matches(CATEGORY, { message: 'category must be a category slug' })
+  declare category: string;
+
+  @Field(() => PricingUnit)
+  @IsEnum(PricingUnit)
+  declare pricing: PricingUnit;
+
+  @Field(() => AmountScalar)
+  @Allow()
+  declare price: bigint;
+}
+
+@InputType()
+export class UpdateListingInput extends ListingContentInput {
+  @Field(() => ID)
+  @IsDatabaseId()
+  listingId: string;
+
+  @Field(() => ListingStatus, { nullable: true, description: 'Pause, resume or close it. A closed listing stays closed.' })
+  @IsOptional()
+  @IsEnum(ListingStatus)
+  status?: ListingStatus;
+}
+
+@ArgsType()
+export class ListingsArgs extends PageArgs {
+  @Field(() => ID)
+  @IsDatabaseId()
+  communityId: string;
+
+  @Field({ nullable: true, description: 'Words to find in the title or description, in any language; part of a word matches too.' })
+  @IsOptional()
+  @Length(1, 100)
+  query?: string;
+
+  @Field(() => ListingKind, { nullable: true })
+  @IsOptional()
+  @IsEnum(ListingKind)
+  kind?: ListingKind;
+
+  @Field(() => ListingNature, { nullable: true })
+  @IsOptional()
+  @IsEnum(ListingNature)
+  nature?: ListingNature;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @Matches(CATEGORY, { message: 'category must be a category slug' })
+  category?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @MaxLength(100)
+  district?: string;
+
+  @Field(() => AmountScalar, { nullable: true })
+  @Allow()
+  minPrice?: bigint;
+
+  @Field(() => AmountScalar, { nullable: true })
+  @Allow()
+  maxPrice?: bigint;
+
+  @Field(() => ListingStatus, { defaultValue: ListingStatus.ACTIVE })
+  @IsEnum(ListingStatus)
+  status: ListingStatus = ListingStatus.ACTIVE;
+
+  @Field(() => ID, { nullable: true, description: "Only this member's listings." })
+  @IsOptional()
+  @IsDatabaseId()
+  memberId?: string;
+}
+

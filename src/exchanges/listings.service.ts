@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { isDatabaseId } from '../../libs/database/database-id.js';
+import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
+import { AccessPolicy, forbidden, ManagerRole } from '../access/access.policy.js';
+import type { Actor } from '../access/actor.js';
+import { AuditLog } from '../audit/audit-log.service.js';
+import { CreateListingInput, ListingsArgs, UpdateListingInput } from './dto/listing.inputs.js';
+import { exchangeError, ExchangeErrorCode } from './exchanges.errors.js';
+import { ListingChanges, ListingsRepository } from './listings.repository.js';
+import { Listing, ListingCategory, ListingPayload } from './models/listing.models.js';
+import { ListingNature, ListingStatus } from './models/listing-enums.js';
+
+const refusedListing = (code: ExchangeErrorCode): ListingPayload => ({ listing: null, userErrors: [exchangeError(code)] });
+
+/** Refusals that need no database: checked before anything is written. */
+function contentRefusal(nature: ListingNature, changes: ListingChanges): ExchangeErrorCode | null {
+  if (changes.price !== undefined && changes.price < 0n) return ExchangeErrorCode.PRICE_MUST_NOT_BE_NEGATIVE;
+  if (nature === ListingNature.SERVICE && changes.quantity !== undefined && changes.quantity !== null) return ExchangeErrorCode.QUANTITY_IS_FOR_GOODS;
+  return null;
+}
+
+/** Listings: posted by active members, seen by their community, changed by their author (or closed by a manager). */
+@Injectable()
+export class ListingsService {
+  constructor(
+    private readonly listings: ListingsRepository,
+    private readonly access: AccessPolicy,
+    private readonly audit: AuditLog,
+    private readonly db: TransactionalConnection,
+  ) {}
+
+  categories(): Promise<ListingCategory[]> {
+    return this.listings.categories();
+  }
+
+  async create(actor: Actor, input: CreateListingInput): Promise<ListingPayload> {
+    const member = this.access.requireAuthenticated(actor);
+    if (member.kind !== 'member' || !(await this.access.isActiveMember(actor, input.communityId))) throw forbidden();
+    const refusal = contentRefusal(input.nature, input) ?? (input.nature === ListingNature.GOODS && input.quantity === undefined ? ExchangeErrorCode.QUANTITY_REQUIRED : null);
+    if (refusal) return refusedListing(refusal);
+    if (!(await this.listings.categoryExists(input.category))) return refusedListing(ExchangeErrorCode.UNKNOWN_CATEGORY);
+    const listing = await this.listings.insert({
+      communityId: input.communityId, memberId: member.memberId, kind: input.kind, nature: input.nature, title: input.title,
+      description: input.description ?? '', category: input.category, tags: input.tags ?? [], pricing: input.pricing, price: input.price,
+      quantity: input.quantity ?? null, district: input.district ?? '', availability: input.availability ?? '', expiresAt: input.expiresAt ?? null,
+    });
+    return { listing, userErrors: [] };
+  }
+
+  /** The author changes, pauses, resumes or closes it; a manager of the community may close it, audited. */
+  async update(actor: Actor, input: UpdateListingInput): Promise<ListingPayload> {
+    const { listingId, ...changes } = input;
+    const { listing, managerRole } = await this.changeable(actor, listingId, changes);
+    if (listing.status === ListingStatus.CLOSED) return refusedListing(ExchangeErrorCode.LISTING_CLOSED);
+    const refusal = contentRefusal(listing.nature, changes);
+    if (refusal) return refusedListing(refusal);
+    if (changes.category && !(await this.listings.categoryExists(changes.category))) return refusedListing(ExchangeErrorCode.UNKNOWN_CATEGORY);
+    return this.db.transaction(async () => {
+      const updated = await this.listings.update(listing.id, changes);
+      if (managerRole) {
+        await this.audit.record(actor, { as: managerRole, action: 'listing.close', communityId: listing.communityId, targetType: 'listing', targetId: listing.id });
+      }
+      return { listing: updated, userErrors: [] };
+    });
+  }
+
+  async find(actor: Actor, listingId: string): Promise<Listing> {
+    this.access.requireAuthenticated(actor);
+    const listing = isDatabaseId(listingId) ? await this.listings.find(listingId) : null;
+    if (!listing || !(await this.maySee(actor, listing.communityId))) throw forbidden();
+    return listing;
+  }
+
+  async search(actor: Actor, args: ListingsArgs): Promise<Connection<Listing>> {
+    this.access.requireAuthenticated(actor);
+    if (!(await this.maySee(actor, args.communityId))) throw forbidden();
+    const beforeId = decodeCursor(args.after);
+    const rows = await this.listings.search({ ...args, beforeId, limit: args.first + 1 });
+    return toConnection(rows, args.first, (listing) => BigInt(listing.id), (listing) => listing, beforeId === undefined);
+  }
+
+  /** A community's listings are for its active members and its auditors. */
+  private async maySee(actor: Actor, communityId: string): Promise<boolean> {
+    return (await this.access.isActiveMember(actor, communityId)) || this.access.mayAudit(actor, communityId);
+  }
+
+  /** Its author may change anything; someone else only as a manager of its community, and only to close it. */
+  private async changeable(actor: Actor, listingId: string, changes: ListingChanges): Promise<{ listing: Listing; managerRole: ManagerRole | null }> {
+    this.access.requireAuthenticated(actor);
+    const listing = isDatabaseId(listingId) ? await this.listings.find(listingId) : null;
+    if (!listing) throw forbidden();
+    const author = actor.kind === 'member' && actor.memberId === listing.memberId && (actor.withinCommunityId ?? listing.communityId) === listing.communityId;
+    if (author) return { listing, managerRole: null };
+    const onlyClosing = Object.entries(changes).every(([key, value]) => value === undefined || (key === 'status' && value === ListingStatus.CLOSED));
+    const managerRole = onlyClosing && changes.status ? await this.access.managerRole(actor, listing.communityId) : null;
+    if (!managerRole) throw forbidden();
+    return { listing, managerRole };
+  }
+}
