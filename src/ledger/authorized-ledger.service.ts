@@ -15,6 +15,9 @@ import { AccountChange, LedgerService, PayerNotHolder, TransferAudit, transferAu
 import { Account, AccountPayload, CreateTransferPayload, CreateTransfersPayload, Posting, Transfer, TrialBalance } from './models/ledger.models.js';
 import { AccountKind, AccountStatus } from './models/ledger-enums.js';
 
+/** The code of the holds the exchange workflow places (src/exchanges); only that workflow resolves them. */
+export const EXCHANGE_HOLD_CODE = 'exchange_hold';
+
 function toAccountPayload({ account, refusal }: AccountChange): AccountPayload {
   return refusal ? { account: null, userErrors: [accountUserError(refusal)] } : { account, userErrors: [] };
 }
@@ -64,7 +67,7 @@ export class AuthorizedLedger {
 
   /** Posting spends the payer's reservation: the payer (or, for a community account, its managers) decides. */
   async postPendingTransfer(actor: Actor, input: PostPendingTransferInput): Promise<CreateTransferPayload> {
-    const { transfer: pending } = await this.readableTransfer(actor, input.pendingTransferId);
+    const pending = await this.resolvableHold(actor, input.pendingTransferId);
     const { facts, right } = await this.debitable(actor, pending.debitAccountId);
     if (right === 'own') return this.ledger.postPendingTransfer(input);
     return this.audited({ actor, as: right, action: 'ledger.post_pending', communityId: facts.communityId, reason: null }, () => this.ledger.postPendingTransfer(input));
@@ -72,7 +75,7 @@ export class AuthorizedLedger {
 
   /** Either side may release a hold: the payer, or the payee giving up what was reserved for them. */
   async voidPendingTransfer(actor: Actor, input: VoidPendingTransferInput): Promise<CreateTransferPayload> {
-    const { transfer: pending } = await this.readableTransfer(actor, input.pendingTransferId);
+    const pending = await this.resolvableHold(actor, input.pendingTransferId);
     const debit = await this.access.accountFacts(actor, pending.debitAccountId);
     const credit = await this.access.accountFacts(actor, pending.creditAccountId);
     if (credit && this.access.holds(actor, credit)) return this.ledger.voidPendingTransfer(input);
@@ -226,6 +229,13 @@ export class AuthorizedLedger {
     const visible = (debit && (await this.access.mayReadHistory(actor, debit))) || (credit && (await this.access.mayReadHistory(actor, credit)));
     if (!visible || !debit) throw forbidden();
     return { transfer, debit };
+  }
+
+  /** A hold the actor may see, and that no workflow owns: an exchange's hold settles only through the exchange's own steps. */
+  private async resolvableHold(actor: Actor, pendingTransferId: string): Promise<Transfer> {
+    const { transfer } = await this.readableTransfer(actor, pendingTransferId);
+    if (transfer.code === EXCHANGE_HOLD_CODE) throw forbidden();
+    return transfer;
   }
 
   /** Runs a manager's write with its audit row in one transaction; the row is written only when money actually moved. */

@@ -1,8 +1,6 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { PeriodicSweep } from '../../libs/database/periodic-sweep.js';
 import { LedgerService } from './ledger.service.js';
-
-const SWEEP_EVERY_MS = 1000;
-const BATCH = 100;
 
 /**
  * Voids pending transfers once their timeout passes. Every replica runs one: they take disjoint
@@ -10,35 +8,22 @@ const BATCH = 100;
  */
 @Injectable()
 export class PendingExpirySweeper implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(PendingExpirySweeper.name);
-  private timer?: NodeJS.Timeout;
-  private sweeping?: Promise<void>;
+  private readonly sweeper: PeriodicSweep;
 
-  constructor(private readonly ledger: LedgerService) {}
+  constructor(ledger: LedgerService) {
+    this.sweeper = new PeriodicSweep(PendingExpirySweeper.name, (limit) => ledger.expireDuePendingTransfers(limit), { everyMs: 1000, batch: 100 });
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.sweepUnlessBusy(), SWEEP_EVERY_MS);
-    this.timer.unref();
+    this.sweeper.start();
   }
 
-  /** Before the database closes: stop the timer and let a sweep in flight finish. */
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.sweeping;
+  onModuleDestroy(): Promise<void> {
+    return this.sweeper.stop();
   }
 
-  private sweepUnlessBusy(): void {
-    if (this.sweeping) return;
-    this.sweeping = this.sweep()
-      .then(() => undefined)
-      .catch((error: unknown) => this.logger.warn(`Expiring pending transfers failed; retrying next tick: ${String(error)}`))
-      .finally(() => (this.sweeping = undefined));
-  }
-
-  /** Drains everything due, a batch per transaction. */
-  async sweep(): Promise<number> {
-    let expired = 0;
-    for (let swept = BATCH; swept === BATCH; expired += swept) swept = await this.ledger.expireDuePendingTransfers(BATCH);
-    return expired;
+  /** Drains everything due now; tests call it to settle what they made due. */
+  sweep(): Promise<number> {
+    return this.sweeper.sweep();
   }
 }

@@ -1,4 +1,7 @@
+import { ExchangeEntity } from './exchange.entity.js';
 import { ListingCategoryEntity } from './listing-category.entity.js';
 import { ListingEntity } from './listing.entity.js';
+import { OutboxEventEntity } from './outbox-event.entity.js';
+import { ReviewEntity } from './review.entity.js';
 
-export const EXCHANGE_ENTITIES = [ListingCategoryEntity, ListingEntity];
+export const EXCHANGE_ENTITIES = [ListingCategoryEntity, ListingEntity, ExchangeEntity, ReviewEntity, OutboxEventEntity];

@@ -1,0 +1,127 @@
+import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
+import { Allow, IsBoolean, IsEnum, IsInt, IsOptional, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsDatabaseId } from '../../../libs/database/database-id.js';
+import { PageArgs } from '../../../libs/graphql/pagination.js';
+import { AmountScalar } from '../../../libs/graphql/scalars.js';
+import { DisputeOutcome, ExchangeRole, ExchangeStatus } from '../models/exchange-enums.js';
+
+@InputType({ description: 'Against a listing, or directly to another member ("you fixed my bike; here are 2 hours").' })
+export class ProposeExchangeInput {
+  @Field(() => ID, { nullable: true, description: 'The listing; its kind decides who provides.' })
+  @IsOptional()
+  @IsDatabaseId()
+  listingId?: string;
+
+  @Field(() => ID, { nullable: true, description: 'Without a listing: the community.' })
+  @IsOptional()
+  @IsDatabaseId()
+  communityId?: string;
+
+  @Field(() => ID, { nullable: true, description: 'Without a listing: the other member.' })
+  @IsOptional()
+  @IsDatabaseId()
+  counterpartyId?: string;
+
+  @Field(() => ExchangeRole, { nullable: true, description: 'Without a listing: whether you provide or receive.' })
+  @IsOptional()
+  @IsEnum(ExchangeRole)
+  role?: ExchangeRole;
+
+  @Field(() => AmountScalar, { description: 'What the hold will reserve, in minor units.' })
+  @Allow()
+  estimatedAmount: bigint;
+
+  @Field(() => Int, { nullable: true, description: 'Goods: units wanted, 1 to 10000.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  quantity?: number;
+
+  @Field({ defaultValue: '' })
+  @MaxLength(2000)
+  description: string = '';
+}
+
+@InputType()
+export class ExchangeActionInput {
+  @Field(() => ID)
+  @IsDatabaseId()
+  exchangeId: string;
+
+  @Field(() => String, { nullable: true, description: 'Why: required to dispute.' })
+  @IsOptional()
+  @MaxLength(1000)
+  reason?: string;
+}
+
+@InputType()
+export class MarkDeliveredInput {
+  @Field(() => ID)
+  @IsDatabaseId()
+  exchangeId: string;
+
+  @Field(() => AmountScalar, { description: 'What the work or goods actually came to; may differ from the estimate.' })
+  @Allow()
+  actualAmount: bigint;
+}
+
+@InputType()
+export class ConfirmExchangeInput {
+  @Field(() => ID)
+  @IsDatabaseId()
+  exchangeId: string;
+
+  @Field({ defaultValue: false, description: 'Needed when the actual amount is above the hold: the difference is paid too.' })
+  @IsBoolean()
+  approveAmountAboveHold: boolean = false;
+}
+
+@InputType()
+export class ResolveDisputeInput {
+  @Field(() => ID)
+  @IsDatabaseId()
+  exchangeId: string;
+
+  @Field(() => DisputeOutcome)
+  @IsEnum(DisputeOutcome)
+  outcome: DisputeOutcome;
+
+  @Field(() => AmountScalar, { nullable: true, description: 'POST_PART: how much of the hold to pay.' })
+  @Allow()
+  amount?: bigint;
+
+  @Field()
+  @Length(1, 1000)
+  reason: string;
+}
+
+@InputType()
+export class ReviewExchangeInput {
+  @Field(() => ID)
+  @IsDatabaseId()
+  exchangeId: string;
+
+  @Field(() => Int)
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  rating: number;
+
+  @Field({ defaultValue: '' })
+  @MaxLength(2000)
+  comment: string = '';
+}
+
+@ArgsType()
+export class ExchangesArgs extends PageArgs {
+  @Field(() => ID, { nullable: true, description: "Managers and auditors: all of this community's exchanges. Otherwise yours." })
+  @IsOptional()
+  @IsDatabaseId()
+  communityId?: string;
+
+  @Field(() => ExchangeStatus, { nullable: true })
+  @IsOptional()
+  @IsEnum(ExchangeStatus)
+  status?: ExchangeStatus;
+}

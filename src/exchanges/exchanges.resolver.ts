@@ -1,0 +1,80 @@
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Connection } from '../../libs/graphql/pagination.js';
+import { CurrentActor } from '../access/actor.js';
+import type { Actor } from '../access/actor.js';
+import { Member } from '../members/models/member.models.js';
+import {
+  ConfirmExchangeInput, ExchangeActionInput, ExchangesArgs, MarkDeliveredInput, ProposeExchangeInput, ResolveDisputeInput, ReviewExchangeInput,
+} from './dto/exchange.inputs.js';
+import { ExchangesService } from './exchanges.service.js';
+import { Exchange, ExchangeConnection, ExchangePayload, Review, ReviewPayload, ReviewSummary } from './models/exchange.models.js';
+
+@Resolver(() => Exchange)
+export class ExchangesResolver {
+  constructor(private readonly service: ExchangesService) {}
+
+  @Query(() => Exchange, { description: 'An exchange you are party to, or audit. FORBIDDEN otherwise.' })
+  exchange(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<Exchange> {
+    return this.service.find(actor, id);
+  }
+
+  @Query(() => ExchangeConnection, { description: "Your exchanges, newest first; with communityId, a community's for its auditors." })
+  exchanges(@CurrentActor() actor: Actor, @Args() args: ExchangesArgs): Promise<Connection<Exchange>> {
+    return this.service.list(actor, args);
+  }
+
+  @Mutation(() => ExchangePayload, { description: 'Proposes an exchange against a listing, or directly to another member.' })
+  proposeExchange(@CurrentActor() actor: Actor, @Args('input') input: ProposeExchangeInput): Promise<ExchangePayload> {
+    return this.service.propose(actor, input);
+  }
+
+  @Mutation(() => ExchangePayload, { description: "The other party accepts: the estimate is held on the receiver's account (and goods reserved)." })
+  acceptExchange(@CurrentActor() actor: Actor, @Args('input') input: ExchangeActionInput): Promise<ExchangePayload> {
+    return this.service.accept(actor, input);
+  }
+
+  @Mutation(() => ExchangePayload, { description: 'The provider marks the work delivered and states the actual amount.' })
+  markExchangeDelivered(@CurrentActor() actor: Actor, @Args('input') input: MarkDeliveredInput): Promise<ExchangePayload> {
+    return this.service.markDelivered(actor, input);
+  }
+
+  @Mutation(() => ExchangePayload, { description: 'The receiver confirms; the hold posts, in part or with an approved extra.' })
+  confirmExchange(@CurrentActor() actor: Actor, @Args('input') input: ConfirmExchangeInput): Promise<ExchangePayload> {
+    return this.service.confirm(actor, input);
+  }
+
+  @Mutation(() => ExchangePayload, { description: 'Either party, before delivery; the hold is released.' })
+  cancelExchange(@CurrentActor() actor: Actor, @Args('input') input: ExchangeActionInput): Promise<ExchangePayload> {
+    return this.service.cancel(actor, input);
+  }
+
+  @Mutation(() => ExchangePayload, { description: 'Either party, after delivery, with a reason; a coordinator resolves it.' })
+  disputeExchange(@CurrentActor() actor: Actor, @Args('input') input: ExchangeActionInput): Promise<ExchangePayload> {
+    return this.service.dispute(actor, input);
+  }
+
+  @Mutation(() => ExchangePayload, { description: "Coordinators of the exchange's community: post in full, in part, or void, with a reason. Audited." })
+  resolveExchangeDispute(@CurrentActor() actor: Actor, @Args('input') input: ResolveDisputeInput): Promise<ExchangePayload> {
+    return this.service.resolveDispute(actor, input);
+  }
+
+  @Mutation(() => ReviewPayload, { description: 'After settlement, each party may review the other once.' })
+  reviewExchange(@CurrentActor() actor: Actor, @Args('input') input: ReviewExchangeInput): Promise<ReviewPayload> {
+    return this.service.review(actor, input);
+  }
+}
+
+@Resolver(() => Member)
+export class MemberReviewsResolver {
+  constructor(private readonly service: ExchangesService) {}
+
+  @ResolveField(() => ReviewSummary, { description: 'What others said of this member after settled exchanges.' })
+  reviewSummary(@Parent() member: Member): Promise<ReviewSummary> {
+    return this.service.reviewSummary(member.id);
+  }
+
+  @ResolveField(() => [Review], { description: 'The latest 50 reviews of this member, newest first.' })
+  reviews(@Parent() member: Member): Promise<Review[]> {
+    return this.service.reviewsOf(member.id);
+  }
+}

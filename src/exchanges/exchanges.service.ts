@@ -1,0 +1,316 @@
+import { Injectable } from '@nestjs/common';
+import { isDatabaseId } from '../../libs/database/database-id.js';
+import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
+import { AccessPolicy, forbidden } from '../access/access.policy.js';
+import { ANONYMOUS } from '../access/actor.js';
+import type { Actor, MemberActor } from '../access/actor.js';
+import { AuditedAction, AuditLog } from '../audit/audit-log.service.js';
+import { EXCHANGE_HOLD_CODE } from '../ledger/authorized-ledger.service.js';
+import { LedgerService } from '../ledger/ledger.service.js';
+import { CreateTransferPayload } from '../ledger/models/ledger.models.js';
+import { CommunitiesService } from '../members/communities.service.js';
+import {
+  ConfirmExchangeInput, ExchangeActionInput, ExchangesArgs, MarkDeliveredInput, ProposeExchangeInput, ResolveDisputeInput, ReviewExchangeInput,
+} from './dto/exchange.inputs.js';
+import { exchangeError, ExchangeErrorCode } from './exchanges.errors.js';
+import { ExchangeChange, ExchangesRepository } from './exchanges.repository.js';
+import { ListingsRepository } from './listings.repository.js';
+import { Exchange, ExchangePayload, Review, ReviewPayload, ReviewSummary } from './models/exchange.models.js';
+import { DisputeOutcome, ExchangeRole, ExchangeStatus } from './models/exchange-enums.js';
+import { Listing } from './models/listing.models.js';
+import { ListingKind, ListingNature, ListingStatus } from './models/listing-enums.js';
+
+/** Thrown inside a step's transaction to roll back what it had written (a reservation, a hold); returned as data. */
+class ExchangeRefusal extends Error {
+  constructor(readonly code: ExchangeErrorCode) {
+    super(code);
+  }
+}
+
+const refusedExchange = (code: ExchangeErrorCode): ExchangePayload => ({ exchange: null, userErrors: [exchangeError(code)] });
+
+/** Keys of the system's own ledger writes contain a space, which client keys cannot: one of each per exchange, ever. */
+const ledgerKey = (step: 'hold' | 'post' | 'void' | 'extra', exchangeId: string): string => `system exchange-${step} ${exchangeId}`;
+
+const secondsFromNow = (seconds: number): Date => new Date(Date.now() + seconds * 1000);
+
+function succeeded(payload: CreateTransferPayload): boolean {
+  return payload.userErrors.length === 0;
+}
+
+/** Who does which step: the other party accepts, the provider delivers, the receiver confirms. */
+type Party = 'provider' | 'receiver';
+
+/**
+ * The exchange workflow. Each step locks the exchange, checks its state and the caller's part in
+ * it, moves money only through the ledger (a hold, then a post or a void), and writes its audit
+ * row and its outbox event in the same transaction.
+ */
+@Injectable()
+export class ExchangesService {
+  constructor(
+    private readonly exchanges: ExchangesRepository,
+    private readonly listings: ListingsRepository,
+    private readonly communities: CommunitiesService,
+    private readonly ledger: LedgerService,
+    private readonly access: AccessPolicy,
+    private readonly audit: AuditLog,
+    private readonly db: TransactionalConnection,
+  ) {}
+
+  /** Against a listing (its kind decides who provides), or directly to another member of the community. */
+  async propose(actor: Actor, input: ProposeExchangeInput): Promise<ExchangePayload> {
+    const proposer = this.access.requireMember(actor);
+    const listing = input.listingId ? await this.listings.find(input.listingId) : null;
+    if (input.listingId && !listing) throw forbidden();
+    const communityId = listing?.communityId ?? input.communityId;
+    if (!communityId || (!listing && (!input.counterpartyId || !input.role))) return refusedExchange(ExchangeErrorCode.DIRECT_EXCHANGE_INCOMPLETE);
+    if (!(await this.access.isActiveMember(actor, communityId))) throw forbidden();
+    const refusal = listing ? listingRefusal(listing, proposer.memberId, input.quantity) : input.quantity !== undefined ? ExchangeErrorCode.QUANTITY_IS_FOR_GOODS : null;
+    if (refusal) return refusedExchange(refusal);
+    if (input.estimatedAmount <= 0n) return refusedExchange(ExchangeErrorCode.ESTIMATE_MUST_BE_POSITIVE);
+    const counterpartyId = listing?.memberId ?? input.counterpartyId!;
+    const proposerProvides = listing ? listing.kind === ListingKind.REQUEST : input.role === ExchangeRole.PROVIDER;
+    const [providerId, receiverId] = proposerProvides ? [proposer.memberId, counterpartyId] : [counterpartyId, proposer.memberId];
+    const providerAccountId = await this.exchanges.activeAccountOf(providerId, communityId);
+    const receiverAccountId = await this.exchanges.activeAccountOf(receiverId, communityId);
+    if (counterpartyId === proposer.memberId) return refusedExchange(ExchangeErrorCode.OWN_LISTING);
+    if (!providerAccountId || !receiverAccountId) return refusedExchange(ExchangeErrorCode.COUNTERPARTY_NOT_MEMBER);
+    return this.db.transaction(async () => {
+      const exchange = await this.exchanges.insert({
+        communityId, listingId: listing?.id ?? null, proposerId: proposer.memberId, providerId, providerAccountId, receiverId, receiverAccountId,
+        description: input.description, estimatedAmount: input.estimatedAmount, quantity: input.quantity ?? null,
+      });
+      await this.recordStep(actor, 'member', exchange, 'exchange.proposed', null);
+      return { exchange, userErrors: [] };
+    });
+  }
+
+  /** The other party accepts: goods are reserved and the estimate is held on the receiver's account, or neither. */
+  accept(actor: Actor, input: ExchangeActionInput): Promise<ExchangePayload> {
+    return this.step(actor, input.exchangeId, async (exchange, member) => {
+      if (exchange.proposerId === member.memberId) return refusedExchange(ExchangeErrorCode.WRONG_PARTY);
+      if (exchange.status !== ExchangeStatus.PROPOSED) return refusedExchange(ExchangeErrorCode.WRONG_STATUS);
+      if (exchange.listingId && exchange.quantity && !(await this.exchanges.reserveUnits(exchange.listingId, exchange.quantity))) {
+        return refusedExchange(ExchangeErrorCode.OUT_OF_STOCK);
+      }
+      const hold = await this.ledger.createTransfer({
+        idempotencyKey: ledgerKey('hold', exchange.id), debitAccountId: exchange.receiverAccountId, creditAccountId: exchange.providerAccountId,
+        amount: exchange.estimatedAmount, pending: true, code: EXCHANGE_HOLD_CODE, memo: `Exchange ${exchange.id}: hold`,
+      });
+      // Thrown, so that the reservation and the refused key roll back: a later accept may succeed.
+      if (!succeeded(hold)) throw new ExchangeRefusal(ExchangeErrorCode.HOLD_REFUSED);
+      const { holdTimeoutSeconds } = await this.communities.policies(exchange.communityId);
+      return this.transition(actor, 'member', exchange, { status: ExchangeStatus.ACCEPTED, holdTransferId: hold.transfer!.id, dueAt: secondsFromNow(holdTimeoutSeconds) });
+    });
+  }
+
+  /** The provider states what the work came to; the exchange then confirms itself after the community's delay. */
+  markDelivered(actor: Actor, input: MarkDeliveredInput): Promise<ExchangePayload> {
+    return this.step(actor, input.exchangeId, async (exchange, member) => {
+      if (partyOf(exchange, member) !== 'provider') return refusedExchange(ExchangeErrorCode.WRONG_PARTY);
+      if (exchange.status !== ExchangeStatus.ACCEPTED) return refusedExchange(ExchangeErrorCode.WRONG_STATUS);
+      if (exchange.dueAt && exchange.dueAt <= new Date()) return refusedExchange(ExchangeErrorCode.HOLD_EXPIRED);
+      if (input.actualAmount < 0n) return refusedExchange(ExchangeErrorCode.ACTUAL_MUST_NOT_BE_NEGATIVE);
+      const { autoConfirmSeconds } = await this.communities.policies(exchange.communityId);
+      return this.transition(actor, 'member', exchange, { status: ExchangeStatus.DELIVERED, actualAmount: input.actualAmount, dueAt: secondsFromNow(autoConfirmSeconds) });
+    });
+  }
+
+  /** The receiver confirms: the hold posts (in part when less was due); more than the hold needs their approval, and pays the difference with it. */
+  confirm(actor: Actor, input: ConfirmExchangeInput): Promise<ExchangePayload> {
+    return this.step(actor, input.exchangeId, async (exchange, member) => {
+      if (partyOf(exchange, member) !== 'receiver') return refusedExchange(ExchangeErrorCode.WRONG_PARTY);
+      if (exchange.status !== ExchangeStatus.DELIVERED) return refusedExchange(ExchangeErrorCode.WRONG_STATUS);
+      const actual = exchange.actualAmount!;
+      if (actual > exchange.estimatedAmount && !input.approveAmountAboveHold) return refusedExchange(ExchangeErrorCode.AMOUNT_ABOVE_HOLD_NEEDS_APPROVAL);
+      await this.settle(exchange, actual);
+      return this.transition(actor, 'member', exchange, { status: ExchangeStatus.CONFIRMED, dueAt: null });
+    });
+  }
+
+  /** Either party, before delivery: the hold is released and reserved goods return to the listing. */
+  cancel(actor: Actor, input: ExchangeActionInput): Promise<ExchangePayload> {
+    return this.step(actor, input.exchangeId, async (exchange) => {
+      if (exchange.status !== ExchangeStatus.PROPOSED && exchange.status !== ExchangeStatus.ACCEPTED) return refusedExchange(ExchangeErrorCode.WRONG_STATUS);
+      if (exchange.status === ExchangeStatus.ACCEPTED) await this.release(exchange);
+      return this.transition(actor, 'member', exchange, { status: ExchangeStatus.CANCELLED, dueAt: null, reason: input.reason?.trim() || null });
+    });
+  }
+
+  /** Either party, after delivery, with a reason: the exchange stops confirming itself until a coordinator resolves it. */
+  dispute(actor: Actor, input: ExchangeActionInput): Promise<ExchangePayload> {
+    return this.step(actor, input.exchangeId, async (exchange) => {
+      const reason = input.reason?.trim();
+      if (!reason) return refusedExchange(ExchangeErrorCode.REASON_REQUIRED);
+      if (exchange.status !== ExchangeStatus.DELIVERED) return refusedExchange(ExchangeErrorCode.WRONG_STATUS);
+      return this.transition(actor, 'member', exchange, { status: ExchangeStatus.DISPUTED, dueAt: null, reason });
+    });
+  }
+
+  /** A coordinator of the exchange's community posts the hold in full, in part, or voids it, always with a reason. */
+  async resolveDispute(actor: Actor, input: ResolveDisputeInput): Promise<ExchangePayload> {
+    this.access.requireAuthenticated(actor);
+    const found = isDatabaseId(input.exchangeId) ? await this.exchanges.find(input.exchangeId) : null;
+    const role = found ? await this.access.managerRole(actor, found.communityId) : null;
+    if (!found || !role) throw forbidden();
+    const reason = input.reason.trim();
+    if (!reason) return refusedExchange(ExchangeErrorCode.REASON_REQUIRED);
+    if (input.outcome === DisputeOutcome.POST_PART && input.amount === undefined) return refusedExchange(ExchangeErrorCode.AMOUNT_REQUIRED);
+    return this.refusable(async () => {
+      const exchange = await this.exchanges.lock(found.id);
+      if (exchange.status !== ExchangeStatus.DISPUTED) return refusedExchange(ExchangeErrorCode.WRONG_STATUS);
+      const amount = input.outcome === DisputeOutcome.POST_FULL ? exchange.estimatedAmount : input.outcome === DisputeOutcome.VOID ? 0n : input.amount!;
+      if (amount < 0n || amount > exchange.estimatedAmount) return refusedExchange(ExchangeErrorCode.AMOUNT_EXCEEDS_HOLD);
+      await this.settle(exchange, amount);
+      return this.transition(actor, role, exchange, { status: ExchangeStatus.RESOLVED, actualAmount: amount, reason }, { outcome: input.outcome });
+    });
+  }
+
+  /** Each party may review the other once, after settlement. */
+  async review(actor: Actor, input: ReviewExchangeInput): Promise<ReviewPayload> {
+    const member = this.access.requireMember(actor);
+    const exchange = await this.visibleExchange(actor, input.exchangeId);
+    const party = partyOf(exchange, member);
+    if (!party) throw forbidden();
+    const refused = (code: ExchangeErrorCode): ReviewPayload => ({ review: null, userErrors: [exchangeError(code)] });
+    if (exchange.status !== ExchangeStatus.CONFIRMED && exchange.status !== ExchangeStatus.RESOLVED) return refused(ExchangeErrorCode.NOT_SETTLED);
+    const subjectId = party === 'provider' ? exchange.receiverId : exchange.providerId;
+    return this.db.transaction(async () => {
+      const review = await this.exchanges.insertReview({ exchangeId: exchange.id, authorId: member.memberId, subjectId, rating: input.rating, comment: input.comment });
+      if (!review) return refused(ExchangeErrorCode.ALREADY_REVIEWED);
+      await this.exchanges.insertEvent({ topic: 'review.created', aggregateType: 'review', aggregateId: review.id, communityId: exchange.communityId, payload: { ...review } });
+      return { review, userErrors: [] };
+    });
+  }
+
+  reviewSummary(memberId: string): Promise<ReviewSummary> {
+    return this.exchanges.reviewSummary(memberId);
+  }
+
+  reviewsOf(memberId: string): Promise<Review[]> {
+    return this.exchanges.reviewsOf(memberId);
+  }
+
+  async find(actor: Actor, exchangeId: string): Promise<Exchange> {
+    return this.visibleExchange(actor, exchangeId);
+  }
+
+  /** Yours, or with communityId a whole community's for its auditors. */
+  async list(actor: Actor, args: ExchangesArgs): Promise<Connection<Exchange>> {
+    this.access.requireAuthenticated(actor);
+    if (args.communityId) await this.access.requireAuditor(actor, args.communityId);
+    const memberId = args.communityId ? undefined : this.access.requireMember(actor).memberId;
+    const beforeId = decodeCursor(args.after);
+    const rows = await this.exchanges.list({ memberId, communityId: args.communityId, status: args.status, beforeId, limit: args.first + 1 });
+    return toConnection(rows, args.first, (exchange) => BigInt(exchange.id), (exchange) => exchange, beforeId === undefined);
+  }
+
+  /**
+   * For the sweeper, safe with many replicas (each locks what it takes): delivered exchanges past
+   * the community's delay confirm themselves, posting what was delivered up to the hold (the
+   * receiver never approved more); accepted ones past the hold timeout lapse and release the hold.
+   */
+  async settleDue(limit: number): Promise<number> {
+    return this.db.transaction(async () => {
+      const delivered = await this.exchanges.lockDue(ExchangeStatus.DELIVERED, limit);
+      for (const exchange of delivered) {
+        const actual = exchange.actualAmount!;
+        await this.settle(exchange, actual < exchange.estimatedAmount ? actual : exchange.estimatedAmount);
+        await this.transition(ANONYMOUS, 'system', exchange, { status: ExchangeStatus.CONFIRMED, dueAt: null, reason: 'confirmed automatically after the community delay' });
+      }
+      const lapsed = await this.exchanges.lockDue(ExchangeStatus.ACCEPTED, limit);
+      for (const exchange of lapsed) {
+        await this.release(exchange);
+        await this.transition(ANONYMOUS, 'system', exchange, { status: ExchangeStatus.EXPIRED, dueAt: null, reason: 'the hold expired before delivery' });
+      }
+      return delivered.length + lapsed.length;
+    });
+  }
+
+  /** Pays `amount` of what was delivered: the hold posts up to it (void at zero), and anything above is a second transfer. */
+  private async settle(exchange: Exchange, amount: bigint): Promise<void> {
+    const held = exchange.estimatedAmount;
+    const resolution = amount === 0n
+      ? await this.ledger.voidPendingTransfer({ idempotencyKey: ledgerKey('void', exchange.id), pendingTransferId: exchange.holdTransferId!, memo: `Exchange ${exchange.id}` })
+      : await this.ledger.postPendingTransfer({
+        idempotencyKey: ledgerKey('post', exchange.id), pendingTransferId: exchange.holdTransferId!, amount: amount < held ? amount : held, memo: `Exchange ${exchange.id}`,
+      });
+    if (!succeeded(resolution)) throw new Error(`exchange ${exchange.id}: the ledger refused to settle its hold: ${resolution.userErrors[0].code}`);
+    if (amount <= held) return;
+    const extra = await this.ledger.createTransfer({
+      idempotencyKey: ledgerKey('extra', exchange.id), debitAccountId: exchange.receiverAccountId, creditAccountId: exchange.providerAccountId,
+      amount: amount - held, code: 'exchange_extra', memo: `Exchange ${exchange.id}: above the estimate`,
+    });
+    // Thrown: the posted hold rolls back with it, so the exchange stays delivered and can be confirmed later.
+    if (!succeeded(extra)) throw new ExchangeRefusal(ExchangeErrorCode.EXTRA_PAYMENT_REFUSED);
+  }
+
+  /** Voids the hold and returns reserved goods to the listing. */
+  private async release(exchange: Exchange): Promise<void> {
+    const voided = await this.ledger.voidPendingTransfer({ idempotencyKey: ledgerKey('void', exchange.id), pendingTransferId: exchange.holdTransferId!, memo: `Exchange ${exchange.id}` });
+    if (!succeeded(voided)) throw new Error(`exchange ${exchange.id}: the ledger refused to release its hold: ${voided.userErrors[0].code}`);
+    if (exchange.listingId && exchange.quantity) await this.exchanges.releaseUnits(exchange.listingId, exchange.quantity);
+  }
+
+  private async transition(
+    actor: Actor, as: AuditedAction['as'], exchange: Exchange, change: ExchangeChange, details: Record<string, unknown> = {},
+  ): Promise<ExchangePayload> {
+    const changed = await this.exchanges.change(exchange.id, change);
+    await this.recordStep(actor, as, changed, `exchange.${change.status}`, changed.reason, details);
+    return { exchange: changed, userErrors: [] };
+  }
+
+  /** The audit row and the outbox event of a step, in its transaction. */
+  private async recordStep(actor: Actor, as: AuditedAction['as'], exchange: Exchange, topic: string, reason: string | null, details: Record<string, unknown> = {}): Promise<void> {
+    const payload = {
+      exchangeId: exchange.id, status: exchange.status, providerId: exchange.providerId, receiverId: exchange.receiverId,
+      estimatedAmount: exchange.estimatedAmount.toString(), actualAmount: exchange.actualAmount?.toString() ?? null, ...details,
+    };
+    await this.audit.record(actor, { as, action: topic, communityId: exchange.communityId, targetType: 'exchange', targetId: exchange.id, reason, details: payload });
+    await this.exchanges.insertEvent({ topic, aggregateType: 'exchange', aggregateId: exchange.id, communityId: exchange.communityId, payload });
+  }
+
+  /** A party's step: checks who may see it, then locks it and runs `act` in one transaction that a refusal rolls back. */
+  private async step(actor: Actor, exchangeId: string, act: (exchange: Exchange, member: MemberActor) => Promise<ExchangePayload>): Promise<ExchangePayload> {
+    const member = this.access.requireMember(actor);
+    const found = await this.visibleExchange(actor, exchangeId);
+    if (!partyOf(found, member)) throw forbidden();
+    return this.refusable(async () => act(await this.exchanges.lock(found.id), member));
+  }
+
+  private async refusable(work: () => Promise<ExchangePayload>): Promise<ExchangePayload> {
+    try {
+      return await this.db.transaction(work);
+    } catch (error) {
+      if (error instanceof ExchangeRefusal) return refusedExchange(error.code);
+      throw error;
+    }
+  }
+
+  /** Its parties (within a partner app's community), and its community's auditors. Missing and hidden look alike. */
+  private async visibleExchange(actor: Actor, exchangeId: string): Promise<Exchange> {
+    this.access.requireAuthenticated(actor);
+    const exchange = isDatabaseId(exchangeId) ? await this.exchanges.find(exchangeId) : null;
+    const party = exchange && actor.kind === 'member' && partyOf(exchange, actor);
+    if (!exchange || !(party || (await this.access.mayAudit(actor, exchange.communityId)))) throw forbidden();
+    return exchange;
+  }
+}
+
+function partyOf(exchange: Exchange, actor: MemberActor): Party | null {
+  if (actor.withinCommunityId !== null && actor.withinCommunityId !== exchange.communityId) return null;
+  if (actor.memberId === exchange.providerId) return 'provider';
+  return actor.memberId === exchange.receiverId ? 'receiver' : null;
+}
+
+function listingRefusal(listing: Listing, proposerId: string, quantity: number | undefined): ExchangeErrorCode | null {
+  const expired = listing.expiresAt !== null && listing.expiresAt <= new Date();
+  if (listing.status !== ListingStatus.ACTIVE || expired) return ExchangeErrorCode.LISTING_NOT_AVAILABLE;
+  if (listing.memberId === proposerId) return ExchangeErrorCode.OWN_LISTING;
+  if (listing.nature === ListingNature.GOODS && quantity === undefined) return ExchangeErrorCode.QUANTITY_REQUIRED;
+  if (listing.nature === ListingNature.SERVICE && quantity !== undefined) return ExchangeErrorCode.QUANTITY_IS_FOR_GOODS;
+  return null;
+}
+

@@ -1,0 +1,114 @@
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { ConnectionType } from '../../../libs/graphql/pagination.js';
+import { AmountScalar } from '../../../libs/graphql/scalars.js';
+import { ExchangeStatus } from './exchange-enums.js';
+import { ExchangeUserError } from './listing.models.js';
+
+@ObjectType({ description: 'One deal between a provider and a receiver, paid only through a hold on the ledger.' })
+export class Exchange {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID)
+  communityId: string;
+
+  @Field(() => ID, { nullable: true })
+  listingId: string | null;
+
+  @Field(() => ID)
+  proposerId: string;
+
+  @Field(() => ID)
+  providerId: string;
+
+  providerAccountId: string;
+
+  @Field(() => ID)
+  receiverId: string;
+
+  receiverAccountId: string;
+
+  @Field()
+  description: string;
+
+  @Field(() => ExchangeStatus)
+  status: ExchangeStatus;
+
+  @Field(() => AmountScalar, { description: 'What the hold reserves.' })
+  estimatedAmount: bigint;
+
+  @Field(() => AmountScalar, { nullable: true, description: 'What the provider stated on delivery.' })
+  actualAmount: bigint | null;
+
+  @Field(() => Int, { nullable: true, description: 'Goods: units reserved.' })
+  quantity: number | null;
+
+  @Field(() => ID, { nullable: true, description: "The hold: a pending transfer from the receiver's account to the provider's." })
+  holdTransferId: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'ACCEPTED: when the hold lapses undelivered. DELIVERED: when it confirms itself.' })
+  dueAt: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Why it was cancelled, disputed, resolved or expired.' })
+  reason: string | null;
+
+  @Field()
+  createdAt: Date;
+
+  @Field()
+  updatedAt: Date;
+}
+
+@ObjectType()
+export class ExchangeConnection extends ConnectionType(Exchange, 'Exchange') {}
+
+@ObjectType()
+export class ExchangePayload {
+  @Field(() => Exchange, { nullable: true })
+  exchange: Exchange | null;
+
+  @Field(() => [ExchangeUserError])
+  userErrors: ExchangeUserError[];
+}
+
+@ObjectType({ description: "One party's review of the other, after settlement." })
+export class Review {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID)
+  exchangeId: string;
+
+  @Field(() => ID)
+  authorId: string;
+
+  @Field(() => ID)
+  subjectId: string;
+
+  @Field(() => Int, { description: '1 to 5.' })
+  rating: number;
+
+  @Field()
+  comment: string;
+
+  @Field()
+  createdAt: Date;
+}
+
+@ObjectType()
+export class ReviewPayload {
+  @Field(() => Review, { nullable: true })
+  review: Review | null;
+
+  @Field(() => [ExchangeUserError])
+  userErrors: ExchangeUserError[];
+}
+
+@ObjectType({ description: 'What others said of a member after settled exchanges.' })
+export class ReviewSummary {
+  @Field(() => Int)
+  count: number;
+
+  @Field(() => Float, { nullable: true, description: 'Mean rating, 1 to 5; null without reviews.' })
+  averageRating: number | null;
+}
