@@ -4,6 +4,8 @@ import { loadConfigOrExit } from '../libs/config/app-config.js';
 import { EmbeddedPostgres } from '../libs/database/embedded-postgres.js';
 import { startDatabase } from './database.js';
 import { createApp, createLogger } from './app.js';
+import { ExchangesService } from './exchanges/exchanges.service.js';
+import { ListingsService } from './exchanges/listings.service.js';
 import { CommunitiesService } from './members/communities.service.js';
 import { MembersService } from './members/members.service.js';
 import { seedDemoCommunity } from './seed/demo-community.js';
@@ -37,7 +39,11 @@ async function main(): Promise<void> {
   try {
     app = await createApp(config);
     stopOnSignals(app, embedded);
-    if (config.seedDemo) await seedDemoCommunity(app.get(CommunitiesService), app.get(MembersService));
+    if (config.seedDemo) {
+      await seedDemoCommunity({
+        communities: app.get(CommunitiesService), members: app.get(MembersService), listings: app.get(ListingsService), exchanges: app.get(ExchangesService),
+      });
+    }
     await app.listen(config.port);
   } catch (error) {
     await app?.close().catch(() => undefined);

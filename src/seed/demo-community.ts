@@ -3,12 +3,16 @@ import { randomBytes } from 'node:crypto';
 import { CommunitiesService, DEFAULT_POLICIES } from '../members/communities.service.js';
 import { MembersService } from '../members/members.service.js';
 import { MembershipRole } from '../members/models/member-enums.js';
+import { ExchangesService } from '../exchanges/exchanges.service.js';
+import { ListingsService } from '../exchanges/listings.service.js';
+import { actingAs, DemoActors, seedDemoExchanges } from './demo-exchanges.js';
 
 export const DEMO_COMMUNITY_SLUG = 'mapo-time-bank';
 /** Seoul Time Bank's starter credit: 5 hours, in minutes. */
 export const STARTER_GRANT_MINUTES = 300n;
 
 interface DemoPerson {
+  key: keyof DemoActors;
   email: string;
   displayName: string;
   district: string;
@@ -18,19 +22,29 @@ interface DemoPerson {
 }
 
 const DEMO_PEOPLE: DemoPerson[] = [
-  { email: 'coordinator@mapo.example', displayName: 'Han Jiwoo', district: 'Mapo-gu', skills: ['mediation'], languages: ['ko', 'en'], role: MembershipRole.COORDINATOR },
-  { email: 'minji@mapo.example', displayName: 'Kim Minji', district: 'Mapo-gu', skills: ['english tutoring'], languages: ['ko', 'en'], role: MembershipRole.MEMBER },
-  { email: 'jiho@mapo.example', displayName: 'Lee Jiho', district: 'Seodaemun-gu', skills: ['bicycle repair'], languages: ['ko'], role: MembershipRole.MEMBER },
-  { email: 'seoyeon@mapo.example', displayName: 'Park Seoyeon', district: 'Mapo-gu', skills: ['cooking', 'childcare'], languages: ['ko'], role: MembershipRole.MEMBER },
-  { email: 'hyun@mapo.example', displayName: 'Choi Hyun', district: 'Eunpyeong-gu', skills: ['computer help'], languages: ['ko', 'ja'], role: MembershipRole.MEMBER },
+  { key: 'coordinator', email: 'coordinator@mapo.example', displayName: 'Han Jiwoo', district: 'Mapo-gu', skills: ['mediation'], languages: ['ko', 'en'], role: MembershipRole.COORDINATOR },
+  { key: 'minji', email: 'minji@mapo.example', displayName: 'Kim Minji', district: 'Mapo-gu', skills: ['english tutoring'], languages: ['ko', 'en'], role: MembershipRole.MEMBER },
+  { key: 'jiho', email: 'jiho@mapo.example', displayName: 'Lee Jiho', district: 'Seodaemun-gu', skills: ['bicycle repair'], languages: ['ko'], role: MembershipRole.MEMBER },
+  { key: 'seoyeon', email: 'seoyeon@mapo.example', displayName: 'Park Seoyeon', district: 'Mapo-gu', skills: ['cooking', 'childcare'], languages: ['ko'], role: MembershipRole.MEMBER },
+  { key: 'hyun', email: 'hyun@mapo.example', displayName: 'Choi Hyun', district: 'Eunpyeong-gu', skills: ['computer help'], languages: ['ko', 'ja'], role: MembershipRole.MEMBER },
 ];
+
+/** What the seed writes through: the same services as the API. */
+export interface DemoServices {
+  communities: CommunitiesService;
+  members: MembersService;
+  listings: ListingsService;
+  exchanges: ExchangesService;
+}
 
 /**
  * A small living community for newcomers: an HOUR currency counted in minutes, a coordinator and
- * four members, each approved with the starter grant. Passwords are generated and printed once,
- * so no well-known password ever exists. Runs once: a second start finds the community.
+ * four members, each approved with the starter grant, and their listings and exchanges in every
+ * state. Passwords are generated and printed once, so no well-known password ever exists. Runs
+ * once: a second start finds the community.
  */
-export async function seedDemoCommunity(communities: CommunitiesService, members: MembersService, logger = new Logger('Seed')): Promise<boolean> {
+export async function seedDemoCommunity(services: DemoServices, logger = new Logger('Seed')): Promise<boolean> {
+  const { communities, members } = services;
   if (await communities.findBySlug(DEMO_COMMUNITY_SLUG)) return false;
   const community = await communities.createWithPolicies(
     { slug: DEMO_COMMUNITY_SLUG, name: 'Mapo Time Bank', currencyCode: 'HOUR', currencyName: 'Hour', currencySymbol: 'h', minorUnitsPerUnit: 60 },
@@ -38,12 +52,15 @@ export async function seedDemoCommunity(communities: CommunitiesService, members
     { ...DEFAULT_POLICIES, starterGrant: STARTER_GRANT_MINUTES, defaultLowerLimit: -60n },
   );
   const credentials: string[] = [];
-  for (const person of DEMO_PEOPLE) {
+  const people: Partial<DemoActors> = {};
+  for (const { key, ...person } of DEMO_PEOPLE) {
     const password = randomBytes(9).toString('base64url');
     const member = (await members.createMember({ ...person, password }))!;
     await members.admit(member.id, community.id, person.role);
+    people[key] = actingAs(member.id);
     credentials.push(`  ${person.role.padEnd(11)} ${person.email.padEnd(26)} ${password}`);
   }
+  await seedDemoExchanges(community.id, people as DemoActors, services.listings, services.exchanges);
   logger.log(`Seeded the demo community "${community.name}" (id ${community.id}). Demo logins, shown only now:\n${credentials.join('\n')}`);
   return true;
 }

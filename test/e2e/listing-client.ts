@@ -55,12 +55,9 @@ export type ListingSearch = Partial<Record<'query' | 'kind' | 'nature' | 'catego
   first?: number;
 };
 
-/** A valid service offer; tests change what they are about. */
+/** A valid service offer with only the fields it needs; tests change what they are about. */
 export function listingInput(communityId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    communityId, kind: 'OFFER', nature: 'SERVICE', title: 'Help in the garden', description: 'Weeding and watering',
-    category: 'gardening', pricing: 'PER_HOUR', price: '60', ...overrides,
-  };
+  return { communityId, kind: 'OFFER', nature: 'SERVICE', title: 'Help in the garden', category: 'gardening', pricing: 'PER_HOUR', price: '60', ...overrides };
 }
 
 export async function createListing(client: GraphqlClient, input: Record<string, unknown>): Promise<ListingPayloadView> {

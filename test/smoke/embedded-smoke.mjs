@@ -107,7 +107,8 @@ try {
   const logins = demoLogins(server.output).filter((login) => login.role === 'member');
   check(logins.length >= 2, `the seed printed the members' logins (${logins.length} found)`);
   const [payer, payee] = await Promise.all(logins.slice(0, 2).map(logIn));
-  check(payer.balance === '300' && payee.balance === '300', 'two members logged in and hold the 5-hour starter grant');
+  // The demo's exchanges have moved some of the 5-hour starter grants; the payer can still afford 90 minutes.
+  check(BigInt(payer.balance) >= 90n && BigInt(payee.balance) > 0n, `two members logged in, holding ${payer.balance} and ${payee.balance} minutes`);
 
   const transfer = { idempotencyKey: 'smoke-1', debitAccountId: payer.accountId, creditAccountId: payee.accountId, amount: '90', memo: 'smoke test' };
   const anonymous = await graphql(PAY, { i: { ...transfer, idempotencyKey: 'smoke-anonymous' } });
@@ -123,7 +124,7 @@ try {
   await waitForGraphql(30);
   // The seed does not run again (the community exists); the session from before the crash still holds.
   const after = await graphql('query($id: ID!) { account(id: $id) { balance } }', { id: payer.accountId }, payer.token);
-  check(after.data?.account.balance === '210', 'a restart after kill -9 recovered the database with the transfer in it');
+  check(after.data?.account.balance === String(BigInt(payer.balance) - 90n), 'a restart after kill -9 recovered the database with the transfer in it');
 
   server.kill('SIGTERM');
   const { code } = await server.exited;

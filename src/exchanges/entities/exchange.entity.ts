@@ -16,7 +16,8 @@ import { ListingEntity } from './listing.entity.js';
 @Check('CHK_exchanges_parties', `"provider_id" <> "receiver_id"`)
 @Check('CHK_exchanges_amounts', `"estimated_amount" > 0 AND ("actual_amount" IS NULL OR "actual_amount" >= 0)`)
 @Check('CHK_exchanges_quantity', `"quantity" IS NULL OR "quantity" > 0`)
-@Check('CHK_exchanges_held_once_accepted', `("status" = 'proposed') = ("hold_transfer_id" IS NULL)`)
+// Held from acceptance on; a cancelled one may or may not have been accepted.
+@Check('CHK_exchanges_held_once_accepted', `("status" = 'proposed' AND "hold_transfer_id" IS NULL) OR "status" = 'cancelled' OR ("status" NOT IN ('proposed', 'cancelled') AND "hold_transfer_id" IS NOT NULL)`)
 @Index('IDX_exchanges_provider', ['providerId', 'id'])
 @Index('IDX_exchanges_receiver', ['receiverId', 'id'])
 @Index('IDX_exchanges_due', ['status', 'dueAt'])
