@@ -78,6 +78,16 @@ export const LEDGER_INVARIANTS: Record<string, string> = {
       FROM memberships m JOIN accounts a ON a.id = m.account_id
      WHERE a.kind <> 'member'
         OR (m.status = 'closed' AND (a.status <> 'closed' OR a.posted_credits <> a.posted_debits OR a.pending_debits <> 0 OR a.pending_credits <> 0))`,
+  "each exchange's hold agrees with its state: open while under way, settled once it ends": `
+    SELECT e.id, e.status, h.kind AS hold_kind, h.amount AS hold_amount, r.kind AS resolution_kind
+      FROM exchanges e
+      LEFT JOIN transfers h ON h.id = e.hold_transfer_id
+      LEFT JOIN transfers r ON r.pending_id = e.hold_transfer_id
+     WHERE (e.hold_transfer_id IS NOT NULL AND (h.kind <> 'pending' OR h.amount <> e.estimated_amount
+                                               OR h.debit_account_id <> e.receiver_account_id OR h.credit_account_id <> e.provider_account_id))
+        OR (e.status IN ('accepted', 'delivered', 'disputed') AND r.id IS NOT NULL)
+        OR (e.status IN ('confirmed', 'resolved') AND r.id IS NULL)
+        OR (e.status IN ('expired', 'cancelled') AND e.hold_transfer_id IS NOT NULL AND r.kind IS DISTINCT FROM 'void_pending')`,
 };
 
 /**

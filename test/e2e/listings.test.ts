@@ -5,8 +5,8 @@ import { asPartner, registerPartnerApp } from './auth-client.js';
 import { errorSummary, expectForbidden, expectQueryRefused, NONEXISTENT_ID } from './denials.js';
 import { gql } from './graphql-client.js';
 import {
-  changeListing, CREATE_LISTING, createListing, fetchListing, LISTING, LISTING_CATEGORIES, listingInput, listingRows, ListingSearch, ListingView, postListing,
-  searchListingsRaw, searchPage, searchTitles, UPDATE_LISTING, updateListing,
+  changeListing, CREATE_LISTING, createListing, fetchListing, LISTING, LISTING_CATEGORIES, listingInput, ListingPayloadView, listingRows, ListingSearch, ListingView,
+  lockListing, postListing, searchListingsRaw, searchPage, searchTitles, UPDATE_LISTING, updateListing,
 } from './listing-client.js';
 import { auditRows, pendingMember, succeed } from './member-client.js';
 
@@ -552,7 +552,32 @@ describe('listings over GraphQL', () => {
       expect(await auditRows(t, { communityId, targetType: 'listing' })).toEqual([closeRow]);
     });
 
-    it("a coordinator of another community may not close it", async () => {
+    it("stays closed when its author's change races the coordinator's close: the change that comes second is refused", async () => {
+      const fixture = await createLedgerFixture(t, [{}]);
+      const communityId = fixture.community.id;
+      const author = fixture.as(fixture.members[0]);
+      const listing = await postListing(author, communityId, { title: 'Contested offer' });
+
+      // Both requests read the listing while it is active; the close then writes first, the author's change second.
+      const lock = await lockListing(t, listing.id);
+      let closing: Promise<ListingPayloadView>;
+      let changing: Promise<ListingPayloadView>;
+      try {
+        closing = updateListing(fixture.asCoordinator(), { listingId: listing.id, status: 'CLOSED' });
+        await lock.waitForWaiters(1);
+        changing = updateListing(author, { listingId: listing.id, status: 'ACTIVE', title: 'Reopened by its author' });
+        await lock.waitForWaiters(2);
+      } finally {
+        await lock.release();
+      }
+
+      expect((await closing).userErrors).toEqual([]);
+      expect((await changing).userErrors.map((error) => error.code)).toEqual(['LISTING_CLOSED']);
+      expect(await listingRows(t, communityId)).toEqual([expect.objectContaining({ id: listing.id, status: 'closed', title: 'Contested offer' })]);
+      expect(await auditRows(t, { communityId, action: 'listing.close' })).toHaveLength(1);
+    });
+
+    it('a coordinator of another community may not close it', async () => {
       const fixture = await createLedgerFixture(t, [{}]);
       const other = await createLedgerFixture(t, []);
       const listing = await postListing(fixture.as(fixture.members[0]), fixture.community.id);
