@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { PeriodicSweep } from '../../libs/database/periodic-sweep.js';
 import { ExchangesService } from './exchanges.service.js';
 
@@ -7,23 +7,12 @@ import { ExchangesService } from './exchanges.service.js';
  * timed out before delivery. Every replica runs one; each takes what it locks (SKIP LOCKED).
  */
 @Injectable()
-export class ExchangeSweeper implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly sweeper: PeriodicSweep;
-
-  constructor(exchanges: ExchangesService) {
-    this.sweeper = new PeriodicSweep(ExchangeSweeper.name, (limit) => exchanges.settleDue(limit), { everyMs: 1000, batch: 50 });
+export class ExchangeSweeper extends PeriodicSweep {
+  constructor(private readonly exchanges: ExchangesService) {
+    super({ everyMs: 1000, batch: 50 });
   }
 
-  onApplicationBootstrap(): void {
-    this.sweeper.start();
-  }
-
-  onModuleDestroy(): Promise<void> {
-    return this.sweeper.stop();
-  }
-
-  /** Drains everything due now; tests call it to settle what they made due. */
-  sweep(): Promise<number> {
-    return this.sweeper.sweep();
+  protected sweepBatch(limit: number): Promise<number> {
+    return this.exchanges.settleDue(limit);
   }
 }
