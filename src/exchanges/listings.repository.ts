@@ -105,6 +105,11 @@ export class ListingsRepository {
     return row ? toListing(row) : null;
   }
 
+  async lock(id: string): Promise<Listing> {
+    const [row] = await this.query('SELECT * FROM listings WHERE id = $1 FOR UPDATE', [id]);
+    return toListing(row);
+  }
+
   async update(id: string, changes: ListingChanges): Promise<Listing> {
     const params: unknown[] = [id];
     const sets = Object.entries(changes)
@@ -133,8 +138,8 @@ export class ListingsRepository {
     if (filter.category) where += ` AND category = $${params.push(filter.category)}`;
     if (filter.district) where += ` AND district = $${params.push(filter.district)}`;
     if (filter.memberId) where += ` AND member_id = $${params.push(filter.memberId)}`;
-    if (filter.minPrice !== undefined) where += ` AND price >= $${params.push(filter.minPrice.toString())}`;
-    if (filter.maxPrice !== undefined) where += ` AND price <= $${params.push(filter.maxPrice.toString())}`;
+    if (filter.minPrice != null) where += ` AND price >= $${params.push(filter.minPrice.toString())}`;
+    if (filter.maxPrice != null) where += ` AND price <= $${params.push(filter.maxPrice.toString())}`;
     if (filter.beforeId !== undefined) where += ` AND id < $${params.push(filter.beforeId.toString())}`;
     const rows = await this.query(`SELECT * FROM listings WHERE ${where} ORDER BY id DESC LIMIT $${params.push(filter.limit)}`, params);
     return rows.map(toListing);

@@ -37,7 +37,7 @@ export class ListingsService {
   async create(actor: Actor, input: CreateListingInput): Promise<ListingPayload> {
     const member = this.access.requireAuthenticated(actor);
     if (member.kind !== 'member' || !(await this.access.isActiveMember(actor, input.communityId))) throw forbidden();
-    const refusal = contentRefusal(input.nature, input) ?? (input.nature === ListingNature.GOODS && input.quantity === undefined ? ExchangeErrorCode.QUANTITY_REQUIRED : null);
+    const refusal = contentRefusal(input.nature, input) ?? (input.nature === ListingNature.GOODS && input.quantity == null ? ExchangeErrorCode.QUANTITY_REQUIRED : null);
     if (refusal) return refusedListing(refusal);
     if (!(await this.listings.categoryExists(input.category))) return refusedListing(ExchangeErrorCode.UNKNOWN_CATEGORY);
     const listing = await this.listings.insert({
@@ -52,11 +52,12 @@ export class ListingsService {
   async update(actor: Actor, input: UpdateListingInput): Promise<ListingPayload> {
     const { listingId, ...changes } = input;
     const { listing, managerRole } = await this.changeable(actor, listingId, changes);
-    if (listing.status === ListingStatus.CLOSED) return refusedListing(ExchangeErrorCode.LISTING_CLOSED);
     const refusal = contentRefusal(listing.nature, changes);
     if (refusal) return refusedListing(refusal);
     if (changes.category && !(await this.listings.categoryExists(changes.category))) return refusedListing(ExchangeErrorCode.UNKNOWN_CATEGORY);
     return this.db.transaction(async () => {
+      // Checked under the row lock: a change racing a close must not reopen the listing.
+      if ((await this.listings.lock(listing.id)).status === ListingStatus.CLOSED) return refusedListing(ExchangeErrorCode.LISTING_CLOSED);
       const updated = await this.listings.update(listing.id, changes);
       if (managerRole) {
         await this.audit.record(actor, { as: managerRole, action: 'listing.close', communityId: listing.communityId, targetType: 'listing', targetId: listing.id });
@@ -85,12 +86,12 @@ export class ListingsService {
     return (await this.access.isActiveMember(actor, communityId)) || this.access.mayAudit(actor, communityId);
   }
 
-  /** Its author may change anything; someone else only as a manager of its community, and only to close it. */
+  /** Its author, while an active member, may change anything; someone else only as a manager of its community, and only to close it. */
   private async changeable(actor: Actor, listingId: string, changes: ListingChanges): Promise<{ listing: Listing; managerRole: ManagerRole | null }> {
     this.access.requireAuthenticated(actor);
     const listing = isDatabaseId(listingId) ? await this.listings.find(listingId) : null;
     if (!listing) throw forbidden();
-    const author = actor.kind === 'member' && actor.memberId === listing.memberId && (actor.withinCommunityId ?? listing.communityId) === listing.communityId;
+    const author = actor.kind === 'member' && actor.memberId === listing.memberId && (await this.access.isActiveMember(actor, listing.communityId));
     if (author) return { listing, managerRole: null };
     const onlyClosing = Object.entries(changes).every(([key, value]) => value === undefined || (key === 'status' && value === ListingStatus.CLOSED));
     const managerRole = onlyClosing && changes.status ? await this.access.managerRole(actor, listing.communityId) : null;

@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
-import { Allow, ArrayMaxSize, IsDate, IsEnum, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Allow, ArrayMaxSize, IsDate, IsDefined, IsEnum, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { PageArgs } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
@@ -7,54 +7,61 @@ import { ListingKind, ListingNature, ListingStatus, PricingUnit } from '../model
 
 const CATEGORY = /^[a-z][a-z_]{1,31}$/;
 
+/**
+ * An omitted field is left as it is, but an explicit null is validated, and refused: these
+ * columns have no "nothing" (expiresAt, where null means "no expiry", is the exception).
+ */
+const present = (_: object, value: unknown): boolean => value !== undefined;
+
 /** What a listing says, whether new or changed. */
 @InputType({ isAbstract: true })
 abstract class ListingContentInput {
   @Field({ nullable: true })
-  @IsOptional()
+  @ValidateIf(present)
   @Length(3, 120)
   title?: string;
 
   @Field({ nullable: true })
-  @IsOptional()
+  @ValidateIf(present)
   @MaxLength(4000)
   description?: string;
 
   @Field({ nullable: true, description: 'A ListingCategory slug.' })
-  @IsOptional()
+  @ValidateIf(present)
   @Matches(CATEGORY, { message: 'category must be a category slug' })
   category?: string;
 
   @Field(() => [String], { nullable: true })
-  @IsOptional()
+  @ValidateIf(present)
   @ArrayMaxSize(20)
   @IsString({ each: true })
   @Length(1, 40, { each: true })
   tags?: string[];
 
   @Field(() => PricingUnit, { nullable: true })
-  @IsOptional()
+  @ValidateIf(present)
   @IsEnum(PricingUnit)
   pricing?: PricingUnit;
 
   @Field(() => AmountScalar, { nullable: true, description: 'In minor units; zero or more.' })
-  @Allow()
+  @ValidateIf(present)
+  @IsDefined({ message: 'price must not be null' })
   price?: bigint;
 
   @Field(() => Int, { nullable: true, description: 'Goods only: units available, 0 to 10000.' })
-  @IsOptional()
+  @ValidateIf(present)
   @IsInt()
   @Min(0)
   @Max(10000)
   quantity?: number;
 
   @Field({ nullable: true })
-  @IsOptional()
+  @ValidateIf(present)
   @MaxLength(100)
   district?: string;
 
   @Field({ nullable: true })
-  @IsOptional()
+  @ValidateIf(present)
   @MaxLength(500)
   availability?: string;
 
@@ -102,7 +109,7 @@ export class UpdateListingInput extends ListingContentInput {
   listingId: string;
 
   @Field(() => ListingStatus, { nullable: true, description: 'Pause, resume or close it. A closed listing stays closed.' })
-  @IsOptional()
+  @ValidateIf(present)
   @IsEnum(ListingStatus)
   status?: ListingStatus;
 }
