@@ -128,9 +128,10 @@ export class ListingsRepository {
     let where = 'community_id = $1 AND status = $2';
     // An active listing past its expiry is no longer offered, though nothing has rewritten its status.
     if (filter.status === ListingStatus.ACTIVE) where += ' AND (expires_at IS NULL OR expires_at > now())';
-    if (filter.query) {
-      const words = `$${params.push(filter.query)}`;
-      const part = `$${params.push(`%${filter.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`;
+    const text = filter.query?.trim();
+    if (text) {
+      const words = `$${params.push(text)}`;
+      const part = `$${params.push(`%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`;
       where += ` AND ((${LISTING_WORDS}) @@ websearch_to_tsquery('simple', ${words}) OR title ILIKE ${part} OR description ILIKE ${part})`;
     }
     if (filter.kind) where += ` AND kind = $${params.push(filter.kind)}`;
