@@ -120,13 +120,22 @@ export class ExchangesRepository {
     return toExchange(row);
   }
 
-  /** Exchanges in `status` whose due time has passed, locked so that replicas take different ones. */
-  async lockDue(status: ExchangeStatus, limit: number): Promise<Exchange[]> {
+  /** Accepted or delivered exchanges whose due time has passed, oldest first. */
+  async dueIds(limit: number): Promise<string[]> {
     const rows = await this.query(
-      'SELECT * FROM exchanges WHERE status = $1 AND due_at <= now() ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED',
-      [status, limit],
+      `SELECT id FROM exchanges WHERE status IN ('accepted', 'delivered') AND due_at <= now() ORDER BY due_at LIMIT $1`,
+      [limit],
     );
-    return rows.map(toExchange);
+    return rows.map((row) => row.id as string);
+  }
+
+  /** The exchange, locked, if it is still due and no other replica holds it; null otherwise. */
+  async lockIfDue(id: string): Promise<Exchange | null> {
+    const [row] = await this.query(
+      `SELECT * FROM exchanges WHERE id = $1 AND status IN ('accepted', 'delivered') AND due_at <= now() FOR UPDATE SKIP LOCKED`,
+      [id],
+    );
+    return row ? toExchange(row) : null;
   }
 
   /** Newest first: a member's own (as either party), or a whole community's. */

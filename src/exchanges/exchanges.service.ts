@@ -208,25 +208,42 @@ export class ExchangesService {
   }
 
   /**
-   * For the sweeper, safe with many replicas (each locks what it takes): delivered exchanges past
-   * the community's delay confirm themselves, posting what was delivered up to the hold (the
-   * receiver never approved more); accepted ones past the hold timeout lapse and release the hold.
+   * For the sweeper, safe with many replicas (each locks what it takes, SKIP LOCKED), one exchange
+   * per transaction so that one that cannot settle does not hold up the others: delivered
+   * exchanges past the community's delay confirm themselves, posting what was delivered up to the
+   * hold (the receiver never approved more); accepted ones past the hold timeout lapse.
    */
   async settleDue(limit: number): Promise<number> {
-    return this.db.transaction(async () => {
-      const delivered = await this.exchanges.lockDue(ExchangeStatus.DELIVERED, limit);
-      for (const exchange of delivered) {
-        const actual = exchange.actualAmount!;
-        await this.settle(exchange, actual < exchange.estimatedAmount ? actual : exchange.estimatedAmount);
-        await this.transition(ANONYMOUS, 'system', exchange, { status: ExchangeStatus.CONFIRMED, dueAt: null, reason: 'confirmed automatically after the community delay' });
-      }
-      const lapsed = await this.exchanges.lockDue(ExchangeStatus.ACCEPTED, limit);
-      for (const exchange of lapsed) {
-        await this.release(exchange);
-        await this.transition(ANONYMOUS, 'system', exchange, { status: ExchangeStatus.EXPIRED, dueAt: null, reason: 'the hold expired before delivery' });
-      }
-      return delivered.length + lapsed.length;
-    });
+    let handled = 0;
+    for (const exchangeId of await this.exchanges.dueIds(limit)) if (await this.settleOneDue(exchangeId)) handled++;
+    return handled;
+  }
+
+  private async settleOneDue(exchangeId: string): Promise<boolean> {
+    try {
+      return await this.db.transaction(async () => {
+        const exchange = await this.exchanges.lockIfDue(exchangeId);
+        if (!exchange) return false;
+        if (exchange.status === ExchangeStatus.ACCEPTED) {
+          await this.release(exchange);
+          await this.transition(ANONYMOUS, 'system', exchange, { status: ExchangeStatus.EXPIRED, dueAt: null, reason: 'the hold expired before delivery' });
+        } else {
+          const actual = exchange.actualAmount!;
+          await this.settle(exchange, actual < exchange.estimatedAmount ? actual : exchange.estimatedAmount);
+          await this.transition(ANONYMOUS, 'system', exchange, { status: ExchangeStatus.CONFIRMED, dueAt: null, reason: 'confirmed automatically after the community delay' });
+        }
+        return true;
+      });
+    } catch (error) {
+      if (!(error instanceof ExchangeRefusal)) throw error;
+      // The ledger would not settle it (a frozen or closed account): a coordinator has to decide.
+      return this.db.transaction(async () => {
+        const exchange = await this.exchanges.lock(exchangeId);
+        const reason = 'could not be confirmed automatically: the ledger refused to settle the hold';
+        await this.transition(ANONYMOUS, 'system', exchange, { status: ExchangeStatus.DISPUTED, dueAt: null, reason });
+        return true;
+      });
+    }
   }
 
   /** Pays `amount` of what was delivered: the hold posts up to it (void at zero), and anything above is a second transfer. */
@@ -237,7 +254,8 @@ export class ExchangesService {
       : await this.ledger.postPendingTransfer({
         idempotencyKey: ledgerKey('post', exchange.id), pendingTransferId: exchange.holdTransferId!, amount: amount < held ? amount : held, memo: `Exchange ${exchange.id}`,
       });
-    if (!succeeded(resolution)) throw new Error(`exchange ${exchange.id}: the ledger refused to settle its hold: ${resolution.userErrors[0].code}`);
+    // A frozen or closed account: thrown, so that the step rolls back and says why.
+    if (!succeeded(resolution)) throw new ExchangeRefusal(ExchangeErrorCode.SETTLEMENT_REFUSED);
     if (amount <= held) return;
     const extra = await this.ledger.createTransfer({
       idempotencyKey: ledgerKey('extra', exchange.id), debitAccountId: exchange.receiverAccountId, creditAccountId: exchange.providerAccountId,
