@@ -26,6 +26,9 @@ export enum ExchangeErrorCode {
   REASON_REQUIRED = 'REASON_REQUIRED',
   NOT_SETTLED = 'NOT_SETTLED',
   ALREADY_REVIEWED = 'ALREADY_REVIEWED',
+  RECEIVER_NOT_MEMBER = 'RECEIVER_NOT_MEMBER',
+  GROUP_SETTLES_TOGETHER = 'GROUP_SETTLES_TOGETHER',
+  NOTHING_TO_SETTLE = 'NOTHING_TO_SETTLE',
 }
 
 const EXCHANGE_ERRORS: Record<ExchangeErrorCode, ErrorDescription> = {
@@ -53,6 +56,9 @@ const EXCHANGE_ERRORS: Record<ExchangeErrorCode, ErrorDescription> = {
   REASON_REQUIRED: { field: 'reason', message: 'This step needs a written reason.' },
   NOT_SETTLED: { field: 'exchangeId', message: 'Only a settled exchange can be reviewed.' },
   ALREADY_REVIEWED: { field: 'exchangeId', message: 'You have already reviewed this exchange.' },
+  RECEIVER_NOT_MEMBER: { field: 'receiverIds', message: 'Every receiver must be an active member of the community, other than the provider.' },
+  GROUP_SETTLES_TOGETHER: { field: 'exchangeId', message: 'A place in a group exchange settles with its group: its provider settles them together.' },
+  NOTHING_TO_SETTLE: { field: 'groupId', message: 'No place of the group is accepted and still held.' },
 };
 
 export const exchangeError = userErrorCodes(

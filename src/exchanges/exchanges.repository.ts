@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { returnedRows } from '../../libs/database/returned-rows.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
-import { Exchange, Review, ReviewSummary } from './models/exchange.models.js';
+import { Exchange, ExchangeGroup, Review, ReviewSummary } from './models/exchange.models.js';
 import { ExchangeStatus } from './models/exchange-enums.js';
 
 type Row = Record<string, unknown>;
@@ -9,6 +9,7 @@ type Row = Record<string, unknown>;
 export interface NewExchange {
   communityId: string;
   listingId: string | null;
+  groupId: string | null;
   proposerId: string;
   providerId: string;
   providerAccountId: string;
@@ -43,6 +44,7 @@ function toExchange(row: Row): Exchange {
     id: row.id as string,
     communityId: row.community_id as string,
     listingId: row.listing_id as string | null,
+    groupId: row.group_id as string | null,
     proposerId: row.proposer_id as string,
     providerId: row.provider_id as string,
     providerAccountId: row.provider_account_id as string,
@@ -58,6 +60,13 @@ function toExchange(row: Row): Exchange {
     reason: row.reason as string | null,
     createdAt: row.created_at as Date,
     updatedAt: row.updated_at as Date,
+  };
+}
+
+function toGroup(row: Row): ExchangeGroup {
+  return {
+    id: row.id as string, communityId: row.community_id as string, listingId: row.listing_id as string | null, providerId: row.provider_id as string,
+    description: row.description as string, estimatedAmount: BigInt(row.estimated_amount as string), createdAt: row.created_at as Date,
   };
 }
 
@@ -85,11 +94,11 @@ export class ExchangesRepository {
 
   async insert(exchange: NewExchange): Promise<Exchange> {
     const [row] = await this.query(
-      `INSERT INTO exchanges (community_id, listing_id, proposer_id, provider_id, provider_account_id, receiver_id, receiver_account_id,
+      `INSERT INTO exchanges (community_id, listing_id, group_id, proposer_id, provider_id, provider_account_id, receiver_id, receiver_account_id,
                               description, estimated_amount, quantity)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
       [
-        exchange.communityId, exchange.listingId, exchange.proposerId, exchange.providerId, exchange.providerAccountId, exchange.receiverId,
+        exchange.communityId, exchange.listingId, exchange.groupId, exchange.proposerId, exchange.providerId, exchange.providerAccountId, exchange.receiverId,
         exchange.receiverAccountId, exchange.description, exchange.estimatedAmount.toString(), exchange.quantity,
       ],
     );
@@ -118,6 +127,28 @@ export class ExchangesRepository {
       ],
     );
     return toExchange(row);
+  }
+
+  async insertGroup(group: Omit<ExchangeGroup, 'id' | 'createdAt'>): Promise<ExchangeGroup> {
+    const [row] = await this.query(
+      'INSERT INTO exchange_groups (community_id, listing_id, provider_id, description, estimated_amount) VALUES ($1, $2, $3, $4, $5) RETURNING *',
+      [group.communityId, group.listingId, group.providerId, group.description, group.estimatedAmount.toString()],
+    );
+    return toGroup(row);
+  }
+
+  async findGroup(id: string): Promise<ExchangeGroup | null> {
+    const [row] = await this.query('SELECT * FROM exchange_groups WHERE id = $1', [id]);
+    return row ? toGroup(row) : null;
+  }
+
+  /** The group's places, locked in id order: settling a group and a step on one of its places take turns. */
+  async lockPlaces(groupId: string): Promise<Exchange[]> {
+    return (await this.query('SELECT * FROM exchanges WHERE group_id = $1 ORDER BY id FOR UPDATE', [groupId])).map(toExchange);
+  }
+
+  async placesOf(groupId: string): Promise<Exchange[]> {
+    return (await this.query('SELECT * FROM exchanges WHERE group_id = $1 ORDER BY id', [groupId])).map(toExchange);
   }
 
   /** Accepted or delivered exchanges whose due time has passed, oldest first. */

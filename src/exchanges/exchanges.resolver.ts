@@ -4,10 +4,11 @@ import { CurrentActor } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
 import { Member } from '../members/models/member.models.js';
 import {
-  ConfirmExchangeInput, ExchangeActionInput, ExchangesArgs, MarkDeliveredInput, ProposeExchangeInput, ResolveDisputeInput, ReviewExchangeInput,
+  ConfirmExchangeInput, ExchangeActionInput, ExchangesArgs, MarkDeliveredInput, ProposeExchangeInput, ProposeGroupExchangeInput, ResolveDisputeInput,
+  ReviewExchangeInput, SettleExchangeGroupInput,
 } from './dto/exchange.inputs.js';
 import { ExchangesService } from './exchanges.service.js';
-import { Exchange, ExchangeConnection, ExchangePayload, Review, ReviewPayload, ReviewSummary } from './models/exchange.models.js';
+import { Exchange, ExchangeConnection, ExchangeGroupPayload, ExchangePayload, Review, ReviewPayload, ReviewSummary } from './models/exchange.models.js';
 
 @Resolver(() => Exchange)
 export class ExchangesResolver {
@@ -26,6 +27,21 @@ export class ExchangesResolver {
   @Mutation(() => ExchangePayload, { description: 'Proposes an exchange against a listing, or directly to another member.' })
   proposeExchange(@CurrentActor() actor: Actor, @Args('input') input: ProposeExchangeInput): Promise<ExchangePayload> {
     return this.service.propose(actor, input);
+  }
+
+  @Query(() => ExchangeGroupPayload, { description: 'A group exchange: its provider and auditors see every place, a receiver their own.' })
+  exchangeGroup(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<ExchangeGroupPayload> {
+    return this.service.findGroup(actor, id);
+  }
+
+  @Mutation(() => ExchangeGroupPayload, { description: 'A provider offers a place to each of several receivers (a class, a repair day); each accepts their own.' })
+  proposeGroupExchange(@CurrentActor() actor: Actor, @Args('input') input: ProposeGroupExchangeInput): Promise<ExchangeGroupPayload> {
+    return this.service.proposeGroup(actor, input);
+  }
+
+  @Mutation(() => ExchangeGroupPayload, { description: "The provider settles every accepted place of the group as one linked batch, each up to its hold." })
+  settleExchangeGroup(@CurrentActor() actor: Actor, @Args('input') input: SettleExchangeGroupInput): Promise<ExchangeGroupPayload> {
+    return this.service.settleGroup(actor, input);
   }
 
   @Mutation(() => ExchangePayload, { description: "The other party accepts: the estimate is held on the receiver's account (and goods reserved)." })

@@ -11,12 +11,13 @@ import { LedgerService } from '../ledger/ledger.service.js';
 import { CreateTransferPayload } from '../ledger/models/ledger.models.js';
 import { CommunitiesService } from '../members/communities.service.js';
 import {
-  ConfirmExchangeInput, ExchangeActionInput, ExchangesArgs, MarkDeliveredInput, ProposeExchangeInput, ResolveDisputeInput, ReviewExchangeInput,
+  ConfirmExchangeInput, ExchangeActionInput, ExchangesArgs, MarkDeliveredInput, ProposeExchangeInput, ProposeGroupExchangeInput, ResolveDisputeInput,
+  ReviewExchangeInput, SettleExchangeGroupInput,
 } from './dto/exchange.inputs.js';
 import { exchangeError, ExchangeErrorCode } from './exchanges.errors.js';
 import { ExchangeChange, ExchangesRepository } from './exchanges.repository.js';
 import { ListingsRepository } from './listings.repository.js';
-import { Exchange, ExchangePayload, Review, ReviewPayload, ReviewSummary } from './models/exchange.models.js';
+import { Exchange, ExchangeGroup, ExchangeGroupPayload, ExchangePayload, Review, ReviewPayload, ReviewSummary } from './models/exchange.models.js';
 import { DisputeOutcome, ExchangeRole, ExchangeStatus } from './models/exchange-enums.js';
 import { Listing } from './models/listing.models.js';
 import { ListingKind, ListingNature, ListingStatus } from './models/listing-enums.js';
@@ -79,12 +80,99 @@ export class ExchangesService {
     if (!providerAccountId || !receiverAccountId) return refusedExchange(ExchangeErrorCode.COUNTERPARTY_NOT_MEMBER);
     return this.db.transaction(async () => {
       const exchange = await this.exchanges.insert({
-        communityId, listingId: listing?.id ?? null, proposerId: proposer.memberId, providerId, providerAccountId, receiverId, receiverAccountId,
+        communityId, listingId: listing?.id ?? null, groupId: null, proposerId: proposer.memberId, providerId, providerAccountId, receiverId, receiverAccountId,
         description: input.description, estimatedAmount: input.estimatedAmount, quantity: input.quantity ?? null,
       });
       await this.recordStep(actor, 'member', exchange, 'exchange.proposed', null);
       return { exchange, userErrors: [] };
     });
+  }
+
+  /**
+   * A group exchange: the provider offers a place to each receiver, from their own service offer or
+   * directly. Each receiver accepts their own place (with its own hold), or cancels it.
+   */
+  async proposeGroup(actor: Actor, input: ProposeGroupExchangeInput): Promise<ExchangeGroupPayload> {
+    const provider = this.access.requireMember(actor);
+    const refused = (code: ExchangeErrorCode): ExchangeGroupPayload => ({ group: null, exchanges: [], userErrors: [exchangeError(code)] });
+    const listing = input.listingId ? await this.listings.find(input.listingId) : null;
+    if (input.listingId && !listing) throw forbidden();
+    const communityId = listing?.communityId ?? input.communityId;
+    if (!communityId) return refused(ExchangeErrorCode.DIRECT_EXCHANGE_INCOMPLETE);
+    if (!(await this.access.isActiveMember(actor, communityId))) throw forbidden();
+    const ownOffer = listing && listing.memberId === provider.memberId && listing.kind === ListingKind.OFFER && listing.nature === ListingNature.SERVICE;
+    if (listing && (!ownOffer || !isAvailable(listing))) return refused(ExchangeErrorCode.LISTING_NOT_AVAILABLE);
+    if (input.estimatedAmount <= 0n) return refused(ExchangeErrorCode.ESTIMATE_MUST_BE_POSITIVE);
+    const providerAccountId = (await this.exchanges.activeAccountOf(provider.memberId, communityId))!;
+    const receiverAccounts: string[] = [];
+    for (const receiverId of input.receiverIds) {
+      const accountId = receiverId === provider.memberId ? null : await this.exchanges.activeAccountOf(receiverId, communityId);
+      if (!accountId) return refused(ExchangeErrorCode.RECEIVER_NOT_MEMBER);
+      receiverAccounts.push(accountId);
+    }
+    return this.db.transaction(async () => {
+      const group = await this.exchanges.insertGroup({
+        communityId, listingId: listing?.id ?? null, providerId: provider.memberId, description: input.description, estimatedAmount: input.estimatedAmount,
+      });
+      const exchanges: Exchange[] = [];
+      for (const [index, receiverId] of input.receiverIds.entries()) {
+        const exchange = await this.exchanges.insert({
+          communityId, listingId: group.listingId, groupId: group.id, proposerId: provider.memberId, providerId: provider.memberId, providerAccountId,
+          receiverId, receiverAccountId: receiverAccounts[index], description: input.description, estimatedAmount: input.estimatedAmount, quantity: null,
+        });
+        await this.recordStep(actor, 'member', exchange, 'exchange.proposed', null, { groupId: group.id });
+        exchanges.push(exchange);
+      }
+      return { group, exchanges, userErrors: [] };
+    });
+  }
+
+  /**
+   * The provider settles the group after the class or the repair day, as one linked batch: every
+   * accepted place pays the actual amount up to its hold (the receivers agreed to the hold when
+   * they accepted), or, if the ledger refuses any of them, none does.
+   */
+  async settleGroup(actor: Actor, input: SettleExchangeGroupInput): Promise<ExchangeGroupPayload> {
+    const member = this.access.requireMember(actor);
+    const refused = (code: ExchangeErrorCode): ExchangeGroupPayload => ({ group: null, exchanges: [], userErrors: [exchangeError(code)] });
+    const group = await this.visibleGroup(actor, input.groupId);
+    if (group.providerId !== member.memberId) return refused(ExchangeErrorCode.WRONG_PARTY);
+    if (input.actualAmount < 0n) return refused(ExchangeErrorCode.ACTUAL_MUST_NOT_BE_NEGATIVE);
+    try {
+      return await this.db.transaction(async () => {
+        const now = new Date();
+        const held = (await this.exchanges.lockPlaces(group.id)).filter((place) => place.status === ExchangeStatus.ACCEPTED && place.dueAt! > now);
+        if (held.length === 0) return refused(ExchangeErrorCode.NOTHING_TO_SETTLE);
+        const settled: Exchange[] = [];
+        for (const place of held) {
+          await this.settle(place, input.actualAmount < place.estimatedAmount ? input.actualAmount : place.estimatedAmount);
+          const change = { status: ExchangeStatus.CONFIRMED, actualAmount: input.actualAmount, dueAt: null };
+          settled.push((await this.transition(actor, 'member', place, change, { groupId: group.id })).exchange!);
+        }
+        return { group, exchanges: settled, userErrors: [] };
+      });
+    } catch (error) {
+      if (error instanceof ExchangeRefusal) return refused(error.code);
+      throw error;
+    }
+  }
+
+  /** The group with the places the actor may see: all for its provider and auditors, their own for a receiver. */
+  async findGroup(actor: Actor, groupId: string): Promise<ExchangeGroupPayload> {
+    const group = await this.visibleGroup(actor, groupId);
+    const places = await this.exchanges.placesOf(group.id);
+    const seesAll = (actor.kind === 'member' && actor.memberId === group.providerId) || (await this.access.mayAudit(actor, group.communityId));
+    return { group, exchanges: seesAll ? places : places.filter((place) => actor.kind === 'member' && place.receiverId === actor.memberId), userErrors: [] };
+  }
+
+  private async visibleGroup(actor: Actor, groupId: string): Promise<ExchangeGroup> {
+    this.access.requireAuthenticated(actor);
+    const group = isDatabaseId(groupId) ? await this.exchanges.findGroup(groupId) : null;
+    if (!group) throw forbidden();
+    const withinReach = actor.kind === 'member' && (actor.withinCommunityId ?? group.communityId) === group.communityId;
+    const party = withinReach && (actor.memberId === group.providerId || (await this.exchanges.placesOf(group.id)).some((place) => place.receiverId === actor.memberId));
+    if (!party && !(await this.access.mayAudit(actor, group.communityId))) throw forbidden();
+    return group;
   }
 
   /** The other party accepts: goods are reserved and the estimate is held on the receiver's account, or neither. */
@@ -110,6 +198,7 @@ export class ExchangesService {
   markDelivered(actor: Actor, input: MarkDeliveredInput): Promise<ExchangePayload> {
     return this.step(actor, input.exchangeId, async (exchange, member) => {
       if (partyOf(exchange, member) !== 'provider') return refusedExchange(ExchangeErrorCode.WRONG_PARTY);
+      if (exchange.groupId) return refusedExchange(ExchangeErrorCode.GROUP_SETTLES_TOGETHER);
       if (exchange.status !== ExchangeStatus.ACCEPTED) return refusedExchange(ExchangeErrorCode.WRONG_STATUS);
       if (exchange.dueAt && exchange.dueAt <= new Date()) return refusedExchange(ExchangeErrorCode.HOLD_EXPIRED);
       if (input.actualAmount < 0n) return refusedExchange(ExchangeErrorCode.ACTUAL_MUST_NOT_BE_NEGATIVE);
@@ -122,6 +211,7 @@ export class ExchangesService {
   confirm(actor: Actor, input: ConfirmExchangeInput): Promise<ExchangePayload> {
     return this.step(actor, input.exchangeId, async (exchange, member) => {
       if (partyOf(exchange, member) !== 'receiver') return refusedExchange(ExchangeErrorCode.WRONG_PARTY);
+      if (exchange.groupId) return refusedExchange(ExchangeErrorCode.GROUP_SETTLES_TOGETHER);
       if (exchange.status !== ExchangeStatus.DELIVERED) return refusedExchange(ExchangeErrorCode.WRONG_STATUS);
       const actual = exchange.actualAmount!;
       if (actual > exchange.estimatedAmount && !input.approveAmountAboveHold) return refusedExchange(ExchangeErrorCode.AMOUNT_ABOVE_HOLD_NEEDS_APPROVAL);
@@ -323,9 +413,13 @@ function partyOf(exchange: Exchange, actor: MemberActor): Party | null {
   return actor.memberId === exchange.receiverId ? 'receiver' : null;
 }
 
+/** Active and not past its expiry. */
+function isAvailable(listing: Listing): boolean {
+  return listing.status === ListingStatus.ACTIVE && (listing.expiresAt === null || listing.expiresAt > new Date());
+}
+
 function listingRefusal(listing: Listing, proposerId: string, quantity: number | undefined): ExchangeErrorCode | null {
-  const expired = listing.expiresAt !== null && listing.expiresAt <= new Date();
-  if (listing.status !== ListingStatus.ACTIVE || expired) return ExchangeErrorCode.LISTING_NOT_AVAILABLE;
+  if (!isAvailable(listing)) return ExchangeErrorCode.LISTING_NOT_AVAILABLE;
   if (listing.memberId === proposerId) return ExchangeErrorCode.OWN_LISTING;
   if (listing.nature === ListingNature.GOODS && quantity === undefined) return ExchangeErrorCode.QUANTITY_REQUIRED;
   if (listing.nature === ListingNature.SERVICE && quantity !== undefined) return ExchangeErrorCode.QUANTITY_IS_FOR_GOODS;

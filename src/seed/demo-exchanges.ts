@@ -19,8 +19,8 @@ function made(payload: ExchangePayload): Exchange {
 
 /**
  * Listings in Korean and English, and an exchange in each state a newcomer should see: proposed,
- * accepted (held), delivered, confirmed and reviewed, cancelled, disputed, and resolved. All of it
- * through the same services, rules and ledger as the API.
+ * accepted (held), delivered, confirmed and reviewed, cancelled, disputed, resolved, and a group
+ * settled as one batch. All of it through the same services, rules and ledger as the API.
  */
 export async function seedDemoExchanges(communityId: string, people: DemoActors, listings: ListingsService, exchanges: ExchangesService): Promise<void> {
   const offer = async (who: MemberActor, title: string, description: string, category: string, price: bigint, extra: { nature?: ListingNature; quantity?: number } = {}) => {
@@ -41,7 +41,7 @@ export async function seedDemoExchanges(communityId: string, people: DemoActors,
 
   const propose = async (receiver: MemberActor, listingId: string, estimatedAmount: bigint, description: string, quantity?: number) =>
     made(await exchanges.propose(receiver, { listingId, estimatedAmount, description, quantity }));
-  const accepted = async (provider: MemberActor, exchange: Exchange) => made(await exchanges.accept(provider, { exchangeId: exchange.id }));
+  const accepted = async (acceptor: MemberActor, exchange: Exchange) => made(await exchanges.accept(acceptor, { exchangeId: exchange.id }));
   const delivered = async (provider: MemberActor, exchange: Exchange, actualAmount: bigint) => made(await exchanges.markDelivered(provider, { exchangeId: exchange.id, actualAmount }));
 
   // Proposed: Hyun asks Minji for an hour of English.
@@ -67,4 +67,10 @@ export async function seedDemoExchanges(communityId: string, people: DemoActors,
   await delivered(people.jiho, await accepted(people.jiho, moving), 120n);
   made(await exchanges.dispute(people.minji, { exchangeId: moving.id, reason: 'He left after an hour' }));
   made(await exchanges.resolveDispute(people.coordinator, { exchangeId: moving.id, outcome: DisputeOutcome.POST_PART, amount: 60n, reason: 'Both agree it was one hour' }));
+  // A group: Minji's English class for three; two took their places, and the class settled as one batch.
+  const englishClass = await exchanges.proposeGroup(people.minji, {
+    listingId: english.id, receiverIds: [people.jiho.memberId, people.seoyeon.memberId, people.hyun.memberId], estimatedAmount: 60n, description: 'Saturday English class',
+  });
+  for (const place of englishClass.exchanges.slice(0, 2)) await accepted(place.receiverId === people.jiho.memberId ? people.jiho : people.seoyeon, place);
+  await exchanges.settleGroup(people.minji, { groupId: englishClass.group!.id, actualAmount: 60n });
 }

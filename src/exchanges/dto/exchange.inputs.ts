@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
-import { Allow, IsBoolean, IsEnum, IsInt, IsOptional, Length, Max, MaxLength, Min } from 'class-validator';
+import { Allow, ArrayMaxSize, ArrayMinSize, ArrayUnique, IsBoolean, IsEnum, IsInt, IsOptional, Length, Max, MaxLength, Min } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { PageArgs } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
@@ -124,4 +124,43 @@ export class ExchangesArgs extends PageArgs {
   @IsOptional()
   @IsEnum(ExchangeStatus)
   status?: ExchangeStatus;
+}
+
+@InputType({ description: 'The provider proposes one place per receiver, from their own offer or directly.' })
+export class ProposeGroupExchangeInput {
+  @Field(() => ID, { nullable: true, description: 'Your own active service offer.' })
+  @IsOptional()
+  @IsDatabaseId()
+  listingId?: string;
+
+  @Field(() => ID, { nullable: true, description: 'Without a listing: the community.' })
+  @IsOptional()
+  @IsDatabaseId()
+  communityId?: string;
+
+  @Field(() => [ID], { description: '2 to 100 members, each receiving a place.' })
+  @ArrayMinSize(2)
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @IsDatabaseId({ each: true })
+  receiverIds: string[];
+
+  @Field(() => AmountScalar, { description: 'Per receiver: what each hold will reserve, in minor units.' })
+  @Allow()
+  estimatedAmount: bigint;
+
+  @Field({ defaultValue: '' })
+  @MaxLength(2000)
+  description: string = '';
+}
+
+@InputType()
+export class SettleExchangeGroupInput {
+  @Field(() => ID)
+  @IsDatabaseId()
+  groupId: string;
+
+  @Field(() => AmountScalar, { description: 'What each place came to; each pays it up to its hold.' })
+  @Allow()
+  actualAmount: bigint;
 }

@@ -4,6 +4,7 @@ import { AccountEntity } from '../../ledger/entities/account.entity.js';
 import { CommunityEntity } from '../../ledger/entities/community.entity.js';
 import { TransferEntity } from '../../ledger/entities/transfer.entity.js';
 import { MemberEntity } from '../../members/entities/member.entity.js';
+import { ExchangeGroupEntity } from './exchange-group.entity.js';
 import { ListingEntity } from './listing.entity.js';
 
 /**
@@ -32,6 +33,12 @@ export class ExchangeEntity {
   @Column({ name: 'listing_id', type: 'bigint', nullable: true })
   @ForeignKey(() => ListingEntity, { onDelete: 'RESTRICT' })
   listingId: string | null;
+
+  /** The group it is one place of, for a group exchange; settled with the others of its group. */
+  @Column({ name: 'group_id', type: 'bigint', nullable: true })
+  @ForeignKey(() => ExchangeGroupEntity, { onDelete: 'RESTRICT' })
+  @Index('IDX_exchanges_group')
+  groupId: string | null;
 
   @Column({ name: 'proposer_id', type: 'bigint' })
   @ForeignKey(() => MemberEntity, { onDelete: 'RESTRICT' })

@@ -15,6 +15,9 @@ export class Exchange {
   @Field(() => ID, { nullable: true })
   listingId: string | null;
 
+  @Field(() => ID, { nullable: true, description: 'For a place in a group exchange: its group.' })
+  groupId: string | null;
+
   @Field(() => ID)
   proposerId: string;
 
@@ -111,4 +114,40 @@ export class ReviewSummary {
 
   @Field(() => Float, { nullable: true, description: 'Mean rating, 1 to 5; null without reviews.' })
   averageRating: number | null;
+}
+
+@ObjectType({ description: 'One provider and many receivers (a class, a shared repair day): a place per receiver, settled together.' })
+export class ExchangeGroup {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID)
+  communityId: string;
+
+  @Field(() => ID, { nullable: true })
+  listingId: string | null;
+
+  @Field(() => ID)
+  providerId: string;
+
+  @Field()
+  description: string;
+
+  @Field(() => AmountScalar, { description: 'Per receiver: what each hold reserves.' })
+  estimatedAmount: bigint;
+
+  @Field()
+  createdAt: Date;
+}
+
+@ObjectType()
+export class ExchangeGroupPayload {
+  @Field(() => ExchangeGroup, { nullable: true })
+  group: ExchangeGroup | null;
+
+  @Field(() => [Exchange], { description: 'The places: all of them for the provider; yours for a receiver.' })
+  exchanges: Exchange[];
+
+  @Field(() => [ExchangeUserError])
+  userErrors: ExchangeUserError[];
 }
