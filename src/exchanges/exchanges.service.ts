@@ -291,9 +291,11 @@ export class ExchangesService {
   async list(actor: Actor, args: ExchangesArgs): Promise<Connection<Exchange>> {
     this.access.requireAuthenticated(actor);
     if (args.communityId) await this.access.requireAuditor(actor, args.communityId);
-    const memberId = args.communityId ? undefined : this.access.requireMember(actor).memberId;
+    const member = args.communityId ? null : this.access.requireMember(actor);
+    // Through a partner app, a member's own exchanges are only those of the app's community.
+    const communityId = args.communityId ?? member?.withinCommunityId ?? undefined;
     const beforeId = decodeCursor(args.after);
-    const rows = await this.exchanges.list({ memberId, communityId: args.communityId, status: args.status, beforeId, limit: args.first + 1 });
+    const rows = await this.exchanges.list({ memberId: member?.memberId, communityId, status: args.status, beforeId, limit: args.first + 1 });
     return toConnection(rows, args.first, (exchange) => BigInt(exchange.id), (exchange) => exchange, beforeId === undefined);
   }
 
@@ -328,7 +330,9 @@ export class ExchangesService {
       if (!(error instanceof ExchangeRefusal)) throw error;
       // The ledger would not settle it (a frozen or closed account): a coordinator has to decide.
       return this.db.transaction(async () => {
-        const exchange = await this.exchanges.lock(exchangeId);
+        // Only if it is still delivered and due: another replica, or a member, may have acted meanwhile.
+        const exchange = await this.exchanges.lockIfDue(exchangeId);
+        if (exchange?.status !== ExchangeStatus.DELIVERED) return false;
         const reason = 'could not be confirmed automatically: the ledger refused to settle the hold';
         await this.transition(ANONYMOUS, 'system', exchange, { status: ExchangeStatus.DISPUTED, dueAt: null, reason });
         return true;
@@ -355,11 +359,14 @@ export class ExchangesService {
     if (!succeeded(extra)) throw new ExchangeRefusal(ExchangeErrorCode.EXTRA_PAYMENT_REFUSED);
   }
 
-  /** Voids the hold and returns reserved goods to the listing. */
+  /**
+   * Returns reserved goods to the listing, then voids the hold. In that order, as accepting does,
+   * every path locks the listing before the accounts, so accepts and cancels cannot deadlock.
+   */
   private async release(exchange: Exchange): Promise<void> {
+    if (exchange.listingId && exchange.quantity) await this.exchanges.releaseUnits(exchange.listingId, exchange.quantity);
     const voided = await this.ledger.voidPendingTransfer({ idempotencyKey: ledgerKey('void', exchange.id), pendingTransferId: exchange.holdTransferId!, memo: `Exchange ${exchange.id}` });
     if (!succeeded(voided)) throw new Error(`exchange ${exchange.id}: the ledger refused to release its hold: ${voided.userErrors[0].code}`);
-    if (exchange.listingId && exchange.quantity) await this.exchanges.releaseUnits(exchange.listingId, exchange.quantity);
   }
 
   private async transition(

@@ -270,13 +270,15 @@ export async function exchangeTrail(t: TestApp, exchange: { id: string; communit
 
 /**
  * The exchange went through exactly these states: one audit row `exchange.<status>` and one outbox
- * event of the same topic for each, each pair written by one transaction.
+ * event of the same topic for each, each pair written by the step's own transaction.
  */
 export async function expectTrail(t: TestApp, exchange: { id: string; communityId: string }, statuses: string[]): Promise<void> {
   const { audit, outbox } = await exchangeTrail(t, exchange);
   const topics = statuses.map((status) => `exchange.${status}`);
   expect({ audit: audit.map((row) => row.name), outbox: outbox.map((row) => row.name) }).toEqual({ audit: topics, outbox: topics });
   expect(outbox.map((row) => row.tx)).toEqual(audit.map((row) => row.tx));
+  // And each step a transaction of its own.
+  expect(new Set(audit.map((row) => row.tx)).size).toBe(audit.length);
 }
 
 /** The audit row of one step of an exchange, as auditRows would show it. */
@@ -313,6 +315,45 @@ export async function waitForStatus(client: GraphqlClient, exchangeId: string, s
   return exchange!;
 }
 
+/** Row locks a test holds in a transaction of its own, so that requests queue behind them in a known order. */
+export interface HeldLocks {
+  /** Waits until `count` backends wait for these locks, directly or behind one another. */
+  waitForWaiters(count: number): Promise<void>;
+  /** Commits the test's transaction, letting the first in the queue through. Safe to call twice. */
+  release(): Promise<void>;
+}
+
+/** Runs `statements` (each locking rows: FOR UPDATE, or an UPDATE) in a transaction of the test's own, and holds their locks. */
+export async function holdLocks(t: TestApp, statements: [sql: string, params: unknown[]][]): Promise<HeldLocks> {
+  const runner = t.dataSource.createQueryRunner();
+  await runner.connect();
+  await runner.startTransaction();
+  for (const [sql, params] of statements) await runner.query(sql, params);
+  const [{ pid }] = await runner.query('SELECT pg_backend_pid() AS pid');
+  let released = false;
+  return {
+    waitForWaiters: (count) => waitUntil(`${count} requests wait for the test's locks`, async () => {
+      const [{ waiting }] = await t.dataSource.query(
+        `WITH RECURSIVE waiter(pid) AS (
+           SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))
+           UNION SELECT activity.pid FROM pg_stat_activity activity JOIN waiter ON waiter.pid = ANY(pg_blocking_pids(activity.pid))
+         ) SELECT count(*)::int AS waiting FROM waiter`,
+        [pid],
+      );
+      return waiting >= count;
+    }),
+    async release() {
+      if (released) return;
+      released = true;
+      try {
+        await runner.commitTransaction();
+      } finally {
+        await runner.release();
+      }
+    },
+  };
+}
+
 /**
  * Runs `act` while the test holds the exchange's row lock, after `change` (SQL taking the exchange id
  * as $1) was made under that lock; commits once `act` waits for the lock. The sweepers skip locked
@@ -320,22 +361,13 @@ export async function waitForStatus(client: GraphqlClient, exchangeId: string, s
  * otherwise take at once (an accepted exchange past its hold timeout, not yet lapsed).
  */
 export async function actFirstAfter<T>(t: TestApp, exchangeId: string, change: string, act: () => Promise<T>): Promise<T> {
-  const runner = t.dataSource.createQueryRunner();
-  await runner.connect();
+  const locks = await holdLocks(t, [['SELECT id FROM exchanges WHERE id = $1 FOR UPDATE', [exchangeId]], [change, [exchangeId]]]);
   try {
-    await runner.startTransaction();
-    await runner.query('SELECT id FROM exchanges WHERE id = $1 FOR UPDATE', [exchangeId]);
-    await runner.query(change, [exchangeId]);
-    const [{ pid }] = await runner.query('SELECT pg_backend_pid() AS pid');
     const acting = act();
-    await waitUntil('the step waits for the exchange', async () => {
-      const [{ waiting }] = await t.dataSource.query('SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid]);
-      return waiting > 0;
-    });
-    await runner.commitTransaction();
+    await locks.waitForWaiters(1);
+    await locks.release();
     return await acting;
   } finally {
-    if (runner.isTransactionActive) await runner.rollbackTransaction();
-    await runner.release();
+    await locks.release();
   }
 }

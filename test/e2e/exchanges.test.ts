@@ -3,10 +3,10 @@ import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fi
 import { useTestApp } from '../../libs/testing/test-app.js';
 import { MembershipRole } from '../../src/members/models/member-enums.js';
 import { asPartner, grantPartnerConsent, registerPartnerApp } from './auth-client.js';
-import { errorSummary, expectForbidden, expectQueryRefused, NONEXISTENT_ID } from './denials.js';
+import { expectForbidden, expectQueryRefused, NONEXISTENT_ID } from './denials.js';
 import { newKey } from './graphql-client.js';
 import {
-  accept, acceptedExchange, amountsWithCode, actFirstAfter, confirm, deliver, deliveredExchange, exchangeCommunity, expectStepRefused, expectTrail,
+  accept, acceptedExchange, actFirstAfter, amountsWithCode, confirm, deliver, deliveredExchange, exchangeCommunity, expectStepRefused, expectTrail,
   fetchExchange, grant, holdOf, listedExchangeIds, listingQuantity, makeDue, memberReviews, money, moneyOf, offerGoods, offerService,
   Party, proposedExchange, proposeOn, readExchange, REVIEW_EXCHANGE, reviewExchange, stepAudit, stepOk, stepPayload, sweepExchanges, tryStep,
   waitForStatus,
@@ -317,28 +317,33 @@ describe('exchanges over GraphQL', () => {
       await expectTrail(t, accepted, ['proposed', 'accepted', 'expired']);
     });
 
-    it("a frozen account does not stop the sweeper: other due exchanges still confirm, and the frozen one once it thaws", async () => {
+    it('an exchange the ledger will not settle (a frozen account) goes to the coordinator as disputed; the others still confirm', async () => {
       const { fixture, parties } = await exchangeCommunity(t, [{ balance: RECEIVER_FUNDS }, {}, { balance: RECEIVER_FUNDS }, {}]);
       const [receiverA, providerA, receiverB, providerB] = parties;
       const communityId = fixture.community.id;
       const blocked = await deliveredExchange(receiverA, providerA, communityId, ESTIMATE, 45);
       const healthy = await deliveredExchange(receiverB, providerB, communityId, ESTIMATE, 50);
-      // A frozen account cannot receive: the blocked exchange's hold cannot post until the coordinator unfreezes it.
+      // A frozen account cannot receive: the blocked exchange's hold cannot post.
       await succeed(fixture.asCoordinator(), 'freezeAccount', { accountId: providerA.accountId, reason: 'Under review' });
       try {
         await makeDue(t, blocked.id);
         await makeDue(t, healthy.id);
 
-        await expect(sweepExchanges(t)).resolves.toBeGreaterThanOrEqual(1);
+        await sweepExchanges(t);
         await waitForStatus(receiverB.client, healthy.id, 'CONFIRMED');
+        const disputed = await waitForStatus(receiverA.client, blocked.id, 'DISPUTED');
+
         expect(await moneyOf(receiverB, providerB)).toEqual([money(550), money(50)]);
-        expect(await fetchExchange(receiverA.client, blocked.id)).toMatchObject({ status: 'DELIVERED' });
+        expect(disputed).toMatchObject({ reason: 'could not be confirmed automatically: the ledger refused to settle the hold', dueAt: null });
+        expect(await moneyOf(receiverA, providerA)).toEqual(HELD);
+        await expectTrail(t, blocked, ['proposed', 'accepted', 'delivered', 'disputed']);
+        expect(await stepAudit(t, blocked, 'disputed')).toEqual([expect.objectContaining({ actorMemberId: null, actorRole: 'system' })]);
       } finally {
-        // Whatever happened, leave nothing that stops the sweepers of the other tests.
         await succeed(fixture.asCoordinator(), 'unfreezeAccount', { accountId: providerA.accountId, reason: 'Cleared' });
       }
-      await waitForStatus(receiverA.client, blocked.id, 'CONFIRMED');
+      await stepOk(fixture.asCoordinator(), 'resolveExchangeDispute', { exchangeId: blocked.id, outcome: 'POST_PART', amount: '45', reason: 'As delivered' });
       expect(await moneyOf(receiverA, providerA)).toEqual([money(555), money(45)]);
+      await expectTrail(t, blocked, ['proposed', 'accepted', 'delivered', 'disputed', 'resolved']);
     });
   });
 
@@ -608,19 +613,21 @@ describe('exchanges over GraphQL', () => {
       await expectTrail(t, accepted, ['proposed', 'accepted']);
     });
 
-    it("confirming while a party's account is frozen is refused as data (the ledger cannot post), and nothing changes", async () => {
+    it("confirming while a party's account is frozen is refused with SETTLEMENT_REFUSED (the ledger cannot post), and nothing changes", async () => {
       const { fixture, communityId, receiver, provider } = await scene();
       const delivered = await deliveredExchange(receiver, provider, communityId, ESTIMATE, 45);
       await succeed(fixture.asCoordinator(), 'freezeAccount', { accountId: provider.accountId, reason: 'Under review' });
+      try {
+        await expectStepRefused(receiver.client, 'confirmExchange', { exchangeId: delivered.id }, 'SETTLEMENT_REFUSED');
+      } finally {
+        await succeed(fixture.asCoordinator(), 'unfreezeAccount', { accountId: provider.accountId, reason: 'Cleared' });
+      }
 
-      const response = await tryStep(receiver.client, 'confirmExchange', { exchangeId: delivered.id });
-      await succeed(fixture.asCoordinator(), 'unfreezeAccount', { accountId: provider.accountId, reason: 'Cleared' });
-
-      expect({ errors: errorSummary(response.errors), exchange: response.data?.confirmExchange?.exchange ?? null, refusals: response.data?.confirmExchange?.userErrors?.length })
-        .toEqual({ errors: undefined, exchange: null, refusals: 1 });
       expect(await fetchExchange(receiver.client, delivered.id)).toMatchObject({ status: 'DELIVERED' });
       expect(await moneyOf(receiver, provider)).toEqual(HELD);
       await expectTrail(t, delivered, ['proposed', 'accepted', 'delivered']);
+      await confirm(receiver, delivered.id);
+      expect(await moneyOf(receiver, provider)).toEqual([money(555), money(45)]);
     });
   });
 
