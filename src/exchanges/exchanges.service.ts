@@ -120,7 +120,7 @@ export class ExchangesService {
           communityId, listingId: group.listingId, groupId: group.id, proposerId: provider.memberId, providerId: provider.memberId, providerAccountId,
           receiverId, receiverAccountId: receiverAccounts[index], description: input.description, estimatedAmount: input.estimatedAmount, quantity: null,
         });
-        await this.recordStep(actor, 'member', exchange, 'exchange.proposed', null, { groupId: group.id });
+        await this.recordStep(actor, 'member', exchange, 'exchange.proposed', null);
         exchanges.push(exchange);
       }
       return { group, exchanges, userErrors: [] };
@@ -147,7 +147,7 @@ export class ExchangesService {
         for (const place of held) {
           await this.settle(place, input.actualAmount < place.estimatedAmount ? input.actualAmount : place.estimatedAmount);
           const change = { status: ExchangeStatus.CONFIRMED, actualAmount: input.actualAmount, dueAt: null };
-          settled.push((await this.transition(actor, 'member', place, change, { groupId: group.id })).exchange!);
+          settled.push((await this.transition(actor, 'member', place, change)).exchange!);
         }
         return { group, exchanges: settled, userErrors: [] };
       });
@@ -180,6 +180,13 @@ export class ExchangesService {
     return this.step(actor, input.exchangeId, async (exchange, member) => {
       if (exchange.proposerId === member.memberId) return refusedExchange(ExchangeErrorCode.WRONG_PARTY);
       if (exchange.status !== ExchangeStatus.PROPOSED) return refusedExchange(ExchangeErrorCode.WRONG_STATUS);
+      // Standing may have changed since the proposal: a suspended member neither commits to pay nor is paid.
+      if (!(await this.access.isActiveMember(actor, exchange.communityId))) throw forbidden();
+      const counterpartyId = member.memberId === exchange.providerId ? exchange.receiverId : exchange.providerId;
+      const counterpartyAccountId = counterpartyId === exchange.providerId ? exchange.providerAccountId : exchange.receiverAccountId;
+      if ((await this.exchanges.activeAccountOf(counterpartyId, exchange.communityId)) !== counterpartyAccountId) {
+        return refusedExchange(ExchangeErrorCode.COUNTERPARTY_NOT_MEMBER);
+      }
       if (exchange.listingId && exchange.quantity && !(await this.exchanges.reserveUnits(exchange.listingId, exchange.quantity))) {
         return refusedExchange(ExchangeErrorCode.OUT_OF_STOCK);
       }
@@ -380,7 +387,7 @@ export class ExchangesService {
   /** The audit row and the outbox event of a step, in its transaction. */
   private async recordStep(actor: Actor, as: AuditedAction['as'], exchange: Exchange, topic: string, reason: string | null, details: Record<string, unknown> = {}): Promise<void> {
     const payload = {
-      exchangeId: exchange.id, status: exchange.status, providerId: exchange.providerId, receiverId: exchange.receiverId,
+      exchangeId: exchange.id, groupId: exchange.groupId, status: exchange.status, providerId: exchange.providerId, receiverId: exchange.receiverId,
       estimatedAmount: exchange.estimatedAmount.toString(), actualAmount: exchange.actualAmount?.toString() ?? null, ...details,
     };
     await this.audit.record(actor, { as, action: topic, communityId: exchange.communityId, targetType: 'exchange', targetId: exchange.id, reason, details: payload });
