@@ -60,7 +60,7 @@ export async function seedDemoCommunity(services: DemoServices, logger = new Log
     people[key] = actingAs(member.id);
     credentials.push(`  ${person.role.padEnd(11)} ${person.email.padEnd(26)} ${password}`);
   }
-  await seedDemoExchanges(community.id, people as DemoActors, services.listings, services.exchanges);
+  await seedDemoExchanges(community.id, people as DemoActors, services);
   logger.log(`Seeded the demo community "${community.name}" (id ${community.id}). Demo logins, shown only now:\n${credentials.join('\n')}`);
   return true;
 }

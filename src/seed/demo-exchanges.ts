@@ -4,6 +4,7 @@ import { ListingsService } from '../exchanges/listings.service.js';
 import { DisputeOutcome, ExchangeRole } from '../exchanges/models/exchange-enums.js';
 import { Exchange, ExchangePayload } from '../exchanges/models/exchange.models.js';
 import { ListingKind, ListingNature, PricingUnit } from '../exchanges/models/listing-enums.js';
+import { CommunitiesService } from '../members/communities.service.js';
 
 /** The demo people by first name, as the system acting for them (the seed is not a login). */
 export type DemoActors = Record<'coordinator' | 'minji' | 'jiho' | 'seoyeon' | 'hyun', MemberActor>;
@@ -19,10 +20,12 @@ function made(payload: ExchangePayload): Exchange {
 
 /**
  * Listings in Korean and English, and an exchange in each state a newcomer should see: proposed,
- * accepted (held), delivered, confirmed and reviewed, cancelled, disputed, resolved, and a group
- * settled as one batch. All of it through the same services, rules and ledger as the API.
+ * accepted (held), delivered, confirmed and reviewed, cancelled, disputed, resolved, expired (a
+ * minute after the first start), and a group settled as one batch. All of it through the same
+ * services, rules and ledger as the API.
  */
-export async function seedDemoExchanges(communityId: string, people: DemoActors, listings: ListingsService, exchanges: ExchangesService): Promise<void> {
+export async function seedDemoExchanges(communityId: string, people: DemoActors, services: { listings: ListingsService; exchanges: ExchangesService; communities: CommunitiesService }): Promise<void> {
+  const { listings, exchanges, communities } = services;
   const offer = async (who: MemberActor, title: string, description: string, category: string, price: bigint, extra: { nature?: ListingNature; quantity?: number } = {}) => {
     const { listing } = await listings.create(who, {
       communityId, kind: ListingKind.OFFER, nature: extra.nature ?? ListingNature.SERVICE, title, description, category,
@@ -67,6 +70,11 @@ export async function seedDemoExchanges(communityId: string, people: DemoActors,
   await delivered(people.jiho, await accepted(people.jiho, moving), 120n);
   made(await exchanges.dispute(people.minji, { exchangeId: moving.id, reason: 'He left after an hour' }));
   made(await exchanges.resolveDispute(people.coordinator, { exchangeId: moving.id, outcome: DisputeOutcome.POST_PART, amount: 60n, reason: 'Both agree it was one hour' }));
+  // Expiring: a hold given a minute, so that a minute after the first start the demo shows a lapsed exchange too.
+  const holdFor = (holdTimeoutSeconds: number, reason: string) => communities.updatePolicies(people.coordinator, { communityId, policies: { holdTimeoutSeconds }, reason });
+  await holdFor(60, 'Demo: the next hold lapses after a minute');
+  await accepted(people.hyun, await propose(people.seoyeon, (await offer(people.hyun, '노트북 빌려드려요', 'A laptop to borrow for a day.', 'goods_lending', 60n)).id, 60n, 'For my online exam'));
+  await holdFor(7 * 24 * 3600, 'Demo: holds last a week again');
   // A group: Minji's English class for three; two took their places, and the class settled as one batch.
   const englishClass = await exchanges.proposeGroup(people.minji, {
     listingId: english.id, receiverIds: [people.jiho.memberId, people.seoyeon.memberId, people.hyun.memberId], estimatedAmount: 60n, description: 'Saturday English class',
