@@ -1,3 +1,4 @@
+import { HeldLocks, holdLocks } from '../../libs/testing/held-locks.js';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
 import { GraphqlClient, GraphqlResponse, TestApp, useTestApp } from '../../libs/testing/test-app.js';
@@ -114,45 +115,9 @@ const UNTOUCHED = money(600);
 /** The provider, expecting `held` places' holds and paid for `paid` places, each the estimate. */
 const providerMoney = (paid: number, held: number): Money => money(paid * ESTIMATE, paid * ESTIMATE, 0, held * ESTIMATE);
 
-/**
- * A row lock the test holds on one exchange, as a step's own lock would: requests sent meanwhile
- * queue behind it in the order they came, so a race between them is made to happen, every time,
- * in the order the test chose.
- */
-interface ExchangeLock {
-  /** Resolves once `count` requests wait behind the lock (directly, or behind another waiter). */
-  waitForWaiters(count: number): Promise<void>;
-  /** Lets the waiters go, having written nothing. */
-  release(): Promise<void>;
-}
-
-async function lockExchange(t: TestApp, exchangeId: string): Promise<ExchangeLock> {
-  const runner = t.dataSource.createQueryRunner();
-  await runner.connect();
-  await runner.startTransaction();
-  await runner.query('SELECT 1 FROM exchanges WHERE id = $1 FOR UPDATE', [exchangeId]);
-  const [{ pid }] = await runner.query('SELECT pg_backend_pid() AS pid');
-  return {
-    async waitForWaiters(count) {
-      for (let attempt = 0; attempt < 500; attempt++) {
-        const [{ waiters }] = await t.dataSource.query(
-          `WITH RECURSIVE blocked(pid) AS (
-             SELECT pid FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))
-             UNION SELECT activity.pid FROM pg_stat_activity activity JOIN blocked ON blocked.pid = ANY(pg_blocking_pids(activity.pid))
-           ) SELECT count(*)::int AS waiters FROM blocked`,
-          [pid],
-        );
-        if (waiters >= count) return;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      throw new Error(`fewer than ${count} requests ever waited for exchange ${exchangeId}`);
-    },
-    async release() {
-      if (runner.isReleased) return;
-      await runner.rollbackTransaction();
-      await runner.release();
-    },
-  };
+/** Locks a place's row, so that requests queue behind the test in the order it chooses. */
+function lockExchange(t: TestApp, exchangeId: string): Promise<HeldLocks> {
+  return holdLocks(t, [['SELECT 1 FROM exchanges WHERE id = $1 FOR UPDATE', [exchangeId]]]);
 }
 
 /**

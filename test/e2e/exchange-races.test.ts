@@ -1,7 +1,8 @@
+import { holdLocks } from '../../libs/testing/held-locks.js';
 import { LedgerFixture } from '../../libs/testing/ledger-fixture.js';
 import { useTestApp } from '../../libs/testing/test-app.js';
 import {
-  accept, acceptedExchange, amountsWithCode, confirm, deliveredExchange, exchangeCommunity, ExchangeView, expectTrail, fetchExchange, holdLocks, holdOf, listingQuantity,
+  accept, acceptedExchange, amountsWithCode, confirm, deliveredExchange, exchangeCommunity, ExchangeView, expectTrail, fetchExchange, holdOf, listingQuantity,
   makeDue, money, moneyOf, offerGoods, Party, proposedExchange, proposeOn, reviewExchange, stepOutcome, sweepExchanges, waitForStatus,
 } from './exchange-client.js';
 import { succeed } from './member-client.js';

@@ -1,3 +1,4 @@
+import { HeldLocks, holdLocks } from '../../libs/testing/held-locks.js';
 import { GraphqlClient, GraphqlResponse, TestApp } from '../../libs/testing/test-app.js';
 import { gql, PAGE_INFO, PageView, UserErrorView } from './graphql-client.js';
 
@@ -112,43 +113,10 @@ export function listingRows(t: TestApp, communityId: string): Promise<Record<str
   );
 }
 
-/** A row lock held by the test on one listing, to set the order in which concurrent requests write it. */
-export interface ListingLock {
-  /** Resolves once `count` requests wait behind the lock (directly, or behind another waiter). */
-  waitForWaiters(count: number): Promise<void>;
-  /** Lets the waiters go in the order they came, having written nothing. */
-  release(): Promise<void>;
-}
-
 /**
  * Locks a listing's row as an UPDATE would. Requests sent meanwhile still read the listing, then
  * queue to write it: a race made to happen every time, rather than hoped for.
  */
-export async function lockListing(t: TestApp, listingId: string): Promise<ListingLock> {
-  const runner = t.dataSource.createQueryRunner();
-  await runner.connect();
-  await runner.startTransaction();
-  await runner.query('SELECT 1 FROM listings WHERE id = $1 FOR UPDATE', [listingId]);
-  const [{ pid }] = await runner.query('SELECT pg_backend_pid() AS pid');
-  return {
-    async waitForWaiters(count) {
-      for (let attempt = 0; attempt < 500; attempt++) {
-        const [{ waiters }] = await t.dataSource.query(
-          `WITH RECURSIVE blocked(pid) AS (
-             SELECT pid FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))
-             UNION SELECT activity.pid FROM pg_stat_activity activity JOIN blocked ON blocked.pid = ANY(pg_blocking_pids(activity.pid))
-           ) SELECT count(*)::int AS waiters FROM blocked`,
-          [pid],
-        );
-        if (waiters >= count) return;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      throw new Error(`fewer than ${count} requests ever waited for listing ${listingId}`);
-    },
-    async release() {
-      if (runner.isReleased) return;
-      await runner.rollbackTransaction();
-      await runner.release();
-    },
-  };
+export function lockListing(t: TestApp, listingId: string): Promise<HeldLocks> {
+  return holdLocks(t, [['SELECT 1 FROM listings WHERE id = $1 FOR UPDATE', [listingId]]]);
 }
