@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
-import { Actor } from '../access/actor.js';
+import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
+import { AccessPolicy } from '../access/access.policy.js';
+import type { Actor } from '../access/actor.js';
+import { AuditLogArgs } from './dto/audit.args.js';
+import { AuditEntry } from './models/audit.models.js';
 import { AuditRecord, AuditRepository } from './audit.repository.js';
 
 export interface AuditedAction {
@@ -20,7 +24,17 @@ export class AuditLog {
   constructor(
     private readonly repository: AuditRepository,
     private readonly db: TransactionalConnection,
+    private readonly access: AccessPolicy,
   ) {}
+
+  /** A community's entries for its auditors (coordinators, admins, AUDIT_READ apps); every entry, server-wide ones too, for admins. */
+  async list(actor: Actor, args: AuditLogArgs): Promise<Connection<AuditEntry>> {
+    if (args.communityId) await this.access.requireAuditor(actor, args.communityId);
+    else this.access.requireAdmin(actor);
+    const beforeId = decodeCursor(args.after);
+    const rows = await this.repository.list({ ...args, beforeId, limit: args.first + 1 });
+    return toConnection(rows, args.first, (entry) => BigInt(entry.id), (entry) => entry, beforeId === undefined);
+  }
 
   record(actor: Actor, action: AuditedAction): Promise<void> {
     return this.recordAll([{ actor, action }]);

@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module.js';
 import { AuditLog } from './audit-log.service.js';
 import { AuditRepository } from './audit.repository.js';
+import { AuditResolver } from './audit.resolver.js';
 
 @Module({
-  providers: [AuditRepository, AuditLog],
+  imports: [AccessModule],
+  providers: [AuditRepository, AuditLog, AuditResolver],
   exports: [AuditLog],
 })
 export class AuditModule {}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { AuditActorRole, AuditEntry } from './models/audit.models.js';
 
 export interface AuditRecord {
   actorMemberId: string | null;
@@ -27,4 +28,48 @@ export class AuditRepository {
       [JSON.stringify(records)],
     );
   }
+
+  /** Newest first, keyset-paginated on id. An action ending in a dot is a prefix: `exchange.` is every exchange step. */
+  async list(filter: AuditFilter): Promise<AuditEntry[]> {
+    const params: unknown[] = [];
+    let where = 'TRUE';
+    if (filter.communityId) where += ` AND community_id = $${params.push(filter.communityId)}`;
+    if (filter.action?.endsWith('.')) where += ` AND starts_with(action, $${params.push(filter.action)})`;
+    else if (filter.action) where += ` AND action = $${params.push(filter.action)}`;
+    if (filter.actorMemberId) where += ` AND actor_member_id = $${params.push(filter.actorMemberId)}`;
+    if (filter.targetType) where += ` AND target_type = $${params.push(filter.targetType)}`;
+    if (filter.targetId) where += ` AND target_id = $${params.push(filter.targetId)}`;
+    if (filter.from) where += ` AND created_at >= $${params.push(filter.from)}`;
+    if (filter.to) where += ` AND created_at < $${params.push(filter.to)}`;
+    if (filter.beforeId !== undefined) where += ` AND id < $${params.push(filter.beforeId.toString())}`;
+    const rows: Record<string, unknown>[] = await this.db.manager.query(
+      `SELECT * FROM audit_log WHERE ${where} ORDER BY id DESC LIMIT $${params.push(filter.limit)}`,
+      params,
+    );
+    return rows.map((row) => ({
+      id: row.id as string,
+      createdAt: row.created_at as Date,
+      actorMemberId: row.actor_member_id as string | null,
+      actorRole: row.actor_role as AuditActorRole,
+      partnerAppId: row.partner_app_id as string | null,
+      action: row.action as string,
+      communityId: row.community_id as string | null,
+      targetType: row.target_type as string,
+      targetId: row.target_id as string,
+      reason: row.reason as string | null,
+      details: row.details as Record<string, unknown>,
+    }));
+  }
+}
+
+export interface AuditFilter {
+  communityId?: string;
+  action?: string;
+  actorMemberId?: string;
+  targetType?: string;
+  targetId?: string;
+  from?: Date;
+  to?: Date;
+  beforeId?: bigint;
+  limit: number;
 }

@@ -1,0 +1,42 @@
+import { ArgsType, Field, ID } from '@nestjs/graphql';
+import { IsDate, IsOptional, Matches, MaxLength } from 'class-validator';
+import { IsDatabaseId } from '../../../libs/database/database-id.js';
+import { PageArgs } from '../../../libs/graphql/pagination.js';
+
+@ArgsType()
+export class AuditLogArgs extends PageArgs {
+  @Field(() => ID, { nullable: true, description: "A community's log, for its auditors; omitted, the whole server's, for admins." })
+  @IsOptional()
+  @IsDatabaseId()
+  communityId?: string;
+
+  @Field({ nullable: true, description: 'One action, e.g. ledger.grant; or a prefix ending in a dot, e.g. exchange.' })
+  @IsOptional()
+  @Matches(/^[a-z_]+(\.[a-z_]*)?$/, { message: 'action must look like ledger.grant, or a prefix such as exchange.' })
+  action?: string;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsDatabaseId()
+  actorMemberId?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @Matches(/^[a-z_]{1,32}$/, { message: 'targetType must be a lower-case name such as account' })
+  targetType?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @MaxLength(64)
+  targetId?: string;
+
+  @Field(() => Date, { nullable: true, description: 'Inclusive lower bound on createdAt.' })
+  @IsOptional()
+  @IsDate({ message: 'from must be a valid ISO 8601 date-time' })
+  from?: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Exclusive upper bound on createdAt.' })
+  @IsOptional()
+  @IsDate({ message: 'to must be a valid ISO 8601 date-time' })
+  to?: Date;
+}
