@@ -60,10 +60,14 @@ function client(url: string, headers: Record<string, string>): GraphqlClient {
   };
 }
 
-/** The real application on the test database, listening on a free port. */
-export async function startTestApp(poolSize = 20): Promise<TestApp> {
+/**
+ * The real application on the test database (or on `databaseUrl`, which it migrates first: a
+ * scratch database of a test's own), listening on a free port.
+ */
+export async function startTestApp(poolSize = 20, databaseUrl?: string): Promise<TestApp> {
   const config = loadConfig({
-    DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'fatal', MIGRATE_ON_START: 'false', DB_POOL_SIZE: String(poolSize), GRAPHQL_EXPLORER: 'true',
+    DATABASE_URL: databaseUrl ?? testDatabaseUrl(), LOG_LEVEL: 'fatal', MIGRATE_ON_START: String(databaseUrl !== undefined), DB_POOL_SIZE: String(poolSize),
+    GRAPHQL_EXPLORER: 'true',
   });
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
