@@ -2,8 +2,9 @@ import { DataSource } from 'typeorm';
 
 /**
  * The ledger's invariant check (QUALITY.md). Tests run it after every db and e2e scenario; the
- * audit feature will run it on demand and on a schedule. Each check is one SQL query returning
- * the offending rows, so a failure says exactly what is wrong.
+ * audit feature runs it on demand and on a schedule. Each check is one SQL query returning the
+ * offending rows, so a failure says exactly what is wrong; every row names its currency, so that a
+ * check can be scoped to one community's.
  */
 export interface InvariantViolation {
   check: string;
@@ -21,7 +22,7 @@ export const LEDGER_INVARIANTS: Record<string, string> = {
       FROM accounts GROUP BY currency_id
     HAVING sum(posted_debits) <> sum(posted_credits) OR sum(pending_debits) <> sum(pending_credits)`,
   'each account equals the sum of its postings, with versions 1..n': `
-    SELECT a.id, a.posted_debits, a.posted_credits, a.version, p.debits, p.credits, p.postings, p.max_version
+    SELECT a.id, a.currency_id, a.posted_debits, a.posted_credits, a.version, p.debits, p.credits, p.postings, p.max_version
       FROM accounts a
       LEFT JOIN (SELECT account_id, -sum(amount) FILTER (WHERE amount < 0) AS debits, sum(amount) FILTER (WHERE amount > 0) AS credits,
                         count(*) AS postings, max(account_version) AS max_version, min(account_version) AS min_version
@@ -30,17 +31,17 @@ export const LEDGER_INVARIANTS: Record<string, string> = {
         OR a.version <> coalesce(p.postings, 0) OR coalesce(p.max_version, 0) <> coalesce(p.postings, 0)
         OR coalesce(p.min_version, 1) <> 1`,
   'each posting balance follows from the previous one': `
-    SELECT id, account_id, account_version, amount, balance_after, previous_balance
+    SELECT id, account_id, currency_id, account_version, amount, balance_after, previous_balance
       FROM (SELECT p.*, lag(balance_after, 1, 0::bigint) OVER (PARTITION BY account_id ORDER BY account_version) AS previous_balance
               FROM postings p) chained
      WHERE balance_after <> previous_balance + amount`,
   'every account lies within its limits': `
-    SELECT id, lower_limit, upper_limit, posted_credits - posted_debits AS balance, pending_debits, pending_credits
+    SELECT id, currency_id, lower_limit, upper_limit, posted_credits - posted_debits AS balance, pending_debits, pending_credits
       FROM accounts
      WHERE (lower_limit IS NOT NULL AND posted_credits - posted_debits - pending_debits < lower_limit)
         OR (upper_limit IS NOT NULL AND posted_credits + pending_credits - posted_debits > upper_limit)`,
   'each transfer has exactly its postings: a debit and a credit, or none while pending or voided': `
-    SELECT t.id, t.kind, count(p.id) AS postings, coalesce(sum(p.amount), 0) AS net
+    SELECT t.id, t.currency_id, t.kind, count(p.id) AS postings, coalesce(sum(p.amount), 0) AS net
       FROM transfers t LEFT JOIN postings p ON p.transfer_id = t.id
      GROUP BY t.id
     HAVING count(p.id) <> CASE WHEN t.kind IN ('pending', 'void_pending') THEN 0 ELSE 2 END
@@ -48,7 +49,7 @@ export const LEDGER_INVARIANTS: Record<string, string> = {
         OR count(p.id) <> count(*) FILTER (WHERE (p.account_id = t.debit_account_id AND p.amount = -t.amount)
                                               OR (p.account_id = t.credit_account_id AND p.amount = t.amount))`,
   'pending debits and credits equal the open pending transfers': `
-    SELECT a.id, a.pending_debits, a.pending_credits, coalesce(o.debits, 0) AS open_debits, coalesce(o.credits, 0) AS open_credits
+    SELECT a.id, a.currency_id, a.pending_debits, a.pending_credits, coalesce(o.debits, 0) AS open_debits, coalesce(o.credits, 0) AS open_credits
       FROM accounts a
       LEFT JOIN (SELECT account_id, sum(debit) AS debits, sum(credit) AS credits
                    FROM (SELECT t.debit_account_id AS account_id, t.amount AS debit, 0 AS credit FROM transfers t
@@ -59,28 +60,29 @@ export const LEDGER_INVARIANTS: Record<string, string> = {
                   GROUP BY account_id) o ON o.account_id = a.id
      WHERE a.pending_debits <> coalesce(o.debits, 0) OR a.pending_credits <> coalesce(o.credits, 0)`,
   'each resolution settles one pending transfer, within its amount': `
-    SELECT r.id, r.kind, r.amount, r.pending_id, p.kind AS pending_kind, p.amount AS pending_amount
+    SELECT r.id, r.currency_id, r.kind, r.amount, r.pending_id, p.kind AS pending_kind, p.amount AS pending_amount
       FROM transfers r LEFT JOIN transfers p ON p.id = r.pending_id
      WHERE r.pending_id IS NOT NULL
        AND (p.kind IS DISTINCT FROM 'pending' OR r.debit_account_id <> p.debit_account_id OR r.credit_account_id <> p.credit_account_id
             OR (r.kind = 'post_pending' AND r.amount > p.amount) OR (r.kind = 'void_pending' AND r.amount <> p.amount))`,
   'each reversal mirrors the posted transfer it reverses': `
-    SELECT r.id, r.reverses_id
+    SELECT r.id, r.currency_id, r.reverses_id
       FROM transfers r LEFT JOIN transfers o ON o.id = r.reverses_id
      WHERE r.reverses_id IS NOT NULL
        AND (o.kind NOT IN ('direct', 'post_pending') OR r.amount <> o.amount
             OR r.debit_account_id <> o.credit_account_id OR r.credit_account_id <> o.debit_account_id)`,
   'no idempotency key both succeeded and failed': `
-    SELECT f.idempotency_key FROM transfer_failures f JOIN transfers t USING (idempotency_key)`,
+    SELECT f.idempotency_key, t.currency_id FROM transfer_failures f JOIN transfers t USING (idempotency_key)`,
   'each membership holds a member account, and a closed one left it closed and settled': `
-    SELECT m.id, m.status, a.id AS account_id, a.kind, a.status AS account_status,
+    SELECT m.id, m.currency_id, m.status, a.id AS account_id, a.kind, a.status AS account_status,
            a.posted_credits - a.posted_debits AS balance, a.pending_debits, a.pending_credits
       FROM memberships m JOIN accounts a ON a.id = m.account_id
      WHERE a.kind <> 'member'
         OR (m.status = 'closed' AND (a.status <> 'closed' OR a.posted_credits <> a.posted_debits OR a.pending_debits <> 0 OR a.pending_credits <> 0))`,
   "each exchange's hold agrees with its state: open while under way, settled once it ends": `
-    SELECT e.id, e.status, h.kind AS hold_kind, h.amount AS hold_amount, r.kind AS resolution_kind
+    SELECT e.id, ra.currency_id, e.status, h.kind AS hold_kind, h.amount AS hold_amount, r.kind AS resolution_kind
       FROM exchanges e
+      JOIN accounts ra ON ra.id = e.receiver_account_id
       LEFT JOIN transfers h ON h.id = e.hold_transfer_id
       LEFT JOIN transfers r ON r.pending_id = e.hold_transfer_id
      WHERE (e.hold_transfer_id IS NOT NULL AND (h.kind <> 'pending' OR h.amount <> e.estimated_amount
@@ -94,14 +96,17 @@ export const LEDGER_INVARIANTS: Record<string, string> = {
  * Runs every check inside one REPEATABLE READ snapshot, so that concurrent writers cannot make a
  * sound ledger look unsound.
  */
-export async function checkLedgerInvariants(dataSource: DataSource): Promise<InvariantViolation[]> {
+export async function checkLedgerInvariants(dataSource: DataSource, scope: { communityId?: string } = {}): Promise<InvariantViolation[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
     await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const violations: InvariantViolation[] = [];
     for (const [check, sql] of Object.entries(LEDGER_INVARIANTS)) {
-      const rows = (await runner.query(`${sql} LIMIT ${FIRST_OFFENDERS}`)) as Record<string, unknown>[];
+      const scoped = scope.communityId
+        ? `SELECT * FROM (${sql}) offending WHERE currency_id IN (SELECT id FROM currencies WHERE community_id = $1) LIMIT ${FIRST_OFFENDERS}`
+        : `${sql} LIMIT ${FIRST_OFFENDERS}`;
+      const rows = (await runner.query(scoped, scope.communityId ? [scope.communityId] : [])) as Record<string, unknown>[];
       if (rows.length > 0) violations.push({ check, rows });
     }
     await runner.query('COMMIT');
