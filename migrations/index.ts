@@ -4,6 +4,10 @@ import { IdentityAccess1764270000000 } from './1764270000000-identity-access.js'
 import { HolderCheckedPayments1764280000000 } from './1764280000000-holder-checked-payments.js';
 import { Listings1764290000000 } from './1764290000000-listings.js';
 import { Exchanges1764300000000 } from './1764300000000-exchanges.js';
+import { VerificationRuns1764310000000 } from './1764310000000-verification-runs.js';
 
 /** In order of application. ESM has no reliable glob, so each migration is listed here. */
-export const MIGRATIONS = [LedgerCore1764250000000, TwoPhaseBatchesReversals1764260000000, IdentityAccess1764270000000, HolderCheckedPayments1764280000000, Listings1764290000000, Exchanges1764300000000];
+export const MIGRATIONS = [
+  LedgerCore1764250000000, TwoPhaseBatchesReversals1764260000000, IdentityAccess1764270000000, HolderCheckedPayments1764280000000, Listings1764290000000,
+  Exchanges1764300000000, VerificationRuns1764310000000,
+];

@@ -1,5 +1,6 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AuditEntryEntity } from './audit/entities/audit-entry.entity.js';
+import { VerificationRunEntity } from './audit/entities/verification-run.entity.js';
 import { EXCHANGE_ENTITIES } from './exchanges/entities/index.js';
 import { IDENTITY_ENTITIES } from './identity/entities/index.js';
 import { LEDGER_ENTITIES } from './ledger/entities/index.js';
@@ -11,7 +12,7 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourc
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: [...LEDGER_ENTITIES, ...MEMBER_ENTITIES, ...IDENTITY_ENTITIES, AuditEntryEntity, ...EXCHANGE_ENTITIES],
+    entities: [...LEDGER_ENTITIES, ...MEMBER_ENTITIES, ...IDENTITY_ENTITIES, AuditEntryEntity, VerificationRunEntity, ...EXCHANGE_ENTITIES],
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

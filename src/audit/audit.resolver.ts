@@ -1,10 +1,11 @@
-import { Args, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
 import { AuditLog } from './audit-log.service.js';
-import { AuditLogArgs } from './dto/audit.args.js';
-import { AuditEntry, AuditEntryConnection } from './models/audit.models.js';
+import { AuditLogArgs, VerificationRunsArgs } from './dto/audit.args.js';
+import { AuditEntry, AuditEntryConnection, VerificationRun, VerificationRunConnection } from './models/audit.models.js';
+import { VerificationService } from './verification.service.js';
 
 @Resolver(() => AuditEntry)
 export class AuditResolver {
@@ -13,5 +14,29 @@ export class AuditResolver {
   @Query(() => AuditEntryConnection, { description: "Who did what, newest first: a community's for its auditors, the whole server's for admins." })
   auditLog(@CurrentActor() actor: Actor, @Args() args: AuditLogArgs): Promise<Connection<AuditEntry>> {
     return this.audit.list(actor, args);
+  }
+}
+
+@Resolver(() => VerificationRun)
+export class VerificationResolver {
+  constructor(private readonly verification: VerificationService) {}
+
+  @Mutation(() => VerificationRun, { description: "Runs the ledger's invariant check over a community now and stores the report. Its auditors." })
+  runLedgerVerification(@CurrentActor() actor: Actor, @Args('communityId', { type: () => ID }) communityId: string): Promise<VerificationRun> {
+    return this.verification.runOnDemand(actor, communityId);
+  }
+
+  @Query(() => VerificationRunConnection, { description: "A community's verification runs, newest first (scheduled hourly, and on demand). Its auditors." })
+  verificationRuns(@CurrentActor() actor: Actor, @Args() args: VerificationRunsArgs): Promise<Connection<VerificationRun>> {
+    return this.verification.list(actor, args);
+  }
+
+  @Mutation(() => VerificationRun, { nullable: true, description: 'Closes the alert of a failed run, saying what was done. Coordinators and admins; audited. Null if there was no open alert.' })
+  acknowledgeVerificationAlert(
+    @CurrentActor() actor: Actor,
+    @Args('runId', { type: () => ID }) runId: string,
+    @Args('note') note: string,
+  ): Promise<VerificationRun | null> {
+    return this.verification.acknowledge(actor, runId, note);
   }
 }

@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID } from '@nestjs/graphql';
-import { IsDate, IsOptional, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsDate, IsOptional, Matches, MaxLength } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { PageArgs } from '../../../libs/graphql/pagination.js';
 
@@ -39,4 +39,15 @@ export class AuditLogArgs extends PageArgs {
   @IsOptional()
   @IsDate({ message: 'to must be a valid ISO 8601 date-time' })
   to?: Date;
+}
+
+@ArgsType()
+export class VerificationRunsArgs extends PageArgs {
+  @Field(() => ID)
+  @IsDatabaseId()
+  communityId: string;
+
+  @Field({ defaultValue: false, description: 'Only failed runs nobody has acknowledged yet: the open alerts.' })
+  @IsBoolean()
+  openAlertsOnly: boolean = false;
 }

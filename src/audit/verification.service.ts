@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { isDatabaseId } from '../../libs/database/database-id.js';
+import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
+import { AccessPolicy, forbidden } from '../access/access.policy.js';
+import type { Actor } from '../access/actor.js';
+import { checkLedgerInvariants, LEDGER_INVARIANTS } from '../ledger/ledger.invariants.js';
+import { AuditLog } from './audit-log.service.js';
+import { VerificationRunsArgs } from './dto/audit.args.js';
+import { VerificationRun, VerificationTrigger } from './models/audit.models.js';
+import { VerificationRepository } from './verification.repository.js';
+
+/** How often each community is checked by the schedule. */
+export const SCHEDULED_VERIFICATION_SECONDS = 3600;
+
+/**
+ * Runs the ledger's invariant check over one community (every check, in one snapshot) and stores
+ * the report: on demand for its auditors, and on a schedule. A failed run stays an open alert
+ * until a manager acknowledges it.
+ */
+@Injectable()
+export class VerificationService {
+  constructor(
+    private readonly runs: VerificationRepository,
+    private readonly access: AccessPolicy,
+    private readonly audit: AuditLog,
+    private readonly dataSource: DataSource,
+    private readonly db: TransactionalConnection,
+  ) {}
+
+  async runOnDemand(actor: Actor, communityId: string): Promise<VerificationRun> {
+    await this.access.requireAuditor(actor, communityId);
+    return this.run(communityId, VerificationTrigger.ON_DEMAND, actor.kind === 'member' ? actor.memberId : null);
+  }
+
+  async list(actor: Actor, args: VerificationRunsArgs): Promise<Connection<VerificationRun>> {
+    await this.access.requireAuditor(actor, args.communityId);
+    const beforeId = decodeCursor(args.after);
+    const rows = await this.runs.list({ communityId: args.communityId, openAlertsOnly: args.openAlertsOnly, beforeId, limit: args.first + 1 });
+    return toConnection(rows, args.first, (run) => BigInt(run.id), (run) => run, beforeId === undefined);
+  }
+
+  /** A manager closes the alert of a failed run, with what was done about it; audited. Null when there was no open alert. */
+  async acknowledge(actor: Actor, runId: string, note: string): Promise<VerificationRun | null> {
+    this.access.requireAuthenticated(actor);
+    const found = isDatabaseId(runId) ? await this.runs.find(runId) : null;
+    const role = found ? await this.access.managerRole(actor, found.communityId) : null;
+    if (!found || !role || actor.kind !== 'member') throw forbidden();
+    return this.db.transaction(async () => {
+      const acknowledged = await this.runs.acknowledge(found.id, actor.memberId);
+      if (acknowledged) {
+        await this.audit.record(actor, { as: role, action: 'verification.acknowledge', communityId: found.communityId, targetType: 'verification_run', targetId: found.id, reason: note });
+      }
+      return acknowledged;
+    });
+  }
+
+  /** For the schedule: checks communities not checked within the interval, each once across replicas. */
+  async runScheduled(limit: number): Promise<number> {
+    return this.db.transaction(async () => {
+      const due = await this.runs.lockCommunitiesDue(SCHEDULED_VERIFICATION_SECONDS, limit);
+      for (const communityId of due) await this.run(communityId, VerificationTrigger.SCHEDULED, null);
+      return due.length;
+    });
+  }
+
+  private async run(communityId: string, trigger: VerificationTrigger, requestedBy: string | null): Promise<VerificationRun> {
+    const startedAt = new Date();
+    const violations = new Map((await checkLedgerInvariants(this.dataSource, { communityId })).map((violation) => [violation.check, violation.rows]));
+    const checks = Object.keys(LEDGER_INVARIANTS).map((name) => ({ name, passed: !violations.has(name), offendingRows: violations.get(name) ?? [] }));
+    return this.runs.insert({ communityId, trigger, requestedBy, startedAt, finishedAt: new Date(), passed: violations.size === 0, checks });
+  }
+}
