@@ -64,13 +64,23 @@ export const LEDGER_INVARIANTS: Record<string, string> = {
       FROM transfers r LEFT JOIN transfers p ON p.id = r.pending_id
      WHERE r.pending_id IS NOT NULL
        AND (p.kind IS DISTINCT FROM 'pending' OR r.debit_account_id <> p.debit_account_id OR r.credit_account_id <> p.credit_account_id
-            OR (r.kind = 'post_pending' AND r.amount > p.amount) OR (r.kind = 'void_pending' AND r.amount <> p.amount))`,
+            OR (r.kind = 'post_pending' AND r.amount > p.amount) OR (r.kind = 'void_pending' AND r.amount <> p.amount)
+            OR EXISTS (SELECT 1 FROM transfers other WHERE other.pending_id = r.pending_id AND other.id <> r.id))`,
   'each reversal mirrors the posted transfer it reverses': `
     SELECT r.id, r.currency_id, r.reverses_id
       FROM transfers r LEFT JOIN transfers o ON o.id = r.reverses_id
      WHERE r.reverses_id IS NOT NULL
-       AND (o.kind NOT IN ('direct', 'post_pending') OR r.amount <> o.amount
-            OR r.debit_account_id <> o.credit_account_id OR r.credit_account_id <> o.debit_account_id)`,
+       AND (o.id IS NULL OR o.kind NOT IN ('direct', 'post_pending') OR r.amount <> o.amount
+            OR r.debit_account_id <> o.credit_account_id OR r.credit_account_id <> o.debit_account_id
+            OR EXISTS (SELECT 1 FROM transfers other WHERE other.reverses_id = r.reverses_id AND other.id <> r.id))`,
+  // The joins above start from transfers; a posting whose transfer is gone would escape them all.
+  'every posting belongs to a transfer': `
+    SELECT p.id, p.currency_id, p.transfer_id, p.account_id, p.amount FROM postings p
+     WHERE NOT EXISTS (SELECT 1 FROM transfers t WHERE t.id = p.transfer_id)`,
+  'each transfer moves money between two accounts of its currency': `
+    SELECT t.id, t.currency_id, d.currency_id AS debit_currency_id, c.currency_id AS credit_currency_id
+      FROM transfers t LEFT JOIN accounts d ON d.id = t.debit_account_id LEFT JOIN accounts c ON c.id = t.credit_account_id
+     WHERE d.currency_id IS DISTINCT FROM t.currency_id OR c.currency_id IS DISTINCT FROM t.currency_id`,
   'no idempotency key both succeeded and failed': `
     SELECT f.idempotency_key, t.currency_id FROM transfer_failures f JOIN transfers t USING (idempotency_key)`,
   'each membership holds a member account, and a closed one left it closed and settled': `
@@ -85,7 +95,7 @@ export const LEDGER_INVARIANTS: Record<string, string> = {
       JOIN accounts ra ON ra.id = e.receiver_account_id
       LEFT JOIN transfers h ON h.id = e.hold_transfer_id
       LEFT JOIN transfers r ON r.pending_id = e.hold_transfer_id
-     WHERE (e.hold_transfer_id IS NOT NULL AND (h.kind <> 'pending' OR h.amount <> e.estimated_amount
+     WHERE (e.hold_transfer_id IS NOT NULL AND (h.id IS NULL OR h.kind <> 'pending' OR h.amount <> e.estimated_amount
                                                OR h.debit_account_id <> e.receiver_account_id OR h.credit_account_id <> e.provider_account_id))
         OR (e.status IN ('accepted', 'delivered', 'disputed') AND r.id IS NOT NULL)
         OR (e.status IN ('confirmed', 'resolved') AND r.id IS NULL)
