@@ -5,9 +5,10 @@ import { PageArgs } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
 import { DisputeOutcome, ExchangeRole, ExchangeStatus } from '../models/exchange-enums.js';
 
-@InputType({ description: 'Against a listing, or directly to another member ("you fixed my bike; here are 2 hours").' })
-export class ProposeExchangeInput {
-  @Field(() => ID, { nullable: true, description: 'The listing; its kind decides who provides.' })
+/** What every proposal names: where (a listing, or a community), what each hold reserves, and what it is about. */
+@InputType({ isAbstract: true })
+abstract class ProposalTermsInput {
+  @Field(() => ID, { nullable: true, description: 'The listing: for a single exchange its kind decides who provides; for a group it is your own service offer.' })
   @IsOptional()
   @IsDatabaseId()
   listingId?: string;
@@ -17,6 +18,17 @@ export class ProposeExchangeInput {
   @IsDatabaseId()
   communityId?: string;
 
+  @Field(() => AmountScalar, { description: 'What the hold (each hold, in a group) will reserve, in minor units.' })
+  @Allow()
+  estimatedAmount: bigint;
+
+  @Field({ defaultValue: '' })
+  @MaxLength(2000)
+  description: string = '';
+}
+
+@InputType({ description: 'Against a listing, or directly to another member ("you fixed my bike; here are 2 hours").' })
+export class ProposeExchangeInput extends ProposalTermsInput {
   @Field(() => ID, { nullable: true, description: 'Without a listing: the other member.' })
   @IsOptional()
   @IsDatabaseId()
@@ -27,20 +39,12 @@ export class ProposeExchangeInput {
   @IsEnum(ExchangeRole)
   role?: ExchangeRole;
 
-  @Field(() => AmountScalar, { description: 'What the hold will reserve, in minor units.' })
-  @Allow()
-  estimatedAmount: bigint;
-
   @Field(() => Int, { nullable: true, description: 'Goods: units wanted, 1 to 10000.' })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(10000)
   quantity?: number;
-
-  @Field({ defaultValue: '' })
-  @MaxLength(2000)
-  description: string = '';
 }
 
 @InputType()
@@ -127,31 +131,13 @@ export class ExchangesArgs extends PageArgs {
 }
 
 @InputType({ description: 'The provider proposes one place per receiver, from their own offer or directly.' })
-export class ProposeGroupExchangeInput {
-  @Field(() => ID, { nullable: true, description: 'Your own active service offer.' })
-  @IsOptional()
-  @IsDatabaseId()
-  listingId?: string;
-
-  @Field(() => ID, { nullable: true, description: 'Without a listing: the community.' })
-  @IsOptional()
-  @IsDatabaseId()
-  communityId?: string;
-
+export class ProposeGroupExchangeInput extends ProposalTermsInput {
   @Field(() => [ID], { description: '2 to 100 members, each receiving a place.' })
   @ArrayMinSize(2)
   @ArrayMaxSize(100)
   @ArrayUnique()
   @IsDatabaseId({ each: true })
   receiverIds: string[];
-
-  @Field(() => AmountScalar, { description: 'Per receiver: what each hold will reserve, in minor units.' })
-  @Allow()
-  estimatedAmount: bigint;
-
-  @Field({ defaultValue: '' })
-  @MaxLength(2000)
-  description: string = '';
 }
 
 @InputType()
