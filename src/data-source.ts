@@ -3,6 +3,7 @@ import { AuditEntryEntity } from './audit/entities/audit-entry.entity.js';
 import { VerificationRunEntity } from './audit/entities/verification-run.entity.js';
 import { EXCHANGE_ENTITIES } from './exchanges/entities/index.js';
 import { IDENTITY_ENTITIES } from './identity/entities/index.js';
+import { INTEGRITY_ENTITIES } from './integrity/entities/index.js';
 import { LEDGER_ENTITIES } from './ledger/entities/index.js';
 import { MEMBER_ENTITIES } from './members/entities/index.js';
 import { MIGRATIONS } from '../migrations/index.js';
@@ -12,7 +13,7 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourc
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: [...LEDGER_ENTITIES, ...MEMBER_ENTITIES, ...IDENTITY_ENTITIES, AuditEntryEntity, VerificationRunEntity, ...EXCHANGE_ENTITIES],
+    entities: [...LEDGER_ENTITIES, ...MEMBER_ENTITIES, ...IDENTITY_ENTITIES, AuditEntryEntity, VerificationRunEntity, ...EXCHANGE_ENTITIES, ...INTEGRITY_ENTITIES],
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

@@ -100,6 +100,48 @@ export const LEDGER_INVARIANTS: Record<string, string> = {
         OR (e.status IN ('accepted', 'delivered', 'disputed') AND r.id IS NOT NULL)
         OR (e.status IN ('confirmed', 'resolved') AND r.id IS NULL)
         OR (e.status IN ('expired', 'cancelled') AND e.hold_transfer_id IS NOT NULL AND r.kind IS DISTINCT FROM 'void_pending')`,
+  // Tamper evidence (src/integrity): the chain must still match the ledger, link by link.
+  'every chained transfer is still there': `
+    SELECT c.currency_id, c.position, c.transfer_id FROM ledger_chain c
+     WHERE NOT EXISTS (SELECT 1 FROM transfers t WHERE t.id = c.transfer_id)`,
+  'each chained entry still hashes to its transfer and postings': `
+    SELECT c.currency_id, c.position, c.transfer_id, encode(c.entry_hash, 'hex') AS chained_hash,
+           encode(sha256(convert_to(ledger_entry_text(c.transfer_id, c.salts), 'UTF8')), 'hex') AS ledger_hash
+      FROM ledger_chain c
+     WHERE EXISTS (SELECT 1 FROM transfers t WHERE t.id = c.transfer_id)
+       AND c.entry_hash <> sha256(convert_to(ledger_entry_text(c.transfer_id, c.salts), 'UTF8'))`,
+  'each link of the hash chain follows from the one before': `
+    SELECT currency_id, position, transfer_id, previous_position
+      FROM (SELECT c.*, lag(c.chain_hash) OVER links AS previous_hash, lag(c.position) OVER links AS previous_position
+              FROM ledger_chain c WINDOW links AS (PARTITION BY c.currency_id ORDER BY c.position)) c
+     WHERE c.position <> coalesce(c.previous_position, 0) + 1
+        OR c.chain_hash <> sha256(coalesce(c.previous_hash, decode(repeat('00', 32), 'hex')) || c.entry_hash)`,
+  'each chain head is the last link of its chain': `
+    SELECT h.currency_id, h.position, last.position AS last_position
+      FROM ledger_chain_heads h
+      LEFT JOIN LATERAL (SELECT c.position, c.chain_hash FROM ledger_chain c WHERE c.currency_id = h.currency_id
+                          ORDER BY c.position DESC LIMIT 1) last ON true
+     WHERE last.position IS DISTINCT FROM h.position OR last.chain_hash IS DISTINCT FROM h.chain_hash`,
+  'every transfer the chainer has passed is chained': `
+    SELECT t.id, t.currency_id FROM transfers t JOIN ledger_chain_horizon h ON t.id <= h.chained_through
+     WHERE NOT EXISTS (SELECT 1 FROM ledger_chain c WHERE c.transfer_id = t.id)`,
+  'each checkpoint commits to its chain and to the checkpoint before': `
+    SELECT k.currency_id, k.id, k.sequence, k.position
+      FROM (SELECT k.*, lag(k.checkpoint_hash) OVER w AS prior_hash, lag(k.position) OVER w AS prior_position,
+                   lag(k.sequence) OVER w AS prior_sequence
+              FROM ledger_checkpoints k WINDOW w AS (PARTITION BY k.currency_id ORDER BY k.sequence)) k
+      LEFT JOIN ledger_chain c ON c.currency_id = k.currency_id AND c.position = k.position
+     WHERE k.sequence <> coalesce(k.prior_sequence, 0) + 1 OR k.from_position <> coalesce(k.prior_position, 0)
+        OR k.previous_hash <> coalesce(k.prior_hash, decode(repeat('00', 32), 'hex'))
+        OR c.chain_hash IS DISTINCT FROM k.chain_hash
+        OR k.checkpoint_hash <> sha256(convert_to(concat_ws('|', 'pumasi-checkpoint-v1', k.currency_id, k.sequence, k.from_position, k.position,
+                                                            encode(k.chain_hash, 'hex'), encode(k.merkle_root, 'hex'), encode(k.previous_hash, 'hex')), 'UTF8'))`,
+  'each closed period still holds the balances it closed on': `
+    SELECT period.currency_id, closed.period_id, closed.account_id, closed.balance, coalesce(sum(p.amount), 0) AS ledger_balance
+      FROM ledger_period_balances closed JOIN ledger_periods period ON period.id = closed.period_id
+      LEFT JOIN postings p ON p.account_id = closed.account_id AND p.created_at <= period.closed_through
+     GROUP BY period.currency_id, closed.period_id, closed.account_id, closed.balance
+    HAVING closed.balance <> coalesce(sum(p.amount), 0)`,
 };
 
 /**

@@ -18,15 +18,17 @@ export function errorSummary(errors: GraphqlResponse['errors']): { code: unknown
  * A query refused by its resolver: HTTP 200, no data, and one error with this code. A FORBIDDEN
  * one also carries the message that does not tell whether the object exists.
  */
-export function expectQueryRefused(response: GraphqlResponse, code: ErrorCode): void {
+export function expectQueryRefused(response: GraphqlResponse, code: ErrorCode, nullableField?: string): void {
   const error = code === ErrorCode.FORBIDDEN ? FORBIDDEN_ERROR : { code, message: expect.any(String) };
+  // A nullable root field is null beside its error; a non-null one takes the whole data with it.
+  const data = nullableField ? { [nullableField]: null } : null;
   expect({ status: response.status, data: response.data, errors: errorSummary(response.errors) })
-    .toEqual({ status: 200, data: null, errors: [error] });
+    .toEqual({ status: 200, data, errors: [error] });
 }
 
 /** A denial of a root field: someone else's object, or none at all. */
-export function expectForbidden(response: GraphqlResponse): void {
-  expectQueryRefused(response, ErrorCode.FORBIDDEN);
+export function expectForbidden(response: GraphqlResponse, nullableField?: string): void {
+  expectQueryRefused(response, ErrorCode.FORBIDDEN, nullableField);
 }
 
 /** A request refused as a whole for its credentials, before any resolver ran: this HTTP status, this code, and no data at all. */

@@ -1,0 +1,15 @@
+import { DataSource } from 'typeorm';
+import { waitUntil } from './held-locks.js';
+
+/**
+ * Chains every transfer committed so far, as the chainer would a second or two later: the chain
+ * only takes transfers once no transaction that could still add a lower id is running.
+ */
+export async function chainEverything(dataSource: DataSource): Promise<void> {
+  const [{ last }] = (await dataSource.query('SELECT coalesce(max(id), 0) AS last FROM transfers')) as { last: string }[];
+  await waitUntil(`every transfer up to ${last} is chained`, async () => {
+    await dataSource.query('SELECT ledger_chain_extend(100000)');
+    const [{ chained_through }] = (await dataSource.query('SELECT chained_through FROM ledger_chain_horizon')) as { chained_through: string }[];
+    return BigInt(chained_through) >= BigInt(last);
+  });
+}

@@ -1,0 +1,163 @@
+import { Injectable } from '@nestjs/common';
+import { returnedRows } from '../../libs/database/returned-rows.js';
+import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import type { CheckpointFields } from './merkle.js';
+
+type Row = Record<string, unknown>;
+
+export interface StoredCheckpoint extends CheckpointFields {
+  id: string;
+  checkpointHash: Buffer;
+  createdAt: Date;
+}
+
+export interface ChainHead {
+  position: string;
+  chainHash: Buffer;
+}
+
+/** A transfer's place in the chain, its entry text as the ledger holds it now, and one account's posting in it. */
+export interface ChainedEntry {
+  transferId: string;
+  position: string;
+  entryHash: Buffer;
+  entryText: string | null;
+  /** The account's posting, "account:amount:balance_after:version", and the salt of its commitment. */
+  postingText: string;
+  postingSalt: Buffer;
+}
+
+function toCheckpoint(row: Row): StoredCheckpoint {
+  return {
+    id: row.id as string,
+    currencyId: row.currency_id as string,
+    sequence: row.sequence as string,
+    fromPosition: row.from_position as string,
+    position: row.position as string,
+    chainHash: row.chain_hash as Buffer,
+    merkleRoot: row.merkle_root as Buffer,
+    previousHash: row.previous_hash as Buffer,
+    checkpointHash: row.checkpoint_hash as Buffer,
+    createdAt: row.created_at as Date,
+  };
+}
+
+/** The hash chain of each currency and its checkpoints. */
+@Injectable()
+export class ChainRepository {
+  constructor(private readonly db: TransactionalConnection) {}
+
+  private async query(sql: string, params: unknown[] = []): Promise<Row[]> {
+    return returnedRows(await this.db.manager.query(sql, params));
+  }
+
+  /** Chains up to `limit` more transfers (see `ledger_chain_extend`); returns how many. */
+  async extend(limit: number): Promise<number> {
+    const [row] = await this.query('SELECT ledger_chain_extend($1) AS chained', [limit]);
+    return row.chained as number;
+  }
+
+  /** The id up to which every transfer is chained. */
+  async chainedThrough(): Promise<bigint> {
+    const [row] = await this.query('SELECT chained_through FROM ledger_chain_horizon WHERE id = 1');
+    return BigInt(row.chained_through as string);
+  }
+
+  /** The currency's chain head, locked so that checkpoints of one currency are recorded one at a time. */
+  async lockHead(currencyId: string): Promise<ChainHead | null> {
+    const [row] = await this.query('SELECT position, chain_hash FROM ledger_chain_heads WHERE currency_id = $1 FOR UPDATE', [currencyId]);
+    return row ? { position: row.position as string, chainHash: row.chain_hash as Buffer } : null;
+  }
+
+  async entryHashes(currencyId: string, afterPosition: string, throughPosition: string): Promise<Buffer[]> {
+    const rows = await this.query(
+      'SELECT entry_hash FROM ledger_chain WHERE currency_id = $1 AND position > $2 AND position <= $3 ORDER BY position',
+      [currencyId, afterPosition, throughPosition],
+    );
+    return rows.map((row) => row.entry_hash as Buffer);
+  }
+
+  async insertCheckpoint(checkpoint: Omit<StoredCheckpoint, 'id' | 'createdAt'>): Promise<StoredCheckpoint> {
+    const [row] = await this.query(
+      `INSERT INTO ledger_checkpoints (currency_id, sequence, from_position, position, chain_hash, merkle_root, previous_hash, checkpoint_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+      [checkpoint.currencyId, checkpoint.sequence, checkpoint.fromPosition, checkpoint.position, checkpoint.chainHash,
+        checkpoint.merkleRoot, checkpoint.previousHash, checkpoint.checkpointHash],
+    );
+    return toCheckpoint(row);
+  }
+
+  async latestCheckpoint(currencyId: string): Promise<StoredCheckpoint | null> {
+    const [row] = await this.query('SELECT * FROM ledger_checkpoints WHERE currency_id = $1 ORDER BY sequence DESC LIMIT 1', [currencyId]);
+    return row ? toCheckpoint(row) : null;
+  }
+
+  async findCheckpoint(id: string): Promise<StoredCheckpoint | null> {
+    const [row] = await this.query('SELECT * FROM ledger_checkpoints WHERE id = $1', [id]);
+    return row ? toCheckpoint(row) : null;
+  }
+
+  /** A community's checkpoints (of each of its currencies), newest first. */
+  async listCheckpoints(filter: { communityId: string; beforeId?: bigint; limit: number }): Promise<StoredCheckpoint[]> {
+    const params: unknown[] = [filter.communityId];
+    const before = filter.beforeId === undefined ? '' : ` AND id < $${params.push(filter.beforeId.toString())}`;
+    const rows = await this.query(
+      `SELECT * FROM ledger_checkpoints WHERE currency_id IN (SELECT id FROM currencies WHERE community_id = $1)${before} ORDER BY id DESC LIMIT $${params.push(filter.limit)}`,
+      params,
+    );
+    return rows.map(toCheckpoint);
+  }
+
+  async currenciesOfCommunity(communityId: string): Promise<string[]> {
+    return (await this.query('SELECT id FROM currencies WHERE community_id = $1 ORDER BY id', [communityId])).map((row) => row.id as string);
+  }
+
+  async currencyOfAccount(accountId: string): Promise<string> {
+    const [row] = await this.query('SELECT currency_id FROM accounts WHERE id = $1', [accountId]);
+    return row.currency_id as string;
+  }
+
+  /** Checkpoints 1..sequence, oldest first: what links one checkpoint back to the first. */
+  async checkpointsThrough(currencyId: string, sequence: string): Promise<StoredCheckpoint[]> {
+    const rows = await this.query('SELECT * FROM ledger_checkpoints WHERE currency_id = $1 AND sequence <= $2 ORDER BY sequence', [currencyId, sequence]);
+    return rows.map(toCheckpoint);
+  }
+
+  /** Every chained transfer that posted to the account, up to a position, in chain order. */
+  async accountEntries(currencyId: string, accountId: string, throughPosition: string): Promise<ChainedEntry[]> {
+    const rows = await this.query(
+      `SELECT c.transfer_id, c.position, c.entry_hash, ledger_entry_text(c.transfer_id, c.salts) AS entry_text,
+              concat_ws(':', p.account_id, p.amount, p.balance_after, p.account_version) AS posting_text,
+              substring(c.salts FROM CASE WHEN p.amount < 0 THEN 1 ELSE 17 END FOR 16) AS posting_salt
+         FROM postings p JOIN ledger_chain c ON c.transfer_id = p.transfer_id
+        WHERE p.account_id = $2 AND c.currency_id = $1 AND c.position <= $3
+        ORDER BY c.position`,
+      [currencyId, accountId, throughPosition],
+    );
+    return rows.map((row) => ({
+      transferId: row.transfer_id as string,
+      position: row.position as string,
+      entryHash: row.entry_hash as Buffer,
+      entryText: row.entry_text as string | null,
+      postingText: row.posting_text as string,
+      postingSalt: row.posting_salt as Buffer,
+    }));
+  }
+
+  /**
+   * Currencies whose chain has gone on past their last checkpoint by `everyEntries`, or at all
+   * for longer than `maxAgeSeconds`.
+   */
+  async currenciesDueForCheckpoint(everyEntries: number, maxAgeSeconds: number, limit: number): Promise<string[]> {
+    const rows = await this.query(
+      `SELECT h.currency_id FROM ledger_chain_heads h
+         LEFT JOIN LATERAL (SELECT k.position, k.created_at FROM ledger_checkpoints k WHERE k.currency_id = h.currency_id
+                             ORDER BY k.sequence DESC LIMIT 1) last ON true
+        WHERE h.position >= coalesce(last.position, 0) + $1
+           OR (h.position > coalesce(last.position, 0) AND coalesce(last.created_at, '-infinity') < now() - make_interval(secs => $2))
+        ORDER BY h.currency_id LIMIT $3`,
+      [everyEntries, maxAgeSeconds, limit],
+    );
+    return rows.map((row) => row.currency_id as string);
+  }
+}

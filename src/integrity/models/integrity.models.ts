@@ -1,0 +1,101 @@
+import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ConnectionType } from '../../../libs/graphql/pagination.js';
+import { Int64Scalar } from '../../../libs/graphql/scalars.js';
+import type { ProofSide } from '../merkle.js';
+
+@ObjectType({
+  description:
+    "A checkpoint of a currency's hash chain. `checkpointHash` is SHA-256 of `pumasi-checkpoint-v1|currencyId|sequence|fromPosition|position|chainHash|merkleRoot|previousHash` " +
+    '(hashes in lower-case hex), and names the previous checkpoint, so keeping one checkpoint hash vouches for every checkpoint before it.',
+})
+export class LedgerCheckpoint {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID)
+  currencyId: string;
+
+  @Field(() => Int64Scalar, { description: '1, 2, 3… within the currency.' })
+  sequence: bigint;
+
+  @Field(() => Int64Scalar, { description: 'The chain position of the previous checkpoint (0 for the first): this one covers the entries after it.' })
+  fromPosition: bigint;
+
+  @Field(() => Int64Scalar, { description: 'The last chain position covered.' })
+  position: bigint;
+
+  @Field({ description: 'The chain hash at `position`: SHA-256(previous chain hash ‖ entry hash), from 32 zero bytes.' })
+  chainHash: string;
+
+  @Field({ description: 'Merkle root of the entry hashes at positions fromPosition+1…position (see the README).' })
+  merkleRoot: string;
+
+  @Field({ description: "The previous checkpoint's hash (64 zeros for the first)." })
+  previousHash: string;
+
+  @Field()
+  checkpointHash: string;
+
+  @Field()
+  createdAt: Date;
+}
+
+@ObjectType()
+export class LedgerCheckpointConnection extends ConnectionType(LedgerCheckpoint, 'LedgerCheckpoint') {}
+
+export const ProofSideEnum = { LEFT: 'LEFT', RIGHT: 'RIGHT' } as const;
+registerEnumType(ProofSideEnum, { name: 'ProofSide', description: 'Which side of the path the sibling hash is on.' });
+
+@ObjectType({ description: 'One step of a Merkle path, from the leaf up.' })
+export class ProofStep {
+  @Field()
+  hash: string;
+
+  @Field(() => ProofSideEnum)
+  side: ProofSide;
+}
+
+@ObjectType({ description: "One transfer of the account's statement, with what proves it is in a checkpoint." })
+export class StatementProofEntry {
+  @Field(() => ID)
+  transferId: string;
+
+  @Field(() => Int64Scalar)
+  position: bigint;
+
+  @Field(() => Int64Scalar, { description: 'The checkpoint whose Merkle root this entry leads to.' })
+  checkpointSequence: bigint;
+
+  @Field({
+    description:
+      'The entry as the ledger holds it now: pumasi-entry-v1|id|currencyId|kind|debitAccountId|creditAccountId|amount|pendingId|reversesId|code|sha256(memo)|createdAt|debit commitment|credit commitment.',
+  })
+  entryText: string;
+
+  @Field({ description: 'The entry hash the chain recorded; SHA-256 of entryText unless the ledger was altered since.' })
+  entryHash: string;
+
+  @Field({ description: "This account's posting: account:amount:balanceAfter:version." })
+  postingText: string;
+
+  @Field({ description: "The salt of this posting's commitment (hex): SHA-256(salt ‖ postingText) is its commitment in entryText." })
+  postingSalt: string;
+
+  @Field(() => [ProofStep])
+  path: ProofStep[];
+}
+
+@ObjectType({ description: "A proof that an account's statement, up to a checkpoint, is in the ledger's hash chain. Check it with `npm run verify-proof` or by hand (README)." })
+export class StatementProof {
+  @Field(() => ID)
+  accountId: string;
+
+  @Field(() => LedgerCheckpoint)
+  checkpoint: LedgerCheckpoint;
+
+  @Field(() => [LedgerCheckpoint], { description: 'Checkpoints 1 to this one, oldest first: each names the hash of the one before.' })
+  checkpoints: LedgerCheckpoint[];
+
+  @Field(() => [StatementProofEntry], { description: 'Every transfer that posted to the account up to the checkpoint, in chain order.' })
+  entries: StatementProofEntry[];
+}
