@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { runAdminStatement, withDatabaseName } from '../../libs/database/scratch-database.js';
+import { chainEverything } from '../../libs/testing/chain.js';
 import { createLedgerFixture, FixtureMember } from '../../libs/testing/ledger-fixture.js';
 import { errorCodes, made } from '../../libs/testing/ledger-rows.js';
 import { startTestApp, TestApp, testDatabaseUrl } from '../../libs/testing/test-app.js';
 import { ExchangesService } from '../../src/exchanges/exchanges.service.js';
 import { ExchangePayload } from '../../src/exchanges/models/exchange.models.js';
 import { ExchangeRole } from '../../src/exchanges/models/exchange-enums.js';
+import { Chainer } from '../../src/integrity/chainer.sweeper.js';
+import { CheckpointsService } from '../../src/integrity/checkpoints.service.js';
 import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
 import { checkLedgerInvariants, InvariantViolation, LEDGER_INVARIANTS } from '../../src/ledger/ledger.invariants.js';
 import { Account, Posting, Transfer } from '../../src/ledger/models/ledger.models.js';
@@ -36,6 +39,13 @@ const CHECK = {
   exchangesAgreeWithHolds: "each exchange's hold agrees with its state: open while under way, settled once it ends",
   postingsBelongToTransfers: 'every posting belongs to a transfer',
   transfersWithinTheirCurrency: 'each transfer moves money between two accounts of its currency',
+  chainedTransfersThere: 'every chained transfer is still there',
+  chainedEntriesMatch: 'each chained entry still hashes to its transfer and postings',
+  chainLinks: 'each link of the hash chain follows from the one before',
+  chainHeads: 'each chain head is the last link of its chain',
+  everythingChained: 'every transfer the chainer has passed is chained',
+  checkpointsCommit: 'each checkpoint commits to its chain and to the checkpoint before',
+  closedPeriodsHold: 'each closed period still holds the balances it closed on',
 } as const;
 
 type CheckName = (typeof CHECK)[keyof typeof CHECK];
@@ -80,7 +90,10 @@ interface Tampering {
 }
 
 /** The tables any tampering touches: copied once the ledger is sound, copied back after each case. */
-const LEDGER_TABLES = ['accounts', 'transfers', 'postings', 'transfer_failures', 'memberships', 'exchanges'];
+const LEDGER_TABLES = [
+  'accounts', 'transfers', 'postings', 'transfer_failures', 'memberships', 'exchanges',
+  'ledger_chain', 'ledger_chain_heads', 'ledger_checkpoints', 'ledger_period_balances',
+];
 const PRISTINE_SCHEMA = 'pristine';
 
 /** Constraints enforced even with triggers off, which some damage has to get rid of first (restored after the case). */
@@ -134,6 +147,7 @@ const TAMPERINGS: Tampering[] = [
       [CHECK.accountsMatchPostings]: [{ id: l.bob }],
       [CHECK.balancesChain]: [{ id: l.paymentCredit.id }],
       [CHECK.transfersHaveTheirPostings]: [{ id: l.payment.id }],
+      [CHECK.chainedEntriesMatch]: [{ transfer_id: l.payment.id }],
     }),
   },
   {
@@ -150,13 +164,17 @@ const TAMPERINGS: Tampering[] = [
     // The account's next posting no longer follows from it either.
     caught: (l) => ({
       [CHECK.balancesChain]: [{ id: l.paymentDebit.id }, { account_id: l.alice, account_version: String(l.paymentDebit.accountVersion + 1n) }],
+      [CHECK.chainedEntriesMatch]: [{ transfer_id: l.payment.id }],
     }),
   },
   {
     what: 'a transfer deleted, its postings left orphaned',
     tamper: (sql, l) => sql('DELETE FROM transfers WHERE id = $1', [l.laterPayment.id]),
     // Caught by no check of LEDGER_INVARIANTS: the orphans still net to zero and still add up to their accounts.
-    caught: (l) => ({ [CHECK.postingsBelongToTransfers]: [{ transfer_id: l.laterPayment.id, account_id: l.alice }, { transfer_id: l.laterPayment.id, account_id: l.bob }] }),
+    caught: (l) => ({
+      [CHECK.postingsBelongToTransfers]: [{ transfer_id: l.laterPayment.id, account_id: l.alice }, { transfer_id: l.laterPayment.id, account_id: l.bob }],
+      [CHECK.chainedTransfersThere]: [{ transfer_id: l.laterPayment.id }],
+    }),
   },
   {
     what: 'a transfer deleted together with its postings',
@@ -167,12 +185,16 @@ const TAMPERINGS: Tampering[] = [
     caught: (l) => ({
       [CHECK.accountsMatchPostings]: [{ id: l.alice }, { id: l.bob }],
       [CHECK.balancesChain]: [{ account_id: l.alice }, { account_id: l.bob }],
+      [CHECK.chainedTransfersThere]: [{ transfer_id: l.laterPayment.id }],
     }),
   },
   {
     what: 'an open pending transfer deleted',
     tamper: (sql, l) => sql('DELETE FROM transfers WHERE id = $1', [l.openHold.id]),
-    caught: (l) => ({ [CHECK.pendingMatchesOpenHolds]: [{ id: l.alice, open_debits: '8' }, { id: l.bob, open_credits: '8' }] }),
+    caught: (l) => ({
+      [CHECK.pendingMatchesOpenHolds]: [{ id: l.alice, open_debits: '8' }, { id: l.bob, open_credits: '8' }],
+      [CHECK.chainedTransfersThere]: [{ transfer_id: l.openHold.id }],
+    }),
   },
   {
     what: 'an account pushed below its lower limit',
@@ -204,6 +226,7 @@ const TAMPERINGS: Tampering[] = [
     caught: (l) => ({
       [CHECK.resolutionsSettleOnePending]: [{ id: l.voidOfHold.id, pending_id: l.payment.id, pending_kind: 'direct' }],
       [CHECK.pendingMatchesOpenHolds]: [{ id: l.bob, open_debits: '7' }, { id: l.alice }],
+      [CHECK.chainedEntriesMatch]: [{ transfer_id: l.voidOfHold.id }],
     }),
   },
   {
@@ -218,7 +241,10 @@ const TAMPERINGS: Tampering[] = [
   {
     what: 'a reversal pointed at another transfer',
     tamper: (sql, l) => sql('UPDATE transfers SET reverses_id = $2 WHERE id = $1', [l.reversal.id, l.payment.id]),
-    caught: (l) => ({ [CHECK.reversalsMirror]: [{ id: l.reversal.id, reverses_id: l.payment.id }] }),
+    caught: (l) => ({
+      [CHECK.reversalsMirror]: [{ id: l.reversal.id, reverses_id: l.payment.id }],
+      [CHECK.chainedEntriesMatch]: [{ transfer_id: l.reversal.id }],
+    }),
   },
   {
     what: "a reversal's amount altered",
@@ -226,13 +252,14 @@ const TAMPERINGS: Tampering[] = [
     caught: (l) => ({
       [CHECK.reversalsMirror]: [{ id: l.reversal.id }],
       [CHECK.transfersHaveTheirPostings]: [{ id: l.reversal.id }],
+      [CHECK.chainedEntriesMatch]: [{ transfer_id: l.reversal.id }],
     }),
   },
   {
     what: 'a reversal pointed at no transfer',
     tamper: (sql, l) => sql(`UPDATE transfers SET reverses_id = ${NO_TRANSFER} WHERE id = $1`, [l.reversal.id]),
     // Caught by no check of LEDGER_INVARIANTS: with no original, every comparison is NULL.
-    caught: (l) => ({ [CHECK.reversalsMirror]: [{ id: l.reversal.id }] }),
+    caught: (l) => ({ [CHECK.reversalsMirror]: [{ id: l.reversal.id }], [CHECK.chainedEntriesMatch]: [{ transfer_id: l.reversal.id }] }),
   },
   {
     what: 'a transfer reversed twice',
@@ -291,7 +318,69 @@ const TAMPERINGS: Tampering[] = [
     what: 'a transfer relabelled with another currency',
     tamper: (sql, l) => sql('UPDATE transfers SET currency_id = $2 WHERE id = $1', [l.laterPayment.id, l.otherCurrencyId]),
     // Caught by no check of LEDGER_INVARIANTS: none compares a transfer's currency with its accounts'.
-    caught: (l) => ({ [CHECK.transfersWithinTheirCurrency]: [{ id: l.laterPayment.id }] }),
+    caught: (l) => ({ [CHECK.transfersWithinTheirCurrency]: [{ id: l.laterPayment.id }], [CHECK.chainedEntriesMatch]: [{ transfer_id: l.laterPayment.id }] }),
+  },
+  {
+    what: 'a memo rewritten, nothing else',
+    tamper: (sql, l) => sql("UPDATE transfers SET memo = 'for nothing' WHERE id = $1", [l.payment.id]),
+    // Only the chain sees it: the money is untouched.
+    caught: (l) => ({ [CHECK.chainedEntriesMatch]: [{ transfer_id: l.payment.id }] }),
+  },
+  {
+    what: 'a broken chain link: its hash altered',
+    tamper: (sql, l) => sql('UPDATE ledger_chain SET chain_hash = sha256(chain_hash) WHERE transfer_id = $1', [l.payment.id]),
+    // The link itself no longer follows from the one before, and the next no longer follows from it.
+    caught: (l) => ({ [CHECK.chainLinks]: [{ transfer_id: l.payment.id }, { transfer_id: l.laterPayment.id }] }),
+  },
+  {
+    what: 'a chain link deleted',
+    tamper: (sql, l) => sql('DELETE FROM ledger_chain WHERE transfer_id = $1', [l.laterPayment.id]),
+    caught: (l) => ({ [CHECK.chainLinks]: [{ currency_id: l.currencyId }], [CHECK.everythingChained]: [{ id: l.laterPayment.id }] }),
+  },
+  {
+    what: 'a chain rewritten from a transfer on, hashes recomputed, past a checkpoint',
+    tamper: async (sql, l) => {
+      await sql("UPDATE transfers SET memo = 'rewritten' WHERE id = $1", [l.payment.id]);
+      // Every link from the payment's on, recomputed in order as a forger would.
+      const links = await sql('SELECT position, salts FROM ledger_chain WHERE currency_id = $1 AND position >= (SELECT position FROM ledger_chain WHERE transfer_id = $2) ORDER BY position', [l.currencyId, l.payment.id]);
+      for (const { position, salts } of links) {
+        await sql(
+          `UPDATE ledger_chain c SET entry_hash = sha256(convert_to(ledger_entry_text(c.transfer_id, $3), 'UTF8')),
+                  chain_hash = sha256((SELECT p.chain_hash FROM ledger_chain p WHERE p.currency_id = c.currency_id AND p.position = c.position - 1)
+                                      || sha256(convert_to(ledger_entry_text(c.transfer_id, $3), 'UTF8')))
+            WHERE c.currency_id = $1 AND c.position = $2`,
+          [l.currencyId, position, salts],
+        );
+      }
+      await sql('UPDATE ledger_chain_heads h SET chain_hash = c.chain_hash FROM ledger_chain c WHERE c.currency_id = h.currency_id AND c.position = h.position');
+    },
+    // The chain is consistent again; the checkpoint, which members may have kept, is not.
+    caught: (l) => ({ [CHECK.checkpointsCommit]: [{ currency_id: l.currencyId }] }),
+  },
+  {
+    what: 'the chain head moved',
+    tamper: (sql, l) => sql('UPDATE ledger_chain_heads SET position = position - 1 WHERE currency_id = $1', [l.currencyId]),
+    caught: (l) => ({ [CHECK.chainHeads]: [{ currency_id: l.currencyId }] }),
+  },
+  {
+    what: "a checkpoint's Merkle root altered",
+    tamper: (sql, l) => sql('UPDATE ledger_checkpoints SET merkle_root = sha256(merkle_root) WHERE currency_id = $1', [l.currencyId]),
+    caught: (l) => ({ [CHECK.checkpointsCommit]: [{ currency_id: l.currencyId, sequence: '1' }] }),
+  },
+  {
+    what: "a closed period's recorded balance altered",
+    tamper: (sql, l) => sql('UPDATE ledger_period_balances SET balance = balance + 1 WHERE account_id = $1', [l.alice]),
+    caught: (l) => ({ [CHECK.closedPeriodsHold]: [{ account_id: l.alice, balance: '101', ledger_balance: '100' }] }),
+  },
+  {
+    what: 'a transfer slipped into a closed period',
+    tamper: async (sql, l) => {
+      await forgePostedTransfer(sql, { kind: 'direct', debitAccountId: l.alice, creditAccountId: l.bob, amount: 1n });
+      await sql("UPDATE postings SET created_at = '2000-01-01' WHERE transfer_id = (SELECT max(id) FROM transfers)");
+    },
+    caught: (l) => ({
+      [CHECK.closedPeriodsHold]: [{ account_id: l.alice, balance: '100', ledger_balance: '99' }, { account_id: l.bob, balance: '50', ledger_balance: '51' }],
+    }),
   },
 ];
 
@@ -315,6 +404,8 @@ async function buildSoundLedger(t: TestApp): Promise<SoundLedger> {
   const [alice, bob, carol, dora] = fixture.members;
   const [aliceHolder, bobHolder, , doraHolder] = fixture.holders;
   const [otherCurrency] = await t.ledger.currenciesOf((await createLedgerFixture(t, [])).community.id);
+  // A closed period holding the fundings only: everything below happens after it.
+  await t.dataSource.query("SELECT * FROM ledger_close_period($1, clock_timestamp(), NULL, 'sound ledger')", [fixture.currency.id]);
 
   const key = (): string => `sound-${randomUUID()}`;
   const pay = async (from: Account, to: Account, amount: bigint, pending = false): Promise<Transfer> =>
@@ -396,7 +487,11 @@ describe('the ledger invariant check, on a scratch ledger damaged as a superuser
     app = await startTestApp(4, scratchUrl);
     superuser = new pg.Client({ connectionString: scratchUrl });
     await superuser.connect();
+    // The chain is built here, by hand, so that no chainer takes in a forged transfer behind a case's back.
+    await app.app.get(Chainer).onModuleDestroy();
     ledger = await buildSoundLedger(app);
+    await chainEverything(app.dataSource);
+    expect(await app.app.get(CheckpointsService).recordDue(10)).toBe(1);
     await asSuperuser(async (sql) => {
       await sql(`CREATE SCHEMA ${PRISTINE_SCHEMA}`);
       for (const table of LEDGER_TABLES) await sql(`CREATE TABLE ${PRISTINE_SCHEMA}.${table} AS TABLE public.${table}`);

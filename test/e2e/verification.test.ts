@@ -2,12 +2,15 @@ import { Client } from 'pg';
 import { withScratchDatabase } from '../../libs/database/scratch-database.js';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { GraphqlClient, startTestApp, testDatabaseUrl, useTestApp } from '../../libs/testing/test-app.js';
+import { chainEverything } from '../../libs/testing/chain.js';
+import { GraphqlClient, startTestApp, TestApp, testDatabaseUrl, useTestApp } from '../../libs/testing/test-app.js';
+import { verifyStatementProof } from '../../src/integrity/proof-verifier.js';
 import { ScheduledVerification } from '../../src/audit/verification.sweeper.js';
 import { asPartner, registerPartnerApp } from './auth-client.js';
 import { expectForbidden, expectQueryRefused } from './denials.js';
 import { gql } from './graphql-client.js';
-import { auditRows } from './member-client.js';
+import { recordCheckpoint, statementProof } from './integrity-client.js';
+import { auditRows, pay } from './member-client.js';
 
 const RUN_FIELDS = 'id communityId trigger requestedBy passed acknowledgedAt checks { name passed offendingRows }';
 const RUN = `mutation Run($communityId: ID!) { runLedgerVerification(communityId: $communityId) { ${RUN_FIELDS} } }`;
@@ -66,15 +69,7 @@ describe('verifying a community ledger over GraphQL', () => {
       try {
         const tampered = await createLedgerFixture(app, [{ balance: 100n }, {}]);
         const sound = await createLedgerFixture(app, [{ balance: 50n }]);
-        const superuser = new Client({ connectionString: url });
-        await superuser.connect();
-        try {
-          // As a superuser would, bypassing the triggers that keep history append-only.
-          await superuser.query('SET session_replication_role = replica');
-          await superuser.query('UPDATE accounts SET posted_credits = posted_credits + 7 WHERE id = $1', [tampered.members[0].id]);
-        } finally {
-          await superuser.end();
-        }
+        await asSuperuser(url, (sql) => sql('UPDATE accounts SET posted_credits = posted_credits + 7 WHERE id = $1', [tampered.members[0].id]).then(() => undefined));
         const coordinator = tampered.asCoordinator();
         const run = await runNow(coordinator, tampered.community.id);
         expect(run.passed).toBe(false);
@@ -102,4 +97,66 @@ describe('verifying a community ledger over GraphQL', () => {
       }
     });
   });
+
+  it('reports each kind of tampering underneath with the check it breaks, and a member\'s proof stops checking out', async () => {
+    await withScratchDatabase(testDatabaseUrl(), 'pumasi_tampering', async (url) => {
+      const app = await startTestApp(4, url);
+      try {
+        // One community per case, so that each report shows that case alone.
+        const [altered, deleted, broken] = [await tamperable(app), await tamperable(app), await tamperable(app)];
+        await chainEverything(app.dataSource);
+        const checkpoint = await recordCheckpoint(altered.asCoordinator(), altered.community.id);
+        await asSuperuser(url, async (sql) => {
+          await sql('UPDATE postings SET amount = amount + 1 WHERE account_id = $1 AND amount > 0', [altered.members[1].id]);
+          const [payment] = await sql('SELECT transfer_id FROM postings WHERE account_id = $1 AND amount > 0', [deleted.members[1].id]);
+          await sql('DELETE FROM postings WHERE transfer_id = $1', [payment.transfer_id]);
+          await sql('DELETE FROM transfers WHERE id = $1', [payment.transfer_id]);
+          await sql('UPDATE ledger_chain SET chain_hash = sha256(chain_hash) WHERE position = 1 AND currency_id = $1', [broken.currency.id]);
+        });
+
+        const failedChecks = async (fixture: LedgerFixture): Promise<string[]> =>
+          (await runNow(fixture.asCoordinator(), fixture.community.id)).checks.filter((check) => !check.passed).map((check) => check.name).sort();
+        expect(await failedChecks(altered)).toEqual([
+          'each account equals the sum of its postings, with versions 1..n',
+          'each chained entry still hashes to its transfer and postings',
+          'each posting balance follows from the previous one',
+          'each transfer has exactly its postings: a debit and a credit, or none while pending or voided',
+          'postings of each currency sum to zero',
+        ]);
+        // The payment was each account's last posting, so the running balances before it still hold.
+        expect(await failedChecks(deleted)).toEqual([
+          'each account equals the sum of its postings, with versions 1..n',
+          'every chained transfer is still there',
+        ]);
+        expect(await failedChecks(broken)).toEqual(['each link of the hash chain follows from the one before']);
+
+        const [, payee] = altered.members;
+        const proof = (await statementProof(altered.as(payee), payee.id))!;
+        expect(verifyStatementProof(proof, checkpoint.checkpointHash).problems).toEqual([`transfer ${proof.entries[0].transferId}: the entry does not hash to the chained entry hash`]);
+      } finally {
+        await app.close();
+      }
+    });
+  });
 });
+
+/** A community where one member has paid another, ready to be damaged. */
+async function tamperable(app: TestApp): Promise<LedgerFixture> {
+  const fixture = await createLedgerFixture(app, [{ balance: 50n }, {}]);
+  await pay(fixture.as(fixture.members[0]), fixture.members[0].id, fixture.members[1].id, 20);
+  return fixture;
+}
+
+/** As a superuser would, in one transaction, bypassing the triggers that keep history append-only. */
+async function asSuperuser(url: string, work: (sql: (text: string, params?: unknown[]) => Promise<Record<string, any>[]>) => Promise<void>): Promise<void> {
+  const superuser = new Client({ connectionString: url });
+  await superuser.connect();
+  try {
+    await superuser.query('BEGIN');
+    await superuser.query('SET LOCAL session_replication_role = replica');
+    await work(async (text, params) => (await superuser.query(text, params)).rows);
+    await superuser.query('COMMIT');
+  } finally {
+    await superuser.end();
+  }
+}
