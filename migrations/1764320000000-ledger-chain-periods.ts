@@ -143,9 +143,10 @@ CREATE TRIGGER transfers_outside_closed_periods BEFORE INSERT ON transfers
 
 /*
  * Closes a currency's period through p_through and records every account's balance at that
- * instant (the sum of its postings dated up to it). The SHARE lock waits for every transaction
- * that is writing transfers and holds new ones back until the close commits, so the balances see
- * every transfer dated in the period, and the trigger refuses any dated there afterwards.
+ * instant (the sum of its postings dated up to it). Every write path dates its transfer under its
+ * accounts' locks, so sharing every account's lock waits out the transfers in flight, and any
+ * transfer after the close is dated after it: the balances are final, and the trigger is only a
+ * second line.
  */
 const CLOSE_PERIOD_FUNCTION = `
 CREATE FUNCTION ledger_close_period(p_currency_id bigint, p_through timestamptz, p_closed_by bigint, p_note text)
@@ -153,7 +154,7 @@ RETURNS TABLE (outcome text, period_id bigint) LANGUAGE plpgsql AS $$
 DECLARE
   v_period_id bigint;
 BEGIN
-  LOCK TABLE transfers IN SHARE MODE;
+  PERFORM 1 FROM accounts a WHERE a.currency_id = p_currency_id ORDER BY a.id FOR SHARE;
   IF p_through > clock_timestamp() THEN
     RETURN QUERY SELECT 'period_end_in_future'::text, NULL::bigint;
     RETURN;

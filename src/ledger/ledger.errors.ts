@@ -92,3 +92,16 @@ const ACCOUNT_ERRORS: Record<AccountErrorCode, ErrorDescription> = {
 };
 
 export const accountUserError = userErrorCodes(AccountErrorCode, 'AccountErrorCode', 'Why a change to an account was refused. A refusal changes nothing.', ACCOUNT_ERRORS).userError;
+
+/** Why closing a period was refused. Stable: partners switch on these. */
+export enum PeriodErrorCode {
+  PERIOD_END_IN_FUTURE = 'PERIOD_END_IN_FUTURE',
+  PERIOD_ALREADY_CLOSED = 'PERIOD_ALREADY_CLOSED',
+}
+
+const PERIOD_ERRORS: Record<PeriodErrorCode, ErrorDescription> = {
+  PERIOD_END_IN_FUTURE: { field: 'through', message: 'A period can only be closed through an instant that has passed.' },
+  PERIOD_ALREADY_CLOSED: { field: 'through', message: 'A period through this instant or later is already closed.' },
+};
+
+export const periodUserError = userErrorCodes(PeriodErrorCode, 'PeriodErrorCode', 'Why closing a period was refused. A refusal changes nothing.', PERIOD_ERRORS).userError;

@@ -6,11 +6,15 @@ import { LedgerRepository } from './ledger.repository.js';
 import { AccountResolver, CommunityResolver, LedgerResolver, TransferResolver } from './ledger.resolver.js';
 import { LedgerService } from './ledger.service.js';
 import { PendingExpirySweeper } from './pending-expiry.sweeper.js';
+import { PeriodsRepository } from './periods.repository.js';
+import { PeriodsResolver } from './periods.resolver.js';
+import { PeriodsService } from './periods.service.js';
 
 @Module({
   imports: [AccessModule, AuditModule],
   providers: [
     LedgerRepository, LedgerService, AuthorizedLedger, LedgerResolver, CommunityResolver, AccountResolver, TransferResolver, PendingExpirySweeper,
+    PeriodsRepository, PeriodsService, PeriodsResolver,
   ],
   exports: [LedgerService, AuthorizedLedger, PendingExpirySweeper],
 })

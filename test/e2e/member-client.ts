@@ -69,6 +69,17 @@ const ACCOUNT_PAYLOAD = `account { ${ACCOUNT_FIELDS} }`;
 const TRANSFER_PAYLOAD = `transfer { ${TRANSFER_FIELDS} } replayed`;
 
 /** Every mutation these tests send, by name; each takes one `input`. */
+export const PERIOD_FIELDS = 'id currencyId closedThrough closedAt closedBy note balances { accountId balance }';
+
+export interface PeriodView {
+  id: string;
+  currencyId: string;
+  closedThrough: string;
+  closedBy: string | null;
+  note: string;
+  balances: { accountId: string; balance: string }[];
+}
+
 export const MUTATIONS = {
   approveMembership: payloadMutation('approveMembership', 'MembershipActionInput', MEMBERSHIP_PAYLOAD),
   suspendMembership: payloadMutation('suspendMembership', 'MembershipActionInput', MEMBERSHIP_PAYLOAD),
@@ -85,6 +96,7 @@ export const MUTATIONS = {
   createTransfer: payloadMutation('createTransfer', 'CreateTransferInput', TRANSFER_PAYLOAD),
   postPendingTransfer: payloadMutation('postPendingTransfer', 'PostPendingTransferInput', TRANSFER_PAYLOAD),
   voidPendingTransfer: payloadMutation('voidPendingTransfer', 'VoidPendingTransferInput', TRANSFER_PAYLOAD),
+  closeLedgerPeriod: payloadMutation('closeLedgerPeriod', 'ClosePeriodInput', `period { ${PERIOD_FIELDS} }`),
 } as const;
 
 interface Payloads {
@@ -103,6 +115,7 @@ interface Payloads {
   createTransfer: TransferPayloadView;
   postPendingTransfer: TransferPayloadView;
   voidPendingTransfer: TransferPayloadView;
+  closeLedgerPeriod: { period: PeriodView | null; userErrors: UserErrorView[] };
 }
 
 export type MutationName = keyof typeof MUTATIONS;

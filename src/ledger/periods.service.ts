@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
+import { AccessPolicy } from '../access/access.policy.js';
+import type { Actor } from '../access/actor.js';
+import { AuditLog } from '../audit/audit-log.service.js';
+import { PeriodErrorCode, periodUserError } from './ledger.errors.js';
+import { LedgerService } from './ledger.service.js';
+import { ClosePeriodInput, ClosePeriodPayload, LedgerPeriod, PeriodsArgs } from './models/period.models.js';
+import { PeriodsRepository } from './periods.repository.js';
+
+/**
+ * Closing a community's books through a date: its managers close, its auditors read. The database
+ * records the balances and keeps anything from being dated inside the period afterwards.
+ */
+@Injectable()
+export class PeriodsService {
+  constructor(
+    private readonly periods: PeriodsRepository,
+    private readonly ledger: LedgerService,
+    private readonly access: AccessPolicy,
+    private readonly audit: AuditLog,
+    private readonly db: TransactionalConnection,
+  ) {}
+
+  async close(actor: Actor, input: ClosePeriodInput): Promise<ClosePeriodPayload> {
+    const role = await this.access.requireManager(actor, input.communityId);
+    // A community has one currency (createCommunity makes it).
+    const [currency] = await this.ledger.currenciesOf(input.communityId);
+    return this.db.transaction(async () => {
+      const closedBy = actor.kind === 'member' ? actor.memberId : null;
+      const { outcome, periodId } = await this.periods.close(currency.id, input.through, closedBy, input.note.trim());
+      if (!periodId) return { period: null, userErrors: [periodUserError(outcome.toUpperCase() as PeriodErrorCode)] };
+      await this.audit.record(actor, {
+        as: role, action: 'ledger.close_period', communityId: input.communityId, targetType: 'ledger_period', targetId: periodId,
+        reason: input.note.trim(), details: { currencyId: currency.id, through: input.through.toISOString() },
+      });
+      return { period: await this.periods.find(periodId), userErrors: [] };
+    });
+  }
+
+  async list(actor: Actor, args: PeriodsArgs): Promise<Connection<LedgerPeriod>> {
+    await this.access.requireAuditor(actor, args.communityId);
+    const beforeId = decodeCursor(args.after);
+    const rows = await this.periods.list({ communityId: args.communityId, beforeId, limit: args.first + 1 });
+    return toConnection(rows, args.first, (period) => BigInt(period.id), (period) => period, beforeId === undefined);
+  }
+}
