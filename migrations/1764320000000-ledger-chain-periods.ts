@@ -40,7 +40,7 @@ export class LedgerChainPeriods1764320000000 implements MigrationInterface {
 
   public async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TRIGGER transfers_outside_closed_periods ON transfers`);
-    for (const fn of ['ledger_close_period', 'ledger_refuse_dating_in_closed_period', 'ledger_chain_extend', 'ledger_entry_text', 'ledger_posting_commitment']) {
+    for (const fn of ['ledger_close_period', 'ledger_refuse_dating_in_closed_period', 'ledger_chain_extend', 'ledger_chain_move_head', 'ledger_entry_text', 'ledger_posting_commitment']) {
       await queryRunner.query(`DROP FUNCTION ${fn}`);
     }
     for (const table of ['ledger_period_balances', 'ledger_periods', 'ledger_checkpoints', 'ledger_chain_horizon', 'ledger_chain_heads', 'ledger_chain']) {
@@ -56,17 +56,17 @@ export class LedgerChainPeriods1764320000000 implements MigrationInterface {
  * debit's salt being the first 16 bytes of p_salts. Metadata is left out.
  */
 const ENTRY_TEXT_FUNCTION = `
-CREATE FUNCTION ledger_posting_commitment(p_salt bytea, p_posting postings) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-  SELECT encode(sha256(p_salt || convert_to(concat_ws(':', p_posting.account_id, p_posting.amount, p_posting.balance_after, p_posting.account_version), 'UTF8')), 'hex')
+CREATE FUNCTION ledger_posting_commitment(p_salt bytea, p_posting postings) RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT CASE WHEN p_posting.id IS NULL THEN ''
+              ELSE encode(sha256(p_salt || convert_to(concat_ws(':', p_posting.account_id, p_posting.amount, p_posting.balance_after, p_posting.account_version), 'UTF8')), 'hex') END
 $$;
-CREATE FUNCTION ledger_entry_text(p_transfer_id bigint, p_salts bytea) RETURNS text LANGUAGE sql STABLE AS $$
-  SELECT concat_ws('|', 'pumasi-entry-v1', t.id, t.currency_id, t.kind, t.debit_account_id, t.credit_account_id, t.amount,
-                   coalesce(t.pending_id::text, ''), coalesce(t.reverses_id::text, ''), t.code,
-                   encode(sha256(convert_to(t.memo, 'UTF8')), 'hex'),
-                   to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-                   coalesce((SELECT string_agg(ledger_posting_commitment(substring(p_salts FROM 1 FOR 16), p), ',' ORDER BY p.id) FROM postings p WHERE p.transfer_id = t.id AND p.amount < 0), ''),
-                   coalesce((SELECT string_agg(ledger_posting_commitment(substring(p_salts FROM 17 FOR 16), p), ',' ORDER BY p.id) FROM postings p WHERE p.transfer_id = t.id AND p.amount > 0), ''))
-    FROM transfers t WHERE t.id = p_transfer_id
+CREATE FUNCTION ledger_entry_text(p_transfer transfers, p_salts bytea, p_debit postings, p_credit postings) RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT concat_ws('|', 'pumasi-entry-v1', p_transfer.id, p_transfer.currency_id, p_transfer.kind, p_transfer.debit_account_id,
+                   p_transfer.credit_account_id, p_transfer.amount, coalesce(p_transfer.pending_id::text, ''), coalesce(p_transfer.reverses_id::text, ''),
+                   p_transfer.code, encode(sha256(convert_to(p_transfer.memo, 'UTF8')), 'hex'),
+                   to_char(p_transfer.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                   ledger_posting_commitment(substring(p_salts FROM 1 FOR 16), p_debit),
+                   ledger_posting_commitment(substring(p_salts FROM 17 FOR 16), p_credit))
 $$;
 `;
 
@@ -74,18 +74,27 @@ $$;
  * Chains up to p_limit transfers, in id order, among those known final; returns how many. One
  * caller at a time across replicas (the others skip). Each statement of a volatile function takes
  * a fresh snapshot, so the candidate's xmax is read after its last id: every transaction that
- * could hold an id up to the candidate had begun before that xmax.
+ * could hold an id up to the candidate had begun before that xmax. Each currency's head is read
+ * and written once per batch, and the links are inserted in one statement.
  */
 const CHAIN_EXTEND_FUNCTION = `
 CREATE FUNCTION ledger_chain_extend(p_limit int) RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
   v_horizon ledger_chain_horizon%ROWTYPE;
-  v_transfer record;
-  v_salts bytea;
-  v_entry bytea;
+  v_through bigint;
+  v_count int;
+  v_row record;
+  v_currency bigint;
   v_position bigint;
   v_chain bytea;
-  v_count int := 0;
+  v_salts bytea;
+  v_entry bytea;
+  v_currencies bigint[] := '{}';
+  v_positions bigint[] := '{}';
+  v_transfers bigint[] := '{}';
+  v_all_salts bytea[] := '{}';
+  v_entries bytea[] := '{}';
+  v_chains bytea[] := '{}';
 BEGIN
   SELECT * INTO v_horizon FROM ledger_chain_horizon WHERE id = 1 FOR UPDATE SKIP LOCKED;
   IF NOT FOUND THEN
@@ -97,35 +106,57 @@ BEGIN
     SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint INTO v_horizon.candidate_xmax;
   END IF;
 
-  FOR v_transfer IN
-    SELECT t.id, t.currency_id FROM transfers t
-     WHERE t.id > v_horizon.chained_through AND t.id <= v_horizon.final_through ORDER BY t.id LIMIT p_limit
-  LOOP
-    v_salts := uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid());
-    v_entry := sha256(convert_to(ledger_entry_text(v_transfer.id, v_salts), 'UTF8'));
-    UPDATE ledger_chain_heads h SET position = h.position + 1, chain_hash = sha256(h.chain_hash || v_entry)
-     WHERE h.currency_id = v_transfer.currency_id
-     RETURNING h.position, h.chain_hash INTO v_position, v_chain;
-    IF NOT FOUND THEN
-      -- A currency's first link follows 32 zero bytes.
-      INSERT INTO ledger_chain_heads (currency_id, position, chain_hash)
-        VALUES (v_transfer.currency_id, 1, sha256(decode(repeat('00', 32), 'hex') || v_entry))
-        RETURNING position, chain_hash INTO v_position, v_chain;
-    END IF;
-    INSERT INTO ledger_chain (currency_id, position, transfer_id, salts, entry_hash, chain_hash)
-      VALUES (v_transfer.currency_id, v_position, v_transfer.id, v_salts, v_entry, v_chain);
-    v_count := v_count + 1;
-    v_horizon.chained_through := v_transfer.id;
-  END LOOP;
+  SELECT count(*), max(batch.id) INTO v_count, v_through
+    FROM (SELECT t.id FROM transfers t WHERE t.id > v_horizon.chained_through AND t.id <= v_horizon.final_through ORDER BY t.id LIMIT p_limit) batch;
   IF v_count < p_limit THEN
-    v_horizon.chained_through := v_horizon.final_through;
+    v_through := v_horizon.final_through;
   END IF;
 
-  UPDATE ledger_chain_horizon SET chained_through = v_horizon.chained_through, final_through = v_horizon.final_through,
+  FOR v_row IN
+    SELECT t.id, t.currency_id, t AS transfer, d AS debit, c AS credit FROM transfers t
+      LEFT JOIN postings d ON d.transfer_id = t.id AND d.amount < 0
+      LEFT JOIN postings c ON c.transfer_id = t.id AND c.amount > 0
+     WHERE t.id > v_horizon.chained_through AND t.id <= v_through
+     ORDER BY t.currency_id, t.id
+  LOOP
+    IF v_currency IS DISTINCT FROM v_row.currency_id THEN
+      IF v_currency IS NOT NULL THEN
+        PERFORM ledger_chain_move_head(v_currency, v_position, v_chain);
+      END IF;
+      v_currency := v_row.currency_id;
+      SELECT h.position, h.chain_hash INTO v_position, v_chain FROM ledger_chain_heads h WHERE h.currency_id = v_currency;
+      IF NOT FOUND THEN
+        -- A currency's first link follows 32 zero bytes.
+        v_position := 0;
+        v_chain := decode(repeat('00', 32), 'hex');
+      END IF;
+    END IF;
+    v_salts := uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid());
+    v_entry := sha256(convert_to(ledger_entry_text(v_row.transfer, v_salts, v_row.debit, v_row.credit), 'UTF8'));
+    v_position := v_position + 1;
+    v_chain := sha256(v_chain || v_entry);
+    v_currencies := v_currencies || v_currency;
+    v_positions := v_positions || v_position;
+    v_transfers := v_transfers || v_row.id;
+    v_all_salts := v_all_salts || v_salts;
+    v_entries := v_entries || v_entry;
+    v_chains := v_chains || v_chain;
+  END LOOP;
+  IF v_currency IS NOT NULL THEN
+    PERFORM ledger_chain_move_head(v_currency, v_position, v_chain);
+  END IF;
+  INSERT INTO ledger_chain (currency_id, position, transfer_id, salts, entry_hash, chain_hash)
+    SELECT * FROM unnest(v_currencies, v_positions, v_transfers, v_all_salts, v_entries, v_chains);
+
+  UPDATE ledger_chain_horizon SET chained_through = coalesce(v_through, v_horizon.chained_through), final_through = v_horizon.final_through,
          candidate_through = v_horizon.candidate_through, candidate_xmax = v_horizon.candidate_xmax
    WHERE id = 1;
-  RETURN v_count;
+  RETURN cardinality(v_transfers);
 END $$;
+CREATE FUNCTION ledger_chain_move_head(p_currency_id bigint, p_position bigint, p_chain_hash bytea) RETURNS void LANGUAGE sql AS $$
+  INSERT INTO ledger_chain_heads (currency_id, position, chain_hash) VALUES (p_currency_id, p_position, p_chain_hash)
+    ON CONFLICT (currency_id) DO UPDATE SET position = excluded.position, chain_hash = excluded.chain_hash
+$$;
 `;
 
 const CLOSED_PERIOD_GUARD = `

@@ -126,10 +126,14 @@ export class ChainRepository {
   /** Every chained transfer that posted to the account, up to a position, in chain order. */
   async accountEntries(currencyId: string, accountId: string, throughPosition: string): Promise<ChainedEntry[]> {
     const rows = await this.query(
-      `SELECT c.transfer_id, c.position, c.entry_hash, ledger_entry_text(c.transfer_id, c.salts) AS entry_text,
+      `SELECT c.transfer_id, c.position, c.entry_hash,
+              CASE WHEN t.id IS NOT NULL THEN ledger_entry_text(t, c.salts, d, cr) END AS entry_text,
               concat_ws(':', p.account_id, p.amount, p.balance_after, p.account_version) AS posting_text,
               substring(c.salts FROM CASE WHEN p.amount < 0 THEN 1 ELSE 17 END FOR 16) AS posting_salt
          FROM postings p JOIN ledger_chain c ON c.transfer_id = p.transfer_id
+         LEFT JOIN transfers t ON t.id = c.transfer_id
+         LEFT JOIN postings d ON d.transfer_id = c.transfer_id AND d.amount < 0
+         LEFT JOIN postings cr ON cr.transfer_id = c.transfer_id AND cr.amount > 0
         WHERE p.account_id = $2 AND c.currency_id = $1 AND c.position <= $3
         ORDER BY c.position`,
       [currencyId, accountId, throughPosition],

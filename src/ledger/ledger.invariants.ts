@@ -106,10 +106,11 @@ export const LEDGER_INVARIANTS: Record<string, string> = {
      WHERE NOT EXISTS (SELECT 1 FROM transfers t WHERE t.id = c.transfer_id)`,
   'each chained entry still hashes to its transfer and postings': `
     SELECT c.currency_id, c.position, c.transfer_id, encode(c.entry_hash, 'hex') AS chained_hash,
-           encode(sha256(convert_to(ledger_entry_text(c.transfer_id, c.salts), 'UTF8')), 'hex') AS ledger_hash
-      FROM ledger_chain c
-     WHERE EXISTS (SELECT 1 FROM transfers t WHERE t.id = c.transfer_id)
-       AND c.entry_hash <> sha256(convert_to(ledger_entry_text(c.transfer_id, c.salts), 'UTF8'))`,
+           encode(sha256(convert_to(ledger_entry_text(t, c.salts, d, cr), 'UTF8')), 'hex') AS ledger_hash
+      FROM ledger_chain c JOIN transfers t ON t.id = c.transfer_id
+      LEFT JOIN postings d ON d.transfer_id = t.id AND d.amount < 0
+      LEFT JOIN postings cr ON cr.transfer_id = t.id AND cr.amount > 0
+     WHERE c.entry_hash <> sha256(convert_to(ledger_entry_text(t, c.salts, d, cr), 'UTF8'))`,
   'each link of the hash chain follows from the one before': `
     SELECT currency_id, position, transfer_id, previous_position
       FROM (SELECT c.*, lag(c.chain_hash) OVER links AS previous_hash, lag(c.position) OVER links AS previous_position

@@ -345,10 +345,14 @@ const TAMPERINGS: Tampering[] = [
       const links = await sql('SELECT position, salts FROM ledger_chain WHERE currency_id = $1 AND position >= (SELECT position FROM ledger_chain WHERE transfer_id = $2) ORDER BY position', [l.currencyId, l.payment.id]);
       for (const { position, salts } of links) {
         await sql(
-          `UPDATE ledger_chain c SET entry_hash = sha256(convert_to(ledger_entry_text(c.transfer_id, $3), 'UTF8')),
-                  chain_hash = sha256((SELECT p.chain_hash FROM ledger_chain p WHERE p.currency_id = c.currency_id AND p.position = c.position - 1)
-                                      || sha256(convert_to(ledger_entry_text(c.transfer_id, $3), 'UTF8')))
-            WHERE c.currency_id = $1 AND c.position = $2`,
+          `WITH entry AS (SELECT sha256(convert_to(ledger_entry_text(t, $3, d, cr), 'UTF8')) AS hash
+                            FROM ledger_chain c JOIN transfers t ON t.id = c.transfer_id
+                            LEFT JOIN postings d ON d.transfer_id = t.id AND d.amount < 0
+                            LEFT JOIN postings cr ON cr.transfer_id = t.id AND cr.amount > 0
+                           WHERE c.currency_id = $1 AND c.position = $2)
+           UPDATE ledger_chain c SET entry_hash = entry.hash,
+                  chain_hash = sha256((SELECT p.chain_hash FROM ledger_chain p WHERE p.currency_id = c.currency_id AND p.position = c.position - 1) || entry.hash)
+             FROM entry WHERE c.currency_id = $1 AND c.position = $2`,
           [l.currencyId, position, salts],
         );
       }
