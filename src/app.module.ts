@@ -16,6 +16,7 @@ import { MembersModule } from './members/members.module.js';
 import { dataSourceOptions } from './data-source.js';
 import { ExchangesModule } from './exchanges/exchanges.module.js';
 import { HealthModule } from './health/health.module.js';
+import { InsightsModule } from './insights/insights.module.js';
 import { IntegrityModule } from './integrity/integrity.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 
@@ -79,6 +80,7 @@ export class AppModule {
         LedgerModule,
         MembersModule,
         ExchangesModule,
+        InsightsModule,
         IntegrityModule,
       ],
       providers: [{ provide: APP_PIPE, useValue: validationPipe }],

@@ -75,6 +75,7 @@ export interface PeriodView {
   id: string;
   currencyId: string;
   closedThrough: string;
+  closedAt: string;
   closedBy: string | null;
   note: string;
   balances: { accountId: string; balance: string }[];
