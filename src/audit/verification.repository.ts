@@ -62,17 +62,17 @@ export class VerificationRepository {
   }
 
   /**
-   * Communities whose last scheduled run is older than the interval, locked so that replicas take
-   * different ones (and none is checked twice at once).
+   * Communities whose last scheduled run is older than the interval, with their currencies, locked
+   * so that replicas take different ones (and none is checked twice at once).
    */
-  async lockCommunitiesDue(intervalSeconds: number, limit: number): Promise<string[]> {
+  async lockCommunitiesDue(intervalSeconds: number, limit: number): Promise<{ communityId: string; currencyIds: string[] }[]> {
     const rows = await this.query(
-      `SELECT c.id FROM communities c
+      `SELECT c.id, array(SELECT cur.id::text FROM currencies cur WHERE cur.community_id = c.id) AS currency_ids FROM communities c
         WHERE NOT EXISTS (SELECT 1 FROM verification_runs v WHERE v.community_id = c.id AND v.trigger = 'scheduled'
                              AND v.started_at > now() - make_interval(secs => $1))
         ORDER BY c.id LIMIT $2 FOR UPDATE OF c SKIP LOCKED`,
       [intervalSeconds, limit],
     );
-    return rows.map((row) => row.id as string);
+    return rows.map((row) => ({ communityId: row.id as string, currencyIds: row.currency_ids as string[] }));
   }
 }

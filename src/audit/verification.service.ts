@@ -5,7 +5,7 @@ import { TransactionalConnection } from '../../libs/database/transactional-conne
 import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
-import { checkLedgerInvariants, LEDGER_INVARIANTS } from '../ledger/ledger.invariants.js';
+import { checkLedgerInvariants, checkLedgerInvariantsByCurrency, InvariantViolation, LEDGER_INVARIANTS } from '../ledger/ledger.invariants.js';
 import { AuditLog } from './audit-log.service.js';
 import { VerificationRunsArgs } from './dto/audit.args.js';
 import { VerificationRun, VerificationTrigger } from './models/audit.models.js';
@@ -56,19 +56,32 @@ export class VerificationService {
     });
   }
 
-  /** For the schedule: checks communities not checked within the interval, each once across replicas. */
+  /**
+   * For the schedule: checks communities not checked within the interval, each once across
+   * replicas, reading the whole ledger once for all of them.
+   */
   async runScheduled(limit: number): Promise<number> {
     return this.db.transaction(async () => {
       const due = await this.runs.lockCommunitiesDue(SCHEDULED_VERIFICATION_SECONDS, limit);
-      for (const communityId of due) await this.run(communityId, VerificationTrigger.SCHEDULED, null);
+      if (due.length === 0) return 0;
+      const startedAt = new Date();
+      const byCurrency = await checkLedgerInvariantsByCurrency(this.dataSource);
+      for (const { communityId, currencyIds } of due) {
+        await this.store(communityId, VerificationTrigger.SCHEDULED, null, startedAt, currencyIds.flatMap((currencyId) => byCurrency.get(currencyId) ?? []));
+      }
       return due.length;
     });
   }
 
   private async run(communityId: string, trigger: VerificationTrigger, requestedBy: string | null): Promise<VerificationRun> {
     const startedAt = new Date();
-    const violations = new Map((await checkLedgerInvariants(this.dataSource, { communityId })).map((violation) => [violation.check, violation.rows]));
-    const checks = Object.keys(LEDGER_INVARIANTS).map((name) => ({ name, passed: !violations.has(name), offendingRows: violations.get(name) ?? [] }));
-    return this.runs.insert({ communityId, trigger, requestedBy, startedAt, finishedAt: new Date(), passed: violations.size === 0, checks });
+    return this.store(communityId, trigger, requestedBy, startedAt, await checkLedgerInvariants(this.dataSource, { communityId }));
+  }
+
+  /** Every check by name, passed or with its offending rows (of each of the community's currencies). */
+  private store(communityId: string, trigger: VerificationTrigger, requestedBy: string | null, startedAt: Date, violations: InvariantViolation[]): Promise<VerificationRun> {
+    const offenders = (name: string) => violations.filter((violation) => violation.check === name).flatMap((violation) => violation.rows);
+    const checks = Object.keys(LEDGER_INVARIANTS).map((name) => ({ name, passed: offenders(name).length === 0, offendingRows: offenders(name) }));
+    return this.runs.insert({ communityId, trigger, requestedBy, startedAt, finishedAt: new Date(), passed: violations.length === 0, checks });
   }
 }

@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, QueryRunner } from 'typeorm';
 
 /**
  * The ledger's invariant check (QUALITY.md). Tests run it after every db and e2e scenario; the
@@ -145,21 +145,15 @@ export const LEDGER_INVARIANTS: Record<string, string> = {
     HAVING closed.balance <> coalesce(sum(p.amount), 0)`,
 };
 
-/**
- * Runs every check inside one REPEATABLE READ snapshot, so that concurrent writers cannot make a
- * sound ledger look unsound.
- */
-export async function checkLedgerInvariants(dataSource: DataSource, scope: { communityId?: string } = {}): Promise<InvariantViolation[]> {
+/** Runs every check in one REPEATABLE READ snapshot, so that concurrent writers cannot make a sound ledger look unsound. */
+async function inOneSnapshot(dataSource: DataSource, offenders: (runner: QueryRunner, sql: string) => Promise<Record<string, unknown>[]>): Promise<InvariantViolation[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
     await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const violations: InvariantViolation[] = [];
     for (const [check, sql] of Object.entries(LEDGER_INVARIANTS)) {
-      const scoped = scope.communityId
-        ? `SELECT * FROM (${sql}) offending WHERE currency_id IN (SELECT id FROM currencies WHERE community_id = $1) LIMIT ${FIRST_OFFENDERS}`
-        : `${sql} LIMIT ${FIRST_OFFENDERS}`;
-      const rows = (await runner.query(scoped, scope.communityId ? [scope.communityId] : [])) as Record<string, unknown>[];
+      const rows = await offenders(runner, sql);
       if (rows.length > 0) violations.push({ check, rows });
     }
     await runner.query('COMMIT');
@@ -167,4 +161,35 @@ export async function checkLedgerInvariants(dataSource: DataSource, scope: { com
   } finally {
     await runner.release();
   }
+}
+
+/** The whole ledger, or one community's currencies: the first offenders of each failed check. */
+export async function checkLedgerInvariants(dataSource: DataSource, scope: { communityId?: string } = {}): Promise<InvariantViolation[]> {
+  return inOneSnapshot(dataSource, async (runner, sql) => {
+    const scoped = scope.communityId
+      ? `SELECT * FROM (${sql}) offending WHERE currency_id IN (SELECT id FROM currencies WHERE community_id = $1) LIMIT ${FIRST_OFFENDERS}`
+      : `${sql} LIMIT ${FIRST_OFFENDERS}`;
+    return (await runner.query(scoped, scope.communityId ? [scope.communityId] : [])) as Record<string, unknown>[];
+  });
+}
+
+/**
+ * One pass over the whole ledger, its findings split by currency (the first offenders of each),
+ * so that a schedule checking many communities reads the ledger once, not once per community.
+ */
+export async function checkLedgerInvariantsByCurrency(dataSource: DataSource): Promise<Map<string, InvariantViolation[]>> {
+  const violations = await inOneSnapshot(dataSource, async (runner, sql) =>
+    (await runner.query(`SELECT * FROM (SELECT offending.*, row_number() OVER (PARTITION BY offending.currency_id) AS offender_rank FROM (${sql}) offending) ranked
+                          WHERE offender_rank <= ${FIRST_OFFENDERS}`)) as Record<string, unknown>[]);
+  const byCurrency = new Map<string, InvariantViolation[]>();
+  for (const { check, rows } of violations) {
+    for (const { offender_rank: _rank, ...row } of rows) {
+      const currencyId = String(row.currency_id);
+      const found = byCurrency.get(currencyId) ?? [];
+      const violation = found.find((candidate) => candidate.check === check) ?? found[found.push({ check, rows: [] }) - 1];
+      violation.rows.push(row);
+      byCurrency.set(currencyId, found);
+    }
+  }
+  return byCurrency;
 }
