@@ -72,13 +72,16 @@ $$;
 
 /*
  * Chains up to p_limit transfers, in id order, among those known final; returns how many. One
- * caller at a time across replicas (the others skip). Each statement of a volatile function takes
- * a fresh snapshot, so the candidate's xmax is read after its last id: every transaction that
- * could hold an id up to the candidate had begun before that xmax. Each currency's head is read
- * and written once per batch, and the links are inserted in one statement.
+ * caller at a time across replicas (the others skip). The caller reads, each in its own statement
+ * before the call (a function's statements may share the call's snapshot, so it cannot read them
+ * itself): p_xmin, the oldest transaction still running; then the last transfer id handed out;
+ * then p_next_xmax, the xmax of a snapshot taken after that. Once p_xmin reaches a candidate's
+ * xmax, every transaction that could hold an id up to the candidate has ended, and this call's
+ * queries, which begin later, see all of them. Each currency's head is read and written once per
+ * batch, and the links are inserted at once.
  */
 const CHAIN_EXTEND_FUNCTION = `
-CREATE FUNCTION ledger_chain_extend(p_limit int) RETURNS int LANGUAGE plpgsql AS $$
+CREATE FUNCTION ledger_chain_extend(p_limit int, p_xmin bigint, p_next_through bigint, p_next_xmax bigint) RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
   v_horizon ledger_chain_horizon%ROWTYPE;
   v_through bigint;
@@ -100,10 +103,10 @@ BEGIN
   IF NOT FOUND THEN
     RETURN 0;
   END IF;
-  IF pg_snapshot_xmin(pg_current_snapshot())::text::bigint >= v_horizon.candidate_xmax THEN
+  IF p_xmin >= v_horizon.candidate_xmax THEN
     v_horizon.final_through := v_horizon.candidate_through;
-    SELECT CASE WHEN s.is_called THEN s.last_value ELSE 0 END INTO v_horizon.candidate_through FROM transfers_id_seq s;
-    SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint INTO v_horizon.candidate_xmax;
+    v_horizon.candidate_through := greatest(p_next_through, v_horizon.candidate_through);
+    v_horizon.candidate_xmax := p_next_xmax;
   END IF;
 
   SELECT count(*), max(batch.id) INTO v_count, v_through

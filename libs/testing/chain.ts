@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { extendChain } from '../../src/integrity/chain.repository.js';
 import { waitUntil } from './held-locks.js';
 
 /**
@@ -8,7 +9,7 @@ import { waitUntil } from './held-locks.js';
 export async function chainEverything(dataSource: DataSource): Promise<void> {
   const [{ last }] = (await dataSource.query('SELECT coalesce(max(id), 0) AS last FROM transfers')) as { last: string }[];
   await waitUntil(`every transfer up to ${last} is chained`, async () => {
-    await dataSource.query('SELECT ledger_chain_extend(100000)');
+    await extendChain((sql, params) => dataSource.query(sql, params), 100_000);
     const [{ chained_through }] = (await dataSource.query('SELECT chained_through FROM ledger_chain_horizon')) as { chained_through: string }[];
     return BigInt(chained_through) >= BigInt(last);
   });

@@ -27,6 +27,19 @@ export interface ChainedEntry {
   postingSalt: Buffer;
 }
 
+/**
+ * Calls `ledger_chain_extend` with what it must not read itself: the oldest running transaction,
+ * then the last transfer id handed out, then the xmax of a later snapshot, each in a statement of
+ * its own, in this order (see the function).
+ */
+export async function extendChain(query: (sql: string, params?: unknown[]) => Promise<Row[]>, limit: number): Promise<number> {
+  const [{ xmin }] = await query('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin');
+  const [{ last }] = await query('SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS last FROM transfers_id_seq');
+  const [{ xmax }] = await query('SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xmax');
+  const [{ chained }] = await query('SELECT ledger_chain_extend($1, $2, $3, $4) AS chained', [limit, xmin, last, xmax]);
+  return chained as number;
+}
+
 function toCheckpoint(row: Row): StoredCheckpoint {
   return {
     id: row.id as string,
@@ -51,10 +64,9 @@ export class ChainRepository {
     return returnedRows(await this.db.manager.query(sql, params));
   }
 
-  /** Chains up to `limit` more transfers (see `ledger_chain_extend`); returns how many. */
-  async extend(limit: number): Promise<number> {
-    const [row] = await this.query('SELECT ledger_chain_extend($1) AS chained', [limit]);
-    return row.chained as number;
+  /** Chains up to `limit` more transfers; returns how many. */
+  extend(limit: number): Promise<number> {
+    return extendChain((sql, params) => this.query(sql, params), limit);
   }
 
   /** The id up to which every transfer is chained. */
