@@ -14,7 +14,7 @@ export class LedgerChainPeriods1764320000000 implements MigrationInterface {
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE TABLE "ledger_chain" ("currency_id" bigint NOT NULL, "position" bigint NOT NULL, "transfer_id" bigint NOT NULL, "salts" bytea NOT NULL, "entry_hash" bytea NOT NULL, "chain_hash" bytea NOT NULL, "chained_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "UQ_ledger_chain_transfer" UNIQUE ("transfer_id"), CONSTRAINT "CHK_ledger_chain_hash_sizes" CHECK (length("entry_hash") = 32 AND length("chain_hash") = 32 AND length("salts") = 32), CONSTRAINT "CHK_ledger_chain_position" CHECK ("position" > 0), CONSTRAINT "PK_831a77d70889d3083b3ead6270c" PRIMARY KEY ("currency_id", "position"))`);
     await queryRunner.query(`CREATE TABLE "ledger_chain_heads" ("currency_id" bigint NOT NULL, "position" bigint NOT NULL, "chain_hash" bytea NOT NULL, CONSTRAINT "CHK_ledger_chain_heads_position" CHECK ("position" >= 0 AND length("chain_hash") = 32), CONSTRAINT "PK_76b08c275f9ebbd9ea2a40a45f7" PRIMARY KEY ("currency_id"))`);
-    await queryRunner.query(`CREATE TABLE "ledger_chain_horizon" ("id" integer NOT NULL, "chained_through" bigint NOT NULL, "final_through" bigint NOT NULL, "candidate_through" bigint NOT NULL, "candidate_xmax" bigint NOT NULL, CONSTRAINT "CHK_ledger_chain_horizon_order" CHECK ("chained_through" <= "final_through" AND "final_through" <= "candidate_through"), CONSTRAINT "CHK_ledger_chain_horizon_single_row" CHECK ("id" = 1), CONSTRAINT "PK_8e762445be27a7159617d6f025b" PRIMARY KEY ("id"))`);
+    await queryRunner.query(`CREATE TABLE "ledger_chain_horizon" ("id" integer NOT NULL, "chained_through" bigint NOT NULL, "final_through" bigint NOT NULL, "candidate_through" bigint NOT NULL, "candidate_xid" bigint NOT NULL, CONSTRAINT "CHK_ledger_chain_horizon_order" CHECK ("chained_through" <= "final_through" AND "final_through" <= "candidate_through"), CONSTRAINT "CHK_ledger_chain_horizon_single_row" CHECK ("id" = 1), CONSTRAINT "PK_8e762445be27a7159617d6f025b" PRIMARY KEY ("id"))`);
     await queryRunner.query(`CREATE TABLE "ledger_checkpoints" ("id" BIGSERIAL NOT NULL, "currency_id" bigint NOT NULL, "sequence" bigint NOT NULL, "from_position" bigint NOT NULL, "position" bigint NOT NULL, "chain_hash" bytea NOT NULL, "merkle_root" bytea NOT NULL, "previous_hash" bytea NOT NULL, "checkpoint_hash" bytea NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "UQ_ledger_checkpoints_sequence" UNIQUE ("currency_id", "sequence"), CONSTRAINT "CHK_ledger_checkpoints_hash_sizes" CHECK (length("chain_hash") = 32 AND length("merkle_root") = 32 AND length("previous_hash") = 32 AND length("checkpoint_hash") = 32), CONSTRAINT "CHK_ledger_checkpoints_range" CHECK ("sequence" > 0 AND "from_position" >= 0 AND "position" > "from_position"), CONSTRAINT "PK_8f414f361f1ace6f484ab232877" PRIMARY KEY ("id"))`);
     await queryRunner.query(`CREATE TABLE "ledger_periods" ("id" BIGSERIAL NOT NULL, "currency_id" bigint NOT NULL, "closed_through" TIMESTAMP WITH TIME ZONE NOT NULL, "closed_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "closed_by" bigint, "note" character varying(500) NOT NULL, CONSTRAINT "PK_a48f13204873fd040e89220e8b7" PRIMARY KEY ("id"))`);
     await queryRunner.query(`CREATE UNIQUE INDEX "IDX_ledger_periods_currency_through" ON "ledger_periods"  ("currency_id", "closed_through") `);
@@ -31,7 +31,7 @@ export class LedgerChainPeriods1764320000000 implements MigrationInterface {
       await queryRunner.query(`CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION ledger_refuse_history_change()`);
       await queryRunner.query(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_history_change()`);
     }
-    await queryRunner.query(`INSERT INTO ledger_chain_horizon (id, chained_through, final_through, candidate_through, candidate_xmax) VALUES (1, 0, 0, 0, 0)`);
+    await queryRunner.query(`INSERT INTO ledger_chain_horizon (id, chained_through, final_through, candidate_through, candidate_xid) VALUES (1, 0, 0, 0, 0)`);
     await queryRunner.query(ENTRY_TEXT_FUNCTION);
     await queryRunner.query(CHAIN_EXTEND_FUNCTION);
     await queryRunner.query(CLOSED_PERIOD_GUARD);
@@ -75,13 +75,14 @@ $$;
  * caller at a time across replicas (the others skip). The caller reads, each in its own statement
  * before the call (a function's statements may share the call's snapshot, so it cannot read them
  * itself): p_xmin, the oldest transaction still running; then the last transfer id handed out;
- * then p_next_xmax, the xmax of a snapshot taken after that. Once p_xmin reaches a candidate's
- * xmax, every transaction that could hold an id up to the candidate has ended, and this call's
- * queries, which begin later, see all of them. Each currency's head is read and written once per
- * batch, and the links are inserted at once.
+ * then p_next_xid, a transaction id of its own, later than that of every transaction that could
+ * hold an id up to it (each write path takes its row locks, and so its id, before its transfer
+ * id). Once p_xmin passes a candidate's id, all of those have ended, and this call's queries,
+ * which begin later, see them. Each currency's head is read and written once per batch, and the
+ * links are inserted at once.
  */
 const CHAIN_EXTEND_FUNCTION = `
-CREATE FUNCTION ledger_chain_extend(p_limit int, p_xmin bigint, p_next_through bigint, p_next_xmax bigint) RETURNS int LANGUAGE plpgsql AS $$
+CREATE FUNCTION ledger_chain_extend(p_limit int, p_xmin bigint, p_next_through bigint, p_next_xid bigint) RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
   v_horizon ledger_chain_horizon%ROWTYPE;
   v_through bigint;
@@ -103,10 +104,10 @@ BEGIN
   IF NOT FOUND THEN
     RETURN 0;
   END IF;
-  IF p_xmin >= v_horizon.candidate_xmax THEN
+  IF p_xmin >= v_horizon.candidate_xid THEN
     v_horizon.final_through := v_horizon.candidate_through;
     v_horizon.candidate_through := greatest(p_next_through, v_horizon.candidate_through);
-    v_horizon.candidate_xmax := p_next_xmax;
+    v_horizon.candidate_xid := p_next_xid;
   END IF;
 
   SELECT count(*), max(batch.id) INTO v_count, v_through
@@ -152,7 +153,7 @@ BEGIN
     SELECT * FROM unnest(v_currencies, v_positions, v_transfers, v_all_salts, v_entries, v_chains);
 
   UPDATE ledger_chain_horizon SET chained_through = coalesce(v_through, v_horizon.chained_through), final_through = v_horizon.final_through,
-         candidate_through = v_horizon.candidate_through, candidate_xmax = v_horizon.candidate_xmax
+         candidate_through = v_horizon.candidate_through, candidate_xid = v_horizon.candidate_xid
    WHERE id = 1;
   RETURN cardinality(v_transfers);
 END $$;

@@ -29,14 +29,14 @@ export interface ChainedEntry {
 
 /**
  * Calls `ledger_chain_extend` with what it must not read itself: the oldest running transaction,
- * then the last transfer id handed out, then the xmax of a later snapshot, each in a statement of
- * its own, in this order (see the function).
+ * then the last transfer id handed out, then a transaction id of our own (committed at once), each
+ * in a statement of its own, in this order (see the function).
  */
 export async function extendChain(query: (sql: string, params?: unknown[]) => Promise<Row[]>, limit: number): Promise<number> {
   const [{ xmin }] = await query('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin');
   const [{ last }] = await query('SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS last FROM transfers_id_seq');
-  const [{ xmax }] = await query('SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xmax');
-  const [{ chained }] = await query('SELECT ledger_chain_extend($1, $2, $3, $4) AS chained', [limit, xmin, last, xmax]);
+  const [{ xid }] = await query('SELECT pg_current_xact_id()::text AS xid');
+  const [{ chained }] = await query('SELECT ledger_chain_extend($1, $2, $3, $4) AS chained', [limit, xmin, last, xid]);
   return chained as number;
 }
 

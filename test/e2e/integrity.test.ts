@@ -2,15 +2,17 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { chainEverything } from '../../libs/testing/chain.js';
 import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { useTestApp } from '../../libs/testing/test-app.js';
+import { testDatabaseUrl, useTestApp } from '../../libs/testing/test-app.js';
+import { extendChain } from '../../src/integrity/chain.repository.js';
 import { verifyStatementProof } from '../../src/integrity/proof-verifier.js';
 import type { StatementProofJson } from '../../src/integrity/proof-verifier.js';
 import { asPartner, registerPartnerApp } from './auth-client.js';
 import { expectForbidden, expectQueryRefused } from './denials.js';
-import { gql } from './graphql-client.js';
+import { gql, newKey } from './graphql-client.js';
 import { CHECKPOINTS, CheckpointView, RECORD_CHECKPOINT, recordCheckpoint, STATEMENT_PROOF, statementProof } from './integrity-client.js';
 import { auditRows, pay } from './member-client.js';
 
@@ -113,5 +115,26 @@ describe('tamper evidence: the hash chain, checkpoints and statement proofs', ()
     expectQueryRefused(await t.graphql(CHECKPOINTS, { communityId: fixture.community.id }), ErrorCode.UNAUTHENTICATED);
     expectQueryRefused(await t.graphql(STATEMENT_PROOF, { accountId: alice.id }), ErrorCode.UNAUTHENTICATED, 'statementProof');
     expectQueryRefused(await fixture.as(alice).graphql(STATEMENT_PROOF, { accountId: 'not-an-id' }), ErrorCode.BAD_USER_INPUT, 'statementProof');
+  });
+
+  it('never passes a transfer whose transaction is still open, and chains it once it commits', async () => {
+    const [alice, bob] = fixture.members;
+    const writer = new pg.Client({ connectionString: testDatabaseUrl() });
+    await writer.connect();
+    try {
+      await writer.query('BEGIN');
+      const [{ id }] = (await writer.query(
+        "SELECT r.id FROM ledger_create_transfer($1, repeat('0', 64), $2, $3, 1, 'payment', '', '{}'::jsonb) r", [newKey(), alice.id, bob.id])).rows;
+      const chainedThrough = async () => BigInt((await t.dataSource.query('SELECT chained_through FROM ledger_chain_horizon'))[0].chained_through);
+      for (let sweep = 0; sweep < 3; sweep++) {
+        await extendChain((sql, params) => t.dataSource.query(sql, params), 100_000);
+        expect(await chainedThrough()).toBeLessThan(BigInt(id));
+      }
+      await writer.query('COMMIT');
+      await chainEverything(t.dataSource);
+      expect(await t.dataSource.query('SELECT position FROM ledger_chain WHERE transfer_id = $1', [id])).toHaveLength(1);
+    } finally {
+      await writer.end();
+    }
   });
 });

@@ -3,8 +3,8 @@ import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
 /**
  * The chainer's progress over all transfers, in one row. Transfer ids are handed out before their
  * transactions commit, so the chainer only takes ids it knows final: `candidateThrough` was the
- * last id handed out when `candidateXmax` was the next transaction id; once every transaction
- * below that id has ended, no transfer up to `candidateThrough` can still appear.
+ * last id handed out just before the chainer took transaction id `candidateXid`; once no
+ * transaction older than that is running, no transfer up to `candidateThrough` can still appear.
  */
 @Entity({ name: 'ledger_chain_horizon' })
 @Check('CHK_ledger_chain_horizon_single_row', `"id" = 1`)
@@ -24,6 +24,6 @@ export class ChainHorizonEntity {
   @Column({ name: 'candidate_through', type: 'bigint' })
   candidateThrough: string;
 
-  @Column({ name: 'candidate_xmax', type: 'bigint' })
-  candidateXmax: string;
+  @Column({ name: 'candidate_xid', type: 'bigint' })
+  candidateXid: string;
 }
