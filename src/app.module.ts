@@ -19,6 +19,7 @@ import { HealthModule } from './health/health.module.js';
 import { InsightsModule } from './insights/insights.module.js';
 import { IntegrityModule } from './integrity/integrity.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 
 function flatten(errors: ValidationError[], parent = ''): { field: string; message: string }[] {
   return errors.flatMap((error) => {
@@ -82,6 +83,7 @@ export class AppModule {
         ExchangesModule,
         InsightsModule,
         IntegrityModule,
+        ReportsModule,
       ],
       providers: [{ provide: APP_PIPE, useValue: validationPipe }],
     };

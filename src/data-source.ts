@@ -6,6 +6,7 @@ import { IDENTITY_ENTITIES } from './identity/entities/index.js';
 import { INTEGRITY_ENTITIES } from './integrity/entities/index.js';
 import { LEDGER_ENTITIES } from './ledger/entities/index.js';
 import { MEMBER_ENTITIES } from './members/entities/index.js';
+import { ReportExportEntity } from './reports/entities/report-export.entity.js';
 import { MIGRATIONS } from '../migrations/index.js';
 
 /** Every entity and migration of the service, listed by import (ESM has no reliable glob). */
@@ -13,7 +14,7 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourc
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: [...LEDGER_ENTITIES, ...MEMBER_ENTITIES, ...IDENTITY_ENTITIES, AuditEntryEntity, VerificationRunEntity, ...EXCHANGE_ENTITIES, ...INTEGRITY_ENTITIES],
+    entities: [...LEDGER_ENTITIES, ...MEMBER_ENTITIES, ...IDENTITY_ENTITIES, AuditEntryEntity, VerificationRunEntity, ...EXCHANGE_ENTITIES, ...INTEGRITY_ENTITIES, ReportExportEntity],
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

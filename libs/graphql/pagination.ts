@@ -72,8 +72,9 @@ export function encodeCursor(position: bigint | string): string {
   return Buffer.from(`v1:${position}`).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined): bigint | undefined {
-  if (cursor === undefined) return undefined;
+export function decodeCursor(cursor: string | null | undefined): bigint | undefined {
+  // An explicit `after: null` means the first page, as an omitted one does.
+  if (cursor === undefined || cursor === null) return undefined;
   const match = /^v1:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (!match || BigInt(match[1]) > MAX_BIGINT) throw new ClientError(ErrorCode.BAD_USER_INPUT, 'after is not a cursor this API issued', { field: 'after' });
   return BigInt(match[1]);

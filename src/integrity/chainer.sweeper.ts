@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PeriodicSweep } from '../../libs/database/periodic-sweep.js';
+import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { ChainRepository } from './chain.repository.js';
 import { CheckpointsService } from './checkpoints.service.js';
 
@@ -12,12 +13,14 @@ export class Chainer extends PeriodicSweep {
   constructor(
     private readonly chain: ChainRepository,
     private readonly checkpoints: CheckpointsService,
+    private readonly db: TransactionalConnection,
   ) {
     super({ everyMs: 1000, batch: 5000 });
   }
 
   protected async sweepBatch(limit: number): Promise<number> {
-    const chained = await this.chain.extend(limit);
+    // In a transaction, as every background job's queries are: a request's own are told apart by running outside one.
+    const chained = await this.db.transaction(() => this.chain.extend(limit));
     if (chained < limit) await this.checkpoints.recordDue(100);
     return chained;
   }

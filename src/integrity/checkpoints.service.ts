@@ -66,7 +66,7 @@ export class CheckpointsService {
 
   /** For the schedule: records the checkpoints that are due; returns how many. */
   async recordDue(limit: number): Promise<number> {
-    const due = await this.chain.currenciesDueForCheckpoint(CHECKPOINT_EVERY_ENTRIES, CHECKPOINT_MAX_AGE_SECONDS, limit);
+    const due = await this.db.transaction(() => this.chain.currenciesDueForCheckpoint(CHECKPOINT_EVERY_ENTRIES, CHECKPOINT_MAX_AGE_SECONDS, limit));
     for (const currencyId of due) await this.db.transaction(() => this.record(currencyId));
     return due.length;
   }

@@ -1,0 +1,352 @@
+// Scale check of the CSV exports (issue 6, "Scale"): an export of 1,000,000 postings streams with
+// bounded memory. It builds 500,000 transfers (1,000,000 postings) in a scratch database by bulk SQL
+// (setup is not what is measured; the invariant check must pass at the end), then starts the real
+// server (node dist/src/main.js) and downloads through HTTP:
+//   - the transfers export (500,000 rows: every transfer with the accounts of its two postings);
+//   - the statement of the hot account that is a party to every transfer (500,000 postings);
+//   - one download abandoned mid-file, after which the server must still serve;
+// and reports rows, seconds, MB/s and the server's resident memory: before, peak during each
+// download (sampled every 50 ms from /proc/<pid>/status), and the kernel's high-water mark.
+//
+// Usage: npm run build && node test/bench/export-scale.mjs [--transfers N] [--json]
+// With DATABASE_URL, a scratch database is created on that server and dropped at the end; without
+// it, an embedded PostgreSQL runs in a temporary directory. Exit code 1 if a download is short, the
+// CSV does not match the database, or the ledger's invariant check fails afterwards.
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { EmbeddedPostgres } from '../../dist/libs/database/embedded-postgres.js';
+import { runMigrations } from '../../dist/libs/database/migrate.js';
+import { withScratchDatabase } from '../../dist/libs/database/scratch-database.js';
+import { createDataSource } from '../../dist/src/data-source.js';
+import { checkLedgerInvariants } from '../../dist/src/ledger/ledger.invariants.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const argument = (name, fallback) => {
+  const index = process.argv.indexOf(name);
+  return index === -1 ? fallback : Number(process.argv[index + 1]);
+};
+const TRANSFERS = argument('--transfers', 500_000);
+const JSON_OUTPUT = process.argv.includes('--json');
+const MEMBERS = 1_000;
+const CHUNK = 50_000; // transfers per statement of the setup
+const RSS_SAMPLE_MS = 50;
+const ABANDON_AFTER_BYTES = 1 << 20;
+const RUN_ID = `scale-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+// Memos exercise the CSV quoting: commas, quotes, and a leading '=' that the export defuses.
+const MEMOS = ['', 'garden work', 'lessons, two hours', 'moving "boxes"', '=1+1'];
+
+const log = (message) => process.stderr.write(`[export-scale] ${message}\n`);
+const seconds = (from) => (performance.now() - from) / 1000;
+const round = (value, digits = 1) => Number(value.toFixed(digits));
+
+async function withDatabase(work) {
+  if (process.env.DATABASE_URL) return withScratchDatabase(process.env.DATABASE_URL, 'pumasi_export_scale', work);
+  const dataDir = mkdtempSync(join(tmpdir(), 'pumasi-export-scale-'));
+  chmodSync(dataDir, 0o755); // as root, the database runs as `postgres`, which must reach its directory
+  const embedded = new EmbeddedPostgres({ dataDir });
+  try {
+    return await work(await embedded.start());
+  } finally {
+    await embedded.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function freePort() {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** The real server, as `npm start` runs it, on the scratch database; resolves once /health answers. */
+async function startServer(databaseUrl) {
+  const port = await freePort();
+  const env = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), MIGRATE_ON_START: 'true', SEED_DEMO: 'false', LOG_LEVEL: 'warn', NO_COLOR: '1' };
+  const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const exited = new Promise((done) => child.once('exit', done));
+  const origin = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    await exited;
+  };
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(`${origin}/health`)).ok) return { pid: child.pid, origin, stop };
+    } catch { /* not listening yet */ }
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  await stop();
+  throw new Error('the server did not answer /health within 60 s');
+}
+
+function memoryMb(pid, field) {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? round(Number(match[1]) / 1024) : null;
+}
+
+/**
+ * Transfers `[from, to]` in one statement, as the ledger's write path would leave them: each
+ * transfer between the hot account and a member (alternately debited and credited), its two
+ * postings numbered after the account's last version with their running balances, and the
+ * accounts' totals moved by the same amounts. Posting times are `epoch` plus n microseconds, so
+ * every account's postings are in time order. The database's own checks still run: each transfer
+ * must balance at commit, and the invariant check runs at the end.
+ */
+const BULK_TRANSFERS = `
+  WITH spec AS (
+    SELECT n, CASE WHEN n % 2 = 0 THEN m.member ELSE $4::bigint END AS debit, CASE WHEN n % 2 = 0 THEN $4::bigint ELSE m.member END AS credit,
+           1 + (n::bigint * 7919) % 120 AS amount, ($7::text[])[1 + n % cardinality($7::text[])] AS memo, $6::timestamptz + n * interval '1 microsecond' AS at
+      FROM generate_series($1::int, $2::int) AS n, LATERAL (SELECT ($5::bigint[])[1 + n % cardinality($5::bigint[])] AS member) m),
+  new_transfers AS (
+    INSERT INTO transfers (idempotency_key, request_hash, currency_id, debit_account_id, credit_account_id, amount, code, memo, metadata, kind, created_at)
+    SELECT $3 || n, repeat('0', 64), $8, debit, credit, amount, 'payment', memo, '{}', 'direct', at FROM spec ORDER BY n
+    RETURNING id, debit_account_id, credit_account_id, amount, created_at),
+  sides AS (
+    SELECT id, debit_account_id AS account_id, -amount AS amount, created_at FROM new_transfers
+    UNION ALL SELECT id, credit_account_id, amount, created_at FROM new_transfers),
+  numbered AS (
+    SELECT s.*, a.version + row_number() OVER w AS version, a.posted_credits - a.posted_debits + sum(s.amount) OVER w AS balance_after
+      FROM sides s JOIN accounts a ON a.id = s.account_id
+    WINDOW w AS (PARTITION BY s.account_id ORDER BY s.created_at, s.id ROWS UNBOUNDED PRECEDING)),
+  new_postings AS (
+    INSERT INTO postings (transfer_id, account_id, currency_id, amount, balance_after, account_version, created_at)
+    SELECT id, account_id, $8, amount, balance_after, version, created_at FROM numbered
+    RETURNING account_id, amount)
+  UPDATE accounts a SET posted_debits = a.posted_debits + t.debits, posted_credits = a.posted_credits + t.credits, version = a.version + t.postings
+    FROM (SELECT account_id, coalesce(sum(-amount) FILTER (WHERE amount < 0), 0) AS debits, coalesce(sum(amount) FILTER (WHERE amount > 0), 0) AS credits,
+                 count(*) AS postings
+            FROM new_postings GROUP BY account_id) t
+   WHERE a.id = t.account_id`;
+
+/**
+ * A community with its currency and system accounts, MEMBERS members and a hot member account, all
+ * with deep credit lines, and a coordinator with a live session; then TRANSFERS transfers, each
+ * between the hot account and a member, so that the hot account's statement has one posting per transfer.
+ */
+async function setUp(databaseUrl) {
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'pumasi-export-scale-setup' });
+  await client.connect();
+  try {
+    const started = performance.now();
+    const [{ id: communityId }] = (await client.query('INSERT INTO communities (slug, name) VALUES ($1, $2) RETURNING id', [RUN_ID, 'Export scale'])).rows;
+    const [{ id: currencyId }] = (await client.query(
+      `INSERT INTO currencies (community_id, code, name, symbol, minor_units_per_unit) VALUES ($1, 'HOUR', 'Hour', 'h', 60) RETURNING id`, [communityId])).rows;
+    await client.query(`INSERT INTO accounts (currency_id, kind, name, lower_limit) VALUES ($1, 'issuance', 'HOUR issuance', NULL), ($1, 'pool', 'HOUR community pool', 0)`, [currencyId]);
+    const { rows: people } = await client.query(
+      `WITH people AS (
+         SELECT n, CASE WHEN n = 0 THEN 'coordinator' ELSE 'member' END AS role, 'Person ' || n AS label FROM generate_series(0, $3::int) AS n),
+       new_members AS (INSERT INTO members (email, display_name) SELECT $4 || '-' || n || '@scale.example', label FROM people RETURNING id, display_name),
+       new_accounts AS (INSERT INTO accounts (currency_id, kind, name, lower_limit) SELECT $2, 'member', label, -1000000000 FROM people RETURNING id, name)
+       INSERT INTO memberships (member_id, community_id, currency_id, account_id, role, status, approved_at)
+       SELECT m.id, $1, $2, a.id, p.role, 'active', now() FROM people p JOIN new_members m ON m.display_name = p.label JOIN new_accounts a ON a.name = p.label
+       RETURNING member_id, account_id, role`,
+      [communityId, currencyId, MEMBERS + 1, RUN_ID]);
+    const coordinator = people.find((person) => person.role === 'coordinator');
+    const [hot, ...members] = people.filter((person) => person.role === 'member').map((person) => person.account_id);
+    const accessToken = `pa_${randomBytes(32).toString('base64url')}`;
+    const sha256 = (token) => createHash('sha256').update(token).digest('hex');
+    await client.query(
+      `INSERT INTO sessions (member_id, access_token_hash, access_expires_at, refresh_token_hash, refresh_expires_at)
+       VALUES ($1, $2, now() + interval '2 hours', $3, now() + interval '30 days')`,
+      [coordinator.member_id, sha256(accessToken), sha256(`pr_${randomBytes(32).toString('base64url')}`)]);
+    log(`community ${communityId}: ${MEMBERS} members and a hot account ${hot}; writing ${TRANSFERS} transfers`);
+    const [{ epoch }] = (await client.query('SELECT clock_timestamp() AS epoch')).rows;
+    for (let from = 0; from < TRANSFERS; from += CHUNK) {
+      await client.query(BULK_TRANSFERS, [from, Math.min(from + CHUNK, TRANSFERS) - 1, `${RUN_ID}-`, hot, members, epoch, MEMOS, currencyId]);
+      log(`${Math.min(from + CHUNK, TRANSFERS)} transfers after ${round(seconds(started))} s`);
+    }
+    await client.query('ANALYZE');
+    const [{ transfers, postings }] = (await client.query(
+      'SELECT (SELECT count(*)::int FROM transfers WHERE currency_id = $1) AS transfers, (SELECT count(*)::int FROM postings WHERE currency_id = $1) AS postings', [currencyId])).rows;
+    if (transfers !== TRANSFERS || postings !== 2 * TRANSFERS) throw new Error(`set up ${transfers} transfers and ${postings} postings, not ${TRANSFERS} and ${2 * TRANSFERS}`);
+    log(`set up ${transfers} transfers (${postings} postings) in ${round(seconds(started))} s`);
+    return { communityId, hot, accessToken, postings, setupSeconds: round(seconds(started)) };
+  } finally {
+    await client.end();
+  }
+}
+
+async function graphql(origin, token, query, variables) {
+  const response = await fetch(`${origin}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await response.json();
+  if (!body.data || body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body)}`);
+  return body.data;
+}
+
+async function requestExport(origin, token, input) {
+  const query = 'mutation Export($input: RequestExportInput!) { requestExport(input: $input) { url filename } }';
+  return (await graphql(origin, token, query, { input })).requestExport.url;
+}
+
+/** The GraphQL reports over the same data: the balance report's totals over every posting, and a statement page of the hot account. */
+async function timeReports(origin, token, { communityId, hot }) {
+  const timed = async (query, variables) => {
+    const started = performance.now();
+    const data = await graphql(origin, token, query, variables);
+    return { seconds: round(seconds(started), 2), data };
+  };
+  const report = await timed('query R($c: ID!) { balanceReport(communityId: $c) { currencies { totalDebits balanced lines(first: 100) { edges { node { accountId } } } } } }', { c: communityId });
+  const statement = await timed('query S($a: ID!) { accountStatement(accountId: $a, first: 100) { openingBalance closingBalance lineCount } }', { a: hot });
+  if (!report.data.balanceReport.currencies[0].balanced || statement.data.accountStatement.lineCount !== TRANSFERS) throw new Error('the reports disagree with the data');
+  return { balanceReportSeconds: report.seconds, statementSeconds: statement.seconds };
+}
+
+/**
+ * Downloads a CSV file, counting its rows (CRLF outside quotes) and bytes as they arrive, without
+ * keeping it; samples the server's RSS meanwhile. `abandonAfter` hangs up after that many bytes.
+ */
+function measureDownload(url, serverPid, abandonAfter = Infinity) {
+  return new Promise((done, fail) => {
+    const started = performance.now();
+    let peakRssMb = memoryMb(serverPid, 'VmRSS');
+    const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, memoryMb(serverPid, 'VmRSS'))), RSS_SAMPLE_MS);
+    const result = (extra) => {
+      clearInterval(sampler);
+      done({ seconds: round(seconds(started), 2), peakRssMb, ...extra });
+    };
+    let bytes = 0;
+    let rows = 0;
+    let quoted = false;
+    let pendingCr = false; // a chunk that ended in CR outside quotes
+    /** Counts the row ends (CRLF outside quotes) of a chunk, jumping from quote to quote with indexOf. */
+    const countRows = (chunk) => {
+      if (pendingCr && !quoted && chunk.startsWith('\n')) rows++;
+      const lineEndsBetween = (from, to) => {
+        for (let at = chunk.indexOf('\r\n', from); at !== -1 && at + 1 < to; at = chunk.indexOf('\r\n', at + 2)) rows++;
+      };
+      let index = 0;
+      for (let quote = chunk.indexOf('"'); quote !== -1; quote = chunk.indexOf('"', quote + 1)) {
+        if (!quoted) lineEndsBetween(index, quote);
+        quoted = !quoted;
+        index = quote + 1;
+      }
+      if (!quoted) lineEndsBetween(index, chunk.length);
+      pendingCr = !quoted && chunk.endsWith('\r');
+    };
+    const request = http.get(url, (response) => {
+      if (response.statusCode !== 200) {
+        clearInterval(sampler);
+        fail(new Error(`download answered ${response.statusCode}`));
+        return;
+      }
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => {
+        bytes += Buffer.byteLength(chunk);
+        countRows(chunk);
+        if (bytes >= abandonAfter) {
+          request.destroy();
+          result({ rows, bytes, complete: false });
+        }
+      });
+      response.on('end', () => result({ rows: rows - 1, bytes, complete: true })); // the header row is not data
+      response.on('error', (error) => (request.destroyed ? undefined : fail(error)));
+    });
+    request.on('error', (error) => (request.destroyed ? undefined : fail(error)));
+  });
+}
+
+/** Runs `work` with a TypeORM data source of the service's own configuration on the database. */
+async function withDataSource(databaseUrl, work) {
+  const dataSource = createDataSource(databaseUrl, 2);
+  await dataSource.initialize();
+  try {
+    return await work(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+async function checkInvariants(databaseUrl) {
+  return withDataSource(databaseUrl, async (dataSource) => {
+    const started = performance.now();
+    const violations = await checkLedgerInvariants(dataSource);
+    return { violations, seconds: round(seconds(started)) };
+  });
+}
+
+async function main() {
+  const summary = await withDatabase(async (databaseUrl) => {
+    await withDataSource(databaseUrl, runMigrations);
+    // The data is written before the server starts: the setup is not what is measured.
+    const fixture = await setUp(databaseUrl);
+    const server = await startServer(databaseUrl);
+    let measured;
+    try {
+      const rssBeforeMb = memoryMb(server.pid, 'VmRSS');
+      const reports = await timeReports(server.origin, fixture.accessToken, fixture);
+      const transfersUrl = await requestExport(server.origin, fixture.accessToken, { communityId: fixture.communityId, kind: 'TRANSFERS' });
+      log('downloading the transfers export');
+      const transfers = await measureDownload(transfersUrl, server.pid);
+      log(`transfers: ${JSON.stringify(transfers)}`);
+      const statementUrl = await requestExport(server.origin, fixture.accessToken, { communityId: fixture.communityId, kind: 'STATEMENT', accountId: fixture.hot });
+      log('downloading the hot account statement');
+      const statement = await measureDownload(statementUrl, server.pid);
+      log(`statement: ${JSON.stringify(statement)}`);
+      const abandoned = await measureDownload(transfersUrl, server.pid, ABANDON_AFTER_BYTES);
+      const again = await measureDownload(transfersUrl, server.pid);
+      measured = { fixture, reports, rssBeforeMb, transfers, statement, abandoned, again, highWaterMb: memoryMb(server.pid, 'VmHWM') };
+    } finally {
+      await server.stop();
+    }
+    const invariants = await checkInvariants(databaseUrl);
+    return { ...measured, invariants };
+  });
+  const { fixture, transfers, statement, again, invariants } = summary;
+  const problems = [
+    transfers.rows !== TRANSFERS && `the transfers export has ${transfers.rows} rows, not ${TRANSFERS}`,
+    statement.rows !== TRANSFERS && `the hot account's statement has ${statement.rows} rows, not ${TRANSFERS}`,
+    again.rows !== TRANSFERS && `the download after an abandoned one has ${again.rows} rows`,
+    invariants.violations.length > 0 && `invariants violated: ${JSON.stringify(invariants.violations)}`,
+  ].filter(Boolean);
+  const mbPerSecond = (download) => round(download.bytes / 1024 / 1024 / download.seconds);
+  const lines = [
+    '',
+    `Export scale: ${TRANSFERS} transfers, ${fixture.postings} postings (set up in ${fixture.setupSeconds} s); database: ${process.env.DATABASE_URL ? 'scratch on DATABASE_URL' : 'embedded'}`,
+    '',
+    'download                        rows      MB      s       MB/s   peak RSS MB',
+    `transfers export (all)          ${String(transfers.rows).padEnd(9)} ${String(round(transfers.bytes / 1048576)).padEnd(7)} ${String(transfers.seconds).padEnd(7)} ${String(mbPerSecond(transfers)).padEnd(6)} ${transfers.peakRssMb}`,
+    `hot account statement           ${String(statement.rows).padEnd(9)} ${String(round(statement.bytes / 1048576)).padEnd(7)} ${String(statement.seconds).padEnd(7)} ${String(mbPerSecond(statement)).padEnd(6)} ${statement.peakRssMb}`,
+    `transfers, abandoned at 1 MB    ${String(summary.abandoned.rows).padEnd(9)} ${String(round(summary.abandoned.bytes / 1048576)).padEnd(7)} ${String(summary.abandoned.seconds).padEnd(7)} -      ${summary.abandoned.peakRssMb}`,
+    `transfers again, after that     ${String(again.rows).padEnd(9)} ${String(round(again.bytes / 1048576)).padEnd(7)} ${String(again.seconds).padEnd(7)} ${String(mbPerSecond(again)).padEnd(6)} ${again.peakRssMb}`,
+    '',
+    `server RSS before the downloads: ${summary.rssBeforeMb} MB; high-water mark at the end (VmHWM): ${summary.highWaterMb} MB`,
+    "the server's background jobs (the chainer of src/integrity among them) run as in production during the downloads",
+    `GraphQL over the same data: balanceReport (totals over every posting, first 100 lines) ${summary.reports.balanceReportSeconds} s; accountStatement of the hot account (opening, closing, first 100 lines) ${summary.reports.statementSeconds} s`,
+    `invariant check after the run: ${invariants.violations.length === 0 ? 'ok' : 'VIOLATED'} in ${invariants.seconds} s`,
+    ...problems.map((problem) => `PROBLEM: ${problem}`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (JSON_OUTPUT) {
+    process.stdout.write(`${JSON.stringify({
+      transfers: TRANSFERS, postings: fixture.postings, transfersExportRows: transfers.rows, transfersExportSeconds: transfers.seconds,
+      statementExportRows: statement.rows, statementExportSeconds: statement.seconds, balanceReportSeconds: summary.reports.balanceReportSeconds,
+      statementPageSeconds: summary.reports.statementSeconds, rssBeforeMb: summary.rssBeforeMb,
+      peakRssMb: Math.max(transfers.peakRssMb, statement.peakRssMb, again.peakRssMb), highWaterMb: summary.highWaterMb, invariantsOk: invariants.violations.length === 0,
+    })}\n`);
+  }
+  if (problems.length > 0) process.exitCode = 1;
+}
+
+main().catch((error) => {
+  process.stderr.write(`[export-scale] failed: ${error?.stack ?? error}\n`);
+  process.exitCode = 1;
+});
