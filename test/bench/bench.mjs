@@ -14,18 +14,16 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { EmbeddedPostgres } from '../../dist/libs/database/embedded-postgres.js';
-import { withScratchDatabase } from '../../dist/libs/database/scratch-database.js';
 import { createDataSource } from '../../dist/src/data-source.js';
 import { checkLedgerInvariants } from '../../dist/src/ledger/ledger.invariants.js';
+import { findFreePort, memoryMb, withDatabase } from './harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const QUICK = process.argv.includes('--quick');
@@ -66,36 +64,6 @@ const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 
 // ---------------------------------------------------------------------------------------------
 // Database and server lifecycles: each one stops what it started, also when the work inside fails.
-
-/** Runs `work(url)` against a fresh database, which is gone afterwards. */
-async function withDatabase(work) {
-  const serverUrl = process.env.DATABASE_URL;
-  if (serverUrl) {
-    log(`creating a scratch database on ${new URL(serverUrl).host}`);
-    return withScratchDatabase(serverUrl, 'pumasi_bench', work);
-  }
-  const dataDir = mkdtempSync(join(tmpdir(), 'pumasi-bench-'));
-  chmodSync(dataDir, 0o755); // as root, the database runs as `postgres`, which must reach its directory
-  const embedded = new EmbeddedPostgres({ dataDir });
-  try {
-    log(`starting an embedded PostgreSQL in ${dataDir}`);
-    return await work(await embedded.start());
-  } finally {
-    await embedded.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-function findFreePort() {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
-}
 
 /** Starts `node dist/src/main.js` on the given database and waits until /health answers 200. */
 async function startServer(databaseUrl) {
@@ -154,12 +122,6 @@ async function waitForHealth(server) {
     await sleep(100);
   }
   throw new Error(interrupted ? 'interrupted' : `/health did not answer 200 within ${SERVER_START_TIMEOUT_MS / 1000} s`);
-}
-
-/** The server's peak resident set size so far, from the kernel's high-water mark. */
-function peakRssMb(pid) {
-  const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? round(Number(match[1]) / 1024, 1) : null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -610,7 +572,7 @@ async function main() {
   handleSignals();
   const started = Date.now();
   const loadAtStart = machineLoad();
-  const run = await withDatabase(async (databaseUrl) => {
+  const run = await withDatabase('bench', log, async (databaseUrl) => {
     const server = await startServer(databaseUrl);
     let measured;
     try {
@@ -618,7 +580,7 @@ async function main() {
       await checkCredentials(server.origin, fixture);
       throwIfInterrupted();
       const results = await runWorkloads(databaseUrl, server, fixture);
-      measured = { results, peakRssMb: peakRssMb(server.pid) };
+      measured = { results, peakRssMb: memoryMb(server.pid, 'VmHWM') };
     } finally {
       await server.stop();
     }

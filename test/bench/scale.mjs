@@ -17,19 +17,14 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { EmbeddedPostgres } from '../../dist/libs/database/embedded-postgres.js';
 import { runMigrations } from '../../dist/libs/database/migrate.js';
-import { withScratchDatabase } from '../../dist/libs/database/scratch-database.js';
 import { createDataSource } from '../../dist/src/data-source.js';
 import { extendChain } from '../../dist/src/integrity/chain.repository.js';
 import { checkLedgerInvariants } from '../../dist/src/ledger/ledger.invariants.js';
+import { findFreePort, memoryMb, withDatabase } from './harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const argument = (name, fallback) => {
@@ -51,33 +46,9 @@ const log = (message) => process.stderr.write(`[scale] ${message}\n`);
 const seconds = (from) => (performance.now() - from) / 1000;
 const round = (value, digits = 1) => Number(value.toFixed(digits));
 
-async function withDatabase(work) {
-  if (process.env.DATABASE_URL) return withScratchDatabase(process.env.DATABASE_URL, 'pumasi_scale', work);
-  const dataDir = mkdtempSync(join(tmpdir(), 'pumasi-scale-'));
-  chmodSync(dataDir, 0o755); // as root, the database runs as `postgres`, which must reach its directory
-  const embedded = new EmbeddedPostgres({ dataDir });
-  try {
-    return await work(await embedded.start());
-  } finally {
-    await embedded.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-function freePort() {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
-}
-
 /** The real server, as `npm start` runs it, on the scratch database; resolves once /health answers. */
 async function startServer(databaseUrl) {
-  const port = await freePort();
+  const port = await findFreePort();
   const env = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), MIGRATE_ON_START: 'true', SEED_DEMO: 'false', LOG_LEVEL: 'warn', NO_COLOR: '1' };
   const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
   const exited = new Promise((done) => child.once('exit', done));
@@ -96,11 +67,6 @@ async function startServer(databaseUrl) {
   }
   await stop();
   throw new Error('the server did not answer /health within 60 s');
-}
-
-function memoryMb(pid, field) {
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? round(Number(match[1]) / 1024) : null;
 }
 
 /**
@@ -303,7 +269,7 @@ async function checkInvariants(databaseUrl) {
 }
 
 async function main() {
-  const summary = await withDatabase(async (databaseUrl) => {
+  const summary = await withDatabase('scale', log, async (databaseUrl) => {
     await withDataSource(databaseUrl, runMigrations);
     // The data is written before the server starts: the setup is not what is measured.
     const fixture = await setUp(databaseUrl);

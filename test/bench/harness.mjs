@@ -1,0 +1,47 @@
+// What the benchmark and the scale check share: a throwaway database, a free port, and the
+// server's memory as the kernel counts it.
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmbeddedPostgres } from '../../dist/libs/database/embedded-postgres.js';
+import { withScratchDatabase } from '../../dist/libs/database/scratch-database.js';
+
+/**
+ * Runs `work(url)` against a fresh database, which is gone afterwards: a scratch database on
+ * DATABASE_URL's server, or else an embedded PostgreSQL in a temporary directory.
+ */
+export async function withDatabase(name, log, work) {
+  const serverUrl = process.env.DATABASE_URL;
+  if (serverUrl) {
+    log(`creating a scratch database on ${new URL(serverUrl).host}`);
+    return withScratchDatabase(serverUrl, `pumasi_${name}`, work);
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), `pumasi-${name}-`));
+  chmodSync(dataDir, 0o755); // as root, the database runs as `postgres`, which must reach its directory
+  const embedded = new EmbeddedPostgres({ dataDir });
+  try {
+    log(`starting an embedded PostgreSQL in ${dataDir}`);
+    return await work(await embedded.start());
+  } finally {
+    await embedded.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export function findFreePort() {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** A process's memory in MB from /proc/<pid>/status: `VmRSS` now, or `VmHWM`, its peak so far. */
+export function memoryMb(pid, field) {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number((Number(match[1]) / 1024).toFixed(1)) : null;
+}
