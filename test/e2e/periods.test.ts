@@ -4,6 +4,7 @@ import { useTestApp } from '../../libs/testing/test-app.js';
 import { asPartner, registerPartnerApp } from './auth-client.js';
 import { expectForbidden, expectQueryRefused } from './denials.js';
 import { gql, newKey } from './graphql-client.js';
+import { balanceReport } from './report-client.js';
 import { attempt, auditRows, mutate, pay, PERIOD_FIELDS, PeriodView, refusalCodes, succeed } from './member-client.js';
 
 const PERIODS = `query Periods($communityId: ID!) { ledgerPeriods(communityId: $communityId) { edges { node { ${PERIOD_FIELDS} } } } }`;
@@ -39,6 +40,12 @@ describe('closing a period', () => {
     expect(await periodsSeenBy(fixture.asCoordinator())).toEqual([period]);
     const [row] = await auditRows(t, { communityId: fixture.community.id, action: 'ledger.close_period' });
     expect(row).toMatchObject({ actorMemberId: fixture.coordinator.memberId, targetId: period.id, reason: 'October books', details: { through: through.toISOString() } });
+  });
+
+  it('agrees with the balance report as of its end, account by account', async () => {
+    const { lines } = await balanceReport(fixture.asCoordinator(), fixture.community.id, through);
+    const reported = Object.fromEntries(lines.map((line) => [line.accountId, line.balance]));
+    expect(Object.fromEntries(period.balances.map(({ accountId, balance }) => [accountId, balance]))).toEqual(reported);
   });
 
   it('refuses a close that overlaps the last one or ends in the future, and changes nothing', async () => {
