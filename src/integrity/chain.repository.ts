@@ -81,6 +81,11 @@ export class ChainRepository {
     return row ? { position: row.position as string, chainHash: row.chain_hash as Buffer } : null;
   }
 
+  async chainHashAt(currencyId: string, position: string): Promise<Buffer> {
+    const [row] = await this.query('SELECT chain_hash FROM ledger_chain WHERE currency_id = $1 AND position = $2', [currencyId, position]);
+    return row.chain_hash as Buffer;
+  }
+
   async entryHashes(currencyId: string, afterPosition: string, throughPosition: string): Promise<Buffer[]> {
     const rows = await this.query(
       'SELECT entry_hash FROM ledger_chain WHERE currency_id = $1 AND position > $2 AND position <= $3 ORDER BY position',

@@ -9,7 +9,10 @@ import { CheckpointsArgs } from './dto/integrity.args.js';
 import { checkpointHash, merkleRoot, ZERO_HASH } from './merkle.js';
 import { LedgerCheckpoint } from './models/integrity.models.js';
 
-/** A checkpoint is due after this many new entries, or after an hour with any. */
+/**
+ * A checkpoint is due after this many new entries, or after an hour with any; and covers this many
+ * at most, so that a checkpoint or a proof never holds more than one segment's hashes in memory.
+ */
 export const CHECKPOINT_EVERY_ENTRIES = 10_000;
 export const CHECKPOINT_MAX_AGE_SECONDS = 3600;
 
@@ -64,33 +67,44 @@ export class CheckpointsService {
     });
   }
 
-  /** For the schedule: records the checkpoints that are due; returns how many. */
+  /** For the schedule: checkpoints the currencies that are due, each as far as its chain goes; returns how many currencies. */
   async recordDue(limit: number): Promise<number> {
     const due = await this.db.transaction(() => this.chain.currenciesDueForCheckpoint(CHECKPOINT_EVERY_ENTRIES, CHECKPOINT_MAX_AGE_SECONDS, limit));
-    for (const currencyId of due) await this.db.transaction(() => this.record(currencyId));
+    for (const currencyId of due) await this.record(currencyId);
     return due.length;
   }
 
   /**
-   * Checkpoints the currency's chain as far as it goes, under the head's lock. Returns the latest
-   * checkpoint when nothing was chained since, and null while the chain is empty.
+   * Checkpoints the currency's chain as far as it goes, a segment of at most CHECKPOINT_EVERY_ENTRIES
+   * per checkpoint, each in its own transaction under the head's lock. Returns the latest checkpoint
+   * (an earlier one when nothing was chained since), and null while the chain is empty.
    */
   private async record(currencyId: string): Promise<StoredCheckpoint | null> {
-    return this.db.transaction(async () => {
-      const head = await this.chain.lockHead(currencyId);
-      const last = await this.chain.latestCheckpoint(currencyId);
-      if (!head || head.position === last?.position) return last;
-      const fromPosition = last?.position ?? '0';
-      const fields = {
-        currencyId,
-        sequence: (BigInt(last?.sequence ?? 0) + 1n).toString(),
-        fromPosition,
-        position: head.position,
-        chainHash: head.chainHash,
-        merkleRoot: merkleRoot(await this.chain.entryHashes(currencyId, fromPosition, head.position)),
-        previousHash: last?.checkpointHash ?? ZERO_HASH,
-      };
-      return this.chain.insertCheckpoint({ ...fields, checkpointHash: checkpointHash(fields) });
-    });
+    for (;;) {
+      const { latest, caughtUp } = await this.db.transaction(() => this.recordSegment(currencyId));
+      if (caughtUp) return latest;
+    }
+  }
+
+  private async recordSegment(currencyId: string): Promise<{ latest: StoredCheckpoint | null; caughtUp: boolean }> {
+    const head = await this.chain.lockHead(currencyId);
+    const last = await this.chain.latestCheckpoint(currencyId);
+    if (!head || head.position === last?.position) return { latest: last, caughtUp: true };
+    const fromPosition = last?.position ?? '0';
+    const position = BigInt(head.position) - BigInt(fromPosition) > CHECKPOINT_EVERY_ENTRIES
+      ? (BigInt(fromPosition) + BigInt(CHECKPOINT_EVERY_ENTRIES)).toString()
+      : head.position;
+    const hashes = await this.chain.entryHashes(currencyId, fromPosition, position);
+    const fields = {
+      currencyId,
+      sequence: (BigInt(last?.sequence ?? 0) + 1n).toString(),
+      fromPosition,
+      position,
+      chainHash: position === head.position ? head.chainHash : await this.chain.chainHashAt(currencyId, position),
+      merkleRoot: merkleRoot(hashes),
+      previousHash: last?.checkpointHash ?? ZERO_HASH,
+    };
+    const latest = await this.chain.insertCheckpoint({ ...fields, checkpointHash: checkpointHash(fields) });
+    return { latest, caughtUp: position === head.position };
   }
 }

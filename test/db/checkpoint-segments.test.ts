@@ -1,0 +1,37 @@
+import { chainEverything } from '../../libs/testing/chain.js';
+import { createLedgerFixture } from '../../libs/testing/ledger-fixture.js';
+import { useTestApp } from '../../libs/testing/test-app.js';
+import { CHECKPOINT_EVERY_ENTRIES, CheckpointsService } from '../../src/integrity/checkpoints.service.js';
+import { ProofsService } from '../../src/integrity/proofs.service.js';
+import { verifyStatementProof } from '../../src/integrity/proof-verifier.js';
+import type { StatementProofJson } from '../../src/integrity/proof-verifier.js';
+
+/** Statements of up to 1,000 transfers each: one takes an advisory lock per key, which the lock table must hold. */
+const CHUNK = 1_000;
+
+describe('checkpoints over a long chain', () => {
+  const t = useTestApp();
+
+  it(`cover ${CHECKPOINT_EVERY_ENTRIES} entries at most each, so that no checkpoint or proof holds more in memory, and still prove a statement across them`, async () => {
+    const fixture = await createLedgerFixture(t, [{ balance: 1_000_000n }, {}]);
+    const [payer, payee] = fixture.members;
+    const payments = CHECKPOINT_EVERY_ENTRIES + 5;
+    for (let from = 0; from < payments; from += CHUNK) {
+      await t.dataSource.query(
+        `SELECT count(*) FROM generate_series($1::int, $2::int) n,
+                LATERAL ledger_create_transfer('segments-' || $5 || '-' || n, repeat('0', 64), $3, $4, 1, 'payment', '', '{}'::jsonb) r`,
+        [from, Math.min(from + CHUNK, payments) - 1, payer.id, payee.id, fixture.community.id],
+      );
+    }
+    await chainEverything(t.dataSource);
+    const [latest] = await t.app.get(CheckpointsService).recordOnDemand(await t.identity.authenticate({ authorization: `Bearer ${fixture.coordinator.token}` }), fixture.community.id);
+
+    const proof = await t.app.get(ProofsService).statementProof(await t.identity.authenticate({ authorization: `Bearer ${fixture.holders[1].token}` }), { accountId: payee.id });
+    const json = JSON.parse(JSON.stringify(proof, (_, value) => (typeof value === 'bigint' ? value.toString() : value))) as StatementProofJson;
+    // The funding and every payment: one chain position each, in checkpoints of 10,000 at most.
+    expect(json.checkpoint).toMatchObject({ id: latest.id, position: String(payments + 1) });
+    expect(json.checkpoints.every((checkpoint) => BigInt(checkpoint.position) - BigInt(checkpoint.fromPosition) <= CHECKPOINT_EVERY_ENTRIES)).toBe(true);
+    expect(new Set(json.entries.map((entry) => entry.checkpointSequence)).size).toBeGreaterThanOrEqual(2);
+    expect(verifyStatementProof(json, latest.checkpointHash)).toMatchObject({ valid: true, postings: payments, balance: BigInt(payments) });
+  }, 180_000);
+});
