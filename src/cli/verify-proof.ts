@@ -18,7 +18,7 @@ function main(): number {
   const proof = json.data?.statementProof ?? json;
   const verdict = verifyStatementProof(proof, values.checkpoint);
   if (verdict.valid) {
-    console.log(`Valid: ${verdict.postings} postings of account ${proof.accountId}, balance ${verdict.balance} after the last, are in checkpoint ${proof.checkpoint.sequence}.`);
+    console.log(`Valid: ${verdict.postings} postings of account ${proof.accountId} from version ${proof.fromVersion}, balance ${verdict.balance} after the last, are in checkpoint ${proof.checkpoint.sequence}.`);
     return 0;
   }
   console.log(`INVALID proof for account ${proof.accountId}:`);

@@ -140,8 +140,8 @@ export class ChainRepository {
     return rows.map(toCheckpoint);
   }
 
-  /** Every chained transfer that posted to the account, up to a position, in chain order. */
-  async accountEntries(currencyId: string, accountId: string, throughPosition: string): Promise<ChainedEntry[]> {
+  /** Chained transfers that posted to the account, up to a position, from a version on, in version (and so chain) order. */
+  async accountEntries(currencyId: string, accountId: string, page: { throughPosition: string; fromVersion: bigint; limit: number }): Promise<ChainedEntry[]> {
     const rows = await this.query(
       `SELECT c.transfer_id, c.position, c.entry_hash,
               CASE WHEN t.id IS NOT NULL THEN ledger_entry_text(t, c.salts, d, cr) END AS entry_text,
@@ -151,9 +151,9 @@ export class ChainRepository {
          LEFT JOIN transfers t ON t.id = c.transfer_id
          LEFT JOIN postings d ON d.transfer_id = c.transfer_id AND d.amount < 0
          LEFT JOIN postings cr ON cr.transfer_id = c.transfer_id AND cr.amount > 0
-        WHERE p.account_id = $2 AND c.currency_id = $1 AND c.position <= $3
-        ORDER BY c.position`,
-      [currencyId, accountId, throughPosition],
+        WHERE p.account_id = $2 AND c.currency_id = $1 AND c.position <= $3 AND p.account_version >= $4
+        ORDER BY p.account_version LIMIT $5`,
+      [currencyId, accountId, page.throughPosition, page.fromVersion.toString(), page.limit],
     );
     return rows.map((row) => ({
       transferId: row.transfer_id as string,

@@ -19,6 +19,7 @@ export interface CheckpointJson {
 
 export interface StatementProofJson {
   accountId: string;
+  fromVersion: string;
   checkpoint: CheckpointJson;
   checkpoints: CheckpointJson[];
   entries: {
@@ -36,9 +37,9 @@ export interface StatementProofJson {
 export interface ProofVerdict {
   valid: boolean;
   problems: string[];
-  /** The account's postings the proof covers, and its balance after the last of them. */
+  /** The account's postings the proof covers, and its balance after the last of them (null with none). */
   postings: number;
-  balance: bigint;
+  balance: bigint | null;
 }
 
 // pumasi-entry-v1|id|currency|kind|debit|credit|amount|pending|reverses|code|memo hash|createdAt|debit commitment|credit commitment
@@ -87,12 +88,15 @@ function checkEntries(proof: StatementProofJson, problems: string[]): { version:
   return postings;
 }
 
-/** Versions 1..n with no gap, each balance following from the one before: nothing left out in between. */
-function checkContinuity(postings: { version: bigint; amount: bigint; balance: bigint }[], problems: string[]): bigint {
-  let balance = 0n;
+/**
+ * Versions from `fromVersion` on with no gap, each balance following from the one before (from an
+ * empty account when the proof starts at version 1): nothing was left out in between.
+ */
+function checkContinuity(fromVersion: bigint, postings: { version: bigint; amount: bigint; balance: bigint }[], problems: string[]): bigint | null {
+  let balance: bigint | null = fromVersion === 1n ? 0n : null;
   [...postings].sort((a, b) => (a.version < b.version ? -1 : 1)).forEach((posting, index) => {
-    if (posting.version !== BigInt(index + 1)) problems.push(`posting version ${posting.version}: expected version ${index + 1}`);
-    if (posting.balance !== balance + posting.amount) problems.push(`posting version ${posting.version}: its balance does not follow from the one before`);
+    if (posting.version !== fromVersion + BigInt(index)) problems.push(`posting version ${posting.version}: expected version ${fromVersion + BigInt(index)}`);
+    if (balance !== null && posting.balance !== balance + posting.amount) problems.push(`posting version ${posting.version}: its balance does not follow from the one before`);
     balance = posting.balance;
   });
   return balance;
@@ -102,6 +106,6 @@ export function verifyStatementProof(proof: StatementProofJson, trustedCheckpoin
   const problems: string[] = [];
   checkCheckpoints(proof, trustedCheckpointHash, problems);
   const postings = checkEntries(proof, problems);
-  const balance = checkContinuity(postings, problems);
+  const balance = checkContinuity(BigInt(proof.fromVersion), postings, problems);
   return { valid: problems.length === 0, problems, postings: postings.length, balance };
 }

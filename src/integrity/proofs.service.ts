@@ -35,12 +35,14 @@ export class ProofsService {
     if (checkpoint && checkpoint.currencyId !== currencyId) throw forbidden();
     if (!checkpoint) return null;
     const checkpoints = await this.chain.checkpointsThrough(currencyId, checkpoint.sequence);
-    const entries = await this.chain.accountEntries(currencyId, args.accountId, checkpoint.position);
+    const entries = await this.chain.accountEntries(currencyId, args.accountId, { throughPosition: checkpoint.position, fromVersion: args.fromVersion, limit: args.first + 1 });
     return {
       accountId: args.accountId,
+      fromVersion: args.fromVersion,
+      hasMore: entries.length > args.first,
       checkpoint: toLedgerCheckpoint(checkpoint),
       checkpoints: checkpoints.map(toLedgerCheckpoint),
-      entries: await this.proveEntries(currencyId, checkpoints, entries),
+      entries: await this.proveEntries(currencyId, checkpoints, entries.slice(0, args.first)),
     };
   }
 

@@ -6,9 +6,9 @@ import { gql } from './graphql-client.js';
 export const CHECKPOINT_FIELDS = 'id currencyId sequence fromPosition position chainHash merkleRoot previousHash checkpointHash createdAt';
 export const RECORD_CHECKPOINT = `mutation Record($communityId: ID!) { recordLedgerCheckpoint(communityId: $communityId) { ${CHECKPOINT_FIELDS} } }`;
 export const CHECKPOINTS = `query Checkpoints($communityId: ID!, $first: Int) { ledgerCheckpoints(communityId: $communityId, first: $first) { edges { node { ${CHECKPOINT_FIELDS} } } } }`;
-export const STATEMENT_PROOF = `query Proof($accountId: ID!, $checkpointId: ID) {
-  statementProof(accountId: $accountId, checkpointId: $checkpointId) {
-    accountId checkpoint { ${CHECKPOINT_FIELDS} } checkpoints { ${CHECKPOINT_FIELDS} }
+export const STATEMENT_PROOF = `query Proof($accountId: ID!, $checkpointId: ID, $fromVersion: Int64, $first: Int) {
+  statementProof(accountId: $accountId, checkpointId: $checkpointId, fromVersion: $fromVersion, first: $first) {
+    accountId fromVersion hasMore checkpoint { ${CHECKPOINT_FIELDS} } checkpoints { ${CHECKPOINT_FIELDS} }
     entries { transferId position checkpointSequence entryText entryHash postingText postingSalt path { hash side } }
   }
 }`;
@@ -21,6 +21,8 @@ export async function recordCheckpoint(client: GraphqlClient, communityId: strin
   return recordLedgerCheckpoint[0];
 }
 
-export async function statementProof(client: GraphqlClient, accountId: string, checkpointId?: string): Promise<StatementProofJson | null> {
-  return (await gql<{ statementProof: StatementProofJson | null }>(client, STATEMENT_PROOF, { accountId, checkpointId })).statementProof;
+export async function statementProof(
+  client: GraphqlClient, accountId: string, page: { checkpointId?: string; fromVersion?: string; first?: number } = {},
+): Promise<(StatementProofJson & { hasMore: boolean }) | null> {
+  return (await gql<{ statementProof: (StatementProofJson & { hasMore: boolean }) | null }>(client, STATEMENT_PROOF, { accountId, ...page })).statementProof;
 }

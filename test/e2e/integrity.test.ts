@@ -71,8 +71,25 @@ describe('tamper evidence: the hash chain, checkpoints and statement proofs', ()
     const latest = (await statementProof(fixture.as(bob), bob.id))!;
     expect(latest.entries.map((entry) => entry.checkpointSequence)).toEqual(['1', '1', '1', '2']);
     expect(verifyStatementProof(latest, second.checkpointHash)).toMatchObject({ valid: true, postings: 4, balance: 145n });
-    const older = (await statementProof(fixture.as(bob), bob.id, first.id))!;
+    const older = (await statementProof(fixture.as(bob), bob.id, { checkpointId: first.id }))!;
     expect(verifyStatementProof(older, first.checkpointHash)).toMatchObject({ valid: true, postings: 3, balance: 130n });
+  });
+
+  it('pages a long statement by version, each page checking out on its own', async () => {
+    const [, bob] = fixture.members;
+    const whole = (await statementProof(fixture.as(bob), bob.id))!;
+    const head = (await statementProof(fixture.as(bob), bob.id, { first: 2 }))!;
+    const rest = (await statementProof(fixture.as(bob), bob.id, { fromVersion: '3' }))!;
+    expect([head.hasMore, rest.hasMore, whole.hasMore]).toEqual([true, false, false]);
+    expect([...head.entries, ...rest.entries]).toEqual(whole.entries);
+    const trusted = whole.checkpoint.checkpointHash;
+    expect(verifyStatementProof(head, trusted)).toMatchObject({ valid: true, postings: 2 });
+    expect(verifyStatementProof(rest, trusted)).toMatchObject({ valid: true, postings: whole.entries.length - 2, balance: verifyStatementProof(whole, trusted).balance });
+    const gap = structuredClone(rest);
+    gap.entries.splice(0, 1);
+    expect(verifyStatementProof(gap, trusted).problems.join()).toMatch(/expected version 3/);
+    expectQueryRefused(await fixture.as(bob).graphql(STATEMENT_PROOF, { accountId: bob.id, first: 1001 }), ErrorCode.BAD_USER_INPUT, 'statementProof');
+    expectQueryRefused(await fixture.as(bob).graphql(STATEMENT_PROOF, { accountId: bob.id, fromVersion: '0' }), ErrorCode.BAD_USER_INPUT, 'statementProof');
   });
 
   it('verifies offline with npm run verify-proof, trusting only the checkpoint hash', async () => {

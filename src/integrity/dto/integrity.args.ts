@@ -1,7 +1,8 @@
-import { ArgsType, Field, ID } from '@nestjs/graphql';
-import { IsOptional } from 'class-validator';
+import { ArgsType, Field, ID, Int } from '@nestjs/graphql';
+import { IsOptional, Max, Min, ValidateBy } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { PageArgs } from '../../../libs/graphql/pagination.js';
+import { Int64Scalar } from '../../../libs/graphql/scalars.js';
 
 @ArgsType()
 export class CheckpointsArgs extends PageArgs {
@@ -9,6 +10,9 @@ export class CheckpointsArgs extends PageArgs {
   @IsDatabaseId()
   communityId: string;
 }
+
+/** A proof holds its entries in memory, and each carries its Merkle path: pages keep it bounded. */
+export const MAX_PROOF_ENTRIES = 1000;
 
 @ArgsType()
 export class StatementProofArgs {
@@ -20,4 +24,13 @@ export class StatementProofArgs {
   @IsOptional()
   @IsDatabaseId()
   checkpointId?: string;
+
+  @Field(() => Int64Scalar, { defaultValue: 1n, description: "The account version to start at: a proof covers one page of the account's postings." })
+  @ValidateBy({ name: 'isVersion', validator: { validate: (value) => typeof value === 'bigint' && value >= 1n, defaultMessage: () => 'fromVersion must be at least 1' } })
+  fromVersion: bigint = 1n;
+
+  @Field(() => Int, { defaultValue: 500, description: `How many postings, 1 to ${MAX_PROOF_ENTRIES}.` })
+  @Min(1)
+  @Max(MAX_PROOF_ENTRIES)
+  first: number = 500;
 }

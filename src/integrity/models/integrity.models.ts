@@ -96,6 +96,12 @@ export class StatementProof {
   @Field(() => [LedgerCheckpoint], { description: 'Checkpoints 1 to this one, oldest first: each names the hash of the one before.' })
   checkpoints: LedgerCheckpoint[];
 
-  @Field(() => [StatementProofEntry], { description: 'Every transfer that posted to the account up to the checkpoint, in chain order.' })
+  @Field(() => Int64Scalar, { description: 'The version of the first posting covered: with 1, the proof starts from an empty account.' })
+  fromVersion: bigint;
+
+  @Field({ description: 'Whether the account has later postings within the checkpoint: ask again from the version after the last entry.' })
+  hasMore: boolean;
+
+  @Field(() => [StatementProofEntry], { description: 'The transfers that posted to the account, up to the checkpoint, from `fromVersion` on, in version (and chain) order.' })
   entries: StatementProofEntry[];
 }
