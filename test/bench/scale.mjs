@@ -145,7 +145,7 @@ async function setUp(databaseUrl) {
       'SELECT (SELECT count(*)::int FROM transfers WHERE currency_id = $1) AS transfers, (SELECT count(*)::int FROM postings WHERE currency_id = $1) AS postings', [currencyId])).rows;
     if (transfers !== TRANSFERS || postings !== 2 * TRANSFERS) throw new Error(`set up ${transfers} transfers and ${postings} postings, not ${TRANSFERS} and ${2 * TRANSFERS}`);
     log(`set up ${transfers} transfers (${postings} postings) in ${round(seconds(started))} s`);
-    return { communityId, hot, accessToken, postings, setupSeconds: round(seconds(started)) };
+    return { communityId, currencyId, hot, accessToken, postings, setupSeconds: round(seconds(started)) };
   } finally {
     await client.end();
   }
@@ -245,6 +245,23 @@ async function withDataSource(databaseUrl, work) {
   }
 }
 
+/** Waits until the server's chainer has checkpointed every link; how many checkpoints, and how long from the server's start. */
+async function waitForCheckpoints(databaseUrl, fixture) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const started = performance.now();
+    for (;;) {
+      const { rows: [{ position, count }] } = await client.query(
+        'SELECT coalesce(max(position), 0) AS position, count(*)::int AS count FROM ledger_checkpoints WHERE currency_id = $1', [fixture.currencyId]);
+      if (Number(position) >= TRANSFERS) return { count, seconds: round(seconds(started)) };
+      await new Promise((done) => setTimeout(done, 200));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 /** Chains every transfer, as the chainer does a batch at a time; the rate is what it can keep up with. */
 async function chainEverything(databaseUrl) {
   return withDataSource(databaseUrl, async (dataSource) => {
@@ -279,6 +296,9 @@ async function main() {
     const server = await startServer(databaseUrl);
     let measured;
     try {
+      // The server's chainer checkpoints the whole chain first (segments of 10,000 links); the downloads measure the exports alone.
+      const checkpoints = await waitForCheckpoints(databaseUrl, fixture);
+      log(`checkpoints: ${JSON.stringify(checkpoints)}`);
       const rssBeforeMb = memoryMb(server.pid, 'VmRSS');
       const reports = await timeReports(server.origin, fixture.accessToken, fixture);
       const transfersUrl = await requestExport(server.origin, fixture.accessToken, { communityId: fixture.communityId, kind: 'TRANSFERS' });
@@ -291,7 +311,7 @@ async function main() {
       log(`statement: ${JSON.stringify(statement)}`);
       const abandoned = await measureDownload(transfersUrl, server.pid, ABANDON_AFTER_BYTES);
       const again = await measureDownload(transfersUrl, server.pid);
-      measured = { fixture, chain, reports, rssBeforeMb, transfers, statement, abandoned, again, highWaterMb: memoryMb(server.pid, 'VmHWM') };
+      measured = { fixture, chain, checkpoints, reports, rssBeforeMb, transfers, statement, abandoned, again, highWaterMb: memoryMb(server.pid, 'VmHWM') };
     } finally {
       await server.stop();
     }
@@ -320,7 +340,7 @@ async function main() {
     `server RSS before the downloads: ${summary.rssBeforeMb} MB; high-water mark at the end (VmHWM): ${summary.highWaterMb} MB`,
     "the server's background jobs (the chainer of src/integrity among them) run as in production during the downloads",
     `GraphQL over the same data: balanceReport (totals over every posting, first 100 lines) ${summary.reports.balanceReportSeconds} s; accountStatement of the hot account (opening, closing, first 100 lines) ${summary.reports.statementSeconds} s`,
-    `hash chain: ${summary.chain.links} transfers chained in ${summary.chain.seconds} s (${summary.chain.perSecond} a second, in batches of ${CHAIN_BATCH})`,
+    `hash chain: ${summary.chain.links} transfers chained in ${summary.chain.seconds} s (${summary.chain.perSecond} a second, in batches of ${CHAIN_BATCH}); the server then recorded ${summary.checkpoints.count} checkpoints over it in ${summary.checkpoints.seconds} s`,
     `verification (the whole invariant check, chain included) over ${fixture.postings} postings: ${invariants.violations.length === 0 ? 'ok' : 'VIOLATED'} in ${invariants.seconds} s`,
     ...problems.map((problem) => `PROBLEM: ${problem}`),
   ];
