@@ -104,6 +104,22 @@ export class ChainRepository {
     return toCheckpoint(row);
   }
 
+  /**
+   * Announces a checkpoint in the outbox, in its transaction: a relay can publish its hash where the
+   * server cannot rewrite it, which is what lets members trust a checkpoint.
+   */
+  async announceCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
+    const payload = {
+      currencyId: checkpoint.currencyId, sequence: checkpoint.sequence, position: checkpoint.position,
+      checkpointHash: checkpoint.checkpointHash.toString('hex'), previousHash: checkpoint.previousHash.toString('hex'), createdAt: checkpoint.createdAt,
+    };
+    await this.query(
+      `INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, community_id, payload)
+       SELECT 'ledger.checkpoint', 'ledger_checkpoint', $1, c.community_id, $2 FROM currencies c WHERE c.id = $3`,
+      [checkpoint.id, JSON.stringify(payload), checkpoint.currencyId],
+    );
+  }
+
   async latestCheckpoint(currencyId: string): Promise<StoredCheckpoint | null> {
     const [row] = await this.query('SELECT * FROM ledger_checkpoints WHERE currency_id = $1 ORDER BY sequence DESC LIMIT 1', [currencyId]);
     return row ? toCheckpoint(row) : null;

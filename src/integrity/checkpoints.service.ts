@@ -105,6 +105,7 @@ export class CheckpointsService {
       previousHash: last?.checkpointHash ?? ZERO_HASH,
     };
     const latest = await this.chain.insertCheckpoint({ ...fields, checkpointHash: checkpointHash(fields) });
+    await this.chain.announceCheckpoint(latest);
     return { latest, caughtUp: position === head.position };
   }
 }

@@ -40,6 +40,8 @@ describe('tamper evidence: the hash chain, checkpoints and statement proofs', ()
     expect((await recordCheckpoint(fixture.asCoordinator(), fixture.community.id)).id).toBe(first.id);
     const [row] = await auditRows(t, { communityId: fixture.community.id, action: 'ledger.checkpoint' });
     expect(row).toMatchObject({ actorMemberId: fixture.coordinator.memberId, targetId: fixture.community.id });
+    const [event] = await t.dataSource.query("SELECT community_id, payload FROM outbox_events WHERE topic = 'ledger.checkpoint' AND aggregate_id = $1", [first.id]);
+    expect(event).toEqual({ community_id: fixture.community.id, payload: expect.objectContaining({ sequence: '1', position: '4', checkpointHash: first.checkpointHash }) });
   });
 
   it("gives a member a proof of their statement that checks out against the checkpoint hash, and fails when any part is altered", async () => {
