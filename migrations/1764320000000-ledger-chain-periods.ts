@@ -166,7 +166,7 @@ $$;
 const CLOSED_PERIOD_GUARD = `
 CREATE FUNCTION ledger_refuse_dating_in_closed_period() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF EXISTS (SELECT 1 FROM ledger_periods p WHERE p.currency_id = NEW.currency_id AND p.closed_through >= NEW.created_at) THEN
+  IF EXISTS (SELECT 1 FROM ledger_periods p WHERE p.currency_id = NEW.currency_id AND NEW.created_at < p.closed_through + interval '1 millisecond') THEN
     RAISE EXCEPTION 'transfer dated % falls in a closed period of currency %', NEW.created_at, NEW.currency_id
       USING ERRCODE = 'PL004', HINT = 'Post the correction in the open period, referring to the original.';
   END IF;
@@ -178,7 +178,8 @@ CREATE TRIGGER transfers_outside_closed_periods BEFORE INSERT ON transfers
 
 /*
  * Closes a currency's period through p_through and records every account's balance at that
- * instant (the sum of its postings dated up to it). Every write path dates its transfer under its
+ * instant: the sum of its postings dated up to it, the instant counting as its whole millisecond
+ * (the API's precision), as the balance reports count it. Every write path dates its transfer under its
  * accounts' locks, so sharing every account's lock waits out the transfers in flight, and any
  * transfer after the close is dated after it: the balances are final, and the trigger is only a
  * second line.
@@ -190,7 +191,7 @@ DECLARE
   v_period_id bigint;
 BEGIN
   PERFORM 1 FROM accounts a WHERE a.currency_id = p_currency_id ORDER BY a.id FOR SHARE;
-  IF p_through > clock_timestamp() THEN
+  IF p_through + interval '1 millisecond' > clock_timestamp() THEN
     RETURN QUERY SELECT 'period_end_in_future'::text, NULL::bigint;
     RETURN;
   END IF;
@@ -202,8 +203,8 @@ BEGIN
     RETURNING id INTO v_period_id;
   INSERT INTO ledger_period_balances (period_id, account_id, balance)
     SELECT v_period_id, a.id, coalesce(sum(p.amount), 0)
-      FROM accounts a LEFT JOIN postings p ON p.account_id = a.id AND p.created_at <= p_through
-     WHERE a.currency_id = p_currency_id AND a.created_at <= p_through
+      FROM accounts a LEFT JOIN postings p ON p.account_id = a.id AND p.created_at < p_through + interval '1 millisecond'
+     WHERE a.currency_id = p_currency_id AND a.created_at < p_through + interval '1 millisecond'
      GROUP BY a.id;
   RETURN QUERY SELECT 'closed'::text, v_period_id;
 END $$;

@@ -140,7 +140,7 @@ export const LEDGER_INVARIANTS: Record<string, string> = {
   'each closed period still holds the balances it closed on': `
     SELECT period.currency_id, closed.period_id, closed.account_id, closed.balance, coalesce(sum(p.amount), 0) AS ledger_balance
       FROM ledger_period_balances closed JOIN ledger_periods period ON period.id = closed.period_id
-      LEFT JOIN postings p ON p.account_id = closed.account_id AND p.created_at <= period.closed_through
+      LEFT JOIN postings p ON p.account_id = closed.account_id AND p.created_at < period.closed_through + interval '1 millisecond'
      GROUP BY period.currency_id, closed.period_id, closed.account_id, closed.balance
     HAVING closed.balance <> coalesce(sum(p.amount), 0)`,
 };

@@ -91,10 +91,13 @@ function postedBefore(accountId: string, before: string): string {
       FROM postings p WHERE p.account_id = ${accountId} AND p.created_at < ${before})`;
 }
 
-/** Every account of a community with its totals before `before`, in order of currency and account. */
+/**
+ * Every account of a community that existed before `before`, with its totals then, in order of
+ * currency and account: a report of a past instant lists the accounts it had, as a closed period does.
+ */
 export function balanceLinesQuery(filter: { communityId: string; before: Date; currencyId?: string; afterAccountId?: bigint; limit?: number }): SqlQuery {
   const values: unknown[] = [filter.communityId, filter.before];
-  let where = 'cur.community_id = $1';
+  let where = 'cur.community_id = $1 AND a.created_at < $2::timestamptz';
   if (filter.currencyId !== undefined) where += ` AND a.currency_id = $${values.push(filter.currencyId)}`;
   if (filter.afterAccountId !== undefined) where += ` AND a.id > $${values.push(filter.afterAccountId.toString())}`;
   const limit = filter.limit === undefined ? '' : `LIMIT $${values.push(filter.limit)}`;

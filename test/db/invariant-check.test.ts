@@ -409,7 +409,9 @@ async function buildSoundLedger(t: TestApp): Promise<SoundLedger> {
   const [aliceHolder, bobHolder, , doraHolder] = fixture.holders;
   const [otherCurrency] = await t.ledger.currenciesOf((await createLedgerFixture(t, [])).community.id);
   // A closed period holding the fundings only: everything below happens after it.
-  await t.dataSource.query("SELECT * FROM ledger_close_period($1, clock_timestamp(), NULL, 'sound ledger')", [fixture.currency.id]);
+  const [{ outcome }] = await t.dataSource.query(
+    "SELECT * FROM ledger_close_period($1, clock_timestamp() - interval '1 millisecond', NULL, 'sound ledger')", [fixture.currency.id]);
+  expect(outcome).toBe('closed');
 
   const key = (): string => `sound-${randomUUID()}`;
   const pay = async (from: Account, to: Account, amount: bigint, pending = false): Promise<Transfer> =>

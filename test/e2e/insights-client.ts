@@ -121,3 +121,10 @@ export async function justAfter(t: TestApp, transferId: string): Promise<Date> {
   const [{ created_at: createdAt }] = await t.dataSource.query('SELECT created_at FROM transfers WHERE id = $1', [transferId]);
   return new Date((createdAt as Date).getTime() + 1);
 }
+
+const UPDATE_DISTRICT = 'mutation District($district: String!) { updateProfile(input: { district: $district }) { id district } }';
+
+/** Sets the district of the caller's profile: statistics count a payment not made on a listing with a district in its payee's. */
+export async function setProfileDistrict(client: GraphqlClient, district: string): Promise<void> {
+  await gql(client, UPDATE_DISTRICT, { district });
+}

@@ -48,6 +48,19 @@ describe('closing a period', () => {
     expect(Object.fromEntries(period.balances.map(({ accountId, balance }) => [accountId, balance]))).toEqual(reported);
   });
 
+  it('counts an instant as its whole millisecond, as the balance report does', async () => {
+    const own = await createLedgerFixture(t, [{ balance: 50n }, {}]);
+    const [payer, payee] = own.members;
+    // The API speaks in milliseconds; the transfer is dated to the microsecond, within that millisecond.
+    const through = new Date((await pay(own.as(payer), payer.id, payee.id, 10)).transfer!.createdAt);
+    await pause(5);
+    const closed = (await succeed(own.asCoordinator(), 'closeLedgerPeriod', { communityId: own.community.id, through: through.toISOString(), note: 'to the millisecond' })).period!;
+    const { lines } = await balanceReport(own.asCoordinator(), own.community.id, through);
+    expect(closed.balances.find((line) => line.accountId === payee.id)?.balance).toBe('10');
+    expect(Object.fromEntries(closed.balances.map(({ accountId, balance }) => [accountId, balance])))
+      .toEqual(Object.fromEntries(lines.map((line) => [line.accountId, line.balance])));
+  });
+
   it('refuses a close that overlaps the last one or ends in the future, and changes nothing', async () => {
     const coordinator = fixture.asCoordinator();
     const close = (at: Date) => mutate(coordinator, 'closeLedgerPeriod', { communityId: fixture.community.id, through: at.toISOString(), note: 'again' });

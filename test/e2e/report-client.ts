@@ -276,3 +276,20 @@ export function transferCsvRow(currencyCode: string, transfer: ExportedTransferV
     pending_transfer_id: csvText(transfer.pendingTransferId), reverses_transfer_id: csvText(transfer.reversesTransferId),
   };
 }
+
+export const TRIAL_BALANCE = `query TrialBalance($currencyId: ID!) {
+  trialBalance(currencyId: $currencyId) { currency { id code } lines { kind accountCount postedDebits postedCredits balance } total balanced asOf }
+}`;
+
+export interface TrialBalanceView {
+  currency: { id: string; code: string };
+  lines: { kind: string; accountCount: number; postedDebits: string; postedCredits: string; balance: string }[];
+  total: string;
+  balanced: boolean;
+  asOf: string;
+}
+
+/** The ledger's own trial balance of a currency: its accounts' stored totals now, summed per kind. */
+export async function trialBalance(client: GraphqlClient, currencyId: string): Promise<TrialBalanceView> {
+  return (await gql<{ trialBalance: TrialBalanceView }>(client, TRIAL_BALANCE, { currencyId })).trialBalance;
+}
