@@ -5,14 +5,12 @@ import { BatchMode } from '../../src/ledger/models/ledger-enums.js';
 import { asPartner, loginAsNewAdmin, registerPartnerApp } from './auth-client.js';
 import { expectForbidden, expectQueryRefused, NONEXISTENT_ID } from './denials.js';
 import { accept, acceptedExchange, confirm, deliver, exchangeCommunity, grant, offerService, Party, proposeOn } from './exchange-client.js';
-import { gql, newKey } from './graphql-client.js';
-import { communityStatistics, databaseInstant, queryStatistics, StatisticsView } from './insights-client.js';
+import { newKey } from './graphql-client.js';
+import { communityStatistics, databaseInstant, queryStatistics, setProfileDistrict, StatisticsView } from './insights-client.js';
 import { pay, pendingMember, succeed } from './member-client.js';
 
 const { BAD_USER_INPUT, UNAUTHENTICATED } = ErrorCode;
 const DAY_MS = 86_400_000;
-
-const UPDATE_DISTRICT = 'mutation District($district: String!) { updateProfile(input: { district: $district }) { id district } }';
 
 /**
  * What the ledger itself holds for the community, read straight from its tables (transfers and
@@ -68,8 +66,8 @@ describe('community statistics over GraphQL', () => {
     fixture = created;
     communityId = fixture.community.id;
     const [m1, m2, m3, m4] = parties;
-    await gql(m1.client, UPDATE_DISTRICT, { district: 'Mapo' });
-    await gql(m2.client, UPDATE_DISTRICT, { district: 'Jongno' });
+    await setProfileDistrict(m1.client, 'Mapo');
+    await setProfileDistrict(m2.client, 'Jongno');
 
     await confirmedExchange(m2, m1, communityId, { category: 'gardening', district: 'Seongsu' }, 120, 120);
     const direct = await pay(m3.client, m3.accountId, m1.accountId, 50);
