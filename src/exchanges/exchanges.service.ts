@@ -314,7 +314,9 @@ export class ExchangesService {
    */
   async settleDue(limit: number): Promise<number> {
     let handled = 0;
-    for (const exchangeId of await this.exchanges.dueIds(limit)) if (await this.settleOneDue(exchangeId)) handled++;
+    // In a transaction, as every background job's queries are: a request's own are told apart by running outside one.
+    const due = await this.db.transaction(() => this.exchanges.dueIds(limit));
+    for (const exchangeId of due) if (await this.settleOneDue(exchangeId)) handled++;
     return handled;
   }
 
