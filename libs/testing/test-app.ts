@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/app-config.js';
+import { runAdminStatement, withDatabaseName } from '../database/scratch-database.js';
 import { createApp } from '../../src/app.js';
 import { IdentityService } from '../../src/identity/identity.service.js';
 import { checkLedgerInvariants } from '../../src/ledger/ledger.invariants.js';
@@ -90,16 +91,32 @@ export async function expectLedgerInvariants(dataSource: DataSource): Promise<vo
   expect(await checkLedgerInvariants(dataSource)).toEqual([]);
 }
 
+export interface TestAppOptions {
+  poolSize?: number;
+  /**
+   * A database of the file's own, created and migrated for it and dropped at the end, named with
+   * this prefix: for files that write thousands of transfers, which would otherwise slow down the
+   * invariant check that every other file runs over the shared database.
+   */
+  ownDatabase?: string;
+}
+
 /**
  * For a describe block: boots the app before its tests, checks the ledger's invariants after each
  * one (QUALITY.md), and closes the app at the end. The returned object is filled in by beforeAll.
  */
-export function useTestApp(poolSize?: number): TestApp {
+export function useTestApp(options: number | TestAppOptions = {}): TestApp {
+  const { poolSize, ownDatabase } = typeof options === 'number' ? { poolSize: options, ownDatabase: undefined } : options;
   const app = {} as TestApp;
+  const ownName = ownDatabase && `${ownDatabase}_${process.pid}_${Date.now()}`;
   beforeAll(async () => {
-    Object.assign(app, await startTestApp(poolSize));
+    if (ownName) await runAdminStatement(testDatabaseUrl(), `CREATE DATABASE "${ownName}"`);
+    Object.assign(app, await startTestApp(poolSize, ownName ? withDatabaseName(testDatabaseUrl(), ownName) : undefined));
   });
   afterEach(async () => expectLedgerInvariants(app.dataSource));
-  afterAll(async () => app.close());
+  afterAll(async () => {
+    await app.close?.();
+    if (ownName) await runAdminStatement(testDatabaseUrl(), `DROP DATABASE IF EXISTS "${ownName}" WITH (FORCE)`);
+  });
   return app;
 }

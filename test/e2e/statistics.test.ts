@@ -55,7 +55,7 @@ async function confirmedExchange(receiver: Party, provider: Party, communityId: 
  *   counted); and one more member approved.
  */
 describe('community statistics over GraphQL', () => {
-  const t = useTestApp();
+  const t = useTestApp({ ownDatabase: 'pumasi_statistics' });
   let fixture: LedgerFixture;
   let communityId: string;
   let boundary: Date;
