@@ -86,12 +86,14 @@ export class ChainRepository {
     return row.chain_hash as Buffer;
   }
 
-  async entryHashes(currencyId: string, afterPosition: string, throughPosition: string): Promise<Buffer[]> {
-    const rows = await this.query(
-      'SELECT entry_hash FROM ledger_chain WHERE currency_id = $1 AND position > $2 AND position <= $3 ORDER BY position',
+  /** The entry hashes of positions (after, through], packed 32 bytes each in chain order, in one buffer. */
+  async entryHashes(currencyId: string, afterPosition: string, throughPosition: string): Promise<Buffer> {
+    const [row] = await this.query(
+      `SELECT string_agg(entry_hash, ''::bytea ORDER BY position) AS hashes FROM ledger_chain
+        WHERE currency_id = $1 AND position > $2 AND position <= $3`,
       [currencyId, afterPosition, throughPosition],
     );
-    return rows.map((row) => row.entry_hash as Buffer);
+    return (row.hashes as Buffer | null) ?? Buffer.alloc(0);
   }
 
   async insertCheckpoint(checkpoint: Omit<StoredCheckpoint, 'id' | 'createdAt'>): Promise<StoredCheckpoint> {

@@ -27,32 +27,50 @@ export function sha256(...parts: (Buffer | string)[]): Buffer {
 
 const LEAF = Buffer.from([0]);
 const NODE = Buffer.from([1]);
+const HASH_BYTES = 32;
 
 const leafHash = (entryHash: Buffer): Buffer => sha256(LEAF, entryHash);
 const nodeHash = (left: Buffer, right: Buffer): Buffer => sha256(NODE, left, right);
 
-function nextLevel(level: Buffer[]): Buffer[] {
-  const next: Buffer[] = [];
-  for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? nodeHash(level[i], level[i + 1]) : level[i]);
+/**
+ * A level of the tree is packed, 32 bytes a node, in one buffer: a segment of 10,000 entries is a
+ * few hundred kilobytes, not tens of thousands of small objects for the garbage collector.
+ */
+const nodeAt = (level: Buffer, index: number): Buffer => level.subarray(index * HASH_BYTES, (index + 1) * HASH_BYTES);
+const width = (level: Buffer): number => level.length / HASH_BYTES;
+
+function leaves(entryHashes: Buffer): Buffer {
+  const level = Buffer.allocUnsafe(entryHashes.length);
+  for (let i = 0; i < width(entryHashes); i++) leafHash(nodeAt(entryHashes, i)).copy(level, i * HASH_BYTES);
+  return level;
+}
+
+function nextLevel(level: Buffer): Buffer {
+  const next = Buffer.allocUnsafe(Math.ceil(width(level) / 2) * HASH_BYTES);
+  for (let i = 0; i < width(level); i += 2) {
+    const node = i + 1 < width(level) ? nodeHash(nodeAt(level, i), nodeAt(level, i + 1)) : nodeAt(level, i);
+    node.copy(next, (i / 2) * HASH_BYTES);
+  }
   return next;
 }
 
-export function merkleRoot(entryHashes: Buffer[]): Buffer {
+/** The root over entry hashes packed 32 bytes each, in chain order. */
+export function merkleRoot(entryHashes: Buffer): Buffer {
   if (entryHashes.length === 0) throw new Error('a Merkle tree needs at least one entry');
-  let level = entryHashes.map(leafHash);
-  while (level.length > 1) level = nextLevel(level);
-  return level[0];
+  let level = leaves(entryHashes);
+  while (width(level) > 1) level = nextLevel(level);
+  return Buffer.from(level);
 }
 
 /** The siblings from the leaf at `index` up to the root, for each of `indexes` (one pass over the tree). */
-export function merklePaths(entryHashes: Buffer[], indexes: number[]): ProofStep[][] {
+export function merklePaths(entryHashes: Buffer, indexes: number[]): ProofStep[][] {
   const paths = indexes.map((): ProofStep[] => []);
   const positions = [...indexes];
-  let level = entryHashes.map(leafHash);
-  while (level.length > 1) {
+  let level = leaves(entryHashes);
+  while (width(level) > 1) {
     positions.forEach((position, k) => {
       const sibling = position ^ 1;
-      if (sibling < level.length) paths[k].push({ hash: level[sibling].toString('hex'), side: position % 2 === 0 ? 'RIGHT' : 'LEFT' });
+      if (sibling < width(level)) paths[k].push({ hash: nodeAt(level, sibling).toString('hex'), side: position % 2 === 0 ? 'RIGHT' : 'LEFT' });
       positions[k] = position >> 1;
     });
     level = nextLevel(level);
