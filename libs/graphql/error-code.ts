@@ -14,8 +14,16 @@ export enum ErrorCode {
   GRAPHQL_PARSE_FAILED = 'GRAPHQL_PARSE_FAILED',
   /** The query asks for fields or types the schema does not have. */
   GRAPHQL_VALIDATION_FAILED = 'GRAPHQL_VALIDATION_FAILED',
-  /** Too deep, too many aliases or tokens, or too costly. */
+  /** Too deep, too many aliases, directives or tokens. */
   QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
+  /** The query's estimated cost, computed with its variables' values, is over the limit. */
+  QUERY_TOO_COSTLY = 'QUERY_TOO_COSTLY',
+  /** An automatic persisted query's hash is not known yet: send the query text with it. */
+  PERSISTED_QUERY_NOT_FOUND = 'PERSISTED_QUERY_NOT_FOUND',
+  /** Too many requests of this kind from this address or for this account; retry after `retryAfterSeconds`. */
+  RATE_LIMITED = 'RATE_LIMITED',
+  /** A value is outside the range the API can carry exactly (±(2^53-1) for Amount and Int64). */
+  VALUE_OUT_OF_RANGE = 'VALUE_OUT_OF_RANGE',
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   FORBIDDEN = 'FORBIDDEN',
   NOT_FOUND = 'NOT_FOUND',
