@@ -2,7 +2,10 @@ import { jest } from '@jest/globals';
 import { BadRequestException, ForbiddenException, Logger } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
 import { ClientError, ErrorCode } from './error-code.js';
-import { formatError } from './format-error.js';
+import { createFormatError } from './format-error.js';
+
+const formatError = createFormatError({ explorer: true });
+const formatInProduction = createFormatError({ explorer: false });
 
 const formatted = (message: string, code?: string) => ({ message, extensions: code ? { code } : {} });
 
@@ -41,6 +44,7 @@ describe('formatError', () => {
     ['Syntax Error: Query depth limit of 12 exceeded, found 13.', 'GRAPHQL_VALIDATION_FAILED', ErrorCode.QUERY_TOO_COMPLEX],
     ['Cannot query field "nope" on type "Query".', 'GRAPHQL_VALIDATION_FAILED', ErrorCode.GRAPHQL_VALIDATION_FAILED],
     ['Variable "$i" got invalid value', 'BAD_USER_INPUT', ErrorCode.BAD_USER_INPUT],
+    ['PersistedQueryNotFound', 'PERSISTED_QUERY_NOT_FOUND', ErrorCode.PERSISTED_QUERY_NOT_FOUND],
   ])('classifies Apollo errors: %s', (message, apolloCode, code) => {
     expect(formatError(formatted(message, apolloCode), new GraphQLError(message)).extensions?.code).toBe(code);
   });
@@ -51,5 +55,28 @@ describe('formatError', () => {
       extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
       message: expect.not.stringContaining('5432'),
     });
+  });
+
+  it('says a refused limit is a limit, not a syntax error', () => {
+    const message = 'Syntax Error: Query depth limit of 12 exceeded, found 13.';
+    expect(formatError(formatted(message, 'GRAPHQL_VALIDATION_FAILED'), new GraphQLError(message)).message).toBe('Query depth limit of 12 exceeded, found 13.');
+  });
+
+  it('keeps suggestions for the explorer, and drops them in production', () => {
+    const message = 'Variable "$kind" got invalid value "OFER"; Value "OFER" does not exist in "ListingKind" enum. Did you mean the enum value "OFFER"?';
+    const error = new GraphQLError(message);
+    expect(formatError(formatted(message, 'BAD_USER_INPUT'), error).message).toContain('Did you mean');
+    expect(formatInProduction(formatted(message, 'BAD_USER_INPUT'), error)).toEqual({
+      message: 'Variable "$kind" got invalid value "OFER"; Value "OFER" does not exist in "ListingKind" enum.',
+      extensions: { code: ErrorCode.BAD_USER_INPUT },
+      locations: undefined,
+      path: undefined,
+    });
+  });
+
+  it('refuses introspection without naming the server library', () => {
+    const message = 'GraphQL introspection is not allowed by Apollo Server, but the query contained __schema or __type. To enable introspection, pass introspection: true to ApolloServer in production';
+    const result = formatInProduction(formatted(message, 'GRAPHQL_VALIDATION_FAILED'), new GraphQLError(message));
+    expect(result).toMatchObject({ message: 'Introspection is disabled on this server', extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED } });
   });
 });

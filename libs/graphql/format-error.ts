@@ -30,14 +30,39 @@ function classifyApolloError(formatted: GraphQLFormattedError): ErrorCode | unde
   if (code === ApolloServerErrorCode.BAD_REQUEST) return ErrorCode.MALFORMED_REQUEST;
   if (code === ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE) return ErrorCode.BAD_USER_INPUT;
   if (code === ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED) return ErrorCode.MALFORMED_REQUEST;
+  if (code === ApolloServerErrorCode.PERSISTED_QUERY_NOT_FOUND) return ErrorCode.PERSISTED_QUERY_NOT_FOUND;
   return undefined;
+}
+
+export interface FormatErrorOptions {
+  /** With the explorer on, messages keep graphql-js's "Did you mean …?" hints; off (production), they would map the schema for a stranger. */
+  explorer: boolean;
+}
+
+/** Apollo's own wording names the server library and how to configure it: not a stranger's business. */
+const INTROSPECTION_REFUSED = /^GraphQL introspection is not allowed/;
+/** graphql-armor prefixes its refusals with "Syntax Error: " although the syntax is fine. */
+const ARMOR_PREFIX = /^Syntax Error: (?=.*limit of \d+ exceeded)/;
+const SUGGESTION = / ?Did you mean [^?]*\?/g;
+
+function clientMessage(message: string, options: FormatErrorOptions): string {
+  if (INTROSPECTION_REFUSED.test(message)) return 'Introspection is disabled on this server';
+  const honest = message.replace(ARMOR_PREFIX, '');
+  return options.explorer ? honest : honest.replace(SUGGESTION, '');
 }
 
 /**
  * The single place errors are shaped for clients: every error gets one `ErrorCode`, and only
  * errors we raised on purpose keep their message. Everything else is logged and masked.
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export function createFormatError(options: FormatErrorOptions): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+  return (formatted, error) => {
+    const result = formatError(formatted, error);
+    return { ...result, message: clientMessage(result.message, options) };
+  };
+}
+
+function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = (error as { originalError?: unknown })?.originalError ?? error;
   const base = { locations: formatted.locations, path: formatted.path };
 

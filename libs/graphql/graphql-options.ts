@@ -1,6 +1,10 @@
+import { ApolloServerPlugin } from '@apollo/server';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { formatError } from './format-error.js';
+import { createFormatError } from './format-error.js';
+import { assertQueryCost, MAX_QUERY_COST } from './query-cost.js';
+import { DateTimeScalar } from './scalars.js';
+import { assertTextInputs } from './text-input.js';
 
 export interface GraphqlSettings {
   /** Introspection and the GraphiQL landing page. */
@@ -16,7 +20,22 @@ export interface RequestHeaders {
   headers: Record<string, string | string[] | undefined>;
 }
 
-export const QUERY_LIMITS = { maxDepth: 12, maxAliases: 10, maxDirectives: 20, maxCost: 5000, maxTokens: 2000 } as const;
+export const QUERY_LIMITS = { maxDepth: 12, maxAliases: 10, maxDirectives: 20, maxCost: MAX_QUERY_COST, maxTokens: 2000 } as const;
+
+/**
+ * Checks that need the variables' values, so they run once the operation is known and before it
+ * executes: the characters of every text input, and the query's cost.
+ */
+const operationChecks: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ request, document, schema, operationName }) {
+        assertTextInputs(document, request.variables);
+        assertQueryCost(schema, document, request.variables, operationName);
+      },
+    };
+  },
+};
 
 /**
  * Every option that Apollo or Nest would otherwise derive from NODE_ENV is set here on purpose.
@@ -26,16 +45,19 @@ export function graphqlOptions(settings: GraphqlSettings): ApolloDriverConfig {
     maxDepth: { n: QUERY_LIMITS.maxDepth },
     maxAliases: { n: QUERY_LIMITS.maxAliases, allowList: [] },
     maxDirectives: { n: QUERY_LIMITS.maxDirectives },
-    costLimit: { maxCost: QUERY_LIMITS.maxCost },
+    // Armor's cost counts only page sizes written in the query text; ours (operationChecks) reads the variables too.
+    costLimit: { enabled: false },
     // Armor's token limit turns syntax errors into HTTP 500; Apollo's parser limit below does not.
     maxTokens: { enabled: false },
-    blockFieldSuggestion: { enabled: !settings.explorer },
+    // formatError removes suggestions from every message, those of variables included.
+    blockFieldSuggestion: { enabled: false },
   }).protect();
   return {
     driver: ApolloDriver,
     path: '/graphql',
     autoSchemaFile: settings.schemaFile ?? true,
     sortSchema: true,
+    buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] },
     introspection: settings.explorer,
     graphiql: settings.explorer,
     includeStacktraceInErrorResponses: false,
@@ -45,8 +67,8 @@ export function graphqlOptions(settings: GraphqlSettings): ApolloDriverConfig {
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     validationRules: armor.validationRules,
     // Armor's typings resolve Apollo's CommonJS build, Nest's the ESM one: the same plugin type twice.
-    plugins: armor.plugins as ApolloDriverConfig['plugins'],
-    formatError,
+    plugins: [...(armor.plugins as NonNullable<ApolloDriverConfig['plugins']>), operationChecks],
+    formatError: createFormatError({ explorer: settings.explorer }),
     context: async ({ req }: { req: RequestHeaders }) => ({ req, ...(await settings.requestContext?.(req)) }),
   };
 }

@@ -63,12 +63,14 @@ function client(url: string, headers: Record<string, string>): GraphqlClient {
 
 /**
  * The real application on the test database (or on `databaseUrl`, which it migrates first: a
- * scratch database of a test's own), listening on a free port.
+ * scratch database of a test's own), listening on a free port. `settings` are environment
+ * variables on top of the tests' own, such as GRAPHQL_EXPLORER=false to run as in production.
  */
-export async function startTestApp(poolSize = 20, databaseUrl?: string): Promise<TestApp> {
+export async function startTestApp(poolSize = 20, databaseUrl?: string, settings: Record<string, string> = {}): Promise<TestApp> {
   const config = loadConfig({
     DATABASE_URL: databaseUrl ?? testDatabaseUrl(), LOG_LEVEL: 'fatal', MIGRATE_ON_START: String(databaseUrl !== undefined), DB_POOL_SIZE: String(poolSize),
     GRAPHQL_EXPLORER: 'true',
+    ...settings,
   });
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');

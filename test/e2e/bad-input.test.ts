@@ -10,7 +10,9 @@ import { grantPartnerConsent, registerPartnerApp } from './auth-client.js';
 import { errorSummary, FORBIDDEN_ERROR, NONEXISTENT_ID } from './denials.js';
 import { CREATE_TRANSFER, gql, newKey, postRaw, RawResponse, rowsForKey, TransferInput } from './graphql-client.js';
 
-const { BAD_USER_INPUT, FORBIDDEN, GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, MALFORMED_REQUEST, QUERY_TOO_COMPLEX, UNAUTHENTICATED } = ErrorCode;
+const {
+  BAD_USER_INPUT, FORBIDDEN, GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, MALFORMED_REQUEST, PERSISTED_QUERY_NOT_FOUND, QUERY_TOO_COMPLEX, QUERY_TOO_COSTLY, UNAUTHENTICATED,
+} = ErrorCode;
 const { AMOUNT_MUST_BE_POSITIVE, CREDIT_ACCOUNT_NOT_FOUND, CURRENCY_MISMATCH, SAME_ACCOUNT } = TransferErrorCode;
 
 /** The first id PostgreSQL's bigint cannot hold. */
@@ -43,6 +45,13 @@ const literalTransfer = (input: TransferInput, selection = 'replayed'): string =
 const nestedFragments = (levels: number, selection: string): string => `${'... on Transfer { '.repeat(levels)}${selection}${' }'.repeat(levels)}`;
 const statementSelection = `statement(first: ${MAX_PAGE_SIZE}) { edges { node { id amount balanceAfter } } }`;
 const range = (n: number): number[] => Array.from({ length: n }, (_, index) => index);
+/** A transfer's accounts with their statements, then the same again for its resolution and reversal, `levels` times: a tree of 2^(levels+1) - 1 transfers. */
+const transferTree = (levels: number): string => {
+  const accounts = `debitAccount { ${statementSelection} } creditAccount { ${statementSelection} }`;
+  return levels === 0 ? accounts : `${accounts} resolution { ${transferTree(levels - 1)} } reversal { ${transferTree(levels - 1)} }`;
+};
+/** Metadata of `levels` nested objects. */
+const nestedObject = (levels: number): Record<string, unknown> => (levels <= 1 ? {} : { a: nestedObject(levels - 1) });
 const cursor = (text: string): string => Buffer.from(text).toString('base64url');
 
 /** The code a client switches on: a top-level error's, else the mutation's first userError's. */
@@ -200,11 +209,97 @@ describe('bad input over GraphQL', () => {
       ['metadata that is a list', { metadata: [1, 2] }],
       ['metadata that is a string', { metadata: 'x' }],
       ['metadata over 4096 bytes', { metadata: { note: 'x'.repeat(4100) } }],
+      ['metadata nested 17 levels deep', { metadata: nestedObject(17) }],
+      ['metadata nested 1,500 levels deep', { metadata: nestedObject(1500) }],
+      ['metadata holding lists nested 1,500 levels deep, within 4096 bytes', { metadata: { a: JSON.parse(`${'['.repeat(1500)}${']'.repeat(1500)}`) } }],
+      ['a memo with a NUL character', { memo: 'tea\u0000time' }],
+      ['a memo with a lone high surrogate', { memo: 'tea\ud800time' }],
+      ['a memo with a lone low surrogate', { memo: '\udc00' }],
+      ['a memo with a surrogate pair the wrong way round', { memo: '\ude00\ud83d' }],
+      ['a memo with a bell character', { memo: 'ding\u0007' }],
+      ['a memo with DEL', { memo: 'oops\u007f' }],
+      ['an idempotency key with DEL', { idempotencyKey: 'key\u007f' }],
+      ['metadata with a NUL character in a value', { metadata: { note: 'a\u0000b' } }],
+      ['metadata with a NUL character in a key', { metadata: { 'no\u0000te': 'x' } }],
+      ['metadata with a lone surrogate deep inside', { metadata: { a: { b: [{ c: '\ud800' }] } } }],
       ['an unknown input field', { nope: 1 }],
       ['an input field from another API', { currencyId: '1' }],
     ])('refuses %s with BAD_USER_INPUT', async (_name, overrides) => {
       await expectTransferRejected(overrides, BAD_USER_INPUT);
     });
+  });
+
+  it('accepts text in any script, emoji, tabs and line breaks', async () => {
+    const memo = '자전거 수리 🚲\tthanks!\r\nsee you';
+    const input = validInput({ memo, metadata: { note: '고마워요 👍', nested: { deep: ['é'] } } });
+    const response = await post({ query: CREATE_TRANSFER, variables: { input } });
+    expect(response.body.data.createTransfer).toMatchObject({ transfer: { memo, metadata: input.metadata }, userErrors: [] });
+  });
+
+  it('refuses a control character written in the query text, in any argument', async () => {
+    const input = validInput({ memo: 'tea\u0000time' });
+    await expectRejected(() => post({ query: `mutation { ${literalTransfer(input)} }` }), BAD_USER_INPUT, [input.idempotencyKey]);
+    const search = await post({ query: `{ listings(communityId: "${fixture.community.id}", category: "x\\u0000") { edges { cursor } } }` });
+    expect({ status: search.status, code: codeOf(search.body) }).toEqual({ status: 400, code: BAD_USER_INPUT });
+  });
+
+  describe('dates', () => {
+    const BALANCE_AT = 'query($id: ID!, $at: DateTime!) { account(id: $id) { balanceAt(at: $at) } }';
+
+    it.each([
+      ['without an offset, which would be read in the wrong zone', '2026-12-04T13:00:00'],
+      ['a date without a time', '2026-12-04'],
+      ['30 February', '2026-02-30T00:00:00Z'],
+      ['hour 25', '2026-12-04T25:00:00Z'],
+      ['not a date at all', 'not-a-date'],
+    ])('refuses a date-time %s (%s) with BAD_USER_INPUT', async (_name, at) => {
+      const response = await post({ query: BALANCE_AT, variables: { id: payer.id, at } });
+      expect({ status: response.status, code: codeOf(response.body), data: response.body.data }).toEqual({ status: 400, code: BAD_USER_INPUT, data: undefined });
+      const literal = await post({ query: `{ account(id: "${payer.id}") { balanceAt(at: ${JSON.stringify(at)}) } }` });
+      expect(codeOf(literal.body)).toBe(BAD_USER_INPUT);
+    });
+
+    it('reads a date-time with its offset as the instant it names', async () => {
+      const inSeoul = await post({ query: BALANCE_AT, variables: { id: payer.id, at: '2999-12-04T13:00:00+09:00' } });
+      const inUtc = await post({ query: BALANCE_AT, variables: { id: payer.id, at: '2999-12-04T04:00:00Z' } });
+      expect(inSeoul.body).toEqual({ data: { account: { balanceAt: expect.any(String) } } });
+      expect(inSeoul.body).toEqual(inUtc.body);
+    });
+  });
+
+  describe('query cost', () => {
+    const pagesOfPages = (accounts: string, postings: string): string =>
+      `accounts(currencyId: $currencyId, first: ${accounts}) { edges { node { statement(first: ${postings}) { edges { node { id amount } } } } } }`;
+    const PAGES_OF_PAGES = `query($currencyId: ID!, $accounts: Int!, $postings: Int!) { ${pagesOfPages('$accounts', '$postings')} }`;
+
+    it('counts page sizes given as variables as it counts those written in the query', async () => {
+      const variables = { currencyId: currencyIds[0], accounts: 100, postings: 100 };
+      const asVariables = await expectRejected(() => post({ query: PAGES_OF_PAGES, variables }), QUERY_TOO_COSTLY, []);
+      const inline = `query($currencyId: ID!) { ${pagesOfPages('100', '100')} }`;
+      const written = await expectRejected(() => post({ query: inline, variables: { currencyId: currencyIds[0] } }), QUERY_TOO_COSTLY, []);
+      for (const response of [asVariables, written]) {
+        expect(response.status).toBe(400);
+        expect(response.body.errors[0].message).not.toMatch(/syntax/i);
+        expect(response.body.errors[0].extensions).toMatchObject({ code: QUERY_TOO_COSTLY, maxCost: QUERY_LIMITS.maxCost, cost: expect.any(Number) });
+      }
+    });
+
+    it('serves the same query with small pages, and a statement proof of its documented maximum of 1,000 entries', async () => {
+      const small = await post({ query: PAGES_OF_PAGES, variables: { currencyId: currencyIds[0], accounts: 5, postings: 5 } });
+      expect(codeOf(small.body)).not.toBe(QUERY_TOO_COSTLY);
+      const proof = await post({
+        query: `query($accountId: ID!) { statementProof(accountId: $accountId, first: 1000) {
+          accountId hasMore entries { transferId position entryHash entryText postingText postingSalt path { hash side } } checkpoint { id chainHash } checkpoints { id checkpointHash } } }`,
+        variables: { accountId: payer.id },
+      });
+      expect(codeOf(proof.body)).not.toBe(QUERY_TOO_COSTLY);
+    });
+  });
+
+  it('answers an unknown persisted query hash as Apollo clients expect, so that they send the query text', async () => {
+    const unknownHash = { extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } };
+    const response = await post(unknownHash);
+    expect({ status: response.status, code: codeOf(response.body) }).toEqual({ status: 200, code: PERSISTED_QUERY_NOT_FOUND });
   });
 
   describe('request bodies', () => {
@@ -253,10 +348,7 @@ describe('bad input over GraphQL', () => {
         `more than ${QUERY_LIMITS.maxTokens} tokens`, QUERY_TOO_COMPLEX,
         (next) => `mutation { ${literalTransfer(next(), 'replayed '.repeat(QUERY_LIMITS.maxTokens))} }`,
       ],
-      [
-        `a cost over ${QUERY_LIMITS.maxCost}`, QUERY_TOO_COMPLEX,
-        (next) => `mutation { ${literalTransfer(next(), `transfer { debitAccount { ${statementSelection} } creditAccount { ${statementSelection} } }`)} }`,
-      ],
+      [`a cost over ${QUERY_LIMITS.maxCost}`, QUERY_TOO_COSTLY, (next) => `mutation { ${literalTransfer(next(), `transfer { ${transferTree(4)} }`)} }`],
     ])('refuses %s with %s, before running anything', async (_name, code, build) => {
       const inputs: TransferInput[] = [];
       const query = build(() => {
@@ -275,8 +367,8 @@ describe('bad input over GraphQL', () => {
       }
     });
 
-    it('refuses a page of 1000 written in the query text as too costly', async () => {
-      await expectRejected(() => post({ query: '{ transfers(first: 1000) { edges { cursor } } }' }), QUERY_TOO_COMPLEX, []);
+    it('refuses a page of 1000 written in the query text: pages hold 1 to 100', async () => {
+      await expectRejected(() => post({ query: '{ transfers(first: 1000) { edges { cursor } } }' }), BAD_USER_INPUT, []);
     });
   });
 

@@ -7,6 +7,7 @@ import { exchangeCommunity, Party } from './exchange-client.js';
 import { newKey, TransferView } from './graphql-client.js';
 import { databaseInstant, justAfter, pause, queryRiskSignals, riskSignals } from './insights-client.js';
 import { pay, succeed } from './member-client.js';
+import { DATE_TIME_REFUSAL } from '../../libs/graphql/scalars.js';
 
 const { BAD_USER_INPUT, UNAUTHENTICATED } = ErrorCode;
 
@@ -149,7 +150,7 @@ describe('risk signals over GraphQL', () => {
       await refused({ velocityBaselineWindows: 0 }, 'velocityBaselineWindows must not be less than 1');
       await refused({ velocityFactor: 1 }, 'velocityFactor must not be less than 2');
       await refused({ velocityMinimumAmount: '-1' }, 'velocityMinimumAmount must not be negative');
-      await refused({ to: '10000-01-01T00:00:00Z' }, 'to must be a valid ISO 8601 date-time between 1970 and 9999');
+      await refused({ to: '10000-01-01T00:00:00Z' }, `Variable "$to" got invalid value "10000-01-01T00:00:00Z"; ${DATE_TIME_REFUSAL}`, 400);
       await refused({ kinds: ['FRAUD'] }, 'Variable "$kinds" got invalid value "FRAUD" at "kinds[0]"; Value "FRAUD" does not exist in "RiskSignalKind" enum.', 400);
     });
   });

@@ -8,6 +8,7 @@ import { accept, acceptedExchange, confirm, deliver, exchangeCommunity, grant, o
 import { newKey } from './graphql-client.js';
 import { communityStatistics, databaseInstant, queryStatistics, setProfileDistrict, StatisticsView } from './insights-client.js';
 import { pay, pendingMember, succeed } from './member-client.js';
+import { DATE_TIME_REFUSAL } from '../../libs/graphql/scalars.js';
 
 const { BAD_USER_INPUT, UNAUTHENTICATED } = ErrorCode;
 const DAY_MS = 86_400_000;
@@ -235,7 +236,8 @@ describe('community statistics over GraphQL', () => {
       await refused({ from: day(0), to: new Date(day(0).getTime() + 366 * DAY_MS + 1) }, tooMany);
       await refused({ from: day(0), to: day(367 * 7), interval: 'WEEK' }, tooMany);
       await refused({ from: '1969-12-31T00:00:00Z' }, 'from must be a valid ISO 8601 date-time between 1970 and 9999');
-      await refused({ to: 'tomorrow' }, 'to must be a valid ISO 8601 date-time between 1970 and 9999');
+      // A value the DateTime scalar cannot read is refused before any resolver runs.
+      await refused({ to: 'tomorrow' }, `Variable "$to" got invalid value "tomorrow"; ${DATE_TIME_REFUSAL}`, 400);
       await refused({ communityId: 'the first one' }, 'communityId must be a positive integer id');
       // A value the schema cannot even coerce is refused before any resolver runs.
       await refused({ interval: 'YEAR' }, 'Variable "$interval" got invalid value "YEAR"; Value "YEAR" does not exist in "StatisticsInterval" enum.', 400);

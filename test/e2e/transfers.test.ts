@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { createLedgerFixture, LedgerFixture, MemberSpec } from '../../libs/testing/ledger-fixture.js';
 import { GraphqlClient, GraphqlResponse, useTestApp } from '../../libs/testing/test-app.js';
 import { Account } from '../../src/ledger/models/ledger.models.js';
@@ -20,6 +21,7 @@ const TRANSFERS = `query Transfers($accountId: ID, $currencyId: ID, $first: Int,
 const TRIAL_BALANCE = `query TrialBalance($currencyId: ID!) {
   trialBalance(currencyId: $currencyId) { currency { id code } lines { kind accountCount postedDebits postedCredits balance } total balanced }
 }`;
+const TRIAL_BALANCE_TOTAL = 'query TrialBalance($currencyId: ID!) { trialBalance(currencyId: $currencyId) { total balanced } }';
 const ACCOUNT_ID = 'query Account($id: ID!) { account(id: $id) { id } }';
 /** What a viewer learns of a transfer's two sides: each account (or null) and the postings shown. */
 const SIDES = '{ debitAccount { id balance } creditAccount { id balance } postings { accountId balanceAfter } }';
@@ -323,7 +325,18 @@ describe('transfers over GraphQL', () => {
     expect(richView).toMatchObject({ balance: '9007197107257342', postedCredits: MAX_AMOUNT, postedDebits: '2147483649', upperLimit: null });
     expect(otherView).toMatchObject({ balance: '2147483649', availableBalance: '2147483649' });
     expect(issuanceView).toMatchObject({ balance: `-${MAX_AMOUNT}`, postedDebits: MAX_AMOUNT });
-    expect((await gql<{ trialBalance: unknown }>(asCoordinator(), TRIAL_BALANCE, { currencyId: currency.id })).trialBalance).toMatchObject({ total: '0', balanced: true });
+    expect((await gql<{ trialBalance: unknown }>(asCoordinator(), TRIAL_BALANCE_TOTAL, { currencyId: currency.id })).trialBalance).toEqual({ total: '0', balanced: true });
+  });
+
+  it('refuses to serve a total beyond 2^53-1 rather than one a client would read wrong', async () => {
+    const { asCoordinator, currency, issuance, payOrFail, members: [rich, other] } = await setUp([{}, {}]);
+    await payOrFail(issuance, rich, MAX_AMOUNT);
+    await payOrFail(rich, other, '5');
+    // The members' credits add up to 2^53 + 4: each account is within range, their sum is not.
+    const response = await asCoordinator().graphql(TRIAL_BALANCE, { currencyId: currency.id });
+    expect(response.errors).toEqual([expect.objectContaining({
+      extensions: { code: ErrorCode.VALUE_OUT_OF_RANGE }, path: ['trialBalance', 'lines', expect.any(Number), 'postedCredits'],
+    })]);
   });
 
   describe('account(id:) for an account the caller may not read', () => {

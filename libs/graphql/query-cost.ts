@@ -1,0 +1,48 @@
+import { DocumentNode, getNamedType, GraphQLError, GraphQLSchema, isLeafType } from 'graphql';
+import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
+import { ClientError, ErrorCode } from './error-code.js';
+
+/**
+ * What a query may cost: roughly the number of objects it can return. A leaf costs nothing (the
+ * token limit bounds how many a document can name); an object costs 1 plus its selection; a field
+ * with a page size (`first` or `last`) costs its page size times that. So a page of 100 accounts,
+ * each with a statement page of 100, costs about 30,000 and is refused, while a statement proof of
+ * 1,000 entries (its documented maximum) costs about 5,000 and is served.
+ */
+export const MAX_QUERY_COST = 10_000;
+
+const pageSizeOf = (args: Record<string, unknown>): number => {
+  const size = args.first ?? args.last;
+  return typeof size === 'number' && size > 0 ? size : 1;
+};
+
+const objectsReturned: ComplexityEstimator = ({ field, args, childComplexity }) =>
+  isLeafType(getNamedType(field.type)) ? 0 : pageSizeOf(args) * (1 + childComplexity);
+
+function refusal(code: ErrorCode, message: string, details?: Record<string, unknown>): GraphQLError {
+  return new GraphQLError(message, { originalError: new ClientError(code, message, details), extensions: { http: { status: 400 } } });
+}
+
+/**
+ * The cost of the operation about to run, computed with its variables' values: a page size given
+ * as a variable costs what the same number written in the query costs. Refused over MAX_QUERY_COST.
+ */
+export function assertQueryCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string | null): void {
+  let cost: number;
+  try {
+    cost = getComplexity({ schema, query: document, variables, operationName: operationName ?? undefined, estimators: [objectsReturned] });
+  } catch (error) {
+    const message = (error as Error).message;
+    // Fragments spread over and over can name more fields than the token limit suggests.
+    if (/maximum allowed number of nodes/.test(message)) throw refusal(ErrorCode.QUERY_TOO_COMPLEX, 'This query names too many fields once its fragments are spread');
+    // Variables that cannot be coerced: execution would refuse them too, with the same message.
+    throw refusal(ErrorCode.BAD_USER_INPUT, message);
+  }
+  if (cost > MAX_QUERY_COST) {
+    throw refusal(
+      ErrorCode.QUERY_TOO_COSTLY,
+      `This query could return about ${cost} objects, more than the limit of ${MAX_QUERY_COST}: ask for smaller pages (first/last) or fewer nested lists`,
+      { cost, maxCost: MAX_QUERY_COST },
+    );
+  }
+}
