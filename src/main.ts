@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { INestApplication, Logger } from '@nestjs/common';
-import { loadConfigOrExit } from '../libs/config/app-config.js';
+import { loadConfigOrExit, redactSecrets } from '../libs/config/app-config.js';
 import { EmbeddedPostgres } from '../libs/database/embedded-postgres.js';
 import { startDatabase } from './database.js';
 import { createApp, createLogger } from './app.js';
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  // A driver's error may quote the connection string it was given.
+  logger.error(redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error)));
   process.exit(1);
 });
