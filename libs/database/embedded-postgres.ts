@@ -183,7 +183,8 @@ async function loadBinaries(): Promise<Binaries> {
   }
 }
 
-function findFreePort(): Promise<number> {
+/** A port nothing listens on now (the kernel's choice). */
+export function findFreePort(): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer();
     server.once('error', fail);
