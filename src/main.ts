@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     if (config.seedDemo) {
       await seedDemoCommunity({
         communities: app.get(CommunitiesService), members: app.get(MembersService), listings: app.get(ListingsService), exchanges: app.get(ExchangesService),
-      });
+      }, { production: config.nodeEnv === 'production', dataDir: config.dataDir });
     }
     await app.listen(config.port);
   } catch (error) {
