@@ -46,6 +46,26 @@ export class EmbeddedPostgres {
     this.log = options.log ?? (() => undefined);
   }
 
+  /** Whether DATA_DIR already holds a cluster (else `start` creates one). */
+  get initialised(): boolean {
+    return existsSync(join(this.clusterDir, 'PG_VERSION'));
+  }
+
+  /** The port recorded on first start. */
+  get port(): number {
+    return this.readSettings().port;
+  }
+
+  /**
+   * The URL of the service's database on the PostgreSQL that another process (a running server)
+   * already runs on this data directory, from the port and password it recorded; undefined when
+   * none runs. Tools use it rather than start a second postmaster, which the directory refuses.
+   */
+  runningUrl(): string | undefined {
+    if (!this.initialised || this.postmasterPid() === undefined) return undefined;
+    return databaseUrl(this.readSettings(), DATABASE_NAME);
+  }
+
   /** Starts (initialising on first use) and returns the URL of the service's database. */
   async start(): Promise<string> {
     const binaries = await loadBinaries();
@@ -57,10 +77,10 @@ export class EmbeddedPostgres {
       : await this.initialise(binaries, owner);
     await this.stopOrphanedPostmaster();
     this.spawnServer(binaries, owner, settings.port);
-    const adminUrl = `postgres://${SUPERUSER}:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/postgres`;
+    const adminUrl = databaseUrl(settings, 'postgres');
     await waitUntilReady(adminUrl, this.process!);
     await ensureDatabase(adminUrl, DATABASE_NAME);
-    return adminUrl.replace(/\/postgres$/, `/${DATABASE_NAME}`);
+    return databaseUrl(settings, DATABASE_NAME);
   }
 
   /** Fast shutdown: open sessions are rolled back, which is safe because the HTTP server closed first. */
@@ -108,10 +128,8 @@ export class EmbeddedPostgres {
    * Stop it, unless a live Pumasi process still owns it (then refuse rather than pull the rug).
    */
   private async stopOrphanedPostmaster(): Promise<void> {
-    const pidFile = join(this.clusterDir, 'postmaster.pid');
-    if (!existsSync(pidFile)) return;
-    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-    if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !isPostgres(pid)) return;
+    const pid = this.postmasterPid();
+    if (pid === undefined) return;
     // The postmaster's parent is the Node process that started it; if that one still runs, the directory is taken.
     const parent = parentOf(pid);
     if (parent !== undefined && parent !== process.pid && parent > 1 && commandOf(parent).includes('node')) {
@@ -123,6 +141,14 @@ export class EmbeddedPostgres {
       if (waited === 10_000) process.kill(pid, 'SIGKILL');
       await sleep(100);
     }
+  }
+
+  /** The pid of a live postmaster on this cluster, if any. */
+  private postmasterPid(): number | undefined {
+    const pidFile = join(this.clusterDir, 'postmaster.pid');
+    if (!existsSync(pidFile)) return undefined;
+    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 && isAlive(pid) && isPostgres(pid) ? pid : undefined;
   }
 
   private spawnServer(binaries: Binaries, owner: Owner | undefined, port: number): void {
@@ -138,6 +164,10 @@ export class EmbeddedPostgres {
     child.once('exit', () => process.off('exit', stopOnExit));
     this.process = child;
   }
+}
+
+function databaseUrl(settings: ClusterSettings, database: string): string {
+  return `postgres://${SUPERUSER}:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/${database}`;
 }
 
 interface Owner {
