@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { INestApplication, Logger } from '@nestjs/common';
 import { loadConfigOrExit, redactSecrets } from '../libs/config/app-config.js';
-import { EmbeddedPostgres } from '../libs/database/embedded-postgres.js';
+import { EmbeddedPostgres, EmbeddedPostgresError } from '../libs/database/embedded-postgres.js';
 import { startDatabase } from './database.js';
 import { createApp, createLogger } from './app.js';
 import { ExchangesService } from './exchanges/exchanges.service.js';
@@ -55,7 +55,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // A driver's error may quote the connection string it was given.
-  logger.error(redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error)));
+  // An expected condition is its message alone; a driver's error may quote the connection string it was given.
+  const report = error instanceof EmbeddedPostgresError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  logger.error(redactSecrets(report));
   process.exit(1);
 });

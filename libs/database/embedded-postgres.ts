@@ -23,6 +23,9 @@ export interface EmbeddedPostgresOptions {
   log?: (message: string) => void;
 }
 
+/** A condition the operator can act on (the directory is taken, no binaries, no permission): its message says what to do. */
+export class EmbeddedPostgresError extends Error {}
+
 const DATABASE_NAME = 'pumasi';
 const SUPERUSER = 'postgres';
 
@@ -110,7 +113,7 @@ export class EmbeddedPostgres {
       ], { stdio: 'pipe', ...owner });
     } catch (error) {
       const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
-      throw new Error(`initdb failed for ${this.clusterDir}: ${stderr.trim() || String(error)}`);
+      throw new EmbeddedPostgresError(`initdb failed for ${this.clusterDir}: ${stderr.trim() || String(error)}`);
     } finally {
       writeFileSync(passwordFile, '');
     }
@@ -133,7 +136,7 @@ export class EmbeddedPostgres {
     // The postmaster's parent is the Node process that started it; if that one still runs, the directory is taken.
     const parent = parentOf(pid);
     if (parent !== undefined && parent !== process.pid && parent > 1 && commandOf(parent).includes('node')) {
-      throw new Error(`DATA_DIR ${this.options.dataDir} is in use by a running server (pid ${parent}); stop it or choose another DATA_DIR`);
+      throw new EmbeddedPostgresError(`DATA_DIR ${this.options.dataDir} is in use by a running server (pid ${parent}); stop it or choose another DATA_DIR`);
     }
     this.log(`Stopping orphaned embedded PostgreSQL (pid ${pid}) left by an earlier run`);
     process.kill(pid, 'SIGINT');
@@ -197,7 +200,7 @@ function assertReachableBy(owner: Owner, postgresBinary: string): void {
   try {
     execFileSync(postgresBinary, ['--version'], { stdio: 'pipe', ...owner });
   } catch {
-    throw new Error(
+    throw new EmbeddedPostgresError(
       `Running as root, the embedded PostgreSQL must run as the ${SUPERUSER} user, which cannot execute ${postgresBinary}. ` +
         'Make the parent directories of the project and of DATA_DIR traversable (chmod o+x), or run as an ordinary user.',
     );
@@ -209,7 +212,7 @@ async function loadBinaries(): Promise<Binaries> {
   try {
     return (await import(packageName)) as Binaries;
   } catch {
-    throw new Error(`No embedded PostgreSQL for ${platform()}-${arch()} (${packageName}); set DATABASE_URL to use your own server`);
+    throw new EmbeddedPostgresError(`No embedded PostgreSQL for ${platform()}-${arch()} (${packageName}); set DATABASE_URL to use your own server`);
   }
 }
 
@@ -227,7 +230,7 @@ export function findFreePort(): Promise<number> {
 
 async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
   const exited = new Promise<never>((_, fail) =>
-    child.once('exit', (code) => fail(new Error(`embedded PostgreSQL exited during startup (code ${code}); see the log above`))),
+    child.once('exit', (code) => fail(new EmbeddedPostgresError(`embedded PostgreSQL exited during startup (code ${code}); see the log above`))),
   );
   exited.catch(() => undefined);
   for (let attempt = 0; attempt < 300; attempt++) {
@@ -242,7 +245,7 @@ async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
       await sleep(100);
     }
   }
-  throw new Error('embedded PostgreSQL did not accept connections within 30 s');
+  throw new EmbeddedPostgresError('embedded PostgreSQL did not accept connections within 30 s');
 }
 
 async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
