@@ -2,6 +2,7 @@ import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { redactSecrets } from '../../libs/config/app-config.js';
 import { findFreePort } from '../../libs/database/embedded-postgres.js';
 import { testDatabaseUrl } from '../../libs/testing/test-app.js';
 import { MIGRATIONS } from '../../migrations/index.js';
@@ -73,7 +74,7 @@ describe('migrate', () => {
     const outcome = await runCli('migrate', ['--status'], { DATABASE_URL: testDatabaseUrl() });
     expect(outcome.status).toBe(0);
     const names = MIGRATIONS.map((migration) => (migration as unknown as { name: string }).name);
-    expect(outcome.stdout).toBe(`Database: the PostgreSQL of DATABASE_URL (${testDatabaseUrl()})\nApplied (${names.length}):${names.map((name) => `\n  ${name}`).join('')}\nPending (0): none\n`);
+    expect(outcome.stdout).toBe(`Database: the PostgreSQL of DATABASE_URL (${redactSecrets(testDatabaseUrl())})\nApplied (${names.length}):${names.map((name) => `\n  ${name}`).join('')}\nPending (0): none\n`);
   });
 
   it('without DATABASE_URL refuses to create a new embedded database unless asked', async () => {
