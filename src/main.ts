@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { INestApplication, Logger } from '@nestjs/common';
-import { loadConfigOrExit } from '../libs/config/app-config.js';
-import { EmbeddedPostgres } from '../libs/database/embedded-postgres.js';
+import { loadConfigOrExit, redactSecrets } from '../libs/config/app-config.js';
+import { EmbeddedPostgres, EmbeddedPostgresError } from '../libs/database/embedded-postgres.js';
 import { startDatabase } from './database.js';
 import { createApp, createLogger } from './app.js';
 import { ExchangesService } from './exchanges/exchanges.service.js';
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     if (config.seedDemo) {
       await seedDemoCommunity({
         communities: app.get(CommunitiesService), members: app.get(MembersService), listings: app.get(ListingsService), exchanges: app.get(ExchangesService),
-      });
+      }, { production: config.nodeEnv === 'production', dataDir: config.dataDir });
     }
     await app.listen(config.port);
   } catch (error) {
@@ -55,6 +55,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  // An expected condition is its message alone; a driver's error may quote the connection string it was given.
+  const report = error instanceof EmbeddedPostgresError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  logger.error(redactSecrets(report));
   process.exit(1);
 });

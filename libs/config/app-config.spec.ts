@@ -12,6 +12,25 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ graphqlExplorer: false, seedDemo: false, usesEmbeddedDatabase: false });
   });
 
+  it('seeds no demo data in production, even on the embedded database, unless SEED_DEMO=true asks for it', () => {
+    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ seedDemo: false, usesEmbeddedDatabase: true });
+    expect(loadConfig({ NODE_ENV: 'production', SEED_DEMO: 'true' }).seedDemo).toBe(true);
+  });
+
+  it('never echoes the password of a URL it refuses', () => {
+    const refusal = (): unknown => loadConfig({ DATABASE_URL: 'postgres://pumasi:s3cret-pw@db host:5432/pumasi', PUBLIC_URL: 'ftp://ops:hunter22@files.example' });
+    expect(refusal).toThrow(ConfigError);
+    expect(refusal).toThrow(/DATABASE_URL: .*postgres:\/\/pumasi:\*\*\*@db host/);
+    expect(refusal).toThrow(/PUBLIC_URL: .*ftp:\/\/ops:\*\*\*@files\.example/);
+    expect(refusal).not.toThrow(/s3cret-pw|hunter22/);
+  });
+
+  it('builds links from PUBLIC_URL, by default the local server on PORT', () => {
+    expect(loadConfig({}).publicUrl).toBe('http://localhost:3000');
+    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ PUBLIC_URL: 'https://pumasi.example/timebank/' }).publicUrl).toBe('https://pumasi.example/timebank');
+  });
+
   it('lets the explorer be switched on explicitly in production', () => {
     expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_EXPLORER: 'true' }).graphqlExplorer).toBe(true);
   });
@@ -29,11 +48,15 @@ describe('loadConfig', () => {
     ['PORT', 'abc'],
     ['PORT', '70000'],
     ['DATABASE_URL', 'mysql://localhost/db'],
+    ['DATABASE_URL', 'postgres://pumasi@db.example:99999999/pumasi'],
+    ['PUBLIC_URL', 'https://pumasi.example:99999999'],
     ['LOG_LEVEL', 'loud'],
     ['GRAPHQL_EXPLORER', 'maybe'],
     ['DB_POOL_SIZE', '0'],
     ['NODE_ENV', 'staging'],
     ['TRUST_PROXY', 'yes please!'],
+    ['PUBLIC_URL', 'pumasi.example'],
+    ['PUBLIC_URL', 'https://pumasi.example/?next=1'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration:\\n  ${name}: `));

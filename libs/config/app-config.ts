@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync, ValidateBy } from 'class-validator';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -17,6 +17,11 @@ function toInteger({ value }: { value: unknown }): unknown {
   return typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 }
 
+/** A URL that the WHATWG parser (and so pg and Express) accepts: a pattern alone lets `host:99999999` through to a retry loop at connect. */
+function IsParsableUrl(message: string): PropertyDecorator {
+  return ValidateBy({ name: 'isParsableUrl', validator: { validate: (value) => typeof value === 'string' && URL.canParse(value), defaultMessage: () => message } });
+}
+
 /** The raw variables, validated once at startup. Names match the environment so errors name the variable. */
 class EnvironmentVariables {
   @IsOptional() @IsIn(['development', 'production', 'test'])
@@ -25,7 +30,7 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(65535)
   PORT?: number;
 
-  @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' }) @IsParsableUrl('DATABASE_URL is not a well-formed URL')
   DATABASE_URL?: string;
 
   @IsOptional() @IsString()
@@ -49,6 +54,9 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(65535)
   EMBEDDED_PG_PORT?: number;
 
+  @IsOptional() @IsString() @Matches(/^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/, { message: 'PUBLIC_URL must be an http:// or https:// URL without credentials, query or fragment' }) @IsParsableUrl('PUBLIC_URL is not a well-formed URL')
+  PUBLIC_URL?: string;
+
   @IsOptional() @IsString() @Matches(/^(true|false|\d{1,2}|[\w.:/, -]+)$/, { message: 'TRUST_PROXY must be true, false, a hop count, or addresses (Express "trust proxy")' })
   TRUST_PROXY?: string;
 }
@@ -71,6 +79,8 @@ export class AppConfig {
     readonly embeddedPgPort: number | undefined,
     /** Express's "trust proxy": which proxies' X-Forwarded-For to believe, so that rate limits see the client's address. */
     readonly trustProxy: boolean | number | string,
+    /** Where clients reach this service: links it hands out (exports) are built on it, never on a request's Host header. */
+    readonly publicUrl: string,
   ) {}
 
   get usesEmbeddedDatabase(): boolean {
@@ -83,9 +93,17 @@ export class AppConfig {
   }
 }
 
+/** The `user:password@` of a URL (well-formed or not), as it may be written in a log or a terminal. */
+const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@/\s]*@/gi;
+
+/** Masks every URL password in a text: a refused setting is echoed so the operator can fix it, never its secret. */
+export function redactSecrets(text: string): string {
+  return text.replace(URL_PASSWORD, '$1***@');
+}
+
 function describe(errors: ReturnType<typeof validateSync>): string {
   return errors
-    .map((error) => `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')} (got ${JSON.stringify(error.value)})`)
+    .map((error) => `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')} (got ${redactSecrets(JSON.stringify(error.value))})`)
     .join('\n  ');
 }
 
@@ -103,18 +121,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const production = vars.NODE_ENV === 'production';
   const embedded = vars.DATABASE_URL === undefined;
+  const port = vars.PORT ?? 3000;
   return new AppConfig(
     vars.NODE_ENV ?? 'development',
-    vars.PORT ?? 3000,
+    port,
     vars.DATABASE_URL,
     vars.DATA_DIR ?? './.data',
     vars.LOG_LEVEL ?? 'info',
     vars.GRAPHQL_EXPLORER ?? !production,
-    vars.SEED_DEMO ?? embedded,
+    // Demo data (and the logins it prints) only where a newcomer explores, or where asked for.
+    vars.SEED_DEMO ?? (embedded && !production),
     vars.MIGRATE_ON_START ?? true,
     vars.DB_POOL_SIZE ?? 10,
     vars.EMBEDDED_PG_PORT,
     toTrustProxy(vars.TRUST_PROXY),
+    (vars.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
   );
 }
 

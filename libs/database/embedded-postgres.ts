@@ -23,6 +23,9 @@ export interface EmbeddedPostgresOptions {
   log?: (message: string) => void;
 }
 
+/** A condition the operator can act on (the directory is taken, no binaries, no permission): its message says what to do. */
+export class EmbeddedPostgresError extends Error {}
+
 const DATABASE_NAME = 'pumasi';
 const SUPERUSER = 'postgres';
 
@@ -46,6 +49,26 @@ export class EmbeddedPostgres {
     this.log = options.log ?? (() => undefined);
   }
 
+  /** Whether DATA_DIR already holds a cluster (else `start` creates one). */
+  get initialised(): boolean {
+    return existsSync(join(this.clusterDir, 'PG_VERSION'));
+  }
+
+  /** The port recorded on first start. */
+  get port(): number {
+    return this.readSettings().port;
+  }
+
+  /**
+   * The URL of the service's database on the PostgreSQL that another process (a running server)
+   * already runs on this data directory, from the port and password it recorded; undefined when
+   * none runs. Tools use it rather than start a second postmaster, which the directory refuses.
+   */
+  runningUrl(): string | undefined {
+    if (!this.initialised || this.postmasterPid() === undefined) return undefined;
+    return databaseUrl(this.readSettings(), DATABASE_NAME);
+  }
+
   /** Starts (initialising on first use) and returns the URL of the service's database. */
   async start(): Promise<string> {
     const binaries = await loadBinaries();
@@ -57,10 +80,10 @@ export class EmbeddedPostgres {
       : await this.initialise(binaries, owner);
     await this.stopOrphanedPostmaster();
     this.spawnServer(binaries, owner, settings.port);
-    const adminUrl = `postgres://${SUPERUSER}:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/postgres`;
+    const adminUrl = databaseUrl(settings, 'postgres');
     await waitUntilReady(adminUrl, this.process!);
     await ensureDatabase(adminUrl, DATABASE_NAME);
-    return adminUrl.replace(/\/postgres$/, `/${DATABASE_NAME}`);
+    return databaseUrl(settings, DATABASE_NAME);
   }
 
   /** Fast shutdown: open sessions are rolled back, which is safe because the HTTP server closed first. */
@@ -90,7 +113,7 @@ export class EmbeddedPostgres {
       ], { stdio: 'pipe', ...owner });
     } catch (error) {
       const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
-      throw new Error(`initdb failed for ${this.clusterDir}: ${stderr.trim() || String(error)}`);
+      throw new EmbeddedPostgresError(`initdb failed for ${this.clusterDir}: ${stderr.trim() || String(error)}`);
     } finally {
       writeFileSync(passwordFile, '');
     }
@@ -108,14 +131,12 @@ export class EmbeddedPostgres {
    * Stop it, unless a live Pumasi process still owns it (then refuse rather than pull the rug).
    */
   private async stopOrphanedPostmaster(): Promise<void> {
-    const pidFile = join(this.clusterDir, 'postmaster.pid');
-    if (!existsSync(pidFile)) return;
-    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-    if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !isPostgres(pid)) return;
+    const pid = this.postmasterPid();
+    if (pid === undefined) return;
     // The postmaster's parent is the Node process that started it; if that one still runs, the directory is taken.
     const parent = parentOf(pid);
     if (parent !== undefined && parent !== process.pid && parent > 1 && commandOf(parent).includes('node')) {
-      throw new Error(`DATA_DIR ${this.options.dataDir} is in use by a running server (pid ${parent}); stop it or choose another DATA_DIR`);
+      throw new EmbeddedPostgresError(`DATA_DIR ${this.options.dataDir} is in use by a running server (pid ${parent}); stop it or choose another DATA_DIR`);
     }
     this.log(`Stopping orphaned embedded PostgreSQL (pid ${pid}) left by an earlier run`);
     process.kill(pid, 'SIGINT');
@@ -123,6 +144,14 @@ export class EmbeddedPostgres {
       if (waited === 10_000) process.kill(pid, 'SIGKILL');
       await sleep(100);
     }
+  }
+
+  /** The pid of a live postmaster on this cluster, if any. */
+  private postmasterPid(): number | undefined {
+    const pidFile = join(this.clusterDir, 'postmaster.pid');
+    if (!existsSync(pidFile)) return undefined;
+    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 && isAlive(pid) && isPostgres(pid) ? pid : undefined;
   }
 
   private spawnServer(binaries: Binaries, owner: Owner | undefined, port: number): void {
@@ -138,6 +167,10 @@ export class EmbeddedPostgres {
     child.once('exit', () => process.off('exit', stopOnExit));
     this.process = child;
   }
+}
+
+function databaseUrl(settings: ClusterSettings, database: string): string {
+  return `postgres://${SUPERUSER}:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/${database}`;
 }
 
 interface Owner {
@@ -167,7 +200,7 @@ function assertReachableBy(owner: Owner, postgresBinary: string): void {
   try {
     execFileSync(postgresBinary, ['--version'], { stdio: 'pipe', ...owner });
   } catch {
-    throw new Error(
+    throw new EmbeddedPostgresError(
       `Running as root, the embedded PostgreSQL must run as the ${SUPERUSER} user, which cannot execute ${postgresBinary}. ` +
         'Make the parent directories of the project and of DATA_DIR traversable (chmod o+x), or run as an ordinary user.',
     );
@@ -179,11 +212,12 @@ async function loadBinaries(): Promise<Binaries> {
   try {
     return (await import(packageName)) as Binaries;
   } catch {
-    throw new Error(`No embedded PostgreSQL for ${platform()}-${arch()} (${packageName}); set DATABASE_URL to use your own server`);
+    throw new EmbeddedPostgresError(`No embedded PostgreSQL for ${platform()}-${arch()} (${packageName}); set DATABASE_URL to use your own server`);
   }
 }
 
-function findFreePort(): Promise<number> {
+/** A port nothing listens on now (the kernel's choice). */
+export function findFreePort(): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer();
     server.once('error', fail);
@@ -196,7 +230,7 @@ function findFreePort(): Promise<number> {
 
 async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
   const exited = new Promise<never>((_, fail) =>
-    child.once('exit', (code) => fail(new Error(`embedded PostgreSQL exited during startup (code ${code}); see the log above`))),
+    child.once('exit', (code) => fail(new EmbeddedPostgresError(`embedded PostgreSQL exited during startup (code ${code}); see the log above`))),
   );
   exited.catch(() => undefined);
   for (let attempt = 0; attempt < 300; attempt++) {
@@ -211,7 +245,7 @@ async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
       await sleep(100);
     }
   }
-  throw new Error('embedded PostgreSQL did not accept connections within 30 s');
+  throw new EmbeddedPostgresError('embedded PostgreSQL did not accept connections within 30 s');
 }
 
 async function ensureDatabase(adminUrl: string, name: string): Promise<void> {

@@ -21,3 +21,19 @@ export async function runMigrations(dataSource: DataSource): Promise<Migration[]
     await runner.release();
   }
 }
+
+export interface MigrationStatus {
+  /** In the order they were applied, as the migrations table records them. */
+  applied: string[];
+  /** Known to this version and not applied yet, in the order they would run. */
+  pending: string[];
+}
+
+/** What `runMigrations` would find done and still to do; reads only. */
+export async function migrationStatus(dataSource: DataSource): Promise<MigrationStatus> {
+  const table = dataSource.options.migrationsTableName ?? 'migrations';
+  const [{ exists }] = await dataSource.query('SELECT to_regclass($1) IS NOT NULL AS exists', [table]);
+  const applied: string[] = exists ? (await dataSource.query(`SELECT name FROM "${table}" ORDER BY id`)).map((row: { name: string }) => row.name) : [];
+  const known = dataSource.migrations.map((migration) => migration.name ?? migration.constructor.name);
+  return { applied, pending: known.filter((name) => !applied.includes(name)) };
+}

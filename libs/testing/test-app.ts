@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/app-config.js';
+import { findFreePort } from '../database/embedded-postgres.js';
 import { runAdminStatement, withDatabaseName } from '../database/scratch-database.js';
 import { createApp } from '../../src/app.js';
 import { IdentityService } from '../../src/identity/identity.service.js';
@@ -67,14 +68,16 @@ function client(url: string, headers: Record<string, string>): GraphqlClient {
  * variables on top of the tests' own, such as GRAPHQL_EXPLORER=false to run as in production.
  */
 export async function startTestApp(poolSize = 20, databaseUrl?: string, settings: Record<string, string> = {}): Promise<TestApp> {
+  // The port is chosen first, so that PUBLIC_URL (on which links are built) names this server.
+  const port = await findFreePort();
+  const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({
     DATABASE_URL: databaseUrl ?? testDatabaseUrl(), LOG_LEVEL: 'fatal', MIGRATE_ON_START: String(databaseUrl !== undefined), DB_POOL_SIZE: String(poolSize),
-    GRAPHQL_EXPLORER: 'true',
+    GRAPHQL_EXPLORER: 'true', PORT: String(port), PUBLIC_URL: url,
     ...settings,
   });
   const app = await createApp(config);
-  await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  await app.listen(port, '127.0.0.1');
   return {
     ...client(url, {}),
     app,

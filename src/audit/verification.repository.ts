@@ -64,13 +64,16 @@ export class VerificationRepository {
   /**
    * Communities whose last scheduled run is older than the interval, with their currencies, locked
    * so that replicas take different ones (and none is checked twice at once).
+   * FOR NO KEY UPDATE, not FOR UPDATE: the claim is held for the whole ledger scan, and every
+   * insert that references the community (listings, exchanges, memberships, audit rows, exports)
+   * takes FOR KEY SHARE on its row, which only FOR UPDATE blocks.
    */
   async lockCommunitiesDue(intervalSeconds: number, limit: number): Promise<{ communityId: string; currencyIds: string[] }[]> {
     const rows = await this.query(
       `SELECT c.id, array(SELECT cur.id::text FROM currencies cur WHERE cur.community_id = c.id) AS currency_ids FROM communities c
         WHERE NOT EXISTS (SELECT 1 FROM verification_runs v WHERE v.community_id = c.id AND v.trigger = 'scheduled'
                              AND v.started_at > now() - make_interval(secs => $1))
-        ORDER BY c.id LIMIT $2 FOR UPDATE OF c SKIP LOCKED`,
+        ORDER BY c.id LIMIT $2 FOR NO KEY UPDATE OF c SKIP LOCKED`,
       [intervalSeconds, limit],
     );
     return rows.map((row) => ({ communityId: row.id as string, currencyIds: row.currency_ids as string[] }));

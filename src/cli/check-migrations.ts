@@ -1,14 +1,23 @@
 import 'reflect-metadata';
 import { createDataSource } from '../data-source.js';
 import { withScratchDatabase } from '../../libs/database/scratch-database.js';
+import { CommandError, EXIT, parseCommandLine, runCommand } from './command.js';
+
+const COMMAND = {
+  invocation: 'npm run migrations:check --',
+  summary: 'CI check: applies every migration to a scratch database and fails (exit 1) when the entities would still need changes.',
+  options: {},
+  environment: { DATABASE_URL: 'A PostgreSQL server where a scratch database may be created and dropped (required).' },
+} as const;
 
 /**
  * CI check: apply every migration to an empty database, then ask TypeORM what it would still
  * change to match the entities. Any pending statement means entities and migrations disagree.
  */
-async function main(): Promise<void> {
+async function main(): Promise<number> {
+  parseCommandLine(COMMAND);
   const adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) throw new Error('DATABASE_URL must point at a PostgreSQL server where a scratch database may be created');
+  if (!adminUrl) throw new CommandError('DATABASE_URL must point at a PostgreSQL server where a scratch database may be created', EXIT.config);
   const pending = await withScratchDatabase(adminUrl, 'pumasi_schema_check', async (url) => {
     const dataSource = createDataSource(url, 2);
     await dataSource.initialize();
@@ -22,9 +31,10 @@ async function main(): Promise<void> {
   });
   if (pending.length > 0) {
     console.error(`Entities and migrations disagree; the entities would still need:\n${pending.join('\n')}`);
-    process.exit(1);
+    return 1;
   }
   console.log('Migrations match the entities.');
+  return 0;
 }
 
-await main();
+await runCommand('migrations:check', main);

@@ -1,23 +1,41 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import { loadConfigOrExit } from '../../libs/config/app-config.js';
-import { runMigrations } from '../../libs/database/migrate.js';
+import { loadConfig } from '../../libs/config/app-config.js';
+import { migrationStatus, runMigrations } from '../../libs/database/migrate.js';
 import { createDataSource } from '../data-source.js';
-import { startDatabase } from '../database.js';
+import { parseCommandLine, runCommand } from './command.js';
+import { openCommandDatabase } from './command-database.js';
+import { DATABASE_ENVIRONMENT } from './environment.js';
 
-/** `npm run migrate`: applies pending migrations to DATABASE_URL (or the embedded database) and exits. */
+const COMMAND = {
+  invocation: 'npm run migrate --',
+  summary: 'Applies the pending migrations to the service\'s database and exits; with --status, only lists what is applied and what is pending.',
+  options: {
+    status: { type: 'boolean', description: 'List applied and pending migrations; change nothing.' },
+    create: { type: 'boolean', description: 'Without DATABASE_URL, create the embedded database under DATA_DIR if it holds none (refused otherwise).' },
+  },
+  environment: DATABASE_ENVIRONMENT,
+} as const;
+
+const list = (names: string[]): string => (names.length ? names.map((name) => `\n  ${name}`).join('') : ' none');
+
 async function main(): Promise<void> {
-  const logger = new Logger('Migrate');
-  const { config, embedded } = await startDatabase(loadConfigOrExit());
-  const dataSource = createDataSource(config.databaseUrl!, 2);
+  const options = parseCommandLine(COMMAND);
+  const database = await openCommandDatabase(loadConfig(), { create: options.create ?? false });
+  const dataSource = createDataSource(database.url, 2);
   try {
+    console.log(`Database: ${database.description}`);
     await dataSource.initialize();
+    if (options.status) {
+      const { applied, pending } = await migrationStatus(dataSource);
+      console.log(`Applied (${applied.length}):${list(applied)}\nPending (${pending.length}):${list(pending)}`);
+      return;
+    }
     const applied = await runMigrations(dataSource);
-    logger.log(applied.length ? `Applied ${applied.map((migration) => migration.name).join(', ')}` : 'Nothing to apply: the schema is current');
+    console.log(applied.length ? `Applied:${list(applied.map((migration) => migration.name))}` : 'Nothing to apply: the schema is current.');
   } finally {
-    await dataSource.destroy();
-    await embedded?.stop();
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await database.close();
   }
 }
 
-await main();
+await runCommand('migrate', main);

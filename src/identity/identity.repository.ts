@@ -185,6 +185,21 @@ export class IdentityRepository {
     return row ? toPartnerApp(row) : null;
   }
 
+  /** Whether the session can still be used (not ended, refreshable), with its member's admin flag as it is now. */
+  async liveSessionById(sessionId: string): Promise<{ memberId: string; isAdmin: boolean } | null> {
+    const [row] = await this.query(
+      `SELECT s.member_id, m.is_admin FROM sessions s JOIN members m ON m.id = s.member_id
+        WHERE s.id = $1 AND s.revoked_at IS NULL AND s.refresh_expires_at > now()`,
+      [sessionId],
+    );
+    return row ? { memberId: row.member_id as string, isAdmin: row.is_admin as boolean } : null;
+  }
+
+  async activePartnerApp(partnerAppId: string): Promise<PartnerAppRow | null> {
+    const [row] = await this.query('SELECT * FROM partner_apps WHERE id = $1 AND revoked_at IS NULL', [partnerAppId]);
+    return row ? toPartnerApp(row) : null;
+  }
+
   async hasConsent(partnerAppId: string, memberId: string): Promise<boolean> {
     const rows = await this.query('SELECT 1 FROM partner_consents WHERE partner_app_id = $1 AND member_id = $2 AND revoked_at IS NULL', [partnerAppId, memberId]);
     return rows.length > 0;

@@ -6,7 +6,7 @@ import { TransactionalConnection } from '../../libs/database/transactional-conne
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { ANONYMOUS, PartnerScope } from '../access/actor.js';
-import type { Actor, MemberActor } from '../access/actor.js';
+import type { Actor, AuthenticatedActor, MemberActor } from '../access/actor.js';
 import { AUTH_ERROR_MESSAGES, AuthErrorCode } from './identity.errors.js';
 import { IdentityRepository } from './identity.repository.js';
 import { AuthPayload, AuthTokens, ChangePasswordPayload, Session } from './models/identity.models.js';
@@ -179,6 +179,26 @@ export class IdentityService {
       kind: 'member', memberId: session.memberId, isAdmin: session.isAdmin, sessionId: session.sessionId, viaPartnerAppId: null, withinCommunityId: null,
       standings: session.standings,
     };
+  }
+
+  /**
+   * The requester of an earlier request (an export link's), as their credentials stand now: null
+   * when the session has ended, or the partner app is revoked or no longer has the member's
+   * consent. Rights within communities are for the caller to check again on what is returned.
+   */
+  async currentStanding(requester: AuthenticatedActor): Promise<AuthenticatedActor | null> {
+    if (requester.kind === 'partner') {
+      const app = await this.identity.activePartnerApp(requester.partnerAppId);
+      return app && { kind: 'partner', partnerAppId: app.id, communityId: app.communityId, scopes: app.scopes };
+    }
+    if (requester.viaPartnerAppId) {
+      const app = await this.identity.activePartnerApp(requester.viaPartnerAppId);
+      const consented = app?.scopes.includes(PartnerScope.ACT_FOR_MEMBER) && (await this.identity.hasConsent(app.id, requester.memberId));
+      return consented ? { ...requester, isAdmin: false, withinCommunityId: app!.communityId, standings: undefined } : null;
+    }
+    const session = requester.sessionId ? await this.identity.liveSessionById(requester.sessionId) : null;
+    if (!session || session.memberId !== requester.memberId) return null;
+    return { ...requester, isAdmin: session.isAdmin, standings: undefined };
   }
 
   private async authenticatePartner(apiKey: string, actingFor: string | undefined): Promise<Actor> {

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { Readable, Transform } from 'node:stream';
+import { AppConfig } from '../../libs/config/app-config.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { ClientError, ErrorCode } from '../../libs/graphql/error-code.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import type { Actor, AuthenticatedActor } from '../access/actor.js';
 import { AuditLog, AuditedAction } from '../audit/audit-log.service.js';
+import { IdentityService } from '../identity/identity.service.js';
 import { newToken, tokenHash } from '../identity/tokens.js';
 import { csvTransform } from './csv.js';
 import { RequestExportInput } from './dto/report.args.js';
@@ -64,7 +66,9 @@ function filenameOf(link: Pick<ExportLinkRecord, 'kind' | 'communityId' | 'accou
 /**
  * CSV exports: a short-lived link is made (audited) with the access check of the matching query,
  * stored in the database so any replica can serve it; GET /exports/<token> streams the file from a
- * database cursor, in one snapshot, rechecking that the requester may still read it.
+ * database cursor, in one snapshot, rechecking that the requester may still read it: their session
+ * or partner app (and consent) still live, their rights in the community still held.
+ * Links are built on PUBLIC_URL: a request's Host header is the client's to forge.
  */
 @Injectable()
 export class ExportsService {
@@ -76,9 +80,11 @@ export class ExportsService {
     private readonly access: AccessPolicy,
     private readonly audit: AuditLog,
     private readonly db: TransactionalConnection,
+    private readonly identity: IdentityService,
+    private readonly config: AppConfig,
   ) {}
 
-  async requestExport(actor: Actor, input: RequestExportInput, origin: string): Promise<ExportLink> {
+  async requestExport(actor: Actor, input: RequestExportInput): Promise<ExportLink> {
     const requester = this.access.requireAuthenticated(actor);
     const foreign = FOREIGN_PARAMETERS[input.kind].find((name) => input[name] !== undefined && input[name] !== null);
     if (foreign) throw new ClientError(ErrorCode.BAD_USER_INPUT, `${foreign} does not apply to a ${input.kind} export`, { field: foreign });
@@ -102,7 +108,7 @@ export class ExportsService {
       });
       return stored;
     });
-    return { url: `${origin}/exports/${token}`, expiresAt: link.expiresAt, kind: link.kind, filename: filenameOf(link) };
+    return { url: `${this.config.publicUrl}/exports/${token}`, expiresAt: link.expiresAt, kind: link.kind, filename: filenameOf(link) };
   }
 
   /**
@@ -136,9 +142,10 @@ export class ExportsService {
     }
   }
 
-  /** The query and the CSV of a link, after the requester's rights are checked again as the matching query checks them. */
+  /** The query and the CSV of a link, after the requester's standing and rights are checked again as the matching query checks them. */
   private async plan(link: ExportLinkRecord): Promise<ExportPlan> {
-    const requester = link.requester as unknown as AuthenticatedActor;
+    const requester = await this.identity.currentStanding(link.requester as unknown as AuthenticatedActor);
+    if (!requester) throw new ExportDownloadRefused(DownloadRefusal.forbidden);
     try {
       await this.authorize(requester, link.kind, link.communityId, link.accountId);
     } catch (error) {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module.js';
 import { AuditModule } from '../audit/audit.module.js';
+import { IdentityModule } from '../identity/identity.module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { ExportLinkSweeper } from './export-link.sweeper.js';
 import { ExportsController } from './exports.controller.js';
@@ -11,7 +12,7 @@ import { ReportsService } from './reports.service.js';
 
 /** Balance reports, statements and their CSV exports: read-only views of the ledger, agreeing by construction. */
 @Module({
-  imports: [AccessModule, AuditModule, LedgerModule],
+  imports: [AccessModule, AuditModule, IdentityModule, LedgerModule],
   providers: [ReportsRepository, ReportsService, ExportsService, ReportsResolver, CurrencyBalanceReportResolver, ExportLinkSweeper],
   controllers: [ExportsController],
 })

@@ -1,5 +1,4 @@
-import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import type { Request } from 'express';
+import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
@@ -26,8 +25,8 @@ export class ReportsResolver {
   }
 
   @Mutation(() => ExportLink, { description: 'A link, valid for 5 minutes, to a CSV file of a report, checked as the matching query is; audited. The file is streamed, whatever its size.' })
-  requestExport(@CurrentActor() actor: Actor, @Args('input') input: RequestExportInput, @Context('req') request: Request): Promise<ExportLink> {
-    return this.exports.requestExport(actor, input, `${request.protocol}://${request.get('host')}`);
+  requestExport(@CurrentActor() actor: Actor, @Args('input') input: RequestExportInput): Promise<ExportLink> {
+    return this.exports.requestExport(actor, input);
   }
 }
 

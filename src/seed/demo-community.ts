@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { CommunitiesService, DEFAULT_POLICIES } from '../members/communities.service.js';
 import { MembersService } from '../members/members.service.js';
@@ -6,6 +5,7 @@ import { MembershipRole } from '../members/models/member-enums.js';
 import { ExchangesService } from '../exchanges/exchanges.service.js';
 import { ListingsService } from '../exchanges/listings.service.js';
 import { actingAs, DemoActors, seedDemoExchanges } from './demo-exchanges.js';
+import { announceFirstLogins, LoginsAudience } from './first-logins.js';
 
 export const DEMO_COMMUNITY_SLUG = 'mapo-time-bank';
 /** Seoul Time Bank's starter credit: 5 hours, in minutes. */
@@ -29,6 +29,12 @@ const DEMO_PEOPLE: DemoPerson[] = [
   { key: 'hyun', email: 'hyun@mapo.example', displayName: 'Choi Hyun', district: 'Eunpyeong-gu', skills: ['computer help'], languages: ['ko', 'ja'], role: MembershipRole.MEMBER },
 ];
 
+/** A server admin, so that a new operator can manage the server without stopping it to run create-admin. */
+const DEMO_ADMIN = { email: 'admin@mapo.example', displayName: 'Pumasi Admin' };
+
+const newPassword = (): string => randomBytes(9).toString('base64url');
+const loginLine = (role: string, email: string, password: string): string => `  ${role.padEnd(11)} ${email.padEnd(26)} ${password}`;
+
 /** What the seed writes through: the same services as the API. */
 export interface DemoServices {
   communities: CommunitiesService;
@@ -40,10 +46,10 @@ export interface DemoServices {
 /**
  * A small living community for newcomers: an HOUR currency counted in minutes, a coordinator and
  * four members, each approved with the starter grant, and their listings and exchanges in every
- * state. Passwords are generated and printed once, so no well-known password ever exists. Runs
- * once: a second start finds the community.
+ * state, and a server admin. Passwords are generated and shown once (see announceFirstLogins), so no
+ * well-known password ever exists. Runs once: a second start finds the community.
  */
-export async function seedDemoCommunity(services: DemoServices, logger = new Logger('Seed')): Promise<boolean> {
+export async function seedDemoCommunity(services: DemoServices, audience: LoginsAudience): Promise<boolean> {
   const { communities, members } = services;
   if (await communities.findBySlug(DEMO_COMMUNITY_SLUG)) return false;
   const community = await communities.createWithPolicies(
@@ -54,13 +60,16 @@ export async function seedDemoCommunity(services: DemoServices, logger = new Log
   const credentials: string[] = [];
   const people: Partial<DemoActors> = {};
   for (const { key, ...person } of DEMO_PEOPLE) {
-    const password = randomBytes(9).toString('base64url');
+    const password = newPassword();
     const member = (await members.createMember({ ...person, password }))!;
     await members.admit(member.id, community.id, person.role);
     people[key] = actingAs(member.id);
-    credentials.push(`  ${person.role.padEnd(11)} ${person.email.padEnd(26)} ${password}`);
+    credentials.push(loginLine(person.role, person.email, password));
   }
   await seedDemoExchanges(community.id, people as DemoActors, services);
-  logger.log(`Seeded the demo community "${community.name}" (id ${community.id}). Demo logins, shown only now:\n${credentials.join('\n')}`);
+  const adminPassword = newPassword();
+  await members.bootstrapAdmin(DEMO_ADMIN.email, adminPassword, DEMO_ADMIN.displayName);
+  credentials.push(loginLine('admin', DEMO_ADMIN.email, adminPassword));
+  announceFirstLogins(audience, `Seeded the demo community "${community.name}" (id ${community.id}). Demo logins`, credentials);
   return true;
 }

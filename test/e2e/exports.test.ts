@@ -7,9 +7,9 @@ import { CreateTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
 import { BatchMode } from '../../src/ledger/models/ledger-enums.js';
 import { ExportKind } from '../../src/reports/models/report.models.js';
 import { ReportsRepository } from '../../src/reports/reports.repository.js';
-import { asPartner, loginAsNewAdmin, registerPartnerApp } from './auth-client.js';
+import { asPartner, grantPartnerConsent, LOGOUT, loginAsNewAdmin, registerPartnerApp, REVOKE_PARTNER_APP, revokePartnerConsent } from './auth-client.js';
 import { expectForbidden, expectQueryRefused } from './denials.js';
-import { createTransfer, fetchAccount, newKey, transferInput } from './graphql-client.js';
+import { createTransfer, fetchAccount, gql, newKey, transferInput } from './graphql-client.js';
 import { auditRows, succeed } from './member-client.js';
 import {
   accountStatement, balanceCsvRow, balanceReport, boundary, csvRecords, download, exported, ledgerTransfers, millisecondBefore, parseCsv, REQUEST_EXPORT,
@@ -169,6 +169,56 @@ describe('CSV exports', () => {
     await succeed(admin.client, 'suspendMembership', { membershipId: own.coordinator.membershipId, reason: 'stepped down' });
     const file = await download(link.url);
     expect({ status: file.status, body: JSON.parse(file.text) }).toEqual({ status: 403, body: { errors: [{ message: expect.any(String), extensions: { code: ErrorCode.FORBIDDEN } }] } });
+  });
+
+  describe('a link outlives no right to it', () => {
+    const expectRefusedDownload = async (url: string): Promise<void> => {
+      const file = await download(url);
+      expect({ status: file.status, body: JSON.parse(file.text) }).toEqual({ status: 403, body: { errors: [{ message: expect.any(String), extensions: { code: ErrorCode.FORBIDDEN } }] } });
+    };
+
+    it("stops a partner app's link once the app is revoked", async () => {
+      const own = await createLedgerFixture(t, [{ balance: 5n }]);
+      const { apiKey, partnerApp } = await registerPartnerApp(own.asCoordinator(), own.community.id, ['AUDIT_READ']);
+      const link = await requestExport(asPartner(t, apiKey), { communityId: own.community.id, kind: 'BALANCES' });
+      await gql(own.asCoordinator(), REVOKE_PARTNER_APP, { id: partnerApp.id, reason: 'contract ended' });
+      await expectRefusedDownload(link.url);
+    });
+
+    it("stops the link a partner app made for a member once the member withdraws consent", async () => {
+      const own = await createLedgerFixture(t, [{ balance: 5n }]);
+      const [holder] = own.holders;
+      const { apiKey, partnerApp } = await registerPartnerApp(own.asCoordinator(), own.community.id, ['ACT_FOR_MEMBER']);
+      expect(await grantPartnerConsent(own.as(own.members[0]), partnerApp.id)).toBe(true);
+      const link = await requestExport(asPartner(t, apiKey, holder.memberId), { communityId: own.community.id, kind: 'STATEMENT', accountId: own.members[0].id });
+      expect((await download(link.url)).status).toBe(200);
+      await revokePartnerConsent(own.as(own.members[0]), partnerApp.id);
+      await expectRefusedDownload(link.url);
+    });
+
+    it("stops a member's link once they log out everywhere", async () => {
+      const own = await createLedgerFixture(t, [{ balance: 5n }]);
+      const member = own.as(own.members[0]);
+      const link = await requestExport(member, { communityId: own.community.id, kind: 'STATEMENT', accountId: own.members[0].id });
+      expect((await download(link.url)).status).toBe(200);
+      await gql(member, LOGOUT, { everywhere: true });
+      await expectRefusedDownload(link.url);
+    });
+
+    it('builds the link on PUBLIC_URL, whatever Host header the request forged', async () => {
+      const body = JSON.stringify({ query: REQUEST_EXPORT, variables: { input: { communityId: fixture.community.id, kind: 'BALANCES' } } });
+      const headers = { ...coordinator.headers, 'content-type': 'application/json', host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' };
+      // node:http sends the Host header as given (fetch would not).
+      const answer = await new Promise<string>((done, fail) => {
+        const request = http.request(`${t.url}/graphql`, { method: 'POST', headers }, (response) => {
+          let text = '';
+          response.on('data', (chunk) => (text += chunk)).on('end', () => done(text));
+        });
+        request.on('error', fail).end(body);
+      });
+      const { url } = (JSON.parse(answer) as { data: { requestExport: { url: string } } }).data.requestExport;
+      expect(url).toMatch(new RegExp(`^${t.url}/exports/px_`));
+    });
   });
 });
 

@@ -6,6 +6,10 @@ import { chainEverything } from '../../libs/testing/chain.js';
 import { GraphqlClient, startTestApp, TestApp, testDatabaseUrl, useTestApp } from '../../libs/testing/test-app.js';
 import { verifyStatementProof } from '../../src/integrity/proof-verifier.js';
 import { ScheduledVerification } from '../../src/audit/verification.sweeper.js';
+import { VerificationRepository } from '../../src/audit/verification.repository.js';
+import { SCHEDULED_VERIFICATION_SECONDS } from '../../src/audit/verification.service.js';
+import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { createListing, listingInput } from './listing-client.js';
 import { asPartner, registerPartnerApp } from './auth-client.js';
 import { expectForbidden, expectQueryRefused } from './denials.js';
 import { gql } from './graphql-client.js';
@@ -92,6 +96,30 @@ describe('verifying a community ledger over GraphQL', () => {
         expect((await runsOf(coordinator, tampered.community.id, true)).map((alert) => alert.trigger)).toEqual(['SCHEDULED']);
         const [row] = await auditRows(app, { communityId: tampered.community.id, action: 'verification.acknowledge' });
         expect(row).toMatchObject({ actorMemberId: tampered.coordinator.memberId, reason: 'restored from backup', targetId: run.id });
+      } finally {
+        await app.close();
+      }
+    });
+  });
+
+  it('lets members write to a community while its scheduled check holds the claim on it', async () => {
+    // A database of the test's own: the claim takes every community that is due.
+    await withScratchDatabase(testDatabaseUrl(), 'pumasi_claim', async (url) => {
+      const app = await startTestApp(4, url);
+      try {
+        const community = await createLedgerFixture(app, [{ balance: 10n }]);
+        const claims = app.app.get(VerificationRepository);
+        let listing: ReturnType<typeof createListing> | undefined;
+        const outcome = await app.app.get(TransactionalConnection).transaction(async () => {
+          // The claim stays held until this transaction ends, as it does for the whole ledger scan.
+          const due = await claims.lockCommunitiesDue(SCHEDULED_VERIFICATION_SECONDS, 100);
+          expect(due.map((claim) => claim.communityId)).toContain(community.community.id);
+          listing = createListing(community.as(community.members[0]), listingInput(community.community.id));
+          const blocked = new Promise<'blocked'>((done) => setTimeout(() => done('blocked'), 3000));
+          return Promise.race([listing.then((payload) => payload.userErrors), blocked]);
+        });
+        await listing; // a blocked one goes through once the claim is gone: let it finish before the app closes
+        expect(outcome).toEqual([]);
       } finally {
         await app.close();
       }
