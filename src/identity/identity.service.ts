@@ -6,18 +6,19 @@ import { TransactionalConnection } from '../../libs/database/transactional-conne
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { ANONYMOUS, PartnerScope } from '../access/actor.js';
+import { RateLimiter } from '../access/rate-limiter.service.js';
+import { RATE_LIMITS } from '../access/rate-limits.js';
 import type { Actor, MemberActor } from '../access/actor.js';
 import { AUTH_ERROR_MESSAGES, AuthErrorCode } from './identity.errors.js';
 import { IdentityRepository } from './identity.repository.js';
 import { AuthPayload, AuthTokens, ChangePasswordPayload, Session } from './models/identity.models.js';
+import { requireStrongPassword } from './password-strength.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { newToken, TOKEN_PREFIX, tokenHash } from './tokens.js';
 import { ChangePasswordInput, LoginInput } from './dto/identity.inputs.js';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
-/** Failed logins allowed per window: few per email (guessing one password), more per address (a shared NAT). */
-export const LOGIN_LIMITS = { windowSeconds: 15 * 60, perEmail: 5, perAddress: 30 } as const;
 
 /** The credentials a request presents: its Authorization header, and X-Acting-For for a partner app acting for a member. */
 export interface PresentedCredentials {
@@ -50,9 +51,10 @@ export class IdentityService {
     private readonly access: AccessPolicy,
     private readonly audit: AuditLog,
     private readonly db: TransactionalConnection,
+    private readonly limiter: RateLimiter,
   ) {}
 
-  /** Rate-limited per email and per address; a wrong password and an unknown email answer alike. */
+  /** Rate-limited per email and address, per email and per address; a wrong password and an unknown email answer alike. */
   async login(input: LoginInput, address: string): Promise<AuthPayload> {
     const email = foldEmail(input.email);
     const credentials = await this.identity.credentials(email);
@@ -62,17 +64,15 @@ export class IdentityService {
   }
 
   /**
-   * Checks a password under the rate limit: failures count per email and per address, and a
-   * success forgets the email's failures. A member without a password (or no member) always fails.
+   * Checks a password under the login limits. The guess is counted before the password is
+   * verified, in one statement, so that concurrent guesses cannot overtake the count; the right
+   * password gives its guess back. A member without a password (or no member) always fails.
    */
   private async passwordRefusal(email: string, passwordHash: string | null, password: string, address: string): Promise<AuthErrorCode | null> {
-    const failures = await this.identity.recentFailures(email, address, LOGIN_LIMITS.windowSeconds);
-    if (failures.byEmail >= LOGIN_LIMITS.perEmail || failures.byAddress >= LOGIN_LIMITS.perAddress) return AuthErrorCode.TOO_MANY_ATTEMPTS;
-    if (!(await verifyPassword(passwordHash, password))) {
-      await this.identity.recordFailure(email, address);
-      return AuthErrorCode.INVALID_CREDENTIALS;
-    }
-    await this.identity.clearFailures(email);
+    const attempt = await this.limiter.takeLoginAttempt(email, address);
+    if (!attempt) return AuthErrorCode.TOO_MANY_ATTEMPTS;
+    if (!(await verifyPassword(passwordHash, password))) return AuthErrorCode.INVALID_CREDENTIALS;
+    await this.limiter.loginSucceeded(attempt);
     return null;
   }
 
@@ -117,9 +117,7 @@ export class IdentityService {
 
   /** A member with their own session: sessions and passwords are never a partner app's business. */
   private inPerson(actor: Actor): MemberActor & { sessionId: string } {
-    const member = this.access.requireMember(actor);
-    if (member.viaPartnerAppId || !member.sessionId) throw forbidden();
-    return member as MemberActor & { sessionId: string };
+    return this.access.requireMemberInPerson(actor);
   }
 
   /** Your live sessions, to spot and end one you do not recognise. */
@@ -136,12 +134,14 @@ export class IdentityService {
   }
 
   /**
-   * Needs the current password, checked (and rate-limited) like a login. Every other session ends,
-   * so that whoever knew the old password is logged out.
+   * Needs the current password, checked (and rate-limited) like a login, and a new one that is
+   * hard to guess. Every other session ends, so that whoever knew the old password is logged out.
    */
   async changePassword(actor: Actor, input: ChangePasswordInput, address: string): Promise<ChangePasswordPayload> {
     const member = this.inPerson(actor);
+    await this.limiter.take(RATE_LIMITS.changePassword, { address, actor });
     const credentials = await this.identity.credentialsOf(member.memberId);
+    requireStrongPassword(input.newPassword, 'newPassword', credentials);
     const refusal = await this.passwordRefusal(credentials.email, credentials.passwordHash, input.currentPassword, address);
     if (refusal) return { changed: false, userErrors: [{ code: refusal, message: AUTH_ERROR_MESSAGES[refusal] }] };
     await this.db.transaction(async () => {

@@ -1,6 +1,8 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
-import { CurrentActor } from '../access/actor.js';
+import { ClientAddress, CurrentActor } from '../access/actor.js';
+import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
+import { PASSWORD_RULE } from '../identity/password-strength.js';
 import type { Actor } from '../access/actor.js';
 import { AuthPayload } from '../identity/models/identity.models.js';
 import { AuthorizedLedger } from '../ledger/authorized-ledger.service.js';
@@ -24,14 +26,18 @@ export class MembersResolver {
     private readonly communities: CommunitiesService,
   ) {}
 
-  @Mutation(() => MemberPayload, { description: 'Creates a member who can log in; with communityId, also asks to join that community.' })
-  register(@Args('input') input: RegisterInput): Promise<MemberPayload> {
-    return this.members.register(input);
+  @Mutation(() => MemberPayload, {
+    description: `Creates a member who can log in; with communityId, also asks to join that community. ${PASSWORD_RULE} ${rateLimitNote(RATE_LIMITS.register)}`,
+  })
+  register(@Args('input') input: RegisterInput, @ClientAddress() address: string): Promise<MemberPayload> {
+    return this.members.register(input, address);
   }
 
-  @Mutation(() => AuthPayload, { description: "Sets an invited member's password with their invitation token, once, and logs them in." })
-  acceptInvitation(@Args('input') input: AcceptInvitationInput): Promise<AuthPayload> {
-    return this.members.acceptInvitation(input);
+  @Mutation(() => AuthPayload, {
+    description: `Sets an invited member's password with their invitation token, once, and logs them in. ${PASSWORD_RULE} ${rateLimitNote(RATE_LIMITS.acceptInvitation)}`,
+  })
+  acceptInvitation(@Args('input') input: AcceptInvitationInput, @ClientAddress() address: string): Promise<AuthPayload> {
+    return this.members.acceptInvitation(input, address);
   }
 
   @Query(() => Member, { description: 'The member you are logged in as.' })
@@ -59,14 +65,14 @@ export class MembersResolver {
     return this.communities.findBySlug(slug);
   }
 
-  @Mutation(() => Member)
+  @Mutation(() => Member, { description: 'Changes your profile. In person only: not through a partner app.' })
   updateProfile(@CurrentActor() actor: Actor, @Args('input') input: UpdateProfileInput): Promise<Member> {
     return this.members.updateProfile(actor, input);
   }
 
-  @Mutation(() => MembershipPayload, { description: 'Asks to join a community; a coordinator approves.' })
-  joinCommunity(@CurrentActor() actor: Actor, @Args('communityId', { type: () => ID }) communityId: string): Promise<MembershipPayload> {
-    return this.members.joinCommunity(actor, communityId);
+  @Mutation(() => MembershipPayload, { description: `Asks to join a community; a coordinator approves. In person only. ${rateLimitNote(RATE_LIMITS.joinCommunity)}` })
+  joinCommunity(@CurrentActor() actor: Actor, @Args('communityId', { type: () => ID }) communityId: string, @ClientAddress() address: string): Promise<MembershipPayload> {
+    return this.members.joinCommunity(actor, communityId, address);
   }
 
   @Mutation(() => MembershipPayload, { description: `Approves a pending membership and pays the starter grant, once. ${COORDINATORS}` })
@@ -89,9 +95,9 @@ export class MembersResolver {
     return this.members.close(actor, input);
   }
 
-  @Mutation(() => InvitationPayload, { description: 'Invites someone new to a community; coordinators and admins.' })
-  inviteMember(@CurrentActor() actor: Actor, @Args('input') input: InviteMemberInput): Promise<InvitationPayload> {
-    return this.members.invite(actor, input);
+  @Mutation(() => InvitationPayload, { description: `Invites someone new to a community; coordinators and admins. ${rateLimitNote(RATE_LIMITS.inviteMember)}` })
+  inviteMember(@CurrentActor() actor: Actor, @Args('input') input: InviteMemberInput, @ClientAddress() address: string): Promise<InvitationPayload> {
+    return this.members.invite(actor, input, address);
   }
 
   @Mutation(() => MembershipPayload, { description: 'Makes a member a coordinator of a community. Admins.' })
