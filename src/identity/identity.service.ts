@@ -8,7 +8,7 @@ import { AuditLog } from '../audit/audit-log.service.js';
 import { ANONYMOUS, PartnerScope } from '../access/actor.js';
 import { RateLimiter } from '../access/rate-limiter.service.js';
 import { RATE_LIMITS } from '../access/rate-limits.js';
-import type { Actor, MemberActor } from '../access/actor.js';
+import type { Actor } from '../access/actor.js';
 import { AUTH_ERROR_MESSAGES, AuthErrorCode } from './identity.errors.js';
 import { IdentityRepository } from './identity.repository.js';
 import { AuthPayload, AuthTokens, ChangePasswordPayload, Session } from './models/identity.models.js';
@@ -109,27 +109,22 @@ export class IdentityService {
 
   /** Ends this session, or every session of the member; their tokens stop working with this commit. */
   async logout(actor: Actor, everywhere: boolean): Promise<number> {
-    const member = this.inPerson(actor);
+    const member = this.access.requireMemberInPerson(actor);
     if (everywhere) return this.identity.revokeSessionsOf(member.memberId);
     await this.identity.revokeSession(member.sessionId);
     return 1;
   }
 
-  /** A member with their own session: sessions and passwords are never a partner app's business. */
-  private inPerson(actor: Actor): MemberActor & { sessionId: string } {
-    return this.access.requireMemberInPerson(actor);
-  }
-
   /** Your live sessions, to spot and end one you do not recognise. */
   async sessions(actor: Actor): Promise<Session[]> {
-    const member = this.inPerson(actor);
+    const member = this.access.requireMemberInPerson(actor);
     const sessions = await this.identity.liveSessionsOf(member.memberId);
     return sessions.map((session) => ({ ...session, current: session.id === member.sessionId }));
   }
 
   /** Ends one of your sessions, at once; false when it is not one of your live sessions. */
   revokeSession(actor: Actor, sessionId: string): Promise<boolean> {
-    const member = this.inPerson(actor);
+    const member = this.access.requireMemberInPerson(actor);
     return isDatabaseId(sessionId) ? this.identity.revokeSessionOf(member.memberId, sessionId) : Promise.resolve(false);
   }
 
@@ -138,7 +133,7 @@ export class IdentityService {
    * hard to guess. Every other session ends, so that whoever knew the old password is logged out.
    */
   async changePassword(actor: Actor, input: ChangePasswordInput, address: string): Promise<ChangePasswordPayload> {
-    const member = this.inPerson(actor);
+    const member = this.access.requireMemberInPerson(actor);
     await this.limiter.take(RATE_LIMITS.changePassword, { address, actor });
     const credentials = await this.identity.credentialsOf(member.memberId);
     requireStrongPassword(input.newPassword, 'newPassword', credentials);

@@ -24,7 +24,8 @@ function expectRateLimited(response: GraphqlResponse): void {
 
 /**
  * Guessing and abuse, with the limits production has (no multiplier for the test's shared address):
- * the server believes X-Forwarded-For from loopback, so each test speaks from addresses of its own.
+ * the server believes X-Forwarded-For from loopback, so every request here comes from an address of
+ * its test's own, never from 127.0.0.1, whose counters the other test files share.
  */
 describe('login limits and rate limits over GraphQL', () => {
   const t = useTestApp({ poolSize: 8, env: { TRUST_PROXY: 'loopback', RATE_LIMIT_ADDRESS_MULTIPLIER: '1' } });
@@ -33,7 +34,7 @@ describe('login limits and rate limits over GraphQL', () => {
 
   describe('login', () => {
     it('gives a burst of 150 concurrent wrong passwords for one account from one address exactly 5 guesses; the right password then waits too', async () => {
-      const { email, password } = await registerMember(t, 'burst');
+      const { email, password } = await registerMember(from(newAddress()), 'burst');
       const attacker = from(newAddress());
 
       const outcomes = await Promise.all(Array.from({ length: 150 }, () => login(attacker, email, WRONG_PASSWORD)));
@@ -45,7 +46,7 @@ describe('login limits and rate limits over GraphQL', () => {
     });
 
     it("locks out the address that guessed, not the owner on their own address; the owner's login does not reopen the guesser's", async () => {
-      const { email, password } = await registerMember(t, 'targeted');
+      const { email, password } = await registerMember(from(newAddress()), 'targeted');
       const attacker = from(newAddress());
       const owner = from(newAddress());
 
@@ -62,7 +63,7 @@ describe('login limits and rate limits over GraphQL', () => {
       const outcomes = await Promise.all(Array.from({ length: 30 }, () => login(guesser, uniqueEmail('sprayed'), WRONG_PASSWORD)));
       expect(outcomes.map((payload) => payload.userErrors[0]?.code)).toEqual(Array(30).fill('INVALID_CREDENTIALS'));
 
-      const { email, password } = await registerMember(t, 'sprayed-owner');
+      const { email, password } = await registerMember(from(newAddress()), 'sprayed-owner');
       expectAuthRefusal(await login(guesser, email, password), 'TOO_MANY_ATTEMPTS');
       await loginOrFail(from(newAddress()), email, password);
     });
@@ -126,8 +127,8 @@ describe('login limits and rate limits over GraphQL', () => {
 
     it('lets a member ask to join 10 communities an hour; the 11th is RATE_LIMITED and opens no membership', async () => {
       const fixtures = await Promise.all(Array.from({ length: 11 }, () => createLedgerFixture(t, [])));
-      const { email, password } = await registerMember(t, 'joiner');
-      const tokens = await loginOrFail(t, email, password);
+      const { email, password } = await registerMember(from(newAddress()), 'joiner');
+      const tokens = await loginOrFail(from(newAddress()), email, password);
       const member = from(newAddress(), tokens.accessToken);
       for (const fixture of fixtures.slice(0, 10)) {
         expect((await gql<{ joinCommunity: { userErrors: unknown[] } }>(member, JOIN_COMMUNITY, { communityId: fixture.community.id })).joinCommunity.userErrors).toEqual([]);
@@ -139,8 +140,8 @@ describe('login limits and rate limits over GraphQL', () => {
     });
 
     it('lets a member change their password 5 times an hour; the 6th is RATE_LIMITED and changes nothing', async () => {
-      const { email } = await registerMember(t, 'changer');
-      const tokens = await loginOrFail(t, email, GOOD_PASSWORD);
+      const { email } = await registerMember(from(newAddress()), 'changer');
+      const tokens = await loginOrFail(from(newAddress()), email, GOOD_PASSWORD);
       const member = from(newAddress(), tokens.accessToken);
       const passwords = Array.from({ length: 7 }, (_, index) => `${GOOD_PASSWORD} number ${index}`);
       passwords[0] = GOOD_PASSWORD;
