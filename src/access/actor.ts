@@ -57,6 +57,8 @@ export const CurrentActor = createParamDecorator((_: unknown, context: Execution
 });
 
 /** The client's address, as Express's "trust proxy" setting (TRUST_PROXY) reads it: what per-address rate limits count. */
+export const clientAddress = (req: { ip?: string }): string => req.ip ?? 'unknown';
+
 export const ClientAddress = createParamDecorator((_: unknown, context: ExecutionContext): string => {
-  return GqlExecutionContext.create(context).getContext<{ req: { ip?: string } }>().req.ip ?? 'unknown';
+  return clientAddress(GqlExecutionContext.create(context).getContext<{ req: { ip?: string } }>().req);
 });

@@ -26,6 +26,9 @@ export const RATE_LIMITS = {
   joinCommunity: { action: 'join-community', windowSeconds: HOUR, perAddress: 30, perAccount: 10 },
   requestExport: { action: 'request-export', windowSeconds: HOUR, perAddress: 60, perAccount: 30 },
   runLedgerVerification: { action: 'run-ledger-verification', windowSeconds: HOUR, perAddress: 40, perAccount: 20 },
+  createListing: { action: 'create-listing', windowSeconds: HOUR, perAddress: 60, perAccount: 30 },
+  proposeExchange: { action: 'propose-exchange', windowSeconds: HOUR, perAddress: 200, perAccount: 100 },
+  proposeGroupExchange: { action: 'propose-group-exchange', windowSeconds: HOUR, perAddress: 40, perAccount: 20 },
 } as const satisfies Record<string, RateLimit>;
 
 /** Login counts wrong passwords: per email and address (consecutive: a success resets it), per email, per address. */

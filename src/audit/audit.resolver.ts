@@ -1,6 +1,7 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
-import { ClientAddress, CurrentActor } from '../access/actor.js';
+import { CurrentActor } from '../access/actor.js';
+import { RateLimited } from '../access/rate-limited.js';
 import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import type { Actor } from '../access/actor.js';
 import { AuditLog } from './audit-log.service.js';
@@ -25,8 +26,9 @@ export class VerificationResolver {
   @Mutation(() => VerificationRun, {
     description: `Runs the ledger's invariant check over a community now and stores the report. Its auditors. ${rateLimitNote(RATE_LIMITS.runLedgerVerification)}`,
   })
-  runLedgerVerification(@CurrentActor() actor: Actor, @Args('communityId', { type: () => ID }) communityId: string, @ClientAddress() address: string): Promise<VerificationRun> {
-    return this.verification.runOnDemand(actor, communityId, address);
+  @RateLimited(RATE_LIMITS.runLedgerVerification)
+  runLedgerVerification(@CurrentActor() actor: Actor, @Args('communityId', { type: () => ID }) communityId: string): Promise<VerificationRun> {
+    return this.verification.runOnDemand(actor, communityId);
   }
 
   @Query(() => VerificationRunConnection, { description: "A community's verification runs, newest first (scheduled hourly, and on demand). Its auditors." })

@@ -5,8 +5,6 @@ import { TransactionalConnection } from '../../libs/database/transactional-conne
 import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
-import { RateLimiter } from '../access/rate-limiter.service.js';
-import { RATE_LIMITS } from '../access/rate-limits.js';
 import { checkLedgerInvariants, checkLedgerInvariantsByCurrency, InvariantViolation, LEDGER_INVARIANTS } from '../ledger/ledger.invariants.js';
 import { AuditLog } from './audit-log.service.js';
 import { VerificationRunsArgs } from './dto/audit.args.js';
@@ -29,13 +27,10 @@ export class VerificationService {
     private readonly audit: AuditLog,
     private readonly dataSource: DataSource,
     private readonly db: TransactionalConnection,
-    private readonly limiter: RateLimiter,
   ) {}
 
-  /** It reads the community's whole ledger: limited per account and per address. */
-  async runOnDemand(actor: Actor, communityId: string, address: string): Promise<VerificationRun> {
+  async runOnDemand(actor: Actor, communityId: string): Promise<VerificationRun> {
     await this.access.requireAuditor(actor, communityId);
-    await this.limiter.take(RATE_LIMITS.runLedgerVerification, { address, actor });
     return this.run(communityId, VerificationTrigger.ON_DEMAND, actor.kind === 'member' ? actor.memberId : null);
   }
 

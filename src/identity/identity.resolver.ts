@@ -1,5 +1,6 @@
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ClientAddress, CurrentActor } from '../access/actor.js';
+import { RateLimited } from '../access/rate-limited.js';
 import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import type { Actor } from '../access/actor.js';
 import {
@@ -48,6 +49,7 @@ export class IdentityResolver {
   @Mutation(() => ChangePasswordPayload, {
     description: `Changes your password, in person; every other session of yours ends. The current password is checked under login's limits. ${PASSWORD_RULE} ${rateLimitNote(RATE_LIMITS.changePassword)}`,
   })
+  @RateLimited(RATE_LIMITS.changePassword)
   changePassword(@CurrentActor() actor: Actor, @Args('input') input: ChangePasswordInput, @ClientAddress() address: string): Promise<ChangePasswordPayload> {
     return this.identity.changePassword(actor, input, address);
   }

@@ -7,7 +7,6 @@ import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { ANONYMOUS, PartnerScope } from '../access/actor.js';
 import { RateLimiter } from '../access/rate-limiter.service.js';
-import { RATE_LIMITS } from '../access/rate-limits.js';
 import type { Actor } from '../access/actor.js';
 import { AUTH_ERROR_MESSAGES, AuthErrorCode } from './identity.errors.js';
 import { IdentityRepository } from './identity.repository.js';
@@ -134,7 +133,6 @@ export class IdentityService {
    */
   async changePassword(actor: Actor, input: ChangePasswordInput, address: string): Promise<ChangePasswordPayload> {
     const member = this.access.requireMemberInPerson(actor);
-    await this.limiter.take(RATE_LIMITS.changePassword, { address, actor });
     const credentials = await this.identity.credentialsOf(member.memberId);
     requireStrongPassword(input.newPassword, 'newPassword', credentials);
     const refusal = await this.passwordRefusal(credentials.email, credentials.passwordHash, input.currentPassword, address);

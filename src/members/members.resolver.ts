@@ -1,6 +1,7 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
-import { ClientAddress, CurrentActor } from '../access/actor.js';
+import { CurrentActor } from '../access/actor.js';
+import { RateLimited } from '../access/rate-limited.js';
 import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import { PASSWORD_RULE } from '../identity/password-strength.js';
 import type { Actor } from '../access/actor.js';
@@ -29,15 +30,17 @@ export class MembersResolver {
   @Mutation(() => MemberPayload, {
     description: `Creates a member who can log in; with communityId, also asks to join that community. ${PASSWORD_RULE} ${rateLimitNote(RATE_LIMITS.register)}`,
   })
-  register(@Args('input') input: RegisterInput, @ClientAddress() address: string): Promise<MemberPayload> {
-    return this.members.register(input, address);
+  @RateLimited(RATE_LIMITS.register)
+  register(@Args('input') input: RegisterInput): Promise<MemberPayload> {
+    return this.members.register(input);
   }
 
   @Mutation(() => AuthPayload, {
     description: `Sets an invited member's password with their invitation token, once, and logs them in. ${PASSWORD_RULE} ${rateLimitNote(RATE_LIMITS.acceptInvitation)}`,
   })
-  acceptInvitation(@Args('input') input: AcceptInvitationInput, @ClientAddress() address: string): Promise<AuthPayload> {
-    return this.members.acceptInvitation(input, address);
+  @RateLimited(RATE_LIMITS.acceptInvitation)
+  acceptInvitation(@Args('input') input: AcceptInvitationInput): Promise<AuthPayload> {
+    return this.members.acceptInvitation(input);
   }
 
   @Query(() => Member, { description: 'The member you are logged in as.' })
@@ -71,8 +74,9 @@ export class MembersResolver {
   }
 
   @Mutation(() => MembershipPayload, { description: `Asks to join a community; a coordinator approves. In person only. ${rateLimitNote(RATE_LIMITS.joinCommunity)}` })
-  joinCommunity(@CurrentActor() actor: Actor, @Args('communityId', { type: () => ID }) communityId: string, @ClientAddress() address: string): Promise<MembershipPayload> {
-    return this.members.joinCommunity(actor, communityId, address);
+  @RateLimited(RATE_LIMITS.joinCommunity)
+  joinCommunity(@CurrentActor() actor: Actor, @Args('communityId', { type: () => ID }) communityId: string): Promise<MembershipPayload> {
+    return this.members.joinCommunity(actor, communityId);
   }
 
   @Mutation(() => MembershipPayload, { description: `Approves a pending membership and pays the starter grant, once. ${COORDINATORS}` })
@@ -96,8 +100,9 @@ export class MembersResolver {
   }
 
   @Mutation(() => InvitationPayload, { description: `Invites someone new to a community; coordinators and admins. ${rateLimitNote(RATE_LIMITS.inviteMember)}` })
-  inviteMember(@CurrentActor() actor: Actor, @Args('input') input: InviteMemberInput, @ClientAddress() address: string): Promise<InvitationPayload> {
-    return this.members.invite(actor, input, address);
+  @RateLimited(RATE_LIMITS.inviteMember)
+  inviteMember(@CurrentActor() actor: Actor, @Args('input') input: InviteMemberInput): Promise<InvitationPayload> {
+    return this.members.invite(actor, input);
   }
 
   @Mutation(() => MembershipPayload, { description: 'Makes a member a coordinator of a community. Admins.' })

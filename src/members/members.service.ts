@@ -3,8 +3,6 @@ import { isDatabaseId } from '../../libs/database/database-id.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
 import { AccessPolicy, forbidden, isInPerson, ManagerRole } from '../access/access.policy.js';
-import { RateLimiter } from '../access/rate-limiter.service.js';
-import { RATE_LIMITS } from '../access/rate-limits.js';
 import { ANONYMOUS } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
 import { AuditLog } from '../audit/audit-log.service.js';
@@ -52,12 +50,10 @@ export class MembersService {
     private readonly audit: AuditLog,
     private readonly identity: IdentityService,
     private readonly db: TransactionalConnection,
-    private readonly limiter: RateLimiter,
   ) {}
 
-  /** Anyone may register, a few times an hour per address; with a communityId the membership waits for a coordinator's approval. */
-  async register(input: RegisterInput, address: string): Promise<MemberPayload> {
-    await this.limiter.take(RATE_LIMITS.register, { address });
+  /** Anyone may register (a few times an hour per address); with a communityId the membership waits for a coordinator's approval. */
+  async register(input: RegisterInput): Promise<MemberPayload> {
     requireStrongPassword(input.password, 'password', input);
     const passwordHash = await hashPassword(input.password);
     const refused = (code: MemberErrorCode): MemberPayload => ({ member: null, userErrors: [memberError(code)] });
@@ -118,9 +114,8 @@ export class MembersService {
   }
 
   /** Asks to join: a pending membership, with its account opened under the community's default limits. */
-  async joinCommunity(actor: Actor, communityId: string, address: string): Promise<MembershipPayload> {
+  async joinCommunity(actor: Actor, communityId: string): Promise<MembershipPayload> {
     const member = this.access.requireMemberInPerson(actor);
-    await this.limiter.take(RATE_LIMITS.joinCommunity, { address, actor });
     // joinCommunity takes communityId as an argument, not inside an input.
     const refused = (code: MemberErrorCode): MembershipPayload => ({ membership: null, userErrors: [{ ...memberError(code), field: ['communityId'] }] });
     if (!isDatabaseId(communityId)) return refused(MemberErrorCode.COMMUNITY_NOT_FOUND);
@@ -205,10 +200,9 @@ export class MembersService {
   }
 
   /** A coordinator invites someone new: the membership is approved at once, and a token lets them set a password. */
-  async invite(actor: Actor, input: InviteMemberInput, address: string): Promise<InvitationPayload> {
+  async invite(actor: Actor, input: InviteMemberInput): Promise<InvitationPayload> {
     const role = await this.access.requireManager(actor, input.communityId);
     const inviter = this.access.requireMember(actor);
-    await this.limiter.take(RATE_LIMITS.inviteMember, { address, actor });
     const refused = (code: MemberErrorCode): InvitationPayload => ({ membership: null, invitationToken: null, userErrors: [memberError(code)] });
     return this.refusable(refused, async () => {
       const member = await this.members.insertMember({ email: foldEmail(input.email), passwordHash: null, kind: input.kind, displayName: input.displayName });
@@ -223,11 +217,10 @@ export class MembersService {
 
   /**
    * The invitee sets a password with the token (once) and is logged in. An unknown token is
-   * answered before any hashing, and the attempts from an address are limited, so that guessing
+   * answered before any hashing (and attempts are rate-limited per address), so that guessing
    * tokens costs the server little and finds nothing.
    */
-  async acceptInvitation(input: AcceptInvitationInput, address: string): Promise<AuthPayload> {
-    await this.limiter.take(RATE_LIMITS.acceptInvitation, { address });
+  async acceptInvitation(input: AcceptInvitationInput): Promise<AuthPayload> {
     const invitee = await this.members.pendingInvitee(tokenHash(input.token));
     if (!invitee) return invalidInvitation();
     requireStrongPassword(input.password, 'password', invitee);

@@ -4,8 +4,6 @@ import { TransactionalConnection } from '../../libs/database/transactional-conne
 import { ClientError, ErrorCode } from '../../libs/graphql/error-code.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import type { Actor, AuthenticatedActor } from '../access/actor.js';
-import { RateLimiter } from '../access/rate-limiter.service.js';
-import { RATE_LIMITS } from '../access/rate-limits.js';
 import { AuditLog, AuditedAction } from '../audit/audit-log.service.js';
 import { newToken, tokenHash } from '../identity/tokens.js';
 import { csvTransform } from './csv.js';
@@ -78,16 +76,14 @@ export class ExportsService {
     private readonly access: AccessPolicy,
     private readonly audit: AuditLog,
     private readonly db: TransactionalConnection,
-    private readonly limiter: RateLimiter,
   ) {}
 
-  async requestExport(actor: Actor, input: RequestExportInput, origin: string, address: string): Promise<ExportLink> {
+  async requestExport(actor: Actor, input: RequestExportInput, origin: string): Promise<ExportLink> {
     const requester = this.access.requireAuthenticated(actor);
     const foreign = FOREIGN_PARAMETERS[input.kind].find((name) => input[name] !== undefined && input[name] !== null);
     if (foreign) throw new ClientError(ErrorCode.BAD_USER_INPUT, `${foreign} does not apply to a ${input.kind} export`, { field: foreign });
     if (input.kind === ExportKind.STATEMENT && !input.accountId) throw new ClientError(ErrorCode.BAD_USER_INPUT, 'a statement export needs accountId', { field: 'accountId' });
     await this.authorize(requester, input.kind, input.communityId, input.accountId ?? null);
-    await this.limiter.take(RATE_LIMITS.requestExport, { address, actor });
     const parameters = {
       communityId: input.communityId,
       kind: input.kind,

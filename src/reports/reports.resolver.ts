@@ -1,7 +1,8 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Request } from 'express';
 import { Connection, PageArgs } from '../../libs/graphql/pagination.js';
-import { ClientAddress, CurrentActor } from '../access/actor.js';
+import { CurrentActor } from '../access/actor.js';
+import { RateLimited } from '../access/rate-limited.js';
 import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import type { Actor } from '../access/actor.js';
 import { AccountStatementArgs, BalanceReportArgs, RequestExportInput } from './dto/report.args.js';
@@ -29,8 +30,9 @@ export class ReportsResolver {
   @Mutation(() => ExportLink, {
     description: `A link, valid for 5 minutes, to a CSV file of a report, checked as the matching query is; audited. The file is streamed, whatever its size. ${rateLimitNote(RATE_LIMITS.requestExport)}`,
   })
-  requestExport(@CurrentActor() actor: Actor, @Args('input') input: RequestExportInput, @Context('req') request: Request, @ClientAddress() address: string): Promise<ExportLink> {
-    return this.exports.requestExport(actor, input, `${request.protocol}://${request.get('host')}`, address);
+  @RateLimited(RATE_LIMITS.requestExport)
+  requestExport(@CurrentActor() actor: Actor, @Args('input') input: RequestExportInput, @Context('req') request: Request): Promise<ExportLink> {
+    return this.exports.requestExport(actor, input, `${request.protocol}://${request.get('host')}`);
   }
 }
 

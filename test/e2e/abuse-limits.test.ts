@@ -4,6 +4,7 @@ import { createLedgerFixture } from '../../libs/testing/ledger-fixture.js';
 import { GraphqlClient, GraphqlResponse, useTestApp } from '../../libs/testing/test-app.js';
 import { expectAuthRefusal, GOOD_PASSWORD, login, loginOrFail, REGISTER, registerMember, uniqueEmail } from './auth-client.js';
 import { gql, newKey } from './graphql-client.js';
+import { CREATE_LISTING, listingInput, postListing } from './listing-client.js';
 import { REQUEST_EXPORT } from './report-client.js';
 
 const WRONG_PASSWORD = 'not the right password';
@@ -123,6 +124,16 @@ describe('login limits and rate limits over GraphQL', () => {
       expectRateLimited(await run());
 
       expect(await countRows("SELECT count(*) AS n FROM verification_runs WHERE community_id = $1 AND trigger = 'on_demand'", [fixture.community.id])).toBe(20);
+    });
+
+    it('lets a member post 30 listings an hour; the 31st is RATE_LIMITED and posts nothing', async () => {
+      const fixture = await createLedgerFixture(t, [{}]);
+      const member = from(newAddress(), fixture.holders[0].token);
+      for (let index = 0; index < 30; index += 1) await postListing(member, fixture.community.id);
+
+      expectRateLimited(await member.graphql(CREATE_LISTING, { input: listingInput(fixture.community.id) }));
+
+      expect(await countRows('SELECT count(*) AS n FROM listings WHERE community_id = $1', [fixture.community.id])).toBe(30);
     });
 
     it('lets a member ask to join 10 communities an hour; the 11th is RATE_LIMITED and opens no membership', async () => {
