@@ -59,9 +59,28 @@ class EnvironmentVariables {
 
   @IsOptional() @IsString() @Matches(/^(true|false|\d{1,2}|[\w.:/, -]+)$/, { message: 'TRUST_PROXY must be true, false, a hop count, or addresses (Express "trust proxy")' })
   TRUST_PROXY?: string;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(100_000)
+  RATE_LIMIT_ADDRESS_MULTIPLIER?: number;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1000)
+  LOGIN_FAILURES_PER_EMAIL_AND_ADDRESS?: number;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(100_000)
+  LOGIN_FAILURES_PER_EMAIL?: number;
 }
 
 export class ConfigError extends Error {}
+
+/** What an operator may tune about rate limits; the limits themselves are in src/access/rate-limits.ts. */
+export interface RateLimitSettings {
+  /** Multiplies every per-address limit: for members who share one address (a library, a campus or carrier NAT). */
+  addressMultiplier: number;
+  /** Wrong passwords for one email from one address, per 15 minutes, before that address must wait to try that email. */
+  loginFailuresPerEmailAndAddress: number;
+  /** Wrong passwords for one email from anywhere, per hour, before every login of that email must wait (a slow, distributed guess). */
+  loginFailuresPerEmail: number;
+}
 
 /** Typed, validated settings. Built once by `loadConfig` and injected as a provider. */
 export class AppConfig {
@@ -81,6 +100,7 @@ export class AppConfig {
     readonly trustProxy: boolean | number | string,
     /** Where clients reach this service: links it hands out (exports) are built on it, never on a request's Host header. */
     readonly publicUrl: string,
+    readonly rateLimits: RateLimitSettings,
   ) {}
 
   get usesEmbeddedDatabase(): boolean {
@@ -136,6 +156,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     vars.EMBEDDED_PG_PORT,
     toTrustProxy(vars.TRUST_PROXY),
     (vars.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    {
+      addressMultiplier: vars.RATE_LIMIT_ADDRESS_MULTIPLIER ?? 1,
+      loginFailuresPerEmailAndAddress: vars.LOGIN_FAILURES_PER_EMAIL_AND_ADDRESS ?? 5,
+      loginFailuresPerEmail: vars.LOGIN_FAILURES_PER_EMAIL ?? 50,
+    },
   );
 }
 

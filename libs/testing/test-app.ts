@@ -63,6 +63,14 @@ function client(url: string, headers: Record<string, string>): GraphqlClient {
 }
 
 /**
+ * Every test file registers its members and logs them in from 127.0.0.1, all within minutes: per
+ * address, the test server allows what a large shared address (a library, a campus NAT) would be
+ * given. Per account the limits stay as in production; test/e2e/abuse-limits.test.ts runs with
+ * production limits throughout, one made-up address per test.
+ */
+const TEST_LIMITS = { RATE_LIMIT_ADDRESS_MULTIPLIER: '1000' };
+
+/**
  * The real application on the test database (or on `databaseUrl`, which it migrates first: a
  * scratch database of a test's own), listening on a free port. `settings` are environment
  * variables on top of the tests' own, such as GRAPHQL_EXPLORER=false to run as in production.
@@ -73,7 +81,7 @@ export async function startTestApp(poolSize = 20, databaseUrl?: string, settings
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({
     DATABASE_URL: databaseUrl ?? testDatabaseUrl(), LOG_LEVEL: 'fatal', MIGRATE_ON_START: String(databaseUrl !== undefined), DB_POOL_SIZE: String(poolSize),
-    GRAPHQL_EXPLORER: 'true', PORT: String(port), PUBLIC_URL: url,
+    GRAPHQL_EXPLORER: 'true', PORT: String(port), PUBLIC_URL: url, ...TEST_LIMITS,
     ...settings,
   });
   const app = await createApp(config);
@@ -104,6 +112,8 @@ export interface TestAppOptions {
    * invariant check that every other file runs over the shared database.
    */
   ownDatabase?: string;
+  /** Environment variables for the app's configuration, over the test defaults. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -111,12 +121,12 @@ export interface TestAppOptions {
  * one (QUALITY.md), and closes the app at the end. The returned object is filled in by beforeAll.
  */
 export function useTestApp(options: number | TestAppOptions = {}): TestApp {
-  const { poolSize, ownDatabase } = typeof options === 'number' ? { poolSize: options, ownDatabase: undefined } : options;
+  const { poolSize, ownDatabase, env } = typeof options === 'number' ? { poolSize: options, ownDatabase: undefined, env: undefined } : options;
   const app = {} as TestApp;
   const ownName = ownDatabase && `${ownDatabase}_${process.pid}_${Date.now()}`;
   beforeAll(async () => {
     if (ownName) await runAdminStatement(testDatabaseUrl(), `CREATE DATABASE "${ownName}"`);
-    Object.assign(app, await startTestApp(poolSize, ownName ? withDatabaseName(testDatabaseUrl(), ownName) : undefined));
+    Object.assign(app, await startTestApp(poolSize, ownName ? withDatabaseName(testDatabaseUrl(), ownName) : undefined, env));
   });
   afterEach(async () => expectLedgerInvariants(app.dataSource));
   afterAll(async () => {

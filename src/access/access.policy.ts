@@ -17,6 +17,10 @@ interface RequestFacts {
   standings: Promise<Map<string, Standing>> | null;
 }
 
+export function isInPerson(actor: Actor): actor is MemberActor & { sessionId: string } {
+  return actor.kind === 'member' && actor.viaPartnerAppId === null && actor.sessionId !== null;
+}
+
 export function unauthenticated(): ClientError {
   return new ClientError(ErrorCode.UNAUTHENTICATED, 'Authentication required: send Authorization: Bearer <access token or API key>');
 }
@@ -42,11 +46,21 @@ export class AccessPolicy {
     return actor;
   }
 
-  /** A member in person (not through a partner app), with a session. */
+  /** A member, in person or through a partner app acting for them (with the member's own rights over money and exchanges). */
   requireMember(actor: Actor): MemberActor {
     const authenticated = this.requireAuthenticated(actor);
     if (authenticated.kind !== 'member') throw forbidden();
     return authenticated;
+  }
+
+  /**
+   * A member in person, with a session of their own: the member's identity (profile, email,
+   * password, sessions) and their decisions about partner apps are never a partner app's business.
+   */
+  requireMemberInPerson(actor: Actor): MemberActor & { sessionId: string } {
+    const member = this.requireMember(actor);
+    if (!isInPerson(member)) throw forbidden();
+    return member;
   }
 
   requireAdmin(actor: Actor): MemberActor {

@@ -1,11 +1,14 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
 
-/** What a partner app's key allows. */
+/** What a partner app's key allows; the schema's descriptions (identity.models.ts) say it to partners. */
 export enum PartnerScope {
-  /** Read-only audit of the app's one community: accounts, transfers, trial balance. */
+  /** Read-only audit of the app's one community, as its coordinators see it, but no member's email. */
   AUDIT_READ = 'audit:read',
-  /** Act for the members who granted the app their consent: read their accounts, pay from them. */
+  /**
+   * For the members who consented, within the app's community: their money and exchanges, never
+   * their identity (email, profile, password, sessions) nor their consents.
+   */
   ACT_FOR_MEMBER = 'act_for_member',
 }
 
@@ -51,4 +54,11 @@ export const ANONYMOUS: AnonymousActor = { kind: 'anonymous' };
 /** The caller of the current GraphQL operation, resolved once per request from its credentials. */
 export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
   return GqlExecutionContext.create(context).getContext<{ actor?: Actor }>().actor ?? ANONYMOUS;
+});
+
+/** The client's address, as Express's "trust proxy" setting (TRUST_PROXY) reads it: what per-address rate limits count. */
+export const clientAddress = (req: { ip?: string }): string => req.ip ?? 'unknown';
+
+export const ClientAddress = createParamDecorator((_: unknown, context: ExecutionContext): string => {
+  return clientAddress(GqlExecutionContext.create(context).getContext<{ req: { ip?: string } }>().req);
 });

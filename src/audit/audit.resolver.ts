@@ -1,6 +1,8 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
+import { RateLimited } from '../access/rate-limited.js';
+import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import type { Actor } from '../access/actor.js';
 import { AuditLog } from './audit-log.service.js';
 import { AuditLogArgs, VerificationRunsArgs } from './dto/audit.args.js';
@@ -21,7 +23,10 @@ export class AuditResolver {
 export class VerificationResolver {
   constructor(private readonly verification: VerificationService) {}
 
-  @Mutation(() => VerificationRun, { description: "Runs the ledger's invariant check over a community now and stores the report. Its auditors." })
+  @Mutation(() => VerificationRun, {
+    description: `Runs the ledger's invariant check over a community now and stores the report. Its auditors. ${rateLimitNote(RATE_LIMITS.runLedgerVerification)}`,
+  })
+  @RateLimited(RATE_LIMITS.runLedgerVerification)
   runLedgerVerification(@CurrentActor() actor: Actor, @Args('communityId', { type: () => ID }) communityId: string): Promise<VerificationRun> {
     return this.verification.runOnDemand(actor, communityId);
   }

@@ -1,6 +1,8 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
+import { RateLimited } from '../access/rate-limited.js';
+import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import type { Actor } from '../access/actor.js';
 import { Member } from '../members/models/member.models.js';
 import {
@@ -24,7 +26,8 @@ export class ExchangesResolver {
     return this.service.list(actor, args);
   }
 
-  @Mutation(() => ExchangePayload, { description: 'Proposes an exchange against a listing, or directly to another member.' })
+  @Mutation(() => ExchangePayload, { description: `Proposes an exchange against a listing, or directly to another member. ${rateLimitNote(RATE_LIMITS.proposeExchange)}` })
+  @RateLimited(RATE_LIMITS.proposeExchange)
   proposeExchange(@CurrentActor() actor: Actor, @Args('input') input: ProposeExchangeInput): Promise<ExchangePayload> {
     return this.service.propose(actor, input);
   }
@@ -34,7 +37,10 @@ export class ExchangesResolver {
     return this.service.findGroup(actor, id);
   }
 
-  @Mutation(() => ExchangeGroupPayload, { description: 'A provider offers a place to each of several receivers (a class, a repair day); each accepts their own.' })
+  @Mutation(() => ExchangeGroupPayload, {
+    description: `A provider offers a place to each of several receivers (a class, a repair day); each accepts their own. ${rateLimitNote(RATE_LIMITS.proposeGroupExchange)}`,
+  })
+  @RateLimited(RATE_LIMITS.proposeGroupExchange)
   proposeGroupExchange(@CurrentActor() actor: Actor, @Args('input') input: ProposeGroupExchangeInput): Promise<ExchangeGroupPayload> {
     return this.service.proposeGroup(actor, input);
   }

@@ -1,6 +1,8 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
+import { RateLimited } from '../access/rate-limited.js';
+import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import type { Actor } from '../access/actor.js';
 import { CreateListingInput, ListingsArgs, UpdateListingInput } from './dto/listing.inputs.js';
 import { ListingsService } from './listings.service.js';
@@ -25,7 +27,8 @@ export class ListingsResolver {
     return this.service.find(actor, id);
   }
 
-  @Mutation(() => ListingPayload, { description: 'Posts an offer or a request. Active members of the community.' })
+  @Mutation(() => ListingPayload, { description: `Posts an offer or a request. Active members of the community. ${rateLimitNote(RATE_LIMITS.createListing)}` })
+  @RateLimited(RATE_LIMITS.createListing)
   createListing(@CurrentActor() actor: Actor, @Args('input') input: CreateListingInput): Promise<ListingPayload> {
     return this.service.create(actor, input);
   }

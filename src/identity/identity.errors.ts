@@ -4,7 +4,11 @@ import { registerEnumType } from '@nestjs/graphql';
 export enum AuthErrorCode {
   /** The email and password do not match a member. Deliberately the same whether or not the email exists. */
   INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
-  /** Too many failed logins for this email or from this address; wait and retry. */
+  /**
+   * Too many wrong passwords: for this email from this address (5 in 15 minutes by default), for
+   * this email from anywhere (50 an hour), or from this address for any email (30 in 15 minutes);
+   * wait and retry. Each guess is counted before the password is checked.
+   */
   TOO_MANY_ATTEMPTS = 'TOO_MANY_ATTEMPTS',
   /** The refresh token is unknown, expired, revoked or already used; log in again. */
   INVALID_REFRESH_TOKEN = 'INVALID_REFRESH_TOKEN',
@@ -16,7 +20,7 @@ registerEnumType(AuthErrorCode, { name: 'AuthErrorCode', description: 'Why a log
 
 export const AUTH_ERROR_MESSAGES: Record<AuthErrorCode, string> = {
   [AuthErrorCode.INVALID_CREDENTIALS]: 'Email or password is incorrect',
-  [AuthErrorCode.TOO_MANY_ATTEMPTS]: 'Too many failed attempts; try again in 15 minutes',
+  [AuthErrorCode.TOO_MANY_ATTEMPTS]: 'Too many failed attempts; try again later',
   [AuthErrorCode.INVALID_REFRESH_TOKEN]: 'The refresh token is not valid; log in again',
   [AuthErrorCode.INVALID_INVITATION]: 'The invitation is unknown, expired or already used',
 };

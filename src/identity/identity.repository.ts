@@ -69,37 +69,14 @@ export class IdentityRepository {
     return row ? { memberId: row.id as string, passwordHash: row.password_hash as string | null } : null;
   }
 
-  async credentialsOf(memberId: string): Promise<Credentials & { email: string }> {
-    const [row] = await this.query('SELECT id, email, password_hash FROM members WHERE id = $1', [memberId]);
-    return { memberId: row.id as string, email: row.email as string, passwordHash: row.password_hash as string | null };
+  /** With the member's email and name: what the new password must not be made of, and the email its guesses count against. */
+  async credentialsOf(memberId: string): Promise<Credentials & { email: string; displayName: string }> {
+    const [row] = await this.query('SELECT id, email, display_name, password_hash FROM members WHERE id = $1', [memberId]);
+    return { memberId: row.id as string, email: row.email as string, displayName: row.display_name as string, passwordHash: row.password_hash as string | null };
   }
 
   async setPassword(memberId: string, passwordHash: string): Promise<void> {
     await this.query('UPDATE members SET password_hash = $2, updated_at = now() WHERE id = $1', [memberId, passwordHash]);
-  }
-
-  /** Failures within the window, for this email and for this client address. */
-  async recentFailures(email: string, address: string, windowSeconds: number): Promise<{ byEmail: number; byAddress: number }> {
-    const [row] = await this.query(
-      `SELECT count(*) FILTER (WHERE email = $1)::int AS by_email, count(*) FILTER (WHERE address = $2)::int AS by_address
-         FROM login_failures
-        WHERE (email = $1 OR address = $2) AND created_at > now() - make_interval(secs => $3)`,
-      [email, address, windowSeconds],
-    );
-    return { byEmail: row.by_email as number, byAddress: row.by_address as number };
-  }
-
-  /** Records a failure and forgets this email's failures older than a day, so the table stays small. */
-  async recordFailure(email: string, address: string): Promise<void> {
-    await this.query(
-      `WITH pruned AS (DELETE FROM login_failures WHERE email = $1 AND created_at < now() - interval '1 day')
-       INSERT INTO login_failures (email, address) VALUES ($1, $2)`,
-      [email, address],
-    );
-  }
-
-  async clearFailures(email: string): Promise<void> {
-    await this.query('DELETE FROM login_failures WHERE email = $1', [email]);
   }
 
   async insertSession(session: NewSession): Promise<string> {

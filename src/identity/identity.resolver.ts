@@ -1,6 +1,7 @@
-import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import type { Request } from 'express';
-import { CurrentActor } from '../access/actor.js';
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { ClientAddress, CurrentActor } from '../access/actor.js';
+import { RateLimited } from '../access/rate-limited.js';
+import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import type { Actor } from '../access/actor.js';
 import {
   ChangePasswordInput, LoginInput, RefreshTokensInput, RegisterPartnerAppInput, RevokeMemberSessionsArgs, RevokePartnerAppArgs,
@@ -8,6 +9,7 @@ import {
 import { IdentityService } from './identity.service.js';
 import { AuthPayload, ChangePasswordPayload, PartnerApp, PartnerAppKeyPayload, Session } from './models/identity.models.js';
 import { PartnerAppsService } from './partner-apps.service.js';
+import { PASSWORD_RULE } from './password-strength.js';
 
 @Resolver()
 export class IdentityResolver {
@@ -16,9 +18,12 @@ export class IdentityResolver {
     private readonly apps: PartnerAppsService,
   ) {}
 
-  @Mutation(() => AuthPayload, { description: 'Starts a session. Failed attempts are rate-limited per email and per address.' })
-  login(@Args('input') input: LoginInput, @Context('req') req: Request): Promise<AuthPayload> {
-    return this.identity.login(input, req.ip ?? 'unknown');
+  @Mutation(() => AuthPayload, {
+    description: 'Starts a session. Each guess counts before the password is checked: by default 5 wrong passwords in 15 minutes for one email from one address, '
+      + '50 an hour for one email from anywhere, or 30 in 15 minutes from one address for any email; beyond them, TOO_MANY_ATTEMPTS. The right password resets the first count.',
+  })
+  login(@Args('input') input: LoginInput, @ClientAddress() address: string): Promise<AuthPayload> {
+    return this.identity.login(input, address);
   }
 
   @Mutation(() => AuthPayload, { description: 'Exchanges a refresh token for new tokens; the old pair stops working.' })
@@ -41,9 +46,12 @@ export class IdentityResolver {
     return this.identity.revokeSession(actor, sessionId);
   }
 
-  @Mutation(() => ChangePasswordPayload, { description: 'Changes your password; every other session of yours ends. Rate-limited like login.' })
-  changePassword(@CurrentActor() actor: Actor, @Args('input') input: ChangePasswordInput, @Context('req') req: Request): Promise<ChangePasswordPayload> {
-    return this.identity.changePassword(actor, input, req.ip ?? 'unknown');
+  @Mutation(() => ChangePasswordPayload, {
+    description: `Changes your password, in person; every other session of yours ends. The current password is checked under login's limits. ${PASSWORD_RULE} ${rateLimitNote(RATE_LIMITS.changePassword)}`,
+  })
+  @RateLimited(RATE_LIMITS.changePassword)
+  changePassword(@CurrentActor() actor: Actor, @Args('input') input: ChangePasswordInput, @ClientAddress() address: string): Promise<ChangePasswordPayload> {
+    return this.identity.changePassword(actor, input, address);
   }
 
   @Mutation(() => Int, { description: "Admins: ends every session of a member at once; returns how many ended. Audited." })
@@ -66,12 +74,12 @@ export class IdentityResolver {
     return this.apps.revoke(actor, args.partnerAppId, args.reason ?? null);
   }
 
-  @Mutation(() => Boolean, { description: 'Lets a partner app with the ACT_FOR_MEMBER scope act for you.' })
+  @Mutation(() => Boolean, { description: 'Lets a partner app with the ACT_FOR_MEMBER scope act for you. In person only.' })
   grantPartnerConsent(@CurrentActor() actor: Actor, @Args('partnerAppId', { type: () => ID }) partnerAppId: string): Promise<boolean> {
     return this.apps.grantConsent(actor, partnerAppId);
   }
 
-  @Mutation(() => Boolean, { description: 'Withdraws your consent; the app can no longer act for you. False if there was none.' })
+  @Mutation(() => Boolean, { description: 'Withdraws your consent; the app can no longer act for you. False if there was none. In person only: no app withdraws your consent to another.' })
   revokePartnerConsent(@CurrentActor() actor: Actor, @Args('partnerAppId', { type: () => ID }) partnerAppId: string): Promise<boolean> {
     return this.apps.revokeConsent(actor, partnerAppId);
   }

@@ -6,18 +6,18 @@ import { TransactionalConnection } from '../../libs/database/transactional-conne
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { ANONYMOUS, PartnerScope } from '../access/actor.js';
-import type { Actor, AuthenticatedActor, MemberActor } from '../access/actor.js';
+import { RateLimiter } from '../access/rate-limiter.service.js';
+import type { Actor, AuthenticatedActor } from '../access/actor.js';
 import { AUTH_ERROR_MESSAGES, AuthErrorCode } from './identity.errors.js';
 import { IdentityRepository } from './identity.repository.js';
 import { AuthPayload, AuthTokens, ChangePasswordPayload, Session } from './models/identity.models.js';
+import { requireStrongPassword } from './password-strength.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { newToken, TOKEN_PREFIX, tokenHash } from './tokens.js';
 import { ChangePasswordInput, LoginInput } from './dto/identity.inputs.js';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
-/** Failed logins allowed per window: few per email (guessing one password), more per address (a shared NAT). */
-export const LOGIN_LIMITS = { windowSeconds: 15 * 60, perEmail: 5, perAddress: 30 } as const;
 
 /** The credentials a request presents: its Authorization header, and X-Acting-For for a partner app acting for a member. */
 export interface PresentedCredentials {
@@ -50,9 +50,10 @@ export class IdentityService {
     private readonly access: AccessPolicy,
     private readonly audit: AuditLog,
     private readonly db: TransactionalConnection,
+    private readonly limiter: RateLimiter,
   ) {}
 
-  /** Rate-limited per email and per address; a wrong password and an unknown email answer alike. */
+  /** Rate-limited per email and address, per email and per address; a wrong password and an unknown email answer alike. */
   async login(input: LoginInput, address: string): Promise<AuthPayload> {
     const email = foldEmail(input.email);
     const credentials = await this.identity.credentials(email);
@@ -62,17 +63,15 @@ export class IdentityService {
   }
 
   /**
-   * Checks a password under the rate limit: failures count per email and per address, and a
-   * success forgets the email's failures. A member without a password (or no member) always fails.
+   * Checks a password under the login limits. The guess is counted before the password is
+   * verified, in one statement, so that concurrent guesses cannot overtake the count; the right
+   * password gives its guess back. A member without a password (or no member) always fails.
    */
   private async passwordRefusal(email: string, passwordHash: string | null, password: string, address: string): Promise<AuthErrorCode | null> {
-    const failures = await this.identity.recentFailures(email, address, LOGIN_LIMITS.windowSeconds);
-    if (failures.byEmail >= LOGIN_LIMITS.perEmail || failures.byAddress >= LOGIN_LIMITS.perAddress) return AuthErrorCode.TOO_MANY_ATTEMPTS;
-    if (!(await verifyPassword(passwordHash, password))) {
-      await this.identity.recordFailure(email, address);
-      return AuthErrorCode.INVALID_CREDENTIALS;
-    }
-    await this.identity.clearFailures(email);
+    const attempt = await this.limiter.takeLoginAttempt(email, address);
+    if (!attempt) return AuthErrorCode.TOO_MANY_ATTEMPTS;
+    if (!(await verifyPassword(passwordHash, password))) return AuthErrorCode.INVALID_CREDENTIALS;
+    await this.limiter.loginSucceeded(attempt);
     return null;
   }
 
@@ -109,39 +108,33 @@ export class IdentityService {
 
   /** Ends this session, or every session of the member; their tokens stop working with this commit. */
   async logout(actor: Actor, everywhere: boolean): Promise<number> {
-    const member = this.inPerson(actor);
+    const member = this.access.requireMemberInPerson(actor);
     if (everywhere) return this.identity.revokeSessionsOf(member.memberId);
     await this.identity.revokeSession(member.sessionId);
     return 1;
   }
 
-  /** A member with their own session: sessions and passwords are never a partner app's business. */
-  private inPerson(actor: Actor): MemberActor & { sessionId: string } {
-    const member = this.access.requireMember(actor);
-    if (member.viaPartnerAppId || !member.sessionId) throw forbidden();
-    return member as MemberActor & { sessionId: string };
-  }
-
   /** Your live sessions, to spot and end one you do not recognise. */
   async sessions(actor: Actor): Promise<Session[]> {
-    const member = this.inPerson(actor);
+    const member = this.access.requireMemberInPerson(actor);
     const sessions = await this.identity.liveSessionsOf(member.memberId);
     return sessions.map((session) => ({ ...session, current: session.id === member.sessionId }));
   }
 
   /** Ends one of your sessions, at once; false when it is not one of your live sessions. */
   revokeSession(actor: Actor, sessionId: string): Promise<boolean> {
-    const member = this.inPerson(actor);
+    const member = this.access.requireMemberInPerson(actor);
     return isDatabaseId(sessionId) ? this.identity.revokeSessionOf(member.memberId, sessionId) : Promise.resolve(false);
   }
 
   /**
-   * Needs the current password, checked (and rate-limited) like a login. Every other session ends,
-   * so that whoever knew the old password is logged out.
+   * Needs the current password, checked (and rate-limited) like a login, and a new one that is
+   * hard to guess. Every other session ends, so that whoever knew the old password is logged out.
    */
   async changePassword(actor: Actor, input: ChangePasswordInput, address: string): Promise<ChangePasswordPayload> {
-    const member = this.inPerson(actor);
+    const member = this.access.requireMemberInPerson(actor);
     const credentials = await this.identity.credentialsOf(member.memberId);
+    requireStrongPassword(input.newPassword, 'newPassword', credentials);
     const refusal = await this.passwordRefusal(credentials.email, credentials.passwordHash, input.currentPassword, address);
     if (refusal) return { changed: false, userErrors: [{ code: refusal, message: AUTH_ERROR_MESSAGES[refusal] }] };
     await this.db.transaction(async () => {

@@ -57,8 +57,7 @@ export class PartnerAppsService {
 
   /** The member's own decision, made in person: a partner app cannot grant itself consent. */
   async grantConsent(actor: Actor, partnerAppId: string): Promise<boolean> {
-    const member = this.access.requireMember(actor);
-    if (member.viaPartnerAppId) throw forbidden();
+    const member = this.access.requireMemberInPerson(actor);
     const app = isDatabaseId(partnerAppId) ? await this.identity.findPartnerApp(partnerAppId) : null;
     if (!app || app.revokedAt || !app.scopes.includes(PartnerScope.ACT_FOR_MEMBER)) throw forbidden();
     await this.db.transaction(async () => {
@@ -68,9 +67,9 @@ export class PartnerAppsService {
     return true;
   }
 
-  /** Takes effect at once: the app's next request for this member is refused. */
+  /** The member's own decision too, in person; takes effect at once: the app's next request for this member is refused. */
   async revokeConsent(actor: Actor, partnerAppId: string): Promise<boolean> {
-    const member = this.access.requireMember(actor);
+    const member = this.access.requireMemberInPerson(actor);
     const app = isDatabaseId(partnerAppId) ? await this.identity.findPartnerApp(partnerAppId) : null;
     if (!app) return false;
     return this.db.transaction(async () => {

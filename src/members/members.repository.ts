@@ -229,6 +229,16 @@ export class MembersRepository {
   }
 
   /** Claims an unexpired invitation once: of two concurrent acceptances, one gets the member. */
+  /** The invited member of a live, unused invitation: whose details the new password must not be made of. */
+  async pendingInvitee(tokenHash: string): Promise<{ email: string; displayName: string } | null> {
+    const [row] = await this.query(
+      `SELECT mb.email, mb.display_name FROM invitations i JOIN memberships m ON m.id = i.membership_id JOIN members mb ON mb.id = m.member_id
+        WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > now()`,
+      [tokenHash],
+    );
+    return row ? { email: row.email as string, displayName: row.display_name as string } : null;
+  }
+
   async claimInvitation(tokenHash: string): Promise<string | null> {
     const [row] = await this.query(
       `UPDATE invitations i SET accepted_at = now() FROM memberships m

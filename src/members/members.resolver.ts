@@ -1,6 +1,9 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
+import { RateLimited } from '../access/rate-limited.js';
+import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
+import { PASSWORD_RULE } from '../identity/password-strength.js';
 import type { Actor } from '../access/actor.js';
 import { AuthPayload } from '../identity/models/identity.models.js';
 import { AuthorizedLedger } from '../ledger/authorized-ledger.service.js';
@@ -24,12 +27,18 @@ export class MembersResolver {
     private readonly communities: CommunitiesService,
   ) {}
 
-  @Mutation(() => MemberPayload, { description: 'Creates a member who can log in; with communityId, also asks to join that community.' })
+  @Mutation(() => MemberPayload, {
+    description: `Creates a member who can log in; with communityId, also asks to join that community. ${PASSWORD_RULE} ${rateLimitNote(RATE_LIMITS.register)}`,
+  })
+  @RateLimited(RATE_LIMITS.register)
   register(@Args('input') input: RegisterInput): Promise<MemberPayload> {
     return this.members.register(input);
   }
 
-  @Mutation(() => AuthPayload, { description: "Sets an invited member's password with their invitation token, once, and logs them in." })
+  @Mutation(() => AuthPayload, {
+    description: `Sets an invited member's password with their invitation token, once, and logs them in. ${PASSWORD_RULE} ${rateLimitNote(RATE_LIMITS.acceptInvitation)}`,
+  })
+  @RateLimited(RATE_LIMITS.acceptInvitation)
   acceptInvitation(@Args('input') input: AcceptInvitationInput): Promise<AuthPayload> {
     return this.members.acceptInvitation(input);
   }
@@ -59,12 +68,13 @@ export class MembersResolver {
     return this.communities.findBySlug(slug);
   }
 
-  @Mutation(() => Member)
+  @Mutation(() => Member, { description: 'Changes your profile. In person only: not through a partner app.' })
   updateProfile(@CurrentActor() actor: Actor, @Args('input') input: UpdateProfileInput): Promise<Member> {
     return this.members.updateProfile(actor, input);
   }
 
-  @Mutation(() => MembershipPayload, { description: 'Asks to join a community; a coordinator approves.' })
+  @Mutation(() => MembershipPayload, { description: `Asks to join a community; a coordinator approves. In person only. ${rateLimitNote(RATE_LIMITS.joinCommunity)}` })
+  @RateLimited(RATE_LIMITS.joinCommunity)
   joinCommunity(@CurrentActor() actor: Actor, @Args('communityId', { type: () => ID }) communityId: string): Promise<MembershipPayload> {
     return this.members.joinCommunity(actor, communityId);
   }
@@ -89,7 +99,8 @@ export class MembersResolver {
     return this.members.close(actor, input);
   }
 
-  @Mutation(() => InvitationPayload, { description: 'Invites someone new to a community; coordinators and admins.' })
+  @Mutation(() => InvitationPayload, { description: `Invites someone new to a community; coordinators and admins. ${rateLimitNote(RATE_LIMITS.inviteMember)}` })
+  @RateLimited(RATE_LIMITS.inviteMember)
   inviteMember(@CurrentActor() actor: Actor, @Args('input') input: InviteMemberInput): Promise<InvitationPayload> {
     return this.members.invite(actor, input);
   }

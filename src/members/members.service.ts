@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { isDatabaseId } from '../../libs/database/database-id.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
-import { AccessPolicy, forbidden, ManagerRole } from '../access/access.policy.js';
+import { AccessPolicy, forbidden, isInPerson, ManagerRole } from '../access/access.policy.js';
 import { ANONYMOUS } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { foldEmail, IdentityService } from '../identity/identity.service.js';
 import { AUTH_ERROR_MESSAGES, AuthErrorCode } from '../identity/identity.errors.js';
 import { AuthPayload } from '../identity/models/identity.models.js';
+import { requireStrongPassword } from '../identity/password-strength.js';
 import { hashPassword } from '../identity/passwords.js';
 import { newToken, TOKEN_PREFIX, tokenHash } from '../identity/tokens.js';
 import { isSettled, LedgerService } from '../ledger/ledger.service.js';
@@ -23,6 +24,8 @@ import { InvitationPayload, Member, MemberPayload, Membership, MembershipPayload
 import { MemberKind, MembershipRole, MembershipStatus } from './models/member-enums.js';
 
 const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
+
+const invalidInvitation = (): AuthPayload => ({ tokens: null, userErrors: [{ code: AuthErrorCode.INVALID_INVITATION, message: AUTH_ERROR_MESSAGES[AuthErrorCode.INVALID_INVITATION] }] });
 
 const refusedMembership = (code: MemberErrorCode): MembershipPayload => ({ membership: null, userErrors: [memberError(code)] });
 
@@ -49,8 +52,9 @@ export class MembersService {
     private readonly db: TransactionalConnection,
   ) {}
 
-  /** Anyone may register; with a communityId the membership waits for a coordinator's approval. */
+  /** Anyone may register (a few times an hour per address); with a communityId the membership waits for a coordinator's approval. */
   async register(input: RegisterInput): Promise<MemberPayload> {
+    requireStrongPassword(input.password, 'password', input);
     const passwordHash = await hashPassword(input.password);
     const refused = (code: MemberErrorCode): MemberPayload => ({ member: null, userErrors: [memberError(code)] });
     return this.refusable(refused, async () => {
@@ -74,14 +78,15 @@ export class MembersService {
     return member;
   }
 
-  /** The email is for the member and the managers of their communities only: not co-members, not partner apps. */
+  /** The email is for the member in person and the managers of their communities only: not co-members, not partner apps. */
   async emailOf(actor: Actor, member: Member): Promise<string | null> {
-    const self = actor.kind === 'member' && actor.memberId === member.id;
+    const self = isInPerson(actor) && actor.memberId === member.id;
     return self || (await this.reachesMember(actor, member.id, (communityId) => this.access.managerRole(actor, communityId).then(Boolean))) ? member.email : null;
   }
 
+  /** In person only: a partner app acts for a member's money and exchanges, not for who they are. */
   async updateProfile(actor: Actor, input: UpdateProfileInput): Promise<Member> {
-    const member = this.access.requireMember(actor);
+    const member = this.access.requireMemberInPerson(actor);
     return this.members.updateProfile(member.memberId, input);
   }
 
@@ -110,8 +115,7 @@ export class MembersService {
 
   /** Asks to join: a pending membership, with its account opened under the community's default limits. */
   async joinCommunity(actor: Actor, communityId: string): Promise<MembershipPayload> {
-    const member = this.access.requireMember(actor);
-    if (member.viaPartnerAppId) throw forbidden();
+    const member = this.access.requireMemberInPerson(actor);
     // joinCommunity takes communityId as an argument, not inside an input.
     const refused = (code: MemberErrorCode): MembershipPayload => ({ membership: null, userErrors: [{ ...memberError(code), field: ['communityId'] }] });
     if (!isDatabaseId(communityId)) return refused(MemberErrorCode.COMMUNITY_NOT_FOUND);
@@ -211,12 +215,19 @@ export class MembersService {
     });
   }
 
-  /** The invitee sets a password with the token (once) and is logged in. */
+  /**
+   * The invitee sets a password with the token (once) and is logged in. An unknown token is
+   * answered before any hashing (and attempts are rate-limited per address), so that guessing
+   * tokens costs the server little and finds nothing.
+   */
   async acceptInvitation(input: AcceptInvitationInput): Promise<AuthPayload> {
+    const invitee = await this.members.pendingInvitee(tokenHash(input.token));
+    if (!invitee) return invalidInvitation();
+    requireStrongPassword(input.password, 'password', invitee);
     const passwordHash = await hashPassword(input.password);
     return this.db.transaction(async () => {
       const memberId = await this.members.claimInvitation(tokenHash(input.token));
-      if (!memberId) return { tokens: null, userErrors: [{ code: AuthErrorCode.INVALID_INVITATION, message: AUTH_ERROR_MESSAGES[AuthErrorCode.INVALID_INVITATION] }] };
+      if (!memberId) return invalidInvitation();
       await this.members.setPassword(memberId, passwordHash);
       return { tokens: await this.identity.startSession(memberId), userErrors: [] };
     });

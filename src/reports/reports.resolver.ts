@@ -1,6 +1,8 @@
 import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
+import { RateLimited } from '../access/rate-limited.js';
+import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import type { Actor } from '../access/actor.js';
 import { AccountStatementArgs, BalanceReportArgs, RequestExportInput } from './dto/report.args.js';
 import { ExportsService } from './exports.service.js';
@@ -24,7 +26,10 @@ export class ReportsResolver {
     return this.reports.accountStatement(actor, args);
   }
 
-  @Mutation(() => ExportLink, { description: 'A link, valid for 5 minutes, to a CSV file of a report, checked as the matching query is; audited. The file is streamed, whatever its size.' })
+  @Mutation(() => ExportLink, {
+    description: `A link, valid for 5 minutes, to a CSV file of a report, checked as the matching query is; audited. The file is streamed, whatever its size. ${rateLimitNote(RATE_LIMITS.requestExport)}`,
+  })
+  @RateLimited(RATE_LIMITS.requestExport)
   requestExport(@CurrentActor() actor: Actor, @Args('input') input: RequestExportInput): Promise<ExportLink> {
     return this.exports.requestExport(actor, input);
   }

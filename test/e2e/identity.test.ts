@@ -7,6 +7,7 @@ import {
 } from './auth-client.js';
 import { expectForbidden, expectQueryRefused, expectRequestRefused } from './denials.js';
 import { gql, newKey } from './graphql-client.js';
+import { expectWeakPassword } from './weak-passwords.js';
 
 const WRONG_PASSWORD = 'not the right password';
 
@@ -24,9 +25,9 @@ interface InvitationView {
 }
 
 /**
- * Logins, sessions and invitations through GraphQL over real HTTP. Every login failure counts
- * against 127.0.0.1 (30 per 15 minutes, shared by all test files of a run), so this file makes
- * only 12 of them, each with a fresh email.
+ * Logins, sessions and invitations through GraphQL over real HTTP. Every test file speaks from
+ * 127.0.0.1, whose per-address limits the test app multiplies; each test uses fresh emails, so that
+ * the per-email limits hold as in production. abuse-limits.test.ts covers the limits themselves.
  */
 describe('identity over GraphQL', () => {
   const t = useTestApp(4);
@@ -72,12 +73,23 @@ describe('identity over GraphQL', () => {
       const acceptedEmail = uniqueEmail('ten');
 
       const refused = await t.graphql(REGISTER, { input: { email: refusedEmail, password: '123456789', displayName: 'Short' } });
-      const accepted = await register(t, { email: acceptedEmail, password: '1234567890', displayName: 'Ten' });
+      const accepted = await register(t, { email: acceptedEmail, password: 'tram-oak-9', displayName: 'Ten' });
 
       expectQueryRefused(refused, ErrorCode.BAD_USER_INPUT);
       expect(await countMembersWithEmail(refusedEmail)).toBe(0);
       expect(accepted.userErrors).toEqual([]);
       expect(await countMembersWithEmail(acceptedEmail)).toBe(1);
+    });
+
+    it("refuses a common password, a repeated character and one made of the member's own email or name: BAD_USER_INPUT, PASSWORD_TOO_WEAK, no member", async () => {
+      const email = uniqueEmail('jeong.haneul');
+      const weak = ['1234567890', '          ', 'password1234', `${email.split('@')[0]}!`, 'Jeong Haneul 2024'];
+
+      for (const password of weak) {
+        expectWeakPassword(await t.graphql(REGISTER, { input: { email, password, displayName: 'Jeong Haneul' } }), 'password');
+      }
+
+      expect(await countMembersWithEmail(email)).toBe(0);
     });
   });
 
@@ -278,6 +290,8 @@ describe('identity over GraphQL', () => {
 
       // A refused password leaves the invitation unused.
       expectQueryRefused(await t.graphql(ACCEPT_INVITATION, { input: { token: invitationToken, password: 'too-short' } }), ErrorCode.BAD_USER_INPUT);
+      expectWeakPassword(await t.graphql(ACCEPT_INVITATION, { input: { token: invitationToken, password: 'qwertyuiop' } }), 'password');
+      expectWeakPassword(await t.graphql(ACCEPT_INVITATION, { input: { token: invitationToken, password: 'Invited Ingrid' } }), 'password');
       const accepted = await accept(invitationToken, GOOD_PASSWORD);
 
       expect(accepted).toEqual({ tokens: { accessToken: expect.stringMatching(/^pa_/), refreshToken: expect.stringMatching(/^pr_/), memberId: membership.memberId }, userErrors: [] });

@@ -4,7 +4,7 @@ import { GraphqlClient, useTestApp } from '../../libs/testing/test-app.js';
 import { MembershipRole } from '../../src/members/models/member-enums.js';
 import {
   asPartner, GRANT_PARTNER_CONSENT, grantPartnerConsent, loginAsNewAdmin, PartnerAppKeyView, PartnerAppView, registerPartnerApp, REGISTER_PARTNER_APP,
-  REVOKE_PARTNER_APP, revokePartnerConsent, ROTATE_PARTNER_APP_KEY,
+  REVOKE_PARTNER_APP, REVOKE_PARTNER_CONSENT, revokePartnerConsent, ROTATE_PARTNER_APP_KEY,
 } from './auth-client.js';
 import { expectForbidden, expectRequestRefused } from './denials.js';
 import { createTransfer, fetchAccount, gql, newKey, TRANSFER_FIELDS, transferInput } from './graphql-client.js';
@@ -260,6 +260,28 @@ describe('partner apps over GraphQL', () => {
 
       // In person the coordinator may read the member's account: the refusal above is the app's limit, not the coordinator's.
       expect(await fetchAccount(fixture.asCoordinator(), member.id)).toMatchObject({ balance: '70', status: 'OPEN' });
+    });
+
+    it("acting for a member reads neither the member's email nor changes their profile or their consents to other apps", async () => {
+      const { fixture } = await communityWithPayment();
+      const member = fixture.holders[0];
+      const { apiKey, partnerApp } = await registerApp(fixture, ['ACT_FOR_MEMBER']);
+      const otherApp = await registerApp(fixture, ['ACT_FOR_MEMBER']);
+      const inPerson = fixture.as(member.account);
+      await grantPartnerConsent(inPerson, partnerApp.id);
+      await grantPartnerConsent(inPerson, otherApp.partnerApp.id);
+      const actingForMember = asPartner(t, apiKey, member.memberId);
+      const profile = 'query Profile($id: ID!) { me { id email displayName } member(id: $id) { id email displayName } }';
+      const before = await gql<{ me: { email: string | null; displayName: string } }>(inPerson, profile, { id: member.memberId });
+      expect(before.me.email).toEqual(expect.any(String));
+
+      const seenByApp = await gql<{ me: unknown; member: unknown }>(actingForMember, profile, { id: member.memberId });
+      expectForbidden(await actingForMember.graphql('mutation { updateProfile(input: { displayName: "Renamed by an app" }) { id } }'));
+      expectForbidden(await actingForMember.graphql(REVOKE_PARTNER_CONSENT, { id: otherApp.partnerApp.id }));
+
+      expect(seenByApp).toEqual({ me: { ...before.me, email: null }, member: { ...before.me, email: null } });
+      expect(await gql(inPerson, profile, { id: member.memberId })).toEqual(before);
+      expect(await fetchAccount(asPartner(t, otherApp.apiKey, member.memberId), member.account.id)).toMatchObject({ id: member.account.id });
     });
 
     it('after the member revokes consent, the app gets 403 at once', async () => {

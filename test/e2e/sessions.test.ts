@@ -7,6 +7,7 @@ import {
 import { expectForbidden } from './denials.js';
 import { gql } from './graphql-client.js';
 import { auditRows } from './member-client.js';
+import { expectWeakPassword } from './weak-passwords.js';
 
 const SESSIONS = 'query Sessions { sessions { id createdAt refreshExpiresAt current } }';
 const REVOKE_SESSION = 'mutation Revoke($id: ID!) { revokeSession(sessionId: $id) }';
@@ -62,6 +63,11 @@ describe('sessions and passwords over GraphQL', () => {
     );
 
     expect((await change('not my password')).changePassword).toEqual({ changed: false, userErrors: [{ code: 'INVALID_CREDENTIALS', message: expect.any(String) }] });
+    await expectSessionLive(t, laptop, memberId);
+    // A weak new password is refused as registration refuses it, and ends no session.
+    for (const newPassword of ['0000000000', email]) {
+      expectWeakPassword(await t.as(phone).graphql(CHANGE_PASSWORD, { input: { currentPassword: GOOD_PASSWORD, newPassword } }), 'newPassword');
+    }
     await expectSessionLive(t, laptop, memberId);
 
     expect((await change(GOOD_PASSWORD)).changePassword).toEqual({ changed: true, userErrors: [] });

@@ -1,8 +1,7 @@
 import { ApiKeyEntity } from './api-key.entity.js';
-import { LoginFailureEntity } from './login-failure.entity.js';
 import { PartnerAppEntity } from './partner-app.entity.js';
 import { PartnerConsentEntity } from './partner-consent.entity.js';
 import { RetiredRefreshTokenEntity } from './retired-refresh-token.entity.js';
 import { SessionEntity } from './session.entity.js';
 
-export const IDENTITY_ENTITIES = [SessionEntity, RetiredRefreshTokenEntity, PartnerAppEntity, ApiKeyEntity, PartnerConsentEntity, LoginFailureEntity];
+export const IDENTITY_ENTITIES = [SessionEntity, RetiredRefreshTokenEntity, PartnerAppEntity, ApiKeyEntity, PartnerConsentEntity];

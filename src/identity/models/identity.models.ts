@@ -4,10 +4,18 @@ import { AuthErrorCode } from '../identity.errors.js';
 
 registerEnumType(PartnerScope, {
   name: 'PartnerScope',
-  description: "What a partner app's key allows.",
+  description: "What a partner app's key allows, always within the app's one community. A scope grants exactly what its description lists.",
   valuesMap: {
-    AUDIT_READ: { description: "Read-only audit of the app's community: accounts, transfers, trial balance." },
-    ACT_FOR_MEMBER: { description: 'Act for members who granted consent: read their accounts and pay from them (header X-Acting-For).' },
+    AUDIT_READ: {
+      description: "Read-only audit of the app's community: its accounts, transfers, trial balance, balance reports, statements and their CSV exports, "
+        + 'statistics, risk signals, verification runs and statement proofs; member profiles without their emails. It changes nothing a coordinator decides.',
+    },
+    ACT_FOR_MEMBER: {
+      description: 'Act for a member who granted this app consent (grantPartnerConsent), sending X-Acting-For: <memberId>, with that member\'s own rights in the '
+        + "app's community only: read their accounts, statements, transfers and memberships, and co-members' profiles without emails; pay from their accounts; "
+        + 'create and edit their listings; propose, accept, deliver, confirm, cancel, dispute and review their exchanges. Never: the member\'s email, '
+        + 'their profile, password or sessions, joining or closing memberships, granting or withdrawing consents, nor anything of a coordinator\'s.',
+    },
   },
 });
 

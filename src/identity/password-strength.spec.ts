@@ -1,0 +1,23 @@
+import { ClientError } from '../../libs/graphql/error-code.js';
+import { requireStrongPassword } from './password-strength.js';
+
+const ada = { email: 'ada.lovelace@example.org', displayName: 'Ada Lovelace' };
+
+function refusal(password: string): unknown {
+  try {
+    requireStrongPassword(password, 'password', ada);
+    return null;
+  } catch (error) {
+    return error instanceof ClientError ? error.details : error;
+  }
+}
+
+describe('requireStrongPassword', () => {
+  it.each(['1234567890', '          ', 'password123', 'qwertyuiop', 'ada.lovelace', 'AdaLovelace1', 'lovelace1815'])('refuses %j as PASSWORD_TOO_WEAK', (password) => {
+    expect(refusal(password)).toEqual({ invalidFields: [{ field: 'password', message: expect.stringMatching(/^password is too easy to guess/), code: 'PASSWORD_TOO_WEAK' }] });
+  });
+
+  it.each(['correct horse battery staple', 'tram-oak-91', 'lf-3ihZ3tVB5'])('accepts %j', (password) => {
+    expect(refusal(password)).toBeNull();
+  });
+});

@@ -1,0 +1,45 @@
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as common from '@zxcvbn-ts/language-common';
+import * as english from '@zxcvbn-ts/language-en';
+import { ClientError, ErrorCode } from '../../libs/graphql/error-code.js';
+
+/**
+ * zxcvbn's score runs 0 to 4; 3 means "safely unguessable: moderate protection from an offline
+ * slow-hash scenario" (about 10^8 guesses), the level Dropbox and most adopters require.
+ */
+const MINIMUM_SCORE = 3;
+
+/** For the schema descriptions of the mutations that set a password. */
+export const PASSWORD_RULE =
+  'The password must be 10 to 200 characters and hard to guess: not a common password, a keyboard or repeated pattern, nor made of your email or name (else BAD_USER_INPUT, its invalidFields entry coded PASSWORD_TOO_WEAK).';
+
+/** The stable code of a too-guessable password, in its entry of `invalidFields`. */
+export const PASSWORD_TOO_WEAK = 'PASSWORD_TOO_WEAK';
+
+/** Built once: the common-password and English dictionaries, and keyboard layouts for patterns such as "qwertyuiop". */
+const zxcvbn = new ZxcvbnFactory({
+  dictionary: { ...common.dictionary, ...english.dictionary },
+  graphs: common.adjacencyGraphs,
+  translations: english.translations,
+});
+
+/** What a guesser would try first: the email, its local part and its words; the name whole, run together, and word by word. */
+function personalWords(details: { email: string; displayName?: string | null }): string[] {
+  const local = details.email.split('@')[0];
+  const name = details.displayName ?? '';
+  const words = [details.email, local, ...local.split(/[^\p{L}\p{N}]+/u), name, name.replace(/\s+/g, ''), ...name.split(/\s+/)];
+  return [...new Set(words.map((word) => word.toLowerCase()).filter((word) => word.length >= 3))];
+}
+
+/**
+ * Refuses a password that a guesser would find quickly: a common one, a pattern, or one made of
+ * the member's own email or name. The refusal has the shape of the input validation that refuses a
+ * short password (BAD_USER_INPUT with `invalidFields`), its field coded PASSWORD_TOO_WEAK.
+ */
+export function requireStrongPassword(password: string, field: string, details: { email: string; displayName?: string | null }): void {
+  const result = zxcvbn.check(password, personalWords(details));
+  if (result.score >= MINIMUM_SCORE) return;
+  const advice = [result.feedback.warning, ...result.feedback.suggestions].filter(Boolean).join(' ');
+  const message = `${field} is too easy to guess${advice ? `: ${advice}` : ''}`;
+  throw new ClientError(ErrorCode.BAD_USER_INPUT, message, { invalidFields: [{ field, message, code: PASSWORD_TOO_WEAK }] });
+}
