@@ -24,7 +24,7 @@ import { caseArbitrary, documentFor, FuzzCase, preview, requestBody, rootFields 
  * longer. The totals go to FUZZ_REPORT (default .ci/out/fuzz-schema.json) for CI's closing lines.
  */
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 24);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 30);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261204);
 /** Only the fields whose coordinate matches, e.g. FUZZ_ONLY=createTransfer (a regular expression). */
 const ONLY = process.env.FUZZ_ONLY ? new RegExp(process.env.FUZZ_ONLY) : null;
@@ -161,14 +161,16 @@ async function runCase(t: TestApp, world: FuzzWorld, target: (typeof FIELDS)[num
     answer = { status: 599, body: undefined, text: `request failed: ${String(error)}` };
   }
   const outcomes = (totals.outcomes[target.coordinate] ??= {});
-  const outcome = outcomeOf(answer, target.field.name);
+  // Cases with nothing spoilt are counted apart: they show whether valid requests reach the code behind the checks.
+  const outcome = `${fuzzCase.spoil ? '' : 'valid:'}${outcomeOf(answer, target.field.name)}`;
+  if (process.env.FUZZ_DEBUG && !fuzzCase.spoil && answer.body?.errors) console.log(target.coordinate, fuzzCase.caller, preview(fuzzCase.variables), JSON.stringify(answer.body.errors).slice(0, 300));
   outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
 
   const problems = answerProblems(answer);
   const refused = Boolean(answer.body?.errors?.length) || userErrorCodes(answer.body?.data?.[target.field.name]).allRefused || answer.status >= 400;
   if (refused || target.operation === 'query') {
     const changed = changedTables(before, await snapshot(t));
-    if (changed.length) problems.push({ problem: refused ? `wrote while refused (${outcome})` : 'a query wrote', detail: changed.join('; ') });
+    if (changed.length) problems.push({ problem: refused ? `wrote while refused (${outcomeOf(answer, target.field.name)})` : 'a query wrote', detail: changed.join('; ') });
   }
   return problems.map(({ problem, detail }) => ({
     coordinate: target.coordinate, problem, detail, caller: fuzzCase.caller,
@@ -189,11 +191,11 @@ function seedFor(coordinate: string): number {
   return hash;
 }
 
-/** Most requests come from member A, who owns the world's favoured ids; the others show what roles and no login change. */
+/** Most requests come from member A, who owns the world's favoured ids; the others reach what only managers may do, or show what no login changes. */
 const CALLERS = fc.oneof(
-  { weight: 6, arbitrary: fc.constant<CallerName>('memberA') },
-  { weight: 2, arbitrary: fc.constant<CallerName>('coordinator') },
-  { weight: 1, arbitrary: fc.constant<CallerName>('admin') },
+  { weight: 4, arbitrary: fc.constant<CallerName>('memberA') },
+  { weight: 3, arbitrary: fc.constant<CallerName>('coordinator') },
+  { weight: 2, arbitrary: fc.constant<CallerName>('admin') },
   { weight: 1, arbitrary: fc.constant<CallerName>('anonymous') },
 );
 
@@ -230,6 +232,12 @@ describe('fuzzing every argument of the schema', () => {
 
   it('reads every query and mutation from the schema', () => {
     expect(FIELDS.length).toBeGreaterThan(ONLY ? 0 : 50);
+  });
+
+  it('sees a write to a guarded table, so that "nothing written" can fail', async () => {
+    const before = await snapshot(t);
+    await t.dataSource.query('UPDATE communities SET name = name WHERE id = $1', [world.home.community.id]);
+    expect(changedTables(before, await snapshot(t))).toEqual([expect.stringMatching(/^communities /)]);
   });
 
   it.each(FIELDS.map((target) => [target.coordinate, target] as const))('%s: no internal error, a documented code, nothing written when refused', async (_coordinate, target) => {

@@ -64,6 +64,7 @@ const VERIFY = 'mutation($communityId: ID!) { runLedgerVerification(communityId:
 const CHECKPOINT = 'mutation($communityId: ID!) { recordLedgerCheckpoint(communityId: $communityId) { id } }';
 const INVITE = 'mutation($input: InviteMemberInput!) { inviteMember(input: $input) { invitationToken userErrors { code } } }';
 const CATEGORIES = '{ listingCategories { slug } }';
+const PAGE = 'query($accountId: ID) { transfers(accountId: $accountId, first: 1) { pageInfo { endCursor } } }';
 
 const transferInput = (from: string, to: string, extra: Record<string, unknown> = {}): Record<string, unknown> =>
   ({ idempotencyKey: `world-${randomUUID()}`, debitAccountId: from, creditAccountId: to, amount: '30', ...extra });
@@ -170,6 +171,9 @@ export async function buildWorld(t: TestApp): Promise<FuzzWorld> {
   world.addString('action', 'ledger.grant', 'exchange.', 'membership.approve');
   world.addString('targetType', 'transfer', 'account', 'exchange');
   world.addString('currencyCode', 'HOUR', 'MUN');
+  // A cursor as a client holds one: the end of a real first page.
+  const page = await world.call('a page of transfers', home.as(home.members[0]), PAGE, { accountId: home.members[0].id });
+  world.addString('after', page?.pageInfo?.endCursor);
   const categories = await world.call('categories', t, CATEGORIES);
   world.addString('category', ...(categories ?? []).map((category: { slug: string }) => category.slug));
 

@@ -185,12 +185,14 @@ const plainText = fc.string({ minLength: 1, maxLength: 24, unit: 'grapheme' }).f
 function validString(name: string, pools: FuzzPools): fc.Arbitrary<string> {
   const lower = name.toLowerCase();
   if (lower.includes('idempotencykey')) return fc.oneof({ weight: 9, arbitrary: fc.uuid().map((uuid) => `fuzz-${uuid}`) }, { weight: 1, arbitrary: fc.constant('fuzz-reused-key') });
-  const known = pools.strings[name];
+  // Where a new value is as valid as a known one (a new email registers someone new), both are drawn.
   const fresh = lower.includes('email') ? fc.uuid().map((uuid) => `fuzz-${uuid.slice(0, 8)}@fuzz.example`)
     : lower.includes('password') ? fc.constant(GOOD_PASSWORD)
       : lower.includes('slug') ? fc.uuid().map((uuid) => `fuzz-${uuid.slice(0, 8)}`)
-        : plainText;
-  return known?.length ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: fresh }) : fresh;
+        : null;
+  const known = pools.strings[name];
+  if (known?.length) return fresh ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: fresh }) : fc.constantFrom(...known);
+  return fresh ?? plainText;
 }
 
 function validInt(name: string): fc.Arbitrary<number> {
@@ -230,7 +232,8 @@ function validScalar(typeName: string, name: string, pools: FuzzPools, returnTyp
 export function validValue(type: GraphQLInputType, name: string, pools: FuzzPools, returnTypeName: string, forced: Path = []): fc.Arbitrary<unknown> {
   const nullable = getNullableType(type);
   if (isListType(nullable)) {
-    return fc.array(validValue(nullable.ofType, name, pools, returnTypeName, forced.slice(1)), { minLength: forced.length ? 1 : 0, maxLength: 3 });
+    // Distinct items: lists of ids and scopes are sets to the API, and a repeat is refused before anything else is looked at.
+    return fc.uniqueArray(validValue(nullable.ofType, name, pools, returnTypeName, forced.slice(1)), { minLength: 1, maxLength: 3, selector: (item) => JSON.stringify(item) });
   }
   if (isInputObjectType(nullable)) {
     const fields = Object.values(nullable.getFields());
@@ -340,6 +343,14 @@ const JSON_OBJECTS: Hostile[] = [
   h('a list', [1, 2]), h('a string', 'x'), h('a number', 42), h('an empty object', {}), h('duplicate keys', new RawJson('{"a":1,"a":2}')),
 ];
 
+const cursor = (text: string): string => Buffer.from(text).toString('base64url');
+/** Page cursors are opaque base64url positions; these decode to positions no page has, or to nothing. */
+const CURSORS: Hostile[] = [
+  h('a cursor at 2^63', cursor('v1:9223372036854775808')), h('a cursor at 19 nines', cursor('v1:9999999999999999999')), h('a cursor at 0', cursor('v1:0')),
+  h('a cursor at -1', cursor('v1:-1')), h('a cursor of another version', cursor('v2:5')), h('a cursor with a NUL', cursor('v1:5\u0000')),
+  h('a cursor that is not base64', 'not a cursor!'), h('a cursor in standard base64 with padding', Buffer.from('v1:5').toString('base64')),
+];
+
 const BOOLEANS: Hostile[] = [h('the string true', 'true'), h('the number 1', 1), h('the string yes', 'yes')];
 
 function enumHostiles(values: string[]): Hostile[] {
@@ -373,7 +384,8 @@ function scalarHostiles(typeName: string): fc.Arbitrary<Hostile> {
 /** Hostile values for a slot: of its own type, of the wrong type, or missing. */
 export function hostileValue(slot: Slot, itemExample: unknown): fc.Arbitrary<Hostile> {
   const nullable = getNullableType(slot.type);
-  const own = isListType(nullable) ? fc.constantFrom(...listHostiles(itemExample))
+  const own = /^(after|before)$/.test(slot.name) ? fc.oneof(fc.constantFrom(...CURSORS), fc.constantFrom(...TEXTS))
+    : isListType(nullable) ? fc.constantFrom(...listHostiles(itemExample))
     : isInputObjectType(nullable) ? fc.constantFrom(h('a list instead of an object', [{}]), h('a string instead of an object', 'x'), h('an unknown field', { nope: 1 }))
       : isEnumType(nullable) ? fc.constantFrom(...enumHostiles(nullable.getValues().map((value) => value.name)))
         : scalarHostiles(nullable.name);
