@@ -2,7 +2,8 @@ import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { DiscoveryService, ModulesContainer } from '@nestjs/core';
 import * as fc from 'fast-check';
-import { buildSchema, GraphQLField } from 'graphql';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { buildSchema, GraphQLField, parse, validate } from 'graphql';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PeriodicSweep } from '../../libs/database/periodic-sweep.js';
@@ -69,9 +70,11 @@ interface Totals {
   /** Per field, how its cases ended: OK, a top-level code, or userErrors:<code>. */
   outcomes: Record<string, Record<string, number>>;
   distinct: string[];
+  /** How often a field's cases left A unable to act as a plain member, so the world was made anew. */
+  worldRebuilds: number;
 }
 
-const totals: Totals = { cases: 0, internalErrors: 0, violations: 0, outcomes: {}, distinct: [] };
+const totals: Totals = { cases: 0, internalErrors: 0, violations: 0, outcomes: {}, distinct: [], worldRebuilds: 0 };
 
 /** The server log of internal errors during one case, so that a failure shows its cause. */
 const serverErrors: string[] = [];
@@ -202,7 +205,7 @@ const CALLERS = fc.oneof(
 function writeReport(startedAt: number): void {
   const report = {
     seed: SEED, runsPerField: RUNS, fields: FIELDS.length, cases: totals.cases, internalErrors: totals.internalErrors,
-    violations: totals.violations, distinctFailures: totals.distinct, seconds: Math.round((Date.now() - startedAt) / 1000), outcomes: totals.outcomes,
+    violations: totals.violations, worldRebuilds: totals.worldRebuilds, distinctFailures: totals.distinct, seconds: Math.round((Date.now() - startedAt) / 1000), outcomes: totals.outcomes,
   };
   mkdirSync(dirname(REPORT_FILE), { recursive: true });
   writeFileSync(REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
@@ -225,13 +228,17 @@ describe('fuzzing every argument of the schema', () => {
   });
 
   beforeEach(async () => {
-    if (!(await worldIsUsable(t, world))) world = await buildWorld(t);
+    if (await worldIsUsable(t, world)) return;
+    totals.worldRebuilds += 1;
+    world = await buildWorld(t);
   });
 
   afterAll(() => writeReport(startedAt));
 
-  it('reads every query and mutation from the schema', () => {
+  it('reads every query and mutation from schema.gql, the same the server serves', () => {
     expect(FIELDS.length).toBeGreaterThan(ONLY ? 0 : 50);
+    const served = rootFields(t.app.get(GraphQLSchemaHost).schema).map(({ coordinate }) => coordinate).sort();
+    expect(rootFields(schema).map(({ coordinate }) => coordinate).sort()).toEqual(served);
   });
 
   it('sees a write to a guarded table, so that "nothing written" can fail', async () => {
@@ -242,6 +249,8 @@ describe('fuzzing every argument of the schema', () => {
 
   it.each(FIELDS.map((target) => [target.coordinate, target] as const))('%s: no internal error, a documented code, nothing written when refused', async (_coordinate, target) => {
     const document = documentFor(target.operation, target.field as GraphQLField<unknown, unknown>);
+    // A document the schema refuses would make every case a validation error, and the field untested.
+    expect(validate(schema, parse(document)).map((error) => error.message)).toEqual([]);
     const found = new Map<string, { violation: Violation; count: number }>();
     await fc.assert(
       fc.asyncProperty(caseArbitrary(target.field as GraphQLField<unknown, unknown>, world.pools, CALLERS), async (fuzzCase) => {

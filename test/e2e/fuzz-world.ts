@@ -185,15 +185,16 @@ export async function buildWorld(t: TestApp): Promise<FuzzWorld> {
 }
 
 /**
- * Whether A and A's coordinator can still act: a fuzzed call may suspend or close A's membership or
- * freeze A's account, after which every later valid request would be refused before reaching the code.
+ * Whether A and A's coordinator can still act as themselves: a fuzzed call may suspend or close A's
+ * membership, freeze A's account, or (as the admin) appoint A a coordinator, after which valid
+ * requests would be refused before reaching the code, or "as member A" would no longer be true.
  */
 export async function worldIsUsable(t: TestApp, world: FuzzWorld): Promise<boolean> {
-  const ids = [world.home.holders[0].membershipId, world.home.coordinator.membershipId];
-  const rows: { usable: boolean }[] = await t.dataSource.query(
-    `SELECT bool_and(m.status = 'active' AND a.status = 'open') AS usable
-       FROM memberships m JOIN accounts a ON a.id = m.account_id WHERE m.id = ANY($1::bigint[])`,
-    [ids],
+  const expected = [[world.home.holders[0].membershipId, 'member'], [world.home.coordinator.membershipId, 'coordinator']];
+  const rows: { id: string; role: string }[] = await t.dataSource.query(
+    `SELECT m.id::text AS id, m.role FROM memberships m JOIN accounts a ON a.id = m.account_id
+      WHERE m.id = ANY($1::bigint[]) AND m.status = 'active' AND a.status = 'open'`,
+    [expected.map(([id]) => id)],
   );
-  return rows[0]?.usable === true;
+  return expected.every(([id, role]) => rows.some((row) => row.id === String(id) && row.role === role));
 }
