@@ -85,9 +85,21 @@ async function stopBackgroundJobs(t: TestApp): Promise<void> {
   for (const { instance } of providers) if (instance instanceof PeriodicSweep) await instance.onModuleDestroy();
 }
 
+/** SQLSTATE 53200: a PostgreSQL server shared with other test runs can run out of lock-table memory for a moment. */
+const OUT_OF_SHARED_MEMORY = '53200';
+const pause = (ms: number): Promise<void> => new Promise((resume) => setTimeout(resume, ms));
+
 async function snapshot(t: TestApp): Promise<Map<string, string>> {
-  const rows: { table: string; rows: number; newest: string }[] = await t.dataSource.query(SNAPSHOT_SQL);
-  return new Map(rows.map((row) => [row.table, `${row.rows} rows, newest xmin ${row.newest}`]));
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const rows: { table: string; rows: number; newest: string }[] = await t.dataSource.query(SNAPSHOT_SQL);
+      return new Map(rows.map((row) => [row.table, `${row.rows} rows, newest xmin ${row.newest}`]));
+    } catch (error) {
+      // The snapshot is the harness, not the code under test: a passing shortage on the server is retried, anything else fails the test.
+      if ((error as { driverError?: { code?: string } }).driverError?.code !== OUT_OF_SHARED_MEMORY || attempt === 5) throw error;
+      await pause(200 * attempt);
+    }
+  }
 }
 
 function changedTables(before: Map<string, string>, after: Map<string, string>): string[] {
