@@ -1,8 +1,8 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { DiscoveryService, ModulesContainer } from '@nestjs/core';
-import * as fc from 'fast-check';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
+import * as fc from 'fast-check';
 import { buildSchema, GraphQLField, parse, validate } from 'graphql';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -67,7 +67,7 @@ interface Totals {
   cases: number;
   internalErrors: number;
   violations: number;
-  /** Per field, how its cases ended: OK, a top-level code, or userErrors:<code>. */
+  /** Per field, how its cases ended: OK, a top-level code, or userErrors:<code>; prefixed valid: when nothing was spoilt. */
   outcomes: Record<string, Record<string, number>>;
   distinct: string[];
   /** How often a field's cases left A unable to act as a plain member, so the world was made anew. */
