@@ -7,7 +7,8 @@ export const PgErrorCode = {
   serializationFailure: '40001',
   deadlockDetected: '40P01',
   lockNotAvailable: '55P03',
-  tooManyConnections: '53300',
+  /** Class 53, "insufficient resources": out of memory, shared memory, disk or connections. */
+  insufficientResourcesClass: '53',
   adminShutdown: '57P01',
   cannotConnectNow: '57P03',
   /** Raised by the ledger's append-only triggers. */
@@ -28,11 +29,11 @@ export function isRetryable(error: unknown): boolean {
   return code === PgErrorCode.serializationFailure || code === PgErrorCode.deadlockDetected;
 }
 
-/** The database is down, restarting or full: the client should try again later. */
+/** The database is down, restarting or out of resources: the client should try again later. */
 export function isUnavailable(error: unknown): boolean {
   const code = pgErrorCode(error);
   return (
-    code === PgErrorCode.tooManyConnections || code === PgErrorCode.adminShutdown || code === PgErrorCode.cannotConnectNow ||
+    code?.startsWith(PgErrorCode.insufficientResourcesClass) || code === PgErrorCode.adminShutdown || code === PgErrorCode.cannotConnectNow ||
     code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT'
   );
 }

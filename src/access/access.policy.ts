@@ -69,12 +69,16 @@ export class AccessPolicy {
     return member;
   }
 
-  /** Coordinators manage their own communities; admins manage all. Never through a partner app. */
+  /**
+   * Coordinators manage their own communities; admins manage all that exist (so that an admin's
+   * action on a community that is not there is refused here, as anyone else's is, rather than
+   * failing later on a foreign key). Never through a partner app.
+   */
   async managerRole(actor: Actor, communityId: string): Promise<ManagerRole | null> {
     if (actor.kind !== 'member' || actor.viaPartnerAppId) return null;
     const standing = (await this.standings(actor)).get(communityId);
     if (standing?.role === 'coordinator' && standing.status === 'active') return 'coordinator';
-    return actor.isAdmin ? 'admin' : null;
+    return actor.isAdmin && (await this.repository.communityExists(communityId)) ? 'admin' : null;
   }
 
   async requireManager(actor: Actor, communityId: string): Promise<ManagerRole> {

@@ -49,6 +49,11 @@ export class AccessRepository {
     return rows.map((row) => ({ communityId: row.community_id as string, role: row.role as Standing['role'], status: row.status as Standing['status'] }));
   }
 
+  async communityExists(communityId: string): Promise<boolean> {
+    const [row]: Row[] = await this.db.manager.query('SELECT 1 FROM communities WHERE id = $1', [communityId]);
+    return row !== undefined;
+  }
+
   async communityOfCurrency(currencyId: string): Promise<{ communityId: string; balancesVisible: boolean } | null> {
     const [row]: Row[] = await this.db.manager.query(
       'SELECT c.community_id, co.balances_visible FROM currencies c JOIN communities co ON co.id = c.community_id WHERE c.id = $1',
