@@ -10,6 +10,7 @@ import { PeriodicSweep } from '../../libs/database/periodic-sweep.js';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { TestApp, useTestApp } from '../../libs/testing/test-app.js';
 import { buildWorld, CallerName, FuzzWorld, worldIsUsable } from './fuzz-world.js';
+import { postRaw, RawResponse } from './graphql-client.js';
 import { caseArbitrary, documentFor, FuzzCase, preview, requestBody, rootFields } from './schema-fuzz.js';
 
 /**
@@ -113,24 +114,6 @@ async function headersFor(t: TestApp, world: FuzzWorld, caller: CallerName): Pro
   return { authorization: `Bearer ${(await t.identity.startSession(memberId)).accessToken}` };
 }
 
-interface Answer {
-  status: number;
-  body: any;
-  text: string;
-}
-
-async function send(t: TestApp, headers: Record<string, string>, body: string): Promise<Answer> {
-  const response = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: response.status, body: parsed, text };
-}
-
 /** The userErrors codes of a payload, and of the payloads inside it (a batch's results). */
 function userErrorCodes(payload: any): { codes: string[]; allRefused: boolean } {
   if (!payload || typeof payload !== 'object') return { codes: [], allRefused: false };
@@ -142,7 +125,7 @@ function userErrorCodes(payload: any): { codes: string[]; allRefused: boolean } 
 }
 
 /** How a case ended, for the outcome counts: OK, the first top-level code, or the first userError. */
-function outcomeOf(answer: Answer, fieldName: string): string {
+function outcomeOf(answer: RawResponse, fieldName: string): string {
   const code = answer.body?.errors?.[0]?.extensions?.code;
   if (code) return code;
   const { codes } = userErrorCodes(answer.body?.data?.[fieldName]);
@@ -150,7 +133,7 @@ function outcomeOf(answer: Answer, fieldName: string): string {
 }
 
 /** What is wrong with an answer, whatever was asked: a 5xx, no JSON, internal or undocumented codes, leaked internals. */
-function answerProblems(answer: Answer): { problem: string; detail: string }[] {
+function answerProblems(answer: RawResponse): { problem: string; detail: string }[] {
   const problems: { problem: string; detail: string }[] = [];
   if (answer.status >= 500) problems.push({ problem: `HTTP ${answer.status}`, detail: answer.text.slice(0, 200) });
   if (answer.body === undefined) return [...problems, { problem: 'not JSON', detail: answer.text.slice(0, 200) }];
@@ -169,11 +152,11 @@ async function runCase(t: TestApp, world: FuzzWorld, target: (typeof FIELDS)[num
   const headers = await headersFor(t, world, fuzzCase.caller as CallerName);
   const before = await snapshot(t);
   serverErrors.length = 0;
-  let answer: Answer;
+  let answer: RawResponse;
   try {
-    answer = await send(t, headers, requestBody(document, fuzzCase.variables));
+    answer = await postRaw(t.as(null, headers), requestBody(document, fuzzCase.variables));
   } catch (error) {
-    answer = { status: 599, body: undefined, text: `request failed: ${String(error)}` };
+    answer = { status: 599, contentType: null, body: undefined, text: `request failed: ${String(error)}` };
   }
   const outcomes = (totals.outcomes[target.coordinate] ??= {});
   // Cases with nothing spoilt are counted apart: they show whether valid requests reach the code behind the checks.
