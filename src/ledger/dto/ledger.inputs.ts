@@ -4,6 +4,7 @@ import { Allow, ArrayMaxSize, ArrayMinSize, IsBoolean, IsEnum, IsDate, IsInt, Is
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { PageArgs } from '../../../libs/graphql/pagination.js';
 import { AmountScalar, JSONObjectScalar } from '../../../libs/graphql/scalars.js';
+import { SYSTEM_CODES } from '../ledger-caller.js';
 import { AccountKind, BatchMode } from '../models/ledger-enums.js';
 
 
@@ -46,7 +47,7 @@ export class CreateTransferInput extends LedgerWriteInput {
   @Allow() // The Amount scalar has already parsed it exactly; its sign is a ledger rule (AMOUNT_MUST_BE_POSITIVE).
   amount: bigint;
 
-  @Field({ defaultValue: 'payment', description: 'Lower-case kind of movement, e.g. payment, gift, starter_grant.' })
+  @Field({ defaultValue: 'payment', description: `Lower-case kind of movement, e.g. payment or gift. Codes the system writes itself are refused (RESERVED_CODE): ${Object.values(SYSTEM_CODES).join(', ')}.` })
   @Matches(/^[a-z][a-z0-9_]{0,63}$/, { message: 'code must be lower_snake_case, at most 64 characters' })
   code: string = 'payment';
 
