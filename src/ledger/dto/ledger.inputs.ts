@@ -11,7 +11,8 @@ import { AccountKind, BatchMode } from '../models/ledger-enums.js';
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 const IDEMPOTENCY_KEY_MESSAGE = 'idempotencyKey must be 1-128 printable ASCII characters without spaces';
 const IDEMPOTENCY_KEY_DESCRIPTION =
-  'Chosen by the client, unique per intended write: 1-128 printable ASCII characters (a UUID fits). Retrying with the same key is safe.';
+  'Chosen by the client, unique per intended write: 1-128 printable ASCII characters (a UUID fits). Retrying with the same key is safe. '
+  + "Keys are the caller's own: a member's, and a partner app's acting for that member, never meet anyone else's.";
 export const MAX_BATCH_SIZE = 1000;
 /** A week: holds outliving that should be renewed deliberately. */
 export const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
