@@ -112,8 +112,9 @@ END $$;
 
 const SAFE_RANGE = `
 -- Whether an account with these totals stays within what clients can hold exactly: the same rule as
--- CHK_accounts_within_safe_range, in numeric so that asking can never overflow.
-CREATE FUNCTION ledger_totals_in_range(p_posted_debits numeric, p_posted_credits numeric, p_pending_debits numeric, p_pending_credits numeric)
+-- CHK_accounts_within_safe_range. Asked of stored totals (within range) moved by one amount (within
+-- range), its sums stay far inside bigint.
+CREATE FUNCTION ledger_totals_in_range(p_posted_debits bigint, p_posted_credits bigint, p_pending_debits bigint, p_pending_credits bigint)
 RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
   SELECT greatest(p_posted_debits, p_posted_credits, p_pending_debits, p_pending_credits) <= ${MAX_SAFE}
      AND p_posted_credits - p_posted_debits - p_pending_debits >= -${MAX_SAFE}
@@ -123,15 +124,15 @@ $$;
 -- Why moving p_amount from debit to credit is refused, or NULL. Call with both accounts locked.
 -- p_pending: the amount is reserved, not posted. p_released: what a post of a hold releases first.
 -- The range is checked before the limits, whose arithmetic it keeps from overflowing, and even when
--- the limits are not (a post, a forced reversal).
+-- the limits are not (a post, a forced reversal). An amount beyond the range is refused before any sum.
 CREATE FUNCTION ledger_transfer_refusal(p_debit_account_id bigint, p_credit_account_id bigint, p_amount bigint, p_check_limits boolean,
                                         p_pending boolean DEFAULT false, p_released bigint DEFAULT 0)
 RETURNS text LANGUAGE plpgsql STABLE AS $$
 DECLARE
   v_debit accounts%ROWTYPE;
   v_credit accounts%ROWTYPE;
-  v_posted numeric := CASE WHEN p_pending THEN 0 ELSE p_amount END;
-  v_reserved numeric := CASE WHEN p_pending THEN p_amount ELSE -p_released END;
+  v_posted bigint := CASE WHEN p_pending THEN 0 ELSE p_amount END;
+  v_reserved bigint := CASE WHEN p_pending THEN p_amount ELSE -p_released END;
 BEGIN
   SELECT * INTO v_debit FROM accounts a WHERE a.id = p_debit_account_id;
   SELECT * INTO v_credit FROM accounts a WHERE a.id = p_credit_account_id;
@@ -145,6 +146,8 @@ BEGIN
     WHEN v_credit.status = 'closed' THEN 'credit_account_closed'
     WHEN v_debit.status = 'frozen' THEN 'debit_account_frozen'
     WHEN v_credit.status = 'frozen' THEN 'credit_account_frozen'
+    -- Its own WHEN, evaluated first: the sums below assume an amount within range.
+    WHEN p_amount > ${MAX_SAFE} THEN 'balance_out_of_range'
     WHEN NOT ledger_totals_in_range(v_debit.posted_debits + v_posted, v_debit.posted_credits, v_debit.pending_debits + v_reserved, v_debit.pending_credits)
       OR NOT ledger_totals_in_range(v_credit.posted_debits, v_credit.posted_credits + v_posted, v_credit.pending_debits, v_credit.pending_credits + v_reserved)
       THEN 'balance_out_of_range'

@@ -80,6 +80,15 @@ describe('ledger hardening', () => {
       expect(await allWithinRange(payer, payee)).toBe(true);
     });
 
+    it('refuses, in the ledger function itself, an amount beyond the range before any sum could overflow', async () => {
+      const { issuance, members: [member] } = await createLedgerFixture(t, [{}]);
+      const [{ outcome }] = await t.dataSource.query(
+        "SELECT outcome FROM ledger_create_transfer($1, repeat('0', 64), $2, $3, $4, 'payment', '', '{}')",
+        [newKey(), issuance.id, member.id, String(2n ** 63n - 1n)],
+      );
+      expect(outcome).toBe('balance_out_of_range');
+    });
+
     it('has the database refuse, by CHECK, any write around the ledger functions that leaves the range', async () => {
       // No limits, so that the range is the only rule such a write breaks.
       const { members: [member] } = await createLedgerFixture(t, [{ lowerLimit: null }]);
