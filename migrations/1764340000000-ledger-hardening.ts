@@ -220,16 +220,17 @@ $$;
 -- pending are searched, so the common path costs one index lookup more than locking alone.
 CREATE FUNCTION ledger_lock_accounts_expiring(p_account_ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-  v_now timestamptz := clock_timestamp();
   v_due transfers[];
 BEGIN
-  IF EXISTS (SELECT 1 FROM accounts a WHERE a.id = ANY(p_account_ids) AND (a.pending_debits > 0 OR a.pending_credits > 0)) THEN
-    v_due := ARRAY(
-      SELECT t FROM transfers t
-       WHERE (t.debit_account_id = ANY(p_account_ids) OR t.credit_account_id = ANY(p_account_ids))
-         AND t.timeout_at <= v_now AND t.kind = 'pending'
-         AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.pending_id = t.id));
+  IF NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = ANY(p_account_ids) AND (a.pending_debits > 0 OR a.pending_credits > 0)) THEN
+    PERFORM 1 FROM accounts a WHERE a.id = ANY(p_account_ids) ORDER BY a.id FOR UPDATE;
+    RETURN;
   END IF;
+  v_due := ARRAY(
+    SELECT t FROM transfers t
+     WHERE (t.debit_account_id = ANY(p_account_ids) OR t.credit_account_id = ANY(p_account_ids))
+       AND t.timeout_at <= clock_timestamp() AND t.kind = 'pending'
+       AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.pending_id = t.id));
   PERFORM 1 FROM accounts a
    WHERE a.id = ANY(p_account_ids || ARRAY(SELECT d.debit_account_id FROM unnest(v_due) d) || ARRAY(SELECT d.credit_account_id FROM unnest(v_due) d))
    ORDER BY a.id FOR UPDATE;
