@@ -356,7 +356,7 @@ describe('two-phase (pending) transfers', () => {
         const { members: [payer, payee, third] } = await createLedgerFixture(t, [{ balance: 100n }, {}, {}]);
         const payment = made(await transfer(payer.id, third.id, 100n));
         const pending = made(await hold(third.id, payee.id, 100n, { timeoutSeconds: 1 }));
-        const reverse = () => t.ledger.reverseTransfer({ idempotencyKey: newKey(), transferId: payment.id, memo: '' });
+        const reverse = () => t.ledger.reverseTransfer({ idempotencyKey: newKey(), transferId: payment.id, force: false, memo: '' });
         expect(codes(await reverse())).toEqual([EXCEEDS_LOWER_LIMIT]);
         await untilDue(pending);
 
