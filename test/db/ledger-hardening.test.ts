@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createLedgerFixture } from '../../libs/testing/ledger-fixture.js';
+import { createLedgerFixture, FixtureMember } from '../../libs/testing/ledger-fixture.js';
 import { errorCodes, made } from '../../libs/testing/ledger-rows.js';
 import { useTestApp } from '../../libs/testing/test-app.js';
 import { PgErrorCode } from '../../libs/database/pg-errors.js';
+import { ExchangesService } from '../../src/exchanges/exchanges.service.js';
+import { ExchangeRole, ExchangeStatus } from '../../src/exchanges/models/exchange-enums.js';
 import { CreateTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
 import { LedgerCaller } from '../../src/ledger/ledger-caller.js';
 import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
@@ -100,29 +102,37 @@ describe('ledger hardening', () => {
   });
 
   describe('idempotency keys belong to their caller', () => {
-    const member = (id: string): LedgerCaller => ({ scope: `member:${id}`, mayUseSystemCodes: false });
+    const member = (memberId: string): LedgerCaller => ({ scope: `member:${memberId}`, mayUseSystemCodes: false });
 
     it('lets two callers use one key, each for their own transfer, and replays each its own', async () => {
-      const { members: [alice, bob] } = await createLedgerFixture(t, [{ balance: 100n }, { balance: 100n }]);
+      const { holders: [alice, bob] } = await createLedgerFixture(t, [{ balance: 100n }, { balance: 100n }]);
       const idempotencyKey = newKey();
 
-      const fromAlice = made(await transfer(alice.id, bob.id, 10n, { idempotencyKey }, member(alice.id)));
-      const fromBob = made(await transfer(bob.id, alice.id, 30n, { idempotencyKey }, member(bob.id)));
-      const aliceAgain = await transfer(alice.id, bob.id, 10n, { idempotencyKey }, member(alice.id));
+      const fromAlice = made(await transfer(alice.account.id, bob.account.id, 10n, { idempotencyKey }, member(alice.memberId)));
+      const fromBob = made(await transfer(bob.account.id, alice.account.id, 30n, { idempotencyKey }, member(bob.memberId)));
+      const aliceAgain = await transfer(alice.account.id, bob.account.id, 10n, { idempotencyKey }, member(alice.memberId));
 
       expect(fromBob.id).not.toBe(fromAlice.id);
       expect(aliceAgain).toMatchObject({ replayed: true, transfer: { id: fromAlice.id } });
-      expect(await totals(alice)).toMatchObject({ balance: 120n });
+      expect(await totals(alice.account)).toMatchObject({ balance: 120n });
     });
 
-    it("keeps the system's keys apart: a member's transfer under a system key does not take it from the system", async () => {
-      const { issuance, members: [alice, bob] } = await createLedgerFixture(t, [{ balance: 100n }, {}]);
-      const systemKey = `system exchange-hold ${randomUUID()}`;
+    it("keeps the system's keys apart: a member who takes the key of an exchange's hold first does not stop the exchange", async () => {
+      const { community, holders: [receiver, provider] } = await createLedgerFixture(t, [{ balance: 100n }, {}]);
+      const exchanges = t.app.get(ExchangesService);
+      const actorOf = (holder: FixtureMember) => t.identity.authenticate({ authorization: `Bearer ${holder.token}` });
+      const proposed = (await exchanges.propose(await actorOf(receiver), {
+        communityId: community.id, counterpartyId: provider.memberId, role: ExchangeRole.RECEIVER, estimatedAmount: 60n, description: 'help',
+      })).exchange!;
+      // The key the exchange will hold under (exchanges.service.ts, ledgerKey), taken first by the receiver: clients cannot send
+      // it (no spaces in client keys), so this is what any client key would have to collide with.
+      made(await transfer(receiver.account.id, provider.account.id, 5n, { idempotencyKey: `system exchange-hold ${proposed.id}` }, member(receiver.memberId)));
 
-      made(await transfer(alice.id, bob.id, 10n, { idempotencyKey: systemKey }, member(alice.id)));
-      const bySystem = await transfer(issuance.id, bob.id, 5n, { idempotencyKey: systemKey });
+      const accepted = await exchanges.accept(await actorOf(provider), { exchangeId: proposed.id });
 
-      expect(bySystem).toMatchObject({ replayed: false, userErrors: [], transfer: { debitAccountId: issuance.id, amount: 5n } });
+      expect(accepted.userErrors).toEqual([]);
+      expect(accepted.exchange).toMatchObject({ status: ExchangeStatus.ACCEPTED, holdTransferId: expect.any(String) });
+      expect(await totals(receiver.account)).toMatchObject({ balance: 95n, pendingDebits: 60n });
     });
   });
 });
