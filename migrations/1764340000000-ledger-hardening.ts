@@ -7,6 +7,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - idempotency keys live in the caller's scope (a member, a partner app acting for a member, the
  *   system), so that no client's key collides with, or reveals, another's;
  * - a key refused before answers with the refusal it got (`original_outcome`);
+ * - an exchange's hold can only be the system's (clients are refused its code first, in the service);
  * - a hold past its timeout is released at once: every write that checks an account's limits voids
  *   that account's due holds first, under the same locks, so expired means released before the
  *   sweeper runs.
@@ -28,6 +29,8 @@ export class LedgerHardening1764340000000 implements MigrationInterface {
       await queryRunner.query(`ALTER TABLE "${table}" ADD "idempotency_scope" character varying(64) NOT NULL DEFAULT 'unscoped'`);
       await queryRunner.query(`ALTER TABLE "${table}" ALTER COLUMN "idempotency_scope" SET DEFAULT 'system'`);
     }
+    // Only the exchange workflow resolves an exchange's hold, so only the system may place one; keys before scoping were the system's or clients'.
+    await queryRunner.query(`ALTER TABLE "transfers" ADD CONSTRAINT "CHK_transfers_exchange_holds_are_the_systems" CHECK ("code" <> 'exchange_hold' OR "idempotency_scope" IN ('system', 'unscoped'))`);
     await queryRunner.query(`ALTER TABLE "transfers" DROP CONSTRAINT "UQ_49061dae56a8d231067a8446a49"`);
     await queryRunner.query(`ALTER TABLE "transfers" ADD CONSTRAINT "UQ_transfers_scoped_key" UNIQUE ("idempotency_scope", "idempotency_key")`);
     await queryRunner.query(`ALTER TABLE "transfer_failures" DROP CONSTRAINT "PK_455f2b0f91e5ae744a26e038cb3"`);

@@ -101,6 +101,15 @@ describe('ledger hardening', () => {
     });
   });
 
+  it("has the database refuse an exchange's hold placed under any key but the system's", async () => {
+    const { members: [payer, payee] } = await createLedgerFixture(t, [{ balance: 100n }, {}]);
+    await expect(t.dataSource.query(
+      "SELECT outcome FROM ledger_create_transfer($1, repeat('0', 64), $2, $3, 60, 'exchange_hold', '', '{}', true, NULL, 'member:1')",
+      [newKey(), payer.id, payee.id],
+    )).rejects.toMatchObject({ driverError: { code: PgErrorCode.checkViolation, constraint: 'CHK_transfers_exchange_holds_are_the_systems' } });
+    expect(await totals(payer)).toMatchObject({ pendingDebits: 0n });
+  });
+
   describe('idempotency keys belong to their caller', () => {
     const member = (memberId: string): LedgerCaller => ({ scope: `member:${memberId}`, mayUseSystemCodes: false });
 

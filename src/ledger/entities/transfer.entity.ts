@@ -18,6 +18,8 @@ export type TransferKind = 'direct' | 'pending' | 'post_pending' | 'void_pending
 @Check('CHK_transfers_timeout_only_on_pending', `"timeout_at" IS NULL OR "kind" = 'pending'`)
 @Check('CHK_transfers_forced_reversal_has_reason', `NOT "forced" OR ("reverses_id" IS NOT NULL AND length(trim("reason")) > 0)`)
 @Check('CHK_transfers_reversal_is_direct', `"reverses_id" IS NULL OR "kind" = 'direct'`)
+// Only the exchange workflow resolves an exchange's hold, so only the system places one (clients are refused RESERVED_CODE first).
+@Check('CHK_transfers_exchange_holds_are_the_systems', `"code" <> 'exchange_hold' OR "idempotency_scope" IN ('system', 'unscoped')`)
 // A partial index, not a plain one: only pending transfers are ever swept.
 @Index('IDX_transfers_pending_timeout', ['timeoutAt'], { where: `"timeout_at" IS NOT NULL` })
 // A write finds the due holds of the accounts it touches (to release them first) through these.
