@@ -113,7 +113,7 @@ class LinkedBatchRefused extends Error {
   }
 }
 
-/** Refusals that need no database: checked here first to spare a round trip; the database checks them too (but for codes). */
+/** Refusals that need no database: checked here first to spare a round trip; the database checks them too (of the codes, an exchange's hold). */
 function precheck(input: CreateTransferInput, caller: LedgerCaller): TransferErrorCode | null {
   if (!caller.mayUseSystemCodes && isSystemCode(input.code ?? 'payment')) return TransferErrorCode.RESERVED_CODE;
   if (input.amount <= 0n) return TransferErrorCode.AMOUNT_MUST_BE_POSITIVE;
@@ -134,7 +134,12 @@ function toTransferRequest(input: CreateTransferInput, caller: LedgerCaller): Tr
     pending: input.pending ?? false,
     timeoutSeconds: input.timeoutSeconds ?? null,
   };
-  return { ...request, idempotencyScope: caller.scope, idempotencyKey: input.idempotencyKey, requestHash: requestHash(request) };
+  return keyed(request, input.idempotencyKey, caller);
+}
+
+/** A request as the database receives it: under the caller's key, with the hash that tells a replay from a different request. */
+function keyed<R extends Record<string, unknown>>(request: R, idempotencyKey: string, caller: LedgerCaller): R & { idempotencyScope: string; idempotencyKey: string; requestHash: string } {
+  return { ...request, idempotencyScope: caller.scope, idempotencyKey, requestHash: requestHash(request) };
 }
 
 /**
@@ -234,9 +239,8 @@ export class LedgerService {
     input: PostPendingTransferInput | VoidPendingTransferInput, action: PendingAction, amount: bigint | null, caller: LedgerCaller,
   ): Promise<CreateTransferPayload> {
     const request = { pendingTransferId: input.pendingTransferId, action, amount, code: action, memo: input.memo ?? '', metadata: input.metadata ?? {} };
-    const keyed = { ...request, idempotencyScope: caller.scope, idempotencyKey: input.idempotencyKey, requestHash: requestHash(request) };
     return toPayload(
-      await this.retried(() => this.ledger.resolvePending(keyed)),
+      await this.retried(() => this.ledger.resolvePending(keyed(request, input.idempotencyKey, caller))),
       action === 'post' ? POST_INPUT : VOID_INPUT,
     );
   }
@@ -248,9 +252,8 @@ export class LedgerService {
     const original = await this.ledger.findTransfer(input.transferId);
     if (!original) return refused(TransferErrorCode.TRANSFER_NOT_FOUND);
     const request = { transferId: input.transferId, reason, force: input.force ?? false, memo: input.memo ?? '', metadata: input.metadata ?? {} };
-    const keyed = { ...request, idempotencyScope: caller.scope, idempotencyKey: input.idempotencyKey, requestHash: requestHash(request) };
     return toPayload(
-      await this.retried(() => this.ledger.reverseTransfer(keyed)),
+      await this.retried(() => this.ledger.reverseTransfer(keyed(request, input.idempotencyKey, caller))),
       REVERSE_INPUT,
     );
   }
