@@ -29,7 +29,7 @@ export class LedgerHardening1764340000000 implements MigrationInterface {
       await queryRunner.query(`ALTER TABLE "${table}" ADD "idempotency_scope" character varying(64) NOT NULL DEFAULT 'unscoped'`);
       await queryRunner.query(`ALTER TABLE "${table}" ALTER COLUMN "idempotency_scope" SET DEFAULT 'system'`);
     }
-    // Only the exchange workflow resolves an exchange's hold, so only the system may place one; keys before scoping were the system's or clients'.
+    // Only the exchange workflow resolves an exchange's hold, so only the system may place one (holds from before scoping are let be).
     await queryRunner.query(`ALTER TABLE "transfers" ADD CONSTRAINT "CHK_transfers_exchange_holds_are_the_systems" CHECK ("code" <> 'exchange_hold' OR "idempotency_scope" IN ('system', 'unscoped'))`);
     await queryRunner.query(`ALTER TABLE "transfers" DROP CONSTRAINT "UQ_49061dae56a8d231067a8446a49"`);
     await queryRunner.query(`ALTER TABLE "transfers" ADD CONSTRAINT "UQ_transfers_scoped_key" UNIQUE ("idempotency_scope", "idempotency_key")`);
