@@ -6,7 +6,7 @@ import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import { ANONYMOUS } from '../access/actor.js';
 import type { Actor, MemberActor } from '../access/actor.js';
 import { AuditedAction, AuditLog } from '../audit/audit-log.service.js';
-import { EXCHANGE_HOLD_CODE } from '../ledger/authorized-ledger.service.js';
+import { SYSTEM_CODES } from '../ledger/ledger-caller.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { CreateTransferPayload } from '../ledger/models/ledger.models.js';
 import { CommunitiesService } from '../members/communities.service.js';
@@ -31,7 +31,7 @@ class ExchangeRefusal extends Error {
 
 const refusedExchange = (code: ExchangeErrorCode): ExchangePayload => ({ exchange: null, userErrors: [exchangeError(code)] });
 
-/** Keys of the system's own ledger writes contain a space, which client keys cannot: one of each per exchange, ever. */
+/** Keys of the system's own ledger writes, in the system's scope (no client can take them): one of each per exchange, ever. */
 const ledgerKey = (step: 'hold' | 'post' | 'void' | 'extra', exchangeId: string): string => `system exchange-${step} ${exchangeId}`;
 
 const secondsFromNow = (seconds: number): Date => new Date(Date.now() + seconds * 1000);
@@ -192,7 +192,7 @@ export class ExchangesService {
       }
       const hold = await this.ledger.createTransfer({
         idempotencyKey: ledgerKey('hold', exchange.id), debitAccountId: exchange.receiverAccountId, creditAccountId: exchange.providerAccountId,
-        amount: exchange.estimatedAmount, pending: true, code: EXCHANGE_HOLD_CODE, memo: `Exchange ${exchange.id}: hold`,
+        amount: exchange.estimatedAmount, pending: true, code: SYSTEM_CODES.EXCHANGE_HOLD, memo: `Exchange ${exchange.id}: hold`,
       });
       // Thrown, so that the reservation and the refused key roll back: a later accept may succeed.
       if (!succeeded(hold)) throw new ExchangeRefusal(ExchangeErrorCode.HOLD_REFUSED);
@@ -362,7 +362,7 @@ export class ExchangesService {
     if (amount <= held) return;
     const extra = await this.ledger.createTransfer({
       idempotencyKey: ledgerKey('extra', exchange.id), debitAccountId: exchange.receiverAccountId, creditAccountId: exchange.providerAccountId,
-      amount: amount - held, code: 'exchange_extra', memo: `Exchange ${exchange.id}: above the estimate`,
+      amount: amount - held, code: SYSTEM_CODES.EXCHANGE_EXTRA, memo: `Exchange ${exchange.id}: above the estimate`,
     });
     // Thrown: the posted hold rolls back with it, so the exchange stays delivered and can be confirmed later.
     if (!succeeded(extra)) throw new ExchangeRefusal(ExchangeErrorCode.EXTRA_PAYMENT_REFUSED);

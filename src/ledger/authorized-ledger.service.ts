@@ -11,12 +11,10 @@ import {
   ReverseTransferInput, SetAccountLimitsInput, TransfersArgs, VoidPendingTransferInput,
 } from './dto/ledger.inputs.js';
 import { AccountErrorCode, accountUserError, TransferErrorCode, transferUserError } from './ledger.errors.js';
+import { clientCaller, SYSTEM_CODES } from './ledger-caller.js';
 import { AccountChange, LedgerService, PayerNotHolder, TransferAudit, transferAuditEntry } from './ledger.service.js';
 import { Account, AccountPayload, CreateTransferPayload, CreateTransfersPayload, Posting, Transfer, TrialBalance } from './models/ledger.models.js';
 import { AccountKind, AccountStatus } from './models/ledger-enums.js';
-
-/** The code of the holds the exchange workflow places (src/exchanges); only that workflow resolves them. */
-export const EXCHANGE_HOLD_CODE = 'exchange_hold';
 
 function toAccountPayload({ account, refusal }: AccountChange): AccountPayload {
   return refusal ? { account: null, userErrors: [accountUserError(refusal)] } : { account, userErrors: [] };
@@ -47,12 +45,12 @@ export class AuthorizedLedger {
     if (actor.kind === 'member' && !(await this.access.managesAnything(actor))) return this.payAsHolder(actor, input);
     const { facts, right } = await this.debitable(actor, input.debitAccountId);
     if (right === 'own') return this.payAsHolder(actor as MemberActor, input);
-    return this.ledger.createTransfer(input, { audit: { actor, as: right, action: 'ledger.transfer_from_community_account', communityId: facts.communityId, reason: null } });
+    return this.ledger.createTransfer(input, { caller: clientCaller(actor), audit: { actor, as: right, action: 'ledger.transfer_from_community_account', communityId: facts.communityId, reason: null } });
   }
 
   private async payAsHolder(actor: MemberActor, input: CreateTransferInput): Promise<CreateTransferPayload> {
     try {
-      return await this.ledger.createTransfer(input, { payer: { memberId: actor.memberId, withinCommunityId: actor.withinCommunityId } });
+      return await this.ledger.createTransfer(input, { caller: clientCaller(actor), payer: { memberId: actor.memberId, withinCommunityId: actor.withinCommunityId } });
     } catch (error) {
       throw error instanceof PayerNotHolder ? forbidden() : error;
     }
@@ -62,15 +60,16 @@ export class AuthorizedLedger {
   async createTransfers(actor: Actor, input: CreateTransfersInput): Promise<CreateTransfersPayload> {
     const rights = await Promise.all(input.transfers.map(async (transfer) => (await this.debitable(actor, transfer.debitAccountId)).right));
     if (rights.some((right) => right !== 'own')) throw forbidden();
-    return this.ledger.createTransfers(input);
+    return this.ledger.createTransfers(input, clientCaller(actor));
   }
 
   /** Posting spends the payer's reservation: the payer (or, for a community account, its managers) decides. */
   async postPendingTransfer(actor: Actor, input: PostPendingTransferInput): Promise<CreateTransferPayload> {
     const pending = await this.resolvableHold(actor, input.pendingTransferId);
     const { facts, right } = await this.debitable(actor, pending.debitAccountId);
-    if (right === 'own') return this.ledger.postPendingTransfer(input);
-    return this.audited({ actor, as: right, action: 'ledger.post_pending', communityId: facts.communityId, reason: null }, () => this.ledger.postPendingTransfer(input));
+    const caller = clientCaller(actor);
+    if (right === 'own') return this.ledger.postPendingTransfer(input, caller);
+    return this.audited({ actor, as: right, action: 'ledger.post_pending', communityId: facts.communityId, reason: null }, () => this.ledger.postPendingTransfer(input, caller));
   }
 
   /** Either side may release a hold: the payer, or the payee giving up what was reserved for them. */
@@ -78,11 +77,12 @@ export class AuthorizedLedger {
     const pending = await this.resolvableHold(actor, input.pendingTransferId);
     const debit = await this.access.accountFacts(actor, pending.debitAccountId);
     const credit = await this.access.accountFacts(actor, pending.creditAccountId);
-    if (credit && this.access.holds(actor, credit)) return this.ledger.voidPendingTransfer(input);
+    const caller = clientCaller(actor);
+    if (credit && this.access.holds(actor, credit)) return this.ledger.voidPendingTransfer(input, caller);
     const right = debit ? await this.access.debitRight(actor, debit) : null;
     if (!right || !debit) throw forbidden();
-    if (right === 'own') return this.ledger.voidPendingTransfer(input);
-    return this.audited({ actor, as: right, action: 'ledger.void_pending', communityId: debit.communityId, reason: null }, () => this.ledger.voidPendingTransfer(input));
+    if (right === 'own') return this.ledger.voidPendingTransfer(input, caller);
+    return this.audited({ actor, as: right, action: 'ledger.void_pending', communityId: debit.communityId, reason: null }, () => this.ledger.voidPendingTransfer(input, caller));
   }
 
   /** Managers of the transfer's community only; a party who can see the transfer is told it is not theirs to reverse. */
@@ -92,7 +92,7 @@ export class AuthorizedLedger {
     if (!role) return { transfer: null, replayed: false, userErrors: [transferUserError(TransferErrorCode.REVERSAL_NOT_PERMITTED)] };
     const action = input.force ? 'ledger.force_reversal' : 'ledger.reversal';
     const audit = { actor, as: role, action, communityId: debit.communityId, reason: input.reason ?? null, details: { reverses: transfer.id } };
-    return this.audited(audit, () => this.ledger.reverseTransfer(input));
+    return this.audited(audit, () => this.ledger.reverseTransfer(input, clientCaller(actor)));
   }
 
   /** New money from issuance, or the pool's, to a member account of a community the actor manages. */
@@ -104,9 +104,11 @@ export class AuthorizedLedger {
     const source = (await this.ledger.systemAccount(currencyId, input.source === GrantSource.POOL ? AccountKind.POOL : AccountKind.ISSUANCE))!;
     const transfer: CreateTransferInput = {
       idempotencyKey: input.idempotencyKey, debitAccountId: source.id, creditAccountId: input.accountId, amount: input.amount,
-      code: 'grant', memo: input.memo, metadata: input.metadata,
+      code: SYSTEM_CODES.GRANT, memo: input.memo, metadata: input.metadata,
     };
+    // The key is the manager's, in their scope; the code is the system's.
     return this.ledger.createTransfer(transfer, {
+      caller: { ...clientCaller(actor), mayUseSystemCodes: true },
       audit: { actor, as: role, action: 'ledger.grant', communityId: facts.communityId, reason: input.reason ?? null, details: { source: input.source } },
     });
   }
@@ -234,7 +236,7 @@ export class AuthorizedLedger {
   /** A hold the actor may see, and that no workflow owns: an exchange's hold settles only through the exchange's own steps. */
   private async resolvableHold(actor: Actor, pendingTransferId: string): Promise<Transfer> {
     const { transfer } = await this.readableTransfer(actor, pendingTransferId);
-    if (transfer.code === EXCHANGE_HOLD_CODE) throw forbidden();
+    if (transfer.code === SYSTEM_CODES.EXCHANGE_HOLD) throw forbidden();
     return transfer;
   }
 

@@ -1,4 +1,8 @@
-import { ErrorDescription, userErrorCodes } from '../../libs/graphql/user-errors.js';
+import { ErrorDescription, UserError, userErrorCodes } from '../../libs/graphql/user-errors.js';
+
+export interface TransferUserError extends UserError<TransferErrorCode> {
+  originalCode: TransferErrorCode | null;
+}
 
 /**
  * Why a transfer was not made. Stable: partners switch on these. The database function
@@ -16,6 +20,8 @@ export enum TransferErrorCode {
   CREDIT_ACCOUNT_CLOSED = 'CREDIT_ACCOUNT_CLOSED',
   EXCEEDS_LOWER_LIMIT = 'EXCEEDS_LOWER_LIMIT',
   EXCEEDS_UPPER_LIMIT = 'EXCEEDS_UPPER_LIMIT',
+  BALANCE_OUT_OF_RANGE = 'BALANCE_OUT_OF_RANGE',
+  RESERVED_CODE = 'RESERVED_CODE',
   IDEMPOTENCY_KEY_CONFLICT = 'IDEMPOTENCY_KEY_CONFLICT',
   IDEMPOTENCY_KEY_ALREADY_FAILED = 'IDEMPOTENCY_KEY_ALREADY_FAILED',
   TIMEOUT_REQUIRES_PENDING = 'TIMEOUT_REQUIRES_PENDING',
@@ -44,8 +50,13 @@ const DESCRIPTIONS: Record<TransferErrorCode, ErrorDescription> = {
   CREDIT_ACCOUNT_CLOSED: { field: 'creditAccountId', message: 'The credit account is closed.' },
   EXCEEDS_LOWER_LIMIT: { field: 'amount', message: "The transfer would take the debit account's available balance below its lower limit." },
   EXCEEDS_UPPER_LIMIT: { field: 'amount', message: "The transfer would take the credit account's balance above its upper limit." },
+  BALANCE_OUT_OF_RANGE: {
+    field: 'amount',
+    message: "The transfer would take an account's totals or balance beyond ±9007199254740991 (2^53-1), the range every amount stays within.",
+  },
+  RESERVED_CODE: { field: 'code', message: 'This code is reserved for transfers the system makes itself (exchange holds, grants, reversals…); choose another.' },
   IDEMPOTENCY_KEY_CONFLICT: { field: 'idempotencyKey', message: 'This idempotency key was already used for a different request.' },
-  IDEMPOTENCY_KEY_ALREADY_FAILED: { field: 'idempotencyKey', message: 'This idempotency key already failed; use a new key to try again.' },
+  IDEMPOTENCY_KEY_ALREADY_FAILED: { field: 'idempotencyKey', message: 'This idempotency key already failed (originalCode says why); use a new key to try again.' },
   TIMEOUT_REQUIRES_PENDING: { field: 'timeoutSeconds', message: 'Only a pending transfer can have a timeout.' },
   PENDING_TRANSFER_NOT_FOUND: { field: 'pendingTransferId', message: 'No pending transfer has this id.' },
   PENDING_TRANSFER_ALREADY_POSTED: { field: 'pendingTransferId', message: 'The pending transfer was already posted.' },
@@ -62,7 +73,11 @@ const DESCRIPTIONS: Record<TransferErrorCode, ErrorDescription> = {
 
 const transferErrors = userErrorCodes(TransferErrorCode, 'TransferErrorCode', 'Why a transfer was refused. A refusal changes no balance.', DESCRIPTIONS);
 export const describeTransferError = transferErrors.describe;
-export const transferUserError = transferErrors.userError;
+
+/** `originalCode`: for IDEMPOTENCY_KEY_ALREADY_FAILED, the refusal the key first got. */
+export function transferUserError(code: TransferErrorCode, field?: string | null, originalCode: TransferErrorCode | null = null): TransferUserError {
+  return { ...transferErrors.userError(code, field), originalCode };
+}
 
 export function toTransferErrorCode(outcome: string): TransferErrorCode {
   const code = outcome.toUpperCase();

@@ -82,7 +82,7 @@ export const LEDGER_INVARIANTS: Record<string, string> = {
       FROM transfers t LEFT JOIN accounts d ON d.id = t.debit_account_id LEFT JOIN accounts c ON c.id = t.credit_account_id
      WHERE d.currency_id IS DISTINCT FROM t.currency_id OR c.currency_id IS DISTINCT FROM t.currency_id`,
   'no idempotency key both succeeded and failed': `
-    SELECT f.idempotency_key, t.currency_id FROM transfer_failures f JOIN transfers t USING (idempotency_key)`,
+    SELECT f.idempotency_scope, f.idempotency_key, t.currency_id FROM transfer_failures f JOIN transfers t USING (idempotency_scope, idempotency_key)`,
   'each membership holds a member account, and a closed one left it closed and settled': `
     SELECT m.id, m.currency_id, m.status, a.id AS account_id, a.kind, a.status AS account_status,
            a.posted_credits - a.posted_debits AS balance, a.pending_debits, a.pending_credits
@@ -100,6 +100,10 @@ export const LEDGER_INVARIANTS: Record<string, string> = {
         OR (e.status IN ('accepted', 'delivered', 'disputed') AND r.id IS NOT NULL)
         OR (e.status IN ('confirmed', 'resolved') AND r.id IS NULL)
         OR (e.status IN ('expired', 'cancelled') AND e.hold_transfer_id IS NOT NULL AND r.kind IS DISTINCT FROM 'void_pending')`,
+  // Nobody but the exchange's own steps may resolve an exchange's hold: one with no exchange would stay open for ever.
+  'every exchange hold belongs to its exchange': `
+    SELECT t.id, t.currency_id, t.debit_account_id, t.credit_account_id, t.amount FROM transfers t
+     WHERE t.code = 'exchange_hold' AND NOT EXISTS (SELECT 1 FROM exchanges e WHERE e.hold_transfer_id = t.id)`,
   // Tamper evidence (src/integrity): the chain must still match the ledger, link by link.
   'every chained transfer is still there': `
     SELECT c.currency_id, c.position, c.transfer_id FROM ledger_chain c

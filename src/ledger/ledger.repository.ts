@@ -6,8 +6,9 @@ import { AccountKind, AccountStatus, TransferKind } from './models/ledger-enums.
 
 type Row = Record<string, unknown>;
 
-/** What every write carries to the database: the key, the hash of the request, and annotations. */
+/** What every write carries to the database: the key in its caller's scope, the hash of the request, and annotations. */
 interface KeyedWrite {
+  idempotencyScope: string;
   idempotencyKey: string;
   requestHash: string;
   memo: string;
@@ -27,7 +28,7 @@ export interface TransferRequest extends KeyedWrite {
   withinCommunityId?: string | null;
 }
 
-export type PendingAction = 'post' | 'void' | 'expire';
+export type PendingAction = 'post' | 'void';
 
 export interface ResolutionRequest extends KeyedWrite {
   pendingTransferId: string;
@@ -45,6 +46,8 @@ export interface ReversalRequest extends KeyedWrite {
 export interface TransferOutcome {
   outcome: string;
   transfer: Transfer | null;
+  /** For a key that already failed: the refusal it got then. */
+  originalOutcome?: string | null;
 }
 
 export interface TimeWindow {
@@ -63,10 +66,17 @@ export interface NewAccount {
 const big = (value: unknown): bigint => BigInt(value as string);
 const bigOrNull = (value: unknown): bigint | null => (value === null ? null : big(value));
 
+/**
+ * Accounts as served: holds past their timeout are released for their holder at once, though the
+ * stored totals keep them until the sweeper (or the next write on the account) voids them.
+ */
+const ACCOUNTS = `SELECT a.*, expired.debits AS expired_pending_debits, expired.credits AS expired_pending_credits
+   FROM accounts a, LATERAL ledger_expired_holds(a.id, a.pending_debits, a.pending_credits) expired`;
+
 function toAccount(row: Row): Account {
   const postedDebits = big(row.posted_debits);
   const postedCredits = big(row.posted_credits);
-  const pendingDebits = big(row.pending_debits);
+  const pendingDebits = big(row.pending_debits) - big(row.expired_pending_debits ?? 0);
   return {
     id: row.id as string,
     currencyId: row.currency_id as string,
@@ -76,7 +86,7 @@ function toAccount(row: Row): Account {
     postedDebits,
     postedCredits,
     pendingDebits,
-    pendingCredits: big(row.pending_credits),
+    pendingCredits: big(row.pending_credits) - big(row.expired_pending_credits ?? 0),
     balance: postedCredits - postedDebits,
     availableBalance: postedCredits - postedDebits - pendingDebits,
     lowerLimit: bigOrNull(row.lower_limit),
@@ -166,18 +176,24 @@ export class LedgerRepository {
   }
 
   async resolvePending(request: ResolutionRequest): Promise<TransferOutcome> {
-    const [row] = await this.query('SELECT * FROM ledger_resolve_pending($1, $2, $3, $4, $5, $6, $7, $8)', [
+    const [row] = await this.query('SELECT * FROM ledger_resolve_pending($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
       request.idempotencyKey, request.requestHash, request.pendingTransferId, request.action,
-      request.amount?.toString() ?? null, request.code, request.memo, JSON.stringify(request.metadata),
+      request.amount?.toString() ?? null, request.code, request.memo, JSON.stringify(request.metadata), request.idempotencyScope,
     ]);
     return this.toOutcome(row);
   }
 
   async reverseTransfer(request: ReversalRequest): Promise<TransferOutcome> {
-    const [row] = await this.query('SELECT * FROM ledger_reverse_transfer($1, $2, $3, $4, $5, $6, $7)', [
+    const [row] = await this.query('SELECT * FROM ledger_reverse_transfer($1, $2, $3, $4, $5, $6, $7, $8)', [
       request.idempotencyKey, request.requestHash, request.transferId, request.reason, request.force, request.memo, JSON.stringify(request.metadata),
+      request.idempotencyScope,
     ]);
     return this.toOutcome(row);
+  }
+
+  /** The system's void of a hold past its timeout; a hold already resolved or not yet due is left alone. */
+  async expirePending(pendingTransferId: string): Promise<void> {
+    await this.query('SELECT outcome FROM ledger_expire_pending($1)', [pendingTransferId]);
   }
 
   /**
@@ -186,7 +202,7 @@ export class LedgerRepository {
    */
   private async toOutcome(row: Row, request?: TransferRequest): Promise<TransferOutcome> {
     const outcome = row.outcome as string;
-    if (outcome !== 'created' && outcome !== 'exists') return { outcome, transfer: null };
+    if (outcome !== 'created' && outcome !== 'exists') return { outcome, transfer: null, originalOutcome: row.original_outcome as string | null };
     if (outcome === 'created' && request && !request.pending) {
       return {
         outcome,
@@ -199,12 +215,16 @@ export class LedgerRepository {
     return { outcome, transfer: await this.findTransfer(row.id as string) };
   }
 
-  /** Pending transfers past their timeout, locked so that concurrent sweepers (replicas) take different ones. */
+  /**
+   * Pending transfers past their timeout, locked so that concurrent sweepers (replicas) take different
+   * ones. NO KEY UPDATE, not UPDATE: a write that meets a due hold voids it meanwhile, and the void's
+   * reference to the hold (FOR KEY SHARE) must not wait on a sweeper that waits on that write's accounts.
+   */
   async lockExpiredPendingTransfers(limit: number): Promise<string[]> {
     const rows = await this.query(
       `SELECT t.id FROM transfers t
         WHERE t.timeout_at <= clock_timestamp() AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.pending_id = t.id)
-        ORDER BY t.timeout_at LIMIT $1 FOR UPDATE OF t SKIP LOCKED`,
+        ORDER BY t.timeout_at LIMIT $1 FOR NO KEY UPDATE OF t SKIP LOCKED`,
       [limit],
     );
     return rows.map((row) => row.id as string);
@@ -281,7 +301,7 @@ export class LedgerRepository {
   }
 
   async findAccounts(ids: string[]): Promise<Account[]> {
-    return (await this.query('SELECT * FROM accounts WHERE id = ANY($1::bigint[])', [ids])).map(toAccount);
+    return (await this.query(`${ACCOUNTS} WHERE a.id = ANY($1::bigint[])`, [ids])).map(toAccount);
   }
 
   async findCurrencies(ids: string[]): Promise<Currency[]> {
@@ -289,16 +309,16 @@ export class LedgerRepository {
   }
 
   async findAccount(id: string): Promise<Account | null> {
-    const [row] = await this.query('SELECT * FROM accounts WHERE id = $1', [id]);
+    const [row] = await this.query(`${ACCOUNTS} WHERE a.id = $1`, [id]);
     return row ? toAccount(row) : null;
   }
 
   async listAccounts(filter: { currencyId: string; kind?: AccountKind; afterId?: bigint; limit: number }): Promise<Account[]> {
     const params: unknown[] = [filter.currencyId];
-    let where = 'currency_id = $1';
-    if (filter.kind) where += ` AND kind = $${params.push(filter.kind)}`;
-    if (filter.afterId !== undefined) where += ` AND id > $${params.push(filter.afterId.toString())}`;
-    const rows = await this.query(`SELECT * FROM accounts WHERE ${where} ORDER BY id LIMIT $${params.push(filter.limit)}`, params);
+    let where = 'a.currency_id = $1';
+    if (filter.kind) where += ` AND a.kind = $${params.push(filter.kind)}`;
+    if (filter.afterId !== undefined) where += ` AND a.id > $${params.push(filter.afterId.toString())}`;
+    const rows = await this.query(`${ACCOUNTS} WHERE ${where} ORDER BY a.id LIMIT $${params.push(filter.limit)}`, params);
     return rows.map(toAccount);
   }
 
@@ -367,9 +387,13 @@ export class LedgerRepository {
     return row ? toAccount(row) : null;
   }
 
-  /** Takes the account's row lock for the rest of the transaction: no transfer can touch it meanwhile. */
+  /**
+   * Takes the account's row lock for the rest of the transaction: no transfer can touch it meanwhile.
+   * Its holds past their timeout are voided first, so that what it reserves is what is still open.
+   */
   async lockAccount(id: string): Promise<Account | null> {
-    const [row] = await this.query('SELECT * FROM accounts WHERE id = $1 FOR UPDATE', [id]);
+    await this.query('SELECT ledger_lock_accounts_expiring(ARRAY[$1]::bigint[])', [id]);
+    const [row] = await this.query('SELECT * FROM accounts WHERE id = $1', [id]);
     return row ? toAccount(row) : null;
   }
 

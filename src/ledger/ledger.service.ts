@@ -9,6 +9,7 @@ import {
   VoidPendingTransferInput,
 } from './dto/ledger.inputs.js';
 import { AccountErrorCode, describeTransferError, toTransferErrorCode, TransferErrorCode, transferUserError } from './ledger.errors.js';
+import { isSystemCode, LedgerCaller, SYSTEM_CALLER } from './ledger-caller.js';
 import { ledgerLoaders, LedgerLoaders } from './ledger.loaders.js';
 import { LedgerRepository, PendingAction, TransferOutcome, TransferRequest } from './ledger.repository.js';
 import { Account, Community, CreateTransferPayload, CreateTransfersPayload, Currency, Posting, Transfer, TrialBalance } from './models/ledger.models.js';
@@ -88,15 +89,15 @@ interface InputShape {
   subject: string;
 }
 
-function refused(code: TransferErrorCode, shape?: InputShape): CreateTransferPayload {
+function refused(code: TransferErrorCode, shape?: InputShape, originalCode: TransferErrorCode | null = null): CreateTransferPayload {
   const described = describeTransferError(code).field;
   const field = described && shape && !shape.fields.includes(described) ? shape.subject : described;
-  return { transfer: null, replayed: false, userErrors: [transferUserError(code, field)] };
+  return { transfer: null, replayed: false, userErrors: [transferUserError(code, field, originalCode)] };
 }
 
-function toPayload({ outcome, transfer }: TransferOutcome, shape?: InputShape): CreateTransferPayload {
+function toPayload({ outcome, transfer, originalOutcome }: TransferOutcome, shape?: InputShape): CreateTransferPayload {
   if (outcome === 'created' || outcome === 'exists') return { transfer, replayed: outcome === 'exists', userErrors: [] };
-  return refused(toTransferErrorCode(outcome), shape);
+  return refused(toTransferErrorCode(outcome), shape, originalOutcome ? toTransferErrorCode(originalOutcome) : null);
 }
 
 const POST_INPUT: InputShape = { fields: ['idempotencyKey', 'pendingTransferId', 'amount'], subject: 'pendingTransferId' };
@@ -112,8 +113,9 @@ class LinkedBatchRefused extends Error {
   }
 }
 
-/** Refusals that need no database: checked here first to spare a round trip; the database checks them too. */
-function precheck(input: CreateTransferInput): TransferErrorCode | null {
+/** Refusals that need no database: checked here first to spare a round trip; the database checks them too (of the codes, an exchange's hold). */
+function precheck(input: CreateTransferInput, caller: LedgerCaller): TransferErrorCode | null {
+  if (!caller.mayUseSystemCodes && isSystemCode(input.code ?? 'payment')) return TransferErrorCode.RESERVED_CODE;
   if (input.amount <= 0n) return TransferErrorCode.AMOUNT_MUST_BE_POSITIVE;
   if (input.debitAccountId === input.creditAccountId) return TransferErrorCode.SAME_ACCOUNT;
   if (input.timeoutSeconds !== undefined && input.timeoutSeconds !== null && !input.pending) return TransferErrorCode.TIMEOUT_REQUIRES_PENDING;
@@ -121,7 +123,7 @@ function precheck(input: CreateTransferInput): TransferErrorCode | null {
 }
 
 /** The request as stored: everything the client asked for, hashed to tell a replay from a different request. */
-function toTransferRequest(input: CreateTransferInput): TransferRequest {
+function toTransferRequest(input: CreateTransferInput, caller: LedgerCaller): TransferRequest {
   const request = {
     debitAccountId: input.debitAccountId,
     creditAccountId: input.creditAccountId,
@@ -132,13 +134,19 @@ function toTransferRequest(input: CreateTransferInput): TransferRequest {
     pending: input.pending ?? false,
     timeoutSeconds: input.timeoutSeconds ?? null,
   };
-  return { ...request, idempotencyKey: input.idempotencyKey, requestHash: requestHash(request) };
+  return keyed(request, input.idempotencyKey, caller);
 }
 
-/** Keys of the system's own writes contain a space, which client keys cannot: no client can take them first. */
-const expiryKey = (pendingTransferId: string): string => `system expire ${pendingTransferId}`;
+/** A request as the database receives it: under the caller's key, with the hash that tells a replay from a different request. */
+function keyed<R extends Record<string, unknown>>(request: R, idempotencyKey: string, caller: LedgerCaller): R & { idempotencyScope: string; idempotencyKey: string; requestHash: string } {
+  return { ...request, idempotencyScope: caller.scope, idempotencyKey, requestHash: requestHash(request) };
+}
 
-/** The ledger's rules. Money moves only through the `ledger_*` database functions called from here. */
+/**
+ * The ledger's rules. Money moves only through the `ledger_*` database functions called from here.
+ * Every write names its caller (LedgerCaller): clients' writes come through AuthorizedLedger, which
+ * names them; a write that names no caller is the system's own.
+ */
 @Injectable()
 export class LedgerService {
   /**
@@ -176,11 +184,11 @@ export class LedgerService {
    * the same statement), and PayerNotHolder is thrown when they do not; nothing is recorded then.
    * With an audit, a created transfer commits with its audit row.
    */
-  async createTransfer(input: CreateTransferInput, options: { payer?: Payer; audit?: TransferAudit } = {}): Promise<CreateTransferPayload> {
-    const refusal = precheck(input);
+  async createTransfer(input: CreateTransferInput, options: { caller?: LedgerCaller; payer?: Payer; audit?: TransferAudit } = {}): Promise<CreateTransferPayload> {
+    const { caller = SYSTEM_CALLER, payer, audit } = options;
+    const refusal = precheck(input, caller);
     if (refusal) return refused(refusal);
-    const { payer, audit } = options;
-    const request = { ...toTransferRequest(input), ...(payer && { payerMemberId: payer.memberId, withinCommunityId: payer.withinCommunityId }) };
+    const request = { ...toTransferRequest(input, caller), ...(payer && { payerMemberId: payer.memberId, withinCommunityId: payer.withinCommunityId }) };
     // Inside a caller's transaction the transfer must commit or roll back with it, so it is written there.
     const [outcome] = this.db.inTransaction ? await this.writeSingles([{ request, audit }]) : [await this.singleTransfers.submit({ request, audit })];
     if (outcome.outcome === NOT_HOLDER) throw new PayerNotHolder();
@@ -191,14 +199,14 @@ export class LedgerService {
    * Linked: all apply or none; the refused transfer gets its code, the others LINKED_EVENT_FAILED.
    * Independent: each gets its own result. Both run as one database call in one transaction.
    */
-  async createTransfers(input: CreateTransfersInput): Promise<CreateTransfersPayload> {
+  async createTransfers(input: CreateTransfersInput, caller: LedgerCaller = SYSTEM_CALLER): Promise<CreateTransfersPayload> {
     const linked = input.mode === BatchMode.LINKED;
-    const prechecked = input.transfers.map(precheck);
+    const prechecked = input.transfers.map((transfer) => precheck(transfer, caller));
     if (linked && prechecked.some((code) => code !== null)) {
       return { results: prechecked.map((code) => refused(code ?? TransferErrorCode.LINKED_EVENT_FAILED)) };
     }
     const toApply = input.transfers.filter((_, index) => prechecked[index] === null);
-    const outcomes = toApply.length ? await this.applyBatch(toApply.map(toTransferRequest), linked) : [];
+    const outcomes = toApply.length ? await this.applyBatch(toApply.map((transfer) => toTransferRequest(transfer, caller)), linked) : [];
     let next = 0;
     return { results: prechecked.map((code) => (code ? refused(code) : outcomes[next++])) };
   }
@@ -218,32 +226,34 @@ export class LedgerService {
     }
   }
 
-  postPendingTransfer(input: PostPendingTransferInput): Promise<CreateTransferPayload> {
+  postPendingTransfer(input: PostPendingTransferInput, caller: LedgerCaller = SYSTEM_CALLER): Promise<CreateTransferPayload> {
     if (input.amount !== undefined && input.amount !== null && input.amount <= 0n) return Promise.resolve(refused(TransferErrorCode.AMOUNT_MUST_BE_POSITIVE));
-    return this.resolvePending(input, 'post', input.amount ?? null);
+    return this.resolvePending(input, 'post', input.amount ?? null, caller);
   }
 
-  voidPendingTransfer(input: VoidPendingTransferInput): Promise<CreateTransferPayload> {
-    return this.resolvePending(input, 'void', null);
+  voidPendingTransfer(input: VoidPendingTransferInput, caller: LedgerCaller = SYSTEM_CALLER): Promise<CreateTransferPayload> {
+    return this.resolvePending(input, 'void', null, caller);
   }
 
-  private async resolvePending(input: PostPendingTransferInput | VoidPendingTransferInput, action: PendingAction, amount: bigint | null): Promise<CreateTransferPayload> {
+  private async resolvePending(
+    input: PostPendingTransferInput | VoidPendingTransferInput, action: PendingAction, amount: bigint | null, caller: LedgerCaller,
+  ): Promise<CreateTransferPayload> {
     const request = { pendingTransferId: input.pendingTransferId, action, amount, code: action, memo: input.memo ?? '', metadata: input.metadata ?? {} };
     return toPayload(
-      await this.retried(() => this.ledger.resolvePending({ ...request, idempotencyKey: input.idempotencyKey, requestHash: requestHash(request) })),
+      await this.retried(() => this.ledger.resolvePending(keyed(request, input.idempotencyKey, caller))),
       action === 'post' ? POST_INPUT : VOID_INPUT,
     );
   }
 
   /** Writes the opposite transfer, at most once per original. `force` needs a reason. Who may reverse is the caller's rule. */
-  async reverseTransfer(input: ReverseTransferInput): Promise<CreateTransferPayload> {
+  async reverseTransfer(input: ReverseTransferInput, caller: LedgerCaller = SYSTEM_CALLER): Promise<CreateTransferPayload> {
     const reason = input.reason?.trim() || null;
     if (input.force && !reason) return refused(TransferErrorCode.REASON_REQUIRED);
     const original = await this.ledger.findTransfer(input.transferId);
     if (!original) return refused(TransferErrorCode.TRANSFER_NOT_FOUND);
     const request = { transferId: input.transferId, reason, force: input.force ?? false, memo: input.memo ?? '', metadata: input.metadata ?? {} };
     return toPayload(
-      await this.retried(() => this.ledger.reverseTransfer({ ...request, idempotencyKey: input.idempotencyKey, requestHash: requestHash(request) })),
+      await this.retried(() => this.ledger.reverseTransfer(keyed(request, input.idempotencyKey, caller))),
       REVERSE_INPUT,
     );
   }
@@ -258,15 +268,13 @@ export class LedgerService {
 
   /**
    * Voids pending transfers past their timeout, up to `limit` of them. Safe with many replicas:
-   * each locks the ones it takes (SKIP LOCKED), and each expiry is an idempotent write.
+   * each locks the ones it takes (SKIP LOCKED), and a hold resolves once, whoever voids it first
+   * (a write on one of its accounts may have, meanwhile).
    */
   expireDuePendingTransfers(limit: number): Promise<number> {
     return this.db.transaction(async () => {
       const due = await this.ledger.lockExpiredPendingTransfers(limit);
-      for (const pendingTransferId of due) {
-        const request = { pendingTransferId, action: 'expire' as const, amount: null, code: 'expired', memo: '', metadata: {} };
-        await this.ledger.resolvePending({ ...request, idempotencyKey: expiryKey(pendingTransferId), requestHash: requestHash(request) });
-      }
+      for (const pendingTransferId of due) await this.ledger.expirePending(pendingTransferId);
       return due.length;
     });
   }

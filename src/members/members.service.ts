@@ -12,6 +12,7 @@ import { AuthPayload } from '../identity/models/identity.models.js';
 import { requireStrongPassword } from '../identity/password-strength.js';
 import { hashPassword } from '../identity/passwords.js';
 import { newToken, TOKEN_PREFIX, tokenHash } from '../identity/tokens.js';
+import { SYSTEM_CODES } from '../ledger/ledger-caller.js';
 import { isSettled, LedgerService } from '../ledger/ledger.service.js';
 import { AccountKind, AccountStatus } from '../ledger/models/ledger-enums.js';
 import {
@@ -282,7 +283,7 @@ export class MembersService {
       const issuance = (await this.ledger.systemAccount(membership.currencyId, AccountKind.ISSUANCE))!;
       const grant = await this.ledger.createTransfer({
         idempotencyKey: starterGrantKey(membership.id), debitAccountId: issuance.id, creditAccountId: membership.accountId,
-        amount: policies.starterGrant, code: 'starter_grant', memo: 'Welcome: your starter grant',
+        amount: policies.starterGrant, code: SYSTEM_CODES.STARTER_GRANT, memo: 'Welcome: your starter grant',
       });
       if (grant.userErrors.length > 0) throw new MemberRefusal(MemberErrorCode.STARTER_GRANT_REFUSED);
     }
@@ -303,7 +304,7 @@ export class MembersService {
     const [debitAccountId, creditAccountId] = balance > 0n ? [membership.accountId, pool.id] : [pool.id, membership.accountId];
     const settlement = await this.ledger.createTransfer({
       idempotencyKey: settlementKey(membership.id), debitAccountId, creditAccountId, amount: balance > 0n ? balance : -balance,
-      code: 'settlement', memo: 'Membership closed: balance settled with the community pool',
+      code: SYSTEM_CODES.SETTLEMENT, memo: 'Membership closed: balance settled with the community pool',
     });
     return settlement.userErrors.length === 0;
   }

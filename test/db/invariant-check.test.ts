@@ -37,6 +37,7 @@ const CHECK = {
   keysSucceedOrFail: 'no idempotency key both succeeded and failed',
   membershipsSettled: 'each membership holds a member account, and a closed one left it closed and settled',
   exchangesAgreeWithHolds: "each exchange's hold agrees with its state: open while under way, settled once it ends",
+  exchangeHoldsBelongToExchanges: 'every exchange hold belongs to its exchange',
   postingsBelongToTransfers: 'every posting belongs to a transfer',
   transfersWithinTheirCurrency: 'each transfer moves money between two accounts of its currency',
   chainedTransfersThere: 'every chained transfer is still there',
@@ -273,7 +274,7 @@ const TAMPERINGS: Tampering[] = [
   {
     what: 'an idempotency key both succeeded and failed',
     tamper: (sql, l) =>
-      sql("INSERT INTO transfer_failures (idempotency_key, request_hash, code) VALUES ($1, repeat('0', 64), 'exceeds_lower_limit')", [l.payment.idempotencyKey]),
+      sql("INSERT INTO transfer_failures (idempotency_scope, idempotency_key, request_hash, code) SELECT idempotency_scope, idempotency_key, repeat('0', 64), 'exceeds_lower_limit' FROM transfers WHERE id = $1", [l.payment.id]),
     caught: (l) => ({ [CHECK.keysSucceedOrFail]: [{ idempotency_key: l.payment.idempotencyKey }] }),
   },
   {
@@ -311,8 +312,17 @@ const TAMPERINGS: Tampering[] = [
   {
     what: 'an exchange pointed at no hold',
     tamper: (sql, l) => sql(`UPDATE exchanges SET hold_transfer_id = ${NO_TRANSFER} WHERE id = $1`, [l.underWay]),
-    // Caught by no check of LEDGER_INVARIANTS: with no hold, every comparison is NULL.
-    caught: (l) => ({ [CHECK.exchangesAgreeWithHolds]: [{ id: l.underWay }] }),
+    // Caught by no check of LEDGER_INVARIANTS: with no hold, every comparison is NULL. The hold it had is left with no exchange.
+    caught: (l) => ({
+      [CHECK.exchangesAgreeWithHolds]: [{ id: l.underWay }],
+      [CHECK.exchangeHoldsBelongToExchanges]: [{ debit_account_id: l.alice, credit_account_id: l.bob, amount: '8' }],
+    }),
+  },
+  {
+    what: 'an exchange hold left open with no exchange (its exchange cancelled without releasing it)',
+    tamper: (sql, l) => sql("UPDATE exchanges SET status = 'cancelled', hold_transfer_id = NULL WHERE id = $1", [l.underWay]),
+    // Nobody but an exchange may resolve its hold: this one would block its accounts for ever.
+    caught: (l) => ({ [CHECK.exchangeHoldsBelongToExchanges]: [{ debit_account_id: l.alice, credit_account_id: l.bob, amount: '8' }] }),
   },
   {
     what: 'a transfer relabelled with another currency',

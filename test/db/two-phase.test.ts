@@ -7,7 +7,7 @@ import { startTestApp, useTestApp } from '../../libs/testing/test-app.js';
 import { CreateTransferInput, PostPendingTransferInput, VoidPendingTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
 import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
 import { Account, CreateTransferPayload, Transfer } from '../../src/ledger/models/ledger.models.js';
-import { AccountStatus, TransferKind } from '../../src/ledger/models/ledger-enums.js';
+import { AccountStatus, BatchMode, TransferKind } from '../../src/ledger/models/ledger-enums.js';
 import { PendingExpirySweeper } from '../../src/ledger/pending-expiry.sweeper.js';
 
 const {
@@ -50,6 +50,14 @@ describe('two-phase (pending) transfers', () => {
     const fixture = await createLedgerFixture(t, [{ balance }, {}]);
     const [payer, payee] = fixture.members;
     const pending = made(await hold(payer.id, payee.id, amount, extra));
+    return { ...fixture, payer, payee, pending };
+  };
+
+  /** openHold with a third member, funded with 100, to pay to and from. */
+  const openHoldWithThird = async (extra: Partial<CreateTransferInput> = {}) => {
+    const fixture = await createLedgerFixture(t, [{ balance: 100n }, {}, { balance: 100n }]);
+    const [payer, payee] = fixture.members;
+    const pending = made(await hold(payer.id, payee.id, 60n, extra));
     return { ...fixture, payer, payee, pending };
   };
 
@@ -301,6 +309,62 @@ describe('two-phase (pending) transfers', () => {
       expect(await position(payee)).toEqual({ balance: 0n, availableBalance: 0n, pendingDebits: 0n, pendingCredits: 0n, version: 0n });
       expect(codes(await post(pending.id))).toEqual([PENDING_TRANSFER_EXPIRED]);
       expect(codes(await voidPending(pending.id))).toEqual([PENDING_TRANSFER_EXPIRED]);
+    });
+
+    describe('expired means released at once, before any sweep', () => {
+      it("no longer counts a due hold in the payer's available balance, and lets a payment of the whole balance through", async () => {
+        const { payer, payee, members: [, , third], pending } = await openHoldWithThird({ timeoutSeconds: 1 });
+        await untilDue(pending);
+
+        expect(await position(payer)).toEqual({ balance: 100n, availableBalance: 100n, pendingDebits: 0n, pendingCredits: 0n, version: 1n });
+        expect(await position(payee)).toMatchObject({ pendingCredits: 0n });
+        made(await transfer(payer.id, third.id, 100n));
+
+        expect(await resolutionsOf(pending.id)).toEqual([
+          { kind: TransferKind.VOID_PENDING, code: 'expired', amount: '60', idempotency_key: `system expire ${pending.id}` },
+        ]);
+        expect(await position(payer)).toEqual({ balance: 0n, availableBalance: 0n, pendingDebits: 0n, pendingCredits: 0n, version: 2n });
+        await t.ledger.expireDuePendingTransfers(100);
+        expect(await resolutionsOf(pending.id)).toHaveLength(1);
+      });
+
+      it("no longer counts a due hold against the payee's upper limit", async () => {
+        const { members: [payer, payee, other] } = await createLedgerFixture(t, [{ balance: 100n }, { upperLimit: 100n }, { balance: 100n }]);
+        const pending = made(await hold(payer.id, payee.id, 60n, { timeoutSeconds: 1 }));
+        expect(codes(await transfer(other.id, payee.id, 100n))).toEqual([EXCEEDS_UPPER_LIMIT]);
+        await untilDue(pending);
+
+        made(await transfer(other.id, payee.id, 100n));
+
+        expect(await resolutionsOf(pending.id)).toEqual([expect.objectContaining({ kind: TransferKind.VOID_PENDING, code: 'expired' })]);
+        expect(await position(payee)).toMatchObject({ balance: 100n, pendingCredits: 0n });
+      });
+
+      it('releases due holds for a linked batch too', async () => {
+        const { payer, members: [, , third], pending } = await openHoldWithThird({ timeoutSeconds: 1 });
+        await untilDue(pending);
+
+        const { results } = await t.ledger.createTransfers({
+          mode: BatchMode.LINKED, transfers: [{ idempotencyKey: newKey(), debitAccountId: payer.id, creditAccountId: third.id, amount: 100n, code: 'payment', memo: '' }],
+        });
+
+        expect(results.map(codes)).toEqual([[]]);
+        expect(await resolutionsOf(pending.id)).toEqual([expect.objectContaining({ kind: TransferKind.VOID_PENDING, code: 'expired' })]);
+      });
+
+      it("releases a due hold before checking a reversal against the payee's available balance", async () => {
+        const { members: [payer, payee, third] } = await createLedgerFixture(t, [{ balance: 100n }, {}, {}]);
+        const payment = made(await transfer(payer.id, third.id, 100n));
+        const pending = made(await hold(third.id, payee.id, 100n, { timeoutSeconds: 1 }));
+        const reverse = () => t.ledger.reverseTransfer({ idempotencyKey: newKey(), transferId: payment.id, force: false, memo: '' });
+        expect(codes(await reverse())).toEqual([EXCEEDS_LOWER_LIMIT]);
+        await untilDue(pending);
+
+        made(await reverse());
+
+        expect(await resolutionsOf(pending.id)).toEqual([expect.objectContaining({ kind: TransferKind.VOID_PENDING, code: 'expired' })]);
+        expect(await position(payer)).toMatchObject({ balance: 100n, availableBalance: 100n });
+      });
     });
 
     it('posts a pending transfer before its timeout, and the sweeper then leaves it alone', async () => {

@@ -181,6 +181,21 @@ describe('partner apps over GraphQL', () => {
       expectRequestRefused(await t.as(fixture.coordinator.token, { 'x-acting-for': member.memberId }).graphql(ACCOUNT, { id: member.account.id }), 401);
     });
 
+    it("keeps the keys an app uses for a member apart from the member's own: one key through each makes two payments", async () => {
+      const { fixture } = await communityWithPayment();
+      const [payer, payee] = fixture.holders;
+      const { apiKey, partnerApp } = await registerApp(fixture, ['ACT_FOR_MEMBER']);
+      expect(await grantPartnerConsent(fixture.as(payer.account), partnerApp.id)).toBe(true);
+      const idempotencyKey = newKey('app-and-member');
+
+      const byMember = await createTransfer(fixture.as(payer.account), transferInput(payer.account.id, payee.account.id, 10, { idempotencyKey }));
+      const byApp = await createTransfer(asPartner(t, apiKey, payer.memberId), transferInput(payer.account.id, payee.account.id, 5, { idempotencyKey }));
+
+      expect([byMember.userErrors, byApp.userErrors]).toEqual([[], []]);
+      expect(byApp).toMatchObject({ replayed: false, transfer: { amount: '5' } });
+      expect(await fetchAccount(fixture.as(payer.account), payer.account.id)).toMatchObject({ balance: '55' });
+    });
+
     it("with consent, reads the member's account and pays from it, only within the app's community", async () => {
       const { fixture } = await communityWithPayment();
       const elsewhere = await createLedgerFixture(t, [{}]);

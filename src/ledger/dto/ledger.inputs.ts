@@ -4,13 +4,15 @@ import { Allow, ArrayMaxSize, ArrayMinSize, IsBoolean, IsEnum, IsDate, IsInt, Is
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { PageArgs } from '../../../libs/graphql/pagination.js';
 import { AmountScalar, JSONObjectScalar } from '../../../libs/graphql/scalars.js';
+import { SYSTEM_CODES } from '../ledger-caller.js';
 import { AccountKind, BatchMode } from '../models/ledger-enums.js';
 
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 const IDEMPOTENCY_KEY_MESSAGE = 'idempotencyKey must be 1-128 printable ASCII characters without spaces';
 const IDEMPOTENCY_KEY_DESCRIPTION =
-  'Chosen by the client, unique per intended write: 1-128 printable ASCII characters (a UUID fits). Retrying with the same key is safe.';
+  'Chosen by the client, unique per intended write: 1-128 printable ASCII characters (a UUID fits). Retrying with the same key is safe. '
+  + "Keys are the caller's own: a member's, and a partner app's acting for that member, never meet anyone else's.";
 export const MAX_BATCH_SIZE = 1000;
 /** A week: holds outliving that should be renewed deliberately. */
 export const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
@@ -46,7 +48,7 @@ export class CreateTransferInput extends LedgerWriteInput {
   @Allow() // The Amount scalar has already parsed it exactly; its sign is a ledger rule (AMOUNT_MUST_BE_POSITIVE).
   amount: bigint;
 
-  @Field({ defaultValue: 'payment', description: 'Lower-case kind of movement, e.g. payment, gift, starter_grant.' })
+  @Field({ defaultValue: 'payment', description: `Lower-case kind of movement, e.g. payment or gift. Codes the system writes itself are refused (RESERVED_CODE): ${Object.values(SYSTEM_CODES).join(', ')}.` })
   @Matches(/^[a-z][a-z0-9_]{0,63}$/, { message: 'code must be lower_snake_case, at most 64 characters' })
   code: string = 'payment';
 

@@ -23,6 +23,8 @@ export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 @Check('CHK_accounts_limits_ordered', `"lower_limit" IS NULL OR "upper_limit" IS NULL OR "lower_limit" <= "upper_limit"`)
 @Check('CHK_accounts_within_lower_limit', `"lower_limit" IS NULL OR "posted_credits" - "posted_debits" - "pending_debits" >= "lower_limit"`)
 @Check('CHK_accounts_within_upper_limit', `"upper_limit" IS NULL OR "posted_credits" + "pending_credits" - "posted_debits" <= "upper_limit"`)
+// Every total, balance and limit within ±(2^53−1), what clients hold exactly; ledger_transfer_refusal refuses first, with a code.
+@Check('CHK_accounts_within_safe_range', `"posted_debits" <= 9007199254740991 AND "posted_credits" <= 9007199254740991 AND "pending_debits" <= 9007199254740991 AND "pending_credits" <= 9007199254740991 AND "posted_credits" - "posted_debits" - "pending_debits" >= -9007199254740991 AND "posted_credits" + "pending_credits" - "posted_debits" <= 9007199254740991 AND ("lower_limit" IS NULL OR "lower_limit" >= -9007199254740991) AND ("upper_limit" IS NULL OR "upper_limit" <= 9007199254740991)`)
 export class AccountEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;

@@ -1,4 +1,4 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import type { Relation } from 'typeorm';
 import { bigintTransformer } from '../../../libs/database/bigint.transformer.js';
 import { AccountEntity } from './account.entity.js';
@@ -18,13 +18,24 @@ export type TransferKind = 'direct' | 'pending' | 'post_pending' | 'void_pending
 @Check('CHK_transfers_timeout_only_on_pending', `"timeout_at" IS NULL OR "kind" = 'pending'`)
 @Check('CHK_transfers_forced_reversal_has_reason', `NOT "forced" OR ("reverses_id" IS NOT NULL AND length(trim("reason")) > 0)`)
 @Check('CHK_transfers_reversal_is_direct', `"reverses_id" IS NULL OR "kind" = 'direct'`)
+// Only the exchange workflow resolves an exchange's hold, so only the system places one (clients are refused RESERVED_CODE first).
+@Check('CHK_transfers_exchange_holds_are_the_systems', `"code" <> 'exchange_hold' OR "idempotency_scope" IN ('system', 'unscoped')`)
 // A partial index, not a plain one: only pending transfers are ever swept.
 @Index('IDX_transfers_pending_timeout', ['timeoutAt'], { where: `"timeout_at" IS NOT NULL` })
+// A write finds the due holds of the accounts it touches (to release them first) through these.
+@Index('IDX_transfers_timed_holds_debit', ['debitAccountId', 'timeoutAt'], { where: `"timeout_at" IS NOT NULL` })
+@Index('IDX_transfers_timed_holds_credit', ['creditAccountId', 'timeoutAt'], { where: `"timeout_at" IS NOT NULL` })
+// A key is unique within its caller's scope only: one client's key never meets another's.
+@Unique('UQ_transfers_scoped_key', ['idempotencyScope', 'idempotencyKey'])
 export class TransferEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
 
-  @Column({ name: 'idempotency_key', type: 'varchar', length: 128, unique: true })
+  /** Whose key it is: 'system', 'member:<id>', or 'app:<id>/member:<id>' for a partner app acting for a member. */
+  @Column({ name: 'idempotency_scope', type: 'varchar', length: 64, default: 'system' })
+  idempotencyScope: string;
+
+  @Column({ name: 'idempotency_key', type: 'varchar', length: 128 })
   idempotencyKey: string;
 
   /** SHA-256 of the canonical request, so a replay with different contents is told apart. */

@@ -221,6 +221,12 @@ export class TransferUserError {
 
   @Field()
   message: string;
+
+  @Field(() => TransferErrorCode, {
+    nullable: true,
+    description: 'With IDEMPOTENCY_KEY_ALREADY_FAILED: the refusal the same request got when this key was first used, e.g. EXCEEDS_LOWER_LIMIT. Null otherwise.',
+  })
+  originalCode?: TransferErrorCode | null;
 }
 
 @ObjectType({ description: 'The outcome of one transfer: the transfer, or why it was refused.' })
