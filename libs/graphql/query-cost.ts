@@ -1,4 +1,4 @@
-import { DocumentNode, getNamedType, GraphQLError, GraphQLSchema, isLeafType } from 'graphql';
+import { BREAK, DocumentNode, getNamedType, GraphQLError, GraphQLSchema, isLeafType, Kind, visit } from 'graphql';
 import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 import { ClientError, ErrorCode } from './error-code.js';
 
@@ -24,13 +24,44 @@ function refusal(code: ErrorCode, message: string, details?: Record<string, unkn
 }
 
 /**
+ * Whether a variable can change the document's cost: as a page size, or as the condition of an
+ * @include or @skip (a cost first taken with the branch skipped must not serve a request that takes it).
+ */
+function costDependsOnVariables(document: DocumentNode): boolean {
+  let depends = false;
+  const found = (): typeof BREAK => {
+    depends = true;
+    return BREAK;
+  };
+  visit(document, {
+    [Kind.ARGUMENT]: (node) => ((node.name.value === 'first' || node.name.value === 'last') && node.value.kind === Kind.VARIABLE ? found() : undefined),
+    [Kind.DIRECTIVE]: (node) => (node.arguments?.some((argument) => argument.value.kind === Kind.VARIABLE) ? found() : undefined),
+  });
+  return depends;
+}
+
+/**
+ * Costs that no variable can change, per operation of a parsed document: Apollo keeps parsed
+ * documents, so the hot mutations (a transfer, say) are costed once, not on every request.
+ */
+const fixedCosts = new WeakMap<DocumentNode, Map<string, number>>();
+
+function costOf(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string): number {
+  const known = fixedCosts.get(document)?.get(operationName);
+  if (known !== undefined) return known;
+  const cost = getComplexity({ schema, query: document, variables, operationName: operationName || undefined, estimators: [objectsReturned] });
+  if (!costDependsOnVariables(document)) fixedCosts.set(document, (fixedCosts.get(document) ?? new Map()).set(operationName, cost));
+  return cost;
+}
+
+/**
  * The cost of the operation about to run, computed with its variables' values: a page size given
  * as a variable costs what the same number written in the query costs. Refused over MAX_QUERY_COST.
  */
 export function assertQueryCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string | null): void {
   let cost: number;
   try {
-    cost = getComplexity({ schema, query: document, variables, operationName: operationName ?? undefined, estimators: [objectsReturned] });
+    cost = costOf(schema, document, variables, operationName ?? '');
   } catch (error) {
     const message = (error as Error).message;
     // Fragments spread over and over can name more fields than the token limit suggests.

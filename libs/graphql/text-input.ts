@@ -39,6 +39,9 @@ function findBadVariable(variables: Record<string, unknown>): { path: string; te
   return undefined;
 }
 
+/** Documents whose strings have been read and found clean: Apollo keeps parsed documents, so each is read once. */
+const cleanDocuments = new WeakSet<DocumentNode>();
+
 /**
  * Refuses a request whose text inputs, in its variables or written in the query, hold a character
  * that would fail in the database or corrupt what others read. One check for every field, so that
@@ -47,9 +50,11 @@ function findBadVariable(variables: Record<string, unknown>): { path: string; te
 export function assertTextInputs(document: DocumentNode, variables: Record<string, unknown> | undefined): void {
   const badVariable = variables && findBadVariable(variables);
   if (badVariable) throw refusal(`Variable ${badVariable.path}`, badVariable.text);
+  if (cleanDocuments.has(document)) return;
   visit(document, {
     [Kind.STRING]: (node) => {
       if (FORBIDDEN_CHARACTER.test(node.value)) throw refusal('A string in the query', node.value);
     },
   });
+  cleanDocuments.add(document);
 }

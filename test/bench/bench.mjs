@@ -73,7 +73,9 @@ async function startServer(databaseUrl) {
     LOG_LEVEL: 'warn', DB_POOL_SIZE: String(SERVER_POOL_SIZE),
     NO_COLOR: '1', // its log is read in a file or quoted in the report, where colour codes are noise
   };
-  const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server under load (Node refuses --cpu-prof in NODE_OPTIONS).
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/src/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let exitStatus;
   const exited = new Promise((done) => child.once('exit', (code, signal) => done((exitStatus = { code, signal }))));
   // At LOG_LEVEL=warn every line is worth a look after a run: all are shown, counted, and the first kept.
