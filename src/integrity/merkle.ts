@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 /**
  * The hashes behind checkpoints and inclusion proofs, in one place so that the server and the
  * stand-alone verifier (`src/cli/verify-proof.ts`) cannot disagree. Only node:crypto is used, so
- * anyone can reimplement it from the README.
+ * anyone can reimplement it from docs/audit.md.
  *
  * Merkle tree: a leaf is SHA-256(0x00 ‖ entry hash), an inner node SHA-256(0x01 ‖ left ‖ right)
  * (the prefixes keep leaves and nodes apart); a level's odd last node is carried up unchanged.

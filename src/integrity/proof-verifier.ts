@@ -4,7 +4,7 @@ import type { ProofStep } from './merkle.js';
 /**
  * Checks a statement proof (the `statementProof` answer, as JSON) against a checkpoint hash the
  * member trusts, trusting nothing else the server said. Used by `npm run verify-proof` and by the
- * tests; the README describes the same steps for anyone who would rather write their own.
+ * tests; docs/audit.md describes the same steps for anyone who would rather write their own.
  */
 export interface CheckpointJson {
   currencyId: string;

@@ -27,7 +27,7 @@ export class LedgerCheckpoint {
   @Field({ description: 'The chain hash at `position`: SHA-256(previous chain hash ‖ entry hash), from 32 zero bytes.' })
   chainHash: string;
 
-  @Field({ description: 'Merkle root of the entry hashes at positions fromPosition+1…position (see the README).' })
+  @Field({ description: 'Merkle root of the entry hashes at positions fromPosition+1…position (see docs/audit.md).' })
   merkleRoot: string;
 
   @Field({ description: "The previous checkpoint's hash (64 zeros for the first)." })
@@ -85,7 +85,7 @@ export class StatementProofEntry {
   path: ProofStep[];
 }
 
-@ObjectType({ description: "A proof that an account's statement, up to a checkpoint, is in the ledger's hash chain. Check it with `npm run verify-proof` or by hand (README)." })
+@ObjectType({ description: "A proof that an account's statement, up to a checkpoint, is in the ledger's hash chain. Check it with `npm run verify-proof` or by hand (docs/audit.md)." })
 export class StatementProof {
   @Field(() => ID)
   accountId: string;
