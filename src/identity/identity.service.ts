@@ -134,7 +134,7 @@ export class IdentityService {
   async changePassword(actor: Actor, input: ChangePasswordInput, address: string): Promise<ChangePasswordPayload> {
     const member = this.access.requireMemberInPerson(actor);
     const credentials = await this.identity.credentialsOf(member.memberId);
-    requireStrongPassword(input.newPassword, 'newPassword', credentials);
+    await requireStrongPassword(input.newPassword, 'newPassword', credentials);
     const refusal = await this.passwordRefusal(credentials.email, credentials.passwordHash, input.currentPassword, address);
     if (refusal) return { changed: false, userErrors: [{ code: refusal, message: AUTH_ERROR_MESSAGES[refusal] }] };
     await this.db.transaction(async () => {

@@ -1,7 +1,4 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-// English feedback only: the package's own entry point would also load its 180,000 words of dictionaries (about 35 MB).
-import englishTranslations from '@zxcvbn-ts/language-en/dist/translations.mjs';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { ClientError, ErrorCode } from '../../libs/graphql/error-code.js';
 
 /**
@@ -18,16 +15,21 @@ export const PASSWORD_RULE =
 export const PASSWORD_TOO_WEAK = 'PASSWORD_TOO_WEAK';
 
 /**
- * Built once: the 49,000 most common passwords, the diceware words and keyboard layouts for
+ * Built on the first password set, not at boot (about 18 MB that a server only writing transfers
+ * never needs): the 49,000 most common passwords, the diceware words and keyboard layouts for
  * patterns such as "qwertyuiop". English's names and words are left out: they would add about
- * 35 MB to every server for little against guessers of Korean members' passwords, who try the
- * common passwords and the member's own details first.
+ * 35 MB more for little against guessers of Korean members' passwords, who try the common passwords
+ * and the member's own details first. English feedback comes alone, without the package's entry
+ * point, which would load those dictionaries.
  */
-const zxcvbn = new ZxcvbnFactory({
-  dictionary: common.dictionary,
-  graphs: common.adjacencyGraphs,
-  translations: englishTranslations,
-});
+let checker: Promise<ZxcvbnFactory> | undefined;
+
+function passwordChecker(): Promise<ZxcvbnFactory> {
+  checker ??= Promise.all([
+    import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en/dist/translations.mjs'),
+  ]).then(([core, common, english]) => new core.ZxcvbnFactory({ dictionary: common.dictionary, graphs: common.adjacencyGraphs, translations: english.default }));
+  return checker;
+}
 
 /** What a guesser would try first: the email, its local part and its words; the name whole, run together, and word by word. */
 function personalWords(details: { email: string; displayName?: string | null }): string[] {
@@ -42,8 +44,8 @@ function personalWords(details: { email: string; displayName?: string | null }):
  * the member's own email or name. The refusal has the shape of the input validation that refuses a
  * short password (BAD_USER_INPUT with `invalidFields`), its field coded PASSWORD_TOO_WEAK.
  */
-export function requireStrongPassword(password: string, field: string, details: { email: string; displayName?: string | null }): void {
-  const result = zxcvbn.check(password, personalWords(details));
+export async function requireStrongPassword(password: string, field: string, details: { email: string; displayName?: string | null }): Promise<void> {
+  const result = (await passwordChecker()).check(password, personalWords(details));
   if (result.score >= MINIMUM_SCORE) return;
   const advice = [result.feedback.warning, ...result.feedback.suggestions].filter(Boolean).join(' ');
   const message = `${field} is too easy to guess${advice ? `: ${advice}` : ''}`;

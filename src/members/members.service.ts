@@ -55,7 +55,7 @@ export class MembersService {
 
   /** Anyone may register (a few times an hour per address); with a communityId the membership waits for a coordinator's approval. */
   async register(input: RegisterInput): Promise<MemberPayload> {
-    requireStrongPassword(input.password, 'password', input);
+    await requireStrongPassword(input.password, 'password', input);
     const passwordHash = await hashPassword(input.password);
     const refused = (code: MemberErrorCode): MemberPayload => ({ member: null, userErrors: [memberError(code)] });
     return this.refusable(refused, async () => {
@@ -224,7 +224,7 @@ export class MembersService {
   async acceptInvitation(input: AcceptInvitationInput): Promise<AuthPayload> {
     const invitee = await this.members.pendingInvitee(tokenHash(input.token));
     if (!invitee) return invalidInvitation();
-    requireStrongPassword(input.password, 'password', invitee);
+    await requireStrongPassword(input.password, 'password', invitee);
     const passwordHash = await hashPassword(input.password);
     return this.db.transaction(async () => {
       const memberId = await this.members.claimInvitation(tokenHash(input.token));
