@@ -23,7 +23,8 @@ export class LedgerHardening1764340000000 implements MigrationInterface {
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "accounts" ADD CONSTRAINT "CHK_accounts_within_safe_range" CHECK (${SAFE_RANGE_CHECK})`);
-    // Keys written before scoping stay where they were, in a scope of their own that no caller uses.
+    // Keys written before scoping stay where they were, in a scope of their own that no caller uses;
+    // ledger_claim_key still answers a replay of such a request as it was answered.
     // From now on a write that names no scope is the system's, as the ledger functions' default says.
     for (const table of ['transfers', 'transfer_failures']) {
       await queryRunner.query(`ALTER TABLE "${table}" ADD "idempotency_scope" character varying(64) NOT NULL DEFAULT 'unscoped'`);
@@ -95,7 +96,19 @@ BEGIN
   IF FOUND THEN
     outcome := CASE WHEN v_hash = p_request_hash THEN 'idempotency_key_already_failed' ELSE 'idempotency_key_conflict' END;
     original_outcome := CASE WHEN v_hash = p_request_hash THEN v_code END;
+    RETURN;
   END IF;
+  -- A client retrying, after the upgrade to scoped keys, the very request it sent before: it was
+  -- recorded unscoped, and must still be answered as it was, never applied twice. Only the same
+  -- request (its hash) matches, so a key someone else used before scoping stays free for this caller.
+  SELECT CASE WHEN legacy.transfer_id IS NULL THEN 'idempotency_key_already_failed' ELSE 'exists' END, legacy.transfer_id, legacy.code
+    INTO outcome, transfer_id, original_outcome
+    FROM (SELECT t.id AS transfer_id, NULL::text AS code FROM transfers t
+           WHERE t.idempotency_scope = 'unscoped' AND t.idempotency_key = p_idempotency_key AND t.request_hash = p_request_hash
+          UNION ALL
+          SELECT NULL, f.code FROM transfer_failures f
+           WHERE f.idempotency_scope = 'unscoped' AND f.idempotency_key = p_idempotency_key AND f.request_hash = p_request_hash) AS legacy
+   LIMIT 1;
 END $$;
 
 -- Refusals caused by the ledger's state are remembered, so the key stays failed (TigerBeetle's id_already_failed).

@@ -126,6 +126,25 @@ describe('ledger hardening', () => {
       expect(await totals(alice.account)).toMatchObject({ balance: 120n });
     });
 
+    it('answers a replay of a request recorded before keys were scoped as it was answered, and never applies it twice', async () => {
+      const { holders: [alice, bob] } = await createLedgerFixture(t, [{ balance: 100n }, {}]);
+      const legacy = { scope: 'unscoped', mayUseSystemCodes: false };
+      const paidKey = newKey();
+      const refusedKey = newKey();
+      // As the migration left them: a payment and a refusal (beyond the credit line) under keys without a scope.
+      const paid = made(await transfer(alice.account.id, bob.account.id, 10n, { idempotencyKey: paidKey }, legacy));
+      expect(errorCodes(await transfer(alice.account.id, bob.account.id, 1_000n, { idempotencyKey: refusedKey }, legacy))).toEqual([TransferErrorCode.EXCEEDS_LOWER_LIMIT]);
+
+      const paidAgain = await transfer(alice.account.id, bob.account.id, 10n, { idempotencyKey: paidKey }, member(alice.memberId));
+      const refusedAgain = await transfer(alice.account.id, bob.account.id, 1_000n, { idempotencyKey: refusedKey }, member(alice.memberId));
+      const otherRequest = made(await transfer(alice.account.id, bob.account.id, 20n, { idempotencyKey: paidKey }, member(alice.memberId)));
+
+      expect(paidAgain).toMatchObject({ replayed: true, transfer: { id: paid.id } });
+      expect(refusedAgain.userErrors).toEqual([expect.objectContaining({ code: IDEMPOTENCY_KEY_ALREADY_FAILED, originalCode: TransferErrorCode.EXCEEDS_LOWER_LIMIT })]);
+      expect(otherRequest.id).not.toBe(paid.id);
+      expect(await totals(alice.account)).toMatchObject({ balance: 70n });
+    });
+
     it("keeps the system's keys apart: a member who takes the key of an exchange's hold first does not stop the exchange", async () => {
       const { community, holders: [receiver, provider] } = await createLedgerFixture(t, [{ balance: 100n }, {}]);
       const exchanges = t.app.get(ExchangesService);
