@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { redactSecrets } from '../../libs/config/app-config.js';
 import { findFreePort } from '../../libs/database/embedded-postgres.js';
-import { testDatabaseUrl } from '../../libs/testing/test-app.js';
+import { testDatabaseUrl } from '../support/test-app.js';
 import { MIGRATIONS } from '../../migrations/index.js';
 
 /** The command-line tools as an operator runs them: the built files (`npm test` builds first), in a process of their own. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { PgErrorCode, pgErrorCode } from '../../libs/database/pg-errors.js';
-import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { made, rowsForKeys } from '../../libs/testing/ledger-rows.js';
-import { useTestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
+import { made, rowsForKeys } from '../support/ledger-rows.js';
+import { useTestApp } from '../support/test-app.js';
 import { CreateTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
 import { PayerNotHolder } from '../../src/ledger/ledger.service.js';
 import { Account } from '../../src/ledger/models/ledger.models.js';

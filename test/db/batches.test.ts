@@ -1,8 +1,8 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { rowsForKeys } from '../../libs/testing/ledger-rows.js';
-import { useTestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
+import { rowsForKeys } from '../support/ledger-rows.js';
+import { useTestApp } from '../support/test-app.js';
 import { CreateTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
 import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
 import { LedgerRepository } from '../../src/ledger/ledger.repository.js';

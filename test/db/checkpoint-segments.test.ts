@@ -1,6 +1,6 @@
-import { chainEverything } from '../../libs/testing/chain.js';
-import { createLedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { TestApp, useTestApp } from '../../libs/testing/test-app.js';
+import { chainEverything } from '../support/chain.js';
+import { createLedgerFixture } from '../support/ledger-fixture.js';
+import { TestApp, useTestApp } from '../support/test-app.js';
 import { CHECKPOINT_EVERY_ENTRIES, CheckpointsService } from '../../src/integrity/checkpoints.service.js';
 import { ProofsService } from '../../src/integrity/proofs.service.js';
 import { verifyStatementProof } from '../../src/integrity/proof-verifier.js';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { runAdminStatement, withDatabaseName } from '../../libs/database/scratch-database.js';
-import { chainEverything } from '../../libs/testing/chain.js';
-import { createLedgerFixture, FixtureMember } from '../../libs/testing/ledger-fixture.js';
-import { errorCodes, made } from '../../libs/testing/ledger-rows.js';
-import { startTestApp, TestApp, testDatabaseUrl } from '../../libs/testing/test-app.js';
+import { chainEverything } from '../support/chain.js';
+import { createLedgerFixture, FixtureMember } from '../support/ledger-fixture.js';
+import { errorCodes, made } from '../support/ledger-rows.js';
+import { startTestApp, TestApp, testDatabaseUrl } from '../support/test-app.js';
 import { ExchangesService } from '../../src/exchanges/exchanges.service.js';
 import { ExchangePayload } from '../../src/exchanges/models/exchange.models.js';
 import { ExchangeRole } from '../../src/exchanges/models/exchange-enums.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createLedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { useTestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture } from '../support/ledger-fixture.js';
+import { useTestApp } from '../support/test-app.js';
 import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
 import { CreateTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createLedgerFixture, FixtureMember } from '../../libs/testing/ledger-fixture.js';
-import { errorCodes, made } from '../../libs/testing/ledger-rows.js';
-import { useTestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture, FixtureMember } from '../support/ledger-fixture.js';
+import { errorCodes, made } from '../support/ledger-rows.js';
+import { useTestApp } from '../support/test-app.js';
 import { PgErrorCode } from '../../libs/database/pg-errors.js';
 import { ExchangesService } from '../../src/exchanges/exchanges.service.js';
 import { ExchangeRole, ExchangeStatus } from '../../src/exchanges/models/exchange-enums.js';

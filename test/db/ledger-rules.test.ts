@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { withAccountStatus } from '../../libs/testing/account-status.js';
-import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { expectLedgerInvariants, startTestApp, TestApp } from '../../libs/testing/test-app.js';
+import { withAccountStatus } from '../support/account-status.js';
+import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
+import { expectLedgerInvariants, startTestApp, TestApp } from '../support/test-app.js';
 import { PgErrorCode, pgErrorCode } from '../../libs/database/pg-errors.js';
 import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
 import { AccountStatus } from '../../src/ledger/models/ledger-enums.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { useTestApp } from '../../libs/testing/test-app.js';
+import { useTestApp } from '../support/test-app.js';
 
 /**
  * rate_limit_take, the one statement that checks and counts rate limits: a request takes a hit on

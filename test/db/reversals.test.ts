@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { withAccountStatus } from '../../libs/testing/account-status.js';
-import { createLedgerFixture, MemberSpec } from '../../libs/testing/ledger-fixture.js';
-import { errorCodes, made, rowsForKeys } from '../../libs/testing/ledger-rows.js';
-import { useTestApp } from '../../libs/testing/test-app.js';
+import { withAccountStatus } from '../support/account-status.js';
+import { createLedgerFixture, MemberSpec } from '../support/ledger-fixture.js';
+import { errorCodes, made, rowsForKeys } from '../support/ledger-rows.js';
+import { useTestApp } from '../support/test-app.js';
 import { CreateTransferInput, ReverseTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
 import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
 import { Account } from '../../src/ledger/models/ledger.models.js';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { forceAccountStatus } from '../../libs/testing/account-status.js';
-import { createLedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { errorCodes, made, rowsForKeys } from '../../libs/testing/ledger-rows.js';
-import { startTestApp, useTestApp } from '../../libs/testing/test-app.js';
+import { forceAccountStatus } from '../support/account-status.js';
+import { createLedgerFixture } from '../support/ledger-fixture.js';
+import { errorCodes, made, rowsForKeys } from '../support/ledger-rows.js';
+import { startTestApp, useTestApp } from '../support/test-app.js';
 import { CreateTransferInput, PostPendingTransferInput, VoidPendingTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
 import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
 import { Account, CreateTransferPayload, Transfer } from '../../src/ledger/models/ledger.models.js';

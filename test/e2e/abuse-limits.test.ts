@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
-import { createLedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { GraphqlClient, GraphqlResponse, useTestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture } from '../support/ledger-fixture.js';
+import { GraphqlClient, GraphqlResponse, useTestApp } from '../support/test-app.js';
 import { expectAuthRefusal, GOOD_PASSWORD, login, loginOrFail, REGISTER, registerMember, uniqueEmail } from './auth-client.js';
 import { gql, newKey } from './graphql-client.js';
 import { CREATE_LISTING, listingInput, postListing } from './listing-client.js';

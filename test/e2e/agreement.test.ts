@@ -1,6 +1,6 @@
-import { chainEverything } from '../../libs/testing/chain.js';
-import { LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { GraphqlClient, useTestApp } from '../../libs/testing/test-app.js';
+import { chainEverything } from '../support/chain.js';
+import { LedgerFixture } from '../support/ledger-fixture.js';
+import { GraphqlClient, useTestApp } from '../support/test-app.js';
 import { verifyStatementProof } from '../../src/integrity/proof-verifier.js';
 import type { CreateTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
 import { BatchMode } from '../../src/ledger/models/ledger-enums.js';

@@ -1,5 +1,5 @@
-import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { GraphqlClient, useTestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
+import { GraphqlClient, useTestApp } from '../support/test-app.js';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { asPartner, loginAsNewAdmin, registerPartnerApp } from './auth-client.js';
 import { expectForbidden, expectQueryRefused } from './denials.js';

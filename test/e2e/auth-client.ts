@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GraphqlClient, TestApp } from '../../libs/testing/test-app.js';
+import { GraphqlClient, TestApp } from '../support/test-app.js';
 import { expectRequestRefused } from './denials.js';
 import { gql, USER_ERRORS, UserErrorView } from './graphql-client.js';
 

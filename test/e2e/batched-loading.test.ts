@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { GraphqlClient, useTestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
+import { GraphqlClient, useTestApp } from '../support/test-app.js';
 import { AccessRepository } from '../../src/access/access.repository.js';
 import { LedgerRepository } from '../../src/ledger/ledger.repository.js';
 

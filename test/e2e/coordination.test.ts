@@ -1,5 +1,5 @@
-import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { GraphqlClient, GraphqlResponse, useTestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
+import { GraphqlClient, GraphqlResponse, useTestApp } from '../support/test-app.js';
 import { loginAsNewAdmin } from './auth-client.js';
 import { expectForbidden, NONEXISTENT_ID } from './denials.js';
 import { AccountView, fetchAccount, gql, newKey } from './graphql-client.js';

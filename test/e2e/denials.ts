@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../libs/graphql/error-code.js';
-import { GraphqlResponse } from '../../libs/testing/test-app.js';
+import { GraphqlResponse } from '../support/test-app.js';
 
 /** How the e2e tests recognise a refusal that comes as a top-level error rather than in a payload's userErrors. */
 

@@ -1,6 +1,6 @@
-import { holdLocks, waitUntil } from '../../libs/testing/held-locks.js';
-import { createLedgerFixture, LedgerFixture, MemberSpec } from '../../libs/testing/ledger-fixture.js';
-import { GraphqlClient, GraphqlResponse, TestApp } from '../../libs/testing/test-app.js';
+import { holdLocks, waitUntil } from '../support/held-locks.js';
+import { createLedgerFixture, LedgerFixture, MemberSpec } from '../support/ledger-fixture.js';
+import { GraphqlClient, GraphqlResponse, TestApp } from '../support/test-app.js';
 import { ExchangeSweeper } from '../../src/exchanges/exchange.sweeper.js';
 import { fetchAccount, gql, newKey, PAGE_INFO, PageView, USER_ERRORS, UserErrorView } from './graphql-client.js';
 import { fetchListing, ListingView, postListing } from './listing-client.js';

@@ -1,7 +1,7 @@
-import { HeldLocks, holdLocks } from '../../libs/testing/held-locks.js';
+import { HeldLocks, holdLocks } from '../support/held-locks.js';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
-import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { GraphqlClient, GraphqlResponse, TestApp, useTestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
+import { GraphqlClient, GraphqlResponse, TestApp, useTestApp } from '../support/test-app.js';
 import { asPartner, registerPartnerApp } from './auth-client.js';
 import { expectForbidden, expectQueryRefused, NONEXISTENT_ID } from './denials.js';
 import { gql, USER_ERRORS, UserErrorView } from './graphql-client.js';

@@ -1,6 +1,6 @@
-import { holdLocks } from '../../libs/testing/held-locks.js';
-import { LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { useTestApp } from '../../libs/testing/test-app.js';
+import { holdLocks } from '../support/held-locks.js';
+import { LedgerFixture } from '../support/ledger-fixture.js';
+import { useTestApp } from '../support/test-app.js';
 import {
   accept, acceptedExchange, amountsWithCode, confirm, deliveredExchange, exchangeCommunity, ExchangeView, expectTrail, fetchExchange, holdOf, listingQuantity,
   makeDue, money, moneyOf, offerGoods, Party, proposedExchange, proposeOn, reviewExchange, stepOutcome, sweepExchanges, waitForStatus,

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
-import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { GraphqlClient, TestApp, useTestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
+import { GraphqlClient, TestApp, useTestApp } from '../support/test-app.js';
 import { newToken, tokenHash } from '../../src/identity/tokens.js';
 import { CreateTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
 import { BatchMode } from '../../src/ledger/models/ledger-enums.js';

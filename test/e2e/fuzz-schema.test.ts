@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PeriodicSweep } from '../../libs/database/periodic-sweep.js';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
-import { TestApp, useTestApp } from '../../libs/testing/test-app.js';
+import { TestApp, useTestApp } from '../support/test-app.js';
 import { buildWorld, CallerName, FuzzWorld, worldIsUsable } from './fuzz-world.js';
 import { postRaw, RawResponse } from './graphql-client.js';
 import { caseArbitrary, documentFor, FuzzCase, preview, requestBody, rootFields } from './schema-fuzz.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { GraphqlClient, TestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
+import { GraphqlClient, TestApp } from '../support/test-app.js';
 import { FuzzPools, GOOD_PASSWORD } from './schema-fuzz.js';
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { RowsForKeys, rowsForKeys } from '../../libs/testing/ledger-rows.js';
-import { GraphqlClient, TestApp } from '../../libs/testing/test-app.js';
+import { RowsForKeys, rowsForKeys } from '../support/ledger-rows.js';
+import { GraphqlClient, TestApp } from '../support/test-app.js';
 
 /** What the e2e tests ask for and get back: GraphQL documents and the shapes they return. */
 

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../libs/graphql/error-code.js';
-import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { useTestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
+import { useTestApp } from '../support/test-app.js';
 import {
   AuthPayloadView, AuthTokensView, expectAuthRefusal, expectSessionEnded, expectSessionLive, GOOD_PASSWORD, login, loginOrFail, LOGOUT, ME, refreshTokens,
   register, REGISTER, registerAndLogIn, registerMember, uniqueEmail,

@@ -1,4 +1,4 @@
-import { GraphqlClient, GraphqlResponse, TestApp } from '../../libs/testing/test-app.js';
+import { GraphqlClient, GraphqlResponse, TestApp } from '../support/test-app.js';
 import { gql } from './graphql-client.js';
 
 /** What the e2e tests of statistics and risk signals send and read. */

@@ -1,4 +1,4 @@
-import { GraphqlClient } from '../../libs/testing/test-app.js';
+import { GraphqlClient } from '../support/test-app.js';
 import type { CheckpointJson, StatementProofJson } from '../../src/integrity/proof-verifier.js';
 import { gql } from './graphql-client.js';
 

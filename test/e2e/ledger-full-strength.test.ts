@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
-import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { rowsForKeys } from '../../libs/testing/ledger-rows.js';
-import { GraphqlClient, useTestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
+import { rowsForKeys } from '../support/ledger-rows.js';
+import { GraphqlClient, useTestApp } from '../support/test-app.js';
 import { MAX_BATCH_SIZE } from '../../src/ledger/dto/ledger.inputs.js';
 import { Account } from '../../src/ledger/models/ledger.models.js';
 import { PendingExpirySweeper } from '../../src/ledger/pending-expiry.sweeper.js';

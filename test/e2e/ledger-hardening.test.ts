@@ -1,5 +1,5 @@
-import { createLedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { GraphqlClient, useTestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture } from '../support/ledger-fixture.js';
+import { GraphqlClient, useTestApp } from '../support/test-app.js';
 import { AccountView, fetchAccount, gql, newKey, rowsForKey, TRANSFER_FIELDS, TransferView, transferInput } from './graphql-client.js';
 
 const MAX_SAFE = '9007199254740991'; // 2^53 - 1

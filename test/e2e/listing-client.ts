@@ -1,5 +1,5 @@
-import { HeldLocks, holdLocks } from '../../libs/testing/held-locks.js';
-import { GraphqlClient, GraphqlResponse, TestApp } from '../../libs/testing/test-app.js';
+import { HeldLocks, holdLocks } from '../support/held-locks.js';
+import { GraphqlClient, GraphqlResponse, TestApp } from '../support/test-app.js';
 import { gql, PAGE_INFO, PageView, UserErrorView } from './graphql-client.js';
 
 /** What the e2e tests send about listings: the documents, a valid listing to vary, and the rows a community holds. */

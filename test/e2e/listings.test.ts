@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../libs/graphql/error-code.js';
-import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { GraphqlClient, GraphqlResponse, useTestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
+import { GraphqlClient, GraphqlResponse, useTestApp } from '../support/test-app.js';
 import { asPartner, registerPartnerApp } from './auth-client.js';
 import { errorSummary, expectForbidden, expectQueryRefused, NONEXISTENT_ID } from './denials.js';
 import { gql } from './graphql-client.js';

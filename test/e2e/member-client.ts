@@ -1,5 +1,5 @@
-import { LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { GraphqlClient, GraphqlResponse, TestApp } from '../../libs/testing/test-app.js';
+import { LedgerFixture } from '../support/ledger-fixture.js';
+import { GraphqlClient, GraphqlResponse, TestApp } from '../support/test-app.js';
 import { LoggedInMember, registerAndLogIn } from './auth-client.js';
 import { ACCOUNT_FIELDS, AccountView, gql, newKey, TRANSFER_FIELDS, TransferPayloadView, USER_ERRORS, UserErrorView } from './graphql-client.js';
 

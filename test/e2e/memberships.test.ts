@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { GraphqlClient, useTestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
+import { GraphqlClient, useTestApp } from '../support/test-app.js';
 import { loginAsNewAdmin, registerAndLogIn } from './auth-client.js';
 import { expectForbidden, NONEXISTENT_ID } from './denials.js';
 import { fetchAccount, gql, newKey } from './graphql-client.js';

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../libs/graphql/error-code.js';
-import { createLedgerFixture, fund, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { GraphqlClient, useTestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture, fund, LedgerFixture } from '../support/ledger-fixture.js';
+import { GraphqlClient, useTestApp } from '../support/test-app.js';
 import { MembershipRole } from '../../src/members/models/member-enums.js';
 import {
   asPartner, GRANT_PARTNER_CONSENT, grantPartnerConsent, loginAsNewAdmin, PartnerAppKeyView, PartnerAppView, registerPartnerApp, REGISTER_PARTNER_APP,

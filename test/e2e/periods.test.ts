@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../libs/graphql/error-code.js';
-import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { useTestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
+import { useTestApp } from '../support/test-app.js';
 import { asPartner, registerPartnerApp } from './auth-client.js';
 import { expectForbidden, expectQueryRefused } from './denials.js';
 import { gql, newKey } from './graphql-client.js';

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../libs/graphql/error-code.js';
-import { startTestApp, TestApp } from '../../libs/testing/test-app.js';
+import { startTestApp, TestApp } from '../support/test-app.js';
 import { errorSummary } from './denials.js';
 
 /** With the explorer off, as in production, errors must not map the schema or the server for a stranger. */

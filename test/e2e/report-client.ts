@@ -1,4 +1,4 @@
-import { GraphqlClient, TestApp } from '../../libs/testing/test-app.js';
+import { GraphqlClient, TestApp } from '../support/test-app.js';
 import { gql, PAGE_INFO, PageView } from './graphql-client.js';
 
 /** What the report and export tests ask for and get back, and how they read a CSV file. */

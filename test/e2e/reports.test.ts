@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../libs/graphql/error-code.js';
-import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { GraphqlClient, useTestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
+import { GraphqlClient, useTestApp } from '../support/test-app.js';
 import { asPartner, registerPartnerApp } from './auth-client.js';
 import { expectForbidden, expectQueryRefused, NONEXISTENT_ID } from './denials.js';
 import { createTransfer, fetchAccount, gql, transferInput } from './graphql-client.js';

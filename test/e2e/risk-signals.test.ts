@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../libs/graphql/error-code.js';
-import { LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { TestApp, useTestApp } from '../../libs/testing/test-app.js';
+import { LedgerFixture } from '../support/ledger-fixture.js';
+import { TestApp, useTestApp } from '../support/test-app.js';
 import { asPartner, loginAsNewAdmin, registerPartnerApp } from './auth-client.js';
 import { expectForbidden, expectQueryRefused } from './denials.js';
 import { exchangeCommunity, Party } from './exchange-client.js';

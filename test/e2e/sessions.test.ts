@@ -1,5 +1,5 @@
-import { createLedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { GraphqlClient, useTestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture } from '../support/ledger-fixture.js';
+import { GraphqlClient, useTestApp } from '../support/test-app.js';
 import {
   asPartner, expectAuthRefusal, expectSessionEnded, expectSessionLive, GOOD_PASSWORD, grantPartnerConsent, login, loginAsNewAdmin, logInAs,
   registerMember, registerPartnerApp,

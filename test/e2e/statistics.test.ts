@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../libs/graphql/error-code.js';
-import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { GraphqlClient, TestApp, useTestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
+import { GraphqlClient, TestApp, useTestApp } from '../support/test-app.js';
 import { BatchMode } from '../../src/ledger/models/ledger-enums.js';
 import { asPartner, loginAsNewAdmin, registerPartnerApp } from './auth-client.js';
 import { expectForbidden, expectQueryRefused, NONEXISTENT_ID } from './denials.js';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
-import { createLedgerFixture, LedgerFixture, MemberSpec } from '../../libs/testing/ledger-fixture.js';
-import { GraphqlClient, GraphqlResponse, useTestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture, LedgerFixture, MemberSpec } from '../support/ledger-fixture.js';
+import { GraphqlClient, GraphqlResponse, useTestApp } from '../support/test-app.js';
 import { Account } from '../../src/ledger/models/ledger.models.js';
 import { AccountKind } from '../../src/ledger/models/ledger-enums.js';
 import { DENIAL_MESSAGE, NONEXISTENT_ID } from './denials.js';

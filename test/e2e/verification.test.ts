@@ -1,9 +1,9 @@
 import { Client } from 'pg';
 import { withScratchDatabase } from '../../libs/database/scratch-database.js';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
-import { createLedgerFixture, LedgerFixture } from '../../libs/testing/ledger-fixture.js';
-import { chainEverything } from '../../libs/testing/chain.js';
-import { GraphqlClient, startTestApp, TestApp, testDatabaseUrl, useTestApp } from '../../libs/testing/test-app.js';
+import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
+import { chainEverything } from '../support/chain.js';
+import { GraphqlClient, startTestApp, TestApp, testDatabaseUrl, useTestApp } from '../support/test-app.js';
 import { verifyStatementProof } from '../../src/integrity/proof-verifier.js';
 import { ScheduledVerification } from '../../src/audit/verification.sweeper.js';
 import { VerificationRepository } from '../../src/audit/verification.repository.js';

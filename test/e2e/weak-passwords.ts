@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../libs/graphql/error-code.js';
-import { GraphqlResponse } from '../../libs/testing/test-app.js';
+import { GraphqlResponse } from '../support/test-app.js';
 
 /** A password refused as too easy to guess: the BAD_USER_INPUT a too-short one gets, its field coded PASSWORD_TOO_WEAK. */
 export function expectWeakPassword(response: GraphqlResponse, field: string): void {

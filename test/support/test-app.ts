@@ -1,8 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '../config/app-config.js';
-import { findFreePort } from '../database/embedded-postgres.js';
-import { runAdminStatement, withDatabaseName } from '../database/scratch-database.js';
+import { loadConfig } from '../../libs/config/app-config.js';
+import { findFreePort } from '../../libs/database/embedded-postgres.js';
+import { runAdminStatement, withDatabaseName } from '../../libs/database/scratch-database.js';
 import { createApp } from '../../src/app.js';
 import { IdentityService } from '../../src/identity/identity.service.js';
 import { checkLedgerInvariants } from '../../src/ledger/ledger.invariants.js';

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { returnedRows } from '../database/returned-rows.js';
+import { returnedRows } from '../../libs/database/returned-rows.js';
 import { AccountStatus } from '../../src/ledger/models/ledger-enums.js';
 
 /**
