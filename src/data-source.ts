@@ -2,6 +2,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { RateLimitCounterEntity } from './access/entities/rate-limit-counter.entity.js';
 import { AuditEntryEntity } from './audit/entities/audit-entry.entity.js';
 import { VerificationRunEntity } from './audit/entities/verification-run.entity.js';
+import { DIRECTORY_ENTITIES } from './directory/index.js';
 import { EXCHANGE_ENTITIES } from './exchanges/entities/index.js';
 import { IDENTITY_ENTITIES } from './identity/entities/index.js';
 import { INTEGRITY_ENTITIES } from './integrity/entities/index.js';
@@ -15,7 +16,7 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourc
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: [...LEDGER_ENTITIES, ...MEMBER_ENTITIES, ...IDENTITY_ENTITIES, AuditEntryEntity, VerificationRunEntity, ...EXCHANGE_ENTITIES, ...INTEGRITY_ENTITIES, ReportExportEntity, RateLimitCounterEntity],
+    entities: [...DIRECTORY_ENTITIES, ...LEDGER_ENTITIES, ...MEMBER_ENTITIES, ...IDENTITY_ENTITIES, AuditEntryEntity, VerificationRunEntity, ...EXCHANGE_ENTITIES, ...INTEGRITY_ENTITIES, ReportExportEntity, RateLimitCounterEntity],
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

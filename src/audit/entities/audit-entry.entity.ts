@@ -1,7 +1,7 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { CommunityEntity } from '../../ledger/entities/community.entity.js';
-import { MemberEntity } from '../../members/entities/member.entity.js';
-import { PartnerAppEntity } from '../../identity/entities/partner-app.entity.js';
+import { CommunityEntity } from '../../directory/community.entity.js';
+import { MemberEntity } from '../../directory/member.entity.js';
+import { PartnerAppEntity } from '../../directory/partner-app.entity.js';
 
 /** One privileged action, written in the transaction of the action itself. Append-only. */
 @Entity({ name: 'audit_log' })

@@ -1,6 +1,6 @@
 import { Check, Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { CommunityEntity } from '../../ledger/entities/community.entity.js';
-import { MemberEntity } from '../../members/entities/member.entity.js';
+import { CommunityEntity } from '../../directory/community.entity.js';
+import { MemberEntity } from '../../directory/member.entity.js';
 
 /**
  * One run of the ledger's invariant check over a community: each check passed or failed, with the

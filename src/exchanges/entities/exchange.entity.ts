@@ -1,9 +1,9 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { bigintTransformer } from '../../../libs/database/bigint.transformer.js';
 import { AccountEntity } from '../../ledger/entities/account.entity.js';
-import { CommunityEntity } from '../../ledger/entities/community.entity.js';
+import { CommunityEntity } from '../../directory/community.entity.js';
 import { TransferEntity } from '../../ledger/entities/transfer.entity.js';
-import { MemberEntity } from '../../members/entities/member.entity.js';
+import { MemberEntity } from '../../directory/member.entity.js';
 import { ExchangeGroupEntity } from './exchange-group.entity.js';
 import { ListingEntity } from './listing.entity.js';
 

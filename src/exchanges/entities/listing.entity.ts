@@ -1,7 +1,7 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { bigintTransformer } from '../../../libs/database/bigint.transformer.js';
-import { CommunityEntity } from '../../ledger/entities/community.entity.js';
-import { MemberEntity } from '../../members/entities/member.entity.js';
+import { CommunityEntity } from '../../directory/community.entity.js';
+import { MemberEntity } from '../../directory/member.entity.js';
 import { ListingCategoryEntity } from './listing-category.entity.js';
 
 /**

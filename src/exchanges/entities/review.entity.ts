@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import { MemberEntity } from '../../members/entities/member.entity.js';
+import { MemberEntity } from '../../directory/member.entity.js';
 import { ExchangeEntity } from './exchange.entity.js';
 
 /** One party's review of the other after a settled exchange: once per exchange and author. */

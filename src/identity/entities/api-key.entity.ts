@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { PartnerAppEntity } from './partner-app.entity.js';
+import { PartnerAppEntity } from '../../directory/partner-app.entity.js';
 
 /** A partner app's secret, kept only as its SHA-256 hash; rotation revokes the old key at once. */
 @Entity({ name: 'api_keys' })

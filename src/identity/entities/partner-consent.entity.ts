@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { MemberEntity } from '../../members/entities/member.entity.js';
-import { PartnerAppEntity } from './partner-app.entity.js';
+import { MemberEntity } from '../../directory/member.entity.js';
+import { PartnerAppEntity } from '../../directory/partner-app.entity.js';
 
 /** A member's consent that a partner app with the act_for_member scope may act for them. */
 @Entity({ name: 'partner_consents' })

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { MemberEntity } from '../../members/entities/member.entity.js';
+import { MemberEntity } from '../../directory/member.entity.js';
 
 /**
  * One login. Tokens are opaque random strings stored as SHA-256 hashes, looked up on every request,

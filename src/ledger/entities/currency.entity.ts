@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import type { Relation } from 'typeorm';
-import { CommunityEntity } from './community.entity.js';
+import { CommunityEntity } from '../../directory/community.entity.js';
 
 @Entity({ name: 'currencies' })
 @Unique('UQ_currencies_community_code', ['communityId', 'code'])

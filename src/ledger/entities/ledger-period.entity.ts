@@ -1,5 +1,5 @@
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { MemberEntity } from '../../members/entities/member.entity.js';
+import { MemberEntity } from '../../directory/member.entity.js';
 import { CurrencyEntity } from './currency.entity.js';
 
 /**

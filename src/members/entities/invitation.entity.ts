@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, ForeignKey, PrimaryGeneratedColumn } from 'typeorm';
-import { MemberEntity } from './member.entity.js';
+import { MemberEntity } from '../../directory/member.entity.js';
 import { MembershipEntity } from './membership.entity.js';
 
 /** A coordinator's invitation: its token (stored hashed) lets the invited member set a password once. */

@@ -1,8 +1,8 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { AccountEntity } from '../../ledger/entities/account.entity.js';
-import { CommunityEntity } from '../../ledger/entities/community.entity.js';
+import { CommunityEntity } from '../../directory/community.entity.js';
 import { CurrencyEntity } from '../../ledger/entities/currency.entity.js';
-import { MemberEntity } from './member.entity.js';
+import { MemberEntity } from '../../directory/member.entity.js';
 
 /**
  * A member's standing in one community, with its own account in that community's currency.

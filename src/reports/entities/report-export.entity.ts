@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { AccountEntity } from '../../ledger/entities/account.entity.js';
-import { CommunityEntity } from '../../ledger/entities/community.entity.js';
+import { CommunityEntity } from '../../directory/community.entity.js';
 
 /**
  * A short-lived link to a CSV export, stored in the database so that any replica can serve it.

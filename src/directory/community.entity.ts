@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { bigintTransformer } from '../../../libs/database/bigint.transformer.js';
+import { bigintTransformer } from '../../libs/database/bigint.transformer.js';
 
 /**
  * A time bank. Its policies are data, changed by its coordinators (each change is audited), so

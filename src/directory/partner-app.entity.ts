@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, PrimaryGeneratedColumn } from 'typeorm';
-import { CommunityEntity } from '../../ledger/entities/community.entity.js';
-import { MemberEntity } from '../../members/entities/member.entity.js';
+import { CommunityEntity } from './community.entity.js';
+import { MemberEntity } from './member.entity.js';
 
 /** A registered client of the API. What it may do is its scopes, within its one community. */
 @Entity({ name: 'partner_apps' })
