@@ -13,6 +13,7 @@ import type { Actor } from './access/actor.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { IdentityService } from './identity/identity.service.js';
 import { MembersModule } from './members/members.module.js';
+import { CommunitiesModule } from './communities/communities.module.js';
 import { dataSourceOptions } from './data-source.js';
 import { ExchangesModule } from './exchanges/exchanges.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -79,6 +80,7 @@ export class AppModule {
         }),
         HealthModule,
         LedgerModule,
+        CommunitiesModule,
         MembersModule,
         ExchangesModule,
         InsightsModule,

@@ -4,6 +4,8 @@ export interface ErrorDescription {
   /** The input field a refusal is about, if any. */
   field: string | null;
   message: string;
+  /** Set on a code no longer returned, kept in the enum until its announced removal. */
+  deprecationReason?: string;
 }
 
 export interface UserError<C extends string> {
@@ -18,7 +20,7 @@ export interface UserError<C extends string> {
  * returns how to turn a code into the userError clients receive.
  */
 export function userErrorCodes<C extends string>(codes: Record<string, C>, name: string, description: string, table: Record<C, ErrorDescription>) {
-  const valuesMap = Object.fromEntries(Object.entries<ErrorDescription>(table).map(([code, { message }]) => [code, { description: message }]));
+  const valuesMap = Object.fromEntries(Object.entries<ErrorDescription>(table).map(([code, { message, deprecationReason }]) => [code, { description: message, deprecationReason }]));
   registerEnumType(codes, { name, description, valuesMap });
   return {
     describe: (code: C): ErrorDescription => table[code],

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
+import { CommunitiesModule } from '../communities/communities.module.js';
 import { MembersModule } from '../members/members.module.js';
 import { ExchangeSweeper } from './exchange.sweeper.js';
 import { ExchangesRepository } from './exchanges.repository.js';
@@ -12,7 +13,7 @@ import { ListingsResolver } from './listings.resolver.js';
 import { ListingsService } from './listings.service.js';
 
 @Module({
-  imports: [AccessModule, AuditModule, LedgerModule, MembersModule],
+  imports: [AccessModule, AuditModule, CommunitiesModule, LedgerModule, MembersModule],
   providers: [
     ListingsRepository, ListingsService, ListingsResolver, ExchangesRepository, ExchangesService, ExchangesResolver, MemberReviewsResolver, ExchangeSweeper,
   ],

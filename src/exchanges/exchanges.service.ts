@@ -9,7 +9,7 @@ import { AuditedAction, AuditLog } from '../audit/audit-log.service.js';
 import { SYSTEM_CODES } from '../ledger/ledger-caller.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { CreateTransferPayload } from '../ledger/models/ledger.models.js';
-import { CommunitiesService } from '../members/communities.service.js';
+import { CommunitiesService } from '../communities/communities.service.js';
 import {
   ConfirmExchangeInput, ExchangeActionInput, ExchangesArgs, MarkDeliveredInput, ProposeExchangeInput, ProposeGroupExchangeInput, ResolveDisputeInput,
   ReviewExchangeInput, SettleExchangeGroupInput,
@@ -196,7 +196,7 @@ export class ExchangesService {
       });
       // Thrown, so that the reservation and the refused key roll back: a later accept may succeed.
       if (!succeeded(hold)) throw new ExchangeRefusal(ExchangeErrorCode.HOLD_REFUSED);
-      const { holdTimeoutSeconds } = await this.communities.policies(exchange.communityId);
+      const { holdTimeoutSeconds } = (await this.communities.policies(exchange.communityId))!;
       return this.transition(actor, 'member', exchange, { status: ExchangeStatus.ACCEPTED, holdTransferId: hold.transfer!.id, dueAt: secondsFromNow(holdTimeoutSeconds) });
     });
   }
@@ -209,7 +209,7 @@ export class ExchangesService {
       if (exchange.status !== ExchangeStatus.ACCEPTED) return refusedExchange(ExchangeErrorCode.WRONG_STATUS);
       if (exchange.dueAt && exchange.dueAt <= new Date()) return refusedExchange(ExchangeErrorCode.HOLD_EXPIRED);
       if (input.actualAmount < 0n) return refusedExchange(ExchangeErrorCode.ACTUAL_MUST_NOT_BE_NEGATIVE);
-      const { autoConfirmSeconds } = await this.communities.policies(exchange.communityId);
+      const { autoConfirmSeconds } = (await this.communities.policies(exchange.communityId))!;
       return this.transition(actor, 'member', exchange, { status: ExchangeStatus.DELIVERED, actualAmount: input.actualAmount, dueAt: secondsFromNow(autoConfirmSeconds) });
     });
   }

@@ -3,7 +3,7 @@ import { AccessModule } from '../access/access.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { AuthorizedLedger } from './authorized-ledger.service.js';
 import { LedgerRepository } from './ledger.repository.js';
-import { AccountResolver, CommunityResolver, LedgerResolver, TransferResolver } from './ledger.resolver.js';
+import { AccountResolver, LedgerResolver, TransferResolver } from './ledger.resolver.js';
 import { LedgerService } from './ledger.service.js';
 import { PendingExpirySweeper } from './pending-expiry.sweeper.js';
 import { PeriodsRepository } from './periods.repository.js';
@@ -13,7 +13,7 @@ import { PeriodsService } from './periods.service.js';
 @Module({
   imports: [AccessModule, AuditModule],
   providers: [
-    LedgerRepository, LedgerService, AuthorizedLedger, LedgerResolver, CommunityResolver, AccountResolver, TransferResolver, PendingExpirySweeper,
+    LedgerRepository, LedgerService, AuthorizedLedger, LedgerResolver, AccountResolver, TransferResolver, PendingExpirySweeper,
     PeriodsRepository, PeriodsService, PeriodsResolver,
   ],
   exports: [LedgerService, AuthorizedLedger, PendingExpirySweeper],

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { returnedRows } from '../../libs/database/returned-rows.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
-import { Account, Community, Currency, Posting, Transfer, TrialBalanceLine } from './models/ledger.models.js';
+import { Account, Currency, Posting, Transfer, TrialBalanceLine } from './models/ledger.models.js';
 import { AccountKind, AccountStatus, TransferKind } from './models/ledger-enums.js';
 
 type Row = Record<string, unknown>;
@@ -332,20 +332,6 @@ export class LedgerRepository {
     return rows.map(toCurrency);
   }
 
-  async listCommunities(): Promise<Community[]> {
-    return (await this.query('SELECT id, slug, name FROM communities ORDER BY id')) as unknown as Community[];
-  }
-
-  async findCommunity(id: string): Promise<Community | null> {
-    const [row] = await this.query('SELECT id, slug, name FROM communities WHERE id = $1', [id]);
-    return (row as unknown as Community) ?? null;
-  }
-
-  async findCommunityBySlug(slug: string): Promise<Community | null> {
-    const [row] = await this.query('SELECT id, slug, name FROM communities WHERE slug = $1', [slug]);
-    return (row as unknown as Community) ?? null;
-  }
-
   async trialBalance(currencyId: string): Promise<TrialBalanceLine[]> {
     const rows = await this.query(
       `SELECT kind, count(*)::int AS account_count, sum(posted_debits) AS posted_debits, sum(posted_credits) AS posted_credits
@@ -359,11 +345,6 @@ export class LedgerRepository {
       postedCredits: big(row.posted_credits),
       balance: big(row.posted_credits) - big(row.posted_debits),
     }));
-  }
-
-  async insertCommunity(slug: string, name: string): Promise<Community> {
-    const [row] = await this.query('INSERT INTO communities (slug, name) VALUES ($1, $2) RETURNING id, slug, name', [slug, name]);
-    return row as unknown as Community;
   }
 
   async insertCurrency(currency: Omit<Currency, 'id'>): Promise<Currency> {

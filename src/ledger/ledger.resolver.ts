@@ -11,7 +11,7 @@ import {
 } from './dto/ledger.inputs.js';
 import { LedgerService } from './ledger.service.js';
 import {
-  Account, AccountConnection, AccountPayload, Community, CreateTransferPayload, CreateTransfersPayload, Currency, Posting, PostingConnection, Transfer,
+  Account, AccountConnection, AccountPayload, CreateTransferPayload, CreateTransfersPayload, Currency, Posting, PostingConnection, Transfer,
   TransferConnection, TrialBalance,
 } from './models/ledger.models.js';
 import { PendingStatus, TransferKind } from './models/ledger-enums.js';
@@ -70,11 +70,6 @@ export class LedgerResolver {
     return this.authorized.unfreezeAccount(actor, input);
   }
 
-  @Query(() => [Community], { description: 'The communities hosted on this server. Public.' })
-  communities(): Promise<Community[]> {
-    return this.ledger.listCommunities();
-  }
-
   @Query(() => Currency, { nullable: true, description: 'Public.' })
   currency(@Args('id', { type: () => ID }) id: string): Promise<Currency | null> {
     return isDatabaseId(id) ? this.ledger.findCurrency(id) : Promise.resolve(null);
@@ -103,16 +98,6 @@ export class LedgerResolver {
   @Query(() => TrialBalance, { description: "A currency's balances summed per account kind; the total must be zero. For its auditors." })
   trialBalance(@CurrentActor() actor: Actor, @Args('currencyId', { type: () => ID }) currencyId: string): Promise<TrialBalance> {
     return this.authorized.trialBalance(actor, currencyId);
-  }
-}
-
-@Resolver(() => Community)
-export class CommunityResolver {
-  constructor(private readonly ledger: LedgerService) {}
-
-  @ResolveField(() => [Currency])
-  currencies(@Parent() community: Community): Promise<Currency[]> {
-    return this.ledger.currenciesOf(community.id);
   }
 }
 

@@ -12,7 +12,7 @@ import { AccountErrorCode, describeTransferError, toTransferErrorCode, TransferE
 import { isSystemCode, LedgerCaller, SYSTEM_CALLER } from './ledger-caller.js';
 import { ledgerLoaders, LedgerLoaders } from './ledger.loaders.js';
 import { LedgerRepository, PendingAction, TransferOutcome, TransferRequest } from './ledger.repository.js';
-import { Account, Community, CreateTransferPayload, CreateTransfersPayload, Currency, Posting, Transfer, TrialBalance } from './models/ledger.models.js';
+import { Account, CreateTransferPayload, CreateTransfersPayload, Currency, Posting, Transfer, TrialBalance } from './models/ledger.models.js';
 import { AccountKind, AccountStatus, BatchMode } from './models/ledger-enums.js';
 import { requestHash } from './request-hash.js';
 
@@ -336,18 +336,6 @@ export class LedgerService {
     return this.ledger.currenciesOf(communityId);
   }
 
-  listCommunities(): Promise<Community[]> {
-    return this.ledger.listCommunities();
-  }
-
-  findCommunity(id: string): Promise<Community | null> {
-    return this.ledger.findCommunity(id);
-  }
-
-  findCommunityBySlug(slug: string): Promise<Community | null> {
-    return this.ledger.findCommunityBySlug(slug);
-  }
-
   /** Balances summed per account kind in one query, so that the lines agree with each other. */
   async trialBalance(currencyId: string): Promise<TrialBalance | null> {
     const currency = await this.ledger.findCurrency(currencyId);
@@ -356,10 +344,6 @@ export class LedgerService {
     const sum = (pick: (line: (typeof lines)[number]) => bigint): bigint => lines.reduce((total, line) => total + pick(line), 0n);
     const total = sum((line) => line.balance);
     return { currency, lines, total, balanced: total === 0n && sum((l) => l.postedDebits) === sum((l) => l.postedCredits), asOf: new Date() };
-  }
-
-  createCommunity(slug: string, name: string): Promise<Community> {
-    return this.ledger.insertCommunity(slug, name);
   }
 
   /** A currency is born with its system accounts: issuance (unbounded below) and the pool (never negative). */

@@ -1,6 +1,6 @@
 import { ErrorDescription, userErrorCodes } from '../../libs/graphql/user-errors.js';
 
-/** Why a membership or community action was refused. Stable: partners switch on these. */
+/** Why a membership action was refused. Stable: partners switch on these. */
 export enum MemberErrorCode {
   EMAIL_TAKEN = 'EMAIL_TAKEN',
   COMMUNITY_NOT_FOUND = 'COMMUNITY_NOT_FOUND',
@@ -13,10 +13,13 @@ export enum MemberErrorCode {
   PENDING_TRANSFERS_OPEN = 'PENDING_TRANSFERS_OPEN',
   SETTLEMENT_REFUSED = 'SETTLEMENT_REFUSED',
   STARTER_GRANT_REFUSED = 'STARTER_GRANT_REFUSED',
+  REASON_REQUIRED = 'REASON_REQUIRED',
   SLUG_TAKEN = 'SLUG_TAKEN',
   POLICY_INVALID = 'POLICY_INVALID',
-  REASON_REQUIRED = 'REASON_REQUIRED',
 }
+
+// Community refusals have their own type since 0.2.0; these stay in the enum until their removal (CHANGELOG.md).
+const MOVED = 'Never returned: community refusals are CommunityErrorCode. Removed on or after 2027-06-01.';
 
 const MEMBER_ERRORS: Record<MemberErrorCode, ErrorDescription> = {
   EMAIL_TAKEN: { field: 'email', message: 'A member with this email already exists.' },
@@ -30,11 +33,11 @@ const MEMBER_ERRORS: Record<MemberErrorCode, ErrorDescription> = {
   PENDING_TRANSFERS_OPEN: { field: 'membershipId', message: 'The account has open holds; post or void them first.' },
   SETTLEMENT_REFUSED: { field: 'settleToPool', message: 'The ledger refused the settlement (a frozen account, or a pool too small to absorb a debt).' },
   STARTER_GRANT_REFUSED: { field: 'membershipId', message: "The ledger refused the starter grant (the account's limits, or a frozen account)." },
-  SLUG_TAKEN: { field: 'slug', message: 'A community with this slug already exists.' },
-  POLICY_INVALID: { field: 'policies', message: 'The policies contradict each other: the lower limit must be at most 0, and an upper limit at least the starter grant.' },
   REASON_REQUIRED: { field: 'reason', message: 'This action needs a written reason.' },
+  SLUG_TAKEN: { field: 'slug', message: 'A community with this slug already exists.', deprecationReason: MOVED },
+  POLICY_INVALID: { field: 'policies', message: 'The policies contradict each other.', deprecationReason: MOVED },
 };
 
 export const memberError = userErrorCodes(
-  MemberErrorCode, 'MemberErrorCode', 'Why a membership or community action was refused. A refusal changes nothing.', MEMBER_ERRORS,
+  MemberErrorCode, 'MemberErrorCode', 'Why a membership action was refused. A refusal changes nothing.', MEMBER_ERRORS,
 ).userError;

@@ -1,16 +1,16 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module.js';
 import { AuditModule } from '../audit/audit.module.js';
+import { CommunitiesModule } from '../communities/communities.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
-import { CommunitiesService } from './communities.service.js';
 import { MembersRepository } from './members.repository.js';
-import { CommunityPoliciesResolver, MemberResolver, MembershipResolver, MembersResolver } from './members.resolver.js';
+import { MemberResolver, MembershipResolver, MembersResolver } from './members.resolver.js';
 import { MembersService } from './members.service.js';
 
 @Module({
-  imports: [AccessModule, AuditModule, IdentityModule, LedgerModule],
-  providers: [MembersRepository, MembersService, CommunitiesService, MembersResolver, MemberResolver, MembershipResolver, CommunityPoliciesResolver],
-  exports: [MembersService, CommunitiesService],
+  imports: [AccessModule, AuditModule, CommunitiesModule, IdentityModule, LedgerModule],
+  providers: [MembersRepository, MembersService, MembersResolver, MemberResolver, MembershipResolver],
+  exports: [MembersService],
 })
 export class MembersModule {}

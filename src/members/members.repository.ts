@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { returnedRows } from '../../libs/database/returned-rows.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
-import { Member, Membership, CommunityPolicies } from './models/member.models.js';
+import { Member, Membership } from './models/member.models.js';
 import { MemberKind, MembershipRole, MembershipStatus } from './models/member-enums.js';
 
 type Row = Record<string, unknown>;
@@ -36,7 +36,6 @@ export interface NewMembership {
   role: MembershipRole;
 }
 
-const big = (value: unknown): bigint => BigInt(value as string);
 
 function toMember(row: Row): Member {
   return {
@@ -69,18 +68,7 @@ function toMembership(row: Row): Membership {
   };
 }
 
-function toPolicies(row: Row): CommunityPolicies {
-  return {
-    starterGrant: big(row.starter_grant),
-    defaultLowerLimit: big(row.default_lower_limit),
-    defaultUpperLimit: row.default_upper_limit === null ? null : big(row.default_upper_limit),
-    autoConfirmSeconds: row.auto_confirm_seconds as number,
-    holdTimeoutSeconds: row.hold_timeout_seconds as number,
-    balancesVisible: row.balances_visible as boolean,
-  };
-}
-
-/** Members, memberships, community policies and invitations. */
+/** Members, memberships and invitations. */
 @Injectable()
 export class MembersRepository {
   constructor(private readonly db: TransactionalConnection) {}
@@ -193,27 +181,6 @@ export class MembersRepository {
   async communitiesOf(memberId: string): Promise<string[]> {
     const rows = await this.query(`SELECT community_id FROM memberships WHERE member_id = $1 AND status <> 'closed'`, [memberId]);
     return rows.map((row) => row.community_id as string);
-  }
-
-  async policies(communityId: string): Promise<CommunityPolicies | null> {
-    const [row] = await this.query('SELECT * FROM communities WHERE id = $1', [communityId]);
-    return row ? toPolicies(row) : null;
-  }
-
-  async lockPolicies(communityId: string): Promise<CommunityPolicies | null> {
-    const [row] = await this.query('SELECT * FROM communities WHERE id = $1 FOR UPDATE', [communityId]);
-    return row ? toPolicies(row) : null;
-  }
-
-  async updatePolicies(communityId: string, policies: CommunityPolicies): Promise<void> {
-    await this.query(
-      `UPDATE communities SET starter_grant = $2, default_lower_limit = $3, default_upper_limit = $4, auto_confirm_seconds = $5,
-              hold_timeout_seconds = $6, balances_visible = $7 WHERE id = $1`,
-      [
-        communityId, policies.starterGrant.toString(), policies.defaultLowerLimit.toString(), policies.defaultUpperLimit?.toString() ?? null,
-        policies.autoConfirmSeconds, policies.holdTimeoutSeconds, policies.balancesVisible,
-      ],
-    );
   }
 
   /** The currency a community's memberships hold: its first. */

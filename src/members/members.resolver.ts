@@ -1,31 +1,29 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
+import { CommunitiesService } from '../communities/communities.service.js';
+import { Community } from '../communities/models/community.models.js';
 import { RateLimited } from '../access/rate-limited.js';
 import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import { PASSWORD_RULE } from '../identity/password-strength.js';
 import type { Actor } from '../access/actor.js';
 import { AuthPayload } from '../identity/models/identity.models.js';
 import { AuthorizedLedger } from '../ledger/authorized-ledger.service.js';
-import { Account, Community } from '../ledger/models/ledger.models.js';
-import { CommunitiesService } from './communities.service.js';
+import { Account } from '../ledger/models/ledger.models.js';
 import {
-  AcceptInvitationInput, AppointCoordinatorInput, CloseMembershipInput, CreateCommunityInput, InviteMemberInput, MembershipActionInput, MembershipsArgs,
-  RegisterInput, UpdateCommunityPoliciesInput, UpdateProfileInput,
+  AcceptInvitationInput, AppointCoordinatorInput, CloseMembershipInput, InviteMemberInput, MembershipActionInput, MembershipsArgs,
+  RegisterInput, UpdateProfileInput,
 } from './dto/member.inputs.js';
 import { MembersService } from './members.service.js';
 import {
-  CommunityPayload, CommunityPolicies, InvitationPayload, Member, MemberPayload, Membership, MembershipConnection, MembershipPayload,
+  InvitationPayload, Member, MemberPayload, Membership, MembershipConnection, MembershipPayload,
 } from './models/member.models.js';
 
 const COORDINATORS = "Coordinators of the membership's community, and admins; audited.";
 
 @Resolver()
 export class MembersResolver {
-  constructor(
-    private readonly members: MembersService,
-    private readonly communities: CommunitiesService,
-  ) {}
+  constructor(private readonly members: MembersService) {}
 
   @Mutation(() => MemberPayload, {
     description: `Creates a member who can log in; with communityId, also asks to join that community. ${PASSWORD_RULE} ${rateLimitNote(RATE_LIMITS.register)}`,
@@ -61,11 +59,6 @@ export class MembersResolver {
   @Query(() => MembershipConnection, { description: "A community's memberships, oldest first. Coordinators and admins." })
   memberships(@CurrentActor() actor: Actor, @Args() args: MembershipsArgs): Promise<Connection<Membership>> {
     return this.members.listMemberships(actor, args);
-  }
-
-  @Query(() => Community, { nullable: true, description: 'A community by its slug. Public.' })
-  community(@Args('slug') slug: string): Promise<Community | null> {
-    return this.communities.findBySlug(slug);
   }
 
   @Mutation(() => Member, { description: 'Changes your profile. In person only: not through a partner app.' })
@@ -110,15 +103,6 @@ export class MembersResolver {
     return this.members.appointCoordinator(actor, input);
   }
 
-  @Mutation(() => CommunityPayload, { description: 'Creates a community with its currency and policies. Admins.' })
-  createCommunity(@CurrentActor() actor: Actor, @Args('input') input: CreateCommunityInput): Promise<CommunityPayload> {
-    return this.communities.create(actor, input);
-  }
-
-  @Mutation(() => CommunityPayload, { description: "Changes a community's policies; the change is audited with the rules before and after. Coordinators and admins." })
-  updateCommunityPolicies(@CurrentActor() actor: Actor, @Args('input') input: UpdateCommunityPoliciesInput): Promise<CommunityPayload> {
-    return this.communities.updatePolicies(actor, input);
-  }
 }
 
 @Resolver(() => Member)
@@ -159,14 +143,3 @@ export class MembershipResolver {
     return this.ledger.findAccount(actor, membership.accountId);
   }
 }
-
-@Resolver(() => Community)
-export class CommunityPoliciesResolver {
-  constructor(private readonly communities: CommunitiesService) {}
-
-  @ResolveField(() => CommunityPolicies, { description: 'Public: what joining means.' })
-  policies(@Parent() community: Community): Promise<CommunityPolicies> {
-    return this.communities.policies(community.id);
-  }
-}
-

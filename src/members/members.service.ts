@@ -5,6 +5,7 @@ import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagin
 import { AccessPolicy, forbidden, isInPerson, ManagerRole } from '../access/access.policy.js';
 import { ANONYMOUS } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
+import { CommunitiesService } from '../communities/communities.service.js';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { foldEmail, IdentityService } from '../identity/identity.service.js';
 import { AUTH_ERROR_MESSAGES, AuthErrorCode } from '../identity/identity.errors.js';
@@ -46,6 +47,7 @@ const settlementKey = (membershipId: string): string => `system settle ${members
 export class MembersService {
   constructor(
     private readonly members: MembersRepository,
+    private readonly communities: CommunitiesService,
     private readonly ledger: LedgerService,
     private readonly access: AccessPolicy,
     private readonly audit: AuditLog,
@@ -266,7 +268,7 @@ export class MembersService {
   /** Opens a pending membership with its account; null when one is already open. Runs in the caller's (refusable) transaction. */
   private async openMembership(memberId: string, communityId: string, role: MembershipRole): Promise<Membership | null> {
     // One after another: inside a transaction they share one connection.
-    const policies = await this.members.policies(communityId);
+    const policies = await this.communities.policies(communityId);
     const currencyId = await this.members.communityCurrency(communityId);
     const member = await this.members.findMember(memberId);
     if (!policies || !currencyId) throw new MemberRefusal(MemberErrorCode.COMMUNITY_NOT_FOUND);
@@ -278,7 +280,7 @@ export class MembersService {
 
   /** Active, with the starter grant paid from issuance under the membership's own key: at most once, ever. */
   private async activate(actor: Actor, role: ManagerRole | 'system', membership: Membership, action: string, reason: string | null): Promise<MembershipPayload> {
-    const policies = (await this.members.policies(membership.communityId))!;
+    const policies = (await this.communities.policies(membership.communityId))!;
     if (policies.starterGrant > 0n) {
       const issuance = (await this.ledger.systemAccount(membership.currencyId, AccountKind.ISSUANCE))!;
       const grant = await this.ledger.createTransfer({

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CommunitiesService, DEFAULT_POLICIES } from '../members/communities.service.js';
+import { CommunitiesService, DEFAULT_POLICIES } from '../communities/communities.service.js';
 import { MembersService } from '../members/members.service.js';
 import { MembershipRole } from '../members/models/member-enums.js';
 import { ExchangesService } from '../exchanges/exchanges.service.js';

@@ -4,7 +4,7 @@ import { ListingsService } from '../exchanges/listings.service.js';
 import { DisputeOutcome, ExchangeRole } from '../exchanges/models/exchange-enums.js';
 import { Exchange, ExchangePayload } from '../exchanges/models/exchange.models.js';
 import { ListingKind, ListingNature, PricingUnit } from '../exchanges/models/listing-enums.js';
-import { CommunitiesService } from '../members/communities.service.js';
+import { CommunitiesService } from '../communities/communities.service.js';
 
 /** The demo people by first name, as the system acting for them (the seed is not a login). */
 export type DemoActors = Record<'coordinator' | 'minji' | 'jiho' | 'seoyeon' | 'hyun', MemberActor>;

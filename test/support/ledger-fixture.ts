@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { LedgerService } from '../../src/ledger/ledger.service.js';
-import { Account, Community, Currency } from '../../src/ledger/models/ledger.models.js';
+import { Community } from '../../src/communities/models/community.models.js';
+import { Account, Currency } from '../../src/ledger/models/ledger.models.js';
 import { AccountKind } from '../../src/ledger/models/ledger-enums.js';
-import { DEFAULT_POLICIES } from '../../src/members/communities.service.js';
+import { DEFAULT_POLICIES } from '../../src/communities/communities.service.js';
 import { MembershipRole } from '../../src/members/models/member-enums.js';
 import { GraphqlClient, TestApp } from './test-app.js';
 

@@ -7,7 +7,7 @@ import { createApp } from '../../src/app.js';
 import { IdentityService } from '../../src/identity/identity.service.js';
 import { checkLedgerInvariants } from '../../src/ledger/ledger.invariants.js';
 import { LedgerService } from '../../src/ledger/ledger.service.js';
-import { CommunitiesService } from '../../src/members/communities.service.js';
+import { CommunitiesService } from '../../src/communities/communities.service.js';
 import { MembersService } from '../../src/members/members.service.js';
 
 export interface GraphqlResponse<T = Record<string, any>> {

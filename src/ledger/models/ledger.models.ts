@@ -4,18 +4,6 @@ import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { AccountErrorCode, TransferErrorCode } from '../ledger.errors.js';
 import { AccountKind, AccountStatus, TransferKind } from './ledger-enums.js';
 
-@ObjectType({ description: 'One time bank: it owns a currency and its policies.' })
-export class Community {
-  @Field(() => ID)
-  id: string;
-
-  @Field()
-  slug: string;
-
-  @Field()
-  name: string;
-}
-
 @ObjectType({ description: 'A unit of account. Amounts are integers in its minor units.' })
 export class Currency {
   @Field(() => ID)

@@ -1,7 +1,5 @@
-import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
-import { AmountScalar } from '../../../libs/graphql/scalars.js';
-import { Community } from '../../ledger/models/ledger.models.js';
 import { MemberErrorCode } from '../members.errors.js';
 import { MemberKind, MembershipRole, MembershipStatus } from './member-enums.js';
 
@@ -75,27 +73,6 @@ export class Membership {
 @ObjectType()
 export class MembershipConnection extends ConnectionType(Membership, 'Membership') {}
 
-@ObjectType({ description: "A community's rules, stored as data; coordinators change them, and every change is audited." })
-export class CommunityPolicies {
-  @Field(() => AmountScalar, { description: 'Paid from issuance when a membership is approved, once per membership.' })
-  starterGrant: bigint;
-
-  @Field(() => AmountScalar, { description: 'The lower limit of a new member account; negative is a credit line.' })
-  defaultLowerLimit: bigint;
-
-  @Field(() => AmountScalar, { nullable: true, description: 'The upper limit of a new member account; null is no cap.' })
-  defaultUpperLimit: bigint | null;
-
-  @Field(() => Int, { description: 'Seconds after delivery before an unconfirmed exchange confirms itself.' })
-  autoConfirmSeconds: number;
-
-  @Field(() => Int, { description: 'The timeout of a hold when none is asked for, in seconds.' })
-  holdTimeoutSeconds: number;
-
-  @Field({ description: "Whether active members may see each other's balances (never their statements)." })
-  balancesVisible: boolean;
-}
-
 @ObjectType()
 export class MemberUserError {
   @Field(() => MemberErrorCode)
@@ -133,15 +110,6 @@ export class InvitationPayload {
 
   @Field(() => String, { nullable: true, description: 'Shown once: give it to the invitee, who sets a password with acceptInvitation. Valid 7 days.' })
   invitationToken: string | null;
-
-  @Field(() => [MemberUserError])
-  userErrors: MemberUserError[];
-}
-
-@ObjectType()
-export class CommunityPayload {
-  @Field(() => Community, { nullable: true })
-  community: Community | null;
 
   @Field(() => [MemberUserError])
   userErrors: MemberUserError[];

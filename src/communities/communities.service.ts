@@ -4,11 +4,11 @@ import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
-import { Community } from '../ledger/models/ledger.models.js';
-import { CommunityPoliciesInput, CreateCommunityInput, UpdateCommunityPoliciesInput } from './dto/member.inputs.js';
-import { MemberErrorCode, memberError } from './members.errors.js';
-import { MembersRepository } from './members.repository.js';
-import { CommunityPayload, CommunityPolicies } from './models/member.models.js';
+import { Currency } from '../ledger/models/ledger.models.js';
+import { CommunityErrorCode, communityError } from './communities.errors.js';
+import { CommunitiesRepository } from './communities.repository.js';
+import { CommunityPoliciesInput, CreateCommunityInput, UpdateCommunityPoliciesInput } from './dto/community.inputs.js';
+import { Community, CommunityPayload, CommunityPolicies } from './models/community.models.js';
 
 /** Seoul Time Bank's defaults: a 5-hour starter grant (in minutes), no credit line, no cap. */
 export const DEFAULT_POLICIES: CommunityPolicies = {
@@ -43,13 +43,13 @@ const toAudited = (policies: CommunityPolicies): Record<string, unknown> => ({
   defaultUpperLimit: policies.defaultUpperLimit?.toString() ?? null,
 });
 
-const refusedCommunity = (code: MemberErrorCode): CommunityPayload => ({ community: null, userErrors: [memberError(code)] });
+const refusedCommunity = (code: CommunityErrorCode): CommunityPayload => ({ community: null, userErrors: [communityError(code)] });
 
 /** Communities and their policies: created by admins, governed by their coordinators. */
 @Injectable()
 export class CommunitiesService {
   constructor(
-    private readonly members: MembersRepository,
+    private readonly communities: CommunitiesRepository,
     private readonly ledger: LedgerService,
     private readonly access: AccessPolicy,
     private readonly audit: AuditLog,
@@ -60,9 +60,9 @@ export class CommunitiesService {
   async create(actor: Actor, input: CreateCommunityInput): Promise<CommunityPayload> {
     this.access.requireAdmin(actor);
     const policies = applyChanges(DEFAULT_POLICIES, input.policies);
-    if (!consistent(policies)) return refusedCommunity(MemberErrorCode.POLICY_INVALID);
+    if (!consistent(policies)) return refusedCommunity(CommunityErrorCode.POLICY_INVALID);
     return this.db.transaction(async () => {
-      if (await this.ledger.findCommunityBySlug(input.slug)) return refusedCommunity(MemberErrorCode.SLUG_TAKEN);
+      if (await this.communities.findBySlug(input.slug)) return refusedCommunity(CommunityErrorCode.SLUG_TAKEN);
       const community = await this.createWithPolicies(input, policies);
       await this.audit.record(actor, { as: 'admin', action: 'community.create', communityId: community.id, targetType: 'community', targetId: community.id, details: { policies: toAudited(policies) } });
       return { community, userErrors: [] };
@@ -72,11 +72,11 @@ export class CommunitiesService {
   /** For the demo seed, which is the system acting: the same path as an admin's, without the actor. */
   async createWithPolicies(input: CreateCommunityInput, policies: CommunityPolicies): Promise<Community> {
     return this.db.transaction(async () => {
-      const community = await this.ledger.createCommunity(input.slug, input.name);
+      const community = await this.communities.insert(input.slug, input.name);
       await this.ledger.createCurrency({
         communityId: community.id, code: input.currencyCode, name: input.currencyName, symbol: input.currencySymbol, minorUnitsPerUnit: input.minorUnitsPerUnit,
       });
-      await this.members.updatePolicies(community.id, policies);
+      await this.communities.updatePolicies(community.id, policies);
       return community;
     });
   }
@@ -85,28 +85,37 @@ export class CommunitiesService {
   async updatePolicies(actor: Actor, input: UpdateCommunityPoliciesInput): Promise<CommunityPayload> {
     const role = await this.access.requireManager(actor, input.communityId);
     return this.db.transaction(async () => {
-      const before = await this.members.lockPolicies(input.communityId);
+      const before = await this.communities.lockPolicies(input.communityId);
       if (!before) throw forbidden();
       const after = applyChanges(before, input.policies);
-      if (!consistent(after)) return refusedCommunity(MemberErrorCode.POLICY_INVALID);
-      await this.members.updatePolicies(input.communityId, after);
+      if (!consistent(after)) return refusedCommunity(CommunityErrorCode.POLICY_INVALID);
+      await this.communities.updatePolicies(input.communityId, after);
       await this.audit.record(actor, {
         as: role, action: 'community.update_policies', communityId: input.communityId, targetType: 'community', targetId: input.communityId,
         reason: input.reason, details: { before: toAudited(before), after: toAudited(after) },
       });
-      return { community: await this.ledger.findCommunity(input.communityId), userErrors: [] };
+      return { community: await this.communities.find(input.communityId), userErrors: [] };
     });
   }
 
-  policies(communityId: string): Promise<CommunityPolicies> {
-    return this.members.policies(communityId) as Promise<CommunityPolicies>;
+  /** Null when no community has this id. */
+  policies(communityId: string): Promise<CommunityPolicies | null> {
+    return this.communities.policies(communityId);
+  }
+
+  list(): Promise<Community[]> {
+    return this.communities.list();
   }
 
   find(id: string): Promise<Community | null> {
-    return this.ledger.findCommunity(id);
+    return this.communities.find(id);
   }
 
   findBySlug(slug: string): Promise<Community | null> {
-    return this.ledger.findCommunityBySlug(slug);
+    return this.communities.findBySlug(slug);
+  }
+
+  currenciesOf(communityId: string): Promise<Currency[]> {
+    return this.ledger.currenciesOf(communityId);
   }
 }
