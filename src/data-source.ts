@@ -1,7 +1,7 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { RateLimitCounterEntity } from './access/entities/rate-limit-counter.entity.js';
 import { AuditEntryEntity } from './audit/entities/audit-entry.entity.js';
-import { VerificationRunEntity } from './audit/entities/verification-run.entity.js';
+import { VerificationRunEntity } from './integrity/entities/verification-run.entity.js';
 import { DIRECTORY_ENTITIES } from './directory/index.js';
 import { EXCHANGE_ENTITIES } from './exchanges/entities/index.js';
 import { IDENTITY_ENTITIES } from './identity/entities/index.js';

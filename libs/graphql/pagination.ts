@@ -1,6 +1,6 @@
 import { Type } from '@nestjs/common';
 import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
-import { IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsDate, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { MAX_BIGINT } from '../database/database-id.js';
 import { ClientError, ErrorCode } from './error-code.js';
 
@@ -33,6 +33,20 @@ export class PageArgs {
   @IsString()
   @MaxLength(200)
   after?: string;
+}
+
+/** A page of rows created within [from, to). */
+@ArgsType()
+export class DateRangePageArgs extends PageArgs {
+  @Field(() => Date, { nullable: true, description: 'Inclusive lower bound on createdAt.' })
+  @IsOptional()
+  @IsDate({ message: 'from must be a valid ISO 8601 date-time' })
+  from?: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Exclusive upper bound on createdAt.' })
+  @IsOptional()
+  @IsDate({ message: 'to must be a valid ISO 8601 date-time' })
+  to?: Date;
 }
 
 export interface Edge<T> {

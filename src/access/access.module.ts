@@ -2,10 +2,10 @@ import { Module } from '@nestjs/common';
 import { AccessPolicy } from './access.policy.js';
 import { AccessRepository } from './access.repository.js';
 import { RateLimitRepository } from './rate-limit.repository.js';
-import { RateLimiter } from './rate-limiter.service.js';
+import { RateLimiterService } from './rate-limiter.service.js';
 
 @Module({
-  providers: [AccessRepository, AccessPolicy, RateLimitRepository, RateLimiter],
-  exports: [AccessPolicy, RateLimiter],
+  providers: [AccessRepository, AccessPolicy, RateLimitRepository, RateLimiterService],
+  exports: [AccessPolicy, RateLimiterService],
 })
 export class AccessModule {}

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { clientAddress } from './actor.js';
 import type { Actor } from './actor.js';
-import { RateLimiter } from './rate-limiter.service.js';
+import { RateLimiterService } from './rate-limiter.service.js';
 import { RateLimit } from './rate-limits.js';
 
 const RATE_LIMIT = 'pumasi:rate-limit';
@@ -13,7 +13,7 @@ const RATE_LIMIT = 'pumasi:rate-limit';
 export class RateLimitGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly limiter: RateLimiter,
+    private readonly limiter: RateLimiterService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

@@ -30,7 +30,7 @@ function accountKey(actor: Actor | undefined): string | null {
  * under concurrency. Call it before anything is written or hashed: a refused request does nothing.
  */
 @Injectable()
-export class RateLimiter {
+export class RateLimiterService {
   constructor(
     private readonly repository: RateLimitRepository,
     private readonly config: AppConfig,

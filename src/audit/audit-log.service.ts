@@ -3,7 +3,7 @@ import { TransactionalConnection } from '../../libs/database/transactional-conne
 import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
 import { AccessPolicy } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
-import { AuditLogArgs } from './dto/audit.args.js';
+import { AuditLogArgs } from './dto/audit.inputs.js';
 import { AuditEntry } from './models/audit.models.js';
 import { AuditRecord, AuditRepository } from './audit.repository.js';
 
@@ -20,7 +20,7 @@ export interface AuditedAction {
 
 /** Writes who did what, as what, through which client, when and why: inside the action's transaction. */
 @Injectable()
-export class AuditLog {
+export class AuditLogService {
   constructor(
     private readonly repository: AuditRepository,
     private readonly db: TransactionalConnection,

@@ -1,15 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module.js';
-import { AuditLog } from './audit-log.service.js';
+import { AuditLogService } from './audit-log.service.js';
 import { AuditRepository } from './audit.repository.js';
-import { AuditResolver, VerificationResolver } from './audit.resolver.js';
-import { VerificationRepository } from './verification.repository.js';
-import { VerificationService } from './verification.service.js';
-import { ScheduledVerification } from './verification.sweeper.js';
+import { AuditResolver } from './audit.resolver.js';
 
+/** The audit log: who did what, written by every domain in the same transaction as the act. */
 @Module({
   imports: [AccessModule],
-  providers: [AuditRepository, AuditLog, AuditResolver, VerificationRepository, VerificationService, VerificationResolver, ScheduledVerification],
-  exports: [AuditLog],
+  providers: [AuditRepository, AuditLogService, AuditResolver],
+  exports: [AuditLogService],
 })
 export class AuditModule {}

@@ -1,47 +1,17 @@
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Query, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
-import { RateLimited } from '../access/rate-limited.js';
-import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import type { Actor } from '../access/actor.js';
-import { AuditLog } from './audit-log.service.js';
-import { AuditLogArgs, VerificationRunsArgs } from './dto/audit.args.js';
-import { AuditEntry, AuditEntryConnection, VerificationRun, VerificationRunConnection } from './models/audit.models.js';
-import { VerificationService } from './verification.service.js';
+import { AuditLogService } from './audit-log.service.js';
+import { AuditLogArgs } from './dto/audit.inputs.js';
+import { AuditEntry, AuditEntryConnection } from './models/audit.models.js';
 
 @Resolver(() => AuditEntry)
 export class AuditResolver {
-  constructor(private readonly audit: AuditLog) {}
+  constructor(private readonly audit: AuditLogService) {}
 
   @Query(() => AuditEntryConnection, { description: "Who did what, newest first: a community's for its auditors, the whole server's for admins." })
   auditLog(@CurrentActor() actor: Actor, @Args() args: AuditLogArgs): Promise<Connection<AuditEntry>> {
     return this.audit.list(actor, args);
-  }
-}
-
-@Resolver(() => VerificationRun)
-export class VerificationResolver {
-  constructor(private readonly verification: VerificationService) {}
-
-  @Mutation(() => VerificationRun, {
-    description: `Runs the ledger's invariant check over a community now and stores the report. Its auditors. ${rateLimitNote(RATE_LIMITS.runLedgerVerification)}`,
-  })
-  @RateLimited(RATE_LIMITS.runLedgerVerification)
-  runLedgerVerification(@CurrentActor() actor: Actor, @Args('communityId', { type: () => ID }) communityId: string): Promise<VerificationRun> {
-    return this.verification.runOnDemand(actor, communityId);
-  }
-
-  @Query(() => VerificationRunConnection, { description: "A community's verification runs, newest first (scheduled hourly, and on demand). Its auditors." })
-  verificationRuns(@CurrentActor() actor: Actor, @Args() args: VerificationRunsArgs): Promise<Connection<VerificationRun>> {
-    return this.verification.list(actor, args);
-  }
-
-  @Mutation(() => VerificationRun, { nullable: true, description: 'Closes the alert of a failed run, saying what was done. Coordinators and admins; audited. Null if there was no open alert.' })
-  acknowledgeVerificationAlert(
-    @CurrentActor() actor: Actor,
-    @Args('runId', { type: () => ID }) runId: string,
-    @Args('note') note: string,
-  ): Promise<VerificationRun | null> {
-    return this.verification.acknowledge(actor, runId, note);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
-import { AuditLog } from '../audit/audit-log.service.js';
+import { AuditLogService } from '../audit/audit-log.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { Currency } from '../ledger/models/ledger.models.js';
 import { CommunityErrorCode, communityError } from './communities.errors.js';
@@ -52,7 +52,7 @@ export class CommunitiesService {
     private readonly communities: CommunitiesRepository,
     private readonly ledger: LedgerService,
     private readonly access: AccessPolicy,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditLogService,
     private readonly db: TransactionalConnection,
   ) {}
 

@@ -5,7 +5,7 @@ import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagin
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import { ANONYMOUS } from '../access/actor.js';
 import type { Actor, MemberActor } from '../access/actor.js';
-import { AuditedAction, AuditLog } from '../audit/audit-log.service.js';
+import { AuditedAction, AuditLogService } from '../audit/audit-log.service.js';
 import { SYSTEM_CODES } from '../ledger/ledger-caller.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { CreateTransferPayload } from '../ledger/models/ledger.models.js';
@@ -56,7 +56,7 @@ export class ExchangesService {
     private readonly communities: CommunitiesService,
     private readonly ledger: LedgerService,
     private readonly access: AccessPolicy,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditLogService,
     private readonly db: TransactionalConnection,
   ) {}
 

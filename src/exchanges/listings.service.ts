@@ -4,7 +4,7 @@ import { isDatabaseId } from '../../libs/database/database-id.js';
 import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
 import { AccessPolicy, forbidden, ManagerRole } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
-import { AuditLog } from '../audit/audit-log.service.js';
+import { AuditLogService } from '../audit/audit-log.service.js';
 import { CreateListingInput, ListingsArgs, UpdateListingInput } from './dto/listing.inputs.js';
 import { exchangeError, ExchangeErrorCode } from './exchanges.errors.js';
 import { ListingChanges, ListingsRepository } from './listings.repository.js';
@@ -26,7 +26,7 @@ export class ListingsService {
   constructor(
     private readonly listings: ListingsRepository,
     private readonly access: AccessPolicy,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditLogService,
     private readonly db: TransactionalConnection,
   ) {}
 

@@ -4,9 +4,9 @@ import { ClientError, ErrorCode } from '../../libs/graphql/error-code.js';
 import { isDatabaseId } from '../../libs/database/database-id.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
-import { AuditLog } from '../audit/audit-log.service.js';
+import { AuditLogService } from '../audit/audit-log.service.js';
 import { ANONYMOUS, PartnerScope } from '../access/actor.js';
-import { RateLimiter } from '../access/rate-limiter.service.js';
+import { RateLimiterService } from '../access/rate-limiter.service.js';
 import type { Actor, AuthenticatedActor } from '../access/actor.js';
 import { AUTH_ERROR_MESSAGES, AuthErrorCode } from './identity.errors.js';
 import { IdentityRepository } from './identity.repository.js';
@@ -48,9 +48,9 @@ export class IdentityService {
   constructor(
     private readonly identity: IdentityRepository,
     private readonly access: AccessPolicy,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditLogService,
     private readonly db: TransactionalConnection,
-    private readonly limiter: RateLimiter,
+    private readonly limiter: RateLimiterService,
   ) {}
 
   /** Rate-limited per email and address, per email and per address; a wrong password and an unknown email answer alike. */

@@ -3,7 +3,7 @@ import { isDatabaseId } from '../../libs/database/database-id.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import { Actor, PartnerScope } from '../access/actor.js';
-import { AuditLog } from '../audit/audit-log.service.js';
+import { AuditLogService } from '../audit/audit-log.service.js';
 import { RegisterPartnerAppInput } from './dto/identity.inputs.js';
 import { IdentityRepository, PartnerAppRow } from './identity.repository.js';
 import { PartnerApp, PartnerAppKeyPayload } from './models/identity.models.js';
@@ -15,7 +15,7 @@ export class PartnerAppsService {
   constructor(
     private readonly identity: IdentityRepository,
     private readonly access: AccessPolicy,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditLogService,
     private readonly db: TransactionalConnection,
   ) {}
 

@@ -1,7 +1,7 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
 import { CurrentActor } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
-import { CommunityStatisticsArgs, RiskSignalsArgs } from './dto/insights.args.js';
+import { CommunityStatisticsArgs, RiskSignalsArgs } from './dto/insights.inputs.js';
 import { RiskSignal } from './models/risk-signal.models.js';
 import { CommunityStatistics } from './models/statistics.models.js';
 import { RiskSignalsService } from './risk-signals.service.js';

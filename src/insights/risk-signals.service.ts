@@ -3,7 +3,7 @@ import { AccessPolicy } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { Currency } from '../ledger/models/ledger.models.js';
-import { RiskSignalsArgs } from './dto/insights.args.js';
+import { RiskSignalsArgs } from './dto/insights.inputs.js';
 import {
   ChronicDebtEvidence, CircularTradingEvidence, HoardingEvidence, PaymentCycle, RiskSignal, RiskSignalKind, RiskTransfer, SuddenVelocityEvidence,
 } from './models/risk-signal.models.js';

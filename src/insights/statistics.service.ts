@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AccessPolicy } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
 import { LedgerService } from '../ledger/ledger.service.js';
-import { CommunityStatisticsArgs } from './dto/insights.args.js';
+import { CommunityStatisticsArgs } from './dto/insights.inputs.js';
 import { auditedCurrency, badInput } from './insights.guards.js';
 import { CategoryAmount, CommunityStatistics, DistrictAmount, ExchangeActivity, StatisticsBucket } from './models/statistics.models.js';
 import { BucketRow, StatisticsRepository } from './statistics.repository.js';

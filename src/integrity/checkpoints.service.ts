@@ -3,9 +3,9 @@ import { TransactionalConnection } from '../../libs/database/transactional-conne
 import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
-import { AuditLog } from '../audit/audit-log.service.js';
+import { AuditLogService } from '../audit/audit-log.service.js';
 import { ChainRepository, StoredCheckpoint } from './chain.repository.js';
-import { CheckpointsArgs } from './dto/integrity.args.js';
+import { CheckpointsArgs } from './dto/integrity.inputs.js';
 import { checkpointHash, merkleRoot, ZERO_HASH } from './merkle.js';
 import { LedgerCheckpoint } from './models/integrity.models.js';
 
@@ -37,7 +37,7 @@ export class CheckpointsService {
   constructor(
     private readonly chain: ChainRepository,
     private readonly access: AccessPolicy,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditLogService,
     private readonly db: TransactionalConnection,
   ) {}
 

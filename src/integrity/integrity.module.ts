@@ -2,15 +2,25 @@ import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { ChainRepository } from './chain.repository.js';
-import { Chainer } from './chainer.sweeper.js';
+import { ChainSweeper } from './chain.sweeper.js';
 import { CheckpointsService } from './checkpoints.service.js';
 import { IntegrityResolver } from './integrity.resolver.js';
 import { ProofsService } from './proofs.service.js';
+import { VerificationRepository } from './verification.repository.js';
+import { VerificationResolver } from './verification.resolver.js';
+import { VerificationService } from './verification.service.js';
+import { VerificationSweeper } from './verification.sweeper.js';
 
-/** Tamper evidence: the hash chain of every currency, its checkpoints, and members' inclusion proofs. */
+/**
+ * Tamper evidence and self-checks: the hash chain of every currency, its checkpoints, members'
+ * inclusion proofs, and the verification runs that check the ledger's invariants.
+ */
 @Module({
   imports: [AccessModule, AuditModule],
-  providers: [ChainRepository, Chainer, CheckpointsService, ProofsService, IntegrityResolver],
+  providers: [
+    ChainRepository, ChainSweeper, CheckpointsService, ProofsService, IntegrityResolver,
+    VerificationRepository, VerificationService, VerificationResolver, VerificationSweeper,
+  ],
   exports: [ChainRepository],
 })
 export class IntegrityModule {}

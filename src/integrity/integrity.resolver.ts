@@ -3,7 +3,7 @@ import { Connection } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
 import { CheckpointsService } from './checkpoints.service.js';
-import { CheckpointsArgs, StatementProofArgs } from './dto/integrity.args.js';
+import { CheckpointsArgs, StatementProofArgs } from './dto/integrity.inputs.js';
 import { LedgerCheckpoint, LedgerCheckpointConnection, StatementProof } from './models/integrity.models.js';
 import { ProofsService } from './proofs.service.js';
 

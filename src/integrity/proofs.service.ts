@@ -3,7 +3,7 @@ import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
 import { ChainedEntry, ChainRepository, StoredCheckpoint } from './chain.repository.js';
 import { toLedgerCheckpoint } from './checkpoints.service.js';
-import { StatementProofArgs } from './dto/integrity.args.js';
+import { StatementProofArgs } from './dto/integrity.inputs.js';
 import { merklePaths } from './merkle.js';
 import { StatementProof, StatementProofEntry } from './models/integrity.models.js';
 

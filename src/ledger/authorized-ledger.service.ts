@@ -5,11 +5,12 @@ import { Connection } from '../../libs/graphql/pagination.js';
 import { AccessPolicy, DebitRight, forbidden, ManagerRole } from '../access/access.policy.js';
 import { AccountFacts } from '../access/access.repository.js';
 import type { Actor, MemberActor } from '../access/actor.js';
-import { AuditLog } from '../audit/audit-log.service.js';
+import { AuditLogService } from '../audit/audit-log.service.js';
 import {
-  AccountsArgs, AccountStatusInput, CreateTransferInput, CreateTransfersInput, DateRangePageArgs, GrantCreditsInput, GrantSource, PostPendingTransferInput,
+  AccountsArgs, AccountStatusInput, CreateTransferInput, CreateTransfersInput, GrantCreditsInput, GrantSource, PostPendingTransferInput,
   ReverseTransferInput, SetAccountLimitsInput, TransfersArgs, VoidPendingTransferInput,
 } from './dto/ledger.inputs.js';
+import { DateRangePageArgs } from '../../libs/graphql/pagination.js';
 import { AccountErrorCode, accountUserError, TransferErrorCode, transferUserError } from './ledger.errors.js';
 import { clientCaller, SYSTEM_CODES } from './ledger-caller.js';
 import { AccountChange, LedgerService, PayerNotHolder, TransferAudit, transferAuditEntry } from './ledger.service.js';
@@ -28,11 +29,11 @@ const refusedAccount = (refusal: AccountErrorCode): AccountPayload => toAccountP
  * commits with its audit row; a member's payment from their own account takes the fast path.
  */
 @Injectable()
-export class AuthorizedLedger {
+export class AuthorizedLedgerService {
   constructor(
     private readonly ledger: LedgerService,
     private readonly access: AccessPolicy,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditLogService,
     private readonly db: TransactionalConnection,
   ) {}
 

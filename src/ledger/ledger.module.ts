@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module.js';
 import { AuditModule } from '../audit/audit.module.js';
-import { AuthorizedLedger } from './authorized-ledger.service.js';
+import { AuthorizedLedgerService } from './authorized-ledger.service.js';
 import { LedgerRepository } from './ledger.repository.js';
 import { AccountResolver, LedgerResolver, TransferResolver } from './ledger.resolver.js';
 import { LedgerService } from './ledger.service.js';
@@ -13,9 +13,9 @@ import { PeriodsService } from './periods.service.js';
 @Module({
   imports: [AccessModule, AuditModule],
   providers: [
-    LedgerRepository, LedgerService, AuthorizedLedger, LedgerResolver, AccountResolver, TransferResolver, PendingExpirySweeper,
+    LedgerRepository, LedgerService, AuthorizedLedgerService, LedgerResolver, AccountResolver, TransferResolver, PendingExpirySweeper,
     PeriodsRepository, PeriodsService, PeriodsResolver,
   ],
-  exports: [LedgerService, AuthorizedLedger, PendingExpirySweeper],
+  exports: [LedgerService, AuthorizedLedgerService, PendingExpirySweeper],
 })
 export class LedgerModule {}

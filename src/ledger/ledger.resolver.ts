@@ -4,11 +4,12 @@ import { isDatabaseId } from '../../libs/database/database-id.js';
 import { AmountScalar } from '../../libs/graphql/scalars.js';
 import { CurrentActor } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
-import { AuthorizedLedger } from './authorized-ledger.service.js';
+import { AuthorizedLedgerService } from './authorized-ledger.service.js';
 import {
-  AccountsArgs, AccountStatusInput, CreateTransferInput, CreateTransfersInput, DateRangePageArgs, GrantCreditsInput, PostPendingTransferInput,
+  AccountsArgs, AccountStatusInput, CreateTransferInput, CreateTransfersInput, GrantCreditsInput, PostPendingTransferInput,
   ReverseTransferInput, SetAccountLimitsInput, TransfersArgs, VoidPendingTransferInput,
 } from './dto/ledger.inputs.js';
+import { DateRangePageArgs } from '../../libs/graphql/pagination.js';
 import { LedgerService } from './ledger.service.js';
 import {
   Account, AccountConnection, AccountPayload, CreateTransferPayload, CreateTransfersPayload, Currency, Posting, PostingConnection, Transfer,
@@ -22,7 +23,7 @@ const MANAGERS_ONLY = 'Coordinators of the account\'s community, and admins; aud
 export class LedgerResolver {
   constructor(
     private readonly ledger: LedgerService,
-    private readonly authorized: AuthorizedLedger,
+    private readonly authorized: AuthorizedLedgerService,
   ) {}
 
   @Mutation(() => CreateTransferPayload, { description: 'Moves money between two accounts of one currency, exactly once per idempotency key. Members pay from their own accounts.' })
@@ -105,7 +106,7 @@ export class LedgerResolver {
 export class AccountResolver {
   constructor(
     private readonly ledger: LedgerService,
-    private readonly authorized: AuthorizedLedger,
+    private readonly authorized: AuthorizedLedgerService,
   ) {}
 
   @ResolveField(() => Currency)
@@ -128,7 +129,7 @@ export class AccountResolver {
 export class TransferResolver {
   constructor(
     private readonly ledger: LedgerService,
-    private readonly authorized: AuthorizedLedger,
+    private readonly authorized: AuthorizedLedgerService,
   ) {}
 
   @ResolveField(() => Currency)

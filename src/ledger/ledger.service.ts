@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { GroupCommit } from '../../libs/database/group-commit.js';
 import type { Actor } from '../access/actor.js';
-import { AuditedAction, AuditLog } from '../audit/audit-log.service.js';
+import { AuditedAction, AuditLogService } from '../audit/audit-log.service.js';
 import { withRetry, TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
 import {
-  AccountsArgs, CreateTransferInput, CreateTransfersInput, DateRangePageArgs, PostPendingTransferInput, ReverseTransferInput, TransfersArgs,
+  AccountsArgs, CreateTransferInput, CreateTransfersInput, PostPendingTransferInput, ReverseTransferInput, TransfersArgs,
   VoidPendingTransferInput,
 } from './dto/ledger.inputs.js';
+import { DateRangePageArgs } from '../../libs/graphql/pagination.js';
 import { AccountErrorCode, describeTransferError, toTransferErrorCode, TransferErrorCode, transferUserError } from './ledger.errors.js';
 import { isSystemCode, LedgerCaller, SYSTEM_CALLER } from './ledger-caller.js';
 import { ledgerLoaders, LedgerLoaders } from './ledger.loaders.js';
@@ -144,7 +145,7 @@ function keyed<R extends Record<string, unknown>>(request: R, idempotencyKey: st
 
 /**
  * The ledger's rules. Money moves only through the `ledger_*` database functions called from here.
- * Every write names its caller (LedgerCaller): clients' writes come through AuthorizedLedger, which
+ * Every write names its caller (LedgerCaller): clients' writes come through AuthorizedLedgerService, which
  * names them; a write that names no caller is the system's own.
  */
 @Injectable()
@@ -163,7 +164,7 @@ export class LedgerService {
   constructor(
     private readonly ledger: LedgerRepository,
     private readonly db: TransactionalConnection,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditLogService,
   ) {}
 
   /**

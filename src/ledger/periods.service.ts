@@ -3,7 +3,7 @@ import { TransactionalConnection } from '../../libs/database/transactional-conne
 import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
 import { AccessPolicy } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
-import { AuditLog } from '../audit/audit-log.service.js';
+import { AuditLogService } from '../audit/audit-log.service.js';
 import { PeriodErrorCode, periodUserError } from './ledger.errors.js';
 import { LedgerService } from './ledger.service.js';
 import { ClosePeriodInput, ClosePeriodPayload, LedgerPeriod, PeriodsArgs } from './models/period.models.js';
@@ -19,7 +19,7 @@ export class PeriodsService {
     private readonly periods: PeriodsRepository,
     private readonly ledger: LedgerService,
     private readonly access: AccessPolicy,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditLogService,
     private readonly db: TransactionalConnection,
   ) {}
 

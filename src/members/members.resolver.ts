@@ -8,7 +8,7 @@ import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import { PASSWORD_RULE } from '../identity/password-strength.js';
 import type { Actor } from '../access/actor.js';
 import { AuthPayload } from '../identity/models/identity.models.js';
-import { AuthorizedLedger } from '../ledger/authorized-ledger.service.js';
+import { AuthorizedLedgerService } from '../ledger/authorized-ledger.service.js';
 import { Account } from '../ledger/models/ledger.models.js';
 import {
   AcceptInvitationInput, AppointCoordinatorInput, CloseMembershipInput, InviteMemberInput, MembershipActionInput, MembershipsArgs,
@@ -125,7 +125,7 @@ export class MembershipResolver {
   constructor(
     private readonly members: MembersService,
     private readonly communities: CommunitiesService,
-    private readonly ledger: AuthorizedLedger,
+    private readonly ledger: AuthorizedLedgerService,
   ) {}
 
   @ResolveField(() => Community)

@@ -6,7 +6,7 @@ import { AccessPolicy, forbidden, isInPerson, ManagerRole } from '../access/acce
 import { ANONYMOUS } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
 import { CommunitiesService } from '../communities/communities.service.js';
-import { AuditLog } from '../audit/audit-log.service.js';
+import { AuditLogService } from '../audit/audit-log.service.js';
 import { foldEmail, IdentityService } from '../identity/identity.service.js';
 import { AUTH_ERROR_MESSAGES, AuthErrorCode } from '../identity/identity.errors.js';
 import { AuthPayload } from '../identity/models/identity.models.js';
@@ -50,7 +50,7 @@ export class MembersService {
     private readonly communities: CommunitiesService,
     private readonly ledger: LedgerService,
     private readonly access: AccessPolicy,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditLogService,
     private readonly identity: IdentityService,
     private readonly db: TransactionalConnection,
   ) {}

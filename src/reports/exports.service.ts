@@ -5,11 +5,11 @@ import { TransactionalConnection } from '../../libs/database/transactional-conne
 import { ClientError, ErrorCode } from '../../libs/graphql/error-code.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import type { Actor, AuthenticatedActor } from '../access/actor.js';
-import { AuditLog, AuditedAction } from '../audit/audit-log.service.js';
+import { AuditLogService, AuditedAction } from '../audit/audit-log.service.js';
 import { IdentityService } from '../identity/identity.service.js';
 import { newToken, tokenHash } from '../identity/tokens.js';
 import { csvTransform } from './csv.js';
-import { RequestExportInput } from './dto/report.args.js';
+import { RequestExportInput } from './dto/report.inputs.js';
 import { BALANCE_COLUMNS, exportFilename, STATEMENT_COLUMNS, TRANSFER_COLUMNS } from './export-formats.js';
 import { ExportKind, ExportLink } from './models/report.models.js';
 import { DownloadRefusal, ExportDownloadRefused } from './reports.errors.js';
@@ -78,7 +78,7 @@ export class ExportsService {
     private readonly repository: ReportsRepository,
     private readonly reports: ReportsService,
     private readonly access: AccessPolicy,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditLogService,
     private readonly db: TransactionalConnection,
     private readonly identity: IdentityService,
     private readonly config: AppConfig,

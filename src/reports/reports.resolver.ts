@@ -4,7 +4,7 @@ import { CurrentActor } from '../access/actor.js';
 import { RateLimited } from '../access/rate-limited.js';
 import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import type { Actor } from '../access/actor.js';
-import { AccountStatementArgs, BalanceReportArgs, RequestExportInput } from './dto/report.args.js';
+import { AccountStatementArgs, BalanceReportArgs, RequestExportInput } from './dto/report.inputs.js';
 import { ExportsService } from './exports.service.js';
 import { AccountStatement, AS_OF_RULE, BalanceLine, BalanceLineConnection, BalanceReport, CurrencyBalanceReport, ExportLink } from './models/report.models.js';
 import { ReportsService } from './reports.service.js';

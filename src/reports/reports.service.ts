@@ -4,11 +4,11 @@ import { Connection, decodeCursor, PageArgs, toConnection } from '../../libs/gra
 import { AccessPolicy } from '../access/access.policy.js';
 import type { AccountFacts } from '../access/access.repository.js';
 import type { Actor } from '../access/actor.js';
-import { AuthorizedLedger } from '../ledger/authorized-ledger.service.js';
+import { AuthorizedLedgerService } from '../ledger/authorized-ledger.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { Currency } from '../ledger/models/ledger.models.js';
 import { AccountKind } from '../ledger/models/ledger-enums.js';
-import { AccountStatementArgs, BalanceReportArgs } from './dto/report.args.js';
+import { AccountStatementArgs, BalanceReportArgs } from './dto/report.inputs.js';
 import { AccountKindBalances, AccountStatement, BalanceLine, BalanceReport, CurrencyBalanceReport, StatementLine } from './models/report.models.js';
 import { balanceLinesQuery, KindTotals, Period, ReportsRepository, toBalanceLine } from './reports.repository.js';
 
@@ -55,7 +55,7 @@ export class ReportsService {
     private readonly reports: ReportsRepository,
     private readonly access: AccessPolicy,
     private readonly ledger: LedgerService,
-    private readonly authorized: AuthorizedLedger,
+    private readonly authorized: AuthorizedLedgerService,
   ) {}
 
   /** Coordinators and admins of the community, and partner apps with AUDIT_READ on it. */

@@ -8,7 +8,7 @@ import { startTestApp, TestApp, testDatabaseUrl } from '../support/test-app.js';
 import { ExchangesService } from '../../src/exchanges/exchanges.service.js';
 import { ExchangePayload } from '../../src/exchanges/models/exchange.models.js';
 import { ExchangeRole } from '../../src/exchanges/models/exchange-enums.js';
-import { Chainer } from '../../src/integrity/chainer.sweeper.js';
+import { ChainSweeper } from '../../src/integrity/chain.sweeper.js';
 import { CheckpointsService } from '../../src/integrity/checkpoints.service.js';
 import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
 import { checkLedgerInvariants, InvariantViolation, LEDGER_INVARIANTS } from '../../src/ledger/ledger.invariants.js';
@@ -504,7 +504,7 @@ describe('the ledger invariant check, on a scratch ledger damaged as a superuser
     superuser = new pg.Client({ connectionString: scratchUrl });
     await superuser.connect();
     // The chain is built here, by hand, so that no chainer takes in a forged transfer behind a case's back.
-    await app.app.get(Chainer).onModuleDestroy();
+    await app.app.get(ChainSweeper).onModuleDestroy();
     ledger = await buildSoundLedger(app);
     await chainEverything(app.dataSource);
     expect(await app.app.get(CheckpointsService).recordDue(10)).toBe(1);

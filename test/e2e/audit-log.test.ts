@@ -6,7 +6,7 @@ import { expectForbidden, expectQueryRefused } from './denials.js';
 import { gql, newKey } from './graphql-client.js';
 import { succeed } from './member-client.js';
 
-const AUDIT_LOG = `query AuditLog($communityId: ID, $action: String, $actorMemberId: ID, $targetType: String, $targetId: String, $from: DateTime, $to: DateTime, $first: Int, $after: String) {
+const AUDIT_LOG = `query AuditLogService($communityId: ID, $action: String, $actorMemberId: ID, $targetType: String, $targetId: String, $from: DateTime, $to: DateTime, $first: Int, $after: String) {
   auditLog(communityId: $communityId, action: $action, actorMemberId: $actorMemberId, targetType: $targetType, targetId: $targetId, from: $from, to: $to, first: $first, after: $after) {
     edges { node { id action actorMemberId actorRole partnerAppId communityId targetType targetId reason details createdAt } }
     pageInfo { hasNextPage endCursor }

@@ -5,9 +5,9 @@ import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js
 import { chainEverything } from '../support/chain.js';
 import { GraphqlClient, startTestApp, TestApp, testDatabaseUrl, useTestApp } from '../support/test-app.js';
 import { verifyStatementProof } from '../../src/integrity/proof-verifier.js';
-import { ScheduledVerification } from '../../src/audit/verification.sweeper.js';
-import { VerificationRepository } from '../../src/audit/verification.repository.js';
-import { SCHEDULED_VERIFICATION_SECONDS } from '../../src/audit/verification.service.js';
+import { VerificationSweeper } from '../../src/integrity/verification.sweeper.js';
+import { VerificationRepository } from '../../src/integrity/verification.repository.js';
+import { SCHEDULED_VERIFICATION_SECONDS } from '../../src/integrity/verification.service.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { createListing, listingInput } from './listing-client.js';
 import { asPartner, registerPartnerApp } from './auth-client.js';
@@ -82,7 +82,7 @@ describe('verifying a community ledger over GraphQL', () => {
         expect(failed.flatMap((check) => check.offendingRows).some((row) => row.id === tampered.members[0].id)).toBe(true);
         expect((await runNow(sound.asCoordinator(), sound.community.id)).passed).toBe(true);
 
-        await app.app.get(ScheduledVerification).sweep();
+        await app.app.get(VerificationSweeper).sweep();
         const alerts = await runsOf(coordinator, tampered.community.id, true);
         expect(alerts.map((alert) => alert.trigger).sort()).toEqual(['ON_DEMAND', 'SCHEDULED']);
         expect(await runsOf(sound.asCoordinator(), sound.community.id, true)).toEqual([]);

@@ -1,8 +1,8 @@
 import { ArgsType, Field, ID, InputType, Int, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { Allow, ArrayMaxSize, ArrayMinSize, IsBoolean, IsEnum, IsDate, IsInt, IsObject, IsOptional, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { Allow, ArrayMaxSize, ArrayMinSize, IsBoolean, IsEnum, IsInt, IsObject, IsOptional, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
-import { PageArgs } from '../../../libs/graphql/pagination.js';
+import { DateRangePageArgs, PageArgs } from '../../../libs/graphql/pagination.js';
 import { AmountScalar, JSONObjectScalar } from '../../../libs/graphql/scalars.js';
 import { SYSTEM_CODES } from '../ledger-caller.js';
 import { AccountKind, BatchMode } from '../models/ledger-enums.js';
@@ -111,19 +111,6 @@ export class ReverseTransferInput extends LedgerWriteInput {
   @Field({ defaultValue: false, description: "Apply even past the accounts' limits, widening them just enough; needs a reason." })
   @IsBoolean()
   force: boolean = false;
-}
-
-@ArgsType()
-export class DateRangePageArgs extends PageArgs {
-  @Field(() => Date, { nullable: true, description: 'Inclusive lower bound on createdAt.' })
-  @IsOptional()
-  @IsDate({ message: 'from must be a valid ISO 8601 date-time' })
-  from?: Date;
-
-  @Field(() => Date, { nullable: true, description: 'Exclusive upper bound on createdAt.' })
-  @IsOptional()
-  @IsDate({ message: 'to must be a valid ISO 8601 date-time' })
-  to?: Date;
 }
 
 @ArgsType()

@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, Int } from '@nestjs/graphql';
-import { IsOptional, Max, Min, ValidateBy } from 'class-validator';
+import { IsBoolean, IsOptional, Max, Min, ValidateBy } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { PageArgs } from '../../../libs/graphql/pagination.js';
 import { Int64Scalar } from '../../../libs/graphql/scalars.js';
@@ -33,4 +33,15 @@ export class StatementProofArgs {
   @Min(1)
   @Max(MAX_PROOF_ENTRIES)
   first: number = 500;
+}
+
+@ArgsType()
+export class VerificationRunsArgs extends PageArgs {
+  @Field(() => ID)
+  @IsDatabaseId()
+  communityId: string;
+
+  @Field({ defaultValue: false, description: 'Only failed runs nobody has acknowledged yet: the open alerts.' })
+  @IsBoolean()
+  openAlertsOnly: boolean = false;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { returnedRows } from '../../libs/database/returned-rows.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
-import { VerificationCheck, VerificationRun, VerificationTrigger } from './models/audit.models.js';
+import { VerificationCheck, VerificationRun, VerificationTrigger } from './models/verification.models.js';
 
 type Row = Record<string, unknown>;
 

@@ -6,9 +6,9 @@ import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagin
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
 import { checkLedgerInvariants, checkLedgerInvariantsByCurrency, InvariantViolation, LEDGER_INVARIANTS } from '../ledger/ledger.invariants.js';
-import { AuditLog } from './audit-log.service.js';
-import { VerificationRunsArgs } from './dto/audit.args.js';
-import { VerificationRun, VerificationTrigger } from './models/audit.models.js';
+import { AuditLogService } from '../audit/audit-log.service.js';
+import { VerificationRunsArgs } from './dto/integrity.inputs.js';
+import { VerificationRun, VerificationTrigger } from './models/verification.models.js';
 import { VerificationRepository } from './verification.repository.js';
 
 /** How often each community is checked by the schedule. */
@@ -24,7 +24,7 @@ export class VerificationService {
   constructor(
     private readonly runs: VerificationRepository,
     private readonly access: AccessPolicy,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditLogService,
     private readonly dataSource: DataSource,
     private readonly db: TransactionalConnection,
   ) {}

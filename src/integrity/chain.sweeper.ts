@@ -9,7 +9,7 @@ import { CheckpointsService } from './checkpoints.service.js';
  * due. Replicas take turns: `ledger_chain_extend` lets one chain at a time.
  */
 @Injectable()
-export class Chainer extends PeriodicSweep {
+export class ChainSweeper extends PeriodicSweep {
   constructor(
     private readonly chain: ChainRepository,
     private readonly checkpoints: CheckpointsService,

@@ -1,10 +1,10 @@
 import { ArgsType, Field, ID } from '@nestjs/graphql';
-import { IsBoolean, IsDate, IsOptional, Matches, MaxLength } from 'class-validator';
+import { IsOptional, Matches, MaxLength } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
-import { PageArgs } from '../../../libs/graphql/pagination.js';
+import { DateRangePageArgs } from '../../../libs/graphql/pagination.js';
 
 @ArgsType()
-export class AuditLogArgs extends PageArgs {
+export class AuditLogArgs extends DateRangePageArgs {
   @Field(() => ID, { nullable: true, description: "A community's log, for its auditors; omitted, the whole server's, for admins." })
   @IsOptional()
   @IsDatabaseId()
@@ -29,25 +29,4 @@ export class AuditLogArgs extends PageArgs {
   @IsOptional()
   @MaxLength(64)
   targetId?: string;
-
-  @Field(() => Date, { nullable: true, description: 'Inclusive lower bound on createdAt.' })
-  @IsOptional()
-  @IsDate({ message: 'from must be a valid ISO 8601 date-time' })
-  from?: Date;
-
-  @Field(() => Date, { nullable: true, description: 'Exclusive upper bound on createdAt.' })
-  @IsOptional()
-  @IsDate({ message: 'to must be a valid ISO 8601 date-time' })
-  to?: Date;
-}
-
-@ArgsType()
-export class VerificationRunsArgs extends PageArgs {
-  @Field(() => ID)
-  @IsDatabaseId()
-  communityId: string;
-
-  @Field({ defaultValue: false, description: 'Only failed runs nobody has acknowledged yet: the open alerts.' })
-  @IsBoolean()
-  openAlertsOnly: boolean = false;
 }

@@ -1,0 +1,36 @@
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Connection } from '../../libs/graphql/pagination.js';
+import { CurrentActor } from '../access/actor.js';
+import type { Actor } from '../access/actor.js';
+import { RateLimited } from '../access/rate-limited.js';
+import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
+import { VerificationRunsArgs } from './dto/integrity.inputs.js';
+import { VerificationRun, VerificationRunConnection } from './models/verification.models.js';
+import { VerificationService } from './verification.service.js';
+
+@Resolver(() => VerificationRun)
+export class VerificationResolver {
+  constructor(private readonly verification: VerificationService) {}
+
+  @Mutation(() => VerificationRun, {
+    description: `Runs the ledger's invariant check over a community now and stores the report. Its auditors. ${rateLimitNote(RATE_LIMITS.runLedgerVerification)}`,
+  })
+  @RateLimited(RATE_LIMITS.runLedgerVerification)
+  runLedgerVerification(@CurrentActor() actor: Actor, @Args('communityId', { type: () => ID }) communityId: string): Promise<VerificationRun> {
+    return this.verification.runOnDemand(actor, communityId);
+  }
+
+  @Query(() => VerificationRunConnection, { description: "A community's verification runs, newest first (scheduled hourly, and on demand). Its auditors." })
+  verificationRuns(@CurrentActor() actor: Actor, @Args() args: VerificationRunsArgs): Promise<Connection<VerificationRun>> {
+    return this.verification.list(actor, args);
+  }
+
+  @Mutation(() => VerificationRun, { nullable: true, description: 'Closes the alert of a failed run, saying what was done. Coordinators and admins; audited. Null if there was no open alert.' })
+  acknowledgeVerificationAlert(
+    @CurrentActor() actor: Actor,
+    @Args('runId', { type: () => ID }) runId: string,
+    @Args('note') note: string,
+  ): Promise<VerificationRun | null> {
+    return this.verification.acknowledge(actor, runId, note);
+  }
+}
