@@ -12,6 +12,7 @@ import { graphqlOptions, RequestHeaders } from '../libs/graphql/graphql-options.
 import type { Actor } from './access/actor.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { IdentityService } from './identity/identity.service.js';
+import { ListingsModule } from './listings/listings.module.js';
 import { MembersModule } from './members/members.module.js';
 import { CommunitiesModule } from './communities/communities.module.js';
 import { dataSourceOptions } from './data-source.js';
@@ -82,6 +83,7 @@ export class AppModule {
         LedgerModule,
         CommunitiesModule,
         MembersModule,
+        ListingsModule,
         ExchangesModule,
         InsightsModule,
         IntegrityModule,

@@ -3,10 +3,12 @@ import { RateLimitCounterEntity } from './access/entities/rate-limit-counter.ent
 import { AuditEntryEntity } from './audit/entities/audit-entry.entity.js';
 import { VerificationRunEntity } from './integrity/entities/verification-run.entity.js';
 import { DIRECTORY_ENTITIES } from './directory/index.js';
+import { EVENT_ENTITIES } from './events/entities/index.js';
 import { EXCHANGE_ENTITIES } from './exchanges/entities/index.js';
 import { IDENTITY_ENTITIES } from './identity/entities/index.js';
 import { INTEGRITY_ENTITIES } from './integrity/entities/index.js';
 import { LEDGER_ENTITIES } from './ledger/entities/index.js';
+import { LISTING_ENTITIES } from './listings/entities/index.js';
 import { MEMBER_ENTITIES } from './members/entities/index.js';
 import { ReportExportEntity } from './reports/entities/report-export.entity.js';
 import { MIGRATIONS } from '../migrations/index.js';
@@ -16,7 +18,7 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourc
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: [...DIRECTORY_ENTITIES, ...LEDGER_ENTITIES, ...MEMBER_ENTITIES, ...IDENTITY_ENTITIES, AuditEntryEntity, VerificationRunEntity, ...EXCHANGE_ENTITIES, ...INTEGRITY_ENTITIES, ReportExportEntity, RateLimitCounterEntity],
+    entities: [...DIRECTORY_ENTITIES, ...LEDGER_ENTITIES, ...MEMBER_ENTITIES, ...IDENTITY_ENTITIES, AuditEntryEntity, VerificationRunEntity, ...LISTING_ENTITIES, ...EXCHANGE_ENTITIES, ...EVENT_ENTITIES, ...INTEGRITY_ENTITIES, ReportExportEntity, RateLimitCounterEntity],
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

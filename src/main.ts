@@ -5,7 +5,7 @@ import { EmbeddedPostgres, EmbeddedPostgresError } from '../libs/database/embedd
 import { startDatabase } from './database.js';
 import { createApp, createLogger } from './app.js';
 import { ExchangesService } from './exchanges/exchanges.service.js';
-import { ListingsService } from './exchanges/listings.service.js';
+import { ListingsService } from './listings/listings.service.js';
 import { CommunitiesService } from './communities/communities.service.js';
 import { MembersService } from './members/members.service.js';
 import { seedDemoCommunity } from './seed/demo-community.js';

@@ -1,6 +1,6 @@
 import { ErrorDescription, userErrorCodes } from '../../libs/graphql/user-errors.js';
 
-/** Why a listing or exchange action was refused. Stable: partners switch on these. */
+/** Why an exchange action was refused. Stable: partners switch on these. */
 export enum ExchangeErrorCode {
   UNKNOWN_CATEGORY = 'UNKNOWN_CATEGORY',
   PRICE_MUST_NOT_BE_NEGATIVE = 'PRICE_MUST_NOT_BE_NEGATIVE',
@@ -31,12 +31,18 @@ export enum ExchangeErrorCode {
   NOTHING_TO_SETTLE = 'NOTHING_TO_SETTLE',
 }
 
+// Listing refusals have their own type since 0.2.0; these stay in the enum until their removal (CHANGELOG.md).
+const LISTING_MOVED = {
+  message: 'A listing refusal: see ListingErrorCode.',
+  deprecationReason: 'Never returned: listing refusals are ListingErrorCode. Removed on or after 2027-06-01.',
+};
+
 const EXCHANGE_ERRORS: Record<ExchangeErrorCode, ErrorDescription> = {
-  UNKNOWN_CATEGORY: { field: 'category', message: 'No category has this slug; see listingCategories.' },
-  PRICE_MUST_NOT_BE_NEGATIVE: { field: 'price', message: 'The price must be zero or more.' },
+  UNKNOWN_CATEGORY: { ...LISTING_MOVED, field: 'category' },
+  PRICE_MUST_NOT_BE_NEGATIVE: { ...LISTING_MOVED, field: 'price' },
   QUANTITY_IS_FOR_GOODS: { field: 'quantity', message: 'Only goods have a quantity.' },
   QUANTITY_REQUIRED: { field: 'quantity', message: 'Goods need a quantity.' },
-  LISTING_CLOSED: { field: 'listingId', message: 'The listing is closed; it cannot change any more.' },
+  LISTING_CLOSED: { ...LISTING_MOVED, field: 'listingId' },
   LISTING_NOT_AVAILABLE: { field: 'listingId', message: 'The listing is paused, closed or expired.' },
   OWN_LISTING: { field: 'listingId', message: 'You cannot propose an exchange on your own listing.' },
   DIRECT_EXCHANGE_INCOMPLETE: { field: 'counterpartyId', message: 'Without a listing, name the community, the counterparty and your role.' },
@@ -62,5 +68,5 @@ const EXCHANGE_ERRORS: Record<ExchangeErrorCode, ErrorDescription> = {
 };
 
 export const exchangeError = userErrorCodes(
-  ExchangeErrorCode, 'ExchangeErrorCode', 'Why a listing or exchange action was refused. A refusal changes nothing.', EXCHANGE_ERRORS,
+  ExchangeErrorCode, 'ExchangeErrorCode', 'Why an exchange action was refused. A refusal changes nothing.', EXCHANGE_ERRORS,
 ).userError;

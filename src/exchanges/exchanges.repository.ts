@@ -29,14 +29,6 @@ export interface ExchangeChange {
   reason?: string | null;
 }
 
-export interface OutboxEvent {
-  topic: string;
-  aggregateType: string;
-  aggregateId: string;
-  communityId: string | null;
-  payload: Record<string, unknown>;
-}
-
 const bigOrNull = (value: unknown): bigint | null => (value === null ? null : BigInt(value as string));
 
 function toExchange(row: Row): Exchange {
@@ -77,7 +69,7 @@ function toReview(row: Row): Review {
   };
 }
 
-/** Exchanges, goods reservations, reviews and the outbox. */
+/** Exchanges, goods reservations and reviews. */
 @Injectable()
 export class ExchangesRepository {
   constructor(private readonly db: TransactionalConnection) {}
@@ -211,12 +203,5 @@ export class ExchangesRepository {
   async reviewSummary(subjectId: string): Promise<ReviewSummary> {
     const [row] = await this.query('SELECT count(*)::int AS count, avg(rating)::float8 AS average FROM reviews WHERE subject_id = $1', [subjectId]);
     return { count: row.count as number, averageRating: row.average as number | null };
-  }
-
-  async insertEvent(event: OutboxEvent): Promise<void> {
-    await this.query(
-      'INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, community_id, payload) VALUES ($1, $2, $3, $4, $5)',
-      [event.topic, event.aggregateType, event.aggregateId, event.communityId, JSON.stringify(event.payload)],
-    );
   }
 }

@@ -6,6 +6,7 @@ import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import { ANONYMOUS } from '../access/actor.js';
 import type { Actor, MemberActor } from '../access/actor.js';
 import { AuditedAction, AuditLogService } from '../audit/audit-log.service.js';
+import { OutboxRepository } from '../events/outbox.repository.js';
 import { SYSTEM_CODES } from '../ledger/ledger-caller.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { CreateTransferPayload } from '../ledger/models/ledger.models.js';
@@ -16,11 +17,11 @@ import {
 } from './dto/exchange.inputs.js';
 import { exchangeError, ExchangeErrorCode } from './exchanges.errors.js';
 import { ExchangeChange, ExchangesRepository } from './exchanges.repository.js';
-import { ListingsRepository } from './listings.repository.js';
+import { ListingsService } from '../listings/listings.service.js';
 import { Exchange, ExchangeGroup, ExchangeGroupPayload, ExchangePayload, Review, ReviewPayload, ReviewSummary } from './models/exchange.models.js';
 import { DisputeOutcome, ExchangeRole, ExchangeStatus } from './models/exchange-enums.js';
-import { Listing } from './models/listing.models.js';
-import { ListingKind, ListingNature, ListingStatus } from './models/listing-enums.js';
+import { Listing } from '../listings/models/listing.models.js';
+import { ListingKind, ListingNature, ListingStatus } from '../listings/models/listing-enums.js';
 
 /** Thrown inside a step's transaction to roll back what it had written (a reservation, a hold); returned as data. */
 class ExchangeRefusal extends Error {
@@ -52,7 +53,8 @@ type Party = 'provider' | 'receiver';
 export class ExchangesService {
   constructor(
     private readonly exchanges: ExchangesRepository,
-    private readonly listings: ListingsRepository,
+    private readonly listings: ListingsService,
+    private readonly outbox: OutboxRepository,
     private readonly communities: CommunitiesService,
     private readonly ledger: LedgerService,
     private readonly access: AccessPolicy,
@@ -63,7 +65,7 @@ export class ExchangesService {
   /** Against a listing (its kind decides who provides), or directly to another member of the community. */
   async propose(actor: Actor, input: ProposeExchangeInput): Promise<ExchangePayload> {
     const proposer = this.access.requireMember(actor);
-    const listing = input.listingId ? await this.listings.find(input.listingId) : null;
+    const listing = input.listingId ? await this.listings.findUnchecked(input.listingId) : null;
     if (input.listingId && !listing) throw forbidden();
     const communityId = listing?.communityId ?? input.communityId;
     if (!communityId || (!listing && (!input.counterpartyId || !input.role))) return refusedExchange(ExchangeErrorCode.DIRECT_EXCHANGE_INCOMPLETE);
@@ -95,7 +97,7 @@ export class ExchangesService {
   async proposeGroup(actor: Actor, input: ProposeGroupExchangeInput): Promise<ExchangeGroupPayload> {
     const provider = this.access.requireMember(actor);
     const refused = (code: ExchangeErrorCode): ExchangeGroupPayload => ({ group: null, exchanges: [], userErrors: [exchangeError(code)] });
-    const listing = input.listingId ? await this.listings.find(input.listingId) : null;
+    const listing = input.listingId ? await this.listings.findUnchecked(input.listingId) : null;
     if (input.listingId && !listing) throw forbidden();
     const communityId = listing?.communityId ?? input.communityId;
     if (!communityId) return refused(ExchangeErrorCode.DIRECT_EXCHANGE_INCOMPLETE);
@@ -277,7 +279,7 @@ export class ExchangesService {
     return this.db.transaction(async () => {
       const review = await this.exchanges.insertReview({ exchangeId: exchange.id, authorId: member.memberId, subjectId, rating: input.rating, comment: input.comment });
       if (!review) return refused(ExchangeErrorCode.ALREADY_REVIEWED);
-      await this.exchanges.insertEvent({ topic: 'review.created', aggregateType: 'review', aggregateId: review.id, communityId: exchange.communityId, payload: { ...review } });
+      await this.outbox.append({ topic: 'review.created', aggregateType: 'review', aggregateId: review.id, communityId: exchange.communityId, payload: { ...review } });
       return { review, userErrors: [] };
     });
   }
@@ -393,7 +395,7 @@ export class ExchangesService {
       estimatedAmount: exchange.estimatedAmount.toString(), actualAmount: exchange.actualAmount?.toString() ?? null, ...details,
     };
     await this.audit.record(actor, { as, action: topic, communityId: exchange.communityId, targetType: 'exchange', targetId: exchange.id, reason, details: payload });
-    await this.exchanges.insertEvent({ topic, aggregateType: 'exchange', aggregateId: exchange.id, communityId: exchange.communityId, payload });
+    await this.outbox.append({ topic, aggregateType: 'exchange', aggregateId: exchange.id, communityId: exchange.communityId, payload });
   }
 
   /** A party's step: checks who may see it, then locks it and runs `act` in one transaction that a refusal rolls back. */

@@ -3,7 +3,7 @@ import { CommunitiesService, DEFAULT_POLICIES } from '../communities/communities
 import { MembersService } from '../members/members.service.js';
 import { MembershipRole } from '../members/models/member-enums.js';
 import { ExchangesService } from '../exchanges/exchanges.service.js';
-import { ListingsService } from '../exchanges/listings.service.js';
+import { ListingsService } from '../listings/listings.service.js';
 import { actingAs, DemoActors, seedDemoExchanges } from './demo-exchanges.js';
 import { announceFirstLogins, LoginsAudience } from './first-logins.js';
 

@@ -1,9 +1,9 @@
 import type { MemberActor } from '../access/actor.js';
 import { ExchangesService } from '../exchanges/exchanges.service.js';
-import { ListingsService } from '../exchanges/listings.service.js';
+import { ListingsService } from '../listings/listings.service.js';
 import { DisputeOutcome, ExchangeRole } from '../exchanges/models/exchange-enums.js';
 import { Exchange, ExchangePayload } from '../exchanges/models/exchange.models.js';
-import { ListingKind, ListingNature, PricingUnit } from '../exchanges/models/listing-enums.js';
+import { ListingKind, ListingNature, PricingUnit } from '../listings/models/listing-enums.js';
 import { CommunitiesService } from '../communities/communities.service.js';
 
 /** The demo people by first name, as the system acting for them (the seed is not a login). */

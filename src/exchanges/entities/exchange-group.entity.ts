@@ -2,7 +2,7 @@ import { Check, Column, CreateDateColumn, Entity, ForeignKey, PrimaryGeneratedCo
 import { bigintTransformer } from '../../../libs/database/bigint.transformer.js';
 import { CommunityEntity } from '../../directory/community.entity.js';
 import { MemberEntity } from '../../directory/member.entity.js';
-import { ListingEntity } from './listing.entity.js';
+import { ListingEntity } from '../../listings/entities/listing.entity.js';
 
 /**
  * One provider and many receivers (a class, a shared repair day): an exchange per receiver, each

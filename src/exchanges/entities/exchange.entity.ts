@@ -5,7 +5,7 @@ import { CommunityEntity } from '../../directory/community.entity.js';
 import { TransferEntity } from '../../ledger/entities/transfer.entity.js';
 import { MemberEntity } from '../../directory/member.entity.js';
 import { ExchangeGroupEntity } from './exchange-group.entity.js';
-import { ListingEntity } from './listing.entity.js';
+import { ListingEntity } from '../../listings/entities/listing.entity.js';
 
 /**
  * One deal between a provider and a receiver, tracked from proposal to settlement. It pays only

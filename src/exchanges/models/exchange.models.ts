@@ -2,7 +2,19 @@ import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
 import { ExchangeStatus } from './exchange-enums.js';
-import { ExchangeUserError } from './listing.models.js';
+import { ExchangeErrorCode } from '../exchanges.errors.js';
+
+@ObjectType()
+export class ExchangeUserError {
+  @Field(() => ExchangeErrorCode)
+  code: ExchangeErrorCode;
+
+  @Field(() => [String], { nullable: true, description: 'The path of the input field at fault.' })
+  field: string[] | null;
+
+  @Field()
+  message: string;
+}
 
 @ObjectType({ description: 'One deal between a provider and a receiver, paid only through a hold on the ledger.' })
 export class Exchange {

@@ -6,17 +6,17 @@ import { AccessPolicy, forbidden, ManagerRole } from '../access/access.policy.js
 import type { Actor } from '../access/actor.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
 import { CreateListingInput, ListingsArgs, UpdateListingInput } from './dto/listing.inputs.js';
-import { exchangeError, ExchangeErrorCode } from './exchanges.errors.js';
+import { listingError, ListingErrorCode } from './listings.errors.js';
 import { ListingChanges, ListingsRepository } from './listings.repository.js';
 import { Listing, ListingCategory, ListingPayload } from './models/listing.models.js';
 import { ListingNature, ListingStatus } from './models/listing-enums.js';
 
-const refusedListing = (code: ExchangeErrorCode): ListingPayload => ({ listing: null, userErrors: [exchangeError(code)] });
+const refusedListing = (code: ListingErrorCode): ListingPayload => ({ listing: null, userErrors: [listingError(code)] });
 
 /** Refusals that need no database: checked before anything is written. */
-function contentRefusal(nature: ListingNature, changes: ListingChanges): ExchangeErrorCode | null {
-  if (changes.price !== undefined && changes.price < 0n) return ExchangeErrorCode.PRICE_MUST_NOT_BE_NEGATIVE;
-  if (nature === ListingNature.SERVICE && changes.quantity !== undefined && changes.quantity !== null) return ExchangeErrorCode.QUANTITY_IS_FOR_GOODS;
+function contentRefusal(nature: ListingNature, changes: ListingChanges): ListingErrorCode | null {
+  if (changes.price !== undefined && changes.price < 0n) return ListingErrorCode.PRICE_MUST_NOT_BE_NEGATIVE;
+  if (nature === ListingNature.SERVICE && changes.quantity !== undefined && changes.quantity !== null) return ListingErrorCode.QUANTITY_IS_FOR_GOODS;
   return null;
 }
 
@@ -37,9 +37,9 @@ export class ListingsService {
   async create(actor: Actor, input: CreateListingInput): Promise<ListingPayload> {
     const member = this.access.requireAuthenticated(actor);
     if (member.kind !== 'member' || !(await this.access.isActiveMember(actor, input.communityId))) throw forbidden();
-    const refusal = contentRefusal(input.nature, input) ?? (input.nature === ListingNature.GOODS && input.quantity == null ? ExchangeErrorCode.QUANTITY_REQUIRED : null);
+    const refusal = contentRefusal(input.nature, input) ?? (input.nature === ListingNature.GOODS && input.quantity == null ? ListingErrorCode.QUANTITY_REQUIRED : null);
     if (refusal) return refusedListing(refusal);
-    if (!(await this.listings.categoryExists(input.category))) return refusedListing(ExchangeErrorCode.UNKNOWN_CATEGORY);
+    if (!(await this.listings.categoryExists(input.category))) return refusedListing(ListingErrorCode.UNKNOWN_CATEGORY);
     const listing = await this.listings.insert({
       communityId: input.communityId, memberId: member.memberId, kind: input.kind, nature: input.nature, title: input.title,
       description: input.description ?? '', category: input.category, tags: input.tags ?? [], pricing: input.pricing, price: input.price,
@@ -54,16 +54,21 @@ export class ListingsService {
     const { listing, managerRole } = await this.changeable(actor, listingId, changes);
     const refusal = contentRefusal(listing.nature, changes);
     if (refusal) return refusedListing(refusal);
-    if (changes.category && !(await this.listings.categoryExists(changes.category))) return refusedListing(ExchangeErrorCode.UNKNOWN_CATEGORY);
+    if (changes.category && !(await this.listings.categoryExists(changes.category))) return refusedListing(ListingErrorCode.UNKNOWN_CATEGORY);
     return this.db.transaction(async () => {
       // Checked under the row lock: a change racing a close must not reopen the listing.
-      if ((await this.listings.lock(listing.id)).status === ListingStatus.CLOSED) return refusedListing(ExchangeErrorCode.LISTING_CLOSED);
+      if ((await this.listings.lock(listing.id)).status === ListingStatus.CLOSED) return refusedListing(ListingErrorCode.LISTING_CLOSED);
       const updated = await this.listings.update(listing.id, changes);
       if (managerRole) {
         await this.audit.record(actor, { as: managerRole, action: 'listing.close', communityId: listing.communityId, targetType: 'listing', targetId: listing.id });
       }
       return { listing: updated, userErrors: [] };
     });
+  }
+
+  /** For the exchanges, which check the proposer's standing in the listing's community themselves. */
+  findUnchecked(listingId: string): Promise<Listing | null> {
+    return this.listings.find(listingId);
   }
 
   async find(actor: Actor, listingId: string): Promise<Listing> {

@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
-import { ExchangeErrorCode } from '../exchanges.errors.js';
+import { ListingErrorCode } from '../listings.errors.js';
 import { ListingKind, ListingNature, ListingStatus, PricingUnit } from './listing-enums.js';
 
 @ObjectType({ description: 'A kind of thing exchanged, in English and Korean.' })
@@ -77,9 +77,9 @@ export class Listing {
 export class ListingConnection extends ConnectionType(Listing, 'Listing') {}
 
 @ObjectType()
-export class ExchangeUserError {
-  @Field(() => ExchangeErrorCode)
-  code: ExchangeErrorCode;
+export class ListingUserError {
+  @Field(() => ListingErrorCode)
+  code: ListingErrorCode;
 
   @Field(() => [String], { nullable: true, description: 'The path of the input field at fault.' })
   field: string[] | null;
@@ -93,6 +93,6 @@ export class ListingPayload {
   @Field(() => Listing, { nullable: true })
   listing: Listing | null;
 
-  @Field(() => [ExchangeUserError])
-  userErrors: ExchangeUserError[];
+  @Field(() => [ListingUserError])
+  userErrors: ListingUserError[];
 }

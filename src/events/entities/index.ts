@@ -1,0 +1,3 @@
+import { OutboxEventEntity } from './outbox-event.entity.js';
+
+export const EVENT_ENTITIES = [OutboxEventEntity];

@@ -1,0 +1,4 @@
+import { ListingCategoryEntity } from './listing-category.entity.js';
+import { ListingEntity } from './listing.entity.js';
+
+export const LISTING_ENTITIES = [ListingCategoryEntity, ListingEntity];

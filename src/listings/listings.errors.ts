@@ -1,0 +1,22 @@
+import { ErrorDescription, userErrorCodes } from '../../libs/graphql/user-errors.js';
+
+/** Why a listing action was refused. Stable: partners switch on these. */
+export enum ListingErrorCode {
+  UNKNOWN_CATEGORY = 'UNKNOWN_CATEGORY',
+  PRICE_MUST_NOT_BE_NEGATIVE = 'PRICE_MUST_NOT_BE_NEGATIVE',
+  QUANTITY_IS_FOR_GOODS = 'QUANTITY_IS_FOR_GOODS',
+  QUANTITY_REQUIRED = 'QUANTITY_REQUIRED',
+  LISTING_CLOSED = 'LISTING_CLOSED',
+}
+
+const LISTING_ERRORS: Record<ListingErrorCode, ErrorDescription> = {
+  UNKNOWN_CATEGORY: { field: 'category', message: 'No category has this slug; see listingCategories.' },
+  PRICE_MUST_NOT_BE_NEGATIVE: { field: 'price', message: 'The price must be zero or more.' },
+  QUANTITY_IS_FOR_GOODS: { field: 'quantity', message: 'Only goods have a quantity.' },
+  QUANTITY_REQUIRED: { field: 'quantity', message: 'Goods need a quantity.' },
+  LISTING_CLOSED: { field: 'listingId', message: 'The listing is closed; it cannot change any more.' },
+};
+
+export const listingError = userErrorCodes(
+  ListingErrorCode, 'ListingErrorCode', 'Why a listing action was refused. A refusal changes nothing.', LISTING_ERRORS,
+).userError;

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module.js';
+import { AuditModule } from '../audit/audit.module.js';
+import { ListingsRepository } from './listings.repository.js';
+import { ListingsResolver } from './listings.resolver.js';
+import { ListingsService } from './listings.service.js';
+
+/** What members offer and ask for, searchable within their communities. */
+@Module({
+  imports: [AccessModule, AuditModule],
+  providers: [ListingsRepository, ListingsService, ListingsResolver],
+  exports: [ListingsService],
+})
+export class ListingsModule {}
