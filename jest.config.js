@@ -1,5 +1,5 @@
 /**
- * Jest runs in ESM mode because the Nest 12 packages are ESM-only (see STACK.md, trap 1).
+ * Jest runs in ESM mode because the Nest 12 packages are ESM-only (see docs/stack.md, trap 1).
  * Start it through `npm test`, which passes --experimental-vm-modules.
  */
 export default {

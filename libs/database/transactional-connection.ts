@@ -19,6 +19,16 @@ export class TransactionalConnection {
     return this.current.getStore() !== undefined;
   }
 
+  /** For writes that must commit with the caller's work (docs/architecture.md, "Transactions"). */
+  requireTransaction(what: string): void {
+    if (!this.inTransaction) throw new Error(`${what} must run inside the transaction of the work it belongs to`);
+  }
+
+  /** For writes that take their own transaction, which must not silently join a caller's. */
+  requireNoTransaction(what: string): void {
+    if (this.inTransaction) throw new Error(`${what} runs in a transaction of its own, not inside a caller's`);
+  }
+
   /** Runs `work` outside any transaction of the caller, on the pool. */
   detached<T>(work: () => Promise<T>): Promise<T> {
     return this.current.exit(work);

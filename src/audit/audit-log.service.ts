@@ -44,7 +44,7 @@ export class AuditLogService {
   recordAll(entries: { actor: Actor; action: AuditedAction }[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
     // Outside a transaction a row could commit without its action, or an action without its row.
-    if (!this.db.inTransaction) throw new Error('audit rows must be written inside the transaction of the actions they record');
+    this.db.requireTransaction('An audit row');
     return this.repository.insert(entries.map(({ actor, action }) => toRecord(actor, action)));
   }
 }

@@ -192,7 +192,7 @@ export class ExchangesService {
       if (exchange.listingId && exchange.quantity && !(await this.exchanges.reserveUnits(exchange.listingId, exchange.quantity))) {
         return refusedExchange(ExchangeErrorCode.OUT_OF_STOCK);
       }
-      const hold = await this.ledger.createTransfer({
+      const hold = await this.ledger.createTransferInTransaction({
         idempotencyKey: ledgerKey('hold', exchange.id), debitAccountId: exchange.receiverAccountId, creditAccountId: exchange.providerAccountId,
         amount: exchange.estimatedAmount, pending: true, code: SYSTEM_CODES.EXCHANGE_HOLD, memo: `Exchange ${exchange.id}: hold`,
       });
@@ -362,7 +362,7 @@ export class ExchangesService {
     // A frozen or closed account: thrown, so that the step rolls back and says why.
     if (!succeeded(resolution)) throw new ExchangeRefusal(ExchangeErrorCode.SETTLEMENT_REFUSED);
     if (amount <= held) return;
-    const extra = await this.ledger.createTransfer({
+    const extra = await this.ledger.createTransferInTransaction({
       idempotencyKey: ledgerKey('extra', exchange.id), debitAccountId: exchange.receiverAccountId, creditAccountId: exchange.providerAccountId,
       amount: amount - held, code: SYSTEM_CODES.EXCHANGE_EXTRA, memo: `Exchange ${exchange.id}: above the estimate`,
     });

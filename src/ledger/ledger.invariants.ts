@@ -1,7 +1,7 @@
 import { DataSource, QueryRunner } from 'typeorm';
 
 /**
- * The ledger's invariant check (QUALITY.md). Tests run it after every db and e2e scenario; the
+ * The ledger's invariant check (docs/testing.md). Tests run it after every db and e2e scenario; the
  * audit feature runs it on demand and on a schedule. Each check is one SQL query returning the
  * offending rows, so a failure says exactly what is wrong; every row names its currency, so that a
  * check can be scoped to one community's.

@@ -60,6 +60,12 @@ export interface Payer {
 const NOT_HOLDER = 'not_holder';
 
 /** The database refused a member's payment: they do not hold the debit account through an active membership. */
+export interface TransferOptions {
+  caller?: LedgerCaller;
+  payer?: Payer;
+  audit?: TransferAudit;
+}
+
 export class PayerNotHolder extends Error {
   constructor() {
     super('the payer does not hold the debit account');
@@ -181,17 +187,33 @@ export class LedgerService {
   }
 
   /**
+   * A transfer on its own, in a transaction of its own: gathered with other callers' transfers into
+   * one group commit. Inside a caller's transaction use createTransferInTransaction instead; this
+   * refuses to run there, since a group must never join one caller's transaction.
+   *
    * With a payer, the database itself checks that they hold the debit account (under its lock, in
    * the same statement), and PayerNotHolder is thrown when they do not; nothing is recorded then.
    * With an audit, a created transfer commits with its audit row.
    */
-  async createTransfer(input: CreateTransferInput, options: { caller?: LedgerCaller; payer?: Payer; audit?: TransferAudit } = {}): Promise<CreateTransferPayload> {
+  createTransfer(input: CreateTransferInput, options: TransferOptions = {}): Promise<CreateTransferPayload> {
+    this.db.requireNoTransaction('LedgerService.createTransfer');
+    return this.transfer(input, options, (transfer) => this.singleTransfers.submit(transfer));
+  }
+
+  /** A transfer that commits or rolls back with the caller's open transaction (a step of an exchange, say). */
+  createTransferInTransaction(input: CreateTransferInput, options: TransferOptions = {}): Promise<CreateTransferPayload> {
+    this.db.requireTransaction('LedgerService.createTransferInTransaction');
+    return this.transfer(input, options, async (transfer) => (await this.writeSingles([transfer]))[0]);
+  }
+
+  private async transfer(
+    input: CreateTransferInput, options: TransferOptions, write: (transfer: SingleTransfer) => Promise<TransferOutcome>,
+  ): Promise<CreateTransferPayload> {
     const { caller = SYSTEM_CALLER, payer, audit } = options;
     const refusal = precheck(input, caller);
     if (refusal) return refused(refusal);
     const request = { ...toTransferRequest(input, caller), ...(payer && { payerMemberId: payer.memberId, withinCommunityId: payer.withinCommunityId }) };
-    // Inside a caller's transaction the transfer must commit or roll back with it, so it is written there.
-    const [outcome] = this.db.inTransaction ? await this.writeSingles([{ request, audit }]) : [await this.singleTransfers.submit({ request, audit })];
+    const outcome = await write({ request, audit });
     if (outcome.outcome === NOT_HOLDER) throw new PayerNotHolder();
     return toPayload(outcome);
   }

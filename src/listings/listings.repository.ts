@@ -10,7 +10,7 @@ import { ListingKind, ListingNature, ListingStatus, PricingUnit } from './models
  * IDX_listings_search (made by the listings migration) for a search to use that index; the listings
  * tests check that the planner can.
  */
-const LISTING_WORDS = `setweight(to_tsvector('simple', "title"), 'A') || setweight(to_tsvector('simple', "description"), 'B')`;
+export const LISTING_WORDS = `setweight(to_tsvector('simple', "title"), 'A') || setweight(to_tsvector('simple', "description"), 'B')`;
 
 type Row = Record<string, unknown>;
 

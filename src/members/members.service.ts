@@ -283,7 +283,7 @@ export class MembersService {
     const policies = (await this.communities.policies(membership.communityId))!;
     if (policies.starterGrant > 0n) {
       const issuance = (await this.ledger.systemAccount(membership.currencyId, AccountKind.ISSUANCE))!;
-      const grant = await this.ledger.createTransfer({
+      const grant = await this.ledger.createTransferInTransaction({
         idempotencyKey: starterGrantKey(membership.id), debitAccountId: issuance.id, creditAccountId: membership.accountId,
         amount: policies.starterGrant, code: SYSTEM_CODES.STARTER_GRANT, memo: 'Welcome: your starter grant',
       });
@@ -304,7 +304,7 @@ export class MembersService {
   private async settleToPool(membership: Membership, balance: bigint): Promise<boolean> {
     const pool = (await this.ledger.systemAccount(membership.currencyId, AccountKind.POOL))!;
     const [debitAccountId, creditAccountId] = balance > 0n ? [membership.accountId, pool.id] : [pool.id, membership.accountId];
-    const settlement = await this.ledger.createTransfer({
+    const settlement = await this.ledger.createTransferInTransaction({
       idempotencyKey: settlementKey(membership.id), debitAccountId, creditAccountId, amount: balance > 0n ? balance : -balance,
       code: SYSTEM_CODES.SETTLEMENT, memo: 'Membership closed: balance settled with the community pool',
     });

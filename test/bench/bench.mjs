@@ -1,4 +1,4 @@
-// The benchmark (QUALITY.md, "Benchmark, not timed tests"): drives the real server over HTTP with
+// The benchmark (docs/testing.md, "The benchmark"): drives the real server over HTTP with
 // the real database, and measures the ceiling (plain SQL on the same database) in the same run, so
 // that the goals are ratios, which hold on a shared machine where absolute figures drift.
 // Every GraphQL request is authenticated as in production: a member pays (alone or in a batch) from

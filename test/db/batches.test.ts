@@ -27,7 +27,7 @@ function outcome(payload: CreateTransferPayload): string {
   return payload.userErrors[0].code;
 }
 
-/** QUALITY.md's linked-batch scenario and idempotency within batches, on real PostgreSQL. */
+/** docs/testing.md's linked-batch scenario and idempotency within batches, on real PostgreSQL. */
 describe('batches of transfers', () => {
   const t = useTestApp(24);
 

@@ -4,7 +4,7 @@ import { useTestApp } from '../support/test-app.js';
 import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
 import { CreateTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
 
-/** QUALITY.md's concurrency scenarios, against real PostgreSQL through the ledger's one write path. */
+/** docs/testing.md's concurrency scenarios, against real PostgreSQL through the ledger's one write path. */
 describe('ledger under concurrency', () => {
   const t = useTestApp(24);
 

@@ -19,7 +19,7 @@ const {
 type Resolve = (pendingTransferId: string, extra?: Partial<PostPendingTransferInput>) => Promise<CreateTransferPayload>;
 type Action = 'post' | 'void';
 
-/** QUALITY.md's two-phase scenarios: holds, posting, voiding, expiry, and their races, on real PostgreSQL. */
+/** docs/testing.md's two-phase scenarios: holds, posting, voiding, expiry, and their races, on real PostgreSQL. */
 describe('two-phase (pending) transfers', () => {
   const t = useTestApp(24);
 

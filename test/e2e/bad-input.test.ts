@@ -60,7 +60,7 @@ function codeOf(body: any): string | undefined {
 }
 
 /**
- * QUALITY.md: bad input gets a clear error and changes nothing. Every request is sent by a logged-in
+ * docs/testing.md: bad input gets a clear error and changes nothing. Every request is sent by a logged-in
  * member who may make its valid form, so that a refusal is the bad input's, not a missing login's.
  */
 describe('bad input over GraphQL', () => {

@@ -118,7 +118,7 @@ export interface TestAppOptions {
 
 /**
  * For a describe block: boots the app before its tests, checks the ledger's invariants after each
- * one (QUALITY.md), and closes the app at the end. The returned object is filled in by beforeAll.
+ * one (docs/testing.md), and closes the app at the end. The returned object is filled in by beforeAll.
  */
 export function useTestApp(options: number | TestAppOptions = {}): TestApp {
   const { poolSize, ownDatabase, env } = typeof options === 'number' ? { poolSize: options, ownDatabase: undefined, env: undefined } : options;

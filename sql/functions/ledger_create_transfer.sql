@@ -1,0 +1,47 @@
+-- The current definition, read from a database with every migration applied (npm run sql).
+-- Do not edit: change it with a new migration, then run npm run sql and commit both.
+
+CREATE OR REPLACE FUNCTION public.ledger_create_transfer(p_idempotency_key text, p_request_hash text, p_debit_account_id bigint, p_credit_account_id bigint, p_amount bigint, p_code text, p_memo text, p_metadata jsonb, p_pending boolean DEFAULT false, p_timeout_at timestamp with time zone DEFAULT NULL::timestamp with time zone, p_idempotency_scope text DEFAULT 'system'::text, p_accounts_locked boolean DEFAULT false)
+ RETURNS TABLE(outcome text, id bigint, currency_id bigint, created_at timestamp with time zone, original_outcome text)
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+  v_claim record;
+  v_refusal text;
+  v_transfer_id bigint;
+  v_at timestamptz;
+BEGIN
+  SELECT * INTO v_claim FROM ledger_claim_key(p_idempotency_scope, p_idempotency_key, p_request_hash);
+  IF v_claim.outcome IS NOT NULL THEN
+    RETURN QUERY SELECT * FROM ledger_outcome(v_claim.outcome, v_claim.transfer_id, v_claim.original_outcome);
+    RETURN;
+  END IF;
+  -- The hot path's one statement, as before expiry existed: lock both accounts in ascending id order
+  -- and learn whether either has anything pending. Only then are due holds looked for and released
+  -- (their other accounts locked after these two: a rare deadlock there is retried by the service).
+  IF NOT p_accounts_locked AND (SELECT coalesce(bool_or(a.pending_debits > 0 OR a.pending_credits > 0), false)
+                                  FROM (SELECT a.pending_debits, a.pending_credits FROM accounts a
+                                         WHERE a.id IN (p_debit_account_id, p_credit_account_id) ORDER BY a.id FOR UPDATE) a) THEN
+    PERFORM ledger_lock_accounts_expiring(ARRAY[p_debit_account_id, p_credit_account_id]);
+  END IF;
+  v_refusal := ledger_transfer_refusal(p_debit_account_id, p_credit_account_id, p_amount, true, p_pending);
+  IF v_refusal IS NOT NULL THEN
+    RETURN QUERY SELECT * FROM ledger_refuse(p_idempotency_scope, p_idempotency_key, p_request_hash, v_refusal);
+    RETURN;
+  END IF;
+
+  v_at := clock_timestamp();
+  INSERT INTO transfers (idempotency_scope, idempotency_key, request_hash, currency_id, debit_account_id, credit_account_id, amount, code, memo, metadata,
+                         kind, timeout_at, created_at)
+    SELECT p_idempotency_scope, p_idempotency_key, p_request_hash, a.currency_id, p_debit_account_id, p_credit_account_id, p_amount, p_code, p_memo, p_metadata,
+           CASE WHEN p_pending THEN 'pending' ELSE 'direct' END, p_timeout_at, v_at
+      FROM accounts a WHERE a.id = p_debit_account_id
+    RETURNING transfers.id INTO v_transfer_id;
+  IF p_pending THEN
+    UPDATE accounts a SET pending_debits = a.pending_debits + p_amount WHERE a.id = p_debit_account_id;
+    UPDATE accounts a SET pending_credits = a.pending_credits + p_amount WHERE a.id = p_credit_account_id;
+  ELSE
+    PERFORM ledger_post(v_transfer_id, p_debit_account_id, p_credit_account_id, p_amount, v_at);
+  END IF;
+  RETURN QUERY SELECT * FROM ledger_outcome('created', v_transfer_id);
+END $function$;

@@ -1,0 +1,24 @@
+-- The current definition, read from a database with every migration applied (npm run sql).
+-- Do not edit: change it with a new migration, then run npm run sql and commit both.
+
+CREATE OR REPLACE FUNCTION public.ledger_lock_accounts_expiring(p_account_ids bigint[])
+ RETURNS void
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+  v_due transfers[];
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = ANY(p_account_ids) AND (a.pending_debits > 0 OR a.pending_credits > 0)) THEN
+    PERFORM 1 FROM accounts a WHERE a.id = ANY(p_account_ids) ORDER BY a.id FOR UPDATE;
+    RETURN;
+  END IF;
+  v_due := ARRAY(
+    SELECT t FROM transfers t
+     WHERE (t.debit_account_id = ANY(p_account_ids) OR t.credit_account_id = ANY(p_account_ids))
+       AND t.timeout_at <= clock_timestamp() AND t.kind = 'pending'
+       AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.pending_id = t.id));
+  PERFORM 1 FROM accounts a
+   WHERE a.id = ANY(p_account_ids || ARRAY(SELECT d.debit_account_id FROM unnest(v_due) d) || ARRAY(SELECT d.credit_account_id FROM unnest(v_due) d))
+   ORDER BY a.id FOR UPDATE;
+  PERFORM ledger_expire_pending(d.id) FROM unnest(v_due) d;
+END $function$;

@@ -1,0 +1,25 @@
+-- The current definition, read from a database with every migration applied (npm run sql).
+-- Do not edit: change it with a new migration, then run npm run sql and commit both.
+
+CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION ledger_refuse_history_change();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_history_change();
+CREATE TRIGGER ledger_chain_append_only BEFORE DELETE OR UPDATE ON public.ledger_chain FOR EACH ROW EXECUTE FUNCTION ledger_refuse_history_change();
+CREATE TRIGGER ledger_chain_no_truncate BEFORE TRUNCATE ON public.ledger_chain FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_history_change();
+CREATE TRIGGER ledger_checkpoints_append_only BEFORE DELETE OR UPDATE ON public.ledger_checkpoints FOR EACH ROW EXECUTE FUNCTION ledger_refuse_history_change();
+CREATE TRIGGER ledger_checkpoints_no_truncate BEFORE TRUNCATE ON public.ledger_checkpoints FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_history_change();
+CREATE TRIGGER ledger_period_balances_append_only BEFORE DELETE OR UPDATE ON public.ledger_period_balances FOR EACH ROW EXECUTE FUNCTION ledger_refuse_history_change();
+CREATE TRIGGER ledger_period_balances_no_truncate BEFORE TRUNCATE ON public.ledger_period_balances FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_history_change();
+CREATE TRIGGER ledger_periods_append_only BEFORE DELETE OR UPDATE ON public.ledger_periods FOR EACH ROW EXECUTE FUNCTION ledger_refuse_history_change();
+CREATE TRIGGER ledger_periods_no_truncate BEFORE TRUNCATE ON public.ledger_periods FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_history_change();
+CREATE TRIGGER memberships_close_settled BEFORE UPDATE OF status ON public.memberships FOR EACH ROW WHEN ((((new.status)::text = 'closed'::text) AND ((old.status)::text <> 'closed'::text))) EXECUTE FUNCTION members_check_membership_settled();
+CREATE TRIGGER outbox_events_append_only BEFORE DELETE OR UPDATE ON public.outbox_events FOR EACH ROW EXECUTE FUNCTION exchanges_refuse_outbox_rewrite();
+CREATE TRIGGER postings_append_only BEFORE DELETE OR UPDATE ON public.postings FOR EACH ROW EXECUTE FUNCTION ledger_refuse_history_change();
+CREATE CONSTRAINT TRIGGER postings_belong_to_balanced_transfer AFTER INSERT ON public.postings DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_check_new_posting();
+CREATE TRIGGER postings_no_truncate BEFORE TRUNCATE ON public.postings FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_history_change();
+CREATE TRIGGER reviews_append_only BEFORE DELETE OR UPDATE ON public.reviews FOR EACH ROW EXECUTE FUNCTION ledger_refuse_history_change();
+CREATE TRIGGER transfer_failures_append_only BEFORE DELETE OR UPDATE ON public.transfer_failures FOR EACH ROW EXECUTE FUNCTION ledger_refuse_history_change();
+CREATE TRIGGER transfer_failures_no_truncate BEFORE TRUNCATE ON public.transfer_failures FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_history_change();
+CREATE TRIGGER transfers_append_only BEFORE DELETE OR UPDATE ON public.transfers FOR EACH ROW EXECUTE FUNCTION ledger_refuse_history_change();
+CREATE TRIGGER transfers_no_truncate BEFORE TRUNCATE ON public.transfers FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_history_change();
+CREATE TRIGGER transfers_outside_closed_periods BEFORE INSERT ON public.transfers FOR EACH ROW EXECUTE FUNCTION ledger_refuse_dating_in_closed_period();
+CREATE CONSTRAINT TRIGGER transfers_postings_balanced AFTER INSERT ON public.transfers DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_check_new_transfer();
