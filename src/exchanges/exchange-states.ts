@@ -34,7 +34,7 @@ export const EXCHANGE_TRANSITIONS: readonly ExchangeTransition[] = [
   { from: null, to: PROPOSED, by: ['provider', 'receiver'] },
   { from: PROPOSED, to: ACCEPTED, by: ['counterparty'] },
   { from: PROPOSED, to: CANCELLED, by: ['provider', 'receiver'] },
-  // A group's place is delivered to all receivers at once, so its group settles it, never one party.
+  // Single only: a group's place has no delivery of its own (the group settlement below confirms it).
   { from: ACCEPTED, to: DELIVERED, by: ['provider'], onlyFor: 'single' },
   // The group settlement skips DELIVERED on purpose: the provider states one actual amount for the
   // whole class after it, and each place pays it up to its hold, which its receiver agreed to on
@@ -43,7 +43,8 @@ export const EXCHANGE_TRANSITIONS: readonly ExchangeTransition[] = [
   { from: ACCEPTED, to: CANCELLED, by: ['provider', 'receiver'] },
   // The hold timed out before delivery.
   { from: ACCEPTED, to: EXPIRED, by: ['system'] },
-  // The system confirms once the community's delay has passed without the receiver.
+  // The system confirms once the community's delay has passed without the receiver. Single only, as
+  // delivery is, so that confirming a group's place is refused as GROUP_SETTLES_TOGETHER.
   { from: DELIVERED, to: CONFIRMED, by: ['receiver', 'system'], onlyFor: 'single' },
   // The system disputes when the ledger refuses that automatic confirmation: a coordinator decides.
   { from: DELIVERED, to: DISPUTED, by: ['provider', 'receiver', 'system'] },
