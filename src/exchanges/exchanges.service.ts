@@ -15,6 +15,7 @@ import {
   ConfirmExchangeInput, ExchangeActionInput, ExchangesArgs, MarkDeliveredInput, ProposeExchangeInput, ProposeGroupExchangeInput, ResolveDisputeInput,
   ReviewExchangeInput, SettleExchangeGroupInput,
 } from './dto/exchange.inputs.js';
+import { assertTransition, ExchangeMover, transitionRefusal } from './exchange-states.js';
 import { exchangeError, ExchangeErrorCode } from './exchanges.errors.js';
 import { ExchangeChange, ExchangesRepository } from './exchanges.repository.js';
 import { ListingsService } from '../listings/listings.service.js';
@@ -44,10 +45,25 @@ function succeeded(payload: CreateTransferPayload): boolean {
 /** Who does which step: the other party accepts, the provider delivers, the receiver confirms. */
 type Party = 'provider' | 'receiver';
 
+/** Who makes a move: their parts in the state table (exchange-states.ts), and the capacity audited. */
+interface Mover {
+  by: readonly ExchangeMover[];
+  as: AuditedAction['as'];
+}
+
+const SYSTEM: Mover = { by: ['system'], as: 'system' };
+const GROUP_SETTLEMENT: Mover = { by: ['group settlement'], as: 'member' };
+
+/** The refusal of a move the table does not allow these movers, null when it does. */
+function refusedMove(exchange: Exchange, to: ExchangeStatus, mover: Mover): ExchangePayload | null {
+  const refusal = transitionRefusal(exchange, to, mover.by);
+  return refusal && refusedExchange(refusal);
+}
+
 /**
  * The exchange workflow. Each step locks the exchange, checks its state and the caller's part in
- * it, moves money only through the ledger (a hold, then a post or a void), and writes its audit
- * row and its outbox event in the same transaction.
+ * it against the state table (exchange-states.ts), moves money only through the ledger (a hold,
+ * then a post or a void), and writes its audit row and its outbox event in the same transaction.
  */
 @Injectable()
 export class ExchangesService {
@@ -143,13 +159,15 @@ export class ExchangesService {
     try {
       return await this.db.transaction(async () => {
         const now = new Date();
-        const held = (await this.exchanges.lockPlaces(group.id)).filter((place) => place.status === ExchangeStatus.ACCEPTED && place.dueAt! > now);
+        const places = await this.exchanges.lockPlaces(group.id);
+        const settles = (place: Exchange) => !transitionRefusal(place, ExchangeStatus.CONFIRMED, GROUP_SETTLEMENT.by);
+        const held = places.filter((place) => settles(place) && place.dueAt! > now);
         if (held.length === 0) return refused(ExchangeErrorCode.NOTHING_TO_SETTLE);
         const settled: Exchange[] = [];
         for (const place of held) {
           await this.settle(place, input.actualAmount < place.estimatedAmount ? input.actualAmount : place.estimatedAmount);
           const change = { status: ExchangeStatus.CONFIRMED, actualAmount: input.actualAmount, dueAt: null };
-          settled.push((await this.transition(actor, 'member', place, change)).exchange!);
+          settled.push((await this.transition(actor, GROUP_SETTLEMENT, place, change)).exchange!);
         }
         return { group, exchanges: settled, userErrors: [] };
       });
@@ -179,9 +197,9 @@ export class ExchangesService {
 
   /** The other party accepts: goods are reserved and the estimate is held on the receiver's account, or neither. */
   accept(actor: Actor, input: ExchangeActionInput): Promise<ExchangePayload> {
-    return this.step(actor, input.exchangeId, async (exchange, member) => {
-      if (exchange.proposerId === member.memberId) return refusedExchange(ExchangeErrorCode.WRONG_PARTY);
-      if (exchange.status !== ExchangeStatus.PROPOSED) return refusedExchange(ExchangeErrorCode.WRONG_STATUS);
+    return this.step(actor, input.exchangeId, async (exchange, mover, member) => {
+      const refused = refusedMove(exchange, ExchangeStatus.ACCEPTED, mover);
+      if (refused) return refused;
       // Standing may have changed since the proposal: a suspended member neither commits to pay nor is paid.
       if (!(await this.access.isActiveMember(actor, exchange.communityId))) throw forbidden();
       const counterpartyId = member.memberId === exchange.providerId ? exchange.receiverId : exchange.providerId;
@@ -199,52 +217,52 @@ export class ExchangesService {
       // Thrown, so that the reservation and the refused key roll back: a later accept may succeed.
       if (!succeeded(hold)) throw new ExchangeRefusal(ExchangeErrorCode.HOLD_REFUSED);
       const { holdTimeoutSeconds } = (await this.communities.policies(exchange.communityId))!;
-      return this.transition(actor, 'member', exchange, { status: ExchangeStatus.ACCEPTED, holdTransferId: hold.transfer!.id, dueAt: secondsFromNow(holdTimeoutSeconds) });
+      return this.transition(actor, mover, exchange, { status: ExchangeStatus.ACCEPTED, holdTransferId: hold.transfer!.id, dueAt: secondsFromNow(holdTimeoutSeconds) });
     });
   }
 
   /** The provider states what the work came to; the exchange then confirms itself after the community's delay. */
   markDelivered(actor: Actor, input: MarkDeliveredInput): Promise<ExchangePayload> {
-    return this.step(actor, input.exchangeId, async (exchange, member) => {
-      if (partyOf(exchange, member) !== 'provider') return refusedExchange(ExchangeErrorCode.WRONG_PARTY);
-      if (exchange.groupId) return refusedExchange(ExchangeErrorCode.GROUP_SETTLES_TOGETHER);
-      if (exchange.status !== ExchangeStatus.ACCEPTED) return refusedExchange(ExchangeErrorCode.WRONG_STATUS);
+    return this.step(actor, input.exchangeId, async (exchange, mover) => {
+      const refused = refusedMove(exchange, ExchangeStatus.DELIVERED, mover);
+      if (refused) return refused;
       if (exchange.dueAt && exchange.dueAt <= new Date()) return refusedExchange(ExchangeErrorCode.HOLD_EXPIRED);
       if (input.actualAmount < 0n) return refusedExchange(ExchangeErrorCode.ACTUAL_MUST_NOT_BE_NEGATIVE);
       const { autoConfirmSeconds } = (await this.communities.policies(exchange.communityId))!;
-      return this.transition(actor, 'member', exchange, { status: ExchangeStatus.DELIVERED, actualAmount: input.actualAmount, dueAt: secondsFromNow(autoConfirmSeconds) });
+      return this.transition(actor, mover, exchange, { status: ExchangeStatus.DELIVERED, actualAmount: input.actualAmount, dueAt: secondsFromNow(autoConfirmSeconds) });
     });
   }
 
   /** The receiver confirms: the hold posts (in part when less was due); more than the hold needs their approval, and pays the difference with it. */
   confirm(actor: Actor, input: ConfirmExchangeInput): Promise<ExchangePayload> {
-    return this.step(actor, input.exchangeId, async (exchange, member) => {
-      if (partyOf(exchange, member) !== 'receiver') return refusedExchange(ExchangeErrorCode.WRONG_PARTY);
-      if (exchange.groupId) return refusedExchange(ExchangeErrorCode.GROUP_SETTLES_TOGETHER);
-      if (exchange.status !== ExchangeStatus.DELIVERED) return refusedExchange(ExchangeErrorCode.WRONG_STATUS);
+    return this.step(actor, input.exchangeId, async (exchange, mover) => {
+      const refused = refusedMove(exchange, ExchangeStatus.CONFIRMED, mover);
+      if (refused) return refused;
       const actual = exchange.actualAmount!;
       if (actual > exchange.estimatedAmount && !input.approveAmountAboveHold) return refusedExchange(ExchangeErrorCode.AMOUNT_ABOVE_HOLD_NEEDS_APPROVAL);
       await this.settle(exchange, actual);
-      return this.transition(actor, 'member', exchange, { status: ExchangeStatus.CONFIRMED, dueAt: null });
+      return this.transition(actor, mover, exchange, { status: ExchangeStatus.CONFIRMED, dueAt: null });
     });
   }
 
   /** Either party, before delivery: the hold is released and reserved goods return to the listing. */
   cancel(actor: Actor, input: ExchangeActionInput): Promise<ExchangePayload> {
-    return this.step(actor, input.exchangeId, async (exchange) => {
-      if (exchange.status !== ExchangeStatus.PROPOSED && exchange.status !== ExchangeStatus.ACCEPTED) return refusedExchange(ExchangeErrorCode.WRONG_STATUS);
+    return this.step(actor, input.exchangeId, async (exchange, mover) => {
+      const refused = refusedMove(exchange, ExchangeStatus.CANCELLED, mover);
+      if (refused) return refused;
       if (exchange.status === ExchangeStatus.ACCEPTED) await this.release(exchange);
-      return this.transition(actor, 'member', exchange, { status: ExchangeStatus.CANCELLED, dueAt: null, reason: input.reason?.trim() || null });
+      return this.transition(actor, mover, exchange, { status: ExchangeStatus.CANCELLED, dueAt: null, reason: input.reason?.trim() || null });
     });
   }
 
   /** Either party, after delivery, with a reason: the exchange stops confirming itself until a coordinator resolves it. */
   dispute(actor: Actor, input: ExchangeActionInput): Promise<ExchangePayload> {
-    return this.step(actor, input.exchangeId, async (exchange) => {
+    return this.step(actor, input.exchangeId, async (exchange, mover) => {
       const reason = input.reason?.trim();
       if (!reason) return refusedExchange(ExchangeErrorCode.REASON_REQUIRED);
-      if (exchange.status !== ExchangeStatus.DELIVERED) return refusedExchange(ExchangeErrorCode.WRONG_STATUS);
-      return this.transition(actor, 'member', exchange, { status: ExchangeStatus.DISPUTED, dueAt: null, reason });
+      const refused = refusedMove(exchange, ExchangeStatus.DISPUTED, mover);
+      if (refused) return refused;
+      return this.transition(actor, mover, exchange, { status: ExchangeStatus.DISPUTED, dueAt: null, reason });
     });
   }
 
@@ -257,13 +275,15 @@ export class ExchangesService {
     const reason = input.reason.trim();
     if (!reason) return refusedExchange(ExchangeErrorCode.REASON_REQUIRED);
     if (input.outcome === DisputeOutcome.POST_PART && input.amount === undefined) return refusedExchange(ExchangeErrorCode.AMOUNT_REQUIRED);
+    const mover: Mover = { by: [role], as: role };
     return this.refusable(async () => {
       const exchange = await this.exchanges.lock(found.id);
-      if (exchange.status !== ExchangeStatus.DISPUTED) return refusedExchange(ExchangeErrorCode.WRONG_STATUS);
+      const refused = refusedMove(exchange, ExchangeStatus.RESOLVED, mover);
+      if (refused) return refused;
       const amount = input.outcome === DisputeOutcome.POST_FULL ? exchange.estimatedAmount : input.outcome === DisputeOutcome.VOID ? 0n : input.amount!;
       if (amount < 0n || amount > exchange.estimatedAmount) return refusedExchange(ExchangeErrorCode.AMOUNT_EXCEEDS_HOLD);
       await this.settle(exchange, amount);
-      return this.transition(actor, role, exchange, { status: ExchangeStatus.RESOLVED, actualAmount: amount, reason }, { outcome: input.outcome });
+      return this.transition(actor, mover, exchange, { status: ExchangeStatus.RESOLVED, actualAmount: amount, reason }, { outcome: input.outcome });
     });
   }
 
@@ -329,11 +349,11 @@ export class ExchangesService {
         if (!exchange) return false;
         if (exchange.status === ExchangeStatus.ACCEPTED) {
           await this.release(exchange);
-          await this.transition(ANONYMOUS, 'system', exchange, { status: ExchangeStatus.EXPIRED, dueAt: null, reason: 'the hold expired before delivery' });
+          await this.transition(ANONYMOUS, SYSTEM, exchange, { status: ExchangeStatus.EXPIRED, dueAt: null, reason: 'the hold expired before delivery' });
         } else {
           const actual = exchange.actualAmount!;
           await this.settle(exchange, actual < exchange.estimatedAmount ? actual : exchange.estimatedAmount);
-          await this.transition(ANONYMOUS, 'system', exchange, { status: ExchangeStatus.CONFIRMED, dueAt: null, reason: 'confirmed automatically after the community delay' });
+          await this.transition(ANONYMOUS, SYSTEM, exchange, { status: ExchangeStatus.CONFIRMED, dueAt: null, reason: 'confirmed automatically after the community delay' });
         }
         return true;
       });
@@ -345,7 +365,7 @@ export class ExchangesService {
         const exchange = await this.exchanges.lockIfDue(exchangeId);
         if (exchange?.status !== ExchangeStatus.DELIVERED) return false;
         const reason = 'could not be confirmed automatically: the ledger refused to settle the hold';
-        await this.transition(ANONYMOUS, 'system', exchange, { status: ExchangeStatus.DISPUTED, dueAt: null, reason });
+        await this.transition(ANONYMOUS, SYSTEM, exchange, { status: ExchangeStatus.DISPUTED, dueAt: null, reason });
         return true;
       });
     }
@@ -381,10 +401,11 @@ export class ExchangesService {
   }
 
   private async transition(
-    actor: Actor, as: AuditedAction['as'], exchange: Exchange, change: ExchangeChange, details: Record<string, unknown> = {},
+    actor: Actor, mover: Mover, exchange: Exchange, change: ExchangeChange, details: Record<string, unknown> = {},
   ): Promise<ExchangePayload> {
+    assertTransition(exchange, change.status, mover.by);
     const changed = await this.exchanges.change(exchange.id, change);
-    await this.recordStep(actor, as, changed, `exchange.${change.status}`, changed.reason, details);
+    await this.recordStep(actor, mover.as, changed, `exchange.${change.status}`, changed.reason, details);
     return { exchange: changed, userErrors: [] };
   }
 
@@ -399,11 +420,17 @@ export class ExchangesService {
   }
 
   /** A party's step: checks who may see it, then locks it and runs `act` in one transaction that a refusal rolls back. */
-  private async step(actor: Actor, exchangeId: string, act: (exchange: Exchange, member: MemberActor) => Promise<ExchangePayload>): Promise<ExchangePayload> {
+  private async step(
+    actor: Actor, exchangeId: string,
+    act: (exchange: Exchange, mover: Mover, member: MemberActor) => Promise<ExchangePayload>,
+  ): Promise<ExchangePayload> {
     const member = this.access.requireMember(actor);
     const found = await this.visibleExchange(actor, exchangeId);
     if (!partyOf(found, member)) throw forbidden();
-    return this.refusable(async () => act(await this.exchanges.lock(found.id), member));
+    return this.refusable(async () => {
+      const exchange = await this.exchanges.lock(found.id);
+      return act(exchange, partyMover(exchange, member), member);
+    });
   }
 
   private async refusable(work: () => Promise<ExchangePayload>): Promise<ExchangePayload> {
@@ -423,6 +450,12 @@ export class ExchangesService {
     if (!exchange || !(party || (await this.access.mayAudit(actor, exchange.communityId)))) throw forbidden();
     return exchange;
   }
+}
+
+/** A party moves as their side of the exchange, and as its counterparty unless they proposed it. */
+function partyMover(exchange: Exchange, member: MemberActor): Mover {
+  const side = partyOf(exchange, member)!;
+  return { by: exchange.proposerId === member.memberId ? [side] : [side, 'counterparty'], as: 'member' };
 }
 
 function partyOf(exchange: Exchange, actor: MemberActor): Party | null {

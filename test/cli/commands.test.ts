@@ -9,7 +9,7 @@ import { MIGRATIONS } from '../../migrations/index.js';
 
 /** The command-line tools as an operator runs them: the built files (`npm test` builds first), in a process of their own. */
 
-const COMMANDS = ['migrate', 'create-admin', 'verify-proof', 'print-schema', 'check-migrations'];
+const COMMANDS = ['migrate', 'create-admin', 'verify-proof', 'print-schema', 'check-migrations', 'draw-exchange-states'];
 
 interface Outcome {
   status: number;
