@@ -17,8 +17,11 @@ export class Refusal<R> extends Error {
 /**
  * Runs `work` in one transaction. A Refusal thrown inside rolls it all back and becomes
  * `refused(reason)`, so a refusal changes nothing; any other error propagates as it is.
+ * Call it outside any transaction: nested, it would join the caller's, which it cannot roll back.
  */
-export async function refusable<R, P>(db: TransactionalConnection, refused: (reason: R) => P, work: () => Promise<P>): Promise<P> {
+export async function refusable<R, P>(
+  db: TransactionalConnection, refused: (reason: R) => P, work: () => Promise<P>,
+): Promise<P> {
   try {
     return await db.transaction(work);
   } catch (error) {
@@ -31,6 +34,8 @@ export async function refusable<R, P>(db: TransactionalConnection, refused: (rea
  * How a payload answers a refusal: `empty`, its result fields as nothing (`{ exchange: null }`),
  * with the one userError `userError(code)` builds.
  */
-export function refusedPayload<C, E extends object, U>(userError: (code: C) => U, empty: E): (code: C) => E & { userErrors: U[] } {
+export function refusedPayload<C, E extends object, U>(
+  userError: (code: C) => U, empty: E,
+): (code: C) => E & { userErrors: U[] } {
   return (code) => ({ ...empty, userErrors: [userError(code)] });
 }

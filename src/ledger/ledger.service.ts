@@ -111,11 +111,15 @@ const REVERSE_INPUT: InputShape = { fields: ['idempotencyKey', 'transferId', 're
 
 const applied = (outcome: TransferOutcome): boolean => outcome.outcome === 'created' || outcome.outcome === 'exists';
 
-/** A linked batch the ledger refused: the refused transfer gets its code, the others LINKED_EVENT_FAILED. */
-function refusedBatch(outcomes: TransferOutcome[]): CreateTransferPayload[] {
+/**
+ * A linked batch of `size` transfers the ledger refused: the refused transfer gets its code, the
+ * others LINKED_EVENT_FAILED. The ledger stops at the refused one, so the outcomes end with it.
+ */
+function refusedBatch(size: number, outcomes: TransferOutcome[]): CreateTransferPayload[] {
   const culprit = outcomes.findIndex((outcome) => !applied(outcome));
-  const notApplied = refusedTransfer(TransferErrorCode.LINKED_EVENT_FAILED);
-  return outcomes.map((outcome, index) => (index === culprit ? toPayload(outcome) : notApplied));
+  return Array.from({ length: size }, (_, index) => (
+    index === culprit ? toPayload(outcomes[index]) : refusedTransfer(TransferErrorCode.LINKED_EVENT_FAILED)
+  ));
 }
 
 /** Refusals that need no database: checked here first to spare a round trip; the database checks them too (of the codes, an exchange's hold). */
@@ -217,7 +221,7 @@ export class LedgerService {
   }
 
   private applyBatch(requests: TransferRequest[], linked: boolean): Promise<CreateTransferPayload[]> {
-    return refusable(this.db, refusedBatch, async () => {
+    return refusable(this.db, (outcomes: TransferOutcome[]) => refusedBatch(requests.length, outcomes), async () => {
       const outcomes = await this.ledger.createTransfers(requests, linked);
       // Thrown, so that the transfers of a linked batch already written roll back: all apply or none.
       if (linked && !outcomes.every(applied)) throw new Refusal(outcomes);
