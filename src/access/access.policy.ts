@@ -25,7 +25,11 @@ export function unauthenticated(): ClientError {
   return new ClientError(ErrorCode.UNAUTHENTICATED, 'Authentication required: send Authorization: Bearer <access token or API key>');
 }
 
-/** One answer for "not yours" and "not there", so that a denial never tells whether an object exists. */
+/**
+ * One answer for "not yours" and "not there", so that a denial never tells whether an object exists.
+ * Thrown, as a top-level error, never a payload's userError: a userError tells someone allowed to
+ * act which business rule refused them (libs/graphql/refusal.ts), while a denial must tell nothing.
+ */
 export function forbidden(): ClientError {
   return new ClientError(ErrorCode.FORBIDDEN, 'Not permitted, or no such object');
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { refusedPayload } from '../../libs/graphql/refusal.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
@@ -43,7 +44,7 @@ const toAudited = (policies: CommunityPolicies): Record<string, unknown> => ({
   defaultUpperLimit: policies.defaultUpperLimit?.toString() ?? null,
 });
 
-const refusedCommunity = (code: CommunityErrorCode): CommunityPayload => ({ community: null, userErrors: [communityError(code)] });
+const refusedCommunity = refusedPayload(communityError, { community: null });
 
 /** Communities and their policies: created by admins, governed by their coordinators. */
 @Injectable()

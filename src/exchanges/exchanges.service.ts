@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { isDatabaseId } from '../../libs/database/database-id.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
+import { refusable, Refusal, refusedPayload } from '../../libs/graphql/refusal.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import { ANONYMOUS } from '../access/actor.js';
 import type { Actor, MemberActor } from '../access/actor.js';
@@ -24,14 +25,9 @@ import { DisputeOutcome, ExchangeRole, ExchangeStatus } from './models/exchange-
 import { Listing } from '../listings/models/listing.models.js';
 import { ListingKind, ListingNature, ListingStatus } from '../listings/models/listing-enums.js';
 
-/** Thrown inside a step's transaction to roll back what it had written (a reservation, a hold); returned as data. */
-class ExchangeRefusal extends Error {
-  constructor(readonly code: ExchangeErrorCode) {
-    super(code);
-  }
-}
-
-const refusedExchange = (code: ExchangeErrorCode): ExchangePayload => ({ exchange: null, userErrors: [exchangeError(code)] });
+const refusedExchange = refusedPayload(exchangeError, { exchange: null });
+const refusedGroup = refusedPayload(exchangeError, { group: null, exchanges: [] });
+const refusedReview = refusedPayload(exchangeError, { review: null });
 
 /** Keys of the system's own ledger writes, in the system's scope (no client can take them): one of each per exchange, ever. */
 const ledgerKey = (step: 'hold' | 'post' | 'void' | 'extra', exchangeId: string): string => `system exchange-${step} ${exchangeId}`;
@@ -112,20 +108,19 @@ export class ExchangesService {
    */
   async proposeGroup(actor: Actor, input: ProposeGroupExchangeInput): Promise<ExchangeGroupPayload> {
     const provider = this.access.requireMember(actor);
-    const refused = (code: ExchangeErrorCode): ExchangeGroupPayload => ({ group: null, exchanges: [], userErrors: [exchangeError(code)] });
     const listing = input.listingId ? await this.listings.findUnchecked(input.listingId) : null;
     if (input.listingId && !listing) throw forbidden();
     const communityId = listing?.communityId ?? input.communityId;
-    if (!communityId) return refused(ExchangeErrorCode.DIRECT_EXCHANGE_INCOMPLETE);
+    if (!communityId) return refusedGroup(ExchangeErrorCode.DIRECT_EXCHANGE_INCOMPLETE);
     if (!(await this.access.isActiveMember(actor, communityId))) throw forbidden();
     const ownOffer = listing && listing.memberId === provider.memberId && listing.kind === ListingKind.OFFER && listing.nature === ListingNature.SERVICE;
-    if (listing && (!ownOffer || !isAvailable(listing))) return refused(ExchangeErrorCode.LISTING_NOT_AVAILABLE);
-    if (input.estimatedAmount <= 0n) return refused(ExchangeErrorCode.ESTIMATE_MUST_BE_POSITIVE);
+    if (listing && (!ownOffer || !isAvailable(listing))) return refusedGroup(ExchangeErrorCode.LISTING_NOT_AVAILABLE);
+    if (input.estimatedAmount <= 0n) return refusedGroup(ExchangeErrorCode.ESTIMATE_MUST_BE_POSITIVE);
     const providerAccountId = (await this.exchanges.activeAccountOf(provider.memberId, communityId))!;
     const receiverAccounts: string[] = [];
     for (const receiverId of input.receiverIds) {
       const accountId = receiverId === provider.memberId ? null : await this.exchanges.activeAccountOf(receiverId, communityId);
-      if (!accountId) return refused(ExchangeErrorCode.RECEIVER_NOT_MEMBER);
+      if (!accountId) return refusedGroup(ExchangeErrorCode.RECEIVER_NOT_MEMBER);
       receiverAccounts.push(accountId);
     }
     return this.db.transaction(async () => {
@@ -152,29 +147,23 @@ export class ExchangesService {
    */
   async settleGroup(actor: Actor, input: SettleExchangeGroupInput): Promise<ExchangeGroupPayload> {
     const member = this.access.requireMember(actor);
-    const refused = (code: ExchangeErrorCode): ExchangeGroupPayload => ({ group: null, exchanges: [], userErrors: [exchangeError(code)] });
     const group = await this.visibleGroup(actor, input.groupId);
-    if (group.providerId !== member.memberId) return refused(ExchangeErrorCode.WRONG_PARTY);
-    if (input.actualAmount < 0n) return refused(ExchangeErrorCode.ACTUAL_MUST_NOT_BE_NEGATIVE);
-    try {
-      return await this.db.transaction(async () => {
-        const now = new Date();
-        const places = await this.exchanges.lockPlaces(group.id);
-        const settles = (place: Exchange) => !transitionRefusal(place, ExchangeStatus.CONFIRMED, GROUP_SETTLEMENT.by);
-        const held = places.filter((place) => settles(place) && place.dueAt! > now);
-        if (held.length === 0) return refused(ExchangeErrorCode.NOTHING_TO_SETTLE);
-        const settled: Exchange[] = [];
-        for (const place of held) {
-          await this.settle(place, input.actualAmount < place.estimatedAmount ? input.actualAmount : place.estimatedAmount);
-          const change = { status: ExchangeStatus.CONFIRMED, actualAmount: input.actualAmount, dueAt: null };
-          settled.push((await this.transition(actor, GROUP_SETTLEMENT, place, change)).exchange!);
-        }
-        return { group, exchanges: settled, userErrors: [] };
-      });
-    } catch (error) {
-      if (error instanceof ExchangeRefusal) return refused(error.code);
-      throw error;
-    }
+    if (group.providerId !== member.memberId) return refusedGroup(ExchangeErrorCode.WRONG_PARTY);
+    if (input.actualAmount < 0n) return refusedGroup(ExchangeErrorCode.ACTUAL_MUST_NOT_BE_NEGATIVE);
+    return refusable(this.db, refusedGroup, async () => {
+      const now = new Date();
+      const settles = (place: Exchange) => !transitionRefusal(place, ExchangeStatus.CONFIRMED, GROUP_SETTLEMENT.by);
+      const held = (await this.exchanges.lockPlaces(group.id)).filter((place) => settles(place) && place.dueAt! > now);
+      if (held.length === 0) return refusedGroup(ExchangeErrorCode.NOTHING_TO_SETTLE);
+      const settled: Exchange[] = [];
+      for (const place of held) {
+        const amount = input.actualAmount < place.estimatedAmount ? input.actualAmount : place.estimatedAmount;
+        await this.settle(place, amount);
+        const change = { status: ExchangeStatus.CONFIRMED, actualAmount: input.actualAmount, dueAt: null };
+        settled.push((await this.transition(actor, GROUP_SETTLEMENT, place, change)).exchange!);
+      }
+      return { group, exchanges: settled, userErrors: [] };
+    });
   }
 
   /** The group with the places the actor may see: all for its provider and auditors, their own for a receiver. */
@@ -215,7 +204,7 @@ export class ExchangesService {
         amount: exchange.estimatedAmount, pending: true, code: SYSTEM_CODES.EXCHANGE_HOLD, memo: `Exchange ${exchange.id}: hold`,
       });
       // Thrown, so that the reservation and the refused key roll back: a later accept may succeed.
-      if (!succeeded(hold)) throw new ExchangeRefusal(ExchangeErrorCode.HOLD_REFUSED);
+      if (!succeeded(hold)) throw new Refusal(ExchangeErrorCode.HOLD_REFUSED);
       const { holdTimeoutSeconds } = (await this.communities.policies(exchange.communityId))!;
       return this.transition(actor, mover, exchange, { status: ExchangeStatus.ACCEPTED, holdTransferId: hold.transfer!.id, dueAt: secondsFromNow(holdTimeoutSeconds) });
     });
@@ -276,7 +265,7 @@ export class ExchangesService {
     if (!reason) return refusedExchange(ExchangeErrorCode.REASON_REQUIRED);
     if (input.outcome === DisputeOutcome.POST_PART && input.amount === undefined) return refusedExchange(ExchangeErrorCode.AMOUNT_REQUIRED);
     const mover: Mover = { by: [role], as: role };
-    return this.refusable(async () => {
+    return refusable(this.db, refusedExchange, async () => {
       const exchange = await this.exchanges.lock(found.id);
       const refused = refusedMove(exchange, ExchangeStatus.RESOLVED, mover);
       if (refused) return refused;
@@ -293,12 +282,13 @@ export class ExchangesService {
     const exchange = await this.visibleExchange(actor, input.exchangeId);
     const party = partyOf(exchange, member);
     if (!party) throw forbidden();
-    const refused = (code: ExchangeErrorCode): ReviewPayload => ({ review: null, userErrors: [exchangeError(code)] });
-    if (exchange.status !== ExchangeStatus.CONFIRMED && exchange.status !== ExchangeStatus.RESOLVED) return refused(ExchangeErrorCode.NOT_SETTLED);
+    if (exchange.status !== ExchangeStatus.CONFIRMED && exchange.status !== ExchangeStatus.RESOLVED) {
+      return refusedReview(ExchangeErrorCode.NOT_SETTLED);
+    }
     const subjectId = party === 'provider' ? exchange.receiverId : exchange.providerId;
     return this.db.transaction(async () => {
       const review = await this.exchanges.insertReview({ exchangeId: exchange.id, authorId: member.memberId, subjectId, rating: input.rating, comment: input.comment });
-      if (!review) return refused(ExchangeErrorCode.ALREADY_REVIEWED);
+      if (!review) return refusedReview(ExchangeErrorCode.ALREADY_REVIEWED);
       await this.outbox.append({ topic: 'review.created', aggregateType: 'review', aggregateId: review.id, communityId: exchange.communityId, payload: { ...review } });
       return { review, userErrors: [] };
     });
@@ -358,7 +348,7 @@ export class ExchangesService {
         return true;
       });
     } catch (error) {
-      if (!(error instanceof ExchangeRefusal)) throw error;
+      if (!(error instanceof Refusal)) throw error;
       // The ledger would not settle it (a frozen or closed account): a coordinator has to decide.
       return this.db.transaction(async () => {
         // Only if it is still delivered and due: another replica, or a member, may have acted meanwhile.
@@ -380,14 +370,14 @@ export class ExchangesService {
         idempotencyKey: ledgerKey('post', exchange.id), pendingTransferId: exchange.holdTransferId!, amount: amount < held ? amount : held, memo: `Exchange ${exchange.id}`,
       });
     // A frozen or closed account: thrown, so that the step rolls back and says why.
-    if (!succeeded(resolution)) throw new ExchangeRefusal(ExchangeErrorCode.SETTLEMENT_REFUSED);
+    if (!succeeded(resolution)) throw new Refusal(ExchangeErrorCode.SETTLEMENT_REFUSED);
     if (amount <= held) return;
     const extra = await this.ledger.createTransferInTransaction({
       idempotencyKey: ledgerKey('extra', exchange.id), debitAccountId: exchange.receiverAccountId, creditAccountId: exchange.providerAccountId,
       amount: amount - held, code: SYSTEM_CODES.EXCHANGE_EXTRA, memo: `Exchange ${exchange.id}: above the estimate`,
     });
     // Thrown: the posted hold rolls back with it, so the exchange stays delivered and can be confirmed later.
-    if (!succeeded(extra)) throw new ExchangeRefusal(ExchangeErrorCode.EXTRA_PAYMENT_REFUSED);
+    if (!succeeded(extra)) throw new Refusal(ExchangeErrorCode.EXTRA_PAYMENT_REFUSED);
   }
 
   /**
@@ -427,19 +417,10 @@ export class ExchangesService {
     const member = this.access.requireMember(actor);
     const found = await this.visibleExchange(actor, exchangeId);
     if (!partyOf(found, member)) throw forbidden();
-    return this.refusable(async () => {
+    return refusable(this.db, refusedExchange, async () => {
       const exchange = await this.exchanges.lock(found.id);
       return act(exchange, partyMover(exchange, member), member);
     });
-  }
-
-  private async refusable(work: () => Promise<ExchangePayload>): Promise<ExchangePayload> {
-    try {
-      return await this.db.transaction(work);
-    } catch (error) {
-      if (error instanceof ExchangeRefusal) return refusedExchange(error.code);
-      throw error;
-    }
   }
 
   /** Its parties (within a partner app's community), and its community's auditors. Missing and hidden look alike. */

@@ -18,9 +18,14 @@ export enum AuthErrorCode {
 
 registerEnumType(AuthErrorCode, { name: 'AuthErrorCode', description: 'Why a login, a token refresh or an invitation was refused.' });
 
-export const AUTH_ERROR_MESSAGES: Record<AuthErrorCode, string> = {
+const AUTH_ERROR_MESSAGES: Record<AuthErrorCode, string> = {
   [AuthErrorCode.INVALID_CREDENTIALS]: 'Email or password is incorrect',
   [AuthErrorCode.TOO_MANY_ATTEMPTS]: 'Too many failed attempts; try again later',
   [AuthErrorCode.INVALID_REFRESH_TOKEN]: 'The refresh token is not valid; log in again',
   [AuthErrorCode.INVALID_INVITATION]: 'The invitation is unknown, expired or already used',
 };
+
+/** An AuthUserError: these refusals name no input field. */
+export function authError(code: AuthErrorCode): { code: AuthErrorCode; message: string } {
+  return { code, message: AUTH_ERROR_MESSAGES[code] };
+}

@@ -3,12 +3,13 @@ import { GraphQLError } from 'graphql';
 import { ClientError, ErrorCode } from '../../libs/graphql/error-code.js';
 import { isDatabaseId } from '../../libs/database/database-id.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { refusedPayload } from '../../libs/graphql/refusal.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
 import { ANONYMOUS, PartnerScope } from '../access/actor.js';
 import { RateLimiterService } from '../access/rate-limiter.service.js';
 import type { Actor, AuthenticatedActor } from '../access/actor.js';
-import { AUTH_ERROR_MESSAGES, AuthErrorCode } from './identity.errors.js';
+import { authError, AuthErrorCode } from './identity.errors.js';
 import { IdentityRepository } from './identity.repository.js';
 import { AuthPayload, AuthTokens, ChangePasswordPayload, Session } from './models/identity.models.js';
 import { requireStrongPassword } from './password-strength.js';
@@ -25,9 +26,9 @@ export interface PresentedCredentials {
   actingFor?: string;
 }
 
-function refusedLogin(code: AuthErrorCode): AuthPayload {
-  return { tokens: null, userErrors: [{ code, message: AUTH_ERROR_MESSAGES[code] }] };
-}
+/** A login, token refresh or invitation refused: no tokens. */
+export const refusedLogin = refusedPayload(authError, { tokens: null });
+const refusedPasswordChange = refusedPayload(authError, { changed: false });
 
 export const foldEmail = (email: string): string => email.trim().toLowerCase();
 
@@ -136,7 +137,7 @@ export class IdentityService {
     const credentials = await this.identity.credentialsOf(member.memberId);
     await requireStrongPassword(input.newPassword, 'newPassword', credentials);
     const refusal = await this.passwordRefusal(credentials.email, credentials.passwordHash, input.currentPassword, address);
-    if (refusal) return { changed: false, userErrors: [{ code: refusal, message: AUTH_ERROR_MESSAGES[refusal] }] };
+    if (refusal) return refusedPasswordChange(refusal);
     await this.db.transaction(async () => {
       await this.identity.setPassword(member.memberId, await hashPassword(input.newPassword));
       await this.identity.revokeSessionsOf(member.memberId, member.sessionId);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { isDatabaseId } from '../../libs/database/database-id.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { Connection } from '../../libs/graphql/pagination.js';
+import { refusedPayload } from '../../libs/graphql/refusal.js';
 import { AccessPolicy, DebitRight, forbidden, ManagerRole } from '../access/access.policy.js';
 import { AccountFacts } from '../access/access.repository.js';
 import type { Actor, MemberActor } from '../access/actor.js';
@@ -11,17 +12,19 @@ import {
   ReverseTransferInput, SetAccountLimitsInput, TransfersArgs, VoidPendingTransferInput,
 } from './dto/ledger.inputs.js';
 import { DateRangePageArgs } from '../../libs/graphql/pagination.js';
-import { AccountErrorCode, accountUserError, TransferErrorCode, transferUserError } from './ledger.errors.js';
+import { AccountErrorCode, accountUserError, TransferErrorCode } from './ledger.errors.js';
 import { clientCaller, SYSTEM_CODES } from './ledger-caller.js';
-import { AccountChange, LedgerService, PayerNotHolder, TransferAudit, transferAuditEntry } from './ledger.service.js';
+import {
+  AccountChange, LedgerService, PayerNotHolder, refusedTransfer, TransferAudit, transferAuditEntry,
+} from './ledger.service.js';
 import { Account, AccountPayload, CreateTransferPayload, CreateTransfersPayload, Posting, Transfer, TrialBalance } from './models/ledger.models.js';
 import { AccountKind, AccountStatus } from './models/ledger-enums.js';
 
-function toAccountPayload({ account, refusal }: AccountChange): AccountPayload {
-  return refusal ? { account: null, userErrors: [accountUserError(refusal)] } : { account, userErrors: [] };
-}
+const refusedAccount = refusedPayload(accountUserError, { account: null });
 
-const refusedAccount = (refusal: AccountErrorCode): AccountPayload => toAccountPayload({ account: null, refusal });
+function toAccountPayload({ account, refusal }: AccountChange): AccountPayload {
+  return refusal ? refusedAccount(refusal) : { account, userErrors: [] };
+}
 
 /**
  * The ledger as callers reach it: every operation first asks the access policy whether this actor
@@ -90,7 +93,7 @@ export class AuthorizedLedgerService {
   async reverseTransfer(actor: Actor, input: ReverseTransferInput): Promise<CreateTransferPayload> {
     const { transfer, debit } = await this.readableTransfer(actor, input.transferId);
     const role = await this.access.managerRole(actor, debit.communityId);
-    if (!role) return { transfer: null, replayed: false, userErrors: [transferUserError(TransferErrorCode.REVERSAL_NOT_PERMITTED)] };
+    if (!role) return refusedTransfer(TransferErrorCode.REVERSAL_NOT_PERMITTED);
     const action = input.force ? 'ledger.force_reversal' : 'ledger.reversal';
     const audit = { actor, as: role, action, communityId: debit.communityId, reason: input.reason ?? null, details: { reverses: transfer.id } };
     return this.audited(audit, () => this.ledger.reverseTransfer(input, clientCaller(actor)));

@@ -4,6 +4,7 @@ import type { Actor } from '../access/actor.js';
 import { AuditedAction, AuditLogService } from '../audit/audit-log.service.js';
 import { withRetry, TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
+import { refusable, Refusal } from '../../libs/graphql/refusal.js';
 import {
   AccountsArgs, CreateTransferInput, CreateTransfersInput, PostPendingTransferInput, ReverseTransferInput, TransfersArgs,
   VoidPendingTransferInput,
@@ -96,7 +97,9 @@ interface InputShape {
   subject: string;
 }
 
-function refused(code: TransferErrorCode, shape?: InputShape, originalCode: TransferErrorCode | null = null): CreateTransferPayload {
+export function refusedTransfer(
+  code: TransferErrorCode, shape?: InputShape, originalCode: TransferErrorCode | null = null,
+): CreateTransferPayload {
   const described = describeTransferError(code).field;
   const field = described && shape && !shape.fields.includes(described) ? shape.subject : described;
   return { transfer: null, replayed: false, userErrors: [transferUserError(code, field, originalCode)] };
@@ -104,7 +107,8 @@ function refused(code: TransferErrorCode, shape?: InputShape, originalCode: Tran
 
 function toPayload({ outcome, transfer, originalOutcome }: TransferOutcome, shape?: InputShape): CreateTransferPayload {
   if (outcome === 'created' || outcome === 'exists') return { transfer, replayed: outcome === 'exists', userErrors: [] };
-  return refused(toTransferErrorCode(outcome), shape, originalOutcome ? toTransferErrorCode(originalOutcome) : null);
+  const originalCode = originalOutcome ? toTransferErrorCode(originalOutcome) : null;
+  return refusedTransfer(toTransferErrorCode(outcome), shape, originalCode);
 }
 
 const POST_INPUT: InputShape = { fields: ['idempotencyKey', 'pendingTransferId', 'amount'], subject: 'pendingTransferId' };
@@ -113,11 +117,15 @@ const REVERSE_INPUT: InputShape = { fields: ['idempotencyKey', 'transferId', 're
 
 const applied = (outcome: TransferOutcome): boolean => outcome.outcome === 'created' || outcome.outcome === 'exists';
 
-/** Thrown inside a linked batch's transaction to roll it back while keeping the per-transfer outcomes. */
-class LinkedBatchRefused extends Error {
-  constructor(readonly outcomes: TransferOutcome[]) {
-    super('linked batch refused');
-  }
+/**
+ * A linked batch of `size` transfers the ledger refused: the refused transfer gets its code, the
+ * others LINKED_EVENT_FAILED. The ledger stops at the refused one, so the outcomes end with it.
+ */
+function refusedBatch(size: number, outcomes: TransferOutcome[]): CreateTransferPayload[] {
+  const culprit = outcomes.findIndex((outcome) => !applied(outcome));
+  return Array.from({ length: size }, (_, index) => (
+    index === culprit ? toPayload(outcomes[index]) : refusedTransfer(TransferErrorCode.LINKED_EVENT_FAILED)
+  ));
 }
 
 /** Refusals that need no database: checked here first to spare a round trip; the database checks them too (of the codes, an exchange's hold). */
@@ -211,7 +219,7 @@ export class LedgerService {
   ): Promise<CreateTransferPayload> {
     const { caller = SYSTEM_CALLER, payer, audit } = options;
     const refusal = precheck(input, caller);
-    if (refusal) return refused(refusal);
+    if (refusal) return refusedTransfer(refusal);
     const request = { ...toTransferRequest(input, caller), ...(payer && { payerMemberId: payer.memberId, withinCommunityId: payer.withinCommunityId }) };
     const outcome = await write({ request, audit });
     if (outcome.outcome === NOT_HOLDER) throw new PayerNotHolder();
@@ -226,31 +234,27 @@ export class LedgerService {
     const linked = input.mode === BatchMode.LINKED;
     const prechecked = input.transfers.map((transfer) => precheck(transfer, caller));
     if (linked && prechecked.some((code) => code !== null)) {
-      return { results: prechecked.map((code) => refused(code ?? TransferErrorCode.LINKED_EVENT_FAILED)) };
+      return { results: prechecked.map((code) => refusedTransfer(code ?? TransferErrorCode.LINKED_EVENT_FAILED)) };
     }
     const toApply = input.transfers.filter((_, index) => prechecked[index] === null);
     const outcomes = toApply.length ? await this.applyBatch(toApply.map((transfer) => toTransferRequest(transfer, caller)), linked) : [];
     let next = 0;
-    return { results: prechecked.map((code) => (code ? refused(code) : outcomes[next++])) };
+    return { results: prechecked.map((code) => (code ? refusedTransfer(code) : outcomes[next++])) };
   }
 
-  private async applyBatch(requests: TransferRequest[], linked: boolean): Promise<CreateTransferPayload[]> {
-    try {
-      const outcomes = await this.db.transaction(async () => {
-        const results = await this.ledger.createTransfers(requests, linked);
-        if (linked && !results.every(applied)) throw new LinkedBatchRefused(results);
-        return results;
-      });
+  private applyBatch(requests: TransferRequest[], linked: boolean): Promise<CreateTransferPayload[]> {
+    return refusable(this.db, (outcomes: TransferOutcome[]) => refusedBatch(requests.length, outcomes), async () => {
+      const outcomes = await this.ledger.createTransfers(requests, linked);
+      // Thrown, so that the transfers of a linked batch already written roll back: all apply or none.
+      if (linked && !outcomes.every(applied)) throw new Refusal(outcomes);
       return outcomes.map((outcome) => toPayload(outcome));
-    } catch (error) {
-      if (!(error instanceof LinkedBatchRefused)) throw error;
-      const culprit = error.outcomes.find((outcome) => !applied(outcome))!;
-      return requests.map((_, index) => (index === error.outcomes.indexOf(culprit) ? toPayload(culprit) : refused(TransferErrorCode.LINKED_EVENT_FAILED)));
-    }
+    });
   }
 
   postPendingTransfer(input: PostPendingTransferInput, caller: LedgerCaller = SYSTEM_CALLER): Promise<CreateTransferPayload> {
-    if (input.amount !== undefined && input.amount !== null && input.amount <= 0n) return Promise.resolve(refused(TransferErrorCode.AMOUNT_MUST_BE_POSITIVE));
+    if (input.amount !== undefined && input.amount !== null && input.amount <= 0n) {
+      return Promise.resolve(refusedTransfer(TransferErrorCode.AMOUNT_MUST_BE_POSITIVE));
+    }
     return this.resolvePending(input, 'post', input.amount ?? null, caller);
   }
 
@@ -271,9 +275,9 @@ export class LedgerService {
   /** Writes the opposite transfer, at most once per original. `force` needs a reason. Who may reverse is the caller's rule. */
   async reverseTransfer(input: ReverseTransferInput, caller: LedgerCaller = SYSTEM_CALLER): Promise<CreateTransferPayload> {
     const reason = input.reason?.trim() || null;
-    if (input.force && !reason) return refused(TransferErrorCode.REASON_REQUIRED);
+    if (input.force && !reason) return refusedTransfer(TransferErrorCode.REASON_REQUIRED);
     const original = await this.ledger.findTransfer(input.transferId);
-    if (!original) return refused(TransferErrorCode.TRANSFER_NOT_FOUND);
+    if (!original) return refusedTransfer(TransferErrorCode.TRANSFER_NOT_FOUND);
     const request = { transferId: input.transferId, reason, force: input.force ?? false, memo: input.memo ?? '', metadata: input.metadata ?? {} };
     return toPayload(
       await this.retried(() => this.ledger.reverseTransfer(keyed(request, input.idempotencyKey, caller))),

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
+import { refusedPayload } from '../../libs/graphql/refusal.js';
 import { AccessPolicy } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
@@ -8,6 +9,8 @@ import { PeriodErrorCode, periodUserError } from './ledger.errors.js';
 import { LedgerService } from './ledger.service.js';
 import { ClosePeriodInput, ClosePeriodPayload, LedgerPeriod, PeriodsArgs } from './models/period.models.js';
 import { PeriodsRepository } from './periods.repository.js';
+
+const refusedClose = refusedPayload(periodUserError, { period: null });
 
 /**
  * Closing a community's books through a date: its managers close, its auditors read. The database
@@ -30,7 +33,7 @@ export class PeriodsService {
     return this.db.transaction(async () => {
       const closedBy = actor.kind === 'member' ? actor.memberId : null;
       const { outcome, periodId } = await this.periods.close(currency.id, input.through, closedBy, input.note.trim());
-      if (!periodId) return { period: null, userErrors: [periodUserError(outcome.toUpperCase() as PeriodErrorCode)] };
+      if (!periodId) return refusedClose(outcome.toUpperCase() as PeriodErrorCode);
       await this.audit.record(actor, {
         as: role, action: 'ledger.close_period', communityId: input.communityId, targetType: 'ledger_period', targetId: periodId,
         reason: input.note.trim(), details: { currencyId: currency.id, through: input.through.toISOString() },

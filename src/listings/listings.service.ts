@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { isDatabaseId } from '../../libs/database/database-id.js';
 import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
+import { refusedPayload } from '../../libs/graphql/refusal.js';
 import { AccessPolicy, forbidden, ManagerRole } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
@@ -11,7 +12,7 @@ import { ListingChanges, ListingsRepository } from './listings.repository.js';
 import { Listing, ListingCategory, ListingPayload } from './models/listing.models.js';
 import { ListingNature, ListingStatus } from './models/listing-enums.js';
 
-const refusedListing = (code: ListingErrorCode): ListingPayload => ({ listing: null, userErrors: [listingError(code)] });
+const refusedListing = refusedPayload(listingError, { listing: null });
 
 /** Refusals that need no database: checked before anything is written. */
 function contentRefusal(nature: ListingNature, changes: ListingChanges): ListingErrorCode | null {

@@ -2,13 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { isDatabaseId } from '../../libs/database/database-id.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
+import { refusable, Refusal, refusedPayload } from '../../libs/graphql/refusal.js';
+import type { UserError } from '../../libs/graphql/user-errors.js';
 import { AccessPolicy, forbidden, isInPerson, ManagerRole } from '../access/access.policy.js';
 import { ANONYMOUS } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
 import { CommunitiesService } from '../communities/communities.service.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
-import { foldEmail, IdentityService } from '../identity/identity.service.js';
-import { AUTH_ERROR_MESSAGES, AuthErrorCode } from '../identity/identity.errors.js';
+import { foldEmail, IdentityService, refusedLogin } from '../identity/identity.service.js';
+import { AuthErrorCode } from '../identity/identity.errors.js';
 import { AuthPayload } from '../identity/models/identity.models.js';
 import { requireStrongPassword } from '../identity/password-strength.js';
 import { hashPassword } from '../identity/passwords.js';
@@ -27,16 +29,14 @@ import { MemberKind, MembershipRole, MembershipStatus } from './models/member-en
 
 const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 
-const invalidInvitation = (): AuthPayload => ({ tokens: null, userErrors: [{ code: AuthErrorCode.INVALID_INVITATION, message: AUTH_ERROR_MESSAGES[AuthErrorCode.INVALID_INVITATION] }] });
-
-const refusedMembership = (code: MemberErrorCode): MembershipPayload => ({ membership: null, userErrors: [memberError(code)] });
-
-/** Thrown to roll back what a refused action had already written; caught and returned as data. */
-class MemberRefusal extends Error {
-  constructor(readonly code: MemberErrorCode) {
-    super(code);
-  }
+const refusedMembership = refusedPayload(memberError, { membership: null });
+const refusedMember = refusedPayload(memberError, { member: null });
+const refusedInvitation = refusedPayload(memberError, { membership: null, invitationToken: null });
+/** joinCommunity takes communityId as an argument, not inside an input. */
+function joinError(code: MemberErrorCode): UserError<MemberErrorCode> {
+  return { ...memberError(code), field: ['communityId'] };
 }
+const refusedJoin = refusedPayload(joinError, { membership: null });
 
 /** System writes carry keys with a space, which client keys cannot contain: no client can take them first. */
 const starterGrantKey = (membershipId: string): string => `system starter-grant ${membershipId}`;
@@ -59,10 +59,9 @@ export class MembersService {
   async register(input: RegisterInput): Promise<MemberPayload> {
     await requireStrongPassword(input.password, 'password', input);
     const passwordHash = await hashPassword(input.password);
-    const refused = (code: MemberErrorCode): MemberPayload => ({ member: null, userErrors: [memberError(code)] });
-    return this.refusable(refused, async () => {
+    return refusable(this.db, refusedMember, async () => {
       const member = await this.members.insertMember({ ...input, email: foldEmail(input.email), passwordHash });
-      if (!member) return refused(MemberErrorCode.EMAIL_TAKEN);
+      if (!member) return refusedMember(MemberErrorCode.EMAIL_TAKEN);
       if (input.communityId) await this.openMembership(member.id, input.communityId, MembershipRole.MEMBER);
       return { member, userErrors: [] };
     });
@@ -119,12 +118,10 @@ export class MembersService {
   /** Asks to join: a pending membership, with its account opened under the community's default limits. */
   async joinCommunity(actor: Actor, communityId: string): Promise<MembershipPayload> {
     const member = this.access.requireMemberInPerson(actor);
-    // joinCommunity takes communityId as an argument, not inside an input.
-    const refused = (code: MemberErrorCode): MembershipPayload => ({ membership: null, userErrors: [{ ...memberError(code), field: ['communityId'] }] });
-    if (!isDatabaseId(communityId)) return refused(MemberErrorCode.COMMUNITY_NOT_FOUND);
-    return this.refusable(refused, async () => {
+    if (!isDatabaseId(communityId)) return refusedJoin(MemberErrorCode.COMMUNITY_NOT_FOUND);
+    return refusable(this.db, refusedJoin, async () => {
       const membership = await this.openMembership(member.memberId, communityId, MembershipRole.MEMBER);
-      return membership ? { membership, userErrors: [] } : refused(MemberErrorCode.ALREADY_MEMBER);
+      return membership ? { membership, userErrors: [] } : refusedJoin(MemberErrorCode.ALREADY_MEMBER);
     });
   }
 
@@ -166,7 +163,7 @@ export class MembersService {
     if (input.settleToPool && !role) throw forbidden();
     const reason = input.reason?.trim() || null;
     if (input.settleToPool && !reason) return refusedMembership(MemberErrorCode.REASON_REQUIRED);
-    return this.refusable(refusedMembership, async () => {
+    return refusable(this.db, refusedMembership, async () => {
       const membership = (await this.members.lockMembership(found.id))!;
       if (membership.status === MembershipStatus.CLOSED) return refusedMembership(MemberErrorCode.MEMBERSHIP_CLOSED);
       const account = (await this.ledger.findAccount(membership.accountId))!;
@@ -174,7 +171,8 @@ export class MembersService {
       if (account.balance !== 0n) {
         if (!input.settleToPool) return refusedMembership(MemberErrorCode.BALANCE_NOT_SETTLED);
         // Thrown, so that the refused settlement's key is rolled back too and a later attempt can succeed.
-        if (!(await this.settleToPool(membership, account.balance))) throw new MemberRefusal(MemberErrorCode.SETTLEMENT_REFUSED);
+        const settled = await this.settleToPool(membership, account.balance);
+        if (!settled) throw new Refusal(MemberErrorCode.SETTLEMENT_REFUSED);
       }
       const change = await this.ledger.changeAccountStatus(membership.accountId, AccountStatus.CLOSED);
       if (change.refusal || !change.account || !isSettled(change.account)) return refusedMembership(MemberErrorCode.BALANCE_NOT_SETTLED);
@@ -191,7 +189,7 @@ export class MembersService {
   async appointCoordinator(actor: Actor, input: AppointCoordinatorInput): Promise<MembershipPayload> {
     this.access.requireAdmin(actor);
     if (!(await this.members.findMember(input.memberId))) throw forbidden();
-    return this.refusable(refusedMembership, async () => {
+    return refusable(this.db, refusedMembership, async () => {
       const existing = await this.members.openMembership(input.memberId, input.communityId);
       const membership = existing ?? (await this.openMembership(input.memberId, input.communityId, MembershipRole.COORDINATOR));
       if (!membership) throw forbidden();
@@ -206,10 +204,9 @@ export class MembersService {
   async invite(actor: Actor, input: InviteMemberInput): Promise<InvitationPayload> {
     const role = await this.access.requireManager(actor, input.communityId);
     const inviter = this.access.requireMember(actor);
-    const refused = (code: MemberErrorCode): InvitationPayload => ({ membership: null, invitationToken: null, userErrors: [memberError(code)] });
-    return this.refusable(refused, async () => {
+    return refusable(this.db, refusedInvitation, async () => {
       const member = await this.members.insertMember({ email: foldEmail(input.email), passwordHash: null, kind: input.kind, displayName: input.displayName });
-      if (!member) return refused(MemberErrorCode.EMAIL_TAKEN);
+      if (!member) return refusedInvitation(MemberErrorCode.EMAIL_TAKEN);
       const membership = (await this.openMembership(member.id, input.communityId, MembershipRole.MEMBER))!;
       const invitationToken = newToken(TOKEN_PREFIX.invitation);
       await this.members.insertInvitation({ membershipId: membership.id, invitedBy: inviter.memberId, tokenHash: tokenHash(invitationToken), expiresAt: new Date(Date.now() + INVITATION_TTL_MS) });
@@ -225,12 +222,12 @@ export class MembersService {
    */
   async acceptInvitation(input: AcceptInvitationInput): Promise<AuthPayload> {
     const invitee = await this.members.pendingInvitee(tokenHash(input.token));
-    if (!invitee) return invalidInvitation();
+    if (!invitee) return refusedLogin(AuthErrorCode.INVALID_INVITATION);
     await requireStrongPassword(input.password, 'password', invitee);
     const passwordHash = await hashPassword(input.password);
     return this.db.transaction(async () => {
       const memberId = await this.members.claimInvitation(tokenHash(input.token));
-      if (!memberId) return invalidInvitation();
+      if (!memberId) return refusedLogin(AuthErrorCode.INVALID_INVITATION);
       await this.members.setPassword(memberId, passwordHash);
       return { tokens: await this.identity.startSession(memberId), userErrors: [] };
     });
@@ -271,7 +268,7 @@ export class MembersService {
     const policies = await this.communities.policies(communityId);
     const currencyId = await this.members.communityCurrency(communityId);
     const member = await this.members.findMember(memberId);
-    if (!policies || !currencyId) throw new MemberRefusal(MemberErrorCode.COMMUNITY_NOT_FOUND);
+    if (!policies || !currencyId) throw new Refusal(MemberErrorCode.COMMUNITY_NOT_FOUND);
     if (!member) throw forbidden();
     if (await this.members.openMembership(memberId, communityId)) return null;
     const account = await this.ledger.openMemberAccount({ currencyId, name: member.displayName, lowerLimit: policies.defaultLowerLimit, upperLimit: policies.defaultUpperLimit });
@@ -287,7 +284,7 @@ export class MembersService {
         idempotencyKey: starterGrantKey(membership.id), debitAccountId: issuance.id, creditAccountId: membership.accountId,
         amount: policies.starterGrant, code: SYSTEM_CODES.STARTER_GRANT, memo: 'Welcome: your starter grant',
       });
-      if (grant.userErrors.length > 0) throw new MemberRefusal(MemberErrorCode.STARTER_GRANT_REFUSED);
+      if (grant.userErrors.length > 0) throw new Refusal(MemberErrorCode.STARTER_GRANT_REFUSED);
     }
     return this.changeStatus(actor, role, membership, MembershipStatus.ACTIVE, action, reason, { starterGrant: policies.starterGrant.toString() });
   }
@@ -317,17 +314,7 @@ export class MembersService {
     const found = await this.members.findMembership(membershipId);
     const role = found ? await this.access.managerRole(actor, found.communityId) : null;
     if (!found || !role) throw forbidden();
-    return this.refusable(refusedMembership, async () => act((await this.members.lockMembership(found.id))!, role));
-  }
-
-  /** One transaction; a MemberRefusal thrown inside rolls it all back and becomes the refusal payload. */
-  private async refusable<T>(refused: (code: MemberErrorCode) => T, work: () => Promise<T>): Promise<T> {
-    try {
-      return await this.db.transaction(work);
-    } catch (error) {
-      if (error instanceof MemberRefusal) return refused(error.code);
-      throw error;
-    }
+    return refusable(this.db, refusedMembership, async () => act((await this.members.lockMembership(found.id))!, role));
   }
 
   /** Yourself, a co-member of an active shared community, or an auditor of one of their communities. */
