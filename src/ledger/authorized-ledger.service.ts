@@ -100,7 +100,7 @@ export class AuthorizedLedgerService {
   async grantCredits(actor: Actor, input: GrantCreditsInput): Promise<CreateTransferPayload> {
     const { facts, role } = await this.managedAccount(actor, input.accountId);
     // Grants go to members; money moves between the community's own accounts are not grants.
-    if (facts.kind !== AccountKind.MEMBER) throw forbidden();
+    if (facts.kind !== 'member') throw forbidden();
     const currencyId = (await this.ledger.findAccount(facts.accountId))!.currencyId;
     const source = (await this.ledger.systemAccount(currencyId, input.source === GrantSource.POOL ? AccountKind.POOL : AccountKind.ISSUANCE))!;
     const transfer: CreateTransferInput = {

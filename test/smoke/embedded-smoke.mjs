@@ -34,6 +34,7 @@ function start() {
  * log lines are JSON, with the same text as their message. Colours are dropped first.
  */
 function demoLogins(output) {
+  // eslint-disable-next-line no-control-regex -- strips the terminal's colour codes, which start with ESC
   const text = output.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((line) => {
     try {
       return JSON.parse(line).message ?? line;
