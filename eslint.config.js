@@ -20,6 +20,12 @@ export default defineConfig(
     rules: { eqeqeq },
   },
   {
+    files: ['**/*.cjs'],
+    extends: [js.configs.recommended],
+    languageOptions: { sourceType: 'commonjs', globals: globals.node },
+    rules: { eqeqeq },
+  },
+  {
     files: ['**/*.ts'],
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
     languageOptions: {

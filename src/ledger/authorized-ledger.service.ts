@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { isDatabaseId } from '../../libs/database/database-id.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { Connection } from '../../libs/graphql/pagination.js';
-import { AccessPolicy, DebitRight, forbidden, ManagerRole } from '../access/access.policy.js';
-import { AccountFacts } from '../access/access.repository.js';
+import { AccessPolicy, AccountFacts, DebitRight, forbidden, ManagerRole } from '../access/access.policy.js';
 import type { Actor, MemberActor } from '../access/actor.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
 import {
