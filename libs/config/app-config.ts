@@ -36,7 +36,7 @@ class EnvironmentVariables {
   @IsOptional() @IsString()
   DATA_DIR?: string;
 
-  @IsOptional() @IsIn(LOG_LEVELS as unknown as string[])
+  @IsOptional() @IsIn(LOG_LEVELS)
   LOG_LEVEL?: LogLevel;
 
   @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'GRAPHQL_EXPLORER must be true or false' })

@@ -18,7 +18,7 @@ export const PgErrorCode = {
 } as const;
 
 export function pgErrorCode(error: unknown): string | undefined {
-  const source = error instanceof QueryFailedError ? error.driverError : error;
+  const source: unknown = error instanceof QueryFailedError ? error.driverError : error;
   const code = (source as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
 }

@@ -50,7 +50,7 @@ function costOf(schema: GraphQLSchema, document: DocumentNode, variables: Record
   const known = fixedCosts.get(document)?.get(operationName);
   if (known !== undefined) return known;
   const cost = getComplexity({ schema, query: document, variables, operationName: operationName || undefined, estimators: [objectsReturned] });
-  if (!costDependsOnVariables(document)) fixedCosts.set(document, (fixedCosts.get(document) ?? new Map()).set(operationName, cost));
+  if (!costDependsOnVariables(document)) fixedCosts.set(document, (fixedCosts.get(document) ?? new Map<string, number>()).set(operationName, cost));
   return cost;
 }
 

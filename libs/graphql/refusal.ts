@@ -26,7 +26,8 @@ export async function refusable<R, P>(
   try {
     return await db.transaction(work);
   } catch (error) {
-    if (error instanceof Refusal) return refused(error.reason);
+    // Every Refusal thrown inside `work` carries this caller's kind of reason.
+    if (error instanceof Refusal) return refused(error.reason as R);
     throw error;
   }
 }

@@ -7,7 +7,9 @@ import { ClientError, ErrorCode } from './error-code.js';
  * - a surrogate half without its partner (invalid UTF-16), which has no UTF-8 form;
  * - the other C0 controls and DEL, which no name, memo or key needs (tab, LF and CR are allowed).
  */
-const FORBIDDEN_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const FORBIDDEN_CHARACTER =
+  // eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function describeCharacter(text: string): string {
   const found = FORBIDDEN_CHARACTER.exec(text)![0];

@@ -6,6 +6,9 @@ import { AccessRepository, AccountFacts } from './access.repository.js';
 import { PartnerScope } from './actor.js';
 import type { Actor, AuthenticatedActor, MemberActor, Standing } from './actor.js';
 
+/** What accountFacts returns and the checks below take; other domains see it here, not in the repository. */
+export type { AccountFacts };
+
 /** The capacity in which someone manages a community; recorded in the audit log. */
 export type ManagerRole = 'coordinator' | 'admin';
 

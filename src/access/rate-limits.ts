@@ -53,7 +53,7 @@ function ipv6Groups(address: string): string[] {
   const headGroups = head ? head.split(':') : [];
   if (tail === undefined) return headGroups;
   const tailGroups = tail ? tail.split(':') : [];
-  return [...headGroups, ...Array(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
+  return [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
 }
 
 /**

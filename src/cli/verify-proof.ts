@@ -26,6 +26,7 @@ function readProof(file: string): StatementProofJson {
   if (Array.isArray(answer?.errors) && !answer.data?.statementProof) {
     throw new CommandError(`${file} holds a GraphQL error answer, not a proof: ${answer.errors.map((error) => error.message).join('; ')}`);
   }
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed: `unknown ?? x` is unknown
   const proof = (answer?.data?.statementProof ?? answer) as Partial<StatementProofJson> | null;
   if (!proof || typeof proof !== 'object' || !proof.checkpoint || !Array.isArray(proof.entries)) {
     throw new CommandError(`${file} holds no statement proof: expected the statementProof object (with checkpoint and entries) or the GraphQL answer holding it`);

@@ -3,8 +3,7 @@ import { isDatabaseId } from '../../libs/database/database-id.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { refusedPayload } from '../../libs/graphql/refusal.js';
-import { AccessPolicy, DebitRight, forbidden, ManagerRole } from '../access/access.policy.js';
-import { AccountFacts } from '../access/access.repository.js';
+import { AccessPolicy, AccountFacts, DebitRight, forbidden, ManagerRole } from '../access/access.policy.js';
 import type { Actor, MemberActor } from '../access/actor.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
 import {
@@ -103,7 +102,7 @@ export class AuthorizedLedgerService {
   async grantCredits(actor: Actor, input: GrantCreditsInput): Promise<CreateTransferPayload> {
     const { facts, role } = await this.managedAccount(actor, input.accountId);
     // Grants go to members; money moves between the community's own accounts are not grants.
-    if (facts.kind !== AccountKind.MEMBER) throw forbidden();
+    if (facts.kind !== 'member') throw forbidden();
     const currencyId = (await this.ledger.findAccount(facts.accountId))!.currencyId;
     const source = (await this.ledger.systemAccount(currencyId, input.source === GrantSource.POOL ? AccountKind.POOL : AccountKind.ISSUANCE))!;
     const transfer: CreateTransferInput = {

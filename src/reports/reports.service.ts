@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ClientError, ErrorCode } from '../../libs/graphql/error-code.js';
 import { Connection, decodeCursor, PageArgs, toConnection } from '../../libs/graphql/pagination.js';
 import { AccessPolicy } from '../access/access.policy.js';
-import type { AccountFacts } from '../access/access.repository.js';
+import type { AccountFacts } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
 import { AuthorizedLedgerService } from '../ledger/authorized-ledger.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';

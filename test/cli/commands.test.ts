@@ -131,6 +131,7 @@ describe('an admin on a running embedded server', () => {
   });
 
   it('is printed once by the first start, beside the demo logins', async () => {
+    // eslint-disable-next-line no-control-regex -- strips the terminal's colour codes, which start with ESC
     const [, email, password] = /^ +admin +(\S+@\S+) +(\S+)$/m.exec(output.replace(/\x1b\[[0-9;]*m/g, '')) ?? [];
     expect(email).toBeDefined();
     expect(await isAdmin(email, password)).toBe(true);

@@ -73,7 +73,7 @@ describe('the exchange state machine in the database', () => {
   }
 
   /** Only a proposed exchange holds nothing yet (the CHECK on holds would refuse otherwise, after the trigger). */
-  const holdFor = (status: string): string | null => (status === ExchangeStatus.PROPOSED ? null : holdId);
+  const holdFor = (status: string): string | null => (status === String(ExchangeStatus.PROPOSED) ? null : holdId);
 
   /** Inserts an exchange in `status`: for the group kind, the place of a new group. */
   async function insertExchange(runner: QueryRunner, status: string, kind: ExchangeKind): Promise<string> {

@@ -230,7 +230,7 @@ describe('two-phase (pending) transfers', () => {
       const pendings = await Promise.all(Array.from({ length: holds }, async () => made(await hold(payer.id, payee.id, 100n))));
 
       const races = await Promise.all(pendings.map(async (pending) => {
-        const attempts = Array.from({ length: 16 }, (_, i) => ({ action: (i % 2 ? 'void' : 'post') as Action, idempotencyKey: newKey() }));
+        const attempts = Array.from({ length: 16 }, (_, i): { action: Action; idempotencyKey: string } => ({ action: i % 2 ? 'void' : 'post', idempotencyKey: newKey() }));
         const results = await Promise.all(attempts.map(({ action, idempotencyKey }) => resolve(action, pending.id, { idempotencyKey })));
         return { pending, attempts, results };
       }));

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { DiscoveryService, ModulesContainer } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import * as fc from 'fast-check';
-import { buildSchema, GraphQLField, parse, validate } from 'graphql';
+import { buildSchema, parse, validate } from 'graphql';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PeriodicSweep } from '../../libs/database/periodic-sweep.js';
@@ -243,12 +243,12 @@ describe('fuzzing every argument of the schema', () => {
   });
 
   it.each(FIELDS.map((target) => [target.coordinate, target] as const))('%s: no internal error, a documented code, nothing written when refused', async (_coordinate, target) => {
-    const document = documentFor(target.operation, target.field as GraphQLField<unknown, unknown>);
+    const document = documentFor(target.operation, target.field);
     // A document the schema refuses would make every case a validation error, and the field untested.
     expect(validate(schema, parse(document)).map((error) => error.message)).toEqual([]);
     const found = new Map<string, { violation: Violation; count: number }>();
     await fc.assert(
-      fc.asyncProperty(caseArbitrary(target.field as GraphQLField<unknown, unknown>, world.pools, CALLERS), async (fuzzCase) => {
+      fc.asyncProperty(caseArbitrary(target.field, world.pools, CALLERS), async (fuzzCase) => {
         totals.cases += 1;
         for (const violation of await runCase(t, world, target, document, fuzzCase)) {
           totals.violations += 1;

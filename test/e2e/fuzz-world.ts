@@ -44,7 +44,7 @@ class WorldBuilder {
     try {
       const response = await client.graphql(query, variables);
       const payload = response.data && Object.values(response.data)[0];
-      const refusal = response.errors?.[0]?.extensions?.code ?? (payload as any)?.userErrors?.[0]?.code;
+      const refusal = response.errors?.[0]?.extensions?.code ?? payload?.userErrors?.[0]?.code;
       if (refusal) this.gaps.push(`${what}: ${refusal}`);
       return payload;
     } catch (error) {

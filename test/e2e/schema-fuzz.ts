@@ -240,7 +240,7 @@ export function validValue(type: GraphQLInputType, name: string, pools: FuzzPool
     return fc.record(Object.fromEntries(fields.map((inner) => {
       const value = validValue(inner.type, inner.name, pools, returnTypeName, forced[0] === inner.name ? forced.slice(1) : []);
       const required = (isNonNullType(inner.type) && inner.defaultValue === undefined) || forced[0] === inner.name;
-      return [inner.name, required ? value : fc.option(value, { nil: OMITTED as unknown, freq: 2 })];
+      return [inner.name, required ? value : fc.option(value, { nil: OMITTED, freq: 2 })];
     })));
   }
   if (isEnumType(nullable)) return fc.constantFrom(...nullable.getValues().map((value) => value.name));
@@ -253,7 +253,7 @@ function validArguments(field: GraphQLField<unknown, unknown>, pools: FuzzPools,
   return fc.record(Object.fromEntries(field.args.map((arg) => {
     const value = validValue(arg.type, arg.name, pools, returnTypeName, forced[0] === arg.name ? forced.slice(1) : []);
     const required = (isNonNullType(arg.type) && arg.defaultValue === undefined) || forced[0] === arg.name;
-    return [arg.name, required ? value : fc.option(value, { nil: OMITTED as unknown, freq: 2 })];
+    return [arg.name, required ? value : fc.option(value, { nil: OMITTED, freq: 2 })];
   })));
 }
 

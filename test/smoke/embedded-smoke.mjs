@@ -29,12 +29,15 @@ function start() {
   return child;
 }
 
+// eslint-disable-next-line no-control-regex -- the terminal's colour codes start with ESC
+const TERMINAL_COLOURS = /\x1b\[[0-9;]*m/g;
+
 /**
  * The demo logins the seed printed once, as lines `  <role> <email> <password>`; in production the
  * log lines are JSON, with the same text as their message. Colours are dropped first.
  */
 function demoLogins(output) {
-  const text = output.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((line) => {
+  const text = output.replace(TERMINAL_COLOURS, '').split('\n').map((line) => {
     try {
       return JSON.parse(line).message ?? line;
     } catch {

@@ -27,9 +27,9 @@ export interface LedgerFixture {
   /** An active coordinator of the community (with an account of their own, which `members` does not list). */
   coordinator: FixtureMember;
   /** A client logged in as the holder of this member account. */
-  as(account: { id: string }): GraphqlClient;
+  as: (account: { id: string }) => GraphqlClient;
   /** A client logged in as the community's coordinator. */
-  asCoordinator(): GraphqlClient;
+  asCoordinator: () => GraphqlClient;
 }
 
 export interface MemberSpec {

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
 import { CreateTransferPayload, Transfer } from '../../src/ledger/models/ledger.models.js';
 
 export interface RowsForKeys {
@@ -16,7 +17,7 @@ export async function rowsForKeys(dataSource: DataSource, keys: string[]): Promi
   return row;
 }
 
-export function errorCodes(payload: CreateTransferPayload): string[] {
+export function errorCodes(payload: CreateTransferPayload): TransferErrorCode[] {
   return payload.userErrors.map((error) => error.code);
 }
 
