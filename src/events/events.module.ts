@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { OutboxRepository } from './outbox.repository.js';
+import { OutboxService } from './outbox.service.js';
 
 /** Events going out of the service; today the outbox that every domain writes to. */
 @Module({
-  providers: [OutboxRepository],
-  exports: [OutboxRepository],
+  providers: [OutboxService],
+  exports: [OutboxService],
 })
 export class EventsModule {}

@@ -7,7 +7,7 @@ import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import { ANONYMOUS } from '../access/actor.js';
 import type { Actor, MemberActor } from '../access/actor.js';
 import { AuditedAction, AuditLogService } from '../audit/audit-log.service.js';
-import { OutboxRepository } from '../events/outbox.repository.js';
+import { OutboxService } from '../events/outbox.service.js';
 import { SYSTEM_CODES } from '../ledger/ledger-caller.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { CreateTransferPayload } from '../ledger/models/ledger.models.js';
@@ -66,7 +66,7 @@ export class ExchangesService {
   constructor(
     private readonly exchanges: ExchangesRepository,
     private readonly listings: ListingsService,
-    private readonly outbox: OutboxRepository,
+    private readonly outbox: OutboxService,
     private readonly communities: CommunitiesService,
     private readonly ledger: LedgerService,
     private readonly access: AccessPolicy,

@@ -9,7 +9,7 @@ import {
 import { IdentityService } from './identity.service.js';
 import { AuthPayload, ChangePasswordPayload, PartnerApp, PartnerAppKeyPayload, Session } from './models/identity.models.js';
 import { PartnerAppsService } from './partner-apps.service.js';
-import { PASSWORD_RULE } from './password-strength.js';
+import { PASSWORD_RULE } from '../../libs/security/password-strength.js';
 
 @Resolver()
 export class IdentityResolver {

@@ -12,9 +12,9 @@ import type { Actor, AuthenticatedActor } from '../access/actor.js';
 import { authError, AuthErrorCode } from './identity.errors.js';
 import { IdentityRepository } from './identity.repository.js';
 import { AuthPayload, AuthTokens, ChangePasswordPayload, Session } from './models/identity.models.js';
-import { requireStrongPassword } from './password-strength.js';
-import { hashPassword, verifyPassword } from './passwords.js';
-import { newToken, TOKEN_PREFIX, tokenHash } from './tokens.js';
+import { requireStrongPassword } from '../../libs/security/password-strength.js';
+import { hashPassword, verifyPassword } from '../../libs/security/passwords.js';
+import { newToken, TOKEN_PREFIX, tokenHash } from '../../libs/security/tokens.js';
 import { ChangePasswordInput, LoginInput } from './dto/identity.inputs.js';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;

@@ -7,7 +7,7 @@ import { AuditLogService } from '../audit/audit-log.service.js';
 import { RegisterPartnerAppInput } from './dto/identity.inputs.js';
 import { IdentityRepository, PartnerAppRow } from './identity.repository.js';
 import { PartnerApp, PartnerAppKeyPayload } from './models/identity.models.js';
-import { newToken, TOKEN_PREFIX, tokenHash } from './tokens.js';
+import { newToken, TOKEN_PREFIX, tokenHash } from '../../libs/security/tokens.js';
 
 /** Partner apps are registered by the managers of their community; members consent to be acted for. */
 @Injectable()

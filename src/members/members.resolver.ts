@@ -5,7 +5,7 @@ import { CommunitiesService } from '../communities/communities.service.js';
 import { Community } from '../communities/models/community.models.js';
 import { RateLimited } from '../access/rate-limited.js';
 import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
-import { PASSWORD_RULE } from '../identity/password-strength.js';
+import { PASSWORD_RULE } from '../../libs/security/password-strength.js';
 import type { Actor } from '../access/actor.js';
 import { AuthPayload } from '../identity/models/identity.models.js';
 import { AuthorizedLedgerService } from '../ledger/authorized-ledger.service.js';

@@ -7,7 +7,7 @@ import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import type { Actor, AuthenticatedActor } from '../access/actor.js';
 import { AuditLogService, AuditedAction } from '../audit/audit-log.service.js';
 import { IdentityService } from '../identity/identity.service.js';
-import { newToken, tokenHash } from '../identity/tokens.js';
+import { newToken, tokenHash } from '../../libs/security/tokens.js';
 import { csvTransform } from './csv.js';
 import { RequestExportInput } from './dto/report.inputs.js';
 import { BALANCE_COLUMNS, exportFilename, STATEMENT_COLUMNS, TRANSFER_COLUMNS } from './export-formats.js';
@@ -20,7 +20,7 @@ import { ReportsService, throughInstant } from './reports.service.js';
 
 /** Long enough to start a download, short enough that a leaked link is soon worthless. */
 export const EXPORT_LINK_SECONDS = 5 * 60;
-/** Export tokens say what they are, like the other bearer secrets of src/identity/tokens.ts. */
+/** Export tokens say what they are, like the other bearer secrets of libs/security/tokens.ts. */
 const EXPORT_TOKEN_PREFIX = 'px_';
 const EXPORT_TOKEN = /^px_[A-Za-z0-9_-]{43}$/;
 /**

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
 import { GraphqlClient, TestApp, useTestApp } from '../support/test-app.js';
-import { newToken, tokenHash } from '../../src/identity/tokens.js';
+import { newToken, tokenHash } from '../../libs/security/tokens.js';
 import { CreateTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
 import { BatchMode } from '../../src/ledger/models/ledger-enums.js';
 import { ExportKind } from '../../src/reports/models/report.models.js';

@@ -15,7 +15,7 @@ export interface OutboxEvent {
  * an event exists exactly when its change committed.
  */
 @Injectable()
-export class OutboxRepository {
+export class OutboxService {
   constructor(private readonly db: TransactionalConnection) {}
 
   /** Must run inside the caller's transaction (TransactionalConnection.transaction). */

@@ -1,4 +1,4 @@
-import { ClientError } from '../../libs/graphql/error-code.js';
+import { ClientError } from '../graphql/error-code.js';
 import { requireStrongPassword } from './password-strength.js';
 
 const ada = { email: 'ada.lovelace@example.org', displayName: 'Ada Lovelace' };

@@ -1,5 +1,5 @@
 import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import { ClientError, ErrorCode } from '../../libs/graphql/error-code.js';
+import { ClientError, ErrorCode } from '../graphql/error-code.js';
 
 /**
  * zxcvbn's score runs 0 to 4; 3 means "safely unguessable: moderate protection from an offline
