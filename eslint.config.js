@@ -11,7 +11,7 @@ import tseslint from 'typescript-eslint';
 const eqeqeq = ['error', 'always', { null: 'ignore' }];
 
 export default defineConfig(
-  { ignores: ['dist/', 'coverage/', '.ci/out/', '.data/', '.scratch/'] },
+  { ignores: ['dist/', 'coverage/', '.ci/out/', '.data/', '.scratch/', 'test/contract/generated/'] },
   {
     // The scripts under test/ (bench, fuzz, smoke, Jest's global setup) and this file: plain Node ESM.
     files: ['**/*.js', '**/*.mjs'],

@@ -4,8 +4,10 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { AppConfig, LogLevel } from '../libs/config/app-config.js';
 import { runMigrations } from '../libs/database/migrate.js';
+import { corsMiddleware } from '../libs/http/cors.js';
 import { jsonBodyParser, malformedBodyHandler } from '../libs/http/json-body.js';
 import { AppModule, AppModuleOptions } from './app.module.js';
+import { browserOrigins } from './browser-origins.js';
 
 const NEST_LEVELS: NestLogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -28,7 +30,8 @@ export async function createApp(config: AppConfig, options: AppModuleOptions = {
     bodyParser: false,
     logger: createLogger(config),
   });
-  app.use(jsonBodyParser(), malformedBodyHandler);
+  // CORS first: a preflight is answered before any body is read.
+  app.use(corsMiddleware(browserOrigins(config)), jsonBodyParser(), malformedBodyHandler);
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   if (config.migrateOnStart) await runMigrations(app.get(DataSource));

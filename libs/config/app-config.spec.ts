@@ -31,6 +31,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://pumasi.example/timebank/' }).publicUrl).toBe('https://pumasi.example/timebank');
   });
 
+  it('reads CORS_ORIGINS as a list of exact origins, none by default', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.example, http://localhost:5173' }).corsOrigins)
+      .toEqual(['https://app.example', 'http://localhost:5173']);
+  });
+
   it('lets the explorer be switched on explicitly in production', () => {
     expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_EXPLORER: 'true' }).graphqlExplorer).toBe(true);
   });
@@ -57,6 +63,13 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', 'yes please!'],
     ['PUBLIC_URL', 'pumasi.example'],
     ['PUBLIC_URL', 'https://pumasi.example/?next=1'],
+    // An origin is compared as the browser writes it, so only that exact form is accepted.
+    ['CORS_ORIGINS', '*'],
+    ['CORS_ORIGINS', 'https://app.example/'],
+    ['CORS_ORIGINS', 'https://App.example'],
+    ['CORS_ORIGINS', 'https://app.example:443'],
+    ['CORS_ORIGINS', 'app.example'],
+    ['CORS_ORIGINS', 'https://app.example,'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration:\\n  ${name}: `));

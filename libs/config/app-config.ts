@@ -22,6 +22,24 @@ function IsParsableUrl(message: string): PropertyDecorator {
   return ValidateBy({ name: 'isParsableUrl', validator: { validate: (value) => typeof value === 'string' && URL.canParse(value), defaultMessage: () => message } });
 }
 
+/**
+ * An origin exactly as a browser sends it in `Origin`, since origins are compared as strings:
+ * http or https, host and port only (no path, not even a trailing slash), lower case, no default port.
+ */
+const isSerializedOrigin = (text: string): boolean =>
+  /^https?:\/\//.test(text) && URL.canParse(text) && new URL(text).origin === text;
+
+function IsOriginList(message: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'isOriginList',
+    validator: {
+      validate: (value) =>
+        typeof value === 'string' && value.split(',').every((item) => isSerializedOrigin(item.trim())),
+      defaultMessage: () => message,
+    },
+  });
+}
+
 /** The raw variables, validated once at startup. Names match the environment so errors name the variable. */
 class EnvironmentVariables {
   @IsOptional() @IsIn(['development', 'production', 'test'])
@@ -56,6 +74,10 @@ class EnvironmentVariables {
 
   @IsOptional() @IsString() @Matches(/^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/, { message: 'PUBLIC_URL must be an http:// or https:// URL without credentials, query or fragment' }) @IsParsableUrl('PUBLIC_URL is not a well-formed URL')
   PUBLIC_URL?: string;
+
+  @IsOptional() @IsString()
+  @IsOriginList('CORS_ORIGINS must be comma-separated origins such as https://app.example.org (no path, no slash)')
+  CORS_ORIGINS?: string;
 
   @IsOptional() @IsString() @Matches(/^(true|false|\d{1,2}|[\w.:/, -]+)$/, { message: 'TRUST_PROXY must be true, false, a hop count, or addresses (Express "trust proxy")' })
   TRUST_PROXY?: string;
@@ -101,6 +123,8 @@ export class AppConfig {
     /** Where clients reach this service: links it hands out (exports) are built on it, never on a request's Host header. */
     readonly publicUrl: string,
     readonly rateLimits: RateLimitSettings,
+    /** Web origins besides PUBLIC_URL's whose pages may call the API (CORS), e.g. a partner's web app. */
+    readonly corsOrigins: readonly string[],
   ) {}
 
   get usesEmbeddedDatabase(): boolean {
@@ -161,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       loginFailuresPerEmailAndAddress: vars.LOGIN_FAILURES_PER_EMAIL_AND_ADDRESS ?? 5,
       loginFailuresPerEmail: vars.LOGIN_FAILURES_PER_EMAIL ?? 50,
     },
+    vars.CORS_ORIGINS?.split(',').map((origin) => origin.trim()) ?? [],
   );
 }
 

@@ -4,10 +4,20 @@ import { ClientError, ErrorCode } from './error-code.js';
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
+ * Where each scalar's wire format is specified (@specifiedBy in schema.gql): a client generator or
+ * a partner reads the format there rather than guessing it from a description.
+ */
+const SCALARS_DOC = 'https://github.com/pumasi/pumasi/blob/main/docs/scalars.md';
+
+/**
  * Integers that must survive any client: carried as base-10 strings, accepted as strings or
  * JSON numbers, and limited to ±(2^53-1) so that even a client parsing them as doubles is exact.
  */
-function safeIntegerScalar(name: string, description: string): GraphQLScalarType<bigint, string> {
+function safeIntegerScalar(
+  name: string,
+  description: string,
+  specifiedByURL: string,
+): GraphQLScalarType<bigint, string> {
   const invalid = (): GraphQLError =>
     new GraphQLError(`${name} must be a whole number between -${MAX_SAFE} and ${MAX_SAFE}, as a string or integer`, {
       extensions: { code: 'BAD_USER_INPUT' },
@@ -23,6 +33,7 @@ function safeIntegerScalar(name: string, description: string): GraphQLScalarType
   return new GraphQLScalarType<bigint, string>({
     name,
     description,
+    specifiedByURL,
     serialize: (value) => {
       if (typeof value === 'bigint' || typeof value === 'number' || (typeof value === 'string' && /^-?\d+$/.test(value))) {
         const integer = BigInt(value);
@@ -45,11 +56,13 @@ function safeIntegerScalar(name: string, description: string): GraphQLScalarType
 export const AmountScalar = safeIntegerScalar(
   'Amount',
   'An exact amount in the minor units of its currency (minutes for HOUR), as a base-10 string; inputs also accept a JSON integer. Range ±(2^53-1). Never a float.',
+  `${SCALARS_DOC}#amount`,
 );
 
 export const Int64Scalar = safeIntegerScalar(
   'Int64',
   'A 64-bit counter such as an account version, as a base-10 string. Range ±(2^53-1).',
+  `${SCALARS_DOC}#int64`,
 );
 
 const MAX_JSON_BYTES = 4096;
@@ -103,6 +116,7 @@ function literalToValue(ast: ValueNode): unknown {
 export const JSONObjectScalar = new GraphQLScalarType<Record<string, unknown>, Record<string, unknown>>({
   name: 'JSONObject',
   description: `A JSON object of at most ${MAX_JSON_BYTES} bytes and ${MAX_JSON_DEPTH} levels of nesting, for client-defined metadata. Its strings follow the rules of every text input: no control characters but tab, LF and CR, and no unpaired surrogates.`,
+  specifiedByURL: `${SCALARS_DOC}#jsonobject`,
   serialize: (value) => value as Record<string, unknown>,
   parseValue: parseObject,
   parseLiteral: (ast) => parseObject(literalToValue(ast)),
@@ -141,6 +155,8 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   name: 'DateTime',
   description:
     'An instant, as an RFC 3339 date-time with its offset: 2026-12-04T13:00:00+09:00 or 2026-12-04T04:00:00Z. Inputs without an offset, or naming a day or time that does not exist (2026-02-30), are refused. Served in UTC with milliseconds; finer fractions in inputs are truncated to the millisecond.',
+  // What it serves is exactly that profile of RFC 3339; what it accepts is a superset (docs/scalars.md).
+  specifiedByURL: 'https://scalars.graphql.org/andimarek/date-time',
   serialize: (value) => {
     // Raw SQL rows may carry a timestamp as text; the driver's rows carry Dates.
     const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
