@@ -6,6 +6,7 @@ import { AppConfig, LogLevel } from '../libs/config/app-config.js';
 import { runMigrations } from '../libs/database/migrate.js';
 import { jsonBodyParser, malformedBodyHandler } from '../libs/http/json-body.js';
 import { AppModule, AppModuleOptions } from './app.module.js';
+import { mountOAuth } from './oauth/oauth-http.js';
 
 const NEST_LEVELS: NestLogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -28,6 +29,7 @@ export async function createApp(config: AppConfig, options: AppModuleOptions = {
     bodyParser: false,
     logger: createLogger(config),
   });
+  mountOAuth(app);
   app.use(jsonBodyParser(), malformedBodyHandler);
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);

@@ -42,9 +42,14 @@ export interface PartnerAppRow {
   scopes: PartnerScope[];
   createdAt: Date;
   revokedAt: Date | null;
+  redirectUris: string[];
+  owner: string | null;
+  websiteUrl: string | null;
+  logoUrl: string | null;
+  contactEmail: string | null;
 }
 
-function toPartnerApp(row: Row): PartnerAppRow {
+export function toPartnerApp(row: Row): PartnerAppRow {
   return {
     id: row.id as string,
     name: row.name as string,
@@ -52,6 +57,11 @@ function toPartnerApp(row: Row): PartnerAppRow {
     scopes: row.scopes as PartnerScope[],
     createdAt: row.created_at as Date,
     revokedAt: row.revoked_at as Date | null,
+    redirectUris: row.redirect_uris as string[],
+    owner: row.owner as string | null,
+    websiteUrl: row.website_url as string | null,
+    logoUrl: row.logo_url as string | null,
+    contactEmail: row.contact_email as string | null,
   };
 }
 
