@@ -14,8 +14,9 @@ export function mountOAuth(app: INestApplication): void {
   router.use('/oauth/interaction', app.get(ConsentPages).router());
   const toProvider: RequestHandler = (req, res) => server.handle(req, res);
   router.use('/oauth', (req, res, next) => {
-    // Under a mount Express strips the prefix; the library routes on the whole path, as it built its URLs.
+    // Under a mount Express strips the prefix; the library's routes are whole paths, and it would prefix its URLs with baseUrl.
     req.url = req.originalUrl;
+    req.baseUrl = '';
     toProvider(req, res, next);
   });
   router.get(METADATA_PATH, toProvider);

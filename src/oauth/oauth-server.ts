@@ -33,13 +33,15 @@ export const OAUTH_ROUTES = {
   end_session: '/oauth/logout',
 };
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
 export const METADATA_PATH = '/.well-known/oauth-authorization-server';
 
 /** RFC 8414 fields that describe what this server does; the library's OpenID Connect ones are left out. */
 const METADATA_FIELDS = [
   'issuer', 'authorization_endpoint', 'token_endpoint', 'revocation_endpoint', 'response_types_supported', 'response_modes_supported',
   'grant_types_supported', 'code_challenge_methods_supported', 'token_endpoint_auth_methods_supported',
-  'revocation_endpoint_auth_methods_supported', 'authorization_response_iss_parameter_supported',
+  'authorization_response_iss_parameter_supported',
 ];
 
 /**
@@ -72,6 +74,9 @@ export class OAuthServer {
 
   /** Checks redirect URIs as the library will when it loads the app as a client: the refusal's text, or null. */
   async redirectUrisRefusal(partnerAppId: string, redirectUris: string[]): Promise<string | null> {
+    // OAuth 2.1 allows plain http for a native app's loopback redirect only; the library would take any http URI of a web app.
+    const plainHttp = redirectUris.find((uri) => /^http:/i.test(uri) && !(URL.canParse(uri) && LOOPBACK_HOSTS.has(new URL(uri).hostname)));
+    if (plainHttp) return `${plainHttp} uses http on a host other than a loopback address`;
     try {
       await this.provider.Client.validate(clientMetadata({ id: partnerAppId, name: 'check', redirectUris }));
       return null;
@@ -90,7 +95,9 @@ function authorizationServerMetadata(discovered: Record<string, unknown>, public
     const value = discovered[field];
     metadata[field] = field.endsWith('_endpoint') && typeof value === 'string' ? base + new URL(value).pathname : value;
   }
-  return { ...metadata, issuer: publicUrl, scopes_supported: OAUTH_SCOPES };
+  // The revocation endpoint authenticates clients as the token endpoint does; said outright, as RFC 8414's default differs.
+  const revocationMethods = discovered.token_endpoint_auth_methods_supported;
+  return { ...metadata, issuer: publicUrl, scopes_supported: OAUTH_SCOPES, revocation_endpoint_auth_methods_supported: revocationMethods };
 }
 
 interface ClientSource {
