@@ -194,7 +194,8 @@ function configuration(db: TransactionalConnection, repository: OAuthRepository)
     allowOmittingSingleRegisteredRedirectUri: false,
     features: {
       devInteractions: { enabled: false },
-      revocation: { enabled: true },
+      // An app revokes only its own tokens; another's are ignored, as RFC 7009 answers them, so that none can be probed.
+      revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: false },
       rpInitiatedLogout: { enabled: false },
       resourceIndicators: { enabled: false },

@@ -43,7 +43,7 @@ export class UpdatePartnerAppProfileInput {
   contactEmail?: string;
 }
 
-@InputType()
+@InputType({ description: "Which members' consents to a partner app end, and why." })
 export class RevokePartnerAppConsentsInput {
   @Field(() => ID, { description: 'The app whose consents end, of a community you coordinate.' })
   @IsDatabaseId()

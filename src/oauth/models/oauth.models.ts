@@ -71,7 +71,7 @@ export class OAuthUserError {
   message: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The outcome of updatePartnerAppProfile.' })
 export class UpdatePartnerAppProfilePayload {
   @Field(() => PartnerApp, { nullable: true, description: 'The app as it is now; null when refused.' })
   partnerApp: PartnerApp | null;
@@ -80,7 +80,7 @@ export class UpdatePartnerAppProfilePayload {
   userErrors: OAuthUserError[];
 }
 
-@ObjectType()
+@ObjectType({ description: 'The outcome of revokePartnerAppConsents.' })
 export class RevokePartnerAppConsentsPayload {
   @Field(() => Int, { description: 'How many consents ended; their tokens stopped working with them.' })
   revokedCount: number;
