@@ -23,13 +23,19 @@ export class OAuthAccessService {
   async authenticate(credentials: PresentedCredentials): Promise<MemberActor | null> {
     const token = credentials.authorization && OAUTH_BEARER.exec(credentials.authorization)?.[1];
     if (!token) return null;
-    if (credentials.actingFor !== undefined) throw rejectCredentials('X-Acting-For needs a partner API key: an OAuth access token already names its member');
+    if (credentials.actingFor !== undefined)
+      throw rejectCredentials('X-Acting-For needs a partner API key: an OAuth access token already names its member');
     const grant = await this.repository.accessTokenGrant(token);
     if (!grant) throw rejectCredentials('The access token is invalid, expired or revoked');
     const approved = grant.scope.split(' ').includes(PartnerScope.ACT_FOR_MEMBER);
-    if (!approved || !grant.appActsForMembers) throw rejectCredentials('This access token grants no scope to act for its member', ErrorCode.FORBIDDEN);
+    if (!approved || !grant.appActsForMembers)
+      throw rejectCredentials('This access token grants no scope to act for its member', ErrorCode.FORBIDDEN);
     return {
-      kind: 'member', memberId: grant.memberId, isAdmin: false, sessionId: null, viaPartnerAppId: grant.partnerAppId,
+      kind: 'member',
+      memberId: grant.memberId,
+      isAdmin: false,
+      sessionId: null,
+      viaPartnerAppId: grant.partnerAppId,
       withinCommunityId: grant.communityId,
     };
   }

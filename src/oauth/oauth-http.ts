@@ -14,7 +14,8 @@ export function mountOAuth(app: INestApplication): void {
   router.use('/oauth/interaction', app.get(ConsentPages).router());
   const toProvider: RequestHandler = (req, res) => server.handle(req, res);
   router.use('/oauth', (req, res, next) => {
-    // Under a mount Express strips the prefix; the library's routes are whole paths, and it would prefix its URLs with baseUrl.
+    // Under a mount Express strips the prefix; the library's routes are whole paths,
+    // and it would put baseUrl before the URLs it builds.
     req.url = req.originalUrl;
     req.baseUrl = '';
     toProvider(req, res, next);

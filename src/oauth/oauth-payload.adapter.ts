@@ -28,9 +28,19 @@ export class OAuthPayloadAdapter implements Adapter {
     await this.query(
       `INSERT INTO oauth_payloads (model, id, payload, grant_id, uid, partner_app_id, member_id, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8))
-       ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id, uid = EXCLUDED.uid,
+       ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
+         uid = EXCLUDED.uid,
          partner_app_id = EXCLUDED.partner_app_id, member_id = EXCLUDED.member_id, expires_at = EXCLUDED.expires_at`,
-      [this.model, id, payload, payload.grantId ?? null, payload.uid ?? null, partnerAppId, memberId, expiresIn ?? null],
+      [
+        this.model,
+        id,
+        payload,
+        payload.grantId ?? null,
+        payload.uid ?? null,
+        partnerAppId,
+        memberId,
+        expiresIn ?? null,
+      ],
     );
   }
 

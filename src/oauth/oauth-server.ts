@@ -12,8 +12,9 @@ import { OAuthPayloadAdapter } from './oauth-payload.adapter.js';
 import { OAuthRepository } from './oauth.repository.js';
 import { errorPage } from './pages.js';
 
-/** The scopes a member can approve: today's partner scopes that act for a member. AUDIT_READ is the app's own, by API key. */
-export const OAUTH_SCOPES: readonly string[] = [PartnerScope.ACT_FOR_MEMBER];
+/** What a member can approve: today's partner scopes that act for a member. AUDIT_READ is the app's own (API key). */
+export type ApprovableScope = PartnerScope.ACT_FOR_MEMBER;
+export const OAUTH_SCOPES: readonly string[] = [PartnerScope.ACT_FOR_MEMBER] satisfies ApprovableScope[];
 
 export const ACCESS_TOKEN_TTL_SECONDS = 10 * 60;
 
@@ -39,8 +40,15 @@ export const METADATA_PATH = '/.well-known/oauth-authorization-server';
 
 /** RFC 8414 fields that describe what this server does; the library's OpenID Connect ones are left out. */
 const METADATA_FIELDS = [
-  'issuer', 'authorization_endpoint', 'token_endpoint', 'revocation_endpoint', 'response_types_supported', 'response_modes_supported',
-  'grant_types_supported', 'code_challenge_methods_supported', 'token_endpoint_auth_methods_supported',
+  'issuer',
+  'authorization_endpoint',
+  'token_endpoint',
+  'revocation_endpoint',
+  'response_types_supported',
+  'response_modes_supported',
+  'grant_types_supported',
+  'code_challenge_methods_supported',
+  'token_endpoint_auth_methods_supported',
   'authorization_response_iss_parameter_supported',
 ];
 
@@ -62,7 +70,8 @@ export class OAuthServer {
     this.provider.proxy = config.trustProxy !== false;
     this.provider.use(async (ctx, next) => {
       await next();
-      if (ctx.oidc?.route === 'discovery') ctx.body = authorizationServerMetadata(ctx.body as Record<string, unknown>, config.publicUrl);
+      if (ctx.oidc?.route === 'discovery')
+        ctx.body = authorizationServerMetadata(ctx.body as Record<string, unknown>, config.publicUrl);
     });
     this.handler = this.provider.callback();
   }
@@ -74,8 +83,10 @@ export class OAuthServer {
 
   /** Checks redirect URIs as the library will when it loads the app as a client: the refusal's text, or null. */
   async redirectUrisRefusal(partnerAppId: string, redirectUris: string[]): Promise<string | null> {
-    // OAuth 2.1 allows plain http for a native app's loopback redirect only; the library would take any http URI of a web app.
-    const plainHttp = redirectUris.find((uri) => /^http:/i.test(uri) && !(URL.canParse(uri) && LOOPBACK_HOSTS.has(new URL(uri).hostname)));
+    // OAuth 2.1 allows plain http for a loopback redirect only; the library would take any http URI of a web app.
+    const plainHttp = redirectUris.find(
+      (uri) => /^http:/i.test(uri) && !(URL.canParse(uri) && LOOPBACK_HOSTS.has(new URL(uri).hostname)),
+    );
     if (plainHttp) return `${plainHttp} uses http on a host other than a loopback address`;
     try {
       await this.provider.Client.validate(clientMetadata({ id: partnerAppId, name: 'check', redirectUris }));
@@ -95,9 +106,14 @@ function authorizationServerMetadata(discovered: Record<string, unknown>, public
     const value = discovered[field];
     metadata[field] = field.endsWith('_endpoint') && typeof value === 'string' ? base + new URL(value).pathname : value;
   }
-  // The revocation endpoint authenticates clients as the token endpoint does; said outright, as RFC 8414's default differs.
+  // The revocation endpoint authenticates clients as the token endpoint does: said, as RFC 8414's default differs.
   const revocationMethods = discovered.token_endpoint_auth_methods_supported;
-  return { ...metadata, issuer: publicUrl, scopes_supported: OAUTH_SCOPES, revocation_endpoint_auth_methods_supported: revocationMethods };
+  return {
+    ...metadata,
+    issuer: publicUrl,
+    scopes_supported: OAUTH_SCOPES,
+    revocation_endpoint_auth_methods_supported: revocationMethods,
+  };
 }
 
 interface ClientSource {
@@ -109,7 +125,7 @@ interface ClientSource {
   contactEmail?: string | null;
 }
 
-/** A partner app as an OAuth client: public (no secret), code flow only, native when it redirects to an app's own scheme. */
+/** A partner app as an OAuth client: public (no secret), code flow only; native when it redirects to its own scheme. */
 function clientMetadata(app: ClientSource): ClientMetadata {
   const native = app.redirectUris.some((uri) => !/^https?:/i.test(uri));
   return {
@@ -183,8 +199,12 @@ function unusedSigningKeys(): { keys: Record<string, unknown>[] } {
 
 function configuration(db: TransactionalConnection, repository: OAuthRepository): Configuration {
   return {
-    adapter: (model: string) => (model === 'Client' ? new PartnerAppClients(repository) : new OAuthPayloadAdapter(model, db)),
-    findAccount: async (_ctx, sub) => (isDatabaseId(sub) && (await repository.memberExists(sub)) ? { accountId: sub, claims: () => ({ sub }) } : undefined),
+    adapter: (model: string) =>
+      model === 'Client' ? new PartnerAppClients(repository) : new OAuthPayloadAdapter(model, db),
+    findAccount: async (_ctx, sub) =>
+      isDatabaseId(sub) && (await repository.memberExists(sub))
+        ? { accountId: sub, claims: () => ({ sub }) }
+        : undefined,
     jwks: unusedSigningKeys(),
     clientDefaults: { id_token_signed_response_alg: 'ES256', token_endpoint_auth_method: 'none' },
     clientAuthMethods: ['none'],
@@ -194,7 +214,7 @@ function configuration(db: TransactionalConnection, repository: OAuthRepository)
     allowOmittingSingleRegisteredRedirectUri: false,
     features: {
       devInteractions: { enabled: false },
-      // An app revokes only its own tokens; another's are ignored, as RFC 7009 answers them, so that none can be probed.
+      // An app revokes only its own tokens; another's are ignored as RFC 7009 answers them, so none can be probed.
       revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: false },
       rpInitiatedLogout: { enabled: false },
@@ -211,7 +231,7 @@ function configuration(db: TransactionalConnection, repository: OAuthRepository)
       // A consent lasts until it is withdrawn; the grant behind its tokens is renewed by approving again after a year.
       Grant: 365 * 24 * 3600,
       Interaction: 10 * 60,
-      // The sign-in at Pumasi is remembered briefly, so that approving a second app does not ask for the password again.
+      // The sign-in at Pumasi is remembered briefly: approving a second app does not ask for the password again.
       Session: 60 * 60,
     },
     // Tokens outlive the sign-in: they belong to the app, until the member or a coordinator withdraws them.
@@ -219,8 +239,11 @@ function configuration(db: TransactionalConnection, repository: OAuthRepository)
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: true,
     renderError: (ctx, out) => {
-      const shown = errorPage(ctx.status >= 400 ? ctx.status : 400, 'This request cannot continue',
-        `${out.error}${out.error_description ? `: ${out.error_description}` : ''}`);
+      const shown = errorPage(
+        ctx.status >= 400 ? ctx.status : 400,
+        'This request cannot continue',
+        `${out.error}${out.error_description ? `: ${out.error_description}` : ''}`,
+      );
       ctx.status = shown.status;
       ctx.set('content-security-policy', shown.csp);
       ctx.type = 'html';

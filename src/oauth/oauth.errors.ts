@@ -10,16 +10,21 @@ export enum OAuthErrorCode {
 const OAUTH_ERRORS: Record<OAuthErrorCode, ErrorDescription> = {
   REDIRECT_URI_INVALID: {
     field: 'redirectUris',
-    message: 'A redirect URI is refused: use https (http only on a loopback address), or an app\'s own scheme such as '
-      + 'com.example.app:/callback; no fragment.',
+    message:
+      "A redirect URI is refused: use https (http only on a loopback address), or an app's own scheme such as " +
+      'com.example.app:/callback; no fragment.',
   },
   PARTNER_APP_CANNOT_ACT_FOR_MEMBERS: {
     field: 'redirectUris',
-    message: 'Only an app with the ACT_FOR_MEMBER scope can have redirect URIs: members approve nothing else through OAuth.',
+    message:
+      'Only an app with the ACT_FOR_MEMBER scope can have redirect URIs: members approve nothing else through OAuth.',
   },
   NO_LIVE_CONSENT: { field: 'memberId', message: 'No member has a live consent to this app that could be revoked.' },
 };
 
 export const oauthError = userErrorCodes(
-  OAuthErrorCode, 'OAuthErrorCode', "Why a partner app's profile or consents were not changed. A refusal changes nothing.", OAUTH_ERRORS,
+  OAuthErrorCode,
+  'OAuthErrorCode',
+  "Why a partner app's profile or consents were not changed. A refusal changes nothing.",
+  OAUTH_ERRORS,
 ).userError;

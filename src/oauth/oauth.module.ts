@@ -10,10 +10,18 @@ import { OAuthRepository } from './oauth.repository.js';
 import { OAuthResolver } from './oauth.resolver.js';
 import { PartnerAccessService } from './partner-access.service.js';
 
-/** OAuth 2.1 for partner apps acting for members: the authorization server, its pages, and the API's side of its tokens. */
+/** OAuth 2.1 for partner apps acting for members: the authorization server, its pages, the API's side of its tokens. */
 @Module({
   imports: [AccessModule, AuditModule, IdentityModule],
-  providers: [OAuthRepository, OAuthServer, ConsentPages, OAuthAccessService, PartnerAccessService, OAuthResolver, OAuthPayloadSweeper],
+  providers: [
+    OAuthRepository,
+    OAuthServer,
+    ConsentPages,
+    OAuthAccessService,
+    PartnerAccessService,
+    OAuthResolver,
+    OAuthPayloadSweeper,
+  ],
   exports: [OAuthAccessService],
 })
 export class OAuthModule {}

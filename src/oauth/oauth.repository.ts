@@ -58,7 +58,8 @@ export class OAuthRepository {
   /** A live app with its community's name (for the consent page), whatever its scopes. */
   async client(partnerAppId: string): Promise<OAuthClientRow | null> {
     const [row] = await this.query(
-      `SELECT a.id, a.name, a.community_id, c.name AS community_name, a.scopes, a.redirect_uris, a.owner, a.website_url, a.logo_url,
+      `SELECT a.id, a.name, a.community_id, c.name AS community_name, a.scopes, a.redirect_uris, a.owner, a.website_url,
+              a.logo_url,
               a.contact_email
          FROM partner_apps a JOIN communities c ON c.id = a.community_id
         WHERE a.id = $1 AND a.revoked_at IS NULL`,
@@ -66,9 +67,16 @@ export class OAuthRepository {
     );
     if (!row) return null;
     return {
-      id: row.id as string, name: row.name as string, communityId: row.community_id as string, communityName: row.community_name as string,
-      scopes: row.scopes as PartnerScope[], redirectUris: row.redirect_uris as string[], owner: row.owner as string | null,
-      websiteUrl: row.website_url as string | null, logoUrl: row.logo_url as string | null, contactEmail: row.contact_email as string | null,
+      id: row.id as string,
+      name: row.name as string,
+      communityId: row.community_id as string,
+      communityName: row.community_name as string,
+      scopes: row.scopes as PartnerScope[],
+      redirectUris: row.redirect_uris as string[],
+      owner: row.owner as string | null,
+      websiteUrl: row.website_url as string | null,
+      logoUrl: row.logo_url as string | null,
+      contactEmail: row.contact_email as string | null,
     };
   }
 
@@ -97,13 +105,17 @@ export class OAuthRepository {
          FROM oauth_payloads p
          JOIN partner_apps a ON a.id = p.partner_app_id AND a.revoked_at IS NULL
         WHERE p.model = 'AccessToken' AND p.id = $1 AND p.expires_at > now()
-          AND EXISTS (SELECT 1 FROM partner_consents c WHERE c.partner_app_id = a.id AND c.member_id = p.member_id AND c.revoked_at IS NULL)`,
+          AND EXISTS (SELECT 1 FROM partner_consents c
+                       WHERE c.partner_app_id = a.id AND c.member_id = p.member_id AND c.revoked_at IS NULL)`,
       [token],
     );
     if (!row) return null;
     return {
-      memberId: row.member_id as string, partnerAppId: row.partner_app_id as string, communityId: row.community_id as string,
-      scope: row.scope as string, appActsForMembers: row.acts_for_members as boolean,
+      memberId: row.member_id as string,
+      partnerAppId: row.partner_app_id as string,
+      communityId: row.community_id as string,
+      scope: row.scope as string,
+      appActsForMembers: row.acts_for_members as boolean,
     };
   }
 
@@ -119,7 +131,8 @@ export class OAuthRepository {
   /** The member's live consents, newest first. */
   async liveConsentsOf(memberId: string): Promise<ConsentRow[]> {
     const rows = await this.query(
-      `SELECT c.id, c.partner_app_id, c.member_id, c.created_at FROM partner_consents c JOIN partner_apps a ON a.id = c.partner_app_id
+      `SELECT c.id, c.partner_app_id, c.member_id, c.created_at
+         FROM partner_consents c JOIN partner_apps a ON a.id = c.partner_app_id
         WHERE c.member_id = $1 AND c.revoked_at IS NULL AND a.revoked_at IS NULL ORDER BY c.id DESC`,
       [memberId],
     );
@@ -139,7 +152,8 @@ export class OAuthRepository {
 
   async updateProfile(partnerAppId: string, change: ProfileChange): Promise<void> {
     await this.query(
-      'UPDATE partner_apps SET redirect_uris = $2, owner = $3, website_url = $4, logo_url = $5, contact_email = $6 WHERE id = $1',
+      `UPDATE partner_apps SET redirect_uris = $2, owner = $3, website_url = $4, logo_url = $5, contact_email = $6
+        WHERE id = $1`,
       [partnerAppId, change.redirectUris, change.owner, change.websiteUrl, change.logoUrl, change.contactEmail],
     );
   }
@@ -148,7 +162,8 @@ export class OAuthRepository {
   async deleteExpired(limit: number): Promise<number> {
     const rows = await this.query(
       `DELETE FROM oauth_payloads WHERE (model, id) IN (
-         SELECT model, id FROM oauth_payloads WHERE expires_at < now() ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+         SELECT model, id FROM oauth_payloads WHERE expires_at < now()
+          ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)
        RETURNING id`,
       [limit],
     );
@@ -157,5 +172,10 @@ export class OAuthRepository {
 }
 
 function toConsent(row: Row): ConsentRow {
-  return { id: row.id as string, partnerAppId: row.partner_app_id as string, memberId: row.member_id as string, createdAt: row.created_at as Date };
+  return {
+    id: row.id as string,
+    partnerAppId: row.partner_app_id as string,
+    memberId: row.member_id as string,
+    createdAt: row.created_at as Date,
+  };
 }

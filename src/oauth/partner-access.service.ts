@@ -6,7 +6,13 @@ import type { Actor } from '../access/actor.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
 import type { PartnerAppRow } from '../identity/identity.repository.js';
 import { UpdatePartnerAppProfileInput, RevokePartnerAppConsentsInput } from './dto/oauth.inputs.js';
-import { PartnerConsent, RevokePartnerAppConsentsPayload, UpdatePartnerAppProfilePayload, Viewer, ViewerKind } from './models/oauth.models.js';
+import {
+  PartnerConsent,
+  RevokePartnerAppConsentsPayload,
+  UpdatePartnerAppProfilePayload,
+  Viewer,
+  ViewerKind,
+} from './models/oauth.models.js';
 import { oauthError, OAuthErrorCode } from './oauth.errors.js';
 import { OAuthServer } from './oauth-server.js';
 import { OAuthRepository } from './oauth.repository.js';
@@ -34,12 +40,22 @@ export class PartnerAccessService {
     if (actor.kind === 'anonymous') return { kind: ViewerKind.ANONYMOUS, ...nobody };
     if (actor.kind === 'partner') {
       const [app] = await this.repository.partnerApps([actor.partnerAppId]);
-      return { ...nobody, kind: ViewerKind.PARTNER_APP, partnerApp: app, communityId: actor.communityId, scopes: actor.scopes };
+      return {
+        ...nobody,
+        kind: ViewerKind.PARTNER_APP,
+        partnerApp: app,
+        communityId: actor.communityId,
+        scopes: actor.scopes,
+      };
     }
     if (actor.viaPartnerAppId) {
       const [app] = await this.repository.partnerApps([actor.viaPartnerAppId]);
       return {
-        ...nobody, kind: ViewerKind.PARTNER_APP, partnerApp: app, actingForMemberId: actor.memberId, communityId: actor.withinCommunityId,
+        ...nobody,
+        kind: ViewerKind.PARTNER_APP,
+        partnerApp: app,
+        actingForMemberId: actor.memberId,
+        communityId: actor.withinCommunityId,
         scopes: CONSENTED_SCOPES,
       };
     }
@@ -50,13 +66,18 @@ export class PartnerAccessService {
   async consentsOf(actor: Actor): Promise<PartnerConsent[]> {
     const member = this.access.requireMemberInPerson(actor);
     const consents = await this.repository.liveConsentsOf(member.memberId);
-    const apps = new Map((await this.repository.partnerApps(consents.map((consent) => consent.partnerAppId))).map((app) => [app.id, app]));
+    const apps = new Map(
+      (await this.repository.partnerApps(consents.map((consent) => consent.partnerAppId))).map((app) => [app.id, app]),
+    );
     return consents.map((consent) => ({
-      id: consent.id, partnerApp: apps.get(consent.partnerAppId)!, scopes: CONSENTED_SCOPES, grantedAt: consent.createdAt,
+      id: consent.id,
+      partnerApp: apps.get(consent.partnerAppId)!,
+      scopes: CONSENTED_SCOPES,
+      grantedAt: consent.createdAt,
     }));
   }
 
-  /** Coordinators and admins of the app's community; audited. Redirect URIs are checked as the OAuth server will load them. */
+  /** Coordinators and admins of the app's community; audited. Redirect URIs are checked as the OAuth server will. */
   async updateProfile(actor: Actor, input: UpdatePartnerAppProfileInput): Promise<UpdatePartnerAppProfilePayload> {
     const { app, role } = await this.managedApp(actor, input.partnerAppId);
     if (app.revokedAt) throw forbidden();
@@ -70,13 +91,21 @@ export class PartnerAccessService {
       return { partnerApp: null, userErrors: [{ ...error, message: `${error.message} (${refusal})` }] };
     }
     const change = {
-      redirectUris, owner: input.owner ?? null, websiteUrl: input.websiteUrl ?? null, logoUrl: input.logoUrl ?? null,
+      redirectUris,
+      owner: input.owner ?? null,
+      websiteUrl: input.websiteUrl ?? null,
+      logoUrl: input.logoUrl ?? null,
       contactEmail: input.contactEmail ?? null,
     };
     return this.db.transaction(async () => {
       await this.repository.updateProfile(app.id, change);
       await this.audit.record(actor, {
-        as: role, action: 'partner_app.update_profile', communityId: app.communityId, targetType: 'partner_app', targetId: app.id, details: change,
+        as: role,
+        action: 'partner_app.update_profile',
+        communityId: app.communityId,
+        targetType: 'partner_app',
+        targetId: app.id,
+        details: change,
       });
       const [updated] = await this.repository.partnerApps([app.id]);
       return { partnerApp: updated, userErrors: [] };
@@ -94,8 +123,13 @@ export class PartnerAccessService {
       const revoked = await this.repository.revokeConsentsOfApp(app.id, input.memberId ?? null);
       if (revoked.length === 0) return { revokedCount: 0, userErrors: [oauthError(OAuthErrorCode.NO_LIVE_CONSENT)] };
       await this.audit.record(actor, {
-        as: role, action: 'partner_consent.revoke_for_app', communityId: app.communityId, targetType: 'partner_app', targetId: app.id,
-        reason: input.reason, details: { memberIds: revoked.map((consent) => consent.memberId) },
+        as: role,
+        action: 'partner_consent.revoke_for_app',
+        communityId: app.communityId,
+        targetType: 'partner_app',
+        targetId: app.id,
+        reason: input.reason,
+        details: { memberIds: revoked.map((consent) => consent.memberId) },
       });
       return { revokedCount: revoked.length, userErrors: [] };
     });

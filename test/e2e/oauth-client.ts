@@ -22,7 +22,8 @@ export class CookieJar {
     for (const line of response.headers.getSetCookie()) {
       const [pair, ...attributes] = line.split(';').map((part) => part.trim());
       const [name, value] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
-      const attribute = (key: string) => attributes.find((item) => item.toLowerCase().startsWith(`${key}=`))?.split('=')[1];
+      const attribute = (key: string) =>
+        attributes.find((item) => item.toLowerCase().startsWith(`${key}=`))?.split('=')[1];
       const path = attribute('path') ?? '/';
       const expires = attribute('expires');
       const key = `${name} ${path}`;
@@ -33,7 +34,10 @@ export class CookieJar {
 
   header(url: string): string {
     const { pathname } = new URL(url);
-    return [...this.cookies.values()].filter(({ path }) => pathname.startsWith(path)).map(({ name, value }) => `${name}=${value}`).join('; ');
+    return [...this.cookies.values()]
+      .filter(({ path }) => pathname.startsWith(path))
+      .map(({ name, value }) => `${name}=${value}`)
+      .join('; ');
   }
 }
 
@@ -55,15 +59,28 @@ export class Browser {
   }
 
   async post(url: string, form: Record<string, string>): Promise<Hop> {
-    return this.send(url, { method: 'POST', body: new URLSearchParams(form), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    return this.send(url, {
+      method: 'POST',
+      body: new URLSearchParams(form),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
   }
 
   private async send(url: string, init: RequestInit): Promise<Hop> {
     const absolute = new URL(url, this.base).href;
-    const response = await fetch(absolute, { ...init, redirect: 'manual', headers: { ...init.headers, cookie: this.jar.header(absolute) } });
+    const response = await fetch(absolute, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...init.headers, cookie: this.jar.header(absolute) },
+    });
     this.jar.store(response);
     const location = response.headers.get('location');
-    return { status: response.status, location: location && new URL(location, absolute).href, body: await response.text(), headers: response.headers };
+    return {
+      status: response.status,
+      location: location && new URL(location, absolute).href,
+      body: await response.text(),
+      headers: response.headers,
+    };
   }
 }
 
@@ -84,7 +101,11 @@ export interface AuthorizeParams {
 }
 
 export function authorizeUrl(base: string, params: AuthorizeParams): string {
-  const query = new URLSearchParams({ response_type: 'code', client_id: params.clientId, redirect_uri: params.redirectUri ?? REDIRECT_URI });
+  const query = new URLSearchParams({
+    response_type: 'code',
+    client_id: params.clientId,
+    redirect_uri: params.redirectUri ?? REDIRECT_URI,
+  });
   if (params.scope !== '') query.set('scope', params.scope ?? SCOPE);
   if (params.challenge) query.set('code_challenge', params.challenge);
   if (params.challenge || params.method) query.set('code_challenge_method', params.method ?? 'S256');
@@ -113,13 +134,21 @@ export interface TokenResponse {
 
 export async function tokenRequest(base: string, form: Record<string, string>): Promise<TokenResponse> {
   const response = await fetch(`${base}/oauth/token`, {
-    method: 'POST', body: new URLSearchParams(form), headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    body: new URLSearchParams(form),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
   });
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 
 export function exchangeCode(base: string, clientId: string, code: string, verifier: string): Promise<TokenResponse> {
-  return tokenRequest(base, { grant_type: 'authorization_code', client_id: clientId, code, code_verifier: verifier, redirect_uri: REDIRECT_URI });
+  return tokenRequest(base, {
+    grant_type: 'authorization_code',
+    client_id: clientId,
+    code,
+    code_verifier: verifier,
+    redirect_uri: REDIRECT_URI,
+  });
 }
 
 export function refresh(base: string, clientId: string, refreshToken: string): Promise<TokenResponse> {
@@ -130,8 +159,16 @@ export function refresh(base: string, clientId: string, refreshToken: string): P
  * The whole approval as a member does it in a browser: the app's authorize link, the sign-in
  * page, the consent page (returned for its content), Allow; and the code the app receives.
  */
-export async function approveInBrowser(base: string, clientId: string, email: string, password: string): Promise<{
-  code: string; verifier: string; loginPage: string; consentPage: string;
+export async function approveInBrowser(
+  base: string,
+  clientId: string,
+  email: string,
+  password: string,
+): Promise<{
+  code: string;
+  verifier: string;
+  loginPage: string;
+  consentPage: string;
 }> {
   const browser = new Browser(base);
   const { verifier, challenge } = pkce();

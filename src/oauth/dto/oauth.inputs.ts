@@ -11,8 +11,9 @@ export class UpdatePartnerAppProfileInput {
   partnerAppId: string;
 
   @Field(() => [String], {
-    description: 'Where the OAuth server may send members back with a code, matched exactly: https, http on a loopback address, '
-      + 'or an app\'s own scheme (com.example.app:/callback). Empty: the app cannot use OAuth.',
+    description:
+      'Where the OAuth server may send members back with a code, matched exactly: https, http on a loopback address, ' +
+      "or an app's own scheme (com.example.app:/callback). Empty: the app cannot use OAuth.",
   })
   @ArrayMaxSize(10)
   @IsString({ each: true })
@@ -30,7 +31,10 @@ export class UpdatePartnerAppProfileInput {
   @IsUrl(HTTPS_URL, { message: 'websiteUrl must be an https URL' })
   websiteUrl?: string;
 
-  @Field(() => String, { nullable: true, description: "The app's logo, https; the consent page shows it at 64×64 pixels." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The app's logo, https; the consent page shows it at 64×64 pixels.",
+  })
   @IsOptional()
   @MaxLength(2048)
   @IsUrl(HTTPS_URL, { message: 'logoUrl must be an https URL' })

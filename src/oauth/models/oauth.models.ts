@@ -17,7 +17,10 @@ registerEnumType(ViewerKind, {
     ANONYMOUS: { description: 'No credentials.' },
     MEMBER: { description: 'A member, in person, with their access token.' },
     ADMIN: { description: 'A server administrator, in person.' },
-    PARTNER_APP: { description: 'A partner app: as itself (API key), or for a member (OAuth access token, or API key with X-Acting-For).' },
+    PARTNER_APP: {
+      description:
+        'A partner app: as itself (API key), or for a member (OAuth access token, or API key with X-Acting-For).',
+    },
   },
 });
 
@@ -44,7 +47,9 @@ export class Viewer {
   scopes: PartnerScope[];
 }
 
-@ObjectType({ description: 'Your consent that a partner app may act for you; it lasts until you or a coordinator withdraw it.' })
+@ObjectType({
+  description: 'Your consent that a partner app may act for you; it lasts until you or a coordinator withdraw it.',
+})
 export class PartnerConsent {
   @Field(() => ID, { description: 'The consent.' })
   id: string;
