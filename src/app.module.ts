@@ -49,8 +49,10 @@ const header = (req: RequestHeaders, name: string): string | undefined => {
   return Array.isArray(value) ? value[0] : value;
 };
 
-/** Who is calling, resolved once per request from its Authorization (and X-Acting-For) headers: an OAuth token, or identity's. */
-async function actorContext(identity: IdentityService, oauth: OAuthAccessService, req: RequestHeaders): Promise<{ actor: Actor }> {
+/** Who is calling, resolved once per request from its Authorization (and X-Acting-For) headers: by OAuth, or by identity. */
+async function actorContext(
+  identity: IdentityService, oauth: OAuthAccessService, req: RequestHeaders,
+): Promise<{ actor: Actor }> {
   const credentials = { authorization: header(req, 'authorization'), actingFor: header(req, 'x-acting-for') };
   return { actor: (await oauth.authenticate(credentials)) ?? (await identity.authenticate(credentials)) };
 }
@@ -80,7 +82,11 @@ export class AppModule {
           imports: [IdentityModule, OAuthModule],
           inject: [IdentityService, OAuthAccessService],
           useFactory: (identity: IdentityService, oauth: OAuthAccessService) =>
-            graphqlOptions({ explorer: config.graphqlExplorer, schemaFile: options.schemaFile, requestContext: (req) => actorContext(identity, oauth, req) }),
+            graphqlOptions({
+              explorer: config.graphqlExplorer,
+              schemaFile: options.schemaFile,
+              requestContext: (req) => actorContext(identity, oauth, req),
+            }),
         }),
         HealthModule,
         LedgerModule,

@@ -64,7 +64,9 @@ export class IdentityService {
    * The member an email and password prove, under login's limits, without starting a session: the
    * OAuth sign-in page proves who approves an app, and the app gets tokens of its own.
    */
-  async checkPassword(email: string, password: string, address: string): Promise<{ memberId: string } | { refusal: AuthErrorCode }> {
+  async checkPassword(
+    email: string, password: string, address: string,
+  ): Promise<{ memberId: string } | { refusal: AuthErrorCode }> {
     const folded = foldEmail(email);
     const credentials = await this.identity.credentials(folded);
     const refusal = await this.passwordRefusal(folded, credentials?.passwordHash ?? null, password, address);
