@@ -49,7 +49,7 @@ const header = (req: RequestHeaders, name: string): string | undefined => {
   return Array.isArray(value) ? value[0] : value;
 };
 
-/** Who is calling, resolved once per request from its Authorization (and X-Acting-For) headers: by OAuth, or by identity. */
+/** Who is calling, resolved once per request from its Authorization (and X-Acting-For) headers: OAuth, or identity. */
 async function actorContext(
   identity: IdentityService, oauth: OAuthAccessService, req: RequestHeaders,
 ): Promise<{ actor: Actor }> {
