@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { MembershipRole } from '../../src/members/models/member-enums.js';
+import { OAuthPayloadSweeper } from '../../src/oauth/oauth-payload.sweeper.js';
 import { createLedgerFixture, fund, LedgerFixture } from '../support/ledger-fixture.js';
 import { GraphqlClient, useTestApp } from '../support/test-app.js';
 import {
@@ -42,8 +43,7 @@ const REVOKE_CONSENTS = `mutation RevokeConsents($input: RevokePartnerAppConsent
   revokePartnerAppConsents(input: $input) { revokedCount ${USER_ERRORS} }
 }`;
 const ME = 'query { me { id email } }';
-const FREEZE =
-  'mutation Freeze($input: AccountStatusInput!) { freezeAccount(input: $input) { account { id } } }';
+const FREEZE = 'mutation Freeze($input: AccountStatusInput!) { freezeAccount(input: $input) { account { id } } }';
 const RENAME = 'mutation { updateProfile(input: { displayName: "Renamed by an app" }) { id } }';
 
 const PROFILE = {
@@ -311,6 +311,26 @@ describe('OAuth for partner apps', () => {
     expect(response.status).toBe(200);
     expect((await refresh(t.url, w.appId, tokens.refresh_token)).body.error).toBe('invalid_grant');
     expectRequestRefused(await t.as(tokens.access_token).graphql(VIEWER), 401);
+  });
+
+  it('an expired access token is refused, and the sweeper deletes what has expired', async () => {
+    const w = await world();
+    const tokens = await tokensFor(w);
+    const rowsOfMember = async () =>
+      Number(
+        (await t.dataSource.query('SELECT count(*) FROM oauth_payloads WHERE member_id = $1', [w.member.id]))[0].count,
+      );
+    expect(await rowsOfMember()).toBeGreaterThan(0);
+
+    await t.dataSource.query(
+      `UPDATE oauth_payloads SET expires_at = now() - interval '1 second' WHERE member_id = $1`,
+      [w.member.id],
+    );
+
+    expectRequestRefused(await t.as(tokens.access_token).graphql(VIEWER), 401);
+    expect((await refresh(t.url, w.appId, tokens.refresh_token)).body.error).toBe('invalid_grant');
+    expect(await t.app.get(OAuthPayloadSweeper).sweep()).toBeGreaterThan(0);
+    expect(await rowsOfMember()).toBe(0);
   });
 
   describe('refusals', () => {
