@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import express, { Request, Response, Router } from 'express';
-import { errors } from 'oidc-provider';
+import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
 import { AppConfig } from '../../libs/config/app-config.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
@@ -9,11 +9,11 @@ import type { MemberActor } from '../access/actor.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
 import { AUTH_ERROR_MESSAGES, AuthErrorCode } from '../identity/identity.errors.js';
 import { IdentityService } from '../identity/identity.service.js';
-import { ApprovableScope, OAUTH_SCOPES, OAuthServer } from './oauth-server.js';
+import { ApprovableScope, OAUTH_SCOPES, OAuthServer, oidcProvider } from './oauth-server.js';
 import { OAuthClientRow, OAuthRepository } from './oauth.repository.js';
 import { consentPage, errorPage, loginPage, Page } from './pages.js';
 
-type Interaction = Awaited<ReturnType<OAuthServer['provider']['interactionDetails']>>;
+type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 const REFUSED_LOGIN_STATUS: Partial<Record<AuthErrorCode, number>> = { [AuthErrorCode.TOO_MANY_ATTEMPTS]: 429 };
 
@@ -91,9 +91,9 @@ export class ConsentPages {
     }
     let interaction: Interaction;
     try {
-      interaction = await this.server.provider.interactionDetails(req, res);
+      interaction = await (await this.server.provider()).interactionDetails(req, res);
     } catch (error) {
-      if (error instanceof errors.SessionNotFound) return send(res, expired());
+      if (error instanceof (await oidcProvider()).errors.SessionNotFound) return send(res, expired());
       throw error;
     }
     if (interaction.uid !== req.params.uid) return send(res, expired());
@@ -184,7 +184,7 @@ export class ConsentPages {
         details: { via: 'oauth', scopes },
       });
     });
-    const { Grant } = this.server.provider;
+    const { Grant } = await this.server.provider();
     const grant =
       (interaction.grantId ? await Grant.find(interaction.grantId) : undefined) ??
       new Grant({ accountId: memberId, clientId: app.id });
@@ -194,7 +194,7 @@ export class ConsentPages {
   }
 
   /** Hands the result to the library, which redirects the browser back into the authorization request. */
-  private finish(req: Request, res: Response, result: InteractionResults, merge = false): Promise<void> {
-    return this.server.provider.interactionFinished(req, res, result, { mergeWithLastSubmission: merge });
+  private async finish(req: Request, res: Response, result: InteractionResults, merge = false): Promise<void> {
+    return (await this.server.provider()).interactionFinished(req, res, result, { mergeWithLastSubmission: merge });
   }
 }

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable } from '@nestjs/common';
-import Provider, { errors } from 'oidc-provider';
+import type Provider from 'oidc-provider';
 import type { Adapter, AdapterPayload, ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { AppConfig } from '../../libs/config/app-config.js';
 import { isDatabaseId } from '../../libs/database/database-id.js';
@@ -11,6 +11,14 @@ import { REFRESH_TOKEN_TTL_SECONDS } from '../identity/identity.service.js';
 import { OAuthPayloadAdapter } from './oauth-payload.adapter.js';
 import { OAuthRepository } from './oauth.repository.js';
 import { errorPage } from './pages.js';
+
+/**
+ * oidc-provider is loaded on first use rather than at start: the command-line tools build the
+ * application (print-schema, create-admin) without ever serving OAuth, and the library warns, as
+ * it is imported, on runtimes older than Node.js 22 (it runs on 20, which it no longer supports).
+ */
+let library: Promise<typeof import('oidc-provider')> | undefined;
+export const oidcProvider = (): Promise<typeof import('oidc-provider')> => (library ??= import('oidc-provider'));
 
 /** What a member can approve: today's partner scopes that act for a member. AUDIT_READ is the app's own (API key). */
 export type ApprovableScope = PartnerScope.ACT_FOR_MEMBER;
@@ -59,26 +67,45 @@ const METADATA_FIELDS = [
  * refused (with their whole grant) when replayed, and token revocation. The sign-in and consent
  * pages are ours (ConsentPages); so is the metadata document, trimmed to what this server does.
  */
+interface Built {
+  provider: Provider;
+  handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+}
+
 @Injectable()
 export class OAuthServer {
-  readonly provider: Provider;
-  private readonly handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  private built?: Promise<Built>;
 
-  constructor(config: AppConfig, db: TransactionalConnection, repository: OAuthRepository) {
-    this.provider = new Provider(config.publicUrl, configuration(db, repository));
-    // Behind a proxy that Express trusts, the library must read the same forwarded scheme (secure cookies, https URLs).
-    this.provider.proxy = config.trustProxy !== false;
-    this.provider.use(async (ctx, next) => {
-      await next();
-      if (ctx.oidc?.route === 'discovery')
-        ctx.body = authorizationServerMetadata(ctx.body as Record<string, unknown>, config.publicUrl);
-    });
-    this.handler = this.provider.callback();
+  constructor(
+    private readonly config: AppConfig,
+    private readonly db: TransactionalConnection,
+    private readonly repository: OAuthRepository,
+  ) {}
+
+  async provider(): Promise<Provider> {
+    return (await this.build()).provider;
   }
 
   /** Serves the library's own routes (OAUTH_ROUTES and the metadata); anything else gets its 404. */
-  handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    return this.handler(req, res);
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    return (await this.build()).handler(req, res);
+  }
+
+  private build(): Promise<Built> {
+    this.built ??= oidcProvider().then(({ default: Provider }) => {
+      const { publicUrl, trustProxy } = this.config;
+      const provider = new Provider(publicUrl, configuration(this.db, this.repository));
+      // Behind a proxy that Express trusts, the library must read the forwarded scheme too (secure cookies, URLs).
+      provider.proxy = trustProxy !== false;
+      provider.use(async (ctx, next) => {
+        await next();
+        if (ctx.oidc?.route === 'discovery') {
+          ctx.body = authorizationServerMetadata(ctx.body as Record<string, unknown>, publicUrl);
+        }
+      });
+      return { provider, handler: provider.callback() };
+    });
+    return this.built;
   }
 
   /** Checks redirect URIs as the library will when it loads the app as a client: the refusal's text, or null. */
@@ -89,9 +116,10 @@ export class OAuthServer {
     );
     if (plainHttp) return `${plainHttp} uses http on a host other than a loopback address`;
     try {
-      await this.provider.Client.validate(clientMetadata({ id: partnerAppId, name: 'check', redirectUris }));
+      await (await this.provider()).Client.validate(clientMetadata({ id: partnerAppId, name: 'check', redirectUris }));
       return null;
     } catch (error) {
+      const { errors } = await oidcProvider();
       if (error instanceof errors.InvalidClientMetadata) return error.error_description ?? error.message;
       throw error;
     }
@@ -110,7 +138,6 @@ function authorizationServerMetadata(discovered: Record<string, unknown>, public
   const revocationMethods = discovered.token_endpoint_auth_methods_supported;
   return {
     ...metadata,
-    issuer: publicUrl,
     scopes_supported: OAUTH_SCOPES,
     revocation_endpoint_auth_methods_supported: revocationMethods,
   };
