@@ -12,7 +12,7 @@ const LAYERS = [
   ['ledger'],
   ['communities'],
   ['identity'],
-  ['members'],
+  ['members', 'oauth'],
   ['listings'],
   ['exchanges'],
   ['insights', 'integrity', 'reports'],

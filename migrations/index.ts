@@ -10,10 +10,11 @@ import { ReportExports1764330000000 } from './1764330000000-report-exports.js';
 import { LedgerHardening1764340000000 } from './1764340000000-ledger-hardening.js';
 import { IdentityHardening1764350000000 } from './1764350000000-identity-hardening.js';
 import { ExchangeStateMachine1764360000000 } from './1764360000000-exchange-state-machine.js';
+import { OAuth1764380000000 } from './1764380000000-oauth.js';
 
 /** In order of application. ESM has no reliable glob, so each migration is listed here. */
 export const MIGRATIONS = [
   LedgerCore1764250000000, TwoPhaseBatchesReversals1764260000000, IdentityAccess1764270000000, HolderCheckedPayments1764280000000, Listings1764290000000,
   Exchanges1764300000000, VerificationRuns1764310000000, LedgerChainPeriods1764320000000, ReportExports1764330000000, LedgerHardening1764340000000,
-  IdentityHardening1764350000000, ExchangeStateMachine1764360000000,
+  IdentityHardening1764350000000, ExchangeStateMachine1764360000000, OAuth1764380000000,
 ];

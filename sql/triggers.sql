@@ -14,6 +14,8 @@ CREATE TRIGGER ledger_periods_append_only BEFORE DELETE OR UPDATE ON public.ledg
 CREATE TRIGGER ledger_periods_no_truncate BEFORE TRUNCATE ON public.ledger_periods FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_history_change();
 CREATE TRIGGER memberships_close_settled BEFORE UPDATE OF status ON public.memberships FOR EACH ROW WHEN ((((new.status)::text = 'closed'::text) AND ((old.status)::text <> 'closed'::text))) EXECUTE FUNCTION members_check_membership_settled();
 CREATE TRIGGER outbox_events_append_only BEFORE DELETE OR UPDATE ON public.outbox_events FOR EACH ROW EXECUTE FUNCTION exchanges_refuse_outbox_rewrite();
+CREATE TRIGGER partner_apps_forget_oauth AFTER UPDATE OF revoked_at ON public.partner_apps FOR EACH ROW WHEN (((old.revoked_at IS NULL) AND (new.revoked_at IS NOT NULL))) EXECUTE FUNCTION oauth_forget_revoked_app();
+CREATE TRIGGER partner_consents_forget_oauth AFTER UPDATE OF revoked_at ON public.partner_consents FOR EACH ROW WHEN (((old.revoked_at IS NULL) AND (new.revoked_at IS NOT NULL))) EXECUTE FUNCTION oauth_forget_withdrawn_consent();
 CREATE TRIGGER postings_append_only BEFORE DELETE OR UPDATE ON public.postings FOR EACH ROW EXECUTE FUNCTION ledger_refuse_history_change();
 CREATE CONSTRAINT TRIGGER postings_belong_to_balanced_transfer AFTER INSERT ON public.postings DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_check_new_posting();
 CREATE TRIGGER postings_no_truncate BEFORE TRUNCATE ON public.postings FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_history_change();

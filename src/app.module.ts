@@ -13,6 +13,8 @@ import type { Actor } from './access/actor.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { IdentityService } from './identity/identity.service.js';
 import { ListingsModule } from './listings/listings.module.js';
+import { OAuthAccessService } from './oauth/oauth-access.service.js';
+import { OAuthModule } from './oauth/oauth.module.js';
 import { MembersModule } from './members/members.module.js';
 import { CommunitiesModule } from './communities/communities.module.js';
 import { dataSourceOptions } from './data-source.js';
@@ -47,9 +49,12 @@ const header = (req: RequestHeaders, name: string): string | undefined => {
   return Array.isArray(value) ? value[0] : value;
 };
 
-/** Who is calling, resolved once per request from its Authorization (and X-Acting-For) headers. */
-async function actorContext(identity: IdentityService, req: RequestHeaders): Promise<{ actor: Actor }> {
-  return { actor: await identity.authenticate({ authorization: header(req, 'authorization'), actingFor: header(req, 'x-acting-for') }) };
+/** Who is calling, resolved once per request from its Authorization (and X-Acting-For) headers: OAuth, or identity. */
+async function actorContext(
+  identity: IdentityService, oauth: OAuthAccessService, req: RequestHeaders,
+): Promise<{ actor: Actor }> {
+  const credentials = { authorization: header(req, 'authorization'), actingFor: header(req, 'x-acting-for') };
+  return { actor: (await oauth.authenticate(credentials)) ?? (await identity.authenticate(credentials)) };
 }
 
 export interface AppModuleOptions {
@@ -74,10 +79,14 @@ export class AppModule {
         DatabaseModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          imports: [IdentityModule],
-          inject: [IdentityService],
-          useFactory: (identity: IdentityService) =>
-            graphqlOptions({ explorer: config.graphqlExplorer, schemaFile: options.schemaFile, requestContext: (req) => actorContext(identity, req) }),
+          imports: [IdentityModule, OAuthModule],
+          inject: [IdentityService, OAuthAccessService],
+          useFactory: (identity: IdentityService, oauth: OAuthAccessService) =>
+            graphqlOptions({
+              explorer: config.graphqlExplorer,
+              schemaFile: options.schemaFile,
+              requestContext: (req) => actorContext(identity, oauth, req),
+            }),
         }),
         HealthModule,
         LedgerModule,
@@ -88,6 +97,7 @@ export class AppModule {
         InsightsModule,
         IntegrityModule,
         ReportsModule,
+        OAuthModule,
       ],
       providers: [{ provide: APP_PIPE, useValue: validationPipe }],
     };

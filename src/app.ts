@@ -8,6 +8,7 @@ import { corsMiddleware } from '../libs/http/cors.js';
 import { jsonBodyParser, malformedBodyHandler } from '../libs/http/json-body.js';
 import { AppModule, AppModuleOptions } from './app.module.js';
 import { browserOrigins } from './browser-origins.js';
+import { mountOAuth } from './oauth/oauth-http.js';
 
 const NEST_LEVELS: NestLogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -30,8 +31,10 @@ export async function createApp(config: AppConfig, options: AppModuleOptions = {
     bodyParser: false,
     logger: createLogger(config),
   });
-  // CORS first: a preflight is answered before any body is read.
-  app.use(corsMiddleware(browserOrigins(config)), jsonBodyParser(), malformedBodyHandler);
+  // CORS first: a preflight is answered before any body is read, the OAuth endpoints' included.
+  app.use(corsMiddleware(browserOrigins(config, () => app.get(DataSource))));
+  mountOAuth(app);
+  app.use(jsonBodyParser(), malformedBodyHandler);
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   if (config.migrateOnStart) await runMigrations(app.get(DataSource));

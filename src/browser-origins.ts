@@ -1,13 +1,52 @@
+import { Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../libs/config/app-config.js';
 import { OriginCheck } from '../libs/http/cors.js';
 
 /**
- * The origins whose web pages may call the API: the server's own web app (PUBLIC_URL's origin) and
- * those the operator lists in CORS_ORIGINS. Registered partner apps' own web origins belong here
- * too, once partner apps record them (with their OAuth redirect URIs): this check is where to look
- * them up, among the apps not revoked, and it may query the database since it returns a promise.
+ * How long the partner apps' origins are reused before they are read again. CORS is not
+ * authorization: an origin that lingers this long after its app is revoked reaches nothing, since
+ * the app's keys and tokens died with it.
  */
-export function browserOrigins(config: AppConfig): OriginCheck {
+const PARTNER_ORIGINS_TTL_MS = 30_000;
+
+/**
+ * The origins whose web pages may call the API (and the OAuth token endpoint): the server's own web
+ * app (PUBLIC_URL's origin), those the operator lists in CORS_ORIGINS, and the web origins of the
+ * live partner apps' registered OAuth redirect URIs. `dataSource` is asked on first use only, so
+ * that an app built without a database (npm run schema) never needs one.
+ */
+export function browserOrigins(config: AppConfig, dataSource: () => DataSource): OriginCheck {
   const allowed = new Set([new URL(config.publicUrl).origin, ...config.corsOrigins]);
-  return async (origin) => allowed.has(origin);
+  const partnerOrigins = cachedPartnerAppOrigins(dataSource);
+  return async (origin) => allowed.has(origin) || (await partnerOrigins()).has(origin);
+}
+
+function cachedPartnerAppOrigins(dataSource: () => DataSource): () => Promise<Set<string>> {
+  let cached: { origins: Promise<Set<string>>; until: number } | undefined;
+  return () => {
+    if (!cached || cached.until <= Date.now()) {
+      cached = { origins: readPartnerAppOrigins(dataSource()), until: Date.now() + PARTNER_ORIGINS_TTL_MS };
+    }
+    return cached.origins;
+  };
+}
+
+async function readPartnerAppOrigins(dataSource: DataSource): Promise<Set<string>> {
+  try {
+    const rows: { uri: string }[] = await dataSource.query(
+      'SELECT DISTINCT unnest(redirect_uris) AS uri FROM partner_apps WHERE revoked_at IS NULL',
+    );
+    return new Set(rows.flatMap(({ uri }) => webOrigin(uri)));
+  } catch (error) {
+    // Closed rather than failing the request: the server's own and the configured origins still work.
+    new Logger('CORS').warn(`Partner apps' origins could not be read: ${String(error)}`);
+    return new Set();
+  }
+}
+
+/** A native app's redirect (com.example.app:/callback) has no web origin to allow. */
+function webOrigin(uri: string): string[] {
+  const url = URL.canParse(uri) ? new URL(uri) : null;
+  return url && (url.protocol === 'https:' || url.protocol === 'http:') ? [url.origin] : [];
 }

@@ -10,6 +10,7 @@ import { INTEGRITY_ENTITIES } from './integrity/entities/index.js';
 import { LEDGER_ENTITIES } from './ledger/entities/index.js';
 import { LISTING_ENTITIES } from './listings/entities/index.js';
 import { MEMBER_ENTITIES } from './members/entities/index.js';
+import { OAUTH_ENTITIES } from './oauth/entities/index.js';
 import { ReportExportEntity } from './reports/entities/report-export.entity.js';
 import { MIGRATIONS } from '../migrations/index.js';
 
@@ -18,7 +19,7 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourc
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: [...DIRECTORY_ENTITIES, ...LEDGER_ENTITIES, ...MEMBER_ENTITIES, ...IDENTITY_ENTITIES, AuditEntryEntity, VerificationRunEntity, ...LISTING_ENTITIES, ...EXCHANGE_ENTITIES, ...EVENT_ENTITIES, ...INTEGRITY_ENTITIES, ReportExportEntity, RateLimitCounterEntity],
+    entities: [...DIRECTORY_ENTITIES, ...LEDGER_ENTITIES, ...MEMBER_ENTITIES, ...IDENTITY_ENTITIES, AuditEntryEntity, VerificationRunEntity, ...LISTING_ENTITIES, ...EXCHANGE_ENTITIES, ...EVENT_ENTITIES, ...INTEGRITY_ENTITIES, ReportExportEntity, RateLimitCounterEntity, ...OAUTH_ENTITIES],
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

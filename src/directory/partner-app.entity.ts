@@ -28,4 +28,21 @@ export class PartnerAppEntity {
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt: Date | null;
+
+  /** Where the OAuth server may send a member back with an authorization code; none means no OAuth. */
+  @Column({ name: 'redirect_uris', type: 'text', array: true, default: () => "'{}'" })
+  redirectUris: string[];
+
+  /** Who runs the app, as the consent page shows it to members. */
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  owner: string | null;
+
+  @Column({ name: 'website_url', type: 'varchar', length: 2048, nullable: true })
+  websiteUrl: string | null;
+
+  @Column({ name: 'logo_url', type: 'varchar', length: 2048, nullable: true })
+  logoUrl: string | null;
+
+  @Column({ name: 'contact_email', type: 'varchar', length: 254, nullable: true })
+  contactEmail: string | null;
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PartnerAppRow, toPartnerApp } from '../directory/partner-app.row.js';
 import { returnedRows } from '../../libs/database/returned-rows.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { PartnerScope } from '../access/actor.js';
@@ -33,26 +34,6 @@ export interface LiveSession {
   memberId: string;
   isAdmin: boolean;
   standings: Standing[];
-}
-
-export interface PartnerAppRow {
-  id: string;
-  name: string;
-  communityId: string;
-  scopes: PartnerScope[];
-  createdAt: Date;
-  revokedAt: Date | null;
-}
-
-function toPartnerApp(row: Row): PartnerAppRow {
-  return {
-    id: row.id as string,
-    name: row.name as string,
-    communityId: row.community_id as string,
-    scopes: row.scopes as PartnerScope[],
-    createdAt: row.created_at as Date,
-    revokedAt: row.revoked_at as Date | null,
-  };
 }
 
 /** Credentials, sessions, partner apps and their keys and consents. */

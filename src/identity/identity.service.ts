@@ -38,7 +38,7 @@ const secondsFromNow = (seconds: number): Date => new Date(Date.now() + seconds 
  * A presented but unusable credential fails the whole request with 401, rather than quietly
  * running it as anonymous: the client must learn to refresh or log in again.
  */
-function rejectCredentials(message: string, code = ErrorCode.UNAUTHENTICATED): GraphQLError {
+export function rejectCredentials(message: string, code = ErrorCode.UNAUTHENTICATED): GraphQLError {
   const status = code === ErrorCode.UNAUTHENTICATED ? 401 : 403;
   return new GraphQLError(message, { originalError: new ClientError(code, message), extensions: { http: { status } } });
 }
@@ -56,11 +56,22 @@ export class IdentityService {
 
   /** Rate-limited per email and address, per email and per address; a wrong password and an unknown email answer alike. */
   async login(input: LoginInput, address: string): Promise<AuthPayload> {
-    const email = foldEmail(input.email);
-    const credentials = await this.identity.credentials(email);
-    const refusal = await this.passwordRefusal(email, credentials?.passwordHash ?? null, input.password, address);
-    if (refusal) return refusedLogin(refusal);
-    return { tokens: await this.startSession(credentials!.memberId), userErrors: [] };
+    const checked = await this.checkPassword(input.email, input.password, address);
+    if ('refusal' in checked) return refusedLogin(checked.refusal);
+    return { tokens: await this.startSession(checked.memberId), userErrors: [] };
+  }
+
+  /**
+   * The member an email and password prove, under login's limits, without starting a session: the
+   * OAuth sign-in page proves who approves an app, and the app gets tokens of its own.
+   */
+  async checkPassword(
+    email: string, password: string, address: string,
+  ): Promise<{ memberId: string } | { refusal: AuthErrorCode }> {
+    const folded = foldEmail(email);
+    const credentials = await this.identity.credentials(folded);
+    const refusal = await this.passwordRefusal(folded, credentials?.passwordHash ?? null, password, address);
+    return refusal ? { refusal } : { memberId: credentials!.memberId };
   }
 
   /**

@@ -5,7 +5,8 @@ import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import { Actor, PartnerScope } from '../access/actor.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
 import { RegisterPartnerAppInput } from './dto/identity.inputs.js';
-import { IdentityRepository, PartnerAppRow } from './identity.repository.js';
+import { PartnerAppRow } from '../directory/partner-app.row.js';
+import { IdentityRepository } from './identity.repository.js';
 import { PartnerApp, PartnerAppKeyPayload } from './models/identity.models.js';
 import { newToken, TOKEN_PREFIX, tokenHash } from '../../libs/security/tokens.js';
 

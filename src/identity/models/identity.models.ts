@@ -11,7 +11,9 @@ registerEnumType(PartnerScope, {
         + 'statistics, risk signals, verification runs and statement proofs; member profiles without their emails. It changes nothing a coordinator decides.',
     },
     ACT_FOR_MEMBER: {
-      description: 'Act for a member who granted this app consent (grantPartnerConsent), sending X-Acting-For: <memberId>, with that member\'s own rights in the '
+      description: 'Act for a member who granted this app consent: with an OAuth access token the member approved, '
+        + 'or with the API key and X-Acting-For: <memberId> after grantPartnerConsent; '
+        + 'with that member\'s own rights in the '
         + "app's community only: read their accounts, statements, transfers and memberships, and co-members' profiles without emails; pay from their accounts; "
         + 'create and edit their listings; propose, accept, deliver, confirm, cancel, dispute and review their exchanges. Never: the member\'s email, '
         + 'their profile, password or sessions, joining or closing memberships, granting or withdrawing consents, nor anything of a coordinator\'s.',
@@ -74,6 +76,24 @@ export class PartnerApp {
 
   @Field(() => Date, { nullable: true })
   revokedAt: Date | null;
+
+  @Field(() => [String], {
+    description: 'Where the OAuth server may send a member back with an authorization code (matched exactly). '
+      + 'Empty: no OAuth.',
+  })
+  redirectUris: string[];
+
+  @Field(() => String, { nullable: true, description: 'Who runs the app, as members see it on the consent page.' })
+  owner: string | null;
+
+  @Field(() => String, { nullable: true, description: "The app's website, linked from the consent page." })
+  websiteUrl: string | null;
+
+  @Field(() => String, { nullable: true, description: "The app's logo (https), shown on the consent page." })
+  logoUrl: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Whom members and coordinators write to about the app.' })
+  contactEmail: string | null;
 }
 
 @ObjectType()

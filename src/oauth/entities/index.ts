@@ -1,0 +1,3 @@
+import { OAuthPayloadEntity } from './oauth-payload.entity.js';
+
+export const OAUTH_ENTITIES = [OAuthPayloadEntity];
