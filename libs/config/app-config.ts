@@ -48,6 +48,9 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'MIGRATE_ON_START must be true or false' })
   MIGRATE_ON_START?: boolean;
 
+  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'BACKGROUND_JOBS must be on or off' })
+  BACKGROUND_JOBS?: boolean;
+
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(200)
   DB_POOL_SIZE?: number;
 
@@ -101,6 +104,12 @@ export class AppConfig {
     /** Where clients reach this service: links it hands out (exports) are built on it, never on a request's Host header. */
     readonly publicUrl: string,
     readonly rateLimits: RateLimitSettings,
+    /**
+     * Whether this process runs the periodic jobs (hold expiry, exchange timeouts, scheduled
+     * verification, the chainer, export links). Off, each job still runs when its `sweep()` is
+     * called: tests do so when they mean it, instead of racing a timer over the same rows.
+     */
+    readonly backgroundJobs: boolean,
   ) {}
 
   get usesEmbeddedDatabase(): boolean {
@@ -161,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       loginFailuresPerEmailAndAddress: vars.LOGIN_FAILURES_PER_EMAIL_AND_ADDRESS ?? 5,
       loginFailuresPerEmail: vars.LOGIN_FAILURES_PER_EMAIL ?? 50,
     },
+    vars.BACKGROUND_JOBS ?? true,
   );
 }
 
