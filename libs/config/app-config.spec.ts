@@ -37,6 +37,12 @@ describe('loadConfig', () => {
       .toEqual(['https://app.example', 'http://localhost:5173']);
   });
 
+  it('runs the background jobs unless BACKGROUND_JOBS switches them off', () => {
+    expect(loadConfig({}).backgroundJobs).toBe(true);
+    expect(loadConfig({ BACKGROUND_JOBS: 'off' }).backgroundJobs).toBe(false);
+    expect(loadConfig({ BACKGROUND_JOBS: 'on' }).backgroundJobs).toBe(true);
+  });
+
   it('lets the explorer be switched on explicitly in production', () => {
     expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_EXPLORER: 'true' }).graphqlExplorer).toBe(true);
   });
@@ -58,6 +64,7 @@ describe('loadConfig', () => {
     ['PUBLIC_URL', 'https://pumasi.example:99999999'],
     ['LOG_LEVEL', 'loud'],
     ['GRAPHQL_EXPLORER', 'maybe'],
+    ['BACKGROUND_JOBS', 'paused'],
     ['DB_POOL_SIZE', '0'],
     ['NODE_ENV', 'staging'],
     ['TRUST_PROXY', 'yes please!'],

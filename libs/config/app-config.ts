@@ -66,6 +66,9 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'MIGRATE_ON_START must be true or false' })
   MIGRATE_ON_START?: boolean;
 
+  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'BACKGROUND_JOBS must be on or off' })
+  BACKGROUND_JOBS?: boolean;
+
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(200)
   DB_POOL_SIZE?: number;
 
@@ -125,6 +128,12 @@ export class AppConfig {
     readonly rateLimits: RateLimitSettings,
     /** Web origins besides PUBLIC_URL's whose pages may call the API (CORS), e.g. a partner's web app. */
     readonly corsOrigins: readonly string[],
+    /**
+     * Whether this process runs the periodic jobs (hold expiry, exchange timeouts, scheduled
+     * verification, the chainer, export links). Off, each job still runs when its `sweep()` is
+     * called: tests do so when they mean it, instead of racing a timer over the same rows.
+     */
+    readonly backgroundJobs: boolean,
   ) {}
 
   get usesEmbeddedDatabase(): boolean {
@@ -186,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       loginFailuresPerEmail: vars.LOGIN_FAILURES_PER_EMAIL ?? 50,
     },
     vars.CORS_ORIGINS?.split(',').map((origin) => origin.trim()) ?? [],
+    vars.BACKGROUND_JOBS ?? true,
   );
 }
 

@@ -1,14 +1,17 @@
-import { Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
 
 /**
  * A background job that every replica runs: each tick drains what is due, a batch per call, and a
  * tick never overlaps the previous one. The work must be safe to run in several replicas at once
- * (lock what you take, SKIP LOCKED) and idempotent. It starts with the application and stops
- * before the database closes, letting a sweep in flight finish.
+ * (lock what you take, SKIP LOCKED) and idempotent. It starts with the application (unless
+ * BACKGROUND_JOBS=off) and stops before the database closes, letting a sweep in flight finish.
  */
 export abstract class PeriodicSweep implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
+  // A property, not a constructor parameter, so that the sweepers' constructors need not pass it on.
+  @Inject(AppConfig) private readonly config: AppConfig;
 
   protected constructor(private readonly options: { everyMs: number; batch: number }) {}
 
@@ -16,6 +19,7 @@ export abstract class PeriodicSweep implements OnApplicationBootstrap, OnModuleD
   protected abstract sweepBatch(limit: number): Promise<number>;
 
   onApplicationBootstrap(): void {
+    if (!this.config.backgroundJobs) return;
     this.timer = setInterval(() => this.sweepUnlessBusy(), this.options.everyMs);
     this.timer.unref();
   }

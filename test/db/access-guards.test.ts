@@ -70,7 +70,7 @@ describe('access guards in the database', () => {
     const holderOf = (account: Account) => fixture.holders.find((holder) => holder.account.id === account.id)!;
     /**
      * Closes the membership and its account in one statement, as the ledger's invariants want them
-     * (and as other test files' invariant checks may look at any moment).
+     * (and as the invariant check after each test looks at them).
      */
     const close = (account: Account) =>
       t.dataSource.query(

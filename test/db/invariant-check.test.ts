@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { runAdminStatement, withDatabaseName } from '../../libs/database/scratch-database.js';
 import { chainEverything } from '../support/chain.js';
 import { createLedgerFixture, FixtureMember } from '../support/ledger-fixture.js';
 import { errorCodes, made } from '../support/ledger-rows.js';
@@ -8,7 +7,6 @@ import { startTestApp, TestApp, testDatabaseUrl } from '../support/test-app.js';
 import { ExchangesService } from '../../src/exchanges/exchanges.service.js';
 import { ExchangePayload } from '../../src/exchanges/models/exchange.models.js';
 import { ExchangeRole } from '../../src/exchanges/models/exchange-enums.js';
-import { ChainSweeper } from '../../src/integrity/chain.sweeper.js';
 import { CheckpointsService } from '../../src/integrity/checkpoints.service.js';
 import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
 import { checkLedgerInvariants, InvariantViolation, LEDGER_INVARIANTS } from '../../src/ledger/ledger.invariants.js';
@@ -16,9 +14,8 @@ import { Account, Posting, Transfer } from '../../src/ledger/models/ledger.model
 
 /**
  * The ledger's invariant check (LEDGER_INVARIANTS) must go red on the damage each of its checks
- * exists for, and name the offending rows. Every other db and e2e file runs it against the shared
- * test database after each test, so this file never tampers there: it builds a small sound ledger
- * through the services in a scratch database of its own, and each case damages it as a superuser
+ * exists for, and name the offending rows. It builds a small sound ledger through the services in
+ * this file's own database (every test file has one), and each case damages it as a superuser
  * could (triggers and foreign keys off, a constraint dropped where one would refuse), runs the
  * check, then puts the sound copy back, so that the cases are independent.
  */
@@ -476,9 +473,6 @@ function expectCaught(violations: InvariantViolation[], caught: Partial<Record<C
 }
 
 describe('the ledger invariant check, on a scratch ledger damaged as a superuser could', () => {
-  const adminUrl = testDatabaseUrl();
-  const scratchName = `pumasi_invariants_${process.pid}_${Date.now()}`;
-  const scratchUrl = withDatabaseName(adminUrl, scratchName);
   let app: TestApp | undefined;
   let superuser: pg.Client | undefined;
   let ledger: SoundLedger;
@@ -499,12 +493,10 @@ describe('the ledger invariant check, on a scratch ledger damaged as a superuser
   };
 
   beforeAll(async () => {
-    await runAdminStatement(adminUrl, `CREATE DATABASE "${scratchName}"`);
-    app = await startTestApp(4, scratchUrl);
-    superuser = new pg.Client({ connectionString: scratchUrl });
+    app = await startTestApp(4);
+    superuser = new pg.Client({ connectionString: testDatabaseUrl() });
     await superuser.connect();
-    // The chain is built here, by hand, so that no chainer takes in a forged transfer behind a case's back.
-    await app.app.get(ChainSweeper).onModuleDestroy();
+    // The chain is built here, by hand (the chainer's timer is off): none takes in a forged transfer behind a case.
     ledger = await buildSoundLedger(app);
     await chainEverything(app.dataSource);
     expect(await app.app.get(CheckpointsService).recordDue(10)).toBe(1);
@@ -533,7 +525,6 @@ describe('the ledger invariant check, on a scratch ledger damaged as a superuser
   afterAll(async () => {
     await superuser?.end();
     await app?.close();
-    await runAdminStatement(adminUrl, `DROP DATABASE IF EXISTS "${scratchName}" WITH (FORCE)`);
   });
 
   it('finds nothing wrong with the sound ledger the services wrote', async () => {

@@ -26,7 +26,7 @@ function expectRateLimited(response: GraphqlResponse): void {
 /**
  * Guessing and abuse, with the limits production has (no multiplier for the test's shared address):
  * the server believes X-Forwarded-For from loopback, so every request here comes from an address of
- * its test's own, never from 127.0.0.1, whose counters the other test files share.
+ * its test's own, never from 127.0.0.1, whose counters this file's fixtures share.
  */
 describe('login limits and rate limits over GraphQL', () => {
   const t = useTestApp({ poolSize: 8, env: { TRUST_PROXY: 'loopback', RATE_LIMIT_ADDRESS_MULTIPLIER: '1' } });

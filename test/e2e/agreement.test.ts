@@ -90,7 +90,7 @@ const HOLD_RESOLUTION = 'query Hold($id: ID!) { transfer(id: $id) { resolution {
 const NEWEST_TRANSFERS = 'query Newest($id: ID!) { transfers(accountId: $id, first: 5) { edges { node { id code amount } } } }';
 
 describe('agreement of statements, balance reports, the trial balance, statistics and exports on one community with thousands of transfers', () => {
-  const t = useTestApp({ ownDatabase: 'pumasi_agreement' });
+  const t = useTestApp();
   let fixture: LedgerFixture;
   let parties: Party[];
   let coordinator: GraphqlClient;

@@ -1,4 +1,3 @@
-import { holdLocks, waitUntil } from '../support/held-locks.js';
 import { createLedgerFixture, LedgerFixture, MemberSpec } from '../support/ledger-fixture.js';
 import { GraphqlClient, GraphqlResponse, TestApp } from '../support/test-app.js';
 import { ExchangeSweeper } from '../../src/exchanges/exchange.sweeper.js';
@@ -296,32 +295,7 @@ export async function makeDue(t: TestApp, exchangeId: string): Promise<void> {
   await t.dataSource.query(`UPDATE exchanges SET due_at = now() - interval '1 second' WHERE id = $1`, [exchangeId]);
 }
 
-/** Runs the sweeper now. Every test app's sweeper also runs each second: whoever settles an exchange, wait for its state. */
+/** Runs the exchange sweeper now. The test app's timer is off: nothing settles an exchange unless a test calls this. */
 export function sweepExchanges(t: TestApp): Promise<number> {
   return t.app.get(ExchangeSweeper).sweep();
-}
-
-/** Waits until the exchange reaches `status` (settled by whichever sweeper got to it), and returns it. */
-export async function waitForStatus(client: GraphqlClient, exchangeId: string, status: ExchangeStatus): Promise<ExchangeView> {
-  let exchange: ExchangeView | undefined;
-  await waitUntil(`exchange ${exchangeId} is ${status}`, async () => (exchange = await fetchExchange(client, exchangeId)).status === status);
-  return exchange!;
-}
-
-/**
- * Runs `act` while the test holds the exchange's row lock, after `change` (SQL taking the exchange id
- * as $1) was made under that lock; commits once `act` waits for the lock. The sweepers skip locked
- * rows, so `act` is the first to see the change: how a test reaches a state the sweeper would
- * otherwise take at once (an accepted exchange past its hold timeout, not yet lapsed).
- */
-export async function actFirstAfter<T>(t: TestApp, exchangeId: string, change: string, act: () => Promise<T>): Promise<T> {
-  const locks = await holdLocks(t, [['SELECT id FROM exchanges WHERE id = $1 FOR UPDATE', [exchangeId]], [change, [exchangeId]]]);
-  try {
-    const acting = act();
-    await locks.waitForWaiters(1);
-    await locks.release();
-    return await acting;
-  } finally {
-    await locks.release();
-  }
 }

@@ -6,8 +6,8 @@ import { asPartner, registerPartnerApp } from './auth-client.js';
 import { expectForbidden, expectQueryRefused, NONEXISTENT_ID } from './denials.js';
 import { gql, USER_ERRORS, UserErrorView } from './graphql-client.js';
 import {
-  accept, actFirstAfter, amountsWithCode, EXCHANGE_FIELDS, exchangeCommunity, exchangeTrail, ExchangeView, expectStepRefused, expectTrail, fetchExchange, holdOf, Money, money, moneyOf,
-  offerGoods, offerService, Party, readExchange, stepOk, stepOutcome, tryStep, waitForStatus,
+  accept, amountsWithCode, EXCHANGE_FIELDS, exchangeCommunity, exchangeTrail, ExchangeView, expectStepRefused, expectTrail, fetchExchange, holdOf, makeDue, Money, money, moneyOf,
+  offerGoods, offerService, Party, readExchange, stepOk, stepOutcome, sweepExchanges, tryStep,
 } from './exchange-client.js';
 import { changeListing } from './listing-client.js';
 import { auditRows, pendingMember, succeed } from './member-client.js';
@@ -451,11 +451,12 @@ describe('group exchanges over GraphQL', () => {
       const { group, places } = await groupWithAccepted(current, 2);
       const [lapsed, held] = places;
 
-      // The settlement is the first to see the first place past its hold timeout (the sweepers skip a locked row).
-      const settled = await actFirstAfter(t, lapsed.id, `UPDATE exchanges SET due_at = now() - interval '1 second' WHERE id = $1`, () => settle(provider, group.id, ESTIMATE));
+      // No sweeper runs until the test calls one: the settlement is the first to see a place past its hold timeout.
+      await makeDue(t, lapsed.id);
+      const settled = await settle(provider, group.id, ESTIMATE);
 
       expect(ids(settled)).toEqual([held.id]);
-      await waitForStatus(provider.client, lapsed.id, 'EXPIRED');
+      await sweepExchanges(t);
       expect(await statusesOf(provider, places)).toEqual(['EXPIRED', 'CONFIRMED']);
       expect(await moneyOf(provider, ...receivers)).toEqual([providerMoney(1, 0), UNTOUCHED, money(540)]);
       await expectTrails(places, [['proposed', 'accepted', 'expired'], ['proposed', 'accepted', 'confirmed']]);

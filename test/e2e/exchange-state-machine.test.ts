@@ -5,7 +5,7 @@ import { ExchangeStatus } from '../../src/exchanges/models/exchange-enums.js';
 import { loginAsNewAdmin } from './auth-client.js';
 import {
   accept, confirm, deliver, exchangeCommunity, exchangeTrail, ExchangeStep, ExchangeView, fetchExchange, makeDue, Party,
-  proposedExchange, stepAudit, stepOk, stepOutcome, sweepExchanges, waitForStatus,
+  proposedExchange, stepAudit, stepOk, stepOutcome, sweepExchanges,
 } from './exchange-client.js';
 import { gql, USER_ERRORS, UserErrorView } from './graphql-client.js';
 import { succeed } from './member-client.js';
@@ -176,7 +176,7 @@ describe('the exchange state machine over GraphQL', () => {
   async function swept(exchange: Exchange, { receiver }: Scene, status: ExchangeStatus): Promise<void> {
     await makeDue(t, exchange.id);
     await sweepExchanges(t);
-    await waitForStatus(receiver.client, exchange.id, apiStatus(status));
+    expect((await fetchExchange(receiver.client, exchange.id)).status).toBe(apiStatus(status));
   }
 
   /** The sweeper disputes a due exchange the ledger will not settle: here, for the provider's frozen account. */

@@ -244,7 +244,7 @@ const MEMOS = ['', 'garden work', 'lessons, two hours', 'moving "boxes"', '=1+1'
  * own balances and every CSV export must agree with one another, account by account.
  */
 describe('agreement of statements, the balance report and the exports over thousands of transfers', () => {
-  const t = useTestApp({ ownDatabase: 'pumasi_export_agreement' });
+  const t = useTestApp();
   let fixture: LedgerFixture;
   let coordinator: GraphqlClient;
   let middle: Date;

@@ -1,12 +1,10 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import { DiscoveryService, ModulesContainer } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import * as fc from 'fast-check';
 import { buildSchema, parse, validate } from 'graphql';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { PeriodicSweep } from '../../libs/database/periodic-sweep.js';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { TestApp, useTestApp } from '../support/test-app.js';
 import { buildWorld, CallerName, FuzzWorld, worldIsUsable } from './fuzz-world.js';
@@ -79,12 +77,6 @@ const totals: Totals = { cases: 0, internalErrors: 0, violations: 0, outcomes: {
 
 /** The server log of internal errors during one case, so that a failure shows its cause. */
 const serverErrors: string[] = [];
-
-/** Stops every background job (chainer, sweepers): between a case's two snapshots, only the request writes. */
-async function stopBackgroundJobs(t: TestApp): Promise<void> {
-  const providers = new DiscoveryService(t.app.get(ModulesContainer)).getProviders();
-  for (const { instance } of providers) if (instance instanceof PeriodicSweep) await instance.onModuleDestroy();
-}
 
 /** SQLSTATE 53200: a PostgreSQL server shared with other test runs can run out of lock-table memory for a moment. */
 const OUT_OF_SHARED_MEMORY = '53200';
@@ -209,12 +201,12 @@ function writeReport(startedAt: number): void {
 }
 
 describe('fuzzing every argument of the schema', () => {
-  const t = useTestApp({ ownDatabase: 'pumasi_fuzz', poolSize: 4 });
+  const t = useTestApp(4);
   let world: FuzzWorld;
   const startedAt = Date.now();
 
   beforeAll(async () => {
-    await stopBackgroundJobs(t);
+    // No background job runs in a test app: between a case's two snapshots, only the request writes.
     jest.spyOn(Logger.prototype, 'error').mockImplementation((message: unknown) => {
       serverErrors.push(String(message));
     });

@@ -135,9 +135,6 @@ describe('the full-strength ledger over GraphQL', () => {
       const { fixture, payer, pending } = await holdOf('60', { timeoutSeconds: 1 });
       await sleep(1_200);
       await t.app.get(PendingExpirySweeper).sweep();
-      // Other test files' apps sweep the same database; one of them may hold this transfer a moment longer.
-      const settled = async (): Promise<boolean> => (await t.dataSource.query('SELECT 1 FROM transfers WHERE pending_id = $1', [pending.id])).length > 0;
-      for (let waited = 0; !(await settled()) && waited < 10_000; waited += 20) await sleep(20);
 
       expect(await transferById(fixture.as(payer), pending.id)).toMatchObject({
         pendingStatus: 'EXPIRED', resolution: { kind: 'VOID_PENDING', code: 'expired', amount: '60', pendingTransferId: pending.id },

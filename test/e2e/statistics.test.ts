@@ -56,7 +56,7 @@ async function confirmedExchange(receiver: Party, provider: Party, communityId: 
  *   counted); and one more member approved.
  */
 describe('community statistics over GraphQL', () => {
-  const t = useTestApp({ ownDatabase: 'pumasi_statistics' });
+  const t = useTestApp();
   let fixture: LedgerFixture;
   let communityId: string;
   let boundary: Date;

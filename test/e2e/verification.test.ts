@@ -1,9 +1,9 @@
 import { Client } from 'pg';
-import { withScratchDatabase } from '../../libs/database/scratch-database.js';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
 import { chainEverything } from '../support/chain.js';
-import { GraphqlClient, startTestApp, TestApp, testDatabaseUrl, useTestApp } from '../support/test-app.js';
+import { GraphqlClient, startTestApp, TestApp, useTestApp } from '../support/test-app.js';
+import { withClonedDatabase } from '../support/test-database.js';
 import { verifyStatementProof } from '../../src/integrity/proof-verifier.js';
 import { VerificationSweeper } from '../../src/integrity/verification.sweeper.js';
 import { VerificationRepository } from '../../src/integrity/verification.repository.js';
@@ -67,8 +67,8 @@ describe('verifying a community ledger over GraphQL', () => {
   });
 
   it('finds tampering in its own community only, keeps the failed run as an alert, and lets a manager acknowledge it once', async () => {
-    // Tampering is done in a scratch database of this test's own: the shared one must stay sound for every other test.
-    await withScratchDatabase(testDatabaseUrl(), 'pumasi_verification', async (url) => {
+    // Tampering is done in a database of this test's own: the file's must stay sound for its other tests.
+    await withClonedDatabase(async (url) => {
       const app = await startTestApp(4, url);
       try {
         const tampered = await createLedgerFixture(app, [{ balance: 100n }, {}]);
@@ -104,7 +104,7 @@ describe('verifying a community ledger over GraphQL', () => {
 
   it('lets members write to a community while its scheduled check holds the claim on it', async () => {
     // A database of the test's own: the claim takes every community that is due.
-    await withScratchDatabase(testDatabaseUrl(), 'pumasi_claim', async (url) => {
+    await withClonedDatabase(async (url) => {
       const app = await startTestApp(4, url);
       try {
         const community = await createLedgerFixture(app, [{ balance: 10n }]);
@@ -127,7 +127,7 @@ describe('verifying a community ledger over GraphQL', () => {
   });
 
   it('reports each kind of tampering underneath with the check it breaks, and a member\'s proof stops checking out', async () => {
-    await withScratchDatabase(testDatabaseUrl(), 'pumasi_tampering', async (url) => {
+    await withClonedDatabase(async (url) => {
       const app = await startTestApp(4, url);
       try {
         // One community per case, so that each report shows that case alone.

@@ -8,9 +8,10 @@ import { runAdminStatement, withDatabaseName } from '../../dist/libs/database/sc
 import { createDataSource } from '../../dist/src/data-source.js';
 
 /**
- * One fresh database per run, migrated once, shared by the test files (each creates its own
- * community, so they do not interfere). With DATABASE_URL it is created on that server; without,
- * on an embedded PostgreSQL under .data/test, as a newcomer's machine has no server.
+ * One template database per run, migrated once; each test file gets a clone of it of its own
+ * (test/setup/file-database.ts), so that no file sees another's rows, locks or jobs. With
+ * DATABASE_URL it is created on that server; without, on an embedded PostgreSQL under .data/test,
+ * as a newcomer's machine has no server. Its name is the run's own: other runs may share the server.
  */
 export default async function globalSetup() {
   let serverUrl = process.env.DATABASE_URL;
@@ -19,14 +20,14 @@ export default async function globalSetup() {
     serverUrl = withDatabaseName(await embedded.start(), 'postgres');
     globalThis.embeddedPostgres = embedded;
   }
-  const name = `pumasi_test_${process.pid}_${Date.now()}`;
-  await runAdminStatement(serverUrl, `CREATE DATABASE "${name}"`);
-  const url = withDatabaseName(serverUrl, name);
-  const dataSource = createDataSource(url, 2);
+  const template = `pumasi_template_${process.pid}_${Date.now()}`;
+  await runAdminStatement(serverUrl, `CREATE DATABASE "${template}"`);
+  const dataSource = createDataSource(withDatabaseName(serverUrl, template), 2);
   await dataSource.initialize();
   await runMigrations(dataSource);
   await dataSource.destroy();
-  process.env.PUMASI_TEST_DATABASE_URL = url;
+  // CREATE DATABASE ... TEMPLATE fails while anyone is connected to the template: from now on, nobody can be.
+  await runAdminStatement(serverUrl, `ALTER DATABASE "${template}" WITH ALLOW_CONNECTIONS false`);
   process.env.PUMASI_TEST_SERVER_URL = serverUrl;
-  process.env.PUMASI_TEST_DATABASE_NAME = name;
+  process.env.PUMASI_TEST_TEMPLATE = template;
 }

@@ -5,7 +5,7 @@ import { Account, Currency } from '../../src/ledger/models/ledger.models.js';
 import { AccountKind } from '../../src/ledger/models/ledger-enums.js';
 import { DEFAULT_POLICIES } from '../../src/communities/communities.service.js';
 import { MembershipRole } from '../../src/members/models/member-enums.js';
-import { GraphqlClient, TestApp } from './test-app.js';
+import { GraphqlClient, TestApp, TestServices } from './test-app.js';
 
 export interface FixtureMember {
   memberId: string;
@@ -32,6 +32,9 @@ export interface LedgerFixture {
   asCoordinator: () => GraphqlClient;
 }
 
+/** What a fixture is built on: the services, and over HTTP (not in a service test) clients as its members. */
+export type FixtureHost = TestServices & Partial<Pick<TestApp, 'as'>>;
+
 export interface MemberSpec {
   balance?: bigint;
   lowerLimit?: bigint | null;
@@ -39,7 +42,7 @@ export interface MemberSpec {
 }
 
 /** A member with an active membership and a session, holding an account under the given limits. */
-async function admitMember(t: TestApp, community: Community, tag: string, label: string, role: MembershipRole, spec: MemberSpec = {}): Promise<FixtureMember> {
+async function admitMember(t: FixtureHost, community: Community, tag: string, label: string, role: MembershipRole, spec: MemberSpec = {}): Promise<FixtureMember> {
   const member = (await t.members.createMember({ email: `${label}-${tag}@test.example`, displayName: `${label} ${tag}` }))!;
   const membership = await t.members.admit(member.id, community.id, role);
   const change = await t.ledger.setAccountLimits(membership.accountId, spec.lowerLimit === undefined ? 0n : spec.lowerLimit, spec.upperLimit ?? null);
@@ -52,7 +55,7 @@ async function admitMember(t: TestApp, community: Community, tag: string, label:
  * A fresh community with its own currency, so that test files never share accounts. Its policies
  * pay no starter grant, so that balances are exactly what the specs ask.
  */
-export async function createLedgerFixture(t: TestApp, specs: MemberSpec[]): Promise<LedgerFixture> {
+export async function createLedgerFixture(t: FixtureHost, specs: MemberSpec[]): Promise<LedgerFixture> {
   const tag = randomUUID().slice(0, 8);
   const community = await t.communities.createWithPolicies(
     { slug: `test-${tag}`, name: `Test community ${tag}`, currencyCode: 'HOUR', currencyName: 'Hour', currencySymbol: 'h', minorUnitsPerUnit: 60 },
@@ -69,15 +72,19 @@ export async function createLedgerFixture(t: TestApp, specs: MemberSpec[]): Prom
   }
   const coordinator = await admitMember(t, community, tag, 'coordinator', MembershipRole.COORDINATOR);
   const tokens = new Map(holders.map((holder) => [holder.account.id, holder.token]));
+  const clientOf = (token: string): GraphqlClient => {
+    if (!t.as) throw new Error('A service test has no HTTP server: call the services, as identity.authenticate(token) says');
+    return t.as(token);
+  };
   return {
     community, currency, issuance, pool, holders, coordinator,
     members: holders.map((holder) => holder.account),
     as: (account) => {
       const token = tokens.get(account.id);
       if (!token) throw new Error(`account ${account.id} has no holder in this fixture`);
-      return t.as(token);
+      return clientOf(token);
     },
-    asCoordinator: () => t.as(coordinator.token),
+    asCoordinator: () => clientOf(coordinator.token),
   };
 }
 

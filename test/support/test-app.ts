@@ -1,8 +1,7 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../libs/config/app-config.js';
 import { findFreePort } from '../../libs/database/embedded-postgres.js';
-import { runAdminStatement, withDatabaseName } from '../../libs/database/scratch-database.js';
 import { createApp } from '../../src/app.js';
 import { IdentityService } from '../../src/identity/identity.service.js';
 import { checkLedgerInvariants } from '../../src/ledger/ledger.invariants.js';
@@ -26,22 +25,41 @@ export interface GraphqlClient {
   post(body: string, contentType?: string): Promise<{ status: number; json: any }>;
 }
 
-/** The running app. As a client it is anonymous; `as` gives clients with credentials. */
-export interface TestApp extends GraphqlClient {
-  app: INestApplication;
+/** The application's services, to call directly: what fixtures build on, with HTTP in front or without. */
+export interface TestServices {
+  /** For any other provider, such as a sweeper: `t.app.get(ChainSweeper)`. */
+  app: INestApplicationContext;
   ledger: LedgerService;
   members: MembersService;
   communities: CommunitiesService;
   identity: IdentityService;
   dataSource: DataSource;
-  /** A client sending `Authorization: Bearer <token>` (an access token or an API key), and any other headers given. */
-  as(token: string | null, headers?: Record<string, string>): GraphqlClient;
   close(): Promise<void>;
 }
 
+/** The running app. As a client it is anonymous; `as` gives clients with credentials. */
+export interface TestApp extends TestServices, GraphqlClient {
+  app: INestApplication;
+  /** A client sending `Authorization: Bearer <token>` (an access token or an API key), and any other headers given. */
+  as(token: string | null, headers?: Record<string, string>): GraphqlClient;
+}
+
+export function servicesOf(app: INestApplicationContext): TestServices {
+  return {
+    app,
+    ledger: app.get(LedgerService),
+    members: app.get(MembersService),
+    communities: app.get(CommunitiesService),
+    identity: app.get(IdentityService),
+    dataSource: app.get(DataSource),
+    close: () => app.close(),
+  };
+}
+
+/** This test file's own database (test/setup/file-database.ts), there from its first hook on. */
 export function testDatabaseUrl(): string {
   const url = process.env.PUMASI_TEST_DATABASE_URL;
-  if (!url) throw new Error('PUMASI_TEST_DATABASE_URL is unset: run the tests through `npm test`');
+  if (!url) throw new Error("This file's database is cloned before its first hook: call testDatabaseUrl() in one");
   return url;
 }
 
@@ -71,31 +89,39 @@ function client(url: string, headers: Record<string, string>): GraphqlClient {
 const TEST_LIMITS = { RATE_LIMIT_ADDRESS_MULTIPLIER: '1000' };
 
 /**
- * The real application on the test database (or on `databaseUrl`, which it migrates first: a
- * scratch database of a test's own), listening on a free port. `settings` are environment
- * variables on top of the tests' own, such as GRAPHQL_EXPLORER=false to run as in production.
+ * The settings of every test app, over which a test's own go. The background jobs are off: a test
+ * that needs one calls its sweep(), and so knows what ran and when (BACKGROUND_JOBS=on brings the
+ * timers back, for a test of the timers themselves). The database is migrated already (a clone of
+ * the template).
  */
-export async function startTestApp(poolSize = 20, databaseUrl?: string, settings: Record<string, string> = {}): Promise<TestApp> {
+export function testSettings(databaseUrl: string, poolSize: number): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl, LOG_LEVEL: 'fatal', MIGRATE_ON_START: 'false', DB_POOL_SIZE: String(poolSize),
+    GRAPHQL_EXPLORER: 'true', BACKGROUND_JOBS: 'off', ...TEST_LIMITS,
+  };
+}
+
+/**
+ * The real application on this file's database (or on `databaseUrl`, another clone of the
+ * template), listening on a free port. `settings` are environment variables over testSettings,
+ * such as GRAPHQL_EXPLORER=false to run as in production.
+ */
+export async function startTestApp(
+  poolSize = 20, databaseUrl = testDatabaseUrl(), settings: Record<string, string> = {},
+): Promise<TestApp> {
   // The port is chosen first, so that PUBLIC_URL (on which links are built) names this server.
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({
-    DATABASE_URL: databaseUrl ?? testDatabaseUrl(), LOG_LEVEL: 'fatal', MIGRATE_ON_START: String(databaseUrl !== undefined), DB_POOL_SIZE: String(poolSize),
-    GRAPHQL_EXPLORER: 'true', PORT: String(port), PUBLIC_URL: url, ...TEST_LIMITS,
-    ...settings,
+    ...testSettings(databaseUrl, poolSize), PORT: String(port), PUBLIC_URL: url, ...settings,
   });
   const app = await createApp(config);
   await app.listen(port, '127.0.0.1');
   return {
     ...client(url, {}),
+    ...servicesOf(app),
     app,
-    ledger: app.get(LedgerService),
-    members: app.get(MembersService),
-    communities: app.get(CommunitiesService),
-    identity: app.get(IdentityService),
-    dataSource: app.get(DataSource),
     as: (token, headers = {}) => client(url, token ? { ...headers, authorization: `Bearer ${token}` } : headers),
-    close: () => app.close(),
   };
 }
 
@@ -106,12 +132,6 @@ export async function expectLedgerInvariants(dataSource: DataSource): Promise<vo
 
 export interface TestAppOptions {
   poolSize?: number;
-  /**
-   * A database of the file's own, created and migrated for it and dropped at the end, named with
-   * this prefix: for files that write thousands of transfers, which would otherwise slow down the
-   * invariant check that every other file runs over the shared database.
-   */
-  ownDatabase?: string;
   /** Environment variables for the app's configuration, over the test defaults. */
   env?: Record<string, string>;
 }
@@ -121,17 +141,12 @@ export interface TestAppOptions {
  * one (docs/testing.md), and closes the app at the end. The returned object is filled in by beforeAll.
  */
 export function useTestApp(options: number | TestAppOptions = {}): TestApp {
-  const { poolSize, ownDatabase, env } = typeof options === 'number' ? { poolSize: options, ownDatabase: undefined, env: undefined } : options;
+  const { poolSize, env } = typeof options === 'number' ? { poolSize: options, env: undefined } : options;
   const app = {} as TestApp;
-  const ownName = ownDatabase && `${ownDatabase}_${process.pid}_${Date.now()}`;
   beforeAll(async () => {
-    if (ownName) await runAdminStatement(testDatabaseUrl(), `CREATE DATABASE "${ownName}"`);
-    Object.assign(app, await startTestApp(poolSize, ownName ? withDatabaseName(testDatabaseUrl(), ownName) : undefined, env));
+    Object.assign(app, await startTestApp(poolSize, undefined, env));
   });
   afterEach(async () => expectLedgerInvariants(app.dataSource));
-  afterAll(async () => {
-    await app.close?.();
-    if (ownName) await runAdminStatement(testDatabaseUrl(), `DROP DATABASE IF EXISTS "${ownName}" WITH (FORCE)`);
-  });
+  afterAll(async () => app.close?.());
   return app;
 }
