@@ -1,4 +1,7 @@
+import { createLedgerFixture } from '../support/ledger-fixture.js';
 import { useTestApp } from '../support/test-app.js';
+import { registerPartnerApp } from './auth-client.js';
+import { gql, USER_ERRORS } from './graphql-client.js';
 
 const PARTNER = 'https://partner.example';
 const STRANGER = 'https://stranger.example';
@@ -102,5 +105,34 @@ describe('CORS', () => {
     const flaggedGet = await fetch(getUrl, { headers: { origin: PARTNER, 'apollo-require-preflight': 'true' } });
     expect(flaggedGet.status).toBe(200);
     expect(corsHeadersOf(flaggedGet)).toEqual({ 'access-control-allow-origin': PARTNER });
+  });
+});
+
+/** A partner app's web origin needs no operator: registering its OAuth redirect URI allows it. */
+describe('CORS for partner apps', () => {
+  const t = useTestApp();
+  const APP_ORIGIN = 'https://time-helper.example';
+  const UPDATE_PROFILE = `mutation Profile($input: UpdatePartnerAppProfileInput!) {
+    updatePartnerAppProfile(input: $input) { partnerApp { id } ${USER_ERRORS} }
+  }`;
+  const preflight = (origin: string): Promise<Response> =>
+    fetch(`${t.url}/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+
+  it('allows the origins of the redirect URIs registered for a live app, and no other', async () => {
+    const fixture = await createLedgerFixture(t, [{}]);
+    const { partnerApp } = await registerPartnerApp(fixture.asCoordinator(), fixture.community.id, ['ACT_FOR_MEMBER'], 'Time Helper');
+    const redirectUris = [`${APP_ORIGIN}/oauth/callback`, 'com.timehelper.app:/oauth/callback'];
+    const profile = await gql<{ updatePartnerAppProfile: { userErrors: unknown[] } }>(fixture.asCoordinator(), UPDATE_PROFILE, {
+      input: { partnerAppId: partnerApp.id, redirectUris },
+    });
+    expect(profile.updatePartnerAppProfile.userErrors).toEqual([]);
+
+    const allowed = await preflight(APP_ORIGIN);
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
+    expect((await preflight(STRANGER)).status).toBe(403);
   });
 });
