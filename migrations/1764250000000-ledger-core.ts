@@ -11,24 +11,52 @@ export class LedgerCore1764250000000 implements MigrationInterface {
   name = 'LedgerCore1764250000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE "communities" ("id" BIGSERIAL NOT NULL, "slug" character varying(64) NOT NULL, "name" character varying(200) NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "UQ_42d5225a80ac87aa1254dfe282c" UNIQUE ("slug"), CONSTRAINT "PK_fea1fe83c86ccde9d0a089e7ea2" PRIMARY KEY ("id"))`);
-    await queryRunner.query(`CREATE TABLE "currencies" ("id" BIGSERIAL NOT NULL, "community_id" bigint NOT NULL, "code" character varying(16) NOT NULL, "name" character varying(100) NOT NULL, "symbol" character varying(16) NOT NULL, "minor_units_per_unit" integer NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "UQ_currencies_community_code" UNIQUE ("community_id", "code"), CONSTRAINT "CHK_currencies_minor_units" CHECK ("minor_units_per_unit" BETWEEN 1 AND 1000000), CONSTRAINT "CHK_currencies_code_format" CHECK ("code" ~ '^[A-Z][A-Z0-9]{1,15}$'), CONSTRAINT "PK_d528c54860c4182db13548e08c4" PRIMARY KEY ("id"))`);
-    await queryRunner.query(`CREATE TABLE "accounts" ("id" BIGSERIAL NOT NULL, "currency_id" bigint NOT NULL, "kind" character varying(16) NOT NULL, "name" character varying(200) NOT NULL, "status" character varying(16) NOT NULL DEFAULT 'open', "posted_debits" bigint NOT NULL DEFAULT '0', "posted_credits" bigint NOT NULL DEFAULT '0', "pending_debits" bigint NOT NULL DEFAULT '0', "pending_credits" bigint NOT NULL DEFAULT '0', "lower_limit" bigint, "upper_limit" bigint, "version" bigint NOT NULL DEFAULT '0', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "UQ_accounts_id_currency" UNIQUE ("id", "currency_id"), CONSTRAINT "CHK_accounts_within_upper_limit" CHECK ("upper_limit" IS NULL OR "posted_credits" + "pending_credits" - "posted_debits" <= "upper_limit"), CONSTRAINT "CHK_accounts_within_lower_limit" CHECK ("lower_limit" IS NULL OR "posted_credits" - "posted_debits" - "pending_debits" >= "lower_limit"), CONSTRAINT "CHK_accounts_limits_ordered" CHECK ("lower_limit" IS NULL OR "upper_limit" IS NULL OR "lower_limit" <= "upper_limit"), CONSTRAINT "CHK_accounts_totals_not_negative" CHECK ("posted_debits" >= 0 AND "posted_credits" >= 0 AND "pending_debits" >= 0 AND "pending_credits" >= 0 AND "version" >= 0), CONSTRAINT "CHK_accounts_status" CHECK ("status" IN ('open', 'frozen', 'closed')), CONSTRAINT "CHK_accounts_kind" CHECK ("kind" IN ('member', 'issuance', 'pool')), CONSTRAINT "PK_5a7a02c20412299d198e097a8fe" PRIMARY KEY ("id"))`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "UQ_accounts_one_system_account_per_kind" ON "accounts"  ("currency_id", "kind") WHERE "kind" <> 'member'`);
-    await queryRunner.query(`CREATE TABLE "transfers" ("id" BIGSERIAL NOT NULL, "idempotency_key" character varying(128) NOT NULL, "request_hash" character(64) NOT NULL, "currency_id" bigint NOT NULL, "debit_account_id" bigint NOT NULL, "credit_account_id" bigint NOT NULL, "amount" bigint NOT NULL, "code" character varying(64) NOT NULL, "memo" character varying(500) NOT NULL DEFAULT '', "metadata" jsonb NOT NULL DEFAULT '{}', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "UQ_49061dae56a8d231067a8446a49" UNIQUE ("idempotency_key"), CONSTRAINT "CHK_transfers_distinct_accounts" CHECK ("debit_account_id" <> "credit_account_id"), CONSTRAINT "CHK_transfers_amount_positive" CHECK ("amount" > 0), CONSTRAINT "PK_f712e908b465e0085b4408cabc3" PRIMARY KEY ("id"))`);
+    await queryRunner.query(
+      `CREATE TABLE "communities" ("id" BIGSERIAL NOT NULL, "slug" character varying(64) NOT NULL, "name" character varying(200) NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "UQ_42d5225a80ac87aa1254dfe282c" UNIQUE ("slug"), CONSTRAINT "PK_fea1fe83c86ccde9d0a089e7ea2" PRIMARY KEY ("id"))`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "currencies" ("id" BIGSERIAL NOT NULL, "community_id" bigint NOT NULL, "code" character varying(16) NOT NULL, "name" character varying(100) NOT NULL, "symbol" character varying(16) NOT NULL, "minor_units_per_unit" integer NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "UQ_currencies_community_code" UNIQUE ("community_id", "code"), CONSTRAINT "CHK_currencies_minor_units" CHECK ("minor_units_per_unit" BETWEEN 1 AND 1000000), CONSTRAINT "CHK_currencies_code_format" CHECK ("code" ~ '^[A-Z][A-Z0-9]{1,15}$'), CONSTRAINT "PK_d528c54860c4182db13548e08c4" PRIMARY KEY ("id"))`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "accounts" ("id" BIGSERIAL NOT NULL, "currency_id" bigint NOT NULL, "kind" character varying(16) NOT NULL, "name" character varying(200) NOT NULL, "status" character varying(16) NOT NULL DEFAULT 'open', "posted_debits" bigint NOT NULL DEFAULT '0', "posted_credits" bigint NOT NULL DEFAULT '0', "pending_debits" bigint NOT NULL DEFAULT '0', "pending_credits" bigint NOT NULL DEFAULT '0', "lower_limit" bigint, "upper_limit" bigint, "version" bigint NOT NULL DEFAULT '0', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "UQ_accounts_id_currency" UNIQUE ("id", "currency_id"), CONSTRAINT "CHK_accounts_within_upper_limit" CHECK ("upper_limit" IS NULL OR "posted_credits" + "pending_credits" - "posted_debits" <= "upper_limit"), CONSTRAINT "CHK_accounts_within_lower_limit" CHECK ("lower_limit" IS NULL OR "posted_credits" - "posted_debits" - "pending_debits" >= "lower_limit"), CONSTRAINT "CHK_accounts_limits_ordered" CHECK ("lower_limit" IS NULL OR "upper_limit" IS NULL OR "lower_limit" <= "upper_limit"), CONSTRAINT "CHK_accounts_totals_not_negative" CHECK ("posted_debits" >= 0 AND "posted_credits" >= 0 AND "pending_debits" >= 0 AND "pending_credits" >= 0 AND "version" >= 0), CONSTRAINT "CHK_accounts_status" CHECK ("status" IN ('open', 'frozen', 'closed')), CONSTRAINT "CHK_accounts_kind" CHECK ("kind" IN ('member', 'issuance', 'pool')), CONSTRAINT "PK_5a7a02c20412299d198e097a8fe" PRIMARY KEY ("id"))`,
+    );
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "UQ_accounts_one_system_account_per_kind" ON "accounts"  ("currency_id", "kind") WHERE "kind" <> 'member'`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "transfers" ("id" BIGSERIAL NOT NULL, "idempotency_key" character varying(128) NOT NULL, "request_hash" character(64) NOT NULL, "currency_id" bigint NOT NULL, "debit_account_id" bigint NOT NULL, "credit_account_id" bigint NOT NULL, "amount" bigint NOT NULL, "code" character varying(64) NOT NULL, "memo" character varying(500) NOT NULL DEFAULT '', "metadata" jsonb NOT NULL DEFAULT '{}', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "UQ_49061dae56a8d231067a8446a49" UNIQUE ("idempotency_key"), CONSTRAINT "CHK_transfers_distinct_accounts" CHECK ("debit_account_id" <> "credit_account_id"), CONSTRAINT "CHK_transfers_amount_positive" CHECK ("amount" > 0), CONSTRAINT "PK_f712e908b465e0085b4408cabc3" PRIMARY KEY ("id"))`,
+    );
     await queryRunner.query(`CREATE INDEX "IDX_transfers_currency" ON "transfers"  ("currency_id", "id") `);
     await queryRunner.query(`CREATE INDEX "IDX_transfers_credit_account" ON "transfers"  ("credit_account_id", "id") `);
     await queryRunner.query(`CREATE INDEX "IDX_transfers_debit_account" ON "transfers"  ("debit_account_id", "id") `);
-    await queryRunner.query(`CREATE TABLE "postings" ("id" BIGSERIAL NOT NULL, "transfer_id" bigint NOT NULL, "account_id" bigint NOT NULL, "currency_id" bigint NOT NULL, "amount" bigint NOT NULL, "balance_after" bigint NOT NULL, "account_version" bigint NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "UQ_postings_account_version" UNIQUE ("account_id", "account_version"), CONSTRAINT "CHK_postings_version_positive" CHECK ("account_version" > 0), CONSTRAINT "CHK_postings_amount_not_zero" CHECK ("amount" <> 0), CONSTRAINT "PK_6bdb1a5dc47d018aa7877aa9ffb" PRIMARY KEY ("id"))`);
+    await queryRunner.query(
+      `CREATE TABLE "postings" ("id" BIGSERIAL NOT NULL, "transfer_id" bigint NOT NULL, "account_id" bigint NOT NULL, "currency_id" bigint NOT NULL, "amount" bigint NOT NULL, "balance_after" bigint NOT NULL, "account_version" bigint NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "UQ_postings_account_version" UNIQUE ("account_id", "account_version"), CONSTRAINT "CHK_postings_version_positive" CHECK ("account_version" > 0), CONSTRAINT "CHK_postings_amount_not_zero" CHECK ("amount" <> 0), CONSTRAINT "PK_6bdb1a5dc47d018aa7877aa9ffb" PRIMARY KEY ("id"))`,
+    );
     await queryRunner.query(`CREATE INDEX "IDX_postings_transfer" ON "postings"  ("transfer_id") `);
-    await queryRunner.query(`CREATE TABLE "transfer_failures" ("idempotency_key" character varying(128) NOT NULL, "request_hash" character(64) NOT NULL, "code" character varying(64) NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_455f2b0f91e5ae744a26e038cb3" PRIMARY KEY ("idempotency_key"))`);
-    await queryRunner.query(`ALTER TABLE "currencies" ADD CONSTRAINT "FK_6e0bad676379f2d99f7cd8aaa7f" FOREIGN KEY ("community_id") REFERENCES "communities"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "accounts" ADD CONSTRAINT "FK_2b0d7a85ef19e9882a0e6587d8c" FOREIGN KEY ("currency_id") REFERENCES "currencies"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "transfers" ADD CONSTRAINT "FK_d36f622e7a7df58a89a9036b8e3" FOREIGN KEY ("currency_id") REFERENCES "currencies"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "transfers" ADD CONSTRAINT "FK_3ffb8667bb0f97779229207473f" FOREIGN KEY ("debit_account_id", "currency_id") REFERENCES "accounts"("id","currency_id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "transfers" ADD CONSTRAINT "FK_5199829654fd1d03d499d192950" FOREIGN KEY ("credit_account_id", "currency_id") REFERENCES "accounts"("id","currency_id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "postings" ADD CONSTRAINT "FK_08ef710a90989383d2a9bed0d11" FOREIGN KEY ("transfer_id") REFERENCES "transfers"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "postings" ADD CONSTRAINT "FK_bbdbd9d996f2b82266315f29259" FOREIGN KEY ("account_id", "currency_id") REFERENCES "accounts"("id","currency_id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
+    await queryRunner.query(
+      `CREATE TABLE "transfer_failures" ("idempotency_key" character varying(128) NOT NULL, "request_hash" character(64) NOT NULL, "code" character varying(64) NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_455f2b0f91e5ae744a26e038cb3" PRIMARY KEY ("idempotency_key"))`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "currencies" ADD CONSTRAINT "FK_6e0bad676379f2d99f7cd8aaa7f" FOREIGN KEY ("community_id") REFERENCES "communities"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "accounts" ADD CONSTRAINT "FK_2b0d7a85ef19e9882a0e6587d8c" FOREIGN KEY ("currency_id") REFERENCES "currencies"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "transfers" ADD CONSTRAINT "FK_d36f622e7a7df58a89a9036b8e3" FOREIGN KEY ("currency_id") REFERENCES "currencies"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "transfers" ADD CONSTRAINT "FK_3ffb8667bb0f97779229207473f" FOREIGN KEY ("debit_account_id", "currency_id") REFERENCES "accounts"("id","currency_id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "transfers" ADD CONSTRAINT "FK_5199829654fd1d03d499d192950" FOREIGN KEY ("credit_account_id", "currency_id") REFERENCES "accounts"("id","currency_id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "postings" ADD CONSTRAINT "FK_08ef710a90989383d2a9bed0d11" FOREIGN KEY ("transfer_id") REFERENCES "transfers"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "postings" ADD CONSTRAINT "FK_bbdbd9d996f2b82266315f29259" FOREIGN KEY ("account_id", "currency_id") REFERENCES "accounts"("id","currency_id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
     await queryRunner.query(APPEND_ONLY_GUARD);
     await queryRunner.query(TRANSFER_POSTINGS_GUARD);
     await queryRunner.query(CREATE_TRANSFER_FUNCTION);

@@ -15,23 +15,45 @@ export class TwoPhaseBatchesReversals1764260000000 implements MigrationInterface
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "transfers" ADD "kind" character varying(16) NOT NULL DEFAULT 'direct'`);
     await queryRunner.query(`ALTER TABLE "transfers" ADD "pending_id" bigint`);
-    await queryRunner.query(`ALTER TABLE "transfers" ADD CONSTRAINT "UQ_02112bf51d07cd552c793d42abc" UNIQUE ("pending_id")`);
+    await queryRunner.query(
+      `ALTER TABLE "transfers" ADD CONSTRAINT "UQ_02112bf51d07cd552c793d42abc" UNIQUE ("pending_id")`,
+    );
     await queryRunner.query(`ALTER TABLE "transfers" ADD "timeout_at" TIMESTAMP WITH TIME ZONE`);
     await queryRunner.query(`ALTER TABLE "transfers" ADD "reverses_id" bigint`);
-    await queryRunner.query(`ALTER TABLE "transfers" ADD CONSTRAINT "UQ_5ade0b2d33cfc53e13765c561a1" UNIQUE ("reverses_id")`);
+    await queryRunner.query(
+      `ALTER TABLE "transfers" ADD CONSTRAINT "UQ_5ade0b2d33cfc53e13765c561a1" UNIQUE ("reverses_id")`,
+    );
     await queryRunner.query(`ALTER TABLE "transfers" ADD "reason" character varying(500)`);
     await queryRunner.query(`ALTER TABLE "transfers" ADD "forced" boolean NOT NULL DEFAULT false`);
-    await queryRunner.query(`CREATE INDEX "IDX_transfers_pending_timeout" ON "transfers"  ("timeout_at") WHERE "timeout_at" IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE INDEX "IDX_transfers_pending_timeout" ON "transfers"  ("timeout_at") WHERE "timeout_at" IS NOT NULL`,
+    );
     await queryRunner.query(`CREATE INDEX "IDX_postings_account_time" ON "postings"  ("account_id", "created_at") `);
-    await queryRunner.query(`ALTER TABLE "transfers" ADD CONSTRAINT "CHK_transfers_reversal_is_direct" CHECK ("reverses_id" IS NULL OR "kind" = 'direct')`);
-    await queryRunner.query(`ALTER TABLE "transfers" ADD CONSTRAINT "CHK_transfers_forced_reversal_has_reason" CHECK (NOT "forced" OR ("reverses_id" IS NOT NULL AND length(trim("reason")) > 0))`);
-    await queryRunner.query(`ALTER TABLE "transfers" ADD CONSTRAINT "CHK_transfers_timeout_only_on_pending" CHECK ("timeout_at" IS NULL OR "kind" = 'pending')`);
-    await queryRunner.query(`ALTER TABLE "transfers" ADD CONSTRAINT "CHK_transfers_resolution_names_pending" CHECK (("pending_id" IS NOT NULL) = ("kind" IN ('post_pending', 'void_pending')))`);
-    await queryRunner.query(`ALTER TABLE "transfers" ADD CONSTRAINT "CHK_transfers_kind" CHECK ("kind" IN ('direct', 'pending', 'post_pending', 'void_pending'))`);
-    await queryRunner.query(`ALTER TABLE "transfers" ADD CONSTRAINT "FK_02112bf51d07cd552c793d42abc" FOREIGN KEY ("pending_id") REFERENCES "transfers"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "transfers" ADD CONSTRAINT "FK_5ade0b2d33cfc53e13765c561a1" FOREIGN KEY ("reverses_id") REFERENCES "transfers"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
+    await queryRunner.query(
+      `ALTER TABLE "transfers" ADD CONSTRAINT "CHK_transfers_reversal_is_direct" CHECK ("reverses_id" IS NULL OR "kind" = 'direct')`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "transfers" ADD CONSTRAINT "CHK_transfers_forced_reversal_has_reason" CHECK (NOT "forced" OR ("reverses_id" IS NOT NULL AND length(trim("reason")) > 0))`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "transfers" ADD CONSTRAINT "CHK_transfers_timeout_only_on_pending" CHECK ("timeout_at" IS NULL OR "kind" = 'pending')`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "transfers" ADD CONSTRAINT "CHK_transfers_resolution_names_pending" CHECK (("pending_id" IS NOT NULL) = ("kind" IN ('post_pending', 'void_pending')))`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "transfers" ADD CONSTRAINT "CHK_transfers_kind" CHECK ("kind" IN ('direct', 'pending', 'post_pending', 'void_pending'))`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "transfers" ADD CONSTRAINT "FK_02112bf51d07cd552c793d42abc" FOREIGN KEY ("pending_id") REFERENCES "transfers"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "transfers" ADD CONSTRAINT "FK_5ade0b2d33cfc53e13765c561a1" FOREIGN KEY ("reverses_id") REFERENCES "transfers"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
     await queryRunner.query(BALANCED_BY_KIND);
-    await queryRunner.query(`DROP FUNCTION ledger_create_transfer(text, text, bigint, bigint, bigint, text, text, jsonb)`);
+    await queryRunner.query(
+      `DROP FUNCTION ledger_create_transfer(text, text, bigint, bigint, bigint, text, text, jsonb)`,
+    );
     await queryRunner.query(SHARED_HELPERS);
     await queryRunner.query(CREATE_TRANSFER);
     await queryRunner.query(RESOLVE_PENDING);
@@ -40,7 +62,9 @@ export class TwoPhaseBatchesReversals1764260000000 implements MigrationInterface
   }
 
   public async down(): Promise<void> {
-    throw new Error('TwoPhaseBatchesReversals cannot be undone: pending transfers and reversals would lose their meaning');
+    throw new Error(
+      'TwoPhaseBatchesReversals cannot be undone: pending transfers and reversals would lose their meaning',
+    );
   }
 }
 

@@ -12,26 +12,62 @@ export class LedgerChainPeriods1764320000000 implements MigrationInterface {
   name = 'LedgerChainPeriods1764320000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE "ledger_chain" ("currency_id" bigint NOT NULL, "position" bigint NOT NULL, "transfer_id" bigint NOT NULL, "salts" bytea NOT NULL, "entry_hash" bytea NOT NULL, "chain_hash" bytea NOT NULL, "chained_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "UQ_ledger_chain_transfer" UNIQUE ("transfer_id"), CONSTRAINT "CHK_ledger_chain_hash_sizes" CHECK (length("entry_hash") = 32 AND length("chain_hash") = 32 AND length("salts") = 32), CONSTRAINT "CHK_ledger_chain_position" CHECK ("position" > 0), CONSTRAINT "PK_831a77d70889d3083b3ead6270c" PRIMARY KEY ("currency_id", "position"))`);
-    await queryRunner.query(`CREATE TABLE "ledger_chain_heads" ("currency_id" bigint NOT NULL, "position" bigint NOT NULL, "chain_hash" bytea NOT NULL, CONSTRAINT "CHK_ledger_chain_heads_position" CHECK ("position" >= 0 AND length("chain_hash") = 32), CONSTRAINT "PK_76b08c275f9ebbd9ea2a40a45f7" PRIMARY KEY ("currency_id"))`);
-    await queryRunner.query(`CREATE TABLE "ledger_chain_horizon" ("id" integer NOT NULL, "chained_through" bigint NOT NULL, "final_through" bigint NOT NULL, "candidate_through" bigint NOT NULL, "candidate_xid" bigint NOT NULL, CONSTRAINT "CHK_ledger_chain_horizon_order" CHECK ("chained_through" <= "final_through" AND "final_through" <= "candidate_through"), CONSTRAINT "CHK_ledger_chain_horizon_single_row" CHECK ("id" = 1), CONSTRAINT "PK_8e762445be27a7159617d6f025b" PRIMARY KEY ("id"))`);
-    await queryRunner.query(`CREATE TABLE "ledger_checkpoints" ("id" BIGSERIAL NOT NULL, "currency_id" bigint NOT NULL, "sequence" bigint NOT NULL, "from_position" bigint NOT NULL, "position" bigint NOT NULL, "chain_hash" bytea NOT NULL, "merkle_root" bytea NOT NULL, "previous_hash" bytea NOT NULL, "checkpoint_hash" bytea NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "UQ_ledger_checkpoints_sequence" UNIQUE ("currency_id", "sequence"), CONSTRAINT "CHK_ledger_checkpoints_hash_sizes" CHECK (length("chain_hash") = 32 AND length("merkle_root") = 32 AND length("previous_hash") = 32 AND length("checkpoint_hash") = 32), CONSTRAINT "CHK_ledger_checkpoints_range" CHECK ("sequence" > 0 AND "from_position" >= 0 AND "position" > "from_position"), CONSTRAINT "PK_8f414f361f1ace6f484ab232877" PRIMARY KEY ("id"))`);
-    await queryRunner.query(`CREATE TABLE "ledger_periods" ("id" BIGSERIAL NOT NULL, "currency_id" bigint NOT NULL, "closed_through" TIMESTAMP WITH TIME ZONE NOT NULL, "closed_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "closed_by" bigint, "note" character varying(500) NOT NULL, CONSTRAINT "PK_a48f13204873fd040e89220e8b7" PRIMARY KEY ("id"))`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "IDX_ledger_periods_currency_through" ON "ledger_periods"  ("currency_id", "closed_through") `);
-    await queryRunner.query(`CREATE TABLE "ledger_period_balances" ("period_id" bigint NOT NULL, "account_id" bigint NOT NULL, "balance" bigint NOT NULL, CONSTRAINT "PK_6c5bef10fbd404e63100f2835e4" PRIMARY KEY ("period_id", "account_id"))`);
-    await queryRunner.query(`ALTER TABLE "ledger_chain" ADD CONSTRAINT "FK_5c8e7a58975bd1fe09f62ce19b1" FOREIGN KEY ("currency_id") REFERENCES "currencies"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "ledger_chain" ADD CONSTRAINT "FK_ede48e730c093d5ca6d68328b9c" FOREIGN KEY ("transfer_id") REFERENCES "transfers"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "ledger_chain_heads" ADD CONSTRAINT "FK_76b08c275f9ebbd9ea2a40a45f7" FOREIGN KEY ("currency_id") REFERENCES "currencies"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "ledger_checkpoints" ADD CONSTRAINT "FK_27f0eb993ed80e07d78fbc6a235" FOREIGN KEY ("currency_id") REFERENCES "currencies"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "ledger_periods" ADD CONSTRAINT "FK_07550d61f48817e77fa95042992" FOREIGN KEY ("currency_id") REFERENCES "currencies"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "ledger_periods" ADD CONSTRAINT "FK_abac898e017f7344628267e4c20" FOREIGN KEY ("closed_by") REFERENCES "members"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "ledger_period_balances" ADD CONSTRAINT "FK_0d5bc78cc5e9383622dd209caa2" FOREIGN KEY ("period_id") REFERENCES "ledger_periods"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "ledger_period_balances" ADD CONSTRAINT "FK_b0d2c255708ed27a36bfb6b1c44" FOREIGN KEY ("account_id") REFERENCES "accounts"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
+    await queryRunner.query(
+      `CREATE TABLE "ledger_chain" ("currency_id" bigint NOT NULL, "position" bigint NOT NULL, "transfer_id" bigint NOT NULL, "salts" bytea NOT NULL, "entry_hash" bytea NOT NULL, "chain_hash" bytea NOT NULL, "chained_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "UQ_ledger_chain_transfer" UNIQUE ("transfer_id"), CONSTRAINT "CHK_ledger_chain_hash_sizes" CHECK (length("entry_hash") = 32 AND length("chain_hash") = 32 AND length("salts") = 32), CONSTRAINT "CHK_ledger_chain_position" CHECK ("position" > 0), CONSTRAINT "PK_831a77d70889d3083b3ead6270c" PRIMARY KEY ("currency_id", "position"))`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "ledger_chain_heads" ("currency_id" bigint NOT NULL, "position" bigint NOT NULL, "chain_hash" bytea NOT NULL, CONSTRAINT "CHK_ledger_chain_heads_position" CHECK ("position" >= 0 AND length("chain_hash") = 32), CONSTRAINT "PK_76b08c275f9ebbd9ea2a40a45f7" PRIMARY KEY ("currency_id"))`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "ledger_chain_horizon" ("id" integer NOT NULL, "chained_through" bigint NOT NULL, "final_through" bigint NOT NULL, "candidate_through" bigint NOT NULL, "candidate_xid" bigint NOT NULL, CONSTRAINT "CHK_ledger_chain_horizon_order" CHECK ("chained_through" <= "final_through" AND "final_through" <= "candidate_through"), CONSTRAINT "CHK_ledger_chain_horizon_single_row" CHECK ("id" = 1), CONSTRAINT "PK_8e762445be27a7159617d6f025b" PRIMARY KEY ("id"))`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "ledger_checkpoints" ("id" BIGSERIAL NOT NULL, "currency_id" bigint NOT NULL, "sequence" bigint NOT NULL, "from_position" bigint NOT NULL, "position" bigint NOT NULL, "chain_hash" bytea NOT NULL, "merkle_root" bytea NOT NULL, "previous_hash" bytea NOT NULL, "checkpoint_hash" bytea NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "UQ_ledger_checkpoints_sequence" UNIQUE ("currency_id", "sequence"), CONSTRAINT "CHK_ledger_checkpoints_hash_sizes" CHECK (length("chain_hash") = 32 AND length("merkle_root") = 32 AND length("previous_hash") = 32 AND length("checkpoint_hash") = 32), CONSTRAINT "CHK_ledger_checkpoints_range" CHECK ("sequence" > 0 AND "from_position" >= 0 AND "position" > "from_position"), CONSTRAINT "PK_8f414f361f1ace6f484ab232877" PRIMARY KEY ("id"))`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "ledger_periods" ("id" BIGSERIAL NOT NULL, "currency_id" bigint NOT NULL, "closed_through" TIMESTAMP WITH TIME ZONE NOT NULL, "closed_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "closed_by" bigint, "note" character varying(500) NOT NULL, CONSTRAINT "PK_a48f13204873fd040e89220e8b7" PRIMARY KEY ("id"))`,
+    );
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "IDX_ledger_periods_currency_through" ON "ledger_periods"  ("currency_id", "closed_through") `,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "ledger_period_balances" ("period_id" bigint NOT NULL, "account_id" bigint NOT NULL, "balance" bigint NOT NULL, CONSTRAINT "PK_6c5bef10fbd404e63100f2835e4" PRIMARY KEY ("period_id", "account_id"))`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "ledger_chain" ADD CONSTRAINT "FK_5c8e7a58975bd1fe09f62ce19b1" FOREIGN KEY ("currency_id") REFERENCES "currencies"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "ledger_chain" ADD CONSTRAINT "FK_ede48e730c093d5ca6d68328b9c" FOREIGN KEY ("transfer_id") REFERENCES "transfers"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "ledger_chain_heads" ADD CONSTRAINT "FK_76b08c275f9ebbd9ea2a40a45f7" FOREIGN KEY ("currency_id") REFERENCES "currencies"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "ledger_checkpoints" ADD CONSTRAINT "FK_27f0eb993ed80e07d78fbc6a235" FOREIGN KEY ("currency_id") REFERENCES "currencies"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "ledger_periods" ADD CONSTRAINT "FK_07550d61f48817e77fa95042992" FOREIGN KEY ("currency_id") REFERENCES "currencies"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "ledger_periods" ADD CONSTRAINT "FK_abac898e017f7344628267e4c20" FOREIGN KEY ("closed_by") REFERENCES "members"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "ledger_period_balances" ADD CONSTRAINT "FK_0d5bc78cc5e9383622dd209caa2" FOREIGN KEY ("period_id") REFERENCES "ledger_periods"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "ledger_period_balances" ADD CONSTRAINT "FK_b0d2c255708ed27a36bfb6b1c44" FOREIGN KEY ("account_id") REFERENCES "accounts"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
     for (const table of ['ledger_chain', 'ledger_checkpoints', 'ledger_periods', 'ledger_period_balances']) {
-      await queryRunner.query(`CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION ledger_refuse_history_change()`);
-      await queryRunner.query(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_history_change()`);
+      await queryRunner.query(
+        `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION ledger_refuse_history_change()`,
+      );
+      await queryRunner.query(
+        `CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_history_change()`,
+      );
     }
-    await queryRunner.query(`INSERT INTO ledger_chain_horizon (id, chained_through, final_through, candidate_through, candidate_xid) VALUES (1, 0, 0, 0, 0)`);
+    await queryRunner.query(
+      `INSERT INTO ledger_chain_horizon (id, chained_through, final_through, candidate_through, candidate_xid) VALUES (1, 0, 0, 0, 0)`,
+    );
     await queryRunner.query(ENTRY_TEXT_FUNCTION);
     await queryRunner.query(CHAIN_EXTEND_FUNCTION);
     await queryRunner.query(CLOSED_PERIOD_GUARD);
@@ -40,10 +76,24 @@ export class LedgerChainPeriods1764320000000 implements MigrationInterface {
 
   public async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TRIGGER transfers_outside_closed_periods ON transfers`);
-    for (const fn of ['ledger_close_period', 'ledger_refuse_dating_in_closed_period', 'ledger_chain_extend', 'ledger_chain_move_head', 'ledger_entry_text', 'ledger_posting_commitment']) {
+    for (const fn of [
+      'ledger_close_period',
+      'ledger_refuse_dating_in_closed_period',
+      'ledger_chain_extend',
+      'ledger_chain_move_head',
+      'ledger_entry_text',
+      'ledger_posting_commitment',
+    ]) {
       await queryRunner.query(`DROP FUNCTION ${fn}`);
     }
-    for (const table of ['ledger_period_balances', 'ledger_periods', 'ledger_checkpoints', 'ledger_chain_horizon', 'ledger_chain_heads', 'ledger_chain']) {
+    for (const table of [
+      'ledger_period_balances',
+      'ledger_periods',
+      'ledger_checkpoints',
+      'ledger_chain_horizon',
+      'ledger_chain_heads',
+      'ledger_chain',
+    ]) {
       await queryRunner.query(`DROP TABLE "${table}"`);
     }
   }

@@ -22,25 +22,47 @@ export class LedgerHardening1764340000000 implements MigrationInterface {
   name = 'LedgerHardening1764340000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE "accounts" ADD CONSTRAINT "CHK_accounts_within_safe_range" CHECK (${SAFE_RANGE_CHECK})`);
+    await queryRunner.query(
+      `ALTER TABLE "accounts" ADD CONSTRAINT "CHK_accounts_within_safe_range" CHECK (${SAFE_RANGE_CHECK})`,
+    );
     // Keys written before scoping stay where they were, in a scope of their own that no caller uses;
     // ledger_claim_key still answers a replay of such a request as it was answered.
     // From now on a write that names no scope is the system's, as the ledger functions' default says.
     for (const table of ['transfers', 'transfer_failures']) {
-      await queryRunner.query(`ALTER TABLE "${table}" ADD "idempotency_scope" character varying(64) NOT NULL DEFAULT 'unscoped'`);
+      await queryRunner.query(
+        `ALTER TABLE "${table}" ADD "idempotency_scope" character varying(64) NOT NULL DEFAULT 'unscoped'`,
+      );
       await queryRunner.query(`ALTER TABLE "${table}" ALTER COLUMN "idempotency_scope" SET DEFAULT 'system'`);
     }
     // Only the exchange workflow resolves an exchange's hold, so only the system may place one (holds from before scoping are let be).
-    await queryRunner.query(`ALTER TABLE "transfers" ADD CONSTRAINT "CHK_transfers_exchange_holds_are_the_systems" CHECK ("code" <> 'exchange_hold' OR "idempotency_scope" IN ('system', 'unscoped'))`);
+    await queryRunner.query(
+      `ALTER TABLE "transfers" ADD CONSTRAINT "CHK_transfers_exchange_holds_are_the_systems" CHECK ("code" <> 'exchange_hold' OR "idempotency_scope" IN ('system', 'unscoped'))`,
+    );
     await queryRunner.query(`ALTER TABLE "transfers" DROP CONSTRAINT "UQ_49061dae56a8d231067a8446a49"`);
-    await queryRunner.query(`ALTER TABLE "transfers" ADD CONSTRAINT "UQ_transfers_scoped_key" UNIQUE ("idempotency_scope", "idempotency_key")`);
+    await queryRunner.query(
+      `ALTER TABLE "transfers" ADD CONSTRAINT "UQ_transfers_scoped_key" UNIQUE ("idempotency_scope", "idempotency_key")`,
+    );
     await queryRunner.query(`ALTER TABLE "transfer_failures" DROP CONSTRAINT "PK_455f2b0f91e5ae744a26e038cb3"`);
-    await queryRunner.query(`ALTER TABLE "transfer_failures" ADD CONSTRAINT "PK_transfer_failures_scoped_key" PRIMARY KEY ("idempotency_scope", "idempotency_key")`);
+    await queryRunner.query(
+      `ALTER TABLE "transfer_failures" ADD CONSTRAINT "PK_transfer_failures_scoped_key" PRIMARY KEY ("idempotency_scope", "idempotency_key")`,
+    );
     // A write finds the due holds of the accounts it touches through these, not by scanning their history.
-    await queryRunner.query(`CREATE INDEX "IDX_transfers_timed_holds_debit" ON "transfers" ("debit_account_id", "timeout_at") WHERE "timeout_at" IS NOT NULL`);
-    await queryRunner.query(`CREATE INDEX "IDX_transfers_timed_holds_credit" ON "transfers" ("credit_account_id", "timeout_at") WHERE "timeout_at" IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE INDEX "IDX_transfers_timed_holds_debit" ON "transfers" ("debit_account_id", "timeout_at") WHERE "timeout_at" IS NOT NULL`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "IDX_transfers_timed_holds_credit" ON "transfers" ("credit_account_id", "timeout_at") WHERE "timeout_at" IS NOT NULL`,
+    );
     for (const signature of DROPPED_SIGNATURES) await queryRunner.query(`DROP FUNCTION ${signature}`);
-    for (const definition of [KEYS_AND_OUTCOMES, SAFE_RANGE, EXPIRY, CREATE_TRANSFER, RESOLVE_PENDING, REVERSE_TRANSFER, CREATE_TRANSFERS]) {
+    for (const definition of [
+      KEYS_AND_OUTCOMES,
+      SAFE_RANGE,
+      EXPIRY,
+      CREATE_TRANSFER,
+      RESOLVE_PENDING,
+      REVERSE_TRANSFER,
+      CREATE_TRANSFERS,
+    ]) {
       await queryRunner.query(definition);
     }
   }

@@ -9,15 +9,23 @@ export class IdentityHardening1764350000000 implements MigrationInterface {
   name = 'IdentityHardening1764350000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE "rate_limit_counters" ("key" text NOT NULL, "hits" integer NOT NULL, "window_ends_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "CHK_rate_limit_counters_hits" CHECK ("hits" >= 0), CONSTRAINT "PK_ad665f1998311a7bd0e8265365d" PRIMARY KEY ("key"))`);
-    await queryRunner.query(`CREATE INDEX "IDX_rate_limit_counters_window_end" ON "rate_limit_counters"  ("window_ends_at") `);
+    await queryRunner.query(
+      `CREATE TABLE "rate_limit_counters" ("key" text NOT NULL, "hits" integer NOT NULL, "window_ends_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "CHK_rate_limit_counters_hits" CHECK ("hits" >= 0), CONSTRAINT "PK_ad665f1998311a7bd0e8265365d" PRIMARY KEY ("key"))`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "IDX_rate_limit_counters_window_end" ON "rate_limit_counters"  ("window_ends_at") `,
+    );
     await queryRunner.query(RATE_LIMIT_TAKE);
     await queryRunner.query(`DROP TABLE "login_failures"`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE "login_failures" ("id" BIGSERIAL NOT NULL, "email" character varying(254) NOT NULL, "address" character varying(64) NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_8211e8ec810fd7f976b98ce97a0" PRIMARY KEY ("id"))`);
-    await queryRunner.query(`CREATE INDEX "IDX_login_failures_address" ON "login_failures"  ("address", "created_at") `);
+    await queryRunner.query(
+      `CREATE TABLE "login_failures" ("id" BIGSERIAL NOT NULL, "email" character varying(254) NOT NULL, "address" character varying(64) NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_8211e8ec810fd7f976b98ce97a0" PRIMARY KEY ("id"))`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "IDX_login_failures_address" ON "login_failures"  ("address", "created_at") `,
+    );
     await queryRunner.query(`CREATE INDEX "IDX_login_failures_email" ON "login_failures"  ("email", "created_at") `);
     await queryRunner.query(`DROP FUNCTION rate_limit_take(text[], integer[], integer[])`);
     await queryRunner.query(`DROP TABLE "rate_limit_counters"`);

@@ -14,7 +14,17 @@ import { OAuth1764380000000 } from './1764380000000-oauth.js';
 
 /** In order of application. ESM has no reliable glob, so each migration is listed here. */
 export const MIGRATIONS = [
-  LedgerCore1764250000000, TwoPhaseBatchesReversals1764260000000, IdentityAccess1764270000000, HolderCheckedPayments1764280000000, Listings1764290000000,
-  Exchanges1764300000000, VerificationRuns1764310000000, LedgerChainPeriods1764320000000, ReportExports1764330000000, LedgerHardening1764340000000,
-  IdentityHardening1764350000000, ExchangeStateMachine1764360000000, OAuth1764380000000,
+  LedgerCore1764250000000,
+  TwoPhaseBatchesReversals1764260000000,
+  IdentityAccess1764270000000,
+  HolderCheckedPayments1764280000000,
+  Listings1764290000000,
+  Exchanges1764300000000,
+  VerificationRuns1764310000000,
+  LedgerChainPeriods1764320000000,
+  ReportExports1764330000000,
+  LedgerHardening1764340000000,
+  IdentityHardening1764350000000,
+  ExchangeStateMachine1764360000000,
+  OAuth1764380000000,
 ];

@@ -40,7 +40,9 @@ const validationPipe = new ValidationPipe({
   forbidNonWhitelisted: true,
   exceptionFactory: (errors) => {
     const invalid = flatten(errors);
-    return new ClientError(ErrorCode.BAD_USER_INPUT, invalid.map((error) => error.message).join('; '), { invalidFields: invalid });
+    return new ClientError(ErrorCode.BAD_USER_INPUT, invalid.map((error) => error.message).join('; '), {
+      invalidFields: invalid,
+    });
   },
 });
 
@@ -51,7 +53,9 @@ const header = (req: RequestHeaders, name: string): string | undefined => {
 
 /** Who is calling, resolved once per request from its Authorization (and X-Acting-For) headers: OAuth, or identity. */
 async function actorContext(
-  identity: IdentityService, oauth: OAuthAccessService, req: RequestHeaders,
+  identity: IdentityService,
+  oauth: OAuthAccessService,
+  req: RequestHeaders,
 ): Promise<{ actor: Actor }> {
   const credentials = { authorization: header(req, 'authorization'), actingFor: header(req, 'x-acting-for') };
   return { actor: (await oauth.authenticate(credentials)) ?? (await identity.authenticate(credentials)) };

@@ -19,7 +19,10 @@ function nestLogLevels(level: LogLevel): NestLogLevel[] {
 }
 
 export function createLogger(config: AppConfig): ConsoleLogger {
-  return new ConsoleLogger('Pumasi', { logLevels: nestLogLevels(config.logLevel), json: config.nodeEnv === 'production' });
+  return new ConsoleLogger('Pumasi', {
+    logLevels: nestLogLevels(config.logLevel),
+    json: config.nodeEnv === 'production',
+  });
 }
 
 /**

@@ -40,9 +40,15 @@ async function main(): Promise<void> {
     app = await createApp(config);
     stopOnSignals(app, embedded);
     if (config.seedDemo) {
-      await seedDemoCommunity({
-        communities: app.get(CommunitiesService), members: app.get(MembersService), listings: app.get(ListingsService), exchanges: app.get(ExchangesService),
-      }, { production: config.nodeEnv === 'production', dataDir: config.dataDir });
+      await seedDemoCommunity(
+        {
+          communities: app.get(CommunitiesService),
+          members: app.get(MembersService),
+          listings: app.get(ListingsService),
+          exchanges: app.get(ExchangesService),
+        },
+        { production: config.nodeEnv === 'production', dataDir: config.dataDir },
+      );
     }
     await app.listen(config.port);
   } catch (error) {
@@ -56,7 +62,12 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // An expected condition is its message alone; a driver's error may quote the connection string it was given.
-  const report = error instanceof EmbeddedPostgresError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const report =
+    error instanceof EmbeddedPostgresError
+      ? error.message
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
   logger.error(redactSecrets(report));
   process.exit(1);
 });

@@ -3,7 +3,14 @@ import { ConfigError, loadConfig } from './app-config.js';
 describe('loadConfig', () => {
   it('uses the embedded database with explorer and demo seed by default', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, dataDir: './.data', logLevel: 'info', graphqlExplorer: true, seedDemo: true, migrateOnStart: true });
+    expect(config).toMatchObject({
+      port: 3000,
+      dataDir: './.data',
+      logLevel: 'info',
+      graphqlExplorer: true,
+      seedDemo: true,
+      migrateOnStart: true,
+    });
     expect(config.usesEmbeddedDatabase).toBe(true);
   });
 
@@ -18,7 +25,11 @@ describe('loadConfig', () => {
   });
 
   it('never echoes the password of a URL it refuses', () => {
-    const refusal = (): unknown => loadConfig({ DATABASE_URL: 'postgres://pumasi:s3cret-pw@db host:5432/pumasi', PUBLIC_URL: 'ftp://ops:hunter22@files.example' });
+    const refusal = (): unknown =>
+      loadConfig({
+        DATABASE_URL: 'postgres://pumasi:s3cret-pw@db host:5432/pumasi',
+        PUBLIC_URL: 'ftp://ops:hunter22@files.example',
+      });
     expect(refusal).toThrow(ConfigError);
     expect(refusal).toThrow(/DATABASE_URL: .*postgres:\/\/pumasi:\*\*\*@db host/);
     expect(refusal).toThrow(/PUBLIC_URL: .*ftp:\/\/ops:\*\*\*@files\.example/);
@@ -28,13 +39,17 @@ describe('loadConfig', () => {
   it('builds links from PUBLIC_URL, by default the local server on PORT', () => {
     expect(loadConfig({}).publicUrl).toBe('http://localhost:3000');
     expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
-    expect(loadConfig({ PUBLIC_URL: 'https://pumasi.example/timebank/' }).publicUrl).toBe('https://pumasi.example/timebank');
+    expect(loadConfig({ PUBLIC_URL: 'https://pumasi.example/timebank/' }).publicUrl).toBe(
+      'https://pumasi.example/timebank',
+    );
   });
 
   it('reads CORS_ORIGINS as a list of exact origins, none by default', () => {
     expect(loadConfig({}).corsOrigins).toEqual([]);
-    expect(loadConfig({ CORS_ORIGINS: 'https://app.example, http://localhost:5173' }).corsOrigins)
-      .toEqual(['https://app.example', 'http://localhost:5173']);
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.example, http://localhost:5173' }).corsOrigins).toEqual([
+      'https://app.example',
+      'http://localhost:5173',
+    ]);
   });
 
   it('runs the background jobs unless BACKGROUND_JOBS switches them off', () => {

@@ -1,5 +1,16 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync, ValidateBy } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+  ValidateBy,
+} from 'class-validator';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -19,7 +30,10 @@ function toInteger({ value }: { value: unknown }): unknown {
 
 /** A URL that the WHATWG parser (and so pg and Express) accepts: a pattern alone lets `host:99999999` through to a retry loop at connect. */
 function IsParsableUrl(message: string): PropertyDecorator {
-  return ValidateBy({ name: 'isParsableUrl', validator: { validate: (value) => typeof value === 'string' && URL.canParse(value), defaultMessage: () => message } });
+  return ValidateBy({
+    name: 'isParsableUrl',
+    validator: { validate: (value) => typeof value === 'string' && URL.canParse(value), defaultMessage: () => message },
+  });
 }
 
 /**
@@ -42,56 +56,104 @@ function IsOriginList(message: string): PropertyDecorator {
 
 /** The raw variables, validated once at startup. Names match the environment so errors name the variable. */
 class EnvironmentVariables {
-  @IsOptional() @IsIn(['development', 'production', 'test'])
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
   NODE_ENV?: string;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT?: number;
 
-  @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' }) @IsParsableUrl('DATABASE_URL is not a well-formed URL')
+  @IsOptional()
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  @IsParsableUrl('DATABASE_URL is not a well-formed URL')
   DATABASE_URL?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   DATA_DIR?: string;
 
-  @IsOptional() @IsIn(LOG_LEVELS)
+  @IsOptional()
+  @IsIn(LOG_LEVELS)
   LOG_LEVEL?: LogLevel;
 
-  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'GRAPHQL_EXPLORER must be true or false' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'GRAPHQL_EXPLORER must be true or false' })
   GRAPHQL_EXPLORER?: boolean;
 
-  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'SEED_DEMO must be true or false' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'SEED_DEMO must be true or false' })
   SEED_DEMO?: boolean;
 
-  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'MIGRATE_ON_START must be true or false' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'MIGRATE_ON_START must be true or false' })
   MIGRATE_ON_START?: boolean;
 
-  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'BACKGROUND_JOBS must be on or off' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'BACKGROUND_JOBS must be on or off' })
   BACKGROUND_JOBS?: boolean;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(200)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   DB_POOL_SIZE?: number;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   EMBEDDED_PG_PORT?: number;
 
-  @IsOptional() @IsString() @Matches(/^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/, { message: 'PUBLIC_URL must be an http:// or https:// URL without credentials, query or fragment' }) @IsParsableUrl('PUBLIC_URL is not a well-formed URL')
+  @IsOptional()
+  @IsString()
+  @Matches(/^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/, {
+    message: 'PUBLIC_URL must be an http:// or https:// URL without credentials, query or fragment',
+  })
+  @IsParsableUrl('PUBLIC_URL is not a well-formed URL')
   PUBLIC_URL?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   @IsOriginList('CORS_ORIGINS must be comma-separated origins such as https://app.example.org (no path, no slash)')
   CORS_ORIGINS?: string;
 
-  @IsOptional() @IsString() @Matches(/^(true|false|\d{1,2}|[\w.:/, -]+)$/, { message: 'TRUST_PROXY must be true, false, a hop count, or addresses (Express "trust proxy")' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^(true|false|\d{1,2}|[\w.:/, -]+)$/, {
+    message: 'TRUST_PROXY must be true, false, a hop count, or addresses (Express "trust proxy")',
+  })
   TRUST_PROXY?: string;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(100_000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
   RATE_LIMIT_ADDRESS_MULTIPLIER?: number;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   LOGIN_FAILURES_PER_EMAIL_AND_ADDRESS?: number;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(100_000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
   LOGIN_FAILURES_PER_EMAIL?: number;
 }
 
@@ -156,7 +218,10 @@ export function redactSecrets(text: string): string {
 
 function describe(errors: ReturnType<typeof validateSync>): string {
   return errors
-    .map((error) => `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')} (got ${redactSecrets(JSON.stringify(error.value))})`)
+    .map(
+      (error) =>
+        `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')} (got ${redactSecrets(JSON.stringify(error.value))})`,
+    )
     .join('\n  ');
 }
 

@@ -10,7 +10,10 @@ export function isDatabaseId(value: unknown): value is string {
 
 export function IsDatabaseId(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
-    { name: 'isDatabaseId', validator: { validate: isDatabaseId, defaultMessage: () => '$property must be a positive integer id' } },
+    {
+      name: 'isDatabaseId',
+      validator: { validate: isDatabaseId, defaultMessage: () => '$property must be a positive integer id' },
+    },
     options,
   );
 }

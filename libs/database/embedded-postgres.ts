@@ -107,10 +107,18 @@ export class EmbeddedPostgres {
     writeFileSync(passwordFile, `${settings.password}\n`, { mode: 0o600 });
     if (owner) chownSync(passwordFile, owner.uid, owner.gid);
     try {
-      execFileSync(binaries.initdb, [
-        `--pgdata=${this.clusterDir}`, `--username=${SUPERUSER}`, `--pwfile=${passwordFile}`,
-        '--auth=scram-sha-256', '--encoding=UTF8', '--no-locale',
-      ], { stdio: 'pipe', ...owner });
+      execFileSync(
+        binaries.initdb,
+        [
+          `--pgdata=${this.clusterDir}`,
+          `--username=${SUPERUSER}`,
+          `--pwfile=${passwordFile}`,
+          '--auth=scram-sha-256',
+          '--encoding=UTF8',
+          '--no-locale',
+        ],
+        { stdio: 'pipe', ...owner },
+      );
     } catch (error) {
       const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
       throw new EmbeddedPostgresError(`initdb failed for ${this.clusterDir}: ${stderr.trim() || String(error)}`);
@@ -136,7 +144,9 @@ export class EmbeddedPostgres {
     // The postmaster's parent is the Node process that started it; if that one still runs, the directory is taken.
     const parent = parentOf(pid);
     if (parent !== undefined && parent !== process.pid && parent > 1 && commandOf(parent).includes('node')) {
-      throw new EmbeddedPostgresError(`DATA_DIR ${this.options.dataDir} is in use by a running server (pid ${parent}); stop it or choose another DATA_DIR`);
+      throw new EmbeddedPostgresError(
+        `DATA_DIR ${this.options.dataDir} is in use by a running server (pid ${parent}); stop it or choose another DATA_DIR`,
+      );
     }
     this.log(`Stopping orphaned embedded PostgreSQL (pid ${pid}) left by an earlier run`);
     process.kill(pid, 'SIGINT');
@@ -155,11 +165,22 @@ export class EmbeddedPostgres {
   }
 
   private spawnServer(binaries: Binaries, owner: Owner | undefined, port: number): void {
-    const child = spawn(binaries.postgres, [
-      '-D', this.clusterDir, '-p', String(port),
-      '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
-      '-c', 'max_connections=200',
-    ], { detached: true, stdio: ['ignore', 'ignore', 'pipe'], ...owner });
+    const child = spawn(
+      binaries.postgres,
+      [
+        '-D',
+        this.clusterDir,
+        '-p',
+        String(port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        'max_connections=200',
+      ],
+      { detached: true, stdio: ['ignore', 'ignore', 'pipe'], ...owner },
+    );
     child.stderr?.on('data', (chunk: Buffer) => this.log(chunk.toString().trimEnd()));
     // If Node dies without running its shutdown, do not leave the database behind.
     const stopOnExit = (): void => void child.kill('SIGINT');
@@ -212,7 +233,9 @@ async function loadBinaries(): Promise<Binaries> {
   try {
     return (await import(packageName)) as Binaries;
   } catch {
-    throw new EmbeddedPostgresError(`No embedded PostgreSQL for ${platform()}-${arch()} (${packageName}); set DATABASE_URL to use your own server`);
+    throw new EmbeddedPostgresError(
+      `No embedded PostgreSQL for ${platform()}-${arch()} (${packageName}); set DATABASE_URL to use your own server`,
+    );
   }
 }
 
@@ -230,7 +253,9 @@ export function findFreePort(): Promise<number> {
 
 async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
   const exited = new Promise<never>((_, fail) =>
-    child.once('exit', (code) => fail(new EmbeddedPostgresError(`embedded PostgreSQL exited during startup (code ${code}); see the log above`))),
+    child.once('exit', (code) =>
+      fail(new EmbeddedPostgresError(`embedded PostgreSQL exited during startup (code ${code}); see the log above`)),
+    ),
   );
   exited.catch(() => undefined);
   for (let attempt = 0; attempt < 300; attempt++) {

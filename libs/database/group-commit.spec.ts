@@ -7,11 +7,14 @@ describe('GroupCommit', () => {
     const groups: number[][] = [];
     let release!: () => void;
     const gate = new Promise<void>((done) => (release = done));
-    const commit = new GroupCommit<number, string>(async (items) => {
-      groups.push(items);
-      if (groups.length === 1) await gate;
-      return items.map((item) => `ok ${item}`);
-    }, { maxGroup: 10, maxInFlight: 1 });
+    const commit = new GroupCommit<number, string>(
+      async (items) => {
+        groups.push(items);
+        if (groups.length === 1) await gate;
+        return items.map((item) => `ok ${item}`);
+      },
+      { maxGroup: 10, maxInFlight: 1 },
+    );
 
     const first = commit.submit(1);
     await tick();
@@ -23,23 +26,33 @@ describe('GroupCommit', () => {
 
   it('caps group size', async () => {
     const sizes: number[] = [];
-    const commit = new GroupCommit<number, number>(async (items) => {
-      sizes.push(items.length);
-      await tick();
-      return items;
-    }, { maxGroup: 2, maxInFlight: 1 });
+    const commit = new GroupCommit<number, number>(
+      async (items) => {
+        sizes.push(items.length);
+        await tick();
+        return items;
+      },
+      { maxGroup: 2, maxInFlight: 1 },
+    );
     await Promise.all([1, 2, 3, 4, 5].map((item) => commit.submit(item)));
     expect(Math.max(...sizes)).toBe(2);
     expect(sizes.reduce((a, b) => a + b)).toBe(5);
   });
 
   it('retries a failed group one by one, so only the bad item fails', async () => {
-    const commit = new GroupCommit<number, number>(async (items) => {
-      await tick();
-      if (items.includes(13)) throw new Error('unlucky');
-      return items.map((item) => item * 2);
-    }, { maxGroup: 10, maxInFlight: 1 });
+    const commit = new GroupCommit<number, number>(
+      async (items) => {
+        await tick();
+        if (items.includes(13)) throw new Error('unlucky');
+        return items.map((item) => item * 2);
+      },
+      { maxGroup: 10, maxInFlight: 1 },
+    );
     const results = await Promise.allSettled([1, 13, 3].map((item) => commit.submit(item)));
-    expect(results.map((result) => (result.status === 'fulfilled' ? result.value : 'failed'))).toEqual([2, 'failed', 6]);
+    expect(results.map((result) => (result.status === 'fulfilled' ? result.value : 'failed'))).toEqual([
+      2,
+      'failed',
+      6,
+    ]);
   });
 });

@@ -32,8 +32,12 @@ export interface MigrationStatus {
 /** What `runMigrations` would find done and still to do; reads only. */
 export async function migrationStatus(dataSource: DataSource): Promise<MigrationStatus> {
   const table = dataSource.options.migrationsTableName ?? 'migrations';
-  const [{ exists }] = await dataSource.query<{ exists: boolean }[]>('SELECT to_regclass($1) IS NOT NULL AS exists', [table]);
-  const applied: string[] = exists ? (await dataSource.query<{ name: string }[]>(`SELECT name FROM "${table}" ORDER BY id`)).map((row) => row.name) : [];
+  const [{ exists }] = await dataSource.query<{ exists: boolean }[]>('SELECT to_regclass($1) IS NOT NULL AS exists', [
+    table,
+  ]);
+  const applied: string[] = exists
+    ? (await dataSource.query<{ name: string }[]>(`SELECT name FROM "${table}" ORDER BY id`)).map((row) => row.name)
+    : [];
   const known = dataSource.migrations.map((migration) => migration.name ?? migration.constructor.name);
   return { applied, pending: known.filter((name) => !applied.includes(name)) };
 }

@@ -32,7 +32,8 @@ export abstract class PeriodicSweep implements OnApplicationBootstrap, OnModuleD
   /** Drains everything due now, a batch at a time; returns how many items were handled. Tests call it too. */
   async sweep(): Promise<number> {
     let handled = 0;
-    for (let swept = this.options.batch; swept === this.options.batch; handled += swept) swept = await this.sweepBatch(this.options.batch);
+    for (let swept = this.options.batch; swept === this.options.batch; handled += swept)
+      swept = await this.sweepBatch(this.options.batch);
     return handled;
   }
 
@@ -40,7 +41,9 @@ export abstract class PeriodicSweep implements OnApplicationBootstrap, OnModuleD
     if (this.sweeping) return;
     this.sweeping = this.sweep()
       .then(() => undefined)
-      .catch((error: unknown) => new Logger(this.constructor.name).warn(`Sweep failed; retrying next tick: ${String(error)}`))
+      .catch((error: unknown) =>
+        new Logger(this.constructor.name).warn(`Sweep failed; retrying next tick: ${String(error)}`),
+      )
       .finally(() => (this.sweeping = undefined));
   }
 }

@@ -33,7 +33,11 @@ export function isRetryable(error: unknown): boolean {
 export function isUnavailable(error: unknown): boolean {
   const code = pgErrorCode(error);
   return (
-    code?.startsWith(PgErrorCode.insufficientResourcesClass) || code === PgErrorCode.adminShutdown || code === PgErrorCode.cannotConnectNow ||
-    code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT'
+    code?.startsWith(PgErrorCode.insufficientResourcesClass) ||
+    code === PgErrorCode.adminShutdown ||
+    code === PgErrorCode.cannotConnectNow ||
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    code === 'ETIMEDOUT'
   );
 }

@@ -8,7 +8,11 @@ export function withDatabaseName(url: string, database: string): string {
 }
 
 /** Runs `work` against a freshly created database on the server of `adminUrl`, then drops it. */
-export async function withScratchDatabase<T>(adminUrl: string, prefix: string, work: (url: string) => Promise<T>): Promise<T> {
+export async function withScratchDatabase<T>(
+  adminUrl: string,
+  prefix: string,
+  work: (url: string) => Promise<T>,
+): Promise<T> {
   const name = `${prefix}_${process.pid}_${Date.now()}`;
   await runAdminStatement(adminUrl, `CREATE DATABASE "${name}"`);
   try {

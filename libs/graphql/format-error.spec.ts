@@ -18,14 +18,26 @@ describe('formatError', () => {
 
   it('masks unexpected errors, leaving no internals or stack, and logs them for us', () => {
     const internal = new Error('relation "accounts" does not exist at /srv/app/node_modules/pg');
-    const result = formatError(formatted(internal.message, 'INTERNAL_SERVER_ERROR'), new GraphQLError(internal.message, { originalError: internal }));
-    expect(result).toEqual({ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR }, locations: undefined, path: undefined });
+    const result = formatError(
+      formatted(internal.message, 'INTERNAL_SERVER_ERROR'),
+      new GraphQLError(internal.message, { originalError: internal }),
+    );
+    expect(result).toEqual({
+      message: 'Internal server error',
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+      locations: undefined,
+      path: undefined,
+    });
     expect(logged).toHaveBeenCalledWith(expect.stringContaining('relation "accounts" does not exist'));
   });
 
   it('keeps the message and details of errors raised for clients', () => {
-    const error = new ClientError(ErrorCode.BAD_USER_INPUT, 'after is not a cursor this API issued', { field: 'after' });
-    expect(formatError(formatted(error.message), new GraphQLError(error.message, { originalError: error })).extensions).toEqual({
+    const error = new ClientError(ErrorCode.BAD_USER_INPUT, 'after is not a cursor this API issued', {
+      field: 'after',
+    });
+    expect(
+      formatError(formatted(error.message), new GraphQLError(error.message, { originalError: error })).extensions,
+    ).toEqual({
       code: ErrorCode.BAD_USER_INPUT,
       field: 'after',
     });
@@ -35,13 +47,23 @@ describe('formatError', () => {
     [new BadRequestException('nope'), ErrorCode.BAD_USER_INPUT],
     [new ForbiddenException(), ErrorCode.FORBIDDEN],
   ])('maps Nest HTTP exceptions to codes', (exception, code) => {
-    expect(formatError(formatted('x'), new GraphQLError('x', { originalError: exception })).extensions?.code).toBe(code);
+    expect(formatError(formatted('x'), new GraphQLError('x', { originalError: exception })).extensions?.code).toBe(
+      code,
+    );
   });
 
   it.each([
-    ['Syntax Error: Document contains more that 2000 tokens. Parsing aborted.', 'GRAPHQL_PARSE_FAILED', ErrorCode.QUERY_TOO_COMPLEX],
+    [
+      'Syntax Error: Document contains more that 2000 tokens. Parsing aborted.',
+      'GRAPHQL_PARSE_FAILED',
+      ErrorCode.QUERY_TOO_COMPLEX,
+    ],
     ['Syntax Error: Unexpected "}".', 'GRAPHQL_PARSE_FAILED', ErrorCode.GRAPHQL_PARSE_FAILED],
-    ['Syntax Error: Query depth limit of 12 exceeded, found 13.', 'GRAPHQL_VALIDATION_FAILED', ErrorCode.QUERY_TOO_COMPLEX],
+    [
+      'Syntax Error: Query depth limit of 12 exceeded, found 13.',
+      'GRAPHQL_VALIDATION_FAILED',
+      ErrorCode.QUERY_TOO_COMPLEX,
+    ],
     ['Cannot query field "nope" on type "Query".', 'GRAPHQL_VALIDATION_FAILED', ErrorCode.GRAPHQL_VALIDATION_FAILED],
     ['Variable "$i" got invalid value', 'BAD_USER_INPUT', ErrorCode.BAD_USER_INPUT],
     ['PersistedQueryNotFound', 'PERSISTED_QUERY_NOT_FOUND', ErrorCode.PERSISTED_QUERY_NOT_FOUND],
@@ -59,11 +81,14 @@ describe('formatError', () => {
 
   it('says a refused limit is a limit, not a syntax error', () => {
     const message = 'Syntax Error: Query depth limit of 12 exceeded, found 13.';
-    expect(formatError(formatted(message, 'GRAPHQL_VALIDATION_FAILED'), new GraphQLError(message)).message).toBe('Query depth limit of 12 exceeded, found 13.');
+    expect(formatError(formatted(message, 'GRAPHQL_VALIDATION_FAILED'), new GraphQLError(message)).message).toBe(
+      'Query depth limit of 12 exceeded, found 13.',
+    );
   });
 
   it('keeps suggestions for the explorer, and drops them in production', () => {
-    const message = 'Variable "$kind" got invalid value "OFER"; Value "OFER" does not exist in "ListingKind" enum. Did you mean the enum value "OFFER"?';
+    const message =
+      'Variable "$kind" got invalid value "OFER"; Value "OFER" does not exist in "ListingKind" enum. Did you mean the enum value "OFFER"?';
     const error = new GraphQLError(message);
     expect(formatError(formatted(message, 'BAD_USER_INPUT'), error).message).toContain('Did you mean');
     expect(formatInProduction(formatted(message, 'BAD_USER_INPUT'), error)).toEqual({
@@ -75,8 +100,12 @@ describe('formatError', () => {
   });
 
   it('refuses introspection without naming the server library', () => {
-    const message = 'GraphQL introspection is not allowed by Apollo Server, but the query contained __schema or __type. To enable introspection, pass introspection: true to ApolloServer in production';
+    const message =
+      'GraphQL introspection is not allowed by Apollo Server, but the query contained __schema or __type. To enable introspection, pass introspection: true to ApolloServer in production';
     const result = formatInProduction(formatted(message, 'GRAPHQL_VALIDATION_FAILED'), new GraphQLError(message));
-    expect(result).toMatchObject({ message: 'Introspection is disabled on this server', extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED } });
+    expect(result).toMatchObject({
+      message: 'Introspection is disabled on this server',
+      extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED },
+    });
   });
 });

@@ -17,7 +17,9 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
 function classifyApolloError(formatted: GraphQLFormattedError): ErrorCode | undefined {
   const code = formatted.extensions?.code;
   if (code === ApolloServerErrorCode.GRAPHQL_PARSE_FAILED) {
-    return /more th(?:an|at) \d+ tokens/.test(formatted.message) ? ErrorCode.QUERY_TOO_COMPLEX : ErrorCode.GRAPHQL_PARSE_FAILED;
+    return /more th(?:an|at) \d+ tokens/.test(formatted.message)
+      ? ErrorCode.QUERY_TOO_COMPLEX
+      : ErrorCode.GRAPHQL_PARSE_FAILED;
   }
   if (code === ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED) {
     // graphql-armor's depth, alias, directive and cost rules all say "... limit of N exceeded".
@@ -55,7 +57,9 @@ function clientMessage(message: string, options: FormatErrorOptions): string {
  * The single place errors are shaped for clients: every error gets one `ErrorCode`, and only
  * errors we raised on purpose keep their message. Everything else is logged and masked.
  */
-export function createFormatError(options: FormatErrorOptions): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+export function createFormatError(
+  options: FormatErrorOptions,
+): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
   return (formatted, error) => {
     const result = formatError(formatted, error);
     return { ...result, message: clientMessage(result.message, options) };
@@ -74,7 +78,11 @@ function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLF
     if (code) return { ...base, message: original.message, extensions: { code } };
   }
   if (isUnavailable(original)) {
-    return { ...base, message: 'The service is temporarily unavailable; retry later', extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
+    return {
+      ...base,
+      message: 'The service is temporarily unavailable; retry later',
+      extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
+    };
   }
   const apolloCode = classifyApolloError(formatted);
   if (apolloCode !== ErrorCode.QUERY_TOO_COMPLEX && isRefusedArgument(formatted, original)) {
@@ -94,7 +102,8 @@ function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLF
  */
 function isRefusedArgument(formatted: GraphQLFormattedError, original: unknown): boolean {
   if (!isGraphQLError(original)) return false;
-  const atExecution = !original.originalError && formatted.extensions?.code === ApolloServerErrorCode.INTERNAL_SERVER_ERROR;
+  const atExecution =
+    !original.originalError && formatted.extensions?.code === ApolloServerErrorCode.INTERNAL_SERVER_ERROR;
   return atExecution || original.extensions?.code === ErrorCode.BAD_USER_INPUT;
 }
 

@@ -20,7 +20,13 @@ export interface RequestHeaders {
   headers: Record<string, string | string[] | undefined>;
 }
 
-export const QUERY_LIMITS = { maxDepth: 12, maxAliases: 10, maxDirectives: 20, maxCost: MAX_QUERY_COST, maxTokens: 2000 } as const;
+export const QUERY_LIMITS = {
+  maxDepth: 12,
+  maxAliases: 10,
+  maxDirectives: 20,
+  maxCost: MAX_QUERY_COST,
+  maxTokens: 2000,
+} as const;
 
 /**
  * Checks that need the variables' values, so they run once the operation is known and before it

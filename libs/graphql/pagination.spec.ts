@@ -5,16 +5,33 @@ describe('cursors', () => {
     expect(decodeCursor(encodeCursor(9223372036854775807n))).toBe(9223372036854775807n);
   });
 
-  it.each([['garbage'], [Buffer.from('v2:5').toString('base64url')], [Buffer.from('v1:-5').toString('base64url')]])('refuses %p', (cursor) => {
-    expect(() => decodeCursor(cursor)).toThrow(/not a cursor/);
-  });
+  it.each([['garbage'], [Buffer.from('v2:5').toString('base64url')], [Buffer.from('v1:-5').toString('base64url')]])(
+    'refuses %p',
+    (cursor) => {
+      expect(() => decodeCursor(cursor)).toThrow(/not a cursor/);
+    },
+  );
 });
 
 describe('toConnection', () => {
   it('uses the extra row only to tell that a next page exists', () => {
-    const page = toConnection([5, 4, 3], 2, (n) => BigInt(n), (n) => ({ n }), true);
+    const page = toConnection(
+      [5, 4, 3],
+      2,
+      (n) => BigInt(n),
+      (n) => ({ n }),
+      true,
+    );
     expect(page.edges.map((edge) => edge.node.n)).toEqual([5, 4]);
     expect(page.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false, endCursor: encodeCursor(4n) });
-    expect(toConnection([], 2, (n: number) => BigInt(n), (n) => n, false).pageInfo).toMatchObject({ hasNextPage: false, startCursor: null });
+    expect(
+      toConnection(
+        [],
+        2,
+        (n: number) => BigInt(n),
+        (n) => n,
+        false,
+      ).pageInfo,
+    ).toMatchObject({ hasNextPage: false, startCursor: null });
   });
 });

@@ -90,7 +90,8 @@ export function decodeCursor(cursor: string | null | undefined): bigint | undefi
   // An explicit `after: null` means the first page, as an omitted one does.
   if (cursor === undefined || cursor === null) return undefined;
   const match = /^v1:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match || BigInt(match[1]) > MAX_BIGINT) throw new ClientError(ErrorCode.BAD_USER_INPUT, 'after is not a cursor this API issued', { field: 'after' });
+  if (!match || BigInt(match[1]) > MAX_BIGINT)
+    throw new ClientError(ErrorCode.BAD_USER_INPUT, 'after is not a cursor this API issued', { field: 'after' });
   return BigInt(match[1]);
 }
 
@@ -98,7 +99,13 @@ export function decodeCursor(cursor: string | null | undefined): bigint | undefi
  * Builds a page from rows fetched with `LIMIT first + 1`: the extra row only tells whether a next
  * page exists.
  */
-export function toConnection<R, T>(rows: R[], first: number, positionOf: (row: R) => bigint | string, toNode: (row: R) => T, isFirstPage: boolean): Connection<T> {
+export function toConnection<R, T>(
+  rows: R[],
+  first: number,
+  positionOf: (row: R) => bigint | string,
+  toNode: (row: R) => T,
+  isFirstPage: boolean,
+): Connection<T> {
   const page = rows.slice(0, first);
   const edges = page.map((row) => ({ cursor: encodeCursor(positionOf(row)), node: toNode(row) }));
   return {

@@ -20,7 +20,10 @@ const objectsReturned: ComplexityEstimator = ({ field, args, childComplexity }) 
   isLeafType(getNamedType(field.type)) ? 0 : pageSizeOf(args) * (1 + childComplexity);
 
 function refusal(code: ErrorCode, message: string, details?: Record<string, unknown>): GraphQLError {
-  return new GraphQLError(message, { originalError: new ClientError(code, message, details), extensions: { http: { status: 400 } } });
+  return new GraphQLError(message, {
+    originalError: new ClientError(code, message, details),
+    extensions: { http: { status: 400 } },
+  });
 }
 
 /**
@@ -34,8 +37,12 @@ function costDependsOnVariables(document: DocumentNode): boolean {
     return BREAK;
   };
   visit(document, {
-    [Kind.ARGUMENT]: (node) => ((node.name.value === 'first' || node.name.value === 'last') && node.value.kind === Kind.VARIABLE ? found() : undefined),
-    [Kind.DIRECTIVE]: (node) => (node.arguments?.some((argument) => argument.value.kind === Kind.VARIABLE) ? found() : undefined),
+    [Kind.ARGUMENT]: (node) =>
+      (node.name.value === 'first' || node.name.value === 'last') && node.value.kind === Kind.VARIABLE
+        ? found()
+        : undefined,
+    [Kind.DIRECTIVE]: (node) =>
+      node.arguments?.some((argument) => argument.value.kind === Kind.VARIABLE) ? found() : undefined,
   });
   return depends;
 }
@@ -46,11 +53,23 @@ function costDependsOnVariables(document: DocumentNode): boolean {
  */
 const fixedCosts = new WeakMap<DocumentNode, Map<string, number>>();
 
-function costOf(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string): number {
+function costOf(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string,
+): number {
   const known = fixedCosts.get(document)?.get(operationName);
   if (known !== undefined) return known;
-  const cost = getComplexity({ schema, query: document, variables, operationName: operationName || undefined, estimators: [objectsReturned] });
-  if (!costDependsOnVariables(document)) fixedCosts.set(document, (fixedCosts.get(document) ?? new Map<string, number>()).set(operationName, cost));
+  const cost = getComplexity({
+    schema,
+    query: document,
+    variables,
+    operationName: operationName || undefined,
+    estimators: [objectsReturned],
+  });
+  if (!costDependsOnVariables(document))
+    fixedCosts.set(document, (fixedCosts.get(document) ?? new Map<string, number>()).set(operationName, cost));
   return cost;
 }
 
@@ -58,14 +77,20 @@ function costOf(schema: GraphQLSchema, document: DocumentNode, variables: Record
  * The cost of the operation about to run, computed with its variables' values: a page size given
  * as a variable costs what the same number written in the query costs. Refused over MAX_QUERY_COST.
  */
-export function assertQueryCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string | null): void {
+export function assertQueryCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName?: string | null,
+): void {
   let cost: number;
   try {
     cost = costOf(schema, document, variables, operationName ?? '');
   } catch (error) {
     const message = (error as Error).message;
     // Fragments spread over and over can name more fields than the token limit suggests.
-    if (/maximum allowed number of nodes/.test(message)) throw refusal(ErrorCode.QUERY_TOO_COMPLEX, 'This query names too many fields once its fragments are spread');
+    if (/maximum allowed number of nodes/.test(message))
+      throw refusal(ErrorCode.QUERY_TOO_COMPLEX, 'This query names too many fields once its fragments are spread');
     // Variables that cannot be coerced: execution would refuse them too, with the same message.
     throw refusal(ErrorCode.BAD_USER_INPUT, message);
   }

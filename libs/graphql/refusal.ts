@@ -20,7 +20,9 @@ export class Refusal<R> extends Error {
  * Call it outside any transaction: nested, it would join the caller's, which it cannot roll back.
  */
 export async function refusable<R, P>(
-  db: TransactionalConnection, refused: (reason: R) => P, work: () => Promise<P>,
+  db: TransactionalConnection,
+  refused: (reason: R) => P,
+  work: () => Promise<P>,
 ): Promise<P> {
   db.requireNoTransaction('refusable');
   try {
@@ -37,7 +39,8 @@ export async function refusable<R, P>(
  * with the one userError `userError(code)` builds.
  */
 export function refusedPayload<C, E extends object, U>(
-  userError: (code: C) => U, empty: E,
+  userError: (code: C) => U,
+  empty: E,
 ): (code: C) => E & { userErrors: U[] } {
   return (code) => ({ ...empty, userErrors: [userError(code)] });
 }

@@ -13,12 +13,21 @@ describe('Amount scalar', () => {
     expect(AmountScalar.parseValue(input)).toBe(expected);
   });
 
-  it.each([['9007199254740992'], [9007199254740992], [1.5], ['1.5'], ['1e3'], [''], [' 5'], [true], [{}], [null], ['12345678901234567890']])(
-    'refuses %p',
-    (input) => {
-      expect(() => AmountScalar.parseValue(input)).toThrow(/Amount must be a whole number/);
-    },
-  );
+  it.each([
+    ['9007199254740992'],
+    [9007199254740992],
+    [1.5],
+    ['1.5'],
+    ['1e3'],
+    [''],
+    [' 5'],
+    [true],
+    [{}],
+    [null],
+    ['12345678901234567890'],
+  ])('refuses %p', (input) => {
+    expect(() => AmountScalar.parseValue(input)).toThrow(/Amount must be a whole number/);
+  });
 
   it('parses literals, and refuses floats in queries', () => {
     expect(AmountScalar.parseLiteral({ kind: Kind.INT, value: '42' })).toBe(42n);
@@ -26,9 +35,14 @@ describe('Amount scalar', () => {
     expect(() => AmountScalar.parseLiteral({ kind: Kind.FLOAT, value: '4.2' })).toThrow(/Amount/);
   });
 
-  it.each([[9007199254740992n], [-9007199254740992n], ['18014398509482282']])('refuses to serve %p, which clients would read wrong', (value) => {
-    expect(() => AmountScalar.serialize(value)).toThrow(expect.objectContaining({ code: ErrorCode.VALUE_OUT_OF_RANGE }));
-  });
+  it.each([[9007199254740992n], [-9007199254740992n], ['18014398509482282']])(
+    'refuses to serve %p, which clients would read wrong',
+    (value) => {
+      expect(() => AmountScalar.serialize(value)).toThrow(
+        expect.objectContaining({ code: ErrorCode.VALUE_OUT_OF_RANGE }),
+      );
+    },
+  );
 
   it('serialises as a base-10 string', () => {
     expect(AmountScalar.serialize(9007199254740991n)).toBe('9007199254740991');

@@ -35,11 +35,18 @@ function safeIntegerScalar(
     description,
     specifiedByURL,
     serialize: (value) => {
-      if (typeof value === 'bigint' || typeof value === 'number' || (typeof value === 'string' && /^-?\d+$/.test(value))) {
+      if (
+        typeof value === 'bigint' ||
+        typeof value === 'number' ||
+        (typeof value === 'string' && /^-?\d+$/.test(value))
+      ) {
         const integer = BigInt(value);
         // Served, it would be read wrong by every client that parses numbers as doubles: better no value than a wrong one.
         if (integer < -MAX_SAFE || integer > MAX_SAFE) {
-          throw new ClientError(ErrorCode.VALUE_OUT_OF_RANGE, `This ${name} is beyond ±${MAX_SAFE} and cannot be served exactly`);
+          throw new ClientError(
+            ErrorCode.VALUE_OUT_OF_RANGE,
+            `This ${name} is beyond ±${MAX_SAFE} and cannot be served exactly`,
+          );
         }
         return integer.toString();
       }
@@ -85,10 +92,14 @@ function parseObject(value: unknown): Record<string, unknown> {
     throw new GraphQLError('JSONObject must be a JSON object', { extensions: { code: 'BAD_USER_INPUT' } });
   }
   if (exceedsDepth(value, MAX_JSON_DEPTH)) {
-    throw new GraphQLError(`JSONObject must nest at most ${MAX_JSON_DEPTH} levels deep`, { extensions: { code: 'BAD_USER_INPUT' } });
+    throw new GraphQLError(`JSONObject must nest at most ${MAX_JSON_DEPTH} levels deep`, {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   }
   if (Buffer.byteLength(JSON.stringify(value)) > MAX_JSON_BYTES) {
-    throw new GraphQLError(`JSONObject must be at most ${MAX_JSON_BYTES} bytes`, { extensions: { code: 'BAD_USER_INPUT' } });
+    throw new GraphQLError(`JSONObject must be at most ${MAX_JSON_BYTES} bytes`, {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   }
   return value as Record<string, unknown>;
 }
@@ -109,7 +120,9 @@ function literalToValue(ast: ValueNode): unknown {
     case Kind.NULL:
       return null;
     default:
-      throw new GraphQLError('JSONObject literals cannot contain variables', { extensions: { code: 'BAD_USER_INPUT' } });
+      throw new GraphQLError('JSONObject literals cannot contain variables', {
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
   }
 }
 
@@ -133,8 +146,17 @@ export function parseDateTime(text: string): Date | undefined {
   if (!match) return undefined;
   const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
   const [offsetHours, offsetMinutes] = [Number(match[9] ?? 0), Number(match[10] ?? 0)];
-  const exists = year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
-    && hour <= 23 && minute <= 59 && second <= 59 && offsetHours <= 23 && offsetMinutes <= 59;
+  const exists =
+    year >= 1 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month) &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59 &&
+    offsetHours <= 23 &&
+    offsetMinutes <= 59;
   return exists ? new Date(text) : undefined;
 }
 

@@ -18,7 +18,10 @@ function describeCharacter(text: string): string {
 
 function refusal(where: string, text: string): GraphQLError {
   const message = `${where} contains ${describeCharacter(text)}: control characters and unpaired surrogates are not accepted in text`;
-  return new GraphQLError(message, { originalError: new ClientError(ErrorCode.BAD_USER_INPUT, message), extensions: { http: { status: 400 } } });
+  return new GraphQLError(message, {
+    originalError: new ClientError(ErrorCode.BAD_USER_INPUT, message),
+    extensions: { http: { status: 400 } },
+  });
 }
 
 /**

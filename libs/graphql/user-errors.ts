@@ -19,12 +19,26 @@ export interface UserError<C extends string> {
  * Registers a GraphQL enum of refusal codes, each described in the schema by its message, and
  * returns how to turn a code into the userError clients receive.
  */
-export function userErrorCodes<C extends string>(codes: Record<string, C>, name: string, description: string, table: Record<C, ErrorDescription>) {
-  const valuesMap = Object.fromEntries(Object.entries<ErrorDescription>(table).map(([code, { message, deprecationReason }]) => [code, { description: message, deprecationReason }]));
+export function userErrorCodes<C extends string>(
+  codes: Record<string, C>,
+  name: string,
+  description: string,
+  table: Record<C, ErrorDescription>,
+) {
+  const valuesMap = Object.fromEntries(
+    Object.entries<ErrorDescription>(table).map(([code, { message, deprecationReason }]) => [
+      code,
+      { description: message, deprecationReason },
+    ]),
+  );
   registerEnumType(codes, { name, description, valuesMap });
   return {
     describe: (code: C): ErrorDescription => table[code],
     /** `field` overrides the described one, for inputs that name the subject differently. */
-    userError: (code: C, field: string | null = table[code].field): UserError<C> => ({ code, field: field ? ['input', field] : null, message: table[code].message }),
+    userError: (code: C, field: string | null = table[code].field): UserError<C> => ({
+      code,
+      field: field ? ['input', field] : null,
+      message: table[code].message,
+    }),
   };
 }

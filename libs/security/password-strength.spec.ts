@@ -13,9 +13,20 @@ async function refusal(password: string): Promise<unknown> {
 }
 
 describe('requireStrongPassword', () => {
-  it.each(['1234567890', '          ', 'password123', 'qwertyuiop', 'ada.lovelace', 'AdaLovelace1', 'lovelace1815'])('refuses %j as PASSWORD_TOO_WEAK', async (password) => {
-    expect(await refusal(password)).toEqual({ invalidFields: [{ field: 'password', message: expect.stringMatching(/^password is too easy to guess/), code: 'PASSWORD_TOO_WEAK' }] });
-  });
+  it.each(['1234567890', '          ', 'password123', 'qwertyuiop', 'ada.lovelace', 'AdaLovelace1', 'lovelace1815'])(
+    'refuses %j as PASSWORD_TOO_WEAK',
+    async (password) => {
+      expect(await refusal(password)).toEqual({
+        invalidFields: [
+          {
+            field: 'password',
+            message: expect.stringMatching(/^password is too easy to guess/),
+            code: 'PASSWORD_TOO_WEAK',
+          },
+        ],
+      });
+    },
+  );
 
   it.each(['correct horse battery staple', 'tram-oak-91', 'lf-3ihZ3tVB5'])('accepts %j', async (password) => {
     expect(await refusal(password)).toBeNull();

@@ -26,8 +26,17 @@ let checker: Promise<ZxcvbnFactory> | undefined;
 
 function passwordChecker(): Promise<ZxcvbnFactory> {
   checker ??= Promise.all([
-    import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en/dist/translations.mjs'),
-  ]).then(([core, common, english]) => new core.ZxcvbnFactory({ dictionary: common.dictionary, graphs: common.adjacencyGraphs, translations: english.default }));
+    import('@zxcvbn-ts/core'),
+    import('@zxcvbn-ts/language-common'),
+    import('@zxcvbn-ts/language-en/dist/translations.mjs'),
+  ]).then(
+    ([core, common, english]) =>
+      new core.ZxcvbnFactory({
+        dictionary: common.dictionary,
+        graphs: common.adjacencyGraphs,
+        translations: english.default,
+      }),
+  );
   return checker;
 }
 
@@ -35,7 +44,14 @@ function passwordChecker(): Promise<ZxcvbnFactory> {
 function personalWords(details: { email: string; displayName?: string | null }): string[] {
   const local = details.email.split('@')[0];
   const name = details.displayName ?? '';
-  const words = [details.email, local, ...local.split(/[^\p{L}\p{N}]+/u), name, name.replace(/\s+/g, ''), ...name.split(/\s+/)];
+  const words = [
+    details.email,
+    local,
+    ...local.split(/[^\p{L}\p{N}]+/u),
+    name,
+    name.replace(/\s+/g, ''),
+    ...name.split(/\s+/),
+  ];
   return [...new Set(words.map((word) => word.toLowerCase()).filter((word) => word.length >= 3))];
 }
 
@@ -44,10 +60,16 @@ function personalWords(details: { email: string; displayName?: string | null }):
  * the member's own email or name. The refusal has the shape of the input validation that refuses a
  * short password (BAD_USER_INPUT with `invalidFields`), its field coded PASSWORD_TOO_WEAK.
  */
-export async function requireStrongPassword(password: string, field: string, details: { email: string; displayName?: string | null }): Promise<void> {
+export async function requireStrongPassword(
+  password: string,
+  field: string,
+  details: { email: string; displayName?: string | null },
+): Promise<void> {
   const result = (await passwordChecker()).check(password, personalWords(details));
   if (result.score >= MINIMUM_SCORE) return;
   const advice = [result.feedback.warning, ...result.feedback.suggestions].filter(Boolean).join(' ');
   const message = `${field} is too easy to guess${advice ? `: ${advice}` : ''}`;
-  throw new ClientError(ErrorCode.BAD_USER_INPUT, message, { invalidFields: [{ field, message, code: PASSWORD_TOO_WEAK }] });
+  throw new ClientError(ErrorCode.BAD_USER_INPUT, message, {
+    invalidFields: [{ field, message, code: PASSWORD_TOO_WEAK }],
+  });
 }

@@ -10,7 +10,9 @@ describe('passwords', () => {
   });
 
   it('never verify for a member without a password, whatever is typed', async () => {
-    expect(await verifyPassword(null, 'no member has this password: it only spends the time a real check takes')).toBe(false);
+    expect(await verifyPassword(null, 'no member has this password: it only spends the time a real check takes')).toBe(
+      false,
+    );
     expect(await verifyPassword(null, '')).toBe(false);
   });
 });

@@ -25,7 +25,10 @@ export function isInPerson(actor: Actor): actor is MemberActor & { sessionId: st
 }
 
 export function unauthenticated(): ClientError {
-  return new ClientError(ErrorCode.UNAUTHENTICATED, 'Authentication required: send Authorization: Bearer <access token or API key>');
+  return new ClientError(
+    ErrorCode.UNAUTHENTICATED,
+    'Authentication required: send Authorization: Bearer <access token or API key>',
+  );
 }
 
 /**
@@ -97,7 +100,8 @@ export class AccessPolicy {
 
   /** Managers, and partner apps holding the read-only audit scope for this community. */
   async mayAudit(actor: Actor, communityId: string): Promise<boolean> {
-    if (actor.kind === 'partner') return actor.communityId === communityId && actor.scopes.includes(PartnerScope.AUDIT_READ);
+    if (actor.kind === 'partner')
+      return actor.communityId === communityId && actor.scopes.includes(PartnerScope.AUDIT_READ);
     return (await this.managerRole(actor, communityId)) !== null;
   }
 
@@ -135,7 +139,11 @@ export class AccessPolicy {
   }
 
   /** Loads the account's facts and throws FORBIDDEN unless `allowed` grants access: missing and refused look alike. */
-  async requireAccount(actor: Actor, accountId: string, allowed: (facts: AccountFacts) => Promise<boolean>): Promise<AccountFacts> {
+  async requireAccount(
+    actor: Actor,
+    accountId: string,
+    allowed: (facts: AccountFacts) => Promise<boolean>,
+  ): Promise<AccountFacts> {
     this.requireAuthenticated(actor);
     const facts = isDatabaseId(accountId) ? await this.accountFacts(actor, accountId) : null;
     if (!facts || !(await allowed(facts))) throw forbidden();
@@ -147,7 +155,9 @@ export class AccessPolicy {
   }
 
   holds(actor: Actor, facts: AccountFacts): boolean {
-    return actor.kind === 'member' && facts.ownerMemberId === actor.memberId && this.withinReach(actor, facts.communityId);
+    return (
+      actor.kind === 'member' && facts.ownerMemberId === actor.memberId && this.withinReach(actor, facts.communityId)
+    );
   }
 
   private withinReach(actor: MemberActor, communityId: string): boolean {
@@ -158,7 +168,9 @@ export class AccessPolicy {
   async managesAnything(actor: Actor): Promise<boolean> {
     if (actor.kind !== 'member' || actor.viaPartnerAppId) return false;
     if (actor.isAdmin) return true;
-    return [...(await this.standings(actor)).values()].some((standing) => standing.role === 'coordinator' && standing.status === 'active');
+    return [...(await this.standings(actor)).values()].some(
+      (standing) => standing.role === 'coordinator' && standing.status === 'active',
+    );
   }
 
   private standings(actor: MemberActor): Promise<Map<string, Standing>> {

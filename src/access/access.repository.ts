@@ -46,7 +46,11 @@ export class AccessRepository {
       `SELECT community_id, role, status FROM memberships WHERE member_id = $1 AND status <> 'closed'`,
       [memberId],
     );
-    return rows.map((row) => ({ communityId: row.community_id as string, role: row.role as Standing['role'], status: row.status as Standing['status'] }));
+    return rows.map((row) => ({
+      communityId: row.community_id as string,
+      role: row.role as Standing['role'],
+      status: row.status as Standing['status'],
+    }));
   }
 
   async communityExists(communityId: string): Promise<boolean> {

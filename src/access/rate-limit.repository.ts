@@ -16,10 +16,13 @@ export class RateLimitRepository {
 
   /** One hit on every counter, or on none: 0 when taken, else the seconds until a retry can succeed. */
   async take(counters: Counter[]): Promise<number> {
-    const [row] = returnedRows(await this.db.manager.query(
-      'SELECT rate_limit_take($1::text[], $2::integer[], $3::integer[]) AS retry_after',
-      [counters.map((counter) => counter.key), counters.map((counter) => counter.limit), counters.map((counter) => counter.windowSeconds)],
-    ));
+    const [row] = returnedRows(
+      await this.db.manager.query('SELECT rate_limit_take($1::text[], $2::integer[], $3::integer[]) AS retry_after', [
+        counters.map((counter) => counter.key),
+        counters.map((counter) => counter.limit),
+        counters.map((counter) => counter.windowSeconds),
+      ]),
+    );
     return row.retry_after as number;
   }
 

@@ -25,4 +25,5 @@ export class RateLimitGuard implements CanActivate {
 }
 
 /** Limits a mutation per client address and per account; say which limit in its description, with rateLimitNote. */
-export const RateLimited = (limit: RateLimit): MethodDecorator & ClassDecorator => applyDecorators(SetMetadata(RATE_LIMIT, limit), UseGuards(RateLimitGuard));
+export const RateLimited = (limit: RateLimit): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(RATE_LIMIT, limit), UseGuards(RateLimitGuard));

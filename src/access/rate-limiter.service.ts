@@ -40,10 +40,15 @@ export class RateLimiterService {
   async take(limit: RateLimit, requester: Requester): Promise<void> {
     const account = accountKey(requester.actor);
     const counters = [this.addressCounter(limit.action, requester.address, limit.perAddress, limit.windowSeconds)];
-    if (account && limit.perAccount) counters.push({ key: `${limit.action} ${account}`, limit: limit.perAccount, windowSeconds: limit.windowSeconds });
+    if (account && limit.perAccount)
+      counters.push({ key: `${limit.action} ${account}`, limit: limit.perAccount, windowSeconds: limit.windowSeconds });
     const retryAfterSeconds = await this.repository.take(counters);
     if (retryAfterSeconds > 0) {
-      throw new ClientError(ErrorCode.RATE_LIMITED, `Too many requests of this kind; retry in ${retryAfterSeconds} seconds`, { retryAfterSeconds });
+      throw new ClientError(
+        ErrorCode.RATE_LIMITED,
+        `Too many requests of this kind; retry in ${retryAfterSeconds} seconds`,
+        { retryAfterSeconds },
+      );
     }
   }
 
@@ -57,8 +62,16 @@ export class RateLimiterService {
     const settings = this.config.rateLimits;
     const pair = `login email-address ${email} ${addressBucket(address)}`;
     const counters = [
-      { key: pair, limit: settings.loginFailuresPerEmailAndAddress, windowSeconds: LOGIN_WINDOWS.perEmailAndAddressSeconds },
-      { key: `login email ${email}`, limit: settings.loginFailuresPerEmail, windowSeconds: LOGIN_WINDOWS.perEmailSeconds },
+      {
+        key: pair,
+        limit: settings.loginFailuresPerEmailAndAddress,
+        windowSeconds: LOGIN_WINDOWS.perEmailAndAddressSeconds,
+      },
+      {
+        key: `login email ${email}`,
+        limit: settings.loginFailuresPerEmail,
+        windowSeconds: LOGIN_WINDOWS.perEmailSeconds,
+      },
       this.addressCounter('login', address, LOGIN_FAILURES_PER_ADDRESS, LOGIN_WINDOWS.perAddressSeconds),
     ];
     return (await this.repository.take(counters)) > 0 ? null : { counters, resetOnSuccess: [pair] };
@@ -66,10 +79,17 @@ export class RateLimiterService {
 
   /** The right password was no failure: its guess is given back, and the email's failures from this address end. */
   async loginSucceeded(attempt: LoginAttempt): Promise<void> {
-    await this.repository.giveBack(attempt.counters.map((counter) => counter.key), attempt.resetOnSuccess);
+    await this.repository.giveBack(
+      attempt.counters.map((counter) => counter.key),
+      attempt.resetOnSuccess,
+    );
   }
 
   private addressCounter(action: string, address: string, perAddress: number, windowSeconds: number): Counter {
-    return { key: `${action} address ${addressBucket(address)}`, limit: perAddress * this.config.rateLimits.addressMultiplier, windowSeconds };
+    return {
+      key: `${action} address ${addressBucket(address)}`,
+      limit: perAddress * this.config.rateLimits.addressMultiplier,
+      windowSeconds,
+    };
   }
 }

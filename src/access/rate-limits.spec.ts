@@ -12,7 +12,11 @@ describe('rate limits', () => {
   });
 
   it('describes a limit for the schema', () => {
-    expect(rateLimitNote(RATE_LIMITS.register)).toBe('Rate limit: 10 an hour per client address; beyond it, a RATE_LIMITED error with retryAfterSeconds, and nothing done.');
-    expect(rateLimitNote(RATE_LIMITS.requestExport)).toMatch(/^Rate limit: 30 an hour per account and 60 an hour per client address;/);
+    expect(rateLimitNote(RATE_LIMITS.register)).toBe(
+      'Rate limit: 10 an hour per client address; beyond it, a RATE_LIMITED error with retryAfterSeconds, and nothing done.',
+    );
+    expect(rateLimitNote(RATE_LIMITS.requestExport)).toMatch(
+      /^Rate limit: 30 an hour per account and 60 an hour per client address;/,
+    );
   });
 });

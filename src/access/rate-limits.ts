@@ -32,7 +32,11 @@ export const RATE_LIMITS = {
 } as const satisfies Record<string, RateLimit>;
 
 /** Login counts wrong passwords: per email and address (consecutive: a success resets it), per email, per address. */
-export const LOGIN_WINDOWS = { perEmailAndAddressSeconds: 15 * MINUTE, perEmailSeconds: HOUR, perAddressSeconds: 15 * MINUTE } as const;
+export const LOGIN_WINDOWS = {
+  perEmailAndAddressSeconds: 15 * MINUTE,
+  perEmailSeconds: HOUR,
+  perAddressSeconds: 15 * MINUTE,
+} as const;
 /** Wrong passwords per address in its window, before the multiplier: a slow guess across many accounts. */
 export const LOGIN_FAILURES_PER_ADDRESS = 30;
 
@@ -64,5 +68,8 @@ export function addressBucket(address: string): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   if (mapped) return mapped[1];
   if (isIP(address) !== 6) return address;
-  return `${ipv6Groups(address.split('%')[0]).slice(0, 4).map((group) => parseInt(group, 16).toString(16)).join(':')}::/64`;
+  return `${ipv6Groups(address.split('%')[0])
+    .slice(0, 4)
+    .map((group) => parseInt(group, 16).toString(16))
+    .join(':')}::/64`;
 }

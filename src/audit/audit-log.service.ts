@@ -33,7 +33,13 @@ export class AuditLogService {
     else this.access.requireAdmin(actor);
     const beforeId = decodeCursor(args.after);
     const rows = await this.repository.list({ ...args, beforeId, limit: args.first + 1 });
-    return toConnection(rows, args.first, (entry) => BigInt(entry.id), (entry) => entry, beforeId === undefined);
+    return toConnection(
+      rows,
+      args.first,
+      (entry) => BigInt(entry.id),
+      (entry) => entry,
+      beforeId === undefined,
+    );
   }
 
   record(actor: Actor, action: AuditedAction): Promise<void> {
@@ -53,7 +59,8 @@ function toRecord(actor: Actor, action: AuditedAction): AuditRecord {
   return {
     actorMemberId: actor.kind === 'member' ? actor.memberId : null,
     actorRole: action.as,
-    partnerAppId: actor.kind === 'partner' ? actor.partnerAppId : actor.kind === 'member' ? actor.viaPartnerAppId : null,
+    partnerAppId:
+      actor.kind === 'partner' ? actor.partnerAppId : actor.kind === 'member' ? actor.viaPartnerAppId : null,
     action: action.action,
     communityId: action.communityId,
     targetType: action.targetType,

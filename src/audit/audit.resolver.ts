@@ -10,7 +10,9 @@ import { AuditEntry, AuditEntryConnection } from './models/audit.models.js';
 export class AuditResolver {
   constructor(private readonly audit: AuditLogService) {}
 
-  @Query(() => AuditEntryConnection, { description: "Who did what, newest first: a community's for its auditors, the whole server's for admins." })
+  @Query(() => AuditEntryConnection, {
+    description: "Who did what, newest first: a community's for its auditors, the whole server's for admins.",
+  })
   auditLog(@CurrentActor() actor: Actor, @Args() args: AuditLogArgs): Promise<Connection<AuditEntry>> {
     return this.audit.list(actor, args);
   }

@@ -10,7 +10,10 @@ const COMMAND = {
     'CI check: applies every migration to a scratch database and fails (exit 1) when the entities would still need changes, ' +
     'or when sql/ no longer holds the current definition of every SQL function and trigger.',
   options: {
-    'write-sql': { type: 'boolean', description: 'Rewrite sql/ from the migrated database instead of checking it (npm run sql).' },
+    'write-sql': {
+      type: 'boolean',
+      description: 'Rewrite sql/ from the migrated database instead of checking it (npm run sql).',
+    },
   },
   environment: { DATABASE_URL: 'A PostgreSQL server where a scratch database may be created and dropped (required).' },
 } as const;
@@ -22,14 +25,21 @@ const COMMAND = {
 async function main(): Promise<number> {
   const writeSql = parseCommandLine(COMMAND)['write-sql'] ?? false;
   const adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) throw new CommandError('DATABASE_URL must point at a PostgreSQL server where a scratch database may be created', EXIT.config);
+  if (!adminUrl)
+    throw new CommandError(
+      'DATABASE_URL must point at a PostgreSQL server where a scratch database may be created',
+      EXIT.config,
+    );
   const { pending, definitions } = await withScratchDatabase(adminUrl, 'pumasi_schema_check', async (url) => {
     const dataSource = createDataSource(url, 2);
     await dataSource.initialize();
     try {
       await dataSource.runMigrations({ transaction: 'each' });
       const sql = await dataSource.driver.createSchemaBuilder().log();
-      return { pending: sql.upQueries.map((query) => `${query.query};`), definitions: await readSqlDefinitions(dataSource) };
+      return {
+        pending: sql.upQueries.map((query) => `${query.query};`),
+        definitions: await readSqlDefinitions(dataSource),
+      };
     } finally {
       await dataSource.destroy();
     }

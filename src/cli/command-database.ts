@@ -33,15 +33,25 @@ export async function openCommandDatabase(config: AppConfig, options: OpenOption
   const dataDir = resolve(config.dataDir);
   const embedded = new EmbeddedPostgres({ dataDir, preferredPort: config.embeddedPgPort });
   if (!embedded.initialised && !options.create) {
-    throw new CommandError(`DATABASE_URL is unset and ${dataDir} holds no embedded database: set DATABASE_URL, or DATA_DIR to the server's, or pass --create to create a new one there`);
+    throw new CommandError(
+      `DATABASE_URL is unset and ${dataDir} holds no embedded database: set DATABASE_URL, or DATA_DIR to the server's, or pass --create to create a new one there`,
+    );
   }
   const running = embedded.runningUrl();
   if (running) {
     await assertReachable(running);
-    return { url: running, description: `the embedded PostgreSQL of the running server under ${dataDir} (port ${embedded.port})`, close: async () => undefined };
+    return {
+      url: running,
+      description: `the embedded PostgreSQL of the running server under ${dataDir} (port ${embedded.port})`,
+      close: async () => undefined,
+    };
   }
   const url = await embedded.start();
-  return { url, description: `the embedded PostgreSQL under ${dataDir} (port ${embedded.port})`, close: () => embedded.stop() };
+  return {
+    url,
+    description: `the embedded PostgreSQL under ${dataDir} (port ${embedded.port})`,
+    close: () => embedded.stop(),
+  };
 }
 
 /** One connection first, so that an unreachable server is one plain line rather than a driver's retry loop. */

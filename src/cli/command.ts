@@ -6,7 +6,10 @@ export const EXIT = { failure: 1, usage: 64, config: 78 } as const;
 
 /** An expected failure: its message is all the operator sees (one line, no stack). */
 export class CommandError extends Error {
-  constructor(message: string, readonly exitCode: number = EXIT.failure) {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.failure,
+  ) {
     super(message);
   }
 }
@@ -34,7 +37,10 @@ export type OptionValues<Options extends Record<string, OptionSpec>> = {
 const HELP: OptionSpec = { type: 'boolean', description: 'Show this help and exit.' };
 
 export function helpText(spec: CommandSpec<Record<string, OptionSpec>>): string {
-  const options = Object.entries({ ...spec.options, help: HELP }).map(([name, option]) => [`--${name}${option.valueName ? ` <${option.valueName}>` : ''}`, option.description]);
+  const options = Object.entries({ ...spec.options, help: HELP }).map(([name, option]) => [
+    `--${name}${option.valueName ? ` <${option.valueName}>` : ''}`,
+    option.description,
+  ]);
   const environment = Object.entries(spec.environment ?? {});
   const width = Math.max(...[...options, ...environment].map(([left]) => left.length)) + 2;
   const table = (rows: string[][]): string => rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`).join('\n');
@@ -50,8 +56,13 @@ export function helpText(spec: CommandSpec<Record<string, OptionSpec>>): string 
 }
 
 /** Parses argv strictly; --help prints the help and exits 0; anything unknown is a usage error naming --help. */
-export function parseCommandLine<Options extends Record<string, OptionSpec>>(spec: CommandSpec<Options>, argv = process.argv.slice(2)): OptionValues<Options> {
-  const options = Object.fromEntries(Object.entries({ ...spec.options, help: HELP }).map(([name, { type }]) => [name, { type }]));
+export function parseCommandLine<Options extends Record<string, OptionSpec>>(
+  spec: CommandSpec<Options>,
+  argv = process.argv.slice(2),
+): OptionValues<Options> {
+  const options = Object.fromEntries(
+    Object.entries({ ...spec.options, help: HELP }).map(([name, { type }]) => [name, { type }]),
+  );
   let values: Record<string, unknown>;
   try {
     ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
@@ -84,7 +95,8 @@ export async function runCommand(name: string, main: () => Promise<number | void
   try {
     exitCode = (await main()) ?? 0;
   } catch (error) {
-    exitCode = error instanceof CommandError ? error.exitCode : error instanceof ConfigError ? EXIT.config : EXIT.failure;
+    exitCode =
+      error instanceof CommandError ? error.exitCode : error instanceof ConfigError ? EXIT.config : EXIT.failure;
     const message = error instanceof Error ? error.message : String(error);
     console.error(redactSecrets(`${name}: ${oneLine(message)}`));
     if (process.env.DEBUG_CLI && error instanceof Error) console.error(redactSecrets(error.stack ?? ''));

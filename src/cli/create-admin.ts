@@ -11,19 +11,27 @@ import { DATABASE_ENVIRONMENT } from './environment.js';
 const COMMAND = {
   invocation: 'npm run create-admin --',
   summary:
-    'Makes a server admin (the first one, or any later one) on the service\'s database; it works while the server runs. ' +
+    "Makes a server admin (the first one, or any later one) on the service's database; it works while the server runs. " +
     'An existing member with that email is promoted and keeps their password.',
   options: {
-    email: { type: 'string', valueName: 'email', description: 'The admin\'s login email (required).' },
+    email: { type: 'string', valueName: 'email', description: "The admin's login email (required)." },
     name: { type: 'string', valueName: 'display name', description: 'Their display name (default "Administrator").' },
-    create: { type: 'boolean', description: 'Without DATABASE_URL, create the embedded database under DATA_DIR if it holds none (refused otherwise).' },
+    create: {
+      type: 'boolean',
+      description:
+        'Without DATABASE_URL, create the embedded database under DATA_DIR if it holds none (refused otherwise).',
+    },
   },
-  environment: { ...DATABASE_ENVIRONMENT, ADMIN_PASSWORD: 'The new admin\'s password (at least 10 characters); unset: generated and printed once.' },
+  environment: {
+    ...DATABASE_ENVIRONMENT,
+    ADMIN_PASSWORD: "The new admin's password (at least 10 characters); unset: generated and printed once.",
+  },
 } as const;
 
 async function main(): Promise<void> {
   const options = parseCommandLine(COMMAND);
-  if (!options.email || !/^[^\s@]+@[^\s@]+$/.test(options.email)) throw usageError(COMMAND, '--email <email> is required');
+  if (!options.email || !/^[^\s@]+@[^\s@]+$/.test(options.email))
+    throw usageError(COMMAND, '--email <email> is required');
   const password = process.env.ADMIN_PASSWORD ?? randomBytes(12).toString('base64url');
   if (password.length < 10) throw new CommandError('ADMIN_PASSWORD must be at least 10 characters', EXIT.usage);
   const settings = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
@@ -32,9 +40,17 @@ async function main(): Promise<void> {
   try {
     const app = await createApp(settings.withDatabaseUrl(database.url));
     try {
-      const { member, created } = await app.get(MembersService).bootstrapAdmin(options.email, password, options.name ?? 'Administrator');
-      if (!created) console.log(`${member.email} already existed: promoted to admin, password unchanged (on ${database.description}).`);
-      else console.log(`Admin created on ${database.description}: ${member.email}\nPassword: ${process.env.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : password}`);
+      const { member, created } = await app
+        .get(MembersService)
+        .bootstrapAdmin(options.email, password, options.name ?? 'Administrator');
+      if (!created)
+        console.log(
+          `${member.email} already existed: promoted to admin, password unchanged (on ${database.description}).`,
+        );
+      else
+        console.log(
+          `Admin created on ${database.description}: ${member.email}\nPassword: ${process.env.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : password}`,
+        );
     } finally {
       await app.close();
     }

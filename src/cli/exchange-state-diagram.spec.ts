@@ -9,12 +9,14 @@ describe('the exchange state diagram', () => {
   });
 
   it('draws each move with who makes it, and where exchanges end', () => {
-    expect(exchangeStateDiagram().split('\n')).toEqual(expect.arrayContaining([
-      '  [*] --> proposed: provider, receiver',
-      '  accepted --> confirmed: group settlement (group only)',
-      '  delivered --> confirmed: receiver, system (single only)',
-      '  expired --> [*]',
-    ]));
+    expect(exchangeStateDiagram().split('\n')).toEqual(
+      expect.arrayContaining([
+        '  [*] --> proposed: provider, receiver',
+        '  accepted --> confirmed: group settlement (group only)',
+        '  delivered --> confirmed: receiver, system (single only)',
+        '  expired --> [*]',
+      ]),
+    );
   });
 
   it('refuses a page that lost its markers, rather than guess where the diagram goes', () => {

@@ -14,7 +14,9 @@ const isFinal = (status: ExchangeStatus): boolean => !EXCHANGE_TRANSITIONS.some(
 /** EXCHANGE_TRANSITIONS as a Mermaid state diagram: every move, labelled with who makes it, and the final statuses. */
 export function exchangeStateDiagram(): string {
   const moves = EXCHANGE_TRANSITIONS.map((move) => `  ${move.from ?? '[*]'} --> ${move.to}: ${label(move)}`);
-  const ends = Object.values(ExchangeStatus).filter(isFinal).map((status) => `  ${status} --> [*]`);
+  const ends = Object.values(ExchangeStatus)
+    .filter(isFinal)
+    .map((status) => `  ${status} --> [*]`);
   return ['```mermaid', 'stateDiagram-v2', ...moves, ...ends, '```'].join('\n');
 }
 

@@ -8,10 +8,15 @@ import { DATABASE_ENVIRONMENT } from './environment.js';
 
 const COMMAND = {
   invocation: 'npm run migrate --',
-  summary: 'Applies the pending migrations to the service\'s database and exits; with --status, only lists what is applied and what is pending.',
+  summary:
+    "Applies the pending migrations to the service's database and exits; with --status, only lists what is applied and what is pending.",
   options: {
     status: { type: 'boolean', description: 'List applied and pending migrations; change nothing.' },
-    create: { type: 'boolean', description: 'Without DATABASE_URL, create the embedded database under DATA_DIR if it holds none (refused otherwise).' },
+    create: {
+      type: 'boolean',
+      description:
+        'Without DATABASE_URL, create the embedded database under DATA_DIR if it holds none (refused otherwise).',
+    },
   },
   environment: DATABASE_ENVIRONMENT,
 } as const;
@@ -31,7 +36,11 @@ async function main(): Promise<void> {
       return;
     }
     const applied = await runMigrations(dataSource);
-    console.log(applied.length ? `Applied:${list(applied.map((migration) => migration.name))}` : 'Nothing to apply: the schema is current.');
+    console.log(
+      applied.length
+        ? `Applied:${list(applied.map((migration) => migration.name))}`
+        : 'Nothing to apply: the schema is current.',
+    );
   } finally {
     if (dataSource.isInitialized) await dataSource.destroy();
     await database.close();

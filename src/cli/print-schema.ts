@@ -8,9 +8,13 @@ import { parseCommandLine, runCommand } from './command.js';
 
 const COMMAND = {
   invocation: 'npm run schema --',
-  summary: 'Writes the public contract, schema.gql, from the code-first resolvers (sorted, so diffs stay stable). No database is needed.',
+  summary:
+    'Writes the public contract, schema.gql, from the code-first resolvers (sorted, so diffs stay stable). No database is needed.',
   options: {
-    check: { type: 'boolean', description: 'Only compare with the committed schema.gql; exit 1 when it is stale (npm run schema:check).' },
+    check: {
+      type: 'boolean',
+      description: 'Only compare with the committed schema.gql; exit 1 when it is stale (npm run schema:check).',
+    },
   },
 } as const;
 
@@ -18,7 +22,11 @@ async function main(): Promise<number> {
   const committed = resolve('schema.gql');
   const check = parseCommandLine(COMMAND).check ?? false;
   const target = check ? join(mkdtempSync(join(tmpdir(), 'pumasi-schema-')), 'schema.gql') : committed;
-  const config = loadConfig({ DATABASE_URL: 'postgres://schema-only@127.0.0.1:1/none', MIGRATE_ON_START: 'false', LOG_LEVEL: 'error' });
+  const config = loadConfig({
+    DATABASE_URL: 'postgres://schema-only@127.0.0.1:1/none',
+    MIGRATE_ON_START: 'false',
+    LOG_LEVEL: 'error',
+  });
   const app = await createApp(config, { schemaFile: target, connectDatabase: false });
   await app.close();
   if (!check) {

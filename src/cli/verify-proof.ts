@@ -24,23 +24,30 @@ function readProof(file: string): StatementProofJson {
   }
   const answer = json as { data?: { statementProof?: unknown }; errors?: { message?: string }[] } | null;
   if (Array.isArray(answer?.errors) && !answer.data?.statementProof) {
-    throw new CommandError(`${file} holds a GraphQL error answer, not a proof: ${answer.errors.map((error) => error.message).join('; ')}`);
+    throw new CommandError(
+      `${file} holds a GraphQL error answer, not a proof: ${answer.errors.map((error) => error.message).join('; ')}`,
+    );
   }
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed: `unknown ?? x` is unknown
   const proof = (answer?.data?.statementProof ?? answer) as Partial<StatementProofJson> | null;
   if (!proof || typeof proof !== 'object' || !proof.checkpoint || !Array.isArray(proof.entries)) {
-    throw new CommandError(`${file} holds no statement proof: expected the statementProof object (with checkpoint and entries) or the GraphQL answer holding it`);
+    throw new CommandError(
+      `${file} holds no statement proof: expected the statementProof object (with checkpoint and entries) or the GraphQL answer holding it`,
+    );
   }
   return proof as StatementProofJson;
 }
 
 async function main(): Promise<number> {
   const options = parseCommandLine(COMMAND);
-  if (!options.proof || !options.checkpoint) throw usageError(COMMAND, '--proof <file.json> and --checkpoint <hash> are required');
+  if (!options.proof || !options.checkpoint)
+    throw usageError(COMMAND, '--proof <file.json> and --checkpoint <hash> are required');
   const proof = readProof(options.proof);
   const verdict = verifyStatementProof(proof, options.checkpoint);
   if (verdict.valid) {
-    console.log(`Valid: ${verdict.postings} postings of account ${proof.accountId} from version ${proof.fromVersion}, balance ${verdict.balance} after the last, are in checkpoint ${proof.checkpoint.sequence}.`);
+    console.log(
+      `Valid: ${verdict.postings} postings of account ${proof.accountId} from version ${proof.fromVersion}, balance ${verdict.balance} after the last, are in checkpoint ${proof.checkpoint.sequence}.`,
+    );
     return 0;
   }
   console.log(`INVALID proof for account ${proof.accountId}:`);

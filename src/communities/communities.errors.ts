@@ -10,10 +10,14 @@ const COMMUNITY_ERRORS: Record<CommunityErrorCode, ErrorDescription> = {
   SLUG_TAKEN: { field: 'slug', message: 'A community with this slug already exists.' },
   POLICY_INVALID: {
     field: 'policies',
-    message: 'The policies contradict each other: the lower limit must be at most 0, and an upper limit at least the starter grant.',
+    message:
+      'The policies contradict each other: the lower limit must be at most 0, and an upper limit at least the starter grant.',
   },
 };
 
 export const communityError = userErrorCodes(
-  CommunityErrorCode, 'CommunityErrorCode', 'Why a community action was refused. A refusal changes nothing.', COMMUNITY_ERRORS,
+  CommunityErrorCode,
+  'CommunityErrorCode',
+  'Why a community action was refused. A refusal changes nothing.',
+  COMMUNITY_ERRORS,
 ).userError;

@@ -42,7 +42,10 @@ export class CommunitiesRepository {
   }
 
   async insert(slug: string, name: string): Promise<Community> {
-    const [row] = await this.query('INSERT INTO communities (slug, name) VALUES ($1, $2) RETURNING id, slug, name', [slug, name]);
+    const [row] = await this.query('INSERT INTO communities (slug, name) VALUES ($1, $2) RETURNING id, slug, name', [
+      slug,
+      name,
+    ]);
     return row as unknown as Community;
   }
 
@@ -62,8 +65,13 @@ export class CommunitiesRepository {
       `UPDATE communities SET starter_grant = $2, default_lower_limit = $3, default_upper_limit = $4, auto_confirm_seconds = $5,
               hold_timeout_seconds = $6, balances_visible = $7 WHERE id = $1`,
       [
-        communityId, policies.starterGrant.toString(), policies.defaultLowerLimit.toString(), policies.defaultUpperLimit?.toString() ?? null,
-        policies.autoConfirmSeconds, policies.holdTimeoutSeconds, policies.balancesVisible,
+        communityId,
+        policies.starterGrant.toString(),
+        policies.defaultLowerLimit.toString(),
+        policies.defaultUpperLimit?.toString() ?? null,
+        policies.autoConfirmSeconds,
+        policies.holdTimeoutSeconds,
+        policies.balancesVisible,
       ],
     );
   }

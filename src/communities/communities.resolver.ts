@@ -26,9 +26,13 @@ export class CommunitiesResolver {
   }
 
   @Mutation(() => CommunityPayload, {
-    description: "Changes a community's policies; the change is audited with the rules before and after. Coordinators and admins.",
+    description:
+      "Changes a community's policies; the change is audited with the rules before and after. Coordinators and admins.",
   })
-  updateCommunityPolicies(@CurrentActor() actor: Actor, @Args('input') input: UpdateCommunityPoliciesInput): Promise<CommunityPayload> {
+  updateCommunityPolicies(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: UpdateCommunityPoliciesInput,
+  ): Promise<CommunityPayload> {
     return this.service.updatePolicies(actor, input);
   }
 

@@ -40,7 +40,9 @@ function consistent(policies: CommunityPolicies): boolean {
 }
 
 const toAudited = (policies: CommunityPolicies): Record<string, unknown> => ({
-  ...policies, starterGrant: policies.starterGrant.toString(), defaultLowerLimit: policies.defaultLowerLimit.toString(),
+  ...policies,
+  starterGrant: policies.starterGrant.toString(),
+  defaultLowerLimit: policies.defaultLowerLimit.toString(),
   defaultUpperLimit: policies.defaultUpperLimit?.toString() ?? null,
 });
 
@@ -65,7 +67,14 @@ export class CommunitiesService {
     return this.db.transaction(async () => {
       if (await this.communities.findBySlug(input.slug)) return refusedCommunity(CommunityErrorCode.SLUG_TAKEN);
       const community = await this.createWithPolicies(input, policies);
-      await this.audit.record(actor, { as: 'admin', action: 'community.create', communityId: community.id, targetType: 'community', targetId: community.id, details: { policies: toAudited(policies) } });
+      await this.audit.record(actor, {
+        as: 'admin',
+        action: 'community.create',
+        communityId: community.id,
+        targetType: 'community',
+        targetId: community.id,
+        details: { policies: toAudited(policies) },
+      });
       return { community, userErrors: [] };
     });
   }
@@ -75,7 +84,11 @@ export class CommunitiesService {
     return this.db.transaction(async () => {
       const community = await this.communities.insert(input.slug, input.name);
       await this.ledger.createCurrency({
-        communityId: community.id, code: input.currencyCode, name: input.currencyName, symbol: input.currencySymbol, minorUnitsPerUnit: input.minorUnitsPerUnit,
+        communityId: community.id,
+        code: input.currencyCode,
+        name: input.currencyName,
+        symbol: input.currencySymbol,
+        minorUnitsPerUnit: input.minorUnitsPerUnit,
       });
       await this.communities.updatePolicies(community.id, policies);
       return community;
@@ -92,8 +105,13 @@ export class CommunitiesService {
       if (!consistent(after)) return refusedCommunity(CommunityErrorCode.POLICY_INVALID);
       await this.communities.updatePolicies(input.communityId, after);
       await this.audit.record(actor, {
-        as: role, action: 'community.update_policies', communityId: input.communityId, targetType: 'community', targetId: input.communityId,
-        reason: input.reason, details: { before: toAudited(before), after: toAudited(after) },
+        as: role,
+        action: 'community.update_policies',
+        communityId: input.communityId,
+        targetType: 'community',
+        targetId: input.communityId,
+        reason: input.reason,
+        details: { before: toAudited(before), after: toAudited(after) },
       });
       return { community: await this.communities.find(input.communityId), userErrors: [] };
     });

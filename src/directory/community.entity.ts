@@ -7,7 +7,10 @@ import { bigintTransformer } from '../../libs/database/bigint.transformer.js';
  */
 @Entity({ name: 'communities' })
 @Check('CHK_communities_starter_grant', `"starter_grant" >= 0`)
-@Check('CHK_communities_default_limits', `"default_lower_limit" <= 0 AND ("default_upper_limit" IS NULL OR "default_upper_limit" >= "starter_grant")`)
+@Check(
+  'CHK_communities_default_limits',
+  `"default_lower_limit" <= 0 AND ("default_upper_limit" IS NULL OR "default_upper_limit" >= "starter_grant")`,
+)
 @Check('CHK_communities_auto_confirm', `"auto_confirm_seconds" BETWEEN 60 AND 7776000`)
 @Check('CHK_communities_hold_timeout', `"hold_timeout_seconds" BETWEEN 60 AND 604800`)
 export class CommunityEntity {

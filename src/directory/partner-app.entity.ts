@@ -4,7 +4,10 @@ import { MemberEntity } from './member.entity.js';
 
 /** A registered client of the API. What it may do is its scopes, within its one community. */
 @Entity({ name: 'partner_apps' })
-@Check('CHK_partner_apps_scopes', `"scopes" <@ ARRAY['audit:read', 'act_for_member']::text[] AND cardinality("scopes") > 0`)
+@Check(
+  'CHK_partner_apps_scopes',
+  `"scopes" <@ ARRAY['audit:read', 'act_for_member']::text[] AND cardinality("scopes") > 0`,
+)
 export class PartnerAppEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;

@@ -11,7 +11,7 @@ const { PROPOSED, ACCEPTED, DELIVERED, CONFIRMED, CANCELLED, DISPUTED, RESOLVED,
  * system: the sweeper, which lapses holds and confirms by itself.
  */
 export type ExchangeMover =
-  | 'provider' | 'receiver' | 'counterparty' | 'coordinator' | 'admin' | 'group settlement' | 'system';
+  'provider' | 'receiver' | 'counterparty' | 'coordinator' | 'admin' | 'group settlement' | 'system';
 
 /** A single exchange, or a place of a group exchange. */
 export type ExchangeKind = 'single' | 'group';
@@ -59,7 +59,9 @@ const kindOf = (exchange: Pick<Exchange, 'groupId'>): ExchangeKind => (exchange.
  * one for the other kind of exchange (GROUP_SETTLES_TOGETHER); one the status does not allow.
  */
 export function transitionRefusal(
-  exchange: Pick<Exchange, 'status' | 'groupId'>, to: ExchangeStatus, by: readonly ExchangeMover[],
+  exchange: Pick<Exchange, 'status' | 'groupId'>,
+  to: ExchangeStatus,
+  by: readonly ExchangeMover[],
 ): ExchangeErrorCode | null {
   const theirs = EXCHANGE_TRANSITIONS.filter((move) => move.to === to && move.by.some((mover) => by.includes(mover)));
   if (theirs.length === 0) return ExchangeErrorCode.WRONG_PARTY;
@@ -70,7 +72,9 @@ export function transitionRefusal(
 
 /** Every change of status goes through here: a move the table does not allow is a bug, never a refusal. */
 export function assertTransition(
-  exchange: Pick<Exchange, 'id' | 'status' | 'groupId'>, to: ExchangeStatus, by: readonly ExchangeMover[],
+  exchange: Pick<Exchange, 'id' | 'status' | 'groupId'>,
+  to: ExchangeStatus,
+  by: readonly ExchangeMover[],
 ): void {
   const refusal = transitionRefusal(exchange, to, by);
   if (!refusal) return;

@@ -45,28 +45,55 @@ const EXCHANGE_ERRORS: Record<ExchangeErrorCode, ErrorDescription> = {
   LISTING_CLOSED: { ...LISTING_MOVED, field: 'listingId' },
   LISTING_NOT_AVAILABLE: { field: 'listingId', message: 'The listing is paused, closed or expired.' },
   OWN_LISTING: { field: 'listingId', message: 'You cannot propose an exchange on your own listing.' },
-  DIRECT_EXCHANGE_INCOMPLETE: { field: 'counterpartyId', message: 'Without a listing, name the community, the counterparty and your role.' },
-  COUNTERPARTY_NOT_MEMBER: { field: 'counterpartyId', message: 'The other party is not an active member of this community.' },
+  DIRECT_EXCHANGE_INCOMPLETE: {
+    field: 'counterpartyId',
+    message: 'Without a listing, name the community, the counterparty and your role.',
+  },
+  COUNTERPARTY_NOT_MEMBER: {
+    field: 'counterpartyId',
+    message: 'The other party is not an active member of this community.',
+  },
   ESTIMATE_MUST_BE_POSITIVE: { field: 'estimatedAmount', message: 'The estimated amount must be greater than zero.' },
   OUT_OF_STOCK: { field: 'quantity', message: 'The listing does not have that many units left.' },
   WRONG_STATUS: { field: 'exchangeId', message: 'The exchange is not in a state that allows this.' },
   WRONG_PARTY: { field: 'exchangeId', message: 'This step belongs to the other party.' },
-  HOLD_REFUSED: { field: 'exchangeId', message: "The receiver's account cannot reserve the estimated amount (available balance or limits)." },
+  HOLD_REFUSED: {
+    field: 'exchangeId',
+    message: "The receiver's account cannot reserve the estimated amount (available balance or limits).",
+  },
   HOLD_EXPIRED: { field: 'exchangeId', message: 'The hold expired before delivery; the exchange has lapsed.' },
   ACTUAL_MUST_NOT_BE_NEGATIVE: { field: 'actualAmount', message: 'The actual amount must be zero or more.' },
-  AMOUNT_ABOVE_HOLD_NEEDS_APPROVAL: { field: 'approveAmountAboveHold', message: 'The actual amount is above the hold: confirm with approveAmountAboveHold.' },
-  EXTRA_PAYMENT_REFUSED: { field: 'approveAmountAboveHold', message: "The receiver's account cannot pay the amount above the hold." },
-  SETTLEMENT_REFUSED: { field: 'exchangeId', message: 'The ledger would not settle the hold: an account is frozen or closed. A coordinator can help.' },
+  AMOUNT_ABOVE_HOLD_NEEDS_APPROVAL: {
+    field: 'approveAmountAboveHold',
+    message: 'The actual amount is above the hold: confirm with approveAmountAboveHold.',
+  },
+  EXTRA_PAYMENT_REFUSED: {
+    field: 'approveAmountAboveHold',
+    message: "The receiver's account cannot pay the amount above the hold.",
+  },
+  SETTLEMENT_REFUSED: {
+    field: 'exchangeId',
+    message: 'The ledger would not settle the hold: an account is frozen or closed. A coordinator can help.',
+  },
   AMOUNT_REQUIRED: { field: 'amount', message: 'Posting part of a hold needs the amount.' },
   AMOUNT_EXCEEDS_HOLD: { field: 'amount', message: 'A dispute can post at most the hold.' },
   REASON_REQUIRED: { field: 'reason', message: 'This step needs a written reason.' },
   NOT_SETTLED: { field: 'exchangeId', message: 'Only a settled exchange can be reviewed.' },
   ALREADY_REVIEWED: { field: 'exchangeId', message: 'You have already reviewed this exchange.' },
-  RECEIVER_NOT_MEMBER: { field: 'receiverIds', message: 'Every receiver must be an active member of the community, other than the provider.' },
-  GROUP_SETTLES_TOGETHER: { field: 'exchangeId', message: 'A place in a group exchange settles with its group: its provider settles them together.' },
+  RECEIVER_NOT_MEMBER: {
+    field: 'receiverIds',
+    message: 'Every receiver must be an active member of the community, other than the provider.',
+  },
+  GROUP_SETTLES_TOGETHER: {
+    field: 'exchangeId',
+    message: 'A place in a group exchange settles with its group: its provider settles them together.',
+  },
   NOTHING_TO_SETTLE: { field: 'groupId', message: 'No place of the group is accepted and still held.' },
 };
 
 export const exchangeError = userErrorCodes(
-  ExchangeErrorCode, 'ExchangeErrorCode', 'Why an exchange action was refused. A refusal changes nothing.', EXCHANGE_ERRORS,
+  ExchangeErrorCode,
+  'ExchangeErrorCode',
+  'Why an exchange action was refused. A refusal changes nothing.',
+  EXCHANGE_ERRORS,
 ).userError;

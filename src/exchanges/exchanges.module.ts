@@ -13,8 +13,6 @@ import { ExchangesService } from './exchanges.service.js';
 
 @Module({
   imports: [AccessModule, AuditModule, CommunitiesModule, EventsModule, LedgerModule, ListingsModule, MembersModule],
-  providers: [
-    ExchangesRepository, ExchangesService, ExchangesResolver, MemberReviewsResolver, ExchangeSweeper,
-  ],
+  providers: [ExchangesRepository, ExchangesService, ExchangesResolver, MemberReviewsResolver, ExchangeSweeper],
 })
 export class ExchangesModule {}

@@ -57,15 +57,25 @@ function toExchange(row: Row): Exchange {
 
 function toGroup(row: Row): ExchangeGroup {
   return {
-    id: row.id as string, communityId: row.community_id as string, listingId: row.listing_id as string | null, providerId: row.provider_id as string,
-    description: row.description as string, estimatedAmount: BigInt(row.estimated_amount as string), createdAt: row.created_at as Date,
+    id: row.id as string,
+    communityId: row.community_id as string,
+    listingId: row.listing_id as string | null,
+    providerId: row.provider_id as string,
+    description: row.description as string,
+    estimatedAmount: BigInt(row.estimated_amount as string),
+    createdAt: row.created_at as Date,
   };
 }
 
 function toReview(row: Row): Review {
   return {
-    id: row.id as string, exchangeId: row.exchange_id as string, authorId: row.author_id as string, subjectId: row.subject_id as string,
-    rating: row.rating as number, comment: row.comment as string, createdAt: row.created_at as Date,
+    id: row.id as string,
+    exchangeId: row.exchange_id as string,
+    authorId: row.author_id as string,
+    subjectId: row.subject_id as string,
+    rating: row.rating as number,
+    comment: row.comment as string,
+    createdAt: row.created_at as Date,
   };
 }
 
@@ -80,7 +90,10 @@ export class ExchangesRepository {
 
   /** The account of the member's active membership in the community, if they have one. */
   async activeAccountOf(memberId: string, communityId: string): Promise<string | null> {
-    const [row] = await this.query(`SELECT account_id FROM memberships WHERE member_id = $1 AND community_id = $2 AND status = 'active'`, [memberId, communityId]);
+    const [row] = await this.query(
+      `SELECT account_id FROM memberships WHERE member_id = $1 AND community_id = $2 AND status = 'active'`,
+      [memberId, communityId],
+    );
     return (row?.account_id as string | undefined) ?? null;
   }
 
@@ -90,8 +103,17 @@ export class ExchangesRepository {
                               description, estimated_amount, quantity)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
       [
-        exchange.communityId, exchange.listingId, exchange.groupId, exchange.proposerId, exchange.providerId, exchange.providerAccountId, exchange.receiverId,
-        exchange.receiverAccountId, exchange.description, exchange.estimatedAmount.toString(), exchange.quantity,
+        exchange.communityId,
+        exchange.listingId,
+        exchange.groupId,
+        exchange.proposerId,
+        exchange.providerId,
+        exchange.providerAccountId,
+        exchange.receiverId,
+        exchange.receiverAccountId,
+        exchange.description,
+        exchange.estimatedAmount.toString(),
+        exchange.quantity,
       ],
     );
     return toExchange(row);
@@ -114,8 +136,14 @@ export class ExchangesRepository {
               due_at = CASE WHEN $5 THEN $6::timestamptz ELSE due_at END, reason = CASE WHEN $7 THEN $8 ELSE reason END, updated_at = now()
         WHERE id = $1 RETURNING *`,
       [
-        id, change.status, change.holdTransferId ?? null, change.actualAmount?.toString() ?? null,
-        change.dueAt !== undefined, change.dueAt ?? null, change.reason !== undefined, change.reason ?? null,
+        id,
+        change.status,
+        change.holdTransferId ?? null,
+        change.actualAmount?.toString() ?? null,
+        change.dueAt !== undefined,
+        change.dueAt ?? null,
+        change.reason !== undefined,
+        change.reason ?? null,
       ],
     );
     return toExchange(row);
@@ -136,7 +164,9 @@ export class ExchangesRepository {
 
   /** The group's places, locked in id order: settling a group and a step on one of its places take turns. */
   async lockPlaces(groupId: string): Promise<Exchange[]> {
-    return (await this.query('SELECT * FROM exchanges WHERE group_id = $1 ORDER BY id FOR UPDATE', [groupId])).map(toExchange);
+    return (await this.query('SELECT * FROM exchanges WHERE group_id = $1 ORDER BY id FOR UPDATE', [groupId])).map(
+      toExchange,
+    );
   }
 
   async placesOf(groupId: string): Promise<Exchange[]> {
@@ -162,14 +192,23 @@ export class ExchangesRepository {
   }
 
   /** Newest first: a member's own (as either party), or a whole community's. */
-  async list(filter: { memberId?: string; communityId?: string; status?: ExchangeStatus; beforeId?: bigint; limit: number }): Promise<Exchange[]> {
+  async list(filter: {
+    memberId?: string;
+    communityId?: string;
+    status?: ExchangeStatus;
+    beforeId?: bigint;
+    limit: number;
+  }): Promise<Exchange[]> {
     const params: unknown[] = [];
     let where = 'TRUE';
     if (filter.memberId) where += ` AND $${params.push(filter.memberId)} IN (provider_id, receiver_id)`;
     if (filter.communityId) where += ` AND community_id = $${params.push(filter.communityId)}`;
     if (filter.status) where += ` AND status = $${params.push(filter.status)}`;
     if (filter.beforeId !== undefined) where += ` AND id < $${params.push(filter.beforeId.toString())}`;
-    const rows = await this.query(`SELECT * FROM exchanges WHERE ${where} ORDER BY id DESC LIMIT $${params.push(filter.limit)}`, params);
+    const rows = await this.query(
+      `SELECT * FROM exchanges WHERE ${where} ORDER BY id DESC LIMIT $${params.push(filter.limit)}`,
+      params,
+    );
     return rows.map(toExchange);
   }
 
@@ -183,11 +222,20 @@ export class ExchangesRepository {
   }
 
   async releaseUnits(listingId: string, units: number): Promise<void> {
-    await this.query('UPDATE listings SET quantity = quantity + $2, updated_at = now() WHERE id = $1', [listingId, units]);
+    await this.query('UPDATE listings SET quantity = quantity + $2, updated_at = now() WHERE id = $1', [
+      listingId,
+      units,
+    ]);
   }
 
   /** Null when this author already reviewed this exchange: the unique key decides. */
-  async insertReview(review: { exchangeId: string; authorId: string; subjectId: string; rating: number; comment: string }): Promise<Review | null> {
+  async insertReview(review: {
+    exchangeId: string;
+    authorId: string;
+    subjectId: string;
+    rating: number;
+    comment: string;
+  }): Promise<Review | null> {
     const rows = await this.query(
       `INSERT INTO reviews (exchange_id, author_id, subject_id, rating, comment) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (exchange_id, author_id) DO NOTHING RETURNING *`,
@@ -197,11 +245,16 @@ export class ExchangesRepository {
   }
 
   async reviewsOf(subjectId: string): Promise<Review[]> {
-    return (await this.query('SELECT * FROM reviews WHERE subject_id = $1 ORDER BY id DESC LIMIT 50', [subjectId])).map(toReview);
+    return (await this.query('SELECT * FROM reviews WHERE subject_id = $1 ORDER BY id DESC LIMIT 50', [subjectId])).map(
+      toReview,
+    );
   }
 
   async reviewSummary(subjectId: string): Promise<ReviewSummary> {
-    const [row] = await this.query('SELECT count(*)::int AS count, avg(rating)::float8 AS average FROM reviews WHERE subject_id = $1', [subjectId]);
+    const [row] = await this.query(
+      'SELECT count(*)::int AS count, avg(rating)::float8 AS average FROM reviews WHERE subject_id = $1',
+      [subjectId],
+    );
     return { count: row.count as number, averageRating: row.average as number | null };
   }
 }

@@ -6,11 +6,26 @@ import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import type { Actor } from '../access/actor.js';
 import { Member } from '../members/models/member.models.js';
 import {
-  ConfirmExchangeInput, ExchangeActionInput, ExchangesArgs, MarkDeliveredInput, ProposeExchangeInput, ProposeGroupExchangeInput, ResolveDisputeInput,
-  ReviewExchangeInput, SettleExchangeGroupInput,
+  ConfirmExchangeInput,
+  ExchangeActionInput,
+  ExchangesArgs,
+  MarkDeliveredInput,
+  ProposeExchangeInput,
+  ProposeGroupExchangeInput,
+  ResolveDisputeInput,
+  ReviewExchangeInput,
+  SettleExchangeGroupInput,
 } from './dto/exchange.inputs.js';
 import { ExchangesService } from './exchanges.service.js';
-import { Exchange, ExchangeConnection, ExchangeGroupPayload, ExchangePayload, Review, ReviewPayload, ReviewSummary } from './models/exchange.models.js';
+import {
+  Exchange,
+  ExchangeConnection,
+  ExchangeGroupPayload,
+  ExchangePayload,
+  Review,
+  ReviewPayload,
+  ReviewSummary,
+} from './models/exchange.models.js';
 
 @Resolver(() => Exchange)
 export class ExchangesResolver {
@@ -21,19 +36,28 @@ export class ExchangesResolver {
     return this.service.find(actor, id);
   }
 
-  @Query(() => ExchangeConnection, { description: "Your exchanges, newest first; with communityId, a community's for its auditors." })
+  @Query(() => ExchangeConnection, {
+    description: "Your exchanges, newest first; with communityId, a community's for its auditors.",
+  })
   exchanges(@CurrentActor() actor: Actor, @Args() args: ExchangesArgs): Promise<Connection<Exchange>> {
     return this.service.list(actor, args);
   }
 
-  @Mutation(() => ExchangePayload, { description: `Proposes an exchange against a listing, or directly to another member. ${rateLimitNote(RATE_LIMITS.proposeExchange)}` })
+  @Mutation(() => ExchangePayload, {
+    description: `Proposes an exchange against a listing, or directly to another member. ${rateLimitNote(RATE_LIMITS.proposeExchange)}`,
+  })
   @RateLimited(RATE_LIMITS.proposeExchange)
   proposeExchange(@CurrentActor() actor: Actor, @Args('input') input: ProposeExchangeInput): Promise<ExchangePayload> {
     return this.service.propose(actor, input);
   }
 
-  @Query(() => ExchangeGroupPayload, { description: 'A group exchange: its provider and auditors see every place, a receiver their own.' })
-  exchangeGroup(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<ExchangeGroupPayload> {
+  @Query(() => ExchangeGroupPayload, {
+    description: 'A group exchange: its provider and auditors see every place, a receiver their own.',
+  })
+  exchangeGroup(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<ExchangeGroupPayload> {
     return this.service.findGroup(actor, id);
   }
 
@@ -41,26 +65,43 @@ export class ExchangesResolver {
     description: `A provider offers a place to each of several receivers (a class, a repair day); each accepts their own. ${rateLimitNote(RATE_LIMITS.proposeGroupExchange)}`,
   })
   @RateLimited(RATE_LIMITS.proposeGroupExchange)
-  proposeGroupExchange(@CurrentActor() actor: Actor, @Args('input') input: ProposeGroupExchangeInput): Promise<ExchangeGroupPayload> {
+  proposeGroupExchange(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: ProposeGroupExchangeInput,
+  ): Promise<ExchangeGroupPayload> {
     return this.service.proposeGroup(actor, input);
   }
 
-  @Mutation(() => ExchangeGroupPayload, { description: "The provider settles every accepted place of the group as one linked batch, each up to its hold." })
-  settleExchangeGroup(@CurrentActor() actor: Actor, @Args('input') input: SettleExchangeGroupInput): Promise<ExchangeGroupPayload> {
+  @Mutation(() => ExchangeGroupPayload, {
+    description: 'The provider settles every accepted place of the group as one linked batch, each up to its hold.',
+  })
+  settleExchangeGroup(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: SettleExchangeGroupInput,
+  ): Promise<ExchangeGroupPayload> {
     return this.service.settleGroup(actor, input);
   }
 
-  @Mutation(() => ExchangePayload, { description: "The other party accepts: the estimate is held on the receiver's account (and goods reserved)." })
+  @Mutation(() => ExchangePayload, {
+    description: "The other party accepts: the estimate is held on the receiver's account (and goods reserved).",
+  })
   acceptExchange(@CurrentActor() actor: Actor, @Args('input') input: ExchangeActionInput): Promise<ExchangePayload> {
     return this.service.accept(actor, input);
   }
 
-  @Mutation(() => ExchangePayload, { description: 'The provider marks the work delivered and states the actual amount.' })
-  markExchangeDelivered(@CurrentActor() actor: Actor, @Args('input') input: MarkDeliveredInput): Promise<ExchangePayload> {
+  @Mutation(() => ExchangePayload, {
+    description: 'The provider marks the work delivered and states the actual amount.',
+  })
+  markExchangeDelivered(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: MarkDeliveredInput,
+  ): Promise<ExchangePayload> {
     return this.service.markDelivered(actor, input);
   }
 
-  @Mutation(() => ExchangePayload, { description: 'The receiver confirms; the hold posts, in part or with an approved extra.' })
+  @Mutation(() => ExchangePayload, {
+    description: 'The receiver confirms; the hold posts, in part or with an approved extra.',
+  })
   confirmExchange(@CurrentActor() actor: Actor, @Args('input') input: ConfirmExchangeInput): Promise<ExchangePayload> {
     return this.service.confirm(actor, input);
   }
@@ -70,13 +111,20 @@ export class ExchangesResolver {
     return this.service.cancel(actor, input);
   }
 
-  @Mutation(() => ExchangePayload, { description: 'Either party, after delivery, with a reason; a coordinator resolves it.' })
+  @Mutation(() => ExchangePayload, {
+    description: 'Either party, after delivery, with a reason; a coordinator resolves it.',
+  })
   disputeExchange(@CurrentActor() actor: Actor, @Args('input') input: ExchangeActionInput): Promise<ExchangePayload> {
     return this.service.dispute(actor, input);
   }
 
-  @Mutation(() => ExchangePayload, { description: "Coordinators of the exchange's community: post in full, in part, or void, with a reason. Audited." })
-  resolveExchangeDispute(@CurrentActor() actor: Actor, @Args('input') input: ResolveDisputeInput): Promise<ExchangePayload> {
+  @Mutation(() => ExchangePayload, {
+    description: "Coordinators of the exchange's community: post in full, in part, or void, with a reason. Audited.",
+  })
+  resolveExchangeDispute(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: ResolveDisputeInput,
+  ): Promise<ExchangePayload> {
     return this.service.resolveDispute(actor, input);
   }
 

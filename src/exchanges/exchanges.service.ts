@@ -13,14 +13,29 @@ import { LedgerService } from '../ledger/ledger.service.js';
 import { CreateTransferPayload } from '../ledger/models/ledger.models.js';
 import { CommunitiesService } from '../communities/communities.service.js';
 import {
-  ConfirmExchangeInput, ExchangeActionInput, ExchangesArgs, MarkDeliveredInput, ProposeExchangeInput, ProposeGroupExchangeInput, ResolveDisputeInput,
-  ReviewExchangeInput, SettleExchangeGroupInput,
+  ConfirmExchangeInput,
+  ExchangeActionInput,
+  ExchangesArgs,
+  MarkDeliveredInput,
+  ProposeExchangeInput,
+  ProposeGroupExchangeInput,
+  ResolveDisputeInput,
+  ReviewExchangeInput,
+  SettleExchangeGroupInput,
 } from './dto/exchange.inputs.js';
 import { assertTransition, ExchangeMover, transitionRefusal } from './exchange-states.js';
 import { exchangeError, ExchangeErrorCode } from './exchanges.errors.js';
 import { ExchangeChange, ExchangesRepository } from './exchanges.repository.js';
 import { ListingsService } from '../listings/listings.service.js';
-import { Exchange, ExchangeGroup, ExchangeGroupPayload, ExchangePayload, Review, ReviewPayload, ReviewSummary } from './models/exchange.models.js';
+import {
+  Exchange,
+  ExchangeGroup,
+  ExchangeGroupPayload,
+  ExchangePayload,
+  Review,
+  ReviewPayload,
+  ReviewSummary,
+} from './models/exchange.models.js';
 import { DisputeOutcome, ExchangeRole, ExchangeStatus } from './models/exchange-enums.js';
 import { Listing } from '../listings/models/listing.models.js';
 import { ListingKind, ListingNature, ListingStatus } from '../listings/models/listing-enums.js';
@@ -30,7 +45,8 @@ const refusedGroup = refusedPayload(exchangeError, { group: null, exchanges: [] 
 const refusedReview = refusedPayload(exchangeError, { review: null });
 
 /** Keys of the system's own ledger writes, in the system's scope (no client can take them): one of each per exchange, ever. */
-const ledgerKey = (step: 'hold' | 'post' | 'void' | 'extra', exchangeId: string): string => `system exchange-${step} ${exchangeId}`;
+const ledgerKey = (step: 'hold' | 'post' | 'void' | 'extra', exchangeId: string): string =>
+  `system exchange-${step} ${exchangeId}`;
 
 const secondsFromNow = (seconds: number): Date => new Date(Date.now() + seconds * 1000);
 
@@ -80,22 +96,38 @@ export class ExchangesService {
     const listing = input.listingId ? await this.listings.findUnchecked(input.listingId) : null;
     if (input.listingId && !listing) throw forbidden();
     const communityId = listing?.communityId ?? input.communityId;
-    if (!communityId || (!listing && (!input.counterpartyId || !input.role))) return refusedExchange(ExchangeErrorCode.DIRECT_EXCHANGE_INCOMPLETE);
+    if (!communityId || (!listing && (!input.counterpartyId || !input.role)))
+      return refusedExchange(ExchangeErrorCode.DIRECT_EXCHANGE_INCOMPLETE);
     if (!(await this.access.isActiveMember(actor, communityId))) throw forbidden();
-    const refusal = listing ? listingRefusal(listing, proposer.memberId, input.quantity) : input.quantity !== undefined ? ExchangeErrorCode.QUANTITY_IS_FOR_GOODS : null;
+    const refusal = listing
+      ? listingRefusal(listing, proposer.memberId, input.quantity)
+      : input.quantity !== undefined
+        ? ExchangeErrorCode.QUANTITY_IS_FOR_GOODS
+        : null;
     if (refusal) return refusedExchange(refusal);
     if (input.estimatedAmount <= 0n) return refusedExchange(ExchangeErrorCode.ESTIMATE_MUST_BE_POSITIVE);
     const counterpartyId = listing?.memberId ?? input.counterpartyId!;
     const proposerProvides = listing ? listing.kind === ListingKind.REQUEST : input.role === ExchangeRole.PROVIDER;
-    const [providerId, receiverId] = proposerProvides ? [proposer.memberId, counterpartyId] : [counterpartyId, proposer.memberId];
+    const [providerId, receiverId] = proposerProvides
+      ? [proposer.memberId, counterpartyId]
+      : [counterpartyId, proposer.memberId];
     const providerAccountId = await this.exchanges.activeAccountOf(providerId, communityId);
     const receiverAccountId = await this.exchanges.activeAccountOf(receiverId, communityId);
     if (counterpartyId === proposer.memberId) return refusedExchange(ExchangeErrorCode.OWN_LISTING);
     if (!providerAccountId || !receiverAccountId) return refusedExchange(ExchangeErrorCode.COUNTERPARTY_NOT_MEMBER);
     return this.db.transaction(async () => {
       const exchange = await this.exchanges.insert({
-        communityId, listingId: listing?.id ?? null, groupId: null, proposerId: proposer.memberId, providerId, providerAccountId, receiverId, receiverAccountId,
-        description: input.description, estimatedAmount: input.estimatedAmount, quantity: input.quantity ?? null,
+        communityId,
+        listingId: listing?.id ?? null,
+        groupId: null,
+        proposerId: proposer.memberId,
+        providerId,
+        providerAccountId,
+        receiverId,
+        receiverAccountId,
+        description: input.description,
+        estimatedAmount: input.estimatedAmount,
+        quantity: input.quantity ?? null,
       });
       await this.recordStep(actor, 'member', exchange, 'exchange.proposed', null);
       return { exchange, userErrors: [] };
@@ -113,25 +145,43 @@ export class ExchangesService {
     const communityId = listing?.communityId ?? input.communityId;
     if (!communityId) return refusedGroup(ExchangeErrorCode.DIRECT_EXCHANGE_INCOMPLETE);
     if (!(await this.access.isActiveMember(actor, communityId))) throw forbidden();
-    const ownOffer = listing && listing.memberId === provider.memberId && listing.kind === ListingKind.OFFER && listing.nature === ListingNature.SERVICE;
+    const ownOffer =
+      listing &&
+      listing.memberId === provider.memberId &&
+      listing.kind === ListingKind.OFFER &&
+      listing.nature === ListingNature.SERVICE;
     if (listing && (!ownOffer || !isAvailable(listing))) return refusedGroup(ExchangeErrorCode.LISTING_NOT_AVAILABLE);
     if (input.estimatedAmount <= 0n) return refusedGroup(ExchangeErrorCode.ESTIMATE_MUST_BE_POSITIVE);
     const providerAccountId = (await this.exchanges.activeAccountOf(provider.memberId, communityId))!;
     const receiverAccounts: string[] = [];
     for (const receiverId of input.receiverIds) {
-      const accountId = receiverId === provider.memberId ? null : await this.exchanges.activeAccountOf(receiverId, communityId);
+      const accountId =
+        receiverId === provider.memberId ? null : await this.exchanges.activeAccountOf(receiverId, communityId);
       if (!accountId) return refusedGroup(ExchangeErrorCode.RECEIVER_NOT_MEMBER);
       receiverAccounts.push(accountId);
     }
     return this.db.transaction(async () => {
       const group = await this.exchanges.insertGroup({
-        communityId, listingId: listing?.id ?? null, providerId: provider.memberId, description: input.description, estimatedAmount: input.estimatedAmount,
+        communityId,
+        listingId: listing?.id ?? null,
+        providerId: provider.memberId,
+        description: input.description,
+        estimatedAmount: input.estimatedAmount,
       });
       const exchanges: Exchange[] = [];
       for (const [index, receiverId] of input.receiverIds.entries()) {
         const exchange = await this.exchanges.insert({
-          communityId, listingId: group.listingId, groupId: group.id, proposerId: provider.memberId, providerId: provider.memberId, providerAccountId,
-          receiverId, receiverAccountId: receiverAccounts[index], description: input.description, estimatedAmount: input.estimatedAmount, quantity: null,
+          communityId,
+          listingId: group.listingId,
+          groupId: group.id,
+          proposerId: provider.memberId,
+          providerId: provider.memberId,
+          providerAccountId,
+          receiverId,
+          receiverAccountId: receiverAccounts[index],
+          description: input.description,
+          estimatedAmount: input.estimatedAmount,
+          quantity: null,
         });
         await this.recordStep(actor, 'member', exchange, 'exchange.proposed', null);
         exchanges.push(exchange);
@@ -170,8 +220,16 @@ export class ExchangesService {
   async findGroup(actor: Actor, groupId: string): Promise<ExchangeGroupPayload> {
     const group = await this.visibleGroup(actor, groupId);
     const places = await this.exchanges.placesOf(group.id);
-    const seesAll = (actor.kind === 'member' && actor.memberId === group.providerId) || (await this.access.mayAudit(actor, group.communityId));
-    return { group, exchanges: seesAll ? places : places.filter((place) => actor.kind === 'member' && place.receiverId === actor.memberId), userErrors: [] };
+    const seesAll =
+      (actor.kind === 'member' && actor.memberId === group.providerId) ||
+      (await this.access.mayAudit(actor, group.communityId));
+    return {
+      group,
+      exchanges: seesAll
+        ? places
+        : places.filter((place) => actor.kind === 'member' && place.receiverId === actor.memberId),
+      userErrors: [],
+    };
   }
 
   private async visibleGroup(actor: Actor, groupId: string): Promise<ExchangeGroup> {
@@ -179,7 +237,10 @@ export class ExchangesService {
     const group = isDatabaseId(groupId) ? await this.exchanges.findGroup(groupId) : null;
     if (!group) throw forbidden();
     const withinReach = actor.kind === 'member' && (actor.withinCommunityId ?? group.communityId) === group.communityId;
-    const party = withinReach && (actor.memberId === group.providerId || (await this.exchanges.placesOf(group.id)).some((place) => place.receiverId === actor.memberId));
+    const party =
+      withinReach &&
+      (actor.memberId === group.providerId ||
+        (await this.exchanges.placesOf(group.id)).some((place) => place.receiverId === actor.memberId));
     if (!party && !(await this.access.mayAudit(actor, group.communityId))) throw forbidden();
     return group;
   }
@@ -192,21 +253,35 @@ export class ExchangesService {
       // Standing may have changed since the proposal: a suspended member neither commits to pay nor is paid.
       if (!(await this.access.isActiveMember(actor, exchange.communityId))) throw forbidden();
       const counterpartyId = member.memberId === exchange.providerId ? exchange.receiverId : exchange.providerId;
-      const counterpartyAccountId = counterpartyId === exchange.providerId ? exchange.providerAccountId : exchange.receiverAccountId;
+      const counterpartyAccountId =
+        counterpartyId === exchange.providerId ? exchange.providerAccountId : exchange.receiverAccountId;
       if ((await this.exchanges.activeAccountOf(counterpartyId, exchange.communityId)) !== counterpartyAccountId) {
         return refusedExchange(ExchangeErrorCode.COUNTERPARTY_NOT_MEMBER);
       }
-      if (exchange.listingId && exchange.quantity && !(await this.exchanges.reserveUnits(exchange.listingId, exchange.quantity))) {
+      if (
+        exchange.listingId &&
+        exchange.quantity &&
+        !(await this.exchanges.reserveUnits(exchange.listingId, exchange.quantity))
+      ) {
         return refusedExchange(ExchangeErrorCode.OUT_OF_STOCK);
       }
       const hold = await this.ledger.createTransferInTransaction({
-        idempotencyKey: ledgerKey('hold', exchange.id), debitAccountId: exchange.receiverAccountId, creditAccountId: exchange.providerAccountId,
-        amount: exchange.estimatedAmount, pending: true, code: SYSTEM_CODES.EXCHANGE_HOLD, memo: `Exchange ${exchange.id}: hold`,
+        idempotencyKey: ledgerKey('hold', exchange.id),
+        debitAccountId: exchange.receiverAccountId,
+        creditAccountId: exchange.providerAccountId,
+        amount: exchange.estimatedAmount,
+        pending: true,
+        code: SYSTEM_CODES.EXCHANGE_HOLD,
+        memo: `Exchange ${exchange.id}: hold`,
       });
       // Thrown, so that the reservation and the refused key roll back: a later accept may succeed.
       if (!succeeded(hold)) throw new Refusal(ExchangeErrorCode.HOLD_REFUSED);
       const { holdTimeoutSeconds } = (await this.communities.policies(exchange.communityId))!;
-      return this.transition(actor, mover, exchange, { status: ExchangeStatus.ACCEPTED, holdTransferId: hold.transfer!.id, dueAt: secondsFromNow(holdTimeoutSeconds) });
+      return this.transition(actor, mover, exchange, {
+        status: ExchangeStatus.ACCEPTED,
+        holdTransferId: hold.transfer!.id,
+        dueAt: secondsFromNow(holdTimeoutSeconds),
+      });
     });
   }
 
@@ -218,7 +293,11 @@ export class ExchangesService {
       if (exchange.dueAt && exchange.dueAt <= new Date()) return refusedExchange(ExchangeErrorCode.HOLD_EXPIRED);
       if (input.actualAmount < 0n) return refusedExchange(ExchangeErrorCode.ACTUAL_MUST_NOT_BE_NEGATIVE);
       const { autoConfirmSeconds } = (await this.communities.policies(exchange.communityId))!;
-      return this.transition(actor, mover, exchange, { status: ExchangeStatus.DELIVERED, actualAmount: input.actualAmount, dueAt: secondsFromNow(autoConfirmSeconds) });
+      return this.transition(actor, mover, exchange, {
+        status: ExchangeStatus.DELIVERED,
+        actualAmount: input.actualAmount,
+        dueAt: secondsFromNow(autoConfirmSeconds),
+      });
     });
   }
 
@@ -228,7 +307,8 @@ export class ExchangesService {
       const refused = refusedMove(exchange, ExchangeStatus.CONFIRMED, mover);
       if (refused) return refused;
       const actual = exchange.actualAmount!;
-      if (actual > exchange.estimatedAmount && !input.approveAmountAboveHold) return refusedExchange(ExchangeErrorCode.AMOUNT_ABOVE_HOLD_NEEDS_APPROVAL);
+      if (actual > exchange.estimatedAmount && !input.approveAmountAboveHold)
+        return refusedExchange(ExchangeErrorCode.AMOUNT_ABOVE_HOLD_NEEDS_APPROVAL);
       await this.settle(exchange, actual);
       return this.transition(actor, mover, exchange, { status: ExchangeStatus.CONFIRMED, dueAt: null });
     });
@@ -240,7 +320,11 @@ export class ExchangesService {
       const refused = refusedMove(exchange, ExchangeStatus.CANCELLED, mover);
       if (refused) return refused;
       if (exchange.status === ExchangeStatus.ACCEPTED) await this.release(exchange);
-      return this.transition(actor, mover, exchange, { status: ExchangeStatus.CANCELLED, dueAt: null, reason: input.reason?.trim() || null });
+      return this.transition(actor, mover, exchange, {
+        status: ExchangeStatus.CANCELLED,
+        dueAt: null,
+        reason: input.reason?.trim() || null,
+      });
     });
   }
 
@@ -263,16 +347,29 @@ export class ExchangesService {
     if (!found || !role) throw forbidden();
     const reason = input.reason.trim();
     if (!reason) return refusedExchange(ExchangeErrorCode.REASON_REQUIRED);
-    if (input.outcome === DisputeOutcome.POST_PART && input.amount === undefined) return refusedExchange(ExchangeErrorCode.AMOUNT_REQUIRED);
+    if (input.outcome === DisputeOutcome.POST_PART && input.amount === undefined)
+      return refusedExchange(ExchangeErrorCode.AMOUNT_REQUIRED);
     const mover: Mover = { by: [role], as: role };
     return refusable(this.db, refusedExchange, async () => {
       const exchange = await this.exchanges.lock(found.id);
       const refused = refusedMove(exchange, ExchangeStatus.RESOLVED, mover);
       if (refused) return refused;
-      const amount = input.outcome === DisputeOutcome.POST_FULL ? exchange.estimatedAmount : input.outcome === DisputeOutcome.VOID ? 0n : input.amount!;
-      if (amount < 0n || amount > exchange.estimatedAmount) return refusedExchange(ExchangeErrorCode.AMOUNT_EXCEEDS_HOLD);
+      const amount =
+        input.outcome === DisputeOutcome.POST_FULL
+          ? exchange.estimatedAmount
+          : input.outcome === DisputeOutcome.VOID
+            ? 0n
+            : input.amount!;
+      if (amount < 0n || amount > exchange.estimatedAmount)
+        return refusedExchange(ExchangeErrorCode.AMOUNT_EXCEEDS_HOLD);
       await this.settle(exchange, amount);
-      return this.transition(actor, mover, exchange, { status: ExchangeStatus.RESOLVED, actualAmount: amount, reason }, { outcome: input.outcome });
+      return this.transition(
+        actor,
+        mover,
+        exchange,
+        { status: ExchangeStatus.RESOLVED, actualAmount: amount, reason },
+        { outcome: input.outcome },
+      );
     });
   }
 
@@ -287,9 +384,21 @@ export class ExchangesService {
     }
     const subjectId = party === 'provider' ? exchange.receiverId : exchange.providerId;
     return this.db.transaction(async () => {
-      const review = await this.exchanges.insertReview({ exchangeId: exchange.id, authorId: member.memberId, subjectId, rating: input.rating, comment: input.comment });
+      const review = await this.exchanges.insertReview({
+        exchangeId: exchange.id,
+        authorId: member.memberId,
+        subjectId,
+        rating: input.rating,
+        comment: input.comment,
+      });
       if (!review) return refusedReview(ExchangeErrorCode.ALREADY_REVIEWED);
-      await this.outbox.append({ topic: 'review.created', aggregateType: 'review', aggregateId: review.id, communityId: exchange.communityId, payload: { ...review } });
+      await this.outbox.append({
+        topic: 'review.created',
+        aggregateType: 'review',
+        aggregateId: review.id,
+        communityId: exchange.communityId,
+        payload: { ...review },
+      });
       return { review, userErrors: [] };
     });
   }
@@ -314,8 +423,20 @@ export class ExchangesService {
     // Through a partner app, a member's own exchanges are only those of the app's community.
     const communityId = args.communityId ?? member?.withinCommunityId ?? undefined;
     const beforeId = decodeCursor(args.after);
-    const rows = await this.exchanges.list({ memberId: member?.memberId, communityId, status: args.status, beforeId, limit: args.first + 1 });
-    return toConnection(rows, args.first, (exchange) => BigInt(exchange.id), (exchange) => exchange, beforeId === undefined);
+    const rows = await this.exchanges.list({
+      memberId: member?.memberId,
+      communityId,
+      status: args.status,
+      beforeId,
+      limit: args.first + 1,
+    });
+    return toConnection(
+      rows,
+      args.first,
+      (exchange) => BigInt(exchange.id),
+      (exchange) => exchange,
+      beforeId === undefined,
+    );
   }
 
   /**
@@ -339,11 +460,19 @@ export class ExchangesService {
         if (!exchange) return false;
         if (exchange.status === ExchangeStatus.ACCEPTED) {
           await this.release(exchange);
-          await this.transition(ANONYMOUS, SYSTEM, exchange, { status: ExchangeStatus.EXPIRED, dueAt: null, reason: 'the hold expired before delivery' });
+          await this.transition(ANONYMOUS, SYSTEM, exchange, {
+            status: ExchangeStatus.EXPIRED,
+            dueAt: null,
+            reason: 'the hold expired before delivery',
+          });
         } else {
           const actual = exchange.actualAmount!;
           await this.settle(exchange, actual < exchange.estimatedAmount ? actual : exchange.estimatedAmount);
-          await this.transition(ANONYMOUS, SYSTEM, exchange, { status: ExchangeStatus.CONFIRMED, dueAt: null, reason: 'confirmed automatically after the community delay' });
+          await this.transition(ANONYMOUS, SYSTEM, exchange, {
+            status: ExchangeStatus.CONFIRMED,
+            dueAt: null,
+            reason: 'confirmed automatically after the community delay',
+          });
         }
         return true;
       });
@@ -364,17 +493,29 @@ export class ExchangesService {
   /** Pays `amount` of what was delivered: the hold posts up to it (void at zero), and anything above is a second transfer. */
   private async settle(exchange: Exchange, amount: bigint): Promise<void> {
     const held = exchange.estimatedAmount;
-    const resolution = amount === 0n
-      ? await this.ledger.voidPendingTransfer({ idempotencyKey: ledgerKey('void', exchange.id), pendingTransferId: exchange.holdTransferId!, memo: `Exchange ${exchange.id}` })
-      : await this.ledger.postPendingTransfer({
-        idempotencyKey: ledgerKey('post', exchange.id), pendingTransferId: exchange.holdTransferId!, amount: amount < held ? amount : held, memo: `Exchange ${exchange.id}`,
-      });
+    const resolution =
+      amount === 0n
+        ? await this.ledger.voidPendingTransfer({
+            idempotencyKey: ledgerKey('void', exchange.id),
+            pendingTransferId: exchange.holdTransferId!,
+            memo: `Exchange ${exchange.id}`,
+          })
+        : await this.ledger.postPendingTransfer({
+            idempotencyKey: ledgerKey('post', exchange.id),
+            pendingTransferId: exchange.holdTransferId!,
+            amount: amount < held ? amount : held,
+            memo: `Exchange ${exchange.id}`,
+          });
     // A frozen or closed account: thrown, so that the step rolls back and says why.
     if (!succeeded(resolution)) throw new Refusal(ExchangeErrorCode.SETTLEMENT_REFUSED);
     if (amount <= held) return;
     const extra = await this.ledger.createTransferInTransaction({
-      idempotencyKey: ledgerKey('extra', exchange.id), debitAccountId: exchange.receiverAccountId, creditAccountId: exchange.providerAccountId,
-      amount: amount - held, code: SYSTEM_CODES.EXCHANGE_EXTRA, memo: `Exchange ${exchange.id}: above the estimate`,
+      idempotencyKey: ledgerKey('extra', exchange.id),
+      debitAccountId: exchange.receiverAccountId,
+      creditAccountId: exchange.providerAccountId,
+      amount: amount - held,
+      code: SYSTEM_CODES.EXCHANGE_EXTRA,
+      memo: `Exchange ${exchange.id}: above the estimate`,
     });
     // Thrown: the posted hold rolls back with it, so the exchange stays delivered and can be confirmed later.
     if (!succeeded(extra)) throw new Refusal(ExchangeErrorCode.EXTRA_PAYMENT_REFUSED);
@@ -385,13 +526,23 @@ export class ExchangesService {
    * every path locks the listing before the accounts, so accepts and cancels cannot deadlock.
    */
   private async release(exchange: Exchange): Promise<void> {
-    if (exchange.listingId && exchange.quantity) await this.exchanges.releaseUnits(exchange.listingId, exchange.quantity);
-    const voided = await this.ledger.voidPendingTransfer({ idempotencyKey: ledgerKey('void', exchange.id), pendingTransferId: exchange.holdTransferId!, memo: `Exchange ${exchange.id}` });
-    if (!succeeded(voided)) throw new Error(`exchange ${exchange.id}: the ledger refused to release its hold: ${voided.userErrors[0].code}`);
+    if (exchange.listingId && exchange.quantity)
+      await this.exchanges.releaseUnits(exchange.listingId, exchange.quantity);
+    const voided = await this.ledger.voidPendingTransfer({
+      idempotencyKey: ledgerKey('void', exchange.id),
+      pendingTransferId: exchange.holdTransferId!,
+      memo: `Exchange ${exchange.id}`,
+    });
+    if (!succeeded(voided))
+      throw new Error(`exchange ${exchange.id}: the ledger refused to release its hold: ${voided.userErrors[0].code}`);
   }
 
   private async transition(
-    actor: Actor, mover: Mover, exchange: Exchange, change: ExchangeChange, details: Record<string, unknown> = {},
+    actor: Actor,
+    mover: Mover,
+    exchange: Exchange,
+    change: ExchangeChange,
+    details: Record<string, unknown> = {},
   ): Promise<ExchangePayload> {
     assertTransition(exchange, change.status, mover.by);
     const changed = await this.exchanges.change(exchange.id, change);
@@ -400,18 +551,46 @@ export class ExchangesService {
   }
 
   /** The audit row and the outbox event of a step, in its transaction. */
-  private async recordStep(actor: Actor, as: AuditedAction['as'], exchange: Exchange, topic: string, reason: string | null, details: Record<string, unknown> = {}): Promise<void> {
+  private async recordStep(
+    actor: Actor,
+    as: AuditedAction['as'],
+    exchange: Exchange,
+    topic: string,
+    reason: string | null,
+    details: Record<string, unknown> = {},
+  ): Promise<void> {
     const payload = {
-      exchangeId: exchange.id, groupId: exchange.groupId, status: exchange.status, providerId: exchange.providerId, receiverId: exchange.receiverId,
-      estimatedAmount: exchange.estimatedAmount.toString(), actualAmount: exchange.actualAmount?.toString() ?? null, ...details,
+      exchangeId: exchange.id,
+      groupId: exchange.groupId,
+      status: exchange.status,
+      providerId: exchange.providerId,
+      receiverId: exchange.receiverId,
+      estimatedAmount: exchange.estimatedAmount.toString(),
+      actualAmount: exchange.actualAmount?.toString() ?? null,
+      ...details,
     };
-    await this.audit.record(actor, { as, action: topic, communityId: exchange.communityId, targetType: 'exchange', targetId: exchange.id, reason, details: payload });
-    await this.outbox.append({ topic, aggregateType: 'exchange', aggregateId: exchange.id, communityId: exchange.communityId, payload });
+    await this.audit.record(actor, {
+      as,
+      action: topic,
+      communityId: exchange.communityId,
+      targetType: 'exchange',
+      targetId: exchange.id,
+      reason,
+      details: payload,
+    });
+    await this.outbox.append({
+      topic,
+      aggregateType: 'exchange',
+      aggregateId: exchange.id,
+      communityId: exchange.communityId,
+      payload,
+    });
   }
 
   /** A party's step: checks who may see it, then locks it and runs `act` in one transaction that a refusal rolls back. */
   private async step(
-    actor: Actor, exchangeId: string,
+    actor: Actor,
+    exchangeId: string,
     act: (exchange: Exchange, mover: Mover, member: MemberActor) => Promise<ExchangePayload>,
   ): Promise<ExchangePayload> {
     const member = this.access.requireMember(actor);
@@ -454,7 +633,7 @@ function listingRefusal(listing: Listing, proposerId: string, quantity: number |
   if (!isAvailable(listing)) return ExchangeErrorCode.LISTING_NOT_AVAILABLE;
   if (listing.memberId === proposerId) return ExchangeErrorCode.OWN_LISTING;
   if (listing.nature === ListingNature.GOODS && quantity === undefined) return ExchangeErrorCode.QUANTITY_REQUIRED;
-  if (listing.nature === ListingNature.SERVICE && quantity !== undefined) return ExchangeErrorCode.QUANTITY_IS_FOR_GOODS;
+  if (listing.nature === ListingNature.SERVICE && quantity !== undefined)
+    return ExchangeErrorCode.QUANTITY_IS_FOR_GOODS;
   return null;
 }
-

@@ -16,7 +16,10 @@ export enum AuthErrorCode {
   INVALID_INVITATION = 'INVALID_INVITATION',
 }
 
-registerEnumType(AuthErrorCode, { name: 'AuthErrorCode', description: 'Why a login, a token refresh or an invitation was refused.' });
+registerEnumType(AuthErrorCode, {
+  name: 'AuthErrorCode',
+  description: 'Why a login, a token refresh or an invitation was refused.',
+});
 
 const AUTH_ERROR_MESSAGES: Record<AuthErrorCode, string> = {
   [AuthErrorCode.INVALID_CREDENTIALS]: 'Email or password is incorrect',

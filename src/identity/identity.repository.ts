@@ -52,19 +52,35 @@ export class IdentityRepository {
 
   /** With the member's email and name: what the new password must not be made of, and the email its guesses count against. */
   async credentialsOf(memberId: string): Promise<Credentials & { email: string; displayName: string }> {
-    const [row] = await this.query('SELECT id, email, display_name, password_hash FROM members WHERE id = $1', [memberId]);
-    return { memberId: row.id as string, email: row.email as string, displayName: row.display_name as string, passwordHash: row.password_hash as string | null };
+    const [row] = await this.query('SELECT id, email, display_name, password_hash FROM members WHERE id = $1', [
+      memberId,
+    ]);
+    return {
+      memberId: row.id as string,
+      email: row.email as string,
+      displayName: row.display_name as string,
+      passwordHash: row.password_hash as string | null,
+    };
   }
 
   async setPassword(memberId: string, passwordHash: string): Promise<void> {
-    await this.query('UPDATE members SET password_hash = $2, updated_at = now() WHERE id = $1', [memberId, passwordHash]);
+    await this.query('UPDATE members SET password_hash = $2, updated_at = now() WHERE id = $1', [
+      memberId,
+      passwordHash,
+    ]);
   }
 
   async insertSession(session: NewSession): Promise<string> {
     const [row] = await this.query(
       `INSERT INTO sessions (member_id, access_token_hash, access_expires_at, refresh_token_hash, refresh_expires_at)
        VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [session.memberId, session.accessTokenHash, session.accessExpiresAt, session.refreshTokenHash, session.refreshExpiresAt],
+      [
+        session.memberId,
+        session.accessTokenHash,
+        session.accessExpiresAt,
+        session.refreshTokenHash,
+        session.refreshExpiresAt,
+      ],
     );
     return row.id as string;
   }
@@ -80,18 +96,27 @@ export class IdentityRepository {
       [accessTokenHash],
     );
     if (!row) return null;
-    return { sessionId: row.id as string, memberId: row.member_id as string, isAdmin: row.is_admin as boolean, standings: row.standings as Standing[] };
+    return {
+      sessionId: row.id as string,
+      memberId: row.member_id as string,
+      isAdmin: row.is_admin as boolean,
+      standings: row.standings as Standing[],
+    };
   }
 
   /** The live session a refresh token belongs to, or, if the token was already rotated away, `replayed`. */
-  async sessionForRefresh(refreshTokenHash: string): Promise<{ sessionId: string; memberId: string; replayed: boolean } | null> {
+  async sessionForRefresh(
+    refreshTokenHash: string,
+  ): Promise<{ sessionId: string; memberId: string; replayed: boolean } | null> {
     const [row] = await this.query(
       `SELECT s.id, s.member_id, s.refresh_token_hash = $1 AS current
          FROM sessions s LEFT JOIN retired_refresh_tokens r ON r.session_id = s.id AND r.token_hash = $1
         WHERE (s.refresh_token_hash = $1 OR r.token_hash IS NOT NULL) AND s.revoked_at IS NULL AND s.refresh_expires_at > now()`,
       [refreshTokenHash],
     );
-    return row ? { sessionId: row.id as string, memberId: row.member_id as string, replayed: !(row.current as boolean) } : null;
+    return row
+      ? { sessionId: row.id as string, memberId: row.member_id as string, replayed: !(row.current as boolean) }
+      : null;
   }
 
   /** Compare-and-swap on the presented token: of two concurrent refreshes with one token, one wins. The old token is retired. */
@@ -101,7 +126,14 @@ export class IdentityRepository {
          UPDATE sessions SET access_token_hash = $3, access_expires_at = $4, refresh_token_hash = $5, refresh_expires_at = $6
           WHERE id = $1 AND refresh_token_hash = $2 AND revoked_at IS NULL RETURNING id)
        INSERT INTO retired_refresh_tokens (token_hash, session_id) SELECT $2, id FROM rotated RETURNING session_id`,
-      [rotation.sessionId, rotation.presentedRefreshTokenHash, rotation.accessTokenHash, rotation.accessExpiresAt, rotation.refreshTokenHash, rotation.refreshExpiresAt],
+      [
+        rotation.sessionId,
+        rotation.presentedRefreshTokenHash,
+        rotation.accessTokenHash,
+        rotation.accessExpiresAt,
+        rotation.refreshTokenHash,
+        rotation.refreshExpiresAt,
+      ],
     );
     return rows.length === 1;
   }
@@ -121,7 +153,10 @@ export class IdentityRepository {
 
   /** Ends one session if it is this member's; false otherwise, so that other members' sessions stay out of reach. */
   async revokeSessionOf(memberId: string, sessionId: string): Promise<boolean> {
-    const rows = await this.query('UPDATE sessions SET revoked_at = now() WHERE id = $1 AND member_id = $2 AND revoked_at IS NULL RETURNING id', [sessionId, memberId]);
+    const rows = await this.query(
+      'UPDATE sessions SET revoked_at = now() WHERE id = $1 AND member_id = $2 AND revoked_at IS NULL RETURNING id',
+      [sessionId, memberId],
+    );
     return rows.length === 1;
   }
 
@@ -131,7 +166,11 @@ export class IdentityRepository {
       'SELECT id, created_at, refresh_expires_at FROM sessions WHERE member_id = $1 AND revoked_at IS NULL AND refresh_expires_at > now() ORDER BY id DESC',
       [memberId],
     );
-    return rows.map((row) => ({ id: row.id as string, createdAt: row.created_at as Date, refreshExpiresAt: row.refresh_expires_at as Date }));
+    return rows.map((row) => ({
+      id: row.id as string,
+      createdAt: row.created_at as Date,
+      refreshExpiresAt: row.refresh_expires_at as Date,
+    }));
   }
 
   async liveApiKey(keyHash: string): Promise<PartnerAppRow | null> {
@@ -159,11 +198,19 @@ export class IdentityRepository {
   }
 
   async hasConsent(partnerAppId: string, memberId: string): Promise<boolean> {
-    const rows = await this.query('SELECT 1 FROM partner_consents WHERE partner_app_id = $1 AND member_id = $2 AND revoked_at IS NULL', [partnerAppId, memberId]);
+    const rows = await this.query(
+      'SELECT 1 FROM partner_consents WHERE partner_app_id = $1 AND member_id = $2 AND revoked_at IS NULL',
+      [partnerAppId, memberId],
+    );
     return rows.length > 0;
   }
 
-  async insertPartnerApp(app: { name: string; communityId: string; scopes: PartnerScope[]; createdBy: string }): Promise<PartnerAppRow> {
+  async insertPartnerApp(app: {
+    name: string;
+    communityId: string;
+    scopes: PartnerScope[];
+    createdBy: string;
+  }): Promise<PartnerAppRow> {
     const [row] = await this.query(
       'INSERT INTO partner_apps (name, community_id, scopes, created_by) VALUES ($1, $2, $3, $4) RETURNING *',
       [app.name, app.communityId, app.scopes, app.createdBy],
@@ -177,17 +224,23 @@ export class IdentityRepository {
   }
 
   async partnerAppsOf(communityId: string): Promise<PartnerAppRow[]> {
-    return (await this.query('SELECT * FROM partner_apps WHERE community_id = $1 ORDER BY id', [communityId])).map(toPartnerApp);
+    return (await this.query('SELECT * FROM partner_apps WHERE community_id = $1 ORDER BY id', [communityId])).map(
+      toPartnerApp,
+    );
   }
 
   /** Revokes the app's live key (if any) and stores the new one: the old key stops working at this commit. */
   async replaceApiKey(partnerAppId: string, keyHash: string): Promise<void> {
-    await this.query('UPDATE api_keys SET revoked_at = now() WHERE partner_app_id = $1 AND revoked_at IS NULL', [partnerAppId]);
+    await this.query('UPDATE api_keys SET revoked_at = now() WHERE partner_app_id = $1 AND revoked_at IS NULL', [
+      partnerAppId,
+    ]);
     await this.query('INSERT INTO api_keys (partner_app_id, key_hash) VALUES ($1, $2)', [partnerAppId, keyHash]);
   }
 
   async revokePartnerApp(partnerAppId: string): Promise<void> {
-    await this.query('UPDATE api_keys SET revoked_at = now() WHERE partner_app_id = $1 AND revoked_at IS NULL', [partnerAppId]);
+    await this.query('UPDATE api_keys SET revoked_at = now() WHERE partner_app_id = $1 AND revoked_at IS NULL', [
+      partnerAppId,
+    ]);
     await this.query('UPDATE partner_apps SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [partnerAppId]);
   }
 

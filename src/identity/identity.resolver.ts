@@ -4,10 +4,21 @@ import { RateLimited } from '../access/rate-limited.js';
 import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import type { Actor } from '../access/actor.js';
 import {
-  ChangePasswordInput, LoginInput, RefreshTokensInput, RegisterPartnerAppInput, RevokeMemberSessionsArgs, RevokePartnerAppArgs,
+  ChangePasswordInput,
+  LoginInput,
+  RefreshTokensInput,
+  RegisterPartnerAppInput,
+  RevokeMemberSessionsArgs,
+  RevokePartnerAppArgs,
 } from './dto/identity.inputs.js';
 import { IdentityService } from './identity.service.js';
-import { AuthPayload, ChangePasswordPayload, PartnerApp, PartnerAppKeyPayload, Session } from './models/identity.models.js';
+import {
+  AuthPayload,
+  ChangePasswordPayload,
+  PartnerApp,
+  PartnerAppKeyPayload,
+  Session,
+} from './models/identity.models.js';
 import { PartnerAppsService } from './partner-apps.service.js';
 import { PASSWORD_RULE } from '../../libs/security/password-strength.js';
 
@@ -19,8 +30,9 @@ export class IdentityResolver {
   ) {}
 
   @Mutation(() => AuthPayload, {
-    description: 'Starts a session. Each guess counts before the password is checked: by default 5 wrong passwords in 15 minutes for one email from one address, '
-      + '50 an hour for one email from anywhere, or 30 in 15 minutes from one address for any email; beyond them, TOO_MANY_ATTEMPTS. The right password resets the first count.',
+    description:
+      'Starts a session. Each guess counts before the password is checked: by default 5 wrong passwords in 15 minutes for one email from one address, ' +
+      '50 an hour for one email from anywhere, or 30 in 15 minutes from one address for any email; beyond them, TOO_MANY_ATTEMPTS. The right password resets the first count.',
   })
   login(@Args('input') input: LoginInput, @ClientAddress() address: string): Promise<AuthPayload> {
     return this.identity.login(input, address);
@@ -31,8 +43,13 @@ export class IdentityResolver {
     return this.identity.refreshTokens(input.refreshToken);
   }
 
-  @Mutation(() => Int, { description: 'Ends this session, or all of your sessions; returns how many ended. Effective at once.' })
-  logout(@CurrentActor() actor: Actor, @Args('everywhere', { defaultValue: false }) everywhere: boolean): Promise<number> {
+  @Mutation(() => Int, {
+    description: 'Ends this session, or all of your sessions; returns how many ended. Effective at once.',
+  })
+  logout(
+    @CurrentActor() actor: Actor,
+    @Args('everywhere', { defaultValue: false }) everywhere: boolean,
+  ): Promise<number> {
     return this.identity.logout(actor, everywhere);
   }
 
@@ -41,8 +58,13 @@ export class IdentityResolver {
     return this.identity.sessions(actor);
   }
 
-  @Mutation(() => Boolean, { description: 'Ends one of your sessions at once (a lost phone). False when it is not one of your live sessions.' })
-  revokeSession(@CurrentActor() actor: Actor, @Args('sessionId', { type: () => ID }) sessionId: string): Promise<boolean> {
+  @Mutation(() => Boolean, {
+    description: 'Ends one of your sessions at once (a lost phone). False when it is not one of your live sessions.',
+  })
+  revokeSession(
+    @CurrentActor() actor: Actor,
+    @Args('sessionId', { type: () => ID }) sessionId: string,
+  ): Promise<boolean> {
     return this.identity.revokeSession(actor, sessionId);
   }
 
@@ -50,22 +72,38 @@ export class IdentityResolver {
     description: `Changes your password, in person; every other session of yours ends. The current password is checked under login's limits. ${PASSWORD_RULE} ${rateLimitNote(RATE_LIMITS.changePassword)}`,
   })
   @RateLimited(RATE_LIMITS.changePassword)
-  changePassword(@CurrentActor() actor: Actor, @Args('input') input: ChangePasswordInput, @ClientAddress() address: string): Promise<ChangePasswordPayload> {
+  changePassword(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: ChangePasswordInput,
+    @ClientAddress() address: string,
+  ): Promise<ChangePasswordPayload> {
     return this.identity.changePassword(actor, input, address);
   }
 
-  @Mutation(() => Int, { description: "Admins: ends every session of a member at once; returns how many ended. Audited." })
+  @Mutation(() => Int, {
+    description: 'Admins: ends every session of a member at once; returns how many ended. Audited.',
+  })
   revokeMemberSessions(@CurrentActor() actor: Actor, @Args() args: RevokeMemberSessionsArgs): Promise<number> {
     return this.identity.revokeMemberSessions(actor, args.memberId, args.reason);
   }
 
-  @Mutation(() => PartnerAppKeyPayload, { description: 'Coordinators and admins: registers a partner app for a community and issues its first key.' })
-  registerPartnerApp(@CurrentActor() actor: Actor, @Args('input') input: RegisterPartnerAppInput): Promise<PartnerAppKeyPayload> {
+  @Mutation(() => PartnerAppKeyPayload, {
+    description: 'Coordinators and admins: registers a partner app for a community and issues its first key.',
+  })
+  registerPartnerApp(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: RegisterPartnerAppInput,
+  ): Promise<PartnerAppKeyPayload> {
     return this.apps.register(actor, input);
   }
 
-  @Mutation(() => PartnerAppKeyPayload, { description: "Issues a new key for a partner app; the old key stops working at once." })
-  rotatePartnerAppKey(@CurrentActor() actor: Actor, @Args('partnerAppId', { type: () => ID }) partnerAppId: string): Promise<PartnerAppKeyPayload> {
+  @Mutation(() => PartnerAppKeyPayload, {
+    description: 'Issues a new key for a partner app; the old key stops working at once.',
+  })
+  rotatePartnerAppKey(
+    @CurrentActor() actor: Actor,
+    @Args('partnerAppId', { type: () => ID }) partnerAppId: string,
+  ): Promise<PartnerAppKeyPayload> {
     return this.apps.rotateKey(actor, partnerAppId);
   }
 
@@ -74,18 +112,32 @@ export class IdentityResolver {
     return this.apps.revoke(actor, args.partnerAppId, args.reason ?? null);
   }
 
-  @Mutation(() => Boolean, { description: 'Lets a partner app with the ACT_FOR_MEMBER scope act for you. In person only.' })
-  grantPartnerConsent(@CurrentActor() actor: Actor, @Args('partnerAppId', { type: () => ID }) partnerAppId: string): Promise<boolean> {
+  @Mutation(() => Boolean, {
+    description: 'Lets a partner app with the ACT_FOR_MEMBER scope act for you. In person only.',
+  })
+  grantPartnerConsent(
+    @CurrentActor() actor: Actor,
+    @Args('partnerAppId', { type: () => ID }) partnerAppId: string,
+  ): Promise<boolean> {
     return this.apps.grantConsent(actor, partnerAppId);
   }
 
-  @Mutation(() => Boolean, { description: 'Withdraws your consent; the app can no longer act for you. False if there was none. In person only: no app withdraws your consent to another.' })
-  revokePartnerConsent(@CurrentActor() actor: Actor, @Args('partnerAppId', { type: () => ID }) partnerAppId: string): Promise<boolean> {
+  @Mutation(() => Boolean, {
+    description:
+      'Withdraws your consent; the app can no longer act for you. False if there was none. In person only: no app withdraws your consent to another.',
+  })
+  revokePartnerConsent(
+    @CurrentActor() actor: Actor,
+    @Args('partnerAppId', { type: () => ID }) partnerAppId: string,
+  ): Promise<boolean> {
     return this.apps.revokeConsent(actor, partnerAppId);
   }
 
   @Query(() => [PartnerApp], { description: "Coordinators and admins: a community's partner apps." })
-  partnerApps(@CurrentActor() actor: Actor, @Args('communityId', { type: () => ID }) communityId: string): Promise<PartnerApp[]> {
+  partnerApps(
+    @CurrentActor() actor: Actor,
+    @Args('communityId', { type: () => ID }) communityId: string,
+  ): Promise<PartnerApp[]> {
     return this.apps.listFor(actor, communityId);
   }
 }

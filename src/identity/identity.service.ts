@@ -66,7 +66,9 @@ export class IdentityService {
    * OAuth sign-in page proves who approves an app, and the app gets tokens of its own.
    */
   async checkPassword(
-    email: string, password: string, address: string,
+    email: string,
+    password: string,
+    address: string,
   ): Promise<{ memberId: string } | { refusal: AuthErrorCode }> {
     const folded = foldEmail(email);
     const credentials = await this.identity.credentials(folded);
@@ -79,7 +81,12 @@ export class IdentityService {
    * verified, in one statement, so that concurrent guesses cannot overtake the count; the right
    * password gives its guess back. A member without a password (or no member) always fails.
    */
-  private async passwordRefusal(email: string, passwordHash: string | null, password: string, address: string): Promise<AuthErrorCode | null> {
+  private async passwordRefusal(
+    email: string,
+    passwordHash: string | null,
+    password: string,
+    address: string,
+  ): Promise<AuthErrorCode | null> {
     const attempt = await this.limiter.takeLoginAttempt(email, address);
     if (!attempt) return AuthErrorCode.TOO_MANY_ATTEMPTS;
     if (!(await verifyPassword(passwordHash, password))) return AuthErrorCode.INVALID_CREDENTIALS;
@@ -91,8 +98,11 @@ export class IdentityService {
   async startSession(memberId: string): Promise<AuthTokens> {
     const tokens = this.newTokens(memberId);
     await this.identity.insertSession({
-      memberId, accessTokenHash: tokenHash(tokens.accessToken), accessExpiresAt: tokens.accessTokenExpiresAt,
-      refreshTokenHash: tokenHash(tokens.refreshToken), refreshExpiresAt: tokens.refreshTokenExpiresAt,
+      memberId,
+      accessTokenHash: tokenHash(tokens.accessToken),
+      accessExpiresAt: tokens.accessTokenExpiresAt,
+      refreshTokenHash: tokenHash(tokens.refreshToken),
+      refreshExpiresAt: tokens.refreshTokenExpiresAt,
     });
     return tokens;
   }
@@ -111,9 +121,12 @@ export class IdentityService {
     }
     const tokens = this.newTokens(session.memberId);
     const rotated = await this.identity.rotate({
-      sessionId: session.sessionId, presentedRefreshTokenHash: presented,
-      accessTokenHash: tokenHash(tokens.accessToken), accessExpiresAt: tokens.accessTokenExpiresAt,
-      refreshTokenHash: tokenHash(tokens.refreshToken), refreshExpiresAt: tokens.refreshTokenExpiresAt,
+      sessionId: session.sessionId,
+      presentedRefreshTokenHash: presented,
+      accessTokenHash: tokenHash(tokens.accessToken),
+      accessExpiresAt: tokens.accessTokenExpiresAt,
+      refreshTokenHash: tokenHash(tokens.refreshToken),
+      refreshExpiresAt: tokens.refreshTokenExpiresAt,
     });
     return rotated ? { tokens, userErrors: [] } : refusedLogin(AuthErrorCode.INVALID_REFRESH_TOKEN);
   }
@@ -147,7 +160,12 @@ export class IdentityService {
     const member = this.access.requireMemberInPerson(actor);
     const credentials = await this.identity.credentialsOf(member.memberId);
     await requireStrongPassword(input.newPassword, 'newPassword', credentials);
-    const refusal = await this.passwordRefusal(credentials.email, credentials.passwordHash, input.currentPassword, address);
+    const refusal = await this.passwordRefusal(
+      credentials.email,
+      credentials.passwordHash,
+      input.currentPassword,
+      address,
+    );
     if (refusal) return refusedPasswordChange(refusal);
     await this.db.transaction(async () => {
       await this.identity.setPassword(member.memberId, await hashPassword(input.newPassword));
@@ -162,7 +180,15 @@ export class IdentityService {
     if (!isDatabaseId(memberId)) throw forbidden();
     return this.db.transaction(async () => {
       const ended = await this.identity.revokeSessionsOf(memberId);
-      await this.audit.record(actor, { as: 'admin', action: 'member.revoke_sessions', communityId: null, targetType: 'member', targetId: memberId, reason, details: { ended } });
+      await this.audit.record(actor, {
+        as: 'admin',
+        action: 'member.revoke_sessions',
+        communityId: null,
+        targetType: 'member',
+        targetId: memberId,
+        reason,
+        details: { ended },
+      });
       return ended;
     });
   }
@@ -181,7 +207,12 @@ export class IdentityService {
     const session = token.startsWith(TOKEN_PREFIX.access) ? await this.identity.liveSession(tokenHash(token)) : null;
     if (!session) throw rejectCredentials('The access token is invalid, expired or revoked');
     return {
-      kind: 'member', memberId: session.memberId, isAdmin: session.isAdmin, sessionId: session.sessionId, viaPartnerAppId: null, withinCommunityId: null,
+      kind: 'member',
+      memberId: session.memberId,
+      isAdmin: session.isAdmin,
+      sessionId: session.sessionId,
+      viaPartnerAppId: null,
+      withinCommunityId: null,
       standings: session.standings,
     };
   }
@@ -198,8 +229,12 @@ export class IdentityService {
     }
     if (requester.viaPartnerAppId) {
       const app = await this.identity.activePartnerApp(requester.viaPartnerAppId);
-      const consented = app?.scopes.includes(PartnerScope.ACT_FOR_MEMBER) && (await this.identity.hasConsent(app.id, requester.memberId));
-      return consented ? { ...requester, isAdmin: false, withinCommunityId: app!.communityId, standings: undefined } : null;
+      const consented =
+        app?.scopes.includes(PartnerScope.ACT_FOR_MEMBER) &&
+        (await this.identity.hasConsent(app.id, requester.memberId));
+      return consented
+        ? { ...requester, isAdmin: false, withinCommunityId: app!.communityId, standings: undefined }
+        : null;
     }
     const session = requester.sessionId ? await this.identity.liveSessionById(requester.sessionId) : null;
     if (!session || session.memberId !== requester.memberId) return null;
@@ -209,10 +244,21 @@ export class IdentityService {
   private async authenticatePartner(apiKey: string, actingFor: string | undefined): Promise<Actor> {
     const app = await this.identity.liveApiKey(tokenHash(apiKey));
     if (!app) throw rejectCredentials('The API key is invalid or revoked');
-    if (actingFor === undefined) return { kind: 'partner', partnerAppId: app.id, communityId: app.communityId, scopes: app.scopes };
-    const consented = app.scopes.includes(PartnerScope.ACT_FOR_MEMBER) && isDatabaseId(actingFor) && (await this.identity.hasConsent(app.id, actingFor));
+    if (actingFor === undefined)
+      return { kind: 'partner', partnerAppId: app.id, communityId: app.communityId, scopes: app.scopes };
+    const consented =
+      app.scopes.includes(PartnerScope.ACT_FOR_MEMBER) &&
+      isDatabaseId(actingFor) &&
+      (await this.identity.hasConsent(app.id, actingFor));
     if (!consented) throw rejectCredentials('This app has no consent to act for that member', ErrorCode.FORBIDDEN);
-    return { kind: 'member', memberId: actingFor, isAdmin: false, sessionId: null, viaPartnerAppId: app.id, withinCommunityId: app.communityId };
+    return {
+      kind: 'member',
+      memberId: actingFor,
+      isAdmin: false,
+      sessionId: null,
+      viaPartnerAppId: app.id,
+      withinCommunityId: app.communityId,
+    };
   }
 
   private newTokens(memberId: string): AuthTokens {

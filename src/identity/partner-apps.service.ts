@@ -24,9 +24,21 @@ export class PartnerAppsService {
     const role = await this.access.requireManager(actor, input.communityId);
     const member = this.access.requireMember(actor);
     return this.db.transaction(async () => {
-      const app = await this.identity.insertPartnerApp({ name: input.name, communityId: input.communityId, scopes: [...new Set(input.scopes)], createdBy: member.memberId });
+      const app = await this.identity.insertPartnerApp({
+        name: input.name,
+        communityId: input.communityId,
+        scopes: [...new Set(input.scopes)],
+        createdBy: member.memberId,
+      });
       const apiKey = await this.issueKey(app.id);
-      await this.audit.record(actor, { as: role, action: 'partner_app.register', communityId: app.communityId, targetType: 'partner_app', targetId: app.id, details: { scopes: app.scopes } });
+      await this.audit.record(actor, {
+        as: role,
+        action: 'partner_app.register',
+        communityId: app.communityId,
+        targetType: 'partner_app',
+        targetId: app.id,
+        details: { scopes: app.scopes },
+      });
       return { partnerApp: app, apiKey };
     });
   }
@@ -37,7 +49,13 @@ export class PartnerAppsService {
     if (app.revokedAt) throw forbidden();
     return this.db.transaction(async () => {
       const apiKey = await this.issueKey(app.id);
-      await this.audit.record(actor, { as: role, action: 'partner_app.rotate_key', communityId: app.communityId, targetType: 'partner_app', targetId: app.id });
+      await this.audit.record(actor, {
+        as: role,
+        action: 'partner_app.rotate_key',
+        communityId: app.communityId,
+        targetType: 'partner_app',
+        targetId: app.id,
+      });
       return { partnerApp: app, apiKey };
     });
   }
@@ -46,7 +64,14 @@ export class PartnerAppsService {
     const { app, role } = await this.managedApp(actor, partnerAppId);
     return this.db.transaction(async () => {
       await this.identity.revokePartnerApp(app.id);
-      await this.audit.record(actor, { as: role, action: 'partner_app.revoke', communityId: app.communityId, targetType: 'partner_app', targetId: app.id, reason });
+      await this.audit.record(actor, {
+        as: role,
+        action: 'partner_app.revoke',
+        communityId: app.communityId,
+        targetType: 'partner_app',
+        targetId: app.id,
+        reason,
+      });
       return (await this.identity.findPartnerApp(app.id))!;
     });
   }
@@ -63,7 +88,13 @@ export class PartnerAppsService {
     if (!app || app.revokedAt || !app.scopes.includes(PartnerScope.ACT_FOR_MEMBER)) throw forbidden();
     await this.db.transaction(async () => {
       await this.identity.grantConsent(app.id, member.memberId);
-      await this.audit.record(actor, { as: 'member', action: 'partner_consent.grant', communityId: app.communityId, targetType: 'partner_app', targetId: app.id });
+      await this.audit.record(actor, {
+        as: 'member',
+        action: 'partner_consent.grant',
+        communityId: app.communityId,
+        targetType: 'partner_app',
+        targetId: app.id,
+      });
     });
     return true;
   }
@@ -75,12 +106,22 @@ export class PartnerAppsService {
     if (!app) return false;
     return this.db.transaction(async () => {
       const revoked = await this.identity.revokeConsent(app.id, member.memberId);
-      if (revoked) await this.audit.record(actor, { as: 'member', action: 'partner_consent.revoke', communityId: app.communityId, targetType: 'partner_app', targetId: app.id });
+      if (revoked)
+        await this.audit.record(actor, {
+          as: 'member',
+          action: 'partner_consent.revoke',
+          communityId: app.communityId,
+          targetType: 'partner_app',
+          targetId: app.id,
+        });
       return revoked;
     });
   }
 
-  private async managedApp(actor: Actor, partnerAppId: string): Promise<{ app: PartnerAppRow; role: 'coordinator' | 'admin' }> {
+  private async managedApp(
+    actor: Actor,
+    partnerAppId: string,
+  ): Promise<{ app: PartnerAppRow; role: 'coordinator' | 'admin' }> {
     this.access.requireAuthenticated(actor);
     const app = isDatabaseId(partnerAppId) ? await this.identity.findPartnerApp(partnerAppId) : null;
     const role = app ? await this.access.managerRole(actor, app.communityId) : null;

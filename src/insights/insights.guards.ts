@@ -13,7 +13,12 @@ export function badInput(message: string): ClientError {
  * the currency the community was born with, which every amount about it is in. A community that does
  * not exist is refused like one that is not the caller's.
  */
-export async function auditedCurrency(access: AccessPolicy, ledger: LedgerService, actor: Actor, communityId: string): Promise<Currency> {
+export async function auditedCurrency(
+  access: AccessPolicy,
+  ledger: LedgerService,
+  actor: Actor,
+  communityId: string,
+): Promise<Currency> {
   await access.requireAuditor(actor, communityId);
   const [currency] = await ledger.currenciesOf(communityId);
   if (!currency) throw forbidden();

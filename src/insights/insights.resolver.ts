@@ -15,14 +15,19 @@ export class InsightsResolver {
   ) {}
 
   @Query(() => CommunityStatistics, {
-    description: "A community's activity over [from, to) in buckets of one interval, ready for charts, with the period's total. Its auditors.",
+    description:
+      "A community's activity over [from, to) in buckets of one interval, ready for charts, with the period's total. Its auditors.",
   })
-  communityStatistics(@CurrentActor() actor: Actor, @Args() args: CommunityStatisticsArgs): Promise<CommunityStatistics> {
+  communityStatistics(
+    @CurrentActor() actor: Actor,
+    @Args() args: CommunityStatisticsArgs,
+  ): Promise<CommunityStatistics> {
     return this.statistics.communityStatistics(actor, args);
   }
 
   @Query(() => [RiskSignal], {
-    description: "Member accounts of a community flagged for a coordinator to look at, with the evidence, by kind then account. Its auditors. Every threshold has a default; the time windows are parameters too.",
+    description:
+      'Member accounts of a community flagged for a coordinator to look at, with the evidence, by kind then account. Its auditors. Every threshold has a default; the time windows are parameters too.',
   })
   riskSignals(@CurrentActor() actor: Actor, @Args() args: RiskSignalsArgs): Promise<RiskSignal[]> {
     return this.risks.riskSignals(actor, args);

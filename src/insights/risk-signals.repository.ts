@@ -177,13 +177,31 @@ export class RiskSignalsRepository {
   }
 
   /** Accounts near a limit at `to`; with `since`, only those near it continuously since then or earlier. */
-  limitStreaks(communityId: string, to: Date, zone: LimitZone, percent: number, since: Date | null): Promise<LimitStreakRow[]> {
+  limitStreaks(
+    communityId: string,
+    to: Date,
+    zone: LimitZone,
+    percent: number,
+    since: Date | null,
+  ): Promise<LimitStreakRow[]> {
     return this.db.manager.query(limitStreaksSql(zone), [communityId, to, percent, since]);
   }
 
-  volumes(communityId: string, window: { baselineStart: Date; windowStart: Date; to: Date }, minimum: bigint, baselineWindows: number, factor: number): Promise<VolumeRow[]> {
+  volumes(
+    communityId: string,
+    window: { baselineStart: Date; windowStart: Date; to: Date },
+    minimum: bigint,
+    baselineWindows: number,
+    factor: number,
+  ): Promise<VolumeRow[]> {
     return this.db.manager.query(VOLUMES_SQL, [
-      communityId, window.baselineStart, window.to, window.windowStart, minimum.toString(), baselineWindows, factor,
+      communityId,
+      window.baselineStart,
+      window.to,
+      window.windowStart,
+      minimum.toString(),
+      baselineWindows,
+      factor,
     ]);
   }
 }

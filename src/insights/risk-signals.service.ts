@@ -5,7 +5,14 @@ import { LedgerService } from '../ledger/ledger.service.js';
 import { Currency } from '../ledger/models/ledger.models.js';
 import { RiskSignalsArgs } from './dto/insights.inputs.js';
 import {
-  ChronicDebtEvidence, CircularTradingEvidence, HoardingEvidence, PaymentCycle, RiskSignal, RiskSignalKind, RiskTransfer, SuddenVelocityEvidence,
+  ChronicDebtEvidence,
+  CircularTradingEvidence,
+  HoardingEvidence,
+  PaymentCycle,
+  RiskSignal,
+  RiskSignalKind,
+  RiskTransfer,
+  SuddenVelocityEvidence,
 } from './models/risk-signal.models.js';
 import { CHRONIC_DEBT_ZONE, HOARDING_ZONE, PaymentJson, RiskSignalsRepository } from './risk-signals.repository.js';
 import { auditedCurrency, badInput } from './insights.guards.js';
@@ -54,23 +61,43 @@ export class RiskSignalsService {
   private async circularTrading(args: Thresholds, currency: Currency): Promise<RiskSignal[]> {
     const rows = await this.repository.circularTrading(args.communityId, args.from, args.to);
     return rows.map((row) => {
-      const cycles = row.cycles.map((cycle): PaymentCycle => ({ accountIds: cycle.accountIds, transfers: cycle.transfers.map(toRiskTransfer) }));
+      const cycles = row.cycles.map((cycle): PaymentCycle => ({
+        accountIds: cycle.accountIds,
+        transfers: cycle.transfers.map(toRiskTransfer),
+      }));
       const [first] = cycles;
       const hops = first.transfers.map((transfer) => transfer.amount).join(', ');
-      const summary = `Account ${row.accountId} (${row.memberName}) is on ${plural(row.cycleCount, 'cycle')} of payments within the period, ` +
+      const summary =
+        `Account ${row.accountId} (${row.memberName}) is on ${plural(row.cycleCount, 'cycle')} of payments within the period, ` +
         `the first ${first.accountIds.join(' → ')} → ${first.accountIds[0]} paying ${hops} ${units(currency)} in turn.`;
-      return { kind: RiskSignalKind.CIRCULAR_TRADING, ...holder(row), summary, evidence: Object.assign(new CircularTradingEvidence(), { cycleCount: row.cycleCount, cycles }) };
+      return {
+        kind: RiskSignalKind.CIRCULAR_TRADING,
+        ...holder(row),
+        summary,
+        evidence: Object.assign(new CircularTradingEvidence(), { cycleCount: row.cycleCount, cycles }),
+      };
     });
   }
 
   private async hoarding(args: Thresholds, currency: Currency): Promise<RiskSignal[]> {
-    const rows = await this.repository.limitStreaks(args.communityId, args.to, HOARDING_ZONE, args.hoardingPercent, null);
+    const rows = await this.repository.limitStreaks(
+      args.communityId,
+      args.to,
+      HOARDING_ZONE,
+      args.hoardingPercent,
+      null,
+    );
     return rows.map((row) => {
       const evidence = Object.assign(new HoardingEvidence(), {
-        balance: BigInt(row.balance), upperLimit: BigInt(row.upperLimit!), thresholdPercent: args.hoardingPercent, threshold: BigInt(row.threshold),
-        since: row.since, sinceTransferId: row.sinceTransferId,
+        balance: BigInt(row.balance),
+        upperLimit: BigInt(row.upperLimit!),
+        thresholdPercent: args.hoardingPercent,
+        threshold: BigInt(row.threshold),
+        since: row.since,
+        sinceTransferId: row.sinceTransferId,
       });
-      const summary = `Account ${row.accountId} (${row.memberName}) holds ${row.balance} of its ${row.upperLimit} cap ${units(currency)}, ` +
+      const summary =
+        `Account ${row.accountId} (${row.memberName}) holds ${row.balance} of its ${row.upperLimit} cap ${units(currency)}, ` +
         `at or above ${args.hoardingPercent}% of it since ${row.since.toISOString()}.`;
       return { kind: RiskSignalKind.HOARDING, ...holder(row), summary, evidence };
     });
@@ -78,14 +105,27 @@ export class RiskSignalsService {
 
   private async chronicDebt(args: Thresholds, currency: Currency): Promise<RiskSignal[]> {
     const since = new Date(args.to.getTime() - args.chronicDebtSeconds * 1000);
-    const rows = await this.repository.limitStreaks(args.communityId, args.to, CHRONIC_DEBT_ZONE, args.chronicDebtPercent, since);
+    const rows = await this.repository.limitStreaks(
+      args.communityId,
+      args.to,
+      CHRONIC_DEBT_ZONE,
+      args.chronicDebtPercent,
+      since,
+    );
     return rows.map((row) => {
       const durationSeconds = Math.floor((args.to.getTime() - row.since.getTime()) / 1000);
       const evidence = Object.assign(new ChronicDebtEvidence(), {
-        balance: BigInt(row.balance), lowerLimit: BigInt(row.lowerLimit!), thresholdPercent: args.chronicDebtPercent, threshold: BigInt(row.threshold),
-        since: row.since, sinceTransferId: row.sinceTransferId, durationSeconds, minimumSeconds: args.chronicDebtSeconds,
+        balance: BigInt(row.balance),
+        lowerLimit: BigInt(row.lowerLimit!),
+        thresholdPercent: args.chronicDebtPercent,
+        threshold: BigInt(row.threshold),
+        since: row.since,
+        sinceTransferId: row.sinceTransferId,
+        durationSeconds,
+        minimumSeconds: args.chronicDebtSeconds,
       });
-      const summary = `Account ${row.accountId} (${row.memberName}) has stayed at or below ${row.threshold}, near its lower limit of ${row.lowerLimit} ${units(currency)}, ` +
+      const summary =
+        `Account ${row.accountId} (${row.memberName}) has stayed at or below ${row.threshold}, near its lower limit of ${row.lowerLimit} ${units(currency)}, ` +
         `for ${describeDuration(durationSeconds)} (since ${row.since.toISOString()}); its balance is ${row.balance}.`;
       return { kind: RiskSignalKind.CHRONIC_DEBT, ...holder(row), summary, evidence };
     });
@@ -96,19 +136,35 @@ export class RiskSignalsService {
     const windowStart = new Date(args.to.getTime() - windowMs);
     const baselineStart = new Date(windowStart.getTime() - args.velocityBaselineWindows * windowMs);
     const rows = await this.repository.volumes(
-      args.communityId, { baselineStart, windowStart, to: args.to }, args.velocityMinimumAmount, args.velocityBaselineWindows, args.velocityFactor,
+      args.communityId,
+      { baselineStart, windowStart, to: args.to },
+      args.velocityMinimumAmount,
+      args.velocityBaselineWindows,
+      args.velocityFactor,
     );
     return rows.map((row) => {
       const recentVolume = BigInt(row.recentVolume);
       const baselineVolume = BigInt(row.baselineVolume);
       // A ratio for people to read; the rule itself was applied in integers.
-      const ratio = baselineVolume === 0n ? null : (Number(recentVolume) * args.velocityBaselineWindows) / Number(baselineVolume);
+      const ratio =
+        baselineVolume === 0n ? null : (Number(recentVolume) * args.velocityBaselineWindows) / Number(baselineVolume);
       const evidence = Object.assign(new SuddenVelocityEvidence(), {
-        windowStart, windowSeconds: args.velocityWindowSeconds, recentVolume, baselineVolume, baselineWindows: args.velocityBaselineWindows, ratio,
-        factor: args.velocityFactor, minimumAmount: args.velocityMinimumAmount, transfers: row.transfers.map(toRiskTransfer),
+        windowStart,
+        windowSeconds: args.velocityWindowSeconds,
+        recentVolume,
+        baselineVolume,
+        baselineWindows: args.velocityBaselineWindows,
+        ratio,
+        factor: args.velocityFactor,
+        minimumAmount: args.velocityMinimumAmount,
+        transfers: row.transfers.map(toRiskTransfer),
       });
-      const against = ratio === null ? 'none in the windows before' : `${ratio.toFixed(1)} times its average over the ${args.velocityBaselineWindows} windows before`;
-      const summary = `Account ${row.accountId} (${row.memberName}) moved ${row.recentVolume} ${units(currency)} in the ${describeDuration(args.velocityWindowSeconds)} ` +
+      const against =
+        ratio === null
+          ? 'none in the windows before'
+          : `${ratio.toFixed(1)} times its average over the ${args.velocityBaselineWindows} windows before`;
+      const summary =
+        `Account ${row.accountId} (${row.memberName}) moved ${row.recentVolume} ${units(currency)} in the ${describeDuration(args.velocityWindowSeconds)} ` +
         `before ${args.to.toISOString()}: ${against}.`;
       return { kind: RiskSignalKind.SUDDEN_VELOCITY, ...holder(row), summary, evidence };
     });
@@ -119,19 +175,26 @@ function resolve(args: RiskSignalsArgs, currency: Currency): Thresholds {
   const to = args.to ?? new Date();
   const from = args.from ?? new Date(to.getTime() - DEFAULT_PERIOD_MS);
   if (from >= to) throw badInput('from must be before to');
-  if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * DAY_MS) throw badInput(`from and to may be at most ${MAX_PERIOD_DAYS} days apart`);
-  const velocityMinimumAmount = args.velocityMinimumAmount ?? DEFAULT_MINIMUM_UNITS * BigInt(currency.minorUnitsPerUnit);
+  if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * DAY_MS)
+    throw badInput(`from and to may be at most ${MAX_PERIOD_DAYS} days apart`);
+  const velocityMinimumAmount =
+    args.velocityMinimumAmount ?? DEFAULT_MINIMUM_UNITS * BigInt(currency.minorUnitsPerUnit);
   if (velocityMinimumAmount < 0n) throw badInput('velocityMinimumAmount must not be negative');
   return { ...args, from, to, velocityMinimumAmount };
 }
 
-const holder = (row: { accountId: string; memberId: string; memberName: string }) => ({ accountId: row.accountId, memberId: row.memberId, memberName: row.memberName });
+const holder = (row: { accountId: string; memberId: string; memberName: string }) => ({
+  accountId: row.accountId,
+  memberId: row.memberId,
+  memberName: row.memberName,
+});
 
 function toRiskTransfer(payment: PaymentJson): RiskTransfer {
   return { ...payment, amount: BigInt(payment.amount), createdAt: new Date(payment.createdAt) };
 }
 
-const units = (currency: Currency): string => (currency.minorUnitsPerUnit === 1 ? currency.code : `${currency.code} minor units`);
+const units = (currency: Currency): string =>
+  currency.minorUnitsPerUnit === 1 ? currency.code : `${currency.code} minor units`;
 
 const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 

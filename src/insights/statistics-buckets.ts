@@ -11,7 +11,9 @@ registerEnumType(StatisticsInterval, {
   valuesMap: {
     DAY: { description: '24 hours.' },
     WEEK: { description: '7 days.' },
-    MONTH: { description: 'One calendar month; a start on the 31st falls on the last day of shorter months, as in PostgreSQL.' },
+    MONTH: {
+      description: 'One calendar month; a start on the 31st falls on the last day of shorter months, as in PostgreSQL.',
+    },
   },
 });
 

@@ -114,8 +114,14 @@ export class StatisticsRepository {
     const from = buckets[0].start;
     const to = buckets[buckets.length - 1].end;
     const rows: (BucketRow & { periodActiveMembers: number })[] = await this.db.manager.query(STATISTICS_SQL, [
-      communityId, from, to, buckets.map((bucket) => bucket.start),
+      communityId,
+      from,
+      to,
+      buckets.map((bucket) => bucket.start),
     ]);
-    return { buckets: rows.map(({ periodActiveMembers: _, ...bucket }) => bucket), activeMembers: rows[0]?.periodActiveMembers ?? 0 };
+    return {
+      buckets: rows.map(({ periodActiveMembers: _, ...bucket }) => bucket),
+      activeMembers: rows[0]?.periodActiveMembers ?? 0,
+    };
   }
 }

@@ -4,7 +4,13 @@ import type { Actor } from '../access/actor.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { CommunityStatisticsArgs } from './dto/insights.inputs.js';
 import { auditedCurrency, badInput } from './insights.guards.js';
-import { CategoryAmount, CommunityStatistics, DistrictAmount, ExchangeActivity, StatisticsBucket } from './models/statistics.models.js';
+import {
+  CategoryAmount,
+  CommunityStatistics,
+  DistrictAmount,
+  ExchangeActivity,
+  StatisticsBucket,
+} from './models/statistics.models.js';
 import { BucketRow, StatisticsRepository } from './statistics.repository.js';
 import { Bucket, bucketsBetween, MAX_BUCKETS } from './statistics-buckets.js';
 
@@ -21,7 +27,10 @@ export class StatisticsService {
     const currency = await auditedCurrency(this.access, this.ledger, actor, args.communityId);
     if (args.from >= args.to) throw badInput('from must be before to');
     const buckets = bucketsBetween(args.from, args.to, args.interval);
-    if (!buckets) throw badInput(`from and to may span at most ${MAX_BUCKETS} intervals: choose a wider interval or a shorter period`);
+    if (!buckets)
+      throw badInput(
+        `from and to may span at most ${MAX_BUCKETS} intervals: choose a wider interval or a shorter period`,
+      );
     const rows = await this.repository.statistics(args.communityId, buckets);
     return {
       communityId: args.communityId,
@@ -61,15 +70,27 @@ function sumOf(buckets: ExchangeActivity[]): ExchangeActivity {
     amountExchanged: buckets.reduce((sum, bucket) => sum + bucket.amountExchanged, 0n),
     reversedAmount: buckets.reduce((sum, bucket) => sum + bucket.reversedAmount, 0n),
     transferCount: buckets.reduce((sum, bucket) => sum + bucket.transferCount, 0),
-    byCategory: mergeByKey(buckets.flatMap((bucket) => bucket.byCategory), (part) => part.category, (category, amount): CategoryAmount => ({ category, amount })),
-    byDistrict: mergeByKey(buckets.flatMap((bucket) => bucket.byDistrict), (part) => part.district, (district, amount): DistrictAmount => ({ district, amount })),
+    byCategory: mergeByKey(
+      buckets.flatMap((bucket) => bucket.byCategory),
+      (part) => part.category,
+      (category, amount): CategoryAmount => ({ category, amount }),
+    ),
+    byDistrict: mergeByKey(
+      buckets.flatMap((bucket) => bucket.byDistrict),
+      (part) => part.district,
+      (district, amount): DistrictAmount => ({ district, amount }),
+    ),
     activeMembers: 0,
     newMembers: buckets.reduce((sum, bucket) => sum + bucket.newMembers, 0),
   };
 }
 
 /** Adds up the amounts of parts sharing a key; largest first, as each bucket lists them, then by key with null last. */
-function mergeByKey<T extends { amount: bigint }>(parts: T[], keyOf: (part: T) => string | null, make: (key: string | null, amount: bigint) => T): T[] {
+function mergeByKey<T extends { amount: bigint }>(
+  parts: T[],
+  keyOf: (part: T) => string | null,
+  make: (key: string | null, amount: bigint) => T,
+): T[] {
   const sums = new Map<string | null, bigint>();
   for (const part of parts) sums.set(keyOf(part), (sums.get(keyOf(part)) ?? 0n) + part.amount);
   const order = ([keyA, amountA]: [string | null, bigint], [keyB, amountB]: [string | null, bigint]): number => {

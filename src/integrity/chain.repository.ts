@@ -32,7 +32,10 @@ export interface ChainedEntry {
  * then the last transfer id handed out, then a transaction id of our own (committed at once), each
  * in a statement of its own, in this order (see the function).
  */
-export async function extendChain(query: (sql: string, params?: unknown[]) => Promise<Row[]>, limit: number): Promise<number> {
+export async function extendChain(
+  query: (sql: string, params?: unknown[]) => Promise<Row[]>,
+  limit: number,
+): Promise<number> {
   const [{ xmin }] = await query('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin');
   const [{ last }] = await query('SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS last FROM transfers_id_seq');
   const [{ xid }] = await query('SELECT pg_current_xact_id()::text AS xid');
@@ -77,12 +80,18 @@ export class ChainRepository {
 
   /** The currency's chain head, locked so that checkpoints of one currency are recorded one at a time. */
   async lockHead(currencyId: string): Promise<ChainHead | null> {
-    const [row] = await this.query('SELECT position, chain_hash FROM ledger_chain_heads WHERE currency_id = $1 FOR UPDATE', [currencyId]);
+    const [row] = await this.query(
+      'SELECT position, chain_hash FROM ledger_chain_heads WHERE currency_id = $1 FOR UPDATE',
+      [currencyId],
+    );
     return row ? { position: row.position as string, chainHash: row.chain_hash as Buffer } : null;
   }
 
   async chainHashAt(currencyId: string, position: string): Promise<Buffer> {
-    const [row] = await this.query('SELECT chain_hash FROM ledger_chain WHERE currency_id = $1 AND position = $2', [currencyId, position]);
+    const [row] = await this.query('SELECT chain_hash FROM ledger_chain WHERE currency_id = $1 AND position = $2', [
+      currencyId,
+      position,
+    ]);
     return row.chain_hash as Buffer;
   }
 
@@ -100,8 +109,16 @@ export class ChainRepository {
     const [row] = await this.query(
       `INSERT INTO ledger_checkpoints (currency_id, sequence, from_position, position, chain_hash, merkle_root, previous_hash, checkpoint_hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-      [checkpoint.currencyId, checkpoint.sequence, checkpoint.fromPosition, checkpoint.position, checkpoint.chainHash,
-        checkpoint.merkleRoot, checkpoint.previousHash, checkpoint.checkpointHash],
+      [
+        checkpoint.currencyId,
+        checkpoint.sequence,
+        checkpoint.fromPosition,
+        checkpoint.position,
+        checkpoint.chainHash,
+        checkpoint.merkleRoot,
+        checkpoint.previousHash,
+        checkpoint.checkpointHash,
+      ],
     );
     return toCheckpoint(row);
   }
@@ -112,8 +129,12 @@ export class ChainRepository {
    */
   async announceCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
     const payload = {
-      currencyId: checkpoint.currencyId, sequence: checkpoint.sequence, position: checkpoint.position,
-      checkpointHash: checkpoint.checkpointHash.toString('hex'), previousHash: checkpoint.previousHash.toString('hex'), createdAt: checkpoint.createdAt,
+      currencyId: checkpoint.currencyId,
+      sequence: checkpoint.sequence,
+      position: checkpoint.position,
+      checkpointHash: checkpoint.checkpointHash.toString('hex'),
+      previousHash: checkpoint.previousHash.toString('hex'),
+      createdAt: checkpoint.createdAt,
     };
     await this.query(
       `INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, community_id, payload)
@@ -123,7 +144,10 @@ export class ChainRepository {
   }
 
   async latestCheckpoint(currencyId: string): Promise<StoredCheckpoint | null> {
-    const [row] = await this.query('SELECT * FROM ledger_checkpoints WHERE currency_id = $1 ORDER BY sequence DESC LIMIT 1', [currencyId]);
+    const [row] = await this.query(
+      'SELECT * FROM ledger_checkpoints WHERE currency_id = $1 ORDER BY sequence DESC LIMIT 1',
+      [currencyId],
+    );
     return row ? toCheckpoint(row) : null;
   }
 
@@ -133,7 +157,11 @@ export class ChainRepository {
   }
 
   /** A community's checkpoints (of each of its currencies), newest first. */
-  async listCheckpoints(filter: { communityId: string; beforeId?: bigint; limit: number }): Promise<StoredCheckpoint[]> {
+  async listCheckpoints(filter: {
+    communityId: string;
+    beforeId?: bigint;
+    limit: number;
+  }): Promise<StoredCheckpoint[]> {
     const params: unknown[] = [filter.communityId];
     const before = filter.beforeId === undefined ? '' : ` AND id < $${params.push(filter.beforeId.toString())}`;
     const rows = await this.query(
@@ -144,7 +172,9 @@ export class ChainRepository {
   }
 
   async currenciesOfCommunity(communityId: string): Promise<string[]> {
-    return (await this.query('SELECT id FROM currencies WHERE community_id = $1 ORDER BY id', [communityId])).map((row) => row.id as string);
+    return (await this.query('SELECT id FROM currencies WHERE community_id = $1 ORDER BY id', [communityId])).map(
+      (row) => row.id as string,
+    );
   }
 
   async currencyOfAccount(accountId: string): Promise<string> {
@@ -154,12 +184,19 @@ export class ChainRepository {
 
   /** Checkpoints 1..sequence, oldest first: what links one checkpoint back to the first. */
   async checkpointsThrough(currencyId: string, sequence: string): Promise<StoredCheckpoint[]> {
-    const rows = await this.query('SELECT * FROM ledger_checkpoints WHERE currency_id = $1 AND sequence <= $2 ORDER BY sequence', [currencyId, sequence]);
+    const rows = await this.query(
+      'SELECT * FROM ledger_checkpoints WHERE currency_id = $1 AND sequence <= $2 ORDER BY sequence',
+      [currencyId, sequence],
+    );
     return rows.map(toCheckpoint);
   }
 
   /** Chained transfers that posted to the account, up to a position, from a version on, in version (and so chain) order. */
-  async accountEntries(currencyId: string, accountId: string, page: { throughPosition: string; fromVersion: bigint; limit: number }): Promise<ChainedEntry[]> {
+  async accountEntries(
+    currencyId: string,
+    accountId: string,
+    page: { throughPosition: string; fromVersion: bigint; limit: number },
+  ): Promise<ChainedEntry[]> {
     const rows = await this.query(
       `SELECT c.transfer_id, c.position, c.entry_hash,
               CASE WHEN t.id IS NOT NULL THEN ledger_entry_text(t, c.salts, d, cr) END AS entry_text,

@@ -44,10 +44,20 @@ export class CheckpointsService {
   /** Members of the community and its auditors: members need them to check their proofs. */
   async list(actor: Actor, args: CheckpointsArgs): Promise<Connection<LedgerCheckpoint>> {
     this.access.requireAuthenticated(actor);
-    if (!(await this.access.isActiveMember(actor, args.communityId)) && !(await this.access.mayAudit(actor, args.communityId))) throw forbidden();
+    if (
+      !(await this.access.isActiveMember(actor, args.communityId)) &&
+      !(await this.access.mayAudit(actor, args.communityId))
+    )
+      throw forbidden();
     const beforeId = decodeCursor(args.after);
     const rows = await this.chain.listCheckpoints({ communityId: args.communityId, beforeId, limit: args.first + 1 });
-    return toConnection(rows.map(toLedgerCheckpoint), args.first, (checkpoint) => BigInt(checkpoint.id), (checkpoint) => checkpoint, beforeId === undefined);
+    return toConnection(
+      rows.map(toLedgerCheckpoint),
+      args.first,
+      (checkpoint) => BigInt(checkpoint.id),
+      (checkpoint) => checkpoint,
+      beforeId === undefined,
+    );
   }
 
   /** A manager records a checkpoint of each of the community's currencies now (of what is chained so far); audited. */
@@ -60,8 +70,19 @@ export class CheckpointsService {
         if (checkpoint) recorded.push(toLedgerCheckpoint(checkpoint));
       }
       await this.audit.record(actor, {
-        as: role, action: 'ledger.checkpoint', communityId, targetType: 'community', targetId: communityId,
-        details: { checkpoints: recorded.map(({ id, sequence, position, checkpointHash }) => ({ id, sequence: sequence.toString(), position: position.toString(), checkpointHash })) },
+        as: role,
+        action: 'ledger.checkpoint',
+        communityId,
+        targetType: 'community',
+        targetId: communityId,
+        details: {
+          checkpoints: recorded.map(({ id, sequence, position, checkpointHash }) => ({
+            id,
+            sequence: sequence.toString(),
+            position: position.toString(),
+            checkpointHash,
+          })),
+        },
       });
       return recorded;
     });
@@ -69,7 +90,9 @@ export class CheckpointsService {
 
   /** For the schedule: checkpoints the currencies that are due, each as far as its chain goes; returns how many currencies. */
   async recordDue(limit: number): Promise<number> {
-    const due = await this.db.transaction(() => this.chain.currenciesDueForCheckpoint(CHECKPOINT_EVERY_ENTRIES, CHECKPOINT_MAX_AGE_SECONDS, limit));
+    const due = await this.db.transaction(() =>
+      this.chain.currenciesDueForCheckpoint(CHECKPOINT_EVERY_ENTRIES, CHECKPOINT_MAX_AGE_SECONDS, limit),
+    );
     for (const currencyId of due) await this.record(currencyId);
     return due.length;
   }
@@ -91,9 +114,10 @@ export class CheckpointsService {
     const last = await this.chain.latestCheckpoint(currencyId);
     if (!head || head.position === last?.position) return { latest: last, caughtUp: true };
     const fromPosition = last?.position ?? '0';
-    const position = BigInt(head.position) - BigInt(fromPosition) > CHECKPOINT_EVERY_ENTRIES
-      ? (BigInt(fromPosition) + BigInt(CHECKPOINT_EVERY_ENTRIES)).toString()
-      : head.position;
+    const position =
+      BigInt(head.position) - BigInt(fromPosition) > CHECKPOINT_EVERY_ENTRIES
+        ? (BigInt(fromPosition) + BigInt(CHECKPOINT_EVERY_ENTRIES)).toString()
+        : head.position;
     const hashes = await this.chain.entryHashes(currencyId, fromPosition, position);
     const fields = {
       currencyId,

@@ -18,8 +18,15 @@ import { VerificationSweeper } from './verification.sweeper.js';
 @Module({
   imports: [AccessModule, AuditModule],
   providers: [
-    ChainRepository, ChainSweeper, CheckpointsService, ProofsService, IntegrityResolver,
-    VerificationRepository, VerificationService, VerificationResolver, VerificationSweeper,
+    ChainRepository,
+    ChainSweeper,
+    CheckpointsService,
+    ProofsService,
+    IntegrityResolver,
+    VerificationRepository,
+    VerificationService,
+    VerificationResolver,
+    VerificationSweeper,
   ],
   exports: [ChainRepository],
 })

@@ -14,19 +14,32 @@ export class IntegrityResolver {
     private readonly proofs: ProofsService,
   ) {}
 
-  @Query(() => LedgerCheckpointConnection, { description: "A community's ledger checkpoints, newest first. Its members and auditors." })
-  ledgerCheckpoints(@CurrentActor() actor: Actor, @Args() args: CheckpointsArgs): Promise<Connection<LedgerCheckpoint>> {
+  @Query(() => LedgerCheckpointConnection, {
+    description: "A community's ledger checkpoints, newest first. Its members and auditors.",
+  })
+  ledgerCheckpoints(
+    @CurrentActor() actor: Actor,
+    @Args() args: CheckpointsArgs,
+  ): Promise<Connection<LedgerCheckpoint>> {
     return this.checkpoints.list(actor, args);
   }
 
   @Mutation(() => [LedgerCheckpoint], {
-    description: "Records a checkpoint of each of the community's currencies, through what is chained so far (the chain trails the ledger by a second or two). Coordinators and admins; audited.",
+    description:
+      "Records a checkpoint of each of the community's currencies, through what is chained so far (the chain trails the ledger by a second or two). Coordinators and admins; audited.",
   })
-  recordLedgerCheckpoint(@CurrentActor() actor: Actor, @Args('communityId', { type: () => ID }) communityId: string): Promise<LedgerCheckpoint[]> {
+  recordLedgerCheckpoint(
+    @CurrentActor() actor: Actor,
+    @Args('communityId', { type: () => ID }) communityId: string,
+  ): Promise<LedgerCheckpoint[]> {
     return this.checkpoints.recordOnDemand(actor, communityId);
   }
 
-  @Query(() => StatementProof, { nullable: true, description: "Proof that the account's statement is in a checkpoint. The holder and the community's auditors; null before the first checkpoint." })
+  @Query(() => StatementProof, {
+    nullable: true,
+    description:
+      "Proof that the account's statement is in a checkpoint. The holder and the community's auditors; null before the first checkpoint.",
+  })
   statementProof(@CurrentActor() actor: Actor, @Args() args: StatementProofArgs): Promise<StatementProof | null> {
     return this.proofs.statementProof(actor, args);
   }

@@ -7,7 +7,10 @@ describe('Merkle proofs', () => {
   it.each([1, 2, 3, 5, 8, 13, 100])('lead every one of %i entries to the root', (count) => {
     const hashes = entries(count);
     const root = merkleRoot(packed(hashes));
-    const paths = merklePaths(packed(hashes), hashes.map((_, i) => i));
+    const paths = merklePaths(
+      packed(hashes),
+      hashes.map((_, i) => i),
+    );
     hashes.forEach((hash, i) => expect(foldPath(hash, paths[i]).equals(root)).toBe(true));
   });
 
@@ -17,7 +20,9 @@ describe('Merkle proofs', () => {
     const [path3, path4] = merklePaths(packed(hashes), [3, 4]);
     expect(foldPath(sha256('forged'), path3).equals(root)).toBe(false);
     expect(foldPath(hashes[3], path4).equals(root)).toBe(false);
-    const swapped = path3.map((step, i) => (i === 0 ? { ...step, side: step.side === 'LEFT' ? 'RIGHT' as const : 'LEFT' as const } : step));
+    const swapped = path3.map((step, i) =>
+      i === 0 ? { ...step, side: step.side === 'LEFT' ? ('RIGHT' as const) : ('LEFT' as const) } : step,
+    );
     expect(foldPath(hashes[3], swapped).equals(root)).toBe(false);
   });
 

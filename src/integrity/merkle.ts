@@ -70,7 +70,8 @@ export function merklePaths(entryHashes: Buffer, indexes: number[]): ProofStep[]
   while (width(level) > 1) {
     positions.forEach((position, k) => {
       const sibling = position ^ 1;
-      if (sibling < width(level)) paths[k].push({ hash: nodeAt(level, sibling).toString('hex'), side: position % 2 === 0 ? 'RIGHT' : 'LEFT' });
+      if (sibling < width(level))
+        paths[k].push({ hash: nodeAt(level, sibling).toString('hex'), side: position % 2 === 0 ? 'RIGHT' : 'LEFT' });
       positions[k] = position >> 1;
     });
     level = nextLevel(level);
@@ -98,8 +99,16 @@ export interface CheckpointFields {
 
 /** What a checkpoint's hash is the SHA-256 of; it names the previous checkpoint's hash, so one hash vouches for all before it. */
 export function checkpointText(fields: CheckpointFields): string {
-  return ['pumasi-checkpoint-v1', fields.currencyId, fields.sequence, fields.fromPosition, fields.position,
-    fields.chainHash.toString('hex'), fields.merkleRoot.toString('hex'), fields.previousHash.toString('hex')].join('|');
+  return [
+    'pumasi-checkpoint-v1',
+    fields.currencyId,
+    fields.sequence,
+    fields.fromPosition,
+    fields.position,
+    fields.chainHash.toString('hex'),
+    fields.merkleRoot.toString('hex'),
+    fields.previousHash.toString('hex'),
+  ].join('|');
 }
 
 export function checkpointHash(fields: CheckpointFields): Buffer {

@@ -49,40 +49,68 @@ function checkCheckpoints(proof: StatementProofJson, trustedHash: string, proble
   let previous: CheckpointJson | null = null;
   proof.checkpoints.forEach((checkpoint, index) => {
     const recomputed = checkpointHash({
-      currencyId: checkpoint.currencyId, sequence: checkpoint.sequence, fromPosition: checkpoint.fromPosition, position: checkpoint.position,
-      chainHash: Buffer.from(checkpoint.chainHash, 'hex'), merkleRoot: Buffer.from(checkpoint.merkleRoot, 'hex'), previousHash: Buffer.from(checkpoint.previousHash, 'hex'),
+      currencyId: checkpoint.currencyId,
+      sequence: checkpoint.sequence,
+      fromPosition: checkpoint.fromPosition,
+      position: checkpoint.position,
+      chainHash: Buffer.from(checkpoint.chainHash, 'hex'),
+      merkleRoot: Buffer.from(checkpoint.merkleRoot, 'hex'),
+      previousHash: Buffer.from(checkpoint.previousHash, 'hex'),
     }).toString('hex');
-    if (recomputed !== checkpoint.checkpointHash) problems.push(`checkpoint ${checkpoint.sequence}: its hash does not match its fields`);
-    if (checkpoint.sequence !== String(index + 1)) problems.push(`checkpoint ${checkpoint.sequence}: expected sequence ${index + 1}`);
-    if (checkpoint.previousHash !== (previous?.checkpointHash ?? ZERO_HASH.toString('hex'))) problems.push(`checkpoint ${checkpoint.sequence}: does not name the checkpoint before it`);
-    if (checkpoint.fromPosition !== (previous?.position ?? '0')) problems.push(`checkpoint ${checkpoint.sequence}: does not start where the one before ended`);
-    if (checkpoint.currencyId !== proof.checkpoint.currencyId) problems.push(`checkpoint ${checkpoint.sequence}: belongs to another currency`);
+    if (recomputed !== checkpoint.checkpointHash)
+      problems.push(`checkpoint ${checkpoint.sequence}: its hash does not match its fields`);
+    if (checkpoint.sequence !== String(index + 1))
+      problems.push(`checkpoint ${checkpoint.sequence}: expected sequence ${index + 1}`);
+    if (checkpoint.previousHash !== (previous?.checkpointHash ?? ZERO_HASH.toString('hex')))
+      problems.push(`checkpoint ${checkpoint.sequence}: does not name the checkpoint before it`);
+    if (checkpoint.fromPosition !== (previous?.position ?? '0'))
+      problems.push(`checkpoint ${checkpoint.sequence}: does not start where the one before ended`);
+    if (checkpoint.currencyId !== proof.checkpoint.currencyId)
+      problems.push(`checkpoint ${checkpoint.sequence}: belongs to another currency`);
     previous = checkpoint;
   });
   const last = proof.checkpoints.at(-1);
-  if (!last || last.checkpointHash !== proof.checkpoint.checkpointHash) problems.push('the checkpoints do not end at the proof\'s checkpoint');
-  if (proof.checkpoint.checkpointHash !== trustedHash.toLowerCase()) problems.push('the checkpoint is not the one you trust');
+  if (!last || last.checkpointHash !== proof.checkpoint.checkpointHash)
+    problems.push("the checkpoints do not end at the proof's checkpoint");
+  if (proof.checkpoint.checkpointHash !== trustedHash.toLowerCase())
+    problems.push('the checkpoint is not the one you trust');
 }
 
-function checkEntries(proof: StatementProofJson, problems: string[]): { version: bigint; amount: bigint; balance: bigint }[] {
+function checkEntries(
+  proof: StatementProofJson,
+  problems: string[],
+): { version: bigint; amount: bigint; balance: bigint }[] {
   const postings: { version: bigint; amount: bigint; balance: bigint }[] = [];
   for (const entry of proof.entries) {
     const label = `transfer ${entry.transferId}`;
     const fields = entry.entryText.split('|');
     const checkpoint = proof.checkpoints[Number(entry.checkpointSequence) - 1];
-    if (sha256(entry.entryText).toString('hex') !== entry.entryHash) problems.push(`${label}: the entry does not hash to the chained entry hash`);
-    if (!checkpoint || !foldPath(Buffer.from(entry.entryHash, 'hex'), entry.path).equals(Buffer.from(checkpoint.merkleRoot, 'hex'))) {
+    if (sha256(entry.entryText).toString('hex') !== entry.entryHash)
+      problems.push(`${label}: the entry does not hash to the chained entry hash`);
+    if (
+      !checkpoint ||
+      !foldPath(Buffer.from(entry.entryHash, 'hex'), entry.path).equals(Buffer.from(checkpoint.merkleRoot, 'hex'))
+    ) {
       problems.push(`${label}: its Merkle path does not lead to checkpoint ${entry.checkpointSequence}`);
     }
-    if (checkpoint && !(BigInt(entry.position) > BigInt(checkpoint.fromPosition) && BigInt(entry.position) <= BigInt(checkpoint.position))) {
+    if (
+      checkpoint &&
+      !(
+        BigInt(entry.position) > BigInt(checkpoint.fromPosition) &&
+        BigInt(entry.position) <= BigInt(checkpoint.position)
+      )
+    ) {
       problems.push(`${label}: its position is outside checkpoint ${entry.checkpointSequence}`);
     }
     const [account, amount, balance, version] = entry.postingText.split(':');
     const isDebit = amount.startsWith('-');
     const commitment = sha256(Buffer.from(entry.postingSalt, 'hex'), entry.postingText).toString('hex');
-    if (fields.length !== ENTRY_FIELDS || fields[0] !== 'pumasi-entry-v1' || fields[1] !== entry.transferId) problems.push(`${label}: the entry is not a pumasi-entry-v1 of this transfer`);
-    if (account !== proof.accountId || fields[isDebit ? 4 : 5] !== proof.accountId) problems.push(`${label}: the posting is not this account's`);
-    if (!fields[isDebit ? 12 : 13]?.split(',').includes(commitment)) problems.push(`${label}: the posting is not the one committed in the entry`);
+    if (fields.length !== ENTRY_FIELDS || fields[0] !== 'pumasi-entry-v1' || fields[1] !== entry.transferId)
+      problems.push(`${label}: the entry is not a pumasi-entry-v1 of this transfer`);
+    if (account !== proof.accountId || fields[isDebit ? 4 : 5] !== proof.accountId)
+      problems.push(`${label}: the posting is not this account's`);
+    if (!fields[isDebit ? 12 : 13]?.split(',').includes(commitment))
+      problems.push(`${label}: the posting is not the one committed in the entry`);
     postings.push({ version: BigInt(version), amount: BigInt(amount), balance: BigInt(balance) });
   }
   return postings;
@@ -92,13 +120,21 @@ function checkEntries(proof: StatementProofJson, problems: string[]): { version:
  * Versions from `fromVersion` on with no gap, each balance following from the one before (from an
  * empty account when the proof starts at version 1): nothing was left out in between.
  */
-function checkContinuity(fromVersion: bigint, postings: { version: bigint; amount: bigint; balance: bigint }[], problems: string[]): bigint | null {
+function checkContinuity(
+  fromVersion: bigint,
+  postings: { version: bigint; amount: bigint; balance: bigint }[],
+  problems: string[],
+): bigint | null {
   let balance: bigint | null = fromVersion === 1n ? 0n : null;
-  [...postings].sort((a, b) => (a.version < b.version ? -1 : 1)).forEach((posting, index) => {
-    if (posting.version !== fromVersion + BigInt(index)) problems.push(`posting version ${posting.version}: expected version ${fromVersion + BigInt(index)}`);
-    if (balance !== null && posting.balance !== balance + posting.amount) problems.push(`posting version ${posting.version}: its balance does not follow from the one before`);
-    balance = posting.balance;
-  });
+  [...postings]
+    .sort((a, b) => (a.version < b.version ? -1 : 1))
+    .forEach((posting, index) => {
+      if (posting.version !== fromVersion + BigInt(index))
+        problems.push(`posting version ${posting.version}: expected version ${fromVersion + BigInt(index)}`);
+      if (balance !== null && posting.balance !== balance + posting.amount)
+        problems.push(`posting version ${posting.version}: its balance does not follow from the one before`);
+      balance = posting.balance;
+    });
   return balance;
 }
 

@@ -31,11 +31,17 @@ export class ProofsService {
   async statementProof(actor: Actor, args: StatementProofArgs): Promise<StatementProof | null> {
     await this.access.requireAccount(actor, args.accountId, (facts) => this.access.mayReadHistory(actor, facts));
     const currencyId = await this.chain.currencyOfAccount(args.accountId);
-    const checkpoint = args.checkpointId ? await this.chain.findCheckpoint(args.checkpointId) : await this.chain.latestCheckpoint(currencyId);
+    const checkpoint = args.checkpointId
+      ? await this.chain.findCheckpoint(args.checkpointId)
+      : await this.chain.latestCheckpoint(currencyId);
     if (checkpoint && checkpoint.currencyId !== currencyId) throw forbidden();
     if (!checkpoint) return null;
     const checkpoints = await this.chain.checkpointsThrough(currencyId, checkpoint.sequence);
-    const entries = await this.chain.accountEntries(currencyId, args.accountId, { throughPosition: checkpoint.position, fromVersion: args.fromVersion, limit: args.first + 1 });
+    const entries = await this.chain.accountEntries(currencyId, args.accountId, {
+      throughPosition: checkpoint.position,
+      fromVersion: args.fromVersion,
+      limit: args.first + 1,
+    });
     return {
       accountId: args.accountId,
       fromVersion: args.fromVersion,
@@ -47,7 +53,11 @@ export class ProofsService {
   }
 
   /** Merkle paths for the entries, one tree per checkpoint they fall in. */
-  private async proveEntries(currencyId: string, checkpoints: StoredCheckpoint[], entries: ChainedEntry[]): Promise<StatementProofEntry[]> {
+  private async proveEntries(
+    currencyId: string,
+    checkpoints: StoredCheckpoint[],
+    entries: ChainedEntry[],
+  ): Promise<StatementProofEntry[]> {
     const byCheckpoint = new Map<StoredCheckpoint, ChainedEntry[]>();
     for (const entry of entries) {
       const checkpoint = coveringCheckpoint(checkpoints, BigInt(entry.position));
@@ -56,18 +66,23 @@ export class ProofsService {
     const proved = new Map<string, StatementProofEntry>();
     for (const [checkpoint, inside] of byCheckpoint) {
       const hashes = await this.chain.entryHashes(currencyId, checkpoint.fromPosition, checkpoint.position);
-      const paths = merklePaths(hashes, inside.map((entry) => Number(BigInt(entry.position) - BigInt(checkpoint.fromPosition)) - 1));
-      inside.forEach((entry, i) => proved.set(entry.transferId, {
-        transferId: entry.transferId,
-        position: BigInt(entry.position),
-        checkpointSequence: BigInt(checkpoint.sequence),
-        // A transfer deleted underneath has no text; the proof then fails, as it should.
-        entryText: entry.entryText ?? '',
-        entryHash: entry.entryHash.toString('hex'),
-        postingText: entry.postingText,
-        postingSalt: entry.postingSalt.toString('hex'),
-        path: paths[i],
-      }));
+      const paths = merklePaths(
+        hashes,
+        inside.map((entry) => Number(BigInt(entry.position) - BigInt(checkpoint.fromPosition)) - 1),
+      );
+      inside.forEach((entry, i) =>
+        proved.set(entry.transferId, {
+          transferId: entry.transferId,
+          position: BigInt(entry.position),
+          checkpointSequence: BigInt(checkpoint.sequence),
+          // A transfer deleted underneath has no text; the proof then fails, as it should.
+          entryText: entry.entryText ?? '',
+          entryHash: entry.entryHash.toString('hex'),
+          postingText: entry.postingText,
+          postingSalt: entry.postingSalt.toString('hex'),
+          path: paths[i],
+        }),
+      );
     }
     return entries.map((entry) => proved.get(entry.transferId)!);
   }

@@ -33,7 +33,15 @@ export class VerificationRepository {
     const [row] = await this.query(
       `INSERT INTO verification_runs (community_id, trigger, requested_by, started_at, finished_at, passed, checks)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-      [run.communityId, run.trigger, run.requestedBy, run.startedAt, run.finishedAt, run.passed, JSON.stringify(run.checks)],
+      [
+        run.communityId,
+        run.trigger,
+        run.requestedBy,
+        run.startedAt,
+        run.finishedAt,
+        run.passed,
+        JSON.stringify(run.checks),
+      ],
     );
     return toRun(row);
   }
@@ -44,12 +52,22 @@ export class VerificationRepository {
   }
 
   /** Newest first. */
-  async list(filter: { communityId: string; openAlertsOnly: boolean; beforeId?: bigint; limit: number }): Promise<VerificationRun[]> {
+  async list(filter: {
+    communityId: string;
+    openAlertsOnly: boolean;
+    beforeId?: bigint;
+    limit: number;
+  }): Promise<VerificationRun[]> {
     const params: unknown[] = [filter.communityId];
     let where = 'community_id = $1';
     if (filter.openAlertsOnly) where += ' AND NOT passed AND acknowledged_at IS NULL';
     if (filter.beforeId !== undefined) where += ` AND id < $${params.push(filter.beforeId.toString())}`;
-    return (await this.query(`SELECT * FROM verification_runs WHERE ${where} ORDER BY id DESC LIMIT $${params.push(filter.limit)}`, params)).map(toRun);
+    return (
+      await this.query(
+        `SELECT * FROM verification_runs WHERE ${where} ORDER BY id DESC LIMIT $${params.push(filter.limit)}`,
+        params,
+      )
+    ).map(toRun);
   }
 
   /** Once: a second acknowledgement changes nothing and returns null. */
@@ -68,7 +86,10 @@ export class VerificationRepository {
    * insert that references the community (listings, exchanges, memberships, audit rows, exports)
    * takes FOR KEY SHARE on its row, which only FOR UPDATE blocks.
    */
-  async lockCommunitiesDue(intervalSeconds: number, limit: number): Promise<{ communityId: string; currencyIds: string[] }[]> {
+  async lockCommunitiesDue(
+    intervalSeconds: number,
+    limit: number,
+  ): Promise<{ communityId: string; currencyIds: string[] }[]> {
     const rows = await this.query(
       `SELECT c.id, array(SELECT cur.id::text FROM currencies cur WHERE cur.community_id = c.id) AS currency_ids FROM communities c
         WHERE NOT EXISTS (SELECT 1 FROM verification_runs v WHERE v.community_id = c.id AND v.trigger = 'scheduled'

@@ -16,16 +16,28 @@ export class VerificationResolver {
     description: `Runs the ledger's invariant check over a community now and stores the report. Its auditors. ${rateLimitNote(RATE_LIMITS.runLedgerVerification)}`,
   })
   @RateLimited(RATE_LIMITS.runLedgerVerification)
-  runLedgerVerification(@CurrentActor() actor: Actor, @Args('communityId', { type: () => ID }) communityId: string): Promise<VerificationRun> {
+  runLedgerVerification(
+    @CurrentActor() actor: Actor,
+    @Args('communityId', { type: () => ID }) communityId: string,
+  ): Promise<VerificationRun> {
     return this.verification.runOnDemand(actor, communityId);
   }
 
-  @Query(() => VerificationRunConnection, { description: "A community's verification runs, newest first (scheduled hourly, and on demand). Its auditors." })
-  verificationRuns(@CurrentActor() actor: Actor, @Args() args: VerificationRunsArgs): Promise<Connection<VerificationRun>> {
+  @Query(() => VerificationRunConnection, {
+    description: "A community's verification runs, newest first (scheduled hourly, and on demand). Its auditors.",
+  })
+  verificationRuns(
+    @CurrentActor() actor: Actor,
+    @Args() args: VerificationRunsArgs,
+  ): Promise<Connection<VerificationRun>> {
     return this.verification.list(actor, args);
   }
 
-  @Mutation(() => VerificationRun, { nullable: true, description: 'Closes the alert of a failed run, saying what was done. Coordinators and admins; audited. Null if there was no open alert.' })
+  @Mutation(() => VerificationRun, {
+    nullable: true,
+    description:
+      'Closes the alert of a failed run, saying what was done. Coordinators and admins; audited. Null if there was no open alert.',
+  })
   acknowledgeVerificationAlert(
     @CurrentActor() actor: Actor,
     @Args('runId', { type: () => ID }) runId: string,

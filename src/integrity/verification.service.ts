@@ -5,7 +5,12 @@ import { TransactionalConnection } from '../../libs/database/transactional-conne
 import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
-import { checkLedgerInvariants, checkLedgerInvariantsByCurrency, InvariantViolation, LEDGER_INVARIANTS } from '../ledger/ledger.invariants.js';
+import {
+  checkLedgerInvariants,
+  checkLedgerInvariantsByCurrency,
+  InvariantViolation,
+  LEDGER_INVARIANTS,
+} from '../ledger/ledger.invariants.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
 import { VerificationRunsArgs } from './dto/integrity.inputs.js';
 import { VerificationRun, VerificationTrigger } from './models/verification.models.js';
@@ -37,8 +42,19 @@ export class VerificationService {
   async list(actor: Actor, args: VerificationRunsArgs): Promise<Connection<VerificationRun>> {
     await this.access.requireAuditor(actor, args.communityId);
     const beforeId = decodeCursor(args.after);
-    const rows = await this.runs.list({ communityId: args.communityId, openAlertsOnly: args.openAlertsOnly, beforeId, limit: args.first + 1 });
-    return toConnection(rows, args.first, (run) => BigInt(run.id), (run) => run, beforeId === undefined);
+    const rows = await this.runs.list({
+      communityId: args.communityId,
+      openAlertsOnly: args.openAlertsOnly,
+      beforeId,
+      limit: args.first + 1,
+    });
+    return toConnection(
+      rows,
+      args.first,
+      (run) => BigInt(run.id),
+      (run) => run,
+      beforeId === undefined,
+    );
   }
 
   /** A manager closes the alert of a failed run, with what was done about it; audited. Null when there was no open alert. */
@@ -50,7 +66,14 @@ export class VerificationService {
     return this.db.transaction(async () => {
       const acknowledged = await this.runs.acknowledge(found.id, actor.memberId);
       if (acknowledged) {
-        await this.audit.record(actor, { as: role, action: 'verification.acknowledge', communityId: found.communityId, targetType: 'verification_run', targetId: found.id, reason: note });
+        await this.audit.record(actor, {
+          as: role,
+          action: 'verification.acknowledge',
+          communityId: found.communityId,
+          targetType: 'verification_run',
+          targetId: found.id,
+          reason: note,
+        });
       }
       return acknowledged;
     });
@@ -67,21 +90,56 @@ export class VerificationService {
       const startedAt = new Date();
       const byCurrency = await checkLedgerInvariantsByCurrency(this.dataSource);
       for (const { communityId, currencyIds } of due) {
-        await this.store(communityId, VerificationTrigger.SCHEDULED, null, startedAt, currencyIds.flatMap((currencyId) => byCurrency.get(currencyId) ?? []));
+        await this.store(
+          communityId,
+          VerificationTrigger.SCHEDULED,
+          null,
+          startedAt,
+          currencyIds.flatMap((currencyId) => byCurrency.get(currencyId) ?? []),
+        );
       }
       return due.length;
     });
   }
 
-  private async run(communityId: string, trigger: VerificationTrigger, requestedBy: string | null): Promise<VerificationRun> {
+  private async run(
+    communityId: string,
+    trigger: VerificationTrigger,
+    requestedBy: string | null,
+  ): Promise<VerificationRun> {
     const startedAt = new Date();
-    return this.store(communityId, trigger, requestedBy, startedAt, await checkLedgerInvariants(this.dataSource, { communityId }));
+    return this.store(
+      communityId,
+      trigger,
+      requestedBy,
+      startedAt,
+      await checkLedgerInvariants(this.dataSource, { communityId }),
+    );
   }
 
   /** Every check by name, passed or with its offending rows (of each of the community's currencies). */
-  private store(communityId: string, trigger: VerificationTrigger, requestedBy: string | null, startedAt: Date, violations: InvariantViolation[]): Promise<VerificationRun> {
-    const offenders = (name: string) => violations.filter((violation) => violation.check === name).flatMap((violation) => violation.rows);
-    const checks = Object.keys(LEDGER_INVARIANTS).map((name) => ({ name, passed: offenders(name).length === 0, offendingRows: offenders(name) }));
-    return this.runs.insert({ communityId, trigger, requestedBy, startedAt, finishedAt: new Date(), passed: violations.length === 0, checks });
+  private store(
+    communityId: string,
+    trigger: VerificationTrigger,
+    requestedBy: string | null,
+    startedAt: Date,
+    violations: InvariantViolation[],
+  ): Promise<VerificationRun> {
+    const offenders = (name: string) =>
+      violations.filter((violation) => violation.check === name).flatMap((violation) => violation.rows);
+    const checks = Object.keys(LEDGER_INVARIANTS).map((name) => ({
+      name,
+      passed: offenders(name).length === 0,
+      offendingRows: offenders(name),
+    }));
+    return this.runs.insert({
+      communityId,
+      trigger,
+      requestedBy,
+      startedAt,
+      finishedAt: new Date(),
+      passed: violations.length === 0,
+      checks,
+    });
   }
 }

@@ -7,16 +7,38 @@ import { AccessPolicy, AccountFacts, DebitRight, forbidden, ManagerRole } from '
 import type { Actor, MemberActor } from '../access/actor.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
 import {
-  AccountsArgs, AccountStatusInput, CreateTransferInput, CreateTransfersInput, GrantCreditsInput, GrantSource, PostPendingTransferInput,
-  ReverseTransferInput, SetAccountLimitsInput, TransfersArgs, VoidPendingTransferInput,
+  AccountsArgs,
+  AccountStatusInput,
+  CreateTransferInput,
+  CreateTransfersInput,
+  GrantCreditsInput,
+  GrantSource,
+  PostPendingTransferInput,
+  ReverseTransferInput,
+  SetAccountLimitsInput,
+  TransfersArgs,
+  VoidPendingTransferInput,
 } from './dto/ledger.inputs.js';
 import { DateRangePageArgs } from '../../libs/graphql/pagination.js';
 import { AccountErrorCode, accountUserError, TransferErrorCode } from './ledger.errors.js';
 import { clientCaller, SYSTEM_CODES } from './ledger-caller.js';
 import {
-  AccountChange, LedgerService, PayerNotHolder, refusedTransfer, TransferAudit, transferAuditEntry,
+  AccountChange,
+  LedgerService,
+  PayerNotHolder,
+  refusedTransfer,
+  TransferAudit,
+  transferAuditEntry,
 } from './ledger.service.js';
-import { Account, AccountPayload, CreateTransferPayload, CreateTransfersPayload, Posting, Transfer, TrialBalance } from './models/ledger.models.js';
+import {
+  Account,
+  AccountPayload,
+  CreateTransferPayload,
+  CreateTransfersPayload,
+  Posting,
+  Transfer,
+  TrialBalance,
+} from './models/ledger.models.js';
 import { AccountKind, AccountStatus } from './models/ledger-enums.js';
 
 const refusedAccount = refusedPayload(accountUserError, { account: null });
@@ -48,12 +70,24 @@ export class AuthorizedLedgerService {
     if (actor.kind === 'member' && !(await this.access.managesAnything(actor))) return this.payAsHolder(actor, input);
     const { facts, right } = await this.debitable(actor, input.debitAccountId);
     if (right === 'own') return this.payAsHolder(actor as MemberActor, input);
-    return this.ledger.createTransfer(input, { caller: clientCaller(actor), audit: { actor, as: right, action: 'ledger.transfer_from_community_account', communityId: facts.communityId, reason: null } });
+    return this.ledger.createTransfer(input, {
+      caller: clientCaller(actor),
+      audit: {
+        actor,
+        as: right,
+        action: 'ledger.transfer_from_community_account',
+        communityId: facts.communityId,
+        reason: null,
+      },
+    });
   }
 
   private async payAsHolder(actor: MemberActor, input: CreateTransferInput): Promise<CreateTransferPayload> {
     try {
-      return await this.ledger.createTransfer(input, { caller: clientCaller(actor), payer: { memberId: actor.memberId, withinCommunityId: actor.withinCommunityId } });
+      return await this.ledger.createTransfer(input, {
+        caller: clientCaller(actor),
+        payer: { memberId: actor.memberId, withinCommunityId: actor.withinCommunityId },
+      });
     } catch (error) {
       throw error instanceof PayerNotHolder ? forbidden() : error;
     }
@@ -61,7 +95,9 @@ export class AuthorizedLedgerService {
 
   /** Batches move only the caller's own money; managers move the community's money one audited transfer at a time. */
   async createTransfers(actor: Actor, input: CreateTransfersInput): Promise<CreateTransfersPayload> {
-    const rights = await Promise.all(input.transfers.map(async (transfer) => (await this.debitable(actor, transfer.debitAccountId)).right));
+    const rights = await Promise.all(
+      input.transfers.map(async (transfer) => (await this.debitable(actor, transfer.debitAccountId)).right),
+    );
     if (rights.some((right) => right !== 'own')) throw forbidden();
     return this.ledger.createTransfers(input, clientCaller(actor));
   }
@@ -72,7 +108,10 @@ export class AuthorizedLedgerService {
     const { facts, right } = await this.debitable(actor, pending.debitAccountId);
     const caller = clientCaller(actor);
     if (right === 'own') return this.ledger.postPendingTransfer(input, caller);
-    return this.audited({ actor, as: right, action: 'ledger.post_pending', communityId: facts.communityId, reason: null }, () => this.ledger.postPendingTransfer(input, caller));
+    return this.audited(
+      { actor, as: right, action: 'ledger.post_pending', communityId: facts.communityId, reason: null },
+      () => this.ledger.postPendingTransfer(input, caller),
+    );
   }
 
   /** Either side may release a hold: the payer, or the payee giving up what was reserved for them. */
@@ -85,7 +124,10 @@ export class AuthorizedLedgerService {
     const right = debit ? await this.access.debitRight(actor, debit) : null;
     if (!right || !debit) throw forbidden();
     if (right === 'own') return this.ledger.voidPendingTransfer(input, caller);
-    return this.audited({ actor, as: right, action: 'ledger.void_pending', communityId: debit.communityId, reason: null }, () => this.ledger.voidPendingTransfer(input, caller));
+    return this.audited(
+      { actor, as: right, action: 'ledger.void_pending', communityId: debit.communityId, reason: null },
+      () => this.ledger.voidPendingTransfer(input, caller),
+    );
   }
 
   /** Managers of the transfer's community only; a party who can see the transfer is told it is not theirs to reverse. */
@@ -94,7 +136,14 @@ export class AuthorizedLedgerService {
     const role = await this.access.managerRole(actor, debit.communityId);
     if (!role) return refusedTransfer(TransferErrorCode.REVERSAL_NOT_PERMITTED);
     const action = input.force ? 'ledger.force_reversal' : 'ledger.reversal';
-    const audit = { actor, as: role, action, communityId: debit.communityId, reason: input.reason ?? null, details: { reverses: transfer.id } };
+    const audit = {
+      actor,
+      as: role,
+      action,
+      communityId: debit.communityId,
+      reason: input.reason ?? null,
+      details: { reverses: transfer.id },
+    };
     return this.audited(audit, () => this.ledger.reverseTransfer(input, clientCaller(actor)));
   }
 
@@ -104,15 +153,30 @@ export class AuthorizedLedgerService {
     // Grants go to members; money moves between the community's own accounts are not grants.
     if (facts.kind !== 'member') throw forbidden();
     const currencyId = (await this.ledger.findAccount(facts.accountId))!.currencyId;
-    const source = (await this.ledger.systemAccount(currencyId, input.source === GrantSource.POOL ? AccountKind.POOL : AccountKind.ISSUANCE))!;
+    const source = (await this.ledger.systemAccount(
+      currencyId,
+      input.source === GrantSource.POOL ? AccountKind.POOL : AccountKind.ISSUANCE,
+    ))!;
     const transfer: CreateTransferInput = {
-      idempotencyKey: input.idempotencyKey, debitAccountId: source.id, creditAccountId: input.accountId, amount: input.amount,
-      code: SYSTEM_CODES.GRANT, memo: input.memo, metadata: input.metadata,
+      idempotencyKey: input.idempotencyKey,
+      debitAccountId: source.id,
+      creditAccountId: input.accountId,
+      amount: input.amount,
+      code: SYSTEM_CODES.GRANT,
+      memo: input.memo,
+      metadata: input.metadata,
     };
     // The key is the manager's, in their scope; the code is the system's.
     return this.ledger.createTransfer(transfer, {
       caller: { ...clientCaller(actor), mayUseSystemCodes: true },
-      audit: { actor, as: role, action: 'ledger.grant', communityId: facts.communityId, reason: input.reason ?? null, details: { source: input.source } },
+      audit: {
+        actor,
+        as: role,
+        action: 'ledger.grant',
+        communityId: facts.communityId,
+        reason: input.reason ?? null,
+        details: { source: input.source },
+      },
     });
   }
 
@@ -123,7 +187,12 @@ export class AuthorizedLedgerService {
       const change = await this.ledger.setAccountLimits(facts.accountId, input.lowerLimit, input.upperLimit ?? null);
       if (!change.refusal) {
         await this.audit.record(actor, {
-          as: role, action: 'account.set_limits', communityId: facts.communityId, targetType: 'account', targetId: facts.accountId, reason: input.reason ?? null,
+          as: role,
+          action: 'account.set_limits',
+          communityId: facts.communityId,
+          targetType: 'account',
+          targetId: facts.accountId,
+          reason: input.reason ?? null,
           details: { before: limitsOf(before!), after: limitsOf(change.account!) },
         });
       }
@@ -149,7 +218,9 @@ export class AuthorizedLedgerService {
     this.access.requireAuthenticated(actor);
     const community = await this.access.communityOfCurrency(args.currencyId);
     if (!community) throw forbidden();
-    const allowed = (await this.access.mayAudit(actor, community.communityId)) || (community.balancesVisible && (await this.access.isActiveMember(actor, community.communityId)));
+    const allowed =
+      (await this.access.mayAudit(actor, community.communityId)) ||
+      (community.balancesVisible && (await this.access.isActiveMember(actor, community.communityId)));
     if (!allowed) throw forbidden();
     return this.ledger.listAccounts(args);
   }
@@ -161,7 +232,8 @@ export class AuthorizedLedgerService {
   /** One account's transfers for its holder and auditors; a currency's for auditors; everything for admins. */
   async listTransfers(actor: Actor, args: TransfersArgs): Promise<Connection<Transfer>> {
     this.access.requireAuthenticated(actor);
-    if (args.accountId) await this.access.requireAccount(actor, args.accountId, (facts) => this.access.mayReadHistory(actor, facts));
+    if (args.accountId)
+      await this.access.requireAccount(actor, args.accountId, (facts) => this.access.mayReadHistory(actor, facts));
     else if (args.currencyId) await this.requireCurrencyAuditor(actor, args.currencyId);
     else this.access.requireAdmin(actor);
     return this.ledger.listTransfers(args);
@@ -190,31 +262,54 @@ export class AuthorizedLedgerService {
 
   /** Only the postings of accounts whose history the actor may read: a posting carries its account's running balance. */
   async visiblePostings(actor: Actor, postings: Posting[]): Promise<Posting[]> {
-    const visible = await Promise.all(postings.map(async (posting) => {
-      const facts = await this.access.accountFacts(actor, posting.accountId);
-      return facts !== null && (await this.access.mayReadHistory(actor, facts));
-    }));
+    const visible = await Promise.all(
+      postings.map(async (posting) => {
+        const facts = await this.access.accountFacts(actor, posting.accountId);
+        return facts !== null && (await this.access.mayReadHistory(actor, facts));
+      }),
+    );
     return postings.filter((_, index) => visible[index]);
   }
 
-  private async changeStatus(actor: Actor, input: AccountStatusInput, status: AccountStatus, action: string): Promise<AccountPayload> {
+  private async changeStatus(
+    actor: Actor,
+    input: AccountStatusInput,
+    status: AccountStatus,
+    action: string,
+  ): Promise<AccountPayload> {
     const { facts, role } = await this.managedAccount(actor, input.accountId);
     const reason = input.reason.trim();
     if (!reason) return refusedAccount(AccountErrorCode.REASON_REQUIRED);
     return this.db.transaction(async () => {
       const change = await this.ledger.changeAccountStatus(facts.accountId, status);
-      if (!change.refusal) await this.audit.record(actor, { as: role, action, communityId: facts.communityId, targetType: 'account', targetId: facts.accountId, reason });
+      if (!change.refusal)
+        await this.audit.record(actor, {
+          as: role,
+          action,
+          communityId: facts.communityId,
+          targetType: 'account',
+          targetId: facts.accountId,
+          reason,
+        });
       return toAccountPayload(change);
     });
   }
 
   private async managedAccount(actor: Actor, accountId: string): Promise<{ facts: AccountFacts; role: ManagerRole }> {
-    const facts = await this.access.requireAccount(actor, accountId, async (account) => (await this.access.managerRole(actor, account.communityId)) !== null);
+    const facts = await this.access.requireAccount(
+      actor,
+      accountId,
+      async (account) => (await this.access.managerRole(actor, account.communityId)) !== null,
+    );
     return { facts, role: (await this.access.managerRole(actor, facts.communityId))! };
   }
 
   private async debitable(actor: Actor, accountId: string): Promise<{ facts: AccountFacts; right: DebitRight }> {
-    const facts = await this.access.requireAccount(actor, accountId, async (account) => (await this.access.debitRight(actor, account)) !== null);
+    const facts = await this.access.requireAccount(
+      actor,
+      accountId,
+      async (account) => (await this.access.debitRight(actor, account)) !== null,
+    );
     return { facts, right: (await this.access.debitRight(actor, facts))! };
   }
 
@@ -226,12 +321,20 @@ export class AuthorizedLedgerService {
   }
 
   /** A transfer the actor may see: a party's holder, or an auditor of its community. Missing and hidden look alike. */
-  private async readableTransfer(actor: Actor, transferId: string): Promise<{ transfer: Transfer; debit: AccountFacts }> {
+  private async readableTransfer(
+    actor: Actor,
+    transferId: string,
+  ): Promise<{ transfer: Transfer; debit: AccountFacts }> {
     this.access.requireAuthenticated(actor);
     const transfer = isDatabaseId(transferId) ? await this.ledger.findTransfer(transferId) : null;
     if (!transfer) throw forbidden();
-    const [debit, credit] = await Promise.all([this.access.accountFacts(actor, transfer.debitAccountId), this.access.accountFacts(actor, transfer.creditAccountId)]);
-    const visible = (debit && (await this.access.mayReadHistory(actor, debit))) || (credit && (await this.access.mayReadHistory(actor, credit)));
+    const [debit, credit] = await Promise.all([
+      this.access.accountFacts(actor, transfer.debitAccountId),
+      this.access.accountFacts(actor, transfer.creditAccountId),
+    ]);
+    const visible =
+      (debit && (await this.access.mayReadHistory(actor, debit))) ||
+      (credit && (await this.access.mayReadHistory(actor, credit)));
     if (!visible || !debit) throw forbidden();
     return { transfer, debit };
   }
@@ -247,7 +350,8 @@ export class AuthorizedLedgerService {
   private audited(audit: TransferAudit, write: () => Promise<CreateTransferPayload>): Promise<CreateTransferPayload> {
     return this.db.transaction(async () => {
       const payload = await write();
-      if (payload.transfer && !payload.replayed) await this.audit.recordAll([transferAuditEntry(audit, payload.transfer)]);
+      if (payload.transfer && !payload.replayed)
+        await this.audit.recordAll([transferAuditEntry(audit, payload.transfer)]);
       return payload;
     });
   }

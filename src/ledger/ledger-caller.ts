@@ -19,7 +19,9 @@ export const SYSTEM_CALLER: LedgerCaller = { scope: 'system', mayUseSystemCodes:
 export function idempotencyScopeOf(actor: Actor): string {
   switch (actor.kind) {
     case 'member':
-      return actor.viaPartnerAppId ? `app:${actor.viaPartnerAppId}/member:${actor.memberId}` : `member:${actor.memberId}`;
+      return actor.viaPartnerAppId
+        ? `app:${actor.viaPartnerAppId}/member:${actor.memberId}`
+        : `member:${actor.memberId}`;
     case 'partner':
       return `app:${actor.partnerAppId}`;
     case 'anonymous':
@@ -28,7 +30,10 @@ export function idempotencyScopeOf(actor: Actor): string {
 }
 
 /** A client's request: its keys in its own scope, its codes its own. */
-export const clientCaller = (actor: Actor): LedgerCaller => ({ scope: idempotencyScopeOf(actor), mayUseSystemCodes: false });
+export const clientCaller = (actor: Actor): LedgerCaller => ({
+  scope: idempotencyScopeOf(actor),
+  mayUseSystemCodes: false,
+});
 
 /** The codes the system writes itself, in one place. A client may not use them. */
 export const SYSTEM_CODES = {

@@ -48,34 +48,69 @@ const DESCRIPTIONS: Record<TransferErrorCode, ErrorDescription> = {
   CREDIT_ACCOUNT_FROZEN: { field: 'creditAccountId', message: 'The credit account is frozen.' },
   DEBIT_ACCOUNT_CLOSED: { field: 'debitAccountId', message: 'The debit account is closed.' },
   CREDIT_ACCOUNT_CLOSED: { field: 'creditAccountId', message: 'The credit account is closed.' },
-  EXCEEDS_LOWER_LIMIT: { field: 'amount', message: "The transfer would take the debit account's available balance below its lower limit." },
-  EXCEEDS_UPPER_LIMIT: { field: 'amount', message: "The transfer would take the credit account's balance above its upper limit." },
+  EXCEEDS_LOWER_LIMIT: {
+    field: 'amount',
+    message: "The transfer would take the debit account's available balance below its lower limit.",
+  },
+  EXCEEDS_UPPER_LIMIT: {
+    field: 'amount',
+    message: "The transfer would take the credit account's balance above its upper limit.",
+  },
   BALANCE_OUT_OF_RANGE: {
     field: 'amount',
-    message: "The transfer would take an account's totals or balance beyond ±9007199254740991 (2^53-1), the range every amount stays within.",
+    message:
+      "The transfer would take an account's totals or balance beyond ±9007199254740991 (2^53-1), the range every amount stays within.",
   },
-  RESERVED_CODE: { field: 'code', message: 'This code is reserved for transfers the system makes itself (exchange holds, grants, reversals…); choose another.' },
-  IDEMPOTENCY_KEY_CONFLICT: { field: 'idempotencyKey', message: 'This idempotency key was already used for a different request.' },
-  IDEMPOTENCY_KEY_ALREADY_FAILED: { field: 'idempotencyKey', message: 'This idempotency key already failed (originalCode says why); use a new key to try again.' },
+  RESERVED_CODE: {
+    field: 'code',
+    message:
+      'This code is reserved for transfers the system makes itself (exchange holds, grants, reversals…); choose another.',
+  },
+  IDEMPOTENCY_KEY_CONFLICT: {
+    field: 'idempotencyKey',
+    message: 'This idempotency key was already used for a different request.',
+  },
+  IDEMPOTENCY_KEY_ALREADY_FAILED: {
+    field: 'idempotencyKey',
+    message: 'This idempotency key already failed (originalCode says why); use a new key to try again.',
+  },
   TIMEOUT_REQUIRES_PENDING: { field: 'timeoutSeconds', message: 'Only a pending transfer can have a timeout.' },
   PENDING_TRANSFER_NOT_FOUND: { field: 'pendingTransferId', message: 'No pending transfer has this id.' },
   PENDING_TRANSFER_ALREADY_POSTED: { field: 'pendingTransferId', message: 'The pending transfer was already posted.' },
   PENDING_TRANSFER_ALREADY_VOIDED: { field: 'pendingTransferId', message: 'The pending transfer was already voided.' },
-  PENDING_TRANSFER_EXPIRED: { field: 'pendingTransferId', message: 'The pending transfer expired; its funds were released.' },
-  EXCEEDS_PENDING_AMOUNT: { field: 'amount', message: 'A pending transfer cannot be posted for more than it reserved.' },
+  PENDING_TRANSFER_EXPIRED: {
+    field: 'pendingTransferId',
+    message: 'The pending transfer expired; its funds were released.',
+  },
+  EXCEEDS_PENDING_AMOUNT: {
+    field: 'amount',
+    message: 'A pending transfer cannot be posted for more than it reserved.',
+  },
   LINKED_EVENT_FAILED: { field: null, message: 'Not applied, because another transfer of the linked batch failed.' },
   TRANSFER_NOT_FOUND: { field: 'transferId', message: 'No transfer has this id.' },
-  TRANSFER_NOT_REVERSIBLE: { field: 'transferId', message: 'Only posted money can be reversed: not a pending transfer or a void.' },
+  TRANSFER_NOT_REVERSIBLE: {
+    field: 'transferId',
+    message: 'Only posted money can be reversed: not a pending transfer or a void.',
+  },
   TRANSFER_ALREADY_REVERSED: { field: 'transferId', message: 'The transfer was already reversed.' },
   REASON_REQUIRED: { field: 'reason', message: 'A forced reversal needs a written reason.' },
   REVERSAL_NOT_PERMITTED: { field: 'transferId', message: 'You may not reverse this transfer.' },
 };
 
-const transferErrors = userErrorCodes(TransferErrorCode, 'TransferErrorCode', 'Why a transfer was refused. A refusal changes no balance.', DESCRIPTIONS);
+const transferErrors = userErrorCodes(
+  TransferErrorCode,
+  'TransferErrorCode',
+  'Why a transfer was refused. A refusal changes no balance.',
+  DESCRIPTIONS,
+);
 export const describeTransferError = transferErrors.describe;
 
 /** `originalCode`: for IDEMPOTENCY_KEY_ALREADY_FAILED, the refusal the key first got. */
-export function transferUserError(code: TransferErrorCode, field?: string | null, originalCode: TransferErrorCode | null = null): TransferUserError {
+export function transferUserError(
+  code: TransferErrorCode,
+  field?: string | null,
+  originalCode: TransferErrorCode | null = null,
+): TransferUserError {
   return { ...transferErrors.userError(code, field), originalCode };
 }
 
@@ -102,11 +137,19 @@ const ACCOUNT_ERRORS: Record<AccountErrorCode, ErrorDescription> = {
   ACCOUNT_NOT_SETTLED: { field: 'accountId', message: 'The account still holds or reserves money; settle it first.' },
   NOT_A_MEMBER_ACCOUNT: { field: 'accountId', message: "Only a member account's limits can be set here." },
   LIMITS_OUT_OF_ORDER: { field: 'lowerLimit', message: 'The lower limit must not exceed the upper limit.' },
-  LIMITS_EXCLUDE_BALANCE: { field: 'lowerLimit', message: 'The account\'s balance (with what it has reserved) would fall outside these limits.' },
+  LIMITS_EXCLUDE_BALANCE: {
+    field: 'lowerLimit',
+    message: "The account's balance (with what it has reserved) would fall outside these limits.",
+  },
   REASON_REQUIRED: { field: 'reason', message: 'This action needs a written reason.' },
 };
 
-export const accountUserError = userErrorCodes(AccountErrorCode, 'AccountErrorCode', 'Why a change to an account was refused. A refusal changes nothing.', ACCOUNT_ERRORS).userError;
+export const accountUserError = userErrorCodes(
+  AccountErrorCode,
+  'AccountErrorCode',
+  'Why a change to an account was refused. A refusal changes nothing.',
+  ACCOUNT_ERRORS,
+).userError;
 
 /** Why closing a period was refused. Stable: partners switch on these. */
 export enum PeriodErrorCode {
@@ -115,8 +158,16 @@ export enum PeriodErrorCode {
 }
 
 const PERIOD_ERRORS: Record<PeriodErrorCode, ErrorDescription> = {
-  PERIOD_END_IN_FUTURE: { field: 'through', message: 'A period can only be closed through an instant that has passed.' },
+  PERIOD_END_IN_FUTURE: {
+    field: 'through',
+    message: 'A period can only be closed through an instant that has passed.',
+  },
   PERIOD_ALREADY_CLOSED: { field: 'through', message: 'A period through this instant or later is already closed.' },
 };
 
-export const periodUserError = userErrorCodes(PeriodErrorCode, 'PeriodErrorCode', 'Why closing a period was refused. A refusal changes nothing.', PERIOD_ERRORS).userError;
+export const periodUserError = userErrorCodes(
+  PeriodErrorCode,
+  'PeriodErrorCode',
+  'Why closing a period was refused. A refusal changes nothing.',
+  PERIOD_ERRORS,
+).userError;

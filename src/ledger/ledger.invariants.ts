@@ -150,7 +150,10 @@ export const LEDGER_INVARIANTS: Record<string, string> = {
 };
 
 /** Runs every check in one REPEATABLE READ snapshot, so that concurrent writers cannot make a sound ledger look unsound. */
-async function inOneSnapshot(dataSource: DataSource, offenders: (runner: QueryRunner, sql: string) => Promise<Record<string, unknown>[]>): Promise<InvariantViolation[]> {
+async function inOneSnapshot(
+  dataSource: DataSource,
+  offenders: (runner: QueryRunner, sql: string) => Promise<Record<string, unknown>[]>,
+): Promise<InvariantViolation[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
@@ -168,7 +171,10 @@ async function inOneSnapshot(dataSource: DataSource, offenders: (runner: QueryRu
 }
 
 /** The whole ledger, or one community's currencies: the first offenders of each failed check. */
-export async function checkLedgerInvariants(dataSource: DataSource, scope: { communityId?: string } = {}): Promise<InvariantViolation[]> {
+export async function checkLedgerInvariants(
+  dataSource: DataSource,
+  scope: { communityId?: string } = {},
+): Promise<InvariantViolation[]> {
   return inOneSnapshot(dataSource, async (runner, sql) => {
     const scoped = scope.communityId
       ? `SELECT * FROM (${sql}) offending WHERE currency_id IN (SELECT id FROM currencies WHERE community_id = $1) LIMIT ${FIRST_OFFENDERS}`
@@ -181,16 +187,22 @@ export async function checkLedgerInvariants(dataSource: DataSource, scope: { com
  * One pass over the whole ledger, its findings split by currency (the first offenders of each),
  * so that a schedule checking many communities reads the ledger once, not once per community.
  */
-export async function checkLedgerInvariantsByCurrency(dataSource: DataSource): Promise<Map<string, InvariantViolation[]>> {
-  const violations = await inOneSnapshot(dataSource, async (runner, sql) =>
-    (await runner.query(`SELECT * FROM (SELECT offending.*, row_number() OVER (PARTITION BY offending.currency_id) AS offender_rank FROM (${sql}) offending) ranked
-                          WHERE offender_rank <= ${FIRST_OFFENDERS}`)) as Record<string, unknown>[]);
+export async function checkLedgerInvariantsByCurrency(
+  dataSource: DataSource,
+): Promise<Map<string, InvariantViolation[]>> {
+  const violations = await inOneSnapshot(
+    dataSource,
+    async (runner, sql) =>
+      (await runner.query(`SELECT * FROM (SELECT offending.*, row_number() OVER (PARTITION BY offending.currency_id) AS offender_rank FROM (${sql}) offending) ranked
+                          WHERE offender_rank <= ${FIRST_OFFENDERS}`)) as Record<string, unknown>[],
+  );
   const byCurrency = new Map<string, InvariantViolation[]>();
   for (const { check, rows } of violations) {
     for (const { offender_rank: _rank, ...row } of rows) {
       const currencyId = String(row.currency_id);
       const found = byCurrency.get(currencyId) ?? [];
-      const violation = found.find((candidate) => candidate.check === check) ?? found[found.push({ check, rows: [] }) - 1];
+      const violation =
+        found.find((candidate) => candidate.check === check) ?? found[found.push({ check, rows: [] }) - 1];
       violation.rows.push(row);
       byCurrency.set(currencyId, found);
     }

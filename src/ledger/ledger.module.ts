@@ -13,8 +13,16 @@ import { PeriodsService } from './periods.service.js';
 @Module({
   imports: [AccessModule, AuditModule],
   providers: [
-    LedgerRepository, LedgerService, AuthorizedLedgerService, LedgerResolver, AccountResolver, TransferResolver, PendingExpirySweeper,
-    PeriodsRepository, PeriodsService, PeriodsResolver,
+    LedgerRepository,
+    LedgerService,
+    AuthorizedLedgerService,
+    LedgerResolver,
+    AccountResolver,
+    TransferResolver,
+    PendingExpirySweeper,
+    PeriodsRepository,
+    PeriodsService,
+    PeriodsResolver,
   ],
   exports: [LedgerService, AuthorizedLedgerService, PendingExpirySweeper],
 })

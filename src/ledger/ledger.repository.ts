@@ -168,7 +168,10 @@ export class LedgerRepository {
 
   async createTransfers(requests: TransferRequest[], linked: boolean): Promise<TransferOutcome[]> {
     const body = requests.map((request) => ({ ...request, amount: request.amount.toString() }));
-    const rows = await this.query('SELECT * FROM ledger_create_transfers($1::jsonb, $2) ORDER BY item', [JSON.stringify(body), linked]);
+    const rows = await this.query('SELECT * FROM ledger_create_transfers($1::jsonb, $2) ORDER BY item', [
+      JSON.stringify(body),
+      linked,
+    ]);
     // One after another: inside a transaction they share one connection.
     const outcomes: TransferOutcome[] = [];
     for (const row of rows) outcomes.push(await this.toOutcome(row, requests[(row.item as number) - 1]));
@@ -177,15 +180,28 @@ export class LedgerRepository {
 
   async resolvePending(request: ResolutionRequest): Promise<TransferOutcome> {
     const [row] = await this.query('SELECT * FROM ledger_resolve_pending($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
-      request.idempotencyKey, request.requestHash, request.pendingTransferId, request.action,
-      request.amount?.toString() ?? null, request.code, request.memo, JSON.stringify(request.metadata), request.idempotencyScope,
+      request.idempotencyKey,
+      request.requestHash,
+      request.pendingTransferId,
+      request.action,
+      request.amount?.toString() ?? null,
+      request.code,
+      request.memo,
+      JSON.stringify(request.metadata),
+      request.idempotencyScope,
     ]);
     return this.toOutcome(row);
   }
 
   async reverseTransfer(request: ReversalRequest): Promise<TransferOutcome> {
     const [row] = await this.query('SELECT * FROM ledger_reverse_transfer($1, $2, $3, $4, $5, $6, $7, $8)', [
-      request.idempotencyKey, request.requestHash, request.transferId, request.reason, request.force, request.memo, JSON.stringify(request.metadata),
+      request.idempotencyKey,
+      request.requestHash,
+      request.transferId,
+      request.reason,
+      request.force,
+      request.memo,
+      JSON.stringify(request.metadata),
       request.idempotencyScope,
     ]);
     return this.toOutcome(row);
@@ -202,13 +218,22 @@ export class LedgerRepository {
    */
   private async toOutcome(row: Row, request?: TransferRequest): Promise<TransferOutcome> {
     const outcome = row.outcome as string;
-    if (outcome !== 'created' && outcome !== 'exists') return { outcome, transfer: null, originalOutcome: row.original_outcome as string | null };
+    if (outcome !== 'created' && outcome !== 'exists')
+      return { outcome, transfer: null, originalOutcome: row.original_outcome as string | null };
     if (outcome === 'created' && request && !request.pending) {
       return {
         outcome,
         transfer: {
-          ...request, id: row.id as string, currencyId: row.currency_id as string, createdAt: row.created_at as Date,
-          kind: TransferKind.DIRECT, pendingTransferId: null, timeoutAt: null, reversesTransferId: null, reason: null, forced: false,
+          ...request,
+          id: row.id as string,
+          currencyId: row.currency_id as string,
+          createdAt: row.created_at as Date,
+          kind: TransferKind.DIRECT,
+          pendingTransferId: null,
+          timeoutAt: null,
+          reversesTransferId: null,
+          reason: null,
+          forced: false,
         },
       };
     }
@@ -257,14 +282,17 @@ export class LedgerRepository {
   }
 
   /** Newest first, keyset-paginated on id. */
-  async listTransfers(filter: { accountId?: string; currencyId?: string; beforeId?: bigint; limit: number } & TimeWindow): Promise<Transfer[]> {
+  async listTransfers(
+    filter: { accountId?: string; currencyId?: string; beforeId?: bigint; limit: number } & TimeWindow,
+  ): Promise<Transfer[]> {
     const params: unknown[] = [];
     let where = 'TRUE';
     if (filter.currencyId) where += ` AND currency_id = $${params.push(filter.currencyId)}`;
     if (filter.beforeId !== undefined) where += ` AND id < $${params.push(filter.beforeId.toString())}`;
     where += windowClause('created_at', filter, params);
     const limit = `ORDER BY id DESC LIMIT $${params.push(filter.limit)}`;
-    if (!filter.accountId) return (await this.query(`SELECT * FROM transfers WHERE ${where} ${limit}`, params)).map(toTransfer);
+    if (!filter.accountId)
+      return (await this.query(`SELECT * FROM transfers WHERE ${where} ${limit}`, params)).map(toTransfer);
     // One index range per side, merged: an OR across the two columns would scan a busy account whole.
     const account = `$${params.push(filter.accountId)}`;
     const rows = await this.query(
@@ -276,10 +304,13 @@ export class LedgerRepository {
   }
 
   /** An account's postings, newest first, keyset-paginated on the account version. */
-  async statement(filter: { accountId: string; beforeVersion?: bigint; limit: number } & TimeWindow): Promise<Posting[]> {
+  async statement(
+    filter: { accountId: string; beforeVersion?: bigint; limit: number } & TimeWindow,
+  ): Promise<Posting[]> {
     const params: unknown[] = [filter.accountId];
     let where = 'p.account_id = $1';
-    if (filter.beforeVersion !== undefined) where += ` AND p.account_version < $${params.push(filter.beforeVersion.toString())}`;
+    if (filter.beforeVersion !== undefined)
+      where += ` AND p.account_version < $${params.push(filter.beforeVersion.toString())}`;
     where += windowClause('p.created_at', filter, params);
     const rows = await this.query(
       `${POSTINGS_WITH_TRANSFER}
@@ -313,12 +344,20 @@ export class LedgerRepository {
     return row ? toAccount(row) : null;
   }
 
-  async listAccounts(filter: { currencyId: string; kind?: AccountKind; afterId?: bigint; limit: number }): Promise<Account[]> {
+  async listAccounts(filter: {
+    currencyId: string;
+    kind?: AccountKind;
+    afterId?: bigint;
+    limit: number;
+  }): Promise<Account[]> {
     const params: unknown[] = [filter.currencyId];
     let where = 'a.currency_id = $1';
     if (filter.kind) where += ` AND a.kind = $${params.push(filter.kind)}`;
     if (filter.afterId !== undefined) where += ` AND a.id > $${params.push(filter.afterId.toString())}`;
-    const rows = await this.query(`${ACCOUNTS} WHERE ${where} ORDER BY a.id LIMIT $${params.push(filter.limit)}`, params);
+    const rows = await this.query(
+      `${ACCOUNTS} WHERE ${where} ORDER BY a.id LIMIT $${params.push(filter.limit)}`,
+      params,
+    );
     return rows.map(toAccount);
   }
 
@@ -358,7 +397,13 @@ export class LedgerRepository {
   async insertAccount(account: NewAccount): Promise<Account> {
     const [row] = await this.query(
       'INSERT INTO accounts (currency_id, kind, name, lower_limit, upper_limit) VALUES ($1, $2, $3, $4, $5) RETURNING *',
-      [account.currencyId, account.kind, account.name, account.lowerLimit?.toString() ?? null, account.upperLimit?.toString() ?? null],
+      [
+        account.currencyId,
+        account.kind,
+        account.name,
+        account.lowerLimit?.toString() ?? null,
+        account.upperLimit?.toString() ?? null,
+      ],
     );
     return toAccount(row);
   }
@@ -379,14 +424,20 @@ export class LedgerRepository {
   }
 
   async setAccountStatus(accountId: string, status: AccountStatus): Promise<Account> {
-    const [row] = returnedRows<Row>(await this.query('UPDATE accounts SET status = $2 WHERE id = $1 RETURNING *', [accountId, status]));
+    const [row] = returnedRows<Row>(
+      await this.query('UPDATE accounts SET status = $2 WHERE id = $1 RETURNING *', [accountId, status]),
+    );
     return toAccount(row);
   }
 
   async setAccountLimits(accountId: string, lowerLimit: bigint | null, upperLimit: bigint | null): Promise<Account> {
-    const [row] = returnedRows<Row>(await this.query('UPDATE accounts SET lower_limit = $2, upper_limit = $3 WHERE id = $1 RETURNING *', [
-      accountId, lowerLimit?.toString() ?? null, upperLimit?.toString() ?? null,
-    ]));
+    const [row] = returnedRows<Row>(
+      await this.query('UPDATE accounts SET lower_limit = $2, upper_limit = $3 WHERE id = $1 RETURNING *', [
+        accountId,
+        lowerLimit?.toString() ?? null,
+        upperLimit?.toString() ?? null,
+      ]),
+    );
     return toAccount(row);
   }
 }

@@ -6,18 +6,35 @@ import { CurrentActor } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
 import { AuthorizedLedgerService } from './authorized-ledger.service.js';
 import {
-  AccountsArgs, AccountStatusInput, CreateTransferInput, CreateTransfersInput, GrantCreditsInput, PostPendingTransferInput,
-  ReverseTransferInput, SetAccountLimitsInput, TransfersArgs, VoidPendingTransferInput,
+  AccountsArgs,
+  AccountStatusInput,
+  CreateTransferInput,
+  CreateTransfersInput,
+  GrantCreditsInput,
+  PostPendingTransferInput,
+  ReverseTransferInput,
+  SetAccountLimitsInput,
+  TransfersArgs,
+  VoidPendingTransferInput,
 } from './dto/ledger.inputs.js';
 import { DateRangePageArgs } from '../../libs/graphql/pagination.js';
 import { LedgerService } from './ledger.service.js';
 import {
-  Account, AccountConnection, AccountPayload, CreateTransferPayload, CreateTransfersPayload, Currency, Posting, PostingConnection, Transfer,
-  TransferConnection, TrialBalance,
+  Account,
+  AccountConnection,
+  AccountPayload,
+  CreateTransferPayload,
+  CreateTransfersPayload,
+  Currency,
+  Posting,
+  PostingConnection,
+  Transfer,
+  TransferConnection,
+  TrialBalance,
 } from './models/ledger.models.js';
 import { PendingStatus, TransferKind } from './models/ledger-enums.js';
 
-const MANAGERS_ONLY = 'Coordinators of the account\'s community, and admins; audited.';
+const MANAGERS_ONLY = "Coordinators of the account's community, and admins; audited.";
 
 @Resolver()
 export class LedgerResolver {
@@ -26,32 +43,61 @@ export class LedgerResolver {
     private readonly authorized: AuthorizedLedgerService,
   ) {}
 
-  @Mutation(() => CreateTransferPayload, { description: 'Moves money between two accounts of one currency, exactly once per idempotency key. Members pay from their own accounts.' })
-  createTransfer(@CurrentActor() actor: Actor, @Args('input') input: CreateTransferInput): Promise<CreateTransferPayload> {
+  @Mutation(() => CreateTransferPayload, {
+    description:
+      'Moves money between two accounts of one currency, exactly once per idempotency key. Members pay from their own accounts.',
+  })
+  createTransfer(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: CreateTransferInput,
+  ): Promise<CreateTransferPayload> {
     return this.authorized.createTransfer(actor, input);
   }
 
-  @Mutation(() => CreateTransfersPayload, { description: "Up to 1000 transfers in one call: LINKED (all or none) or INDEPENDENT. From the caller's own accounts only." })
-  createTransfers(@CurrentActor() actor: Actor, @Args('input') input: CreateTransfersInput): Promise<CreateTransfersPayload> {
+  @Mutation(() => CreateTransfersPayload, {
+    description:
+      "Up to 1000 transfers in one call: LINKED (all or none) or INDEPENDENT. From the caller's own accounts only.",
+  })
+  createTransfers(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: CreateTransfersInput,
+  ): Promise<CreateTransfersPayload> {
     return this.authorized.createTransfers(actor, input);
   }
 
-  @Mutation(() => CreateTransferPayload, { description: 'Posts a pending transfer, in full or in part (the rest is released). At most once. By the payer.' })
-  postPendingTransfer(@CurrentActor() actor: Actor, @Args('input') input: PostPendingTransferInput): Promise<CreateTransferPayload> {
+  @Mutation(() => CreateTransferPayload, {
+    description: 'Posts a pending transfer, in full or in part (the rest is released). At most once. By the payer.',
+  })
+  postPendingTransfer(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: PostPendingTransferInput,
+  ): Promise<CreateTransferPayload> {
     return this.authorized.postPendingTransfer(actor, input);
   }
 
-  @Mutation(() => CreateTransferPayload, { description: 'Releases a pending transfer. At most once. By the payer or the payee.' })
-  voidPendingTransfer(@CurrentActor() actor: Actor, @Args('input') input: VoidPendingTransferInput): Promise<CreateTransferPayload> {
+  @Mutation(() => CreateTransferPayload, {
+    description: 'Releases a pending transfer. At most once. By the payer or the payee.',
+  })
+  voidPendingTransfer(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: VoidPendingTransferInput,
+  ): Promise<CreateTransferPayload> {
     return this.authorized.voidPendingTransfer(actor, input);
   }
 
-  @Mutation(() => CreateTransferPayload, { description: `Writes the opposite of a posted transfer, linked to it; at most once per transfer. ${MANAGERS_ONLY}` })
-  reverseTransfer(@CurrentActor() actor: Actor, @Args('input') input: ReverseTransferInput): Promise<CreateTransferPayload> {
+  @Mutation(() => CreateTransferPayload, {
+    description: `Writes the opposite of a posted transfer, linked to it; at most once per transfer. ${MANAGERS_ONLY}`,
+  })
+  reverseTransfer(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: ReverseTransferInput,
+  ): Promise<CreateTransferPayload> {
     return this.authorized.reverseTransfer(actor, input);
   }
 
-  @Mutation(() => CreateTransferPayload, { description: `Credits a member account from the issuance account or the pool. ${MANAGERS_ONLY}` })
+  @Mutation(() => CreateTransferPayload, {
+    description: `Credits a member account from the issuance account or the pool. ${MANAGERS_ONLY}`,
+  })
   grantCredits(@CurrentActor() actor: Actor, @Args('input') input: GrantCreditsInput): Promise<CreateTransferPayload> {
     return this.authorized.grantCredits(actor, input);
   }
@@ -61,7 +107,9 @@ export class LedgerResolver {
     return this.authorized.setAccountLimits(actor, input);
   }
 
-  @Mutation(() => AccountPayload, { description: `Stops an account from sending or receiving until unfrozen. ${MANAGERS_ONLY}` })
+  @Mutation(() => AccountPayload, {
+    description: `Stops an account from sending or receiving until unfrozen. ${MANAGERS_ONLY}`,
+  })
   freezeAccount(@CurrentActor() actor: Actor, @Args('input') input: AccountStatusInput): Promise<AccountPayload> {
     return this.authorized.freezeAccount(actor, input);
   }
@@ -76,28 +124,43 @@ export class LedgerResolver {
     return isDatabaseId(id) ? this.ledger.findCurrency(id) : Promise.resolve(null);
   }
 
-  @Query(() => Account, { description: 'Your own account, or one you audit. FORBIDDEN for anything else, whether or not it exists.' })
+  @Query(() => Account, {
+    description: 'Your own account, or one you audit. FORBIDDEN for anything else, whether or not it exists.',
+  })
   account(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<Account> {
     return this.authorized.findAccount(actor, id);
   }
 
-  @Query(() => AccountConnection, { description: "A currency's accounts, in order of opening: for its auditors, and for members where the community shows balances." })
+  @Query(() => AccountConnection, {
+    description:
+      "A currency's accounts, in order of opening: for its auditors, and for members where the community shows balances.",
+  })
   accounts(@CurrentActor() actor: Actor, @Args() args: AccountsArgs): Promise<Connection<Account>> {
     return this.authorized.listAccounts(actor, args);
   }
 
-  @Query(() => Transfer, { description: 'A transfer you are party to, or one you audit. FORBIDDEN otherwise, whether or not it exists.' })
+  @Query(() => Transfer, {
+    description: 'A transfer you are party to, or one you audit. FORBIDDEN otherwise, whether or not it exists.',
+  })
   transfer(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<Transfer> {
     return this.authorized.findTransfer(actor, id);
   }
 
-  @Query(() => TransferConnection, { description: "Transfers, newest first: one account's for its holder, a currency's for its auditors, all for admins." })
+  @Query(() => TransferConnection, {
+    description:
+      "Transfers, newest first: one account's for its holder, a currency's for its auditors, all for admins.",
+  })
   transfers(@CurrentActor() actor: Actor, @Args() args: TransfersArgs): Promise<Connection<Transfer>> {
     return this.authorized.listTransfers(actor, args);
   }
 
-  @Query(() => TrialBalance, { description: "A currency's balances summed per account kind; the total must be zero. For its auditors." })
-  trialBalance(@CurrentActor() actor: Actor, @Args('currencyId', { type: () => ID }) currencyId: string): Promise<TrialBalance> {
+  @Query(() => TrialBalance, {
+    description: "A currency's balances summed per account kind; the total must be zero. For its auditors.",
+  })
+  trialBalance(
+    @CurrentActor() actor: Actor,
+    @Args('currencyId', { type: () => ID }) currencyId: string,
+  ): Promise<TrialBalance> {
     return this.authorized.trialBalance(actor, currencyId);
   }
 }
@@ -114,13 +177,25 @@ export class AccountResolver {
     return (await this.ledger.loadersFor(context).currency.load(account.currencyId))!;
   }
 
-  @ResolveField(() => AmountScalar, { description: 'The balance as of an instant, from the postings up to it. For the holder and auditors.' })
-  balanceAt(@CurrentActor() actor: Actor, @Parent() account: Account, @Args('at', { type: () => Date }) at: Date): Promise<bigint> {
+  @ResolveField(() => AmountScalar, {
+    description: 'The balance as of an instant, from the postings up to it. For the holder and auditors.',
+  })
+  balanceAt(
+    @CurrentActor() actor: Actor,
+    @Parent() account: Account,
+    @Args('at', { type: () => Date }) at: Date,
+  ): Promise<bigint> {
     return this.authorized.balanceAt(actor, account, at);
   }
 
-  @ResolveField(() => PostingConnection, { description: 'Postings with running balances, newest first. For the holder and auditors.' })
-  statement(@CurrentActor() actor: Actor, @Parent() account: Account, @Args() args: DateRangePageArgs): Promise<Connection<Posting>> {
+  @ResolveField(() => PostingConnection, {
+    description: 'Postings with running balances, newest first. For the holder and auditors.',
+  })
+  statement(
+    @CurrentActor() actor: Actor,
+    @Parent() account: Account,
+    @Args() args: DateRangePageArgs,
+  ): Promise<Connection<Posting>> {
     return this.authorized.statement(actor, account, args);
   }
 }
@@ -137,27 +212,48 @@ export class TransferResolver {
     return (await this.ledger.loadersFor(context).currency.load(transfer.currencyId))!;
   }
 
-  @ResolveField(() => Account, { nullable: true, description: 'Null when you may not see that account (another member\'s).' })
-  debitAccount(@CurrentActor() actor: Actor, @Parent() transfer: Transfer, @Context() context: object): Promise<Account | null> {
+  @ResolveField(() => Account, {
+    nullable: true,
+    description: "Null when you may not see that account (another member's).",
+  })
+  debitAccount(
+    @CurrentActor() actor: Actor,
+    @Parent() transfer: Transfer,
+    @Context() context: object,
+  ): Promise<Account | null> {
     return this.visibleAccount(actor, transfer.debitAccountId, context);
   }
 
-  @ResolveField(() => Account, { nullable: true, description: 'Null when you may not see that account (another member\'s).' })
-  creditAccount(@CurrentActor() actor: Actor, @Parent() transfer: Transfer, @Context() context: object): Promise<Account | null> {
+  @ResolveField(() => Account, {
+    nullable: true,
+    description: "Null when you may not see that account (another member's).",
+  })
+  creditAccount(
+    @CurrentActor() actor: Actor,
+    @Parent() transfer: Transfer,
+    @Context() context: object,
+  ): Promise<Account | null> {
     return this.visibleAccount(actor, transfer.creditAccountId, context);
   }
 
-  @ResolveField(() => PendingStatus, { nullable: true, description: 'For a PENDING transfer: open, posted, voided or expired.' })
+  @ResolveField(() => PendingStatus, {
+    nullable: true,
+    description: 'For a PENDING transfer: open, posted, voided or expired.',
+  })
   async pendingStatus(@Parent() transfer: Transfer): Promise<PendingStatus | null> {
     if (transfer.kind !== TransferKind.PENDING) return null;
     const resolution = await this.ledger.resolutionOf(transfer.id);
     // Past its timeout it is expired even before the sweeper has released it: it can no longer be posted.
-    if (!resolution) return transfer.timeoutAt && transfer.timeoutAt <= new Date() ? PendingStatus.EXPIRED : PendingStatus.OPEN;
+    if (!resolution)
+      return transfer.timeoutAt && transfer.timeoutAt <= new Date() ? PendingStatus.EXPIRED : PendingStatus.OPEN;
     if (resolution.kind === TransferKind.POST_PENDING) return PendingStatus.POSTED;
     return resolution.code === 'expired' ? PendingStatus.EXPIRED : PendingStatus.VOIDED;
   }
 
-  @ResolveField(() => Transfer, { nullable: true, description: 'For a PENDING transfer: the transfer that posted or voided it.' })
+  @ResolveField(() => Transfer, {
+    nullable: true,
+    description: 'For a PENDING transfer: the transfer that posted or voided it.',
+  })
   resolution(@Parent() transfer: Transfer): Promise<Transfer | null> {
     return transfer.kind === TransferKind.PENDING ? this.ledger.resolutionOf(transfer.id) : Promise.resolve(null);
   }
@@ -167,8 +263,15 @@ export class TransferResolver {
     return this.ledger.reversalOf(transfer.id);
   }
 
-  @ResolveField(() => [Posting], { description: 'The debit posting, then the credit posting (none for PENDING and VOID_PENDING); only those on accounts whose history you may read.' })
-  async postings(@CurrentActor() actor: Actor, @Parent() transfer: Transfer, @Context() context: object): Promise<Posting[]> {
+  @ResolveField(() => [Posting], {
+    description:
+      'The debit posting, then the credit posting (none for PENDING and VOID_PENDING); only those on accounts whose history you may read.',
+  })
+  async postings(
+    @CurrentActor() actor: Actor,
+    @Parent() transfer: Transfer,
+    @Context() context: object,
+  ): Promise<Posting[]> {
     return this.authorized.visiblePostings(actor, await this.ledger.loadersFor(context).postings.load(transfer.id));
   }
 

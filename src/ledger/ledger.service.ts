@@ -6,15 +6,34 @@ import { withRetry, TransactionalConnection } from '../../libs/database/transact
 import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
 import { refusable, Refusal } from '../../libs/graphql/refusal.js';
 import {
-  AccountsArgs, CreateTransferInput, CreateTransfersInput, PostPendingTransferInput, ReverseTransferInput, TransfersArgs,
+  AccountsArgs,
+  CreateTransferInput,
+  CreateTransfersInput,
+  PostPendingTransferInput,
+  ReverseTransferInput,
+  TransfersArgs,
   VoidPendingTransferInput,
 } from './dto/ledger.inputs.js';
 import { DateRangePageArgs } from '../../libs/graphql/pagination.js';
-import { AccountErrorCode, describeTransferError, toTransferErrorCode, TransferErrorCode, transferUserError } from './ledger.errors.js';
+import {
+  AccountErrorCode,
+  describeTransferError,
+  toTransferErrorCode,
+  TransferErrorCode,
+  transferUserError,
+} from './ledger.errors.js';
 import { isSystemCode, LedgerCaller, SYSTEM_CALLER } from './ledger-caller.js';
 import { ledgerLoaders, LedgerLoaders } from './ledger.loaders.js';
 import { LedgerRepository, PendingAction, TransferOutcome, TransferRequest } from './ledger.repository.js';
-import { Account, CreateTransferPayload, CreateTransfersPayload, Currency, Posting, Transfer, TrialBalance } from './models/ledger.models.js';
+import {
+  Account,
+  CreateTransferPayload,
+  CreateTransfersPayload,
+  Currency,
+  Posting,
+  Transfer,
+  TrialBalance,
+} from './models/ledger.models.js';
 import { AccountKind, AccountStatus, BatchMode } from './models/ledger-enums.js';
 import { requestHash } from './request-hash.js';
 
@@ -42,12 +61,22 @@ interface SingleTransfer {
 }
 
 /** The audit log entry of a manager's transfer: what was asked, with the transfer's sides and amount. */
-export function transferAuditEntry({ actor, details, ...audit }: TransferAudit, transfer: Transfer): { actor: Actor; action: AuditedAction } {
+export function transferAuditEntry(
+  { actor, details, ...audit }: TransferAudit,
+  transfer: Transfer,
+): { actor: Actor; action: AuditedAction } {
   return {
     actor,
     action: {
-      ...audit, targetType: 'transfer', targetId: transfer.id,
-      details: { ...details, debitAccountId: transfer.debitAccountId, creditAccountId: transfer.creditAccountId, amount: transfer.amount.toString() },
+      ...audit,
+      targetType: 'transfer',
+      targetId: transfer.id,
+      details: {
+        ...details,
+        debitAccountId: transfer.debitAccountId,
+        creditAccountId: transfer.creditAccountId,
+        amount: transfer.amount.toString(),
+      },
     },
   };
 }
@@ -79,7 +108,8 @@ export interface AccountChange {
 }
 
 /** Nothing on it and nothing reserved: it can close without stranding money. */
-export const isSettled = (account: Account): boolean => account.balance === 0n && account.pendingDebits === 0n && account.pendingCredits === 0n;
+export const isSettled = (account: Account): boolean =>
+  account.balance === 0n && account.pendingDebits === 0n && account.pendingCredits === 0n;
 
 export interface NewMemberAccount {
   currencyId: string;
@@ -98,7 +128,9 @@ interface InputShape {
 }
 
 export function refusedTransfer(
-  code: TransferErrorCode, shape?: InputShape, originalCode: TransferErrorCode | null = null,
+  code: TransferErrorCode,
+  shape?: InputShape,
+  originalCode: TransferErrorCode | null = null,
 ): CreateTransferPayload {
   const described = describeTransferError(code).field;
   const field = described && shape && !shape.fields.includes(described) ? shape.subject : described;
@@ -106,12 +138,16 @@ export function refusedTransfer(
 }
 
 function toPayload({ outcome, transfer, originalOutcome }: TransferOutcome, shape?: InputShape): CreateTransferPayload {
-  if (outcome === 'created' || outcome === 'exists') return { transfer, replayed: outcome === 'exists', userErrors: [] };
+  if (outcome === 'created' || outcome === 'exists')
+    return { transfer, replayed: outcome === 'exists', userErrors: [] };
   const originalCode = originalOutcome ? toTransferErrorCode(originalOutcome) : null;
   return refusedTransfer(toTransferErrorCode(outcome), shape, originalCode);
 }
 
-const POST_INPUT: InputShape = { fields: ['idempotencyKey', 'pendingTransferId', 'amount'], subject: 'pendingTransferId' };
+const POST_INPUT: InputShape = {
+  fields: ['idempotencyKey', 'pendingTransferId', 'amount'],
+  subject: 'pendingTransferId',
+};
 const VOID_INPUT: InputShape = { fields: ['idempotencyKey', 'pendingTransferId'], subject: 'pendingTransferId' };
 const REVERSE_INPUT: InputShape = { fields: ['idempotencyKey', 'transferId', 'reason'], subject: 'transferId' };
 
@@ -123,9 +159,9 @@ const applied = (outcome: TransferOutcome): boolean => outcome.outcome === 'crea
  */
 function refusedBatch(size: number, outcomes: TransferOutcome[]): CreateTransferPayload[] {
   const culprit = outcomes.findIndex((outcome) => !applied(outcome));
-  return Array.from({ length: size }, (_, index) => (
-    index === culprit ? toPayload(outcomes[index]) : refusedTransfer(TransferErrorCode.LINKED_EVENT_FAILED)
-  ));
+  return Array.from({ length: size }, (_, index) =>
+    index === culprit ? toPayload(outcomes[index]) : refusedTransfer(TransferErrorCode.LINKED_EVENT_FAILED),
+  );
 }
 
 /** Refusals that need no database: checked here first to spare a round trip; the database checks them too (of the codes, an exchange's hold). */
@@ -133,7 +169,8 @@ function precheck(input: CreateTransferInput, caller: LedgerCaller): TransferErr
   if (!caller.mayUseSystemCodes && isSystemCode(input.code ?? 'payment')) return TransferErrorCode.RESERVED_CODE;
   if (input.amount <= 0n) return TransferErrorCode.AMOUNT_MUST_BE_POSITIVE;
   if (input.debitAccountId === input.creditAccountId) return TransferErrorCode.SAME_ACCOUNT;
-  if (input.timeoutSeconds !== undefined && input.timeoutSeconds !== null && !input.pending) return TransferErrorCode.TIMEOUT_REQUIRES_PENDING;
+  if (input.timeoutSeconds !== undefined && input.timeoutSeconds !== null && !input.pending)
+    return TransferErrorCode.TIMEOUT_REQUIRES_PENDING;
   return null;
 }
 
@@ -153,7 +190,11 @@ function toTransferRequest(input: CreateTransferInput, caller: LedgerCaller): Tr
 }
 
 /** A request as the database receives it: under the caller's key, with the hash that tells a replay from a different request. */
-function keyed<R extends Record<string, unknown>>(request: R, idempotencyKey: string, caller: LedgerCaller): R & { idempotencyScope: string; idempotencyKey: string; requestHash: string } {
+function keyed<R extends Record<string, unknown>>(
+  request: R,
+  idempotencyKey: string,
+  caller: LedgerCaller,
+): R & { idempotencyScope: string; idempotencyKey: string; requestHash: string } {
   return { ...request, idempotencyScope: caller.scope, idempotencyKey, requestHash: requestHash(request) };
 }
 
@@ -187,8 +228,15 @@ export class LedgerService {
    */
   private writeSingles(transfers: SingleTransfer[]): Promise<TransferOutcome[]> {
     const write = async (): Promise<TransferOutcome[]> => {
-      const outcomes = await this.ledger.createTransfers(transfers.map((transfer) => transfer.request), false);
-      await this.audit.recordAll(transfers.flatMap(({ audit }, index) => (audit && outcomes[index].outcome === 'created' ? [transferAuditEntry(audit, outcomes[index].transfer!)] : [])));
+      const outcomes = await this.ledger.createTransfers(
+        transfers.map((transfer) => transfer.request),
+        false,
+      );
+      await this.audit.recordAll(
+        transfers.flatMap(({ audit }, index) =>
+          audit && outcomes[index].outcome === 'created' ? [transferAuditEntry(audit, outcomes[index].transfer!)] : [],
+        ),
+      );
       return outcomes;
     };
     return transfers.some((transfer) => transfer.audit) ? this.db.transaction(write) : write();
@@ -209,18 +257,26 @@ export class LedgerService {
   }
 
   /** A transfer that commits or rolls back with the caller's open transaction (a step of an exchange, say). */
-  createTransferInTransaction(input: CreateTransferInput, options: TransferOptions = {}): Promise<CreateTransferPayload> {
+  createTransferInTransaction(
+    input: CreateTransferInput,
+    options: TransferOptions = {},
+  ): Promise<CreateTransferPayload> {
     this.db.requireTransaction('LedgerService.createTransferInTransaction');
     return this.transfer(input, options, async (transfer) => (await this.writeSingles([transfer]))[0]);
   }
 
   private async transfer(
-    input: CreateTransferInput, options: TransferOptions, write: (transfer: SingleTransfer) => Promise<TransferOutcome>,
+    input: CreateTransferInput,
+    options: TransferOptions,
+    write: (transfer: SingleTransfer) => Promise<TransferOutcome>,
   ): Promise<CreateTransferPayload> {
     const { caller = SYSTEM_CALLER, payer, audit } = options;
     const refusal = precheck(input, caller);
     if (refusal) return refusedTransfer(refusal);
-    const request = { ...toTransferRequest(input, caller), ...(payer && { payerMemberId: payer.memberId, withinCommunityId: payer.withinCommunityId }) };
+    const request = {
+      ...toTransferRequest(input, caller),
+      ...(payer && { payerMemberId: payer.memberId, withinCommunityId: payer.withinCommunityId }),
+    };
     const outcome = await write({ request, audit });
     if (outcome.outcome === NOT_HOLDER) throw new PayerNotHolder();
     return toPayload(outcome);
@@ -230,42 +286,70 @@ export class LedgerService {
    * Linked: all apply or none; the refused transfer gets its code, the others LINKED_EVENT_FAILED.
    * Independent: each gets its own result. Both run as one database call in one transaction.
    */
-  async createTransfers(input: CreateTransfersInput, caller: LedgerCaller = SYSTEM_CALLER): Promise<CreateTransfersPayload> {
+  async createTransfers(
+    input: CreateTransfersInput,
+    caller: LedgerCaller = SYSTEM_CALLER,
+  ): Promise<CreateTransfersPayload> {
     const linked = input.mode === BatchMode.LINKED;
     const prechecked = input.transfers.map((transfer) => precheck(transfer, caller));
     if (linked && prechecked.some((code) => code !== null)) {
       return { results: prechecked.map((code) => refusedTransfer(code ?? TransferErrorCode.LINKED_EVENT_FAILED)) };
     }
     const toApply = input.transfers.filter((_, index) => prechecked[index] === null);
-    const outcomes = toApply.length ? await this.applyBatch(toApply.map((transfer) => toTransferRequest(transfer, caller)), linked) : [];
+    const outcomes = toApply.length
+      ? await this.applyBatch(
+          toApply.map((transfer) => toTransferRequest(transfer, caller)),
+          linked,
+        )
+      : [];
     let next = 0;
     return { results: prechecked.map((code) => (code ? refusedTransfer(code) : outcomes[next++])) };
   }
 
   private applyBatch(requests: TransferRequest[], linked: boolean): Promise<CreateTransferPayload[]> {
-    return refusable(this.db, (outcomes: TransferOutcome[]) => refusedBatch(requests.length, outcomes), async () => {
-      const outcomes = await this.ledger.createTransfers(requests, linked);
-      // Thrown, so that the transfers of a linked batch already written roll back: all apply or none.
-      if (linked && !outcomes.every(applied)) throw new Refusal(outcomes);
-      return outcomes.map((outcome) => toPayload(outcome));
-    });
+    return refusable(
+      this.db,
+      (outcomes: TransferOutcome[]) => refusedBatch(requests.length, outcomes),
+      async () => {
+        const outcomes = await this.ledger.createTransfers(requests, linked);
+        // Thrown, so that the transfers of a linked batch already written roll back: all apply or none.
+        if (linked && !outcomes.every(applied)) throw new Refusal(outcomes);
+        return outcomes.map((outcome) => toPayload(outcome));
+      },
+    );
   }
 
-  postPendingTransfer(input: PostPendingTransferInput, caller: LedgerCaller = SYSTEM_CALLER): Promise<CreateTransferPayload> {
+  postPendingTransfer(
+    input: PostPendingTransferInput,
+    caller: LedgerCaller = SYSTEM_CALLER,
+  ): Promise<CreateTransferPayload> {
     if (input.amount !== undefined && input.amount !== null && input.amount <= 0n) {
       return Promise.resolve(refusedTransfer(TransferErrorCode.AMOUNT_MUST_BE_POSITIVE));
     }
     return this.resolvePending(input, 'post', input.amount ?? null, caller);
   }
 
-  voidPendingTransfer(input: VoidPendingTransferInput, caller: LedgerCaller = SYSTEM_CALLER): Promise<CreateTransferPayload> {
+  voidPendingTransfer(
+    input: VoidPendingTransferInput,
+    caller: LedgerCaller = SYSTEM_CALLER,
+  ): Promise<CreateTransferPayload> {
     return this.resolvePending(input, 'void', null, caller);
   }
 
   private async resolvePending(
-    input: PostPendingTransferInput | VoidPendingTransferInput, action: PendingAction, amount: bigint | null, caller: LedgerCaller,
+    input: PostPendingTransferInput | VoidPendingTransferInput,
+    action: PendingAction,
+    amount: bigint | null,
+    caller: LedgerCaller,
   ): Promise<CreateTransferPayload> {
-    const request = { pendingTransferId: input.pendingTransferId, action, amount, code: action, memo: input.memo ?? '', metadata: input.metadata ?? {} };
+    const request = {
+      pendingTransferId: input.pendingTransferId,
+      action,
+      amount,
+      code: action,
+      memo: input.memo ?? '',
+      metadata: input.metadata ?? {},
+    };
     return toPayload(
       await this.retried(() => this.ledger.resolvePending(keyed(request, input.idempotencyKey, caller))),
       action === 'post' ? POST_INPUT : VOID_INPUT,
@@ -273,12 +357,21 @@ export class LedgerService {
   }
 
   /** Writes the opposite transfer, at most once per original. `force` needs a reason. Who may reverse is the caller's rule. */
-  async reverseTransfer(input: ReverseTransferInput, caller: LedgerCaller = SYSTEM_CALLER): Promise<CreateTransferPayload> {
+  async reverseTransfer(
+    input: ReverseTransferInput,
+    caller: LedgerCaller = SYSTEM_CALLER,
+  ): Promise<CreateTransferPayload> {
     const reason = input.reason?.trim() || null;
     if (input.force && !reason) return refusedTransfer(TransferErrorCode.REASON_REQUIRED);
     const original = await this.ledger.findTransfer(input.transferId);
     if (!original) return refusedTransfer(TransferErrorCode.TRANSFER_NOT_FOUND);
-    const request = { transferId: input.transferId, reason, force: input.force ?? false, memo: input.memo ?? '', metadata: input.metadata ?? {} };
+    const request = {
+      transferId: input.transferId,
+      reason,
+      force: input.force ?? false,
+      memo: input.memo ?? '',
+      metadata: input.metadata ?? {},
+    };
     return toPayload(
       await this.retried(() => this.ledger.reverseTransfer(keyed(request, input.idempotencyKey, caller))),
       REVERSE_INPUT,
@@ -329,14 +422,37 @@ export class LedgerService {
 
   async listAccounts(args: AccountsArgs): Promise<Connection<Account>> {
     const afterId = decodeCursor(args.after);
-    const rows = await this.ledger.listAccounts({ currencyId: args.currencyId, kind: args.kind, afterId, limit: args.first + 1 });
-    return toConnection(rows, args.first, (account) => account.id, (account) => account, afterId === undefined);
+    const rows = await this.ledger.listAccounts({
+      currencyId: args.currencyId,
+      kind: args.kind,
+      afterId,
+      limit: args.first + 1,
+    });
+    return toConnection(
+      rows,
+      args.first,
+      (account) => account.id,
+      (account) => account,
+      afterId === undefined,
+    );
   }
 
   async statement(accountId: string, args: DateRangePageArgs): Promise<Connection<Posting>> {
     const beforeVersion = decodeCursor(args.after);
-    const rows = await this.ledger.statement({ accountId, beforeVersion, from: args.from, to: args.to, limit: args.first + 1 });
-    return toConnection(rows, args.first, (posting) => posting.accountVersion, (posting) => posting, beforeVersion === undefined);
+    const rows = await this.ledger.statement({
+      accountId,
+      beforeVersion,
+      from: args.from,
+      to: args.to,
+      limit: args.first + 1,
+    });
+    return toConnection(
+      rows,
+      args.first,
+      (posting) => posting.accountVersion,
+      (posting) => posting,
+      beforeVersion === undefined,
+    );
   }
 
   findTransfer(id: string): Promise<Transfer | null> {
@@ -346,10 +462,14 @@ export class LedgerService {
   async listTransfers(args: TransfersArgs): Promise<Connection<Transfer>> {
     const beforeId = decodeCursor(args.after);
     const rows = await this.ledger.listTransfers({ ...args, beforeId, limit: args.first + 1 });
-    return toConnection(rows, args.first, (transfer) => transfer.id, (transfer) => transfer, beforeId === undefined);
+    return toConnection(
+      rows,
+      args.first,
+      (transfer) => transfer.id,
+      (transfer) => transfer,
+      beforeId === undefined,
+    );
   }
-
-
 
   postingsOfTransfer(transferId: string): Promise<Posting[]> {
     return this.ledger.postingsOfTransfers([transferId]);
@@ -368,17 +488,36 @@ export class LedgerService {
     const currency = await this.ledger.findCurrency(currencyId);
     if (!currency) return null;
     const lines = await this.ledger.trialBalance(currencyId);
-    const sum = (pick: (line: (typeof lines)[number]) => bigint): bigint => lines.reduce((total, line) => total + pick(line), 0n);
+    const sum = (pick: (line: (typeof lines)[number]) => bigint): bigint =>
+      lines.reduce((total, line) => total + pick(line), 0n);
     const total = sum((line) => line.balance);
-    return { currency, lines, total, balanced: total === 0n && sum((l) => l.postedDebits) === sum((l) => l.postedCredits), asOf: new Date() };
+    return {
+      currency,
+      lines,
+      total,
+      balanced: total === 0n && sum((l) => l.postedDebits) === sum((l) => l.postedCredits),
+      asOf: new Date(),
+    };
   }
 
   /** A currency is born with its system accounts: issuance (unbounded below) and the pool (never negative). */
   createCurrency(currency: NewCurrency): Promise<Currency> {
     return this.db.transaction(async () => {
       const created = await this.ledger.insertCurrency(currency);
-      await this.ledger.insertAccount({ currencyId: created.id, kind: AccountKind.ISSUANCE, name: `${currency.code} issuance`, lowerLimit: null, upperLimit: null });
-      await this.ledger.insertAccount({ currencyId: created.id, kind: AccountKind.POOL, name: `${currency.code} community pool`, lowerLimit: 0n, upperLimit: null });
+      await this.ledger.insertAccount({
+        currencyId: created.id,
+        kind: AccountKind.ISSUANCE,
+        name: `${currency.code} issuance`,
+        lowerLimit: null,
+        upperLimit: null,
+      });
+      await this.ledger.insertAccount({
+        currencyId: created.id,
+        kind: AccountKind.POOL,
+        name: `${currency.code} community pool`,
+        lowerLimit: 0n,
+        upperLimit: null,
+      });
       return created;
     });
   }
@@ -403,14 +542,16 @@ export class LedgerService {
       const account = await this.ledger.lockAccount(accountId);
       if (!account) return { account: null, refusal: AccountErrorCode.ACCOUNT_NOT_FOUND };
       if (account.status === AccountStatus.CLOSED) return { account, refusal: AccountErrorCode.ACCOUNT_CLOSED };
-      if (status === AccountStatus.CLOSED && !isSettled(account)) return { account, refusal: AccountErrorCode.ACCOUNT_NOT_SETTLED };
+      if (status === AccountStatus.CLOSED && !isSettled(account))
+        return { account, refusal: AccountErrorCode.ACCOUNT_NOT_SETTLED };
       return { account: await this.ledger.setAccountStatus(accountId, status), refusal: null };
     });
   }
 
   /** New limits for a member account; refused when the balance (with what is reserved) would fall outside them. */
   setAccountLimits(accountId: string, lowerLimit: bigint | null, upperLimit: bigint | null): Promise<AccountChange> {
-    if (lowerLimit !== null && upperLimit !== null && lowerLimit > upperLimit) return Promise.resolve({ account: null, refusal: AccountErrorCode.LIMITS_OUT_OF_ORDER });
+    if (lowerLimit !== null && upperLimit !== null && lowerLimit > upperLimit)
+      return Promise.resolve({ account: null, refusal: AccountErrorCode.LIMITS_OUT_OF_ORDER });
     return this.db.transaction(async () => {
       const account = await this.ledger.lockAccount(accountId);
       if (!account) return { account: null, refusal: AccountErrorCode.ACCOUNT_NOT_FOUND };

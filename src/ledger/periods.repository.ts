@@ -17,7 +17,10 @@ function toPeriod(row: Row): LedgerPeriod {
     closedAt: row.closed_at as Date,
     closedBy: row.closed_by as string | null,
     note: row.note as string,
-    balances: (row.balances as { accountId: string; balance: string }[]).map(({ accountId, balance }) => ({ accountId, balance: BigInt(balance) })),
+    balances: (row.balances as { accountId: string; balance: string }[]).map(({ accountId, balance }) => ({
+      accountId,
+      balance: BigInt(balance),
+    })),
   };
 }
 
@@ -31,8 +34,18 @@ export class PeriodsRepository {
   }
 
   /** 'closed' with the period's id, or the refusal of `ledger_close_period`. */
-  async close(currencyId: string, through: Date, closedBy: string | null, note: string): Promise<{ outcome: string; periodId: string | null }> {
-    const [row] = await this.query('SELECT * FROM ledger_close_period($1, $2, $3, $4)', [currencyId, through, closedBy, note]);
+  async close(
+    currencyId: string,
+    through: Date,
+    closedBy: string | null,
+    note: string,
+  ): Promise<{ outcome: string; periodId: string | null }> {
+    const [row] = await this.query('SELECT * FROM ledger_close_period($1, $2, $3, $4)', [
+      currencyId,
+      through,
+      closedBy,
+      note,
+    ]);
     return { outcome: row.outcome as string, periodId: row.period_id as string | null };
   }
 

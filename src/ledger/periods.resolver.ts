@@ -2,7 +2,13 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
-import { ClosePeriodInput, ClosePeriodPayload, LedgerPeriod, LedgerPeriodConnection, PeriodsArgs } from './models/period.models.js';
+import {
+  ClosePeriodInput,
+  ClosePeriodPayload,
+  LedgerPeriod,
+  LedgerPeriodConnection,
+  PeriodsArgs,
+} from './models/period.models.js';
 import { PeriodsService } from './periods.service.js';
 
 @Resolver(() => LedgerPeriod)
@@ -10,7 +16,8 @@ export class PeriodsResolver {
   constructor(private readonly periods: PeriodsService) {}
 
   @Mutation(() => ClosePeriodPayload, {
-    description: "Closes the community's books through an instant that has passed, recording every balance then. Coordinators and admins; audited.",
+    description:
+      "Closes the community's books through an instant that has passed, recording every balance then. Coordinators and admins; audited.",
   })
   closeLedgerPeriod(@CurrentActor() actor: Actor, @Args('input') input: ClosePeriodInput): Promise<ClosePeriodPayload> {
     return this.periods.close(actor, input);

@@ -35,8 +35,13 @@ export class PeriodsService {
       const { outcome, periodId } = await this.periods.close(currency.id, input.through, closedBy, input.note.trim());
       if (!periodId) return refusedClose(outcome.toUpperCase() as PeriodErrorCode);
       await this.audit.record(actor, {
-        as: role, action: 'ledger.close_period', communityId: input.communityId, targetType: 'ledger_period', targetId: periodId,
-        reason: input.note.trim(), details: { currencyId: currency.id, through: input.through.toISOString() },
+        as: role,
+        action: 'ledger.close_period',
+        communityId: input.communityId,
+        targetType: 'ledger_period',
+        targetId: periodId,
+        reason: input.note.trim(),
+        details: { currencyId: currency.id, through: input.through.toISOString() },
       });
       return { period: await this.periods.find(periodId), userErrors: [] };
     });
@@ -46,6 +51,12 @@ export class PeriodsService {
     await this.access.requireAuditor(actor, args.communityId);
     const beforeId = decodeCursor(args.after);
     const rows = await this.periods.list({ communityId: args.communityId, beforeId, limit: args.first + 1 });
-    return toConnection(rows, args.first, (period) => BigInt(period.id), (period) => period, beforeId === undefined);
+    return toConnection(
+      rows,
+      args.first,
+      (period) => BigInt(period.id),
+      (period) => period,
+      beforeId === undefined,
+    );
   }
 }

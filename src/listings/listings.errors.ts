@@ -18,5 +18,8 @@ const LISTING_ERRORS: Record<ListingErrorCode, ErrorDescription> = {
 };
 
 export const listingError = userErrorCodes(
-  ListingErrorCode, 'ListingErrorCode', 'Why a listing action was refused. A refusal changes nothing.', LISTING_ERRORS,
+  ListingErrorCode,
+  'ListingErrorCode',
+  'Why a listing action was refused. A refusal changes nothing.',
+  LISTING_ERRORS,
 ).userError;

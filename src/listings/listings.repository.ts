@@ -31,7 +31,9 @@ export interface NewListing {
   expiresAt: Date | null;
 }
 
-export type ListingChanges = Partial<Omit<NewListing, 'communityId' | 'memberId' | 'kind' | 'nature'>> & { status?: ListingStatus };
+export type ListingChanges = Partial<Omit<NewListing, 'communityId' | 'memberId' | 'kind' | 'nature'>> & {
+  status?: ListingStatus;
+};
 
 export interface ListingSearch {
   communityId: string;
@@ -72,8 +74,17 @@ function toListing(row: Row): Listing {
 }
 
 const COLUMNS: Record<keyof ListingChanges, string> = {
-  title: 'title', description: 'description', category: 'category', tags: 'tags', pricing: 'pricing', price: 'price',
-  quantity: 'quantity', district: 'district', availability: 'availability', expiresAt: 'expires_at', status: 'status',
+  title: 'title',
+  description: 'description',
+  category: 'category',
+  tags: 'tags',
+  pricing: 'pricing',
+  price: 'price',
+  quantity: 'quantity',
+  district: 'district',
+  availability: 'availability',
+  expiresAt: 'expires_at',
+  status: 'status',
 };
 
 /** Listings and their categories. */
@@ -87,7 +98,11 @@ export class ListingsRepository {
 
   async categories(): Promise<ListingCategory[]> {
     const rows = await this.query('SELECT slug, name_en, name_ko FROM listing_categories ORDER BY slug');
-    return rows.map((row) => ({ slug: row.slug as string, nameEn: row.name_en as string, nameKo: row.name_ko as string }));
+    return rows.map((row) => ({
+      slug: row.slug as string,
+      nameEn: row.name_en as string,
+      nameKo: row.name_ko as string,
+    }));
   }
 
   async categoryExists(slug: string): Promise<boolean> {
@@ -99,8 +114,20 @@ export class ListingsRepository {
       `INSERT INTO listings (community_id, member_id, kind, nature, title, description, category, tags, pricing, price, quantity, district, availability, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING *`,
       [
-        listing.communityId, listing.memberId, listing.kind, listing.nature, listing.title, listing.description, listing.category, listing.tags,
-        listing.pricing, listing.price.toString(), listing.quantity, listing.district, listing.availability, listing.expiresAt,
+        listing.communityId,
+        listing.memberId,
+        listing.kind,
+        listing.nature,
+        listing.title,
+        listing.description,
+        listing.category,
+        listing.tags,
+        listing.pricing,
+        listing.price.toString(),
+        listing.quantity,
+        listing.district,
+        listing.availability,
+        listing.expiresAt,
       ],
     );
     return toListing(row);
@@ -120,8 +147,14 @@ export class ListingsRepository {
     const params: unknown[] = [id];
     const sets = Object.entries(changes)
       .filter(([, value]) => value !== undefined)
-      .map(([key, value]) => `${COLUMNS[key as keyof ListingChanges]} = $${params.push(typeof value === 'bigint' ? value.toString() : value)}`);
-    const [row] = await this.query(`UPDATE listings SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING *`, params);
+      .map(
+        ([key, value]) =>
+          `${COLUMNS[key as keyof ListingChanges]} = $${params.push(typeof value === 'bigint' ? value.toString() : value)}`,
+      );
+    const [row] = await this.query(
+      `UPDATE listings SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING *`,
+      params,
+    );
     return toListing(row);
   }
 
@@ -148,7 +181,10 @@ export class ListingsRepository {
     if (filter.minPrice != null) where += ` AND price >= $${params.push(filter.minPrice.toString())}`;
     if (filter.maxPrice != null) where += ` AND price <= $${params.push(filter.maxPrice.toString())}`;
     if (filter.beforeId !== undefined) where += ` AND id < $${params.push(filter.beforeId.toString())}`;
-    const rows = await this.query(`SELECT * FROM listings WHERE ${where} ORDER BY id DESC LIMIT $${params.push(filter.limit)}`, params);
+    const rows = await this.query(
+      `SELECT * FROM listings WHERE ${where} ORDER BY id DESC LIMIT $${params.push(filter.limit)}`,
+      params,
+    );
     return rows.map(toListing);
   }
 }

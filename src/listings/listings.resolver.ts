@@ -17,7 +17,9 @@ export class ListingsResolver {
     return this.service.categories();
   }
 
-  @Query(() => ListingConnection, { description: "Searches a community's listings, newest first. For its active members and auditors." })
+  @Query(() => ListingConnection, {
+    description: "Searches a community's listings, newest first. For its active members and auditors.",
+  })
   listings(@CurrentActor() actor: Actor, @Args() args: ListingsArgs): Promise<Connection<Listing>> {
     return this.service.search(actor, args);
   }
@@ -27,13 +29,17 @@ export class ListingsResolver {
     return this.service.find(actor, id);
   }
 
-  @Mutation(() => ListingPayload, { description: `Posts an offer or a request. Active members of the community. ${rateLimitNote(RATE_LIMITS.createListing)}` })
+  @Mutation(() => ListingPayload, {
+    description: `Posts an offer or a request. Active members of the community. ${rateLimitNote(RATE_LIMITS.createListing)}`,
+  })
   @RateLimited(RATE_LIMITS.createListing)
   createListing(@CurrentActor() actor: Actor, @Args('input') input: CreateListingInput): Promise<ListingPayload> {
     return this.service.create(actor, input);
   }
 
-  @Mutation(() => ListingPayload, { description: "Changes, pauses, resumes or closes a listing: its author; a coordinator may close it (audited)." })
+  @Mutation(() => ListingPayload, {
+    description: 'Changes, pauses, resumes or closes a listing: its author; a coordinator may close it (audited).',
+  })
   updateListing(@CurrentActor() actor: Actor, @Args('input') input: UpdateListingInput): Promise<ListingPayload> {
     return this.service.update(actor, input);
   }

@@ -17,7 +17,8 @@ const refusedListing = refusedPayload(listingError, { listing: null });
 /** Refusals that need no database: checked before anything is written. */
 function contentRefusal(nature: ListingNature, changes: ListingChanges): ListingErrorCode | null {
   if (changes.price !== undefined && changes.price < 0n) return ListingErrorCode.PRICE_MUST_NOT_BE_NEGATIVE;
-  if (nature === ListingNature.SERVICE && changes.quantity !== undefined && changes.quantity !== null) return ListingErrorCode.QUANTITY_IS_FOR_GOODS;
+  if (nature === ListingNature.SERVICE && changes.quantity !== undefined && changes.quantity !== null)
+    return ListingErrorCode.QUANTITY_IS_FOR_GOODS;
   return null;
 }
 
@@ -38,13 +39,26 @@ export class ListingsService {
   async create(actor: Actor, input: CreateListingInput): Promise<ListingPayload> {
     const member = this.access.requireAuthenticated(actor);
     if (member.kind !== 'member' || !(await this.access.isActiveMember(actor, input.communityId))) throw forbidden();
-    const refusal = contentRefusal(input.nature, input) ?? (input.nature === ListingNature.GOODS && input.quantity == null ? ListingErrorCode.QUANTITY_REQUIRED : null);
+    const refusal =
+      contentRefusal(input.nature, input) ??
+      (input.nature === ListingNature.GOODS && input.quantity == null ? ListingErrorCode.QUANTITY_REQUIRED : null);
     if (refusal) return refusedListing(refusal);
     if (!(await this.listings.categoryExists(input.category))) return refusedListing(ListingErrorCode.UNKNOWN_CATEGORY);
     const listing = await this.listings.insert({
-      communityId: input.communityId, memberId: member.memberId, kind: input.kind, nature: input.nature, title: input.title,
-      description: input.description ?? '', category: input.category, tags: input.tags ?? [], pricing: input.pricing, price: input.price,
-      quantity: input.quantity ?? null, district: input.district ?? '', availability: input.availability ?? '', expiresAt: input.expiresAt ?? null,
+      communityId: input.communityId,
+      memberId: member.memberId,
+      kind: input.kind,
+      nature: input.nature,
+      title: input.title,
+      description: input.description ?? '',
+      category: input.category,
+      tags: input.tags ?? [],
+      pricing: input.pricing,
+      price: input.price,
+      quantity: input.quantity ?? null,
+      district: input.district ?? '',
+      availability: input.availability ?? '',
+      expiresAt: input.expiresAt ?? null,
     });
     return { listing, userErrors: [] };
   }
@@ -55,13 +69,21 @@ export class ListingsService {
     const { listing, managerRole } = await this.changeable(actor, listingId, changes);
     const refusal = contentRefusal(listing.nature, changes);
     if (refusal) return refusedListing(refusal);
-    if (changes.category && !(await this.listings.categoryExists(changes.category))) return refusedListing(ListingErrorCode.UNKNOWN_CATEGORY);
+    if (changes.category && !(await this.listings.categoryExists(changes.category)))
+      return refusedListing(ListingErrorCode.UNKNOWN_CATEGORY);
     return this.db.transaction(async () => {
       // Checked under the row lock: a change racing a close must not reopen the listing.
-      if ((await this.listings.lock(listing.id)).status === ListingStatus.CLOSED) return refusedListing(ListingErrorCode.LISTING_CLOSED);
+      if ((await this.listings.lock(listing.id)).status === ListingStatus.CLOSED)
+        return refusedListing(ListingErrorCode.LISTING_CLOSED);
       const updated = await this.listings.update(listing.id, changes);
       if (managerRole) {
-        await this.audit.record(actor, { as: managerRole, action: 'listing.close', communityId: listing.communityId, targetType: 'listing', targetId: listing.id });
+        await this.audit.record(actor, {
+          as: managerRole,
+          action: 'listing.close',
+          communityId: listing.communityId,
+          targetType: 'listing',
+          targetId: listing.id,
+        });
       }
       return { listing: updated, userErrors: [] };
     });
@@ -84,7 +106,13 @@ export class ListingsService {
     if (!(await this.maySee(actor, args.communityId))) throw forbidden();
     const beforeId = decodeCursor(args.after);
     const rows = await this.listings.search({ ...args, beforeId, limit: args.first + 1 });
-    return toConnection(rows, args.first, (listing) => BigInt(listing.id), (listing) => listing, beforeId === undefined);
+    return toConnection(
+      rows,
+      args.first,
+      (listing) => BigInt(listing.id),
+      (listing) => listing,
+      beforeId === undefined,
+    );
   }
 
   /** A community's listings are for its active members and its auditors. */
@@ -93,14 +121,24 @@ export class ListingsService {
   }
 
   /** Its author, while an active member, may change anything; someone else only as a manager of its community, and only to close it. */
-  private async changeable(actor: Actor, listingId: string, changes: ListingChanges): Promise<{ listing: Listing; managerRole: ManagerRole | null }> {
+  private async changeable(
+    actor: Actor,
+    listingId: string,
+    changes: ListingChanges,
+  ): Promise<{ listing: Listing; managerRole: ManagerRole | null }> {
     this.access.requireAuthenticated(actor);
     const listing = isDatabaseId(listingId) ? await this.listings.find(listingId) : null;
     if (!listing) throw forbidden();
-    const author = actor.kind === 'member' && actor.memberId === listing.memberId && (await this.access.isActiveMember(actor, listing.communityId));
+    const author =
+      actor.kind === 'member' &&
+      actor.memberId === listing.memberId &&
+      (await this.access.isActiveMember(actor, listing.communityId));
     if (author) return { listing, managerRole: null };
-    const onlyClosing = Object.entries(changes).every(([key, value]) => value === undefined || (key === 'status' && value === ListingStatus.CLOSED));
-    const managerRole = onlyClosing && changes.status ? await this.access.managerRole(actor, listing.communityId) : null;
+    const onlyClosing = Object.entries(changes).every(
+      ([key, value]) => value === undefined || (key === 'status' && value === ListingStatus.CLOSED),
+    );
+    const managerRole =
+      onlyClosing && changes.status ? await this.access.managerRole(actor, listing.communityId) : null;
     if (!managerRole) throw forbidden();
     return { listing, managerRole };
   }

@@ -29,15 +29,27 @@ const MEMBER_ERRORS: Record<MemberErrorCode, ErrorDescription> = {
   MEMBERSHIP_NOT_ACTIVE: { field: 'membershipId', message: 'Only an active membership can be suspended.' },
   MEMBERSHIP_NOT_SUSPENDED: { field: 'membershipId', message: 'Only a suspended membership can be reinstated.' },
   MEMBERSHIP_CLOSED: { field: 'membershipId', message: 'The membership is closed.' },
-  BALANCE_NOT_SETTLED: { field: 'settleToPool', message: "The account's balance is not zero: a coordinator must settle it to the pool." },
+  BALANCE_NOT_SETTLED: {
+    field: 'settleToPool',
+    message: "The account's balance is not zero: a coordinator must settle it to the pool.",
+  },
   PENDING_TRANSFERS_OPEN: { field: 'membershipId', message: 'The account has open holds; post or void them first.' },
-  SETTLEMENT_REFUSED: { field: 'settleToPool', message: 'The ledger refused the settlement (a frozen account, or a pool too small to absorb a debt).' },
-  STARTER_GRANT_REFUSED: { field: 'membershipId', message: "The ledger refused the starter grant (the account's limits, or a frozen account)." },
+  SETTLEMENT_REFUSED: {
+    field: 'settleToPool',
+    message: 'The ledger refused the settlement (a frozen account, or a pool too small to absorb a debt).',
+  },
+  STARTER_GRANT_REFUSED: {
+    field: 'membershipId',
+    message: "The ledger refused the starter grant (the account's limits, or a frozen account).",
+  },
   REASON_REQUIRED: { field: 'reason', message: 'This action needs a written reason.' },
   SLUG_TAKEN: { field: 'slug', message: 'A community with this slug already exists.', deprecationReason: MOVED },
   POLICY_INVALID: { field: 'policies', message: 'The policies contradict each other.', deprecationReason: MOVED },
 };
 
 export const memberError = userErrorCodes(
-  MemberErrorCode, 'MemberErrorCode', 'Why a membership action was refused. A refusal changes nothing.', MEMBER_ERRORS,
+  MemberErrorCode,
+  'MemberErrorCode',
+  'Why a membership action was refused. A refusal changes nothing.',
+  MEMBER_ERRORS,
 ).userError;

@@ -36,7 +36,6 @@ export interface NewMembership {
   role: MembershipRole;
 }
 
-
 function toMember(row: Row): Member {
   return {
     id: row.id as string,
@@ -83,8 +82,16 @@ export class MembersRepository {
       `INSERT INTO members (email, password_hash, kind, display_name, bio, district, skills, tags, languages, is_admin)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (email) DO NOTHING RETURNING *`,
       [
-        member.email, member.passwordHash, member.kind, member.displayName, member.bio ?? '', member.district ?? '',
-        member.skills ?? [], member.tags ?? [], member.languages ?? [], member.isAdmin ?? false,
+        member.email,
+        member.passwordHash,
+        member.kind,
+        member.displayName,
+        member.bio ?? '',
+        member.district ?? '',
+        member.skills ?? [],
+        member.tags ?? [],
+        member.languages ?? [],
+        member.isAdmin ?? false,
       ],
     );
     return rows[0] ? toMember(rows[0]) : null;
@@ -105,13 +112,24 @@ export class MembersRepository {
       `UPDATE members SET display_name = coalesce($2, display_name), bio = coalesce($3, bio), district = coalesce($4, district),
               skills = coalesce($5, skills), tags = coalesce($6, tags), languages = coalesce($7, languages), updated_at = now()
         WHERE id = $1 RETURNING *`,
-      [id, profile.displayName ?? null, profile.bio ?? null, profile.district ?? null, profile.skills ?? null, profile.tags ?? null, profile.languages ?? null],
+      [
+        id,
+        profile.displayName ?? null,
+        profile.bio ?? null,
+        profile.district ?? null,
+        profile.skills ?? null,
+        profile.tags ?? null,
+        profile.languages ?? null,
+      ],
     );
     return toMember(row);
   }
 
   async setPassword(memberId: string, passwordHash: string): Promise<void> {
-    await this.query('UPDATE members SET password_hash = $2, updated_at = now() WHERE id = $1', [memberId, passwordHash]);
+    await this.query('UPDATE members SET password_hash = $2, updated_at = now() WHERE id = $1', [
+      memberId,
+      passwordHash,
+    ]);
   }
 
   async setAdmin(memberId: string): Promise<void> {
@@ -139,23 +157,41 @@ export class MembersRepository {
   }
 
   async openMembership(memberId: string, communityId: string): Promise<Membership | null> {
-    const [row] = await this.query(`SELECT * FROM memberships WHERE member_id = $1 AND community_id = $2 AND status <> 'closed'`, [memberId, communityId]);
+    const [row] = await this.query(
+      `SELECT * FROM memberships WHERE member_id = $1 AND community_id = $2 AND status <> 'closed'`,
+      [memberId, communityId],
+    );
     return row ? toMembership(row) : null;
   }
 
   async membershipsOf(memberId: string): Promise<Membership[]> {
-    return (await this.query('SELECT * FROM memberships WHERE member_id = $1 ORDER BY id', [memberId])).map(toMembership);
+    return (await this.query('SELECT * FROM memberships WHERE member_id = $1 ORDER BY id', [memberId])).map(
+      toMembership,
+    );
   }
 
-  async membershipsIn(filter: { communityId: string; status?: MembershipStatus; afterId?: bigint; limit: number }): Promise<Membership[]> {
+  async membershipsIn(filter: {
+    communityId: string;
+    status?: MembershipStatus;
+    afterId?: bigint;
+    limit: number;
+  }): Promise<Membership[]> {
     const params: unknown[] = [filter.communityId];
     let where = 'community_id = $1';
     if (filter.status) where += ` AND status = $${params.push(filter.status)}`;
     if (filter.afterId !== undefined) where += ` AND id > $${params.push(filter.afterId.toString())}`;
-    return (await this.query(`SELECT * FROM memberships WHERE ${where} ORDER BY id LIMIT $${params.push(filter.limit)}`, params)).map(toMembership);
+    return (
+      await this.query(
+        `SELECT * FROM memberships WHERE ${where} ORDER BY id LIMIT $${params.push(filter.limit)}`,
+        params,
+      )
+    ).map(toMembership);
   }
 
-  async updateMembership(id: string, change: { status?: MembershipStatus; role?: MembershipRole }): Promise<Membership> {
+  async updateMembership(
+    id: string,
+    change: { status?: MembershipStatus; role?: MembershipRole },
+  ): Promise<Membership> {
     const [row] = await this.query(
       `UPDATE memberships SET status = coalesce($2, status), role = coalesce($3, role),
               approved_at = CASE WHEN $2 = 'active' THEN coalesce(approved_at, now()) ELSE approved_at END,
@@ -179,20 +215,30 @@ export class MembersRepository {
 
   /** Communities where this member holds an open membership. */
   async communitiesOf(memberId: string): Promise<string[]> {
-    const rows = await this.query(`SELECT community_id FROM memberships WHERE member_id = $1 AND status <> 'closed'`, [memberId]);
+    const rows = await this.query(`SELECT community_id FROM memberships WHERE member_id = $1 AND status <> 'closed'`, [
+      memberId,
+    ]);
     return rows.map((row) => row.community_id as string);
   }
 
   /** The currency a community's memberships hold: its first. */
   async communityCurrency(communityId: string): Promise<string | null> {
-    const [row] = await this.query('SELECT id FROM currencies WHERE community_id = $1 ORDER BY id LIMIT 1', [communityId]);
+    const [row] = await this.query('SELECT id FROM currencies WHERE community_id = $1 ORDER BY id LIMIT 1', [
+      communityId,
+    ]);
     return (row?.id as string | undefined) ?? null;
   }
 
-  async insertInvitation(invitation: { membershipId: string; invitedBy: string; tokenHash: string; expiresAt: Date }): Promise<void> {
-    await this.query('INSERT INTO invitations (membership_id, invited_by, token_hash, expires_at) VALUES ($1, $2, $3, $4)', [
-      invitation.membershipId, invitation.invitedBy, invitation.tokenHash, invitation.expiresAt,
-    ]);
+  async insertInvitation(invitation: {
+    membershipId: string;
+    invitedBy: string;
+    tokenHash: string;
+    expiresAt: Date;
+  }): Promise<void> {
+    await this.query(
+      'INSERT INTO invitations (membership_id, invited_by, token_hash, expires_at) VALUES ($1, $2, $3, $4)',
+      [invitation.membershipId, invitation.invitedBy, invitation.tokenHash, invitation.expiresAt],
+    );
   }
 
   /** Claims an unexpired invitation once: of two concurrent acceptances, one gets the member. */

@@ -11,12 +11,23 @@ import { AuthPayload } from '../identity/models/identity.models.js';
 import { AuthorizedLedgerService } from '../ledger/authorized-ledger.service.js';
 import { Account } from '../ledger/models/ledger.models.js';
 import {
-  AcceptInvitationInput, AppointCoordinatorInput, CloseMembershipInput, InviteMemberInput, MembershipActionInput, MembershipsArgs,
-  RegisterInput, UpdateProfileInput,
+  AcceptInvitationInput,
+  AppointCoordinatorInput,
+  CloseMembershipInput,
+  InviteMemberInput,
+  MembershipActionInput,
+  MembershipsArgs,
+  RegisterInput,
+  UpdateProfileInput,
 } from './dto/member.inputs.js';
 import { MembersService } from './members.service.js';
 import {
-  InvitationPayload, Member, MemberPayload, Membership, MembershipConnection, MembershipPayload,
+  InvitationPayload,
+  Member,
+  MemberPayload,
+  Membership,
+  MembershipConnection,
+  MembershipPayload,
 } from './models/member.models.js';
 
 const COORDINATORS = "Coordinators of the membership's community, and admins; audited.";
@@ -46,7 +57,9 @@ export class MembersResolver {
     return this.members.me(actor);
   }
 
-  @Query(() => Member, { description: 'A member of a community you are active in, or that you manage. FORBIDDEN otherwise.' })
+  @Query(() => Member, {
+    description: 'A member of a community you are active in, or that you manage. FORBIDDEN otherwise.',
+  })
   member(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<Member> {
     return this.members.findMember(actor, id);
   }
@@ -56,7 +69,9 @@ export class MembersResolver {
     return this.members.findMembership(actor, id);
   }
 
-  @Query(() => MembershipConnection, { description: "A community's memberships, oldest first. Coordinators and admins." })
+  @Query(() => MembershipConnection, {
+    description: "A community's memberships, oldest first. Coordinators and admins.",
+  })
   memberships(@CurrentActor() actor: Actor, @Args() args: MembershipsArgs): Promise<Connection<Membership>> {
     return this.members.listMemberships(actor, args);
   }
@@ -66,55 +81,87 @@ export class MembersResolver {
     return this.members.updateProfile(actor, input);
   }
 
-  @Mutation(() => MembershipPayload, { description: `Asks to join a community; a coordinator approves. In person only. ${rateLimitNote(RATE_LIMITS.joinCommunity)}` })
+  @Mutation(() => MembershipPayload, {
+    description: `Asks to join a community; a coordinator approves. In person only. ${rateLimitNote(RATE_LIMITS.joinCommunity)}`,
+  })
   @RateLimited(RATE_LIMITS.joinCommunity)
-  joinCommunity(@CurrentActor() actor: Actor, @Args('communityId', { type: () => ID }) communityId: string): Promise<MembershipPayload> {
+  joinCommunity(
+    @CurrentActor() actor: Actor,
+    @Args('communityId', { type: () => ID }) communityId: string,
+  ): Promise<MembershipPayload> {
     return this.members.joinCommunity(actor, communityId);
   }
 
-  @Mutation(() => MembershipPayload, { description: `Approves a pending membership and pays the starter grant, once. ${COORDINATORS}` })
-  approveMembership(@CurrentActor() actor: Actor, @Args('input') input: MembershipActionInput): Promise<MembershipPayload> {
+  @Mutation(() => MembershipPayload, {
+    description: `Approves a pending membership and pays the starter grant, once. ${COORDINATORS}`,
+  })
+  approveMembership(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: MembershipActionInput,
+  ): Promise<MembershipPayload> {
     return this.members.approve(actor, input);
   }
 
-  @Mutation(() => MembershipPayload, { description: `Suspends an active membership: it can no longer pay. Needs a reason. ${COORDINATORS}` })
-  suspendMembership(@CurrentActor() actor: Actor, @Args('input') input: MembershipActionInput): Promise<MembershipPayload> {
+  @Mutation(() => MembershipPayload, {
+    description: `Suspends an active membership: it can no longer pay. Needs a reason. ${COORDINATORS}`,
+  })
+  suspendMembership(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: MembershipActionInput,
+  ): Promise<MembershipPayload> {
     return this.members.suspend(actor, input);
   }
 
   @Mutation(() => MembershipPayload, { description: `Reinstates a suspended membership. ${COORDINATORS}` })
-  reinstateMembership(@CurrentActor() actor: Actor, @Args('input') input: MembershipActionInput): Promise<MembershipPayload> {
+  reinstateMembership(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: MembershipActionInput,
+  ): Promise<MembershipPayload> {
     return this.members.reinstate(actor, input);
   }
 
-  @Mutation(() => MembershipPayload, { description: `Closes a membership and its account. Its holder, at a zero balance; or ${COORDINATORS}` })
-  closeMembership(@CurrentActor() actor: Actor, @Args('input') input: CloseMembershipInput): Promise<MembershipPayload> {
+  @Mutation(() => MembershipPayload, {
+    description: `Closes a membership and its account. Its holder, at a zero balance; or ${COORDINATORS}`,
+  })
+  closeMembership(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: CloseMembershipInput,
+  ): Promise<MembershipPayload> {
     return this.members.close(actor, input);
   }
 
-  @Mutation(() => InvitationPayload, { description: `Invites someone new to a community; coordinators and admins. ${rateLimitNote(RATE_LIMITS.inviteMember)}` })
+  @Mutation(() => InvitationPayload, {
+    description: `Invites someone new to a community; coordinators and admins. ${rateLimitNote(RATE_LIMITS.inviteMember)}`,
+  })
   @RateLimited(RATE_LIMITS.inviteMember)
   inviteMember(@CurrentActor() actor: Actor, @Args('input') input: InviteMemberInput): Promise<InvitationPayload> {
     return this.members.invite(actor, input);
   }
 
   @Mutation(() => MembershipPayload, { description: 'Makes a member a coordinator of a community. Admins.' })
-  appointCoordinator(@CurrentActor() actor: Actor, @Args('input') input: AppointCoordinatorInput): Promise<MembershipPayload> {
+  appointCoordinator(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: AppointCoordinatorInput,
+  ): Promise<MembershipPayload> {
     return this.members.appointCoordinator(actor, input);
   }
-
 }
 
 @Resolver(() => Member)
 export class MemberResolver {
   constructor(private readonly members: MembersService) {}
 
-  @ResolveField(() => String, { nullable: true, description: 'For the member and the managers of their communities; null for others.' })
+  @ResolveField(() => String, {
+    nullable: true,
+    description: 'For the member and the managers of their communities; null for others.',
+  })
   email(@CurrentActor() actor: Actor, @Parent() member: Member): Promise<string | null> {
     return this.members.emailOf(actor, member);
   }
 
-  @ResolveField(() => [Membership], { description: 'All of them for the member; for others, those in communities they manage or audit.' })
+  @ResolveField(() => [Membership], {
+    description: 'All of them for the member; for others, those in communities they manage or audit.',
+  })
   memberships(@CurrentActor() actor: Actor, @Parent() member: Member): Promise<Membership[]> {
     return this.members.membershipsOf(actor, member);
   }

@@ -19,7 +19,13 @@ import { SYSTEM_CODES } from '../ledger/ledger-caller.js';
 import { isSettled, LedgerService } from '../ledger/ledger.service.js';
 import { AccountKind, AccountStatus } from '../ledger/models/ledger-enums.js';
 import {
-  AcceptInvitationInput, AppointCoordinatorInput, CloseMembershipInput, InviteMemberInput, MembershipActionInput, MembershipsArgs, RegisterInput,
+  AcceptInvitationInput,
+  AppointCoordinatorInput,
+  CloseMembershipInput,
+  InviteMemberInput,
+  MembershipActionInput,
+  MembershipsArgs,
+  RegisterInput,
   UpdateProfileInput,
 } from './dto/member.inputs.js';
 import { MemberErrorCode, memberError } from './members.errors.js';
@@ -83,7 +89,12 @@ export class MembersService {
   /** The email is for the member in person and the managers of their communities only: not co-members, not partner apps. */
   async emailOf(actor: Actor, member: Member): Promise<string | null> {
     const self = isInPerson(actor) && actor.memberId === member.id;
-    return self || (await this.reachesMember(actor, member.id, (communityId) => this.access.managerRole(actor, communityId).then(Boolean))) ? member.email : null;
+    return self ||
+      (await this.reachesMember(actor, member.id, (communityId) =>
+        this.access.managerRole(actor, communityId).then(Boolean),
+      ))
+      ? member.email
+      : null;
   }
 
   /** In person only: a partner app acts for a member's money and exchanges, not for who they are. */
@@ -94,17 +105,32 @@ export class MembersService {
 
   async membershipsOf(actor: Actor, member: Member): Promise<Membership[]> {
     const memberships = await this.members.membershipsOf(member.id);
-    const visible = await Promise.all(memberships.map(async (membership) => (
-      this.isHolder(actor, membership.memberId, membership.communityId) || this.access.mayAudit(actor, membership.communityId)
-    )));
+    const visible = await Promise.all(
+      memberships.map(
+        async (membership) =>
+          this.isHolder(actor, membership.memberId, membership.communityId) ||
+          this.access.mayAudit(actor, membership.communityId),
+      ),
+    );
     return memberships.filter((_, index) => visible[index]);
   }
 
   async listMemberships(actor: Actor, args: MembershipsArgs): Promise<Connection<Membership>> {
     await this.access.requireManager(actor, args.communityId);
     const afterId = decodeCursor(args.after);
-    const rows = await this.members.membershipsIn({ communityId: args.communityId, status: args.status, afterId, limit: args.first + 1 });
-    return toConnection(rows, args.first, (membership) => BigInt(membership.id), (membership) => membership, afterId === undefined);
+    const rows = await this.members.membershipsIn({
+      communityId: args.communityId,
+      status: args.status,
+      afterId,
+      limit: args.first + 1,
+    });
+    return toConnection(
+      rows,
+      args.first,
+      (membership) => BigInt(membership.id),
+      (membership) => membership,
+      afterId === undefined,
+    );
   }
 
   async findMembership(actor: Actor, membershipId: string): Promise<Membership> {
@@ -128,7 +154,8 @@ export class MembersService {
   /** Pending to active, paying the starter grant once per membership (its key is the membership's). */
   async approve(actor: Actor, input: MembershipActionInput): Promise<MembershipPayload> {
     return this.managed(actor, input.membershipId, async (membership, role) => {
-      if (membership.status !== MembershipStatus.PENDING) return refusedMembership(MemberErrorCode.MEMBERSHIP_NOT_PENDING);
+      if (membership.status !== MembershipStatus.PENDING)
+        return refusedMembership(MemberErrorCode.MEMBERSHIP_NOT_PENDING);
       return this.activate(actor, role, membership, 'membership.approve', input.reason ?? null);
     });
   }
@@ -137,15 +164,24 @@ export class MembersService {
     return this.managed(actor, input.membershipId, async (membership, role) => {
       const reason = input.reason?.trim();
       if (!reason) return refusedMembership(MemberErrorCode.REASON_REQUIRED);
-      if (membership.status !== MembershipStatus.ACTIVE) return refusedMembership(MemberErrorCode.MEMBERSHIP_NOT_ACTIVE);
+      if (membership.status !== MembershipStatus.ACTIVE)
+        return refusedMembership(MemberErrorCode.MEMBERSHIP_NOT_ACTIVE);
       return this.changeStatus(actor, role, membership, MembershipStatus.SUSPENDED, 'membership.suspend', reason);
     });
   }
 
   async reinstate(actor: Actor, input: MembershipActionInput): Promise<MembershipPayload> {
     return this.managed(actor, input.membershipId, async (membership, role) => {
-      if (membership.status !== MembershipStatus.SUSPENDED) return refusedMembership(MemberErrorCode.MEMBERSHIP_NOT_SUSPENDED);
-      return this.changeStatus(actor, role, membership, MembershipStatus.ACTIVE, 'membership.reinstate', input.reason ?? null);
+      if (membership.status !== MembershipStatus.SUSPENDED)
+        return refusedMembership(MemberErrorCode.MEMBERSHIP_NOT_SUSPENDED);
+      return this.changeStatus(
+        actor,
+        role,
+        membership,
+        MembershipStatus.ACTIVE,
+        'membership.reinstate',
+        input.reason ?? null,
+      );
     });
   }
 
@@ -167,7 +203,8 @@ export class MembersService {
       const membership = (await this.members.lockMembership(found.id))!;
       if (membership.status === MembershipStatus.CLOSED) return refusedMembership(MemberErrorCode.MEMBERSHIP_CLOSED);
       const account = (await this.ledger.findAccount(membership.accountId))!;
-      if (account.pendingDebits !== 0n || account.pendingCredits !== 0n) return refusedMembership(MemberErrorCode.PENDING_TRANSFERS_OPEN);
+      if (account.pendingDebits !== 0n || account.pendingCredits !== 0n)
+        return refusedMembership(MemberErrorCode.PENDING_TRANSFERS_OPEN);
       if (account.balance !== 0n) {
         if (!input.settleToPool) return refusedMembership(MemberErrorCode.BALANCE_NOT_SETTLED);
         // Thrown, so that the refused settlement's key is rolled back too and a later attempt can succeed.
@@ -175,10 +212,16 @@ export class MembersService {
         if (!settled) throw new Refusal(MemberErrorCode.SETTLEMENT_REFUSED);
       }
       const change = await this.ledger.changeAccountStatus(membership.accountId, AccountStatus.CLOSED);
-      if (change.refusal || !change.account || !isSettled(change.account)) return refusedMembership(MemberErrorCode.BALANCE_NOT_SETTLED);
+      if (change.refusal || !change.account || !isSettled(change.account))
+        return refusedMembership(MemberErrorCode.BALANCE_NOT_SETTLED);
       const closed = await this.members.updateMembership(membership.id, { status: MembershipStatus.CLOSED });
       await this.audit.record(actor, {
-        as: role ?? 'member', action: 'membership.close', communityId: membership.communityId, targetType: 'membership', targetId: membership.id, reason,
+        as: role ?? 'member',
+        action: 'membership.close',
+        communityId: membership.communityId,
+        targetType: 'membership',
+        targetId: membership.id,
+        reason,
         details: { settledToPool: account.balance.toString() },
       });
       return { membership: closed, userErrors: [] };
@@ -191,10 +234,17 @@ export class MembersService {
     if (!(await this.members.findMember(input.memberId))) throw forbidden();
     return refusable(this.db, refusedMembership, async () => {
       const existing = await this.members.openMembership(input.memberId, input.communityId);
-      const membership = existing ?? (await this.openMembership(input.memberId, input.communityId, MembershipRole.COORDINATOR));
+      const membership =
+        existing ?? (await this.openMembership(input.memberId, input.communityId, MembershipRole.COORDINATOR));
       if (!membership) throw forbidden();
       const appointed = await this.members.updateMembership(membership.id, { role: MembershipRole.COORDINATOR });
-      await this.audit.record(actor, { as: 'admin', action: 'membership.appoint_coordinator', communityId: input.communityId, targetType: 'membership', targetId: membership.id });
+      await this.audit.record(actor, {
+        as: 'admin',
+        action: 'membership.appoint_coordinator',
+        communityId: input.communityId,
+        targetType: 'membership',
+        targetId: membership.id,
+      });
       if (appointed.status !== MembershipStatus.PENDING) return { membership: appointed, userErrors: [] };
       return this.activate(actor, 'admin', appointed, 'membership.approve', 'appointed coordinator');
     });
@@ -205,11 +255,21 @@ export class MembersService {
     const role = await this.access.requireManager(actor, input.communityId);
     const inviter = this.access.requireMember(actor);
     return refusable(this.db, refusedInvitation, async () => {
-      const member = await this.members.insertMember({ email: foldEmail(input.email), passwordHash: null, kind: input.kind, displayName: input.displayName });
+      const member = await this.members.insertMember({
+        email: foldEmail(input.email),
+        passwordHash: null,
+        kind: input.kind,
+        displayName: input.displayName,
+      });
       if (!member) return refusedInvitation(MemberErrorCode.EMAIL_TAKEN);
       const membership = (await this.openMembership(member.id, input.communityId, MembershipRole.MEMBER))!;
       const invitationToken = newToken(TOKEN_PREFIX.invitation);
-      await this.members.insertInvitation({ membershipId: membership.id, invitedBy: inviter.memberId, tokenHash: tokenHash(invitationToken), expiresAt: new Date(Date.now() + INVITATION_TTL_MS) });
+      await this.members.insertInvitation({
+        membershipId: membership.id,
+        invitedBy: inviter.memberId,
+        tokenHash: tokenHash(invitationToken),
+        expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+      });
       const approved = await this.activate(actor, role, membership, 'membership.invite', null);
       return { membership: approved.membership, invitationToken, userErrors: [] };
     });
@@ -236,20 +296,41 @@ export class MembersService {
   /** For the demo seed and test fixtures: a member with a profile, and a password unless none is given; null when the email is taken. */
   async createMember(input: Omit<NewMember, 'passwordHash' | 'kind'> & { password?: string }): Promise<Member | null> {
     const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
-    return this.members.insertMember({ ...input, email: foldEmail(input.email), passwordHash, kind: MemberKind.PERSON });
+    return this.members.insertMember({
+      ...input,
+      email: foldEmail(input.email),
+      passwordHash,
+      kind: MemberKind.PERSON,
+    });
   }
 
   /**
    * The bootstrap command: makes the member with this email a server admin, creating them with
    * the password when they do not exist yet. Audited as the system.
    */
-  async bootstrapAdmin(email: string, password: string, displayName: string): Promise<{ member: Member; created: boolean }> {
+  async bootstrapAdmin(
+    email: string,
+    password: string,
+    displayName: string,
+  ): Promise<{ member: Member; created: boolean }> {
     const passwordHash = await hashPassword(password);
     return this.db.transaction(async () => {
-      const created = await this.members.insertMember({ email: foldEmail(email), passwordHash, kind: MemberKind.PERSON, displayName, isAdmin: true });
+      const created = await this.members.insertMember({
+        email: foldEmail(email),
+        passwordHash,
+        kind: MemberKind.PERSON,
+        displayName,
+        isAdmin: true,
+      });
       const member = created ?? (await this.members.findMemberByEmail(foldEmail(email)))!;
       if (!created) await this.members.setAdmin(member.id);
-      await this.audit.record(ANONYMOUS, { as: 'system', action: 'member.make_admin', communityId: null, targetType: 'member', targetId: member.id });
+      await this.audit.record(ANONYMOUS, {
+        as: 'system',
+        action: 'member.make_admin',
+        communityId: null,
+        targetType: 'member',
+        targetId: member.id,
+      });
       return { member: { ...member, isAdmin: true }, created: created !== null };
     });
   }
@@ -263,7 +344,11 @@ export class MembersService {
   }
 
   /** Opens a pending membership with its account; null when one is already open. Runs in the caller's (refusable) transaction. */
-  private async openMembership(memberId: string, communityId: string, role: MembershipRole): Promise<Membership | null> {
+  private async openMembership(
+    memberId: string,
+    communityId: string,
+    role: MembershipRole,
+  ): Promise<Membership | null> {
     // One after another: inside a transaction they share one connection.
     const policies = await this.communities.policies(communityId);
     const currencyId = await this.members.communityCurrency(communityId);
@@ -271,45 +356,85 @@ export class MembersService {
     if (!policies || !currencyId) throw new Refusal(MemberErrorCode.COMMUNITY_NOT_FOUND);
     if (!member) throw forbidden();
     if (await this.members.openMembership(memberId, communityId)) return null;
-    const account = await this.ledger.openMemberAccount({ currencyId, name: member.displayName, lowerLimit: policies.defaultLowerLimit, upperLimit: policies.defaultUpperLimit });
+    const account = await this.ledger.openMemberAccount({
+      currencyId,
+      name: member.displayName,
+      lowerLimit: policies.defaultLowerLimit,
+      upperLimit: policies.defaultUpperLimit,
+    });
     return this.members.insertMembership({ memberId, communityId, currencyId, accountId: account.id, role });
   }
 
   /** Active, with the starter grant paid from issuance under the membership's own key: at most once, ever. */
-  private async activate(actor: Actor, role: ManagerRole | 'system', membership: Membership, action: string, reason: string | null): Promise<MembershipPayload> {
+  private async activate(
+    actor: Actor,
+    role: ManagerRole | 'system',
+    membership: Membership,
+    action: string,
+    reason: string | null,
+  ): Promise<MembershipPayload> {
     const policies = (await this.communities.policies(membership.communityId))!;
     if (policies.starterGrant > 0n) {
       const issuance = (await this.ledger.systemAccount(membership.currencyId, AccountKind.ISSUANCE))!;
       const grant = await this.ledger.createTransferInTransaction({
-        idempotencyKey: starterGrantKey(membership.id), debitAccountId: issuance.id, creditAccountId: membership.accountId,
-        amount: policies.starterGrant, code: SYSTEM_CODES.STARTER_GRANT, memo: 'Welcome: your starter grant',
+        idempotencyKey: starterGrantKey(membership.id),
+        debitAccountId: issuance.id,
+        creditAccountId: membership.accountId,
+        amount: policies.starterGrant,
+        code: SYSTEM_CODES.STARTER_GRANT,
+        memo: 'Welcome: your starter grant',
       });
       if (grant.userErrors.length > 0) throw new Refusal(MemberErrorCode.STARTER_GRANT_REFUSED);
     }
-    return this.changeStatus(actor, role, membership, MembershipStatus.ACTIVE, action, reason, { starterGrant: policies.starterGrant.toString() });
+    return this.changeStatus(actor, role, membership, MembershipStatus.ACTIVE, action, reason, {
+      starterGrant: policies.starterGrant.toString(),
+    });
   }
 
   private async changeStatus(
-    actor: Actor, role: ManagerRole | 'system', membership: Membership, status: MembershipStatus, action: string, reason: string | null, details: Record<string, unknown> = {},
+    actor: Actor,
+    role: ManagerRole | 'system',
+    membership: Membership,
+    status: MembershipStatus,
+    action: string,
+    reason: string | null,
+    details: Record<string, unknown> = {},
   ): Promise<MembershipPayload> {
     const changed = await this.members.updateMembership(membership.id, { status });
-    await this.audit.record(actor, { as: role, action, communityId: membership.communityId, targetType: 'membership', targetId: membership.id, reason, details });
+    await this.audit.record(actor, {
+      as: role,
+      action,
+      communityId: membership.communityId,
+      targetType: 'membership',
+      targetId: membership.id,
+      reason,
+      details,
+    });
     return { membership: changed, userErrors: [] };
   }
 
   /** A positive balance goes to the pool; a debt is absorbed by it (refused if the pool cannot). */
   private async settleToPool(membership: Membership, balance: bigint): Promise<boolean> {
     const pool = (await this.ledger.systemAccount(membership.currencyId, AccountKind.POOL))!;
-    const [debitAccountId, creditAccountId] = balance > 0n ? [membership.accountId, pool.id] : [pool.id, membership.accountId];
+    const [debitAccountId, creditAccountId] =
+      balance > 0n ? [membership.accountId, pool.id] : [pool.id, membership.accountId];
     const settlement = await this.ledger.createTransferInTransaction({
-      idempotencyKey: settlementKey(membership.id), debitAccountId, creditAccountId, amount: balance > 0n ? balance : -balance,
-      code: SYSTEM_CODES.SETTLEMENT, memo: 'Membership closed: balance settled with the community pool',
+      idempotencyKey: settlementKey(membership.id),
+      debitAccountId,
+      creditAccountId,
+      amount: balance > 0n ? balance : -balance,
+      code: SYSTEM_CODES.SETTLEMENT,
+      memo: 'Membership closed: balance settled with the community pool',
     });
     return settlement.userErrors.length === 0;
   }
 
   /** Locks the membership and runs `act` for a manager of its community, in one transaction. */
-  private async managed(actor: Actor, membershipId: string, act: (membership: Membership, role: ManagerRole) => Promise<MembershipPayload>): Promise<MembershipPayload> {
+  private async managed(
+    actor: Actor,
+    membershipId: string,
+    act: (membership: Membership, role: ManagerRole) => Promise<MembershipPayload>,
+  ): Promise<MembershipPayload> {
     this.access.requireAuthenticated(actor);
     const found = await this.members.findMembership(membershipId);
     const role = found ? await this.access.managerRole(actor, found.communityId) : null;
@@ -320,20 +445,31 @@ export class MembersService {
   /** Yourself, a co-member of an active shared community, or an auditor of one of their communities. */
   private async maySeeMember(viewer: Actor, memberId: string): Promise<boolean> {
     if (viewer.kind === 'member' && viewer.memberId === memberId) return true;
-    if (viewer.kind === 'member' && (await this.members.shareActiveCommunity(viewer.memberId, memberId, viewer.withinCommunityId))) return true;
+    if (
+      viewer.kind === 'member' &&
+      (await this.members.shareActiveCommunity(viewer.memberId, memberId, viewer.withinCommunityId))
+    )
+      return true;
     return this.reachesMember(viewer, memberId, (communityId) => this.access.mayAudit(viewer, communityId));
   }
 
   /** The member themself; through a partner app, only within the app's community. */
   private isHolder(actor: Actor, memberId: string, communityId: string): boolean {
-    return actor.kind === 'member' && actor.memberId === memberId && (actor.withinCommunityId === null || actor.withinCommunityId === communityId);
+    return (
+      actor.kind === 'member' &&
+      actor.memberId === memberId &&
+      (actor.withinCommunityId === null || actor.withinCommunityId === communityId)
+    );
   }
 
   /** Whether `allowed` holds in any community where the member has an open membership; admins reach everyone. */
-  private async reachesMember(actor: Actor, memberId: string, allowed: (communityId: string) => Promise<boolean>): Promise<boolean> {
+  private async reachesMember(
+    actor: Actor,
+    memberId: string,
+    allowed: (communityId: string) => Promise<boolean>,
+  ): Promise<boolean> {
     if (actor.kind === 'member' && actor.isAdmin && !actor.viaPartnerAppId) return true;
     const communities = await this.members.communitiesOf(memberId);
     return (await Promise.all(communities.map(allowed))).some(Boolean);
   }
 }
-

@@ -27,7 +27,10 @@ export const BALANCE_COLUMNS: CsvColumn<BalanceLine>[] = [
   { header: 'kind', value: (line) => enumName(line.kind) },
   { header: 'name', value: (line) => spreadsheetSafe(line.name) },
   { header: 'member_id', value: (line) => line.memberId },
-  { header: 'member_display_name', value: (line) => (line.memberDisplayName === null ? null : spreadsheetSafe(line.memberDisplayName)) },
+  {
+    header: 'member_display_name',
+    value: (line) => (line.memberDisplayName === null ? null : spreadsheetSafe(line.memberDisplayName)),
+  },
   { header: 'debits', value: (line) => line.debits },
   { header: 'credits', value: (line) => line.credits },
   { header: 'balance', value: (line) => line.balance },
@@ -50,6 +53,8 @@ export const TRANSFER_COLUMNS: CsvColumn<TransferRecord>[] = [
 
 /** A file name that says what the file holds: ASCII only, and no characters a file system or a header would object to. */
 export function exportFilename(parts: (string | Date | null)[]): string {
-  const words = parts.filter((part) => part !== null).map((part) => (part instanceof Date ? part.toISOString().replace(/[:.]/g, '') : part));
+  const words = parts
+    .filter((part) => part !== null)
+    .map((part) => (part instanceof Date ? part.toISOString().replace(/[:.]/g, '') : part));
   return `${words.join('_').replace(/[^A-Za-z0-9_-]/g, '-')}.csv`;
 }

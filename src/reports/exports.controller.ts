@@ -39,9 +39,14 @@ export class ExportsController {
       await pipeline(download.rows, download.csv, response);
     } catch (error) {
       // pipeline has destroyed the response: the client sees an incomplete file (no final chunk), never a complete-looking one.
-      if (!CLIENT_GONE.has((error as { code?: string }).code ?? '')) this.logger.error(`Export ${download.filename} failed: ${String(error)}`);
+      if (!CLIENT_GONE.has((error as { code?: string }).code ?? ''))
+        this.logger.error(`Export ${download.filename} failed: ${String(error)}`);
     } finally {
-      await download.close().catch((error: unknown) => this.logger.error(`Export ${download.filename} did not release its connection cleanly: ${String(error)}`));
+      await download
+        .close()
+        .catch((error: unknown) =>
+          this.logger.error(`Export ${download.filename} did not release its connection cleanly: ${String(error)}`),
+        );
     }
   }
 
@@ -54,6 +59,8 @@ export class ExportsController {
       refusal = { status: 500, code: ErrorCode.INTERNAL_SERVER_ERROR, message: 'Internal server error' };
     }
     if (refusal.status === 503) response.set('retry-after', '5');
-    response.status(refusal.status).json({ errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
+    response
+      .status(refusal.status)
+      .json({ errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
   }
 }

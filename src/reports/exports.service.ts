@@ -14,7 +14,15 @@ import { BALANCE_COLUMNS, exportFilename, STATEMENT_COLUMNS, TRANSFER_COLUMNS } 
 import { ExportKind, ExportLink } from './models/report.models.js';
 import { DownloadRefusal, ExportDownloadRefused } from './reports.errors.js';
 import {
-  balanceLinesQuery, ExportLinkRecord, ReportsRepository, SqlQuery, statementLinesQuery, toBalanceLine, toStatementLine, toTransferRecord, transfersQuery,
+  balanceLinesQuery,
+  ExportLinkRecord,
+  ReportsRepository,
+  SqlQuery,
+  statementLinesQuery,
+  toBalanceLine,
+  toStatementLine,
+  toTransferRecord,
+  transfersQuery,
 } from './reports.repository.js';
 import { ReportsService, throughInstant } from './reports.service.js';
 
@@ -87,8 +95,12 @@ export class ExportsService {
   async requestExport(actor: Actor, input: RequestExportInput): Promise<ExportLink> {
     const requester = this.access.requireAuthenticated(actor);
     const foreign = FOREIGN_PARAMETERS[input.kind].find((name) => input[name] !== undefined && input[name] !== null);
-    if (foreign) throw new ClientError(ErrorCode.BAD_USER_INPUT, `${foreign} does not apply to a ${input.kind} export`, { field: foreign });
-    if (input.kind === ExportKind.STATEMENT && !input.accountId) throw new ClientError(ErrorCode.BAD_USER_INPUT, 'a statement export needs accountId', { field: 'accountId' });
+    if (foreign)
+      throw new ClientError(ErrorCode.BAD_USER_INPUT, `${foreign} does not apply to a ${input.kind} export`, {
+        field: foreign,
+      });
+    if (input.kind === ExportKind.STATEMENT && !input.accountId)
+      throw new ClientError(ErrorCode.BAD_USER_INPUT, 'a statement export needs accountId', { field: 'accountId' });
     await this.authorize(requester, input.kind, input.communityId, input.accountId ?? null);
     const parameters = {
       communityId: input.communityId,
@@ -100,15 +112,34 @@ export class ExportsService {
     const token = newToken(EXPORT_TOKEN_PREFIX);
     const role = await this.auditRole(requester, input.communityId);
     const link = await this.db.transaction(async () => {
-      const stored = await this.repository.insertExportLink({ ...parameters, tokenHash: tokenHash(token), requester: storedActor(requester), lifetimeSeconds: EXPORT_LINK_SECONDS });
+      const stored = await this.repository.insertExportLink({
+        ...parameters,
+        tokenHash: tokenHash(token),
+        requester: storedActor(requester),
+        lifetimeSeconds: EXPORT_LINK_SECONDS,
+      });
       await this.audit.record(requester, {
-        as: role, action: 'report.export', communityId: input.communityId,
-        targetType: parameters.accountId ? 'account' : 'community', targetId: parameters.accountId ?? input.communityId,
-        details: { kind: input.kind, from: parameters.period?.from ?? null, to: parameters.period?.to ?? null, asOf: parameters.asOf, expiresAt: stored.expiresAt },
+        as: role,
+        action: 'report.export',
+        communityId: input.communityId,
+        targetType: parameters.accountId ? 'account' : 'community',
+        targetId: parameters.accountId ?? input.communityId,
+        details: {
+          kind: input.kind,
+          from: parameters.period?.from ?? null,
+          to: parameters.period?.to ?? null,
+          asOf: parameters.asOf,
+          expiresAt: stored.expiresAt,
+        },
       });
       return stored;
     });
-    return { url: `${this.config.publicUrl}/exports/${token}`, expiresAt: link.expiresAt, kind: link.kind, filename: filenameOf(link) };
+    return {
+      url: `${this.config.publicUrl}/exports/${token}`,
+      expiresAt: link.expiresAt,
+      kind: link.kind,
+      filename: filenameOf(link),
+    };
   }
 
   /**
@@ -152,10 +183,16 @@ export class ExportsService {
       throw error instanceof ClientError ? new ExportDownloadRefused(DownloadRefusal.forbidden) : error;
     }
     if (link.kind === ExportKind.TRANSFERS) {
-      return { query: transfersQuery({ communityId: link.communityId, period: link.period! }), csv: () => csvTransform(TRANSFER_COLUMNS, toTransferRecord) };
+      return {
+        query: transfersQuery({ communityId: link.communityId, period: link.period! }),
+        csv: () => csvTransform(TRANSFER_COLUMNS, toTransferRecord),
+      };
     }
     if (link.kind === ExportKind.BALANCES) {
-      return { query: balanceLinesQuery({ communityId: link.communityId, before: throughInstant(link.asOf!) }), csv: () => csvTransform(BALANCE_COLUMNS, toBalanceLine) };
+      return {
+        query: balanceLinesQuery({ communityId: link.communityId, before: throughInstant(link.asOf!) }),
+        csv: () => csvTransform(BALANCE_COLUMNS, toBalanceLine),
+      };
     }
     const view = await this.reports.lineView(requester, link.communityId);
     return {
@@ -165,7 +202,12 @@ export class ExportsService {
   }
 
   /** The matching query's check; a statement's account must also be of the community named, or the link could cross communities. */
-  private async authorize(actor: Actor, kind: ExportKind, communityId: string, accountId: string | null): Promise<void> {
+  private async authorize(
+    actor: Actor,
+    kind: ExportKind,
+    communityId: string,
+    accountId: string | null,
+  ): Promise<void> {
     if (kind !== ExportKind.STATEMENT) return this.reports.requireCommunityAuditor(actor, communityId);
     const facts = await this.reports.requireStatementReader(actor, accountId!);
     if (facts.communityId !== communityId) throw forbidden();

@@ -13,7 +13,14 @@ import { ReportsService } from './reports.service.js';
 /** Balance reports, statements and their CSV exports: read-only views of the ledger, agreeing by construction. */
 @Module({
   imports: [AccessModule, AuditModule, IdentityModule, LedgerModule],
-  providers: [ReportsRepository, ReportsService, ExportsService, ReportsResolver, CurrencyBalanceReportResolver, ExportLinkSweeper],
+  providers: [
+    ReportsRepository,
+    ReportsService,
+    ExportsService,
+    ReportsResolver,
+    CurrencyBalanceReportResolver,
+    ExportLinkSweeper,
+  ],
   controllers: [ExportsController],
 })
 export class ReportsModule {}

@@ -95,7 +95,13 @@ function postedBefore(accountId: string, before: string): string {
  * Every account of a community that existed before `before`, with its totals then, in order of
  * currency and account: a report of a past instant lists the accounts it had, as a closed period does.
  */
-export function balanceLinesQuery(filter: { communityId: string; before: Date; currencyId?: string; afterAccountId?: bigint; limit?: number }): SqlQuery {
+export function balanceLinesQuery(filter: {
+  communityId: string;
+  before: Date;
+  currencyId?: string;
+  afterAccountId?: bigint;
+  limit?: number;
+}): SqlQuery {
   const values: unknown[] = [filter.communityId, filter.before];
   let where = 'cur.community_id = $1 AND a.created_at < $2::timestamptz';
   if (filter.currencyId !== undefined) where += ` AND a.currency_id = $${values.push(filter.currencyId)}`;
@@ -116,11 +122,17 @@ export function balanceLinesQuery(filter: { communityId: string; before: Date; c
 }
 
 /** An account's postings in the period, oldest first, with what a statement shows of their transfers. */
-export function statementLinesQuery(filter: { accountId: string; period: Period; afterVersion?: bigint; limit?: number }): SqlQuery {
+export function statementLinesQuery(filter: {
+  accountId: string;
+  period: Period;
+  afterVersion?: bigint;
+  limit?: number;
+}): SqlQuery {
   const values: unknown[] = [filter.accountId, filter.period.from, filter.period.to];
   // The complement of postedBefore(from) within postedBefore(to), so that the lines are exactly closing minus opening.
   let where = `p.account_id = $1 AND p.created_at >= COALESCE($2::timestamptz, '-infinity') AND p.created_at < $3::timestamptz`;
-  if (filter.afterVersion !== undefined) where += ` AND p.account_version > $${values.push(filter.afterVersion.toString())}`;
+  if (filter.afterVersion !== undefined)
+    where += ` AND p.account_version > $${values.push(filter.afterVersion.toString())}`;
   const limit = filter.limit === undefined ? '' : `LIMIT $${values.push(filter.limit)}`;
   return {
     text: `SELECT p.id, p.transfer_id, p.account_id, p.amount, p.balance_after, p.account_version, p.created_at, t.kind, t.code, t.memo,
@@ -254,7 +266,11 @@ export class ReportsRepository {
   }
 
   /** Opening and closing totals with a page of lines, from one snapshot so that they agree even while money moves. */
-  statement(accountId: string, period: Period, page: { afterVersion?: bigint; limit: number }): Promise<{ totals: StatementTotals; lines: StatementLine[] }> {
+  statement(
+    accountId: string,
+    period: Period,
+    page: { afterVersion?: bigint; limit: number },
+  ): Promise<{ totals: StatementTotals; lines: StatementLine[] }> {
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       await manager.query('SET TRANSACTION READ ONLY');
       const [row] = await this.query(
@@ -267,7 +283,10 @@ export class ReportsRepository {
         manager,
       );
       const lines = statementLinesQuery({ accountId, period, ...page });
-      return { totals: toStatementTotals(row), lines: (await this.query(lines.text, lines.values, manager)).map(toStatementLine) };
+      return {
+        totals: toStatementTotals(row),
+        lines: (await this.query(lines.text, lines.values, manager)).map(toStatementLine),
+      };
     });
   }
 
@@ -307,14 +326,27 @@ export class ReportsRepository {
     const [row] = await this.query(
       `INSERT INTO report_exports (token_hash, community_id, kind, account_id, period_from, period_to, as_of, requester, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, clock_timestamp() + make_interval(secs => $9)) RETURNING *`,
-      [link.tokenHash, link.communityId, link.kind, link.accountId, link.period?.from ?? null, link.period?.to ?? null, link.asOf, JSON.stringify(link.requester), link.lifetimeSeconds],
+      [
+        link.tokenHash,
+        link.communityId,
+        link.kind,
+        link.accountId,
+        link.period?.from ?? null,
+        link.period?.to ?? null,
+        link.asOf,
+        JSON.stringify(link.requester),
+        link.lifetimeSeconds,
+      ],
     );
     return toExportLink(row);
   }
 
   /** The link with this token hash, and whether it has expired by the database's clock. */
   async findExportLink(tokenHash: string): Promise<{ link: ExportLinkRecord; expired: boolean } | null> {
-    const [row] = await this.query('SELECT *, expires_at <= clock_timestamp() AS expired FROM report_exports WHERE token_hash = $1', [tokenHash]);
+    const [row] = await this.query(
+      'SELECT *, expires_at <= clock_timestamp() AS expired FROM report_exports WHERE token_hash = $1',
+      [tokenHash],
+    );
     return row ? { link: toExportLink(row), expired: row.expired as boolean } : null;
   }
 

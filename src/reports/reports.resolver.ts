@@ -6,7 +6,15 @@ import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import type { Actor } from '../access/actor.js';
 import { AccountStatementArgs, BalanceReportArgs, RequestExportInput } from './dto/report.inputs.js';
 import { ExportsService } from './exports.service.js';
-import { AccountStatement, AS_OF_RULE, BalanceLine, BalanceLineConnection, BalanceReport, CurrencyBalanceReport, ExportLink } from './models/report.models.js';
+import {
+  AccountStatement,
+  AS_OF_RULE,
+  BalanceLine,
+  BalanceLineConnection,
+  BalanceReport,
+  CurrencyBalanceReport,
+  ExportLink,
+} from './models/report.models.js';
 import { ReportsService } from './reports.service.js';
 
 @Resolver()
@@ -16,12 +24,16 @@ export class ReportsResolver {
     private readonly exports: ExportsService,
   ) {}
 
-  @Query(() => BalanceReport, { description: `A community's trial balance and balance summary as of an instant (now by default). For its auditors: coordinators, admins, AUDIT_READ partner apps. ${AS_OF_RULE}` })
+  @Query(() => BalanceReport, {
+    description: `A community's trial balance and balance summary as of an instant (now by default). For its auditors: coordinators, admins, AUDIT_READ partner apps. ${AS_OF_RULE}`,
+  })
   balanceReport(@CurrentActor() actor: Actor, @Args() args: BalanceReportArgs): Promise<BalanceReport> {
     return this.reports.balanceReport(actor, args);
   }
 
-  @Query(() => AccountStatement, { description: `An account's statement for [from, to): opening balance, its postings with running balances, closing balance. For the holder and the community's auditors. ${AS_OF_RULE}` })
+  @Query(() => AccountStatement, {
+    description: `An account's statement for [from, to): opening balance, its postings with running balances, closing balance. For the holder and the community's auditors. ${AS_OF_RULE}`,
+  })
   accountStatement(@CurrentActor() actor: Actor, @Args() args: AccountStatementArgs): Promise<AccountStatement> {
     return this.reports.accountStatement(actor, args);
   }
@@ -39,7 +51,9 @@ export class ReportsResolver {
 export class CurrencyBalanceReportResolver {
   constructor(private readonly reports: ReportsService) {}
 
-  @ResolveField(() => BalanceLineConnection, { description: 'One line per account, in order of account id; the totals above cover every line, not just this page.' })
+  @ResolveField(() => BalanceLineConnection, {
+    description: 'One line per account, in order of account id; the totals above cover every line, not just this page.',
+  })
   lines(@Parent() report: CurrencyBalanceReport, @Args() page: PageArgs): Promise<Connection<BalanceLine>> {
     return this.reports.balanceLines(report, page);
   }

@@ -9,7 +9,14 @@ import { LedgerService } from '../ledger/ledger.service.js';
 import { Currency } from '../ledger/models/ledger.models.js';
 import { AccountKind } from '../ledger/models/ledger-enums.js';
 import { AccountStatementArgs, BalanceReportArgs } from './dto/report.inputs.js';
-import { AccountKindBalances, AccountStatement, BalanceLine, BalanceReport, CurrencyBalanceReport, StatementLine } from './models/report.models.js';
+import {
+  AccountKindBalances,
+  AccountStatement,
+  BalanceLine,
+  BalanceReport,
+  CurrencyBalanceReport,
+  StatementLine,
+} from './models/report.models.js';
 import { balanceLinesQuery, KindTotals, Period, ReportsRepository, toBalanceLine } from './reports.repository.js';
 
 /** How a viewer sees statement lines: with the other side's account, or without it. */
@@ -27,18 +34,46 @@ export function throughInstant(instant: Date): Date {
 const KIND_ORDER = [AccountKind.ISSUANCE, AccountKind.POOL, AccountKind.MEMBER];
 
 function kindBalances(kind: AccountKind, totals: KindTotals | undefined): AccountKindBalances {
-  const zero = { accountCount: 0, debits: 0n, credits: 0n, positiveBalances: 0n, negativeBalances: 0n, accountsInDebt: 0 };
+  const zero = {
+    accountCount: 0,
+    debits: 0n,
+    credits: 0n,
+    positiveBalances: 0n,
+    negativeBalances: 0n,
+    accountsInDebt: 0,
+  };
   const { accountCount, debits, credits, positiveBalances, negativeBalances, accountsInDebt } = totals ?? zero;
-  return { kind, accountCount, debits, credits, balance: credits - debits, positiveBalances, negativeBalances, accountsInDebt };
+  return {
+    kind,
+    accountCount,
+    debits,
+    credits,
+    balance: credits - debits,
+    positiveBalances,
+    negativeBalances,
+    accountsInDebt,
+  };
 }
 
 function currencyReport(currency: Currency, asOf: Date, totals: KindTotals[]): CurrencyBalanceReport {
-  const byKind = KIND_ORDER.map((kind) => kindBalances(kind, totals.find((line) => line.kind === kind)));
-  const sum = (pick: (kind: AccountKindBalances) => bigint): bigint => byKind.reduce((total, kind) => total + pick(kind), 0n);
+  const byKind = KIND_ORDER.map((kind) =>
+    kindBalances(
+      kind,
+      totals.find((line) => line.kind === kind),
+    ),
+  );
+  const sum = (pick: (kind: AccountKindBalances) => bigint): bigint =>
+    byKind.reduce((total, kind) => total + pick(kind), 0n);
   const totalDebits = sum((kind) => kind.debits);
   const totalCredits = sum((kind) => kind.credits);
   return {
-    currency, asOf, byKind, totalDebits, totalCredits, totalBalance: totalCredits - totalDebits, balanced: totalDebits === totalCredits,
+    currency,
+    asOf,
+    byKind,
+    totalDebits,
+    totalCredits,
+    totalBalance: totalCredits - totalDebits,
+    balanced: totalDebits === totalCredits,
     accountCount: byKind.reduce((count, kind) => count + kind.accountCount, 0),
   };
 }
@@ -71,11 +106,20 @@ export class ReportsService {
   async balanceReport(actor: Actor, args: BalanceReportArgs): Promise<BalanceReport> {
     await this.requireCommunityAuditor(actor, args.communityId);
     const asOf = await this.asOf(args.asOf);
-    const [currencies, totals] = await Promise.all([this.ledger.currenciesOf(args.communityId), this.reports.kindTotals(args.communityId, throughInstant(asOf))]);
+    const [currencies, totals] = await Promise.all([
+      this.ledger.currenciesOf(args.communityId),
+      this.reports.kindTotals(args.communityId, throughInstant(asOf)),
+    ]);
     return {
       communityId: args.communityId,
       asOf,
-      currencies: currencies.map((currency) => currencyReport(currency, asOf, totals.filter((line) => line.currencyId === currency.id))),
+      currencies: currencies.map((currency) =>
+        currencyReport(
+          currency,
+          asOf,
+          totals.filter((line) => line.currencyId === currency.id),
+        ),
+      ),
     };
   }
 
@@ -83,10 +127,20 @@ export class ReportsService {
   async balanceLines(report: CurrencyBalanceReport, page: PageArgs): Promise<Connection<BalanceLine>> {
     const afterAccountId = decodeCursor(page.after);
     const query = balanceLinesQuery({
-      communityId: report.currency.communityId, currencyId: report.currency.id, before: throughInstant(report.asOf), afterAccountId, limit: page.first + 1,
+      communityId: report.currency.communityId,
+      currencyId: report.currency.id,
+      before: throughInstant(report.asOf),
+      afterAccountId,
+      limit: page.first + 1,
     });
     const rows = await this.reports.page(query, toBalanceLine);
-    return toConnection(rows, page.first, (line) => BigInt(line.accountId), (line) => line, afterAccountId === undefined);
+    return toConnection(
+      rows,
+      page.first,
+      (line) => BigInt(line.accountId),
+      (line) => line,
+      afterAccountId === undefined,
+    );
   }
 
   async accountStatement(actor: Actor, args: AccountStatementArgs): Promise<AccountStatement> {
@@ -99,7 +153,18 @@ export class ReportsService {
       this.lineView(actor, facts.communityId),
     ]);
     const shown = await Promise.all(lines.map(view));
-    return { account: account!, ...period, ...totals, lines: toConnection(shown, args.first, (line) => line.accountVersion, (line) => line, afterVersion === undefined) };
+    return {
+      account: account!,
+      ...period,
+      ...totals,
+      lines: toConnection(
+        shown,
+        args.first,
+        (line) => line.accountVersion,
+        (line) => line,
+        afterVersion === undefined,
+      ),
+    };
   }
 
   /** Now by the database's clock when omitted: the clock that stamps postings, the same for every replica. */
@@ -110,7 +175,12 @@ export class ReportsService {
   /** [from, to): `to` omitted is now (inclusive); `from` omitted is the beginning. BAD_USER_INPUT when from is after to. */
   async period(from: Date | undefined, to: Date | undefined): Promise<Period> {
     const end = to ?? throughInstant(await this.reports.now());
-    if (from && from > end) throw new ClientError(ErrorCode.BAD_USER_INPUT, `from must not be after to${to ? '' : ' (now, when to is omitted)'}`, { field: 'from' });
+    if (from && from > end)
+      throw new ClientError(
+        ErrorCode.BAD_USER_INPUT,
+        `from must not be after to${to ? '' : ' (now, when to is omitted)'}`,
+        { field: 'from' },
+      );
     return { from: from ?? null, to: end };
   }
 
@@ -120,6 +190,9 @@ export class ReportsService {
    */
   async lineView(actor: Actor, communityId: string): Promise<LineView> {
     if (await this.access.mayAudit(actor, communityId)) return (line) => line;
-    return async (line) => (line.counterpartyAccountId && (await this.authorized.mayReadAccount(actor, line.counterpartyAccountId)) ? line : { ...line, counterpartyAccountId: null });
+    return async (line) =>
+      line.counterpartyAccountId && (await this.authorized.mayReadAccount(actor, line.counterpartyAccountId))
+        ? line
+        : { ...line, counterpartyAccountId: null };
   }
 }

@@ -22,18 +22,59 @@ interface DemoPerson {
 }
 
 const DEMO_PEOPLE: DemoPerson[] = [
-  { key: 'coordinator', email: 'coordinator@mapo.example', displayName: 'Han Jiwoo', district: 'Mapo-gu', skills: ['mediation'], languages: ['ko', 'en'], role: MembershipRole.COORDINATOR },
-  { key: 'minji', email: 'minji@mapo.example', displayName: 'Kim Minji', district: 'Mapo-gu', skills: ['english tutoring'], languages: ['ko', 'en'], role: MembershipRole.MEMBER },
-  { key: 'jiho', email: 'jiho@mapo.example', displayName: 'Lee Jiho', district: 'Seodaemun-gu', skills: ['bicycle repair'], languages: ['ko'], role: MembershipRole.MEMBER },
-  { key: 'seoyeon', email: 'seoyeon@mapo.example', displayName: 'Park Seoyeon', district: 'Mapo-gu', skills: ['cooking', 'childcare'], languages: ['ko'], role: MembershipRole.MEMBER },
-  { key: 'hyun', email: 'hyun@mapo.example', displayName: 'Choi Hyun', district: 'Eunpyeong-gu', skills: ['computer help'], languages: ['ko', 'ja'], role: MembershipRole.MEMBER },
+  {
+    key: 'coordinator',
+    email: 'coordinator@mapo.example',
+    displayName: 'Han Jiwoo',
+    district: 'Mapo-gu',
+    skills: ['mediation'],
+    languages: ['ko', 'en'],
+    role: MembershipRole.COORDINATOR,
+  },
+  {
+    key: 'minji',
+    email: 'minji@mapo.example',
+    displayName: 'Kim Minji',
+    district: 'Mapo-gu',
+    skills: ['english tutoring'],
+    languages: ['ko', 'en'],
+    role: MembershipRole.MEMBER,
+  },
+  {
+    key: 'jiho',
+    email: 'jiho@mapo.example',
+    displayName: 'Lee Jiho',
+    district: 'Seodaemun-gu',
+    skills: ['bicycle repair'],
+    languages: ['ko'],
+    role: MembershipRole.MEMBER,
+  },
+  {
+    key: 'seoyeon',
+    email: 'seoyeon@mapo.example',
+    displayName: 'Park Seoyeon',
+    district: 'Mapo-gu',
+    skills: ['cooking', 'childcare'],
+    languages: ['ko'],
+    role: MembershipRole.MEMBER,
+  },
+  {
+    key: 'hyun',
+    email: 'hyun@mapo.example',
+    displayName: 'Choi Hyun',
+    district: 'Eunpyeong-gu',
+    skills: ['computer help'],
+    languages: ['ko', 'ja'],
+    role: MembershipRole.MEMBER,
+  },
 ];
 
 /** A server admin, so that a new operator can manage the server without stopping it to run create-admin. */
 const DEMO_ADMIN = { email: 'admin@mapo.example', displayName: 'Pumasi Admin' };
 
 const newPassword = (): string => randomBytes(9).toString('base64url');
-const loginLine = (role: string, email: string, password: string): string => `  ${role.padEnd(11)} ${email.padEnd(26)} ${password}`;
+const loginLine = (role: string, email: string, password: string): string =>
+  `  ${role.padEnd(11)} ${email.padEnd(26)} ${password}`;
 
 /** What the seed writes through: the same services as the API. */
 export interface DemoServices {
@@ -53,7 +94,14 @@ export async function seedDemoCommunity(services: DemoServices, audience: Logins
   const { communities, members } = services;
   if (await communities.findBySlug(DEMO_COMMUNITY_SLUG)) return false;
   const community = await communities.createWithPolicies(
-    { slug: DEMO_COMMUNITY_SLUG, name: 'Mapo Time Bank', currencyCode: 'HOUR', currencyName: 'Hour', currencySymbol: 'h', minorUnitsPerUnit: 60 },
+    {
+      slug: DEMO_COMMUNITY_SLUG,
+      name: 'Mapo Time Bank',
+      currencyCode: 'HOUR',
+      currencyName: 'Hour',
+      currencySymbol: 'h',
+      minorUnitsPerUnit: 60,
+    },
     // A one-hour credit line, as e-Pumasi allowed members to go negative and repay by helping.
     { ...DEFAULT_POLICIES, starterGrant: STARTER_GRANT_MINUTES, defaultLowerLimit: -60n },
   );
@@ -70,6 +118,10 @@ export async function seedDemoCommunity(services: DemoServices, audience: Logins
   const adminPassword = newPassword();
   await members.bootstrapAdmin(DEMO_ADMIN.email, adminPassword, DEMO_ADMIN.displayName);
   credentials.push(loginLine('admin', DEMO_ADMIN.email, adminPassword));
-  announceFirstLogins(audience, `Seeded the demo community "${community.name}" (id ${community.id}). Demo logins`, credentials);
+  announceFirstLogins(
+    audience,
+    `Seeded the demo community "${community.name}" (id ${community.id}). Demo logins`,
+    credentials,
+  );
   return true;
 }

@@ -15,7 +15,12 @@ export const FIRST_LOGINS_FILE = 'first-logins.txt';
  * newcomer looks. A production log is shipped, indexed and kept: there they go to a file in
  * DATA_DIR that only this user can read, and the log says where.
  */
-export function announceFirstLogins(audience: LoginsAudience, heading: string, logins: string[], logger = new Logger('Seed')): void {
+export function announceFirstLogins(
+  audience: LoginsAudience,
+  heading: string,
+  logins: string[],
+  logger = new Logger('Seed'),
+): void {
   if (!audience.production) {
     logger.log(`${heading}, shown only now:\n${logins.join('\n')}`);
     return;
@@ -23,5 +28,7 @@ export function announceFirstLogins(audience: LoginsAudience, heading: string, l
   mkdirSync(resolve(audience.dataDir), { recursive: true });
   const file = resolve(audience.dataDir, FIRST_LOGINS_FILE);
   writeFileSync(file, `${heading}:\n${logins.join('\n')}\n`, { mode: 0o600 });
-  logger.log(`${heading}: written to ${file} (readable by this user only), never to the log. Keep them safe, then delete the file.`);
+  logger.log(
+    `${heading}: written to ${file} (readable by this user only), never to the log. Keep them safe, then delete the file.`,
+  );
 }

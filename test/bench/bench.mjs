@@ -69,13 +69,22 @@ const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 async function startServer(databaseUrl) {
   const port = await findFreePort();
   const env = {
-    ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), MIGRATE_ON_START: 'true', SEED_DEMO: 'false',
-    LOG_LEVEL: 'warn', DB_POOL_SIZE: String(SERVER_POOL_SIZE),
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    MIGRATE_ON_START: 'true',
+    SEED_DEMO: 'false',
+    LOG_LEVEL: 'warn',
+    DB_POOL_SIZE: String(SERVER_POOL_SIZE),
     NO_COLOR: '1', // its log is read in a file or quoted in the report, where colour codes are noise
   };
   // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server under load (Node refuses --cpu-prof in NODE_OPTIONS).
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/src/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/src/main.js'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let exitStatus;
   const exited = new Promise((done) => child.once('exit', (code, signal) => done((exitStatus = { code, signal }))));
   // At LOG_LEVEL=warn every line is worth a look after a run: all are shown, counted, and the first kept.
@@ -92,7 +101,10 @@ async function startServer(databaseUrl) {
     origin: `http://127.0.0.1:${port}`,
     serverLog,
     assertRunning() {
-      if (exitStatus) throw new Error(`the server exited during the run (code ${exitStatus.code}, signal ${exitStatus.signal}); see its log above`);
+      if (exitStatus)
+        throw new Error(
+          `the server exited during the run (code ${exitStatus.code}, signal ${exitStatus.signal}); see its log above`,
+        );
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -105,7 +117,9 @@ async function startServer(databaseUrl) {
   const started = Date.now();
   try {
     await waitForHealth(server);
-    log(`server (pid ${child.pid}) migrated and ready on port ${port} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `server (pid ${child.pid}) migrated and ready on port ${port} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   } catch (error) {
     await server.stop();
     throw error;
@@ -120,10 +134,14 @@ async function waitForHealth(server) {
     try {
       const response = await fetch(`${server.origin}/health`, { signal: AbortSignal.timeout(2_000) });
       if (response.ok) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await sleep(100);
   }
-  throw new Error(interrupted ? 'interrupted' : `/health did not answer 200 within ${SERVER_START_TIMEOUT_MS / 1000} s`);
+  throw new Error(
+    interrupted ? 'interrupted' : `/health did not answer 200 within ${SERVER_START_TIMEOUT_MS / 1000} s`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -139,17 +157,31 @@ async function setUpLedger(databaseUrl) {
   await client.connect();
   try {
     const started = Date.now();
-    const [{ id: communityId }] = (await client.query(
-      'INSERT INTO communities (slug, name) VALUES ($1, $2) RETURNING id', [RUN_ID, 'Benchmark Time Bank'])).rows;
-    const [{ id: currencyId }] = (await client.query(
-      `INSERT INTO currencies (community_id, code, name, symbol, minor_units_per_unit)
-       VALUES ($1, 'HOUR', 'Hour', 'h', 60) RETURNING id`, [communityId])).rows;
-    const [{ id: issuanceId }] = (await client.query(
-      `INSERT INTO accounts (currency_id, kind, name, lower_limit) VALUES
+    const [{ id: communityId }] = (
+      await client.query('INSERT INTO communities (slug, name) VALUES ($1, $2) RETURNING id', [
+        RUN_ID,
+        'Benchmark Time Bank',
+      ])
+    ).rows;
+    const [{ id: currencyId }] = (
+      await client.query(
+        `INSERT INTO currencies (community_id, code, name, symbol, minor_units_per_unit)
+       VALUES ($1, 'HOUR', 'Hour', 'h', 60) RETURNING id`,
+        [communityId],
+      )
+    ).rows;
+    const [{ id: issuanceId }] = (
+      await client.query(
+        `INSERT INTO accounts (currency_id, kind, name, lower_limit) VALUES
        ($1, 'issuance', 'HOUR issuance', NULL), ($1, 'pool', 'HOUR community pool', 0) RETURNING id, kind`,
-      [currencyId])).rows.filter((row) => row.kind === 'issuance');
+        [currencyId],
+      )
+    ).rows.filter((row) => row.kind === 'issuance');
     const holders = await admitMembers(client, communityId, currencyId);
-    const tokens = await startSessions(client, holders.map((holder) => holder.memberId));
+    const tokens = await startSessions(
+      client,
+      holders.map((holder) => holder.memberId),
+    );
     const tokenOf = new Map(holders.map((holder, index) => [holder.accountId, tokens[index]]));
     const members = holders.filter((holder) => holder.role === 'member').map((holder) => holder.accountId);
     const coordinator = holders.find((holder) => holder.role === 'coordinator');
@@ -158,8 +190,16 @@ async function setUpLedger(databaseUrl) {
     }
     // Fresh statistics, so the first workload does not run on plans made for empty tables.
     await client.query('ANALYZE');
-    log(`set up ${members.length} members with funded accounts, active memberships and sessions, and a coordinator, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return { issuanceId, members, tokenOf, coordinatorAccountId: coordinator.accountId, coordinatorToken: tokenOf.get(coordinator.accountId) };
+    log(
+      `set up ${members.length} members with funded accounts, active memberships and sessions, and a coordinator, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    return {
+      issuanceId,
+      members,
+      tokenOf,
+      coordinatorAccountId: coordinator.accountId,
+      coordinatorToken: tokenOf.get(coordinator.accountId),
+    };
   } finally {
     await client.end();
   }
@@ -183,8 +223,10 @@ async function admitMembers(client, communityId, currencyId) {
      SELECT m.id, $1, $2, a.id, p.role, 'active', now()
        FROM people p JOIN new_members m ON m.display_name = p.label JOIN new_accounts a ON a.name = p.label
      RETURNING member_id, account_id, role`,
-    [communityId, currencyId, MEMBERS, RUN_ID, MEMBER_LOWER_LIMIT]);
-  if (rows.length !== MEMBERS + 1) throw new Error(`admitting members made ${rows.length} memberships, not ${MEMBERS + 1}`);
+    [communityId, currencyId, MEMBERS, RUN_ID, MEMBER_LOWER_LIMIT],
+  );
+  if (rows.length !== MEMBERS + 1)
+    throw new Error(`admitting members made ${rows.length} memberships, not ${MEMBERS + 1}`);
   return rows.map((row) => ({ memberId: row.member_id, accountId: row.account_id, role: row.role }));
 }
 
@@ -198,7 +240,8 @@ async function startSessions(client, memberIds) {
     `INSERT INTO sessions (member_id, access_token_hash, access_expires_at, refresh_token_hash, refresh_expires_at)
      SELECT s.member_id, s.access_hash, now() + $4::interval, s.refresh_hash, now() + $5::interval
        FROM unnest($1::bigint[], $2::text[], $3::text[]) AS s(member_id, access_hash, refresh_hash)`,
-    [memberIds, accessTokens.map(sha256), refreshTokens.map(sha256), ACCESS_TOKEN_LIFETIME, REFRESH_TOKEN_LIFETIME]);
+    [memberIds, accessTokens.map(sha256), refreshTokens.map(sha256), ACCESS_TOKEN_LIFETIME, REFRESH_TOKEN_LIFETIME],
+  );
   return accessTokens;
 }
 
@@ -232,7 +275,8 @@ async function fundMembers(client, issuanceId, memberIds) {
        FROM unnest($1::bigint[]) AS m(id),
             LATERAL ledger_create_transfer($2 || m.id, $3, $4, m.id, $5, 'starter_grant', '', '{}'::jsonb) AS r
       GROUP BY r.outcome`,
-    [memberIds, `${RUN_ID}-grant-`, RAW_REQUEST_HASH, issuanceId, STARTING_GRANT]);
+    [memberIds, `${RUN_ID}-grant-`, RAW_REQUEST_HASH, issuanceId, STARTING_GRANT],
+  );
   const created = rows.find((row) => row.outcome === 'created')?.n ?? 0;
   if (created !== memberIds.length) throw new Error(`funding members failed: ${JSON.stringify(rows)}`);
 }
@@ -278,7 +322,9 @@ function cpuSample(serverPid) {
     const stat = readFileSync(`/proc/${serverPid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     server = Number(fields[11]) + Number(fields[12]);
-  } catch { /* no server in this workload */ }
+  } catch {
+    /* no server in this workload */
+  }
   const bench = process.cpuUsage();
   return { at: performance.now(), benchMs: (bench.user + bench.system) / 1000, serverTicks: server, machine };
 }
@@ -309,11 +355,16 @@ function summarize(name, clients, tally, cpu) {
   const sorted = Float64Array.from(tally.latencies).sort();
   const count = (codes) => [...codes.values()].reduce((sum, n) => sum + n, 0);
   return {
-    name, clients, requests: tally.requests, ok: tally.ok,
-    refused: count(tally.refused), errors: count(tally.errors),
+    name,
+    clients,
+    requests: tally.requests,
+    ok: tally.ok,
+    refused: count(tally.refused),
+    errors: count(tally.errors),
     codes: [...tally.refused, ...tally.errors].map(([code, n]) => `${code}×${n}`),
     tps: round(tally.ok / (TIMING.measureMs / 1000), 1),
-    p50Ms: round(percentile(sorted, 50), 2), p99Ms: round(percentile(sorted, 99), 2),
+    p50Ms: round(percentile(sorted, 50), 2),
+    p99Ms: round(percentile(sorted, 99), 2),
     cpu: cpu ?? { bench: null, server: null, machine: null },
   };
 }
@@ -341,8 +392,12 @@ function randomPair(members) {
 let keySequence = 0;
 function transferInput(label, debitAccountId, creditAccountId) {
   return {
-    idempotencyKey: `${RUN_ID}-${label}-${keySequence++}`, debitAccountId, creditAccountId,
-    amount: String(1 + randomInt(MAX_AMOUNT)), code: 'payment', memo: 'benchmark',
+    idempotencyKey: `${RUN_ID}-${label}-${keySequence++}`,
+    debitAccountId,
+    creditAccountId,
+    amount: String(1 + randomInt(MAX_AMOUNT)),
+    code: 'payment',
+    memo: 'benchmark',
   };
 }
 
@@ -355,15 +410,25 @@ const httpAgent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
 function postGraphql(origin, query, variables, token) {
   const payload = JSON.stringify({ query, variables });
   return new Promise((done) => {
-    const request = http.request(`${origin}/graphql`, {
-      method: 'POST', agent: httpAgent, timeout: REQUEST_TIMEOUT_MS,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), authorization: `Bearer ${token}` },
-    }, (response) => {
-      const chunks = [];
-      response.on('data', (chunk) => chunks.push(chunk));
-      response.on('end', () => done(graphqlReply(response.statusCode, Buffer.concat(chunks).toString('utf8'))));
-      response.on('error', () => done({ error: 'RESPONSE_FAILED' }));
-    });
+    const request = http.request(
+      `${origin}/graphql`,
+      {
+        method: 'POST',
+        agent: httpAgent,
+        timeout: REQUEST_TIMEOUT_MS,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          authorization: `Bearer ${token}`,
+        },
+      },
+      (response) => {
+        const chunks = [];
+        response.on('data', (chunk) => chunks.push(chunk));
+        response.on('end', () => done(graphqlReply(response.statusCode, Buffer.concat(chunks).toString('utf8'))));
+        response.on('error', () => done({ error: 'RESPONSE_FAILED' }));
+      },
+    );
     request.on('timeout', () => {
       request.destroy();
       done({ error: 'TIMEOUT' }); // the first settle wins: the 'error' that follows destroy() is ignored
@@ -377,7 +442,9 @@ function graphqlReply(status, text) {
   let body = null;
   try {
     body = JSON.parse(text);
-  } catch { /* not JSON: reported by status below */ }
+  } catch {
+    /* not JSON: reported by status below */
+  }
   if (body?.errors?.length) return { error: body.errors[0].extensions?.code ?? 'GRAPHQL_ERROR' };
   if (status !== 200 || !body?.data) return { error: `HTTP_${status}` };
   return { data: body.data };
@@ -397,7 +464,12 @@ function payloadOutcome(payloads) {
 function singleTransferOperation(origin, label, pick) {
   return async () => {
     const { debitAccountId, creditAccountId, token } = pick();
-    const reply = await postGraphql(origin, CREATE_TRANSFER, { input: transferInput(label, debitAccountId, creditAccountId) }, token);
+    const reply = await postGraphql(
+      origin,
+      CREATE_TRANSFER,
+      { input: transferInput(label, debitAccountId, creditAccountId) },
+      token,
+    );
     return reply.error ? { errors: [reply.error] } : payloadOutcome([reply.data.createTransfer]);
   };
 }
@@ -406,7 +478,9 @@ function singleTransferOperation(origin, label, pick) {
 function batchOperation(origin, { members, tokenOf }) {
   return async () => {
     const payer = randomInt(members.length);
-    const transfers = Array.from({ length: BATCH_SIZE }, () => transferInput('batch', members[payer], otherMember(members, payer)));
+    const transfers = Array.from({ length: BATCH_SIZE }, () =>
+      transferInput('batch', members[payer], otherMember(members, payer)),
+    );
     const reply = await postGraphql(origin, CREATE_TRANSFERS, { transfers }, tokenOf.get(members[payer]));
     return reply.error ? { errors: [reply.error] } : payloadOutcome(reply.data.createTransfers.results);
   };
@@ -414,13 +488,27 @@ function batchOperation(origin, { members, tokenOf }) {
 
 /** The ceiling: the same write path, one round trip per transfer, a prepared statement, no HTTP, no GraphQL. */
 function rawSqlOperation(pool, members) {
-  const statement = { name: 'bench_create_transfer', text: 'SELECT * FROM ledger_create_transfer($1, $2, $3, $4, $5, $6, $7, $8)' };
+  const statement = {
+    name: 'bench_create_transfer',
+    text: 'SELECT * FROM ledger_create_transfer($1, $2, $3, $4, $5, $6, $7, $8)',
+  };
   return async () => {
     const input = transferInput('sql', ...randomPair(members));
     try {
-      const { rows: [row] } = await pool.query({
+      const {
+        rows: [row],
+      } = await pool.query({
         ...statement,
-        values: [input.idempotencyKey, RAW_REQUEST_HASH, input.debitAccountId, input.creditAccountId, input.amount, input.code, input.memo, '{}'],
+        values: [
+          input.idempotencyKey,
+          RAW_REQUEST_HASH,
+          input.debitAccountId,
+          input.creditAccountId,
+          input.amount,
+          input.code,
+          input.memo,
+          '{}',
+        ],
       });
       return row.outcome === 'created' ? { ok: 1 } : { refused: [row.outcome.toUpperCase()] };
     } catch (error) {
@@ -446,7 +534,12 @@ async function runWorkloads(databaseUrl, server, fixture) {
     server.assertRunning();
   };
   const results = {};
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: CLIENTS, query_timeout: REQUEST_TIMEOUT_MS, application_name: 'pumasi-bench' });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: CLIENTS,
+    query_timeout: REQUEST_TIMEOUT_MS,
+    application_name: 'pumasi-bench',
+  });
   pool.on('error', () => undefined); // an idle client's error must not crash the run; its query reports it
   try {
     results.rawSql = await run('rawSql', CLIENTS, rawSqlOperation(pool, members));
@@ -467,7 +560,11 @@ async function runWorkloads(databaseUrl, server, fixture) {
     log('batch: createTransfers is not in schema.gql yet; batchTps is null');
   }
   // Only a manager may debit issuance, and each such transfer commits with its audit row.
-  const fromIssuance = () => ({ debitAccountId: issuanceId, creditAccountId: members[randomInt(members.length)], token: coordinatorToken });
+  const fromIssuance = () => ({
+    debitAccountId: issuanceId,
+    creditAccountId: members[randomInt(members.length)],
+    token: coordinatorToken,
+  });
   results.hot = await run('hot', CLIENTS, singleTransferOperation(server.origin, 'hot', fromIssuance));
   checkpoint();
   return results;
@@ -487,7 +584,9 @@ async function checkInvariants(databaseUrl) {
 // Report.
 
 function machineLoad() {
-  return loadavg().map((load) => load.toFixed(2)).join(' ');
+  return loadavg()
+    .map((load) => load.toFixed(2))
+    .join(' ');
 }
 
 function round(value, digits) {
@@ -500,7 +599,14 @@ function ratio(numerator, denominator) {
 
 function table(rows) {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => String(row[column]).length)));
-  return rows.map((row) => row.map((cell, column) => String(cell).padEnd(widths[column])).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => String(cell).padEnd(widths[column]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** The targets from the issue: printed against this run's figures, never asserted. */
@@ -516,20 +622,74 @@ function goals(summary) {
 
 function printReport(summary, run) {
   const { results } = run;
-  const workloadRows = [['workload', 'clients', 'requests', 'ok', 'refused', 'errors', 'TPS', 'p50 ms', 'p99 ms', 'CPU% server', 'bench', 'machine', 'codes']];
+  const workloadRows = [
+    [
+      'workload',
+      'clients',
+      'requests',
+      'ok',
+      'refused',
+      'errors',
+      'TPS',
+      'p50 ms',
+      'p99 ms',
+      'CPU% server',
+      'bench',
+      'machine',
+      'codes',
+    ],
+  ];
   const labels = {
-    rawSql: 'rawSql (pg, baseline)', single: 'single (GraphQL)', batch: `batch (${BATCH_SIZE} linked, one payer)`, hot: 'hot (issuance debits, audited)',
+    rawSql: 'rawSql (pg, baseline)',
+    single: 'single (GraphQL)',
+    batch: `batch (${BATCH_SIZE} linked, one payer)`,
+    hot: 'hot (issuance debits, audited)',
   };
   for (const key of ['rawSql', 'single', 'batch', 'hot']) {
     const r = results[key];
-    workloadRows.push(r
-      ? [labels[key], r.clients, r.requests, r.ok, r.refused, r.errors, r.tps, r.p50Ms, r.p99Ms, r.cpu.server, r.cpu.bench, r.cpu.machine, r.codes.join(' ') || '-']
-      : [labels[key], '-', '-', '-', '-', '-', 'null', '-', '-', '-', '-', '-', 'not run: no createTransfers in schema.gql']);
+    workloadRows.push(
+      r
+        ? [
+            labels[key],
+            r.clients,
+            r.requests,
+            r.ok,
+            r.refused,
+            r.errors,
+            r.tps,
+            r.p50Ms,
+            r.p99Ms,
+            r.cpu.server,
+            r.cpu.bench,
+            r.cpu.machine,
+            r.codes.join(' ') || '-',
+          ]
+        : [
+            labels[key],
+            '-',
+            '-',
+            '-',
+            '-',
+            '-',
+            'null',
+            '-',
+            '-',
+            '-',
+            '-',
+            '-',
+            'not run: no createTransfers in schema.gql',
+          ],
+    );
   }
-  const goalRows = [['goal', 'value', 'target', 'met'], ...goals(summary).map(({ name, value, atLeast, atMost }) => [
-    name, value ?? 'null', atLeast !== undefined ? `>= ${atLeast}` : `<= ${atMost}`,
-    value === null ? '-' : (atLeast !== undefined ? value >= atLeast : value <= atMost) ? 'yes' : 'NO',
-  ])];
+  const goalRows = [
+    ['goal', 'value', 'target', 'met'],
+    ...goals(summary).map(({ name, value, atLeast, atMost }) => [
+      name,
+      value ?? 'null',
+      atLeast !== undefined ? `>= ${atLeast}` : `<= ${atMost}`,
+      value === null ? '-' : (atLeast !== undefined ? value >= atLeast : value <= atMost) ? 'yes' : 'NO',
+    ]),
+  ];
   const timing = `${TIMING.warmupMs / 1000} s warm-up + ${TIMING.measureMs / 1000} s per workload`;
   const lines = [
     '',
@@ -590,7 +750,9 @@ async function main() {
     const violations = await checkInvariants(databaseUrl);
     return { ...measured, violations, serverLog: server.serverLog };
   });
-  run.database = process.env.DATABASE_URL ? `scratch database on ${new URL(process.env.DATABASE_URL).host}` : 'embedded PostgreSQL';
+  run.database = process.env.DATABASE_URL
+    ? `scratch database on ${new URL(process.env.DATABASE_URL).host}`
+    : 'embedded PostgreSQL';
   run.loadAtStart = loadAtStart;
   run.seconds = ((Date.now() - started) / 1000).toFixed(1);
   const summary = {

@@ -49,8 +49,20 @@ const round = (value, digits = 1) => Number(value.toFixed(digits));
 /** The real server, as `npm start` runs it, on the scratch database; resolves once /health answers. */
 async function startServer(databaseUrl) {
   const port = await findFreePort();
-  const env = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), MIGRATE_ON_START: 'true', SEED_DEMO: 'false', LOG_LEVEL: 'warn', NO_COLOR: '1' };
-  const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    MIGRATE_ON_START: 'true',
+    SEED_DEMO: 'false',
+    LOG_LEVEL: 'warn',
+    NO_COLOR: '1',
+  };
+  const child = spawn(process.execPath, ['dist/src/main.js'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const exited = new Promise((done) => child.once('exit', done));
   const origin = `http://127.0.0.1:${port}`;
   const stop = async () => {
@@ -62,7 +74,9 @@ async function startServer(databaseUrl) {
     if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
     try {
       if ((await fetch(`${origin}/health`)).ok) return { pid: child.pid, origin, stop };
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((done) => setTimeout(done, 100));
   }
   await stop();
@@ -113,10 +127,19 @@ async function setUp(databaseUrl) {
   await client.connect();
   try {
     const started = performance.now();
-    const [{ id: communityId }] = (await client.query('INSERT INTO communities (slug, name) VALUES ($1, $2) RETURNING id', [RUN_ID, 'Export scale'])).rows;
-    const [{ id: currencyId }] = (await client.query(
-      `INSERT INTO currencies (community_id, code, name, symbol, minor_units_per_unit) VALUES ($1, 'HOUR', 'Hour', 'h', 60) RETURNING id`, [communityId])).rows;
-    await client.query(`INSERT INTO accounts (currency_id, kind, name, lower_limit) VALUES ($1, 'issuance', 'HOUR issuance', NULL), ($1, 'pool', 'HOUR community pool', 0)`, [currencyId]);
+    const [{ id: communityId }] = (
+      await client.query('INSERT INTO communities (slug, name) VALUES ($1, $2) RETURNING id', [RUN_ID, 'Export scale'])
+    ).rows;
+    const [{ id: currencyId }] = (
+      await client.query(
+        `INSERT INTO currencies (community_id, code, name, symbol, minor_units_per_unit) VALUES ($1, 'HOUR', 'Hour', 'h', 60) RETURNING id`,
+        [communityId],
+      )
+    ).rows;
+    await client.query(
+      `INSERT INTO accounts (currency_id, kind, name, lower_limit) VALUES ($1, 'issuance', 'HOUR issuance', NULL), ($1, 'pool', 'HOUR community pool', 0)`,
+      [currencyId],
+    );
     const { rows: people } = await client.query(
       `WITH people AS (
          SELECT n, CASE WHEN n = 0 THEN 'coordinator' ELSE 'member' END AS role, 'Person ' || n AS label FROM generate_series(0, $3::int) AS n),
@@ -125,7 +148,8 @@ async function setUp(databaseUrl) {
        INSERT INTO memberships (member_id, community_id, currency_id, account_id, role, status, approved_at)
        SELECT m.id, $1, $2, a.id, p.role, 'active', now() FROM people p JOIN new_members m ON m.display_name = p.label JOIN new_accounts a ON a.name = p.label
        RETURNING member_id, account_id, role`,
-      [communityId, currencyId, MEMBERS + 1, RUN_ID]);
+      [communityId, currencyId, MEMBERS + 1, RUN_ID],
+    );
     const coordinator = people.find((person) => person.role === 'coordinator');
     const [hot, ...members] = people.filter((person) => person.role === 'member').map((person) => person.account_id);
     const accessToken = `pa_${randomBytes(32).toString('base64url')}`;
@@ -133,17 +157,32 @@ async function setUp(databaseUrl) {
     await client.query(
       `INSERT INTO sessions (member_id, access_token_hash, access_expires_at, refresh_token_hash, refresh_expires_at)
        VALUES ($1, $2, now() + interval '2 hours', $3, now() + interval '30 days')`,
-      [coordinator.member_id, sha256(accessToken), sha256(`pr_${randomBytes(32).toString('base64url')}`)]);
+      [coordinator.member_id, sha256(accessToken), sha256(`pr_${randomBytes(32).toString('base64url')}`)],
+    );
     log(`community ${communityId}: ${MEMBERS} members and a hot account ${hot}; writing ${TRANSFERS} transfers`);
     const [{ epoch }] = (await client.query('SELECT clock_timestamp() AS epoch')).rows;
     for (let from = 0; from < TRANSFERS; from += CHUNK) {
-      await client.query(BULK_TRANSFERS, [from, Math.min(from + CHUNK, TRANSFERS) - 1, `${RUN_ID}-`, hot, members, epoch, MEMOS, currencyId]);
+      await client.query(BULK_TRANSFERS, [
+        from,
+        Math.min(from + CHUNK, TRANSFERS) - 1,
+        `${RUN_ID}-`,
+        hot,
+        members,
+        epoch,
+        MEMOS,
+        currencyId,
+      ]);
       log(`${Math.min(from + CHUNK, TRANSFERS)} transfers after ${round(seconds(started))} s`);
     }
     await client.query('ANALYZE');
-    const [{ transfers, postings }] = (await client.query(
-      'SELECT (SELECT count(*)::int FROM transfers WHERE currency_id = $1) AS transfers, (SELECT count(*)::int FROM postings WHERE currency_id = $1) AS postings', [currencyId])).rows;
-    if (transfers !== TRANSFERS || postings !== 2 * TRANSFERS) throw new Error(`set up ${transfers} transfers and ${postings} postings, not ${TRANSFERS} and ${2 * TRANSFERS}`);
+    const [{ transfers, postings }] = (
+      await client.query(
+        'SELECT (SELECT count(*)::int FROM transfers WHERE currency_id = $1) AS transfers, (SELECT count(*)::int FROM postings WHERE currency_id = $1) AS postings',
+        [currencyId],
+      )
+    ).rows;
+    if (transfers !== TRANSFERS || postings !== 2 * TRANSFERS)
+      throw new Error(`set up ${transfers} transfers and ${postings} postings, not ${TRANSFERS} and ${2 * TRANSFERS}`);
     log(`set up ${transfers} transfers (${postings} postings) in ${round(seconds(started))} s`);
     return { communityId, currencyId, hot, accessToken, postings, setupSeconds: round(seconds(started)) };
   } finally {
@@ -174,9 +213,16 @@ async function timeReports(origin, token, { communityId, hot }) {
     const data = await graphql(origin, token, query, variables);
     return { seconds: round(seconds(started), 2), data };
   };
-  const report = await timed('query R($c: ID!) { balanceReport(communityId: $c) { currencies { totalDebits balanced lines(first: 100) { edges { node { accountId } } } } } }', { c: communityId });
-  const statement = await timed('query S($a: ID!) { accountStatement(accountId: $a, first: 100) { openingBalance closingBalance lineCount } }', { a: hot });
-  if (!report.data.balanceReport.currencies[0].balanced || statement.data.accountStatement.lineCount !== TRANSFERS) throw new Error('the reports disagree with the data');
+  const report = await timed(
+    'query R($c: ID!) { balanceReport(communityId: $c) { currencies { totalDebits balanced lines(first: 100) { edges { node { accountId } } } } } }',
+    { c: communityId },
+  );
+  const statement = await timed(
+    'query S($a: ID!) { accountStatement(accountId: $a, first: 100) { openingBalance closingBalance lineCount } }',
+    { a: hot },
+  );
+  if (!report.data.balanceReport.currencies[0].balanced || statement.data.accountStatement.lineCount !== TRANSFERS)
+    throw new Error('the reports disagree with the data');
   return { balanceReportSeconds: report.seconds, statementSeconds: statement.seconds };
 }
 
@@ -252,8 +298,12 @@ async function waitForCheckpoints(databaseUrl, fixture) {
   try {
     const started = performance.now();
     for (;;) {
-      const { rows: [{ position, count }] } = await client.query(
-        'SELECT coalesce(max(position), 0) AS position, count(*)::int AS count FROM ledger_checkpoints WHERE currency_id = $1', [fixture.currencyId]);
+      const {
+        rows: [{ position, count }],
+      } = await client.query(
+        'SELECT coalesce(max(position), 0) AS position, count(*)::int AS count FROM ledger_checkpoints WHERE currency_id = $1',
+        [fixture.currencyId],
+      );
       if (Number(position) >= TRANSFERS) return { count, seconds: round(seconds(started)) };
       await new Promise((done) => setTimeout(done, 200));
     }
@@ -267,7 +317,7 @@ async function chainEverything(databaseUrl) {
   return withDataSource(databaseUrl, async (dataSource) => {
     const started = performance.now();
     let links = 0;
-    for (let idle = 0; idle < 3; ) {
+    for (let idle = 0; idle < 3;) {
       const chained = await extendChain((sql, params) => dataSource.query(sql, params), CHAIN_BATCH);
       links += chained;
       idle = chained === 0 ? idle + 1 : 0;
@@ -301,17 +351,35 @@ async function main() {
       log(`checkpoints: ${JSON.stringify(checkpoints)}`);
       const rssBeforeMb = memoryMb(server.pid, 'VmRSS');
       const reports = await timeReports(server.origin, fixture.accessToken, fixture);
-      const transfersUrl = await requestExport(server.origin, fixture.accessToken, { communityId: fixture.communityId, kind: 'TRANSFERS' });
+      const transfersUrl = await requestExport(server.origin, fixture.accessToken, {
+        communityId: fixture.communityId,
+        kind: 'TRANSFERS',
+      });
       log('downloading the transfers export');
       const transfers = await measureDownload(transfersUrl, server.pid);
       log(`transfers: ${JSON.stringify(transfers)}`);
-      const statementUrl = await requestExport(server.origin, fixture.accessToken, { communityId: fixture.communityId, kind: 'STATEMENT', accountId: fixture.hot });
+      const statementUrl = await requestExport(server.origin, fixture.accessToken, {
+        communityId: fixture.communityId,
+        kind: 'STATEMENT',
+        accountId: fixture.hot,
+      });
       log('downloading the hot account statement');
       const statement = await measureDownload(statementUrl, server.pid);
       log(`statement: ${JSON.stringify(statement)}`);
       const abandoned = await measureDownload(transfersUrl, server.pid, ABANDON_AFTER_BYTES);
       const again = await measureDownload(transfersUrl, server.pid);
-      measured = { fixture, chain, checkpoints, reports, rssBeforeMb, transfers, statement, abandoned, again, highWaterMb: memoryMb(server.pid, 'VmHWM') };
+      measured = {
+        fixture,
+        chain,
+        checkpoints,
+        reports,
+        rssBeforeMb,
+        transfers,
+        statement,
+        abandoned,
+        again,
+        highWaterMb: memoryMb(server.pid, 'VmHWM'),
+      };
     } finally {
       await server.stop();
     }
@@ -346,13 +414,24 @@ async function main() {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   if (JSON_OUTPUT) {
-    process.stdout.write(`${JSON.stringify({
-      transfers: TRANSFERS, postings: fixture.postings, transfersExportRows: transfers.rows, transfersExportSeconds: transfers.seconds,
-      statementExportRows: statement.rows, statementExportSeconds: statement.seconds, balanceReportSeconds: summary.reports.balanceReportSeconds,
-      statementPageSeconds: summary.reports.statementSeconds, rssBeforeMb: summary.rssBeforeMb,
-      peakRssMb: Math.max(transfers.peakRssMb, statement.peakRssMb, again.peakRssMb), highWaterMb: summary.highWaterMb, invariantsOk: invariants.violations.length === 0,
-      chainedPerSecond: summary.chain.perSecond, verificationSeconds: invariants.seconds,
-    })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({
+        transfers: TRANSFERS,
+        postings: fixture.postings,
+        transfersExportRows: transfers.rows,
+        transfersExportSeconds: transfers.seconds,
+        statementExportRows: statement.rows,
+        statementExportSeconds: statement.seconds,
+        balanceReportSeconds: summary.reports.balanceReportSeconds,
+        statementPageSeconds: summary.reports.statementSeconds,
+        rssBeforeMb: summary.rssBeforeMb,
+        peakRssMb: Math.max(transfers.peakRssMb, statement.peakRssMb, again.peakRssMb),
+        highWaterMb: summary.highWaterMb,
+        invariantsOk: invariants.violations.length === 0,
+        chainedPerSecond: summary.chain.perSecond,
+        verificationSeconds: invariants.seconds,
+      })}\n`,
+    );
   }
   if (problems.length > 0) process.exitCode = 1;
 }

@@ -9,7 +9,14 @@ import { MIGRATIONS } from '../../migrations/index.js';
 
 /** The command-line tools as an operator runs them: the built files (`npm test` builds first), in a process of their own. */
 
-const COMMANDS = ['migrate', 'create-admin', 'verify-proof', 'print-schema', 'check-migrations', 'draw-exchange-states'];
+const COMMANDS = [
+  'migrate',
+  'create-admin',
+  'verify-proof',
+  'print-schema',
+  'check-migrations',
+  'draw-exchange-states',
+];
 
 interface Outcome {
   status: number;
@@ -26,9 +33,14 @@ function environment(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 function runCli(command: string, args: string[], env: Record<string, string> = {}): Promise<Outcome> {
   return new Promise((done) => {
-    execFile(process.execPath, [`dist/src/cli/${command}.js`, ...args], { env: environment(env), timeout: 90_000 }, (error, stdout, stderr) => {
-      done({ status: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [`dist/src/cli/${command}.js`, ...args],
+      { env: environment(env), timeout: 90_000 },
+      (error, stdout, stderr) => {
+        done({ status: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -57,15 +69,26 @@ describe('every command-line tool', () => {
   });
 
   it.each(COMMANDS)('%s refuses an unknown option in one line, with exit code 64', async (command) => {
-    expectPlainError(await runCli(command, ['--frobnicate']), 64, new RegExp(`Unknown option '--frobnicate'. See npm run .* --help$`));
+    expectPlainError(
+      await runCli(command, ['--frobnicate']),
+      64,
+      new RegExp(`Unknown option '--frobnicate'. See npm run .* --help$`),
+    );
   });
 });
 
 describe('verify-proof', () => {
   it('answers a file holding a GraphQL error instead of a proof with a plain error', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'pumasi-proof-')), 'proof.json');
-    writeFileSync(file, JSON.stringify({ errors: [{ message: 'Forbidden', extensions: { code: 'FORBIDDEN' } }], data: null }));
-    expectPlainError(await runCli('verify-proof', ['--proof', file, '--checkpoint', 'ab'.repeat(32)]), 1, /^verify-proof: .*GraphQL error answer, not a proof: Forbidden$/);
+    writeFileSync(
+      file,
+      JSON.stringify({ errors: [{ message: 'Forbidden', extensions: { code: 'FORBIDDEN' } }], data: null }),
+    );
+    expectPlainError(
+      await runCli('verify-proof', ['--proof', file, '--checkpoint', 'ab'.repeat(32)]),
+      1,
+      /^verify-proof: .*GraphQL error answer, not a proof: Forbidden$/,
+    );
   });
 });
 
@@ -74,13 +97,19 @@ describe('migrate', () => {
     const outcome = await runCli('migrate', ['--status'], { DATABASE_URL: testDatabaseUrl() });
     expect(outcome.status).toBe(0);
     const names = MIGRATIONS.map((migration) => (migration as unknown as { name: string }).name);
-    expect(outcome.stdout).toBe(`Database: the PostgreSQL of DATABASE_URL (${redactSecrets(testDatabaseUrl())})\nApplied (${names.length}):${names.map((name) => `\n  ${name}`).join('')}\nPending (0): none\n`);
+    expect(outcome.stdout).toBe(
+      `Database: the PostgreSQL of DATABASE_URL (${redactSecrets(testDatabaseUrl())})\nApplied (${names.length}):${names.map((name) => `\n  ${name}`).join('')}\nPending (0): none\n`,
+    );
   });
 
   it('without DATABASE_URL refuses to create a new embedded database unless asked', async () => {
     const dataDir = newDataDir();
     try {
-      expectPlainError(await runCli('migrate', [], { DATA_DIR: dataDir }), 1, /DATABASE_URL is unset and .* holds no embedded database: .*--create/);
+      expectPlainError(
+        await runCli('migrate', [], { DATA_DIR: dataDir }),
+        1,
+        /DATABASE_URL is unset and .* holds no embedded database: .*--create/,
+      );
       expect(readdirSync(dataDir)).toEqual([]);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
@@ -103,7 +132,9 @@ describe('an admin on a running embedded server', () => {
     return (await response.json()) as Record<string, any>;
   };
   const isAdmin = async (email: string, password: string): Promise<boolean> => {
-    const login = await graphql(`mutation { login(input: { email: "${email}", password: "${password}" }) { tokens { accessToken } } }`);
+    const login = await graphql(
+      `mutation { login(input: { email: "${email}", password: "${password}" }) { tokens { accessToken } } }`,
+    );
     const token = login.data?.login.tokens?.accessToken as string | undefined;
     return token ? ((await graphql('{ me { isAdmin } }', token)).data?.me.isAdmin as boolean) : false;
   };
@@ -112,8 +143,13 @@ describe('an admin on a running embedded server', () => {
     dataDir = newDataDir();
     port = await findFreePort();
     // Its own process group, stopped by that group's id.
-    server = spawn(process.execPath, ['dist/src/main.js'], { env: environment({ DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', NO_COLOR: '1' }), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    for (const stream of [server.stdout!, server.stderr!]) stream.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    server = spawn(process.execPath, ['dist/src/main.js'], {
+      env: environment({ DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', NO_COLOR: '1' }),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [server.stdout!, server.stderr!])
+      stream.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const deadline = Date.now() + 90_000;
     while (!output.includes('Pumasi is serving')) {
       if (Date.now() > deadline || server.exitCode !== null) throw new Error(`the server did not start:\n${output}`);
@@ -137,9 +173,12 @@ describe('an admin on a running embedded server', () => {
     expect(await isAdmin(email, password)).toBe(true);
   });
 
-  it('is made by create-admin while the server runs, on the server\'s own database', async () => {
+  it("is made by create-admin while the server runs, on the server's own database", async () => {
     const password = 'a long admin password';
-    const outcome = await runCli('create-admin', ['--email', 'ops@pumasi.example', '--name', 'Ops'], { DATA_DIR: dataDir, ADMIN_PASSWORD: password });
+    const outcome = await runCli('create-admin', ['--email', 'ops@pumasi.example', '--name', 'Ops'], {
+      DATA_DIR: dataDir,
+      ADMIN_PASSWORD: password,
+    });
     expect(outcome).toMatchObject({ status: 0, stderr: '' });
     expect(outcome.stdout).toContain(`Admin created on the embedded PostgreSQL of the running server under ${dataDir}`);
     expect(await isAdmin('ops@pumasi.example', password)).toBe(true);

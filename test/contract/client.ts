@@ -14,9 +14,8 @@ export interface GraphqlResult<Data> {
 }
 
 /** An operation that declares no variables may be sent without them; any other needs its own. */
-type VariablesArgument<Variables> = Record<string, never> extends Variables
-  ? [variables?: Variables]
-  : [variables: Variables];
+type VariablesArgument<Variables> =
+  Record<string, never> extends Variables ? [variables?: Variables] : [variables: Variables];
 
 export type Execute = <Data, Variables>(
   document: TypedDocumentNode<Data, Variables>,

@@ -40,15 +40,21 @@ const UNTYPED = /^(unknown|any)$/;
 
 function untypedScalars() {
   return Object.entries(SCALARS).flatMap(([name, sides]) =>
-    Object.entries(sides).filter(([, type]) => UNTYPED.test(type.trim())).map(([side]) => `${name} (${side})`));
+    Object.entries(sides)
+      .filter(([, type]) => UNTYPED.test(type.trim()))
+      .map(([side]) => `${name} (${side})`),
+  );
 }
 
 async function generate() {
   const sdl = readFileSync(SCHEMA, 'utf8');
-  const documents = readdirSync(OPERATIONS).filter((file) => file.endsWith('.graphql')).sort().map((file) => {
-    const location = join(OPERATIONS, file);
-    return { location: relative(root, location), document: parse(readFileSync(location, 'utf8')) };
-  });
+  const documents = readdirSync(OPERATIONS)
+    .filter((file) => file.endsWith('.graphql'))
+    .sort()
+    .map((file) => {
+      const location = join(OPERATIONS, file);
+      return { location: relative(root, location), document: parse(readFileSync(location, 'utf8')) };
+    });
   const output = await codegen({
     filename: OUTPUT,
     schema: parse(sdl),

@@ -8,7 +8,13 @@
 // - Every custom scalar names its specification (@specifiedBy), so clients need not guess.
 import { CriticalityLevel, diff } from '@graphql-inspector/core';
 import {
-  buildSchema, isEnumType, isInputObjectType, isInterfaceType, isObjectType, isScalarType, isSpecifiedScalarType,
+  buildSchema,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  isScalarType,
+  isSpecifiedScalarType,
 } from 'graphql';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -103,8 +109,9 @@ async function main() {
       ...undated.map(([path, reason]) => `  - ${path}: "${reason}"`),
     );
   }
-  const unspecified = Object.values(current.getTypeMap())
-    .filter((type) => isScalarType(type) && !isSpecifiedScalarType(type) && !type.specifiedByURL);
+  const unspecified = Object.values(current.getTypeMap()).filter(
+    (type) => isScalarType(type) && !isSpecifiedScalarType(type) && !type.specifiedByURL,
+  );
   if (unspecified.length > 0) {
     problems.push(
       'Custom scalars without @specifiedBy (specifiedByURL in libs/graphql/scalars.ts):',

@@ -21,12 +21,21 @@ describe('access guards in the database', () => {
   const t = useTestApp(8);
 
   const pay = (from: Account, to: Account, amount: bigint, extra: Partial<CreateTransferInput> = {}) =>
-    t.ledger.createTransfer({ idempotencyKey: `guard-${randomUUID()}`, debitAccountId: from.id, creditAccountId: to.id, amount, code: 'payment', memo: '', ...extra });
+    t.ledger.createTransfer({
+      idempotencyKey: `guard-${randomUUID()}`,
+      debitAccountId: from.id,
+      creditAccountId: to.id,
+      amount,
+      code: 'payment',
+      memo: '',
+      ...extra,
+    });
 
   describe('the audit log', () => {
     let fixture: LedgerFixture;
     let entryId: string;
-    const entry = async () => (await t.dataSource.query('SELECT action, reason, details FROM audit_log WHERE id = $1', [entryId]))[0];
+    const entry = async () =>
+      (await t.dataSource.query('SELECT action, reason, details FROM audit_log WHERE id = $1', [entryId]))[0];
 
     beforeAll(async () => {
       fixture = await createLedgerFixture(t, []);
@@ -43,7 +52,9 @@ describe('access guards in the database', () => {
       ["UPDATE audit_log SET details = '{}' WHERE id = $1"],
       ['DELETE FROM audit_log WHERE id = $1'],
     ])('refuses %s, leaving the entry as written', async (sql) => {
-      await expect(t.dataSource.query(sql, [entryId])).rejects.toMatchObject({ driverError: { code: PgErrorCode.historyIsAppendOnly } });
+      await expect(t.dataSource.query(sql, [entryId])).rejects.toMatchObject({
+        driverError: { code: PgErrorCode.historyIsAppendOnly },
+      });
       expect(await entry()).toEqual({ action: 'account.freeze', reason: 'suspected fraud', details: { by: 'test' } });
     });
 
@@ -60,7 +71,14 @@ describe('access guards in the database', () => {
     let holdId: string;
 
     beforeAll(async () => {
-      fixture = await createLedgerFixture(t, [{ balance: 30n }, { lowerLimit: -50n }, {}, { lowerLimit: -50n }, {}, {}]);
+      fixture = await createLedgerFixture(t, [
+        { balance: 30n },
+        { lowerLimit: -50n },
+        {},
+        { lowerLimit: -50n },
+        {},
+        {},
+      ]);
       let payee: Account;
       [inCredit, inDebit, payee, holding, awaiting, settled] = fixture.members;
       made(await pay(inDebit, payee, 20n));
@@ -79,7 +97,8 @@ describe('access guards in the database', () => {
         [holderOf(account).membershipId],
       );
     const statusOf = async (account: Account): Promise<string> =>
-      (await t.dataSource.query('SELECT status FROM memberships WHERE id = $1', [holderOf(account).membershipId]))[0].status;
+      (await t.dataSource.query('SELECT status FROM memberships WHERE id = $1', [holderOf(account).membershipId]))[0]
+        .status;
     const money = async (account: Account) => {
       const { balance, pendingDebits, pendingCredits } = (await t.ledger.findAccount(account.id))!;
       return { balance, pendingDebits, pendingCredits };
@@ -105,7 +124,13 @@ describe('access guards in the database', () => {
     });
 
     it('closes one once the hold that kept its account unsettled is voided', async () => {
-      made(await t.ledger.voidPendingTransfer({ idempotencyKey: `guard-${randomUUID()}`, pendingTransferId: holdId, memo: '' }));
+      made(
+        await t.ledger.voidPendingTransfer({
+          idempotencyKey: `guard-${randomUUID()}`,
+          pendingTransferId: holdId,
+          memo: '',
+        }),
+      );
       await close(awaiting);
       expect(await statusOf(awaiting)).toBe('closed');
     });
@@ -118,30 +143,40 @@ describe('access guards in the database', () => {
 
     beforeAll(async () => {
       [home, other] = [await createLedgerFixture(t, [{}]), await createLedgerFixture(t, [])];
-      newcomerId = (await t.members.createMember({ email: `newcomer-${randomUUID().slice(0, 8)}@test.example`, displayName: 'Newcomer' }))!.id;
+      newcomerId = (await t.members.createMember({
+        email: `newcomer-${randomUUID().slice(0, 8)}@test.example`,
+        displayName: 'Newcomer',
+      }))!.id;
     });
 
     /** An account no membership holds yet, so that only the foreign keys can refuse it. */
-    const freshAccount = (fixture: LedgerFixture) => t.ledger.openMemberAccount({ currencyId: fixture.currency.id, name: 'Unheld' });
+    const freshAccount = (fixture: LedgerFixture) =>
+      t.ledger.openMemberAccount({ currencyId: fixture.currency.id, name: 'Unheld' });
     const insertMembership = (communityId: string, currencyId: string, accountId: string) =>
       t.dataSource.query(
         `INSERT INTO memberships (member_id, community_id, currency_id, account_id, role, status) VALUES ($1, $2, $3, $4, 'member', 'pending') RETURNING id`,
         [newcomerId, communityId, currencyId, accountId],
       );
     /** The foreign key violated, named by the columns PostgreSQL reports. */
-    const violates = (columns: string) => ({ driverError: { code: FOREIGN_KEY_VIOLATION, detail: expect.stringContaining(`Key (${columns})=`) } });
+    const violates = (columns: string) => ({
+      driverError: { code: FOREIGN_KEY_VIOLATION, detail: expect.stringContaining(`Key (${columns})=`) },
+    });
     const membershipsOfNewcomer = async (): Promise<number> =>
       (await t.dataSource.query('SELECT count(*)::int AS n FROM memberships WHERE member_id = $1', [newcomerId]))[0].n;
 
     it("refuses a new membership on an account of another community's currency", async () => {
       const foreign = await freshAccount(other);
-      await expect(insertMembership(home.community.id, home.currency.id, foreign.id)).rejects.toMatchObject(violates('account_id, currency_id'));
+      await expect(insertMembership(home.community.id, home.currency.id, foreign.id)).rejects.toMatchObject(
+        violates('account_id, currency_id'),
+      );
       expect(await membershipsOfNewcomer()).toBe(0);
     });
 
     it("refuses a new membership that claims another community's currency for its own", async () => {
       const foreign = await freshAccount(other);
-      await expect(insertMembership(home.community.id, other.currency.id, foreign.id)).rejects.toMatchObject(violates('currency_id, community_id'));
+      await expect(insertMembership(home.community.id, other.currency.id, foreign.id)).rejects.toMatchObject(
+        violates('currency_id, community_id'),
+      );
       expect(await membershipsOfNewcomer()).toBe(0);
     });
 
@@ -152,9 +187,14 @@ describe('access guards in the database', () => {
         t.dataSource.query(`UPDATE memberships SET ${assignments} WHERE id = $1`, [holder.membershipId, ...values]);
 
       await expect(move('account_id = $2', foreign.id)).rejects.toMatchObject(violates('account_id, currency_id'));
-      await expect(move('account_id = $2, currency_id = $3', foreign.id, other.currency.id)).rejects.toMatchObject(violates('currency_id, community_id'));
+      await expect(move('account_id = $2, currency_id = $3', foreign.id, other.currency.id)).rejects.toMatchObject(
+        violates('currency_id, community_id'),
+      );
 
-      const [row] = await t.dataSource.query('SELECT account_id::text, currency_id::text FROM memberships WHERE id = $1', [holder.membershipId]);
+      const [row] = await t.dataSource.query(
+        'SELECT account_id::text, currency_id::text FROM memberships WHERE id = $1',
+        [holder.membershipId],
+      );
       expect(row).toEqual({ account_id: holder.account.id, currency_id: home.currency.id });
     });
 
@@ -170,7 +210,14 @@ describe('access guards in the database', () => {
     const rows = (key: string) => rowsForKeys(t.dataSource, [key]);
     const payAs = (memberId: string, withinCommunityId: string | null, key: string) =>
       t.ledger.createTransfer(
-        { idempotencyKey: key, debitAccountId: fixture.members[0].id, creditAccountId: fixture.members[1].id, amount: 10n, code: 'payment', memo: '' },
+        {
+          idempotencyKey: key,
+          debitAccountId: fixture.members[0].id,
+          creditAccountId: fixture.members[1].id,
+          amount: 10n,
+          code: 'payment',
+          memo: '',
+        },
         { payer: { memberId, withinCommunityId } },
       );
 
@@ -191,11 +238,15 @@ describe('access guards in the database', () => {
     it("is refused through a partner app of another community, and while the payer's membership is not active", async () => {
       const holder = fixture.holders[0].memberId;
       await expect(payAs(holder, other.community.id, `guard-${randomUUID()}`)).rejects.toBeInstanceOf(PayerNotHolder);
-      await t.dataSource.query(`UPDATE memberships SET status = 'suspended' WHERE id = $1`, [fixture.holders[0].membershipId]);
+      await t.dataSource.query(`UPDATE memberships SET status = 'suspended' WHERE id = $1`, [
+        fixture.holders[0].membershipId,
+      ]);
       try {
         await expect(payAs(holder, null, `guard-${randomUUID()}`)).rejects.toBeInstanceOf(PayerNotHolder);
       } finally {
-        await t.dataSource.query(`UPDATE memberships SET status = 'active' WHERE id = $1`, [fixture.holders[0].membershipId]);
+        await t.dataSource.query(`UPDATE memberships SET status = 'active' WHERE id = $1`, [
+          fixture.holders[0].membershipId,
+        ]);
       }
       expect(made(await payAs(holder, fixture.community.id, `guard-${randomUUID()}`)).amount).toBe(10n);
     });

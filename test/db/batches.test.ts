@@ -10,8 +10,16 @@ import { Account, CreateTransferPayload } from '../../src/ledger/models/ledger.m
 import { BatchMode, TransferKind } from '../../src/ledger/models/ledger-enums.js';
 
 const {
-  AMOUNT_MUST_BE_POSITIVE, CREDIT_ACCOUNT_NOT_FOUND, CURRENCY_MISMATCH, DEBIT_ACCOUNT_NOT_FOUND, EXCEEDS_LOWER_LIMIT,
-  IDEMPOTENCY_KEY_ALREADY_FAILED, IDEMPOTENCY_KEY_CONFLICT, LINKED_EVENT_FAILED, SAME_ACCOUNT, TIMEOUT_REQUIRES_PENDING,
+  AMOUNT_MUST_BE_POSITIVE,
+  CREDIT_ACCOUNT_NOT_FOUND,
+  CURRENCY_MISMATCH,
+  DEBIT_ACCOUNT_NOT_FOUND,
+  EXCEEDS_LOWER_LIMIT,
+  IDEMPOTENCY_KEY_ALREADY_FAILED,
+  IDEMPOTENCY_KEY_CONFLICT,
+  LINKED_EVENT_FAILED,
+  SAME_ACCOUNT,
+  TIMEOUT_REQUIRES_PENDING,
 } = TransferErrorCode;
 const { LINKED, INDEPENDENT } = BatchMode;
 
@@ -32,27 +40,42 @@ describe('batches of transfers', () => {
   const t = useTestApp(24);
 
   const newKey = (): string => `batch-${randomUUID()}`;
-  const item = (from: Account | string, to: Account | string, amount: bigint, extra: Partial<CreateTransferInput> = {}): CreateTransferInput => ({
-    idempotencyKey: newKey(), debitAccountId: typeof from === 'string' ? from : from.id, creditAccountId: typeof to === 'string' ? to : to.id,
-    amount, code: 'payment', memo: '', ...extra,
+  const item = (
+    from: Account | string,
+    to: Account | string,
+    amount: bigint,
+    extra: Partial<CreateTransferInput> = {},
+  ): CreateTransferInput => ({
+    idempotencyKey: newKey(),
+    debitAccountId: typeof from === 'string' ? from : from.id,
+    creditAccountId: typeof to === 'string' ? to : to.id,
+    amount,
+    code: 'payment',
+    memo: '',
+    ...extra,
   });
   const batch = (mode: BatchMode, transfers: CreateTransferInput[]) => t.ledger.createTransfers({ mode, transfers });
-  const outcomes = async (mode: BatchMode, transfers: CreateTransferInput[]): Promise<string[]> => (await batch(mode, transfers)).results.map(outcome);
+  const outcomes = async (mode: BatchMode, transfers: CreateTransferInput[]): Promise<string[]> =>
+    (await batch(mode, transfers)).results.map(outcome);
 
   /** Every account of the currency and its transfers: what a refused linked batch must leave as it was. */
   const ledgerState = async (fixture: LedgerFixture): Promise<unknown> =>
-    (await t.dataSource.query(
-      `SELECT (SELECT count(*)::int FROM transfers WHERE currency_id = $1) AS transfers,
+    (
+      await t.dataSource.query(
+        `SELECT (SELECT count(*)::int FROM transfers WHERE currency_id = $1) AS transfers,
               (SELECT json_agg(json_build_array(id, posted_debits, posted_credits, pending_debits, pending_credits, version) ORDER BY id)
                  FROM accounts WHERE currency_id = $1) AS accounts`,
-      [fixture.currency.id],
-    ))[0];
+        [fixture.currency.id],
+      )
+    )[0];
   const rowsFor = (keys: string[]) => rowsForKeys(t.dataSource, keys);
   const balances = async (...accounts: Account[]) =>
-    Promise.all(accounts.map(async (account) => {
-      const { balance, pendingDebits, pendingCredits, version } = (await t.ledger.findAccount(account.id))!;
-      return { balance, pendingDebits, pendingCredits, version };
-    }));
+    Promise.all(
+      accounts.map(async (account) => {
+        const { balance, pendingDebits, pendingCredits, version } = (await t.ledger.findAccount(account.id))!;
+        return { balance, pendingDebits, pendingCredits, version };
+      }),
+    );
   /** A payer with 100, two members with nothing, and an account of another currency. */
   const threeMembers = async () => {
     const fixture = await createLedgerFixture(t, [{ balance: 100n }, {}, {}]);
@@ -65,17 +88,25 @@ describe('batches of transfers', () => {
     it('applies every transfer in order, so that a later one may spend what an earlier one brought', async () => {
       const { a, b, c } = await threeMembers();
       const transfers = [
-        item(a, b, 60n), item(b, c, 50n, { memo: 'onwards', metadata: { leg: 2 } }), item(c, a, 20n), item(a, c, 10n, { pending: true, timeoutSeconds: 60 }),
+        item(a, b, 60n),
+        item(b, c, 50n, { memo: 'onwards', metadata: { leg: 2 } }),
+        item(c, a, 20n),
+        item(a, c, 10n, { pending: true, timeoutSeconds: 60 }),
       ];
 
       const { results } = await batch(LINKED, transfers);
 
       expect(results.map(outcome)).toEqual(['created', 'created', 'created', 'created']);
-      results.forEach(({ transfer }, index) => expect(transfer).toMatchObject({
-        idempotencyKey: transfers[index].idempotencyKey, debitAccountId: transfers[index].debitAccountId,
-        creditAccountId: transfers[index].creditAccountId, amount: transfers[index].amount, memo: transfers[index].memo,
-        kind: index === 3 ? TransferKind.PENDING : TransferKind.DIRECT,
-      }));
+      results.forEach(({ transfer }, index) =>
+        expect(transfer).toMatchObject({
+          idempotencyKey: transfers[index].idempotencyKey,
+          debitAccountId: transfers[index].debitAccountId,
+          creditAccountId: transfers[index].creditAccountId,
+          amount: transfers[index].amount,
+          memo: transfers[index].memo,
+          kind: index === 3 ? TransferKind.PENDING : TransferKind.DIRECT,
+        }),
+      );
       expect(results[1].transfer!.metadata).toEqual({ leg: 2 });
       expect(results[3].transfer!.timeoutAt).toBeInstanceOf(Date);
       const ids = results.map(({ transfer }) => BigInt(transfer!.id));
@@ -91,14 +122,24 @@ describe('batches of transfers', () => {
     /** The good batch is a→b 60, b→c 30, c→a 10; each case replaces one transfer with a bad one. */
     it.each([
       ['insufficient funds in the middle', 1, EXCEEDS_LOWER_LIMIT, ({ b, c }: Members) => item(b, c, 61n)],
-      ['a hold beyond the available balance', 1, EXCEEDS_LOWER_LIMIT, ({ b, c }: Members) => item(b, c, 61n, { pending: true })],
+      [
+        'a hold beyond the available balance',
+        1,
+        EXCEEDS_LOWER_LIMIT,
+        ({ b, c }: Members) => item(b, c, 61n, { pending: true }),
+      ],
       ['an unknown debit account', 2, DEBIT_ACCOUNT_NOT_FOUND, ({ a }: Members) => item(UNKNOWN_ACCOUNT, a, 10n)],
       ['an unknown credit account', 2, CREDIT_ACCOUNT_NOT_FOUND, ({ c }: Members) => item(c, UNKNOWN_ACCOUNT, 10n)],
       ['an account of another currency', 1, CURRENCY_MISMATCH, ({ b, foreign }: Members) => item(b, foreign, 30n)],
       ['a zero amount', 0, AMOUNT_MUST_BE_POSITIVE, ({ a, b }: Members) => item(a, b, 0n)],
       ['a negative amount', 2, AMOUNT_MUST_BE_POSITIVE, ({ c, a }: Members) => item(c, a, -10n)],
       ['the same account on both sides', 2, SAME_ACCOUNT, ({ c }: Members) => item(c, c, 10n)],
-      ['a timeout on a direct transfer', 1, TIMEOUT_REQUIRES_PENDING, ({ b, c }: Members) => item(b, c, 30n, { timeoutSeconds: 60 })],
+      [
+        'a timeout on a direct transfer',
+        1,
+        TIMEOUT_REQUIRES_PENDING,
+        ({ b, c }: Members) => item(b, c, 30n, { timeoutSeconds: 60 }),
+      ],
     ] as [string, number, TransferErrorCode, (members: Members) => CreateTransferInput][])(
       'applies nothing when one transfer fails (%s at %i): it gets %s, the others LINKED_EVENT_FAILED',
       async (_name, badIndex, code, bad) => {
@@ -110,12 +151,18 @@ describe('batches of transfers', () => {
 
         const { results } = await batch(LINKED, transfers);
 
-        expect(results).toEqual(transfers.map((_, index) => ({
-          transfer: null, replayed: false,
-          userErrors: [expect.objectContaining({ code: index === badIndex ? code : LINKED_EVENT_FAILED })],
-        })));
+        expect(results).toEqual(
+          transfers.map((_, index) => ({
+            transfer: null,
+            replayed: false,
+            userErrors: [expect.objectContaining({ code: index === badIndex ? code : LINKED_EVENT_FAILED })],
+          })),
+        );
         expect(await ledgerState(fixture)).toEqual(before);
-        expect(await rowsFor(transfers.map((transfer) => transfer.idempotencyKey))).toEqual({ transfers: 0, failures: 0 });
+        expect(await rowsFor(transfers.map((transfer) => transfer.idempotencyKey))).toEqual({
+          transfers: 0,
+          failures: 0,
+        });
       },
     );
 
@@ -132,17 +179,27 @@ describe('batches of transfers', () => {
       expect(await outcomes(LINKED, transfers)).toEqual([LINKED_EVENT_FAILED, code, LINKED_EVENT_FAILED]);
 
       expect({ state: await ledgerState(fixture), earlier: await rowsFor([earlier.idempotencyKey]) }).toEqual(before);
-      expect(await rowsFor([transfers[0].idempotencyKey, transfers[2].idempotencyKey])).toEqual({ transfers: 0, failures: 0 });
+      expect(await rowsFor([transfers[0].idempotencyKey, transfers[2].idempotencyKey])).toEqual({
+        transfers: 0,
+        failures: 0,
+      });
     });
 
     it('records nothing for a refused linked batch, so that its keys can be used again', async () => {
       const { a, b, c } = await threeMembers();
       const transfers = [item(a, b, 60n), item(b, c, 61n), item(c, a, 10n)];
-      expect(await outcomes(LINKED, transfers)).toEqual([LINKED_EVENT_FAILED, EXCEEDS_LOWER_LIMIT, LINKED_EVENT_FAILED]);
+      expect(await outcomes(LINKED, transfers)).toEqual([
+        LINKED_EVENT_FAILED,
+        EXCEEDS_LOWER_LIMIT,
+        LINKED_EVENT_FAILED,
+      ]);
 
       const corrected = [transfers[0], { ...transfers[1], amount: 30n }, transfers[2]];
       expect(await outcomes(LINKED, corrected)).toEqual(['created', 'created', 'created']);
-      expect(await rowsFor(transfers.map((transfer) => transfer.idempotencyKey))).toEqual({ transfers: 3, failures: 0 });
+      expect(await rowsFor(transfers.map((transfer) => transfer.idempotencyKey))).toEqual({
+        transfers: 3,
+        failures: 0,
+      });
       expect(await balances(a, b, c)).toEqual([
         { balance: 50n, pendingDebits: 0n, pendingCredits: 0n, version: 3n },
         { balance: 30n, pendingDebits: 0n, pendingCredits: 0n, version: 2n },
@@ -154,7 +211,10 @@ describe('batches of transfers', () => {
       const { fixture, a, b, c } = await threeMembers();
       const before = await ledgerState(fixture);
 
-      expect(await outcomes(LINKED, [item(a, b, 80n, { pending: true }), item(a, c, 30n)])).toEqual([LINKED_EVENT_FAILED, EXCEEDS_LOWER_LIMIT]);
+      expect(await outcomes(LINKED, [item(a, b, 80n, { pending: true }), item(a, c, 30n)])).toEqual([
+        LINKED_EVENT_FAILED,
+        EXCEEDS_LOWER_LIMIT,
+      ]);
 
       expect(await ledgerState(fixture)).toEqual(before);
       expect(await balances(a)).toEqual([{ balance: 100n, pendingDebits: 0n, pendingCredits: 0n, version: 1n }]);
@@ -165,12 +225,25 @@ describe('batches of transfers', () => {
     it('gives each transfer its own result: the good ones apply, the bad ones are refused', async () => {
       const { a, b, c } = await threeMembers();
       const transfers = [
-        item(a, b, 30n), item(a, c, 80n), item(b, c, 0n), item(UNKNOWN_ACCOUNT, a, 5n), item(a, c, 20n, { pending: true, timeoutSeconds: 60 }),
-        item(c, c, 5n), item(a, b, 10n, { timeoutSeconds: 60 }), item(b, c, 30n),
+        item(a, b, 30n),
+        item(a, c, 80n),
+        item(b, c, 0n),
+        item(UNKNOWN_ACCOUNT, a, 5n),
+        item(a, c, 20n, { pending: true, timeoutSeconds: 60 }),
+        item(c, c, 5n),
+        item(a, b, 10n, { timeoutSeconds: 60 }),
+        item(b, c, 30n),
       ];
 
       expect(await outcomes(INDEPENDENT, transfers)).toEqual([
-        'created', EXCEEDS_LOWER_LIMIT, AMOUNT_MUST_BE_POSITIVE, DEBIT_ACCOUNT_NOT_FOUND, 'created', SAME_ACCOUNT, TIMEOUT_REQUIRES_PENDING, 'created',
+        'created',
+        EXCEEDS_LOWER_LIMIT,
+        AMOUNT_MUST_BE_POSITIVE,
+        DEBIT_ACCOUNT_NOT_FOUND,
+        'created',
+        SAME_ACCOUNT,
+        TIMEOUT_REQUIRES_PENDING,
+        'created',
       ]);
 
       expect(await balances(a, b, c)).toEqual([
@@ -180,8 +253,14 @@ describe('batches of transfers', () => {
       ]);
       const rows = await Promise.all(transfers.map((transfer) => rowsFor([transfer.idempotencyKey])));
       expect(rows).toEqual([
-        { transfers: 1, failures: 0 }, { transfers: 0, failures: 1 }, { transfers: 0, failures: 0 }, { transfers: 0, failures: 0 },
-        { transfers: 1, failures: 0 }, { transfers: 0, failures: 0 }, { transfers: 0, failures: 0 }, { transfers: 1, failures: 0 },
+        { transfers: 1, failures: 0 },
+        { transfers: 0, failures: 1 },
+        { transfers: 0, failures: 0 },
+        { transfers: 0, failures: 0 },
+        { transfers: 1, failures: 0 },
+        { transfers: 0, failures: 0 },
+        { transfers: 0, failures: 0 },
+        { transfers: 1, failures: 0 },
       ]);
     });
   });
@@ -194,13 +273,22 @@ describe('batches of transfers', () => {
       expect(first.results.map(outcome)).toEqual(['created', 'created', 'created']);
       const before = await ledgerState(fixture);
 
-      const replay = await batch(mode, transfers.map((transfer) => ({ ...transfer })));
+      const replay = await batch(
+        mode,
+        transfers.map((transfer) => ({ ...transfer })),
+      );
 
       expect(replay.results.map(outcome)).toEqual(['replayed', 'replayed', 'replayed']);
-      expect(replay.results.map(({ transfer }) => transfer!.id)).toEqual(first.results.map(({ transfer }) => transfer!.id));
-      replay.results.forEach(({ transfer }, index) => expect(transfer).toMatchObject({
-        kind: index === 1 ? TransferKind.PENDING : TransferKind.DIRECT, amount: transfers[index].amount, idempotencyKey: transfers[index].idempotencyKey,
-      }));
+      expect(replay.results.map(({ transfer }) => transfer!.id)).toEqual(
+        first.results.map(({ transfer }) => transfer!.id),
+      );
+      replay.results.forEach(({ transfer }, index) =>
+        expect(transfer).toMatchObject({
+          kind: index === 1 ? TransferKind.PENDING : TransferKind.DIRECT,
+          amount: transfers[index].amount,
+          idempotencyKey: transfers[index].idempotencyKey,
+        }),
+      );
       expect(await ledgerState(fixture)).toEqual(before);
     });
 
@@ -216,46 +304,62 @@ describe('batches of transfers', () => {
       ]);
     });
 
-    it.each([LINKED, INDEPENDENT])('creates once a transfer whose key appears twice in one %s batch with the same request', async (mode) => {
-      const { a, b, c } = await threeMembers();
-      const twice = item(a, b, 25n);
+    it.each([LINKED, INDEPENDENT])(
+      'creates once a transfer whose key appears twice in one %s batch with the same request',
+      async (mode) => {
+        const { a, b, c } = await threeMembers();
+        const twice = item(a, b, 25n);
 
-      const { results } = await batch(mode, [twice, item(b, c, 5n), { ...twice }]);
+        const { results } = await batch(mode, [twice, item(b, c, 5n), { ...twice }]);
 
-      expect(results.map(outcome)).toEqual(['created', 'created', 'replayed']);
-      expect(results[2].transfer!.id).toBe(results[0].transfer!.id);
-      expect(await rowsFor([twice.idempotencyKey])).toEqual({ transfers: 1, failures: 0 });
-      expect(await balances(a, b)).toEqual([
-        { balance: 75n, pendingDebits: 0n, pendingCredits: 0n, version: 2n },
-        { balance: 20n, pendingDebits: 0n, pendingCredits: 0n, version: 2n },
-      ]);
-    });
+        expect(results.map(outcome)).toEqual(['created', 'created', 'replayed']);
+        expect(results[2].transfer!.id).toBe(results[0].transfer!.id);
+        expect(await rowsFor([twice.idempotencyKey])).toEqual({ transfers: 1, failures: 0 });
+        expect(await balances(a, b)).toEqual([
+          { balance: 75n, pendingDebits: 0n, pendingCredits: 0n, version: 2n },
+          { balance: 20n, pendingDebits: 0n, pendingCredits: 0n, version: 2n },
+        ]);
+      },
+    );
 
     it.each([
-      [LINKED, [LINKED_EVENT_FAILED, LINKED_EVENT_FAILED, IDEMPOTENCY_KEY_CONFLICT], { transfers: 0, failures: 0 }, 100n],
+      [
+        LINKED,
+        [LINKED_EVENT_FAILED, LINKED_EVENT_FAILED, IDEMPOTENCY_KEY_CONFLICT],
+        { transfers: 0, failures: 0 },
+        100n,
+      ],
       [INDEPENDENT, ['created', 'created', IDEMPOTENCY_KEY_CONFLICT], { transfers: 1, failures: 0 }, 70n],
-    ])('answers a conflict for one key with two different requests in one batch (%s)', async (mode, expected, rows, payerBalance) => {
-      const { a, b, c } = await threeMembers();
-      const first = item(a, b, 25n);
+    ])(
+      'answers a conflict for one key with two different requests in one batch (%s)',
+      async (mode, expected, rows, payerBalance) => {
+        const { a, b, c } = await threeMembers();
+        const first = item(a, b, 25n);
 
-      expect(await outcomes(mode, [first, item(a, c, 5n), { ...first, amount: 26n }])).toEqual(expected);
+        expect(await outcomes(mode, [first, item(a, c, 5n), { ...first, amount: 26n }])).toEqual(expected);
 
-      expect(await rowsFor([first.idempotencyKey])).toEqual(rows);
-      expect((await balances(a))[0].balance).toBe(payerBalance);
-    });
+        expect(await rowsFor([first.idempotencyKey])).toEqual(rows);
+        expect((await balances(a))[0].balance).toBe(payerBalance);
+      },
+    );
   });
 
   describe('under concurrency', () => {
     it('never deadlocks, nor needs a retry, with 8 concurrent linked batches of 50 crossing 10 accounts in opposite orders', async () => {
       const accounts = 10;
-      const { members } = await createLedgerFixture(t, Array.from({ length: accounts }, () => ({ balance: 1000n })));
+      const { members } = await createLedgerFixture(
+        t,
+        Array.from({ length: accounts }, () => ({ balance: 1000n })),
+      );
       const failing = 5;
       const batches = Array.from({ length: 8 }, (_, n) => {
         const transfers = Array.from({ length: 50 }, (_, j) => {
           const from = (j + n) % accounts;
           const to = (from + 1 + (n % 3)) % accounts;
           // Even batches walk the accounts upwards, odd ones downwards.
-          return n % 2 ? item(members[to], members[from], BigInt(1 + (j % 7))) : item(members[from], members[to], BigInt(1 + (j % 7)));
+          return n % 2
+            ? item(members[to], members[from], BigInt(1 + (j % 7)))
+            : item(members[from], members[to], BigInt(1 + (j % 7)));
         }).reverse();
         if (n === failing) transfers[49] = item(members[0], members[1], 5000n);
         return transfers;
@@ -278,13 +382,18 @@ describe('batches of transfers', () => {
         calls.mockRestore();
       }
 
-      results.forEach((codes, n) => expect(codes).toEqual(
-        n === failing ? [...Array(49).fill(LINKED_EVENT_FAILED), EXCEEDS_LOWER_LIMIT] : Array(50).fill('created'),
-      ));
+      results.forEach((codes, n) =>
+        expect(codes).toEqual(
+          n === failing ? [...Array(49).fill(LINKED_EVENT_FAILED), EXCEEDS_LOWER_LIMIT] : Array(50).fill('created'),
+        ),
+      );
       const after = await Promise.all(members.map(async (member) => (await t.ledger.findAccount(member.id))!.balance));
       expect(after).toEqual(expected);
       expect(after.reduce((sum, balance) => sum + balance, 0n)).toBe(10_000n);
-      expect(await rowsFor(batches[failing].map((transfer) => transfer.idempotencyKey))).toEqual({ transfers: 0, failures: 0 });
+      expect(await rowsFor(batches[failing].map((transfer) => transfer.idempotencyKey))).toEqual({
+        transfers: 0,
+        failures: 0,
+      });
     });
   });
 });

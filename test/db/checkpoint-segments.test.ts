@@ -13,8 +13,11 @@ describe('checkpoints over a long chain', () => {
   // The chainer's timer is off (as in every test app): only chainEverything below chains, after the last insert.
   const t = useTestApp();
 
-  it(`cover ${CHECKPOINT_EVERY_ENTRIES} entries at most each, so that no checkpoint or proof holds more in memory, and still prove a statement across them`, () =>
-    proveAcrossSegments(t), 180_000);
+  it(
+    `cover ${CHECKPOINT_EVERY_ENTRIES} entries at most each, so that no checkpoint or proof holds more in memory, and still prove a statement across them`,
+    () => proveAcrossSegments(t),
+    180_000,
+  );
 });
 
 async function proveAcrossSegments(t: TestApp): Promise<void> {
@@ -31,13 +34,23 @@ async function proveAcrossSegments(t: TestApp): Promise<void> {
     );
   }
   await chainEverything(t.dataSource);
-  const [latest] = await t.app.get(CheckpointsService).recordOnDemand(await t.identity.authenticate({ authorization: `Bearer ${fixture.coordinator.token}` }), fixture.community.id);
+  const [latest] = await t.app
+    .get(CheckpointsService)
+    .recordOnDemand(
+      await t.identity.authenticate({ authorization: `Bearer ${fixture.coordinator.token}` }),
+      fixture.community.id,
+    );
 
   // A page of the payee's statement across the boundary between the last two checkpoints.
   const payeeActor = await t.identity.authenticate({ authorization: `Bearer ${fixture.holders[1].token}` });
   const proofs = t.app.get(ProofsService);
-  const toJson = (proof: unknown) => JSON.parse(JSON.stringify(proof, (_, value) => (typeof value === 'bigint' ? value.toString() : value))) as StatementProofJson;
-  const { checkpoints } = toJson(await proofs.statementProof(payeeActor, { accountId: payee.id, fromVersion: 1n, first: 1 }));
+  const toJson = (proof: unknown) =>
+    JSON.parse(
+      JSON.stringify(proof, (_, value) => (typeof value === 'bigint' ? value.toString() : value)),
+    ) as StatementProofJson;
+  const { checkpoints } = toJson(
+    await proofs.statementProof(payeeActor, { accountId: payee.id, fromVersion: 1n, first: 1 }),
+  );
   expect(checkpoints.map(({ position }) => position)).toEqual([`${CHECKPOINT_EVERY_ENTRIES}`, `${payments + 1}`]);
   // The payee's posting of version v is at chain position v + 1 (the funding came first).
   const boundaryVersion = BigInt(checkpoints.at(-2)!.position) - 1n;
@@ -45,7 +58,15 @@ async function proveAcrossSegments(t: TestApp): Promise<void> {
   const json = toJson(await proofs.statementProof(payeeActor, { accountId: payee.id, fromVersion, first: 100 }));
   // The funding and every payment: one chain position each, in checkpoints of 10,000 at most.
   expect(json.checkpoint).toMatchObject({ id: latest.id, position: String(payments + 1) });
-  expect(json.checkpoints.every((checkpoint) => BigInt(checkpoint.position) - BigInt(checkpoint.fromPosition) <= CHECKPOINT_EVERY_ENTRIES)).toBe(true);
+  expect(
+    json.checkpoints.every(
+      (checkpoint) => BigInt(checkpoint.position) - BigInt(checkpoint.fromPosition) <= CHECKPOINT_EVERY_ENTRIES,
+    ),
+  ).toBe(true);
   expect(new Set(json.entries.map((entry) => entry.checkpointSequence)).size).toBe(2);
-  expect(verifyStatementProof(json, latest.checkpointHash)).toMatchObject({ valid: true, postings: 100, balance: fromVersion + 99n });
+  expect(verifyStatementProof(json, latest.checkpointHash)).toMatchObject({
+    valid: true,
+    postings: 100,
+    balance: fromVersion + 99n,
+  });
 }

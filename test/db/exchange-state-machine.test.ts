@@ -42,10 +42,16 @@ describe('the exchange state machine in the database', () => {
   beforeAll(async () => {
     fixture = await createLedgerFixture(t, [{ balance: 10n }, {}]);
     const [payer, payee] = fixture.members;
-    holdId = made(await t.ledger.createTransfer({
-      idempotencyKey: `state-machine-${randomUUID()}`, debitAccountId: payer.id, creditAccountId: payee.id, amount: 1n,
-      code: 'payment', memo: '',
-    })).id;
+    holdId = made(
+      await t.ledger.createTransfer({
+        idempotencyKey: `state-machine-${randomUUID()}`,
+        debitAccountId: payer.id,
+        creditAccountId: payee.id,
+        amount: 1n,
+        code: 'payment',
+        memo: '',
+      }),
+    ).id;
   });
 
   async function rolledBack(work: (runner: QueryRunner) => Promise<void>): Promise<void> {
@@ -84,8 +90,14 @@ describe('the exchange state machine in the database', () => {
                               receiver_account_id, estimated_amount, status, hold_transfer_id)
        VALUES ($1, $2, $3, $3, $4, $5, $6, 1, $7, $8) RETURNING id`,
       [
-        fixture.community.id, groupId, provider.memberId, provider.account.id, receiver.memberId, receiver.account.id,
-        status, holdFor(status),
+        fixture.community.id,
+        groupId,
+        provider.memberId,
+        provider.account.id,
+        receiver.memberId,
+        receiver.account.id,
+        status,
+        holdFor(status),
       ],
     );
     return id;
@@ -113,7 +125,9 @@ describe('the exchange state machine in the database', () => {
   it('exchange_transitions holds exactly the moves of the table in src/exchanges/exchange-states.ts', async () => {
     const rows: Row[] = await t.dataSource.query('SELECT from_status, to_status, only_for FROM exchange_transitions');
     const moves = EXCHANGE_TRANSITIONS.map((move): Row => ({
-      from_status: move.from, to_status: move.to, only_for: move.onlyFor ?? null,
+      from_status: move.from,
+      to_status: move.to,
+      only_for: move.onlyFor ?? null,
     }));
     expect([...rows].sort(byMove)).toEqual([...moves].sort(byMove));
   });
@@ -130,23 +144,27 @@ describe('the exchange state machine in the database', () => {
 
   const cases = KINDS.flatMap((kind) => STATUSES.map((from) => [kind, from] as const));
 
-  it.each(cases)('a %s exchange that is %s moves exactly where the table allows, and nowhere else', async (kind, from) => {
-    const outcomes: Record<string, string> = {};
-    await rolledBack(async (runner) => {
-      const id = await exchangeIn(runner, from, kind);
-      for (const to of STATUSES) {
-        outcomes[to] = await outcome(runner, () => runner.query(MOVE, [id, to, holdFor(to)]));
-      }
-    });
-    expect(outcomes).toEqual(expected(from, kind));
-  });
+  it.each(cases)(
+    'a %s exchange that is %s moves exactly where the table allows, and nowhere else',
+    async (kind, from) => {
+      const outcomes: Record<string, string> = {};
+      await rolledBack(async (runner) => {
+        const id = await exchangeIn(runner, from, kind);
+        for (const to of STATUSES) {
+          outcomes[to] = await outcome(runner, () => runner.query(MOVE, [id, to, holdFor(to)]));
+        }
+      });
+      expect(outcomes).toEqual(expected(from, kind));
+    },
+  );
 
   it('names the refused move', async () => {
     await rolledBack(async (runner) => {
       const id = await exchangeIn(runner, ExchangeStatus.ACCEPTED, 'group');
       const deliver = runner.query("UPDATE exchanges SET status = 'delivered' WHERE id = $1", [id]);
       await expect(deliver).rejects.toMatchObject({
-        message: `exchange ${id}: no move from accepted to delivered`, driverError: { code: NO_SUCH_MOVE },
+        message: `exchange ${id}: no move from accepted to delivered`,
+        driverError: { code: NO_SUCH_MOVE },
       });
     });
   });

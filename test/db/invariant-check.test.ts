@@ -27,7 +27,8 @@ const CHECK = {
   accountsMatchPostings: 'each account equals the sum of its postings, with versions 1..n',
   balancesChain: 'each posting balance follows from the previous one',
   withinLimits: 'every account lies within its limits',
-  transfersHaveTheirPostings: 'each transfer has exactly its postings: a debit and a credit, or none while pending or voided',
+  transfersHaveTheirPostings:
+    'each transfer has exactly its postings: a debit and a credit, or none while pending or voided',
   pendingMatchesOpenHolds: 'pending debits and credits equal the open pending transfers',
   resolutionsSettleOnePending: 'each resolution settles one pending transfer, within its amount',
   reversalsMirror: 'each reversal mirrors the posted transfer it reverses',
@@ -89,8 +90,16 @@ interface Tampering {
 
 /** The tables any tampering touches: copied once the ledger is sound, copied back after each case. */
 const LEDGER_TABLES = [
-  'accounts', 'transfers', 'postings', 'transfer_failures', 'memberships', 'exchanges',
-  'ledger_chain', 'ledger_chain_heads', 'ledger_checkpoints', 'ledger_period_balances',
+  'accounts',
+  'transfers',
+  'postings',
+  'transfer_failures',
+  'memberships',
+  'exchanges',
+  'ledger_chain',
+  'ledger_chain_heads',
+  'ledger_checkpoints',
+  'ledger_period_balances',
 ];
 const PRISTINE_SCHEMA = 'pristine';
 
@@ -119,9 +128,19 @@ async function forgePostedTransfer(sql: Sql, transfer: ForgedTransfer): Promise<
     `INSERT INTO transfers (idempotency_key, request_hash, currency_id, debit_account_id, credit_account_id, amount, code, kind, pending_id, reverses_id)
      SELECT 'forged ' || gen_random_uuid(), repeat('0', 64), currency_id, id, $2, $3, 'forged', $4, $5, $6 FROM accounts WHERE id = $1
      RETURNING id`,
-    [transfer.debitAccountId, transfer.creditAccountId, String(transfer.amount), transfer.kind, transfer.pendingId ?? null, transfer.reversesId ?? null],
+    [
+      transfer.debitAccountId,
+      transfer.creditAccountId,
+      String(transfer.amount),
+      transfer.kind,
+      transfer.pendingId ?? null,
+      transfer.reversesId ?? null,
+    ],
   );
-  const sides = [[transfer.debitAccountId, 'posted_debits', -transfer.amount], [transfer.creditAccountId, 'posted_credits', transfer.amount]] as const;
+  const sides = [
+    [transfer.debitAccountId, 'posted_debits', -transfer.amount],
+    [transfer.creditAccountId, 'posted_credits', transfer.amount],
+  ] as const;
   for (const [accountId, total, amount] of sides) {
     await sql(
       `WITH moved AS (UPDATE accounts SET ${total} = ${total} + $2, version = version + 1 WHERE id = $1
@@ -161,7 +180,10 @@ const TAMPERINGS: Tampering[] = [
     tamper: (sql, l) => sql('UPDATE postings SET balance_after = balance_after + 1 WHERE id = $1', [l.paymentDebit.id]),
     // The account's next posting no longer follows from it either.
     caught: (l) => ({
-      [CHECK.balancesChain]: [{ id: l.paymentDebit.id }, { account_id: l.alice, account_version: String(l.paymentDebit.accountVersion + 1n) }],
+      [CHECK.balancesChain]: [
+        { id: l.paymentDebit.id },
+        { account_id: l.alice, account_version: String(l.paymentDebit.accountVersion + 1n) },
+      ],
       [CHECK.chainedEntriesMatch]: [{ transfer_id: l.payment.id }],
     }),
   },
@@ -170,7 +192,10 @@ const TAMPERINGS: Tampering[] = [
     tamper: (sql, l) => sql('DELETE FROM transfers WHERE id = $1', [l.laterPayment.id]),
     // Caught by no check of LEDGER_INVARIANTS: the orphans still net to zero and still add up to their accounts.
     caught: (l) => ({
-      [CHECK.postingsBelongToTransfers]: [{ transfer_id: l.laterPayment.id, account_id: l.alice }, { transfer_id: l.laterPayment.id, account_id: l.bob }],
+      [CHECK.postingsBelongToTransfers]: [
+        { transfer_id: l.laterPayment.id, account_id: l.alice },
+        { transfer_id: l.laterPayment.id, account_id: l.bob },
+      ],
       [CHECK.chainedTransfersThere]: [{ transfer_id: l.laterPayment.id }],
     }),
   },
@@ -190,7 +215,10 @@ const TAMPERINGS: Tampering[] = [
     what: 'an open pending transfer deleted',
     tamper: (sql, l) => sql('DELETE FROM transfers WHERE id = $1', [l.openHold.id]),
     caught: (l) => ({
-      [CHECK.pendingMatchesOpenHolds]: [{ id: l.alice, open_debits: '8' }, { id: l.bob, open_credits: '8' }],
+      [CHECK.pendingMatchesOpenHolds]: [
+        { id: l.alice, open_debits: '8' },
+        { id: l.bob, open_credits: '8' },
+      ],
       [CHECK.chainedTransfersThere]: [{ transfer_id: l.openHold.id }],
     }),
   },
@@ -198,7 +226,9 @@ const TAMPERINGS: Tampering[] = [
     what: 'an account pushed below its lower limit',
     tamper: async (sql, l) => {
       await dropConstraint(sql, 'withinLowerLimit');
-      await sql('UPDATE accounts SET lower_limit = posted_credits - posted_debits - pending_debits + 1 WHERE id = $1', [l.alice]);
+      await sql('UPDATE accounts SET lower_limit = posted_credits - posted_debits - pending_debits + 1 WHERE id = $1', [
+        l.alice,
+      ]);
     },
     caught: (l) => ({ [CHECK.withinLimits]: [{ id: l.alice }] }),
   },
@@ -206,7 +236,10 @@ const TAMPERINGS: Tampering[] = [
     what: 'an account pushed above its upper limit',
     tamper: async (sql, l) => {
       await dropConstraint(sql, 'withinUpperLimit');
-      await sql('UPDATE accounts SET upper_limit = posted_credits + pending_credits - posted_debits - 1 WHERE id = $1', [l.bob]);
+      await sql(
+        'UPDATE accounts SET upper_limit = posted_credits + pending_credits - posted_debits - 1 WHERE id = $1',
+        [l.bob],
+      );
     },
     caught: (l) => ({ [CHECK.withinLimits]: [{ id: l.bob }] }),
   },
@@ -231,7 +264,13 @@ const TAMPERINGS: Tampering[] = [
     what: 'a second resolution of one pending transfer: posted twice',
     tamper: async (sql, l) => {
       await dropConstraint(sql, 'onePendingResolution');
-      await forgePostedTransfer(sql, { kind: 'post_pending', pendingId: l.postedHold.id, debitAccountId: l.alice, creditAccountId: l.bob, amount: 15n });
+      await forgePostedTransfer(sql, {
+        kind: 'post_pending',
+        pendingId: l.postedHold.id,
+        debitAccountId: l.alice,
+        creditAccountId: l.bob,
+        amount: 15n,
+      });
     },
     // Caught by no check of LEDGER_INVARIANTS: each post on its own lies within the hold.
     caught: (l) => ({ [CHECK.resolutionsSettleOnePending]: [{ pending_id: l.postedHold.id, kind: 'post_pending' }] }),
@@ -257,13 +296,22 @@ const TAMPERINGS: Tampering[] = [
     what: 'a reversal pointed at no transfer',
     tamper: (sql, l) => sql(`UPDATE transfers SET reverses_id = ${NO_TRANSFER} WHERE id = $1`, [l.reversal.id]),
     // Caught by no check of LEDGER_INVARIANTS: with no original, every comparison is NULL.
-    caught: (l) => ({ [CHECK.reversalsMirror]: [{ id: l.reversal.id }], [CHECK.chainedEntriesMatch]: [{ transfer_id: l.reversal.id }] }),
+    caught: (l) => ({
+      [CHECK.reversalsMirror]: [{ id: l.reversal.id }],
+      [CHECK.chainedEntriesMatch]: [{ transfer_id: l.reversal.id }],
+    }),
   },
   {
     what: 'a transfer reversed twice',
     tamper: async (sql, l) => {
       await dropConstraint(sql, 'oneReversal');
-      await forgePostedTransfer(sql, { kind: 'direct', reversesId: l.reversed.id, debitAccountId: l.bob, creditAccountId: l.alice, amount: l.reversed.amount });
+      await forgePostedTransfer(sql, {
+        kind: 'direct',
+        reversesId: l.reversed.id,
+        debitAccountId: l.bob,
+        creditAccountId: l.alice,
+        amount: l.reversed.amount,
+      });
     },
     // Caught by no check of LEDGER_INVARIANTS: each reversal on its own mirrors the original.
     caught: (l) => ({ [CHECK.reversalsMirror]: [{ reverses_id: l.reversed.id }] }),
@@ -271,13 +319,19 @@ const TAMPERINGS: Tampering[] = [
   {
     what: 'an idempotency key both succeeded and failed',
     tamper: (sql, l) =>
-      sql("INSERT INTO transfer_failures (idempotency_scope, idempotency_key, request_hash, code) SELECT idempotency_scope, idempotency_key, repeat('0', 64), 'exceeds_lower_limit' FROM transfers WHERE id = $1", [l.payment.id]),
+      sql(
+        "INSERT INTO transfer_failures (idempotency_scope, idempotency_key, request_hash, code) SELECT idempotency_scope, idempotency_key, repeat('0', 64), 'exceeds_lower_limit' FROM transfers WHERE id = $1",
+        [l.payment.id],
+      ),
     caught: (l) => ({ [CHECK.keysSucceedOrFail]: [{ idempotency_key: l.payment.idempotencyKey }] }),
   },
   {
     what: 'a membership closed with money on its account',
-    tamper: (sql, l) => sql("UPDATE memberships SET status = 'closed', closed_at = now() WHERE id = $1", [l.aliceMembership]),
-    caught: (l) => ({ [CHECK.membershipsSettled]: [{ id: l.aliceMembership, account_id: l.alice, account_status: 'open' }] }),
+    tamper: (sql, l) =>
+      sql("UPDATE memberships SET status = 'closed', closed_at = now() WHERE id = $1", [l.aliceMembership]),
+    caught: (l) => ({
+      [CHECK.membershipsSettled]: [{ id: l.aliceMembership, account_id: l.alice, account_status: 'open' }],
+    }),
   },
   {
     what: "a closed membership's account reopened",
@@ -289,14 +343,16 @@ const TAMPERINGS: Tampering[] = [
     tamper: (sql, l) => sql('UPDATE memberships SET account_id = $2 WHERE id = $1', [l.aliceMembership, l.pool]),
     caught: (l) => ({ [CHECK.membershipsSettled]: [{ id: l.aliceMembership, account_id: l.pool, kind: 'pool' }] }),
   },
-  ...([
-    ['under way (hold open)', 'underWay', 'confirmed'],
-    ['under way (hold open)', 'underWay', 'expired'],
-    ['settled (hold posted)', 'settled', 'accepted'],
-    ['settled (hold posted)', 'settled', 'disputed'],
-    ['settled (hold posted)', 'settled', 'cancelled'],
-    ['cancelled (hold voided)', 'cancelled', 'delivered'],
-  ] as const).map(([was, exchange, status]): Tampering => ({
+  ...(
+    [
+      ['under way (hold open)', 'underWay', 'confirmed'],
+      ['under way (hold open)', 'underWay', 'expired'],
+      ['settled (hold posted)', 'settled', 'accepted'],
+      ['settled (hold posted)', 'settled', 'disputed'],
+      ['settled (hold posted)', 'settled', 'cancelled'],
+      ['cancelled (hold voided)', 'cancelled', 'delivered'],
+    ] as const
+  ).map(([was, exchange, status]): Tampering => ({
     what: `an exchange ${was} marked ${status}`,
     tamper: (sql, l) => sql('UPDATE exchanges SET status = $2 WHERE id = $1', [l[exchange], status]),
     caught: (l) => ({ [CHECK.exchangesAgreeWithHolds]: [{ id: l[exchange], status }] }),
@@ -317,15 +373,22 @@ const TAMPERINGS: Tampering[] = [
   },
   {
     what: 'an exchange hold left open with no exchange (its exchange cancelled without releasing it)',
-    tamper: (sql, l) => sql("UPDATE exchanges SET status = 'cancelled', hold_transfer_id = NULL WHERE id = $1", [l.underWay]),
+    tamper: (sql, l) =>
+      sql("UPDATE exchanges SET status = 'cancelled', hold_transfer_id = NULL WHERE id = $1", [l.underWay]),
     // Nobody but an exchange may resolve its hold: this one would block its accounts for ever.
-    caught: (l) => ({ [CHECK.exchangeHoldsBelongToExchanges]: [{ debit_account_id: l.alice, credit_account_id: l.bob, amount: '8' }] }),
+    caught: (l) => ({
+      [CHECK.exchangeHoldsBelongToExchanges]: [{ debit_account_id: l.alice, credit_account_id: l.bob, amount: '8' }],
+    }),
   },
   {
     what: 'a transfer relabelled with another currency',
-    tamper: (sql, l) => sql('UPDATE transfers SET currency_id = $2 WHERE id = $1', [l.laterPayment.id, l.otherCurrencyId]),
+    tamper: (sql, l) =>
+      sql('UPDATE transfers SET currency_id = $2 WHERE id = $1', [l.laterPayment.id, l.otherCurrencyId]),
     // Caught by no check of LEDGER_INVARIANTS: none compares a transfer's currency with its accounts'.
-    caught: (l) => ({ [CHECK.transfersWithinTheirCurrency]: [{ id: l.laterPayment.id }], [CHECK.chainedEntriesMatch]: [{ transfer_id: l.laterPayment.id }] }),
+    caught: (l) => ({
+      [CHECK.transfersWithinTheirCurrency]: [{ id: l.laterPayment.id }],
+      [CHECK.chainedEntriesMatch]: [{ transfer_id: l.laterPayment.id }],
+    }),
   },
   {
     what: 'a memo rewritten, nothing else',
@@ -335,21 +398,28 @@ const TAMPERINGS: Tampering[] = [
   },
   {
     what: 'a broken chain link: its hash altered',
-    tamper: (sql, l) => sql('UPDATE ledger_chain SET chain_hash = sha256(chain_hash) WHERE transfer_id = $1', [l.payment.id]),
+    tamper: (sql, l) =>
+      sql('UPDATE ledger_chain SET chain_hash = sha256(chain_hash) WHERE transfer_id = $1', [l.payment.id]),
     // The link itself no longer follows from the one before, and the next no longer follows from it.
     caught: (l) => ({ [CHECK.chainLinks]: [{ transfer_id: l.payment.id }, { transfer_id: l.laterPayment.id }] }),
   },
   {
     what: 'a chain link deleted',
     tamper: (sql, l) => sql('DELETE FROM ledger_chain WHERE transfer_id = $1', [l.laterPayment.id]),
-    caught: (l) => ({ [CHECK.chainLinks]: [{ currency_id: l.currencyId }], [CHECK.everythingChained]: [{ id: l.laterPayment.id }] }),
+    caught: (l) => ({
+      [CHECK.chainLinks]: [{ currency_id: l.currencyId }],
+      [CHECK.everythingChained]: [{ id: l.laterPayment.id }],
+    }),
   },
   {
     what: 'a chain rewritten from a transfer on, hashes recomputed, past a checkpoint',
     tamper: async (sql, l) => {
       await sql("UPDATE transfers SET memo = 'rewritten' WHERE id = $1", [l.payment.id]);
       // Every link from the payment's on, recomputed in order as a forger would.
-      const links = await sql('SELECT position, salts FROM ledger_chain WHERE currency_id = $1 AND position >= (SELECT position FROM ledger_chain WHERE transfer_id = $2) ORDER BY position', [l.currencyId, l.payment.id]);
+      const links = await sql(
+        'SELECT position, salts FROM ledger_chain WHERE currency_id = $1 AND position >= (SELECT position FROM ledger_chain WHERE transfer_id = $2) ORDER BY position',
+        [l.currencyId, l.payment.id],
+      );
       for (const { position, salts } of links) {
         await sql(
           `WITH entry AS (SELECT sha256(convert_to(ledger_entry_text(t, $3, d, cr), 'UTF8')) AS hash
@@ -363,19 +433,23 @@ const TAMPERINGS: Tampering[] = [
           [l.currencyId, position, salts],
         );
       }
-      await sql('UPDATE ledger_chain_heads h SET chain_hash = c.chain_hash FROM ledger_chain c WHERE c.currency_id = h.currency_id AND c.position = h.position');
+      await sql(
+        'UPDATE ledger_chain_heads h SET chain_hash = c.chain_hash FROM ledger_chain c WHERE c.currency_id = h.currency_id AND c.position = h.position',
+      );
     },
     // The chain is consistent again; the checkpoint, which members may have kept, is not.
     caught: (l) => ({ [CHECK.checkpointsCommit]: [{ currency_id: l.currencyId }] }),
   },
   {
     what: 'the chain head moved',
-    tamper: (sql, l) => sql('UPDATE ledger_chain_heads SET position = position - 1 WHERE currency_id = $1', [l.currencyId]),
+    tamper: (sql, l) =>
+      sql('UPDATE ledger_chain_heads SET position = position - 1 WHERE currency_id = $1', [l.currencyId]),
     caught: (l) => ({ [CHECK.chainHeads]: [{ currency_id: l.currencyId }] }),
   },
   {
     what: "a checkpoint's Merkle root altered",
-    tamper: (sql, l) => sql('UPDATE ledger_checkpoints SET merkle_root = sha256(merkle_root) WHERE currency_id = $1', [l.currencyId]),
+    tamper: (sql, l) =>
+      sql('UPDATE ledger_checkpoints SET merkle_root = sha256(merkle_root) WHERE currency_id = $1', [l.currencyId]),
     caught: (l) => ({ [CHECK.checkpointsCommit]: [{ currency_id: l.currencyId, sequence: '1' }] }),
   },
   {
@@ -390,7 +464,10 @@ const TAMPERINGS: Tampering[] = [
       await sql("UPDATE postings SET created_at = '2000-01-01' WHERE transfer_id = (SELECT max(id) FROM transfers)");
     },
     caught: (l) => ({
-      [CHECK.closedPeriodsHold]: [{ account_id: l.alice, balance: '100', ledger_balance: '99' }, { account_id: l.bob, balance: '50', ledger_balance: '51' }],
+      [CHECK.closedPeriodsHold]: [
+        { account_id: l.alice, balance: '100', ledger_balance: '99' },
+        { account_id: l.bob, balance: '50', ledger_balance: '51' },
+      ],
     }),
   },
 ];
@@ -399,7 +476,10 @@ const TAMPERINGS: Tampering[] = [
 const droppedConstraints: { table: string; name: string; definition: string }[] = [];
 async function dropConstraint(sql: Sql, constraint: ConstraintName): Promise<void> {
   const [table, name] = CONSTRAINT[constraint];
-  const [{ definition }] = await sql('SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conname = $1', [name]);
+  const [{ definition }] = await sql(
+    'SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conname = $1',
+    [name],
+  );
   await sql(`ALTER TABLE ${table} DROP CONSTRAINT "${name}"`);
   droppedConstraints.push({ table, name, definition: definition as string });
 }
@@ -417,32 +497,68 @@ async function buildSoundLedger(t: TestApp): Promise<SoundLedger> {
   const [otherCurrency] = await t.ledger.currenciesOf((await createLedgerFixture(t, [])).community.id);
   // A closed period holding the fundings only: everything below happens after it.
   const [{ outcome }] = await t.dataSource.query(
-    "SELECT * FROM ledger_close_period($1, clock_timestamp() - interval '1 millisecond', NULL, 'sound ledger')", [fixture.currency.id]);
+    "SELECT * FROM ledger_close_period($1, clock_timestamp() - interval '1 millisecond', NULL, 'sound ledger')",
+    [fixture.currency.id],
+  );
   expect(outcome).toBe('closed');
 
   const key = (): string => `sound-${randomUUID()}`;
   const pay = async (from: Account, to: Account, amount: bigint, pending = false): Promise<Transfer> =>
-    made(await t.ledger.createTransfer({ idempotencyKey: key(), debitAccountId: from.id, creditAccountId: to.id, amount, pending, code: 'payment', memo: '' }));
+    made(
+      await t.ledger.createTransfer({
+        idempotencyKey: key(),
+        debitAccountId: from.id,
+        creditAccountId: to.id,
+        amount,
+        pending,
+        code: 'payment',
+        memo: '',
+      }),
+    );
   const payment = await pay(alice, bob, 30n);
   const laterPayment = await pay(bob, alice, 5n);
   const reversed = await pay(alice, bob, 10n);
-  const reversal = made(await t.ledger.reverseTransfer({ idempotencyKey: key(), transferId: reversed.id, memo: '', force: false }));
+  const reversal = made(
+    await t.ledger.reverseTransfer({ idempotencyKey: key(), transferId: reversed.id, memo: '', force: false }),
+  );
   const postedHold = await pay(alice, bob, 20n, true);
-  made(await t.ledger.postPendingTransfer({ idempotencyKey: key(), pendingTransferId: postedHold.id, amount: 15n, memo: '' }));
+  made(
+    await t.ledger.postPendingTransfer({
+      idempotencyKey: key(),
+      pendingTransferId: postedHold.id,
+      amount: 15n,
+      memo: '',
+    }),
+  );
   const voidedHold = await pay(bob, alice, 7n, true);
-  const voidOfHold = made(await t.ledger.voidPendingTransfer({ idempotencyKey: key(), pendingTransferId: voidedHold.id, memo: '' }));
+  const voidOfHold = made(
+    await t.ledger.voidPendingTransfer({ idempotencyKey: key(), pendingTransferId: voidedHold.id, memo: '' }),
+  );
   const openHold = await pay(alice, bob, 12n, true);
   // A failed key too, so that the idempotency check has a failure it must not confuse with a success.
-  const refused = await t.ledger.createTransfer({ idempotencyKey: key(), debitAccountId: carol.id, creditAccountId: bob.id, amount: 1n, code: 'payment', memo: '' });
+  const refused = await t.ledger.createTransfer({
+    idempotencyKey: key(),
+    debitAccountId: carol.id,
+    creditAccountId: bob.id,
+    amount: 1n,
+    code: 'payment',
+    memo: '',
+  });
   expect(errorCodes(refused)).toEqual([TransferErrorCode.EXCEEDS_LOWER_LIMIT]);
 
   const exchanges = t.app.get(ExchangesService);
   const actorOf = (holder: FixtureMember) => t.identity.authenticate({ authorization: `Bearer ${holder.token}` });
   const [receiver, provider] = [await actorOf(aliceHolder), await actorOf(bobHolder)];
   const accepted = async (estimatedAmount: bigint) => {
-    const proposed = exchangeMade(await exchanges.propose(receiver, {
-      communityId: fixture.community.id, counterpartyId: bobHolder.memberId, role: ExchangeRole.RECEIVER, estimatedAmount, description: 'help',
-    }));
+    const proposed = exchangeMade(
+      await exchanges.propose(receiver, {
+        communityId: fixture.community.id,
+        counterpartyId: bobHolder.memberId,
+        role: ExchangeRole.RECEIVER,
+        estimatedAmount,
+        description: 'help',
+      }),
+    );
     return exchangeMade(await exchanges.accept(provider, { exchangeId: proposed.id })).id;
   };
   const underWay = await accepted(8n);
@@ -452,15 +568,35 @@ async function buildSoundLedger(t: TestApp): Promise<SoundLedger> {
   const cancelled = await accepted(4n);
   exchangeMade(await exchanges.cancel(receiver, { exchangeId: cancelled }));
 
-  const closing = await t.members.close(await actorOf(doraHolder), { membershipId: doraHolder.membershipId, settleToPool: false });
+  const closing = await t.members.close(await actorOf(doraHolder), {
+    membershipId: doraHolder.membershipId,
+    settleToPool: false,
+  });
   expect(closing.userErrors).toEqual([]);
 
   const paymentPostings = await t.ledger.postingsOfTransfer(payment.id);
   return {
-    currencyId: fixture.currency.id, otherCurrencyId: otherCurrency.id, pool: fixture.pool.id,
-    alice: alice.id, bob: bob.id, dora: dora.id, aliceMembership: aliceHolder.membershipId, doraMembership: doraHolder.membershipId,
-    payment, paymentDebit: paymentPostings.find((posting) => posting.amount < 0n)!, paymentCredit: paymentPostings.find((posting) => posting.amount > 0n)!,
-    laterPayment, reversed, reversal, postedHold, voidedHold, voidOfHold, openHold, underWay, settled, cancelled,
+    currencyId: fixture.currency.id,
+    otherCurrencyId: otherCurrency.id,
+    pool: fixture.pool.id,
+    alice: alice.id,
+    bob: bob.id,
+    dora: dora.id,
+    aliceMembership: aliceHolder.membershipId,
+    doraMembership: doraHolder.membershipId,
+    payment,
+    paymentDebit: paymentPostings.find((posting) => posting.amount < 0n)!,
+    paymentCredit: paymentPostings.find((posting) => posting.amount > 0n)!,
+    laterPayment,
+    reversed,
+    reversal,
+    postedHold,
+    voidedHold,
+    voidOfHold,
+    openHold,
+    underWay,
+    settled,
+    cancelled,
   };
 }
 
@@ -468,7 +604,9 @@ async function buildSoundLedger(t: TestApp): Promise<SoundLedger> {
 function expectCaught(violations: InvariantViolation[], caught: Partial<Record<CheckName, Row[]>>): void {
   expect(violations.map((violation) => violation.check).sort()).toEqual(Object.keys(caught).sort());
   for (const { check, rows } of violations) {
-    expect(rows).toEqual(expect.arrayContaining(caught[check as CheckName]!.map((row) => expect.objectContaining(row))));
+    expect(rows).toEqual(
+      expect.arrayContaining(caught[check as CheckName]!.map((row) => expect.objectContaining(row))),
+    );
   }
 }
 

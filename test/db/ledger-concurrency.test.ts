@@ -8,13 +8,17 @@ import { CreateTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
 describe('ledger under concurrency', () => {
   const t = useTestApp(24);
 
-  const transfer = (fields: Partial<CreateTransferInput> & Pick<CreateTransferInput, 'debitAccountId' | 'creditAccountId' | 'amount'>) =>
-    t.ledger.createTransfer({ idempotencyKey: randomUUID(), code: 'payment', memo: '', ...fields });
+  const transfer = (
+    fields: Partial<CreateTransferInput> & Pick<CreateTransferInput, 'debitAccountId' | 'creditAccountId' | 'amount'>,
+  ) => t.ledger.createTransfer({ idempotencyKey: randomUUID(), code: 'payment', memo: '', ...fields });
 
   it('keeps the total constant in every mid-run read while many workers move money (bank test)', async () => {
     const accounts = 5;
     const initial = 1_000n;
-    const { members, currency } = await createLedgerFixture(t, Array.from({ length: accounts }, () => ({ balance: initial })));
+    const { members, currency } = await createLedgerFixture(
+      t,
+      Array.from({ length: accounts }, () => ({ balance: initial })),
+    );
     const ids = members.map((member) => member.id);
     const total = initial * BigInt(accounts);
     let running = true;
@@ -35,7 +39,11 @@ describe('ledger under concurrency', () => {
         const from = ids[(seed + i) % accounts];
         const to = ids[(seed * 7 + i * 3 + 1) % accounts];
         if (from === to) continue;
-        const result = await transfer({ debitAccountId: from, creditAccountId: to, amount: BigInt(1 + ((seed * 31 + i * 17) % 120)) });
+        const result = await transfer({
+          debitAccountId: from,
+          creditAccountId: to,
+          amount: BigInt(1 + ((seed * 31 + i * 17) % 120)),
+        });
         if (result.transfer) made++;
         else expect(result.userErrors[0].code).toBe(TransferErrorCode.EXCEEDS_LOWER_LIMIT);
       }
@@ -86,7 +94,9 @@ describe('ledger under concurrency', () => {
     const [payer, payee] = members;
     const idempotencyKey = randomUUID();
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => transfer({ idempotencyKey, debitAccountId: payer.id, creditAccountId: payee.id, amount: 25n })),
+      Array.from({ length: 20 }, () =>
+        transfer({ idempotencyKey, debitAccountId: payer.id, creditAccountId: payee.id, amount: 25n }),
+      ),
     );
     const ids = new Set(results.map((result) => result.transfer?.id));
     expect(ids.size).toBe(1);
@@ -94,7 +104,10 @@ describe('ledger under concurrency', () => {
     expect(results.filter((result) => !result.replayed)).toHaveLength(1);
     expect((await t.ledger.findAccount(payer.id))!.balance).toBe(475n);
     expect((await t.ledger.findAccount(payee.id))!.balance).toBe(25n);
-    const [{ count }] = await t.dataSource.query('SELECT count(*)::int AS count FROM transfers WHERE idempotency_key = $1', [idempotencyKey]);
+    const [{ count }] = await t.dataSource.query(
+      'SELECT count(*)::int AS count FROM transfers WHERE idempotency_key = $1',
+      [idempotencyKey],
+    );
     expect(count).toBe(1);
   });
 
@@ -104,10 +117,14 @@ describe('ledger under concurrency', () => {
     const idempotencyKey = randomUUID();
     await transfer({ idempotencyKey, debitAccountId: payer.id, creditAccountId: payee.id, amount: 25n });
     const conflicting = await Promise.all(
-      [26n, 27n, 25n].map((amount) => transfer({ idempotencyKey, debitAccountId: payer.id, creditAccountId: payee.id, amount })),
+      [26n, 27n, 25n].map((amount) =>
+        transfer({ idempotencyKey, debitAccountId: payer.id, creditAccountId: payee.id, amount }),
+      ),
     );
     expect(conflicting.map((result) => result.userErrors[0]?.code ?? 'replayed')).toEqual([
-      TransferErrorCode.IDEMPOTENCY_KEY_CONFLICT, TransferErrorCode.IDEMPOTENCY_KEY_CONFLICT, 'replayed',
+      TransferErrorCode.IDEMPOTENCY_KEY_CONFLICT,
+      TransferErrorCode.IDEMPOTENCY_KEY_CONFLICT,
+      'replayed',
     ]);
     expect((await t.ledger.findAccount(payer.id))!.balance).toBe(475n);
   });
@@ -120,10 +137,18 @@ describe('ledger under concurrency', () => {
     expect(first.userErrors[0].code).toBe(TransferErrorCode.EXCEEDS_LOWER_LIMIT);
     await transfer({ debitAccountId: issuance.id, creditAccountId: payer.id, amount: 100n });
     const retried = await Promise.all(
-      Array.from({ length: 5 }, () => transfer({ idempotencyKey, debitAccountId: payer.id, creditAccountId: payee.id, amount: 50n })),
+      Array.from({ length: 5 }, () =>
+        transfer({ idempotencyKey, debitAccountId: payer.id, creditAccountId: payee.id, amount: 50n }),
+      ),
     );
-    for (const result of retried) expect(result.userErrors[0].code).toBe(TransferErrorCode.IDEMPOTENCY_KEY_ALREADY_FAILED);
-    const different = await transfer({ idempotencyKey, debitAccountId: payer.id, creditAccountId: payee.id, amount: 5n });
+    for (const result of retried)
+      expect(result.userErrors[0].code).toBe(TransferErrorCode.IDEMPOTENCY_KEY_ALREADY_FAILED);
+    const different = await transfer({
+      idempotencyKey,
+      debitAccountId: payer.id,
+      creditAccountId: payee.id,
+      amount: 5n,
+    });
     expect(different.userErrors[0].code).toBe(TransferErrorCode.IDEMPOTENCY_KEY_CONFLICT);
     expect((await t.ledger.findAccount(payee.id))!.balance).toBe(0n);
   });

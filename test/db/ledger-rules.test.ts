@@ -20,9 +20,18 @@ describe('ledger rules in the database', () => {
   afterAll(async () => t.close());
 
   const countTransfers = async (): Promise<number> =>
-    (await t.dataSource.query('SELECT count(*)::int AS n FROM transfers WHERE currency_id = $1', [fixture.currency.id]))[0].n;
+    (
+      await t.dataSource.query('SELECT count(*)::int AS n FROM transfers WHERE currency_id = $1', [fixture.currency.id])
+    )[0].n;
   const pay = (debitAccountId: string, creditAccountId: string, amount: bigint) =>
-    t.ledger.createTransfer({ idempotencyKey: randomUUID(), debitAccountId, creditAccountId, amount, code: 'payment', memo: '' });
+    t.ledger.createTransfer({
+      idempotencyKey: randomUUID(),
+      debitAccountId,
+      creditAccountId,
+      amount,
+      code: 'payment',
+      memo: '',
+    });
 
   it.each([
     ['a frozen payer', AccountStatus.FROZEN, 0, TransferErrorCode.DEBIT_ACCOUNT_FROZEN],
@@ -56,15 +65,24 @@ describe('ledger rules in the database', () => {
 
   it('refuses unknown accounts without recording anything', async () => {
     const before = await countTransfers();
-    expect((await pay('999999999', fixture.members[0].id, 5n)).userErrors[0].code).toBe(TransferErrorCode.DEBIT_ACCOUNT_NOT_FOUND);
-    expect((await pay(fixture.members[0].id, '999999999', 5n)).userErrors[0].code).toBe(TransferErrorCode.CREDIT_ACCOUNT_NOT_FOUND);
+    expect((await pay('999999999', fixture.members[0].id, 5n)).userErrors[0].code).toBe(
+      TransferErrorCode.DEBIT_ACCOUNT_NOT_FOUND,
+    );
+    expect((await pay(fixture.members[0].id, '999999999', 5n)).userErrors[0].code).toBe(
+      TransferErrorCode.CREDIT_ACCOUNT_NOT_FOUND,
+    );
     expect(await countTransfers()).toBe(before);
   });
 
   it('lets the database itself refuse zero amounts, self-transfers and unbalanced postings', async () => {
     const [a, b] = fixture.members;
     const call = (amount: string, debit: string, credit: string) =>
-      t.dataSource.query("SELECT outcome FROM ledger_create_transfer($1, 'x', $2, $3, $4, 'payment', '', '{}')", [randomUUID(), debit, credit, amount]);
+      t.dataSource.query("SELECT outcome FROM ledger_create_transfer($1, 'x', $2, $3, $4, 'payment', '', '{}')", [
+        randomUUID(),
+        debit,
+        credit,
+        amount,
+      ]);
     expect((await call('0', a.id, b.id))[0].outcome).toBe('amount_must_be_positive');
     expect((await call('5', a.id, a.id))[0].outcome).toBe('same_account');
     await expect(
@@ -74,16 +92,19 @@ describe('ledger rules in the database', () => {
            VALUES ($1, 'x', $2, $3, $4, 5, 'payment') RETURNING id`,
           [randomUUID(), fixture.currency.id, a.id, b.id],
         );
-        await manager.query('INSERT INTO postings (transfer_id, account_id, currency_id, amount, balance_after, account_version) VALUES ($1, $2, $3, -5, 0, 999)', [
-          transfer.id, a.id, fixture.currency.id,
-        ]);
+        await manager.query(
+          'INSERT INTO postings (transfer_id, account_id, currency_id, amount, balance_after, account_version) VALUES ($1, $2, $3, -5, 0, 999)',
+          [transfer.id, a.id, fixture.currency.id],
+        );
       }),
     ).rejects.toMatchObject({ driverError: { code: 'PL002' } });
   });
 
   it('refuses to break a limit even when written around the ledger function', async () => {
     const [payer] = fixture.members;
-    await expect(t.dataSource.query('UPDATE accounts SET posted_debits = posted_debits + 1000 WHERE id = $1', [payer.id])).rejects.toMatchObject({
+    await expect(
+      t.dataSource.query('UPDATE accounts SET posted_debits = posted_debits + 1000 WHERE id = $1', [payer.id]),
+    ).rejects.toMatchObject({
       driverError: { code: '23514' },
     });
   });
@@ -114,7 +135,9 @@ describe('ledger rules in the database', () => {
     it('refuses rewriting a recorded failure', async () => {
       const [payer, payee] = fixture.members;
       await pay(payer.id, payee.id, 10_000n);
-      await expect(t.dataSource.query("UPDATE transfer_failures SET code = 'created'")).rejects.toMatchObject({ driverError: { code: 'PL001' } });
+      await expect(t.dataSource.query("UPDATE transfer_failures SET code = 'created'")).rejects.toMatchObject({
+        driverError: { code: 'PL001' },
+      });
     });
   });
 });

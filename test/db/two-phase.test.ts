@@ -4,16 +4,30 @@ import { forceAccountStatus } from '../support/account-status.js';
 import { createLedgerFixture } from '../support/ledger-fixture.js';
 import { errorCodes, made, rowsForKeys } from '../support/ledger-rows.js';
 import { startTestApp, useTestApp } from '../support/test-app.js';
-import { CreateTransferInput, PostPendingTransferInput, VoidPendingTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
+import {
+  CreateTransferInput,
+  PostPendingTransferInput,
+  VoidPendingTransferInput,
+} from '../../src/ledger/dto/ledger.inputs.js';
 import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
 import { Account, CreateTransferPayload, Transfer } from '../../src/ledger/models/ledger.models.js';
 import { AccountStatus, BatchMode, TransferKind } from '../../src/ledger/models/ledger-enums.js';
 import { PendingExpirySweeper } from '../../src/ledger/pending-expiry.sweeper.js';
 
 const {
-  AMOUNT_MUST_BE_POSITIVE, CREDIT_ACCOUNT_CLOSED, DEBIT_ACCOUNT_FROZEN, EXCEEDS_LOWER_LIMIT, EXCEEDS_PENDING_AMOUNT, EXCEEDS_UPPER_LIMIT,
-  IDEMPOTENCY_KEY_ALREADY_FAILED, IDEMPOTENCY_KEY_CONFLICT, PENDING_TRANSFER_ALREADY_POSTED, PENDING_TRANSFER_ALREADY_VOIDED,
-  PENDING_TRANSFER_EXPIRED, PENDING_TRANSFER_NOT_FOUND, TIMEOUT_REQUIRES_PENDING,
+  AMOUNT_MUST_BE_POSITIVE,
+  CREDIT_ACCOUNT_CLOSED,
+  DEBIT_ACCOUNT_FROZEN,
+  EXCEEDS_LOWER_LIMIT,
+  EXCEEDS_PENDING_AMOUNT,
+  EXCEEDS_UPPER_LIMIT,
+  IDEMPOTENCY_KEY_ALREADY_FAILED,
+  IDEMPOTENCY_KEY_CONFLICT,
+  PENDING_TRANSFER_ALREADY_POSTED,
+  PENDING_TRANSFER_ALREADY_VOIDED,
+  PENDING_TRANSFER_EXPIRED,
+  PENDING_TRANSFER_NOT_FOUND,
+  TIMEOUT_REQUIRES_PENDING,
 } = TransferErrorCode;
 
 type Resolve = (pendingTransferId: string, extra?: Partial<PostPendingTransferInput>) => Promise<CreateTransferPayload>;
@@ -24,10 +38,27 @@ describe('two-phase (pending) transfers', () => {
   const t = useTestApp(24);
 
   const newKey = (): string => `2pc-${randomUUID()}`;
-  const transfer = (debitAccountId: string, creditAccountId: string, amount: bigint, extra: Partial<CreateTransferInput> = {}) =>
-    t.ledger.createTransfer({ idempotencyKey: newKey(), debitAccountId, creditAccountId, amount, code: 'payment', memo: '', ...extra });
-  const hold = (debitAccountId: string, creditAccountId: string, amount: bigint, extra: Partial<CreateTransferInput> = {}) =>
-    transfer(debitAccountId, creditAccountId, amount, { pending: true, ...extra });
+  const transfer = (
+    debitAccountId: string,
+    creditAccountId: string,
+    amount: bigint,
+    extra: Partial<CreateTransferInput> = {},
+  ) =>
+    t.ledger.createTransfer({
+      idempotencyKey: newKey(),
+      debitAccountId,
+      creditAccountId,
+      amount,
+      code: 'payment',
+      memo: '',
+      ...extra,
+    });
+  const hold = (
+    debitAccountId: string,
+    creditAccountId: string,
+    amount: bigint,
+    extra: Partial<CreateTransferInput> = {},
+  ) => transfer(debitAccountId, creditAccountId, amount, { pending: true, ...extra });
   const post: Resolve = (pendingTransferId, extra = {}) =>
     t.ledger.postPendingTransfer({ idempotencyKey: newKey(), pendingTransferId, memo: '', ...extra });
   const voidPending: Resolve = (pendingTransferId, extra: Partial<VoidPendingTransferInput> = {}) =>
@@ -38,11 +69,18 @@ describe('two-phase (pending) transfers', () => {
   const codes = errorCodes;
   /** An account's money as a client sees it. */
   const position = async (account: Account) => {
-    const { balance, availableBalance, pendingDebits, pendingCredits, version } = (await t.ledger.findAccount(account.id))!;
+    const { balance, availableBalance, pendingDebits, pendingCredits, version } = (await t.ledger.findAccount(
+      account.id,
+    ))!;
     return { balance, availableBalance, pendingDebits, pendingCredits, version };
   };
-  const resolutionsOf = async (pendingTransferId: string): Promise<{ kind: string; code: string; amount: string; idempotency_key: string }[]> =>
-    t.dataSource.query('SELECT kind, code, amount::text AS amount, idempotency_key FROM transfers WHERE pending_id = $1 ORDER BY id', [pendingTransferId]);
+  const resolutionsOf = async (
+    pendingTransferId: string,
+  ): Promise<{ kind: string; code: string; amount: string; idempotency_key: string }[]> =>
+    t.dataSource.query(
+      'SELECT kind, code, amount::text AS amount, idempotency_key FROM transfers WHERE pending_id = $1 ORDER BY id',
+      [pendingTransferId],
+    );
   const rowsForKey = (key: string) => rowsForKeys(t.dataSource, [key]);
 
   /** A payer holding `balance`, a payee with nothing, and an open hold of `amount` from one to the other. */
@@ -66,13 +104,33 @@ describe('two-phase (pending) transfers', () => {
       const { payer, payee, pending } = await openHold(60n);
 
       expect(pending).toMatchObject({
-        kind: TransferKind.PENDING, debitAccountId: payer.id, creditAccountId: payee.id, amount: 60n, code: 'payment',
-        pendingTransferId: null, timeoutAt: null, reversesTransferId: null, reason: null, forced: false,
+        kind: TransferKind.PENDING,
+        debitAccountId: payer.id,
+        creditAccountId: payee.id,
+        amount: 60n,
+        code: 'payment',
+        pendingTransferId: null,
+        timeoutAt: null,
+        reversesTransferId: null,
+        reason: null,
+        forced: false,
       });
       expect(await t.ledger.postingsOfTransfer(pending.id)).toEqual([]);
       expect(await t.ledger.resolutionOf(pending.id)).toBeNull();
-      expect(await position(payer)).toEqual({ balance: 100n, availableBalance: 40n, pendingDebits: 60n, pendingCredits: 0n, version: 1n });
-      expect(await position(payee)).toEqual({ balance: 0n, availableBalance: 0n, pendingDebits: 0n, pendingCredits: 60n, version: 0n });
+      expect(await position(payer)).toEqual({
+        balance: 100n,
+        availableBalance: 40n,
+        pendingDebits: 60n,
+        pendingCredits: 0n,
+        version: 1n,
+      });
+      expect(await position(payee)).toEqual({
+        balance: 0n,
+        availableBalance: 0n,
+        pendingDebits: 0n,
+        pendingCredits: 60n,
+        version: 0n,
+      });
     });
 
     it.each([
@@ -82,21 +140,36 @@ describe('two-phase (pending) transfers', () => {
       const { payer, payee } = await openHold(60n);
 
       const idempotencyKey = newKey();
-      expect(codes(await transfer(payer.id, payee.id, 41n, { idempotencyKey, pending }))).toEqual([EXCEEDS_LOWER_LIMIT]);
+      expect(codes(await transfer(payer.id, payee.id, 41n, { idempotencyKey, pending }))).toEqual([
+        EXCEEDS_LOWER_LIMIT,
+      ]);
       expect(await rowsForKey(idempotencyKey)).toEqual({ transfers: 0, failures: 1 });
 
       made(await transfer(payer.id, payee.id, 40n, { pending }));
-      expect(await position(payer)).toMatchObject({ availableBalance: 0n, balance: pending ? 100n : 60n, pendingDebits: pending ? 100n : 60n });
+      expect(await position(payer)).toMatchObject({
+        availableBalance: 0n,
+        balance: pending ? 100n : 60n,
+        pendingDebits: pending ? 100n : 60n,
+      });
     });
 
     it("counts a hold against the payee's upper limit", async () => {
-      const { issuance, members: [payer, payee] } = await createLedgerFixture(t, [{ balance: 100n }, { upperLimit: 50n }]);
+      const {
+        issuance,
+        members: [payer, payee],
+      } = await createLedgerFixture(t, [{ balance: 100n }, { upperLimit: 50n }]);
       made(await hold(payer.id, payee.id, 40n));
 
       expect(codes(await transfer(issuance.id, payee.id, 11n))).toEqual([EXCEEDS_UPPER_LIMIT]);
       expect(codes(await hold(payer.id, payee.id, 11n))).toEqual([EXCEEDS_UPPER_LIMIT]);
       made(await transfer(issuance.id, payee.id, 10n));
-      expect(await position(payee)).toEqual({ balance: 10n, availableBalance: 10n, pendingDebits: 0n, pendingCredits: 40n, version: 1n });
+      expect(await position(payee)).toEqual({
+        balance: 10n,
+        availableBalance: 10n,
+        pendingDebits: 0n,
+        pendingCredits: 40n,
+        version: 1n,
+      });
     });
 
     it('sets the timeout from timeoutSeconds', async () => {
@@ -110,28 +183,55 @@ describe('two-phase (pending) transfers', () => {
     it.each([
       ['pending: false', { pending: false }],
       ['pending omitted', {}],
-    ])('refuses a timeout on a direct transfer (%s) with TIMEOUT_REQUIRES_PENDING, recording nothing', async (_name, extra) => {
-      const { members: [payer, payee] } = await createLedgerFixture(t, [{ balance: 100n }, {}]);
-      const idempotencyKey = newKey();
+    ])(
+      'refuses a timeout on a direct transfer (%s) with TIMEOUT_REQUIRES_PENDING, recording nothing',
+      async (_name, extra) => {
+        const {
+          members: [payer, payee],
+        } = await createLedgerFixture(t, [{ balance: 100n }, {}]);
+        const idempotencyKey = newKey();
 
-      const refused = await transfer(payer.id, payee.id, 10n, { idempotencyKey, timeoutSeconds: 30, ...extra });
+        const refused = await transfer(payer.id, payee.id, 10n, { idempotencyKey, timeoutSeconds: 30, ...extra });
 
-      expect(refused).toEqual({
-        transfer: null, replayed: false, userErrors: [expect.objectContaining({ code: TIMEOUT_REQUIRES_PENDING, field: ['input', 'timeoutSeconds'] })],
-      });
-      expect(await rowsForKey(idempotencyKey)).toEqual({ transfers: 0, failures: 0 });
-      expect(await position(payer)).toEqual({ balance: 100n, availableBalance: 100n, pendingDebits: 0n, pendingCredits: 0n, version: 1n });
-    });
+        expect(refused).toEqual({
+          transfer: null,
+          replayed: false,
+          userErrors: [expect.objectContaining({ code: TIMEOUT_REQUIRES_PENDING, field: ['input', 'timeoutSeconds'] })],
+        });
+        expect(await rowsForKey(idempotencyKey)).toEqual({ transfers: 0, failures: 0 });
+        expect(await position(payer)).toEqual({
+          balance: 100n,
+          availableBalance: 100n,
+          pendingDebits: 0n,
+          pendingCredits: 0n,
+          version: 1n,
+        });
+      },
+    );
 
     it('lets exactly floor(X/a) of K concurrent holds through (double spend with holds)', async () => {
-      const { members: [payer, payee] } = await createLedgerFixture(t, [{ balance: 100n }, {}]);
+      const {
+        members: [payer, payee],
+      } = await createLedgerFixture(t, [{ balance: 100n }, {}]);
 
       const results = await Promise.all(Array.from({ length: 20 }, () => hold(payer.id, payee.id, 30n)));
 
       expect(results.filter((result) => result.transfer)).toHaveLength(3);
       expect(results.filter((result) => codes(result)[0] === EXCEEDS_LOWER_LIMIT)).toHaveLength(17);
-      expect(await position(payer)).toEqual({ balance: 100n, availableBalance: 10n, pendingDebits: 90n, pendingCredits: 0n, version: 1n });
-      expect(await position(payee)).toEqual({ balance: 0n, availableBalance: 0n, pendingDebits: 0n, pendingCredits: 90n, version: 0n });
+      expect(await position(payer)).toEqual({
+        balance: 100n,
+        availableBalance: 10n,
+        pendingDebits: 90n,
+        pendingCredits: 0n,
+        version: 1n,
+      });
+      expect(await position(payee)).toEqual({
+        balance: 0n,
+        availableBalance: 0n,
+        pendingDebits: 0n,
+        pendingCredits: 90n,
+        version: 0n,
+      });
     });
   });
 
@@ -146,22 +246,49 @@ describe('two-phase (pending) transfers', () => {
       async (_name, action, extra, kind, moved) => {
         const { payer, payee, pending } = await openHold(60n);
 
-        const resolution = made(await resolve(action, pending.id, { memo: 'settled', metadata: { ticket: 7 }, ...extra }));
+        const resolution = made(
+          await resolve(action, pending.id, { memo: 'settled', metadata: { ticket: 7 }, ...extra }),
+        );
 
         expect(resolution).toMatchObject({
-          kind, code: action, pendingTransferId: pending.id, debitAccountId: payer.id, creditAccountId: payee.id,
-          amount: kind === TransferKind.VOID_PENDING ? 60n : moved, memo: 'settled', metadata: { ticket: 7 }, timeoutAt: null, forced: false,
+          kind,
+          code: action,
+          pendingTransferId: pending.id,
+          debitAccountId: payer.id,
+          creditAccountId: payee.id,
+          amount: kind === TransferKind.VOID_PENDING ? 60n : moved,
+          memo: 'settled',
+          metadata: { ticket: 7 },
+          timeoutAt: null,
+          forced: false,
         });
         expect(resolution.id).not.toBe(pending.id);
         expect(await t.ledger.resolutionOf(pending.id)).toEqual(resolution);
-        expect((await t.ledger.postingsOfTransfer(resolution.id)).map((posting) => [posting.accountId, posting.amount])).toEqual(
-          moved ? [[payer.id, -moved], [payee.id, moved]] : [],
+        expect(
+          (await t.ledger.postingsOfTransfer(resolution.id)).map((posting) => [posting.accountId, posting.amount]),
+        ).toEqual(
+          moved
+            ? [
+                [payer.id, -moved],
+                [payee.id, moved],
+              ]
+            : [],
         );
         const versionStep = moved ? 1n : 0n;
         expect(await position(payer)).toEqual({
-          balance: 100n - moved, availableBalance: 100n - moved, pendingDebits: 0n, pendingCredits: 0n, version: 1n + versionStep,
+          balance: 100n - moved,
+          availableBalance: 100n - moved,
+          pendingDebits: 0n,
+          pendingCredits: 0n,
+          version: 1n + versionStep,
         });
-        expect(await position(payee)).toEqual({ balance: moved, availableBalance: moved, pendingDebits: 0n, pendingCredits: 0n, version: versionStep });
+        expect(await position(payee)).toEqual({
+          balance: moved,
+          availableBalance: moved,
+          pendingDebits: 0n,
+          pendingCredits: 0n,
+          version: versionStep,
+        });
       },
     );
 
@@ -178,11 +305,19 @@ describe('two-phase (pending) transfers', () => {
       async (_name, earlier, action, extra, code) => {
         const { payer, payee, pending } = await openHold(60n);
         if (earlier !== 'open') made(await resolve(earlier, pending.id));
-        const before = { payer: await position(payer), payee: await position(payee), resolutions: await resolutionsOf(pending.id) };
+        const before = {
+          payer: await position(payer),
+          payee: await position(payee),
+          resolutions: await resolutionsOf(pending.id),
+        };
 
         expect(codes(await resolve(action, pending.id, extra))).toEqual([code]);
 
-        expect({ payer: await position(payer), payee: await position(payee), resolutions: await resolutionsOf(pending.id) }).toEqual(before);
+        expect({
+          payer: await position(payer),
+          payee: await position(payee),
+          resolutions: await resolutionsOf(pending.id),
+        }).toEqual(before);
         expect(before.resolutions).toHaveLength(earlier === 'open' ? 0 : 1);
         if (earlier === 'open') made(await post(pending.id)); // the hold is intact
       },
@@ -201,10 +336,22 @@ describe('two-phase (pending) transfers', () => {
       expect(codes(refusal)).toEqual([code]);
       // A post names no accounts: the refusal points at the pending transfer.
       expect(refusal.userErrors[0].field).toEqual(['input', 'pendingTransferId']);
-      expect(await position(payer)).toEqual({ balance: 100n, availableBalance: 40n, pendingDebits: 60n, pendingCredits: 0n, version: 1n });
+      expect(await position(payer)).toEqual({
+        balance: 100n,
+        availableBalance: 40n,
+        pendingDebits: 60n,
+        pendingCredits: 0n,
+        version: 1n,
+      });
 
       made(await voidPending(pending.id));
-      expect(await position(payer)).toEqual({ balance: 100n, availableBalance: 100n, pendingDebits: 0n, pendingCredits: 0n, version: 1n });
+      expect(await position(payer)).toEqual({
+        balance: 100n,
+        availableBalance: 100n,
+        pendingDebits: 0n,
+        pendingCredits: 0n,
+        version: 1n,
+      });
     });
 
     it('answers PENDING_TRANSFER_NOT_FOUND for an unknown id and for transfers that are not pending', async () => {
@@ -226,34 +373,59 @@ describe('two-phase (pending) transfers', () => {
   describe('races', () => {
     it('lets exactly one of many concurrent posts and voids resolve each pending transfer', async () => {
       const holds = 6;
-      const { members: [payer, payee] } = await createLedgerFixture(t, [{ balance: 600n }, {}]);
-      const pendings = await Promise.all(Array.from({ length: holds }, async () => made(await hold(payer.id, payee.id, 100n))));
+      const {
+        members: [payer, payee],
+      } = await createLedgerFixture(t, [{ balance: 600n }, {}]);
+      const pendings = await Promise.all(
+        Array.from({ length: holds }, async () => made(await hold(payer.id, payee.id, 100n))),
+      );
 
-      const races = await Promise.all(pendings.map(async (pending) => {
-        const attempts = Array.from({ length: 16 }, (_, i): { action: Action; idempotencyKey: string } => ({ action: i % 2 ? 'void' : 'post', idempotencyKey: newKey() }));
-        const results = await Promise.all(attempts.map(({ action, idempotencyKey }) => resolve(action, pending.id, { idempotencyKey })));
-        return { pending, attempts, results };
-      }));
+      const races = await Promise.all(
+        pendings.map(async (pending) => {
+          const attempts = Array.from({ length: 16 }, (_, i): { action: Action; idempotencyKey: string } => ({
+            action: i % 2 ? 'void' : 'post',
+            idempotencyKey: newKey(),
+          }));
+          const results = await Promise.all(
+            attempts.map(({ action, idempotencyKey }) => resolve(action, pending.id, { idempotencyKey })),
+          );
+          return { pending, attempts, results };
+        }),
+      );
 
       let posted = 0n;
       for (const { pending, attempts, results } of races) {
         const winners = results.filter((result) => result.transfer);
         expect(winners).toHaveLength(1);
         const winner = winners[0].transfer!;
-        const loserCode = winner.kind === TransferKind.POST_PENDING ? PENDING_TRANSFER_ALREADY_POSTED : PENDING_TRANSFER_ALREADY_VOIDED;
+        const loserCode =
+          winner.kind === TransferKind.POST_PENDING ? PENDING_TRANSFER_ALREADY_POSTED : PENDING_TRANSFER_ALREADY_VOIDED;
         expect(results.filter((result) => !result.transfer).map(codes)).toEqual(Array(15).fill([loserCode]));
-        expect(await resolutionsOf(pending.id)).toEqual([expect.objectContaining({ kind: winner.kind, idempotency_key: winner.idempotencyKey })]);
+        expect(await resolutionsOf(pending.id)).toEqual([
+          expect.objectContaining({ kind: winner.kind, idempotency_key: winner.idempotencyKey }),
+        ]);
         if (winner.kind === TransferKind.POST_PENDING) posted += 100n;
 
         const loser = attempts[results.findIndex((result) => !result.transfer)];
         expect(await rowsForKey(loser.idempotencyKey)).toEqual({ transfers: 0, failures: 1 });
-        expect(codes(await resolve(loser.action, pending.id, { idempotencyKey: loser.idempotencyKey })))
-          .toEqual([IDEMPOTENCY_KEY_ALREADY_FAILED]);
+        expect(codes(await resolve(loser.action, pending.id, { idempotencyKey: loser.idempotencyKey }))).toEqual([
+          IDEMPOTENCY_KEY_ALREADY_FAILED,
+        ]);
       }
       expect(await position(payer)).toEqual({
-        balance: 600n - posted, availableBalance: 600n - posted, pendingDebits: 0n, pendingCredits: 0n, version: 1n + posted / 100n,
+        balance: 600n - posted,
+        availableBalance: 600n - posted,
+        pendingDebits: 0n,
+        pendingCredits: 0n,
+        version: 1n + posted / 100n,
       });
-      expect(await position(payee)).toEqual({ balance: posted, availableBalance: posted, pendingDebits: 0n, pendingCredits: 0n, version: posted / 100n });
+      expect(await position(payee)).toEqual({
+        balance: posted,
+        availableBalance: posted,
+        pendingDebits: 0n,
+        pendingCredits: 0n,
+        version: posted / 100n,
+      });
     });
 
     it('pays once when one pending transfer is posted 20 times at once with different keys', async () => {
@@ -264,8 +436,20 @@ describe('two-phase (pending) transfers', () => {
       expect(results.filter((result) => result.transfer)).toHaveLength(1);
       expect(results.filter((result) => codes(result)[0] === PENDING_TRANSFER_ALREADY_POSTED)).toHaveLength(19);
       expect(await resolutionsOf(pending.id)).toHaveLength(1);
-      expect(await position(payer)).toEqual({ balance: 40n, availableBalance: 40n, pendingDebits: 0n, pendingCredits: 0n, version: 2n });
-      expect(await position(payee)).toEqual({ balance: 60n, availableBalance: 60n, pendingDebits: 0n, pendingCredits: 0n, version: 1n });
+      expect(await position(payer)).toEqual({
+        balance: 40n,
+        availableBalance: 40n,
+        pendingDebits: 0n,
+        pendingCredits: 0n,
+        version: 2n,
+      });
+      expect(await position(payee)).toEqual({
+        balance: 60n,
+        availableBalance: 60n,
+        pendingDebits: 0n,
+        pendingCredits: 0n,
+        version: 1n,
+      });
     });
   });
 
@@ -276,7 +460,11 @@ describe('two-phase (pending) transfers', () => {
     /** Waits until the pending transfer's timeout has passed by the database's clock. */
     const untilDue = async (pending: Transfer): Promise<void> => {
       const due = async (): Promise<boolean> =>
-        (await t.dataSource.query('SELECT timeout_at < clock_timestamp() AS due FROM transfers WHERE id = $1', [pending.id]))[0].due;
+        (
+          await t.dataSource.query('SELECT timeout_at < clock_timestamp() AS due FROM transfers WHERE id = $1', [
+            pending.id,
+          ])
+        )[0].due;
       while (!(await due())) await sleep(10);
     };
 
@@ -289,66 +477,130 @@ describe('two-phase (pending) transfers', () => {
       await sweeper().sweep();
 
       expect(await resolutionsOf(pending.id)).toEqual([
-        { kind: TransferKind.VOID_PENDING, code: 'expired', amount: '60', idempotency_key: `system expire ${pending.id}` },
+        {
+          kind: TransferKind.VOID_PENDING,
+          code: 'expired',
+          amount: '60',
+          idempotency_key: `system expire ${pending.id}`,
+        },
       ]);
-      expect(await position(payer)).toEqual({ balance: 100n, availableBalance: 100n, pendingDebits: 0n, pendingCredits: 0n, version: 1n });
-      expect(await position(payee)).toEqual({ balance: 0n, availableBalance: 0n, pendingDebits: 0n, pendingCredits: 0n, version: 0n });
+      expect(await position(payer)).toEqual({
+        balance: 100n,
+        availableBalance: 100n,
+        pendingDebits: 0n,
+        pendingCredits: 0n,
+        version: 1n,
+      });
+      expect(await position(payee)).toEqual({
+        balance: 0n,
+        availableBalance: 0n,
+        pendingDebits: 0n,
+        pendingCredits: 0n,
+        version: 0n,
+      });
       expect(codes(await post(pending.id))).toEqual([PENDING_TRANSFER_EXPIRED]);
       expect(codes(await voidPending(pending.id))).toEqual([PENDING_TRANSFER_EXPIRED]);
     });
 
     describe('expired means released at once, before any sweep', () => {
       it("no longer counts a due hold in the payer's available balance, and lets a payment of the whole balance through", async () => {
-        const { payer, payee, members: [, , third], pending } = await openHoldWithThird({ timeoutSeconds: 1 });
+        const {
+          payer,
+          payee,
+          members: [, , third],
+          pending,
+        } = await openHoldWithThird({ timeoutSeconds: 1 });
         await untilDue(pending);
 
-        expect(await position(payer)).toEqual({ balance: 100n, availableBalance: 100n, pendingDebits: 0n, pendingCredits: 0n, version: 1n });
+        expect(await position(payer)).toEqual({
+          balance: 100n,
+          availableBalance: 100n,
+          pendingDebits: 0n,
+          pendingCredits: 0n,
+          version: 1n,
+        });
         expect(await position(payee)).toMatchObject({ pendingCredits: 0n });
         made(await transfer(payer.id, third.id, 100n));
 
         expect(await resolutionsOf(pending.id)).toEqual([
-          { kind: TransferKind.VOID_PENDING, code: 'expired', amount: '60', idempotency_key: `system expire ${pending.id}` },
+          {
+            kind: TransferKind.VOID_PENDING,
+            code: 'expired',
+            amount: '60',
+            idempotency_key: `system expire ${pending.id}`,
+          },
         ]);
-        expect(await position(payer)).toEqual({ balance: 0n, availableBalance: 0n, pendingDebits: 0n, pendingCredits: 0n, version: 2n });
+        expect(await position(payer)).toEqual({
+          balance: 0n,
+          availableBalance: 0n,
+          pendingDebits: 0n,
+          pendingCredits: 0n,
+          version: 2n,
+        });
         await t.ledger.expireDuePendingTransfers(100);
         expect(await resolutionsOf(pending.id)).toHaveLength(1);
       });
 
       it("no longer counts a due hold against the payee's upper limit", async () => {
-        const { members: [payer, payee, other] } = await createLedgerFixture(t, [{ balance: 100n }, { upperLimit: 100n }, { balance: 100n }]);
+        const {
+          members: [payer, payee, other],
+        } = await createLedgerFixture(t, [{ balance: 100n }, { upperLimit: 100n }, { balance: 100n }]);
         const pending = made(await hold(payer.id, payee.id, 60n, { timeoutSeconds: 1 }));
         expect(codes(await transfer(other.id, payee.id, 100n))).toEqual([EXCEEDS_UPPER_LIMIT]);
         await untilDue(pending);
 
         made(await transfer(other.id, payee.id, 100n));
 
-        expect(await resolutionsOf(pending.id)).toEqual([expect.objectContaining({ kind: TransferKind.VOID_PENDING, code: 'expired' })]);
+        expect(await resolutionsOf(pending.id)).toEqual([
+          expect.objectContaining({ kind: TransferKind.VOID_PENDING, code: 'expired' }),
+        ]);
         expect(await position(payee)).toMatchObject({ balance: 100n, pendingCredits: 0n });
       });
 
       it('releases due holds for a linked batch too', async () => {
-        const { payer, members: [, , third], pending } = await openHoldWithThird({ timeoutSeconds: 1 });
+        const {
+          payer,
+          members: [, , third],
+          pending,
+        } = await openHoldWithThird({ timeoutSeconds: 1 });
         await untilDue(pending);
 
         const { results } = await t.ledger.createTransfers({
-          mode: BatchMode.LINKED, transfers: [{ idempotencyKey: newKey(), debitAccountId: payer.id, creditAccountId: third.id, amount: 100n, code: 'payment', memo: '' }],
+          mode: BatchMode.LINKED,
+          transfers: [
+            {
+              idempotencyKey: newKey(),
+              debitAccountId: payer.id,
+              creditAccountId: third.id,
+              amount: 100n,
+              code: 'payment',
+              memo: '',
+            },
+          ],
         });
 
         expect(results.map(codes)).toEqual([[]]);
-        expect(await resolutionsOf(pending.id)).toEqual([expect.objectContaining({ kind: TransferKind.VOID_PENDING, code: 'expired' })]);
+        expect(await resolutionsOf(pending.id)).toEqual([
+          expect.objectContaining({ kind: TransferKind.VOID_PENDING, code: 'expired' }),
+        ]);
       });
 
       it("releases a due hold before checking a reversal against the payee's available balance", async () => {
-        const { members: [payer, payee, third] } = await createLedgerFixture(t, [{ balance: 100n }, {}, {}]);
+        const {
+          members: [payer, payee, third],
+        } = await createLedgerFixture(t, [{ balance: 100n }, {}, {}]);
         const payment = made(await transfer(payer.id, third.id, 100n));
         const pending = made(await hold(third.id, payee.id, 100n, { timeoutSeconds: 1 }));
-        const reverse = () => t.ledger.reverseTransfer({ idempotencyKey: newKey(), transferId: payment.id, force: false, memo: '' });
+        const reverse = () =>
+          t.ledger.reverseTransfer({ idempotencyKey: newKey(), transferId: payment.id, force: false, memo: '' });
         expect(codes(await reverse())).toEqual([EXCEEDS_LOWER_LIMIT]);
         await untilDue(pending);
 
         made(await reverse());
 
-        expect(await resolutionsOf(pending.id)).toEqual([expect.objectContaining({ kind: TransferKind.VOID_PENDING, code: 'expired' })]);
+        expect(await resolutionsOf(pending.id)).toEqual([
+          expect.objectContaining({ kind: TransferKind.VOID_PENDING, code: 'expired' }),
+        ]);
         expect(await position(payer)).toMatchObject({ balance: 100n, availableBalance: 100n });
       });
     });
@@ -360,14 +612,20 @@ describe('two-phase (pending) transfers', () => {
 
       await t.ledger.expireDuePendingTransfers(100);
 
-      expect(await resolutionsOf(pending.id)).toEqual([expect.objectContaining({ kind: TransferKind.POST_PENDING, idempotency_key: posting.idempotencyKey })]);
+      expect(await resolutionsOf(pending.id)).toEqual([
+        expect.objectContaining({ kind: TransferKind.POST_PENDING, idempotency_key: posting.idempotencyKey }),
+      ]);
       expect(await rowsForKey(`system expire ${pending.id}`)).toEqual({ transfers: 0, failures: 0 });
       expect(await position(payer)).toMatchObject({ balance: 40n, pendingDebits: 0n });
     });
 
     it('expires only the holds whose timeout has passed', async () => {
-      const { members: [payer, payee] } = await createLedgerFixture(t, [{ balance: 100n }, {}]);
-      const due = await Promise.all([10n, 20n, 30n].map(async (amount) => made(await hold(payer.id, payee.id, amount, { timeoutSeconds: 1 }))));
+      const {
+        members: [payer, payee],
+      } = await createLedgerFixture(t, [{ balance: 100n }, {}]);
+      const due = await Promise.all(
+        [10n, 20n, 30n].map(async (amount) => made(await hold(payer.id, payee.id, amount, { timeoutSeconds: 1 }))),
+      );
       const later = made(await hold(payer.id, payee.id, 5n, { timeoutSeconds: 3600 }));
       const forever = made(await hold(payer.id, payee.id, 7n));
       await Promise.all(due.map(untilDue));
@@ -376,13 +634,30 @@ describe('two-phase (pending) transfers', () => {
 
       for (const pending of due) {
         expect(await resolutionsOf(pending.id)).toEqual([
-          { kind: TransferKind.VOID_PENDING, code: 'expired', amount: pending.amount.toString(), idempotency_key: `system expire ${pending.id}` },
+          {
+            kind: TransferKind.VOID_PENDING,
+            code: 'expired',
+            amount: pending.amount.toString(),
+            idempotency_key: `system expire ${pending.id}`,
+          },
         ]);
       }
       expect(await resolutionsOf(later.id)).toEqual([]);
       expect(await resolutionsOf(forever.id)).toEqual([]);
-      expect(await position(payer)).toEqual({ balance: 100n, availableBalance: 88n, pendingDebits: 12n, pendingCredits: 0n, version: 1n });
-      expect(await position(payee)).toEqual({ balance: 0n, availableBalance: 0n, pendingDebits: 0n, pendingCredits: 12n, version: 0n });
+      expect(await position(payer)).toEqual({
+        balance: 100n,
+        availableBalance: 88n,
+        pendingDebits: 12n,
+        pendingCredits: 0n,
+        version: 1n,
+      });
+      expect(await position(payee)).toEqual({
+        balance: 0n,
+        availableBalance: 0n,
+        pendingDebits: 0n,
+        pendingCredits: 12n,
+        version: 0n,
+      });
     });
 
     it('expires each hold exactly once when sweeps run concurrently, in one app and in two', async () => {
@@ -392,13 +667,19 @@ describe('two-phase (pending) transfers', () => {
       // Neither app's timer runs: the sweeps racing below are the ones doing the work.
       const sweepers = [t, second].map((app) => app.app.get(PendingExpirySweeper));
       try {
-        const pendings = await Promise.all(Array.from({ length: holds }, (_, i) =>
-          hold(members[i % 2].id, members[2].id, BigInt(i + 1), { timeoutSeconds: 1 }).then(made)));
+        const pendings = await Promise.all(
+          Array.from({ length: holds }, (_, i) =>
+            hold(members[i % 2].id, members[2].id, BigInt(i + 1), { timeoutSeconds: 1 }).then(made),
+          ),
+        );
         await Promise.all(pendings.map(untilDue));
 
         await Promise.all([
-          t.ledger.expireDuePendingTransfers(100), t.ledger.expireDuePendingTransfers(100), second.ledger.expireDuePendingTransfers(100),
-          ...sweepers.map((each) => each.sweep()), t.ledger.expireDuePendingTransfers(7),
+          t.ledger.expireDuePendingTransfers(100),
+          t.ledger.expireDuePendingTransfers(100),
+          second.ledger.expireDuePendingTransfers(100),
+          ...sweepers.map((each) => each.sweep()),
+          t.ledger.expireDuePendingTransfers(7),
         ]);
 
         const [summary] = await t.dataSource.query(
@@ -430,13 +711,19 @@ describe('two-phase (pending) transfers', () => {
       const { payer, payee, pending } = await openHold(60n);
       const idempotencyKey = newKey();
 
-      const results = await Promise.all(Array.from({ length: 10 }, () => post(pending.id, { idempotencyKey, amount: 25n })));
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => post(pending.id, { idempotencyKey, amount: 25n })),
+      );
       const replay = await post(pending.id, { idempotencyKey, amount: 25n });
 
       const original = results.find((result) => !result.replayed)!;
       expect(results.filter((result) => !result.replayed)).toHaveLength(1);
       for (const result of [...results, replay]) expect(result).toEqual({ ...original, replayed: result !== original });
-      expect(original.transfer).toMatchObject({ kind: TransferKind.POST_PENDING, amount: 25n, pendingTransferId: pending.id });
+      expect(original.transfer).toMatchObject({
+        kind: TransferKind.POST_PENDING,
+        amount: 25n,
+        pendingTransferId: pending.id,
+      });
       expect(await resolutionsOf(pending.id)).toHaveLength(1);
       expect(await position(payer)).toMatchObject({ balance: 75n, pendingDebits: 0n, version: 2n });
       expect(await position(payee)).toMatchObject({ balance: 25n, pendingCredits: 0n, version: 1n });
@@ -463,7 +750,9 @@ describe('two-phase (pending) transfers', () => {
         const idempotencyKey = newKey();
         made(await post(pending.id, { idempotencyKey, amount: 25n }));
 
-        expect(codes(await resolve(action, pending.id, { idempotencyKey, ...extra }))).toEqual([IDEMPOTENCY_KEY_CONFLICT]);
+        expect(codes(await resolve(action, pending.id, { idempotencyKey, ...extra }))).toEqual([
+          IDEMPOTENCY_KEY_CONFLICT,
+        ]);
 
         expect(await rowsForKey(idempotencyKey)).toEqual({ transfers: 1, failures: 0 });
         expect(await position(payer)).toMatchObject({ balance: 75n, pendingDebits: 0n });
@@ -503,7 +792,8 @@ describe('two-phase (pending) transfers', () => {
       made(await post(pending.id, { amount: 25n }));
       const afterPost = await instant();
 
-      const balancesAt = (account: Account) => Promise.all([afterHolds, afterVoid, afterPost].map((at) => t.ledger.balanceAt(account.id, at)));
+      const balancesAt = (account: Account) =>
+        Promise.all([afterHolds, afterVoid, afterPost].map((at) => t.ledger.balanceAt(account.id, at)));
       expect(await balancesAt(payer)).toEqual([100n, 100n, 75n]);
       expect(await balancesAt(payee)).toEqual([0n, 0n, 25n]);
     });

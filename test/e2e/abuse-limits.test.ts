@@ -2,24 +2,41 @@ import { randomBytes } from 'node:crypto';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { createLedgerFixture } from '../support/ledger-fixture.js';
 import { GraphqlClient, GraphqlResponse, useTestApp } from '../support/test-app.js';
-import { expectAuthRefusal, GOOD_PASSWORD, login, loginOrFail, REGISTER, registerMember, uniqueEmail } from './auth-client.js';
+import {
+  expectAuthRefusal,
+  GOOD_PASSWORD,
+  login,
+  loginOrFail,
+  REGISTER,
+  registerMember,
+  uniqueEmail,
+} from './auth-client.js';
 import { gql, newKey } from './graphql-client.js';
 import { CREATE_LISTING, listingInput, postListing } from './listing-client.js';
 import { REQUEST_EXPORT } from './report-client.js';
 
 const WRONG_PASSWORD = 'not the right password';
-const ACCEPT_INVITATION = 'mutation Accept($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { tokens { memberId } userErrors { code } } }';
-const INVITE_MEMBER = 'mutation Invite($input: InviteMemberInput!) { inviteMember(input: $input) { invitationToken userErrors { code } } }';
-const JOIN_COMMUNITY = 'mutation Join($communityId: ID!) { joinCommunity(communityId: $communityId) { membership { id } userErrors { code } } }';
-const CHANGE_PASSWORD = 'mutation Change($input: ChangePasswordInput!) { changePassword(input: $input) { changed userErrors { code } } }';
+const ACCEPT_INVITATION =
+  'mutation Accept($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { tokens { memberId } userErrors { code } } }';
+const INVITE_MEMBER =
+  'mutation Invite($input: InviteMemberInput!) { inviteMember(input: $input) { invitationToken userErrors { code } } }';
+const JOIN_COMMUNITY =
+  'mutation Join($communityId: ID!) { joinCommunity(communityId: $communityId) { membership { id } userErrors { code } } }';
+const CHANGE_PASSWORD =
+  'mutation Change($input: ChangePasswordInput!) { changePassword(input: $input) { changed userErrors { code } } }';
 
 /** A made-up client address in a /64 of its own (IPv6 documentation range, counted per /64), so that tests share no counter. */
 const newAddress = (): string => `2001:db8:${randomBytes(4).toString('hex').match(/.{4}/g)!.join(':')}::1`;
 
 /** A top-level RATE_LIMITED error with a positive retry-after, and no data. */
 function expectRateLimited(response: GraphqlResponse): void {
-  expect({ data: response.data, errors: response.errors?.map(({ extensions }) => ({ code: extensions?.code, retryAfter: extensions?.retryAfterSeconds })) })
-    .toEqual({ data: null, errors: [{ code: ErrorCode.RATE_LIMITED, retryAfter: expect.any(Number) }] });
+  expect({
+    data: response.data,
+    errors: response.errors?.map(({ extensions }) => ({
+      code: extensions?.code,
+      retryAfter: extensions?.retryAfterSeconds,
+    })),
+  }).toEqual({ data: null, errors: [{ code: ErrorCode.RATE_LIMITED, retryAfter: expect.any(Number) }] });
   expect(response.errors![0].extensions!.retryAfterSeconds).toBeGreaterThan(0);
 }
 
@@ -30,8 +47,10 @@ function expectRateLimited(response: GraphqlResponse): void {
  */
 describe('login limits and rate limits over GraphQL', () => {
   const t = useTestApp({ poolSize: 8, env: { TRUST_PROXY: 'loopback', RATE_LIMIT_ADDRESS_MULTIPLIER: '1' } });
-  const from = (address: string, token: string | null = null): GraphqlClient => t.as(token, { 'x-forwarded-for': address });
-  const countRows = async (sql: string, params: unknown[]): Promise<number> => Number((await t.dataSource.query(sql, params))[0].n);
+  const from = (address: string, token: string | null = null): GraphqlClient =>
+    t.as(token, { 'x-forwarded-for': address });
+  const countRows = async (sql: string, params: unknown[]): Promise<number> =>
+    Number((await t.dataSource.query(sql, params))[0].n);
 
   describe('login', () => {
     it('gives a burst of 150 concurrent wrong passwords for one account from one address exactly 5 guesses; the right password then waits too', async () => {
@@ -51,7 +70,8 @@ describe('login limits and rate limits over GraphQL', () => {
       const attacker = from(newAddress());
       const owner = from(newAddress());
 
-      for (let attempt = 0; attempt < 5; attempt += 1) expectAuthRefusal(await login(attacker, email, WRONG_PASSWORD), 'INVALID_CREDENTIALS');
+      for (let attempt = 0; attempt < 5; attempt += 1)
+        expectAuthRefusal(await login(attacker, email, WRONG_PASSWORD), 'INVALID_CREDENTIALS');
 
       expectAuthRefusal(await login(attacker, email, password), 'TOO_MANY_ATTEMPTS');
       await loginOrFail(owner, email, password);
@@ -61,7 +81,9 @@ describe('login limits and rate limits over GraphQL', () => {
     it('stops an address guessing across many accounts after 30 failures, whichever email it tries next', async () => {
       const guesser = from(newAddress());
 
-      const outcomes = await Promise.all(Array.from({ length: 30 }, () => login(guesser, uniqueEmail('sprayed'), WRONG_PASSWORD)));
+      const outcomes = await Promise.all(
+        Array.from({ length: 30 }, () => login(guesser, uniqueEmail('sprayed'), WRONG_PASSWORD)),
+      );
       expect(outcomes.map((payload) => payload.userErrors[0]?.code)).toEqual(Array(30).fill('INVALID_CREDENTIALS'));
 
       const { email, password } = await registerMember(from(newAddress()), 'sprayed-owner');
@@ -73,8 +95,10 @@ describe('login limits and rate limits over GraphQL', () => {
   describe('mutations that cost the server or other members', () => {
     it('registers 10 members an hour from one address; the 11th is RATE_LIMITED and creates nothing; another address still registers', async () => {
       const address = newAddress();
-      const registerFrom = (client: GraphqlClient, email: string) => client.graphql(REGISTER, { input: { email, password: GOOD_PASSWORD, displayName: 'Many' } });
-      for (let index = 0; index < 10; index += 1) expect((await registerFrom(from(address), uniqueEmail('many'))).errors).toBeUndefined();
+      const registerFrom = (client: GraphqlClient, email: string) =>
+        client.graphql(REGISTER, { input: { email, password: GOOD_PASSWORD, displayName: 'Many' } });
+      for (let index = 0; index < 10; index += 1)
+        expect((await registerFrom(from(address), uniqueEmail('many'))).errors).toBeUndefined();
 
       const refusedEmail = uniqueEmail('refused');
       expectRateLimited(await registerFrom(from(address), refusedEmail));
@@ -85,9 +109,14 @@ describe('login limits and rate limits over GraphQL', () => {
 
     it('answers 20 unknown invitation tokens an hour from one address, then RATE_LIMITED', async () => {
       const address = newAddress();
-      const accept = () => from(address).graphql(ACCEPT_INVITATION, { input: { token: `pi_${newKey('guess')}`, password: GOOD_PASSWORD } });
+      const accept = () =>
+        from(address).graphql(ACCEPT_INVITATION, {
+          input: { token: `pi_${newKey('guess')}`, password: GOOD_PASSWORD },
+        });
       for (let index = 0; index < 20; index += 1) {
-        expect((await accept()).data).toEqual({ acceptInvitation: { tokens: null, userErrors: [{ code: 'INVALID_INVITATION' }] } });
+        expect((await accept()).data).toEqual({
+          acceptInvitation: { tokens: null, userErrors: [{ code: 'INVALID_INVITATION' }] },
+        });
       }
 
       expectRateLimited(await accept());
@@ -96,7 +125,10 @@ describe('login limits and rate limits over GraphQL', () => {
     it('lets a coordinator send 50 invitations an hour; the 51st is RATE_LIMITED and invites nobody', async () => {
       const fixture = await createLedgerFixture(t, []);
       const coordinator = from(newAddress(), fixture.coordinator.token);
-      const invite = (email: string) => coordinator.graphql(INVITE_MEMBER, { input: { communityId: fixture.community.id, email, displayName: 'Invited' } });
+      const invite = (email: string) =>
+        coordinator.graphql(INVITE_MEMBER, {
+          input: { communityId: fixture.community.id, email, displayName: 'Invited' },
+        });
       for (let index = 0; index < 50; index += 1) expect((await invite(uniqueEmail('invited'))).errors).toBeUndefined();
 
       const refusedEmail = uniqueEmail('not-invited');
@@ -108,22 +140,38 @@ describe('login limits and rate limits over GraphQL', () => {
     it('lets an account request 30 exports an hour, from any address; the 31st is RATE_LIMITED and stores no link', async () => {
       const fixture = await createLedgerFixture(t, []);
       const input = { communityId: fixture.community.id, kind: 'BALANCES' };
-      for (let index = 0; index < 30; index += 1) expect((await from(newAddress(), fixture.coordinator.token).graphql(REQUEST_EXPORT, { input })).errors).toBeUndefined();
-      const stored = await countRows('SELECT count(*) AS n FROM report_exports WHERE community_id = $1', [fixture.community.id]);
+      for (let index = 0; index < 30; index += 1)
+        expect(
+          (await from(newAddress(), fixture.coordinator.token).graphql(REQUEST_EXPORT, { input })).errors,
+        ).toBeUndefined();
+      const stored = await countRows('SELECT count(*) AS n FROM report_exports WHERE community_id = $1', [
+        fixture.community.id,
+      ]);
 
       expectRateLimited(await from(newAddress(), fixture.coordinator.token).graphql(REQUEST_EXPORT, { input }));
 
-      expect(await countRows('SELECT count(*) AS n FROM report_exports WHERE community_id = $1', [fixture.community.id])).toBe(stored);
+      expect(
+        await countRows('SELECT count(*) AS n FROM report_exports WHERE community_id = $1', [fixture.community.id]),
+      ).toBe(stored);
     });
 
     it('lets an auditor run the ledger verification 20 times an hour; the 21st is RATE_LIMITED and stores no run', async () => {
       const fixture = await createLedgerFixture(t, []);
-      const run = () => from(newAddress(), fixture.coordinator.token).graphql('mutation Run($id: ID!) { runLedgerVerification(communityId: $id) { passed } }', { id: fixture.community.id });
+      const run = () =>
+        from(newAddress(), fixture.coordinator.token).graphql(
+          'mutation Run($id: ID!) { runLedgerVerification(communityId: $id) { passed } }',
+          { id: fixture.community.id },
+        );
       for (let index = 0; index < 20; index += 1) expect((await run()).errors).toBeUndefined();
 
       expectRateLimited(await run());
 
-      expect(await countRows("SELECT count(*) AS n FROM verification_runs WHERE community_id = $1 AND trigger = 'on_demand'", [fixture.community.id])).toBe(20);
+      expect(
+        await countRows(
+          "SELECT count(*) AS n FROM verification_runs WHERE community_id = $1 AND trigger = 'on_demand'",
+          [fixture.community.id],
+        ),
+      ).toBe(20);
     });
 
     it('lets a member post 30 listings an hour; the 31st is RATE_LIMITED and posts nothing', async () => {
@@ -133,7 +181,9 @@ describe('login limits and rate limits over GraphQL', () => {
 
       expectRateLimited(await member.graphql(CREATE_LISTING, { input: listingInput(fixture.community.id) }));
 
-      expect(await countRows('SELECT count(*) AS n FROM listings WHERE community_id = $1', [fixture.community.id])).toBe(30);
+      expect(
+        await countRows('SELECT count(*) AS n FROM listings WHERE community_id = $1', [fixture.community.id]),
+      ).toBe(30);
     });
 
     it('lets a member ask to join 10 communities an hour; the 11th is RATE_LIMITED and opens no membership', async () => {
@@ -142,7 +192,13 @@ describe('login limits and rate limits over GraphQL', () => {
       const tokens = await loginOrFail(from(newAddress()), email, password);
       const member = from(newAddress(), tokens.accessToken);
       for (const fixture of fixtures.slice(0, 10)) {
-        expect((await gql<{ joinCommunity: { userErrors: unknown[] } }>(member, JOIN_COMMUNITY, { communityId: fixture.community.id })).joinCommunity.userErrors).toEqual([]);
+        expect(
+          (
+            await gql<{ joinCommunity: { userErrors: unknown[] } }>(member, JOIN_COMMUNITY, {
+              communityId: fixture.community.id,
+            })
+          ).joinCommunity.userErrors,
+        ).toEqual([]);
       }
 
       expectRateLimited(await member.graphql(JOIN_COMMUNITY, { communityId: fixtures[10].community.id }));
@@ -156,8 +212,12 @@ describe('login limits and rate limits over GraphQL', () => {
       const member = from(newAddress(), tokens.accessToken);
       const passwords = Array.from({ length: 7 }, (_, index) => `${GOOD_PASSWORD} number ${index}`);
       passwords[0] = GOOD_PASSWORD;
-      const change = (index: number) => member.graphql(CHANGE_PASSWORD, { input: { currentPassword: passwords[index], newPassword: passwords[index + 1] } });
-      for (let index = 0; index < 5; index += 1) expect((await change(index)).data).toEqual({ changePassword: { changed: true, userErrors: [] } });
+      const change = (index: number) =>
+        member.graphql(CHANGE_PASSWORD, {
+          input: { currentPassword: passwords[index], newPassword: passwords[index + 1] },
+        });
+      for (let index = 0; index < 5; index += 1)
+        expect((await change(index)).data).toEqual({ changePassword: { changed: true, userErrors: [] } });
 
       expectRateLimited(await change(5));
 

@@ -4,14 +4,36 @@ import { GraphqlClient, useTestApp } from '../support/test-app.js';
 import { verifyStatementProof } from '../../src/integrity/proof-verifier.js';
 import type { CreateTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
 import { BatchMode } from '../../src/ledger/models/ledger-enums.js';
-import { accept, confirm, deliver, exchangeCommunity, grant, offerService, Party, proposeOn, stepOk } from './exchange-client.js';
+import {
+  accept,
+  confirm,
+  deliver,
+  exchangeCommunity,
+  grant,
+  offerService,
+  Party,
+  proposeOn,
+  stepOk,
+} from './exchange-client.js';
 import { gql, newKey } from './graphql-client.js';
 import { ActivityView, BucketView, communityStatistics, setProfileDistrict } from './insights-client.js';
 import { recordCheckpoint, statementProof } from './integrity-client.js';
 import { pendingMember, succeed } from './member-client.js';
 import {
-  accountStatement, balanceCsvRow, BalanceLineView, balanceReport, boundary, CurrencyReportView, exported, ledgerTransfers, millisecondBefore, statementCsvRow,
-  StatementLineView, StatementView, transferCsvRow, trialBalance,
+  accountStatement,
+  balanceCsvRow,
+  BalanceLineView,
+  balanceReport,
+  boundary,
+  CurrencyReportView,
+  exported,
+  ledgerTransfers,
+  millisecondBefore,
+  statementCsvRow,
+  StatementLineView,
+  StatementView,
+  transferCsvRow,
+  trialBalance,
 } from './report-client.js';
 
 /**
@@ -69,13 +91,19 @@ interface Exchanged {
   byDistrict: Record<string, string>;
 }
 
-const sum = (amounts: (string | bigint)[]): bigint => amounts.reduce<bigint>((total, amount) => total + BigInt(amount), 0n);
-const add = (totals: Map<string, bigint>, key: string, amount: bigint): Map<string, bigint> => totals.set(key, (totals.get(key) ?? 0n) + amount);
-const asRecord = (totals: Map<string, bigint>): Record<string, string> => Object.fromEntries([...totals].map(([key, amount]) => [key, amount.toString()]));
+const sum = (amounts: (string | bigint)[]): bigint =>
+  amounts.reduce<bigint>((total, amount) => total + BigInt(amount), 0n);
+const add = (totals: Map<string, bigint>, key: string, amount: bigint): Map<string, bigint> =>
+  totals.set(key, (totals.get(key) ?? 0n) + amount);
+const asRecord = (totals: Map<string, bigint>): Record<string, string> =>
+  Object.fromEntries([...totals].map(([key, amount]) => [key, amount.toString()]));
 /** A breakdown keyed by its category or district, null written "null" (no slug or district is that word here). */
-const breakdown = <K extends string>(parts: ({ amount: string } & Record<K, string | null>)[], key: K): Record<string, string> =>
-  Object.fromEntries(parts.map((part) => [String(part[key]), part.amount]));
-const isLargestFirst = (parts: { amount: string }[]): boolean => parts.every((part, index) => index === 0 || BigInt(parts[index - 1].amount) >= BigInt(part.amount));
+const breakdown = <K extends string>(
+  parts: ({ amount: string } & Record<K, string | null>)[],
+  key: K,
+): Record<string, string> => Object.fromEntries(parts.map((part) => [String(part[key]), part.amount]));
+const isLargestFirst = (parts: { amount: string }[]): boolean =>
+  parts.every((part, index) => index === 0 || BigInt(parts[index - 1].amount) >= BigInt(part.amount));
 
 /** Reads a value once, on first use, for the tests that share it. */
 function once<T>(read: () => Promise<T>): () => Promise<T> {
@@ -87,7 +115,8 @@ const ACCOUNT_AT = `query AccountAt($id: ID!, $t0: DateTime!, $t1: DateTime!) {
   account(id: $id) { balance postedDebits postedCredits version atT0: balanceAt(at: $t0) atT1: balanceAt(at: $t1) }
 }`;
 const HOLD_RESOLUTION = 'query Hold($id: ID!) { transfer(id: $id) { resolution { id kind amount } } }';
-const NEWEST_TRANSFERS = 'query Newest($id: ID!) { transfers(accountId: $id, first: 5) { edges { node { id code amount } } } }';
+const NEWEST_TRANSFERS =
+  'query Newest($id: ID!) { transfers(accountId: $id, first: 5) { edges { node { id code amount } } } }';
 
 describe('agreement of statements, balance reports, the trial balance, statistics and exports on one community with thousands of transfers', () => {
   const t = useTestApp();
@@ -106,23 +135,44 @@ describe('agreement of statements, balance reports, the trial balance, statistic
   let seed = 20_261_206;
   const random = (below: number): number => (seed = (seed * 48_271) % 2_147_483_647) % below;
 
-  const randomPayments = (count: number): CreateTransferInput[] => Array.from({ length: count }, () => {
-    const payer = random(traders.length);
-    const payee = (payer + 1 + random(traders.length - 1)) % traders.length;
-    return {
-      idempotencyKey: newKey('agree'), debitAccountId: traders[payer], creditAccountId: traders[payee], amount: BigInt(1 + random(300)), code: 'payment',
-      memo: MEMOS[random(MEMOS.length)],
-    };
-  });
+  const randomPayments = (count: number): CreateTransferInput[] =>
+    Array.from({ length: count }, () => {
+      const payer = random(traders.length);
+      const payee = (payer + 1 + random(traders.length - 1)) % traders.length;
+      return {
+        idempotencyKey: newKey('agree'),
+        debitAccountId: traders[payer],
+        creditAccountId: traders[payee],
+        amount: BigInt(1 + random(300)),
+        code: 'payment',
+        memo: MEMOS[random(MEMOS.length)],
+      };
+    });
 
-  const transfer = async (debitAccountId: string, creditAccountId: string, amount: bigint, extra: Partial<CreateTransferInput> = {}): Promise<string> => {
-    const result = await t.ledger.createTransfer({ idempotencyKey: newKey('agree'), debitAccountId, creditAccountId, amount, code: 'payment', memo: '', ...extra });
+  const transfer = async (
+    debitAccountId: string,
+    creditAccountId: string,
+    amount: bigint,
+    extra: Partial<CreateTransferInput> = {},
+  ): Promise<string> => {
+    const result = await t.ledger.createTransfer({
+      idempotencyKey: newKey('agree'),
+      debitAccountId,
+      creditAccountId,
+      amount,
+      code: 'payment',
+      memo: '',
+      ...extra,
+    });
     expect(result.userErrors).toEqual([]);
     return result.transfer!.id;
   };
 
   const reverse = async (transferId: string): Promise<void> => {
-    expect((await t.ledger.reverseTransfer({ idempotencyKey: newKey('undo'), transferId, memo: 'a mistake', force: false })).userErrors).toEqual([]);
+    expect(
+      (await t.ledger.reverseTransfer({ idempotencyKey: newKey('undo'), transferId, memo: 'a mistake', force: false }))
+        .userErrors,
+    ).toEqual([]);
   };
 
   /**
@@ -130,21 +180,43 @@ describe('agreement of statements, balance reports, the trial balance, statistic
    * receiver, or disputed and settled in part by the coordinator. Records its payments: the posted
    * hold, and the payment above the estimate when there is one. Returns their ids.
    */
-  const exchange = async (receiver: Party, provider: Party, listed: Listed, estimate: number, actual: number, settle: 'confirm' | 'dispute' = 'confirm'): Promise<string[]> => {
-    const listing = await offerService(provider, communityId, { category: listed.category, title: `Help with ${listed.category}`, ...(listed.district ? { district: listed.district } : {}) });
+  const exchange = async (
+    receiver: Party,
+    provider: Party,
+    listed: Listed,
+    estimate: number,
+    actual: number,
+    settle: 'confirm' | 'dispute' = 'confirm',
+  ): Promise<string[]> => {
+    const listing = await offerService(provider, communityId, {
+      category: listed.category,
+      title: `Help with ${listed.category}`,
+      ...(listed.district ? { district: listed.district } : {}),
+    });
     const proposed = await proposeOn(receiver, listing.id, estimate);
     const accepted = await accept(provider, proposed.id);
     await deliver(provider, proposed.id, actual);
     if (settle === 'confirm') await confirm(receiver, proposed.id, actual > estimate);
     else {
       await stepOk(receiver.client, 'disputeExchange', { exchangeId: proposed.id, reason: 'Took less time than that' });
-      await stepOk(coordinator, 'resolveExchangeDispute', { exchangeId: proposed.id, outcome: 'POST_PART', amount: String(actual), reason: 'Heard both sides' });
+      await stepOk(coordinator, 'resolveExchangeDispute', {
+        exchangeId: proposed.id,
+        outcome: 'POST_PART',
+        amount: String(actual),
+        reason: 'Heard both sides',
+      });
     }
-    const { transfer: hold } = await gql<{ transfer: { resolution: { id: string; kind: string; amount: string } } }>(receiver.client, HOLD_RESOLUTION, { id: accepted.holdTransferId });
+    const { transfer: hold } = await gql<{ transfer: { resolution: { id: string; kind: string; amount: string } } }>(
+      receiver.client,
+      HOLD_RESOLUTION,
+      { id: accepted.holdTransferId },
+    );
     expect(hold.resolution).toMatchObject({ kind: 'POST_PENDING', amount: String(Math.min(actual, estimate)) });
     const payments = [hold.resolution.id];
     if (actual > estimate) {
-      const { transfers } = await gql<{ transfers: { edges: { node: { id: string; code: string; amount: string } }[] } }>(receiver.client, NEWEST_TRANSFERS, { id: receiver.accountId });
+      const { transfers } = await gql<{
+        transfers: { edges: { node: { id: string; code: string; amount: string } }[] };
+      }>(receiver.client, NEWEST_TRANSFERS, { id: receiver.accountId });
       const extra = transfers.edges.map((edge) => edge.node).find((node) => node.code === 'exchange_extra')!;
       expect(extra.amount).toBe(String(actual - estimate));
       payments.push(extra.id);
@@ -164,12 +236,18 @@ describe('agreement of statements, balance reports, the trial balance, statistic
       ...(await exchange(party(8), party(9), LISTINGS[(phase + 4) % LISTINGS.length], 30, 30)),
     ];
     // An exchange accepted and then cancelled: its hold is voided.
-    const cancelled = await accept(party(11), (await proposeOn(party(10), (await offerService(party(11), communityId, { category: 'care' })).id, 45)).id);
+    const cancelled = await accept(
+      party(11),
+      (await proposeOn(party(10), (await offerService(party(11), communityId, { category: 'care' })).id, 45)).id,
+    );
     await stepOk(party(10).client, 'cancelExchange', { exchangeId: cancelled.id });
 
     const payments: string[] = [];
     for (let written = 0; written < PAYMENTS_PER_PHASE; written += BATCH) {
-      const { results } = await t.ledger.createTransfers({ mode: BatchMode.INDEPENDENT, transfers: randomPayments(BATCH) });
+      const { results } = await t.ledger.createTransfers({
+        mode: BatchMode.INDEPENDENT,
+        transfers: randomPayments(BATCH),
+      });
       expect(results.filter((result) => result.userErrors.length > 0)).toEqual([]);
       payments.push(...results.map((result) => result.transfer!.id));
     }
@@ -177,14 +255,40 @@ describe('agreement of statements, balance reports, the trial balance, statistic
     // New money and levies: money moves, but no exchange.
     await grant(fixture, party(12), 300);
     const granted = await transfer(fixture.issuance.id, party(13).accountId, 240n, { code: 'grant' });
-    const levies = [await transfer(party(14).accountId, fixture.pool.id, 200n, { code: 'levy' }), await transfer(party(15).accountId, fixture.pool.id, 200n, { code: 'levy' })];
-    await succeed(coordinator, 'grantCredits', { accountId: party(16).accountId, amount: '100', idempotencyKey: newKey('grant'), source: 'POOL', reason: 'pool grant' });
+    const levies = [
+      await transfer(party(14).accountId, fixture.pool.id, 200n, { code: 'levy' }),
+      await transfer(party(15).accountId, fixture.pool.id, 200n, { code: 'levy' }),
+    ];
+    await succeed(coordinator, 'grantCredits', {
+      accountId: party(16).accountId,
+      amount: '100',
+      idempotencyKey: newKey('grant'),
+      source: 'POOL',
+      reason: 'pool grant',
+    });
 
     // A hold posted in part, and one voided.
     const held = await transfer(party(17).accountId, party(18).accountId, 90n, { pending: true, memo: 'hold' });
-    expect((await t.ledger.postPendingTransfer({ idempotencyKey: newKey('post'), pendingTransferId: held, amount: 60n, memo: 'posted in part' })).userErrors).toEqual([]);
+    expect(
+      (
+        await t.ledger.postPendingTransfer({
+          idempotencyKey: newKey('post'),
+          pendingTransferId: held,
+          amount: 60n,
+          memo: 'posted in part',
+        })
+      ).userErrors,
+    ).toEqual([]);
     const voided = await transfer(party(19).accountId, party(20).accountId, 40n, { pending: true, memo: 'hold' });
-    expect((await t.ledger.voidPendingTransfer({ idempotencyKey: newKey('void'), pendingTransferId: voided, memo: 'not needed' })).userErrors).toEqual([]);
+    expect(
+      (
+        await t.ledger.voidPendingTransfer({
+          idempotencyKey: newKey('void'),
+          pendingTransferId: voided,
+          memo: 'not needed',
+        })
+      ).userErrors,
+    ).toEqual([]);
 
     // Reversals: of this phase's payments and a grant, and of whatever the phase before left to undo.
     for (const transferId of [payments[7], payments[777], granted, ...undoLater]) await reverse(transferId);
@@ -194,7 +298,13 @@ describe('agreement of statements, balance reports, the trial balance, statistic
 
   beforeAll(async () => {
     // A third start with nothing, so that some go into debt: money in members' hands is then less than their net balance.
-    ({ fixture, parties } = await exchangeCommunity(t, Array.from({ length: MEMBERS }, (_, index) => ({ balance: index % 3 === 0 ? 0n : 5_000n, lowerLimit: -1_000_000n }))));
+    ({ fixture, parties } = await exchangeCommunity(
+      t,
+      Array.from({ length: MEMBERS }, (_, index) => ({
+        balance: index % 3 === 0 ? 0n : 5_000n,
+        lowerLimit: -1_000_000n,
+      })),
+    ));
     coordinator = fixture.asCoordinator();
     communityId = fixture.community.id;
     expect((await t.ledger.setAccountLimits(fixture.coordinator.account.id, -1_000_000n, null)).refusal).toBeFalsy();
@@ -211,7 +321,11 @@ describe('agreement of statements, balance reports, the trial balance, statistic
     // One exchange of phase 1 is reversed in phase 2 by the coordinator, through the API.
     const [reversedExchange] = undo.splice(1, 1);
     t1 = await boundary(t);
-    await succeed(coordinator, 'reverseTransfer', { idempotencyKey: newKey('undo'), transferId: reversedExchange, reason: 'never happened' });
+    await succeed(coordinator, 'reverseTransfer', {
+      idempotencyKey: newKey('undo'),
+      transferId: reversedExchange,
+      reason: 'never happened',
+    });
     const joining = await pendingMember(t, fixture);
     await succeed(coordinator, 'approveMembership', { membershipId: joining.membership.id });
     applicant = { accountId: joining.membership.accountId };
@@ -219,11 +333,18 @@ describe('agreement of statements, balance reports, the trial balance, statistic
     await writePhase(2, undo);
     // Still open at the end: a hold, and an accepted exchange's hold; neither counts anywhere yet.
     await transfer(parties[21].accountId, parties[22].accountId, 55n, { pending: true, memo: 'open hold' });
-    await accept(parties[23], (await proposeOn(parties[24], (await offerService(parties[23], communityId, { category: 'arts' })).id, 35)).id);
+    await accept(
+      parties[23],
+      (await proposeOn(parties[24], (await offerService(parties[23], communityId, { category: 'arts' })).id, 35)).id,
+    );
     t2 = await boundary(t);
   });
 
-  const periods = (): Period[] => [{ name: 'before t0', to: t0 }, { name: '[t0, t1)', from: t0, to: t1 }, { name: '[t1, t2)', from: t1, to: t2 }];
+  const periods = (): Period[] => [
+    { name: 'before t0', to: t0 },
+    { name: '[t0, t1)', from: t0, to: t1 },
+    { name: '[t1, t2)', from: t1, to: t2 },
+  ];
 
   /** The balance report as of the millisecond before `instant`: the postings before it, as a statement ending at `instant` counts them. */
   const reportBefore = (instant: Date) => balanceReport(coordinator, communityId, millisecondBefore(instant));
@@ -234,18 +355,32 @@ describe('agreement of statements, balance reports, the trial balance, statistic
     return line?.balance ?? '0';
   };
   /** Member accounts, as the balance report tells them: those held by a member. */
-  const memberAccounts = once(async () => new Map((await reports())[2].lines.filter((line) => line.memberId !== null).map((line) => [line.accountId, line.memberId!])));
+  const memberAccounts = once(
+    async () =>
+      new Map(
+        (await reports())[2].lines
+          .filter((line) => line.memberId !== null)
+          .map((line) => [line.accountId, line.memberId!]),
+      ),
+  );
   /** Every account's statement for each period (periods() order), read in full through GraphQL. */
   const statements = once(async () => {
     const accounts = (await reports())[2].lines.map((line) => line.accountId);
-    return Promise.all(periods().map(async (period) => {
-      const read = new Map<string, Statement>();
-      for (const accountId of accounts) read.set(accountId, await accountStatement(coordinator, accountId, period));
-      return read;
-    }));
+    return Promise.all(
+      periods().map(async (period) => {
+        const read = new Map<string, Statement>();
+        for (const accountId of accounts) read.set(accountId, await accountStatement(coordinator, accountId, period));
+        return read;
+      }),
+    );
   });
   const transfersExport = (period: { from?: Date; to: Date }): Promise<CsvRow[]> =>
-    exported(coordinator, { communityId, kind: 'TRANSFERS', from: period.from?.toISOString(), to: period.to.toISOString() });
+    exported(coordinator, {
+      communityId,
+      kind: 'TRANSFERS',
+      from: period.from?.toISOString(),
+      to: period.to.toISOString(),
+    });
   const transfersCsv = once(() => Promise.all(periods().map(transfersExport)));
 
   it('is seeded as the agreement needs: thousands of payments, exchanges in every category, reversals across t1, holds posted in part, voided and left open', async () => {
@@ -267,7 +402,9 @@ describe('agreement of statements, balance reports, the trial balance, statistic
     const read = await statements();
     for (const line of atT2.lines) {
       const { account } = await gql<{ account: Record<string, string> }>(coordinator, ACCOUNT_AT, {
-        id: line.accountId, t0: millisecondBefore(t0).toISOString(), t1: millisecondBefore(t1).toISOString(),
+        id: line.accountId,
+        t0: millisecondBefore(t0).toISOString(),
+        t1: millisecondBefore(t1).toISOString(),
       });
       let running = 0n;
       let version = 0n;
@@ -277,27 +414,48 @@ describe('agreement of statements, balance reports, the trial balance, statistic
         for (const posting of lines) {
           running += BigInt(posting.amount);
           version += 1n;
-          if (posting.balanceAfter !== running.toString() || posting.accountVersion !== version.toString()) broken.push(`${period.name}: posting ${posting.postingId}`);
+          if (posting.balanceAfter !== running.toString() || posting.accountVersion !== version.toString())
+            broken.push(`${period.name}: posting ${posting.postingId}`);
         }
         return {
           actual: {
-            opening: statement.openingBalance, closing: statement.closingBalance, debits: statement.debits, credits: statement.credits, lineCount: statement.lineCount,
+            opening: statement.openingBalance,
+            closing: statement.closingBalance,
+            debits: statement.debits,
+            credits: statement.credits,
+            lineCount: statement.lineCount,
           },
           expected: {
-            opening: index === 0 ? '0' : balanceIn(ends[index - 1], line.accountId), closing: balanceIn(ends[index], line.accountId),
-            debits: (-sum(lines.filter((posting) => posting.amount.startsWith('-')).map((posting) => posting.amount))).toString(),
-            credits: sum(lines.filter((posting) => !posting.amount.startsWith('-')).map((posting) => posting.amount)).toString(),
+            opening: index === 0 ? '0' : balanceIn(ends[index - 1], line.accountId),
+            closing: balanceIn(ends[index], line.accountId),
+            debits: (-sum(
+              lines.filter((posting) => posting.amount.startsWith('-')).map((posting) => posting.amount),
+            )).toString(),
+            credits: sum(
+              lines.filter((posting) => !posting.amount.startsWith('-')).map((posting) => posting.amount),
+            ).toString(),
             lineCount: lines.length,
           },
           // closing = opening + the sum of the lines, from the lines themselves.
           openingPlusLines: (BigInt(statement.openingBalance) + sum(lines.map((posting) => posting.amount))).toString(),
         };
       });
-      expect({ account: line.accountId, periods: figures.map((figure) => [figure.actual, figure.openingPlusLines]), broken, ledger: account }).toEqual({
-        account: line.accountId, periods: figures.map((figure) => [figure.expected, figure.expected.closing]), broken: [],
+      expect({
+        account: line.accountId,
+        periods: figures.map((figure) => [figure.actual, figure.openingPlusLines]),
+        broken,
+        ledger: account,
+      }).toEqual({
+        account: line.accountId,
+        periods: figures.map((figure) => [figure.expected, figure.expected.closing]),
+        broken: [],
         ledger: {
-          balance: line.balance, postedDebits: line.debits, postedCredits: line.credits, version: version.toString(),
-          atT0: balanceIn(atT0, line.accountId), atT1: balanceIn(atT1, line.accountId),
+          balance: line.balance,
+          postedDebits: line.debits,
+          postedCredits: line.credits,
+          version: version.toString(),
+          atT0: balanceIn(atT0, line.accountId),
+          atT1: balanceIn(atT1, line.accountId),
         },
       });
     }
@@ -307,19 +465,36 @@ describe('agreement of statements, balance reports, the trial balance, statistic
     const read = await statements();
     const csv = await transfersCsv();
     for (const [index, period] of periods().entries()) {
-      const posted = new Map(csv[index].filter((row) => POSTED_KINDS.has(row.kind)).map((row) => [row.transfer_id, row]));
+      const posted = new Map(
+        csv[index].filter((row) => POSTED_KINDS.has(row.kind)).map((row) => [row.transfer_id, row]),
+      );
       const mismatched: string[] = [];
       let lines = 0;
       for (const [accountId, { lines: postings }] of read[index]) {
         for (const posting of postings) {
           lines += 1;
           const row = posted.get(posting.transferId);
-          const side = row?.credit_account_id === accountId ? { amount: row.amount, counterparty: row.debit_account_id } : { amount: `-${row?.amount}`, counterparty: row?.credit_account_id };
-          if (!row || (row.debit_account_id !== accountId && row.credit_account_id !== accountId) || posting.amount !== side.amount || posting.counterpartyAccountId !== side.counterparty
-            || posting.transferKind !== row.kind || posting.code !== row.code || posting.createdAt !== row.created_at) mismatched.push(`${accountId}: posting ${posting.postingId}`);
+          const side =
+            row?.credit_account_id === accountId
+              ? { amount: row.amount, counterparty: row.debit_account_id }
+              : { amount: `-${row?.amount}`, counterparty: row?.credit_account_id };
+          if (
+            !row ||
+            (row.debit_account_id !== accountId && row.credit_account_id !== accountId) ||
+            posting.amount !== side.amount ||
+            posting.counterpartyAccountId !== side.counterparty ||
+            posting.transferKind !== row.kind ||
+            posting.code !== row.code ||
+            posting.createdAt !== row.created_at
+          )
+            mismatched.push(`${accountId}: posting ${posting.postingId}`);
         }
       }
-      expect({ period: period.name, mismatched, lines }).toEqual({ period: period.name, mismatched: [], lines: 2 * posted.size });
+      expect({ period: period.name, mismatched, lines }).toEqual({
+        period: period.name,
+        mismatched: [],
+        lines: 2 * posted.size,
+      });
     }
   });
 
@@ -328,17 +503,24 @@ describe('agreement of statements, balance reports, the trial balance, statistic
     for (const { report, lines } of [atT1, atT2]) {
       const kinds = [...new Set(lines.map((line) => line.kind))];
       expect(report).toMatchObject({
-        accountCount: lines.length, totalDebits: sum(lines.map((line) => line.debits)).toString(), totalCredits: sum(lines.map((line) => line.credits)).toString(),
-        totalBalance: '0', balanced: true,
+        accountCount: lines.length,
+        totalDebits: sum(lines.map((line) => line.debits)).toString(),
+        totalCredits: sum(lines.map((line) => line.credits)).toString(),
+        totalBalance: '0',
+        balanced: true,
       });
       expect(sum(lines.map((line) => line.balance))).toBe(0n);
       expect(report.totalDebits).toBe(report.totalCredits);
       const byKind = (kind: string) => {
         const balances = lines.filter((line) => line.kind === kind).map((line) => BigInt(line.balance));
         return {
-          kind, accountCount: balances.length, debits: sum(lines.filter((line) => line.kind === kind).map((line) => line.debits)).toString(),
-          credits: sum(lines.filter((line) => line.kind === kind).map((line) => line.credits)).toString(), balance: sum(balances).toString(),
-          positiveBalances: sum(balances.filter((balance) => balance > 0n)).toString(), negativeBalances: sum(balances.filter((balance) => balance < 0n)).toString(),
+          kind,
+          accountCount: balances.length,
+          debits: sum(lines.filter((line) => line.kind === kind).map((line) => line.debits)).toString(),
+          credits: sum(lines.filter((line) => line.kind === kind).map((line) => line.credits)).toString(),
+          balance: sum(balances).toString(),
+          positiveBalances: sum(balances.filter((balance) => balance > 0n)).toString(),
+          negativeBalances: sum(balances.filter((balance) => balance < 0n)).toString(),
           accountsInDebt: balances.filter((balance) => balance < 0n).length,
         };
       };
@@ -349,8 +531,16 @@ describe('agreement of statements, balance reports, the trial balance, statistic
 
     const ledger = await trialBalance(coordinator, fixture.currency.id);
     expect({ total: ledger.total, balanced: ledger.balanced }).toEqual({ total: '0', balanced: true });
-    const asTrialLines = (report: CurrencyReportView) => report.byKind.filter((kind) => kind.accountCount > 0)
-      .map((kind) => ({ kind: kind.kind, accountCount: kind.accountCount, postedDebits: kind.debits, postedCredits: kind.credits, balance: kind.balance }));
+    const asTrialLines = (report: CurrencyReportView) =>
+      report.byKind
+        .filter((kind) => kind.accountCount > 0)
+        .map((kind) => ({
+          kind: kind.kind,
+          accountCount: kind.accountCount,
+          postedDebits: kind.debits,
+          postedCredits: kind.credits,
+          balance: kind.balance,
+        }));
     const byKindName = (a: { kind: string }, b: { kind: string }) => a.kind.localeCompare(b.kind);
     expect([...ledger.lines].sort(byKindName)).toEqual(asTrialLines(atT2.report).sort(byKindName));
     // Nothing moved since t2: the report as of now is the report as of t2.
@@ -365,7 +555,9 @@ describe('agreement of statements, balance reports, the trial balance, statistic
    */
   const exchangedPerDefinition = async (rows: CsvRow[]): Promise<Exchanged> => {
     const members = await memberAccounts();
-    const counted = rows.filter((row) => POSTED_KINDS.has(row.kind) && members.has(row.debit_account_id) && members.has(row.credit_account_id));
+    const counted = rows.filter(
+      (row) => POSTED_KINDS.has(row.kind) && members.has(row.debit_account_id) && members.has(row.credit_account_id),
+    );
     const byCategory = new Map<string, bigint>();
     const byDistrict = new Map<string, bigint>();
     let reversed = 0n;
@@ -379,13 +571,19 @@ describe('agreement of statements, balance reports, the trial balance, statistic
       add(byDistrict, String(listed?.district ?? profileDistrict.get(payee) ?? null), amount);
     }
     return {
-      amountExchanged: sum([...byCategory.values()]).toString(), reversedAmount: reversed.toString(), transferCount: counted.length,
-      byCategory: asRecord(byCategory), byDistrict: asRecord(byDistrict),
+      amountExchanged: sum([...byCategory.values()]).toString(),
+      reversedAmount: reversed.toString(),
+      transferCount: counted.length,
+      byCategory: asRecord(byCategory),
+      byDistrict: asRecord(byDistrict),
     };
   };
   const reportedExchanged = (activity: ActivityView): Exchanged => ({
-    amountExchanged: activity.amountExchanged, reversedAmount: activity.reversedAmount, transferCount: activity.transferCount,
-    byCategory: breakdown(activity.byCategory, 'category'), byDistrict: breakdown(activity.byDistrict, 'district'),
+    amountExchanged: activity.amountExchanged,
+    reversedAmount: activity.reversedAmount,
+    transferCount: activity.transferCount,
+    byCategory: breakdown(activity.byCategory, 'category'),
+    byDistrict: breakdown(activity.byDistrict, 'district'),
   });
   /**
    * activeMembers as documented ("distinct members with any posting on a member account of theirs"):
@@ -394,13 +592,23 @@ describe('agreement of statements, balance reports, the trial balance, statistic
   const activeMembers = async (periodIndexes: number[]): Promise<number> => {
     const members = await memberAccounts();
     const read = await statements();
-    return new Set(periodIndexes.flatMap((index) => [...read[index]].filter(([accountId, { lines }]) => members.has(accountId) && lines.length > 0)
-      .map(([accountId]) => members.get(accountId)))).size;
+    return new Set(
+      periodIndexes.flatMap((index) =>
+        [...read[index]]
+          .filter(([accountId, { lines }]) => members.has(accountId) && lines.length > 0)
+          .map(([accountId]) => members.get(accountId)),
+      ),
+    ).size;
   };
   /** Money in members' hands: the positive balances of member accounts in a balance report. */
   const moneyInMembersHands = async (report: { lines: BalanceLineView[] }): Promise<string> => {
     const members = await memberAccounts();
-    return sum(report.lines.filter((line) => members.has(line.accountId)).map((line) => BigInt(line.balance)).filter((balance) => balance > 0n)).toString();
+    return sum(
+      report.lines
+        .filter((line) => members.has(line.accountId))
+        .map((line) => BigInt(line.balance))
+        .filter((balance) => balance > 0n),
+    ).toString();
   };
 
   it('counts in the statistics what the transfers export, the statements and the balance report hold, as the statistics define it', async () => {
@@ -410,57 +618,115 @@ describe('agreement of statements, balance reports, the trial balance, statistic
       communityStatistics(coordinator, { communityId, from: t0, to: t1, interval: 'DAY' }),
       communityStatistics(coordinator, { communityId, from: t1, to: t2, interval: 'DAY' }),
     ]);
-    const cases: [BucketView, CsvRow[], number, typeof atT2, number][] = [[first.buckets[0], firstRows, 1, atT1, 0], [second.buckets[0], secondRows, 2, atT2, 1]];
+    const cases: [BucketView, CsvRow[], number, typeof atT2, number][] = [
+      [first.buckets[0], firstRows, 1, atT1, 0],
+      [second.buckets[0], secondRows, 2, atT2, 1],
+    ];
     for (const [bucket, rows, periodIndex, atEnd, newMembers] of cases) {
       const expected = await exchangedPerDefinition(rows);
       expect(reportedExchanged(bucket)).toEqual(expected);
-      expect({ activeMembers: bucket.activeMembers, newMembers: bucket.newMembers, moneyInMembersHands: bucket.moneyInMembersHands })
-        .toEqual({ activeMembers: await activeMembers([periodIndex]), newMembers, moneyInMembersHands: await moneyInMembersHands(atEnd) });
+      expect({
+        activeMembers: bucket.activeMembers,
+        newMembers: bucket.newMembers,
+        moneyInMembersHands: bucket.moneyInMembersHands,
+      }).toEqual({
+        activeMembers: await activeMembers([periodIndex]),
+        newMembers,
+        moneyInMembersHands: await moneyInMembersHands(atEnd),
+      });
       // The breakdowns sum exactly to the amount, largest first.
-      expect([sum(bucket.byCategory.map((part) => part.amount)), sum(bucket.byDistrict.map((part) => part.amount))]).toEqual([BigInt(bucket.amountExchanged), BigInt(bucket.amountExchanged)]);
+      expect([
+        sum(bucket.byCategory.map((part) => part.amount)),
+        sum(bucket.byDistrict.map((part) => part.amount)),
+      ]).toEqual([BigInt(bucket.amountExchanged), BigInt(bucket.amountExchanged)]);
       expect([isLargestFirst(bucket.byCategory), isLargestFirst(bucket.byDistrict)]).toEqual([true, true]);
       expect(bucket.velocity).toBeCloseTo(Number(bucket.amountExchanged) / Number(bucket.moneyInMembersHands), 12);
       // Money in members' hands is the members' positive balances the report sums by kind (the coordinator's account is a member's too).
-      expect(bucket.moneyInMembersHands).toBe(atEnd.report.byKind.find((kind) => kind.kind === 'MEMBER')!.positiveBalances);
+      expect(bucket.moneyInMembersHands).toBe(
+        atEnd.report.byKind.find((kind) => kind.kind === 'MEMBER')!.positiveBalances,
+      );
     }
     // Not a vacuous agreement: every category traded, reversals counted, every member active, and members in debt (so hands < net balance).
-    expect(Object.keys(reportedExchanged(first.buckets[0]).byCategory)).toEqual(expect.arrayContaining([...LISTINGS.map((listed) => listed.category), 'null']));
+    expect(Object.keys(reportedExchanged(first.buckets[0]).byCategory)).toEqual(
+      expect.arrayContaining([...LISTINGS.map((listed) => listed.category), 'null']),
+    );
     expect(BigInt(second.buckets[0].reversedAmount)).toBeGreaterThan(0n);
     expect(second.buckets[0].activeMembers).toBe(MEMBERS + 2);
     for (const { report } of [atT1, atT2]) {
       const members = report.byKind.find((kind) => kind.kind === 'MEMBER')!;
-      expect({ inDebt: members.accountsInDebt > 0, handsBelowNet: BigInt(members.positiveBalances) > BigInt(members.balance) }).toEqual({ inDebt: true, handsBelowNet: true });
+      expect({
+        inDebt: members.accountsInDebt > 0,
+        handsBelowNet: BigInt(members.positiveBalances) > BigInt(members.balance),
+      }).toEqual({ inDebt: true, handsBelowNet: true });
     }
 
     // A daily series whose second bucket is [t1, t2): its first holds the community's whole history before t1.
-    const series = await communityStatistics(coordinator, { communityId, from: new Date(t1.getTime() - DAY_MS), to: t2, interval: 'DAY' });
+    const series = await communityStatistics(coordinator, {
+      communityId,
+      from: new Date(t1.getTime() - DAY_MS),
+      to: t2,
+      interval: 'DAY',
+    });
     const [history, latest] = series.buckets;
     const { start: _start, end: _end, ...latestFigures } = latest;
     const { start: _from, end: _to, ...secondFigures } = second.buckets[0];
     expect(latestFigures).toEqual(secondFigures);
     expect(reportedExchanged(history)).toEqual(await exchangedPerDefinition(await transfersExport({ to: t1 })));
-    expect({ activeMembers: history.activeMembers, newMembers: history.newMembers, moneyInMembersHands: history.moneyInMembersHands })
-      .toEqual({ activeMembers: await activeMembers([0, 1]), newMembers: MEMBERS + 1, moneyInMembersHands: await moneyInMembersHands(atT1) });
+    expect({
+      activeMembers: history.activeMembers,
+      newMembers: history.newMembers,
+      moneyInMembersHands: history.moneyInMembersHands,
+    }).toEqual({
+      activeMembers: await activeMembers([0, 1]),
+      newMembers: MEMBERS + 1,
+      moneyInMembersHands: await moneyInMembersHands(atT1),
+    });
     expect(series.total).toMatchObject({
       amountExchanged: (BigInt(history.amountExchanged) + BigInt(latest.amountExchanged)).toString(),
-      transferCount: history.transferCount + latest.transferCount, newMembers: MEMBERS + 2, activeMembers: await activeMembers([0, 1, 2]),
+      transferCount: history.transferCount + latest.transferCount,
+      newMembers: MEMBERS + 2,
+      activeMembers: await activeMembers([0, 1, 2]),
     });
   });
 
   it('exports the same rows as the GraphQL answers: balances at t1 and t2, the transfers of each period, and statements of members, the coordinator and the community accounts', async () => {
     const [, atT1, atT2] = await reports();
-    for (const [instant, report] of [[t1, atT1], [t2, atT2]] as const) {
-      expect(await exported(coordinator, { communityId, kind: 'BALANCES', asOf: millisecondBefore(instant).toISOString() })).toEqual(report.lines.map((line) => balanceCsvRow('HOUR', line)));
+    for (const [instant, report] of [
+      [t1, atT1],
+      [t2, atT2],
+    ] as const) {
+      expect(
+        await exported(coordinator, { communityId, kind: 'BALANCES', asOf: millisecondBefore(instant).toISOString() }),
+      ).toEqual(report.lines.map((line) => balanceCsvRow('HOUR', line)));
     }
     const csv = await transfersCsv();
     const read = await statements();
-    const accounts = [parties[0].accountId, parties[MEMBERS - 1].accountId, fixture.coordinator.account.id, fixture.issuance.id, fixture.pool.id, applicant.accountId];
+    const accounts = [
+      parties[0].accountId,
+      parties[MEMBERS - 1].accountId,
+      fixture.coordinator.account.id,
+      fixture.issuance.id,
+      fixture.pool.id,
+      applicant.accountId,
+    ];
     for (const [index, period] of periods().entries()) {
       if (!period.from) continue;
-      expect(csv[index]).toEqual((await ledgerTransfers(coordinator, fixture.currency.id, period)).map((row) => transferCsvRow('HOUR', row)));
+      expect(csv[index]).toEqual(
+        (await ledgerTransfers(coordinator, fixture.currency.id, period)).map((row) => transferCsvRow('HOUR', row)),
+      );
       for (const accountId of accounts) {
-        const rows = await exported(coordinator, { communityId, kind: 'STATEMENT', accountId, from: period.from.toISOString(), to: period.to.toISOString() });
-        expect({ accountId, period: period.name, rows }).toEqual({ accountId, period: period.name, rows: read[index].get(accountId)!.lines.map((line) => statementCsvRow(accountId, line)) });
+        const rows = await exported(coordinator, {
+          communityId,
+          kind: 'STATEMENT',
+          accountId,
+          from: period.from.toISOString(),
+          to: period.to.toISOString(),
+        });
+        expect({ accountId, period: period.name, rows }).toEqual({
+          accountId,
+          period: period.name,
+          rows: read[index].get(accountId)!.lines.map((line) => statementCsvRow(accountId, line)),
+        });
       }
     }
   });
@@ -470,12 +736,24 @@ describe('agreement of statements, balance reports, the trial balance, statistic
     const checkpoint = await recordCheckpoint(coordinator, communityId);
     const read = await statements();
     // Each read by its own holder.
-    for (const [holder, accountId] of [[parties[3].client, parties[3].accountId], [coordinator, fixture.coordinator.account.id]] as const) {
+    for (const [holder, accountId] of [
+      [parties[3].client, parties[3].accountId],
+      [coordinator, fixture.coordinator.account.id],
+    ] as const) {
       const proof = (await statementProof(holder, accountId))!;
       const lines = read.flatMap((period) => period.get(accountId)!.lines);
-      expect(verifyStatementProof(proof, checkpoint.checkpointHash)).toEqual({ valid: true, problems: [], postings: lines.length, balance: BigInt(lines.at(-1)!.balanceAfter) });
-      expect(proof.entries.map((entry) => entry.postingText)).toEqual(lines.map((line) => `${accountId}:${line.amount}:${line.balanceAfter}:${line.accountVersion}`));
-      expect(lines.at(-1)!.balanceAfter).toBe((await reports())[2].lines.find((line) => line.accountId === accountId)!.balance);
+      expect(verifyStatementProof(proof, checkpoint.checkpointHash)).toEqual({
+        valid: true,
+        problems: [],
+        postings: lines.length,
+        balance: BigInt(lines.at(-1)!.balanceAfter),
+      });
+      expect(proof.entries.map((entry) => entry.postingText)).toEqual(
+        lines.map((line) => `${accountId}:${line.amount}:${line.balanceAfter}:${line.accountVersion}`),
+      );
+      expect(lines.at(-1)!.balanceAfter).toBe(
+        (await reports())[2].lines.find((line) => line.accountId === accountId)!.balance,
+      );
     }
   });
 });

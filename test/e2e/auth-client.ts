@@ -5,7 +5,8 @@ import { gql, USER_ERRORS, UserErrorView } from './graphql-client.js';
 
 /** What the e2e tests send to be someone: registrations, logins, sessions, admins, partner apps and their consent. */
 
-export const AUTH_PAYLOAD_FIELDS = 'tokens { accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt memberId } userErrors { code message }';
+export const AUTH_PAYLOAD_FIELDS =
+  'tokens { accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt memberId } userErrors { code message }';
 
 export const REGISTER = `mutation Register($input: RegisterInput!) {
   register(input: $input) { member { id email displayName } ${USER_ERRORS} }
@@ -75,7 +76,10 @@ export async function register(client: GraphqlClient, input: Record<string, unkn
 }
 
 /** A new member who can log in, registered through the API (with no community), not yet logged in. */
-export async function registerMember(client: GraphqlClient, label = 'member'): Promise<{ memberId: string; email: string; password: string }> {
+export async function registerMember(
+  client: GraphqlClient,
+  label = 'member',
+): Promise<{ memberId: string; email: string; password: string }> {
   const email = uniqueEmail(label);
   const payload = await register(client, { email, password: GOOD_PASSWORD, displayName: `Member ${label}` });
   expect(payload.userErrors).toEqual([]);
@@ -113,7 +117,8 @@ export async function loginAsNewAdmin(t: TestApp): Promise<LoggedInMember> {
 }
 
 export async function refreshTokens(client: GraphqlClient, refreshToken: string): Promise<AuthPayloadView> {
-  return (await gql<{ refreshTokens: AuthPayloadView }>(client, REFRESH_TOKENS, { input: { refreshToken } })).refreshTokens;
+  return (await gql<{ refreshTokens: AuthPayloadView }>(client, REFRESH_TOKENS, { input: { refreshToken } }))
+    .refreshTokens;
 }
 
 /** The one refusal a login, refresh or invitation gives, with no tokens. */
@@ -131,18 +136,29 @@ export async function expectSessionEnded(t: TestApp, accessToken: string): Promi
 }
 
 /** Registers a partner app as a manager of its community: the app, and its API key (shown this once). */
-export async function registerPartnerApp(manager: GraphqlClient, communityId: string, scopes: string[], name = 'Partner app'): Promise<PartnerAppKeyView> {
-  return (await gql<{ registerPartnerApp: PartnerAppKeyView }>(manager, REGISTER_PARTNER_APP, { input: { communityId, name, scopes } })).registerPartnerApp;
+export async function registerPartnerApp(
+  manager: GraphqlClient,
+  communityId: string,
+  scopes: string[],
+  name = 'Partner app',
+): Promise<PartnerAppKeyView> {
+  return (
+    await gql<{ registerPartnerApp: PartnerAppKeyView }>(manager, REGISTER_PARTNER_APP, {
+      input: { communityId, name, scopes },
+    })
+  ).registerPartnerApp;
 }
 
 /** The member in person lets the partner app act for them; the API answers true when it did. */
 export async function grantPartnerConsent(member: GraphqlClient, partnerAppId: string): Promise<boolean> {
-  return (await gql<{ grantPartnerConsent: boolean }>(member, GRANT_PARTNER_CONSENT, { id: partnerAppId })).grantPartnerConsent;
+  return (await gql<{ grantPartnerConsent: boolean }>(member, GRANT_PARTNER_CONSENT, { id: partnerAppId }))
+    .grantPartnerConsent;
 }
 
 /** The member withdraws their consent; whether there was any to withdraw. */
 export async function revokePartnerConsent(member: GraphqlClient, partnerAppId: string): Promise<boolean> {
-  return (await gql<{ revokePartnerConsent: boolean }>(member, REVOKE_PARTNER_CONSENT, { id: partnerAppId })).revokePartnerConsent;
+  return (await gql<{ revokePartnerConsent: boolean }>(member, REVOKE_PARTNER_CONSENT, { id: partnerAppId }))
+    .revokePartnerConsent;
 }
 
 /** A client sending a partner API key, and X-Acting-For when the app acts for a member. */

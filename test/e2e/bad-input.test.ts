@@ -11,7 +11,15 @@ import { errorSummary, FORBIDDEN_ERROR, NONEXISTENT_ID } from './denials.js';
 import { CREATE_TRANSFER, gql, newKey, postRaw, RawResponse, rowsForKey, TransferInput } from './graphql-client.js';
 
 const {
-  BAD_USER_INPUT, FORBIDDEN, GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, MALFORMED_REQUEST, PERSISTED_QUERY_NOT_FOUND, QUERY_TOO_COMPLEX, QUERY_TOO_COSTLY, UNAUTHENTICATED,
+  BAD_USER_INPUT,
+  FORBIDDEN,
+  GRAPHQL_PARSE_FAILED,
+  GRAPHQL_VALIDATION_FAILED,
+  MALFORMED_REQUEST,
+  PERSISTED_QUERY_NOT_FOUND,
+  QUERY_TOO_COMPLEX,
+  QUERY_TOO_COSTLY,
+  UNAUTHENTICATED,
 } = ErrorCode;
 const { AMOUNT_MUST_BE_POSITIVE, CREDIT_ACCOUNT_NOT_FOUND, CURRENCY_MISMATCH, SAME_ACCOUNT } = TransferErrorCode;
 
@@ -37,18 +45,24 @@ const raw = (text: string): Raw => new Raw(text);
 
 /** An input object as GraphQL query text: `{ amount: "5", ... }`. */
 function literal(input: Record<string, unknown>): string {
-  return `{ ${Object.entries(input).map(([field, value]) => `${field}: ${value instanceof Raw ? value.text : JSON.stringify(value)}`).join(', ')} }`;
+  return `{ ${Object.entries(input)
+    .map(([field, value]) => `${field}: ${value instanceof Raw ? value.text : JSON.stringify(value)}`)
+    .join(', ')} }`;
 }
 
-const literalTransfer = (input: TransferInput, selection = 'replayed'): string => `createTransfer(input: ${literal(input)}) { ${selection} }`;
+const literalTransfer = (input: TransferInput, selection = 'replayed'): string =>
+  `createTransfer(input: ${literal(input)}) { ${selection} }`;
 /** Inline fragments add depth without changing what is selected. */
-const nestedFragments = (levels: number, selection: string): string => `${'... on Transfer { '.repeat(levels)}${selection}${' }'.repeat(levels)}`;
+const nestedFragments = (levels: number, selection: string): string =>
+  `${'... on Transfer { '.repeat(levels)}${selection}${' }'.repeat(levels)}`;
 const statementSelection = `statement(first: ${MAX_PAGE_SIZE}) { edges { node { id amount balanceAfter } } }`;
 const range = (n: number): number[] => Array.from({ length: n }, (_, index) => index);
 /** A transfer's accounts with their statements, then the same again for its resolution and reversal, `levels` times: a tree of 2^(levels+1) - 1 transfers. */
 const transferTree = (levels: number): string => {
   const accounts = `debitAccount { ${statementSelection} } creditAccount { ${statementSelection} }`;
-  return levels === 0 ? accounts : `${accounts} resolution { ${transferTree(levels - 1)} } reversal { ${transferTree(levels - 1)} }`;
+  return levels === 0
+    ? accounts
+    : `${accounts} resolution { ${transferTree(levels - 1)} } reversal { ${transferTree(levels - 1)} }`;
 };
 /** Metadata of `levels` nested objects. */
 const nestedObject = (levels: number): Record<string, unknown> => (levels <= 1 ? {} : { a: nestedObject(levels - 1) });
@@ -88,22 +102,33 @@ describe('bad input over GraphQL', () => {
 
   /** Every account of both fixture currencies, and their transfers: what no refused request may change. */
   const ledgerState = async (): Promise<unknown> =>
-    (await t.dataSource.query(
-      `SELECT (SELECT count(*)::int FROM transfers WHERE currency_id = ANY($1)) AS transfers,
+    (
+      await t.dataSource.query(
+        `SELECT (SELECT count(*)::int FROM transfers WHERE currency_id = ANY($1)) AS transfers,
               (SELECT json_agg(json_build_array(id, posted_debits, posted_credits, pending_debits, pending_credits, version) ORDER BY id)
                  FROM accounts WHERE currency_id = ANY($1)) AS accounts`,
-      [currencyIds],
-    ))[0];
+        [currencyIds],
+      )
+    )[0];
 
   /** A valid input with a fresh key; each bad-input case changes one thing about it. */
   const validInput = (overrides: Record<string, unknown> = {}): TransferInput => ({
-    idempotencyKey: newKey('bad'), debitAccountId: payer.id, creditAccountId: payee.id, amount: '5', ...overrides,
+    idempotencyKey: newKey('bad'),
+    debitAccountId: payer.id,
+    creditAccountId: payee.id,
+    amount: '5',
+    ...overrides,
   });
   const post = (payload: unknown, client = asPayer): Promise<RawResponse> => postRaw(client, JSON.stringify(payload));
   /** The transfer that funded an account in its fixture: readable by that account's holder only. */
   const fundingTransferOf = async (account: Account): Promise<string> =>
-    (await t.dataSource.query('SELECT id FROM transfers WHERE credit_account_id = $1 ORDER BY id LIMIT 1', [account.id]))[0].id;
-  const mutationBody = (input: TransferInput): string => JSON.stringify({ query: CREATE_TRANSFER, variables: { input } });
+    (
+      await t.dataSource.query('SELECT id FROM transfers WHERE credit_account_id = $1 ORDER BY id LIMIT 1', [
+        account.id,
+      ])
+    )[0].id;
+  const mutationBody = (input: TransferInput): string =>
+    JSON.stringify({ query: CREATE_TRANSFER, variables: { input } });
 
   /** Sends one bad request; checks the code, the status, that no internals leak and that nothing was written. */
   async function expectRejected(send: () => Promise<RawResponse>, code: string, keys: string[]): Promise<RawResponse> {
@@ -121,14 +146,19 @@ describe('bad input over GraphQL', () => {
 
   const expectTransferRejected = (overrides: Record<string, unknown>, code: string): Promise<RawResponse> => {
     const input = validInput(overrides);
-    return expectRejected(() => post({ query: CREATE_TRANSFER, variables: { input } }), code, [String(input.idempotencyKey)]);
+    return expectRejected(() => post({ query: CREATE_TRANSFER, variables: { input } }), code, [
+      String(input.idempotencyKey),
+    ]);
   };
 
   it('accepts the valid request every case below spoils in one way, and a key of exactly 128 characters', async () => {
     const input = validInput({ idempotencyKey: 'k'.repeat(128) });
     const response = await post({ query: CREATE_TRANSFER, variables: { input } });
     expect({ status: response.status, code: codeOf(response.body) }).toEqual({ status: 200, code: undefined });
-    expect(response.body.data.createTransfer.transfer).toMatchObject({ idempotencyKey: input.idempotencyKey, amount: '5' });
+    expect(response.body.data.createTransfer.transfer).toMatchObject({
+      idempotencyKey: input.idempotencyKey,
+      amount: '5',
+    });
     expect(await rowsForKey(t, input.idempotencyKey)).toEqual({ transfers: 1, failures: 0 });
   });
 
@@ -166,7 +196,9 @@ describe('bad input over GraphQL', () => {
       ['null', 'null'],
     ])('refuses an amount written in the query text as %s (%s)', async (_name, amount) => {
       const input = validInput({ amount: raw(amount) });
-      await expectRejected(() => post({ query: `mutation { ${literalTransfer(input)} }` }), BAD_USER_INPUT, [input.idempotencyKey]);
+      await expectRejected(() => post({ query: `mutation { ${literalTransfer(input)} }` }), BAD_USER_INPUT, [
+        input.idempotencyKey,
+      ]);
     });
   });
 
@@ -190,7 +222,10 @@ describe('bad input over GraphQL', () => {
       // Paid to the caller's own account, so that no check of the input's shape (SAME_ACCOUNT) answers first.
       for (const debitAccountId of [payee.id, foreign.id]) {
         const someoneElses = await expectTransferRejected({ debitAccountId, creditAccountId: payer.id }, FORBIDDEN);
-        expect({ status: someoneElses.status, body: someoneElses.body }).toEqual({ status: unknown.status, body: unknown.body });
+        expect({ status: someoneElses.status, body: someoneElses.body }).toEqual({
+          status: unknown.status,
+          body: unknown.body,
+        });
       }
     });
   });
@@ -211,7 +246,10 @@ describe('bad input over GraphQL', () => {
       ['metadata over 4096 bytes', { metadata: { note: 'x'.repeat(4100) } }],
       ['metadata nested 17 levels deep', { metadata: nestedObject(17) }],
       ['metadata nested 1,500 levels deep', { metadata: nestedObject(1500) }],
-      ['metadata holding lists nested 1,500 levels deep, within 4096 bytes', { metadata: { a: JSON.parse(`${'['.repeat(1500)}${']'.repeat(1500)}`) } }],
+      [
+        'metadata holding lists nested 1,500 levels deep, within 4096 bytes',
+        { metadata: { a: JSON.parse(`${'['.repeat(1500)}${']'.repeat(1500)}`) } },
+      ],
       ['a memo with a NUL character', { memo: 'tea\u0000time' }],
       ['a memo with a lone high surrogate', { memo: 'tea\ud800time' }],
       ['a memo with a lone low surrogate', { memo: '\udc00' }],
@@ -233,13 +271,20 @@ describe('bad input over GraphQL', () => {
     const memo = '자전거 수리 🚲\tthanks!\r\nsee you';
     const input = validInput({ memo, metadata: { note: '고마워요 👍', nested: { deep: ['é'] } } });
     const response = await post({ query: CREATE_TRANSFER, variables: { input } });
-    expect(response.body.data.createTransfer).toMatchObject({ transfer: { memo, metadata: input.metadata }, userErrors: [] });
+    expect(response.body.data.createTransfer).toMatchObject({
+      transfer: { memo, metadata: input.metadata },
+      userErrors: [],
+    });
   });
 
   it('refuses a control character written in the query text, in any argument', async () => {
     const input = validInput({ memo: 'tea\u0000time' });
-    await expectRejected(() => post({ query: `mutation { ${literalTransfer(input)} }` }), BAD_USER_INPUT, [input.idempotencyKey]);
-    const search = await post({ query: `{ listings(communityId: "${fixture.community.id}", category: "x\\u0000") { edges { cursor } } }` });
+    await expectRejected(() => post({ query: `mutation { ${literalTransfer(input)} }` }), BAD_USER_INPUT, [
+      input.idempotencyKey,
+    ]);
+    const search = await post({
+      query: `{ listings(communityId: "${fixture.community.id}", category: "x\\u0000") { edges { cursor } } }`,
+    });
     expect({ status: search.status, code: codeOf(search.body) }).toEqual({ status: 400, code: BAD_USER_INPUT });
   });
 
@@ -254,7 +299,11 @@ describe('bad input over GraphQL', () => {
       ['not a date at all', 'not-a-date'],
     ])('refuses a date-time %s (%s) with BAD_USER_INPUT', async (_name, at) => {
       const response = await post({ query: BALANCE_AT, variables: { id: payer.id, at } });
-      expect({ status: response.status, code: codeOf(response.body), data: response.body.data }).toEqual({ status: 400, code: BAD_USER_INPUT, data: undefined });
+      expect({ status: response.status, code: codeOf(response.body), data: response.body.data }).toEqual({
+        status: 400,
+        code: BAD_USER_INPUT,
+        data: undefined,
+      });
       const literal = await post({ query: `{ account(id: "${payer.id}") { balanceAt(at: ${JSON.stringify(at)}) } }` });
       expect(codeOf(literal.body)).toBe(BAD_USER_INPUT);
     });
@@ -276,16 +325,27 @@ describe('bad input over GraphQL', () => {
       const variables = { currencyId: currencyIds[0], accounts: 100, postings: 100 };
       const asVariables = await expectRejected(() => post({ query: PAGES_OF_PAGES, variables }), QUERY_TOO_COSTLY, []);
       const inline = `query($currencyId: ID!) { ${pagesOfPages('100', '100')} }`;
-      const written = await expectRejected(() => post({ query: inline, variables: { currencyId: currencyIds[0] } }), QUERY_TOO_COSTLY, []);
+      const written = await expectRejected(
+        () => post({ query: inline, variables: { currencyId: currencyIds[0] } }),
+        QUERY_TOO_COSTLY,
+        [],
+      );
       for (const response of [asVariables, written]) {
         expect(response.status).toBe(400);
         expect(response.body.errors[0].message).not.toMatch(/syntax/i);
-        expect(response.body.errors[0].extensions).toMatchObject({ code: QUERY_TOO_COSTLY, maxCost: QUERY_LIMITS.maxCost, cost: expect.any(Number) });
+        expect(response.body.errors[0].extensions).toMatchObject({
+          code: QUERY_TOO_COSTLY,
+          maxCost: QUERY_LIMITS.maxCost,
+          cost: expect.any(Number),
+        });
       }
     });
 
     it('serves the same query with small pages, and a statement proof of its documented maximum of 1,000 entries', async () => {
-      const small = await post({ query: PAGES_OF_PAGES, variables: { currencyId: currencyIds[0], accounts: 5, postings: 5 } });
+      const small = await post({
+        query: PAGES_OF_PAGES,
+        variables: { currencyId: currencyIds[0], accounts: 5, postings: 5 },
+      });
       expect(codeOf(small.body)).not.toBe(QUERY_TOO_COSTLY);
       const proof = await post({
         query: `query($accountId: ID!) { statementProof(accountId: $accountId, first: 1000) {
@@ -299,28 +359,94 @@ describe('bad input over GraphQL', () => {
   it('answers an unknown persisted query hash as Apollo clients expect, so that they send the query text', async () => {
     const unknownHash = { extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } };
     const response = await post(unknownHash);
-    expect({ status: response.status, code: codeOf(response.body) }).toEqual({ status: 200, code: PERSISTED_QUERY_NOT_FOUND });
+    expect({ status: response.status, code: codeOf(response.body) }).toEqual({
+      status: 200,
+      code: PERSISTED_QUERY_NOT_FOUND,
+    });
   });
 
   describe('request bodies', () => {
     it.each<[string, number, string, (input: TransferInput) => { body: string | Blob; contentType?: string | null }]>([
       ['malformed JSON', 400, MALFORMED_REQUEST, (input) => ({ body: mutationBody(input).slice(0, -2) })],
-      ['JSON with a trailing comma', 400, MALFORMED_REQUEST, (input) => ({ body: mutationBody(input).replace(/}$/, ',}') })],
-      ['a JSON string holding the request', 400, MALFORMED_REQUEST, (input) => ({ body: JSON.stringify(mutationBody(input)) })],
+      [
+        'JSON with a trailing comma',
+        400,
+        MALFORMED_REQUEST,
+        (input) => ({ body: mutationBody(input).replace(/}$/, ',}') }),
+      ],
+      [
+        'a JSON string holding the request',
+        400,
+        MALFORMED_REQUEST,
+        (input) => ({ body: JSON.stringify(mutationBody(input)) }),
+      ],
       ['a batch', 400, MALFORMED_REQUEST, (input) => ({ body: `[${mutationBody(input)}]` })],
-      ['a query that is not a string', 400, MALFORMED_REQUEST, (input) => ({ body: JSON.stringify({ query: 42, variables: { input } }) })],
-      ['variables encoded as a string', 400, MALFORMED_REQUEST, (input) => ({ body: JSON.stringify({ query: CREATE_TRANSFER, variables: JSON.stringify({ input }) }) })],
+      [
+        'a query that is not a string',
+        400,
+        MALFORMED_REQUEST,
+        (input) => ({ body: JSON.stringify({ query: 42, variables: { input } }) }),
+      ],
+      [
+        'variables encoded as a string',
+        400,
+        MALFORMED_REQUEST,
+        (input) => ({ body: JSON.stringify({ query: CREATE_TRANSFER, variables: JSON.stringify({ input }) }) }),
+      ],
       ['no query', 400, MALFORMED_REQUEST, (input) => ({ body: JSON.stringify({ variables: { input } }) })],
       ['an empty body', 400, MALFORMED_REQUEST, () => ({ body: '' })],
-      ['JSON in UTF-16', 400, MALFORMED_REQUEST, (input) => ({ body: mutationBody(input), contentType: 'application/json; charset=utf-16' })],
+      [
+        'JSON in UTF-16',
+        400,
+        MALFORMED_REQUEST,
+        (input) => ({ body: mutationBody(input), contentType: 'application/json; charset=utf-16' }),
+      ],
       ['text/plain', 400, MALFORMED_REQUEST, (input) => ({ body: mutationBody(input), contentType: 'text/plain' })],
-      ['a form', 400, MALFORMED_REQUEST, (input) => ({ body: `query=${encodeURIComponent(`mutation { ${literalTransfer(input)} }`)}`, contentType: 'application/x-www-form-urlencoded' })],
-      ['multipart/form-data', 400, MALFORMED_REQUEST, (input) => ({ body: mutationBody(input), contentType: 'multipart/form-data; boundary=x' })],
-      ['application/graphql', 400, MALFORMED_REQUEST, (input) => ({ body: `mutation { ${literalTransfer(input)} }`, contentType: 'application/graphql' })],
-      ['XML', 400, MALFORMED_REQUEST, (input) => ({ body: `<createTransfer key="${input.idempotencyKey}"/>`, contentType: 'application/xml' })],
-      ['no content type', 400, MALFORMED_REQUEST, (input) => ({ body: new Blob([mutationBody(input)]), contentType: null })],
-      ['an unknown operation name', 400, BAD_USER_INPUT, (input) => ({ body: JSON.stringify({ query: CREATE_TRANSFER, variables: { input }, operationName: 'Nope' }) })],
-      ['a body over 256kb', 413, QUERY_TOO_COMPLEX, (input) => ({ body: mutationBody({ ...input, memo: 'm'.repeat(300_000) }) })],
+      [
+        'a form',
+        400,
+        MALFORMED_REQUEST,
+        (input) => ({
+          body: `query=${encodeURIComponent(`mutation { ${literalTransfer(input)} }`)}`,
+          contentType: 'application/x-www-form-urlencoded',
+        }),
+      ],
+      [
+        'multipart/form-data',
+        400,
+        MALFORMED_REQUEST,
+        (input) => ({ body: mutationBody(input), contentType: 'multipart/form-data; boundary=x' }),
+      ],
+      [
+        'application/graphql',
+        400,
+        MALFORMED_REQUEST,
+        (input) => ({ body: `mutation { ${literalTransfer(input)} }`, contentType: 'application/graphql' }),
+      ],
+      [
+        'XML',
+        400,
+        MALFORMED_REQUEST,
+        (input) => ({ body: `<createTransfer key="${input.idempotencyKey}"/>`, contentType: 'application/xml' }),
+      ],
+      [
+        'no content type',
+        400,
+        MALFORMED_REQUEST,
+        (input) => ({ body: new Blob([mutationBody(input)]), contentType: null }),
+      ],
+      [
+        'an unknown operation name',
+        400,
+        BAD_USER_INPUT,
+        (input) => ({ body: JSON.stringify({ query: CREATE_TRANSFER, variables: { input }, operationName: 'Nope' }) }),
+      ],
+      [
+        'a body over 256kb',
+        413,
+        QUERY_TOO_COMPLEX,
+        (input) => ({ body: mutationBody({ ...input, memo: 'm'.repeat(300_000) }) }),
+      ],
     ])('answers %s with HTTP %i and %s', async (_name, status, code, build) => {
       const input = validInput();
       const { body, contentType } = build(input);
@@ -333,34 +459,63 @@ describe('bad input over GraphQL', () => {
     /** Each case builds a mutation from fresh valid inputs (`next`), whose keys must stay unused. */
     it.each<[string, string, (next: () => TransferInput) => string]>([
       ['a syntax error', GRAPHQL_PARSE_FAILED, (next) => `mutation { ${literalTransfer(next())}`],
-      ['an unknown field in the selection', GRAPHQL_VALIDATION_FAILED, (next) => `mutation { ${literalTransfer(next(), 'replayed balance')} }`],
-      ['an unknown top-level field', GRAPHQL_VALIDATION_FAILED, (next) => `mutation { ${literalTransfer(next())} sendMoney }`],
-      ['an unknown input field in the query text', GRAPHQL_VALIDATION_FAILED, (next) => `mutation { ${literalTransfer({ ...next(), nope: 1 })} }`],
       [
-        `a selection deeper than ${QUERY_LIMITS.maxDepth}`, QUERY_TOO_COMPLEX,
-        (next) => `mutation { ${literalTransfer(next(), `transfer { ${nestedFragments(QUERY_LIMITS.maxDepth - 2, 'id')} }`)} }`,
+        'an unknown field in the selection',
+        GRAPHQL_VALIDATION_FAILED,
+        (next) => `mutation { ${literalTransfer(next(), 'replayed balance')} }`,
       ],
       [
-        `more than ${QUERY_LIMITS.maxAliases} aliases`, QUERY_TOO_COMPLEX,
-        (next) => `mutation { ${range(QUERY_LIMITS.maxAliases + 1).map((index) => `t${index}: ${literalTransfer(next())}`).join(' ')} }`,
+        'an unknown top-level field',
+        GRAPHQL_VALIDATION_FAILED,
+        (next) => `mutation { ${literalTransfer(next())} sendMoney }`,
       ],
       [
-        `more than ${QUERY_LIMITS.maxTokens} tokens`, QUERY_TOO_COMPLEX,
+        'an unknown input field in the query text',
+        GRAPHQL_VALIDATION_FAILED,
+        (next) => `mutation { ${literalTransfer({ ...next(), nope: 1 })} }`,
+      ],
+      [
+        `a selection deeper than ${QUERY_LIMITS.maxDepth}`,
+        QUERY_TOO_COMPLEX,
+        (next) =>
+          `mutation { ${literalTransfer(next(), `transfer { ${nestedFragments(QUERY_LIMITS.maxDepth - 2, 'id')} }`)} }`,
+      ],
+      [
+        `more than ${QUERY_LIMITS.maxAliases} aliases`,
+        QUERY_TOO_COMPLEX,
+        (next) =>
+          `mutation { ${range(QUERY_LIMITS.maxAliases + 1)
+            .map((index) => `t${index}: ${literalTransfer(next())}`)
+            .join(' ')} }`,
+      ],
+      [
+        `more than ${QUERY_LIMITS.maxTokens} tokens`,
+        QUERY_TOO_COMPLEX,
         (next) => `mutation { ${literalTransfer(next(), 'replayed '.repeat(QUERY_LIMITS.maxTokens))} }`,
       ],
-      [`a cost over ${QUERY_LIMITS.maxCost}`, QUERY_TOO_COSTLY, (next) => `mutation { ${literalTransfer(next(), `transfer { ${transferTree(4)} }`)} }`],
+      [
+        `a cost over ${QUERY_LIMITS.maxCost}`,
+        QUERY_TOO_COSTLY,
+        (next) => `mutation { ${literalTransfer(next(), `transfer { ${transferTree(4)} }`)} }`,
+      ],
     ])('refuses %s with %s, before running anything', async (_name, code, build) => {
       const inputs: TransferInput[] = [];
       const query = build(() => {
         inputs.push(validInput());
         return inputs.at(-1)!;
       });
-      await expectRejected(() => post({ query }), code, inputs.map((input) => input.idempotencyKey));
+      await expectRejected(
+        () => post({ query }),
+        code,
+        inputs.map((input) => input.idempotencyKey),
+      );
     });
 
     it('accepts queries right at the depth and alias limits', async () => {
       const atDepthLimit = `{ transfer(id: "${await fundingTransferOf(payer)}") { ${nestedFragments(QUERY_LIMITS.maxDepth - 2, 'id')} } }`;
-      const atAliasLimit = `{ ${range(QUERY_LIMITS.maxAliases).map((index) => `c${index}: communities { id }`).join(' ')} }`;
+      const atAliasLimit = `{ ${range(QUERY_LIMITS.maxAliases)
+        .map((index) => `c${index}: communities { id }`)
+        .join(' ')} }`;
       for (const query of [atDepthLimit, atAliasLimit]) {
         const response = await post({ query });
         expect({ status: response.status, errors: response.body.errors }).toEqual({ status: 200, errors: undefined });
@@ -368,13 +523,20 @@ describe('bad input over GraphQL', () => {
     });
 
     it('refuses a page of 1000 written in the query text: pages hold 1 to 100', async () => {
-      await expectRejected(() => post({ query: '{ transfers(first: 1000) { edges { cursor } } }' }), BAD_USER_INPUT, []);
+      await expectRejected(
+        () => post({ query: '{ transfers(first: 1000) { edges { cursor } } }' }),
+        BAD_USER_INPUT,
+        [],
+      );
     });
   });
 
   describe('pagination and filters', () => {
     /** Each connection with a reader allowed to page through it: its holder, or (for all of a currency's accounts) the coordinator. */
-    const CONNECTIONS: Record<string, { query: string; variables: () => Record<string, unknown>; reader: () => GraphqlClient }> = {
+    const CONNECTIONS: Record<
+      string,
+      { query: string; variables: () => Record<string, unknown>; reader: () => GraphqlClient }
+    > = {
       statement: {
         query: `query($id: ID!, $first: Int, $after: String, $from: DateTime) {
           account(id: $id) { statement(first: $first, after: $after, from: $from) { edges { cursor } } } }`,
@@ -388,7 +550,8 @@ describe('bad input over GraphQL', () => {
         reader: () => asPayer,
       },
       accounts: {
-        query: 'query($currencyId: ID!, $first: Int, $after: String) { accounts(currencyId: $currencyId, first: $first, after: $after) { edges { cursor } } }',
+        query:
+          'query($currencyId: ID!, $first: Int, $after: String) { accounts(currencyId: $currencyId, first: $first, after: $after) { edges { cursor } } }',
         variables: () => ({ currencyId: currencyIds[0] }),
         reader: () => fixture.asCoordinator(),
       },
@@ -411,8 +574,12 @@ describe('bad input over GraphQL', () => {
       ['a from date with month 13', { from: '2024-13-01T00:00:00Z' }],
     ];
     const cases = [
-      ...Object.keys(CONNECTIONS).flatMap((connection) => BAD_PAGES.map(([name, args]) => [connection, name, args] as const)),
-      ...['statement', 'transfers'].flatMap((connection) => BAD_DATES.map(([name, args]) => [connection, name, args] as const)),
+      ...Object.keys(CONNECTIONS).flatMap((connection) =>
+        BAD_PAGES.map(([name, args]) => [connection, name, args] as const),
+      ),
+      ...['statement', 'transfers'].flatMap((connection) =>
+        BAD_DATES.map(([name, args]) => [connection, name, args] as const),
+      ),
     ];
 
     it.each(Object.keys(CONNECTIONS))('answers %s for its reader when nothing is spoilt', async (connection) => {
@@ -435,20 +602,32 @@ describe('bad input over GraphQL', () => {
 
     it('answers the public currency(id: an id beyond 64 bits) with null, not an error', async () => {
       const response = await post({ query: `{ currency(id: "${BEYOND_INT64}") { __typename } }` });
-      expect({ status: response.status, body: response.body }).toEqual({ status: 200, body: { data: { currency: null } } });
+      expect({ status: response.status, body: response.body }).toEqual({
+        status: 200,
+        body: { data: { currency: null } },
+      });
     });
 
     // A caller cannot tell an id no row could have from an object that is not theirs to see.
     it.each<[string, () => Promise<string>]>([
       ['transfer(id:', () => fundingTransferOf(foreign)],
       ['trialBalance(currencyId:', async () => other.currency.id],
-    ])("answers %s an id beyond 64 bits) with FORBIDDEN, exactly as another community's", async (call, someoneElses) => {
-      const ask = (id: string): Promise<RawResponse> => post({ query: `{ ${call} "${id}") { __typename } }` });
-      const beyond = await expectRejected(() => ask(BEYOND_INT64), FORBIDDEN, []);
-      expect({ status: beyond.status, errors: errorSummary(beyond.body.errors) }).toEqual({ status: 200, errors: [FORBIDDEN_ERROR] });
-      const foreignResponse = await ask(await someoneElses());
-      expect({ status: foreignResponse.status, body: foreignResponse.body }).toEqual({ status: beyond.status, body: beyond.body });
-    });
+    ])(
+      "answers %s an id beyond 64 bits) with FORBIDDEN, exactly as another community's",
+      async (call, someoneElses) => {
+        const ask = (id: string): Promise<RawResponse> => post({ query: `{ ${call} "${id}") { __typename } }` });
+        const beyond = await expectRejected(() => ask(BEYOND_INT64), FORBIDDEN, []);
+        expect({ status: beyond.status, errors: errorSummary(beyond.body.errors) }).toEqual({
+          status: 200,
+          errors: [FORBIDDEN_ERROR],
+        });
+        const foreignResponse = await ask(await someoneElses());
+        expect({ status: foreignResponse.status, body: foreignResponse.body }).toEqual({
+          status: beyond.status,
+          body: beyond.body,
+        });
+      },
+    );
   });
 
   describe('credentials', () => {
@@ -467,27 +646,41 @@ describe('bad input over GraphQL', () => {
       ['a Bearer token with characters no token has', () => t.as('pa_not a token!')],
       ['an API key that does not exist', () => t.as(unknownToken('pk_'))],
       ['X-Acting-For without an API key', () => t.as(null, { 'x-acting-for': fixture.holders[0].memberId })],
-      ["X-Acting-For with a member's access token", () => t.as(fixture.holders[0].token, { 'x-acting-for': fixture.holders[0].memberId })],
-    ])('answers a valid transfer sent with %s with HTTP 401 and UNAUTHENTICATED, writing nothing', async (_name, client) => {
-      const input = validInput();
-      const response = await expectRejected(() => postRaw(client(), mutationBody(input)), UNAUTHENTICATED, [input.idempotencyKey]);
-      expect(response.status).toBe(401);
-    });
+      [
+        "X-Acting-For with a member's access token",
+        () => t.as(fixture.holders[0].token, { 'x-acting-for': fixture.holders[0].memberId }),
+      ],
+    ])(
+      'answers a valid transfer sent with %s with HTTP 401 and UNAUTHENTICATED, writing nothing',
+      async (_name, client) => {
+        const input = validInput();
+        const response = await expectRejected(() => postRaw(client(), mutationBody(input)), UNAUTHENTICATED, [
+          input.idempotencyKey,
+        ]);
+        expect(response.status).toBe(401);
+      },
+    );
 
     it('answers a partner acting for a member who never consented with HTTP 403 and FORBIDDEN, writing nothing', async () => {
       const [payerHolder, payeeHolder] = fixture.holders;
-      const { partnerApp, apiKey } = await registerPartnerApp(fixture.asCoordinator(), fixture.community.id, ['ACT_FOR_MEMBER']);
+      const { partnerApp, apiKey } = await registerPartnerApp(fixture.asCoordinator(), fixture.community.id, [
+        'ACT_FOR_MEMBER',
+      ]);
       expect(await grantPartnerConsent(fixture.as(payee), partnerApp.id)).toBe(true);
       const input = validInput();
 
       const response = await expectRejected(
-        () => postRaw(t.as(apiKey, { 'x-acting-for': payerHolder.memberId }), mutationBody(input)), FORBIDDEN, [input.idempotencyKey],
+        () => postRaw(t.as(apiKey, { 'x-acting-for': payerHolder.memberId }), mutationBody(input)),
+        FORBIDDEN,
+        [input.idempotencyKey],
       );
 
       expect(response.status).toBe(403);
       // The key itself is good: for the member who consented, the same app is served.
       const forPayee = t.as(apiKey, { 'x-acting-for': payeeHolder.memberId });
-      expect(await gql(forPayee, 'query($id: ID!) { account(id: $id) { id } }', { id: payee.id })).toEqual({ account: { id: payee.id } });
+      expect(await gql(forPayee, 'query($id: ID!) { account(id: $id) { id } }', { id: payee.id })).toEqual({
+        account: { id: payee.id },
+      });
     });
   });
 });

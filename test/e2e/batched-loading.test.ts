@@ -40,7 +40,12 @@ describe('batched loading of related objects', () => {
     const [payer, ...payees] = fixture.members;
     for (let i = 0; i < 10; i++) {
       const payload = await t.ledger.createTransfer({
-        idempotencyKey: randomUUID(), debitAccountId: payer.id, creditAccountId: payees[i % payees.length].id, amount: 5n, code: 'payment', memo: '',
+        idempotencyKey: randomUUID(),
+        debitAccountId: payer.id,
+        creditAccountId: payees[i % payees.length].id,
+        amount: 5n,
+        code: 'payment',
+        memo: '',
       });
       expect(payload.userErrors).toEqual([]);
     }
@@ -54,13 +59,23 @@ describe('batched loading of related objects', () => {
       accessFacts: jest.spyOn(AccessRepository.prototype, 'accountFacts'),
     };
     try {
-      const response = await viewer.graphql<{ transfers: { edges: { node: TransferNode }[] } }>(pageOfTransfers(fields), variables);
+      const response = await viewer.graphql<{ transfers: { edges: { node: TransferNode }[] } }>(
+        pageOfTransfers(fields),
+        variables,
+      );
       expect(response.errors).toBeUndefined();
       return {
         nodes: response.data!.transfers.edges.map((edge) => edge.node),
         // The pending-expiry sweeper queries in the background, always within its own transactions; a read runs outside any.
-        statements: spies.query.mock.calls.filter(([, , queryRunner]) => queryRunner === undefined).map(([sql]) => sql).sort(),
-        loads: { accounts: spies.accounts.mock.calls.length, currencies: spies.currencies.mock.calls.length, accessFacts: spies.accessFacts.mock.calls.length },
+        statements: spies.query.mock.calls
+          .filter(([, , queryRunner]) => queryRunner === undefined)
+          .map(([sql]) => sql)
+          .sort(),
+        loads: {
+          accounts: spies.accounts.mock.calls.length,
+          currencies: spies.currencies.mock.calls.length,
+          accessFacts: spies.accessFacts.mock.calls.length,
+        },
       };
     } finally {
       for (const spy of Object.values(spies)) spy.mockRestore();
@@ -68,7 +83,11 @@ describe('batched loading of related objects', () => {
   }
 
   /** Asks for a page of 2 and a page of 10, expecting the same SQL for both; returns the large page's costs. */
-  async function expectCostIndependentOfPageSize(viewer: GraphqlClient, fields: string, filter: Record<string, unknown>): Promise<RequestCost> {
+  async function expectCostIndependentOfPageSize(
+    viewer: GraphqlClient,
+    fields: string,
+    filter: Record<string, unknown>,
+  ): Promise<RequestCost> {
     const small = await cost(viewer, fields, { ...filter, first: 2 });
     const large = await cost(viewer, fields, { ...filter, first: 10 });
 
@@ -81,18 +100,24 @@ describe('batched loading of related objects', () => {
   it("answers the coordinator's page of a currency's transfers at a cost independent of its size", async () => {
     const [payer, ...payees] = fixture.members;
 
-    const { nodes, loads } = await expectCostIndependentOfPageSize(fixture.asCoordinator(), RELATED_OBJECTS, { currencyId: fixture.currency.id });
+    const { nodes, loads } = await expectCostIndependentOfPageSize(fixture.asCoordinator(), RELATED_OBJECTS, {
+      currencyId: fixture.currency.id,
+    });
 
     expect(loads).toEqual(ONE_LOAD_EACH);
     expect(new Set(nodes.map((node) => node.debitAccount?.id))).toEqual(new Set([payer.id]));
     expect(new Set(nodes.map((node) => node.creditAccount?.id))).toEqual(new Set(payees.map((payee) => payee.id)));
-    expect(nodes.every((node) => node.currency.code === 'HOUR' && node.debitAccount?.currency.code === 'HOUR')).toBe(true);
+    expect(nodes.every((node) => node.currency.code === 'HOUR' && node.debitAccount?.currency.code === 'HOUR')).toBe(
+      true,
+    );
   });
 
   it("answers a payer's page of their own transfers at a cost independent of its size, without the payees' accounts", async () => {
     const [payer] = fixture.members;
 
-    const { nodes, loads } = await expectCostIndependentOfPageSize(fixture.as(payer), RELATED_OBJECTS, { accountId: payer.id });
+    const { nodes, loads } = await expectCostIndependentOfPageSize(fixture.as(payer), RELATED_OBJECTS, {
+      accountId: payer.id,
+    });
 
     // Access facts twice: once for the account the list is filtered by, before the page exists; once for the page.
     expect(loads).toEqual({ ...ONE_LOAD_EACH, accessFacts: 2 });
@@ -103,7 +128,9 @@ describe('batched loading of related objects', () => {
   it("loads a page's postings at a cost independent of its size, showing a payer only their own", async () => {
     const [payer] = fixture.members;
 
-    const { nodes } = await expectCostIndependentOfPageSize(fixture.as(payer), 'postings { accountId }', { accountId: payer.id });
+    const { nodes } = await expectCostIndependentOfPageSize(fixture.as(payer), 'postings { accountId }', {
+      accountId: payer.id,
+    });
 
     expect(nodes.map((node) => node.postings)).toEqual(Array(10).fill([{ accountId: payer.id }]));
   });

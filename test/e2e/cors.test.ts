@@ -9,15 +9,21 @@ const QUERY = JSON.stringify({ query: '{ __typename }' });
 
 /** Every response header a browser reads for CORS; none of them may reach a refused origin. */
 const CORS_HEADERS = [
-  'access-control-allow-origin', 'access-control-allow-methods', 'access-control-allow-headers',
-  'access-control-allow-credentials', 'access-control-max-age', 'access-control-expose-headers',
+  'access-control-allow-origin',
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'access-control-allow-credentials',
+  'access-control-max-age',
+  'access-control-expose-headers',
 ];
 
 const corsHeadersOf = (response: Response): Record<string, string> =>
-  Object.fromEntries(CORS_HEADERS.flatMap((name) => {
-    const value = response.headers.get(name);
-    return value === null ? [] : [[name, value]];
-  }));
+  Object.fromEntries(
+    CORS_HEADERS.flatMap((name) => {
+      const value = response.headers.get(name);
+      return value === null ? [] : [[name, value]];
+    }),
+  );
 
 /** Vary is a list: Origin must be among its entries. */
 const varies = (response: Response): string[] =>
@@ -54,7 +60,7 @@ describe('CORS', () => {
     expect(varies(response)).toContain('origin');
   });
 
-  it('lets a listed origin, and the server\'s own (PUBLIC_URL), read the answer to the actual request', async () => {
+  it("lets a listed origin, and the server's own (PUBLIC_URL), read the answer to the actual request", async () => {
     for (const origin of [PARTNER, 'http://localhost:5173', t.url]) {
       const response = await post(origin);
 
@@ -83,18 +89,22 @@ describe('CORS', () => {
 
   it('changes nothing for a client that is not a browser (no Origin)', async () => {
     const response = await fetch(`${t.url}/graphql`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: QUERY,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: QUERY,
     });
 
     expect(response.status).toBe(200);
     expect(corsHeadersOf(response)).toEqual({});
   });
 
-  it('keeps Apollo\'s CSRF prevention: what a page sends without a preflight is refused, from any origin', async () => {
+  it("keeps Apollo's CSRF prevention: what a page sends without a preflight is refused, from any origin", async () => {
     const getUrl = `${t.url}/graphql?query=${encodeURIComponent('{ __typename }')}`;
     const simpleGet = await fetch(getUrl, { headers: { origin: PARTNER } });
     const simplePost = await fetch(`${t.url}/graphql`, {
-      method: 'POST', headers: { origin: PARTNER, 'content-type': 'text/plain' }, body: QUERY,
+      method: 'POST',
+      headers: { origin: PARTNER, 'content-type': 'text/plain' },
+      body: QUERY,
     });
 
     for (const response of [simpleGet, simplePost]) {
@@ -123,11 +133,20 @@ describe('CORS for partner apps', () => {
 
   it('allows the origins of the redirect URIs registered for a live app, and no other', async () => {
     const fixture = await createLedgerFixture(t, [{}]);
-    const { partnerApp } = await registerPartnerApp(fixture.asCoordinator(), fixture.community.id, ['ACT_FOR_MEMBER'], 'Time Helper');
+    const { partnerApp } = await registerPartnerApp(
+      fixture.asCoordinator(),
+      fixture.community.id,
+      ['ACT_FOR_MEMBER'],
+      'Time Helper',
+    );
     const redirectUris = [`${APP_ORIGIN}/oauth/callback`, 'com.timehelper.app:/oauth/callback'];
-    const profile = await gql<{ updatePartnerAppProfile: { userErrors: unknown[] } }>(fixture.asCoordinator(), UPDATE_PROFILE, {
-      input: { partnerAppId: partnerApp.id, redirectUris },
-    });
+    const profile = await gql<{ updatePartnerAppProfile: { userErrors: unknown[] } }>(
+      fixture.asCoordinator(),
+      UPDATE_PROFILE,
+      {
+        input: { partnerAppId: partnerApp.id, redirectUris },
+      },
+    );
     expect(profile.updatePartnerAppProfile.userErrors).toEqual([]);
 
     const allowed = await preflight(APP_ORIGIN);

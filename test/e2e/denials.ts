@@ -22,8 +22,11 @@ export function expectQueryRefused(response: GraphqlResponse, code: ErrorCode, n
   const error = code === ErrorCode.FORBIDDEN ? FORBIDDEN_ERROR : { code, message: expect.any(String) };
   // A nullable root field is null beside its error; a non-null one takes the whole data with it.
   const data = nullableField ? { [nullableField]: null } : null;
-  expect({ status: response.status, data: response.data, errors: errorSummary(response.errors) })
-    .toEqual({ status: 200, data, errors: [error] });
+  expect({ status: response.status, data: response.data, errors: errorSummary(response.errors) }).toEqual({
+    status: 200,
+    data,
+    errors: [error],
+  });
 }
 
 /** A denial of a root field: someone else's object, or none at all. */
@@ -34,6 +37,9 @@ export function expectForbidden(response: GraphqlResponse, nullableField?: strin
 /** A request refused as a whole for its credentials, before any resolver ran: this HTTP status, this code, and no data at all. */
 export function expectRequestRefused(response: GraphqlResponse, status: 401 | 403): void {
   const code = status === 401 ? ErrorCode.UNAUTHENTICATED : ErrorCode.FORBIDDEN;
-  expect({ status: response.status, data: response.data ?? null, codes: response.errors?.map((error) => error.extensions?.code) })
-    .toEqual({ status, data: null, codes: [code] });
+  expect({
+    status: response.status,
+    data: response.data ?? null,
+    codes: response.errors?.map((error) => error.extensions?.code),
+  }).toEqual({ status, data: null, codes: [code] });
 }

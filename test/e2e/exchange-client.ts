@@ -15,7 +15,8 @@ export const EXCHANGE_FIELDS =
   'id communityId listingId proposerId providerId receiverId description status estimatedAmount actualAmount quantity holdTransferId dueAt reason createdAt updatedAt';
 export const REVIEW_FIELDS = 'id exchangeId authorId subjectId rating comment createdAt';
 
-export type ExchangeStatus = 'PROPOSED' | 'ACCEPTED' | 'DELIVERED' | 'CONFIRMED' | 'CANCELLED' | 'DISPUTED' | 'RESOLVED' | 'EXPIRED';
+export type ExchangeStatus =
+  'PROPOSED' | 'ACCEPTED' | 'DELIVERED' | 'CONFIRMED' | 'CANCELLED' | 'DISPUTED' | 'RESOLVED' | 'EXPIRED';
 
 export interface ExchangeView {
   id: string;
@@ -83,30 +84,54 @@ export const MEMBER_REVIEWS = `query MemberReviews($id: ID!) {
 }`;
 
 /** Sends a step and returns the response as it is, for tests that expect a denial. */
-export function tryStep(client: GraphqlClient, step: ExchangeStep, input: Record<string, unknown>): Promise<GraphqlResponse> {
+export function tryStep(
+  client: GraphqlClient,
+  step: ExchangeStep,
+  input: Record<string, unknown>,
+): Promise<GraphqlResponse> {
   return client.graphql(EXCHANGE_STEPS[step], { input });
 }
 
 /** Sends a step that must be answered (HTTP 200, no errors); its payload, refusals included. */
-export async function stepPayload(client: GraphqlClient, step: ExchangeStep, input: Record<string, unknown>): Promise<ExchangePayloadView> {
+export async function stepPayload(
+  client: GraphqlClient,
+  step: ExchangeStep,
+  input: Record<string, unknown>,
+): Promise<ExchangePayloadView> {
   return (await gql<Record<ExchangeStep, ExchangePayloadView>>(client, EXCHANGE_STEPS[step], { input }))[step];
 }
 
 /** A step that must go through: no userErrors. Returns the exchange as it now is. */
-export async function stepOk(client: GraphqlClient, step: ExchangeStep, input: Record<string, unknown>): Promise<ExchangeView> {
+export async function stepOk(
+  client: GraphqlClient,
+  step: ExchangeStep,
+  input: Record<string, unknown>,
+): Promise<ExchangeView> {
   const payload = await stepPayload(client, step, input);
   expect(payload.userErrors).toEqual([]);
   return payload.exchange!;
 }
 
 /** A step refused as data: no exchange, and exactly this one code. */
-export async function expectStepRefused(client: GraphqlClient, step: ExchangeStep, input: Record<string, unknown>, code: string): Promise<void> {
+export async function expectStepRefused(
+  client: GraphqlClient,
+  step: ExchangeStep,
+  input: Record<string, unknown>,
+  code: string,
+): Promise<void> {
   const payload = await stepPayload(client, step, input);
-  expect({ exchange: payload.exchange, codes: payload.userErrors.map((error) => error.code) }).toEqual({ exchange: null, codes: [code] });
+  expect({ exchange: payload.exchange, codes: payload.userErrors.map((error) => error.code) }).toEqual({
+    exchange: null,
+    codes: [code],
+  });
 }
 
 /** How a concurrent step ended: OK, the code of its one refusal, or the code of a top-level error. */
-export async function stepOutcome(client: GraphqlClient, step: ExchangeStep, input: Record<string, unknown>): Promise<string> {
+export async function stepOutcome(
+  client: GraphqlClient,
+  step: ExchangeStep,
+  input: Record<string, unknown>,
+): Promise<string> {
   const response = await tryStep(client, step, input);
   if (response.errors?.length) return `error:${response.errors[0].extensions?.code ?? 'UNKNOWN'}`;
   const payload = (response.data as Record<ExchangeStep, ExchangePayloadView>)[step];
@@ -122,16 +147,25 @@ export function readExchange(client: GraphqlClient, id: string): Promise<Graphql
 }
 
 /** The ids on the first page of `exchanges`, newest first. */
-export async function listedExchangeIds(client: GraphqlClient, args: { communityId?: string; status?: ExchangeStatus } = {}): Promise<string[]> {
+export async function listedExchangeIds(
+  client: GraphqlClient,
+  args: { communityId?: string; status?: ExchangeStatus } = {},
+): Promise<string[]> {
   const { exchanges } = await gql<{ exchanges: PageView<ExchangeView> }>(client, EXCHANGES, { first: 100, ...args });
   return exchanges.edges.map((edge) => edge.node.id);
 }
 
-export async function reviewExchange(client: GraphqlClient, input: Record<string, unknown>): Promise<ReviewPayloadView> {
+export async function reviewExchange(
+  client: GraphqlClient,
+  input: Record<string, unknown>,
+): Promise<ReviewPayloadView> {
   return (await gql<{ reviewExchange: ReviewPayloadView }>(client, REVIEW_EXCHANGE, { input })).reviewExchange;
 }
 
-export async function memberReviews(client: GraphqlClient, memberId: string): Promise<{ reviewSummary: { count: number; averageRating: number | null }; reviews: ReviewView[] }> {
+export async function memberReviews(
+  client: GraphqlClient,
+  memberId: string,
+): Promise<{ reviewSummary: { count: number; averageRating: number | null }; reviews: ReviewView[] }> {
   return (await gql<{ member: any }>(client, MEMBER_REVIEWS, { id: memberId })).member;
 }
 
@@ -143,16 +177,27 @@ export interface Party {
 }
 
 /** A fresh community whose members (one per spec, funded as asked) are ready to exchange. */
-export async function exchangeCommunity(t: TestApp, specs: MemberSpec[]): Promise<{ fixture: LedgerFixture; parties: Party[] }> {
+export async function exchangeCommunity(
+  t: TestApp,
+  specs: MemberSpec[],
+): Promise<{ fixture: LedgerFixture; parties: Party[] }> {
   const fixture = await createLedgerFixture(t, specs);
-  const parties = fixture.holders.map((holder) => ({ memberId: holder.memberId, accountId: holder.account.id, client: t.as(holder.token) }));
+  const parties = fixture.holders.map((holder) => ({
+    memberId: holder.memberId,
+    accountId: holder.account.id,
+    client: t.as(holder.token),
+  }));
   return { fixture, parties };
 }
 
 /** The coordinator grants new money to a party, as a community does when someone runs short. */
 export async function grant(fixture: LedgerFixture, party: Party, amount: number): Promise<void> {
   await succeed(fixture.asCoordinator(), 'grantCredits', {
-    accountId: party.accountId, amount: String(amount), idempotencyKey: newKey('grant'), source: 'ISSUANCE', reason: 'exchange test',
+    accountId: party.accountId,
+    amount: String(amount),
+    idempotencyKey: newKey('grant'),
+    source: 'ISSUANCE',
+    reason: 'exchange test',
   });
 }
 
@@ -166,15 +211,25 @@ export interface Money {
 
 /** Expected money, in minor units: with a hold, the payer's `available` is below its balance, and the payee's `pendingCredits` show it. */
 export function money(balance: number, available = balance, pendingDebits = 0, pendingCredits = 0): Money {
-  return { balance: String(balance), availableBalance: String(available), pendingDebits: String(pendingDebits), pendingCredits: String(pendingCredits) };
+  return {
+    balance: String(balance),
+    availableBalance: String(available),
+    pendingDebits: String(pendingDebits),
+    pendingCredits: String(pendingCredits),
+  };
 }
 
 /** Each party's money, read by that party over GraphQL, in the order given. */
 export async function moneyOf(...parties: Party[]): Promise<Money[]> {
-  return Promise.all(parties.map(async (party) => {
-    const { balance, availableBalance, pendingDebits, pendingCredits } = await fetchAccount(party.client, party.accountId);
-    return { balance, availableBalance, pendingDebits, pendingCredits };
-  }));
+  return Promise.all(
+    parties.map(async (party) => {
+      const { balance, availableBalance, pendingDebits, pendingCredits } = await fetchAccount(
+        party.client,
+        party.accountId,
+      );
+      return { balance, availableBalance, pendingDebits, pendingCredits };
+    }),
+  );
 }
 
 export interface HoldView {
@@ -189,29 +244,47 @@ export interface HoldView {
 
 /** An exchange's hold as a party reads it on the ledger: still open, or how it was resolved. */
 export async function holdOf(client: GraphqlClient, holdTransferId: string): Promise<HoldView> {
-  return (await gql<{ transfer: HoldView }>(
-    client,
-    'query Hold($id: ID!) { transfer(id: $id) { amount code kind debitAccountId creditAccountId pendingStatus resolution { kind amount } } }',
-    { id: holdTransferId },
-  )).transfer;
+  return (
+    await gql<{ transfer: HoldView }>(
+      client,
+      'query Hold($id: ID!) { transfer(id: $id) { amount code kind debitAccountId creditAccountId pendingStatus resolution { kind amount } } }',
+      { id: holdTransferId },
+    )
+  ).transfer;
 }
 
 /** The transfers of an account with this code, as its holder reads them: amounts, newest first. */
 export async function amountsWithCode(party: Party, code: string): Promise<string[]> {
   const { transfers } = await gql<{ transfers: { edges: { node: { code: string; amount: string } }[] } }>(
-    party.client, 'query Transfers($id: ID!) { transfers(accountId: $id, first: 100) { edges { node { code amount } } } }', { id: party.accountId },
+    party.client,
+    'query Transfers($id: ID!) { transfers(accountId: $id, first: 100) { edges { node { code amount } } } }',
+    { id: party.accountId },
   );
-  return transfers.edges.map((edge) => edge.node).filter((transfer) => transfer.code === code).map((transfer) => transfer.amount);
+  return transfers.edges
+    .map((edge) => edge.node)
+    .filter((transfer) => transfer.code === code)
+    .map((transfer) => transfer.amount);
 }
 
 /** A service the provider offers, at 60 minor units an hour. */
-export function offerService(provider: Party, communityId: string, overrides: Record<string, unknown> = {}): Promise<ListingView> {
+export function offerService(
+  provider: Party,
+  communityId: string,
+  overrides: Record<string, unknown> = {},
+): Promise<ListingView> {
   return postListing(provider.client, communityId, overrides);
 }
 
 /** Goods the provider offers, so many units of them. */
 export function offerGoods(provider: Party, communityId: string, quantity: number): Promise<ListingView> {
-  return postListing(provider.client, communityId, { nature: 'GOODS', category: 'cooking', title: 'Homemade kimchi', pricing: 'FIXED', price: '30', quantity });
+  return postListing(provider.client, communityId, {
+    nature: 'GOODS',
+    category: 'cooking',
+    title: 'Homemade kimchi',
+    pricing: 'FIXED',
+    price: '30',
+    quantity,
+  });
 }
 
 export async function listingQuantity(client: GraphqlClient, listingId: string): Promise<number | null> {
@@ -219,30 +292,57 @@ export async function listingQuantity(client: GraphqlClient, listingId: string):
 }
 
 /** The receiver proposes on a listing the provider offers; the proposal must go through. */
-export function proposeOn(receiver: Party, listingId: string, estimate: number, extra: Record<string, unknown> = {}): Promise<ExchangeView> {
-  return stepOk(receiver.client, 'proposeExchange', { listingId, estimatedAmount: String(estimate), description: 'Two hours in the garden', ...extra });
+export function proposeOn(
+  receiver: Party,
+  listingId: string,
+  estimate: number,
+  extra: Record<string, unknown> = {},
+): Promise<ExchangeView> {
+  return stepOk(receiver.client, 'proposeExchange', {
+    listingId,
+    estimatedAmount: String(estimate),
+    description: 'Two hours in the garden',
+    ...extra,
+  });
 }
 
-export const accept = (party: Party, exchangeId: string): Promise<ExchangeView> => stepOk(party.client, 'acceptExchange', { exchangeId });
+export const accept = (party: Party, exchangeId: string): Promise<ExchangeView> =>
+  stepOk(party.client, 'acceptExchange', { exchangeId });
 export const deliver = (provider: Party, exchangeId: string, actual: number): Promise<ExchangeView> =>
   stepOk(provider.client, 'markExchangeDelivered', { exchangeId, actualAmount: String(actual) });
 export const confirm = (receiver: Party, exchangeId: string, approveAmountAboveHold = false): Promise<ExchangeView> =>
   stepOk(receiver.client, 'confirmExchange', { exchangeId, approveAmountAboveHold });
 
 /** An exchange on a fresh service listing of the provider, proposed by the receiver. */
-export async function proposedExchange(receiver: Party, provider: Party, communityId: string, estimate: number): Promise<ExchangeView> {
+export async function proposedExchange(
+  receiver: Party,
+  provider: Party,
+  communityId: string,
+  estimate: number,
+): Promise<ExchangeView> {
   const listing = await offerService(provider, communityId);
   return proposeOn(receiver, listing.id, estimate);
 }
 
 /** Proposed, then accepted by the provider: the estimate is held on the receiver's account. */
-export async function acceptedExchange(receiver: Party, provider: Party, communityId: string, estimate: number): Promise<ExchangeView> {
+export async function acceptedExchange(
+  receiver: Party,
+  provider: Party,
+  communityId: string,
+  estimate: number,
+): Promise<ExchangeView> {
   const proposed = await proposedExchange(receiver, provider, communityId, estimate);
   return accept(provider, proposed.id);
 }
 
 /** Accepted, then delivered by the provider at `actual`. */
-export async function deliveredExchange(receiver: Party, provider: Party, communityId: string, estimate: number, actual: number): Promise<ExchangeView> {
+export async function deliveredExchange(
+  receiver: Party,
+  provider: Party,
+  communityId: string,
+  estimate: number,
+  actual: number,
+): Promise<ExchangeView> {
   const accepted = await acceptedExchange(receiver, provider, communityId, estimate);
   return deliver(provider, accepted.id, actual);
 }
@@ -254,7 +354,10 @@ export interface TrailRow {
 }
 
 /** An exchange's audit rows and outbox events, oldest first, read straight from the database and scoped to its id. */
-export async function exchangeTrail(t: TestApp, exchange: { id: string; communityId: string }): Promise<{ audit: TrailRow[]; outbox: TrailRow[] }> {
+export async function exchangeTrail(
+  t: TestApp,
+  exchange: { id: string; communityId: string },
+): Promise<{ audit: TrailRow[]; outbox: TrailRow[] }> {
   const [audit, outbox] = await Promise.all([
     t.dataSource.query(
       `SELECT action AS name, xmin::text AS tx FROM audit_log WHERE community_id = $1 AND target_type = 'exchange' AND target_id = $2 ORDER BY id`,
@@ -272,17 +375,28 @@ export async function exchangeTrail(t: TestApp, exchange: { id: string; communit
  * The exchange went through exactly these states: one audit row `exchange.<status>` and one outbox
  * event of the same topic for each, each pair written by the step's own transaction.
  */
-export async function expectTrail(t: TestApp, exchange: { id: string; communityId: string }, statuses: string[]): Promise<void> {
+export async function expectTrail(
+  t: TestApp,
+  exchange: { id: string; communityId: string },
+  statuses: string[],
+): Promise<void> {
   const { audit, outbox } = await exchangeTrail(t, exchange);
   const topics = statuses.map((status) => `exchange.${status}`);
-  expect({ audit: audit.map((row) => row.name), outbox: outbox.map((row) => row.name) }).toEqual({ audit: topics, outbox: topics });
+  expect({ audit: audit.map((row) => row.name), outbox: outbox.map((row) => row.name) }).toEqual({
+    audit: topics,
+    outbox: topics,
+  });
   expect(outbox.map((row) => row.tx)).toEqual(audit.map((row) => row.tx));
   // And each step a transaction of its own.
   expect(new Set(audit.map((row) => row.tx)).size).toBe(audit.length);
 }
 
 /** The audit row of one step of an exchange, as auditRows would show it. */
-export async function stepAudit(t: TestApp, exchange: { id: string; communityId: string }, status: string): Promise<Record<string, unknown>[]> {
+export async function stepAudit(
+  t: TestApp,
+  exchange: { id: string; communityId: string },
+  status: string,
+): Promise<Record<string, unknown>[]> {
   return t.dataSource.query(
     `SELECT actor_member_id AS "actorMemberId", actor_role AS "actorRole", reason, details FROM audit_log
       WHERE community_id = $1 AND target_type = 'exchange' AND target_id = $2 AND action = $3 ORDER BY id`,

@@ -2,8 +2,27 @@ import { holdLocks } from '../support/held-locks.js';
 import { LedgerFixture } from '../support/ledger-fixture.js';
 import { useTestApp } from '../support/test-app.js';
 import {
-  accept, acceptedExchange, amountsWithCode, confirm, deliveredExchange, exchangeCommunity, ExchangeView, expectTrail, fetchExchange, holdOf, listingQuantity,
-  makeDue, money, moneyOf, offerGoods, Party, proposedExchange, proposeOn, reviewExchange, stepOutcome, sweepExchanges,
+  accept,
+  acceptedExchange,
+  amountsWithCode,
+  confirm,
+  deliveredExchange,
+  exchangeCommunity,
+  ExchangeView,
+  expectTrail,
+  fetchExchange,
+  holdOf,
+  listingQuantity,
+  makeDue,
+  money,
+  moneyOf,
+  offerGoods,
+  Party,
+  proposedExchange,
+  proposeOn,
+  reviewExchange,
+  stepOutcome,
+  sweepExchanges,
 } from './exchange-client.js';
 import { succeed } from './member-client.js';
 
@@ -23,13 +42,20 @@ describe('exchange races over GraphQL', () => {
   const t = useTestApp(24);
 
   /** A community whose receiver holds 600 and provider nothing, with as many extra receivers (600 each) as asked. */
-  async function scene(extraReceivers = 0): Promise<{ fixture: LedgerFixture; communityId: string; receiver: Party; provider: Party; receivers: Party[] }> {
-    const { fixture, parties } = await exchangeCommunity(t, [{ balance: 600n }, {}, ...Array.from({ length: extraReceivers }, () => ({ balance: 600n }))]);
+  async function scene(
+    extraReceivers = 0,
+  ): Promise<{ fixture: LedgerFixture; communityId: string; receiver: Party; provider: Party; receivers: Party[] }> {
+    const { fixture, parties } = await exchangeCommunity(t, [
+      { balance: 600n },
+      {},
+      ...Array.from({ length: extraReceivers }, () => ({ balance: 600n })),
+    ]);
     const [receiver, provider, ...receivers] = parties;
     return { fixture, communityId: fixture.community.id, receiver, provider, receivers };
   }
 
-  const times = <T>(count: number, make: (index: number) => Promise<T>): Promise<T[]> => Promise.all(Array.from({ length: count }, (_, index) => make(index)));
+  const times = <T>(count: number, make: (index: number) => Promise<T>): Promise<T[]> =>
+    Promise.all(Array.from({ length: count }, (_, index) => make(index)));
   /** Made one after the other, so that the exchanges' ids (and list order) follow the index. */
   async function inTurn<T>(count: number, make: (index: number) => Promise<T>): Promise<T[]> {
     const made: T[] = [];
@@ -41,19 +67,33 @@ describe('exchange races over GraphQL', () => {
     const { communityId, receiver, provider } = await scene();
     const exchanges = await inTurn(ROUNDS, () => deliveredExchange(receiver, provider, communityId, ESTIMATE, 90));
 
-    const outcomes = await times(ROUNDS, (index) => Promise.all([1, 2].map(() => stepOutcome(receiver.client, 'confirmExchange', { exchangeId: exchanges[index].id, approveAmountAboveHold: true }))));
+    const outcomes = await times(ROUNDS, (index) =>
+      Promise.all(
+        [1, 2].map(() =>
+          stepOutcome(receiver.client, 'confirmExchange', {
+            exchangeId: exchanges[index].id,
+            approveAmountAboveHold: true,
+          }),
+        ),
+      ),
+    );
 
     expect(outcomes.map(sorted)).toEqual(Array(ROUNDS).fill(['OK', 'WRONG_STATUS']));
     expect(await moneyOf(receiver, provider)).toEqual([money(600 - ROUNDS * 90), money(ROUNDS * 90)]);
     expect(await amountsWithCode(provider, 'exchange_extra')).toEqual(Array(ROUNDS).fill('30'));
-    for (const exchange of exchanges) await expectTrail(t, exchange, ['proposed', 'accepted', 'delivered', 'confirmed']);
+    for (const exchange of exchanges)
+      await expectTrail(t, exchange, ['proposed', 'accepted', 'delivered', 'confirmed']);
   });
 
   it('a double accept holds once', async () => {
     const { communityId, receiver, provider } = await scene();
     const exchanges = await inTurn(ROUNDS, () => proposedExchange(receiver, provider, communityId, ESTIMATE));
 
-    const outcomes = await times(ROUNDS, (index) => Promise.all([1, 2].map(() => stepOutcome(provider.client, 'acceptExchange', { exchangeId: exchanges[index].id }))));
+    const outcomes = await times(ROUNDS, (index) =>
+      Promise.all(
+        [1, 2].map(() => stepOutcome(provider.client, 'acceptExchange', { exchangeId: exchanges[index].id })),
+      ),
+    );
 
     expect(outcomes.map(sorted)).toEqual(Array(ROUNDS).fill(['OK', 'WRONG_STATUS']));
     const held = ROUNDS * ESTIMATE;
@@ -65,10 +105,12 @@ describe('exchange races over GraphQL', () => {
     const { communityId, receiver, provider } = await scene();
     const exchanges = await inTurn(ROUNDS, () => proposedExchange(receiver, provider, communityId, ESTIMATE));
 
-    const outcomes = await times(ROUNDS, (index) => Promise.all([
-      stepOutcome(provider.client, 'acceptExchange', { exchangeId: exchanges[index].id }),
-      stepOutcome(receiver.client, 'cancelExchange', { exchangeId: exchanges[index].id, reason: 'Changed my mind' }),
-    ]));
+    const outcomes = await times(ROUNDS, (index) =>
+      Promise.all([
+        stepOutcome(provider.client, 'acceptExchange', { exchangeId: exchanges[index].id }),
+        stepOutcome(receiver.client, 'cancelExchange', { exchangeId: exchanges[index].id, reason: 'Changed my mind' }),
+      ]),
+    );
 
     for (const [index, [accepted, cancelled]] of outcomes.entries()) {
       expect(cancelled).toBe('OK');
@@ -90,10 +132,12 @@ describe('exchange races over GraphQL', () => {
     const { communityId, receiver, provider } = await scene();
     const exchanges = await inTurn(ROUNDS, () => acceptedExchange(receiver, provider, communityId, ESTIMATE));
 
-    const outcomes = await times(ROUNDS, (index) => Promise.all([
-      stepOutcome(provider.client, 'markExchangeDelivered', { exchangeId: exchanges[index].id, actualAmount: '60' }),
-      stepOutcome(receiver.client, 'cancelExchange', { exchangeId: exchanges[index].id }),
-    ]));
+    const outcomes = await times(ROUNDS, (index) =>
+      Promise.all([
+        stepOutcome(provider.client, 'markExchangeDelivered', { exchangeId: exchanges[index].id, actualAmount: '60' }),
+        stepOutcome(receiver.client, 'cancelExchange', { exchangeId: exchanges[index].id }),
+      ]),
+    );
 
     let stillHeld = 0;
     for (const [index, [delivered, cancelled]] of outcomes.entries()) {
@@ -101,21 +145,28 @@ describe('exchange races over GraphQL', () => {
       const exchange = await fetchExchange(receiver.client, exchanges[index].id);
       const winner = delivered === 'OK' ? 'delivered' : 'cancelled';
       expect(exchange.status).toBe(winner.toUpperCase());
-      expect(await holdOf(receiver.client, exchange.holdTransferId!)).toMatchObject({ pendingStatus: winner === 'delivered' ? 'OPEN' : 'VOIDED' });
+      expect(await holdOf(receiver.client, exchange.holdTransferId!)).toMatchObject({
+        pendingStatus: winner === 'delivered' ? 'OPEN' : 'VOIDED',
+      });
       await expectTrail(t, exchange, ['proposed', 'accepted', winner]);
       if (winner === 'delivered') stillHeld += ESTIMATE;
     }
-    expect(await moneyOf(receiver, provider)).toEqual([money(600, 600 - stillHeld, stillHeld), money(0, 0, 0, stillHeld)]);
+    expect(await moneyOf(receiver, provider)).toEqual([
+      money(600, 600 - stillHeld, stillHeld),
+      money(0, 0, 0, stillHeld),
+    ]);
   });
 
   it('confirm racing dispute: exactly one goes through; confirmed pays, disputed still holds', async () => {
     const { communityId, receiver, provider } = await scene();
     const exchanges = await inTurn(ROUNDS, () => deliveredExchange(receiver, provider, communityId, ESTIMATE, 45));
 
-    const outcomes = await times(ROUNDS, (index) => Promise.all([
-      stepOutcome(receiver.client, 'confirmExchange', { exchangeId: exchanges[index].id }),
-      stepOutcome(provider.client, 'disputeExchange', { exchangeId: exchanges[index].id, reason: 'It came to more' }),
-    ]));
+    const outcomes = await times(ROUNDS, (index) =>
+      Promise.all([
+        stepOutcome(receiver.client, 'confirmExchange', { exchangeId: exchanges[index].id }),
+        stepOutcome(provider.client, 'disputeExchange', { exchangeId: exchanges[index].id, reason: 'It came to more' }),
+      ]),
+    );
 
     let paid = 0;
     let held = 0;
@@ -127,7 +178,10 @@ describe('exchange races over GraphQL', () => {
       if (winner === 'confirmed') paid += 45;
       else held += ESTIMATE;
     }
-    expect(await moneyOf(receiver, provider)).toEqual([money(600 - paid, 600 - paid - held, held), money(paid, paid, 0, held)]);
+    expect(await moneyOf(receiver, provider)).toEqual([
+      money(600 - paid, 600 - paid - held, held),
+      money(paid, paid, 0, held),
+    ]);
   });
 
   it("the sweeper racing the receiver's confirm pays once: what was approved if the receiver won, only the hold if the sweeper did", async () => {
@@ -136,7 +190,12 @@ describe('exchange races over GraphQL', () => {
     for (const exchange of exchanges) await makeDue(t, exchange.id);
 
     const [outcomes] = await Promise.all([
-      times(ROUNDS, (index) => stepOutcome(receiver.client, 'confirmExchange', { exchangeId: exchanges[index].id, approveAmountAboveHold: true })),
+      times(ROUNDS, (index) =>
+        stepOutcome(receiver.client, 'confirmExchange', {
+          exchangeId: exchanges[index].id,
+          approveAmountAboveHold: true,
+        }),
+      ),
       sweepExchanges(t),
     ]);
 
@@ -150,7 +209,9 @@ describe('exchange races over GraphQL', () => {
       paid += outcome === 'OK' ? 90 : ESTIMATE;
     }
     expect(await moneyOf(receiver, provider)).toEqual([money(600 - paid), money(paid)]);
-    expect(await amountsWithCode(provider, 'exchange_extra')).toHaveLength(outcomes.filter((outcome) => outcome === 'OK').length);
+    expect(await amountsWithCode(provider, 'exchange_extra')).toHaveLength(
+      outcomes.filter((outcome) => outcome === 'OK').length,
+    );
   });
 
   it('sweepers racing over an exchange the ledger will not settle (a frozen account) dispute it once', async () => {
@@ -185,7 +246,10 @@ describe('exchange races over GraphQL', () => {
       await makeDue(t, delivered.id);
       const sweeping = sweepExchanges(t);
       await locks.waitForWaiters(1);
-      const disputing = stepOutcome(receiver.client, 'disputeExchange', { exchangeId: delivered.id, reason: 'Only half done' });
+      const disputing = stepOutcome(receiver.client, 'disputeExchange', {
+        exchangeId: delivered.id,
+        reason: 'Only half done',
+      });
       await locks.waitForWaiters(2);
       await locks.release();
       disputed = await disputing;
@@ -195,21 +259,34 @@ describe('exchange races over GraphQL', () => {
       await succeed(fixture.asCoordinator(), 'unfreezeAccount', { accountId: provider.accountId, reason: 'Cleared' });
     }
     // Whatever the refused sweeper does next, it locks the exchange first: this waits for it.
-    await t.dataSource.transaction((manager) => manager.query('SELECT id FROM exchanges WHERE id = $1 FOR UPDATE', [delivered.id]));
+    await t.dataSource.transaction((manager) =>
+      manager.query('SELECT id FROM exchanges WHERE id = $1 FOR UPDATE', [delivered.id]),
+    );
 
     expect(disputed).toBe('OK');
-    expect(await fetchExchange(receiver.client, delivered.id)).toMatchObject({ status: 'DISPUTED', reason: 'Only half done' });
+    expect(await fetchExchange(receiver.client, delivered.id)).toMatchObject({
+      status: 'DISPUTED',
+      reason: 'Only half done',
+    });
     await expectTrail(t, delivered, ['proposed', 'accepted', 'delivered', 'disputed']);
     expect(await moneyOf(receiver, provider)).toEqual([money(600, 540, 60), money(0, 0, 0, 60)]);
   });
 
   describe('goods', () => {
     it('two members racing for the last unit: one accept succeeds, the other is OUT_OF_STOCK, and the listing ends at 0', async () => {
-      const { communityId, provider, receivers: [first, second] } = await scene(2);
+      const {
+        communityId,
+        provider,
+        receivers: [first, second],
+      } = await scene(2);
       const listing = await offerGoods(provider, communityId, 1);
-      const exchanges = await inTurn(2, (index) => proposeOn([first, second][index], listing.id, ESTIMATE, { quantity: 1 }));
+      const exchanges = await inTurn(2, (index) =>
+        proposeOn([first, second][index], listing.id, ESTIMATE, { quantity: 1 }),
+      );
 
-      const outcomes = await Promise.all(exchanges.map((exchange) => stepOutcome(provider.client, 'acceptExchange', { exchangeId: exchange.id })));
+      const outcomes = await Promise.all(
+        exchanges.map((exchange) => stepOutcome(provider.client, 'acceptExchange', { exchangeId: exchange.id })),
+      );
 
       expect(sorted(outcomes)).toEqual(['OK', 'OUT_OF_STOCK']);
       expect(await listingQuantity(provider.client, listing.id)).toBe(0);
@@ -222,7 +299,9 @@ describe('exchange races over GraphQL', () => {
       const listing = await offerGoods(provider, communityId, 3);
       const exchanges = await inTurn(10, (index) => proposeOn(receivers[index], listing.id, ESTIMATE, { quantity: 1 }));
 
-      const outcomes = await Promise.all(exchanges.map((exchange) => stepOutcome(provider.client, 'acceptExchange', { exchangeId: exchange.id })));
+      const outcomes = await Promise.all(
+        exchanges.map((exchange) => stepOutcome(provider.client, 'acceptExchange', { exchangeId: exchange.id })),
+      );
 
       expect(sorted(outcomes)).toEqual([...Array(3).fill('OK'), ...Array(7).fill('OUT_OF_STOCK')]);
       expect(await listingQuantity(provider.client, listing.id)).toBe(0);
@@ -232,14 +311,20 @@ describe('exchange races over GraphQL', () => {
     it('accepting some exchanges while others on the same listing are cancelled: all go through, and the stock adds up', async () => {
       const { communityId, provider, receivers } = await scene(2 * ROUNDS);
       const listing = await offerGoods(provider, communityId, 2 * ROUNDS);
-      const toCancel = await inTurn(ROUNDS, (index) => proposeOn(receivers[index], listing.id, ESTIMATE, { quantity: 1 }));
+      const toCancel = await inTurn(ROUNDS, (index) =>
+        proposeOn(receivers[index], listing.id, ESTIMATE, { quantity: 1 }),
+      );
       for (const exchange of toCancel) await accept(provider, exchange.id);
-      const toAccept = await inTurn(ROUNDS, (index) => proposeOn(receivers[ROUNDS + index], listing.id, ESTIMATE, { quantity: 1 }));
+      const toAccept = await inTurn(ROUNDS, (index) =>
+        proposeOn(receivers[ROUNDS + index], listing.id, ESTIMATE, { quantity: 1 }),
+      );
       expect(await listingQuantity(provider.client, listing.id)).toBe(ROUNDS);
 
       // Cancelling releases the hold then the units; accepting reserves units then holds: the two lock in opposite orders.
       const outcomes = await Promise.all([
-        ...toCancel.map((exchange, index) => stepOutcome(receivers[index].client, 'cancelExchange', { exchangeId: exchange.id })),
+        ...toCancel.map((exchange, index) =>
+          stepOutcome(receivers[index].client, 'cancelExchange', { exchangeId: exchange.id }),
+        ),
         ...toAccept.map((exchange) => stepOutcome(provider.client, 'acceptExchange', { exchangeId: exchange.id })),
       ]);
 
@@ -249,7 +334,12 @@ describe('exchange races over GraphQL', () => {
     });
 
     /** After a race for stock: those who got it are held 60 and accepted, the others untouched; each trail says which. */
-    async function expectGoodsRaceSettled(receivers: Party[], provider: Party, exchanges: ExchangeView[], gotIt: (index: number) => boolean): Promise<void> {
+    async function expectGoodsRaceSettled(
+      receivers: Party[],
+      provider: Party,
+      exchanges: ExchangeView[],
+      gotIt: (index: number) => boolean,
+    ): Promise<void> {
       let held = 0;
       for (const [index, exchange] of exchanges.entries()) {
         const receiver = receivers[index];
@@ -262,7 +352,11 @@ describe('exchange races over GraphQL', () => {
         } else {
           expect(['PROPOSED', 'CANCELLED']).toContain(current.status);
           expect(await moneyOf(receiver)).toEqual([money(600)]);
-          await expectTrail(t, exchange, current.status === 'PROPOSED' ? ['proposed'] : ['proposed', 'accepted', 'cancelled']);
+          await expectTrail(
+            t,
+            exchange,
+            current.status === 'PROPOSED' ? ['proposed'] : ['proposed', 'accepted', 'cancelled'],
+          );
         }
       }
       expect(await moneyOf(provider)).toEqual([money(0, 0, 0, held)]);
@@ -274,10 +368,14 @@ describe('exchange races over GraphQL', () => {
     const delivered = await deliveredExchange(receiver, provider, communityId, ESTIMATE, 60);
     await confirm(receiver, delivered.id);
 
-    const payloads = await Promise.all([5, 1].map((rating) => reviewExchange(receiver.client, { exchangeId: delivered.id, rating })));
+    const payloads = await Promise.all(
+      [5, 1].map((rating) => reviewExchange(receiver.client, { exchangeId: delivered.id, rating })),
+    );
 
     expect(sorted(payloads.map((payload) => payload.userErrors[0]?.code ?? 'OK'))).toEqual(['ALREADY_REVIEWED', 'OK']);
-    const [{ count }] = await t.dataSource.query('SELECT count(*)::int AS count FROM reviews WHERE exchange_id = $1', [delivered.id]);
+    const [{ count }] = await t.dataSource.query('SELECT count(*)::int AS count FROM reviews WHERE exchange_id = $1', [
+      delivered.id,
+    ]);
     expect(count).toBe(1);
     expect(await moneyOf(receiver, provider)).toEqual([money(540), money(60)]);
   });

@@ -4,8 +4,21 @@ import { EXCHANGE_TRANSITIONS, ExchangeKind, ExchangeMover } from '../../src/exc
 import { ExchangeStatus } from '../../src/exchanges/models/exchange-enums.js';
 import { loginAsNewAdmin } from './auth-client.js';
 import {
-  accept, confirm, deliver, exchangeCommunity, exchangeTrail, ExchangeStep, ExchangeView, fetchExchange, makeDue, Party,
-  proposedExchange, stepAudit, stepOk, stepOutcome, sweepExchanges,
+  accept,
+  confirm,
+  deliver,
+  exchangeCommunity,
+  exchangeTrail,
+  ExchangeStep,
+  ExchangeView,
+  fetchExchange,
+  makeDue,
+  Party,
+  proposedExchange,
+  stepAudit,
+  stepOk,
+  stepOutcome,
+  sweepExchanges,
 } from './exchange-client.js';
 import { gql, USER_ERRORS, UserErrorView } from './graphql-client.js';
 import { succeed } from './member-client.js';
@@ -54,13 +67,21 @@ interface Walk {
  */
 const WAY_IN: Record<ExchangeKind, Partial<Record<ExchangeStatus, [ExchangeStatus | null, ExchangeMover]>>> = {
   single: {
-    [PROPOSED]: [null, 'receiver'], [ACCEPTED]: [PROPOSED, 'counterparty'], [DELIVERED]: [ACCEPTED, 'provider'],
-    [CONFIRMED]: [DELIVERED, 'receiver'], [CANCELLED]: [PROPOSED, 'receiver'], [DISPUTED]: [DELIVERED, 'receiver'],
-    [RESOLVED]: [DISPUTED, 'coordinator'], [EXPIRED]: [ACCEPTED, 'system'],
+    [PROPOSED]: [null, 'receiver'],
+    [ACCEPTED]: [PROPOSED, 'counterparty'],
+    [DELIVERED]: [ACCEPTED, 'provider'],
+    [CONFIRMED]: [DELIVERED, 'receiver'],
+    [CANCELLED]: [PROPOSED, 'receiver'],
+    [DISPUTED]: [DELIVERED, 'receiver'],
+    [RESOLVED]: [DISPUTED, 'coordinator'],
+    [EXPIRED]: [ACCEPTED, 'system'],
   },
   group: {
-    [PROPOSED]: [null, 'provider'], [ACCEPTED]: [PROPOSED, 'counterparty'], [CONFIRMED]: [ACCEPTED, 'group settlement'],
-    [CANCELLED]: [PROPOSED, 'receiver'], [EXPIRED]: [ACCEPTED, 'system'],
+    [PROPOSED]: [null, 'provider'],
+    [ACCEPTED]: [PROPOSED, 'counterparty'],
+    [CONFIRMED]: [ACCEPTED, 'group settlement'],
+    [CANCELLED]: [PROPOSED, 'receiver'],
+    [EXPIRED]: [ACCEPTED, 'system'],
   },
 };
 
@@ -100,8 +121,9 @@ const ACTIONS: Action[] = [
 
 /** Whether the table allows the action's move from this status, for this kind of exchange. */
 const allows = (from: ExchangeStatus, kind: ExchangeKind, { to, by }: Action): boolean =>
-  EXCHANGE_TRANSITIONS.some((move) =>
-    move.from === from && move.to === to && move.by.includes(by) && kindsOf(move.onlyFor).includes(kind));
+  EXCHANGE_TRANSITIONS.some(
+    (move) => move.from === from && move.to === to && move.by.includes(by) && kindsOf(move.onlyFor).includes(kind),
+  );
 
 /**
  * What the API answers an action the status does not allow, as it always has: WRONG_STATUS; for a
@@ -130,7 +152,10 @@ describe('the exchange state machine over GraphQL', () => {
   const t = useTestApp();
 
   async function scene(): Promise<Scene> {
-    const { fixture, parties: [receiver, provider, fellow] } = await exchangeCommunity(t, [{ balance: 600n }, {}, {}]);
+    const {
+      fixture,
+      parties: [receiver, provider, fellow],
+    } = await exchangeCommunity(t, [{ balance: 600n }, {}, {}]);
     return { fixture, receiver, provider, fellow };
   }
 
@@ -145,11 +170,15 @@ describe('the exchange state machine over GraphQL', () => {
       expect(payload.proposeGroupExchange.userErrors).toEqual([]);
       return payload.proposeGroupExchange.exchanges[0];
     }
-    const proposed = by === 'receiver'
-      ? await proposedExchange(receiver, provider, communityId, ESTIMATE)
-      : await stepOk(provider.client, 'proposeExchange', {
-        communityId, counterpartyId: receiver.memberId, role: 'PROVIDER', estimatedAmount: String(ESTIMATE),
-      });
+    const proposed =
+      by === 'receiver'
+        ? await proposedExchange(receiver, provider, communityId, ESTIMATE)
+        : await stepOk(provider.client, 'proposeExchange', {
+            communityId,
+            counterpartyId: receiver.memberId,
+            role: 'PROVIDER',
+            estimatedAmount: String(ESTIMATE),
+          });
     return { ...proposed, groupId: null };
   }
 
@@ -160,14 +189,17 @@ describe('the exchange state machine over GraphQL', () => {
 
   /** The party who did not propose the exchange. */
   const counterpartyOf = ({ receiver, provider }: Scene, exchange: Exchange): Party =>
-    (exchange.proposerId === provider.memberId ? receiver : provider);
+    exchange.proposerId === provider.memberId ? receiver : provider;
 
   /** The client of whoever takes a step as this mover. */
   function clientOf(s: Scene, exchange: Exchange, by: ExchangeMover): GraphqlClient {
     const { fixture, receiver, provider } = s;
     const clients: Partial<Record<ExchangeMover, GraphqlClient>> = {
-      provider: provider.client, receiver: receiver.client, counterparty: counterpartyOf(s, exchange).client,
-      coordinator: fixture.asCoordinator(), 'group settlement': provider.client,
+      provider: provider.client,
+      receiver: receiver.client,
+      counterparty: counterpartyOf(s, exchange).client,
+      coordinator: fixture.asCoordinator(),
+      'group settlement': provider.client,
     };
     return clients[by]!;
   }
@@ -246,14 +278,16 @@ describe('the exchange state machine over GraphQL', () => {
   });
 
   const states = KINDS.flatMap((kind) =>
-    Object.keys(WAY_IN[kind]).map((status) => [kind, status as ExchangeStatus] as const));
+    Object.keys(WAY_IN[kind]).map((status) => [kind, status as ExchangeStatus] as const),
+  );
   const refusals = 'a %s exchange that is %s: each action the table does not allow is refused, changing nothing';
 
   it.each(states)(refusals, async (kind, status) => {
     const s = await scene();
     const exchange = (await exchangeIn(s, kind, status))!;
     const snapshot = async () => ({
-      exchange: await fetchExchange(s.receiver.client, exchange.id), trail: await exchangeTrail(t, exchange),
+      exchange: await fetchExchange(s.receiver.client, exchange.id),
+      trail: await exchangeTrail(t, exchange),
     });
     const before = await snapshot();
     const refused = actionsOn(kind).filter((action) => !allows(status, kind, action));

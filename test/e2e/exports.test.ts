@@ -7,19 +7,40 @@ import { CreateTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
 import { BatchMode } from '../../src/ledger/models/ledger-enums.js';
 import { ExportKind } from '../../src/reports/models/report.models.js';
 import { ReportsRepository } from '../../src/reports/reports.repository.js';
-import { asPartner, grantPartnerConsent, LOGOUT, loginAsNewAdmin, registerPartnerApp, REVOKE_PARTNER_APP, revokePartnerConsent } from './auth-client.js';
+import {
+  asPartner,
+  grantPartnerConsent,
+  LOGOUT,
+  loginAsNewAdmin,
+  registerPartnerApp,
+  REVOKE_PARTNER_APP,
+  revokePartnerConsent,
+} from './auth-client.js';
 import { expectForbidden, expectQueryRefused } from './denials.js';
 import { createTransfer, fetchAccount, gql, newKey, transferInput } from './graphql-client.js';
 import { auditRows, succeed } from './member-client.js';
 import {
-  accountStatement, balanceCsvRow, balanceReport, boundary, csvRecords, download, exported, ledgerTransfers, millisecondBefore, parseCsv, REQUEST_EXPORT,
-  requestExport, statementCsvRow, transferCsvRow,
+  accountStatement,
+  balanceCsvRow,
+  balanceReport,
+  boundary,
+  csvRecords,
+  download,
+  exported,
+  ledgerTransfers,
+  millisecondBefore,
+  parseCsv,
+  REQUEST_EXPORT,
+  requestExport,
+  statementCsvRow,
+  transferCsvRow,
 } from './report-client.js';
 
 const TRICKY_MEMO = 'tea, "biscuits"\r\nand a lift home';
 const FORMULA_MEMO = '=HYPERLINK("http://example.invalid","claim")';
 
-const refusedWith = (response: { errors?: { extensions?: Record<string, unknown> }[] }): unknown[] | undefined => response.errors?.map((error) => error.extensions?.code);
+const refusedWith = (response: { errors?: { extensions?: Record<string, unknown> }[] }): unknown[] | undefined =>
+  response.errors?.map((error) => error.extensions?.code);
 
 describe('CSV exports', () => {
   const t = useTestApp();
@@ -30,7 +51,9 @@ describe('CSV exports', () => {
   let end: Date;
 
   const pay = async (from: string, to: string, amount: number, memo = ''): Promise<void> => {
-    expect((await createTransfer(fixture.as({ id: from }), transferInput(from, to, amount, { memo }))).userErrors).toEqual([]);
+    expect(
+      (await createTransfer(fixture.as({ id: from }), transferInput(from, to, amount, { memo }))).userErrors,
+    ).toEqual([]);
   };
 
   beforeAll(async () => {
@@ -46,15 +69,32 @@ describe('CSV exports', () => {
   });
 
   it("streams a statement as CSV that equals accountStatement's lines, quoting memos and defusing formulas", async () => {
-    const link = await requestExport(coordinator, { communityId: fixture.community.id, kind: 'STATEMENT', accountId: b, to: end.toISOString() });
-    expect(link).toMatchObject({ kind: 'STATEMENT', filename: expect.stringMatching(new RegExp(`^statement_account${b}_.*\\.csv$`)), url: expect.stringMatching(/\/exports\/px_/) });
+    const link = await requestExport(coordinator, {
+      communityId: fixture.community.id,
+      kind: 'STATEMENT',
+      accountId: b,
+      to: end.toISOString(),
+    });
+    expect(link).toMatchObject({
+      kind: 'STATEMENT',
+      filename: expect.stringMatching(new RegExp(`^statement_account${b}_.*\\.csv$`)),
+      url: expect.stringMatching(/\/exports\/px_/),
+    });
     const expiresIn = new Date(link.expiresAt).getTime() - Date.now();
     expect(expiresIn).toBeGreaterThan(4 * 60_000);
     expect(expiresIn).toBeLessThanOrEqual(5 * 60_000 + 1000);
 
     const file = await download(link.url);
-    expect(file).toMatchObject({ status: 200, contentType: 'text/csv; charset=utf-8', disposition: `attachment; filename="${link.filename}"` });
-    expect(file.text.startsWith('account_id,posting_id,transfer_id,created_at,transfer_kind,code,memo,counterparty_account_id,amount,balance_after,account_version\r\n')).toBe(true);
+    expect(file).toMatchObject({
+      status: 200,
+      contentType: 'text/csv; charset=utf-8',
+      disposition: `attachment; filename="${link.filename}"`,
+    });
+    expect(
+      file.text.startsWith(
+        'account_id,posting_id,transfer_id,created_at,transfer_kind,code,memo,counterparty_account_id,amount,balance_after,account_version\r\n',
+      ),
+    ).toBe(true);
     const { lines } = await accountStatement(coordinator, b, { to: end });
     expect(csvRecords(file.text)).toEqual(lines.map((line) => statementCsvRow(b, line)));
     expect(csvRecords(file.text).map((row) => row.memo)).toEqual(['', TRICKY_MEMO, `'${FORMULA_MEMO}`, "'-settled"]);
@@ -66,59 +106,122 @@ describe('CSV exports', () => {
   it('exports the balance report as of an instant and the period of a statement, each equal to the GraphQL answer', async () => {
     const asOf = millisecondBefore(middle);
     const { report, lines } = await balanceReport(coordinator, fixture.community.id, asOf);
-    const balances = await exported(coordinator, { communityId: fixture.community.id, kind: 'BALANCES', asOf: asOf.toISOString() });
+    const balances = await exported(coordinator, {
+      communityId: fixture.community.id,
+      kind: 'BALANCES',
+      asOf: asOf.toISOString(),
+    });
     expect(balances).toEqual(lines.map((line) => balanceCsvRow('HOUR', line)));
     expect(balances.map((row) => row.balance)).toEqual(['-150', '0', '70', '60', '20', '0']);
     expect(report.balanced).toBe(true);
 
     const period = { from: middle, to: end };
-    const statement = await exported(coordinator, { communityId: fixture.community.id, kind: 'STATEMENT', accountId: a, from: middle.toISOString(), to: end.toISOString() });
-    expect(statement).toEqual((await accountStatement(coordinator, a, period)).lines.map((line) => statementCsvRow(a, line)));
+    const statement = await exported(coordinator, {
+      communityId: fixture.community.id,
+      kind: 'STATEMENT',
+      accountId: a,
+      from: middle.toISOString(),
+      to: end.toISOString(),
+    });
+    expect(statement).toEqual(
+      (await accountStatement(coordinator, a, period)).lines.map((line) => statementCsvRow(a, line)),
+    );
     expect(statement.map((row) => row.balance_after)).toEqual(['75', '165']);
   });
 
   it("exports the community's transfers of a period as the ledger's transfers query lists them, holds and voids included", async () => {
-    const hold = await t.ledger.createTransfer({ idempotencyKey: newKey('hold'), debitAccountId: a, creditAccountId: c, amount: 7n, code: 'payment', memo: 'held', pending: true });
-    await t.ledger.voidPendingTransfer({ idempotencyKey: newKey('void'), pendingTransferId: hold.transfer!.id, memo: '' });
+    const hold = await t.ledger.createTransfer({
+      idempotencyKey: newKey('hold'),
+      debitAccountId: a,
+      creditAccountId: c,
+      amount: 7n,
+      code: 'payment',
+      memo: 'held',
+      pending: true,
+    });
+    await t.ledger.voidPendingTransfer({
+      idempotencyKey: newKey('void'),
+      pendingTransferId: hold.transfer!.id,
+      memo: '',
+    });
     const rows = await exported(coordinator, { communityId: fixture.community.id, kind: 'TRANSFERS' });
     const listed = await ledgerTransfers(coordinator, fixture.currency.id, {});
     expect(rows).toEqual(listed.map((transfer) => transferCsvRow('HOUR', transfer)));
-    expect(rows.map((row) => row.kind)).toEqual(['DIRECT', 'DIRECT', 'DIRECT', 'DIRECT', 'DIRECT', 'DIRECT', 'PENDING', 'VOID_PENDING']);
-    const beforeMiddle = await exported(coordinator, { communityId: fixture.community.id, kind: 'TRANSFERS', to: middle.toISOString() });
+    expect(rows.map((row) => row.kind)).toEqual([
+      'DIRECT',
+      'DIRECT',
+      'DIRECT',
+      'DIRECT',
+      'DIRECT',
+      'DIRECT',
+      'PENDING',
+      'VOID_PENDING',
+    ]);
+    const beforeMiddle = await exported(coordinator, {
+      communityId: fixture.community.id,
+      kind: 'TRANSFERS',
+      to: middle.toISOString(),
+    });
     expect(beforeMiddle.map((row) => row.amount)).toEqual(['100', '50', '30', '20']);
   });
 
-  it("gives a member their own statement only, hiding the other side as accountStatement does", async () => {
+  it('gives a member their own statement only, hiding the other side as accountStatement does', async () => {
     const member = fixture.as({ id: a });
-    const own = await exported(member, { communityId: fixture.community.id, kind: 'STATEMENT', accountId: a, to: end.toISOString() });
+    const own = await exported(member, {
+      communityId: fixture.community.id,
+      kind: 'STATEMENT',
+      accountId: a,
+      to: end.toISOString(),
+    });
     expect(own).toEqual((await accountStatement(member, a, { to: end })).lines.map((line) => statementCsvRow(a, line)));
     expect(own.map((row) => row.counterparty_account_id)).toEqual([fixture.issuance.id, '', '', '']);
-    for (const input of [
-      { kind: 'STATEMENT', accountId: b },
-      { kind: 'BALANCES' },
-      { kind: 'TRANSFERS' },
-    ]) expectForbidden(await member.graphql(REQUEST_EXPORT, { input: { communityId: fixture.community.id, ...input } }));
+    for (const input of [{ kind: 'STATEMENT', accountId: b }, { kind: 'BALANCES' }, { kind: 'TRANSFERS' }])
+      expectForbidden(await member.graphql(REQUEST_EXPORT, { input: { communityId: fixture.community.id, ...input } }));
   });
 
   it("keeps each community's exports to its own auditors: no link crosses communities", async () => {
     const other = await createLedgerFixture(t, [{ balance: 10n }]);
     const stranger = other.asCoordinator();
-    expectForbidden(await stranger.graphql(REQUEST_EXPORT, { input: { communityId: fixture.community.id, kind: 'BALANCES' } }));
-    expectForbidden(await stranger.graphql(REQUEST_EXPORT, { input: { communityId: fixture.community.id, kind: 'STATEMENT', accountId: a } }));
+    expectForbidden(
+      await stranger.graphql(REQUEST_EXPORT, { input: { communityId: fixture.community.id, kind: 'BALANCES' } }),
+    );
+    expectForbidden(
+      await stranger.graphql(REQUEST_EXPORT, {
+        input: { communityId: fixture.community.id, kind: 'STATEMENT', accountId: a },
+      }),
+    );
     // Its own community named, another community's account asked for: refused, not served under the wrong name.
-    expectForbidden(await stranger.graphql(REQUEST_EXPORT, { input: { communityId: other.community.id, kind: 'STATEMENT', accountId: a } }));
-    expectForbidden(await coordinator.graphql(REQUEST_EXPORT, { input: { communityId: fixture.community.id, kind: 'STATEMENT', accountId: other.members[0].id } }));
-    expectQueryRefused(await t.graphql(REQUEST_EXPORT, { input: { communityId: fixture.community.id, kind: 'BALANCES' } }), ErrorCode.UNAUTHENTICATED);
+    expectForbidden(
+      await stranger.graphql(REQUEST_EXPORT, {
+        input: { communityId: other.community.id, kind: 'STATEMENT', accountId: a },
+      }),
+    );
+    expectForbidden(
+      await coordinator.graphql(REQUEST_EXPORT, {
+        input: { communityId: fixture.community.id, kind: 'STATEMENT', accountId: other.members[0].id },
+      }),
+    );
+    expectQueryRefused(
+      await t.graphql(REQUEST_EXPORT, { input: { communityId: fixture.community.id, kind: 'BALANCES' } }),
+      ErrorCode.UNAUTHENTICATED,
+    );
 
     const { apiKey } = await registerPartnerApp(coordinator, fixture.community.id, ['AUDIT_READ']);
     const partner = asPartner(t, apiKey);
-    const balances = await exported(partner, { communityId: fixture.community.id, kind: 'BALANCES', asOf: end.toISOString() });
+    const balances = await exported(partner, {
+      communityId: fixture.community.id,
+      kind: 'BALANCES',
+      asOf: end.toISOString(),
+    });
     expect(balances.map((row) => row.account_id)).toContain(a);
-    expectForbidden(await partner.graphql(REQUEST_EXPORT, { input: { communityId: other.community.id, kind: 'BALANCES' } }));
+    expectForbidden(
+      await partner.graphql(REQUEST_EXPORT, { input: { communityId: other.community.id, kind: 'BALANCES' } }),
+    );
   });
 
   it('refuses parameters that do not fit the kind, and a period that ends before it starts, as BAD_USER_INPUT', async () => {
-    const ask = (input: Record<string, unknown>) => coordinator.graphql(REQUEST_EXPORT, { input: { communityId: fixture.community.id, ...input } });
+    const ask = (input: Record<string, unknown>) =>
+      coordinator.graphql(REQUEST_EXPORT, { input: { communityId: fixture.community.id, ...input } });
     for (const input of [
       { kind: 'STATEMENT' },
       { kind: 'STATEMENT', accountId: a, asOf: end.toISOString() },
@@ -128,53 +231,103 @@ describe('CSV exports', () => {
       { kind: 'TRANSFERS', from: end.toISOString(), to: middle.toISOString() },
       { kind: 'TRANSFERS', to: 'soon' },
       { kind: 'STATEMENT', accountId: 'abc' },
-    ]) expect({ input, codes: refusedWith(await ask(input)) }).toEqual({ input, codes: [ErrorCode.BAD_USER_INPUT] });
+    ])
+      expect({ input, codes: refusedWith(await ask(input)) }).toEqual({ input, codes: [ErrorCode.BAD_USER_INPUT] });
     expect(refusedWith(await ask({ kind: 'EVERYTHING' }))).toEqual([ErrorCode.BAD_USER_INPUT]);
   });
 
   it('audits every link made: who, which export, which parameters', async () => {
-    const link = await requestExport(coordinator, { communityId: fixture.community.id, kind: 'STATEMENT', accountId: c, from: middle.toISOString(), to: end.toISOString() });
-    const rows = await auditRows(t, { communityId: fixture.community.id, action: 'report.export', targetType: 'account', targetId: c });
+    const link = await requestExport(coordinator, {
+      communityId: fixture.community.id,
+      kind: 'STATEMENT',
+      accountId: c,
+      from: middle.toISOString(),
+      to: end.toISOString(),
+    });
+    const rows = await auditRows(t, {
+      communityId: fixture.community.id,
+      action: 'report.export',
+      targetType: 'account',
+      targetId: c,
+    });
     expect(rows.at(-1)).toMatchObject({
-      actorMemberId: fixture.coordinator.memberId, actorRole: 'coordinator',
-      details: { kind: 'statement', from: middle.toISOString(), to: end.toISOString(), asOf: null, expiresAt: link.expiresAt },
+      actorMemberId: fixture.coordinator.memberId,
+      actorRole: 'coordinator',
+      details: {
+        kind: 'statement',
+        from: middle.toISOString(),
+        to: end.toISOString(),
+        asOf: null,
+        expiresAt: link.expiresAt,
+      },
     });
   });
 
   it('answers an unknown, malformed or expired link with a JSON error code, never a file or a 500', async () => {
-    const origin = new URL((await requestExport(coordinator, { communityId: fixture.community.id, kind: 'BALANCES' })).url).origin;
+    const origin = new URL(
+      (await requestExport(coordinator, { communityId: fixture.community.id, kind: 'BALANCES' })).url,
+    ).origin;
     const refusal = async (path: string) => {
       const file = await download(`${origin}${path}`);
       return { status: file.status, contentType: file.contentType, body: JSON.parse(file.text) };
     };
     const json = 'application/json; charset=utf-8';
-    const unknown = { status: 404, contentType: json, body: { errors: [{ message: expect.any(String), extensions: { code: 'EXPORT_LINK_UNKNOWN' } }] } };
+    const unknown = {
+      status: 404,
+      contentType: json,
+      body: { errors: [{ message: expect.any(String), extensions: { code: 'EXPORT_LINK_UNKNOWN' } }] },
+    };
     expect(await refusal(`/exports/${newToken('px_')}`)).toEqual(unknown);
     expect(await refusal('/exports/not-a-token')).toEqual(unknown);
     expect(await refusal(`/exports/${'%27'.repeat(20)}`)).toEqual(unknown);
 
     const token = newToken('px_');
     await t.app.get(ReportsRepository).insertExportLink({
-      tokenHash: tokenHash(token), communityId: fixture.community.id, kind: ExportKind.BALANCES, accountId: null, period: null, asOf: end,
-      requester: { kind: 'member', memberId: fixture.coordinator.memberId, isAdmin: false, sessionId: null, viaPartnerAppId: null, withinCommunityId: null },
+      tokenHash: tokenHash(token),
+      communityId: fixture.community.id,
+      kind: ExportKind.BALANCES,
+      accountId: null,
+      period: null,
+      asOf: end,
+      requester: {
+        kind: 'member',
+        memberId: fixture.coordinator.memberId,
+        isAdmin: false,
+        sessionId: null,
+        viaPartnerAppId: null,
+        withinCommunityId: null,
+      },
       lifetimeSeconds: -1,
     });
-    expect(await refusal(`/exports/${token}`)).toEqual({ status: 410, contentType: json, body: { errors: [{ message: expect.any(String), extensions: { code: 'EXPORT_LINK_EXPIRED' } }] } });
+    expect(await refusal(`/exports/${token}`)).toEqual({
+      status: 410,
+      contentType: json,
+      body: { errors: [{ message: expect.any(String), extensions: { code: 'EXPORT_LINK_EXPIRED' } }] },
+    });
   });
 
   it('checks the requester again at download: a coordinator suspended since gets 403', async () => {
     const own = await createLedgerFixture(t, [{ balance: 5n }]);
     const link = await requestExport(own.asCoordinator(), { communityId: own.community.id, kind: 'BALANCES' });
     const admin = await loginAsNewAdmin(t);
-    await succeed(admin.client, 'suspendMembership', { membershipId: own.coordinator.membershipId, reason: 'stepped down' });
+    await succeed(admin.client, 'suspendMembership', {
+      membershipId: own.coordinator.membershipId,
+      reason: 'stepped down',
+    });
     const file = await download(link.url);
-    expect({ status: file.status, body: JSON.parse(file.text) }).toEqual({ status: 403, body: { errors: [{ message: expect.any(String), extensions: { code: ErrorCode.FORBIDDEN } }] } });
+    expect({ status: file.status, body: JSON.parse(file.text) }).toEqual({
+      status: 403,
+      body: { errors: [{ message: expect.any(String), extensions: { code: ErrorCode.FORBIDDEN } }] },
+    });
   });
 
   describe('a link outlives no right to it', () => {
     const expectRefusedDownload = async (url: string): Promise<void> => {
       const file = await download(url);
-      expect({ status: file.status, body: JSON.parse(file.text) }).toEqual({ status: 403, body: { errors: [{ message: expect.any(String), extensions: { code: ErrorCode.FORBIDDEN } }] } });
+      expect({ status: file.status, body: JSON.parse(file.text) }).toEqual({
+        status: 403,
+        body: { errors: [{ message: expect.any(String), extensions: { code: ErrorCode.FORBIDDEN } }] },
+      });
     };
 
     it("stops a partner app's link once the app is revoked", async () => {
@@ -185,12 +338,18 @@ describe('CSV exports', () => {
       await expectRefusedDownload(link.url);
     });
 
-    it("stops the link a partner app made for a member once the member withdraws consent", async () => {
+    it('stops the link a partner app made for a member once the member withdraws consent', async () => {
       const own = await createLedgerFixture(t, [{ balance: 5n }]);
       const [holder] = own.holders;
-      const { apiKey, partnerApp } = await registerPartnerApp(own.asCoordinator(), own.community.id, ['ACT_FOR_MEMBER']);
+      const { apiKey, partnerApp } = await registerPartnerApp(own.asCoordinator(), own.community.id, [
+        'ACT_FOR_MEMBER',
+      ]);
       expect(await grantPartnerConsent(own.as(own.members[0]), partnerApp.id)).toBe(true);
-      const link = await requestExport(asPartner(t, apiKey, holder.memberId), { communityId: own.community.id, kind: 'STATEMENT', accountId: own.members[0].id });
+      const link = await requestExport(asPartner(t, apiKey, holder.memberId), {
+        communityId: own.community.id,
+        kind: 'STATEMENT',
+        accountId: own.members[0].id,
+      });
       expect((await download(link.url)).status).toBe(200);
       await revokePartnerConsent(own.as(own.members[0]), partnerApp.id);
       await expectRefusedDownload(link.url);
@@ -199,15 +358,28 @@ describe('CSV exports', () => {
     it("stops a member's link once they log out everywhere", async () => {
       const own = await createLedgerFixture(t, [{ balance: 5n }]);
       const member = own.as(own.members[0]);
-      const link = await requestExport(member, { communityId: own.community.id, kind: 'STATEMENT', accountId: own.members[0].id });
+      const link = await requestExport(member, {
+        communityId: own.community.id,
+        kind: 'STATEMENT',
+        accountId: own.members[0].id,
+      });
       expect((await download(link.url)).status).toBe(200);
       await gql(member, LOGOUT, { everywhere: true });
       await expectRefusedDownload(link.url);
     });
 
     it('builds the link on PUBLIC_URL, whatever Host header the request forged', async () => {
-      const body = JSON.stringify({ query: REQUEST_EXPORT, variables: { input: { communityId: fixture.community.id, kind: 'BALANCES' } } });
-      const headers = { ...coordinator.headers, 'content-type': 'application/json', host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' };
+      const body = JSON.stringify({
+        query: REQUEST_EXPORT,
+        variables: { input: { communityId: fixture.community.id, kind: 'BALANCES' } },
+      });
+      const headers = {
+        ...coordinator.headers,
+        'content-type': 'application/json',
+        host: 'evil.example',
+        'x-forwarded-host': 'evil.example',
+        'x-forwarded-proto': 'https',
+      };
       // node:http sends the Host header as given (fetch would not).
       const answer = await new Promise<string>((done, fail) => {
         const request = http.request(`${t.url}/graphql`, { method: 'POST', headers }, (response) => {
@@ -251,31 +423,83 @@ describe('agreement of statements, the balance report and the exports over thous
   let end: Date;
   const random = mulberry32(6);
 
-  const randomTransfers = (count: number): CreateTransferInput[] => Array.from({ length: count }, () => {
-    const debit = Math.floor(random() * MEMBERS);
-    const credit = (debit + 1 + Math.floor(random() * (MEMBERS - 1))) % MEMBERS;
-    return {
-      idempotencyKey: newKey('agree'), debitAccountId: fixture.members[debit].id, creditAccountId: fixture.members[credit].id,
-      amount: BigInt(1 + Math.floor(random() * 120)), code: 'payment', memo: MEMOS[Math.floor(random() * MEMOS.length)],
-    };
-  });
+  const randomTransfers = (count: number): CreateTransferInput[] =>
+    Array.from({ length: count }, () => {
+      const debit = Math.floor(random() * MEMBERS);
+      const credit = (debit + 1 + Math.floor(random() * (MEMBERS - 1))) % MEMBERS;
+      return {
+        idempotencyKey: newKey('agree'),
+        debitAccountId: fixture.members[debit].id,
+        creditAccountId: fixture.members[credit].id,
+        amount: BigInt(1 + Math.floor(random() * 120)),
+        code: 'payment',
+        memo: MEMOS[Math.floor(random() * MEMOS.length)],
+      };
+    });
 
   const writePhase = async (): Promise<void> => {
     for (let written = 0; written < TRANSFERS_PER_PHASE; written += BATCH) {
-      const { results } = await t.ledger.createTransfers({ mode: BatchMode.INDEPENDENT, transfers: randomTransfers(BATCH) });
+      const { results } = await t.ledger.createTransfers({
+        mode: BatchMode.INDEPENDENT,
+        transfers: randomTransfers(BATCH),
+      });
       expect(results.filter((result) => result.userErrors.length > 0)).toEqual([]);
     }
     const [first, second] = fixture.members;
-    const hold = await t.ledger.createTransfer({ idempotencyKey: newKey('hold'), debitAccountId: first.id, creditAccountId: second.id, amount: 90n, code: 'payment', memo: 'hold', pending: true });
-    await t.ledger.postPendingTransfer({ idempotencyKey: newKey('post'), pendingTransferId: hold.transfer!.id, amount: 60n, memo: 'posted in part' });
-    const lapsed = await t.ledger.createTransfer({ idempotencyKey: newKey('hold'), debitAccountId: second.id, creditAccountId: first.id, amount: 40n, code: 'payment', memo: 'hold', pending: true });
-    await t.ledger.voidPendingTransfer({ idempotencyKey: newKey('void'), pendingTransferId: lapsed.transfer!.id, memo: '' });
-    const mistake = await t.ledger.createTransfer({ idempotencyKey: newKey('oops'), debitAccountId: second.id, creditAccountId: first.id, amount: 15n, code: 'payment', memo: 'twice' });
-    expect((await t.ledger.reverseTransfer({ idempotencyKey: newKey('undo'), transferId: mistake.transfer!.id, memo: 'paid twice', force: false })).userErrors).toEqual([]);
+    const hold = await t.ledger.createTransfer({
+      idempotencyKey: newKey('hold'),
+      debitAccountId: first.id,
+      creditAccountId: second.id,
+      amount: 90n,
+      code: 'payment',
+      memo: 'hold',
+      pending: true,
+    });
+    await t.ledger.postPendingTransfer({
+      idempotencyKey: newKey('post'),
+      pendingTransferId: hold.transfer!.id,
+      amount: 60n,
+      memo: 'posted in part',
+    });
+    const lapsed = await t.ledger.createTransfer({
+      idempotencyKey: newKey('hold'),
+      debitAccountId: second.id,
+      creditAccountId: first.id,
+      amount: 40n,
+      code: 'payment',
+      memo: 'hold',
+      pending: true,
+    });
+    await t.ledger.voidPendingTransfer({
+      idempotencyKey: newKey('void'),
+      pendingTransferId: lapsed.transfer!.id,
+      memo: '',
+    });
+    const mistake = await t.ledger.createTransfer({
+      idempotencyKey: newKey('oops'),
+      debitAccountId: second.id,
+      creditAccountId: first.id,
+      amount: 15n,
+      code: 'payment',
+      memo: 'twice',
+    });
+    expect(
+      (
+        await t.ledger.reverseTransfer({
+          idempotencyKey: newKey('undo'),
+          transferId: mistake.transfer!.id,
+          memo: 'paid twice',
+          force: false,
+        })
+      ).userErrors,
+    ).toEqual([]);
   };
 
   beforeAll(async () => {
-    fixture = await createLedgerFixture(t, Array.from({ length: MEMBERS }, () => ({ balance: 600n, lowerLimit: -1_000_000n })));
+    fixture = await createLedgerFixture(
+      t,
+      Array.from({ length: MEMBERS }, () => ({ balance: 600n, lowerLimit: -1_000_000n })),
+    );
     coordinator = fixture.asCoordinator();
     await writePhase();
     middle = await boundary(t);
@@ -286,7 +510,8 @@ describe('agreement of statements, the balance report and the exports over thous
   it('agrees account by account: statements, the balance report at both ends, and the current balances', async () => {
     const atMiddle = await balanceReport(coordinator, fixture.community.id, millisecondBefore(middle));
     const atEnd = await balanceReport(coordinator, fixture.community.id, millisecondBefore(end));
-    for (const { report } of [atMiddle, atEnd]) expect(report).toMatchObject({ totalBalance: '0', balanced: true, accountCount: MEMBERS + 3 });
+    for (const { report } of [atMiddle, atEnd])
+      expect(report).toMatchObject({ totalBalance: '0', balanced: true, accountCount: MEMBERS + 3 });
     expect(BigInt(atEnd.report.totalDebits)).toBeGreaterThan(2n * BigInt(TRANSFERS_PER_PHASE));
     const middleBalance = new Map(atMiddle.lines.map((line) => [line.accountId, line.balance]));
     let lines = 0;
@@ -295,19 +520,30 @@ describe('agreement of statements, the balance report and the exports over thous
       const after = await accountStatement(coordinator, line.accountId, { from: middle, to: end });
       const current = await fetchAccount(coordinator, line.accountId);
       const figures = {
-        closingBeforeMiddle: before.statement.closingBalance, openingAfterMiddle: after.statement.openingBalance, closingAtEnd: after.statement.closingBalance,
-        sumOfLines: String(after.lines.reduce((sum, posting) => sum + BigInt(posting.amount), 0n)), lineCount: after.statement.lineCount,
+        closingBeforeMiddle: before.statement.closingBalance,
+        openingAfterMiddle: after.statement.openingBalance,
+        closingAtEnd: after.statement.closingBalance,
+        sumOfLines: String(after.lines.reduce((sum, posting) => sum + BigInt(posting.amount), 0n)),
+        lineCount: after.statement.lineCount,
         lastRunningBalance: after.lines.at(-1)?.balanceAfter ?? after.statement.openingBalance,
       };
       expect({ account: line.accountId, ...figures }).toEqual({
-        account: line.accountId, closingBeforeMiddle: middleBalance.get(line.accountId), openingAfterMiddle: middleBalance.get(line.accountId), closingAtEnd: line.balance,
-        sumOfLines: String(BigInt(line.balance) - BigInt(middleBalance.get(line.accountId)!)), lineCount: after.lines.length, lastRunningBalance: line.balance,
+        account: line.accountId,
+        closingBeforeMiddle: middleBalance.get(line.accountId),
+        openingAfterMiddle: middleBalance.get(line.accountId),
+        closingAtEnd: line.balance,
+        sumOfLines: String(BigInt(line.balance) - BigInt(middleBalance.get(line.accountId)!)),
+        lineCount: after.lines.length,
+        lastRunningBalance: line.balance,
       });
       expect(current.balance).toBe(line.balance);
       lines += before.lines.length + after.lines.length;
     }
     // Every posting is on a statement once: two per transfer that moved money.
-    const [{ postings }] = await t.dataSource.query('SELECT count(*)::int AS postings FROM postings WHERE currency_id = $1', [fixture.currency.id]);
+    const [{ postings }] = await t.dataSource.query(
+      'SELECT count(*)::int AS postings FROM postings WHERE currency_id = $1',
+      [fixture.currency.id],
+    );
     expect(lines).toBe(postings);
   });
 
@@ -315,17 +551,28 @@ describe('agreement of statements, the balance report and the exports over thous
     const period = { from: middle.toISOString(), to: end.toISOString() };
     const community = { communityId: fixture.community.id };
     const { lines } = await balanceReport(coordinator, fixture.community.id, millisecondBefore(end));
-    expect(await exported(coordinator, { ...community, kind: 'BALANCES', asOf: millisecondBefore(end).toISOString() })).toEqual(lines.map((line) => balanceCsvRow('HOUR', line)));
+    expect(
+      await exported(coordinator, { ...community, kind: 'BALANCES', asOf: millisecondBefore(end).toISOString() }),
+    ).toEqual(lines.map((line) => balanceCsvRow('HOUR', line)));
 
     const movement = new Map<string, bigint>();
     for (const line of lines) {
       const statement = await accountStatement(coordinator, line.accountId, { from: middle, to: end });
-      expect(await exported(coordinator, { ...community, kind: 'STATEMENT', accountId: line.accountId, ...period })).toEqual(statement.lines.map((posting) => statementCsvRow(line.accountId, posting)));
-      movement.set(line.accountId, BigInt(statement.statement.closingBalance) - BigInt(statement.statement.openingBalance));
+      expect(
+        await exported(coordinator, { ...community, kind: 'STATEMENT', accountId: line.accountId, ...period }),
+      ).toEqual(statement.lines.map((posting) => statementCsvRow(line.accountId, posting)));
+      movement.set(
+        line.accountId,
+        BigInt(statement.statement.closingBalance) - BigInt(statement.statement.openingBalance),
+      );
     }
 
     const transfers = await exported(coordinator, { ...community, kind: 'TRANSFERS', ...period });
-    expect(transfers).toEqual((await ledgerTransfers(coordinator, fixture.currency.id, { from: middle, to: end })).map((transfer) => transferCsvRow('HOUR', transfer)));
+    expect(transfers).toEqual(
+      (await ledgerTransfers(coordinator, fixture.currency.id, { from: middle, to: end })).map((transfer) =>
+        transferCsvRow('HOUR', transfer),
+      ),
+    );
     expect(transfers.length).toBeGreaterThan(TRANSFERS_PER_PHASE);
     // The transfers that moved money (holds and voids move none) add up to each statement's movement.
     const moved = new Map<string, bigint>();
@@ -333,7 +580,8 @@ describe('agreement of statements, the balance report and the exports over thous
       moved.set(transfer.debit_account_id, (moved.get(transfer.debit_account_id) ?? 0n) - BigInt(transfer.amount));
       moved.set(transfer.credit_account_id, (moved.get(transfer.credit_account_id) ?? 0n) + BigInt(transfer.amount));
     }
-    for (const [accountId, amount] of movement) expect({ accountId, amount: moved.get(accountId) ?? 0n }).toEqual({ accountId, amount });
+    for (const [accountId, amount] of movement)
+      expect({ accountId, amount: moved.get(accountId) ?? 0n }).toEqual({ accountId, amount });
   });
 
   it('frees the connection of a download whose client goes away mid-file', async () => {
@@ -344,7 +592,13 @@ describe('agreement of statements, the balance report and the exports over thous
       await downloadWhenFree(t, link.url);
     }
     const file = await downloadWhenFree(t, link.url);
-    expect(parseCsv(file).length - 1).toBe((await t.dataSource.query('SELECT count(*)::int AS n FROM transfers WHERE currency_id = $1', [fixture.currency.id]))[0].n);
+    expect(parseCsv(file).length - 1).toBe(
+      (
+        await t.dataSource.query('SELECT count(*)::int AS n FROM transfers WHERE currency_id = $1', [
+          fixture.currency.id,
+        ])
+      )[0].n,
+    );
   });
 });
 

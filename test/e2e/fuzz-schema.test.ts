@@ -32,7 +32,9 @@ const REPORT_FILE = process.env.FUZZ_REPORT ?? '.ci/out/fuzz-schema.json';
 
 const schema = buildSchema(readFileSync('schema.gql', 'utf8'));
 const FIELDS = rootFields(schema).filter(({ coordinate }) => !ONLY || ONLY.test(coordinate));
-const DOCUMENTED_CODES = new Set<string>(Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR));
+const DOCUMENTED_CODES = new Set<string>(
+  Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR),
+);
 
 /**
  * The tables that hold what users own: a refused call must leave every one as it was. Left out on
@@ -41,17 +43,41 @@ const DOCUMENTED_CODES = new Set<string>(Object.values(ErrorCode).filter((code) 
  * failed), retired_refresh_tokens, and the hash chain the background chainer extends.
  */
 const GUARDED_TABLES = [
-  'transfers', 'postings', 'accounts', 'audit_log', 'outbox_events', 'members', 'memberships', 'communities', 'currencies', 'invitations',
-  'partner_apps', 'partner_consents', 'api_keys', 'listings', 'exchanges', 'exchange_groups', 'reviews', 'ledger_periods',
-  'ledger_period_balances', 'ledger_checkpoints', 'verification_runs', 'report_exports',
+  'transfers',
+  'postings',
+  'accounts',
+  'audit_log',
+  'outbox_events',
+  'members',
+  'memberships',
+  'communities',
+  'currencies',
+  'invitations',
+  'partner_apps',
+  'partner_consents',
+  'api_keys',
+  'listings',
+  'exchanges',
+  'exchange_groups',
+  'reviews',
+  'ledger_periods',
+  'ledger_period_balances',
+  'ledger_checkpoints',
+  'verification_runs',
+  'report_exports',
 ];
 /** Row count and newest row version (xmin) per table: an insert or delete changes the count, an update the newest xmin. Cheap on a test database. */
-const SNAPSHOT_SQL = GUARDED_TABLES
-  .map((table) => `SELECT '${table}' AS "table", count(*)::int AS rows, coalesce(max(xmin::text::bigint), 0)::text AS newest FROM ${table}`)
-  .join(' UNION ALL ');
+const SNAPSHOT_SQL = GUARDED_TABLES.map(
+  (table) =>
+    `SELECT '${table}' AS "table", count(*)::int AS rows, coalesce(max(xmin::text::bigint), 0)::text AS newest FROM ${table}`,
+).join(' UNION ALL ');
 
 /** Traces of internals a client must never see in a message. */
-const INTERNALS = [/\bat (async )?[\w$.<>]+ \(/, /node_modules/, /QueryFailedError|duplicate key|violates|out of range for type|invalid byte sequence|invalid input syntax/];
+const INTERNALS = [
+  /\bat (async )?[\w$.<>]+ \(/,
+  /node_modules/,
+  /QueryFailedError|duplicate key|violates|out of range for type|invalid byte sequence|invalid input syntax/,
+];
 
 interface Violation {
   coordinate: string;
@@ -89,14 +115,17 @@ async function snapshot(t: TestApp): Promise<Map<string, string>> {
       return new Map(rows.map((row) => [row.table, `${row.rows} rows, newest xmin ${row.newest}`]));
     } catch (error) {
       // The snapshot is the harness, not the code under test: a passing shortage on the server is retried, anything else fails the test.
-      if ((error as { driverError?: { code?: string } }).driverError?.code !== OUT_OF_SHARED_MEMORY || attempt === 5) throw error;
+      if ((error as { driverError?: { code?: string } }).driverError?.code !== OUT_OF_SHARED_MEMORY || attempt === 5)
+        throw error;
       await pause(200 * attempt);
     }
   }
 }
 
 function changedTables(before: Map<string, string>, after: Map<string, string>): string[] {
-  return [...before].filter(([table, state]) => after.get(table) !== state).map(([table, state]) => `${table} (${state} → ${after.get(table)})`);
+  return [...before]
+    .filter(([table, state]) => after.get(table) !== state)
+    .map(([table, state]) => `${table} (${state} → ${after.get(table)})`);
 }
 
 /** Each case's caller has a fresh session: a fuzzed logout or session revocation must not silence the cases after it. */
@@ -110,7 +139,10 @@ async function headersFor(t: TestApp, world: FuzzWorld, caller: CallerName): Pro
 function userErrorCodes(payload: any): { codes: string[]; allRefused: boolean } {
   if (!payload || typeof payload !== 'object') return { codes: [], allRefused: false };
   const own: string[] = (payload.userErrors ?? []).map((error: { code: string }) => error.code);
-  const inner = Object.values(payload).filter(Array.isArray).flat().filter((item: any) => Array.isArray(item?.userErrors));
+  const inner = Object.values(payload)
+    .filter(Array.isArray)
+    .flat()
+    .filter((item: any) => Array.isArray(item?.userErrors));
   const innerCodes = inner.flatMap((item: any) => item.userErrors.map((error: { code: string }) => error.code));
   const allInnerRefused = inner.length > 0 && inner.every((item: any) => item.userErrors.length > 0);
   return { codes: [...own, ...innerCodes], allRefused: own.length > 0 || allInnerRefused };
@@ -131,8 +163,13 @@ function answerProblems(answer: RawResponse): { problem: string; detail: string 
   if (answer.body === undefined) return [...problems, { problem: 'not JSON', detail: answer.text.slice(0, 200) }];
   for (const error of answer.body.errors ?? []) {
     const code = error?.extensions?.code;
-    if (code === ErrorCode.INTERNAL_SERVER_ERROR) problems.push({ problem: 'INTERNAL_SERVER_ERROR', detail: serverErrors[0]?.split('\n').slice(0, 2).join(' | ') ?? error.message });
-    else if (!DOCUMENTED_CODES.has(code)) problems.push({ problem: `undocumented code ${String(code)}`, detail: String(error?.message).slice(0, 200) });
+    if (code === ErrorCode.INTERNAL_SERVER_ERROR)
+      problems.push({
+        problem: 'INTERNAL_SERVER_ERROR',
+        detail: serverErrors[0]?.split('\n').slice(0, 2).join(' | ') ?? error.message,
+      });
+    else if (!DOCUMENTED_CODES.has(code))
+      problems.push({ problem: `undocumented code ${String(code)}`, detail: String(error?.message).slice(0, 200) });
   }
   const leaked = INTERNALS.find((pattern) => pattern.test(answer.text));
   if (leaked) problems.push({ problem: 'internals in the response', detail: answer.text.match(leaked)![0] });
@@ -140,7 +177,13 @@ function answerProblems(answer: RawResponse): { problem: string; detail: string 
 }
 
 /** Runs one case and returns what is wrong with it. */
-async function runCase(t: TestApp, world: FuzzWorld, target: (typeof FIELDS)[number], document: string, fuzzCase: FuzzCase): Promise<Violation[]> {
+async function runCase(
+  t: TestApp,
+  world: FuzzWorld,
+  target: (typeof FIELDS)[number],
+  document: string,
+  fuzzCase: FuzzCase,
+): Promise<Violation[]> {
   const headers = await headersFor(t, world, fuzzCase.caller as CallerName);
   const before = await snapshot(t);
   serverErrors.length = 0;
@@ -153,17 +196,33 @@ async function runCase(t: TestApp, world: FuzzWorld, target: (typeof FIELDS)[num
   const outcomes = (totals.outcomes[target.coordinate] ??= {});
   // Cases with nothing spoilt are counted apart: they show whether valid requests reach the code behind the checks.
   const outcome = `${fuzzCase.spoil ? '' : 'valid:'}${outcomeOf(answer, target.field.name)}`;
-  if (process.env.FUZZ_DEBUG && !fuzzCase.spoil && answer.body?.errors) console.log(target.coordinate, fuzzCase.caller, preview(fuzzCase.variables), JSON.stringify(answer.body.errors).slice(0, 300));
+  if (process.env.FUZZ_DEBUG && !fuzzCase.spoil && answer.body?.errors)
+    console.log(
+      target.coordinate,
+      fuzzCase.caller,
+      preview(fuzzCase.variables),
+      JSON.stringify(answer.body.errors).slice(0, 300),
+    );
   outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
 
   const problems = answerProblems(answer);
-  const refused = Boolean(answer.body?.errors?.length) || userErrorCodes(answer.body?.data?.[target.field.name]).allRefused || answer.status >= 400;
+  const refused =
+    Boolean(answer.body?.errors?.length) ||
+    userErrorCodes(answer.body?.data?.[target.field.name]).allRefused ||
+    answer.status >= 400;
   if (refused || target.operation === 'query') {
     const changed = changedTables(before, await snapshot(t));
-    if (changed.length) problems.push({ problem: refused ? `wrote while refused (${outcomeOf(answer, target.field.name)})` : 'a query wrote', detail: changed.join('; ') });
+    if (changed.length)
+      problems.push({
+        problem: refused ? `wrote while refused (${outcomeOf(answer, target.field.name)})` : 'a query wrote',
+        detail: changed.join('; '),
+      });
   }
   return problems.map(({ problem, detail }) => ({
-    coordinate: target.coordinate, problem, detail, caller: fuzzCase.caller,
+    coordinate: target.coordinate,
+    problem,
+    detail,
+    caller: fuzzCase.caller,
     spoilt: fuzzCase.spoil ? `${fuzzCase.spoil.path} = ${fuzzCase.spoil.label}` : 'nothing (all valid)',
     variables: preview(fuzzCase.variables),
   }));
@@ -172,7 +231,8 @@ async function runCase(t: TestApp, world: FuzzWorld, target: (typeof FIELDS)[num
 /** One line per distinct failure: the field, what was spoilt with what, the problem and its cause. */
 const describeViolation = (violation: Violation): string =>
   `${violation.coordinate} | ${violation.spoilt} | ${violation.problem} | as ${violation.caller} | ${violation.detail} | variables ${violation.variables}`;
-const distinctKey = (violation: Violation): string => `${violation.coordinate} | ${violation.spoilt} | ${violation.problem.replace(/ \(.*\)$/, '')}`;
+const distinctKey = (violation: Violation): string =>
+  `${violation.coordinate} | ${violation.spoilt} | ${violation.problem.replace(/ \(.*\)$/, '')}`;
 
 /** A seed per field from the run's seed and the field's name, so that adding a field does not change the others' cases. */
 function seedFor(coordinate: string): number {
@@ -191,13 +251,23 @@ const CALLERS = fc.oneof(
 
 function writeReport(startedAt: number): void {
   const report = {
-    seed: SEED, runsPerField: RUNS, fields: FIELDS.length, cases: totals.cases, internalErrors: totals.internalErrors,
-    violations: totals.violations, worldRebuilds: totals.worldRebuilds, distinctFailures: totals.distinct, seconds: Math.round((Date.now() - startedAt) / 1000), outcomes: totals.outcomes,
+    seed: SEED,
+    runsPerField: RUNS,
+    fields: FIELDS.length,
+    cases: totals.cases,
+    internalErrors: totals.internalErrors,
+    violations: totals.violations,
+    worldRebuilds: totals.worldRebuilds,
+    distinctFailures: totals.distinct,
+    seconds: Math.round((Date.now() - startedAt) / 1000),
+    outcomes: totals.outcomes,
   };
   mkdirSync(dirname(REPORT_FILE), { recursive: true });
   writeFileSync(REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
   // The line CI and a reader look for.
-  console.log(`fuzz: ${totals.cases} cases over ${FIELDS.length} fields (seed ${SEED}, ${RUNS} per field), ${totals.internalErrors} internal errors, ${totals.distinct.length} distinct failures`);
+  console.log(
+    `fuzz: ${totals.cases} cases over ${FIELDS.length} fields (seed ${SEED}, ${RUNS} per field), ${totals.internalErrors} internal errors, ${totals.distinct.length} distinct failures`,
+  );
 }
 
 describe('fuzzing every argument of the schema', () => {
@@ -224,8 +294,14 @@ describe('fuzzing every argument of the schema', () => {
 
   it('reads every query and mutation from schema.gql, the same the server serves', () => {
     expect(FIELDS.length).toBeGreaterThan(ONLY ? 0 : 50);
-    const served = rootFields(t.app.get(GraphQLSchemaHost).schema).map(({ coordinate }) => coordinate).sort();
-    expect(rootFields(schema).map(({ coordinate }) => coordinate).sort()).toEqual(served);
+    const served = rootFields(t.app.get(GraphQLSchemaHost).schema)
+      .map(({ coordinate }) => coordinate)
+      .sort();
+    expect(
+      rootFields(schema)
+        .map(({ coordinate }) => coordinate)
+        .sort(),
+    ).toEqual(served);
   });
 
   it('sees a write to a guarded table, so that "nothing written" can fail', async () => {
@@ -234,29 +310,35 @@ describe('fuzzing every argument of the schema', () => {
     expect(changedTables(before, await snapshot(t))).toEqual([expect.stringMatching(/^communities /)]);
   });
 
-  it.each(FIELDS.map((target) => [target.coordinate, target] as const))('%s: no internal error, a documented code, nothing written when refused', async (_coordinate, target) => {
-    const document = documentFor(target.operation, target.field);
-    // A document the schema refuses would make every case a validation error, and the field untested.
-    expect(validate(schema, parse(document)).map((error) => error.message)).toEqual([]);
-    const found = new Map<string, { violation: Violation; count: number }>();
-    await fc.assert(
-      fc.asyncProperty(caseArbitrary(target.field, world.pools, CALLERS), async (fuzzCase) => {
-        totals.cases += 1;
-        for (const violation of await runCase(t, world, target, document, fuzzCase)) {
-          totals.violations += 1;
-          if (violation.problem === 'INTERNAL_SERVER_ERROR') totals.internalErrors += 1;
-          const key = distinctKey(violation);
-          const seen = found.get(key);
-          if (seen) seen.count += 1;
-          else found.set(key, { violation, count: 1 });
-        }
-      }),
-      // Failures are collected rather than thrown, so that one field's run lists every distinct failure, not the first.
-      { seed: seedFor(target.coordinate), numRuns: RUNS },
-    );
-    const lines = [...found.values()].map(({ violation, count }) => `${describeViolation(violation)}${count > 1 ? ` (×${count})` : ''}`);
-    totals.distinct.push(...lines);
-    if (lines.length) lines.push(`reproduce: FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS} FUZZ_ONLY='^${target.coordinate}$' npm run fuzz`);
-    expect(lines).toEqual([]);
-  });
+  it.each(FIELDS.map((target) => [target.coordinate, target] as const))(
+    '%s: no internal error, a documented code, nothing written when refused',
+    async (_coordinate, target) => {
+      const document = documentFor(target.operation, target.field);
+      // A document the schema refuses would make every case a validation error, and the field untested.
+      expect(validate(schema, parse(document)).map((error) => error.message)).toEqual([]);
+      const found = new Map<string, { violation: Violation; count: number }>();
+      await fc.assert(
+        fc.asyncProperty(caseArbitrary(target.field, world.pools, CALLERS), async (fuzzCase) => {
+          totals.cases += 1;
+          for (const violation of await runCase(t, world, target, document, fuzzCase)) {
+            totals.violations += 1;
+            if (violation.problem === 'INTERNAL_SERVER_ERROR') totals.internalErrors += 1;
+            const key = distinctKey(violation);
+            const seen = found.get(key);
+            if (seen) seen.count += 1;
+            else found.set(key, { violation, count: 1 });
+          }
+        }),
+        // Failures are collected rather than thrown, so that one field's run lists every distinct failure, not the first.
+        { seed: seedFor(target.coordinate), numRuns: RUNS },
+      );
+      const lines = [...found.values()].map(
+        ({ violation, count }) => `${describeViolation(violation)}${count > 1 ? ` (×${count})` : ''}`,
+      );
+      totals.distinct.push(...lines);
+      if (lines.length)
+        lines.push(`reproduce: FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS} FUZZ_ONLY='^${target.coordinate}$' npm run fuzz`);
+      expect(lines).toEqual([]);
+    },
+  );
 });

@@ -24,7 +24,13 @@ export interface FuzzWorld {
 }
 
 /** Owners as failure messages name them. The caller's own objects start with "A ", which the generator favours. */
-const OWNER = { a: 'A (the caller)', b: 'B (same community)', coordinator: 'coordinator of A', c: 'C (other community)', d: 'D (other community)' };
+const OWNER = {
+  a: 'A (the caller)',
+  b: 'B (same community)',
+  coordinator: 'coordinator of A',
+  c: 'C (other community)',
+  d: 'D (other community)',
+};
 
 class WorldBuilder {
   readonly ids: FuzzPools['ids'] = {};
@@ -40,7 +46,12 @@ class WorldBuilder {
   }
 
   /** Runs one GraphQL call of the setup and returns its data; a failure is noted as a gap, not fatal. */
-  async call(what: string, client: GraphqlClient, query: string, variables: Record<string, unknown> = {}): Promise<any> {
+  async call(
+    what: string,
+    client: GraphqlClient,
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<any> {
     try {
       const response = await client.graphql(query, variables);
       const payload = response.data && Object.values(response.data)[0];
@@ -54,20 +65,32 @@ class WorldBuilder {
   }
 }
 
-const TRANSFER = 'mutation($input: CreateTransferInput!) { createTransfer(input: $input) { transfer { id } userErrors { code } } }';
-const LISTING = 'mutation($input: CreateListingInput!) { createListing(input: $input) { listing { id } userErrors { code } } }';
-const PROPOSE = 'mutation($input: ProposeExchangeInput!) { proposeExchange(input: $input) { exchange { id } userErrors { code } } }';
-const STEP = (name: string, inputType: string): string => `mutation($input: ${inputType}!) { ${name}(input: $input) { exchange { id status } userErrors { code } } }`;
-const GROUP = 'mutation($input: ProposeGroupExchangeInput!) { proposeGroupExchange(input: $input) { group { id } userErrors { code } } }';
-const PARTNER_APP = 'mutation($input: RegisterPartnerAppInput!) { registerPartnerApp(input: $input) { partnerApp { id } } }';
+const TRANSFER =
+  'mutation($input: CreateTransferInput!) { createTransfer(input: $input) { transfer { id } userErrors { code } } }';
+const LISTING =
+  'mutation($input: CreateListingInput!) { createListing(input: $input) { listing { id } userErrors { code } } }';
+const PROPOSE =
+  'mutation($input: ProposeExchangeInput!) { proposeExchange(input: $input) { exchange { id } userErrors { code } } }';
+const STEP = (name: string, inputType: string): string =>
+  `mutation($input: ${inputType}!) { ${name}(input: $input) { exchange { id status } userErrors { code } } }`;
+const GROUP =
+  'mutation($input: ProposeGroupExchangeInput!) { proposeGroupExchange(input: $input) { group { id } userErrors { code } } }';
+const PARTNER_APP =
+  'mutation($input: RegisterPartnerAppInput!) { registerPartnerApp(input: $input) { partnerApp { id } } }';
 const VERIFY = 'mutation($communityId: ID!) { runLedgerVerification(communityId: $communityId) { id } }';
 const CHECKPOINT = 'mutation($communityId: ID!) { recordLedgerCheckpoint(communityId: $communityId) { id } }';
-const INVITE = 'mutation($input: InviteMemberInput!) { inviteMember(input: $input) { invitationToken userErrors { code } } }';
+const INVITE =
+  'mutation($input: InviteMemberInput!) { inviteMember(input: $input) { invitationToken userErrors { code } } }';
 const CATEGORIES = '{ listingCategories { slug } }';
 const PAGE = 'query($accountId: ID) { transfers(accountId: $accountId, first: 1) { pageInfo { endCursor } } }';
 
-const transferInput = (from: string, to: string, extra: Record<string, unknown> = {}): Record<string, unknown> =>
-  ({ idempotencyKey: `world-${randomUUID()}`, debitAccountId: from, creditAccountId: to, amount: '30', ...extra });
+const transferInput = (from: string, to: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  idempotencyKey: `world-${randomUUID()}`,
+  debitAccountId: from,
+  creditAccountId: to,
+  amount: '30',
+  ...extra,
+});
 
 /** One community's ledger objects: a posted and a pending payment from its first member to its second, and its system accounts. */
 async function addLedger(world: WorldBuilder, fixture: LedgerFixture, owners: [string, string]): Promise<void> {
@@ -86,13 +109,19 @@ async function addLedger(world: WorldBuilder, fixture: LedgerFixture, owners: [s
   world.addId('Account', fixture.pool.id, `pool of ${owners[0]}`);
   world.addString('slug', fixture.community.slug);
   const payer = fixture.as(first);
-  const posted = await world.call('posted transfer', payer, TRANSFER, { input: transferInput(first.id, second.id, { metadata: { note: 'world' } }) });
+  const posted = await world.call('posted transfer', payer, TRANSFER, {
+    input: transferInput(first.id, second.id, { metadata: { note: 'world' } }),
+  });
   world.addId('Transfer', posted?.transfer?.id, owners[0]);
   for (const label of ['pending transfer', 'second pending transfer']) {
-    const pending = await world.call(label, payer, TRANSFER, { input: transferInput(first.id, second.id, { pending: true, timeoutSeconds: 86_400 }) });
+    const pending = await world.call(label, payer, TRANSFER, {
+      input: transferInput(first.id, second.id, { pending: true, timeoutSeconds: 86_400 }),
+    });
     world.addId('Transfer', pending?.transfer?.id, owners[0]);
   }
-  const back = await world.call('transfer back', fixture.as(second), TRANSFER, { input: transferInput(second.id, fixture.coordinator.account.id) });
+  const back = await world.call('transfer back', fixture.as(second), TRANSFER, {
+    input: transferInput(second.id, fixture.coordinator.account.id),
+  });
   world.addId('Transfer', back?.transfer?.id, owners[1]);
 }
 
@@ -101,26 +130,57 @@ async function addExchanges(world: WorldBuilder, fixture: LedgerFixture, owners:
   const [receiver, provider] = fixture.members;
   const asReceiver = fixture.as(receiver);
   const asProvider = fixture.as(provider);
-  const listingInput = { communityId: fixture.community.id, kind: 'OFFER', nature: 'SERVICE', title: 'Help in the garden', category: 'gardening', pricing: 'PER_HOUR', price: '60' };
-  const own = await world.call('listing of the receiver', asReceiver, LISTING, { input: { ...listingInput, title: '자전거 수리해요' } });
+  const listingInput = {
+    communityId: fixture.community.id,
+    kind: 'OFFER',
+    nature: 'SERVICE',
+    title: 'Help in the garden',
+    category: 'gardening',
+    pricing: 'PER_HOUR',
+    price: '60',
+  };
+  const own = await world.call('listing of the receiver', asReceiver, LISTING, {
+    input: { ...listingInput, title: '자전거 수리해요' },
+  });
   world.addId('Listing', own?.listing?.id, owners[0]);
   const offered = await world.call('listing of the provider', asProvider, LISTING, { input: listingInput });
   world.addId('Listing', offered?.listing?.id, owners[1]);
   if (!offered?.listing) return;
   const propose = async (state: string): Promise<string | undefined> =>
-    (await world.call(`${state} exchange`, asReceiver, PROPOSE, { input: { listingId: offered.listing.id, estimatedAmount: '60', description: state } }))?.exchange?.id;
-  const step = (state: string, client: GraphqlClient, name: string, inputType: string, input: Record<string, unknown>): Promise<unknown> =>
-    world.call(`${state} exchange, ${name}`, client, STEP(name, inputType), { input });
+    (
+      await world.call(`${state} exchange`, asReceiver, PROPOSE, {
+        input: { listingId: offered.listing.id, estimatedAmount: '60', description: state },
+      })
+    )?.exchange?.id;
+  const step = (
+    state: string,
+    client: GraphqlClient,
+    name: string,
+    inputType: string,
+    input: Record<string, unknown>,
+  ): Promise<unknown> => world.call(`${state} exchange, ${name}`, client, STEP(name, inputType), { input });
   const proposed = await propose('proposed');
   const accepted = await propose('accepted');
   const delivered = await propose('delivered');
   const confirmed = await propose('confirmed');
-  for (const id of [accepted, delivered, confirmed]) if (id) await step('accepted', asProvider, 'acceptExchange', 'ExchangeActionInput', { exchangeId: id });
-  for (const id of [delivered, confirmed]) if (id) await step('delivered', asProvider, 'markExchangeDelivered', 'MarkDeliveredInput', { exchangeId: id, actualAmount: '45' });
-  if (confirmed) await step('confirmed', asReceiver, 'confirmExchange', 'ConfirmExchangeInput', { exchangeId: confirmed });
+  for (const id of [accepted, delivered, confirmed])
+    if (id) await step('accepted', asProvider, 'acceptExchange', 'ExchangeActionInput', { exchangeId: id });
+  for (const id of [delivered, confirmed])
+    if (id)
+      await step('delivered', asProvider, 'markExchangeDelivered', 'MarkDeliveredInput', {
+        exchangeId: id,
+        actualAmount: '45',
+      });
+  if (confirmed)
+    await step('confirmed', asReceiver, 'confirmExchange', 'ConfirmExchangeInput', { exchangeId: confirmed });
   for (const id of [proposed, accepted, delivered, confirmed]) world.addId('Exchange', id, owners[0]);
   const group = await world.call('exchange group', asProvider, GROUP, {
-    input: { listingId: offered.listing.id, estimatedAmount: '60', description: 'class', receiverIds: [fixture.holders[0].memberId, fixture.coordinator.memberId] },
+    input: {
+      listingId: offered.listing.id,
+      estimatedAmount: '60',
+      description: 'class',
+      receiverIds: [fixture.holders[0].memberId, fixture.coordinator.memberId],
+    },
   });
   world.addId('ExchangeGroup', group?.group?.id, owners[1]);
 }
@@ -129,19 +189,30 @@ async function addExchanges(world: WorldBuilder, fixture: LedgerFixture, owners:
 async function addCoordination(world: WorldBuilder, fixture: LedgerFixture, owner: string): Promise<void> {
   const coordinator = fixture.asCoordinator();
   const communityId = fixture.community.id;
-  const app = await world.call('partner app', coordinator, PARTNER_APP, { input: { communityId, name: 'Fuzz partner', scopes: ['ACT_FOR_MEMBER', 'AUDIT_READ'] } });
+  const app = await world.call('partner app', coordinator, PARTNER_APP, {
+    input: { communityId, name: 'Fuzz partner', scopes: ['ACT_FOR_MEMBER', 'AUDIT_READ'] },
+  });
   world.addId('PartnerApp', app?.partnerApp?.id, owner);
-  world.addId('VerificationRun', (await world.call('verification run', coordinator, VERIFY, { communityId }))?.id, owner);
+  world.addId(
+    'VerificationRun',
+    (await world.call('verification run', coordinator, VERIFY, { communityId }))?.id,
+    owner,
+  );
   const checkpoints = await world.call('checkpoint', coordinator, CHECKPOINT, { communityId });
   for (const checkpoint of checkpoints ?? []) world.addId('LedgerCheckpoint', checkpoint.id, owner);
-  const invitation = await world.call('invitation', coordinator, INVITE, { input: { communityId, displayName: 'Invitee', email: `invitee-${randomUUID().slice(0, 8)}@fuzz.example` } });
+  const invitation = await world.call('invitation', coordinator, INVITE, {
+    input: { communityId, displayName: 'Invitee', email: `invitee-${randomUUID().slice(0, 8)}@fuzz.example` },
+  });
   world.addString('token', invitation?.invitationToken);
 }
 
 /** Sessions of each member, by id, for the session mutations to aim at. */
 async function addSessions(world: WorldBuilder, t: TestApp, members: [string, string][]): Promise<void> {
   for (const [memberId, owner] of members) {
-    const rows: { id: string }[] = await t.dataSource.query('SELECT id FROM sessions WHERE member_id = $1 ORDER BY id LIMIT 1', [memberId]);
+    const rows: { id: string }[] = await t.dataSource.query(
+      'SELECT id FROM sessions WHERE member_id = $1 ORDER BY id LIMIT 1',
+      [memberId],
+    );
     world.addId('Session', rows[0]?.id, owner);
   }
 }
@@ -160,7 +231,11 @@ export async function buildWorld(t: TestApp): Promise<FuzzWorld> {
   await addExchanges(world, away, [OWNER.c, OWNER.d]);
   await addCoordination(world, home, OWNER.coordinator);
   await addCoordination(world, away, `coordinator of ${OWNER.c}`);
-  await addSessions(world, t, [[home.holders[0].memberId, OWNER.a], [home.holders[1].memberId, OWNER.b], [away.holders[0].memberId, OWNER.c]]);
+  await addSessions(world, t, [
+    [home.holders[0].memberId, OWNER.a],
+    [home.holders[1].memberId, OWNER.b],
+    [away.holders[0].memberId, OWNER.c],
+  ]);
   world.addId('Member', admin.id, 'admin');
 
   world.addString('email', adminEmail, `member1-x@test.example`);
@@ -172,15 +247,24 @@ export async function buildWorld(t: TestApp): Promise<FuzzWorld> {
   world.addString('targetType', 'transfer', 'account', 'exchange');
   world.addString('currencyCode', 'HOUR', 'MUN');
   // A cursor as a client holds one: the end of a real first page.
-  const page = await world.call('a page of transfers', home.as(home.members[0]), PAGE, { accountId: home.members[0].id });
+  const page = await world.call('a page of transfers', home.as(home.members[0]), PAGE, {
+    accountId: home.members[0].id,
+  });
   world.addString('after', page?.pageInfo?.endCursor);
   const categories = await world.call('categories', t, CATEGORIES);
   world.addString('category', ...(categories ?? []).map((category: { slug: string }) => category.slug));
 
   return {
-    callers: { memberA: home.holders[0].memberId, coordinator: home.coordinator.memberId, admin: admin.id, anonymous: null },
+    callers: {
+      memberA: home.holders[0].memberId,
+      coordinator: home.coordinator.memberId,
+      admin: admin.id,
+      anonymous: null,
+    },
     pools: { ids: world.ids, strings: world.strings },
-    home, away, gaps: world.gaps,
+    home,
+    away,
+    gaps: world.gaps,
   };
 }
 
@@ -190,7 +274,10 @@ export async function buildWorld(t: TestApp): Promise<FuzzWorld> {
  * requests would be refused before reaching the code, or "as member A" would no longer be true.
  */
 export async function worldIsUsable(t: TestApp, world: FuzzWorld): Promise<boolean> {
-  const expected = [[world.home.holders[0].membershipId, 'member'], [world.home.coordinator.membershipId, 'coordinator']];
+  const expected = [
+    [world.home.holders[0].membershipId, 'member'],
+    [world.home.coordinator.membershipId, 'coordinator'],
+  ];
   const rows: { id: string; role: string }[] = await t.dataSource.query(
     `SELECT m.id::text AS id, m.role FROM memberships m JOIN accounts a ON a.id = m.account_id
       WHERE m.id = ANY($1::bigint[]) AND m.status = 'active' AND a.status = 'open'`,

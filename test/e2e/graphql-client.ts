@@ -4,7 +4,8 @@ import { GraphqlClient, TestApp } from '../support/test-app.js';
 
 /** What the e2e tests ask for and get back: GraphQL documents and the shapes they return. */
 
-export const POSTING_FIELDS = 'id transferId accountId counterpartyAccountId amount balanceAfter accountVersion code memo createdAt';
+export const POSTING_FIELDS =
+  'id transferId accountId counterpartyAccountId amount balanceAfter accountVersion code memo createdAt';
 export const TRANSFER_FIELDS = `id idempotencyKey debitAccountId creditAccountId amount code memo metadata createdAt postings { ${POSTING_FIELDS} }`;
 export const ACCOUNT_FIELDS =
   'id kind name status balance availableBalance postedDebits postedCredits pendingDebits pendingCredits lowerLimit upperLimit version currency { id code }';
@@ -81,7 +82,12 @@ export type TransferInput = Record<string, unknown> & { idempotencyKey: string }
 
 export const newKey = (prefix = 'e2e'): string => `${prefix}-${randomUUID()}`;
 
-export function transferInput(debitAccountId: string, creditAccountId: string, amount: string | number, extra: Record<string, unknown> = {}): TransferInput {
+export function transferInput(
+  debitAccountId: string,
+  creditAccountId: string,
+  amount: string | number,
+  extra: Record<string, unknown> = {},
+): TransferInput {
   return { idempotencyKey: newKey(), debitAccountId, creditAccountId, amount, ...extra };
 }
 
@@ -97,12 +103,20 @@ export async function createTransfer(t: GraphqlClient, input: TransferInput): Pr
 }
 
 export async function fetchAccount(t: GraphqlClient, id: string): Promise<AccountView> {
-  const { account } = await gql<{ account: AccountView }>(t, `query Account($id: ID!) { account(id: $id) { ${ACCOUNT_FIELDS} } }`, { id });
+  const { account } = await gql<{ account: AccountView }>(
+    t,
+    `query Account($id: ID!) { account(id: $id) { ${ACCOUNT_FIELDS} } }`,
+    { id },
+  );
   return account;
 }
 
 export async function fetchTransfer(t: GraphqlClient, id: string): Promise<TransferView> {
-  const { transfer } = await gql<{ transfer: TransferView }>(t, `query Transfer($id: ID!) { transfer(id: $id) { ${TRANSFER_FIELDS} } }`, { id });
+  const { transfer } = await gql<{ transfer: TransferView }>(
+    t,
+    `query Transfer($id: ID!) { transfer(id: $id) { ${TRANSFER_FIELDS} } }`,
+    { id },
+  );
   return transfer;
 }
 
@@ -123,8 +137,16 @@ export interface RawResponse {
  * POSTs a body exactly as given, keeping the response text so that tests can look for leaked internals.
  * A null content type sends no content-type header at all.
  */
-export async function postRaw(t: GraphqlClient, body: string | Blob, contentType: string | null = 'application/json'): Promise<RawResponse> {
-  const response = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { ...t.headers, ...(contentType ? { 'content-type': contentType } : {}) }, body });
+export async function postRaw(
+  t: GraphqlClient,
+  body: string | Blob,
+  contentType: string | null = 'application/json',
+): Promise<RawResponse> {
+  const response = await fetch(`${t.url}/graphql`, {
+    method: 'POST',
+    headers: { ...t.headers, ...(contentType ? { 'content-type': contentType } : {}) },
+    body,
+  });
   const text = await response.text();
   let parsed: unknown;
   try {

@@ -2,8 +2,22 @@ import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
 import { useTestApp } from '../support/test-app.js';
 import {
-  AuthPayloadView, AuthTokensView, expectAuthRefusal, expectSessionEnded, expectSessionLive, GOOD_PASSWORD, login, loginOrFail, LOGOUT, ME, refreshTokens,
-  register, REGISTER, registerAndLogIn, registerMember, uniqueEmail,
+  AuthPayloadView,
+  AuthTokensView,
+  expectAuthRefusal,
+  expectSessionEnded,
+  expectSessionLive,
+  GOOD_PASSWORD,
+  login,
+  loginOrFail,
+  LOGOUT,
+  ME,
+  refreshTokens,
+  register,
+  REGISTER,
+  registerAndLogIn,
+  registerMember,
+  uniqueEmail,
 } from './auth-client.js';
 import { expectForbidden, expectQueryRefused, expectRequestRefused } from './denials.js';
 import { gql, newKey } from './graphql-client.js';
@@ -33,7 +47,9 @@ describe('identity over GraphQL', () => {
   const t = useTestApp(4);
 
   const countMembersWithEmail = async (email: string): Promise<number> =>
-    Number((await t.dataSource.query('SELECT count(*) AS n FROM members WHERE email = $1', [email.toLowerCase()]))[0].n);
+    Number(
+      (await t.dataSource.query('SELECT count(*) AS n FROM members WHERE email = $1', [email.toLowerCase()]))[0].n,
+    );
 
   describe('registering and logging in', () => {
     it('registers a member who logs in with an access and a refresh token; me answers with the access token', async () => {
@@ -51,7 +67,11 @@ describe('identity over GraphQL', () => {
       // The access token is the short-lived one; both are still valid.
       expect(Date.parse(tokens.accessTokenExpiresAt)).toBeGreaterThan(Date.now());
       expect(Date.parse(tokens.refreshTokenExpiresAt)).toBeGreaterThan(Date.parse(tokens.accessTokenExpiresAt));
-      expect((await gql<{ me: unknown }>(t.as(tokens.accessToken), ME)).me).toEqual({ id: memberId, email, displayName: 'Member newcomer' });
+      expect((await gql<{ me: unknown }>(t.as(tokens.accessToken), ME)).me).toEqual({
+        id: memberId,
+        email,
+        displayName: 'Member newcomer',
+      });
     });
 
     it('treats the email case-insensitively: any casing logs in, and another casing is EMAIL_TAKEN', async () => {
@@ -60,11 +80,18 @@ describe('identity over GraphQL', () => {
       expect(first.userErrors).toEqual([]);
 
       const tokens = await loginOrFail(t, email.toUpperCase(), GOOD_PASSWORD);
-      const second = await register(t, { email: email.toLowerCase(), password: GOOD_PASSWORD, displayName: 'Another Ada' });
+      const second = await register(t, {
+        email: email.toLowerCase(),
+        password: GOOD_PASSWORD,
+        displayName: 'Another Ada',
+      });
 
       expect(tokens.memberId).toBe(first.member!.id);
       expect((await gql<{ me: { email: string } }>(t.as(tokens.accessToken), ME)).me.email).toBe(email.toLowerCase());
-      expect(second).toEqual({ member: null, userErrors: [{ code: 'EMAIL_TAKEN', field: expect.any(Array), message: expect.any(String) }] });
+      expect(second).toEqual({
+        member: null,
+        userErrors: [{ code: 'EMAIL_TAKEN', field: expect.any(Array), message: expect.any(String) }],
+      });
       expect(await countMembersWithEmail(email)).toBe(1);
     });
 
@@ -72,7 +99,9 @@ describe('identity over GraphQL', () => {
       const refusedEmail = uniqueEmail('short');
       const acceptedEmail = uniqueEmail('ten');
 
-      const refused = await t.graphql(REGISTER, { input: { email: refusedEmail, password: '123456789', displayName: 'Short' } });
+      const refused = await t.graphql(REGISTER, {
+        input: { email: refusedEmail, password: '123456789', displayName: 'Short' },
+      });
       const accepted = await register(t, { email: acceptedEmail, password: 'tram-oak-9', displayName: 'Ten' });
 
       expectQueryRefused(refused, ErrorCode.BAD_USER_INPUT);
@@ -86,7 +115,10 @@ describe('identity over GraphQL', () => {
       const weak = ['1234567890', '          ', 'password1234', `${email.split('@')[0]}!`, 'Jeong Haneul 2024'];
 
       for (const password of weak) {
-        expectWeakPassword(await t.graphql(REGISTER, { input: { email, password, displayName: 'Jeong Haneul' } }), 'password');
+        expectWeakPassword(
+          await t.graphql(REGISTER, { input: { email, password, displayName: 'Jeong Haneul' } }),
+          'password',
+        );
       }
 
       expect(await countMembersWithEmail(email)).toBe(0);
@@ -118,7 +150,8 @@ describe('identity over GraphQL', () => {
 
     it("clears an email's failures on a successful login", async () => {
       const { email, password } = await registerMember(t, 'forgetful');
-      for (let attempt = 0; attempt < 4; attempt += 1) expectAuthRefusal(await login(t, email, WRONG_PASSWORD), 'INVALID_CREDENTIALS');
+      for (let attempt = 0; attempt < 4; attempt += 1)
+        expectAuthRefusal(await login(t, email, WRONG_PASSWORD), 'INVALID_CREDENTIALS');
       await loginOrFail(t, email, password);
 
       // Without the clearing this would be the fifth failure in the window, and the next login would be refused.
@@ -140,7 +173,11 @@ describe('identity over GraphQL', () => {
 
       const second = await refreshOrFail(first.refreshToken);
 
-      expect(second).toMatchObject({ memberId, accessToken: expect.stringMatching(/^pa_/), refreshToken: expect.stringMatching(/^pr_/) });
+      expect(second).toMatchObject({
+        memberId,
+        accessToken: expect.stringMatching(/^pa_/),
+        refreshToken: expect.stringMatching(/^pr_/),
+      });
       expect(second.accessToken).not.toBe(first.accessToken);
       expect(second.refreshToken).not.toBe(first.refreshToken);
       await expectSessionLive(t, second.accessToken, memberId);
@@ -191,7 +228,10 @@ describe('identity over GraphQL', () => {
       (await gql<{ logout: number }>(t.as(accessToken), LOGOUT, { everywhere })).logout;
 
     it('ends this session at once, refresh token included; other sessions go on', async () => {
-      const { memberId, tokens: [ending, staying] } = await sessions('leaving', 2);
+      const {
+        memberId,
+        tokens: [ending, staying],
+      } = await sessions('leaving', 2);
 
       expect(await logout(ending.accessToken, false)).toBe(1);
 
@@ -223,7 +263,14 @@ describe('identity over GraphQL', () => {
     beforeAll(async () => {
       fixture = await createLedgerFixture(t, [{ balance: 100n }, {}]);
       const [payer, payee] = fixture.members;
-      const payment = await t.ledger.createTransfer({ idempotencyKey: newKey(), debitAccountId: payer.id, creditAccountId: payee.id, amount: 10n, code: 'payment', memo: '' });
+      const payment = await t.ledger.createTransfer({
+        idempotencyKey: newKey(),
+        debitAccountId: payer.id,
+        creditAccountId: payee.id,
+        amount: 10n,
+        code: 'payment',
+        memo: '',
+      });
       transferId = payment.transfer!.id;
     });
 
@@ -231,16 +278,44 @@ describe('identity over GraphQL', () => {
     const privateQueries: [string, string, () => Record<string, unknown>][] = [
       ['me', 'query { me { id } }', () => ({})],
       ['account', 'query($id: ID!) { account(id: $id) { id balance } }', () => ({ id: fixture.members[0].id })],
-      ['accounts', 'query($currencyId: ID!) { accounts(currencyId: $currencyId) { edges { node { id } } } }', () => ({ currencyId: fixture.currency.id })],
+      [
+        'accounts',
+        'query($currencyId: ID!) { accounts(currencyId: $currencyId) { edges { node { id } } } }',
+        () => ({ currencyId: fixture.currency.id }),
+      ],
       ['transfer', 'query($id: ID!) { transfer(id: $id) { id amount } }', () => ({ id: transferId })],
-      ['transfers of an account', 'query($accountId: ID) { transfers(accountId: $accountId) { edges { node { id } } } }', () => ({ accountId: fixture.members[0].id })],
-      ['transfers of a currency', 'query($currencyId: ID) { transfers(currencyId: $currencyId) { edges { node { id } } } }', () => ({ currencyId: fixture.currency.id })],
+      [
+        'transfers of an account',
+        'query($accountId: ID) { transfers(accountId: $accountId) { edges { node { id } } } }',
+        () => ({ accountId: fixture.members[0].id }),
+      ],
+      [
+        'transfers of a currency',
+        'query($currencyId: ID) { transfers(currencyId: $currencyId) { edges { node { id } } } }',
+        () => ({ currencyId: fixture.currency.id }),
+      ],
       ['all transfers', 'query { transfers { edges { node { id } } } }', () => ({})],
-      ['trialBalance', 'query($currencyId: ID!) { trialBalance(currencyId: $currencyId) { total } }', () => ({ currencyId: fixture.currency.id })],
+      [
+        'trialBalance',
+        'query($currencyId: ID!) { trialBalance(currencyId: $currencyId) { total } }',
+        () => ({ currencyId: fixture.currency.id }),
+      ],
       ['member', 'query($id: ID!) { member(id: $id) { id displayName } }', () => ({ id: fixture.holders[0].memberId })],
-      ['membership', 'query($id: ID!) { membership(id: $id) { id status } }', () => ({ id: fixture.holders[0].membershipId })],
-      ['memberships', 'query($communityId: ID!) { memberships(communityId: $communityId) { edges { node { id } } } }', () => ({ communityId: fixture.community.id })],
-      ['partnerApps', 'query($communityId: ID!) { partnerApps(communityId: $communityId) { id } }', () => ({ communityId: fixture.community.id })],
+      [
+        'membership',
+        'query($id: ID!) { membership(id: $id) { id status } }',
+        () => ({ id: fixture.holders[0].membershipId }),
+      ],
+      [
+        'memberships',
+        'query($communityId: ID!) { memberships(communityId: $communityId) { edges { node { id } } } }',
+        () => ({ communityId: fixture.community.id }),
+      ],
+      [
+        'partnerApps',
+        'query($communityId: ID!) { partnerApps(communityId: $communityId) { id } }',
+        () => ({ communityId: fixture.community.id }),
+      ],
     ];
 
     it.each(privateQueries)('cannot read %s: UNAUTHENTICATED', async (_, query, variables) => {
@@ -250,15 +325,30 @@ describe('identity over GraphQL', () => {
     it('reads the public communities, community(slug) and currency(id)', async () => {
       const { community, currency } = fixture;
 
-      const data = await gql<{ communities: { id: string }[]; community: unknown; currency: unknown }>(t, `query($slug: String!, $currencyId: ID!) {
+      const data = await gql<{ communities: { id: string }[]; community: unknown; currency: unknown }>(
+        t,
+        `query($slug: String!, $currencyId: ID!) {
         communities { id }
         community(slug: $slug) { id slug name currencies { id code } }
         currency(id: $currencyId) { id code name symbol minorUnitsPerUnit }
-      }`, { slug: community.slug, currencyId: currency.id });
+      }`,
+        { slug: community.slug, currencyId: currency.id },
+      );
 
       expect(data.communities).toContainEqual({ id: community.id });
-      expect(data.community).toEqual({ id: community.id, slug: community.slug, name: community.name, currencies: [{ id: currency.id, code: 'HOUR' }] });
-      expect(data.currency).toEqual({ id: currency.id, code: 'HOUR', name: 'Hour', symbol: 'h', minorUnitsPerUnit: 60 });
+      expect(data.community).toEqual({
+        id: community.id,
+        slug: community.slug,
+        name: community.name,
+        currencies: [{ id: currency.id, code: 'HOUR' }],
+      });
+      expect(data.currency).toEqual({
+        id: currency.id,
+        code: 'HOUR',
+        name: 'Hour',
+        symbol: 'h',
+        minorUnitsPerUnit: 60,
+      });
     });
 
     it('gets 401 for a presented but unusable credential, even on a public query', async () => {
@@ -270,11 +360,14 @@ describe('identity over GraphQL', () => {
 
   describe('invitations', () => {
     const invite = async (fixture: LedgerFixture, email: string): Promise<InvitationView> =>
-      (await gql<{ inviteMember: InvitationView }>(fixture.asCoordinator(), INVITE_MEMBER, {
-        input: { communityId: fixture.community.id, email, displayName: 'Invited Ingrid' },
-      })).inviteMember;
+      (
+        await gql<{ inviteMember: InvitationView }>(fixture.asCoordinator(), INVITE_MEMBER, {
+          input: { communityId: fixture.community.id, email, displayName: 'Invited Ingrid' },
+        })
+      ).inviteMember;
     const accept = async (token: string, password: string): Promise<AuthPayloadView> =>
-      (await gql<{ acceptInvitation: AuthPayloadView }>(t, ACCEPT_INVITATION, { input: { token, password } })).acceptInvitation;
+      (await gql<{ acceptInvitation: AuthPayloadView }>(t, ACCEPT_INVITATION, { input: { token, password } }))
+        .acceptInvitation;
 
     it("a coordinator's invitation, accepted once, sets the password and logs in; a second use is INVALID_INVITATION", async () => {
       const fixture = await createLedgerFixture(t, []);
@@ -283,18 +376,43 @@ describe('identity over GraphQL', () => {
       const invitation = await invite(fixture, email);
       expect(invitation).toEqual({
         invitationToken: expect.stringMatching(/^pi_/),
-        membership: { id: expect.any(String), memberId: expect.any(String), communityId: fixture.community.id, role: 'MEMBER', status: 'ACTIVE' },
+        membership: {
+          id: expect.any(String),
+          memberId: expect.any(String),
+          communityId: fixture.community.id,
+          role: 'MEMBER',
+          status: 'ACTIVE',
+        },
         userErrors: [],
       });
-      const { invitationToken, membership } = invitation as { invitationToken: string; membership: { memberId: string } };
+      const { invitationToken, membership } = invitation as {
+        invitationToken: string;
+        membership: { memberId: string };
+      };
 
       // A refused password leaves the invitation unused.
-      expectQueryRefused(await t.graphql(ACCEPT_INVITATION, { input: { token: invitationToken, password: 'too-short' } }), ErrorCode.BAD_USER_INPUT);
-      expectWeakPassword(await t.graphql(ACCEPT_INVITATION, { input: { token: invitationToken, password: 'qwertyuiop' } }), 'password');
-      expectWeakPassword(await t.graphql(ACCEPT_INVITATION, { input: { token: invitationToken, password: 'Invited Ingrid' } }), 'password');
+      expectQueryRefused(
+        await t.graphql(ACCEPT_INVITATION, { input: { token: invitationToken, password: 'too-short' } }),
+        ErrorCode.BAD_USER_INPUT,
+      );
+      expectWeakPassword(
+        await t.graphql(ACCEPT_INVITATION, { input: { token: invitationToken, password: 'qwertyuiop' } }),
+        'password',
+      );
+      expectWeakPassword(
+        await t.graphql(ACCEPT_INVITATION, { input: { token: invitationToken, password: 'Invited Ingrid' } }),
+        'password',
+      );
       const accepted = await accept(invitationToken, GOOD_PASSWORD);
 
-      expect(accepted).toEqual({ tokens: { accessToken: expect.stringMatching(/^pa_/), refreshToken: expect.stringMatching(/^pr_/), memberId: membership.memberId }, userErrors: [] });
+      expect(accepted).toEqual({
+        tokens: {
+          accessToken: expect.stringMatching(/^pa_/),
+          refreshToken: expect.stringMatching(/^pr_/),
+          memberId: membership.memberId,
+        },
+        userErrors: [],
+      });
       await expectSessionLive(t, accepted.tokens!.accessToken, membership.memberId);
       expectAuthRefusal(await accept(invitationToken, 'a different password'), 'INVALID_INVITATION');
       // The second use changed nothing: the password set the first time still logs in.
@@ -309,7 +427,9 @@ describe('identity over GraphQL', () => {
       const fixture = await createLedgerFixture(t, [{}]);
       const email = uniqueEmail('uninvited');
 
-      const response = await fixture.as(fixture.members[0]).graphql(INVITE_MEMBER, { input: { communityId: fixture.community.id, email, displayName: 'Nobody' } });
+      const response = await fixture
+        .as(fixture.members[0])
+        .graphql(INVITE_MEMBER, { input: { communityId: fixture.community.id, email, displayName: 'Nobody' } });
 
       expectForbidden(response);
       expect(await countMembersWithEmail(email)).toBe(0);

@@ -3,7 +3,8 @@ import { gql } from './graphql-client.js';
 
 /** What the e2e tests of statistics and risk signals send and read. */
 
-const ACTIVITY_FIELDS = 'amountExchanged reversedAmount transferCount byCategory { category amount } byDistrict { district amount } activeMembers newMembers';
+const ACTIVITY_FIELDS =
+  'amountExchanged reversedAmount transferCount byCategory { category amount } byDistrict { district amount } activeMembers newMembers';
 
 export const COMMUNITY_STATISTICS = `query CommunityStatistics($communityId: ID!, $from: DateTime!, $to: DateTime!, $interval: StatisticsInterval!) {
   communityStatistics(communityId: $communityId, from: $from, to: $to, interval: $interval) {
@@ -81,24 +82,35 @@ export interface RiskSignalView {
   evidence: Record<string, any> & { __typename: string };
 }
 
-export type StatisticsQuery = { communityId: string; from: Date | string; to: Date | string; interval: 'DAY' | 'WEEK' | 'MONTH' };
+export type StatisticsQuery = {
+  communityId: string;
+  from: Date | string;
+  to: Date | string;
+  interval: 'DAY' | 'WEEK' | 'MONTH';
+};
 
 const isoDates = (variables: Record<string, unknown>): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, value instanceof Date ? value.toISOString() : value]));
+  Object.fromEntries(
+    Object.entries(variables).map(([name, value]) => [name, value instanceof Date ? value.toISOString() : value]),
+  );
 
 export function queryStatistics(client: GraphqlClient, variables: StatisticsQuery): Promise<GraphqlResponse> {
   return client.graphql(COMMUNITY_STATISTICS, isoDates(variables));
 }
 
 export async function communityStatistics(client: GraphqlClient, variables: StatisticsQuery): Promise<StatisticsView> {
-  return (await gql<{ communityStatistics: StatisticsView }>(client, COMMUNITY_STATISTICS, isoDates(variables))).communityStatistics;
+  return (await gql<{ communityStatistics: StatisticsView }>(client, COMMUNITY_STATISTICS, isoDates(variables)))
+    .communityStatistics;
 }
 
 export function queryRiskSignals(client: GraphqlClient, variables: Record<string, unknown>): Promise<GraphqlResponse> {
   return client.graphql(RISK_SIGNALS, isoDates(variables));
 }
 
-export async function riskSignals(client: GraphqlClient, variables: Record<string, unknown>): Promise<RiskSignalView[]> {
+export async function riskSignals(
+  client: GraphqlClient,
+  variables: Record<string, unknown>,
+): Promise<RiskSignalView[]> {
   return (await gql<{ riskSignals: RiskSignalView[] }>(client, RISK_SIGNALS, isoDates(variables))).riskSignals;
 }
 
@@ -118,11 +130,14 @@ export const pause = (ms: number): Promise<void> => new Promise((done) => setTim
 
 /** When a posted transfer was written, to the millisecond a client can send, plus one: an exclusive end just after it. */
 export async function justAfter(t: TestApp, transferId: string): Promise<Date> {
-  const [{ created_at: createdAt }] = await t.dataSource.query('SELECT created_at FROM transfers WHERE id = $1', [transferId]);
+  const [{ created_at: createdAt }] = await t.dataSource.query('SELECT created_at FROM transfers WHERE id = $1', [
+    transferId,
+  ]);
   return new Date((createdAt as Date).getTime() + 1);
 }
 
-const UPDATE_DISTRICT = 'mutation District($district: String!) { updateProfile(input: { district: $district }) { id district } }';
+const UPDATE_DISTRICT =
+  'mutation District($district: String!) { updateProfile(input: { district: $district }) { id district } }';
 
 /** Sets the district of the caller's profile: statistics count a payment not made on a listing with a district in its payee's. */
 export async function setProfileDistrict(client: GraphqlClient, district: string): Promise<void> {

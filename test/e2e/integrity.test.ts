@@ -13,7 +13,14 @@ import type { StatementProofJson } from '../../src/integrity/proof-verifier.js';
 import { asPartner, registerPartnerApp } from './auth-client.js';
 import { expectForbidden, expectQueryRefused } from './denials.js';
 import { gql, newKey } from './graphql-client.js';
-import { CHECKPOINTS, CheckpointView, RECORD_CHECKPOINT, recordCheckpoint, STATEMENT_PROOF, statementProof } from './integrity-client.js';
+import {
+  CHECKPOINTS,
+  CheckpointView,
+  RECORD_CHECKPOINT,
+  recordCheckpoint,
+  STATEMENT_PROOF,
+  statementProof,
+} from './integrity-client.js';
 import { auditRows, pay } from './member-client.js';
 
 describe('tamper evidence: the hash chain, checkpoints and statement proofs', () => {
@@ -32,34 +39,64 @@ describe('tamper evidence: the hash chain, checkpoints and statement proofs', ()
 
   it('chains every transfer of the currency in order and checkpoints the chain', async () => {
     // The fixture's two fundings and two payments.
-    expect(first).toMatchObject({ currencyId: fixture.currency.id, sequence: '1', fromPosition: '0', position: '4', previousHash: '0'.repeat(64) });
-    const links = await t.dataSource.query('SELECT position, transfer_id FROM ledger_chain WHERE currency_id = $1 ORDER BY position', [fixture.currency.id]);
-    const transfers = await t.dataSource.query('SELECT id FROM transfers WHERE currency_id = $1 ORDER BY id', [fixture.currency.id]);
-    expect(links.map((link: { transfer_id: string }) => link.transfer_id)).toEqual(transfers.map((transfer: { id: string }) => transfer.id));
+    expect(first).toMatchObject({
+      currencyId: fixture.currency.id,
+      sequence: '1',
+      fromPosition: '0',
+      position: '4',
+      previousHash: '0'.repeat(64),
+    });
+    const links = await t.dataSource.query(
+      'SELECT position, transfer_id FROM ledger_chain WHERE currency_id = $1 ORDER BY position',
+      [fixture.currency.id],
+    );
+    const transfers = await t.dataSource.query('SELECT id FROM transfers WHERE currency_id = $1 ORDER BY id', [
+      fixture.currency.id,
+    ]);
+    expect(links.map((link: { transfer_id: string }) => link.transfer_id)).toEqual(
+      transfers.map((transfer: { id: string }) => transfer.id),
+    );
     // Nothing new: recording again returns the same checkpoint.
     expect((await recordCheckpoint(fixture.asCoordinator(), fixture.community.id)).id).toBe(first.id);
     const [row] = await auditRows(t, { communityId: fixture.community.id, action: 'ledger.checkpoint' });
     expect(row).toMatchObject({ actorMemberId: fixture.coordinator.memberId, targetId: fixture.community.id });
-    const [event] = await t.dataSource.query("SELECT community_id, payload FROM outbox_events WHERE topic = 'ledger.checkpoint' AND aggregate_id = $1", [first.id]);
-    expect(event).toEqual({ community_id: fixture.community.id, payload: expect.objectContaining({ sequence: '1', position: '4', checkpointHash: first.checkpointHash }) });
+    const [event] = await t.dataSource.query(
+      "SELECT community_id, payload FROM outbox_events WHERE topic = 'ledger.checkpoint' AND aggregate_id = $1",
+      [first.id],
+    );
+    expect(event).toEqual({
+      community_id: fixture.community.id,
+      payload: expect.objectContaining({ sequence: '1', position: '4', checkpointHash: first.checkpointHash }),
+    });
   });
 
-  it("gives a member a proof of their statement that checks out against the checkpoint hash, and fails when any part is altered", async () => {
+  it('gives a member a proof of their statement that checks out against the checkpoint hash, and fails when any part is altered', async () => {
     const [alice] = fixture.members;
     const proof = (await statementProof(fixture.as(alice), alice.id))!;
     expect(proof.entries.map((entry) => entry.postingText)).toEqual([`${alice.id}:600:600:1`, `${alice.id}:-60:540:2`]);
-    expect(verifyStatementProof(proof, first.checkpointHash)).toEqual({ valid: true, problems: [], postings: 2, balance: 540n });
+    expect(verifyStatementProof(proof, first.checkpointHash)).toEqual({
+      valid: true,
+      problems: [],
+      postings: 2,
+      balance: 540n,
+    });
 
     const altered = (change: (copy: StatementProofJson) => void): string[] => {
       const copy = structuredClone(proof);
       change(copy);
       return verifyStatementProof(copy, first.checkpointHash).problems;
     };
-    expect(altered((copy) => (copy.entries[1].postingText = `${alice.id}:-6:594:2`)).join()).toMatch(/not the one committed/);
-    expect(altered((copy) => (copy.entries[1].entryText = copy.entries[1].entryText.replace('|60|', '|6|'))).join()).toMatch(/does not hash/);
+    expect(altered((copy) => (copy.entries[1].postingText = `${alice.id}:-6:594:2`)).join()).toMatch(
+      /not the one committed/,
+    );
+    expect(
+      altered((copy) => (copy.entries[1].entryText = copy.entries[1].entryText.replace('|60|', '|6|'))).join(),
+    ).toMatch(/does not hash/);
     expect(altered((copy) => copy.entries.splice(0, 1)).join()).toMatch(/expected version 1/);
     expect(altered((copy) => (copy.entries[0].path[0].hash = '0'.repeat(64))).join()).toMatch(/Merkle path/);
-    expect(altered((copy) => (copy.checkpoints[0].merkleRoot = '1'.repeat(64)))).toEqual(expect.arrayContaining(['checkpoint 1: its hash does not match its fields']));
+    expect(altered((copy) => (copy.checkpoints[0].merkleRoot = '1'.repeat(64)))).toEqual(
+      expect.arrayContaining(['checkpoint 1: its hash does not match its fields']),
+    );
     expect(verifyStatementProof(proof, '2'.repeat(64)).problems).toEqual(['the checkpoint is not the one you trust']);
   });
 
@@ -72,9 +109,17 @@ describe('tamper evidence: the hash chain, checkpoints and statement proofs', ()
 
     const latest = (await statementProof(fixture.as(bob), bob.id))!;
     expect(latest.entries.map((entry) => entry.checkpointSequence)).toEqual(['1', '1', '1', '2']);
-    expect(verifyStatementProof(latest, second.checkpointHash)).toMatchObject({ valid: true, postings: 4, balance: 145n });
+    expect(verifyStatementProof(latest, second.checkpointHash)).toMatchObject({
+      valid: true,
+      postings: 4,
+      balance: 145n,
+    });
     const older = (await statementProof(fixture.as(bob), bob.id, { checkpointId: first.id }))!;
-    expect(verifyStatementProof(older, first.checkpointHash)).toMatchObject({ valid: true, postings: 3, balance: 130n });
+    expect(verifyStatementProof(older, first.checkpointHash)).toMatchObject({
+      valid: true,
+      postings: 3,
+      balance: 130n,
+    });
   });
 
   it('pages a long statement by version, each page checking out on its own', async () => {
@@ -86,12 +131,24 @@ describe('tamper evidence: the hash chain, checkpoints and statement proofs', ()
     expect([...head.entries, ...rest.entries]).toEqual(whole.entries);
     const trusted = whole.checkpoint.checkpointHash;
     expect(verifyStatementProof(head, trusted)).toMatchObject({ valid: true, postings: 2 });
-    expect(verifyStatementProof(rest, trusted)).toMatchObject({ valid: true, postings: whole.entries.length - 2, balance: verifyStatementProof(whole, trusted).balance });
+    expect(verifyStatementProof(rest, trusted)).toMatchObject({
+      valid: true,
+      postings: whole.entries.length - 2,
+      balance: verifyStatementProof(whole, trusted).balance,
+    });
     const gap = structuredClone(rest);
     gap.entries.splice(0, 1);
     expect(verifyStatementProof(gap, trusted).problems.join()).toMatch(/expected version 3/);
-    expectQueryRefused(await fixture.as(bob).graphql(STATEMENT_PROOF, { accountId: bob.id, first: 1001 }), ErrorCode.BAD_USER_INPUT, 'statementProof');
-    expectQueryRefused(await fixture.as(bob).graphql(STATEMENT_PROOF, { accountId: bob.id, fromVersion: '0' }), ErrorCode.BAD_USER_INPUT, 'statementProof');
+    expectQueryRefused(
+      await fixture.as(bob).graphql(STATEMENT_PROOF, { accountId: bob.id, first: 1001 }),
+      ErrorCode.BAD_USER_INPUT,
+      'statementProof',
+    );
+    expectQueryRefused(
+      await fixture.as(bob).graphql(STATEMENT_PROOF, { accountId: bob.id, fromVersion: '0' }),
+      ErrorCode.BAD_USER_INPUT,
+      'statementProof',
+    );
   });
 
   it('verifies offline with npm run verify-proof, trusting only the checkpoint hash', async () => {
@@ -100,10 +157,16 @@ describe('tamper evidence: the hash chain, checkpoints and statement proofs', ()
     const file = join(mkdtempSync(join(tmpdir(), 'pumasi-proof-')), 'proof.json');
     writeFileSync(file, JSON.stringify({ data: { statementProof: proof } }));
     const verifier = join(process.cwd(), 'dist/src/cli/verify-proof.js');
-    expect(execFileSync(process.execPath, [verifier, '--proof', file, '--checkpoint', proof!.checkpoint.checkpointHash], { encoding: 'utf8' })).toMatch(/^Valid: 1 postings/);
+    expect(
+      execFileSync(process.execPath, [verifier, '--proof', file, '--checkpoint', proof!.checkpoint.checkpointHash], {
+        encoding: 'utf8',
+      }),
+    ).toMatch(/^Valid: 1 postings/);
     let failed: { status?: number; stdout?: string } = {};
     try {
-      execFileSync(process.execPath, [verifier, '--proof', file, '--checkpoint', first.checkpointHash], { encoding: 'utf8' });
+      execFileSync(process.execPath, [verifier, '--proof', file, '--checkpoint', first.checkpointHash], {
+        encoding: 'utf8',
+      });
     } catch (error) {
       failed = error as typeof failed;
     }
@@ -119,7 +182,11 @@ describe('tamper evidence: the hash chain, checkpoints and statement proofs', ()
     const { apiKey } = await registerPartnerApp(fixture.asCoordinator(), fixture.community.id, ['AUDIT_READ']);
     const partner = asPartner(t, apiKey);
     const seen = async (client: Parameters<typeof gql>[0]) =>
-      (await gql<{ ledgerCheckpoints: { edges: { node: { id: string } }[] } }>(client, CHECKPOINTS, { communityId: fixture.community.id })).ledgerCheckpoints.edges.length;
+      (
+        await gql<{ ledgerCheckpoints: { edges: { node: { id: string } }[] } }>(client, CHECKPOINTS, {
+          communityId: fixture.community.id,
+        })
+      ).ledgerCheckpoints.edges.length;
     expect(await seen(fixture.as(alice))).toBeGreaterThanOrEqual(2);
     expect(await seen(partner)).toBeGreaterThanOrEqual(2);
     expect((await statementProof(partner, alice.id))?.accountId).toBe(alice.id);
@@ -128,12 +195,23 @@ describe('tamper evidence: the hash chain, checkpoints and statement proofs', ()
     expectForbidden(await fixture.as(bob).graphql(STATEMENT_PROOF, { accountId: alice.id }), 'statementProof');
     expectForbidden(await other.asCoordinator().graphql(STATEMENT_PROOF, { accountId: alice.id }), 'statementProof');
     expectForbidden(await other.asCoordinator().graphql(CHECKPOINTS, { communityId: fixture.community.id }));
-    expectForbidden(await fixture.as(alice).graphql(STATEMENT_PROOF, { accountId: alice.id, checkpointId: foreignCheckpoint.id }), 'statementProof');
+    expectForbidden(
+      await fixture.as(alice).graphql(STATEMENT_PROOF, { accountId: alice.id, checkpointId: foreignCheckpoint.id }),
+      'statementProof',
+    );
     expectForbidden(await fixture.as(alice).graphql(RECORD_CHECKPOINT, { communityId: fixture.community.id }));
     expectForbidden(await partner.graphql(RECORD_CHECKPOINT, { communityId: fixture.community.id }));
     expectQueryRefused(await t.graphql(CHECKPOINTS, { communityId: fixture.community.id }), ErrorCode.UNAUTHENTICATED);
-    expectQueryRefused(await t.graphql(STATEMENT_PROOF, { accountId: alice.id }), ErrorCode.UNAUTHENTICATED, 'statementProof');
-    expectQueryRefused(await fixture.as(alice).graphql(STATEMENT_PROOF, { accountId: 'not-an-id' }), ErrorCode.BAD_USER_INPUT, 'statementProof');
+    expectQueryRefused(
+      await t.graphql(STATEMENT_PROOF, { accountId: alice.id }),
+      ErrorCode.UNAUTHENTICATED,
+      'statementProof',
+    );
+    expectQueryRefused(
+      await fixture.as(alice).graphql(STATEMENT_PROOF, { accountId: 'not-an-id' }),
+      ErrorCode.BAD_USER_INPUT,
+      'statementProof',
+    );
   });
 
   it('never passes a transfer whose transaction is still open, and chains it once it commits', async () => {
@@ -142,16 +220,23 @@ describe('tamper evidence: the hash chain, checkpoints and statement proofs', ()
     await writer.connect();
     try {
       await writer.query('BEGIN');
-      const [{ id }] = (await writer.query(
-        "SELECT r.id FROM ledger_create_transfer($1, repeat('0', 64), $2, $3, 1, 'payment', '', '{}'::jsonb) r", [newKey(), alice.id, bob.id])).rows;
-      const chainedThrough = async () => BigInt((await t.dataSource.query('SELECT chained_through FROM ledger_chain_horizon'))[0].chained_through);
+      const [{ id }] = (
+        await writer.query(
+          "SELECT r.id FROM ledger_create_transfer($1, repeat('0', 64), $2, $3, 1, 'payment', '', '{}'::jsonb) r",
+          [newKey(), alice.id, bob.id],
+        )
+      ).rows;
+      const chainedThrough = async () =>
+        BigInt((await t.dataSource.query('SELECT chained_through FROM ledger_chain_horizon'))[0].chained_through);
       for (let sweep = 0; sweep < 3; sweep++) {
         await extendChain((sql, params) => t.dataSource.query(sql, params), 100_000);
         expect(await chainedThrough()).toBeLessThan(BigInt(id));
       }
       await writer.query('COMMIT');
       await chainEverything(t.dataSource);
-      expect(await t.dataSource.query('SELECT position FROM ledger_chain WHERE transfer_id = $1', [id])).toHaveLength(1);
+      expect(await t.dataSource.query('SELECT position FROM ledger_chain WHERE transfer_id = $1', [id])).toHaveLength(
+        1,
+      );
     } finally {
       await writer.end();
     }

@@ -7,7 +7,15 @@ import { MAX_BATCH_SIZE } from '../../src/ledger/dto/ledger.inputs.js';
 import { Account } from '../../src/ledger/models/ledger.models.js';
 import { PendingExpirySweeper } from '../../src/ledger/pending-expiry.sweeper.js';
 import { expectForbidden, NONEXISTENT_ID } from './denials.js';
-import { fetchAccount, gql, newKey, PostingView, transferInput, TransferInput, TransferView } from './graphql-client.js';
+import {
+  fetchAccount,
+  gql,
+  newKey,
+  PostingView,
+  transferInput,
+  TransferInput,
+  TransferView,
+} from './graphql-client.js';
 import { AuditRow, auditRows, refusalCodes } from './member-client.js';
 
 const TRANSFER = `id idempotencyKey kind amount code memo metadata debitAccountId creditAccountId pendingTransferId timeoutAt pendingStatus
@@ -52,22 +60,43 @@ describe('the full-strength ledger over GraphQL', () => {
 
   const call = async (client: GraphqlClient, document: string, input: Record<string, unknown>): Promise<PayloadView> =>
     Object.values(await gql<Record<string, PayloadView>>(client, document, { input }))[0];
-  const made = async (client: GraphqlClient, document: string, input: Record<string, unknown>): Promise<LedgerTransferView> => {
+  const made = async (
+    client: GraphqlClient,
+    document: string,
+    input: Record<string, unknown>,
+  ): Promise<LedgerTransferView> => {
     const payload = await call(client, document, input);
     expect(payload.userErrors).toEqual([]);
     return payload.transfer!;
   };
   const transferById = async (client: GraphqlClient, id: string): Promise<LedgerTransferView> =>
     (await gql<{ transfer: LedgerTransferView }>(client, TRANSFER_BY_ID, { id })).transfer;
-  const createTransfers = async (client: GraphqlClient, mode: string, transfers: TransferInput[]): Promise<PayloadView[]> =>
-    (await gql<{ createTransfers: { results: PayloadView[] } }>(client, CREATE_TRANSFERS, { input: { mode, transfers } })).createTransfers.results;
-  const outcome = (payload: PayloadView): string => payload.userErrors[0]?.code ?? (payload.replayed ? 'replayed' : 'created');
+  const createTransfers = async (
+    client: GraphqlClient,
+    mode: string,
+    transfers: TransferInput[],
+  ): Promise<PayloadView[]> =>
+    (
+      await gql<{ createTransfers: { results: PayloadView[] } }>(client, CREATE_TRANSFERS, {
+        input: { mode, transfers },
+      })
+    ).createTransfers.results;
+  const outcome = (payload: PayloadView): string =>
+    payload.userErrors[0]?.code ?? (payload.replayed ? 'replayed' : 'created');
   /** A point-in-time balance, as the account's holder reads it. */
   const balanceAt = async (fixture: LedgerFixture, account: Account, at: Date): Promise<string> =>
-    (await gql<{ account: { balanceAt: string } }>(fixture.as(account), BALANCE_AT, { id: account.id, at: at.toISOString() })).account.balanceAt;
+    (
+      await gql<{ account: { balanceAt: string } }>(fixture.as(account), BALANCE_AT, {
+        id: account.id,
+        at: at.toISOString(),
+      })
+    ).account.balanceAt;
   /** An account's money, as its holder reads it. */
   const money = async (fixture: LedgerFixture, account: Account) => {
-    const { balance, availableBalance, pendingDebits, pendingCredits } = await fetchAccount(fixture.as(account), account.id);
+    const { balance, availableBalance, pendingDebits, pendingCredits } = await fetchAccount(
+      fixture.as(account),
+      account.id,
+    );
     return { balance, availableBalance, pendingDebits, pendingCredits };
   };
   const untouched = { balance: '0', availableBalance: '0', pendingDebits: '0', pendingCredits: '0' };
@@ -82,7 +111,11 @@ describe('the full-strength ledger over GraphQL', () => {
   const holdOf = async (amount: string, extra: Record<string, unknown> = {}) => {
     const fixture = await createLedgerFixture(t, [{ balance: 100n }, {}]);
     const [payer, payee] = fixture.members;
-    const pending = await made(fixture.as(payer), CREATE_TRANSFER, transferInput(payer.id, payee.id, amount, { pending: true, ...extra }));
+    const pending = await made(
+      fixture.as(payer),
+      CREATE_TRANSFER,
+      transferInput(payer.id, payee.id, amount, { pending: true, ...extra }),
+    );
     return { fixture, payer, payee, pending };
   };
 
@@ -91,43 +124,117 @@ describe('the full-strength ledger over GraphQL', () => {
       const { fixture, payer, payee, pending } = await holdOf('60', { timeoutSeconds: 3600, memo: 'deposit' });
 
       expect(pending).toMatchObject({
-        kind: 'PENDING', amount: '60', memo: 'deposit', pendingTransferId: null, pendingStatus: 'OPEN', resolution: null, reversal: null, postings: [],
-        reversesTransferId: null, reason: null, forced: false,
+        kind: 'PENDING',
+        amount: '60',
+        memo: 'deposit',
+        pendingTransferId: null,
+        pendingStatus: 'OPEN',
+        resolution: null,
+        reversal: null,
+        postings: [],
+        reversesTransferId: null,
+        reason: null,
+        forced: false,
       });
       expect(Date.parse(pending.timeoutAt!) - Date.parse(pending.createdAt)).toBeGreaterThan(3_590_000);
-      expect(await money(fixture, payer)).toEqual({ balance: '100', availableBalance: '40', pendingDebits: '60', pendingCredits: '0' });
-      expect(await money(fixture, payee)).toEqual({ balance: '0', availableBalance: '0', pendingDebits: '0', pendingCredits: '60' });
+      expect(await money(fixture, payer)).toEqual({
+        balance: '100',
+        availableBalance: '40',
+        pendingDebits: '60',
+        pendingCredits: '0',
+      });
+      expect(await money(fixture, payee)).toEqual({
+        balance: '0',
+        availableBalance: '0',
+        pendingDebits: '0',
+        pendingCredits: '60',
+      });
       // Posting spends the payer's reservation: the payee may not decide that.
-      expectForbidden(await fixture.as(payee).graphql(POST_PENDING, { input: { idempotencyKey: newKey(), pendingTransferId: pending.id } }));
+      expectForbidden(
+        await fixture
+          .as(payee)
+          .graphql(POST_PENDING, { input: { idempotencyKey: newKey(), pendingTransferId: pending.id } }),
+      );
 
-      const posting = await made(fixture.as(payer), POST_PENDING, { idempotencyKey: newKey(), pendingTransferId: pending.id, amount: '25' });
+      const posting = await made(fixture.as(payer), POST_PENDING, {
+        idempotencyKey: newKey(),
+        pendingTransferId: pending.id,
+        amount: '25',
+      });
 
       // The payer sees only their own posting: the payee's carries the payee's running balance.
       expect(posting).toMatchObject({
-        kind: 'POST_PENDING', amount: '25', pendingTransferId: pending.id, pendingStatus: null, timeoutAt: null, resolution: null,
-        debitAccountId: payer.id, creditAccountId: payee.id, postings: [{ accountId: payer.id, amount: '-25', balanceAfter: '75' }],
+        kind: 'POST_PENDING',
+        amount: '25',
+        pendingTransferId: pending.id,
+        pendingStatus: null,
+        timeoutAt: null,
+        resolution: null,
+        debitAccountId: payer.id,
+        creditAccountId: payee.id,
+        postings: [{ accountId: payer.id, amount: '-25', balanceAfter: '75' }],
       });
       expect((await transferById(fixture.asCoordinator(), posting.id)).postings).toEqual([
-        { accountId: payer.id, amount: '-25', balanceAfter: '75' }, { accountId: payee.id, amount: '25', balanceAfter: '25' },
+        { accountId: payer.id, amount: '-25', balanceAfter: '75' },
+        { accountId: payee.id, amount: '25', balanceAfter: '25' },
       ]);
       expect(await transferById(fixture.as(payer), pending.id)).toMatchObject({
-        pendingStatus: 'POSTED', resolution: { id: posting.id, kind: 'POST_PENDING', amount: '25', code: posting.code, pendingTransferId: pending.id },
+        pendingStatus: 'POSTED',
+        resolution: {
+          id: posting.id,
+          kind: 'POST_PENDING',
+          amount: '25',
+          code: posting.code,
+          pendingTransferId: pending.id,
+        },
       });
-      expect(await money(fixture, payer)).toEqual({ balance: '75', availableBalance: '75', pendingDebits: '0', pendingCredits: '0' });
-      expect(await money(fixture, payee)).toEqual({ balance: '25', availableBalance: '25', pendingDebits: '0', pendingCredits: '0' });
+      expect(await money(fixture, payer)).toEqual({
+        balance: '75',
+        availableBalance: '75',
+        pendingDebits: '0',
+        pendingCredits: '0',
+      });
+      expect(await money(fixture, payee)).toEqual({
+        balance: '25',
+        availableBalance: '25',
+        pendingDebits: '0',
+        pendingCredits: '0',
+      });
     });
 
     it("voids a hold at the payee's word: VOIDED, no postings, every unit released; a second resolution is refused", async () => {
       const { fixture, payer, payee, pending } = await holdOf('60');
 
-      const voiding = await made(fixture.as(payee), VOID_PENDING, { idempotencyKey: newKey(), pendingTransferId: pending.id, memo: 'cancelled' });
+      const voiding = await made(fixture.as(payee), VOID_PENDING, {
+        idempotencyKey: newKey(),
+        pendingTransferId: pending.id,
+        memo: 'cancelled',
+      });
 
-      expect(voiding).toMatchObject({ kind: 'VOID_PENDING', amount: '60', pendingTransferId: pending.id, memo: 'cancelled', postings: [] });
-      expect(await transferById(fixture.as(payer), pending.id)).toMatchObject({ pendingStatus: 'VOIDED', resolution: { id: voiding.id, kind: 'VOID_PENDING' } });
-      expect(await money(fixture, payer)).toEqual({ balance: '100', availableBalance: '100', pendingDebits: '0', pendingCredits: '0' });
+      expect(voiding).toMatchObject({
+        kind: 'VOID_PENDING',
+        amount: '60',
+        pendingTransferId: pending.id,
+        memo: 'cancelled',
+        postings: [],
+      });
+      expect(await transferById(fixture.as(payer), pending.id)).toMatchObject({
+        pendingStatus: 'VOIDED',
+        resolution: { id: voiding.id, kind: 'VOID_PENDING' },
+      });
+      expect(await money(fixture, payer)).toEqual({
+        balance: '100',
+        availableBalance: '100',
+        pendingDebits: '0',
+        pendingCredits: '0',
+      });
       expect(await money(fixture, payee)).toEqual(untouched);
-      expect(await call(fixture.as(payer), POST_PENDING, { idempotencyKey: newKey(), pendingTransferId: pending.id })).toEqual({
-        transfer: null, replayed: false, userErrors: [{ code: 'PENDING_TRANSFER_ALREADY_VOIDED', field: ['input', 'pendingTransferId'] }],
+      expect(
+        await call(fixture.as(payer), POST_PENDING, { idempotencyKey: newKey(), pendingTransferId: pending.id }),
+      ).toEqual({
+        transfer: null,
+        replayed: false,
+        userErrors: [{ code: 'PENDING_TRANSFER_ALREADY_VOIDED', field: ['input', 'pendingTransferId'] }],
       });
     });
 
@@ -137,72 +244,139 @@ describe('the full-strength ledger over GraphQL', () => {
       await t.app.get(PendingExpirySweeper).sweep();
 
       expect(await transferById(fixture.as(payer), pending.id)).toMatchObject({
-        pendingStatus: 'EXPIRED', resolution: { kind: 'VOID_PENDING', code: 'expired', amount: '60', pendingTransferId: pending.id },
+        pendingStatus: 'EXPIRED',
+        resolution: { kind: 'VOID_PENDING', code: 'expired', amount: '60', pendingTransferId: pending.id },
       });
-      expect(await money(fixture, payer)).toEqual({ balance: '100', availableBalance: '100', pendingDebits: '0', pendingCredits: '0' });
-      expect((await call(fixture.as(payer), POST_PENDING, { idempotencyKey: newKey(), pendingTransferId: pending.id })).userErrors).toEqual([
-        { code: 'PENDING_TRANSFER_EXPIRED', field: ['input', 'pendingTransferId'] },
-      ]);
+      expect(await money(fixture, payer)).toEqual({
+        balance: '100',
+        availableBalance: '100',
+        pendingDebits: '0',
+        pendingCredits: '0',
+      });
+      expect(
+        (await call(fixture.as(payer), POST_PENDING, { idempotencyKey: newKey(), pendingTransferId: pending.id }))
+          .userErrors,
+      ).toEqual([{ code: 'PENDING_TRANSFER_EXPIRED', field: ['input', 'pendingTransferId'] }]);
     });
 
     it.each([
       ['post', POST_PENDING],
       ['void', VOID_PENDING],
-    ])("refuses to %s a hold that does not exist exactly as one of strangers: FORBIDDEN, nothing written", async (_name, document) => {
-      const { fixture, payer, pending } = await holdOf('60');
-      const strangers = await createLedgerFixture(t, [{}]);
-      const keys = [newKey(), newKey()];
+    ])(
+      'refuses to %s a hold that does not exist exactly as one of strangers: FORBIDDEN, nothing written',
+      async (_name, document) => {
+        const { fixture, payer, pending } = await holdOf('60');
+        const strangers = await createLedgerFixture(t, [{}]);
+        const keys = [newKey(), newKey()];
 
-      const missing = await fixture.as(payer).graphql(document, { input: { idempotencyKey: keys[0], pendingTransferId: NONEXISTENT_ID } });
-      const foreign = await strangers.as(strangers.members[0]).graphql(document, { input: { idempotencyKey: keys[1], pendingTransferId: pending.id } });
+        const missing = await fixture
+          .as(payer)
+          .graphql(document, { input: { idempotencyKey: keys[0], pendingTransferId: NONEXISTENT_ID } });
+        const foreign = await strangers
+          .as(strangers.members[0])
+          .graphql(document, { input: { idempotencyKey: keys[1], pendingTransferId: pending.id } });
 
-      expectForbidden(missing);
-      expect(foreign).toEqual(missing);
-      expect(await countTransfersWithKeys(keys)).toBe(0);
-      expect(await transferById(fixture.as(payer), pending.id)).toMatchObject({ pendingStatus: 'OPEN', resolution: null });
-      expect(await money(fixture, payer)).toEqual({ balance: '100', availableBalance: '40', pendingDebits: '60', pendingCredits: '0' });
-    });
+        expectForbidden(missing);
+        expect(foreign).toEqual(missing);
+        expect(await countTransfersWithKeys(keys)).toBe(0);
+        expect(await transferById(fixture.as(payer), pending.id)).toMatchObject({
+          pendingStatus: 'OPEN',
+          resolution: null,
+        });
+        expect(await money(fixture, payer)).toEqual({
+          balance: '100',
+          availableBalance: '40',
+          pendingDebits: '60',
+          pendingCredits: '0',
+        });
+      },
+    );
   });
 
   describe('reversals', () => {
     /** The audit row of a coordinator's reversal: who, in what capacity, which transfer, why. */
-    const reversalAudit = (fixture: LedgerFixture, action: string, reversal: LedgerTransferView, reason: string): AuditRow => ({
-      actorMemberId: fixture.coordinator.memberId, actorRole: 'coordinator', partnerAppId: null, communityId: fixture.community.id,
-      action, targetType: 'transfer', targetId: reversal.id, reason,
-      details: { reverses: reversal.reversesTransferId, debitAccountId: reversal.debitAccountId, creditAccountId: reversal.creditAccountId, amount: reversal.amount },
+    const reversalAudit = (
+      fixture: LedgerFixture,
+      action: string,
+      reversal: LedgerTransferView,
+      reason: string,
+    ): AuditRow => ({
+      actorMemberId: fixture.coordinator.memberId,
+      actorRole: 'coordinator',
+      partnerAppId: null,
+      communityId: fixture.community.id,
+      action,
+      targetType: 'transfer',
+      targetId: reversal.id,
+      reason,
+      details: {
+        reverses: reversal.reversesTransferId,
+        debitAccountId: reversal.debitAccountId,
+        creditAccountId: reversal.creditAccountId,
+        amount: reversal.amount,
+      },
     });
 
-    it('reverses a transfer at its coordinator\'s word, forced past the payee limit with a reason, audited, and links both ways', async () => {
+    it("reverses a transfer at its coordinator's word, forced past the payee limit with a reason, audited, and links both ways", async () => {
       const fixture = await createLedgerFixture(t, [{ balance: 100n }, {}, {}]);
-      const { members: [payer, payee, third] } = fixture;
+      const {
+        members: [payer, payee, third],
+      } = fixture;
       const coordinator = fixture.asCoordinator();
       const original = await made(fixture.as(payer), CREATE_TRANSFER, transferInput(payer.id, payee.id, '30'));
       await made(fixture.as(payee), CREATE_TRANSFER, transferInput(payee.id, third.id, '20'));
-      expect(refusalCodes(await call(coordinator, REVERSE, { idempotencyKey: newKey(), transferId: original.id }))).toEqual(['EXCEEDS_LOWER_LIMIT']);
-      expect((await call(coordinator, REVERSE, { idempotencyKey: newKey(), transferId: original.id, force: true })).userErrors).toEqual([
-        { code: 'REASON_REQUIRED', field: ['input', 'reason'] },
-      ]);
+      expect(
+        refusalCodes(await call(coordinator, REVERSE, { idempotencyKey: newKey(), transferId: original.id })),
+      ).toEqual(['EXCEEDS_LOWER_LIMIT']);
+      expect(
+        (await call(coordinator, REVERSE, { idempotencyKey: newKey(), transferId: original.id, force: true }))
+          .userErrors,
+      ).toEqual([{ code: 'REASON_REQUIRED', field: ['input', 'reason'] }]);
 
-      const reversal = await made(coordinator, REVERSE, { idempotencyKey: newKey(), transferId: original.id, force: true, reason: 'paid by mistake' });
+      const reversal = await made(coordinator, REVERSE, {
+        idempotencyKey: newKey(),
+        transferId: original.id,
+        force: true,
+        reason: 'paid by mistake',
+      });
 
       expect(reversal).toMatchObject({
-        kind: 'DIRECT', code: 'reversal', amount: '30', debitAccountId: payee.id, creditAccountId: payer.id, reversesTransferId: original.id,
-        reason: 'paid by mistake', forced: true, metadata: { limitsWidened: [{ accountId: payee.id, lowerLimitWas: '0', upperLimitWas: null }] },
-        postings: [{ accountId: payee.id, amount: '-30', balanceAfter: '-20' }, { accountId: payer.id, amount: '30', balanceAfter: '100' }],
+        kind: 'DIRECT',
+        code: 'reversal',
+        amount: '30',
+        debitAccountId: payee.id,
+        creditAccountId: payer.id,
+        reversesTransferId: original.id,
+        reason: 'paid by mistake',
+        forced: true,
+        metadata: { limitsWidened: [{ accountId: payee.id, lowerLimitWas: '0', upperLimitWas: null }] },
+        postings: [
+          { accountId: payee.id, amount: '-30', balanceAfter: '-20' },
+          { accountId: payer.id, amount: '30', balanceAfter: '100' },
+        ],
       });
-      expect((await transferById(fixture.as(payer), original.id)).reversal).toEqual({ id: reversal.id, kind: 'DIRECT', reversesTransferId: original.id });
+      expect((await transferById(fixture.as(payer), original.id)).reversal).toEqual({
+        id: reversal.id,
+        kind: 'DIRECT',
+        reversesTransferId: original.id,
+      });
       expect(await fetchAccount(fixture.as(payee), payee.id)).toMatchObject({ balance: '-20', lowerLimit: '-20' });
-      expect((await call(coordinator, REVERSE, { idempotencyKey: newKey(), transferId: original.id, reason: 'again' })).userErrors).toEqual([
-        { code: 'TRANSFER_ALREADY_REVERSED', field: ['input', 'transferId'] },
-      ]);
+      expect(
+        (await call(coordinator, REVERSE, { idempotencyKey: newKey(), transferId: original.id, reason: 'again' }))
+          .userErrors,
+      ).toEqual([{ code: 'TRANSFER_ALREADY_REVERSED', field: ['input', 'transferId'] }]);
       // One row for the one reversal that happened; the refused attempts left none.
-      expect(await ledgerAudit(fixture)).toEqual([reversalAudit(fixture, 'ledger.force_reversal', reversal, 'paid by mistake')]);
+      expect(await ledgerAudit(fixture)).toEqual([
+        reversalAudit(fixture, 'ledger.force_reversal', reversal, 'paid by mistake'),
+      ]);
     });
 
     it("is refused to the transfer's parties (REVERSAL_NOT_PERMITTED) and to another community's coordinator (FORBIDDEN), writing nothing", async () => {
       const fixture = await createLedgerFixture(t, [{ balance: 100n }, {}]);
       const elsewhere = await createLedgerFixture(t, []);
-      const { members: [payer, payee] } = fixture;
+      const {
+        members: [payer, payee],
+      } = fixture;
       const original = await made(fixture.as(payer), CREATE_TRANSFER, transferInput(payer.id, payee.id, '30'));
       const keys: string[] = [];
       const reversalInput = (transferId = original.id) => {
@@ -212,13 +386,17 @@ describe('the full-strength ledger over GraphQL', () => {
 
       for (const party of [payer, payee]) {
         expect(await call(fixture.as(party), REVERSE, reversalInput())).toEqual({
-          transfer: null, replayed: false, userErrors: [{ code: 'REVERSAL_NOT_PERMITTED', field: ['input', 'transferId'] }],
+          transfer: null,
+          replayed: false,
+          userErrors: [{ code: 'REVERSAL_NOT_PERMITTED', field: ['input', 'transferId'] }],
         });
       }
       const foreign = await elsewhere.asCoordinator().graphql(REVERSE, { input: reversalInput() });
       expectForbidden(foreign);
       // A coordinator cannot tell a transfer of another community from one that does not exist.
-      expect(await elsewhere.asCoordinator().graphql(REVERSE, { input: reversalInput(NONEXISTENT_ID) })).toEqual(foreign);
+      expect(await elsewhere.asCoordinator().graphql(REVERSE, { input: reversalInput(NONEXISTENT_ID) })).toEqual(
+        foreign,
+      );
 
       expect(await countTransfersWithKeys(keys)).toBe(0);
       expect((await transferById(fixture.as(payer), original.id)).reversal).toBeNull();
@@ -227,7 +405,13 @@ describe('the full-strength ledger over GraphQL', () => {
 
       const reversal = await made(fixture.asCoordinator(), REVERSE, reversalInput());
 
-      expect(reversal).toMatchObject({ reversesTransferId: original.id, reason: 'refund', forced: false, debitAccountId: payee.id, creditAccountId: payer.id });
+      expect(reversal).toMatchObject({
+        reversesTransferId: original.id,
+        reason: 'refund',
+        forced: false,
+        debitAccountId: payee.id,
+        creditAccountId: payer.id,
+      });
       expect(await money(fixture, payee)).toMatchObject({ balance: '0' });
       expect(await ledgerAudit(fixture)).toEqual([reversalAudit(fixture, 'ledger.reversal', reversal, 'refund')]);
     });
@@ -237,8 +421,14 @@ describe('the full-strength ledger over GraphQL', () => {
     // A batch moves only the caller's own money, so each one here debits one member's account.
     it('applies a LINKED batch whole, each transfer after the ones before it, and replays it whole', async () => {
       const fixture = await createLedgerFixture(t, [{ balance: 100n }, {}, {}]);
-      const { members: [a, b, c] } = fixture;
-      const transfers = [transferInput(a.id, b.id, '60'), transferInput(a.id, c.id, '30'), transferInput(a.id, c.id, '10', { pending: true })];
+      const {
+        members: [a, b, c],
+      } = fixture;
+      const transfers = [
+        transferInput(a.id, b.id, '60'),
+        transferInput(a.id, c.id, '30'),
+        transferInput(a.id, c.id, '10', { pending: true }),
+      ];
 
       const results = await createTransfers(fixture.as(a), 'LINKED', transfers);
 
@@ -258,8 +448,14 @@ describe('the full-strength ledger over GraphQL', () => {
 
     it('applies nothing of a LINKED batch with one transfer the ones before it leave no room for', async () => {
       const fixture = await createLedgerFixture(t, [{ balance: 100n }, {}, {}]);
-      const { members: [a, b, c] } = fixture;
-      const transfers = [transferInput(a.id, b.id, '60'), transferInput(a.id, c.id, '41'), transferInput(a.id, c.id, '1')];
+      const {
+        members: [a, b, c],
+      } = fixture;
+      const transfers = [
+        transferInput(a.id, b.id, '60'),
+        transferInput(a.id, c.id, '41'),
+        transferInput(a.id, c.id, '1'),
+      ];
 
       const results = await createTransfers(fixture.as(a), 'LINKED', transfers);
 
@@ -269,15 +465,25 @@ describe('the full-strength ledger over GraphQL', () => {
         { transfer: null, replayed: false, userErrors: [{ code: 'LINKED_EVENT_FAILED', field: null }] },
       ]);
       expect(await countTransfersWithKeys(transfers.map((input) => input.idempotencyKey))).toBe(0);
-      expect(await money(fixture, a)).toEqual({ balance: '100', availableBalance: '100', pendingDebits: '0', pendingCredits: '0' });
+      expect(await money(fixture, a)).toEqual({
+        balance: '100',
+        availableBalance: '100',
+        pendingDebits: '0',
+        pendingCredits: '0',
+      });
     });
 
     it('gives each transfer of an INDEPENDENT batch its own result', async () => {
       const fixture = await createLedgerFixture(t, [{ balance: 100n }, {}]);
-      const { members: [a, b] } = fixture;
+      const {
+        members: [a, b],
+      } = fixture;
 
       const results = await createTransfers(fixture.as(a), 'INDEPENDENT', [
-        transferInput(a.id, b.id, '30'), transferInput(a.id, b.id, '71'), transferInput(a.id, b.id, '0'), transferInput(a.id, b.id, '70'),
+        transferInput(a.id, b.id, '30'),
+        transferInput(a.id, b.id, '71'),
+        transferInput(a.id, b.id, '0'),
+        transferInput(a.id, b.id, '70'),
       ]);
 
       expect(results.map(outcome)).toEqual(['created', 'EXCEEDS_LOWER_LIMIT', 'AMOUNT_MUST_BE_POSITIVE', 'created']);
@@ -286,7 +492,10 @@ describe('the full-strength ledger over GraphQL', () => {
 
     it("refuses a whole batch that debits any account not the caller's own, even the issuance account for its coordinator: FORBIDDEN", async () => {
       const fixture = await createLedgerFixture(t, [{ balance: 100n }, { balance: 100n }, {}]);
-      const { issuance, members: [a, b, c] } = fixture;
+      const {
+        issuance,
+        members: [a, b, c],
+      } = fixture;
       const attempts: [GraphqlClient, TransferInput[]][] = [
         [fixture.as(a), [transferInput(a.id, c.id, '10'), transferInput(b.id, c.id, '10')]],
         // Managers move the community's money one audited transfer at a time, never in a batch.
@@ -303,13 +512,22 @@ describe('the full-strength ledger over GraphQL', () => {
 
     it(`accepts ${MAX_BATCH_SIZE} transfers in one batch`, async () => {
       const fixture = await createLedgerFixture(t, [{ balance: BigInt(MAX_BATCH_SIZE) }, {}]);
-      const { members: [payer, payee] } = fixture;
+      const {
+        members: [payer, payee],
+      } = fixture;
 
-      const results = await createTransfers(fixture.as(payer), 'LINKED', Array.from({ length: MAX_BATCH_SIZE }, () => transferInput(payer.id, payee.id, '1')));
+      const results = await createTransfers(
+        fixture.as(payer),
+        'LINKED',
+        Array.from({ length: MAX_BATCH_SIZE }, () => transferInput(payer.id, payee.id, '1')),
+      );
 
       expect(results).toHaveLength(MAX_BATCH_SIZE);
       expect(results.every((result) => outcome(result) === 'created')).toBe(true);
-      expect(await fetchAccount(fixture.as(payee), payee.id)).toMatchObject({ balance: String(MAX_BATCH_SIZE), version: String(MAX_BATCH_SIZE) });
+      expect(await fetchAccount(fixture.as(payee), payee.id)).toMatchObject({
+        balance: String(MAX_BATCH_SIZE),
+        version: String(MAX_BATCH_SIZE),
+      });
       expect(await money(fixture, payer)).toMatchObject({ balance: '0' });
     });
 
@@ -318,16 +536,20 @@ describe('the full-strength ledger over GraphQL', () => {
       ['no transfers', 0],
     ])('refuses a batch of %s with BAD_USER_INPUT, applying nothing', async (_name, size) => {
       const fixture = await createLedgerFixture(t, [{ balance: BigInt(MAX_BATCH_SIZE + 1) }, {}]);
-      const { members: [payer, payee] } = fixture;
+      const {
+        members: [payer, payee],
+      } = fixture;
       const transfers = Array.from({ length: size }, () => transferInput(payer.id, payee.id, '1'));
 
       const response = await fixture.as(payer).graphql(CREATE_TRANSFERS, { input: { mode: 'LINKED', transfers } });
 
       expect(response.status).toBe(200);
       expect(response.data).toBeNull();
-      const invalidFields = (extensions?: Record<string, any>) => extensions?.invalidFields?.map((invalid: { field: string }) => invalid.field);
-      expect(response.errors!.map(({ extensions }) => ({ code: extensions?.code, fields: invalidFields(extensions) })))
-        .toEqual([{ code: ErrorCode.BAD_USER_INPUT, fields: ['transfers'] }]);
+      const invalidFields = (extensions?: Record<string, any>) =>
+        extensions?.invalidFields?.map((invalid: { field: string }) => invalid.field);
+      expect(
+        response.errors!.map(({ extensions }) => ({ code: extensions?.code, fields: invalidFields(extensions) })),
+      ).toEqual([{ code: ErrorCode.BAD_USER_INPUT, fields: ['transfers'] }]);
       expect(await countTransfersWithKeys(transfers.map((input) => input.idempotencyKey))).toBe(0);
       expect(await fetchAccount(fixture.as(payee), payee.id)).toMatchObject({ balance: '0', version: '0' });
     });
@@ -340,35 +562,80 @@ describe('the full-strength ledger over GraphQL', () => {
 
     it('is 0 before any posting, the balance then between transfers, and the current balance after; holds do not count', async () => {
       const fixture = await createLedgerFixture(t, [{}, {}]);
-      const { issuance, members: [member, other] } = fixture;
+      const {
+        issuance,
+        members: [member, other],
+      } = fixture;
       // The issuance account is the community's: its coordinator pays from it, and that is audited.
-      const funding = await made(fixture.asCoordinator(), CREATE_TRANSFER, transferInput(issuance.id, member.id, '100'));
+      const funding = await made(
+        fixture.asCoordinator(),
+        CREATE_TRANSFER,
+        transferInput(issuance.id, member.id, '100'),
+      );
       await shortly();
       const payment = await made(fixture.as(member), CREATE_TRANSFER, transferInput(member.id, other.id, '30'));
       await shortly();
-      const hold = await made(fixture.as(member), CREATE_TRANSFER, transferInput(member.id, other.id, '50', { pending: true }));
+      const hold = await made(
+        fixture.as(member),
+        CREATE_TRANSFER,
+        transferInput(member.id, other.id, '50', { pending: true }),
+      );
       await shortly();
       const refund = await made(fixture.as(other), CREATE_TRANSFER, transferInput(other.id, member.id, '5'));
       await shortly();
 
       const instants = [
-        new Date(Date.parse(funding.createdAt) - 1), between(funding.createdAt, payment.createdAt), between(payment.createdAt, hold.createdAt),
-        between(hold.createdAt, refund.createdAt), new Date(),
+        new Date(Date.parse(funding.createdAt) - 1),
+        between(funding.createdAt, payment.createdAt),
+        between(payment.createdAt, hold.createdAt),
+        between(hold.createdAt, refund.createdAt),
+        new Date(),
       ];
-      expect(await Promise.all(instants.map((at) => balanceAt(fixture, member, at)))).toEqual(['0', '100', '70', '70', '75']);
-      expect(await Promise.all(instants.map((at) => balanceAt(fixture, other, at)))).toEqual(['0', '0', '30', '30', '25']);
-      expect(await fetchAccount(fixture.as(member), member.id)).toMatchObject({ balance: '75', availableBalance: '25' });
+      expect(await Promise.all(instants.map((at) => balanceAt(fixture, member, at)))).toEqual([
+        '0',
+        '100',
+        '70',
+        '70',
+        '75',
+      ]);
+      expect(await Promise.all(instants.map((at) => balanceAt(fixture, other, at)))).toEqual([
+        '0',
+        '0',
+        '30',
+        '30',
+        '25',
+      ]);
+      expect(await fetchAccount(fixture.as(member), member.id)).toMatchObject({
+        balance: '75',
+        availableBalance: '25',
+      });
       // Only the coordinator's move of community money is audited; members' own payments are not.
-      expect(await ledgerAudit(fixture)).toEqual([{
-        actorMemberId: fixture.coordinator.memberId, actorRole: 'coordinator', partnerAppId: null, communityId: fixture.community.id,
-        action: 'ledger.transfer_from_community_account', targetType: 'transfer', targetId: funding.id, reason: null, details: { debitAccountId: issuance.id, creditAccountId: member.id, amount: '100' },
-      }]);
+      expect(await ledgerAudit(fixture)).toEqual([
+        {
+          actorMemberId: fixture.coordinator.memberId,
+          actorRole: 'coordinator',
+          partnerAppId: null,
+          communityId: fixture.community.id,
+          action: 'ledger.transfer_from_community_account',
+          targetType: 'transfer',
+          targetId: funding.id,
+          reason: null,
+          details: { debitAccountId: issuance.id, creditAccountId: member.id, amount: '100' },
+        },
+      ]);
     });
 
     it("counts a transfer made at exactly the instant asked for (the transfer's own createdAt)", async () => {
       const fixture = await createLedgerFixture(t, [{}]);
-      const { members: [member] } = fixture;
-      const grant = await made(fixture.asCoordinator(), GRANT_CREDITS, { idempotencyKey: newKey(), accountId: member.id, amount: '100', source: 'ISSUANCE' });
+      const {
+        members: [member],
+      } = fixture;
+      const grant = await made(fixture.asCoordinator(), GRANT_CREDITS, {
+        idempotencyKey: newKey(),
+        accountId: member.id,
+        amount: '100',
+        source: 'ISSUANCE',
+      });
 
       expect(await balanceAt(fixture, member, new Date(grant.createdAt))).toBe('100');
     });

@@ -1,6 +1,15 @@
 import { createLedgerFixture } from '../support/ledger-fixture.js';
 import { GraphqlClient, useTestApp } from '../support/test-app.js';
-import { AccountView, fetchAccount, gql, newKey, rowsForKey, TRANSFER_FIELDS, TransferView, transferInput } from './graphql-client.js';
+import {
+  AccountView,
+  fetchAccount,
+  gql,
+  newKey,
+  rowsForKey,
+  TRANSFER_FIELDS,
+  TransferView,
+  transferInput,
+} from './graphql-client.js';
 
 const MAX_SAFE = '9007199254740991'; // 2^53 - 1
 const USER_ERRORS = 'userErrors { code field message originalCode }';
@@ -36,7 +45,14 @@ const codesOf = (payload: PayloadView): string[] => payload.userErrors.map((erro
 
 /** Every amount an account serves, which the API promises stay within ±(2^53−1). */
 const servedAmounts = (account: AccountView): bigint[] =>
-  [account.balance, account.availableBalance, account.postedDebits, account.postedCredits, account.pendingDebits, account.pendingCredits].map(BigInt);
+  [
+    account.balance,
+    account.availableBalance,
+    account.postedDebits,
+    account.postedCredits,
+    account.pendingDebits,
+    account.pendingCredits,
+  ].map(BigInt);
 
 /** Issue 11 over GraphQL: what outside testing found, each answered as data with a stable code. */
 describe('ledger hardening over GraphQL', () => {
@@ -46,20 +62,37 @@ describe('ledger hardening over GraphQL', () => {
     const fixture = await createLedgerFixture(t, [{}]);
     const [account] = fixture.members;
     const coordinator = fixture.asCoordinator();
-    const grantMax = () => ({ accountId: account.id, amount: MAX_SAFE, source: 'ISSUANCE', idempotencyKey: newKey('grant'), reason: 'Test of the range' });
+    const grantMax = () => ({
+      accountId: account.id,
+      amount: MAX_SAFE,
+      source: 'ISSUANCE',
+      idempotencyKey: newKey('grant'),
+      reason: 'Test of the range',
+    });
 
     expect((await grant(coordinator, grantMax())).userErrors).toEqual([]);
     const second = grantMax();
     const refused = await grant(coordinator, second);
 
     expect(refused).toEqual({
-      transfer: null, replayed: false, userErrors: [{ code: 'BALANCE_OUT_OF_RANGE', field: ['input', 'amount'], message: expect.any(String), originalCode: null }],
+      transfer: null,
+      replayed: false,
+      userErrors: [
+        { code: 'BALANCE_OUT_OF_RANGE', field: ['input', 'amount'], message: expect.any(String), originalCode: null },
+      ],
     });
-    for (const viewed of [await fetchAccount(fixture.as(account), account.id), await fetchAccount(coordinator, fixture.issuance.id)]) {
-      expect(servedAmounts(viewed).every((amount) => amount >= -BigInt(MAX_SAFE) && amount <= BigInt(MAX_SAFE))).toBe(true);
+    for (const viewed of [
+      await fetchAccount(fixture.as(account), account.id),
+      await fetchAccount(coordinator, fixture.issuance.id),
+    ]) {
+      expect(servedAmounts(viewed).every((amount) => amount >= -BigInt(MAX_SAFE) && amount <= BigInt(MAX_SAFE))).toBe(
+        true,
+      );
     }
     expect((await fetchAccount(fixture.as(account), account.id)).balance).toBe(MAX_SAFE);
-    expect((await grant(coordinator, second)).userErrors).toEqual([expect.objectContaining({ code: 'IDEMPOTENCY_KEY_ALREADY_FAILED', originalCode: 'BALANCE_OUT_OF_RANGE' })]);
+    expect((await grant(coordinator, second)).userErrors).toEqual([
+      expect.objectContaining({ code: 'IDEMPOTENCY_KEY_ALREADY_FAILED', originalCode: 'BALANCE_OUT_OF_RANGE' }),
+    ]);
   });
 
   describe('codes the system writes itself', () => {
@@ -71,23 +104,39 @@ describe('ledger hardening over GraphQL', () => {
       const payload = await pay(fixture.as(payer), input);
 
       expect(payload).toEqual({
-        transfer: null, replayed: false, userErrors: [{ code: 'RESERVED_CODE', field: ['input', 'code'], message: expect.any(String), originalCode: null }],
+        transfer: null,
+        replayed: false,
+        userErrors: [
+          { code: 'RESERVED_CODE', field: ['input', 'code'], message: expect.any(String), originalCode: null },
+        ],
       });
       expect(await rowsForKey(t, input.idempotencyKey)).toEqual({ transfers: 0, failures: 0 });
       expect((await fetchAccount(fixture.as(payer), payer.id)).pendingDebits).toBe('0');
     });
 
-    it.each(['grant', 'starter_grant', 'reversal', 'expired', 'settlement', 'exchange_extra'])('refuses the code %s from a client, in a batch too', async (code) => {
-      const fixture = await createLedgerFixture(t, [{ balance: 100n }, {}]);
-      const [payer, payee] = fixture.members;
+    it.each(['grant', 'starter_grant', 'reversal', 'expired', 'settlement', 'exchange_extra'])(
+      'refuses the code %s from a client, in a batch too',
+      async (code) => {
+        const fixture = await createLedgerFixture(t, [{ balance: 100n }, {}]);
+        const [payer, payee] = fixture.members;
 
-      expect(codesOf(await pay(fixture.as(payer), transferInput(payer.id, payee.id, '1', { code })))).toEqual(['RESERVED_CODE']);
-      const { createTransfers } = await gql<{ createTransfers: { results: PayloadView[] } }>(fixture.as(payer), CREATE_TRANSFERS, {
-        input: { mode: 'LINKED', transfers: [transferInput(payer.id, payee.id, '1'), transferInput(payer.id, payee.id, '1', { code })] },
-      });
-      expect(createTransfers.results.map(codesOf)).toEqual([['LINKED_EVENT_FAILED'], ['RESERVED_CODE']]);
-      expect((await fetchAccount(fixture.as(payer), payer.id)).balance).toBe('100');
-    });
+        expect(codesOf(await pay(fixture.as(payer), transferInput(payer.id, payee.id, '1', { code })))).toEqual([
+          'RESERVED_CODE',
+        ]);
+        const { createTransfers } = await gql<{ createTransfers: { results: PayloadView[] } }>(
+          fixture.as(payer),
+          CREATE_TRANSFERS,
+          {
+            input: {
+              mode: 'LINKED',
+              transfers: [transferInput(payer.id, payee.id, '1'), transferInput(payer.id, payee.id, '1', { code })],
+            },
+          },
+        );
+        expect(createTransfers.results.map(codesOf)).toEqual([['LINKED_EVENT_FAILED'], ['RESERVED_CODE']]);
+        expect((await fetchAccount(fixture.as(payer), payer.id)).balance).toBe('100');
+      },
+    );
   });
 
   it('answers a retry of a refused request with the refusal it first got (originalCode), and a different request under that key with nothing more', async () => {
@@ -99,8 +148,17 @@ describe('ledger hardening over GraphQL', () => {
     const retried = await pay(fixture.as(payer), input);
     const different = await pay(fixture.as(payer), { ...input, amount: '10' });
 
-    expect(retried.userErrors).toEqual([{ code: 'IDEMPOTENCY_KEY_ALREADY_FAILED', field: ['input', 'idempotencyKey'], message: expect.any(String), originalCode: 'EXCEEDS_LOWER_LIMIT' }]);
-    expect(different.userErrors).toEqual([expect.objectContaining({ code: 'IDEMPOTENCY_KEY_CONFLICT', originalCode: null })]);
+    expect(retried.userErrors).toEqual([
+      {
+        code: 'IDEMPOTENCY_KEY_ALREADY_FAILED',
+        field: ['input', 'idempotencyKey'],
+        message: expect.any(String),
+        originalCode: 'EXCEEDS_LOWER_LIMIT',
+      },
+    ]);
+    expect(different.userErrors).toEqual([
+      expect.objectContaining({ code: 'IDEMPOTENCY_KEY_CONFLICT', originalCode: null }),
+    ]);
   });
 
   describe('idempotency keys belong to their caller', () => {

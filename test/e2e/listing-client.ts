@@ -52,32 +52,60 @@ export interface ListingPayloadView {
 }
 
 /** The arguments of `listings`, other than the community. */
-export type ListingSearch = Partial<Record<'query' | 'kind' | 'nature' | 'category' | 'district' | 'minPrice' | 'maxPrice' | 'memberId' | 'status' | 'after', string>> & {
+export type ListingSearch = Partial<
+  Record<
+    'query' | 'kind' | 'nature' | 'category' | 'district' | 'minPrice' | 'maxPrice' | 'memberId' | 'status' | 'after',
+    string
+  >
+> & {
   first?: number;
 };
 
 /** A valid service offer with only the fields it needs; tests change what they are about. */
 export function listingInput(communityId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { communityId, kind: 'OFFER', nature: 'SERVICE', title: 'Help in the garden', category: 'gardening', pricing: 'PER_HOUR', price: '60', ...overrides };
+  return {
+    communityId,
+    kind: 'OFFER',
+    nature: 'SERVICE',
+    title: 'Help in the garden',
+    category: 'gardening',
+    pricing: 'PER_HOUR',
+    price: '60',
+    ...overrides,
+  };
 }
 
-export async function createListing(client: GraphqlClient, input: Record<string, unknown>): Promise<ListingPayloadView> {
+export async function createListing(
+  client: GraphqlClient,
+  input: Record<string, unknown>,
+): Promise<ListingPayloadView> {
   return (await gql<{ createListing: ListingPayloadView }>(client, CREATE_LISTING, { input })).createListing;
 }
 
 /** Posts a listing that must be accepted. */
-export async function postListing(client: GraphqlClient, communityId: string, overrides: Record<string, unknown> = {}): Promise<ListingView> {
+export async function postListing(
+  client: GraphqlClient,
+  communityId: string,
+  overrides: Record<string, unknown> = {},
+): Promise<ListingView> {
   const payload = await createListing(client, listingInput(communityId, overrides));
   expect(payload.userErrors).toEqual([]);
   return payload.listing!;
 }
 
-export async function updateListing(client: GraphqlClient, input: Record<string, unknown>): Promise<ListingPayloadView> {
+export async function updateListing(
+  client: GraphqlClient,
+  input: Record<string, unknown>,
+): Promise<ListingPayloadView> {
   return (await gql<{ updateListing: ListingPayloadView }>(client, UPDATE_LISTING, { input })).updateListing;
 }
 
 /** An update that must be accepted. */
-export async function changeListing(client: GraphqlClient, listingId: string, changes: Record<string, unknown>): Promise<ListingView> {
+export async function changeListing(
+  client: GraphqlClient,
+  listingId: string,
+  changes: Record<string, unknown>,
+): Promise<ListingView> {
   const payload = await updateListing(client, { listingId, ...changes });
   expect(payload.userErrors).toEqual([]);
   return payload.listing!;
@@ -87,17 +115,29 @@ export async function fetchListing(client: GraphqlClient, id: string): Promise<L
   return (await gql<{ listing: ListingView }>(client, LISTING, { id })).listing;
 }
 
-export function searchListingsRaw(client: GraphqlClient, communityId: string, search: ListingSearch = {}): Promise<GraphqlResponse<{ listings: PageView<ListingView> }>> {
+export function searchListingsRaw(
+  client: GraphqlClient,
+  communityId: string,
+  search: ListingSearch = {},
+): Promise<GraphqlResponse<{ listings: PageView<ListingView> }>> {
   return client.graphql(LISTINGS, { communityId, ...search });
 }
 
 /** One page of a search that must succeed. */
-export async function searchPage(client: GraphqlClient, communityId: string, search: ListingSearch = {}): Promise<PageView<ListingView>> {
+export async function searchPage(
+  client: GraphqlClient,
+  communityId: string,
+  search: ListingSearch = {},
+): Promise<PageView<ListingView>> {
   return (await gql<{ listings: PageView<ListingView> }>(client, LISTINGS, { communityId, ...search })).listings;
 }
 
 /** The titles a search finds on its first page (of up to 100), newest first. */
-export async function searchTitles(client: GraphqlClient, communityId: string, search: ListingSearch = {}): Promise<string[]> {
+export async function searchTitles(
+  client: GraphqlClient,
+  communityId: string,
+  search: ListingSearch = {},
+): Promise<string[]> {
   return (await searchPage(client, communityId, { first: 100, ...search })).edges.map((edge) => edge.node.title);
 }
 

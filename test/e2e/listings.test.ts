@@ -5,8 +5,24 @@ import { asPartner, registerPartnerApp } from './auth-client.js';
 import { errorSummary, expectForbidden, expectQueryRefused, NONEXISTENT_ID } from './denials.js';
 import { gql } from './graphql-client.js';
 import {
-  changeListing, CREATE_LISTING, createListing, fetchListing, LISTING, LISTING_CATEGORIES, listingInput, ListingPayloadView, listingRows, ListingSearch, ListingView,
-  lockListing, postListing, searchListingsRaw, searchPage, searchTitles, UPDATE_LISTING, updateListing,
+  changeListing,
+  CREATE_LISTING,
+  createListing,
+  fetchListing,
+  LISTING,
+  LISTING_CATEGORIES,
+  listingInput,
+  ListingPayloadView,
+  listingRows,
+  ListingSearch,
+  ListingView,
+  lockListing,
+  postListing,
+  searchListingsRaw,
+  searchPage,
+  searchTitles,
+  UPDATE_LISTING,
+  updateListing,
 } from './listing-client.js';
 import { auditRows, pendingMember, succeed } from './member-client.js';
 
@@ -35,12 +51,20 @@ describe('listings over GraphQL', () => {
   type ListingRequest = keyof ReturnType<typeof listingRequests>;
 
   /** Sends each request and expects each to be denied as if the community or listing did not exist; nothing is written. */
-  async function expectAllDenied(fixture: LedgerFixture, client: GraphqlClient, listingId: string, requests: ListingRequest[]): Promise<void> {
+  async function expectAllDenied(
+    fixture: LedgerFixture,
+    client: GraphqlClient,
+    listingId: string,
+    requests: ListingRequest[],
+  ): Promise<void> {
     const before = await listingRows(t, fixture.community.id);
     const send = listingRequests(fixture.community.id, listingId);
     for (const request of requests) {
       const response = await send[request](client);
-      expect({ request, errors: errorSummary(response.errors) }).toEqual({ request, errors: [expect.objectContaining({ code: ErrorCode.FORBIDDEN })] });
+      expect({ request, errors: errorSummary(response.errors) }).toEqual({
+        request,
+        errors: [expect.objectContaining({ code: ErrorCode.FORBIDDEN })],
+      });
       expectForbidden(response);
     }
     expect(await listingRows(t, fixture.community.id)).toEqual(before);
@@ -56,7 +80,9 @@ describe('listings over GraphQL', () => {
 
   describe('categories', () => {
     it('are public: 16 slugs, each with an English and a Korean name', async () => {
-      const { listingCategories } = await gql<{ listingCategories: { slug: string; nameEn: string; nameKo: string }[] }>(t, LISTING_CATEGORIES);
+      const { listingCategories } = await gql<{
+        listingCategories: { slug: string; nameEn: string; nameKo: string }[];
+      }>(t, LISTING_CATEGORIES);
 
       expect(listingCategories).toHaveLength(16);
       expect(new Set(listingCategories.map((category) => category.slug)).size).toBe(16);
@@ -81,38 +107,121 @@ describe('listings over GraphQL', () => {
       const communityId = fixture.community.id;
       const posted = [
         await postListing(poster, communityId, {
-          kind: 'OFFER', nature: 'SERVICE', title: 'Bicycle repairs', description: 'Brakes, gears, punctures', category: 'repairs', tags: ['bike', '자전거'],
-          pricing: 'PER_HOUR', price: '60', district: 'Mapo-gu', availability: 'Weekday evenings', expiresAt: FAR_AHEAD,
+          kind: 'OFFER',
+          nature: 'SERVICE',
+          title: 'Bicycle repairs',
+          description: 'Brakes, gears, punctures',
+          category: 'repairs',
+          tags: ['bike', '자전거'],
+          pricing: 'PER_HOUR',
+          price: '60',
+          district: 'Mapo-gu',
+          availability: 'Weekday evenings',
+          expiresAt: FAR_AHEAD,
         }),
-        await postListing(poster, communityId, { kind: 'REQUEST', nature: 'SERVICE', title: '영어 회화 선생님 구해요', category: 'language', pricing: 'FIXED', price: '90' }),
-        await postListing(poster, communityId, { kind: 'OFFER', nature: 'GOODS', title: 'Homemade kimchi', category: 'cooking', pricing: 'FIXED', price: '30', quantity: 5 }),
-        await postListing(poster, communityId, { kind: 'REQUEST', nature: 'GOODS', title: 'A ladder to borrow', category: 'goods_lending', pricing: 'FIXED', price: '0', quantity: 1 }),
+        await postListing(poster, communityId, {
+          kind: 'REQUEST',
+          nature: 'SERVICE',
+          title: '영어 회화 선생님 구해요',
+          category: 'language',
+          pricing: 'FIXED',
+          price: '90',
+        }),
+        await postListing(poster, communityId, {
+          kind: 'OFFER',
+          nature: 'GOODS',
+          title: 'Homemade kimchi',
+          category: 'cooking',
+          pricing: 'FIXED',
+          price: '30',
+          quantity: 5,
+        }),
+        await postListing(poster, communityId, {
+          kind: 'REQUEST',
+          nature: 'GOODS',
+          title: 'A ladder to borrow',
+          category: 'goods_lending',
+          pricing: 'FIXED',
+          price: '0',
+          quantity: 1,
+        }),
       ];
 
       const common = {
-        id: expect.any(String), communityId, memberId: fixture.holders[0].memberId, status: 'ACTIVE', createdAt: expect.any(String), updatedAt: expect.any(String),
+        id: expect.any(String),
+        communityId,
+        memberId: fixture.holders[0].memberId,
+        status: 'ACTIVE',
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
       };
       expect(posted).toEqual([
         {
-          ...common, kind: 'OFFER', nature: 'SERVICE', title: 'Bicycle repairs', description: 'Brakes, gears, punctures', category: 'repairs', tags: ['bike', '자전거'],
-          pricing: 'PER_HOUR', price: '60', quantity: null, district: 'Mapo-gu', availability: 'Weekday evenings', expiresAt: FAR_AHEAD,
+          ...common,
+          kind: 'OFFER',
+          nature: 'SERVICE',
+          title: 'Bicycle repairs',
+          description: 'Brakes, gears, punctures',
+          category: 'repairs',
+          tags: ['bike', '자전거'],
+          pricing: 'PER_HOUR',
+          price: '60',
+          quantity: null,
+          district: 'Mapo-gu',
+          availability: 'Weekday evenings',
+          expiresAt: FAR_AHEAD,
         },
         {
-          ...common, kind: 'REQUEST', nature: 'SERVICE', title: '영어 회화 선생님 구해요', description: '', category: 'language', tags: [],
-          pricing: 'FIXED', price: '90', quantity: null, district: '', availability: '', expiresAt: null,
+          ...common,
+          kind: 'REQUEST',
+          nature: 'SERVICE',
+          title: '영어 회화 선생님 구해요',
+          description: '',
+          category: 'language',
+          tags: [],
+          pricing: 'FIXED',
+          price: '90',
+          quantity: null,
+          district: '',
+          availability: '',
+          expiresAt: null,
         },
         {
-          ...common, kind: 'OFFER', nature: 'GOODS', title: 'Homemade kimchi', description: '', category: 'cooking', tags: [],
-          pricing: 'FIXED', price: '30', quantity: 5, district: '', availability: '', expiresAt: null,
+          ...common,
+          kind: 'OFFER',
+          nature: 'GOODS',
+          title: 'Homemade kimchi',
+          description: '',
+          category: 'cooking',
+          tags: [],
+          pricing: 'FIXED',
+          price: '30',
+          quantity: 5,
+          district: '',
+          availability: '',
+          expiresAt: null,
         },
         {
-          ...common, kind: 'REQUEST', nature: 'GOODS', title: 'A ladder to borrow', description: '', category: 'goods_lending', tags: [],
-          pricing: 'FIXED', price: '0', quantity: 1, district: '', availability: '', expiresAt: null,
+          ...common,
+          kind: 'REQUEST',
+          nature: 'GOODS',
+          title: 'A ladder to borrow',
+          description: '',
+          category: 'goods_lending',
+          tags: [],
+          pricing: 'FIXED',
+          price: '0',
+          quantity: 1,
+          district: '',
+          availability: '',
+          expiresAt: null,
         },
       ]);
       const coMember = fixture.as(fixture.members[1]);
       for (const listing of posted) expect(await fetchListing(coMember, listing.id)).toEqual(listing);
-      expect((await listingRows(t, communityId)).map((row) => row.id)).toEqual(expect.arrayContaining(posted.map((listing) => listing.id)));
+      expect((await listingRows(t, communityId)).map((row) => row.id)).toEqual(
+        expect.arrayContaining(posted.map((listing) => listing.id)),
+      );
     });
 
     it.each<[string, Record<string, unknown>, string, string[]]>([
@@ -145,7 +254,9 @@ describe('listings over GraphQL', () => {
     ])('refuses %s as BAD_USER_INPUT, writing no row', async (_case, overrides) => {
       const before = await listingRows(t, fixture.community.id);
 
-      expectBadUserInput(await poster.graphql(CREATE_LISTING, { input: listingInput(fixture.community.id, overrides) }));
+      expectBadUserInput(
+        await poster.graphql(CREATE_LISTING, { input: listingInput(fixture.community.id, overrides) }),
+      );
 
       expect(await listingRows(t, fixture.community.id)).toEqual(before);
     });
@@ -154,45 +265,149 @@ describe('listings over GraphQL', () => {
   describe('search', () => {
     /** What each listing of the market says; `by` is the index of its author among the fixture's members. */
     const MARKET = {
-      bikeRepairKo: { title: '자전거 수리해요', description: '펑크 수리 포함', kind: 'OFFER', nature: 'SERVICE', category: 'repairs', pricing: 'PER_HOUR', price: '60', district: 'Mapo-gu', by: 0 },
+      bikeRepairKo: {
+        title: '자전거 수리해요',
+        description: '펑크 수리 포함',
+        kind: 'OFFER',
+        nature: 'SERVICE',
+        category: 'repairs',
+        pricing: 'PER_HOUR',
+        price: '60',
+        district: 'Mapo-gu',
+        by: 0,
+      },
       bikeRepairEn: {
-        title: 'Bike Repair Workshop', description: 'Fixing punctures and brakes', kind: 'OFFER', nature: 'SERVICE', category: 'repairs', pricing: 'FIXED', price: '120',
-        district: 'Seodaemun-gu', by: 1,
+        title: 'Bike Repair Workshop',
+        description: 'Fixing punctures and brakes',
+        kind: 'OFFER',
+        nature: 'SERVICE',
+        category: 'repairs',
+        pricing: 'FIXED',
+        price: '120',
+        district: 'Seodaemun-gu',
+        by: 1,
       },
       lessons: {
-        title: 'Need help with Korean lessons', description: 'Two hours a week', kind: 'REQUEST', nature: 'SERVICE', category: 'language', pricing: 'PER_HOUR', price: '90',
-        district: 'Mapo-gu', by: 1,
+        title: 'Need help with Korean lessons',
+        description: 'Two hours a week',
+        kind: 'REQUEST',
+        nature: 'SERVICE',
+        category: 'language',
+        pricing: 'PER_HOUR',
+        price: '90',
+        district: 'Mapo-gu',
+        by: 1,
       },
       kimchi: {
-        title: 'Homemade kimchi', description: '배추김치 1kg jars', kind: 'OFFER', nature: 'GOODS', category: 'cooking', pricing: 'FIXED', price: '30', quantity: 5,
-        district: 'Mapo-gu', by: 0,
+        title: 'Homemade kimchi',
+        description: '배추김치 1kg jars',
+        kind: 'OFFER',
+        nature: 'GOODS',
+        category: 'cooking',
+        pricing: 'FIXED',
+        price: '30',
+        quantity: 5,
+        district: 'Mapo-gu',
+        by: 0,
       },
       helmet: {
-        title: 'Looking for a 자전거 helmet', description: 'Any size', kind: 'REQUEST', nature: 'GOODS', category: 'goods', pricing: 'FIXED', price: '0', quantity: 1,
-        district: 'Jongno-gu', by: 0,
+        title: 'Looking for a 자전거 helmet',
+        description: 'Any size',
+        kind: 'REQUEST',
+        nature: 'GOODS',
+        category: 'goods',
+        pricing: 'FIXED',
+        price: '0',
+        quantity: 1,
+        district: 'Jongno-gu',
+        by: 0,
       },
-      tote: { title: '100% cotton tote bags', description: 'Sewn by hand', kind: 'OFFER', nature: 'GOODS', category: 'arts', pricing: 'FIXED', price: '20', quantity: 3, district: 'Jongno-gu', by: 1 },
+      tote: {
+        title: '100% cotton tote bags',
+        description: 'Sewn by hand',
+        kind: 'OFFER',
+        nature: 'GOODS',
+        category: 'arts',
+        pricing: 'FIXED',
+        price: '20',
+        quantity: 3,
+        district: 'Jongno-gu',
+        by: 1,
+      },
       snakeCase: {
-        title: 'snake_case naming tips', description: 'For Python beginners', kind: 'OFFER', nature: 'SERVICE', category: 'computers', pricing: 'PER_HOUR', price: '60',
-        district: 'Seodaemun-gu', by: 2,
+        title: 'snake_case naming tips',
+        description: 'For Python beginners',
+        kind: 'OFFER',
+        nature: 'SERVICE',
+        category: 'computers',
+        pricing: 'PER_HOUR',
+        price: '60',
+        district: 'Seodaemun-gu',
+        by: 2,
       },
       abcTools: {
-        title: 'abc tools to lend', description: 'Hammer and saw', kind: 'OFFER', nature: 'GOODS', category: 'goods_lending', pricing: 'FIXED', price: '10', quantity: 2,
-        district: 'Seodaemun-gu', by: 2,
+        title: 'abc tools to lend',
+        description: 'Hammer and saw',
+        kind: 'OFFER',
+        nature: 'GOODS',
+        category: 'goods_lending',
+        pricing: 'FIXED',
+        price: '10',
+        quantity: 2,
+        district: 'Seodaemun-gu',
+        by: 2,
       },
       weeding: {
-        title: 'Weeding all summer', description: 'Until the end of the season', kind: 'OFFER', nature: 'SERVICE', category: 'gardening', pricing: 'PER_HOUR', price: '60',
-        district: 'Mapo-gu', expiresAt: FAR_AHEAD, by: 2,
+        title: 'Weeding all summer',
+        description: 'Until the end of the season',
+        kind: 'OFFER',
+        nature: 'SERVICE',
+        category: 'gardening',
+        pricing: 'PER_HOUR',
+        price: '60',
+        district: 'Mapo-gu',
+        expiresAt: FAR_AHEAD,
+        by: 2,
       },
       /** Hidden from search until resumed. */
-      piano: { title: 'Piano lessons', description: 'Beginners welcome', kind: 'OFFER', nature: 'SERVICE', category: 'teaching', pricing: 'PER_HOUR', price: '60', district: 'Mapo-gu', by: 0 },
+      piano: {
+        title: 'Piano lessons',
+        description: 'Beginners welcome',
+        kind: 'OFFER',
+        nature: 'SERVICE',
+        category: 'teaching',
+        pricing: 'PER_HOUR',
+        price: '60',
+        district: 'Mapo-gu',
+        by: 0,
+      },
       /** Active, but its time is over. */
       expiredLadder: {
-        title: 'Ladder for one day', description: 'Expired offer', kind: 'OFFER', nature: 'GOODS', category: 'goods_lending', pricing: 'FIXED', price: '10', quantity: 1,
-        district: 'Mapo-gu', expiresAt: LONG_AGO, by: 1,
+        title: 'Ladder for one day',
+        description: 'Expired offer',
+        kind: 'OFFER',
+        nature: 'GOODS',
+        category: 'goods_lending',
+        pricing: 'FIXED',
+        price: '10',
+        quantity: 1,
+        district: 'Mapo-gu',
+        expiresAt: LONG_AGO,
+        by: 1,
       },
       /** Ended for good. */
-      sofa: { title: 'Old sofa', description: 'Collected already', kind: 'OFFER', nature: 'GOODS', category: 'goods', pricing: 'FIXED', price: '0', quantity: 1, district: 'Mapo-gu', by: 2 },
+      sofa: {
+        title: 'Old sofa',
+        description: 'Collected already',
+        kind: 'OFFER',
+        nature: 'GOODS',
+        category: 'goods',
+        pricing: 'FIXED',
+        price: '0',
+        quantity: 1,
+        district: 'Mapo-gu',
+        by: 2,
+      },
     } as const;
     type MarketName = keyof typeof MARKET;
     const titles = (...names: MarketName[]): string[] => names.map((name) => MARKET[name].title);
@@ -213,14 +428,25 @@ describe('listings over GraphQL', () => {
     });
 
     /** The titles a co-member's search finds, sorted so that expectations need not know the order. */
-    const found = async (search: ListingSearch): Promise<string[]> => (await searchTitles(searcher, fixture.community.id, search)).sort();
+    const found = async (search: ListingSearch): Promise<string[]> =>
+      (await searchTitles(searcher, fixture.community.id, search)).sort();
     const expectFound = async (search: ListingSearch, names: MarketName[]): Promise<void> => {
       expect({ search, found: await found(search) }).toEqual({ search, found: titles(...names).sort() });
     };
 
     it('without a query lists every active, unexpired listing, newest first', async () => {
       expect(await searchTitles(searcher, fixture.community.id)).toEqual(
-        titles('bikeRepairKo', 'bikeRepairEn', 'lessons', 'kimchi', 'helmet', 'tote', 'snakeCase', 'abcTools', 'weeding').reverse(),
+        titles(
+          'bikeRepairKo',
+          'bikeRepairEn',
+          'lessons',
+          'kimchi',
+          'helmet',
+          'tote',
+          'snakeCase',
+          'abcTools',
+          'weeding',
+        ).reverse(),
       );
     });
 
@@ -261,12 +487,20 @@ describe('listings over GraphQL', () => {
 
     it.each<[string, ListingSearch, MarketName[]]>([
       ['kind', { kind: 'REQUEST' }, ['lessons', 'helmet']],
-      ['kind', { kind: 'OFFER' }, ['bikeRepairKo', 'bikeRepairEn', 'kimchi', 'tote', 'snakeCase', 'abcTools', 'weeding']],
+      [
+        'kind',
+        { kind: 'OFFER' },
+        ['bikeRepairKo', 'bikeRepairEn', 'kimchi', 'tote', 'snakeCase', 'abcTools', 'weeding'],
+      ],
       ['nature', { nature: 'GOODS' }, ['kimchi', 'helmet', 'tote', 'abcTools']],
       ['category', { category: 'repairs' }, ['bikeRepairKo', 'bikeRepairEn']],
       ['category with no listings', { category: 'childcare' }, []],
       ['district', { district: 'Mapo-gu' }, ['bikeRepairKo', 'lessons', 'kimchi', 'weeding']],
-      ['a price range, bounds included', { minPrice: '30', maxPrice: '60' }, ['bikeRepairKo', 'kimchi', 'snakeCase', 'weeding']],
+      [
+        'a price range, bounds included',
+        { minPrice: '30', maxPrice: '60' },
+        ['bikeRepairKo', 'kimchi', 'snakeCase', 'weeding'],
+      ],
       ['a minimum price', { minPrice: '90' }, ['bikeRepairEn', 'lessons']],
       ['a maximum price of zero', { maxPrice: '0' }, ['helmet']],
       ['a member', { memberId: '<member 2>' }, ['snakeCase', 'abcTools', 'weeding']],
@@ -302,12 +536,21 @@ describe('listings over GraphQL', () => {
 
   describe('pages', () => {
     /** Every page of a search, following endCursor until hasNextPage is false. */
-    async function walk(client: GraphqlClient, communityId: string, search: ListingSearch, onPage: (index: number) => Promise<void> = async () => {}) {
+    async function walk(
+      client: GraphqlClient,
+      communityId: string,
+      search: ListingSearch,
+      onPage: (index: number) => Promise<void> = async () => {},
+    ) {
       const pages: { ids: string[]; hasNextPage: boolean; hasPreviousPage: boolean }[] = [];
       let after: string | undefined;
       do {
         const page = await searchPage(client, communityId, { ...search, after });
-        pages.push({ ids: page.edges.map((edge) => edge.node.id), hasNextPage: page.pageInfo.hasNextPage, hasPreviousPage: page.pageInfo.hasPreviousPage });
+        pages.push({
+          ids: page.edges.map((edge) => edge.node.id),
+          hasNextPage: page.pageInfo.hasNextPage,
+          hasPreviousPage: page.pageInfo.hasPreviousPage,
+        });
         expect(page.pageInfo.endCursor).toBe(page.edges.at(-1)?.cursor ?? null);
         after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor! : undefined;
         await onPage(pages.length);
@@ -321,9 +564,12 @@ describe('listings over GraphQL', () => {
       const created: ListingView[] = [];
       for (let index = 0; index < 7; index++) {
         const goods = index % 2 === 1;
-        created.push(await postListing(fixture.as(fixture.members[index % 2]), communityId, {
-          title: `Page item ${index}`, ...(goods ? { nature: 'GOODS', category: 'goods', quantity: 1 } : {}),
-        }));
+        created.push(
+          await postListing(fixture.as(fixture.members[index % 2]), communityId, {
+            title: `Page item ${index}`,
+            ...(goods ? { nature: 'GOODS', category: 'goods', quantity: 1 } : {}),
+          }),
+        );
       }
       const newestFirst = created.map((listing) => listing.id).reverse();
       const reader = fixture.as(fixture.members[0]);
@@ -339,7 +585,10 @@ describe('listings over GraphQL', () => {
         { ids: newestFirst.slice(6), hasNextPage: false, hasPreviousPage: true },
       ]);
 
-      const goodsNewestFirst = created.filter((listing) => listing.nature === 'GOODS').map((listing) => listing.id).reverse();
+      const goodsNewestFirst = created
+        .filter((listing) => listing.nature === 'GOODS')
+        .map((listing) => listing.id)
+        .reverse();
       const goodsPages = await walk(reader, communityId, { first: 2, nature: 'GOODS' });
       expect(goodsPages.map((page) => page.ids)).toEqual([goodsNewestFirst.slice(0, 2), goodsNewestFirst.slice(2)]);
       expect(goodsPages.at(-1)!.hasNextPage).toBe(false);
@@ -350,7 +599,10 @@ describe('listings over GraphQL', () => {
       const reader = fixture.as(fixture.members[0]);
       for (const search of [{ after: 'not-a-cursor' }, { first: 0 }, { first: 101 }]) {
         const response = await searchListingsRaw(reader, fixture.community.id, search);
-        expect({ search, codes: errorSummary(response.errors)?.map((error) => error.code) }).toEqual({ search, codes: [BAD_USER_INPUT] });
+        expect({ search, codes: errorSummary(response.errors)?.map((error) => error.code) }).toEqual({
+          search,
+          codes: [BAD_USER_INPUT],
+        });
       }
     });
   });
@@ -359,7 +611,12 @@ describe('listings over GraphQL', () => {
     /** A community with one listing by its first member, and a second community whose members are outsiders to it. */
     const communityWithListing = async (): Promise<{ fixture: LedgerFixture; listing: ListingView }> => {
       const fixture = await createLedgerFixture(t, [{}, {}]);
-      return { fixture, listing: await postListing(fixture.as(fixture.members[0]), fixture.community.id, { title: 'Visible to members only' }) };
+      return {
+        fixture,
+        listing: await postListing(fixture.as(fixture.members[0]), fixture.community.id, {
+          title: 'Visible to members only',
+        }),
+      };
     };
 
     it('anonymous callers may read categories, nothing else: UNAUTHENTICATED', async () => {
@@ -368,10 +625,15 @@ describe('listings over GraphQL', () => {
 
       for (const request of Object.keys(send) as ListingRequest[]) {
         const response = await send[request](t);
-        expect({ request, codes: errorSummary(response.errors)?.map((error) => error.code) }).toEqual({ request, codes: [UNAUTHENTICATED] });
+        expect({ request, codes: errorSummary(response.errors)?.map((error) => error.code) }).toEqual({
+          request,
+          codes: [UNAUTHENTICATED],
+        });
         expectQueryRefused(response, UNAUTHENTICATED);
       }
-      expect(await listingRows(t, fixture.community.id)).toEqual([expect.objectContaining({ id: listing.id, title: 'Visible to members only', status: 'active' })]);
+      expect(await listingRows(t, fixture.community.id)).toEqual([
+        expect.objectContaining({ id: listing.id, title: 'Visible to members only', status: 'active' }),
+      ]);
     });
 
     it('a member of another community is denied exactly as for a listing that does not exist', async () => {
@@ -383,7 +645,11 @@ describe('listings over GraphQL', () => {
       // The same denial, word for word, for an id that names no listing at all.
       expectForbidden(await outsider.graphql(LISTING, { id: NONEXISTENT_ID }));
       expectForbidden(await fixture.as(fixture.members[1]).graphql(LISTING, { id: NONEXISTENT_ID }));
-      expectForbidden(await fixture.as(fixture.members[1]).graphql(UPDATE_LISTING, { input: { listingId: NONEXISTENT_ID, status: 'CLOSED' } }));
+      expectForbidden(
+        await fixture
+          .as(fixture.members[1])
+          .graphql(UPDATE_LISTING, { input: { listingId: NONEXISTENT_ID, status: 'CLOSED' } }),
+      );
     });
 
     it('a member whose membership is still PENDING is denied', async () => {
@@ -394,9 +660,16 @@ describe('listings over GraphQL', () => {
     });
 
     /** A community whose first member, author of its one listing, has been suspended by the coordinator. */
-    const suspendedAuthor = async (): Promise<{ fixture: LedgerFixture; listing: ListingView; author: GraphqlClient }> => {
+    const suspendedAuthor = async (): Promise<{
+      fixture: LedgerFixture;
+      listing: ListingView;
+      author: GraphqlClient;
+    }> => {
       const { fixture, listing } = await communityWithListing();
-      await succeed(fixture.asCoordinator(), 'suspendMembership', { membershipId: fixture.holders[0].membershipId, reason: 'Test suspension' });
+      await succeed(fixture.asCoordinator(), 'suspendMembership', {
+        membershipId: fixture.holders[0].membershipId,
+        reason: 'Test suspension',
+      });
       return { fixture, listing, author: fixture.as(fixture.members[0]) };
     };
 
@@ -416,17 +689,26 @@ describe('listings over GraphQL', () => {
     it('the coordinator, as the community auditor, searches and reads its listings', async () => {
       const { fixture, listing } = await communityWithListing();
 
-      expect((await searchPage(fixture.asCoordinator(), fixture.community.id)).edges.map((edge) => edge.node)).toEqual([listing]);
+      expect((await searchPage(fixture.asCoordinator(), fixture.community.id)).edges.map((edge) => edge.node)).toEqual([
+        listing,
+      ]);
       expect(await fetchListing(fixture.asCoordinator(), listing.id)).toEqual(listing);
     });
 
     it("an AUDIT_READ partner app searches and reads its own community's listings, writes none, and sees no other community's", async () => {
       const { fixture, listing } = await communityWithListing();
       const other = await communityWithListing();
-      const { apiKey } = await registerPartnerApp(fixture.asCoordinator(), fixture.community.id, ['AUDIT_READ'], 'Listings auditor');
+      const { apiKey } = await registerPartnerApp(
+        fixture.asCoordinator(),
+        fixture.community.id,
+        ['AUDIT_READ'],
+        'Listings auditor',
+      );
       const app = asPartner(t, apiKey);
 
-      expect((await searchPage(app, fixture.community.id, { query: 'members' })).edges.map((edge) => edge.node)).toEqual([listing]);
+      expect(
+        (await searchPage(app, fixture.community.id, { query: 'members' })).edges.map((edge) => edge.node),
+      ).toEqual([listing]);
       expect(await fetchListing(app, listing.id)).toEqual(listing);
       await expectAllDenied(fixture, app, listing.id, ['create', 'update', 'close']);
       await expectAllDenied(other.fixture, app, other.listing.id, ['search', 'read']);
@@ -438,15 +720,36 @@ describe('listings over GraphQL', () => {
       const fixture = await createLedgerFixture(t, [{}]);
       const communityId = fixture.community.id;
       const author = fixture.as(fixture.members[0]);
-      const original = await postListing(author, communityId, { title: 'Sewing lessons', description: 'Hems and buttons', category: 'arts', price: '60' });
+      const original = await postListing(author, communityId, {
+        title: 'Sewing lessons',
+        description: 'Hems and buttons',
+        category: 'arts',
+        price: '60',
+      });
 
       const changed = await changeListing(author, original.id, {
-        title: '재봉 수업', description: '단추 달기', category: 'teaching', tags: ['sewing'], pricing: 'FIXED', price: '45', district: 'Jongno-gu',
-        availability: 'Saturdays', expiresAt: FAR_AHEAD,
+        title: '재봉 수업',
+        description: '단추 달기',
+        category: 'teaching',
+        tags: ['sewing'],
+        pricing: 'FIXED',
+        price: '45',
+        district: 'Jongno-gu',
+        availability: 'Saturdays',
+        expiresAt: FAR_AHEAD,
       });
       expect(changed).toEqual({
-        ...original, title: '재봉 수업', description: '단추 달기', category: 'teaching', tags: ['sewing'], pricing: 'FIXED', price: '45', district: 'Jongno-gu',
-        availability: 'Saturdays', expiresAt: FAR_AHEAD, updatedAt: expect.any(String),
+        ...original,
+        title: '재봉 수업',
+        description: '단추 달기',
+        category: 'teaching',
+        tags: ['sewing'],
+        pricing: 'FIXED',
+        price: '45',
+        district: 'Jongno-gu',
+        availability: 'Saturdays',
+        expiresAt: FAR_AHEAD,
+        updatedAt: expect.any(String),
       });
       expect(await fetchListing(author, original.id)).toEqual(changed);
       expect(await searchTitles(author, communityId, { query: '재봉' })).toEqual(['재봉 수업']);
@@ -461,9 +764,20 @@ describe('listings over GraphQL', () => {
 
       expect((await changeListing(author, original.id, { status: 'CLOSED' })).status).toBe('CLOSED');
       const closed = await listingRows(t, communityId);
-      for (const changes of [{ status: 'ACTIVE' }, { status: 'PAUSED' }, { status: 'CLOSED' }, { title: 'Sewing again' }, { price: '10' }]) {
-        expect({ changes, payload: await updateListing(author, { listingId: original.id, ...changes }) })
-          .toEqual({ changes, payload: { listing: null, userErrors: [{ code: 'LISTING_CLOSED', field: ['input', 'listingId'], message: expect.any(String) }] } });
+      for (const changes of [
+        { status: 'ACTIVE' },
+        { status: 'PAUSED' },
+        { status: 'CLOSED' },
+        { title: 'Sewing again' },
+        { price: '10' },
+      ]) {
+        expect({ changes, payload: await updateListing(author, { listingId: original.id, ...changes }) }).toEqual({
+          changes,
+          payload: {
+            listing: null,
+            userErrors: [{ code: 'LISTING_CLOSED', field: ['input', 'listingId'], message: expect.any(String) }],
+          },
+        });
       }
       expect(await listingRows(t, communityId)).toEqual(closed);
       // An author's own changes are not privileged actions: nothing is audited.
@@ -480,8 +794,10 @@ describe('listings over GraphQL', () => {
       const listing = await postListing(author, fixture.community.id);
       const before = await listingRows(t, fixture.community.id);
 
-      expect(await updateListing(author, { listingId: listing.id, ...changes }))
-        .toEqual({ listing: null, userErrors: [expect.objectContaining({ code })] });
+      expect(await updateListing(author, { listingId: listing.id, ...changes })).toEqual({
+        listing: null,
+        userErrors: [expect.objectContaining({ code })],
+      });
       expect(await listingRows(t, fixture.community.id)).toEqual(before);
     });
 
@@ -501,16 +817,19 @@ describe('listings over GraphQL', () => {
       ['a null availability', {}, { availability: null }],
       ['a null status', {}, { status: null }],
       ['a null quantity on goods', { nature: 'GOODS', category: 'goods', quantity: 4 }, { quantity: null }],
-    ])("refuses its author's change to %s as BAD_USER_INPUT, changing nothing", async (_case, listingOverrides, changes) => {
-      const fixture = await createLedgerFixture(t, [{}]);
-      const author = fixture.as(fixture.members[0]);
-      const listing = await postListing(author, fixture.community.id, listingOverrides);
-      const before = await listingRows(t, fixture.community.id);
+    ])(
+      "refuses its author's change to %s as BAD_USER_INPUT, changing nothing",
+      async (_case, listingOverrides, changes) => {
+        const fixture = await createLedgerFixture(t, [{}]);
+        const author = fixture.as(fixture.members[0]);
+        const listing = await postListing(author, fixture.community.id, listingOverrides);
+        const before = await listingRows(t, fixture.community.id);
 
-      expectBadUserInput(await author.graphql(UPDATE_LISTING, { input: { listingId: listing.id, ...changes } }));
+        expectBadUserInput(await author.graphql(UPDATE_LISTING, { input: { listingId: listing.id, ...changes } }));
 
-      expect(await listingRows(t, fixture.community.id)).toEqual(before);
-    });
+        expect(await listingRows(t, fixture.community.id)).toEqual(before);
+      },
+    );
 
     it('another member may not change it, not even to close it: FORBIDDEN', async () => {
       const fixture = await createLedgerFixture(t, [{}, {}]);
@@ -518,9 +837,15 @@ describe('listings over GraphQL', () => {
 
       await expectAllDenied(fixture, fixture.as(fixture.members[1]), listing.id, ['update', 'close']);
       for (const changes of [{ status: 'PAUSED' }, { price: '0' }]) {
-        expectForbidden(await fixture.as(fixture.members[1]).graphql(UPDATE_LISTING, { input: { listingId: listing.id, ...changes } }));
+        expectForbidden(
+          await fixture
+            .as(fixture.members[1])
+            .graphql(UPDATE_LISTING, { input: { listingId: listing.id, ...changes } }),
+        );
       }
-      expect(await listingRows(t, fixture.community.id)).toEqual([expect.objectContaining({ id: listing.id, status: 'active', title: listing.title })]);
+      expect(await listingRows(t, fixture.community.id)).toEqual([
+        expect.objectContaining({ id: listing.id, status: 'active', title: listing.title }),
+      ]);
     });
 
     it('the coordinator may only close it; the close is audited once as listing.close', async () => {
@@ -530,9 +855,19 @@ describe('listings over GraphQL', () => {
       const coordinator = fixture.asCoordinator();
       const before = await listingRows(t, communityId);
 
-      for (const changes of [{ status: 'PAUSED' }, { status: 'ACTIVE' }, { title: 'Edited by the coordinator' }, { status: 'CLOSED', title: 'Closed and edited' }, {}]) {
-        expect({ changes, errors: errorSummary((await coordinator.graphql(UPDATE_LISTING, { input: { listingId: listing.id, ...changes } })).errors) })
-          .toEqual({ changes, errors: [expect.objectContaining({ code: ErrorCode.FORBIDDEN })] });
+      for (const changes of [
+        { status: 'PAUSED' },
+        { status: 'ACTIVE' },
+        { title: 'Edited by the coordinator' },
+        { status: 'CLOSED', title: 'Closed and edited' },
+        {},
+      ]) {
+        expect({
+          changes,
+          errors: errorSummary(
+            (await coordinator.graphql(UPDATE_LISTING, { input: { listingId: listing.id, ...changes } })).errors,
+          ),
+        }).toEqual({ changes, errors: [expect.objectContaining({ code: ErrorCode.FORBIDDEN })] });
       }
       expect(await listingRows(t, communityId)).toEqual(before);
       expect(await auditRows(t, { communityId, targetType: 'listing' })).toEqual([]);
@@ -541,15 +876,29 @@ describe('listings over GraphQL', () => {
 
       expect(closed).toEqual({ ...listing, status: 'CLOSED', updatedAt: expect.any(String) });
       const closeRow = {
-        action: 'listing.close', actorMemberId: fixture.coordinator.memberId, actorRole: 'coordinator', partnerAppId: null, communityId,
-        targetType: 'listing', targetId: listing.id, reason: null, details: {},
+        action: 'listing.close',
+        actorMemberId: fixture.coordinator.memberId,
+        actorRole: 'coordinator',
+        partnerAppId: null,
+        communityId,
+        targetType: 'listing',
+        targetId: listing.id,
+        reason: null,
+        details: {},
       };
       expect(await auditRows(t, { communityId, targetType: 'listing' })).toEqual([closeRow]);
 
       // Closing again is refused like any change to a closed listing, and audits nothing more.
-      expect((await updateListing(coordinator, { listingId: listing.id, status: 'CLOSED' })).userErrors.map((error) => error.code)).toEqual(['LISTING_CLOSED']);
-      expect((await updateListing(fixture.as(fixture.members[0]), { listingId: listing.id, status: 'ACTIVE' })).userErrors.map((error) => error.code))
-        .toEqual(['LISTING_CLOSED']);
+      expect(
+        (await updateListing(coordinator, { listingId: listing.id, status: 'CLOSED' })).userErrors.map(
+          (error) => error.code,
+        ),
+      ).toEqual(['LISTING_CLOSED']);
+      expect(
+        (
+          await updateListing(fixture.as(fixture.members[0]), { listingId: listing.id, status: 'ACTIVE' })
+        ).userErrors.map((error) => error.code),
+      ).toEqual(['LISTING_CLOSED']);
       expect(await auditRows(t, { communityId, targetType: 'listing' })).toEqual([closeRow]);
     });
 
@@ -574,7 +923,9 @@ describe('listings over GraphQL', () => {
 
       expect((await closing).userErrors).toEqual([]);
       expect((await changing).userErrors.map((error) => error.code)).toEqual(['LISTING_CLOSED']);
-      expect(await listingRows(t, communityId)).toEqual([expect.objectContaining({ id: listing.id, status: 'closed', title: 'Contested offer' })]);
+      expect(await listingRows(t, communityId)).toEqual([
+        expect.objectContaining({ id: listing.id, status: 'closed', title: 'Contested offer' }),
+      ]);
       expect(await auditRows(t, { communityId, action: 'listing.close' })).toHaveLength(1);
     });
 

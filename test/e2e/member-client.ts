@@ -1,7 +1,16 @@
 import { LedgerFixture } from '../support/ledger-fixture.js';
 import { GraphqlClient, GraphqlResponse, TestApp } from '../support/test-app.js';
 import { LoggedInMember, registerAndLogIn } from './auth-client.js';
-import { ACCOUNT_FIELDS, AccountView, gql, newKey, TRANSFER_FIELDS, TransferPayloadView, USER_ERRORS, UserErrorView } from './graphql-client.js';
+import {
+  ACCOUNT_FIELDS,
+  AccountView,
+  gql,
+  newKey,
+  TRANSFER_FIELDS,
+  TransferPayloadView,
+  USER_ERRORS,
+  UserErrorView,
+} from './graphql-client.js';
 
 /**
  * What the e2e tests of identity and access send as members, coordinators and admins: the
@@ -10,7 +19,8 @@ import { ACCOUNT_FIELDS, AccountView, gql, newKey, TRANSFER_FIELDS, TransferPayl
  */
 
 export const MEMBERSHIP_FIELDS = 'id memberId communityId accountId role status approvedAt closedAt';
-export const POLICY_FIELDS = 'starterGrant defaultLowerLimit defaultUpperLimit autoConfirmSeconds holdTimeoutSeconds balancesVisible';
+export const POLICY_FIELDS =
+  'starterGrant defaultLowerLimit defaultUpperLimit autoConfirmSeconds holdTimeoutSeconds balancesVisible';
 export const COMMUNITY_FIELDS = `id slug name policies { ${POLICY_FIELDS} } currencies { id code name symbol minorUnitsPerUnit }`;
 
 export interface MembershipView {
@@ -57,7 +67,9 @@ export interface AccountPayloadView {
 }
 
 export interface ReversalPayloadView extends TransferPayloadView {
-  transfer: (TransferPayloadView['transfer'] & { forced: boolean; reason: string | null; reversesTransferId: string | null }) | null;
+  transfer:
+    | (TransferPayloadView['transfer'] & { forced: boolean; reason: string | null; reversesTransferId: string | null })
+    | null;
 }
 
 const payloadMutation = (name: string, inputType: string, selection: string): string =>
@@ -88,12 +100,20 @@ export const MUTATIONS = {
   closeMembership: payloadMutation('closeMembership', 'CloseMembershipInput', MEMBERSHIP_PAYLOAD),
   appointCoordinator: payloadMutation('appointCoordinator', 'AppointCoordinatorInput', MEMBERSHIP_PAYLOAD),
   createCommunity: payloadMutation('createCommunity', 'CreateCommunityInput', COMMUNITY_PAYLOAD),
-  updateCommunityPolicies: payloadMutation('updateCommunityPolicies', 'UpdateCommunityPoliciesInput', COMMUNITY_PAYLOAD),
+  updateCommunityPolicies: payloadMutation(
+    'updateCommunityPolicies',
+    'UpdateCommunityPoliciesInput',
+    COMMUNITY_PAYLOAD,
+  ),
   setAccountLimits: payloadMutation('setAccountLimits', 'SetAccountLimitsInput', ACCOUNT_PAYLOAD),
   freezeAccount: payloadMutation('freezeAccount', 'AccountStatusInput', ACCOUNT_PAYLOAD),
   unfreezeAccount: payloadMutation('unfreezeAccount', 'AccountStatusInput', ACCOUNT_PAYLOAD),
   grantCredits: payloadMutation('grantCredits', 'GrantCreditsInput', TRANSFER_PAYLOAD),
-  reverseTransfer: payloadMutation('reverseTransfer', 'ReverseTransferInput', `transfer { ${TRANSFER_FIELDS} forced reason reversesTransferId } replayed`),
+  reverseTransfer: payloadMutation(
+    'reverseTransfer',
+    'ReverseTransferInput',
+    `transfer { ${TRANSFER_FIELDS} forced reason reversesTransferId } replayed`,
+  ),
   createTransfer: payloadMutation('createTransfer', 'CreateTransferInput', TRANSFER_PAYLOAD),
   postPendingTransfer: payloadMutation('postPendingTransfer', 'PostPendingTransferInput', TRANSFER_PAYLOAD),
   voidPendingTransfer: payloadMutation('voidPendingTransfer', 'VoidPendingTransferInput', TRANSFER_PAYLOAD),
@@ -122,24 +142,37 @@ interface Payloads {
 export type MutationName = keyof typeof MUTATIONS;
 
 /** Sends a mutation and returns the response as it is, for tests that expect a denial. */
-export function attempt(client: GraphqlClient, name: MutationName, input: Record<string, unknown>): Promise<GraphqlResponse> {
+export function attempt(
+  client: GraphqlClient,
+  name: MutationName,
+  input: Record<string, unknown>,
+): Promise<GraphqlResponse> {
   return client.graphql(MUTATIONS[name], { input });
 }
 
 /** Sends a mutation that must be answered (HTTP 200, no errors) and returns its payload, refusals included. */
-export async function mutate<N extends MutationName>(client: GraphqlClient, name: N, input: Record<string, unknown>): Promise<Payloads[N]> {
+export async function mutate<N extends MutationName>(
+  client: GraphqlClient,
+  name: N,
+  input: Record<string, unknown>,
+): Promise<Payloads[N]> {
   return (await gql<Record<N, Payloads[N]>>(client, MUTATIONS[name], { input }))[name];
 }
 
 /** Like `mutate`, for an action that must succeed: no userErrors. */
-export async function succeed<N extends MutationName>(client: GraphqlClient, name: N, input: Record<string, unknown>): Promise<Payloads[N]> {
+export async function succeed<N extends MutationName>(
+  client: GraphqlClient,
+  name: N,
+  input: Record<string, unknown>,
+): Promise<Payloads[N]> {
   const payload = await mutate(client, name, input);
   expect(payload.userErrors).toEqual([]);
   return payload;
 }
 
 /** The codes of a payload's refusals: `[]` when it went through. */
-export const refusalCodes = (payload: { userErrors: { code: string }[] }): string[] => payload.userErrors.map((error) => error.code);
+export const refusalCodes = (payload: { userErrors: { code: string }[] }): string[] =>
+  payload.userErrors.map((error) => error.code);
 
 /** How a request ended: the code of its first top-level error, or OK. */
 export function outcome(response: GraphqlResponse): string {
@@ -151,21 +184,39 @@ export const JOIN_COMMUNITY = `mutation JoinCommunity($communityId: ID!) {
   joinCommunity(communityId: $communityId) { membership { ${MEMBERSHIP_FIELDS} account { ${ACCOUNT_FIELDS} } } ${USER_ERRORS} }
 }`;
 
-export async function joinCommunity(client: GraphqlClient, communityId: string): Promise<MembershipPayloadView & { membership: (MembershipView & { account: AccountView }) | null }> {
+export async function joinCommunity(
+  client: GraphqlClient,
+  communityId: string,
+): Promise<MembershipPayloadView & { membership: (MembershipView & { account: AccountView }) | null }> {
   return (await gql<{ joinCommunity: any }>(client, JOIN_COMMUNITY, { communityId })).joinCommunity;
 }
 
 export async function fetchMembership(client: GraphqlClient, id: string): Promise<MembershipView> {
-  return (await gql<{ membership: MembershipView }>(client, `query Membership($id: ID!) { membership(id: $id) { ${MEMBERSHIP_FIELDS} } }`, { id })).membership;
+  return (
+    await gql<{ membership: MembershipView }>(
+      client,
+      `query Membership($id: ID!) { membership(id: $id) { ${MEMBERSHIP_FIELDS} } }`,
+      { id },
+    )
+  ).membership;
 }
 
 export async function fetchPolicies(client: GraphqlClient, slug: string): Promise<PoliciesView> {
-  return (await gql<{ community: { policies: PoliciesView } }>(client, `query Policies($slug: String!) { community(slug: $slug) { policies { ${POLICY_FIELDS} } } }`, { slug }))
-    .community.policies;
+  return (
+    await gql<{ community: { policies: PoliciesView } }>(
+      client,
+      `query Policies($slug: String!) { community(slug: $slug) { policies { ${POLICY_FIELDS} } } }`,
+      { slug },
+    )
+  ).community.policies;
 }
 
 /** A registered member who asked to join the fixture's community and waits for approval. */
-export async function pendingMember(t: TestApp, fixture: LedgerFixture, label = 'applicant'): Promise<LoggedInMember & { membership: MembershipView & { account: AccountView } }> {
+export async function pendingMember(
+  t: TestApp,
+  fixture: LedgerFixture,
+  label = 'applicant',
+): Promise<LoggedInMember & { membership: MembershipView & { account: AccountView } }> {
   const member = await registerAndLogIn(t, label);
   const { membership, userErrors } = await joinCommunity(member.client, fixture.community.id);
   expect(userErrors).toEqual([]);
@@ -173,13 +224,35 @@ export async function pendingMember(t: TestApp, fixture: LedgerFixture, label = 
 }
 
 /** Changes a community's policies as its coordinator; the change must be accepted. */
-export async function setPolicies(fixture: LedgerFixture, policies: Record<string, unknown>, reason = 'test setup'): Promise<CommunityView> {
-  return (await succeed(fixture.asCoordinator(), 'updateCommunityPolicies', { communityId: fixture.community.id, policies, reason })).community!;
+export async function setPolicies(
+  fixture: LedgerFixture,
+  policies: Record<string, unknown>,
+  reason = 'test setup',
+): Promise<CommunityView> {
+  return (
+    await succeed(fixture.asCoordinator(), 'updateCommunityPolicies', {
+      communityId: fixture.community.id,
+      policies,
+      reason,
+    })
+  ).community!;
 }
 
 /** A member pays from their own account; the payment must go through. */
-export async function pay(client: GraphqlClient, from: string, to: string, amount: number | string, extra: Record<string, unknown> = {}): Promise<TransferPayloadView> {
-  return succeed(client, 'createTransfer', { idempotencyKey: newKey('pay'), debitAccountId: from, creditAccountId: to, amount: String(amount), ...extra });
+export async function pay(
+  client: GraphqlClient,
+  from: string,
+  to: string,
+  amount: number | string,
+  extra: Record<string, unknown> = {},
+): Promise<TransferPayloadView> {
+  return succeed(client, 'createTransfer', {
+    idempotencyKey: newKey('pay'),
+    debitAccountId: from,
+    creditAccountId: to,
+    amount: String(amount),
+    ...extra,
+  });
 }
 
 export interface AuditRow {
@@ -198,7 +271,10 @@ export interface AuditRow {
  * The audit rows of one community, oldest first, optionally of one action or target. Test files
  * share the database, so audit rows are always read within a fixture's own community, never globally.
  */
-export function auditRows(t: TestApp, scope: { communityId: string; action?: string; targetType?: string; targetId?: string }): Promise<AuditRow[]> {
+export function auditRows(
+  t: TestApp,
+  scope: { communityId: string; action?: string; targetType?: string; targetId?: string },
+): Promise<AuditRow[]> {
   return t.dataSource.query(
     `SELECT action, actor_member_id AS "actorMemberId", actor_role AS "actorRole", partner_app_id AS "partnerAppId", community_id AS "communityId",
             target_type AS "targetType", target_id AS "targetId", reason, details
@@ -225,8 +301,13 @@ export async function communityState(t: TestApp, communityId: string): Promise<R
          FROM accounts a JOIN currencies c ON c.id = a.currency_id WHERE c.community_id = $1 ORDER BY a.id`,
       [communityId],
     ),
-    t.dataSource.query('SELECT id, role, status, closed_at FROM memberships WHERE community_id = $1 ORDER BY id', [communityId]),
-    t.dataSource.query('SELECT count(*)::int AS count FROM transfers t JOIN currencies c ON c.id = t.currency_id WHERE c.community_id = $1', [communityId]),
+    t.dataSource.query('SELECT id, role, status, closed_at FROM memberships WHERE community_id = $1 ORDER BY id', [
+      communityId,
+    ]),
+    t.dataSource.query(
+      'SELECT count(*)::int AS count FROM transfers t JOIN currencies c ON c.id = t.currency_id WHERE c.community_id = $1',
+      [communityId],
+    ),
     t.dataSource.query('SELECT count(*)::int AS count FROM audit_log WHERE community_id = $1', [communityId]),
   ]);
   return { policies, accounts, memberships, transfers: transfers[0].count, auditRows: audit[0].count };
@@ -239,7 +320,8 @@ export async function communityState(t: TestApp, communityId: string): Promise<R
 export const ACCOUNT_READS = {
   account: 'query ReadAccount($id: ID!) { account(id: $id) { id balance availableBalance } }',
   transfers: 'query ReadTransfers($id: ID!) { transfers(accountId: $id) { edges { node { id amount } } } }',
-  statement: 'query ReadStatement($id: ID!) { account(id: $id) { id statement(first: 5) { edges { node { id amount balanceAfter } } } } }',
+  statement:
+    'query ReadStatement($id: ID!) { account(id: $id) { id statement(first: 5) { edges { node { id amount balanceAfter } } } } }',
   balanceAt: 'query ReadBalanceAt($id: ID!) { account(id: $id) { id balanceAt(at: "2100-01-01T00:00:00Z") } }',
 } as const;
 
@@ -260,7 +342,9 @@ export interface TransferSummary {
 /** An account's transfers, newest first, as its holder or an auditor reads them. */
 export async function transfersOf(client: GraphqlClient, accountId: string): Promise<TransferSummary[]> {
   const { transfers } = await gql<{ transfers: { edges: { node: TransferSummary }[] } }>(
-    client, 'query TransfersOf($id: ID!) { transfers(accountId: $id, first: 100) { edges { node { id code amount debitAccountId creditAccountId } } } }', { id: accountId },
+    client,
+    'query TransfersOf($id: ID!) { transfers(accountId: $id, first: 100) { edges { node { id code amount debitAccountId creditAccountId } } } }',
+    { id: accountId },
   );
   return transfers.edges.map((edge) => edge.node);
 }

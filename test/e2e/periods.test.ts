@@ -19,7 +19,11 @@ describe('closing a period', () => {
   let period: PeriodView;
 
   const periodsSeenBy = async (client: Parameters<typeof gql>[0]): Promise<PeriodView[]> =>
-    (await gql<{ ledgerPeriods: { edges: { node: PeriodView }[] } }>(client, PERIODS, { communityId: fixture.community.id })).ledgerPeriods.edges.map(({ node }) => node);
+    (
+      await gql<{ ledgerPeriods: { edges: { node: PeriodView }[] } }>(client, PERIODS, {
+        communityId: fixture.community.id,
+      })
+    ).ledgerPeriods.edges.map(({ node }) => node);
 
   beforeAll(async () => {
     fixture = await createLedgerFixture(t, [{ balance: 100n }, {}]);
@@ -29,17 +33,39 @@ describe('closing a period', () => {
     through = new Date();
     await pause(20);
     await pay(fixture.as(bob), bob.id, alice.id, 5);
-    period = (await succeed(fixture.asCoordinator(), 'closeLedgerPeriod', { communityId: fixture.community.id, through: through.toISOString(), note: 'October books' })).period!;
+    period = (
+      await succeed(fixture.asCoordinator(), 'closeLedgerPeriod', {
+        communityId: fixture.community.id,
+        through: through.toISOString(),
+        note: 'October books',
+      })
+    ).period!;
   });
 
   it('records every balance as of its end, leaving out what came after, and is audited', async () => {
     const [alice, bob] = fixture.members;
-    expect(period).toMatchObject({ currencyId: fixture.currency.id, closedThrough: through.toISOString(), closedBy: fixture.coordinator.memberId, note: 'October books' });
+    expect(period).toMatchObject({
+      currencyId: fixture.currency.id,
+      closedThrough: through.toISOString(),
+      closedBy: fixture.coordinator.memberId,
+      note: 'October books',
+    });
     const balances = Object.fromEntries(period.balances.map(({ accountId, balance }) => [accountId, balance]));
-    expect(balances).toMatchObject({ [alice.id]: '70', [bob.id]: '30', [fixture.issuance.id]: '-100', [fixture.pool.id]: '0', [fixture.coordinator.account.id]: '0' });
+    expect(balances).toMatchObject({
+      [alice.id]: '70',
+      [bob.id]: '30',
+      [fixture.issuance.id]: '-100',
+      [fixture.pool.id]: '0',
+      [fixture.coordinator.account.id]: '0',
+    });
     expect(await periodsSeenBy(fixture.asCoordinator())).toEqual([period]);
     const [row] = await auditRows(t, { communityId: fixture.community.id, action: 'ledger.close_period' });
-    expect(row).toMatchObject({ actorMemberId: fixture.coordinator.memberId, targetId: period.id, reason: 'October books', details: { through: through.toISOString() } });
+    expect(row).toMatchObject({
+      actorMemberId: fixture.coordinator.memberId,
+      targetId: period.id,
+      reason: 'October books',
+      details: { through: through.toISOString() },
+    });
   });
 
   it('agrees with the balance report as of its end, account by account', async () => {
@@ -54,26 +80,47 @@ describe('closing a period', () => {
     // The API speaks in milliseconds; the transfer is dated to the microsecond, within that millisecond.
     const through = new Date((await pay(own.as(payer), payer.id, payee.id, 10)).transfer!.createdAt);
     await pause(5);
-    const closed = (await succeed(own.asCoordinator(), 'closeLedgerPeriod', { communityId: own.community.id, through: through.toISOString(), note: 'to the millisecond' })).period!;
+    const closed = (
+      await succeed(own.asCoordinator(), 'closeLedgerPeriod', {
+        communityId: own.community.id,
+        through: through.toISOString(),
+        note: 'to the millisecond',
+      })
+    ).period!;
     const { lines } = await balanceReport(own.asCoordinator(), own.community.id, through);
     expect(closed.balances.find((line) => line.accountId === payee.id)?.balance).toBe('10');
-    expect(Object.fromEntries(closed.balances.map(({ accountId, balance }) => [accountId, balance])))
-      .toEqual(Object.fromEntries(lines.map((line) => [line.accountId, line.balance])));
+    expect(Object.fromEntries(closed.balances.map(({ accountId, balance }) => [accountId, balance]))).toEqual(
+      Object.fromEntries(lines.map((line) => [line.accountId, line.balance])),
+    );
   });
 
   it('refuses a close that overlaps the last one or ends in the future, and changes nothing', async () => {
     const coordinator = fixture.asCoordinator();
-    const close = (at: Date) => mutate(coordinator, 'closeLedgerPeriod', { communityId: fixture.community.id, through: at.toISOString(), note: 'again' });
+    const close = (at: Date) =>
+      mutate(coordinator, 'closeLedgerPeriod', {
+        communityId: fixture.community.id,
+        through: at.toISOString(),
+        note: 'again',
+      });
     expect(refusalCodes(await close(through))).toEqual(['PERIOD_ALREADY_CLOSED']);
     expect(refusalCodes(await close(new Date(through.getTime() - 1000)))).toEqual(['PERIOD_ALREADY_CLOSED']);
     expect(refusalCodes(await close(new Date(Date.now() + 60_000)))).toEqual(['PERIOD_END_IN_FUTURE']);
     expect(await periodsSeenBy(coordinator)).toEqual([period]);
-    const blank = await attempt(coordinator, 'closeLedgerPeriod', { communityId: fixture.community.id, through: through.toISOString(), note: '  ' });
+    const blank = await attempt(coordinator, 'closeLedgerPeriod', {
+      communityId: fixture.community.id,
+      through: through.toISOString(),
+      note: '  ',
+    });
     expect(blank.errors?.[0].extensions?.code).toBe(ErrorCode.BAD_USER_INPUT);
   });
 
   it('takes corrections in the open period, referring back, and keeps the closed balances', async () => {
-    const reversal = await succeed(fixture.asCoordinator(), 'reverseTransfer', { idempotencyKey: newKey(), transferId: inPeriod, reason: 'paid twice', force: true });
+    const reversal = await succeed(fixture.asCoordinator(), 'reverseTransfer', {
+      idempotencyKey: newKey(),
+      transferId: inPeriod,
+      reason: 'paid twice',
+      force: true,
+    });
     expect(reversal.transfer!.reversesTransferId).toBe(inPeriod);
     expect(new Date(reversal.transfer!.createdAt).getTime()).toBeGreaterThan(new Date(period.closedAt).getTime());
     expect(await periodsSeenBy(fixture.asCoordinator())).toEqual([period]);

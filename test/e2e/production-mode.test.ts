@@ -12,14 +12,31 @@ describe('errors with the explorer off', () => {
 
   it('refuses introspection without naming the server library or how to configure it', async () => {
     const response = await t.graphql('{ __schema { types { name } } }');
-    expect(errorSummary(response.errors)).toEqual([{ code: ErrorCode.GRAPHQL_VALIDATION_FAILED, message: 'Introspection is disabled on this server' }]);
+    expect(errorSummary(response.errors)).toEqual([
+      { code: ErrorCode.GRAPHQL_VALIDATION_FAILED, message: 'Introspection is disabled on this server' },
+    ]);
   });
 
   it.each([
-    ['enum value in a variable', 'query($kind: ListingKind) { listings(communityId: "1", kind: $kind) { edges { cursor } } }', { kind: 'OFER' }, ErrorCode.BAD_USER_INPUT],
-    ['enum value in the query text', '{ listings(communityId: "1", kind: OFER) { edges { cursor } } }', {}, ErrorCode.GRAPHQL_VALIDATION_FAILED],
+    [
+      'enum value in a variable',
+      'query($kind: ListingKind) { listings(communityId: "1", kind: $kind) { edges { cursor } } }',
+      { kind: 'OFER' },
+      ErrorCode.BAD_USER_INPUT,
+    ],
+    [
+      'enum value in the query text',
+      '{ listings(communityId: "1", kind: OFER) { edges { cursor } } }',
+      {},
+      ErrorCode.GRAPHQL_VALIDATION_FAILED,
+    ],
     ['field name', '{ listing(id: "1") { titel } }', {}, ErrorCode.GRAPHQL_VALIDATION_FAILED],
-    ['argument name', '{ listings(communityId: "1", frist: 5) { edges { cursor } } }', {}, ErrorCode.GRAPHQL_VALIDATION_FAILED],
+    [
+      'argument name',
+      '{ listings(communityId: "1", frist: 5) { edges { cursor } } }',
+      {},
+      ErrorCode.GRAPHQL_VALIDATION_FAILED,
+    ],
   ])('suggests no names for a misspelt %s', async (_name, query, variables, code) => {
     const response = await t.graphql(query, variables);
     expect(response.errors?.[0]?.extensions?.code).toBe(code);

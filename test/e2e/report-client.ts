@@ -15,7 +15,8 @@ export const BALANCE_REPORT = `query BalanceReport($communityId: ID!, $asOf: Dat
   }
 }`;
 
-export const STATEMENT_LINE_FIELDS = 'postingId transferId transferKind counterpartyAccountId code memo amount balanceAfter accountVersion createdAt';
+export const STATEMENT_LINE_FIELDS =
+  'postingId transferId transferKind counterpartyAccountId code memo amount balanceAfter accountVersion createdAt';
 export const ACCOUNT_STATEMENT = `query AccountStatement($accountId: ID!, $from: DateTime, $to: DateTime, $first: Int, $after: String) {
   accountStatement(accountId: $accountId, from: $from, to: $to, first: $first, after: $after) {
     account { id kind balance } from to openingBalance closingBalance debits credits lineCount
@@ -23,7 +24,8 @@ export const ACCOUNT_STATEMENT = `query AccountStatement($accountId: ID!, $from:
   }
 }`;
 
-export const REQUEST_EXPORT = 'mutation RequestExport($input: RequestExportInput!) { requestExport(input: $input) { url expiresAt kind filename } }';
+export const REQUEST_EXPORT =
+  'mutation RequestExport($input: RequestExportInput!) { requestExport(input: $input) { url expiresAt kind filename } }';
 
 export interface BalanceLineView {
   accountId: string;
@@ -98,13 +100,27 @@ export interface ExportLinkView {
 }
 
 /** One page of a community's balance report (its one currency), with `first` lines after `after`. */
-export async function balanceReportPage(client: GraphqlClient, communityId: string, variables: { asOf?: Date; first?: number; after?: string | null } = {}): Promise<BalanceReportView> {
+export async function balanceReportPage(
+  client: GraphqlClient,
+  communityId: string,
+  variables: { asOf?: Date; first?: number; after?: string | null } = {},
+): Promise<BalanceReportView> {
   const { asOf, ...page } = variables;
-  return (await gql<{ balanceReport: BalanceReportView }>(client, BALANCE_REPORT, { communityId, asOf: asOf?.toISOString(), ...page })).balanceReport;
+  return (
+    await gql<{ balanceReport: BalanceReportView }>(client, BALANCE_REPORT, {
+      communityId,
+      asOf: asOf?.toISOString(),
+      ...page,
+    })
+  ).balanceReport;
 }
 
 /** The whole report: every page of lines, read 100 at a time. */
-export async function balanceReport(client: GraphqlClient, communityId: string, asOf?: Date): Promise<{ report: CurrencyReportView; lines: BalanceLineView[] }> {
+export async function balanceReport(
+  client: GraphqlClient,
+  communityId: string,
+  asOf?: Date,
+): Promise<{ report: CurrencyReportView; lines: BalanceLineView[] }> {
   const lines: BalanceLineView[] = [];
   let after: string | null = null;
   let report: CurrencyReportView;
@@ -117,14 +133,24 @@ export async function balanceReport(client: GraphqlClient, communityId: string, 
 }
 
 /** The whole statement: every page of lines, read 100 at a time. */
-export async function accountStatement(client: GraphqlClient, accountId: string, period: { from?: Date; to?: Date } = {}): Promise<{ statement: StatementView; lines: StatementLineView[] }> {
+export async function accountStatement(
+  client: GraphqlClient,
+  accountId: string,
+  period: { from?: Date; to?: Date } = {},
+): Promise<{ statement: StatementView; lines: StatementLineView[] }> {
   const lines: StatementLineView[] = [];
   let after: string | null = null;
   let statement: StatementView;
   do {
-    statement = (await gql<{ accountStatement: StatementView }>(client, ACCOUNT_STATEMENT, {
-      accountId, from: period.from?.toISOString(), to: period.to?.toISOString(), first: 100, after,
-    })).accountStatement;
+    statement = (
+      await gql<{ accountStatement: StatementView }>(client, ACCOUNT_STATEMENT, {
+        accountId,
+        from: period.from?.toISOString(),
+        to: period.to?.toISOString(),
+        first: 100,
+        after,
+      })
+    ).accountStatement;
     lines.push(...statement.lines.edges.map(({ node }) => node));
     after = statement.lines.pageInfo.hasNextPage ? statement.lines.pageInfo.endCursor : null;
   } while (after);
@@ -145,13 +171,24 @@ export interface Download {
 /** GETs a link as a browser would: no credentials, the link is the credential. */
 export async function download(url: string): Promise<Download> {
   const response = await fetch(url);
-  return { status: response.status, contentType: response.headers.get('content-type'), disposition: response.headers.get('content-disposition'), text: await response.text() };
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    disposition: response.headers.get('content-disposition'),
+    text: await response.text(),
+  };
 }
 
 /** Requests an export and downloads it, which must succeed; its rows keyed by the header. */
-export async function exported(client: GraphqlClient, input: Record<string, unknown>): Promise<Record<string, string>[]> {
+export async function exported(
+  client: GraphqlClient,
+  input: Record<string, unknown>,
+): Promise<Record<string, string>[]> {
   const file = await download((await requestExport(client, input)).url);
-  expect({ status: file.status, contentType: file.contentType }).toEqual({ status: 200, contentType: 'text/csv; charset=utf-8' });
+  expect({ status: file.status, contentType: file.contentType }).toEqual({
+    status: 200,
+    contentType: 'text/csv; charset=utf-8',
+  });
   return csvRecords(file.text);
 }
 
@@ -217,13 +254,22 @@ export const millisecondBefore = (instant: Date | string): Date => new Date(new 
 export const csvText = (value: string | number | null): string => (value === null ? '' : String(value));
 
 /** Text a person typed, as the files write it: a leading = + - @ tab or CR (a spreadsheet formula) gets an apostrophe. */
-const spreadsheetText = (text: string | null): string => (text === null ? '' : /^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+const spreadsheetText = (text: string | null): string =>
+  text === null ? '' : /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 
 /** A statement line as the STATEMENT export must write it. */
 export function statementCsvRow(accountId: string, line: StatementLineView): Record<string, string> {
   return {
-    account_id: accountId, posting_id: line.postingId, transfer_id: line.transferId, created_at: line.createdAt, transfer_kind: line.transferKind, code: line.code,
-    memo: spreadsheetText(line.memo), counterparty_account_id: csvText(line.counterpartyAccountId), amount: line.amount, balance_after: line.balanceAfter,
+    account_id: accountId,
+    posting_id: line.postingId,
+    transfer_id: line.transferId,
+    created_at: line.createdAt,
+    transfer_kind: line.transferKind,
+    code: line.code,
+    memo: spreadsheetText(line.memo),
+    counterparty_account_id: csvText(line.counterpartyAccountId),
+    amount: line.amount,
+    balance_after: line.balanceAfter,
     account_version: line.accountVersion,
   };
 }
@@ -231,12 +277,20 @@ export function statementCsvRow(accountId: string, line: StatementLineView): Rec
 /** A balance line as the BALANCES export must write it. */
 export function balanceCsvRow(currencyCode: string, line: BalanceLineView): Record<string, string> {
   return {
-    currency: currencyCode, account_id: line.accountId, kind: line.kind, name: spreadsheetText(line.name), member_id: csvText(line.memberId),
-    member_display_name: spreadsheetText(line.memberDisplayName), debits: line.debits, credits: line.credits, balance: line.balance,
+    currency: currencyCode,
+    account_id: line.accountId,
+    kind: line.kind,
+    name: spreadsheetText(line.name),
+    member_id: csvText(line.memberId),
+    member_display_name: spreadsheetText(line.memberDisplayName),
+    debits: line.debits,
+    credits: line.credits,
+    balance: line.balance,
   };
 }
 
-export const TRANSFER_FIELDS_FOR_EXPORT = 'id createdAt kind code memo amount debitAccountId creditAccountId pendingTransferId reversesTransferId';
+export const TRANSFER_FIELDS_FOR_EXPORT =
+  'id createdAt kind code memo amount debitAccountId creditAccountId pendingTransferId reversesTransferId';
 export const TRANSFERS_PAGE = `query Transfers($currencyId: ID!, $from: DateTime, $to: DateTime, $after: String) {
   transfers(currencyId: $currencyId, from: $from, to: $to, first: 50, after: $after) { edges { node { ${TRANSFER_FIELDS_FOR_EXPORT} } } pageInfo { hasNextPage endCursor } }
 }`;
@@ -255,13 +309,22 @@ export interface ExportedTransferView {
 }
 
 /** The ledger's own `transfers` query over a period, every page (50 at a time, within its cost limit), oldest first (it lists newest first). */
-export async function ledgerTransfers(client: GraphqlClient, currencyId: string, period: { from?: Date; to?: Date }): Promise<ExportedTransferView[]> {
+export async function ledgerTransfers(
+  client: GraphqlClient,
+  currencyId: string,
+  period: { from?: Date; to?: Date },
+): Promise<ExportedTransferView[]> {
   const transfers: ExportedTransferView[] = [];
   let after: string | null = null;
   do {
-    const page: PageView<ExportedTransferView> = (await gql<{ transfers: PageView<ExportedTransferView> }>(client, TRANSFERS_PAGE, {
-      currencyId, from: period.from?.toISOString(), to: period.to?.toISOString(), after: after ?? undefined,
-    })).transfers;
+    const page: PageView<ExportedTransferView> = (
+      await gql<{ transfers: PageView<ExportedTransferView> }>(client, TRANSFERS_PAGE, {
+        currencyId,
+        from: period.from?.toISOString(),
+        to: period.to?.toISOString(),
+        after: after ?? undefined,
+      })
+    ).transfers;
     transfers.push(...page.edges.map(({ node }) => node));
     after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
   } while (after);
@@ -271,9 +334,17 @@ export async function ledgerTransfers(client: GraphqlClient, currencyId: string,
 /** A transfer as the TRANSFERS export must write it. */
 export function transferCsvRow(currencyCode: string, transfer: ExportedTransferView): Record<string, string> {
   return {
-    transfer_id: transfer.id, created_at: transfer.createdAt, kind: transfer.kind, code: transfer.code, memo: spreadsheetText(transfer.memo),
-    currency: currencyCode, amount: transfer.amount, debit_account_id: transfer.debitAccountId, credit_account_id: transfer.creditAccountId,
-    pending_transfer_id: csvText(transfer.pendingTransferId), reverses_transfer_id: csvText(transfer.reversesTransferId),
+    transfer_id: transfer.id,
+    created_at: transfer.createdAt,
+    kind: transfer.kind,
+    code: transfer.code,
+    memo: spreadsheetText(transfer.memo),
+    currency: currencyCode,
+    amount: transfer.amount,
+    debit_account_id: transfer.debitAccountId,
+    credit_account_id: transfer.creditAccountId,
+    pending_transfer_id: csvText(transfer.pendingTransferId),
+    reverses_transfer_id: csvText(transfer.reversesTransferId),
   };
 }
 

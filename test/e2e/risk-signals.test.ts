@@ -17,11 +17,20 @@ async function payment(from: Party, to: Party, amount: number): Promise<Transfer
 }
 
 /** A payment as the evidence shows it. */
-const asEvidence = ({ id, debitAccountId, creditAccountId, amount, createdAt }: TransferView) => ({ id, debitAccountId, creditAccountId, amount, createdAt });
+const asEvidence = ({ id, debitAccountId, creditAccountId, amount, createdAt }: TransferView) => ({
+  id,
+  debitAccountId,
+  creditAccountId,
+  amount,
+  createdAt,
+});
 
 /** The first posting that put the account at its balance: the transfer and when. */
 async function postingOf(t: TestApp, accountId: string, version: number): Promise<{ transferId: string; at: string }> {
-  const [row] = await t.dataSource.query('SELECT transfer_id::text AS "transferId", created_at AS at FROM postings WHERE account_id = $1 AND account_version = $2', [accountId, version]);
+  const [row] = await t.dataSource.query(
+    'SELECT transfer_id::text AS "transferId", created_at AS at FROM postings WHERE account_id = $1 AND account_version = $2',
+    [accountId, version],
+  );
   return { transferId: row.transferId, at: (row.at as Date).toISOString() };
 }
 
@@ -55,7 +64,8 @@ describe('risk signals over GraphQL', () => {
       fixture = created.fixture;
       communityId = fixture.community.id;
       [...names, ...Object.keys(capped), 'H3'].forEach((name, index) => (party[name] = created.parties[index]));
-      const hop = async (key: string, amount: number) => (paid[key] = await payment(party[key[0]], party[key[1]], amount));
+      const hop = async (key: string, amount: number) =>
+        (paid[key] = await payment(party[key[0]], party[key[1]], amount));
 
       await hop('UV', 70);
       from = await databaseInstant(t);
@@ -64,7 +74,11 @@ describe('risk signals over GraphQL', () => {
       for (const key of ['PQ', 'RP', 'QR']) await hop(key, 50);
       for (const key of ['XY', 'YX', 'VW', 'WU', 'IL', 'IJ', 'JL']) await hop(key, 30);
       // Reversed, I→L becomes L→I after J→L: a correction, not a payment, so I→J→L→I is no cycle.
-      await succeed(fixture.asCoordinator(), 'reverseTransfer', { idempotencyKey: newKey('reverse'), transferId: paid.IL.id, reason: 'sent to the wrong member' });
+      await succeed(fixture.asCoordinator(), 'reverseTransfer', {
+        idempotencyKey: newKey('reverse'),
+        transferId: paid.IL.id,
+        reason: 'sent to the wrong member',
+      });
       await payment(party.H4, party.Y, 100);
       await payment(party.Y, party.H4, 60);
     });
@@ -72,23 +86,45 @@ describe('risk signals over GraphQL', () => {
     it('flags each account on a cycle A→B→C→A within the period, counting each cycle once, with the payments of its first cycles', async () => {
       const signals = await riskSignals(fixture.asCoordinator(), { communityId, from, kinds: ['CIRCULAR_TRADING'] });
       const { A, B, C, G, H } = party;
-      const abc = { accountIds: [A.accountId, B.accountId, C.accountId], transfers: [paid.AB1, paid.BC1, paid.CA2].map(asEvidence) };
-      const agh = { accountIds: [A.accountId, G.accountId, H.accountId], transfers: [paid.AG, paid.GH, paid.HA].map(asEvidence) };
-      const flagged = (who: Party, cycles: typeof abc[]) => ({
-        kind: 'CIRCULAR_TRADING', accountId: who.accountId, memberId: who.memberId, memberName: expect.any(String), summary: expect.any(String),
+      const abc = {
+        accountIds: [A.accountId, B.accountId, C.accountId],
+        transfers: [paid.AB1, paid.BC1, paid.CA2].map(asEvidence),
+      };
+      const agh = {
+        accountIds: [A.accountId, G.accountId, H.accountId],
+        transfers: [paid.AG, paid.GH, paid.HA].map(asEvidence),
+      };
+      const flagged = (who: Party, cycles: (typeof abc)[]) => ({
+        kind: 'CIRCULAR_TRADING',
+        accountId: who.accountId,
+        memberId: who.memberId,
+        memberName: expect.any(String),
+        summary: expect.any(String),
         evidence: { __typename: 'CircularTradingEvidence', cycleCount: cycles.length, cycles },
       });
-      expect(signals).toEqual([flagged(A, [abc, agh]), flagged(B, [abc]), flagged(C, [abc]), flagged(G, [agh]), flagged(H, [agh])]);
+      expect(signals).toEqual([
+        flagged(A, [abc, agh]),
+        flagged(B, [abc]),
+        flagged(C, [abc]),
+        flagged(G, [agh]),
+        flagged(H, [agh]),
+      ]);
       expect(signals[1].summary).toBe(
         `Account ${B.accountId} (${signals[1].memberName}) is on 1 cycle of payments within the period, ` +
-        `the first ${A.accountId} → ${B.accountId} → ${C.accountId} → ${A.accountId} paying 100, 100, 100 HOUR minor units in turn.`,
+          `the first ${A.accountId} → ${B.accountId} → ${C.accountId} → ${A.accountId} paying 100, 100, 100 HOUR minor units in turn.`,
       );
     });
 
     it('needs every hop within the period: once both rounds of A→B fall before it, only A→G→H→A is left', async () => {
-      const signals = await riskSignals(fixture.asCoordinator(), { communityId, from: paid.BC2.createdAt, kinds: ['CIRCULAR_TRADING'] });
+      const signals = await riskSignals(fixture.asCoordinator(), {
+        communityId,
+        from: paid.BC2.createdAt,
+        kinds: ['CIRCULAR_TRADING'],
+      });
       expect(signals.map((signal) => [signal.accountId, signal.evidence.cycleCount])).toEqual([
-        [party.A.accountId, 1], [party.G.accountId, 1], [party.H.accountId, 1],
+        [party.A.accountId, 1],
+        [party.G.accountId, 1],
+        [party.H.accountId, 1],
       ]);
     });
 
@@ -98,21 +134,42 @@ describe('risk signals over GraphQL', () => {
       const hoarding = async (name: string, balance: string, threshold: string, percent: number, version: number) => {
         const entry = await postingOf(t, party[name].accountId, version);
         return {
-          kind: 'HOARDING', accountId: party[name].accountId, memberId: party[name].memberId, memberName: expect.any(String), summary: expect.any(String),
-          evidence: { __typename: 'HoardingEvidence', balance, upperLimit: '1000', thresholdPercent: percent, threshold, since: entry.at, sinceTransferId: entry.transferId },
+          kind: 'HOARDING',
+          accountId: party[name].accountId,
+          memberId: party[name].memberId,
+          memberName: expect.any(String),
+          summary: expect.any(String),
+          evidence: {
+            __typename: 'HoardingEvidence',
+            balance,
+            upperLimit: '1000',
+            thresholdPercent: percent,
+            threshold,
+            since: entry.at,
+            sinceTransferId: entry.transferId,
+          },
         };
       };
       // H4 left the zone (850) and came back (910) with its third posting: that is when its streak began.
-      expect(signals).toEqual([await hoarding('H1', '950', '900', 90, 1), await hoarding('H5', '900', '900', 90, 1), await hoarding('H4', '910', '900', 90, 3)]);
+      expect(signals).toEqual([
+        await hoarding('H1', '950', '900', 90, 1),
+        await hoarding('H5', '900', '900', 90, 1),
+        await hoarding('H4', '910', '900', 90, 3),
+      ]);
       expect(signals[0].summary).toBe(
         `Account ${party.H1.accountId} (${signals[0].memberName}) holds 950 of its 1000 cap HOUR minor units, at or above 90% of it since ${signals[0].evidence.since}.`,
       );
-      expect(await riskSignals(coordinator, { communityId, kinds: ['HOARDING'], hoardingPercent: 95 })).toEqual([await hoarding('H1', '950', '950', 95, 1)]);
+      expect(await riskSignals(coordinator, { communityId, kinds: ['HOARDING'], hoardingPercent: 95 })).toEqual([
+        await hoarding('H1', '950', '950', 95, 1),
+      ]);
     });
 
     it('lists every kind asked for, in order of kind and account', async () => {
       const signals = await riskSignals(fixture.asCoordinator(), { communityId, from });
-      expect(signals.map((signal) => signal.kind)).toEqual([...Array(5).fill('CIRCULAR_TRADING'), ...Array(3).fill('HOARDING')]);
+      expect(signals.map((signal) => signal.kind)).toEqual([
+        ...Array(5).fill('CIRCULAR_TRADING'),
+        ...Array(3).fill('HOARDING'),
+      ]);
     });
 
     describe('access', () => {
@@ -128,7 +185,8 @@ describe('risk signals over GraphQL', () => {
       it('is closed to members, partner apps without AUDIT_READ, other communities and anonymous callers', async () => {
         const { fixture: other } = await exchangeCommunity(t, []);
         const { apiKey } = await registerPartnerApp(fixture.asCoordinator(), communityId, ['ACT_FOR_MEMBER']);
-        for (const client of [party.A.client, asPartner(t, apiKey), other.asCoordinator()]) expectForbidden(await queryRiskSignals(client, { communityId }));
+        for (const client of [party.A.client, asPartner(t, apiKey), other.asCoordinator()])
+          expectForbidden(await queryRiskSignals(client, { communityId }));
         expectQueryRefused(await queryRiskSignals(t, { communityId }), UNAUTHENTICATED);
       });
     });
@@ -136,22 +194,39 @@ describe('risk signals over GraphQL', () => {
     it('refuses a reversed period, thresholds out of range and malformed arguments with BAD_USER_INPUT', async () => {
       const refused = async (variables: Record<string, unknown>, message: string, status = 200): Promise<void> => {
         const response = await queryRiskSignals(fixture.asCoordinator(), { communityId, ...variables });
-        expect({ status: response.status, data: response.data ?? null, errors: response.errors?.map(({ message, extensions }) => ({ code: extensions?.code, message })) })
-          .toEqual({ status, data: null, errors: [{ code: BAD_USER_INPUT, message }] });
+        expect({
+          status: response.status,
+          data: response.data ?? null,
+          errors: response.errors?.map(({ message, extensions }) => ({ code: extensions?.code, message })),
+        }).toEqual({ status, data: null, errors: [{ code: BAD_USER_INPUT, message }] });
       };
       await refused({ from, to: from }, 'from must be before to');
       await refused({ from: new Date(Date.now() + 3_600_000) }, 'from must be before to');
-      await refused({ from: '2020-01-01T00:00:00Z', to: '2021-01-02T00:00:01Z' }, 'from and to may be at most 366 days apart');
+      await refused(
+        { from: '2020-01-01T00:00:00Z', to: '2021-01-02T00:00:01Z' },
+        'from and to may be at most 366 days apart',
+      );
       await refused({ hoardingPercent: 0 }, 'hoardingPercent must not be less than 1');
       await refused({ hoardingPercent: 101 }, 'hoardingPercent must not be greater than 100');
       await refused({ chronicDebtPercent: 100 }, 'chronicDebtPercent must not be greater than 99');
       await refused({ chronicDebtSeconds: 0 }, 'chronicDebtSeconds must not be less than 1');
-      await refused({ velocityWindowSeconds: 366 * 86_400 + 1 }, 'velocityWindowSeconds must not be greater than 31622400');
+      await refused(
+        { velocityWindowSeconds: 366 * 86_400 + 1 },
+        'velocityWindowSeconds must not be greater than 31622400',
+      );
       await refused({ velocityBaselineWindows: 0 }, 'velocityBaselineWindows must not be less than 1');
       await refused({ velocityFactor: 1 }, 'velocityFactor must not be less than 2');
       await refused({ velocityMinimumAmount: '-1' }, 'velocityMinimumAmount must not be negative');
-      await refused({ to: '10000-01-01T00:00:00Z' }, `Variable "$to" got invalid value "10000-01-01T00:00:00Z"; ${DATE_TIME_REFUSAL}`, 400);
-      await refused({ kinds: ['FRAUD'] }, 'Variable "$kinds" got invalid value "FRAUD" at "kinds[0]"; Value "FRAUD" does not exist in "RiskSignalKind" enum.', 400);
+      await refused(
+        { to: '10000-01-01T00:00:00Z' },
+        `Variable "$to" got invalid value "10000-01-01T00:00:00Z"; ${DATE_TIME_REFUSAL}`,
+        400,
+      );
+      await refused(
+        { kinds: ['FRAUD'] },
+        'Variable "$kinds" got invalid value "FRAUD" at "kinds[0]"; Value "FRAUD" does not exist in "RiskSignalKind" enum.',
+        400,
+      );
     });
   });
 
@@ -173,7 +248,16 @@ describe('risk signals over GraphQL', () => {
 
     beforeAll(async () => {
       const credit = { lowerLimit: -600n };
-      const created = await exchangeCommunity(t, [{}, credit, credit, credit, credit, { balance: 3500n }, {}, ...Array(4).fill({ balance: 1000n })]);
+      const created = await exchangeCommunity(t, [
+        {},
+        credit,
+        credit,
+        credit,
+        credit,
+        { balance: 3500n },
+        {},
+        ...Array(4).fill({ balance: 1000n }),
+      ]);
       fixture = created.fixture;
       communityId = fixture.community.id;
       const [sink, d1, d2, d3, d4, source, bystander, ...movers] = created.parties;
@@ -208,21 +292,37 @@ describe('risk signals over GraphQL', () => {
       const [d1, , , d4] = inDebt;
       const durationSeconds = Math.floor((chronicTo.getTime() - new Date(debtEntry.createdAt).getTime()) / 1000);
       const signals = await riskSignals(coordinator, variables);
-      expect(signals).toEqual([{
-        kind: 'CHRONIC_DEBT', accountId: d1.accountId, memberId: d1.memberId, memberName: expect.any(String), summary: expect.any(String),
-        evidence: {
-          __typename: 'ChronicDebtEvidence', balance: '-560', lowerLimit: '-600', thresholdPercent: 10, threshold: '-540', since: debtEntry.createdAt,
-          sinceTransferId: debtEntry.id, durationSeconds, minimumSeconds: WINDOW_SECONDS,
+      expect(signals).toEqual([
+        {
+          kind: 'CHRONIC_DEBT',
+          accountId: d1.accountId,
+          memberId: d1.memberId,
+          memberName: expect.any(String),
+          summary: expect.any(String),
+          evidence: {
+            __typename: 'ChronicDebtEvidence',
+            balance: '-560',
+            lowerLimit: '-600',
+            thresholdPercent: 10,
+            threshold: '-540',
+            since: debtEntry.createdAt,
+            sinceTransferId: debtEntry.id,
+            durationSeconds,
+            minimumSeconds: WINDOW_SECONDS,
+          },
         },
-      }]);
+      ]);
       expect(durationSeconds).toBeGreaterThanOrEqual(WINDOW_SECONDS);
       expect(signals[0].summary).toBe(
         `Account ${d1.accountId} (${signals[0].memberName}) has stayed at or below -540, near its lower limit of -600 HOUR minor units, ` +
-        `for ${durationSeconds} seconds (since ${debtEntry.createdAt}); its balance is -560.`,
+          `for ${durationSeconds} seconds (since ${debtEntry.createdAt}); its balance is -560.`,
       );
       // Within 15% of the limit (-510), the account at -530 is near it too, and has been since before the pause.
       const wider = await riskSignals(coordinator, { ...variables, chronicDebtPercent: 15 });
-      expect(wider.map((signal) => [signal.accountId, signal.evidence.threshold])).toEqual([[d1.accountId, '-510'], [d4.accountId, '-510']]);
+      expect(wider.map((signal) => [signal.accountId, signal.evidence.threshold])).toEqual([
+        [d1.accountId, '-510'],
+        [d4.accountId, '-510'],
+      ]);
       // The default is 30 days: nobody here has been in debt that long.
       expect(await riskSignals(coordinator, { communityId, to: chronicTo, kinds: ['CHRONIC_DEBT'] })).toEqual([]);
     });
@@ -230,26 +330,55 @@ describe('risk signals over GraphQL', () => {
     it('flags a volume far above its baseline and above the minimum, and not one a little less above it, or under the minimum', async () => {
       const [v1, , , v4] = velocity;
       const variables = {
-        communityId, to: velocityTo, kinds: ['SUDDEN_VELOCITY'], velocityWindowSeconds: WINDOW_SECONDS, velocityBaselineWindows: 8, velocityFactor: 5, velocityMinimumAmount: '400',
+        communityId,
+        to: velocityTo,
+        kinds: ['SUDDEN_VELOCITY'],
+        velocityWindowSeconds: WINDOW_SECONDS,
+        velocityBaselineWindows: 8,
+        velocityFactor: 5,
+        velocityMinimumAmount: '400',
       };
       const windowStart = new Date(velocityTo.getTime() - WINDOW_SECONDS * 1000).toISOString();
-      const flagged = (who: Party, recentVolume: string, baselineVolume: string, ratio: number | null, transfers: TransferView[]) => ({
-        kind: 'SUDDEN_VELOCITY', accountId: who.accountId, memberId: who.memberId, memberName: expect.any(String), summary: expect.any(String),
+      const flagged = (
+        who: Party,
+        recentVolume: string,
+        baselineVolume: string,
+        ratio: number | null,
+        transfers: TransferView[],
+      ) => ({
+        kind: 'SUDDEN_VELOCITY',
+        accountId: who.accountId,
+        memberId: who.memberId,
+        memberName: expect.any(String),
+        summary: expect.any(String),
         evidence: {
-          __typename: 'SuddenVelocityEvidence', windowStart, windowSeconds: WINDOW_SECONDS, recentVolume, baselineVolume, baselineWindows: 8, ratio, factor: 5,
-          minimumAmount: '400', transfers: transfers.map(asEvidence),
+          __typename: 'SuddenVelocityEvidence',
+          windowStart,
+          windowSeconds: WINDOW_SECONDS,
+          recentVolume,
+          baselineVolume,
+          baselineWindows: 8,
+          ratio,
+          factor: 5,
+          minimumAmount: '400',
+          transfers: transfers.map(asEvidence),
         },
       });
       // v1: 500 against 100 over 8 windows (40 times the average). v2: 450 against 800 (4.5 times, under 5). v3: 350, under the
       // minimum. v4: 400 with no baseline at all. The source: 1700 against 2900 (4.7 times).
       const signals = await riskSignals(fixture.asCoordinator(), variables);
-      expect(signals).toEqual([flagged(v1, '500', '100', 40, bursts.slice(0, 5)), flagged(v4, '400', '0', null, bursts.slice(5))]);
+      expect(signals).toEqual([
+        flagged(v1, '500', '100', 40, bursts.slice(0, 5)),
+        flagged(v4, '400', '0', null, bursts.slice(5)),
+      ]);
       expect(signals[1].summary).toBe(
         `Account ${v4.accountId} (${signals[1].memberName}) moved 400 HOUR minor units in the 2 seconds before ${velocityTo.toISOString()}: none in the windows before.`,
       );
       // A factor of 4 catches v2 (4.5) and the source (4.69), but not v3, still under the minimum.
       const lower = await riskSignals(fixture.asCoordinator(), { ...variables, velocityFactor: 4 });
-      expect(lower.map((signal) => signal.accountId).sort()).toEqual([v1.accountId, velocity[1].accountId, v4.accountId, fixture.members[5].id].sort());
+      expect(lower.map((signal) => signal.accountId).sort()).toEqual(
+        [v1.accountId, velocity[1].accountId, v4.accountId, fixture.members[5].id].sort(),
+      );
     });
   });
 });

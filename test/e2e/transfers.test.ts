@@ -6,8 +6,19 @@ import { Account } from '../../src/ledger/models/ledger.models.js';
 import { AccountKind } from '../../src/ledger/models/ledger-enums.js';
 import { DENIAL_MESSAGE, NONEXISTENT_ID } from './denials.js';
 import {
-  AccountView, createTransfer, fetchAccount, fetchTransfer, gql, PAGE_INFO, PageView, POSTING_FIELDS, PostingView, rowsForKey, TRANSFER_FIELDS,
-  TransferView, transferInput,
+  AccountView,
+  createTransfer,
+  fetchAccount,
+  fetchTransfer,
+  gql,
+  PAGE_INFO,
+  PageView,
+  POSTING_FIELDS,
+  PostingView,
+  rowsForKey,
+  TRANSFER_FIELDS,
+  TransferView,
+  transferInput,
 } from './graphql-client.js';
 
 const MAX_AMOUNT = '9007199254740991'; // 2^53 - 1
@@ -21,7 +32,8 @@ const TRANSFERS = `query Transfers($accountId: ID, $currencyId: ID, $first: Int,
 const TRIAL_BALANCE = `query TrialBalance($currencyId: ID!) {
   trialBalance(currencyId: $currencyId) { currency { id code } lines { kind accountCount postedDebits postedCredits balance } total balanced }
 }`;
-const TRIAL_BALANCE_TOTAL = 'query TrialBalance($currencyId: ID!) { trialBalance(currencyId: $currencyId) { total balanced } }';
+const TRIAL_BALANCE_TOTAL =
+  'query TrialBalance($currencyId: ID!) { trialBalance(currencyId: $currencyId) { total balanced } }';
 const ACCOUNT_ID = 'query Account($id: ID!) { account(id: $id) { id } }';
 /** What a viewer learns of a transfer's two sides: each account (or null) and the postings shown. */
 const SIDES = '{ debitAccount { id balance } creditAccount { id balance } postings { accountId balanceAfter } }';
@@ -30,9 +42,14 @@ const SIDES = '{ debitAccount { id balance } creditAccount { id balance } postin
 const denied = (code: 'FORBIDDEN' | 'UNAUTHENTICATED', field: string) => ({
   status: 200,
   data: null,
-  errors: [{
-    message: code === 'FORBIDDEN' ? DENIAL_MESSAGE : expect.any(String), locations: expect.any(Array), path: [field], extensions: { code },
-  }],
+  errors: [
+    {
+      message: code === 'FORBIDDEN' ? DENIAL_MESSAGE : expect.any(String),
+      locations: expect.any(Array),
+      path: [field],
+      extensions: { code },
+    },
+  ],
 });
 
 /**
@@ -40,7 +57,8 @@ const denied = (code: 'FORBIDDEN' | 'UNAUTHENTICATED', field: string) => ({
  * holder; the community's own accounts (issuance, pool) by the coordinator, who manages them.
  */
 function actingAsHolders(fixture: LedgerFixture) {
-  const holder = (account: Account): GraphqlClient => (account.kind === AccountKind.MEMBER ? fixture.as(account) : fixture.asCoordinator());
+  const holder = (account: Account): GraphqlClient =>
+    account.kind === AccountKind.MEMBER ? fixture.as(account) : fixture.asCoordinator();
   const pay = (from: Account, to: Account, amount: string | number, extra: Record<string, unknown> = {}) =>
     createTransfer(holder(from), transferInput(from.id, to.id, amount, extra));
   const payOrFail = async (from: Account, to: Account, amount: string | number): Promise<TransferView> => {
@@ -50,10 +68,12 @@ function actingAsHolders(fixture: LedgerFixture) {
   };
   /** Balance and version of each account, as the API reports them to its holder. */
   const positions = async (...accounts: Account[]) =>
-    Promise.all(accounts.map(async (account) => {
-      const { balance, version } = await fetchAccount(holder(account), account.id);
-      return { balance, version };
-    }));
+    Promise.all(
+      accounts.map(async (account) => {
+        const { balance, version } = await fetchAccount(holder(account), account.id);
+        return { balance, version };
+      }),
+    );
   return { holder, pay, payOrFail, positions };
 }
 
@@ -67,113 +87,240 @@ describe('transfers over GraphQL', () => {
   };
 
   it('moves money and shows each viewer the postings it may read, with their running balances and versions', async () => {
-    const { as, asCoordinator, positions, members: [payer, payee] } = await setUp([{ balance: 100n }, { balance: 20n }]);
-    const input = transferInput(payer.id, payee.id, '30', { code: 'gift', memo: 'Two hours of gardening', metadata: { task: 'weeding', hours: 2 } });
+    const {
+      as,
+      asCoordinator,
+      positions,
+      members: [payer, payee],
+    } = await setUp([{ balance: 100n }, { balance: 20n }]);
+    const input = transferInput(payer.id, payee.id, '30', {
+      code: 'gift',
+      memo: 'Two hours of gardening',
+      metadata: { task: 'weeding', hours: 2 },
+    });
 
     const payload = await createTransfer(as(payer), input);
 
     expect(payload).toMatchObject({ replayed: false, userErrors: [] });
     const transfer = payload.transfer!;
     expect(transfer).toMatchObject({
-      idempotencyKey: input.idempotencyKey, debitAccountId: payer.id, creditAccountId: payee.id, amount: '30',
-      code: 'gift', memo: 'Two hours of gardening', metadata: { task: 'weeding', hours: 2 },
+      idempotencyKey: input.idempotencyKey,
+      debitAccountId: payer.id,
+      creditAccountId: payee.id,
+      amount: '30',
+      code: 'gift',
+      memo: 'Two hours of gardening',
+      metadata: { task: 'weeding', hours: 2 },
     });
-    const common = { id: expect.stringMatching(/^\d+$/), transferId: transfer.id, code: 'gift', memo: 'Two hours of gardening', createdAt: transfer.createdAt };
-    const debitPosting = { ...common, accountId: payer.id, counterpartyAccountId: payee.id, amount: '-30', balanceAfter: '70', accountVersion: '2' };
-    const creditPosting = { ...common, accountId: payee.id, counterpartyAccountId: payer.id, amount: '30', balanceAfter: '50', accountVersion: '2' };
+    const common = {
+      id: expect.stringMatching(/^\d+$/),
+      transferId: transfer.id,
+      code: 'gift',
+      memo: 'Two hours of gardening',
+      createdAt: transfer.createdAt,
+    };
+    const debitPosting = {
+      ...common,
+      accountId: payer.id,
+      counterpartyAccountId: payee.id,
+      amount: '-30',
+      balanceAfter: '70',
+      accountVersion: '2',
+    };
+    const creditPosting = {
+      ...common,
+      accountId: payee.id,
+      counterpartyAccountId: payer.id,
+      amount: '30',
+      balanceAfter: '50',
+      accountVersion: '2',
+    };
     expect(transfer.postings).toEqual([debitPosting]);
-    expect(await positions(payer, payee)).toEqual([{ balance: '70', version: '2' }, { balance: '50', version: '2' }]);
+    expect(await positions(payer, payee)).toEqual([
+      { balance: '70', version: '2' },
+      { balance: '50', version: '2' },
+    ]);
     expect(await fetchTransfer(as(payer), transfer.id)).toEqual(transfer);
     expect(await fetchTransfer(as(payee), transfer.id)).toEqual({ ...transfer, postings: [creditPosting] });
-    expect(await fetchTransfer(asCoordinator(), transfer.id)).toEqual({ ...transfer, postings: [debitPosting, creditPosting] });
+    expect(await fetchTransfer(asCoordinator(), transfer.id)).toEqual({
+      ...transfer,
+      postings: [debitPosting, creditPosting],
+    });
   });
 
   it("does not show a paying member the payee's account or posting, nor the payee the payer's", async () => {
-    const { as, asCoordinator, members: [payer, payee] } = await setUp([{ balance: 100n }, { balance: 20n }]);
+    const {
+      as,
+      asCoordinator,
+      members: [payer, payee],
+    } = await setUp([{ balance: 100n }, { balance: 20n }]);
     const paid = await gql<{ createTransfer: { transfer: { id: string } & Record<string, unknown> } }>(
-      as(payer), `mutation Pay($input: CreateTransferInput!) { createTransfer(input: $input) { transfer { id ...on Transfer ${SIDES} } } }`,
+      as(payer),
+      `mutation Pay($input: CreateTransferInput!) { createTransfer(input: $input) { transfer { id ...on Transfer ${SIDES} } } }`,
       { input: transferInput(payer.id, payee.id, '30') },
     );
     const { id, ...payerView } = paid.createTransfer.transfer;
-    const sides = async (viewer: GraphqlClient) => (await gql<{ transfer: unknown }>(viewer, `query Sides($id: ID!) { transfer(id: $id) ${SIDES} }`, { id })).transfer;
+    const sides = async (viewer: GraphqlClient) =>
+      (await gql<{ transfer: unknown }>(viewer, `query Sides($id: ID!) { transfer(id: $id) ${SIDES} }`, { id }))
+        .transfer;
 
-    const debitSide = { debitAccount: { id: payer.id, balance: '70' }, postings: [{ accountId: payer.id, balanceAfter: '70' }] };
-    const creditSide = { creditAccount: { id: payee.id, balance: '50' }, postings: [{ accountId: payee.id, balanceAfter: '50' }] };
+    const debitSide = {
+      debitAccount: { id: payer.id, balance: '70' },
+      postings: [{ accountId: payer.id, balanceAfter: '70' }],
+    };
+    const creditSide = {
+      creditAccount: { id: payee.id, balance: '50' },
+      postings: [{ accountId: payee.id, balanceAfter: '50' }],
+    };
     expect(payerView).toEqual({ ...debitSide, creditAccount: null });
     expect(await sides(as(payer))).toEqual(payerView);
     expect(await sides(as(payee))).toEqual({ ...creditSide, debitAccount: null });
-    expect(await sides(asCoordinator())).toEqual({ ...debitSide, ...creditSide, postings: [...debitSide.postings, ...creditSide.postings] });
+    expect(await sides(asCoordinator())).toEqual({
+      ...debitSide,
+      ...creditSide,
+      postings: [...debitSide.postings, ...creditSide.postings],
+    });
   });
 
   it('replays the same key and request: the same transfer, replayed, money moved once', async () => {
-    const { as, positions, members: [payer, payee] } = await setUp([{ balance: 100n }, {}]);
+    const {
+      as,
+      positions,
+      members: [payer, payee],
+    } = await setUp([{ balance: 100n }, {}]);
     const input = transferInput(payer.id, payee.id, '25', { metadata: { a: 1, b: { c: 2, d: 3 } } });
     const first = await createTransfer(as(payer), input);
     expect(first).toMatchObject({ replayed: false, userErrors: [] });
 
     // The same request written differently: the amount as a JSON integer, the metadata keys in another order.
-    const replays = [await createTransfer(as(payer), input), await createTransfer(as(payer), { ...input, amount: 25, metadata: { b: { d: 3, c: 2 }, a: 1 } })];
+    const replays = [
+      await createTransfer(as(payer), input),
+      await createTransfer(as(payer), { ...input, amount: 25, metadata: { b: { d: 3, c: 2 }, a: 1 } }),
+    ];
 
     for (const replay of replays) expect(replay).toEqual({ transfer: first.transfer, replayed: true, userErrors: [] });
-    expect(await positions(payer, payee)).toEqual([{ balance: '75', version: '2' }, { balance: '25', version: '1' }]);
+    expect(await positions(payer, payee)).toEqual([
+      { balance: '75', version: '2' },
+      { balance: '25', version: '1' },
+    ]);
     expect(await rowsForKey(t, input.idempotencyKey)).toEqual({ transfers: 1, failures: 0 });
   });
 
   it('answers IDEMPOTENCY_KEY_CONFLICT for the same key with a different request, and moves nothing more', async () => {
-    const { as, positions, members: [payer, payee, other] } = await setUp([{ balance: 100n }, {}, {}]);
+    const {
+      as,
+      positions,
+      members: [payer, payee, other],
+    } = await setUp([{ balance: 100n }, {}, {}]);
     const input = transferInput(payer.id, payee.id, '25');
     await createTransfer(as(payer), input);
 
-    for (const change of [{ amount: '26' }, { memo: 'changed my mind' }, { creditAccountId: other.id }, { code: 'gift' }]) {
+    for (const change of [
+      { amount: '26' },
+      { memo: 'changed my mind' },
+      { creditAccountId: other.id },
+      { code: 'gift' },
+    ]) {
       expect(await createTransfer(as(payer), { ...input, ...change })).toEqual({
-        transfer: null, replayed: false,
-        userErrors: [{ code: 'IDEMPOTENCY_KEY_CONFLICT', field: ['input', 'idempotencyKey'], message: expect.any(String) }],
+        transfer: null,
+        replayed: false,
+        userErrors: [
+          { code: 'IDEMPOTENCY_KEY_CONFLICT', field: ['input', 'idempotencyKey'], message: expect.any(String) },
+        ],
       });
     }
     expect(await positions(payer, payee, other)).toEqual([
-      { balance: '75', version: '2' }, { balance: '25', version: '1' }, { balance: '0', version: '0' },
+      { balance: '75', version: '2' },
+      { balance: '25', version: '1' },
+      { balance: '0', version: '0' },
     ]);
     expect(await rowsForKey(t, input.idempotencyKey)).toEqual({ transfers: 1, failures: 0 });
   });
 
   it('refuses a transfer beyond the available balance, changes nothing, and keeps the key failed', async () => {
-    const { as, issuance, payOrFail, positions, members: [payer, payee] } = await setUp([{ balance: 10n }, {}]);
+    const {
+      as,
+      issuance,
+      payOrFail,
+      positions,
+      members: [payer, payee],
+    } = await setUp([{ balance: 10n }, {}]);
     const input = transferInput(payer.id, payee.id, '50');
 
     expect(await createTransfer(as(payer), input)).toEqual({
-      transfer: null, replayed: false,
+      transfer: null,
+      replayed: false,
       userErrors: [{ code: 'EXCEEDS_LOWER_LIMIT', field: ['input', 'amount'], message: expect.any(String) }],
     });
-    expect(await positions(payer, payee)).toEqual([{ balance: '10', version: '1' }, { balance: '0', version: '0' }]);
+    expect(await positions(payer, payee)).toEqual([
+      { balance: '10', version: '1' },
+      { balance: '0', version: '0' },
+    ]);
     expect(await rowsForKey(t, input.idempotencyKey)).toEqual({ transfers: 0, failures: 1 });
 
     await payOrFail(issuance, payer, '100'); // the coordinator pays from issuance: now the payer could afford it, but the key has failed for good
     expect(await createTransfer(as(payer), input)).toEqual({
-      transfer: null, replayed: false,
-      userErrors: [{ code: 'IDEMPOTENCY_KEY_ALREADY_FAILED', field: ['input', 'idempotencyKey'], message: expect.any(String) }],
+      transfer: null,
+      replayed: false,
+      userErrors: [
+        { code: 'IDEMPOTENCY_KEY_ALREADY_FAILED', field: ['input', 'idempotencyKey'], message: expect.any(String) },
+      ],
     });
-    expect(await positions(payer, payee)).toEqual([{ balance: '110', version: '2' }, { balance: '0', version: '0' }]);
+    expect(await positions(payer, payee)).toEqual([
+      { balance: '110', version: '2' },
+      { balance: '0', version: '0' },
+    ]);
     expect(await rowsForKey(t, input.idempotencyKey)).toEqual({ transfers: 0, failures: 1 });
   });
 
   it('shows balance, available balance and limits on the account, and honours a credit line', async () => {
-    const { as, currency, issuance, pool, pay, payOrFail, members: [member, other] } = await setUp([
-      { balance: 100n, lowerLimit: -50n, upperLimit: 1000n }, {},
-    ]);
+    const {
+      as,
+      currency,
+      issuance,
+      pool,
+      pay,
+      payOrFail,
+      members: [member, other],
+    } = await setUp([{ balance: 100n, lowerLimit: -50n, upperLimit: 1000n }, {}]);
     const expected = (fields: Partial<AccountView>): AccountView => ({
-      id: member.id, kind: 'MEMBER', name: member.name, status: 'OPEN', balance: '100', availableBalance: '100', postedDebits: '0',
-      postedCredits: '100', pendingDebits: '0', pendingCredits: '0', lowerLimit: '-50', upperLimit: '1000', version: '1',
-      currency: { id: currency.id, code: 'HOUR' }, ...fields,
+      id: member.id,
+      kind: 'MEMBER',
+      name: member.name,
+      status: 'OPEN',
+      balance: '100',
+      availableBalance: '100',
+      postedDebits: '0',
+      postedCredits: '100',
+      pendingDebits: '0',
+      pendingCredits: '0',
+      lowerLimit: '-50',
+      upperLimit: '1000',
+      version: '1',
+      currency: { id: currency.id, code: 'HOUR' },
+      ...fields,
     });
     expect(await fetchAccount(as(member), member.id)).toEqual(expected({}));
 
     await payOrFail(member, other, '130');
-    expect(await fetchAccount(as(member), member.id)).toEqual(expected({ balance: '-30', availableBalance: '-30', postedDebits: '130', version: '2' }));
+    expect(await fetchAccount(as(member), member.id)).toEqual(
+      expected({ balance: '-30', availableBalance: '-30', postedDebits: '130', version: '2' }),
+    );
     expect((await pay(member, other, '21')).userErrors.map((error) => error.code)).toEqual(['EXCEEDS_LOWER_LIMIT']);
 
     // A member may read the community's own accounts.
-    expect(await fetchAccount(as(member), issuance.id)).toMatchObject({ kind: 'ISSUANCE', balance: '-100', lowerLimit: null, upperLimit: null });
-    expect(await fetchAccount(as(member), pool.id)).toMatchObject({ kind: 'POOL', balance: '0', lowerLimit: '0', upperLimit: null });
+    expect(await fetchAccount(as(member), issuance.id)).toMatchObject({
+      kind: 'ISSUANCE',
+      balance: '-100',
+      lowerLimit: null,
+      upperLimit: null,
+    });
+    expect(await fetchAccount(as(member), pool.id)).toMatchObject({
+      kind: 'POOL',
+      balance: '0',
+      lowerLimit: '0',
+      upperLimit: null,
+    });
   });
 
   describe('an account statement', () => {
@@ -185,13 +332,20 @@ describe('transfers over GraphQL', () => {
     let postings: PostingView[];
 
     const statement = async (variables: Record<string, unknown>): Promise<PageView<PostingView>> =>
-      (await gql<{ account: { statement: PageView<PostingView> } }>(holder, STATEMENT, { id: account.id, ...variables })).account.statement;
+      (
+        await gql<{ account: { statement: PageView<PostingView> } }>(holder, STATEMENT, {
+          id: account.id,
+          ...variables,
+        })
+      ).account.statement;
     const versions = (page: PageView<PostingView>): string[] => page.edges.map((edge) => edge.node.accountVersion);
-    const createdAt = (version: number): string => postings.find((posting) => posting.accountVersion === String(version))!.createdAt;
+    const createdAt = (version: number): string =>
+      postings.find((posting) => posting.accountVersion === String(version))!.createdAt;
     /** Follows endCursor until hasNextPage is false, returning every page. */
     const walk = async (first: number, filters: Record<string, unknown> = {}): Promise<PageView<PostingView>[]> => {
       const pages = [await statement({ first, ...filters })];
-      while (pages.at(-1)!.pageInfo.hasNextPage) pages.push(await statement({ first, after: pages.at(-1)!.pageInfo.endCursor, ...filters }));
+      while (pages.at(-1)!.pageInfo.hasNextPage)
+        pages.push(await statement({ first, after: pages.at(-1)!.pageInfo.endCursor, ...filters }));
       return pages;
     };
 
@@ -201,7 +355,13 @@ describe('transfers over GraphQL', () => {
       issuance = fixture.issuance;
       holder = fixture.as(account);
       // Apart in time, so that every posting has its own millisecond for the date filters.
-      for (const [from, to, amount] of [[account, counterparty, 100], [counterparty, account, 40], [account, counterparty, 7], [account, counterparty, 300], [counterparty, account, 1]] as const) {
+      for (const [from, to, amount] of [
+        [account, counterparty, 100],
+        [counterparty, account, 40],
+        [account, counterparty, 7],
+        [account, counterparty, 300],
+        [counterparty, account, 1],
+      ] as const) {
         await sleep(15);
         await fixture.payOrFail(from, to, String(amount));
       }
@@ -212,9 +372,19 @@ describe('transfers over GraphQL', () => {
       expect(postings.map((posting) => posting.accountVersion)).toEqual(['6', '5', '4', '3', '2', '1']);
       expect(postings.map((posting) => posting.amount)).toEqual(['1', '-300', '-7', '40', '-100', '1000']);
       expect(postings.map((posting) => posting.balanceAfter)).toEqual(['634', '633', '933', '940', '900', '1000']);
-      expect(postings.map((posting) => posting.counterpartyAccountId)).toEqual([...Array(5).fill(counterparty.id), issuance.id]);
+      expect(postings.map((posting) => posting.counterpartyAccountId)).toEqual([
+        ...Array(5).fill(counterparty.id),
+        issuance.id,
+      ]);
       expect(postings.every((posting) => posting.accountId === account.id)).toBe(true);
-      expect(postings.map((posting) => posting.code)).toEqual(['payment', 'payment', 'payment', 'payment', 'payment', 'starter_grant']);
+      expect(postings.map((posting) => posting.code)).toEqual([
+        'payment',
+        'payment',
+        'payment',
+        'payment',
+        'payment',
+        'starter_grant',
+      ]);
       expect(await fetchAccount(holder, account.id)).toMatchObject({ balance: '634', version: '6' });
     });
 
@@ -254,8 +424,14 @@ describe('transfers over GraphQL', () => {
     });
   });
 
-  it('lists transfers newest first: an account\'s for its holder, a currency\'s for the coordinator', async () => {
-    const { as, asCoordinator, currency, payOrFail, members: [a, b, c] } = await setUp([{ balance: 100n }, { balance: 100n }, { balance: 100n }]);
+  it("lists transfers newest first: an account's for its holder, a currency's for the coordinator", async () => {
+    const {
+      as,
+      asCoordinator,
+      currency,
+      payOrFail,
+      members: [a, b, c],
+    } = await setUp([{ balance: 100n }, { balance: 100n }, { balance: 100n }]);
     const t1 = await payOrFail(a, b, '10');
     const t2 = await payOrFail(b, c, '20');
     const t3 = await payOrFail(c, a, '30');
@@ -265,11 +441,22 @@ describe('transfers over GraphQL', () => {
     const ids = (page: PageView<TransferView>): string[] => page.edges.map((edge) => edge.node.id);
 
     const all = await list(asCoordinator(), { currencyId: currency.id, first: 100 });
-    expect(all.edges.map((edge) => edge.node.code)).toEqual(['payment', 'payment', 'payment', 'payment', 'starter_grant', 'starter_grant', 'starter_grant']);
+    expect(all.edges.map((edge) => edge.node.code)).toEqual([
+      'payment',
+      'payment',
+      'payment',
+      'payment',
+      'starter_grant',
+      'starter_grant',
+      'starter_grant',
+    ]);
     const [fundC, fundB, fundA] = ids(all).slice(4);
     expect(ids(all)).toEqual([t4.id, t3.id, t2.id, t1.id, fundC, fundB, fundA]);
     // The payer saw only its own posting; the coordinator, who audits the community, sees the payee's too.
-    expect(all.edges[0].node).toEqual({ ...t4, postings: [...t4.postings, expect.objectContaining({ accountId: c.id, amount: '5', balanceAfter: '95' })] });
+    expect(all.edges[0].node).toEqual({
+      ...t4,
+      postings: [...t4.postings, expect.objectContaining({ accountId: c.id, amount: '5', balanceAfter: '95' })],
+    });
 
     expect(ids(await list(as(a), { accountId: a.id }))).toEqual([t3.id, t1.id, fundA]);
     expect(ids(await list(as(b), { accountId: b.id }))).toEqual([t4.id, t2.id, t1.id, fundB]);
@@ -282,10 +469,18 @@ describe('transfers over GraphQL', () => {
   });
 
   it('reports a balanced trial balance whose total is "0" to the coordinator', async () => {
-    const { asCoordinator, currency, pool, payOrFail, members: [a] } = await setUp([{ balance: 100n }, { balance: 250n }]);
+    const {
+      asCoordinator,
+      currency,
+      pool,
+      payOrFail,
+      members: [a],
+    } = await setUp([{ balance: 100n }, { balance: 250n }]);
     await payOrFail(a, pool, '30');
 
-    expect((await gql<{ trialBalance: unknown }>(asCoordinator(), TRIAL_BALANCE, { currencyId: currency.id })).trialBalance).toEqual({
+    expect(
+      (await gql<{ trialBalance: unknown }>(asCoordinator(), TRIAL_BALANCE, { currencyId: currency.id })).trialBalance,
+    ).toEqual({
       currency: { id: currency.id, code: 'HOUR' },
       lines: [
         { kind: 'ISSUANCE', accountCount: 1, postedDebits: '350', postedCredits: '0', balance: '-350' },
@@ -308,35 +503,67 @@ describe('transfers over GraphQL', () => {
   });
 
   it('carries amounts beyond 2^31 and up to 2^53-1 exactly', async () => {
-    const { asCoordinator, currency, issuance, payOrFail, members: [rich, other] } = await setUp([{}, {}]);
+    const {
+      asCoordinator,
+      currency,
+      issuance,
+      payOrFail,
+      members: [rich, other],
+    } = await setUp([{}, {}]);
 
     const minted = await payOrFail(issuance, rich, Number(MAX_AMOUNT)); // as a JSON integer
     expect(minted.amount).toBe(MAX_AMOUNT);
     expect(minted.postings.map((posting) => [posting.amount, posting.balanceAfter])).toEqual([
-      [`-${MAX_AMOUNT}`, `-${MAX_AMOUNT}`], [MAX_AMOUNT, MAX_AMOUNT],
+      [`-${MAX_AMOUNT}`, `-${MAX_AMOUNT}`],
+      [MAX_AMOUNT, MAX_AMOUNT],
     ]);
     const moved = await payOrFail(rich, other, '2147483649'); // 2^31 + 1, as a string
     expect(moved.amount).toBe('2147483649');
-    expect((await fetchTransfer(asCoordinator(), moved.id)).postings.map((posting) => [posting.amount, posting.balanceAfter])).toEqual([
-      ['-2147483649', '9007197107257342'], ['2147483649', '2147483649'],
+    expect(
+      (await fetchTransfer(asCoordinator(), moved.id)).postings.map((posting) => [
+        posting.amount,
+        posting.balanceAfter,
+      ]),
+    ).toEqual([
+      ['-2147483649', '9007197107257342'],
+      ['2147483649', '2147483649'],
     ]);
 
-    const [richView, otherView, issuanceView] = await Promise.all([rich, other, issuance].map((account) => fetchAccount(asCoordinator(), account.id)));
-    expect(richView).toMatchObject({ balance: '9007197107257342', postedCredits: MAX_AMOUNT, postedDebits: '2147483649', upperLimit: null });
+    const [richView, otherView, issuanceView] = await Promise.all(
+      [rich, other, issuance].map((account) => fetchAccount(asCoordinator(), account.id)),
+    );
+    expect(richView).toMatchObject({
+      balance: '9007197107257342',
+      postedCredits: MAX_AMOUNT,
+      postedDebits: '2147483649',
+      upperLimit: null,
+    });
     expect(otherView).toMatchObject({ balance: '2147483649', availableBalance: '2147483649' });
     expect(issuanceView).toMatchObject({ balance: `-${MAX_AMOUNT}`, postedDebits: MAX_AMOUNT });
-    expect((await gql<{ trialBalance: unknown }>(asCoordinator(), TRIAL_BALANCE_TOTAL, { currencyId: currency.id })).trialBalance).toEqual({ total: '0', balanced: true });
+    expect(
+      (await gql<{ trialBalance: unknown }>(asCoordinator(), TRIAL_BALANCE_TOTAL, { currencyId: currency.id }))
+        .trialBalance,
+    ).toEqual({ total: '0', balanced: true });
   });
 
   it('refuses to serve a total beyond 2^53-1 rather than one a client would read wrong', async () => {
-    const { asCoordinator, currency, issuance, payOrFail, members: [rich, other] } = await setUp([{}, {}]);
+    const {
+      asCoordinator,
+      currency,
+      issuance,
+      payOrFail,
+      members: [rich, other],
+    } = await setUp([{}, {}]);
     await payOrFail(issuance, rich, MAX_AMOUNT);
     await payOrFail(rich, other, '5');
     // The members' credits add up to 2^53 + 4: each account is within range, their sum is not.
     const response = await asCoordinator().graphql(TRIAL_BALANCE, { currencyId: currency.id });
-    expect(response.errors).toEqual([expect.objectContaining({
-      extensions: { code: ErrorCode.VALUE_OUT_OF_RANGE }, path: ['trialBalance', 'lines', expect.any(Number), 'postedCredits'],
-    })]);
+    expect(response.errors).toEqual([
+      expect.objectContaining({
+        extensions: { code: ErrorCode.VALUE_OUT_OF_RANGE },
+        path: ['trialBalance', 'lines', expect.any(Number), 'postedCredits'],
+      }),
+    ]);
   });
 
   describe('account(id:) for an account the caller may not read', () => {
@@ -369,9 +596,12 @@ describe('transfers over GraphQL', () => {
       ['an empty id', ''],
     ];
 
-    it.each(badIds)("answers %s (%p) exactly as another member's account, so that a denial never tells what exists", async (_name, id) => {
-      expect(await viewer.graphql(ACCOUNT_ID, { id })).toEqual(foreign);
-    });
+    it.each(badIds)(
+      "answers %s (%p) exactly as another member's account, so that a denial never tells what exists",
+      async (_name, id) => {
+        expect(await viewer.graphql(ACCOUNT_ID, { id })).toEqual(foreign);
+      },
+    );
 
     it.each(badIds)('answers anonymous asking for %s (%p) with UNAUTHENTICATED', async (_name, id) => {
       expect(await t.graphql(ACCOUNT_ID, { id })).toEqual(denied('UNAUTHENTICATED', 'account'));
@@ -379,7 +609,8 @@ describe('transfers over GraphQL', () => {
 
     it('answers anonymous asking for existing accounts exactly as for a missing one', async () => {
       const missing = await t.graphql(ACCOUNT_ID, { id: NONEXISTENT_ID });
-      for (const account of [fixture.members[0], fixture.issuance]) expect(await t.graphql(ACCOUNT_ID, { id: account.id })).toEqual(missing);
+      for (const account of [fixture.members[0], fixture.issuance])
+        expect(await t.graphql(ACCOUNT_ID, { id: account.id })).toEqual(missing);
     });
   });
 });

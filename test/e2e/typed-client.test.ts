@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Execute, typedClient } from '../contract/client.js';
 import {
-  AccountStatementDocument, CreateTransferDocument, LoginDocument, MeDocument, ProposeExchangeDocument,
-  RegisterDocument, TransfersDocument,
+  AccountStatementDocument,
+  CreateTransferDocument,
+  LoginDocument,
+  MeDocument,
+  ProposeExchangeDocument,
+  RegisterDocument,
+  TransfersDocument,
 } from '../contract/generated/graphql.js';
 import { createLedgerFixture } from '../support/ledger-fixture.js';
 import { useTestApp } from '../support/test-app.js';
@@ -56,7 +61,10 @@ describe('the typed client generated from schema.gql', () => {
 
     const created = await pay(CreateTransferDocument, {
       input: {
-        idempotencyKey, debitAccountId: payer.id, creditAccountId: payee.id, amount: '30',
+        idempotencyKey,
+        debitAccountId: payer.id,
+        creditAccountId: payee.id,
+        amount: '30',
         metadata: { task: 'weeding', hours: 2 },
       },
     });
@@ -64,19 +72,30 @@ describe('the typed client generated from schema.gql', () => {
     expect(created.data?.createTransfer).toMatchObject({ replayed: false, userErrors: [] });
     const transfer = created.data?.createTransfer.transfer;
     expect(transfer).toMatchObject({
-      idempotencyKey, kind: 'DIRECT', amount: '30', code: 'payment', metadata: { task: 'weeding', hours: 2 },
+      idempotencyKey,
+      kind: 'DIRECT',
+      amount: '30',
+      code: 'payment',
+      metadata: { task: 'weeding', hours: 2 },
       postings: [{ accountId: payer.id, accountVersion: '2', amount: '-30', balanceAfter: '70' }],
     });
     expect(transfer?.createdAt).toMatch(SERVED_DATE_TIME);
 
     const statement = await pay(AccountStatementDocument, { accountId: payer.id, first: 10 });
     expect(statement.data?.accountStatement).toMatchObject({
-      from: null, openingBalance: '0', debits: '30', credits: '100', closingBalance: '70', lineCount: 2,
+      from: null,
+      openingBalance: '0',
+      debits: '30',
+      credits: '100',
+      closingBalance: '70',
+      lineCount: 2,
       lines: { pageInfo: { hasNextPage: false } },
     });
     const lines = statement.data?.accountStatement.lines.edges.map(({ node }) => node);
-    expect(lines?.map((line) => [line.accountVersion, line.amount, line.balanceAfter]))
-      .toEqual([['1', '100', '100'], ['2', '-30', '70']]);
+    expect(lines?.map((line) => [line.accountVersion, line.amount, line.balanceAfter])).toEqual([
+      ['1', '100', '100'],
+      ['2', '-30', '70'],
+    ]);
 
     const transfers = await pay(TransfersDocument, { accountId: payer.id, first: 1 });
     expect(transfers.data?.transfers.edges.map(({ node }) => node)).toEqual([transfer]);
@@ -88,15 +107,23 @@ describe('the typed client generated from schema.gql', () => {
 
     const { data } = await as(receiver.token)(ProposeExchangeDocument, {
       input: {
-        communityId: fixture.community.id, counterpartyId: provider.memberId, role: 'RECEIVER', estimatedAmount: 60,
+        communityId: fixture.community.id,
+        counterpartyId: provider.memberId,
+        role: 'RECEIVER',
+        estimatedAmount: 60,
       },
     });
 
     expect(data?.proposeExchange).toEqual({
       exchange: {
-        id: expect.any(String), status: 'PROPOSED', estimatedAmount: '60', proposerId: receiver.memberId,
-        providerId: provider.memberId, receiverId: receiver.memberId,
-        createdAt: expect.stringMatching(SERVED_DATE_TIME), dueAt: null,
+        id: expect.any(String),
+        status: 'PROPOSED',
+        estimatedAmount: '60',
+        proposerId: receiver.memberId,
+        providerId: provider.memberId,
+        receiverId: receiver.memberId,
+        createdAt: expect.stringMatching(SERVED_DATE_TIME),
+        dueAt: null,
       },
       userErrors: [],
     });

@@ -21,7 +21,8 @@ const RUN = `mutation Run($communityId: ID!) { runLedgerVerification(communityId
 const RUNS = `query Runs($communityId: ID!, $openAlertsOnly: Boolean) {
   verificationRuns(communityId: $communityId, openAlertsOnly: $openAlertsOnly) { edges { node { ${RUN_FIELDS} } } }
 }`;
-const ACKNOWLEDGE = 'mutation Ack($runId: ID!, $note: String!) { acknowledgeVerificationAlert(runId: $runId, note: $note) { id acknowledgedAt acknowledgedBy } }';
+const ACKNOWLEDGE =
+  'mutation Ack($runId: ID!, $note: String!) { acknowledgeVerificationAlert(runId: $runId, note: $note) { id acknowledgedAt acknowledgedBy } }';
 
 interface RunView {
   id: string;
@@ -37,7 +38,9 @@ const runNow = async (client: GraphqlClient, communityId: string): Promise<RunVi
   (await gql<{ runLedgerVerification: RunView }>(client, RUN, { communityId })).runLedgerVerification;
 
 const runsOf = async (client: GraphqlClient, communityId: string, openAlertsOnly = false): Promise<RunView[]> =>
-  (await gql<{ verificationRuns: { edges: { node: RunView }[] } }>(client, RUNS, { communityId, openAlertsOnly })).verificationRuns.edges.map(({ node }) => node);
+  (
+    await gql<{ verificationRuns: { edges: { node: RunView }[] } }>(client, RUNS, { communityId, openAlertsOnly })
+  ).verificationRuns.edges.map(({ node }) => node);
 
 describe('verifying a community ledger over GraphQL', () => {
   const t = useTestApp();
@@ -49,7 +52,12 @@ describe('verifying a community ledger over GraphQL', () => {
 
   it('runs every check over the community on demand and stores the report', async () => {
     const run = await runNow(fixture.asCoordinator(), fixture.community.id);
-    expect(run).toMatchObject({ communityId: fixture.community.id, trigger: 'ON_DEMAND', requestedBy: fixture.coordinator.memberId, passed: true });
+    expect(run).toMatchObject({
+      communityId: fixture.community.id,
+      trigger: 'ON_DEMAND',
+      requestedBy: fixture.coordinator.memberId,
+      passed: true,
+    });
     expect(run.checks.length).toBeGreaterThanOrEqual(12);
     expect(run.checks.every((check) => check.passed && check.offendingRows.length === 0)).toBe(true);
     expect((await runsOf(fixture.asCoordinator(), fixture.community.id)).map((stored) => stored.id)).toContain(run.id);
@@ -73,13 +81,21 @@ describe('verifying a community ledger over GraphQL', () => {
       try {
         const tampered = await createLedgerFixture(app, [{ balance: 100n }, {}]);
         const sound = await createLedgerFixture(app, [{ balance: 50n }]);
-        await asSuperuser(url, (sql) => sql('UPDATE accounts SET posted_credits = posted_credits + 7 WHERE id = $1', [tampered.members[0].id]).then(() => undefined));
+        await asSuperuser(url, (sql) =>
+          sql('UPDATE accounts SET posted_credits = posted_credits + 7 WHERE id = $1', [tampered.members[0].id]).then(
+            () => undefined,
+          ),
+        );
         const coordinator = tampered.asCoordinator();
         const run = await runNow(coordinator, tampered.community.id);
         expect(run.passed).toBe(false);
         const failed = run.checks.filter((check) => !check.passed);
-        expect(failed.map((check) => check.name)).toContain('each account equals the sum of its postings, with versions 1..n');
-        expect(failed.flatMap((check) => check.offendingRows).some((row) => row.id === tampered.members[0].id)).toBe(true);
+        expect(failed.map((check) => check.name)).toContain(
+          'each account equals the sum of its postings, with versions 1..n',
+        );
+        expect(failed.flatMap((check) => check.offendingRows).some((row) => row.id === tampered.members[0].id)).toBe(
+          true,
+        );
         expect((await runNow(sound.asCoordinator(), sound.community.id)).passed).toBe(true);
 
         await app.app.get(VerificationSweeper).sweep();
@@ -88,14 +104,33 @@ describe('verifying a community ledger over GraphQL', () => {
         expect(await runsOf(sound.asCoordinator(), sound.community.id, true)).toEqual([]);
 
         // A nullable field: its denial leaves data.acknowledgeVerificationAlert null beside the error.
-        const denied = await tampered.as(tampered.members[0]).graphql(ACKNOWLEDGE, { runId: run.id, note: 'not mine to close' });
+        const denied = await tampered
+          .as(tampered.members[0])
+          .graphql(ACKNOWLEDGE, { runId: run.id, note: 'not mine to close' });
         expect(denied.errors?.map((error) => error.extensions?.code)).toEqual([ErrorCode.FORBIDDEN]);
-        const acknowledged = await gql<{ acknowledgeVerificationAlert: { acknowledgedBy: string } | null }>(coordinator, ACKNOWLEDGE, { runId: run.id, note: 'restored from backup' });
+        const acknowledged = await gql<{ acknowledgeVerificationAlert: { acknowledgedBy: string } | null }>(
+          coordinator,
+          ACKNOWLEDGE,
+          { runId: run.id, note: 'restored from backup' },
+        );
         expect(acknowledged.acknowledgeVerificationAlert?.acknowledgedBy).toBe(tampered.coordinator.memberId);
-        expect((await gql<{ acknowledgeVerificationAlert: unknown }>(coordinator, ACKNOWLEDGE, { runId: run.id, note: 'again' })).acknowledgeVerificationAlert).toBeNull();
-        expect((await runsOf(coordinator, tampered.community.id, true)).map((alert) => alert.trigger)).toEqual(['SCHEDULED']);
+        expect(
+          (
+            await gql<{ acknowledgeVerificationAlert: unknown }>(coordinator, ACKNOWLEDGE, {
+              runId: run.id,
+              note: 'again',
+            })
+          ).acknowledgeVerificationAlert,
+        ).toBeNull();
+        expect((await runsOf(coordinator, tampered.community.id, true)).map((alert) => alert.trigger)).toEqual([
+          'SCHEDULED',
+        ]);
         const [row] = await auditRows(app, { communityId: tampered.community.id, action: 'verification.acknowledge' });
-        expect(row).toMatchObject({ actorMemberId: tampered.coordinator.memberId, reason: 'restored from backup', targetId: run.id });
+        expect(row).toMatchObject({
+          actorMemberId: tampered.coordinator.memberId,
+          reason: 'restored from backup',
+          targetId: run.id,
+        });
       } finally {
         await app.close();
       }
@@ -126,7 +161,7 @@ describe('verifying a community ledger over GraphQL', () => {
     });
   });
 
-  it('reports each kind of tampering underneath with the check it breaks, and a member\'s proof stops checking out', async () => {
+  it("reports each kind of tampering underneath with the check it breaks, and a member's proof stops checking out", async () => {
     await withClonedDatabase(async (url) => {
       const app = await startTestApp(4, url);
       try {
@@ -135,15 +170,24 @@ describe('verifying a community ledger over GraphQL', () => {
         await chainEverything(app.dataSource);
         const checkpoint = await recordCheckpoint(altered.asCoordinator(), altered.community.id);
         await asSuperuser(url, async (sql) => {
-          await sql('UPDATE postings SET amount = amount + 1 WHERE account_id = $1 AND amount > 0', [altered.members[1].id]);
-          const [payment] = await sql('SELECT transfer_id FROM postings WHERE account_id = $1 AND amount > 0', [deleted.members[1].id]);
+          await sql('UPDATE postings SET amount = amount + 1 WHERE account_id = $1 AND amount > 0', [
+            altered.members[1].id,
+          ]);
+          const [payment] = await sql('SELECT transfer_id FROM postings WHERE account_id = $1 AND amount > 0', [
+            deleted.members[1].id,
+          ]);
           await sql('DELETE FROM postings WHERE transfer_id = $1', [payment.transfer_id]);
           await sql('DELETE FROM transfers WHERE id = $1', [payment.transfer_id]);
-          await sql('UPDATE ledger_chain SET chain_hash = sha256(chain_hash) WHERE position = 1 AND currency_id = $1', [broken.currency.id]);
+          await sql('UPDATE ledger_chain SET chain_hash = sha256(chain_hash) WHERE position = 1 AND currency_id = $1', [
+            broken.currency.id,
+          ]);
         });
 
         const failedChecks = async (fixture: LedgerFixture): Promise<string[]> =>
-          (await runNow(fixture.asCoordinator(), fixture.community.id)).checks.filter((check) => !check.passed).map((check) => check.name).sort();
+          (await runNow(fixture.asCoordinator(), fixture.community.id)).checks
+            .filter((check) => !check.passed)
+            .map((check) => check.name)
+            .sort();
         expect(await failedChecks(altered)).toEqual([
           'each account equals the sum of its postings, with versions 1..n',
           'each chained entry still hashes to its transfer and postings',
@@ -179,7 +223,10 @@ async function tamperable(app: TestApp): Promise<LedgerFixture> {
 }
 
 /** As a superuser would, in one transaction, bypassing the triggers that keep history append-only. */
-async function asSuperuser(url: string, work: (sql: (text: string, params?: unknown[]) => Promise<Record<string, any>[]>) => Promise<void>): Promise<void> {
+async function asSuperuser(
+  url: string,
+  work: (sql: (text: string, params?: unknown[]) => Promise<Record<string, any>[]>) => Promise<void>,
+): Promise<void> {
   const superuser = new Client({ connectionString: url });
   await superuser.connect();
   try {

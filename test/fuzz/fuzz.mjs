@@ -12,6 +12,12 @@ if (values.seed) env.FUZZ_SEED = values.seed;
 if (values.only) env.FUZZ_ONLY = values.only;
 if (values.report) env.FUZZ_REPORT = values.report;
 // A long run outlives Jest's default test timeout; each field gets an hour.
-const jest = ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', 'node_modules/jest/bin/jest.js', 'test/e2e/fuzz-schema.test.ts', '--testTimeout=3600000'];
+const jest = [
+  '--experimental-vm-modules',
+  '--disable-warning=ExperimentalWarning',
+  'node_modules/jest/bin/jest.js',
+  'test/e2e/fuzz-schema.test.ts',
+  '--testTimeout=3600000',
+];
 const { status } = spawnSync(process.execPath, jest, { stdio: 'inherit', env });
 process.exit(status ?? 1);

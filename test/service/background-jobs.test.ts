@@ -24,11 +24,21 @@ describe('the background jobs switch', () => {
 
   it('off, a due hold waits for a sweep called by hand; on, the timer voids it with no call', async () => {
     const off = await start('off');
-    const { members: [payer, payee] } = await createLedgerFixture(off, [{ balance: 100n }, {}]);
-    const hold = made(await off.ledger.createTransfer({
-      idempotencyKey: `jobs-${randomUUID()}`, debitAccountId: payer.id, creditAccountId: payee.id, amount: 30n,
-      code: 'payment', memo: '', pending: true, timeoutSeconds: 1,
-    }));
+    const {
+      members: [payer, payee],
+    } = await createLedgerFixture(off, [{ balance: 100n }, {}]);
+    const hold = made(
+      await off.ledger.createTransfer({
+        idempotencyKey: `jobs-${randomUUID()}`,
+        debitAccountId: payer.id,
+        creditAccountId: payee.id,
+        amount: 30n,
+        code: 'payment',
+        memo: '',
+        pending: true,
+        timeoutSeconds: 1,
+      }),
+    );
     const resolution = () => off.ledger.resolutionOf(hold.id);
     // The shortest timeout a hold takes is a second: this waits for it by the database's clock, then for a tick more.
     const due = 'SELECT timeout_at < clock_timestamp() AS due FROM transfers WHERE id = $1';

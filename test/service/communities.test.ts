@@ -15,7 +15,9 @@ const FIXTURE_POLICIES: CommunityPolicies = { ...DEFAULT_POLICIES, starterGrant:
 
 /** Policies as the audit log stores them: amounts as strings. */
 const audited = (policies: CommunityPolicies) => ({
-  ...policies, starterGrant: String(policies.starterGrant), defaultLowerLimit: String(policies.defaultLowerLimit),
+  ...policies,
+  starterGrant: String(policies.starterGrant),
+  defaultLowerLimit: String(policies.defaultLowerLimit),
   defaultUpperLimit: policies.defaultUpperLimit === null ? null : String(policies.defaultUpperLimit),
 });
 
@@ -33,15 +35,21 @@ describe('communities and their policies, without HTTP', () => {
   const newCommunity = (policies?: CommunityPoliciesInput): CreateCommunityInput => {
     const tag = randomUUID().slice(0, 8);
     return {
-      slug: `service-${tag}`, name: `Service ${tag}`, currencyCode: 'HOUR', currencyName: 'Hour', currencySymbol: 'h',
-      minorUnitsPerUnit: 60, policies,
+      slug: `service-${tag}`,
+      name: `Service ${tag}`,
+      currencyCode: 'HOUR',
+      currencyName: 'Hour',
+      currencySymbol: 'h',
+      minorUnitsPerUnit: 60,
+      policies,
     };
   };
-  const policyChanges = (communityId: string) => t.dataSource.query(
-    `SELECT actor_role AS "actorRole", reason, details FROM audit_log
+  const policyChanges = (communityId: string) =>
+    t.dataSource.query(
+      `SELECT actor_role AS "actorRole", reason, details FROM audit_log
       WHERE community_id = $1 AND action = 'community.update_policies' ORDER BY id`,
-    [communityId],
-  );
+      [communityId],
+    );
 
   beforeAll(async () => {
     const email = `admin-${randomUUID()}@test.example`;
@@ -107,7 +115,9 @@ describe('communities and their policies, without HTTP', () => {
 
     // The refused change left no trace.
     const audit = (before: CommunityPolicies, after: CommunityPolicies) => ({
-      actorRole: 'coordinator', reason: 'Annual meeting', details: { before: audited(before), after: audited(after) },
+      actorRole: 'coordinator',
+      reason: 'Annual meeting',
+      details: { before: audited(before), after: audited(after) },
     });
     expect(await policyChanges(communityId)).toEqual([audit(FIXTURE_POLICIES, capped), audit(capped, uncapped)]);
   });

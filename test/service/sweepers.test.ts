@@ -24,8 +24,11 @@ describe('the background jobs, swept by hand', () => {
     const exchanges = t.app.get(ExchangesService);
     const accepted = async (): Promise<Exchange> => {
       const { exchange } = await exchanges.propose(asReceiver, {
-        communityId: fixture.community.id, counterpartyId: provider.memberId, role: ExchangeRole.RECEIVER,
-        estimatedAmount: 60n, description: 'Weeding',
+        communityId: fixture.community.id,
+        counterpartyId: provider.memberId,
+        role: ExchangeRole.RECEIVER,
+        estimatedAmount: 60n,
+        description: 'Weeding',
       });
       return (await exchanges.accept(asProvider, { exchangeId: exchange!.id })).exchange!;
     };
@@ -40,10 +43,14 @@ describe('the background jobs, swept by hand', () => {
     expect(await t.app.get(ExchangeSweeper).sweep()).toBe(2);
 
     expect(await exchanges.find(asReceiver, lapsing.id)).toMatchObject({
-      status: ExchangeStatus.EXPIRED, dueAt: null, reason: 'the hold expired before delivery',
+      status: ExchangeStatus.EXPIRED,
+      dueAt: null,
+      reason: 'the hold expired before delivery',
     });
     expect(await exchanges.find(asReceiver, delivered.id)).toMatchObject({
-      status: ExchangeStatus.CONFIRMED, dueAt: null, reason: 'confirmed automatically after the community delay',
+      status: ExchangeStatus.CONFIRMED,
+      dueAt: null,
+      reason: 'confirmed automatically after the community delay',
     });
     const resolution = (exchange: Exchange) => t.ledger.resolutionOf(exchange.holdTransferId!);
     expect(await resolution(lapsing)).toMatchObject({ kind: TransferKind.VOID_PENDING, amount: 60n });
@@ -58,15 +65,25 @@ describe('the background jobs, swept by hand', () => {
     const fixture = await createLedgerFixture(t, []);
     const reports = t.app.get(ReportsRepository);
     const requester = {
-      kind: 'member' as const, memberId: fixture.coordinator.memberId, isAdmin: false, sessionId: null,
-      viaPartnerAppId: null, withinCommunityId: null,
+      kind: 'member' as const,
+      memberId: fixture.coordinator.memberId,
+      isAdmin: false,
+      sessionId: null,
+      viaPartnerAppId: null,
+      withinCommunityId: null,
     };
     /** A balances link, expiring `lifetimeSeconds` from now: a negative lifetime puts its expiry in the past. */
     const link = async (lifetimeSeconds: number): Promise<string> => {
       const hash = tokenHash(newToken('px_'));
       await reports.insertExportLink({
-        tokenHash: hash, communityId: fixture.community.id, kind: ExportKind.BALANCES, accountId: null, period: null,
-        asOf: new Date(), requester, lifetimeSeconds,
+        tokenHash: hash,
+        communityId: fixture.community.id,
+        kind: ExportKind.BALANCES,
+        accountId: null,
+        period: null,
+        asOf: new Date(),
+        requester,
+        lifetimeSeconds,
       });
       return hash;
     };

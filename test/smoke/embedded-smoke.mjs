@@ -24,7 +24,10 @@ delete env.DATABASE_URL;
 function start() {
   const child = spawn(process.execPath, ['dist/src/main.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.output = '';
-  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk) => { child.output += chunk; });
+  for (const stream of [child.stdout, child.stderr])
+    stream.on('data', (chunk) => {
+      child.output += chunk;
+    });
   child.exited = new Promise((done) => child.once('exit', (code, signal) => done({ code, signal })));
   return child;
 }
@@ -37,14 +40,22 @@ const TERMINAL_COLOURS = /\x1b\[[0-9;]*m/g;
  * log lines are JSON, with the same text as their message. Colours are dropped first.
  */
 function demoLogins(output) {
-  const text = output.replace(TERMINAL_COLOURS, '').split('\n').map((line) => {
-    try {
-      return JSON.parse(line).message ?? line;
-    } catch {
-      return line;
-    }
-  }).join('\n');
-  return [...text.matchAll(/^ +(member|coordinator) +(\S+@\S+) +(\S+)$/gm)].map(([, role, email, password]) => ({ role, email, password }));
+  const text = output
+    .replace(TERMINAL_COLOURS, '')
+    .split('\n')
+    .map((line) => {
+      try {
+        return JSON.parse(line).message ?? line;
+      } catch {
+        return line;
+      }
+    })
+    .join('\n');
+  return [...text.matchAll(/^ +(member|coordinator) +(\S+@\S+) +(\S+)$/gm)].map(([, role, email, password]) => ({
+    role,
+    email,
+    password,
+  }));
 }
 
 async function graphql(query, variables, token) {
@@ -69,7 +80,8 @@ async function logIn({ email, password }) {
   return { email, token, accountId: membership.accountId, balance: membership.account.balance };
 }
 
-const PAY = 'mutation($i: CreateTransferInput!) { createTransfer(input: $i) { transfer { id amount } userErrors { code } } }';
+const PAY =
+  'mutation($i: CreateTransferInput!) { createTransfer(input: $i) { transfer { id amount } userErrors { code } } }';
 
 async function waitForGraphql(seconds) {
   const started = Date.now();
@@ -77,7 +89,9 @@ async function waitForGraphql(seconds) {
     try {
       const body = await graphql('{ communities { id } }');
       if (body.data) return (Date.now() - started) / 1000;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((done) => setTimeout(done, 100));
   }
   throw new Error(`/graphql did not answer within ${seconds} s`);
@@ -85,7 +99,11 @@ async function waitForGraphql(seconds) {
 
 function postgresProcesses() {
   try {
-    return execFileSync('pgrep', ['-f', `postgres -D ${dataDir}`]).toString().trim().split('\n').filter(Boolean);
+    return execFileSync('pgrep', ['-f', `postgres -D ${dataDir}`])
+      .toString()
+      .trim()
+      .split('\n')
+      .filter(Boolean);
   } catch {
     return [];
   }
@@ -111,13 +129,25 @@ try {
   check(logins.length >= 2, `the seed printed the members' logins (${logins.length} found)`);
   const [payer, payee] = await Promise.all(logins.slice(0, 2).map(logIn));
   // The demo's exchanges have moved some of the 5-hour starter grants; the payer can still afford 90 minutes.
-  check(BigInt(payer.balance) >= 90n && BigInt(payee.balance) > 0n, `two members logged in, holding ${payer.balance} and ${payee.balance} minutes`);
+  check(
+    BigInt(payer.balance) >= 90n && BigInt(payee.balance) > 0n,
+    `two members logged in, holding ${payer.balance} and ${payee.balance} minutes`,
+  );
 
-  const transfer = { idempotencyKey: 'smoke-1', debitAccountId: payer.accountId, creditAccountId: payee.accountId, amount: '90', memo: 'smoke test' };
+  const transfer = {
+    idempotencyKey: 'smoke-1',
+    debitAccountId: payer.accountId,
+    creditAccountId: payee.accountId,
+    amount: '90',
+    memo: 'smoke test',
+  };
   const anonymous = await graphql(PAY, { i: { ...transfer, idempotencyKey: 'smoke-anonymous' } });
   check(anonymous.errors?.[0]?.extensions?.code === 'UNAUTHENTICATED', 'an anonymous transfer is refused');
   const payment = await graphql(PAY, { i: transfer }, payer.token);
-  check(payment.data.createTransfer.transfer?.amount === '90', "a transfer went through GraphQL with the payer's token");
+  check(
+    payment.data.createTransfer.transfer?.amount === '90',
+    "a transfer went through GraphQL with the payer's token",
+  );
 
   server.kill('SIGKILL');
   await server.exited;
@@ -127,7 +157,10 @@ try {
   await waitForGraphql(30);
   // The seed does not run again (the community exists); the session from before the crash still holds.
   const after = await graphql('query($id: ID!) { account(id: $id) { balance } }', { id: payer.accountId }, payer.token);
-  check(after.data?.account.balance === String(BigInt(payer.balance) - 90n), 'a restart after kill -9 recovered the database with the transfer in it');
+  check(
+    after.data?.account.balance === String(BigInt(payer.balance) - 90n),
+    'a restart after kill -9 recovered the database with the transfer in it',
+  );
 
   server.kill('SIGTERM');
   const { code } = await server.exited;

@@ -26,16 +26,17 @@ export async function holdLocks(t: TestApp, statements: [sql: string, params: un
   const [{ pid }] = await runner.query('SELECT pg_backend_pid() AS pid');
   let released = false;
   return {
-    waitForWaiters: (count) => waitUntil(`${count} requests wait for the test's locks`, async () => {
-      const [{ waiting }] = await t.dataSource.query(
-        `WITH RECURSIVE waiter(pid) AS (
+    waitForWaiters: (count) =>
+      waitUntil(`${count} requests wait for the test's locks`, async () => {
+        const [{ waiting }] = await t.dataSource.query(
+          `WITH RECURSIVE waiter(pid) AS (
            SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))
            UNION SELECT activity.pid FROM pg_stat_activity activity JOIN waiter ON waiter.pid = ANY(pg_blocking_pids(activity.pid))
          ) SELECT count(*)::int AS waiting FROM waiter`,
-        [pid],
-      );
-      return waiting >= count;
-    }),
+          [pid],
+        );
+        return waiting >= count;
+      }),
     async release() {
       if (released) return;
       released = true;

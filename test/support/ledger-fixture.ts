@@ -42,10 +42,24 @@ export interface MemberSpec {
 }
 
 /** A member with an active membership and a session, holding an account under the given limits. */
-async function admitMember(t: FixtureHost, community: Community, tag: string, label: string, role: MembershipRole, spec: MemberSpec = {}): Promise<FixtureMember> {
-  const member = (await t.members.createMember({ email: `${label}-${tag}@test.example`, displayName: `${label} ${tag}` }))!;
+async function admitMember(
+  t: FixtureHost,
+  community: Community,
+  tag: string,
+  label: string,
+  role: MembershipRole,
+  spec: MemberSpec = {},
+): Promise<FixtureMember> {
+  const member = (await t.members.createMember({
+    email: `${label}-${tag}@test.example`,
+    displayName: `${label} ${tag}`,
+  }))!;
   const membership = await t.members.admit(member.id, community.id, role);
-  const change = await t.ledger.setAccountLimits(membership.accountId, spec.lowerLimit === undefined ? 0n : spec.lowerLimit, spec.upperLimit ?? null);
+  const change = await t.ledger.setAccountLimits(
+    membership.accountId,
+    spec.lowerLimit === undefined ? 0n : spec.lowerLimit,
+    spec.upperLimit ?? null,
+  );
   if (change.refusal) throw new Error(`fixture limits refused: ${change.refusal}`);
   const { accessToken } = await t.identity.startSession(member.id);
   return { memberId: member.id, membershipId: membership.id, account: change.account!, token: accessToken };
@@ -58,7 +72,14 @@ async function admitMember(t: FixtureHost, community: Community, tag: string, la
 export async function createLedgerFixture(t: FixtureHost, specs: MemberSpec[]): Promise<LedgerFixture> {
   const tag = randomUUID().slice(0, 8);
   const community = await t.communities.createWithPolicies(
-    { slug: `test-${tag}`, name: `Test community ${tag}`, currencyCode: 'HOUR', currencyName: 'Hour', currencySymbol: 'h', minorUnitsPerUnit: 60 },
+    {
+      slug: `test-${tag}`,
+      name: `Test community ${tag}`,
+      currencyCode: 'HOUR',
+      currencyName: 'Hour',
+      currencySymbol: 'h',
+      minorUnitsPerUnit: 60,
+    },
     { ...DEFAULT_POLICIES, starterGrant: 0n },
   );
   const [currency] = await t.ledger.currenciesOf(community.id);
@@ -73,11 +94,17 @@ export async function createLedgerFixture(t: FixtureHost, specs: MemberSpec[]): 
   const coordinator = await admitMember(t, community, tag, 'coordinator', MembershipRole.COORDINATOR);
   const tokens = new Map(holders.map((holder) => [holder.account.id, holder.token]));
   const clientOf = (token: string): GraphqlClient => {
-    if (!t.as) throw new Error('A service test has no HTTP server: call the services, as identity.authenticate(token) says');
+    if (!t.as)
+      throw new Error('A service test has no HTTP server: call the services, as identity.authenticate(token) says');
     return t.as(token);
   };
   return {
-    community, currency, issuance, pool, holders, coordinator,
+    community,
+    currency,
+    issuance,
+    pool,
+    holders,
+    coordinator,
     members: holders.map((holder) => holder.account),
     as: (account) => {
       const token = tokens.get(account.id);
@@ -88,9 +115,19 @@ export async function createLedgerFixture(t: FixtureHost, specs: MemberSpec[]): 
   };
 }
 
-export async function fund(ledger: LedgerService, fromAccountId: string, toAccountId: string, amount: bigint): Promise<void> {
+export async function fund(
+  ledger: LedgerService,
+  fromAccountId: string,
+  toAccountId: string,
+  amount: bigint,
+): Promise<void> {
   const result = await ledger.createTransfer({
-    idempotencyKey: `fund-${randomUUID()}`, debitAccountId: fromAccountId, creditAccountId: toAccountId, amount, code: 'starter_grant', memo: '',
+    idempotencyKey: `fund-${randomUUID()}`,
+    debitAccountId: fromAccountId,
+    creditAccountId: toAccountId,
+    amount,
+    code: 'starter_grant',
+    memo: '',
   });
   if (result.userErrors.length > 0) throw new Error(`funding failed: ${result.userErrors[0].code}`);
 }

@@ -65,7 +65,11 @@ export function testDatabaseUrl(): string {
 
 function client(url: string, headers: Record<string, string>): GraphqlClient {
   const post = async (body: string, contentType = 'application/json'): Promise<{ status: number; json: any }> => {
-    const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { ...headers, 'content-type': contentType }, body });
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': contentType },
+      body,
+    });
     const text = await response.text();
     return { status: response.status, json: text ? JSON.parse(text) : undefined };
   };
@@ -96,8 +100,13 @@ const TEST_LIMITS = { RATE_LIMIT_ADDRESS_MULTIPLIER: '1000' };
  */
 export function testSettings(databaseUrl: string, poolSize: number): Record<string, string> {
   return {
-    DATABASE_URL: databaseUrl, LOG_LEVEL: 'fatal', MIGRATE_ON_START: 'false', DB_POOL_SIZE: String(poolSize),
-    GRAPHQL_EXPLORER: 'true', BACKGROUND_JOBS: 'off', ...TEST_LIMITS,
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'fatal',
+    MIGRATE_ON_START: 'false',
+    DB_POOL_SIZE: String(poolSize),
+    GRAPHQL_EXPLORER: 'true',
+    BACKGROUND_JOBS: 'off',
+    ...TEST_LIMITS,
   };
 }
 
@@ -107,13 +116,18 @@ export function testSettings(databaseUrl: string, poolSize: number): Record<stri
  * such as GRAPHQL_EXPLORER=false to run as in production.
  */
 export async function startTestApp(
-  poolSize = 20, databaseUrl = testDatabaseUrl(), settings: Record<string, string> = {},
+  poolSize = 20,
+  databaseUrl = testDatabaseUrl(),
+  settings: Record<string, string> = {},
 ): Promise<TestApp> {
   // The port is chosen first, so that PUBLIC_URL (on which links are built) names this server.
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({
-    ...testSettings(databaseUrl, poolSize), PORT: String(port), PUBLIC_URL: url, ...settings,
+    ...testSettings(databaseUrl, poolSize),
+    PORT: String(port),
+    PUBLIC_URL: url,
+    ...settings,
   });
   const app = await createApp(config);
   await app.listen(port, '127.0.0.1');

@@ -5,7 +5,10 @@ import { DateRangePageArgs } from '../../../libs/graphql/pagination.js';
 
 @ArgsType()
 export class AuditLogArgs extends DateRangePageArgs {
-  @Field(() => ID, { nullable: true, description: "A community's log, for its auditors; omitted, the whole server's, for admins." })
+  @Field(() => ID, {
+    nullable: true,
+    description: "A community's log, for its auditors; omitted, the whole server's, for admins.",
+  })
   @IsOptional()
   @IsDatabaseId()
   communityId?: string;

@@ -23,7 +23,10 @@ export class AuditEntry {
   @Field()
   createdAt: Date;
 
-  @Field(() => ID, { nullable: true, description: 'The member who acted; null for the system or a partner app acting as itself.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The member who acted; null for the system or a partner app acting as itself.',
+  })
   actorMemberId: string | null;
 
   @Field(() => AuditActorRole)
@@ -38,7 +41,10 @@ export class AuditEntry {
   @Field(() => ID, { nullable: true, description: 'Null for server-wide actions (an admin made, sessions ended).' })
   communityId: string | null;
 
-  @Field({ description: 'What it was done to: transfer, account, membership, exchange, listing, community, partner_app, member.' })
+  @Field({
+    description:
+      'What it was done to: transfer, account, membership, exchange, listing, community, partner_app, member.',
+  })
   targetType: string;
 
   @Field()

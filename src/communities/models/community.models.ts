@@ -14,7 +14,9 @@ export class Community {
   name: string;
 }
 
-@ObjectType({ description: "A community's rules, stored as data; coordinators change them, and every change is audited." })
+@ObjectType({
+  description: "A community's rules, stored as data; coordinators change them, and every change is audited.",
+})
 export class CommunityPolicies {
   @Field(() => AmountScalar, { description: 'Paid from issuance when a membership is approved, once per membership.' })
   starterGrant: bigint;
@@ -22,7 +24,10 @@ export class CommunityPolicies {
   @Field(() => AmountScalar, { description: 'The lower limit of a new member account; negative is a credit line.' })
   defaultLowerLimit: bigint;
 
-  @Field(() => AmountScalar, { nullable: true, description: 'The upper limit of a new member account; null is no cap.' })
+  @Field(() => AmountScalar, {
+    nullable: true,
+    description: 'The upper limit of a new member account; null is no cap.',
+  })
   defaultUpperLimit: bigint | null;
 
   @Field(() => Int, { description: 'Seconds after delivery before an unconfirmed exchange confirms itself.' })

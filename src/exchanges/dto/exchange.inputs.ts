@@ -1,5 +1,18 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
-import { Allow, ArrayMaxSize, ArrayMinSize, ArrayUnique, IsBoolean, IsEnum, IsInt, IsOptional, Length, Max, MaxLength, Min } from 'class-validator';
+import {
+  Allow,
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsBoolean,
+  IsEnum,
+  IsInt,
+  IsOptional,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { PageArgs } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
@@ -8,7 +21,11 @@ import { DisputeOutcome, ExchangeRole, ExchangeStatus } from '../models/exchange
 /** What every proposal names: where (a listing, or a community), what each hold reserves, and what it is about. */
 @InputType({ isAbstract: true })
 abstract class ProposalTermsInput {
-  @Field(() => ID, { nullable: true, description: 'The listing: for a single exchange its kind decides who provides; for a group it is your own service offer.' })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The listing: for a single exchange its kind decides who provides; for a group it is your own service offer.',
+  })
   @IsOptional()
   @IsDatabaseId()
   listingId?: string;
@@ -76,7 +93,10 @@ export class ConfirmExchangeInput {
   @IsDatabaseId()
   exchangeId: string;
 
-  @Field({ defaultValue: false, description: 'Needed when the actual amount is above the hold: the difference is paid too.' })
+  @Field({
+    defaultValue: false,
+    description: 'Needed when the actual amount is above the hold: the difference is paid too.',
+  })
   @IsBoolean()
   approveAmountAboveHold: boolean = false;
 }
@@ -119,7 +139,10 @@ export class ReviewExchangeInput {
 
 @ArgsType()
 export class ExchangesArgs extends PageArgs {
-  @Field(() => ID, { nullable: true, description: "Managers and auditors: all of this community's exchanges. Otherwise yours." })
+  @Field(() => ID, {
+    nullable: true,
+    description: "Managers and auditors: all of this community's exchanges. Otherwise yours.",
+  })
   @IsOptional()
   @IsDatabaseId()
   communityId?: string;

@@ -1,4 +1,13 @@
-import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  ForeignKey,
+  Index,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import { bigintTransformer } from '../../../libs/database/bigint.transformer.js';
 import { AccountEntity } from '../../ledger/entities/account.entity.js';
 import { CommunityEntity } from '../../directory/community.entity.js';
@@ -13,12 +22,18 @@ import { ListingEntity } from '../../listings/entities/listing.entity.js';
  * posted in full or in part on confirmation, voided on cancellation.
  */
 @Entity({ name: 'exchanges' })
-@Check('CHK_exchanges_status', `"status" IN ('proposed', 'accepted', 'delivered', 'confirmed', 'cancelled', 'disputed', 'resolved', 'expired')`)
+@Check(
+  'CHK_exchanges_status',
+  `"status" IN ('proposed', 'accepted', 'delivered', 'confirmed', 'cancelled', 'disputed', 'resolved', 'expired')`,
+)
 @Check('CHK_exchanges_parties', `"provider_id" <> "receiver_id"`)
 @Check('CHK_exchanges_amounts', `"estimated_amount" > 0 AND ("actual_amount" IS NULL OR "actual_amount" >= 0)`)
 @Check('CHK_exchanges_quantity', `"quantity" IS NULL OR "quantity" > 0`)
 // Held from acceptance on; a cancelled one may or may not have been accepted.
-@Check('CHK_exchanges_held_once_accepted', `("status" = 'proposed' AND "hold_transfer_id" IS NULL) OR "status" = 'cancelled' OR ("status" NOT IN ('proposed', 'cancelled') AND "hold_transfer_id" IS NOT NULL)`)
+@Check(
+  'CHK_exchanges_held_once_accepted',
+  `("status" = 'proposed' AND "hold_transfer_id" IS NULL) OR "status" = 'cancelled' OR ("status" NOT IN ('proposed', 'cancelled') AND "hold_transfer_id" IS NOT NULL)`,
+)
 @Index('IDX_exchanges_provider', ['providerId', 'id'])
 @Index('IDX_exchanges_receiver', ['receiverId', 'id'])
 @Index('IDX_exchanges_due', ['status', 'dueAt'])

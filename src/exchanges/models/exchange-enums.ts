@@ -15,8 +15,14 @@ registerEnumType(ExchangeStatus, {
   valuesMap: {
     PROPOSED: { description: 'Waiting for the other party to accept.' },
     ACCEPTED: { description: "Accepted: the estimated amount is held on the receiver's account." },
-    DELIVERED: { description: 'The provider delivered and stated the actual amount; the receiver confirms, or it confirms itself after the community delay.' },
-    CONFIRMED: { description: 'Settled: the hold was posted (in part, or with an approved extra), or voided at an actual amount of zero.' },
+    DELIVERED: {
+      description:
+        'The provider delivered and stated the actual amount; the receiver confirms, or it confirms itself after the community delay.',
+    },
+    CONFIRMED: {
+      description:
+        'Settled: the hold was posted (in part, or with an approved extra), or voided at an actual amount of zero.',
+    },
     CANCELLED: { description: 'Cancelled before delivery; the hold was released.' },
     DISPUTED: { description: 'Disputed after delivery; a coordinator resolves it.' },
     RESOLVED: { description: 'A coordinator resolved the dispute: posted in full, in part, or voided.' },

@@ -58,10 +58,16 @@ export class Exchange {
   @Field(() => Int, { nullable: true, description: 'Goods: units reserved.' })
   quantity: number | null;
 
-  @Field(() => ID, { nullable: true, description: "The hold: a pending transfer from the receiver's account to the provider's." })
+  @Field(() => ID, {
+    nullable: true,
+    description: "The hold: a pending transfer from the receiver's account to the provider's.",
+  })
   holdTransferId: string | null;
 
-  @Field(() => Date, { nullable: true, description: 'ACCEPTED: when the hold lapses undelivered. DELIVERED: when it confirms itself.' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'ACCEPTED: when the hold lapses undelivered. DELIVERED: when it confirms itself.',
+  })
   dueAt: Date | null;
 
   @Field(() => String, { nullable: true, description: 'Why it was cancelled, disputed, resolved or expired.' })
@@ -128,7 +134,10 @@ export class ReviewSummary {
   averageRating: number | null;
 }
 
-@ObjectType({ description: 'One provider and many receivers (a class, a shared repair day): a place per receiver, settled together.' })
+@ObjectType({
+  description:
+    'One provider and many receivers (a class, a shared repair day): a place per receiver, settled together.',
+})
 export class ExchangeGroup {
   @Field(() => ID)
   id: string;

@@ -4,19 +4,22 @@ import { AuthErrorCode } from '../identity.errors.js';
 
 registerEnumType(PartnerScope, {
   name: 'PartnerScope',
-  description: "What a partner app's key allows, always within the app's one community. A scope grants exactly what its description lists.",
+  description:
+    "What a partner app's key allows, always within the app's one community. A scope grants exactly what its description lists.",
   valuesMap: {
     AUDIT_READ: {
-      description: "Read-only audit of the app's community: its accounts, transfers, trial balance, balance reports, statements and their CSV exports, "
-        + 'statistics, risk signals, verification runs and statement proofs; member profiles without their emails. It changes nothing a coordinator decides.',
+      description:
+        "Read-only audit of the app's community: its accounts, transfers, trial balance, balance reports, statements and their CSV exports, " +
+        'statistics, risk signals, verification runs and statement proofs; member profiles without their emails. It changes nothing a coordinator decides.',
     },
     ACT_FOR_MEMBER: {
-      description: 'Act for a member who granted this app consent: with an OAuth access token the member approved, '
-        + 'or with the API key and X-Acting-For: <memberId> after grantPartnerConsent; '
-        + 'with that member\'s own rights in the '
-        + "app's community only: read their accounts, statements, transfers and memberships, and co-members' profiles without emails; pay from their accounts; "
-        + 'create and edit their listings; propose, accept, deliver, confirm, cancel, dispute and review their exchanges. Never: the member\'s email, '
-        + 'their profile, password or sessions, joining or closing memberships, granting or withdrawing consents, nor anything of a coordinator\'s.',
+      description:
+        'Act for a member who granted this app consent: with an OAuth access token the member approved, ' +
+        'or with the API key and X-Acting-For: <memberId> after grantPartnerConsent; ' +
+        "with that member's own rights in the " +
+        "app's community only: read their accounts, statements, transfers and memberships, and co-members' profiles without emails; pay from their accounts; " +
+        "create and edit their listings; propose, accept, deliver, confirm, cancel, dispute and review their exchanges. Never: the member's email, " +
+        "their profile, password or sessions, joining or closing memberships, granting or withdrawing consents, nor anything of a coordinator's.",
     },
   },
 });
@@ -30,7 +33,9 @@ export class AuthUserError {
   message: string;
 }
 
-@ObjectType({ description: 'Send the access token as `Authorization: Bearer <accessToken>`; refresh it before it expires.' })
+@ObjectType({
+  description: 'Send the access token as `Authorization: Bearer <accessToken>`; refresh it before it expires.',
+})
 export class AuthTokens {
   @Field()
   accessToken: string;
@@ -78,8 +83,9 @@ export class PartnerApp {
   revokedAt: Date | null;
 
   @Field(() => [String], {
-    description: 'Where the OAuth server may send a member back with an authorization code (matched exactly). '
-      + 'Empty: no OAuth.',
+    description:
+      'Where the OAuth server may send a member back with an authorization code (matched exactly). ' +
+      'Empty: no OAuth.',
   })
   redirectUris: string[];
 

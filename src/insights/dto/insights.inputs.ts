@@ -47,7 +47,11 @@ export class RiskSignalsArgs {
   @IsDatabaseId()
   communityId: string;
 
-  @Field({ nullable: true, description: 'Start of the period searched for circular trading; by default 30 days before `to`, at most 366 days before it.' })
+  @Field({
+    nullable: true,
+    description:
+      'Start of the period searched for circular trading; by default 30 days before `to`, at most 366 days before it.',
+  })
   @IsOptional()
   @IsLedgerDate()
   from?: Date;
@@ -63,37 +67,57 @@ export class RiskSignalsArgs {
   @IsEnum(RiskSignalKind, { each: true })
   kinds?: RiskSignalKind[];
 
-  @Field(() => Int, { defaultValue: 90, description: 'HOARDING: flag a balance at or above this percentage of the upper limit (1 to 100).' })
+  @Field(() => Int, {
+    defaultValue: 90,
+    description: 'HOARDING: flag a balance at or above this percentage of the upper limit (1 to 100).',
+  })
   @IsInt()
   @Min(1)
   @Max(100)
   hoardingPercent: number = 90;
 
-  @Field(() => Int, { defaultValue: 10, description: 'CHRONIC_DEBT: near the lower limit means within this percentage of it (0, at the limit itself, to 99).' })
+  @Field(() => Int, {
+    defaultValue: 10,
+    description:
+      'CHRONIC_DEBT: near the lower limit means within this percentage of it (0, at the limit itself, to 99).',
+  })
   @IsInt()
   @Min(0)
   @Max(99)
   chronicDebtPercent: number = 10;
 
-  @Field(() => Int, { defaultValue: 30 * DAY_SECONDS, description: 'CHRONIC_DEBT: for at least this many seconds without a break; by default 30 days.' })
+  @Field(() => Int, {
+    defaultValue: 30 * DAY_SECONDS,
+    description: 'CHRONIC_DEBT: for at least this many seconds without a break; by default 30 days.',
+  })
   @IsInt()
   @Min(1)
   @Max(10 * YEAR_SECONDS)
   chronicDebtSeconds: number = 30 * DAY_SECONDS;
 
-  @Field(() => Int, { defaultValue: 7 * DAY_SECONDS, description: 'SUDDEN_VELOCITY: the recent window, in seconds before `to`; by default 7 days. At most a year.' })
+  @Field(() => Int, {
+    defaultValue: 7 * DAY_SECONDS,
+    description: 'SUDDEN_VELOCITY: the recent window, in seconds before `to`; by default 7 days. At most a year.',
+  })
   @IsInt()
   @Min(1)
   @Max(YEAR_SECONDS)
   velocityWindowSeconds: number = 7 * DAY_SECONDS;
 
-  @Field(() => Int, { defaultValue: 8, description: 'SUDDEN_VELOCITY: the baseline is this many windows before the recent one (1 to 52).' })
+  @Field(() => Int, {
+    defaultValue: 8,
+    description: 'SUDDEN_VELOCITY: the baseline is this many windows before the recent one (1 to 52).',
+  })
   @IsInt()
   @Min(1)
   @Max(52)
   velocityBaselineWindows: number = 8;
 
-  @Field(() => Int, { defaultValue: 5, description: 'SUDDEN_VELOCITY: flag a recent volume at least this many times the average baseline window (2 to 1000).' })
+  @Field(() => Int, {
+    defaultValue: 5,
+    description:
+      'SUDDEN_VELOCITY: flag a recent volume at least this many times the average baseline window (2 to 1000).',
+  })
   @IsInt()
   @Min(2)
   @Max(1000)
@@ -101,7 +125,8 @@ export class RiskSignalsArgs {
 
   @Field(() => AmountScalar, {
     nullable: true,
-    description: 'SUDDEN_VELOCITY: and at least this recent volume, so that small accounts waking up are not flagged; by default 10 units of the currency (600 for HOUR). Not negative.',
+    description:
+      'SUDDEN_VELOCITY: and at least this recent volume, so that small accounts waking up are not flagged; by default 10 units of the currency (600 for HOUR). Not negative.',
   })
   @Allow()
   velocityMinimumAmount?: bigint;

@@ -20,7 +20,10 @@ registerEnumType(RiskSignalKind, {
         'The account is on a cycle of payments A→B→C→A between three distinct member accounts within the period, each payment after the previous one, ' +
         'so the same money could have gone round. Two-way trade (A→B→A) is not flagged: paying back in kind is what a time bank is for.',
     },
-    HOARDING: { description: "The balance at `to` is at or above hoardingPercent of the account's upper limit. Accounts without an upper limit are never flagged." },
+    HOARDING: {
+      description:
+        "The balance at `to` is at or above hoardingPercent of the account's upper limit. Accounts without an upper limit are never flagged.",
+    },
     CHRONIC_DEBT: {
       description:
         'The balance has stayed at or near the lower limit (a negative credit line), within chronicDebtPercent of it, for at least chronicDebtSeconds up to `to`. ' +
@@ -57,7 +60,9 @@ export class PaymentCycle {
   @Field(() => [ID], { description: 'A, B and C: the member accounts in the order the money went round.' })
   accountIds: string[];
 
-  @Field(() => [RiskTransfer], { description: 'One payment per hop: the first A→B, the first B→C after it, and the last C→A.' })
+  @Field(() => [RiskTransfer], {
+    description: 'One payment per hop: the first A→B, the first B→C after it, and the last C→A.',
+  })
   transfers: RiskTransfer[];
 }
 
@@ -114,16 +119,24 @@ export class SuddenVelocityEvidence {
   @Field(() => Int)
   windowSeconds: number;
 
-  @Field(() => AmountScalar, { description: 'Paid plus received in the recent window, in payments with other member accounts (reversals not counted).' })
+  @Field(() => AmountScalar, {
+    description:
+      'Paid plus received in the recent window, in payments with other member accounts (reversals not counted).',
+  })
   recentVolume: bigint;
 
-  @Field(() => AmountScalar, { description: 'The same over the baseline: the baselineWindows windows just before windowStart.' })
+  @Field(() => AmountScalar, {
+    description: 'The same over the baseline: the baselineWindows windows just before windowStart.',
+  })
   baselineVolume: bigint;
 
   @Field(() => Int)
   baselineWindows: number;
 
-  @Field(() => Float, { nullable: true, description: 'recentVolume over the average baseline window, as a float; null when the baseline is empty.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'recentVolume over the average baseline window, as a float; null when the baseline is empty.',
+  })
   ratio: number | null;
 
   @Field(() => Int)
@@ -132,7 +145,9 @@ export class SuddenVelocityEvidence {
   @Field(() => AmountScalar)
   minimumAmount: bigint;
 
-  @Field(() => [RiskTransfer], { description: `The largest payments of the recent window, up to ${MAX_TRANSFERS_SHOWN}.` })
+  @Field(() => [RiskTransfer], {
+    description: `The largest payments of the recent window, up to ${MAX_TRANSFERS_SHOWN}.`,
+  })
   transfers: RiskTransfer[];
 }
 

@@ -12,7 +12,8 @@ const EXCHANGED =
 export class CategoryAmount {
   @Field(() => String, {
     nullable: true,
-    description: 'A listing category slug (see listingCategories); null for payments not tied to an exchange on a listing (direct payments, direct exchanges).',
+    description:
+      'A listing category slug (see listingCategories); null for payments not tied to an exchange on a listing (direct payments, direct exchanges).',
   })
   category: string | null;
 
@@ -24,7 +25,8 @@ export class CategoryAmount {
 export class DistrictAmount {
   @Field(() => String, {
     nullable: true,
-    description: "The district of the listing paid for; else the district in the profile of the member who was paid (today's profile); null when neither names one.",
+    description:
+      "The district of the listing paid for; else the district in the profile of the member who was paid (today's profile); null when neither names one.",
   })
   district: string | null;
 
@@ -37,7 +39,9 @@ export abstract class ExchangeActivity {
   @Field(() => AmountScalar, { description: EXCHANGED })
   amountExchanged: bigint;
 
-  @Field(() => AmountScalar, { description: 'The reversals among them, as a positive amount: amountExchanged is net of it.' })
+  @Field(() => AmountScalar, {
+    description: 'The reversals among them, as a positive amount: amountExchanged is net of it.',
+  })
   reversedAmount: bigint;
 
   @Field(() => Int, { description: 'How many transfers amountExchanged counts, reversals included.' })
@@ -49,10 +53,15 @@ export abstract class ExchangeActivity {
   @Field(() => [DistrictAmount], { description: 'amountExchanged by district, summing exactly to it; largest first.' })
   byDistrict: DistrictAmount[];
 
-  @Field(() => Int, { description: "Distinct members with any posting on a member account of theirs (an exchange, a grant, a coordinator's correction)." })
+  @Field(() => Int, {
+    description:
+      "Distinct members with any posting on a member account of theirs (an exchange, a grant, a coordinator's correction).",
+  })
   activeMembers: number;
 
-  @Field(() => Int, { description: 'Memberships of the community that first became active (were approved) then, coordinators included.' })
+  @Field(() => Int, {
+    description: 'Memberships of the community that first became active (were approved) then, coordinators included.',
+  })
   newMembers: number;
 }
 
@@ -64,17 +73,23 @@ export class StatisticsBucket extends ExchangeActivity {
   @Field({ description: 'Exclusive. The last bucket ends at the series end, so it may be shorter than the interval.' })
   end: Date;
 
-  @Field(() => AmountScalar, { description: "Money in members' hands at the bucket's end: the sum of the positive balances of the community's member accounts." })
+  @Field(() => AmountScalar, {
+    description:
+      "Money in members' hands at the bucket's end: the sum of the positive balances of the community's member accounts.",
+  })
   moneyInMembersHands: bigint;
 
   @Field(() => Float, {
     nullable: true,
-    description: "amountExchanged / moneyInMembersHands, as a float: how many times the money in members' hands changed hands in the bucket. Null when no member holds money.",
+    description:
+      "amountExchanged / moneyInMembersHands, as a float: how many times the money in members' hands changed hands in the bucket. Null when no member holds money.",
   })
   velocity: number | null;
 }
 
-@ObjectType({ description: 'The whole period at once: the buckets summed, except activeMembers, which counts each member once.' })
+@ObjectType({
+  description: 'The whole period at once: the buckets summed, except activeMembers, which counts each member once.',
+})
 export class StatisticsTotal extends ExchangeActivity {}
 
 @ObjectType({ description: "A community's activity over a period, bucket by bucket, ready for charts." })

@@ -25,8 +25,17 @@ export class StatementProofArgs {
   @IsDatabaseId()
   checkpointId?: string;
 
-  @Field(() => Int64Scalar, { defaultValue: 1n, description: "The account version to start at: a proof covers one page of the account's postings." })
-  @ValidateBy({ name: 'isVersion', validator: { validate: (value) => typeof value === 'bigint' && value >= 1n, defaultMessage: () => 'fromVersion must be at least 1' } })
+  @Field(() => Int64Scalar, {
+    defaultValue: 1n,
+    description: "The account version to start at: a proof covers one page of the account's postings.",
+  })
+  @ValidateBy({
+    name: 'isVersion',
+    validator: {
+      validate: (value) => typeof value === 'bigint' && value >= 1n,
+      defaultMessage: () => 'fromVersion must be at least 1',
+    },
+  })
   fromVersion: bigint = 1n;
 
   @Field(() => Int, { defaultValue: 500, description: `How many postings, 1 to ${MAX_PROOF_ENTRIES}.` })

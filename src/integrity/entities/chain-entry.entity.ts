@@ -13,7 +13,10 @@ import { TransferEntity } from '../../ledger/entities/transfer.entity.js';
 @Entity({ name: 'ledger_chain' })
 @Unique('UQ_ledger_chain_transfer', ['transferId'])
 @Check('CHK_ledger_chain_position', `"position" > 0`)
-@Check('CHK_ledger_chain_hash_sizes', `length("entry_hash") = 32 AND length("chain_hash") = 32 AND length("salts") = 32`)
+@Check(
+  'CHK_ledger_chain_hash_sizes',
+  `length("entry_hash") = 32 AND length("chain_hash") = 32 AND length("salts") = 32`,
+)
 export class ChainEntryEntity {
   @PrimaryColumn({ name: 'currency_id', type: 'bigint' })
   @ForeignKey(() => CurrencyEntity, { onDelete: 'RESTRICT' })

@@ -8,7 +8,10 @@ import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
  */
 @Entity({ name: 'ledger_chain_horizon' })
 @Check('CHK_ledger_chain_horizon_single_row', `"id" = 1`)
-@Check('CHK_ledger_chain_horizon_order', `"chained_through" <= "final_through" AND "final_through" <= "candidate_through"`)
+@Check(
+  'CHK_ledger_chain_horizon_order',
+  `"chained_through" <= "final_through" AND "final_through" <= "candidate_through"`,
+)
 export class ChainHorizonEntity {
   @PrimaryColumn({ type: 'int' })
   id: number;

@@ -9,7 +9,10 @@ import { CurrencyEntity } from '../../ledger/entities/currency.entity.js';
 @Entity({ name: 'ledger_checkpoints' })
 @Unique('UQ_ledger_checkpoints_sequence', ['currencyId', 'sequence'])
 @Check('CHK_ledger_checkpoints_range', `"sequence" > 0 AND "from_position" >= 0 AND "position" > "from_position"`)
-@Check('CHK_ledger_checkpoints_hash_sizes', `length("chain_hash") = 32 AND length("merkle_root") = 32 AND length("previous_hash") = 32 AND length("checkpoint_hash") = 32`)
+@Check(
+  'CHK_ledger_checkpoints_hash_sizes',
+  `length("chain_hash") = 32 AND length("merkle_root") = 32 AND length("previous_hash") = 32 AND length("checkpoint_hash") = 32`,
+)
 export class CheckpointEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;

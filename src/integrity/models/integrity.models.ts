@@ -18,13 +18,18 @@ export class LedgerCheckpoint {
   @Field(() => Int64Scalar, { description: '1, 2, 3… within the currency.' })
   sequence: bigint;
 
-  @Field(() => Int64Scalar, { description: 'The chain position of the previous checkpoint (0 for the first): this one covers the entries after it.' })
+  @Field(() => Int64Scalar, {
+    description:
+      'The chain position of the previous checkpoint (0 for the first): this one covers the entries after it.',
+  })
   fromPosition: bigint;
 
   @Field(() => Int64Scalar, { description: 'The last chain position covered.' })
   position: bigint;
 
-  @Field({ description: 'The chain hash at `position`: SHA-256(previous chain hash ‖ entry hash), from 32 zero bytes.' })
+  @Field({
+    description: 'The chain hash at `position`: SHA-256(previous chain hash ‖ entry hash), from 32 zero bytes.',
+  })
   chainHash: string;
 
   @Field({ description: 'Merkle root of the entry hashes at positions fromPosition+1…position (see docs/audit.md).' })
@@ -72,20 +77,28 @@ export class StatementProofEntry {
   })
   entryText: string;
 
-  @Field({ description: 'The entry hash the chain recorded; SHA-256 of entryText unless the ledger was altered since.' })
+  @Field({
+    description: 'The entry hash the chain recorded; SHA-256 of entryText unless the ledger was altered since.',
+  })
   entryHash: string;
 
   @Field({ description: "This account's posting: account:amount:balanceAfter:version." })
   postingText: string;
 
-  @Field({ description: "The salt of this posting's commitment (hex): SHA-256(salt ‖ postingText) is its commitment in entryText." })
+  @Field({
+    description:
+      "The salt of this posting's commitment (hex): SHA-256(salt ‖ postingText) is its commitment in entryText.",
+  })
   postingSalt: string;
 
   @Field(() => [ProofStep])
   path: ProofStep[];
 }
 
-@ObjectType({ description: "A proof that an account's statement, up to a checkpoint, is in the ledger's hash chain. Check it with `npm run verify-proof` or by hand (docs/audit.md)." })
+@ObjectType({
+  description:
+    "A proof that an account's statement, up to a checkpoint, is in the ledger's hash chain. Check it with `npm run verify-proof` or by hand (docs/audit.md).",
+})
 export class StatementProof {
   @Field(() => ID)
   accountId: string;
@@ -93,15 +106,25 @@ export class StatementProof {
   @Field(() => LedgerCheckpoint)
   checkpoint: LedgerCheckpoint;
 
-  @Field(() => [LedgerCheckpoint], { description: 'Checkpoints 1 to this one, oldest first: each names the hash of the one before.' })
+  @Field(() => [LedgerCheckpoint], {
+    description: 'Checkpoints 1 to this one, oldest first: each names the hash of the one before.',
+  })
   checkpoints: LedgerCheckpoint[];
 
-  @Field(() => Int64Scalar, { description: 'The version of the first posting covered: with 1, the proof starts from an empty account.' })
+  @Field(() => Int64Scalar, {
+    description: 'The version of the first posting covered: with 1, the proof starts from an empty account.',
+  })
   fromVersion: bigint;
 
-  @Field({ description: 'Whether the account has later postings within the checkpoint: ask again from the version after the last entry.' })
+  @Field({
+    description:
+      'Whether the account has later postings within the checkpoint: ask again from the version after the last entry.',
+  })
   hasMore: boolean;
 
-  @Field(() => [StatementProofEntry], { description: 'The transfers that posted to the account, up to the checkpoint, from `fromVersion` on, in version (and chain) order.' })
+  @Field(() => [StatementProofEntry], {
+    description:
+      'The transfers that posted to the account, up to the checkpoint, from `fromVersion` on, in version (and chain) order.',
+  })
   entries: StatementProofEntry[];
 }

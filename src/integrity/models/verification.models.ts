@@ -20,7 +20,9 @@ export enum VerificationTrigger {
 }
 registerEnumType(VerificationTrigger, { name: 'VerificationTrigger' });
 
-@ObjectType({ description: "A run of the ledger's invariant check over one community. A failed run is an alert until acknowledged." })
+@ObjectType({
+  description: "A run of the ledger's invariant check over one community. A failed run is an alert until acknowledged.",
+})
 export class VerificationRun {
   @Field(() => ID)
   id: string;

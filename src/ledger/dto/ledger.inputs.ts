@@ -1,18 +1,32 @@
 import { ArgsType, Field, ID, InputType, Int, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { Allow, ArrayMaxSize, ArrayMinSize, IsBoolean, IsEnum, IsInt, IsObject, IsOptional, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  Allow,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsBoolean,
+  IsEnum,
+  IsInt,
+  IsObject,
+  IsOptional,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { DateRangePageArgs, PageArgs } from '../../../libs/graphql/pagination.js';
 import { AmountScalar, JSONObjectScalar } from '../../../libs/graphql/scalars.js';
 import { SYSTEM_CODES } from '../ledger-caller.js';
 import { AccountKind, BatchMode } from '../models/ledger-enums.js';
 
-
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 const IDEMPOTENCY_KEY_MESSAGE = 'idempotencyKey must be 1-128 printable ASCII characters without spaces';
 const IDEMPOTENCY_KEY_DESCRIPTION =
-  'Chosen by the client, unique per intended write: 1-128 printable ASCII characters (a UUID fits). Retrying with the same key is safe. '
-  + "Keys are the caller's own: a member's, and a partner app's acting for that member, never meet anyone else's.";
+  'Chosen by the client, unique per intended write: 1-128 printable ASCII characters (a UUID fits). Retrying with the same key is safe. ' +
+  "Keys are the caller's own: a member's, and a partner app's acting for that member, never meet anyone else's.";
 export const MAX_BATCH_SIZE = 1000;
 /** A week: holds outliving that should be renewed deliberately. */
 export const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
@@ -48,7 +62,10 @@ export class CreateTransferInput extends LedgerWriteInput {
   @Allow() // The Amount scalar has already parsed it exactly; its sign is a ledger rule (AMOUNT_MUST_BE_POSITIVE).
   amount: bigint;
 
-  @Field({ defaultValue: 'payment', description: `Lower-case kind of movement, e.g. payment or gift. Codes the system writes itself are refused (RESERVED_CODE): ${Object.values(SYSTEM_CODES).join(', ')}.` })
+  @Field({
+    defaultValue: 'payment',
+    description: `Lower-case kind of movement, e.g. payment or gift. Codes the system writes itself are refused (RESERVED_CODE): ${Object.values(SYSTEM_CODES).join(', ')}.`,
+  })
   @Matches(/^[a-z][a-z0-9_]{0,63}$/, { message: 'code must be lower_snake_case, at most 64 characters' })
   code: string = 'payment';
 
@@ -57,7 +74,10 @@ export class CreateTransferInput extends LedgerWriteInput {
   @IsBoolean()
   pending?: boolean;
 
-  @Field(() => Int, { nullable: true, description: `For a pending transfer: seconds until it expires, 1 to ${MAX_TIMEOUT_SECONDS}.` })
+  @Field(() => Int, {
+    nullable: true,
+    description: `For a pending transfer: seconds until it expires, 1 to ${MAX_TIMEOUT_SECONDS}.`,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -85,7 +105,10 @@ export class PostPendingTransferInput extends LedgerWriteInput {
   @IsDatabaseId()
   pendingTransferId: string;
 
-  @Field(() => AmountScalar, { nullable: true, description: 'Post this much (at most the pending amount) and release the rest; omitted posts in full.' })
+  @Field(() => AmountScalar, {
+    nullable: true,
+    description: 'Post this much (at most the pending amount) and release the rest; omitted posts in full.',
+  })
   @Allow()
   amount?: bigint;
 }
@@ -108,7 +131,10 @@ export class ReverseTransferInput extends LedgerWriteInput {
   @MaxLength(500)
   reason?: string;
 
-  @Field({ defaultValue: false, description: "Apply even past the accounts' limits, widening them just enough; needs a reason." })
+  @Field({
+    defaultValue: false,
+    description: "Apply even past the accounts' limits, widening them just enough; needs a reason.",
+  })
   @IsBoolean()
   force: boolean = false;
 }
@@ -175,7 +201,9 @@ export class SetAccountLimitsInput {
   @IsDatabaseId()
   accountId: string;
 
-  @Field(() => AmountScalar, { description: 'The lowest the available balance may go: 0 forbids debt, negative is a credit line.' })
+  @Field(() => AmountScalar, {
+    description: 'The lowest the available balance may go: 0 forbids debt, negative is a credit line.',
+  })
   @Allow()
   lowerLimit: bigint;
 

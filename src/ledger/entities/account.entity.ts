@@ -1,4 +1,14 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  Unique,
+} from 'typeorm';
 import type { Relation } from 'typeorm';
 import { bigintTransformer } from '../../../libs/database/bigint.transformer.js';
 import { CurrencyEntity } from './currency.entity.js';
@@ -19,12 +29,27 @@ export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 @Index('UQ_accounts_one_system_account_per_kind', ['currencyId', 'kind'], { unique: true, where: `"kind" <> 'member'` })
 @Check('CHK_accounts_kind', `"kind" IN ('member', 'issuance', 'pool')`)
 @Check('CHK_accounts_status', `"status" IN ('open', 'frozen', 'closed')`)
-@Check('CHK_accounts_totals_not_negative', `"posted_debits" >= 0 AND "posted_credits" >= 0 AND "pending_debits" >= 0 AND "pending_credits" >= 0 AND "version" >= 0`)
-@Check('CHK_accounts_limits_ordered', `"lower_limit" IS NULL OR "upper_limit" IS NULL OR "lower_limit" <= "upper_limit"`)
-@Check('CHK_accounts_within_lower_limit', `"lower_limit" IS NULL OR "posted_credits" - "posted_debits" - "pending_debits" >= "lower_limit"`)
-@Check('CHK_accounts_within_upper_limit', `"upper_limit" IS NULL OR "posted_credits" + "pending_credits" - "posted_debits" <= "upper_limit"`)
+@Check(
+  'CHK_accounts_totals_not_negative',
+  `"posted_debits" >= 0 AND "posted_credits" >= 0 AND "pending_debits" >= 0 AND "pending_credits" >= 0 AND "version" >= 0`,
+)
+@Check(
+  'CHK_accounts_limits_ordered',
+  `"lower_limit" IS NULL OR "upper_limit" IS NULL OR "lower_limit" <= "upper_limit"`,
+)
+@Check(
+  'CHK_accounts_within_lower_limit',
+  `"lower_limit" IS NULL OR "posted_credits" - "posted_debits" - "pending_debits" >= "lower_limit"`,
+)
+@Check(
+  'CHK_accounts_within_upper_limit',
+  `"upper_limit" IS NULL OR "posted_credits" + "pending_credits" - "posted_debits" <= "upper_limit"`,
+)
 // Every total, balance and limit within ±(2^53−1), what clients hold exactly; ledger_transfer_refusal refuses first, with a code.
-@Check('CHK_accounts_within_safe_range', `"posted_debits" <= 9007199254740991 AND "posted_credits" <= 9007199254740991 AND "pending_debits" <= 9007199254740991 AND "pending_credits" <= 9007199254740991 AND "posted_credits" - "posted_debits" - "pending_debits" >= -9007199254740991 AND "posted_credits" + "pending_credits" - "posted_debits" <= 9007199254740991 AND ("lower_limit" IS NULL OR "lower_limit" >= -9007199254740991) AND ("upper_limit" IS NULL OR "upper_limit" <= 9007199254740991)`)
+@Check(
+  'CHK_accounts_within_safe_range',
+  `"posted_debits" <= 9007199254740991 AND "posted_credits" <= 9007199254740991 AND "pending_debits" <= 9007199254740991 AND "pending_credits" <= 9007199254740991 AND "posted_credits" - "posted_debits" - "pending_debits" >= -9007199254740991 AND "posted_credits" + "pending_credits" - "posted_debits" <= 9007199254740991 AND ("lower_limit" IS NULL OR "lower_limit" >= -9007199254740991) AND ("upper_limit" IS NULL OR "upper_limit" <= 9007199254740991)`,
+)
 export class AccountEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;

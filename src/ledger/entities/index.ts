@@ -6,4 +6,12 @@ import { PostingEntity } from './posting.entity.js';
 import { TransferFailureEntity } from './transfer-failure.entity.js';
 import { TransferEntity } from './transfer.entity.js';
 
-export const LEDGER_ENTITIES = [CurrencyEntity, AccountEntity, TransferEntity, PostingEntity, TransferFailureEntity, LedgerPeriodEntity, PeriodBalanceEntity];
+export const LEDGER_ENTITIES = [
+  CurrencyEntity,
+  AccountEntity,
+  TransferEntity,
+  PostingEntity,
+  TransferFailureEntity,
+  LedgerPeriodEntity,
+  PeriodBalanceEntity,
+];

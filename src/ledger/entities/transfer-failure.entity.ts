@@ -8,10 +8,21 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 @Entity({ name: 'transfer_failures' })
 export class TransferFailureEntity {
   /** The key's scope, as on transfers: a key fails only for the caller who used it. */
-  @PrimaryColumn({ name: 'idempotency_scope', type: 'varchar', length: 64, default: 'system', primaryKeyConstraintName: 'PK_transfer_failures_scoped_key' })
+  @PrimaryColumn({
+    name: 'idempotency_scope',
+    type: 'varchar',
+    length: 64,
+    default: 'system',
+    primaryKeyConstraintName: 'PK_transfer_failures_scoped_key',
+  })
   idempotencyScope: string;
 
-  @PrimaryColumn({ name: 'idempotency_key', type: 'varchar', length: 128, primaryKeyConstraintName: 'PK_transfer_failures_scoped_key' })
+  @PrimaryColumn({
+    name: 'idempotency_key',
+    type: 'varchar',
+    length: 128,
+    primaryKeyConstraintName: 'PK_transfer_failures_scoped_key',
+  })
   idempotencyKey: string;
 
   @Column({ name: 'request_hash', type: 'char', length: 64 })

@@ -1,4 +1,14 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  Unique,
+} from 'typeorm';
 import type { Relation } from 'typeorm';
 import { bigintTransformer } from '../../../libs/database/bigint.transformer.js';
 import { AccountEntity } from './account.entity.js';
@@ -14,12 +24,21 @@ export type TransferKind = 'direct' | 'pending' | 'post_pending' | 'void_pending
 @Check('CHK_transfers_amount_positive', `"amount" > 0`)
 @Check('CHK_transfers_distinct_accounts', `"debit_account_id" <> "credit_account_id"`)
 @Check('CHK_transfers_kind', `"kind" IN ('direct', 'pending', 'post_pending', 'void_pending')`)
-@Check('CHK_transfers_resolution_names_pending', `("pending_id" IS NOT NULL) = ("kind" IN ('post_pending', 'void_pending'))`)
+@Check(
+  'CHK_transfers_resolution_names_pending',
+  `("pending_id" IS NOT NULL) = ("kind" IN ('post_pending', 'void_pending'))`,
+)
 @Check('CHK_transfers_timeout_only_on_pending', `"timeout_at" IS NULL OR "kind" = 'pending'`)
-@Check('CHK_transfers_forced_reversal_has_reason', `NOT "forced" OR ("reverses_id" IS NOT NULL AND length(trim("reason")) > 0)`)
+@Check(
+  'CHK_transfers_forced_reversal_has_reason',
+  `NOT "forced" OR ("reverses_id" IS NOT NULL AND length(trim("reason")) > 0)`,
+)
 @Check('CHK_transfers_reversal_is_direct', `"reverses_id" IS NULL OR "kind" = 'direct'`)
 // Only the exchange workflow resolves an exchange's hold, so only the system places one (clients are refused RESERVED_CODE first).
-@Check('CHK_transfers_exchange_holds_are_the_systems', `"code" <> 'exchange_hold' OR "idempotency_scope" IN ('system', 'unscoped')`)
+@Check(
+  'CHK_transfers_exchange_holds_are_the_systems',
+  `"code" <> 'exchange_hold' OR "idempotency_scope" IN ('system', 'unscoped')`,
+)
 // A partial index, not a plain one: only pending transfers are ever swept.
 @Index('IDX_transfers_pending_timeout', ['timeoutAt'], { where: `"timeout_at" IS NOT NULL` })
 // A write finds the due holds of the accounts it touches (to release them first) through these.

@@ -10,7 +10,9 @@ registerEnumType(AccountKind, {
   description: 'Who an account belongs to.',
   valuesMap: {
     MEMBER: { description: 'Owned by a member (a person or an organisation).' },
-    ISSUANCE: { description: 'The community account that creates money; its balance is minus all money in circulation.' },
+    ISSUANCE: {
+      description: 'The community account that creates money; its balance is minus all money in circulation.',
+    },
     POOL: { description: 'The community pool: levies, donations, settled balances of closed memberships.' },
   },
 });

@@ -58,13 +58,18 @@ export class Account {
   @Field(() => AmountScalar, { description: 'What can still be spent: balance - pendingDebits.' })
   availableBalance: bigint;
 
-  @Field(() => AmountScalar, { nullable: true, description: 'The lowest the available balance may go; negative is a credit line; null is unbounded.' })
+  @Field(() => AmountScalar, {
+    nullable: true,
+    description: 'The lowest the available balance may go; negative is a credit line; null is unbounded.',
+  })
   lowerLimit: bigint | null;
 
   @Field(() => AmountScalar, { nullable: true, description: 'The highest the balance may go; null is no cap.' })
   upperLimit: bigint | null;
 
-  @Field(() => Int64Scalar, { description: 'The number of postings on this account; the version of its latest posting.' })
+  @Field(() => Int64Scalar, {
+    description: 'The number of postings on this account; the version of its latest posting.',
+  })
   version: bigint;
 
   @Field()
@@ -114,7 +119,7 @@ export class Transfer {
   @Field(() => String, { nullable: true, description: 'For a reversal: why it was made.' })
   reason: string | null;
 
-  @Field({ description: 'For a reversal: whether it was forced past the accounts\' limits.' })
+  @Field({ description: "For a reversal: whether it was forced past the accounts' limits." })
   forced: boolean;
 
   @Field()
@@ -212,14 +217,18 @@ export class TransferUserError {
 
   @Field(() => TransferErrorCode, {
     nullable: true,
-    description: 'With IDEMPOTENCY_KEY_ALREADY_FAILED: the refusal the same request got when this key was first used, e.g. EXCEEDS_LOWER_LIMIT. Null otherwise.',
+    description:
+      'With IDEMPOTENCY_KEY_ALREADY_FAILED: the refusal the same request got when this key was first used, e.g. EXCEEDS_LOWER_LIMIT. Null otherwise.',
   })
   originalCode?: TransferErrorCode | null;
 }
 
 @ObjectType({ description: 'The outcome of one transfer: the transfer, or why it was refused.' })
 export class CreateTransferPayload {
-  @Field(() => Transfer, { nullable: true, description: 'The transfer, new or (on replay) the original. Null when refused.' })
+  @Field(() => Transfer, {
+    nullable: true,
+    description: 'The transfer, new or (on replay) the original. Null when refused.',
+  })
   transfer: Transfer | null;
 
   @Field({ description: 'True when this key was seen before and the original transfer is returned.' })

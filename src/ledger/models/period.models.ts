@@ -37,7 +37,9 @@ export class LedgerPeriod {
   @Field()
   note: string;
 
-  @Field(() => [PeriodBalance], { description: 'Every account that existed at the end of the period, with its balance then.' })
+  @Field(() => [PeriodBalance], {
+    description: 'Every account that existed at the end of the period, with its balance then.',
+  })
   balances: PeriodBalance[];
 }
 

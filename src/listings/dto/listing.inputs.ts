@@ -1,5 +1,20 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
-import { Allow, ArrayMaxSize, IsDate, IsDefined, IsEnum, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import {
+  Allow,
+  ArrayMaxSize,
+  IsDate,
+  IsDefined,
+  IsEnum,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { PageArgs } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
@@ -108,7 +123,10 @@ export class UpdateListingInput extends ListingContentInput {
   @IsDatabaseId()
   listingId: string;
 
-  @Field(() => ListingStatus, { nullable: true, description: 'Pause, resume or close it. A closed listing stays closed.' })
+  @Field(() => ListingStatus, {
+    nullable: true,
+    description: 'Pause, resume or close it. A closed listing stays closed.',
+  })
   @ValidateIf(present)
   @IsEnum(ListingStatus)
   status?: ListingStatus;
@@ -120,7 +138,10 @@ export class ListingsArgs extends PageArgs {
   @IsDatabaseId()
   communityId: string;
 
-  @Field({ nullable: true, description: 'Words to find in the title or description, in any language; part of a word matches too.' })
+  @Field({
+    nullable: true,
+    description: 'Words to find in the title or description, in any language; part of a word matches too.',
+  })
   @IsOptional()
   @Length(1, 100)
   query?: string;
@@ -162,4 +183,3 @@ export class ListingsArgs extends PageArgs {
   @IsDatabaseId()
   memberId?: string;
 }
-

@@ -1,4 +1,13 @@
-import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  ForeignKey,
+  Index,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import { bigintTransformer } from '../../../libs/database/bigint.transformer.js';
 import { CommunityEntity } from '../../directory/community.entity.js';
 import { MemberEntity } from '../../directory/member.entity.js';
@@ -15,7 +24,10 @@ import { ListingCategoryEntity } from './listing-category.entity.js';
 @Check('CHK_listings_pricing', `"pricing" IN ('per_hour', 'fixed')`)
 @Check('CHK_listings_status', `"status" IN ('active', 'paused', 'closed')`)
 @Check('CHK_listings_price', `"price" >= 0`)
-@Check('CHK_listings_quantity', `("nature" = 'goods') = ("quantity" IS NOT NULL) AND ("quantity" IS NULL OR "quantity" >= 0)`)
+@Check(
+  'CHK_listings_quantity',
+  `("nature" = 'goods') = ("quantity" IS NOT NULL) AND ("quantity" IS NULL OR "quantity" >= 0)`,
+)
 @Index('IDX_listings_community', ['communityId', 'id'])
 @Index('IDX_listings_search', { synchronize: false })
 @Index('IDX_listings_title_trgm', { synchronize: false })

@@ -1,5 +1,15 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
-import { ArrayMaxSize, IsBoolean, IsEmail, IsEnum, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsBoolean,
+  IsEmail,
+  IsEnum,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { PageArgs } from '../../../libs/graphql/pagination.js';
 import { MemberKind, MembershipStatus } from '../models/member-enums.js';
@@ -118,7 +128,10 @@ export class MembershipActionInput {
 
 @InputType()
 export class CloseMembershipInput extends MembershipActionInput {
-  @Field({ defaultValue: false, description: 'Coordinators: move a non-zero balance to (or a debt from) the community pool first.' })
+  @Field({
+    defaultValue: false,
+    description: 'Coordinators: move a non-zero balance to (or a debt from) the community pool first.',
+  })
   @IsBoolean()
   settleToPool: boolean = false;
 }

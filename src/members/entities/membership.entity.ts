@@ -13,7 +13,10 @@ import { MemberEntity } from '../../directory/member.entity.js';
 @Check('CHK_memberships_status', `"status" IN ('pending', 'active', 'suspended', 'closed')`)
 @Check('CHK_memberships_closed_at', `("status" = 'closed') = ("closed_at" IS NOT NULL)`)
 // One open membership per member and community; a closed one may be followed by a new one.
-@Index('UQ_memberships_open_per_community', ['memberId', 'communityId'], { unique: true, where: `"status" <> 'closed'` })
+@Index('UQ_memberships_open_per_community', ['memberId', 'communityId'], {
+  unique: true,
+  where: `"status" <> 'closed'`,
+})
 @Index('IDX_memberships_community', ['communityId', 'id'])
 @ForeignKey(() => AccountEntity, ['accountId', 'currencyId'], ['id', 'currencyId'], { onDelete: 'RESTRICT' })
 @ForeignKey(() => CurrencyEntity, ['currencyId', 'communityId'], ['id', 'communityId'], { onDelete: 'RESTRICT' })

@@ -12,7 +12,9 @@ export enum MembershipRole {
 }
 registerEnumType(MembershipRole, {
   name: 'MembershipRole',
-  valuesMap: { COORDINATOR: { description: "Manages the community: members, accounts, policies, reversals. Audited." } },
+  valuesMap: {
+    COORDINATOR: { description: 'Manages the community: members, accounts, policies, reversals. Audited.' },
+  },
 });
 
 export enum MembershipStatus {

@@ -3,7 +3,9 @@ import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { MemberErrorCode } from '../members.errors.js';
 import { MemberKind, MembershipRole, MembershipStatus } from './member-enums.js';
 
-@ObjectType({ description: 'A person or an organisation. The profile is visible to members of the communities they share.' })
+@ObjectType({
+  description: 'A person or an organisation. The profile is visible to members of the communities they share.',
+})
 export class Member {
   @Field(() => ID)
   id: string;
@@ -108,7 +110,10 @@ export class InvitationPayload {
   @Field(() => Membership, { nullable: true, description: 'Approved at once: the invitation is the approval.' })
   membership: Membership | null;
 
-  @Field(() => String, { nullable: true, description: 'Shown once: give it to the invitee, who sets a password with acceptInvitation. Valid 7 days.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Shown once: give it to the invitee, who sets a password with acceptInvitation. Valid 7 days.',
+  })
   invitationToken: string | null;
 
   @Field(() => [MemberUserError])

@@ -37,7 +37,9 @@ export class AccountStatementArgs extends PageArgs {
   to?: Date;
 }
 
-@InputType({ description: 'What to export: the parameters of the matching report. Only those of the chosen kind may be given.' })
+@InputType({
+  description: 'What to export: the parameters of the matching report. Only those of the chosen kind may be given.',
+})
 export class RequestExportInput {
   @Field(() => ID)
   @IsDatabaseId()

@@ -10,7 +10,10 @@ import { CommunityEntity } from '../../directory/community.entity.js';
 @Entity({ name: 'report_exports' })
 @Check('CHK_report_exports_kind', `"kind" IN ('statement', 'transfers', 'balances')`)
 @Check('CHK_report_exports_statement_names_account', `("kind" = 'statement') = ("account_id" IS NOT NULL)`)
-@Check('CHK_report_exports_parameters', `CASE WHEN "kind" = 'balances' THEN "as_of" IS NOT NULL AND "period_to" IS NULL AND "period_from" IS NULL ELSE "as_of" IS NULL AND "period_to" IS NOT NULL AND ("period_from" IS NULL OR "period_from" <= "period_to") END`)
+@Check(
+  'CHK_report_exports_parameters',
+  `CASE WHEN "kind" = 'balances' THEN "as_of" IS NOT NULL AND "period_to" IS NULL AND "period_from" IS NULL ELSE "as_of" IS NULL AND "period_to" IS NOT NULL AND ("period_from" IS NULL OR "period_from" <= "period_to") END`,
+)
 @Index('IDX_report_exports_expiry', ['expiresAt'])
 export class ReportExportEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })

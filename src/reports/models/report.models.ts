@@ -43,7 +43,7 @@ export class BalanceLine {
 @ObjectType()
 export class BalanceLineConnection extends ConnectionType(BalanceLine, 'BalanceLine') {}
 
-@ObjectType({ description: "The balances of one kind of account (issuance, pool or members), summed." })
+@ObjectType({ description: 'The balances of one kind of account (issuance, pool or members), summed.' })
 export class AccountKindBalances {
   @Field(() => AccountKind)
   kind: AccountKind;
@@ -97,7 +97,9 @@ export class CurrencyBalanceReport {
   byKind: AccountKindBalances[];
 }
 
-@ObjectType({ description: `A community's balance report (trial balance and balance summary) as of an instant. For its auditors. ${AS_OF_RULE}` })
+@ObjectType({
+  description: `A community's balance report (trial balance and balance summary) as of an instant. For its auditors. ${AS_OF_RULE}`,
+})
 export class BalanceReport {
   @Field(() => ID)
   communityId: string;
@@ -122,7 +124,11 @@ export class StatementLine {
   @Field(() => TransferKind, { description: 'DIRECT, or POST_PENDING for a hold that was posted.' })
   transferKind: TransferKind;
 
-  @Field(() => ID, { nullable: true, description: "The account on the other side; null when you may not see it (another member's, where balances are private)." })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "The account on the other side; null when you may not see it (another member's, where balances are private).",
+  })
   counterpartyAccountId: string | null;
 
   @Field()
@@ -147,7 +153,9 @@ export class StatementLine {
 @ObjectType()
 export class StatementLineConnection extends ConnectionType(StatementLine, 'StatementLine') {}
 
-@ObjectType({ description: `An account's statement for the period [from, to): closingBalance = openingBalance + the sum of the lines. ${AS_OF_RULE}` })
+@ObjectType({
+  description: `An account's statement for the period [from, to): closingBalance = openingBalance + the sum of the lines. ${AS_OF_RULE}`,
+})
 export class AccountStatement {
   @Field(() => Account)
   account: Account;
@@ -186,15 +194,22 @@ registerEnumType(ExportKind, {
   name: 'ExportKind',
   description: 'What a CSV export holds.',
   valuesMap: {
-    STATEMENT: { description: "An account's statement lines for [from, to), as accountStatement gives them. Needs accountId." },
-    TRANSFERS: { description: "The community's transfers created in [from, to), oldest first, each with the accounts it debits and credits; holds and voids included, marked by kind." },
+    STATEMENT: {
+      description: "An account's statement lines for [from, to), as accountStatement gives them. Needs accountId.",
+    },
+    TRANSFERS: {
+      description:
+        "The community's transfers created in [from, to), oldest first, each with the accounts it debits and credits; holds and voids included, marked by kind.",
+    },
     BALANCES: { description: 'The lines of balanceReport as of asOf, every currency of the community.' },
   },
 });
 
 @ObjectType({ description: 'A short-lived link to a CSV file: GET it, with no credentials, before it expires.' })
 export class ExportLink {
-  @Field({ description: 'Anyone holding it may download the file until it expires: share it no further than the data.' })
+  @Field({
+    description: 'Anyone holding it may download the file until it expires: share it no further than the data.',
+  })
   url: string;
 
   @Field()
