@@ -23,6 +23,7 @@ import { HealthModule } from './health/health.module.js';
 import { InsightsModule } from './insights/insights.module.js';
 import { IntegrityModule } from './integrity/integrity.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
+import { NodeResolver } from './node.resolver.js';
 import { ReportsModule } from './reports/reports.module.js';
 
 function flatten(errors: ValidationError[], parent = ''): { field: string; message: string }[] {
@@ -93,6 +94,7 @@ export class AppModule {
             }),
         }),
         HealthModule,
+        IdentityModule,
         LedgerModule,
         CommunitiesModule,
         MembersModule,
@@ -103,7 +105,7 @@ export class AppModule {
         ReportsModule,
         OAuthModule,
       ],
-      providers: [{ provide: APP_PIPE, useValue: validationPipe }],
+      providers: [{ provide: APP_PIPE, useValue: validationPipe }, NodeResolver],
     };
   }
 }

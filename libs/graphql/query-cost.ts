@@ -5,7 +5,7 @@ import { ClientError, ErrorCode } from './error-code.js';
 /**
  * What a query may cost: roughly the number of objects it can return. A leaf costs nothing (the
  * token limit bounds how many a document can name); an object costs 1 plus its selection; a field
- * with a page size (`first` or `last`) costs its page size times that. So a page of 100 accounts,
+ * with a page size (`first` or `last`, or the `ids` of `nodes`) costs its page size times that. So a page of 100 accounts,
  * each with a statement page of 100, costs about 30,000 and is refused, while a statement proof of
  * 1,000 entries (its documented maximum) costs about 5,000 and is served.
  */
@@ -13,7 +13,9 @@ export const MAX_QUERY_COST = 10_000;
 
 const pageSizeOf = (args: Record<string, unknown>): number => {
   const size = args.first ?? args.last;
-  return typeof size === 'number' && size > 0 ? size : 1;
+  if (typeof size === 'number' && size > 0) return size;
+  // `nodes(ids:)` returns one object per id.
+  return Array.isArray(args.ids) && args.ids.length > 0 ? args.ids.length : 1;
 };
 
 const objectsReturned: ComplexityEstimator = ({ field, args, childComplexity }) =>
@@ -38,9 +40,7 @@ function costDependsOnVariables(document: DocumentNode): boolean {
   };
   visit(document, {
     [Kind.ARGUMENT]: (node) =>
-      (node.name.value === 'first' || node.name.value === 'last') && node.value.kind === Kind.VARIABLE
-        ? found()
-        : undefined,
+      ['first', 'last', 'ids'].includes(node.name.value) && node.value.kind === Kind.VARIABLE ? found() : undefined,
     [Kind.DIRECTIVE]: (node) =>
       node.arguments?.some((argument) => argument.value.kind === Kind.VARIABLE) ? found() : undefined,
   });

@@ -14,5 +14,6 @@ import { ExchangesService } from './exchanges.service.js';
 @Module({
   imports: [AccessModule, AuditModule, CommunitiesModule, EventsModule, LedgerModule, ListingsModule, MembersModule],
   providers: [ExchangesRepository, ExchangesService, ExchangesResolver, MemberReviewsResolver, ExchangeSweeper],
+  exports: [ExchangesService],
 })
 export class ExchangesModule {}

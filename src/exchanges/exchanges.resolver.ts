@@ -1,4 +1,4 @@
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import { RateLimited } from '../access/rate-limited.js';
@@ -26,13 +26,14 @@ import {
   ReviewPayload,
   ReviewSummary,
 } from './models/exchange.models.js';
+import { GlobalIdArg } from '../../libs/graphql/global-id.js';
 
 @Resolver(() => Exchange)
 export class ExchangesResolver {
   constructor(private readonly service: ExchangesService) {}
 
   @Query(() => Exchange, { description: 'An exchange you are party to, or audit. FORBIDDEN otherwise.' })
-  exchange(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<Exchange> {
+  exchange(@CurrentActor() actor: Actor, @GlobalIdArg('Exchange', 'id') id: string): Promise<Exchange> {
     return this.service.find(actor, id);
   }
 
@@ -56,7 +57,7 @@ export class ExchangesResolver {
   })
   exchangeGroup(
     @CurrentActor() actor: Actor,
-    @Args('id', { type: () => ID }) id: string,
+    @GlobalIdArg('ExchangeGroup', 'id') id: string,
   ): Promise<ExchangeGroupPayload> {
     return this.service.findGroup(actor, id);
   }

@@ -1,4 +1,4 @@
-import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ClientAddress, CurrentActor } from '../access/actor.js';
 import { RateLimited } from '../access/rate-limited.js';
 import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
@@ -21,6 +21,7 @@ import {
 } from './models/identity.models.js';
 import { PartnerAppsService } from './partner-apps.service.js';
 import { PASSWORD_RULE } from '../../libs/security/password-strength.js';
+import { GlobalIdArg } from '../../libs/graphql/global-id.js';
 
 @Resolver()
 export class IdentityResolver {
@@ -63,7 +64,7 @@ export class IdentityResolver {
   })
   revokeSession(
     @CurrentActor() actor: Actor,
-    @Args('sessionId', { type: () => ID }) sessionId: string,
+    @GlobalIdArg('Session', 'sessionId') sessionId: string,
   ): Promise<boolean> {
     return this.identity.revokeSession(actor, sessionId);
   }
@@ -102,7 +103,7 @@ export class IdentityResolver {
   })
   rotatePartnerAppKey(
     @CurrentActor() actor: Actor,
-    @Args('partnerAppId', { type: () => ID }) partnerAppId: string,
+    @GlobalIdArg('PartnerApp', 'partnerAppId') partnerAppId: string,
   ): Promise<PartnerAppKeyPayload> {
     return this.apps.rotateKey(actor, partnerAppId);
   }
@@ -117,7 +118,7 @@ export class IdentityResolver {
   })
   grantPartnerConsent(
     @CurrentActor() actor: Actor,
-    @Args('partnerAppId', { type: () => ID }) partnerAppId: string,
+    @GlobalIdArg('PartnerApp', 'partnerAppId') partnerAppId: string,
   ): Promise<boolean> {
     return this.apps.grantConsent(actor, partnerAppId);
   }
@@ -128,7 +129,7 @@ export class IdentityResolver {
   })
   revokePartnerConsent(
     @CurrentActor() actor: Actor,
-    @Args('partnerAppId', { type: () => ID }) partnerAppId: string,
+    @GlobalIdArg('PartnerApp', 'partnerAppId') partnerAppId: string,
   ): Promise<boolean> {
     return this.apps.revokeConsent(actor, partnerAppId);
   }
@@ -136,7 +137,7 @@ export class IdentityResolver {
   @Query(() => [PartnerApp], { description: "Coordinators and admins: a community's partner apps." })
   partnerApps(
     @CurrentActor() actor: Actor,
-    @Args('communityId', { type: () => ID }) communityId: string,
+    @GlobalIdArg('Community', 'communityId') communityId: string,
   ): Promise<PartnerApp[]> {
     return this.apps.listFor(actor, communityId);
   }

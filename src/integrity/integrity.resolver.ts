@@ -1,4 +1,4 @@
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
@@ -6,6 +6,7 @@ import { CheckpointsService } from './checkpoints.service.js';
 import { CheckpointsArgs, StatementProofArgs } from './dto/integrity.inputs.js';
 import { LedgerCheckpoint, LedgerCheckpointConnection, StatementProof } from './models/integrity.models.js';
 import { ProofsService } from './proofs.service.js';
+import { GlobalIdArg } from '../../libs/graphql/global-id.js';
 
 @Resolver(() => LedgerCheckpoint)
 export class IntegrityResolver {
@@ -30,7 +31,7 @@ export class IntegrityResolver {
   })
   recordLedgerCheckpoint(
     @CurrentActor() actor: Actor,
-    @Args('communityId', { type: () => ID }) communityId: string,
+    @GlobalIdArg('Community', 'communityId') communityId: string,
   ): Promise<LedgerCheckpoint[]> {
     return this.checkpoints.recordOnDemand(actor, communityId);
   }

@@ -1,4 +1,4 @@
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
@@ -7,6 +7,7 @@ import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import { VerificationRunsArgs } from './dto/integrity.inputs.js';
 import { VerificationRun, VerificationRunConnection } from './models/verification.models.js';
 import { VerificationService } from './verification.service.js';
+import { GlobalIdArg } from '../../libs/graphql/global-id.js';
 
 @Resolver(() => VerificationRun)
 export class VerificationResolver {
@@ -18,7 +19,7 @@ export class VerificationResolver {
   @RateLimited(RATE_LIMITS.runLedgerVerification)
   runLedgerVerification(
     @CurrentActor() actor: Actor,
-    @Args('communityId', { type: () => ID }) communityId: string,
+    @GlobalIdArg('Community', 'communityId') communityId: string,
   ): Promise<VerificationRun> {
     return this.verification.runOnDemand(actor, communityId);
   }
@@ -40,7 +41,7 @@ export class VerificationResolver {
   })
   acknowledgeVerificationAlert(
     @CurrentActor() actor: Actor,
-    @Args('runId', { type: () => ID }) runId: string,
+    @GlobalIdArg('VerificationRun', 'runId') runId: string,
     @Args('note') note: string,
   ): Promise<VerificationRun | null> {
     return this.verification.acknowledge(actor, runId, note);

@@ -1,4 +1,4 @@
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { isDatabaseId } from '../../libs/database/database-id.js';
 import { AmountScalar } from '../../libs/graphql/scalars.js';
@@ -33,6 +33,7 @@ import {
   TrialBalance,
 } from './models/ledger.models.js';
 import { PendingStatus, TransferKind } from './models/ledger-enums.js';
+import { GlobalIdArg } from '../../libs/graphql/global-id.js';
 
 const MANAGERS_ONLY = "Coordinators of the account's community, and admins; audited.";
 
@@ -120,14 +121,14 @@ export class LedgerResolver {
   }
 
   @Query(() => Currency, { nullable: true, description: 'Public.' })
-  currency(@Args('id', { type: () => ID }) id: string): Promise<Currency | null> {
+  currency(@GlobalIdArg('Currency', 'id') id: string): Promise<Currency | null> {
     return isDatabaseId(id) ? this.ledger.findCurrency(id) : Promise.resolve(null);
   }
 
   @Query(() => Account, {
     description: 'Your own account, or one you audit. FORBIDDEN for anything else, whether or not it exists.',
   })
-  account(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<Account> {
+  account(@CurrentActor() actor: Actor, @GlobalIdArg('Account', 'id') id: string): Promise<Account> {
     return this.authorized.findAccount(actor, id);
   }
 
@@ -142,7 +143,7 @@ export class LedgerResolver {
   @Query(() => Transfer, {
     description: 'A transfer you are party to, or one you audit. FORBIDDEN otherwise, whether or not it exists.',
   })
-  transfer(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<Transfer> {
+  transfer(@CurrentActor() actor: Actor, @GlobalIdArg('Transfer', 'id') id: string): Promise<Transfer> {
     return this.authorized.findTransfer(actor, id);
   }
 
@@ -159,7 +160,7 @@ export class LedgerResolver {
   })
   trialBalance(
     @CurrentActor() actor: Actor,
-    @Args('currencyId', { type: () => ID }) currencyId: string,
+    @GlobalIdArg('Currency', 'currencyId') currencyId: string,
   ): Promise<TrialBalance> {
     return this.authorized.trialBalance(actor, currencyId);
   }

@@ -1,4 +1,4 @@
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import { RateLimited } from '../access/rate-limited.js';
@@ -7,6 +7,7 @@ import type { Actor } from '../access/actor.js';
 import { CreateListingInput, ListingsArgs, UpdateListingInput } from './dto/listing.inputs.js';
 import { ListingsService } from './listings.service.js';
 import { Listing, ListingCategory, ListingConnection, ListingPayload } from './models/listing.models.js';
+import { GlobalIdArg } from '../../libs/graphql/global-id.js';
 
 @Resolver(() => Listing)
 export class ListingsResolver {
@@ -25,7 +26,7 @@ export class ListingsResolver {
   }
 
   @Query(() => Listing, { description: 'A listing of a community you are active in, or audit. FORBIDDEN otherwise.' })
-  listing(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<Listing> {
+  listing(@CurrentActor() actor: Actor, @GlobalIdArg('Listing', 'id') id: string): Promise<Listing> {
     return this.service.find(actor, id);
   }
 

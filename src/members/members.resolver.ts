@@ -1,4 +1,4 @@
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import { CommunitiesService } from '../communities/communities.service.js';
@@ -29,6 +29,7 @@ import {
   MembershipConnection,
   MembershipPayload,
 } from './models/member.models.js';
+import { GlobalIdArg } from '../../libs/graphql/global-id.js';
 
 const COORDINATORS = "Coordinators of the membership's community, and admins; audited.";
 
@@ -60,12 +61,12 @@ export class MembersResolver {
   @Query(() => Member, {
     description: 'A member of a community you are active in, or that you manage. FORBIDDEN otherwise.',
   })
-  member(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<Member> {
+  member(@CurrentActor() actor: Actor, @GlobalIdArg('Member', 'id') id: string): Promise<Member> {
     return this.members.findMember(actor, id);
   }
 
   @Query(() => Membership, { description: 'Your own membership, or one in a community you manage or audit.' })
-  membership(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<Membership> {
+  membership(@CurrentActor() actor: Actor, @GlobalIdArg('Membership', 'id') id: string): Promise<Membership> {
     return this.members.findMembership(actor, id);
   }
 
@@ -87,7 +88,7 @@ export class MembersResolver {
   @RateLimited(RATE_LIMITS.joinCommunity)
   joinCommunity(
     @CurrentActor() actor: Actor,
-    @Args('communityId', { type: () => ID }) communityId: string,
+    @GlobalIdArg('Community', 'communityId') communityId: string,
   ): Promise<MembershipPayload> {
     return this.members.joinCommunity(actor, communityId);
   }

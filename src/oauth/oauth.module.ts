@@ -22,6 +22,6 @@ import { PartnerAccessService } from './partner-access.service.js';
     OAuthResolver,
     OAuthPayloadSweeper,
   ],
-  exports: [OAuthAccessService],
+  exports: [OAuthAccessService, PartnerAccessService],
 })
 export class OAuthModule {}

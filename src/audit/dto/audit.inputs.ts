@@ -1,11 +1,12 @@
-import { ArgsType, Field, ID } from '@nestjs/graphql';
+import { ArgsType, Field } from '@nestjs/graphql';
 import { IsOptional, Matches, MaxLength } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { DateRangePageArgs } from '../../../libs/graphql/pagination.js';
+import { GlobalIdInput } from '../../../libs/graphql/global-id.js';
 
 @ArgsType()
 export class AuditLogArgs extends DateRangePageArgs {
-  @Field(() => ID, {
+  @GlobalIdInput('Community', {
     nullable: true,
     description: "A community's log, for its auditors; omitted, the whole server's, for admins.",
   })
@@ -18,7 +19,7 @@ export class AuditLogArgs extends DateRangePageArgs {
   @Matches(/^[a-z_]+(\.[a-z_]*)?$/, { message: 'action must look like ledger.grant, or a prefix such as exchange.' })
   action?: string;
 
-  @Field(() => ID, { nullable: true })
+  @GlobalIdInput('Member', { nullable: true })
   @IsOptional()
   @IsDatabaseId()
   actorMemberId?: string;

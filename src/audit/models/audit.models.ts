@@ -1,6 +1,8 @@
-import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { JSONObjectScalar } from '../../../libs/graphql/scalars.js';
+import { GlobalIdField } from '../../../libs/graphql/global-id.js';
+import { NodeType } from '../../../libs/graphql/node.js';
 
 export enum AuditActorRole {
   ADMIN = 'admin',
@@ -15,15 +17,17 @@ registerEnumType(AuditActorRole, {
   valuesMap: { SYSTEM: { description: 'The server itself: the demo seed, the bootstrap command, the sweepers.' } },
 });
 
-@ObjectType({ description: 'One privileged action: who, acting as what, through which client, what, when and why.' })
+@NodeType('AuditEntry', {
+  description: 'One privileged action: who, acting as what, through which client, what, when and why.',
+  node: false,
+})
 export class AuditEntry {
-  @Field(() => ID)
   id: string;
 
   @Field()
   createdAt: Date;
 
-  @Field(() => ID, {
+  @GlobalIdField('Member', {
     nullable: true,
     description: 'The member who acted; null for the system or a partner app acting as itself.',
   })
@@ -32,13 +36,16 @@ export class AuditEntry {
   @Field(() => AuditActorRole)
   actorRole: AuditActorRole;
 
-  @Field(() => ID, { nullable: true, description: 'The partner app the action came through, if any.' })
+  @GlobalIdField('PartnerApp', { nullable: true, description: 'The partner app the action came through, if any.' })
   partnerAppId: string | null;
 
   @Field({ description: 'What was done, e.g. ledger.grant, membership.suspend, exchange.resolved.' })
   action: string;
 
-  @Field(() => ID, { nullable: true, description: 'Null for server-wide actions (an admin made, sessions ended).' })
+  @GlobalIdField('Community', {
+    nullable: true,
+    description: 'Null for server-wide actions (an admin made, sessions ended).',
+  })
   communityId: string | null;
 
   @Field({

@@ -1,8 +1,9 @@
-import { Field, ID, InputType, Int } from '@nestjs/graphql';
+import { Field, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { Allow, IsBoolean, IsInt, IsOptional, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
+import { GlobalIdInput } from '../../../libs/graphql/global-id.js';
 
 @InputType()
 export class CommunityPoliciesInput {
@@ -80,7 +81,7 @@ export class CreateCommunityInput {
 
 @InputType()
 export class UpdateCommunityPoliciesInput {
-  @Field(() => ID)
+  @GlobalIdInput('Community')
   @IsDatabaseId()
   communityId: string;
 

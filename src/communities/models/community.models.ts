@@ -1,10 +1,10 @@
-import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
 import { CommunityErrorCode } from '../communities.errors.js';
+import { NodeType } from '../../../libs/graphql/node.js';
 
-@ObjectType({ description: 'One time bank: it owns a currency and its policies.' })
+@NodeType('Community', { description: 'One time bank: it owns a currency and its policies.' })
 export class Community {
-  @Field(() => ID)
   id: string;
 
   @Field()

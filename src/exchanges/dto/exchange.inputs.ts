@@ -1,4 +1,4 @@
-import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
+import { ArgsType, Field, InputType, Int } from '@nestjs/graphql';
 import {
   Allow,
   ArrayMaxSize,
@@ -17,11 +17,12 @@ import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { PageArgs } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
 import { DisputeOutcome, ExchangeRole, ExchangeStatus } from '../models/exchange-enums.js';
+import { GlobalIdInput } from '../../../libs/graphql/global-id.js';
 
 /** What every proposal names: where (a listing, or a community), what each hold reserves, and what it is about. */
 @InputType({ isAbstract: true })
 abstract class ProposalTermsInput {
-  @Field(() => ID, {
+  @GlobalIdInput('Listing', {
     nullable: true,
     description:
       'The listing: for a single exchange its kind decides who provides; for a group it is your own service offer.',
@@ -30,7 +31,7 @@ abstract class ProposalTermsInput {
   @IsDatabaseId()
   listingId?: string;
 
-  @Field(() => ID, { nullable: true, description: 'Without a listing: the community.' })
+  @GlobalIdInput('Community', { nullable: true, description: 'Without a listing: the community.' })
   @IsOptional()
   @IsDatabaseId()
   communityId?: string;
@@ -46,7 +47,7 @@ abstract class ProposalTermsInput {
 
 @InputType({ description: 'Against a listing, or directly to another member ("you fixed my bike; here are 2 hours").' })
 export class ProposeExchangeInput extends ProposalTermsInput {
-  @Field(() => ID, { nullable: true, description: 'Without a listing: the other member.' })
+  @GlobalIdInput('Member', { nullable: true, description: 'Without a listing: the other member.' })
   @IsOptional()
   @IsDatabaseId()
   counterpartyId?: string;
@@ -66,7 +67,7 @@ export class ProposeExchangeInput extends ProposalTermsInput {
 
 @InputType()
 export class ExchangeActionInput {
-  @Field(() => ID)
+  @GlobalIdInput('Exchange')
   @IsDatabaseId()
   exchangeId: string;
 
@@ -78,7 +79,7 @@ export class ExchangeActionInput {
 
 @InputType()
 export class MarkDeliveredInput {
-  @Field(() => ID)
+  @GlobalIdInput('Exchange')
   @IsDatabaseId()
   exchangeId: string;
 
@@ -89,7 +90,7 @@ export class MarkDeliveredInput {
 
 @InputType()
 export class ConfirmExchangeInput {
-  @Field(() => ID)
+  @GlobalIdInput('Exchange')
   @IsDatabaseId()
   exchangeId: string;
 
@@ -103,7 +104,7 @@ export class ConfirmExchangeInput {
 
 @InputType()
 export class ResolveDisputeInput {
-  @Field(() => ID)
+  @GlobalIdInput('Exchange')
   @IsDatabaseId()
   exchangeId: string;
 
@@ -122,7 +123,7 @@ export class ResolveDisputeInput {
 
 @InputType()
 export class ReviewExchangeInput {
-  @Field(() => ID)
+  @GlobalIdInput('Exchange')
   @IsDatabaseId()
   exchangeId: string;
 
@@ -139,7 +140,7 @@ export class ReviewExchangeInput {
 
 @ArgsType()
 export class ExchangesArgs extends PageArgs {
-  @Field(() => ID, {
+  @GlobalIdInput('Community', {
     nullable: true,
     description: "Managers and auditors: all of this community's exchanges. Otherwise yours.",
   })
@@ -155,7 +156,7 @@ export class ExchangesArgs extends PageArgs {
 
 @InputType({ description: 'The provider proposes one place per receiver, from their own offer or directly.' })
 export class ProposeGroupExchangeInput extends ProposalTermsInput {
-  @Field(() => [ID], { description: '2 to 100 members, each receiving a place.' })
+  @GlobalIdInput('Member', { list: true, description: '2 to 100 members, each receiving a place.' })
   @ArrayMinSize(2)
   @ArrayMaxSize(100)
   @ArrayUnique()
@@ -165,7 +166,7 @@ export class ProposeGroupExchangeInput extends ProposalTermsInput {
 
 @InputType()
 export class SettleExchangeGroupInput {
-  @Field(() => ID)
+  @GlobalIdInput('ExchangeGroup')
   @IsDatabaseId()
   groupId: string;
 

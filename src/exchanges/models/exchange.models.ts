@@ -1,8 +1,10 @@
-import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
 import { ExchangeStatus } from './exchange-enums.js';
 import { ExchangeErrorCode } from '../exchanges.errors.js';
+import { GlobalIdField } from '../../../libs/graphql/global-id.js';
+import { NodeType } from '../../../libs/graphql/node.js';
 
 @ObjectType()
 export class ExchangeUserError {
@@ -16,29 +18,30 @@ export class ExchangeUserError {
   message: string;
 }
 
-@ObjectType({ description: 'One deal between a provider and a receiver, paid only through a hold on the ledger.' })
+@NodeType('Exchange', {
+  description: 'One deal between a provider and a receiver, paid only through a hold on the ledger.',
+})
 export class Exchange {
-  @Field(() => ID)
   id: string;
 
-  @Field(() => ID)
+  @GlobalIdField('Community')
   communityId: string;
 
-  @Field(() => ID, { nullable: true })
+  @GlobalIdField('Listing', { nullable: true })
   listingId: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'For a place in a group exchange: its group.' })
+  @GlobalIdField('ExchangeGroup', { nullable: true, description: 'For a place in a group exchange: its group.' })
   groupId: string | null;
 
-  @Field(() => ID)
+  @GlobalIdField('Member')
   proposerId: string;
 
-  @Field(() => ID)
+  @GlobalIdField('Member')
   providerId: string;
 
   providerAccountId: string;
 
-  @Field(() => ID)
+  @GlobalIdField('Member')
   receiverId: string;
 
   receiverAccountId: string;
@@ -58,7 +61,7 @@ export class Exchange {
   @Field(() => Int, { nullable: true, description: 'Goods: units reserved.' })
   quantity: number | null;
 
-  @Field(() => ID, {
+  @GlobalIdField('Transfer', {
     nullable: true,
     description: "The hold: a pending transfer from the receiver's account to the provider's.",
   })
@@ -92,18 +95,17 @@ export class ExchangePayload {
   userErrors: ExchangeUserError[];
 }
 
-@ObjectType({ description: "One party's review of the other, after settlement." })
+@NodeType('Review', { description: "One party's review of the other, after settlement.", node: false })
 export class Review {
-  @Field(() => ID)
   id: string;
 
-  @Field(() => ID)
+  @GlobalIdField('Exchange')
   exchangeId: string;
 
-  @Field(() => ID)
+  @GlobalIdField('Member')
   authorId: string;
 
-  @Field(() => ID)
+  @GlobalIdField('Member')
   subjectId: string;
 
   @Field(() => Int, { description: '1 to 5.' })
@@ -134,21 +136,20 @@ export class ReviewSummary {
   averageRating: number | null;
 }
 
-@ObjectType({
+@NodeType('ExchangeGroup', {
   description:
     'One provider and many receivers (a class, a shared repair day): a place per receiver, settled together.',
 })
 export class ExchangeGroup {
-  @Field(() => ID)
   id: string;
 
-  @Field(() => ID)
+  @GlobalIdField('Community')
   communityId: string;
 
-  @Field(() => ID, { nullable: true })
+  @GlobalIdField('Listing', { nullable: true })
   listingId: string | null;
 
-  @Field(() => ID)
+  @GlobalIdField('Member')
   providerId: string;
 
   @Field()

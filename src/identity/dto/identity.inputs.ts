@@ -1,7 +1,8 @@
-import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
+import { ArgsType, Field, InputType } from '@nestjs/graphql';
 import { ArrayMaxSize, ArrayMinSize, IsEnum, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { PartnerScope } from '../../access/actor.js';
+import { GlobalIdInput } from '../../../libs/graphql/global-id.js';
 
 @InputType()
 export class LoginInput {
@@ -30,7 +31,7 @@ export class RegisterPartnerAppInput {
   @Length(1, 100)
   name: string;
 
-  @Field(() => ID)
+  @GlobalIdInput('Community')
   @IsDatabaseId()
   communityId: string;
 
@@ -55,7 +56,7 @@ export class ChangePasswordInput {
 
 @ArgsType()
 export class RevokeMemberSessionsArgs {
-  @Field(() => ID)
+  @GlobalIdInput('Member')
   @IsString()
   memberId: string;
 
@@ -66,7 +67,7 @@ export class RevokeMemberSessionsArgs {
 
 @ArgsType()
 export class RevokePartnerAppArgs {
-  @Field(() => ID)
+  @GlobalIdInput('PartnerApp')
   @IsString()
   partnerAppId: string;
 

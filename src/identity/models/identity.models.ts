@@ -1,6 +1,8 @@
-import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { PartnerScope } from '../../access/actor.js';
 import { AuthErrorCode } from '../identity.errors.js';
+import { GlobalIdField } from '../../../libs/graphql/global-id.js';
+import { NodeType } from '../../../libs/graphql/node.js';
 
 registerEnumType(PartnerScope, {
   name: 'PartnerScope',
@@ -49,7 +51,7 @@ export class AuthTokens {
   @Field()
   refreshTokenExpiresAt: Date;
 
-  @Field(() => ID)
+  @GlobalIdField('Member')
   memberId: string;
 }
 
@@ -62,15 +64,14 @@ export class AuthPayload {
   userErrors: AuthUserError[];
 }
 
-@ObjectType({ description: 'A registered client of the API, scoped to one community.' })
+@NodeType('PartnerApp', { description: 'A registered client of the API, scoped to one community.', node: false })
 export class PartnerApp {
-  @Field(() => ID)
   id: string;
 
   @Field()
   name: string;
 
-  @Field(() => ID)
+  @GlobalIdField('Community')
   communityId: string;
 
   @Field(() => [PartnerScope])
@@ -111,9 +112,8 @@ export class PartnerAppKeyPayload {
   apiKey: string;
 }
 
-@ObjectType({ description: 'One login: a device or an app holding tokens.' })
+@NodeType('Session', { description: 'One login: a device or an app holding tokens.' })
 export class Session {
-  @Field(() => ID)
   id: string;
 
   @Field()

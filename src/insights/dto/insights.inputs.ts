@@ -1,9 +1,10 @@
-import { ArgsType, Field, ID, Int } from '@nestjs/graphql';
+import { ArgsType, Field, Int } from '@nestjs/graphql';
 import { Allow, ArrayMaxSize, IsEnum, IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
 import { RiskSignalKind } from '../models/risk-signal.models.js';
 import { MAX_BUCKETS, StatisticsInterval } from '../statistics-buckets.js';
+import { GlobalIdInput } from '../../../libs/graphql/global-id.js';
 
 /** Outside these, date arithmetic in PostgreSQL would fail rather than answer; nothing in a ledger is older or that far ahead. */
 const EARLIEST = new Date('1970-01-01T00:00:00Z');
@@ -24,7 +25,7 @@ const YEAR_SECONDS = 366 * DAY_SECONDS;
 
 @ArgsType()
 export class CommunityStatisticsArgs {
-  @Field(() => ID)
+  @GlobalIdInput('Community')
   @IsDatabaseId()
   communityId: string;
 
@@ -43,7 +44,7 @@ export class CommunityStatisticsArgs {
 
 @ArgsType()
 export class RiskSignalsArgs {
-  @Field(() => ID)
+  @GlobalIdInput('Community')
   @IsDatabaseId()
   communityId: string;
 

@@ -1,5 +1,6 @@
-import { createUnionType, Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { createUnionType, Field, Float, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
+import { GlobalIdField } from '../../../libs/graphql/global-id.js';
 
 /** How much evidence a signal carries at most: enough to act on, bounded whatever the ledger holds. */
 export const MAX_CYCLES_SHOWN = 5;
@@ -39,13 +40,13 @@ registerEnumType(RiskSignalKind, {
 
 @ObjectType({ description: 'A posted payment between two member accounts, as evidence.' })
 export class RiskTransfer {
-  @Field(() => ID)
+  @GlobalIdField('Transfer')
   id: string;
 
-  @Field(() => ID)
+  @GlobalIdField('Account')
   debitAccountId: string;
 
-  @Field(() => ID)
+  @GlobalIdField('Account')
   creditAccountId: string;
 
   @Field(() => AmountScalar)
@@ -57,7 +58,10 @@ export class RiskTransfer {
 
 @ObjectType({ description: 'Payments A→B, B→C, C→A, in this order of time.' })
 export class PaymentCycle {
-  @Field(() => [ID], { description: 'A, B and C: the member accounts in the order the money went round.' })
+  @GlobalIdField('Account', {
+    list: true,
+    description: 'A, B and C: the member accounts in the order the money went round.',
+  })
   accountIds: string[];
 
   @Field(() => [RiskTransfer], {
@@ -89,7 +93,7 @@ abstract class LimitEvidence {
   @Field({ description: 'When the balance last came near the limit and stayed there up to `to`.' })
   since: Date;
 
-  @Field(() => ID, { description: 'The transfer that brought it there.' })
+  @GlobalIdField('Transfer', { description: 'The transfer that brought it there.' })
   sinceTransferId: string;
 }
 
@@ -165,10 +169,10 @@ export class RiskSignal {
   @Field(() => RiskSignalKind)
   kind: RiskSignalKind;
 
-  @Field(() => ID)
+  @GlobalIdField('Account')
   accountId: string;
 
-  @Field(() => ID)
+  @GlobalIdField('Member')
   memberId: string;
 
   @Field({ description: "The member's display name." })

@@ -1,7 +1,8 @@
-import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
 import { Currency } from '../../ledger/models/ledger.models.js';
 import { StatisticsInterval } from '../statistics-buckets.js';
+import { GlobalIdField } from '../../../libs/graphql/global-id.js';
 
 const EXCHANGED =
   'Money members paid one another: the posted transfers (direct, and posted holds) from one member account of the community to another, ' +
@@ -94,7 +95,7 @@ export class StatisticsTotal extends ExchangeActivity {}
 
 @ObjectType({ description: "A community's activity over a period, bucket by bucket, ready for charts." })
 export class CommunityStatistics {
-  @Field(() => ID)
+  @GlobalIdField('Community')
   communityId: string;
 
   @Field(() => Currency, { description: 'Every amount is in minor units of this currency.' })

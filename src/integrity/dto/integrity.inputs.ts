@@ -1,12 +1,13 @@
-import { ArgsType, Field, ID, Int } from '@nestjs/graphql';
+import { ArgsType, Field, Int } from '@nestjs/graphql';
 import { IsBoolean, IsOptional, Max, Min, ValidateBy } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { PageArgs } from '../../../libs/graphql/pagination.js';
 import { Int64Scalar } from '../../../libs/graphql/scalars.js';
+import { GlobalIdInput } from '../../../libs/graphql/global-id.js';
 
 @ArgsType()
 export class CheckpointsArgs extends PageArgs {
-  @Field(() => ID)
+  @GlobalIdInput('Community')
   @IsDatabaseId()
   communityId: string;
 }
@@ -16,11 +17,14 @@ export const MAX_PROOF_ENTRIES = 1000;
 
 @ArgsType()
 export class StatementProofArgs {
-  @Field(() => ID)
+  @GlobalIdInput('Account')
   @IsDatabaseId()
   accountId: string;
 
-  @Field(() => ID, { nullable: true, description: "A checkpoint of the account's currency; omitted, the latest." })
+  @GlobalIdInput('LedgerCheckpoint', {
+    nullable: true,
+    description: "A checkpoint of the account's currency; omitted, the latest.",
+  })
   @IsOptional()
   @IsDatabaseId()
   checkpointId?: string;
@@ -46,7 +50,7 @@ export class StatementProofArgs {
 
 @ArgsType()
 export class VerificationRunsArgs extends PageArgs {
-  @Field(() => ID)
+  @GlobalIdInput('Community')
   @IsDatabaseId()
   communityId: string;
 

@@ -1,18 +1,20 @@
-import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { Int64Scalar } from '../../../libs/graphql/scalars.js';
 import type { ProofSide } from '../merkle.js';
+import { GlobalIdField } from '../../../libs/graphql/global-id.js';
+import { NodeType } from '../../../libs/graphql/node.js';
 
-@ObjectType({
+@NodeType('LedgerCheckpoint', {
   description:
     "A checkpoint of a currency's hash chain. `checkpointHash` is SHA-256 of `pumasi-checkpoint-v1|currencyId|sequence|fromPosition|position|chainHash|merkleRoot|previousHash` " +
     '(hashes in lower-case hex), and names the previous checkpoint, so keeping one checkpoint hash vouches for every checkpoint before it.',
+  node: false,
 })
 export class LedgerCheckpoint {
-  @Field(() => ID)
   id: string;
 
-  @Field(() => ID)
+  @GlobalIdField('Currency')
   currencyId: string;
 
   @Field(() => Int64Scalar, { description: '1, 2, 3… within the currency.' })
@@ -62,7 +64,7 @@ export class ProofStep {
 
 @ObjectType({ description: "One transfer of the account's statement, with what proves it is in a checkpoint." })
 export class StatementProofEntry {
-  @Field(() => ID)
+  @GlobalIdField('Transfer')
   transferId: string;
 
   @Field(() => Int64Scalar)
@@ -100,7 +102,7 @@ export class StatementProofEntry {
     "A proof that an account's statement, up to a checkpoint, is in the ledger's hash chain. Check it with `npm run verify-proof` or by hand (docs/audit.md).",
 })
 export class StatementProof {
-  @Field(() => ID)
+  @GlobalIdField('Account')
   accountId: string;
 
   @Field(() => LedgerCheckpoint)

@@ -1,6 +1,8 @@
-import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { JSONObjectScalar } from '../../../libs/graphql/scalars.js';
+import { GlobalIdField } from '../../../libs/graphql/global-id.js';
+import { NodeType } from '../../../libs/graphql/node.js';
 
 @ObjectType({ description: 'One check of the ledger: passed, or the first offending rows.' })
 export class VerificationCheck {
@@ -20,20 +22,20 @@ export enum VerificationTrigger {
 }
 registerEnumType(VerificationTrigger, { name: 'VerificationTrigger' });
 
-@ObjectType({
+@NodeType('VerificationRun', {
   description: "A run of the ledger's invariant check over one community. A failed run is an alert until acknowledged.",
+  node: false,
 })
 export class VerificationRun {
-  @Field(() => ID)
   id: string;
 
-  @Field(() => ID)
+  @GlobalIdField('Community')
   communityId: string;
 
   @Field(() => VerificationTrigger)
   trigger: VerificationTrigger;
 
-  @Field(() => ID, { nullable: true })
+  @GlobalIdField('Member', { nullable: true })
   requestedBy: string | null;
 
   @Field()
@@ -51,7 +53,7 @@ export class VerificationRun {
   @Field(() => Date, { nullable: true })
   acknowledgedAt: Date | null;
 
-  @Field(() => ID, { nullable: true })
+  @GlobalIdField('Member', { nullable: true })
   acknowledgedBy: string | null;
 }
 

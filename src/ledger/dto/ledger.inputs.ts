@@ -1,4 +1,4 @@
-import { ArgsType, Field, ID, InputType, Int, registerEnumType } from '@nestjs/graphql';
+import { ArgsType, Field, InputType, Int, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import {
   Allow,
@@ -21,6 +21,7 @@ import { DateRangePageArgs, PageArgs } from '../../../libs/graphql/pagination.js
 import { AmountScalar, JSONObjectScalar } from '../../../libs/graphql/scalars.js';
 import { SYSTEM_CODES } from '../ledger-caller.js';
 import { AccountKind, BatchMode } from '../models/ledger-enums.js';
+import { GlobalIdInput } from '../../../libs/graphql/global-id.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 const IDEMPOTENCY_KEY_MESSAGE = 'idempotencyKey must be 1-128 printable ASCII characters without spaces';
@@ -50,11 +51,11 @@ abstract class LedgerWriteInput {
 
 @InputType()
 export class CreateTransferInput extends LedgerWriteInput {
-  @Field(() => ID)
+  @GlobalIdInput('Account')
   @IsDatabaseId()
   debitAccountId: string;
 
-  @Field(() => ID)
+  @GlobalIdInput('Account')
   @IsDatabaseId()
   creditAccountId: string;
 
@@ -101,7 +102,7 @@ export class CreateTransfersInput {
 
 @InputType()
 export class PostPendingTransferInput extends LedgerWriteInput {
-  @Field(() => ID)
+  @GlobalIdInput('Transfer')
   @IsDatabaseId()
   pendingTransferId: string;
 
@@ -115,14 +116,14 @@ export class PostPendingTransferInput extends LedgerWriteInput {
 
 @InputType()
 export class VoidPendingTransferInput extends LedgerWriteInput {
-  @Field(() => ID)
+  @GlobalIdInput('Transfer')
   @IsDatabaseId()
   pendingTransferId: string;
 }
 
 @InputType()
 export class ReverseTransferInput extends LedgerWriteInput {
-  @Field(() => ID, { description: 'A posted transfer (DIRECT or POST_PENDING).' })
+  @GlobalIdInput('Transfer', { description: 'A posted transfer (DIRECT or POST_PENDING).' })
   @IsDatabaseId()
   transferId: string;
 
@@ -141,12 +142,12 @@ export class ReverseTransferInput extends LedgerWriteInput {
 
 @ArgsType()
 export class TransfersArgs extends DateRangePageArgs {
-  @Field(() => ID, { nullable: true, description: 'Only transfers debiting or crediting this account.' })
+  @GlobalIdInput('Account', { nullable: true, description: 'Only transfers debiting or crediting this account.' })
   @IsOptional()
   @IsDatabaseId()
   accountId?: string;
 
-  @Field(() => ID, { nullable: true })
+  @GlobalIdInput('Currency', { nullable: true })
   @IsOptional()
   @IsDatabaseId()
   currencyId?: string;
@@ -154,7 +155,7 @@ export class TransfersArgs extends DateRangePageArgs {
 
 @ArgsType()
 export class AccountsArgs extends PageArgs {
-  @Field(() => ID)
+  @GlobalIdInput('Currency')
   @IsDatabaseId()
   currencyId: string;
 
@@ -177,7 +178,7 @@ registerEnumType(GrantSource, {
 
 @InputType()
 export class GrantCreditsInput extends LedgerWriteInput {
-  @Field(() => ID, { description: 'The member account to credit.' })
+  @GlobalIdInput('Account', { description: 'The member account to credit.' })
   @IsDatabaseId()
   accountId: string;
 
@@ -197,7 +198,7 @@ export class GrantCreditsInput extends LedgerWriteInput {
 
 @InputType()
 export class SetAccountLimitsInput {
-  @Field(() => ID)
+  @GlobalIdInput('Account')
   @IsDatabaseId()
   accountId: string;
 
@@ -219,7 +220,7 @@ export class SetAccountLimitsInput {
 
 @InputType()
 export class AccountStatusInput {
-  @Field(() => ID)
+  @GlobalIdInput('Account')
   @IsDatabaseId()
   accountId: string;
 

@@ -1,12 +1,13 @@
-import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { AmountScalar, Int64Scalar, JSONObjectScalar } from '../../../libs/graphql/scalars.js';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { AccountErrorCode, TransferErrorCode } from '../ledger.errors.js';
 import { AccountKind, AccountStatus, TransferKind } from './ledger-enums.js';
+import { GlobalIdField } from '../../../libs/graphql/global-id.js';
+import { NodeType } from '../../../libs/graphql/node.js';
 
-@ObjectType({ description: 'A unit of account. Amounts are integers in its minor units.' })
+@NodeType('Currency', { description: 'A unit of account. Amounts are integers in its minor units.' })
 export class Currency {
-  @Field(() => ID)
   id: string;
 
   communityId: string;
@@ -24,9 +25,8 @@ export class Currency {
   minorUnitsPerUnit: number;
 }
 
-@ObjectType({ description: 'Balances are credit-normal: balance = postedCredits - postedDebits.' })
+@NodeType('Account', { description: 'Balances are credit-normal: balance = postedCredits - postedDebits.' })
 export class Account {
-  @Field(() => ID)
   id: string;
 
   currencyId: string;
@@ -76,18 +76,17 @@ export class Account {
   createdAt: Date;
 }
 
-@ObjectType({ description: 'A movement of money from a debit account to a credit account of one currency.' })
+@NodeType('Transfer', { description: 'A movement of money from a debit account to a credit account of one currency.' })
 export class Transfer {
-  @Field(() => ID)
   id: string;
 
   @Field()
   idempotencyKey: string;
 
-  @Field(() => ID)
+  @GlobalIdField('Account')
   debitAccountId: string;
 
-  @Field(() => ID)
+  @GlobalIdField('Account')
   creditAccountId: string;
 
   currencyId: string;
@@ -107,13 +106,16 @@ export class Transfer {
   @Field(() => TransferKind)
   kind: TransferKind;
 
-  @Field(() => ID, { nullable: true, description: 'For POST_PENDING and VOID_PENDING: the pending transfer resolved.' })
+  @GlobalIdField('Transfer', {
+    nullable: true,
+    description: 'For POST_PENDING and VOID_PENDING: the pending transfer resolved.',
+  })
   pendingTransferId: string | null;
 
   @Field(() => Date, { nullable: true, description: 'For PENDING: when it expires if still open.' })
   timeoutAt: Date | null;
 
-  @Field(() => ID, { nullable: true, description: 'For a reversal: the transfer it reverses.' })
+  @GlobalIdField('Transfer', { nullable: true, description: 'For a reversal: the transfer it reverses.' })
   reversesTransferId: string | null;
 
   @Field(() => String, { nullable: true, description: 'For a reversal: why it was made.' })
@@ -126,18 +128,17 @@ export class Transfer {
   createdAt: Date;
 }
 
-@ObjectType({ description: "One line of an account's statement: one side of a transfer." })
+@NodeType('Posting', { description: "One line of an account's statement: one side of a transfer.", node: false })
 export class Posting {
-  @Field(() => ID)
   id: string;
 
-  @Field(() => ID)
+  @GlobalIdField('Transfer')
   transferId: string;
 
-  @Field(() => ID)
+  @GlobalIdField('Account')
   accountId: string;
 
-  @Field(() => ID, { description: 'The account on the other side of the transfer.' })
+  @GlobalIdField('Account', { description: 'The account on the other side of the transfer.' })
   counterpartyAccountId: string;
 
   @Field(() => AmountScalar, { description: 'Negative for a debit, positive for a credit.' })

@@ -1,28 +1,30 @@
-import { ArgsType, Field, ID, InputType, ObjectType } from '@nestjs/graphql';
+import { ArgsType, Field, InputType, ObjectType } from '@nestjs/graphql';
 import { IsDate, Matches, MaxLength } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { ConnectionType, PageArgs } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
 import { PeriodErrorCode } from '../ledger.errors.js';
+import { GlobalIdField, GlobalIdInput } from '../../../libs/graphql/global-id.js';
+import { NodeType } from '../../../libs/graphql/node.js';
 
 @ObjectType({ description: "An account's balance at the end of a closed period, as the close found it." })
 export class PeriodBalance {
-  @Field(() => ID)
+  @GlobalIdField('Account')
   accountId: string;
 
   @Field(() => AmountScalar)
   balance: bigint;
 }
 
-@ObjectType({
+@NodeType('LedgerPeriod', {
   description:
     'A closed period of a currency: nothing dated up to `closedThrough` can change any more. A correction is posted in the open period and refers back to the original (a reversal names what it reverses).',
+  node: false,
 })
 export class LedgerPeriod {
-  @Field(() => ID)
   id: string;
 
-  @Field(() => ID)
+  @GlobalIdField('Currency')
   currencyId: string;
 
   @Field()
@@ -31,7 +33,7 @@ export class LedgerPeriod {
   @Field()
   closedAt: Date;
 
-  @Field(() => ID, { nullable: true, description: 'The manager who closed it.' })
+  @GlobalIdField('Member', { nullable: true, description: 'The manager who closed it.' })
   closedBy: string | null;
 
   @Field()
@@ -48,14 +50,14 @@ export class LedgerPeriodConnection extends ConnectionType(LedgerPeriod, 'Ledger
 
 @ArgsType()
 export class PeriodsArgs extends PageArgs {
-  @Field(() => ID)
+  @GlobalIdInput('Community')
   @IsDatabaseId()
   communityId: string;
 }
 
 @InputType()
 export class ClosePeriodInput {
-  @Field(() => ID)
+  @GlobalIdInput('Community')
   @IsDatabaseId()
   communityId: string;
 

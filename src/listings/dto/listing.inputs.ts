@@ -1,4 +1,4 @@
-import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
+import { ArgsType, Field, InputType, Int } from '@nestjs/graphql';
 import {
   Allow,
   ArrayMaxSize,
@@ -19,6 +19,7 @@ import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { PageArgs } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
 import { ListingKind, ListingNature, ListingStatus, PricingUnit } from '../models/listing-enums.js';
+import { GlobalIdInput } from '../../../libs/graphql/global-id.js';
 
 const CATEGORY = /^[a-z][a-z_]{1,31}$/;
 
@@ -88,7 +89,7 @@ abstract class ListingContentInput {
 
 @InputType()
 export class CreateListingInput extends ListingContentInput {
-  @Field(() => ID)
+  @GlobalIdInput('Community')
   @IsDatabaseId()
   communityId: string;
 
@@ -119,7 +120,7 @@ export class CreateListingInput extends ListingContentInput {
 
 @InputType()
 export class UpdateListingInput extends ListingContentInput {
-  @Field(() => ID)
+  @GlobalIdInput('Listing')
   @IsDatabaseId()
   listingId: string;
 
@@ -134,7 +135,7 @@ export class UpdateListingInput extends ListingContentInput {
 
 @ArgsType()
 export class ListingsArgs extends PageArgs {
-  @Field(() => ID)
+  @GlobalIdInput('Community')
   @IsDatabaseId()
   communityId: string;
 
@@ -178,7 +179,7 @@ export class ListingsArgs extends PageArgs {
   @IsEnum(ListingStatus)
   status: ListingStatus = ListingStatus.ACTIVE;
 
-  @Field(() => ID, { nullable: true, description: "Only this member's listings." })
+  @GlobalIdInput('Member', { nullable: true, description: "Only this member's listings." })
   @IsOptional()
   @IsDatabaseId()
   memberId?: string;

@@ -1,8 +1,10 @@
-import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
 import { ListingErrorCode } from '../listings.errors.js';
 import { ListingKind, ListingNature, ListingStatus, PricingUnit } from './listing-enums.js';
+import { GlobalIdField } from '../../../libs/graphql/global-id.js';
+import { NodeType } from '../../../libs/graphql/node.js';
 
 @ObjectType({ description: 'A kind of thing exchanged, in English and Korean.' })
 export class ListingCategory {
@@ -16,15 +18,14 @@ export class ListingCategory {
   nameKo: string;
 }
 
-@ObjectType({ description: "An offer or a request, for labour or goods, in the community's currency." })
+@NodeType('Listing', { description: "An offer or a request, for labour or goods, in the community's currency." })
 export class Listing {
-  @Field(() => ID)
   id: string;
 
-  @Field(() => ID)
+  @GlobalIdField('Community')
   communityId: string;
 
-  @Field(() => ID, { description: 'The member who posted it.' })
+  @GlobalIdField('Member', { description: 'The member who posted it.' })
   memberId: string;
 
   @Field(() => ListingKind)

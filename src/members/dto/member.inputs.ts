@@ -1,4 +1,4 @@
-import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
+import { ArgsType, Field, InputType } from '@nestjs/graphql';
 import {
   ArrayMaxSize,
   IsBoolean,
@@ -13,6 +13,7 @@ import {
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { PageArgs } from '../../../libs/graphql/pagination.js';
 import { MemberKind, MembershipStatus } from '../models/member-enums.js';
+import { GlobalIdInput } from '../../../libs/graphql/global-id.js';
 
 const PASSWORD_RULE = 'password must be 10 to 200 characters';
 
@@ -76,7 +77,7 @@ export class RegisterInput extends ProfileInput {
   @IsEnum(MemberKind)
   kind: MemberKind = MemberKind.PERSON;
 
-  @Field(() => ID, { nullable: true, description: 'Ask to join this community at once (pending approval).' })
+  @GlobalIdInput('Community', { nullable: true, description: 'Ask to join this community at once (pending approval).' })
   @IsOptional()
   @IsDatabaseId()
   communityId?: string;
@@ -96,7 +97,7 @@ export class AcceptInvitationInput {
 
 @InputType()
 export class InviteMemberInput {
-  @Field(() => ID)
+  @GlobalIdInput('Community')
   @IsDatabaseId()
   communityId: string;
 
@@ -116,7 +117,7 @@ export class InviteMemberInput {
 
 @InputType()
 export class MembershipActionInput {
-  @Field(() => ID)
+  @GlobalIdInput('Membership')
   @IsDatabaseId()
   membershipId: string;
 
@@ -138,18 +139,18 @@ export class CloseMembershipInput extends MembershipActionInput {
 
 @InputType()
 export class AppointCoordinatorInput {
-  @Field(() => ID)
+  @GlobalIdInput('Community')
   @IsDatabaseId()
   communityId: string;
 
-  @Field(() => ID)
+  @GlobalIdInput('Member')
   @IsDatabaseId()
   memberId: string;
 }
 
 @ArgsType()
 export class MembershipsArgs extends PageArgs {
-  @Field(() => ID)
+  @GlobalIdInput('Community')
   @IsDatabaseId()
   communityId: string;
 

@@ -1,13 +1,14 @@
-import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { Field, ObjectType } from '@nestjs/graphql';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { MemberErrorCode } from '../members.errors.js';
 import { MemberKind, MembershipRole, MembershipStatus } from './member-enums.js';
+import { GlobalIdField } from '../../../libs/graphql/global-id.js';
+import { NodeType } from '../../../libs/graphql/node.js';
 
-@ObjectType({
+@NodeType('Member', {
   description: 'A person or an organisation. The profile is visible to members of the communities they share.',
 })
 export class Member {
-  @Field(() => ID)
   id: string;
 
   email: string;
@@ -40,20 +41,21 @@ export class Member {
   createdAt: Date;
 }
 
-@ObjectType({ description: "A member's standing in one community, with its own account in the community's currency." })
+@NodeType('Membership', {
+  description: "A member's standing in one community, with its own account in the community's currency.",
+})
 export class Membership {
-  @Field(() => ID)
   id: string;
 
-  @Field(() => ID)
+  @GlobalIdField('Member')
   memberId: string;
 
-  @Field(() => ID)
+  @GlobalIdField('Community')
   communityId: string;
 
   currencyId: string;
 
-  @Field(() => ID)
+  @GlobalIdField('Account')
   accountId: string;
 
   @Field(() => MembershipRole)

@@ -1,12 +1,13 @@
-import { Field, ID, InputType } from '@nestjs/graphql';
+import { Field, InputType } from '@nestjs/graphql';
 import { ArrayMaxSize, IsEmail, IsOptional, IsString, IsUrl, Length, MaxLength } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
+import { GlobalIdInput } from '../../../libs/graphql/global-id.js';
 
 const HTTPS_URL = { protocols: ['https'], require_protocol: true };
 
 @InputType({ description: "A partner app's OAuth profile, set as a whole: a field left out is cleared." })
 export class UpdatePartnerAppProfileInput {
-  @Field(() => ID, { description: 'The app to update, of a community you coordinate.' })
+  @GlobalIdInput('PartnerApp', { description: 'The app to update, of a community you coordinate.' })
   @IsDatabaseId()
   partnerAppId: string;
 
@@ -49,11 +50,11 @@ export class UpdatePartnerAppProfileInput {
 
 @InputType({ description: "Which members' consents to a partner app end, and why." })
 export class RevokePartnerAppConsentsInput {
-  @Field(() => ID, { description: 'The app whose consents end, of a community you coordinate.' })
+  @GlobalIdInput('PartnerApp', { description: 'The app whose consents end, of a community you coordinate.' })
   @IsDatabaseId()
   partnerAppId: string;
 
-  @Field(() => ID, { nullable: true, description: "Only this member's consent; without it, every member's." })
+  @GlobalIdInput('Member', { nullable: true, description: "Only this member's consent; without it, every member's." })
   @IsOptional()
   @IsDatabaseId()
   memberId?: string;

@@ -1,7 +1,9 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { PartnerScope } from '../../access/actor.js';
 import { PartnerApp } from '../../identity/models/identity.models.js';
 import { OAuthErrorCode } from '../oauth.errors.js';
+import { GlobalIdField } from '../../../libs/graphql/global-id.js';
+import { NodeType } from '../../../libs/graphql/node.js';
 
 export enum ViewerKind {
   ANONYMOUS = 'ANONYMOUS',
@@ -29,16 +31,22 @@ export class Viewer {
   @Field(() => ViewerKind, { description: 'Member, admin, partner app or nobody.' })
   kind: ViewerKind;
 
-  @Field(() => ID, { nullable: true, description: 'The member calling in person (MEMBER, ADMIN).' })
+  @GlobalIdField('Member', { nullable: true, description: 'The member calling in person (MEMBER, ADMIN).' })
   memberId: string | null;
 
   @Field(() => PartnerApp, { nullable: true, description: 'The partner app calling (PARTNER_APP).' })
   partnerApp: PartnerApp | null;
 
-  @Field(() => ID, { nullable: true, description: 'The member the partner app acts for; null when it acts as itself.' })
+  @GlobalIdField('Member', {
+    nullable: true,
+    description: 'The member the partner app acts for; null when it acts as itself.',
+  })
   actingForMemberId: string | null;
 
-  @Field(() => ID, { nullable: true, description: "The one community a partner app's rights are confined to." })
+  @GlobalIdField('Community', {
+    nullable: true,
+    description: "The one community a partner app's rights are confined to.",
+  })
   communityId: string | null;
 
   @Field(() => [PartnerScope], {
@@ -47,11 +55,10 @@ export class Viewer {
   scopes: PartnerScope[];
 }
 
-@ObjectType({
+@NodeType('PartnerConsent', {
   description: 'Your consent that a partner app may act for you; it lasts until you or a coordinator withdraw it.',
 })
 export class PartnerConsent {
-  @Field(() => ID, { description: 'The consent.' })
   id: string;
 
   @Field(() => PartnerApp, { description: 'The app, with the metadata it was registered with.' })

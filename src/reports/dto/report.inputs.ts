@@ -1,8 +1,9 @@
-import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
+import { ArgsType, Field, InputType } from '@nestjs/graphql';
 import { IsDate, IsEnum, IsOptional } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { PageArgs } from '../../../libs/graphql/pagination.js';
 import { ExportKind } from '../models/report.models.js';
+import { GlobalIdInput } from '../../../libs/graphql/global-id.js';
 
 const AS_OF = 'The instant to take the balances at (inclusive); now when omitted.';
 const FROM = 'Inclusive start of the period; the beginning when omitted.';
@@ -10,7 +11,7 @@ const TO = 'Exclusive end of the period; now (inclusive) when omitted.';
 
 @ArgsType()
 export class BalanceReportArgs {
-  @Field(() => ID)
+  @GlobalIdInput('Community')
   @IsDatabaseId()
   communityId: string;
 
@@ -22,7 +23,7 @@ export class BalanceReportArgs {
 
 @ArgsType()
 export class AccountStatementArgs extends PageArgs {
-  @Field(() => ID)
+  @GlobalIdInput('Account')
   @IsDatabaseId()
   accountId: string;
 
@@ -41,7 +42,7 @@ export class AccountStatementArgs extends PageArgs {
   description: 'What to export: the parameters of the matching report. Only those of the chosen kind may be given.',
 })
 export class RequestExportInput {
-  @Field(() => ID)
+  @GlobalIdInput('Community')
   @IsDatabaseId()
   communityId: string;
 
@@ -49,7 +50,10 @@ export class RequestExportInput {
   @IsEnum(ExportKind)
   kind: ExportKind;
 
-  @Field(() => ID, { nullable: true, description: 'STATEMENT only, and required there: an account of the community.' })
+  @GlobalIdInput('Account', {
+    nullable: true,
+    description: 'STATEMENT only, and required there: an account of the community.',
+  })
   @IsOptional()
   @IsDatabaseId()
   accountId?: string;

@@ -1,8 +1,9 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { AmountScalar, Int64Scalar } from '../../../libs/graphql/scalars.js';
 import { Account, Currency } from '../../ledger/models/ledger.models.js';
 import { AccountKind, TransferKind } from '../../ledger/models/ledger-enums.js';
+import { GlobalIdField } from '../../../libs/graphql/global-id.js';
 
 /** How every report here counts: said once, so that each description can point at it. */
 export const AS_OF_RULE =
@@ -10,7 +11,7 @@ export const AS_OF_RULE =
 
 @ObjectType({ description: "One account's line of a balance report." })
 export class BalanceLine {
-  @Field(() => ID)
+  @GlobalIdField('Account')
   accountId: string;
 
   currencyId: string;
@@ -24,7 +25,7 @@ export class BalanceLine {
   @Field()
   name: string;
 
-  @Field(() => ID, { nullable: true, description: 'The member holding the account; null for system accounts.' })
+  @GlobalIdField('Member', { nullable: true, description: 'The member holding the account; null for system accounts.' })
   memberId: string | null;
 
   @Field(() => String, { nullable: true })
@@ -101,7 +102,7 @@ export class CurrencyBalanceReport {
   description: `A community's balance report (trial balance and balance summary) as of an instant. For its auditors. ${AS_OF_RULE}`,
 })
 export class BalanceReport {
-  @Field(() => ID)
+  @GlobalIdField('Community')
   communityId: string;
 
   @Field({ description: 'The instant the balances are taken at (inclusive).' })
@@ -113,10 +114,10 @@ export class BalanceReport {
 
 @ObjectType({ description: "One posting of an account's statement." })
 export class StatementLine {
-  @Field(() => ID)
+  @GlobalIdField('Posting')
   postingId: string;
 
-  @Field(() => ID)
+  @GlobalIdField('Transfer')
   transferId: string;
 
   accountId: string;
@@ -124,7 +125,7 @@ export class StatementLine {
   @Field(() => TransferKind, { description: 'DIRECT, or POST_PENDING for a hold that was posted.' })
   transferKind: TransferKind;
 
-  @Field(() => ID, {
+  @GlobalIdField('Account', {
     nullable: true,
     description:
       "The account on the other side; null when you may not see it (another member's, where balances are private).",
