@@ -8,6 +8,7 @@ import { AppConfig } from '../libs/config/app-config.js';
 import { ConfigModule } from '../libs/config/config.module.js';
 import { DatabaseModule } from '../libs/database/database.module.js';
 import { ClientError, ErrorCode } from '../libs/graphql/error-code.js';
+import { databaseIdOf } from '../libs/graphql/global-id.js';
 import { graphqlOptions, RequestHeaders } from '../libs/graphql/graphql-options.js';
 import type { Actor } from './access/actor.js';
 import { IdentityModule } from './identity/identity.module.js';
@@ -58,7 +59,12 @@ async function actorContext(
   oauth: OAuthAccessService,
   req: RequestHeaders,
 ): Promise<{ actor: Actor }> {
-  const credentials = { authorization: header(req, 'authorization'), actingFor: header(req, 'x-acting-for') };
+  const actingFor = header(req, 'x-acting-for');
+  const credentials = {
+    authorization: header(req, 'authorization'),
+    // A member's global id, or (deprecated) the bare one: decoded here, at the edge, as arguments are.
+    actingFor: actingFor === undefined ? undefined : databaseIdOf(actingFor, 'Member'),
+  };
   return { actor: (await oauth.authenticate(credentials)) ?? (await identity.authenticate(credentials)) };
 }
 
