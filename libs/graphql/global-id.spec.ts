@@ -27,6 +27,7 @@ describe('global ids', () => {
     it('accept bare database ids as they are (deprecated), so that their checks stay', () => {
       expect(databaseIdOf('42', 'Account')).toBe('42');
       expect(databaseIdOf('0', 'Account')).toBe('0');
+      expect(databaseIdOf('-1', 'Account')).toBe('-1');
     });
 
     it('name no row when of another type, or not ours', () => {

@@ -48,19 +48,23 @@ export const BARE_ID_INPUT_UNTIL = '2027-06-01';
 /**
  * The database id an input names, given the type expected there: a global id of that type, or
  * (deprecated) a bare database id, which passes as it is so that its checks stay as they were.
+ * Anything else names no row: UNKNOWN_DATABASE_ID.
  */
 export function databaseIdOf(input: string, typeName: string): string {
-  if (/^\d+$/.test(input)) return input;
+  // A signed number (no global id looks like one) is a bare id: "-1" and "0" stay BAD_USER_INPUT.
+  if (/^[-+]?\d+$/.test(input)) return input;
   const decoded = fromGlobalId(input);
   return decoded?.typeName === typeName ? decoded.databaseId : UNKNOWN_DATABASE_ID;
 }
 
-type IdValue = string | number | bigint | null | undefined;
-
-/** Applies `convert` to one id or to each of a list; null and undefined stay as they are. */
+/**
+ * Applies `convert` to one id or to each of a list. Ids are strings, or numbers and bigints read
+ * from the database; anything else (null, or a value GraphQL will refuse) stays as it is.
+ */
 function mapIds<T>(value: unknown, convert: (id: string) => T): unknown {
   if (Array.isArray(value)) return value.map((item) => mapIds(item, convert));
-  return value === null || value === undefined ? value : convert(String(value as IdValue));
+  const isId = typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint';
+  return isId ? convert(String(value)) : value;
 }
 
 /** The extension key of every output and input field whose ID is a global id of that type. */

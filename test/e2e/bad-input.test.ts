@@ -9,6 +9,7 @@ import { Account } from '../../src/ledger/models/ledger.models.js';
 import { grantPartnerConsent, registerPartnerApp } from './auth-client.js';
 import { errorSummary, FORBIDDEN_ERROR, NONEXISTENT_ID } from './denials.js';
 import { CREATE_TRANSFER, gql, newKey, postRaw, RawResponse, rowsForKey, TransferInput } from './graphql-client.js';
+import { globalId } from '../support/global-ids.js';
 
 const {
   BAD_USER_INPUT,
@@ -207,7 +208,9 @@ describe('bad input over GraphQL', () => {
       ['an unknown credit account', CREDIT_ACCOUNT_NOT_FOUND, () => ({ creditAccountId: NONEXISTENT_ID })],
       ['a credit account in another currency', CURRENCY_MISMATCH, () => ({ creditAccountId: foreign.id })],
       ['the same account on both sides', SAME_ACCOUNT, () => ({ creditAccountId: payer.id })],
-      ['a debit account id that is not a number', BAD_USER_INPUT, () => ({ debitAccountId: 'abc' })],
+      // Neither a global id nor a number: it names no account, and is answered as an unknown one.
+      ['a debit account id that is not a number', FORBIDDEN, () => ({ debitAccountId: 'abc' })],
+      ['a member id given as the debit account', FORBIDDEN, () => ({ debitAccountId: globalId('Member', payer.id) })],
       ['a credit account id of zero', BAD_USER_INPUT, () => ({ creditAccountId: '0' })],
       ['a negative debit account id', BAD_USER_INPUT, () => ({ debitAccountId: '-1' })],
       ['a debit account id beyond 64 bits', BAD_USER_INPUT, () => ({ debitAccountId: BEYOND_INT64 })],
@@ -679,7 +682,7 @@ describe('bad input over GraphQL', () => {
       // The key itself is good: for the member who consented, the same app is served.
       const forPayee = t.as(apiKey, { 'x-acting-for': payeeHolder.memberId });
       expect(await gql(forPayee, 'query($id: ID!) { account(id: $id) { id } }', { id: payee.id })).toEqual({
-        account: { id: payee.id },
+        account: { id: globalId('Account', payee.id) },
       });
     });
   });

@@ -4,6 +4,7 @@ import { ExchangeSweeper } from '../../src/exchanges/exchange.sweeper.js';
 import { fetchAccount, gql, newKey, PAGE_INFO, PageView, USER_ERRORS, UserErrorView } from './graphql-client.js';
 import { fetchListing, ListingView, postListing } from './listing-client.js';
 import { succeed } from './member-client.js';
+import { globalId, rowId } from '../support/global-ids.js';
 
 /**
  * What the e2e tests of the exchange workflow send and read: the documents, the parties of a
@@ -183,8 +184,8 @@ export async function exchangeCommunity(
 ): Promise<{ fixture: LedgerFixture; parties: Party[] }> {
   const fixture = await createLedgerFixture(t, specs);
   const parties = fixture.holders.map((holder) => ({
-    memberId: holder.memberId,
-    accountId: holder.account.id,
+    memberId: globalId('Member', holder.memberId),
+    accountId: globalId('Account', holder.account.id),
     client: t.as(holder.token),
   }));
   return { fixture, parties };
@@ -361,11 +362,11 @@ export async function exchangeTrail(
   const [audit, outbox] = await Promise.all([
     t.dataSource.query(
       `SELECT action AS name, xmin::text AS tx FROM audit_log WHERE community_id = $1 AND target_type = 'exchange' AND target_id = $2 ORDER BY id`,
-      [exchange.communityId, exchange.id],
+      [rowId(exchange.communityId), rowId(exchange.id)],
     ),
     t.dataSource.query(
       `SELECT topic AS name, xmin::text AS tx FROM outbox_events WHERE aggregate_type = 'exchange' AND aggregate_id = $2 AND community_id = $1 ORDER BY id`,
-      [exchange.communityId, exchange.id],
+      [rowId(exchange.communityId), rowId(exchange.id)],
     ),
   ]);
   return { audit, outbox };
@@ -400,13 +401,15 @@ export async function stepAudit(
   return t.dataSource.query(
     `SELECT actor_member_id AS "actorMemberId", actor_role AS "actorRole", reason, details FROM audit_log
       WHERE community_id = $1 AND target_type = 'exchange' AND target_id = $2 AND action = $3 ORDER BY id`,
-    [exchange.communityId, exchange.id, `exchange.${status}`],
+    [rowId(exchange.communityId), rowId(exchange.id), `exchange.${status}`],
   );
 }
 
 /** Makes an accepted exchange's hold lapse, or a delivered one's confirmation due, as if its time had come. */
 export async function makeDue(t: TestApp, exchangeId: string): Promise<void> {
-  await t.dataSource.query(`UPDATE exchanges SET due_at = now() - interval '1 second' WHERE id = $1`, [exchangeId]);
+  await t.dataSource.query(`UPDATE exchanges SET due_at = now() - interval '1 second' WHERE id = $1`, [
+    rowId(exchangeId),
+  ]);
 }
 
 /** Runs the exchange sweeper now. The test app's timer is off: nothing settles an exchange unless a test calls this. */

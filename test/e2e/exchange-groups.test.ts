@@ -31,6 +31,7 @@ import {
 } from './exchange-client.js';
 import { changeListing } from './listing-client.js';
 import { auditRows, pendingMember, succeed } from './member-client.js';
+import { globalId, rowId } from '../support/global-ids.js';
 
 const { BAD_USER_INPUT, UNAUTHENTICATED } = ErrorCode;
 
@@ -169,7 +170,7 @@ const providerMoney = (paid: number, held: number): Money =>
 
 /** Locks a place's row, so that requests queue behind the test in the order it chooses. */
 function lockExchange(t: TestApp, exchangeId: string): Promise<HeldLocks> {
-  return holdLocks(t, [['SELECT 1 FROM exchanges WHERE id = $1 FOR UPDATE', [exchangeId]]]);
+  return holdLocks(t, [['SELECT 1 FROM exchanges WHERE id = $1 FOR UPDATE', [rowId(exchangeId)]]]);
 }
 
 /**
@@ -202,7 +203,7 @@ describe('group exchanges over GraphQL', () => {
     const [provider, ...rest] = parties;
     return {
       fixture,
-      communityId: fixture.community.id,
+      communityId: globalId('Community', fixture.community.id),
       provider,
       receivers: rest.slice(0, receiverCount),
       others: rest.slice(receiverCount),
@@ -246,7 +247,7 @@ describe('group exchanges over GraphQL', () => {
               (SELECT count(*)::int FROM exchanges WHERE community_id = $1) AS exchanges,
               (SELECT count(*)::int FROM audit_log WHERE community_id = $1 AND target_type = 'exchange') AS "auditRows",
               (SELECT count(*)::int FROM outbox_events WHERE community_id = $1 AND aggregate_type = 'exchange') AS events`,
-      [communityId],
+      [rowId(communityId)],
     );
     return row;
   }
@@ -313,9 +314,9 @@ describe('group exchanges over GraphQL', () => {
       await expectTrails(places, [['proposed'], ['proposed']]);
       const [proposedRow] = await auditRows(t, { communityId, action: 'exchange.proposed', targetId: places[1].id });
       expect(proposedRow).toMatchObject({
-        actorMemberId: provider.memberId,
+        actorMemberId: rowId(provider.memberId),
         actorRole: 'member',
-        details: { groupId: group.id, receiverId: receivers[1].memberId },
+        details: { groupId: rowId(group.id), receiverId: rowId(receivers[1].memberId) },
       });
     });
 

@@ -40,6 +40,7 @@ import {
 } from './exchange-client.js';
 import { changeListing } from './listing-client.js';
 import { attempt, succeed } from './member-client.js';
+import { globalId, rowId } from '../support/global-ids.js';
 
 const { BAD_USER_INPUT, UNAUTHENTICATED } = ErrorCode;
 
@@ -67,7 +68,7 @@ describe('exchanges over GraphQL', () => {
       ...Array.from({ length: others }, () => ({})),
     ]);
     const [receiver, provider, ...rest] = parties;
-    return { fixture, communityId: fixture.community.id, receiver, provider, others: rest };
+    return { fixture, communityId: globalId('Community', fixture.community.id), receiver, provider, others: rest };
   }
 
   /** The hold is still reserved: the receiver's available balance is down by the estimate, and the provider expects it. */
@@ -140,13 +141,13 @@ describe('exchanges over GraphQL', () => {
         ['proposed', 'accepted', 'delivered', 'confirmed'].map((status) => stepAudit(t, proposed, status)),
       );
       expect(actors.map(([row]) => [row.actorMemberId, row.actorRole])).toEqual([
-        [receiver.memberId, 'member'],
-        [provider.memberId, 'member'],
-        [provider.memberId, 'member'],
-        [receiver.memberId, 'member'],
+        [rowId(receiver.memberId), 'member'],
+        [rowId(provider.memberId), 'member'],
+        [rowId(provider.memberId), 'member'],
+        [rowId(receiver.memberId), 'member'],
       ]);
       expect(actors[3][0].details).toMatchObject({
-        exchangeId: proposed.id,
+        exchangeId: rowId(proposed.id),
         status: 'confirmed',
         estimatedAmount: '60',
         actualAmount: '60',
@@ -803,10 +804,10 @@ describe('exchanges over GraphQL', () => {
 
       const events = await t.dataSource.query(
         `SELECT aggregate_id AS "reviewId" FROM outbox_events WHERE topic = 'review.created' AND community_id = $1 ORDER BY id`,
-        [communityId],
+        [rowId(communityId)],
       );
       expect(events).toHaveLength(3);
-      expect(events[0]).toEqual({ reviewId: byReceiver.review!.id });
+      expect(events[0]).toEqual({ reviewId: rowId(byReceiver.review!.id) });
       expect(await moneyOf(receiver, provider)).toEqual([money(480), money(120)]);
     });
   });
@@ -874,7 +875,7 @@ describe('exchanges over GraphQL', () => {
       const elsewhere = await createLedgerFixture(t, [{ balance: RECEIVER_FUNDS }]);
       const here = await proposedExchange(receiver, provider, communityId, ESTIMATE);
       // The provider also belongs to another community, where someone proposes an exchange to them directly.
-      await t.members.admit(provider.memberId, elsewhere.community.id, MembershipRole.MEMBER);
+      await t.members.admit(rowId(provider.memberId), elsewhere.community.id, MembershipRole.MEMBER);
       const there = await stepOk(elsewhere.as(elsewhere.members[0]), 'proposeExchange', {
         communityId: elsewhere.community.id,
         counterpartyId: provider.memberId,
@@ -979,7 +980,7 @@ describe('exchanges over GraphQL', () => {
   async function exchangeCount(communityId: string): Promise<number> {
     const [{ count }] = await t.dataSource.query(
       'SELECT count(*)::int AS count FROM exchanges WHERE community_id = $1',
-      [communityId],
+      [rowId(communityId)],
     );
     return count;
   }

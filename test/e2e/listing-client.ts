@@ -1,6 +1,7 @@
 import { HeldLocks, holdLocks } from '../support/held-locks.js';
 import { GraphqlClient, GraphqlResponse, TestApp } from '../support/test-app.js';
 import { gql, PAGE_INFO, PageView, UserErrorView } from './graphql-client.js';
+import { rowId } from '../support/global-ids.js';
 
 /** What the e2e tests send about listings: the documents, a valid listing to vary, and the rows a community holds. */
 
@@ -149,7 +150,7 @@ export function listingRows(t: TestApp, communityId: string): Promise<Record<str
   return t.dataSource.query(
     `SELECT id, member_id, kind, nature, title, description, category, tags, pricing, price, quantity, district, availability, status, expires_at, updated_at
        FROM listings WHERE community_id = $1 ORDER BY id`,
-    [communityId],
+    [rowId(communityId)],
   );
 }
 
@@ -158,5 +159,5 @@ export function listingRows(t: TestApp, communityId: string): Promise<Record<str
  * queue to write it: a race made to happen every time, rather than hoped for.
  */
 export function lockListing(t: TestApp, listingId: string): Promise<HeldLocks> {
-  return holdLocks(t, [['SELECT 1 FROM listings WHERE id = $1 FOR UPDATE', [listingId]]]);
+  return holdLocks(t, [['SELECT 1 FROM listings WHERE id = $1 FOR UPDATE', [rowId(listingId)]]]);
 }

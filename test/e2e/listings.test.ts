@@ -25,6 +25,7 @@ import {
   updateListing,
 } from './listing-client.js';
 import { auditRows, pendingMember, succeed } from './member-client.js';
+import { globalId, rowId } from '../support/global-ids.js';
 
 const { BAD_USER_INPUT, UNAUTHENTICATED } = ErrorCode;
 
@@ -149,8 +150,8 @@ describe('listings over GraphQL', () => {
 
       const common = {
         id: expect.any(String),
-        communityId,
-        memberId: fixture.holders[0].memberId,
+        communityId: globalId('Community', communityId),
+        memberId: globalId('Member', fixture.holders[0].memberId),
         status: 'ACTIVE',
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
@@ -632,7 +633,7 @@ describe('listings over GraphQL', () => {
         expectQueryRefused(response, UNAUTHENTICATED);
       }
       expect(await listingRows(t, fixture.community.id)).toEqual([
-        expect.objectContaining({ id: listing.id, title: 'Visible to members only', status: 'active' }),
+        expect.objectContaining({ id: rowId(listing.id), title: 'Visible to members only', status: 'active' }),
       ]);
     });
 
@@ -844,7 +845,7 @@ describe('listings over GraphQL', () => {
         );
       }
       expect(await listingRows(t, fixture.community.id)).toEqual([
-        expect.objectContaining({ id: listing.id, status: 'active', title: listing.title }),
+        expect.objectContaining({ id: rowId(listing.id), status: 'active', title: listing.title }),
       ]);
     });
 
@@ -882,7 +883,7 @@ describe('listings over GraphQL', () => {
         partnerAppId: null,
         communityId,
         targetType: 'listing',
-        targetId: listing.id,
+        targetId: rowId(listing.id),
         reason: null,
         details: {},
       };
@@ -924,7 +925,7 @@ describe('listings over GraphQL', () => {
       expect((await closing).userErrors).toEqual([]);
       expect((await changing).userErrors.map((error) => error.code)).toEqual(['LISTING_CLOSED']);
       expect(await listingRows(t, communityId)).toEqual([
-        expect.objectContaining({ id: listing.id, status: 'closed', title: 'Contested offer' }),
+        expect.objectContaining({ id: rowId(listing.id), status: 'closed', title: 'Contested offer' }),
       ]);
       expect(await auditRows(t, { communityId, action: 'listing.close' })).toHaveLength(1);
     });

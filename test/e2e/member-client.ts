@@ -11,6 +11,7 @@ import {
   USER_ERRORS,
   UserErrorView,
 } from './graphql-client.js';
+import { rowId } from '../support/global-ids.js';
 
 /**
  * What the e2e tests of identity and access send as members, coordinators and admins: the
@@ -281,7 +282,12 @@ export function auditRows(
        FROM audit_log
       WHERE community_id = $1 AND ($2::text IS NULL OR action = $2) AND ($3::text IS NULL OR target_type = $3) AND ($4::text IS NULL OR target_id = $4)
       ORDER BY id`,
-    [scope.communityId, scope.action ?? null, scope.targetType ?? null, scope.targetId ?? null],
+    [
+      rowId(scope.communityId),
+      scope.action ?? null,
+      scope.targetType ?? null,
+      scope.targetId ? rowId(scope.targetId) : null,
+    ],
   );
 }
 
@@ -294,21 +300,21 @@ export async function communityState(t: TestApp, communityId: string): Promise<R
   const [policies, accounts, memberships, transfers, audit] = await Promise.all([
     t.dataSource.query(
       'SELECT starter_grant, default_lower_limit, default_upper_limit, auto_confirm_seconds, hold_timeout_seconds, balances_visible FROM communities WHERE id = $1',
-      [communityId],
+      [rowId(communityId)],
     ),
     t.dataSource.query(
       `SELECT a.id, a.status, a.posted_debits, a.posted_credits, a.pending_debits, a.pending_credits, a.lower_limit, a.upper_limit, a.version
          FROM accounts a JOIN currencies c ON c.id = a.currency_id WHERE c.community_id = $1 ORDER BY a.id`,
-      [communityId],
+      [rowId(communityId)],
     ),
     t.dataSource.query('SELECT id, role, status, closed_at FROM memberships WHERE community_id = $1 ORDER BY id', [
       communityId,
     ]),
     t.dataSource.query(
       'SELECT count(*)::int AS count FROM transfers t JOIN currencies c ON c.id = t.currency_id WHERE c.community_id = $1',
-      [communityId],
+      [rowId(communityId)],
     ),
-    t.dataSource.query('SELECT count(*)::int AS count FROM audit_log WHERE community_id = $1', [communityId]),
+    t.dataSource.query('SELECT count(*)::int AS count FROM audit_log WHERE community_id = $1', [rowId(communityId)]),
   ]);
   return { policies, accounts, memberships, transfers: transfers[0].count, auditRows: audit[0].count };
 }

@@ -14,3 +14,11 @@ export function databaseIdOf(typeName: string, id: string): string {
     throw new Error(`${id} is not a global id of a ${typeName}`);
   return databaseId;
 }
+
+/**
+ * The row number behind an id a test holds, global (read from the API) or bare (from a fixture):
+ * for the SQL a test runs to look at or arrange rows.
+ */
+export function rowId(id: string): string {
+  return /^\d+$/.test(id) ? id : Buffer.from(id, 'base64').toString('utf8').split(':')[1];
+}
