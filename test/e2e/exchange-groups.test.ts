@@ -346,7 +346,7 @@ describe('group exchanges over GraphQL', () => {
       const elsewhere = await createLedgerFixture(t, [{}]);
       const applicant = await pendingMember(t, fixture);
       await succeed(fixture.asCoordinator(), 'suspendMembership', {
-        membershipId: fixture.holders.find((holder) => holder.memberId === suspended.memberId)!.membershipId,
+        membershipId: fixture.holders.find((holder) => holder.memberId === rowId(suspended.memberId))!.membershipId,
         reason: 'Test suspension',
       });
       const someoneElsesOffer = await offerService(receivers[0], communityId);
@@ -475,7 +475,7 @@ describe('group exchanges over GraphQL', () => {
       expect(
         actors
           .filter((row) => row.action !== 'exchange.proposed')
-          .map((row) => [row.targetId, row.action, row.actorMemberId]),
+          .map((row) => [globalId('Exchange', row.targetId), row.action, globalId('Member', row.actorMemberId!)]),
       ).toEqual([
         [first.id, 'exchange.accepted', receivers[0].memberId],
         [second.id, 'exchange.accepted', receivers[1].memberId],
@@ -490,7 +490,7 @@ describe('group exchanges over GraphQL', () => {
       const { places } = await groupWithAccepted(current, 0);
       const suspended = receivers[0];
       await succeed(fixture.asCoordinator(), 'suspendMembership', {
-        membershipId: fixture.holders.find((holder) => holder.memberId === suspended.memberId)!.membershipId,
+        membershipId: fixture.holders.find((holder) => holder.memberId === rowId(suspended.memberId))!.membershipId,
         reason: 'Test suspension',
       });
 
@@ -560,10 +560,10 @@ describe('group exchanges over GraphQL', () => {
       const rows = await auditRows(t, { communityId, action: 'exchange.confirmed' });
       expect(
         rows.map((row) => [
-          row.targetId,
-          row.actorMemberId,
+          globalId('Exchange', row.targetId),
+          globalId('Member', row.actorMemberId!),
           row.actorRole,
-          row.details.groupId,
+          globalId('ExchangeGroup', row.details.groupId as string),
           row.details.actualAmount,
         ]),
       ).toEqual([
@@ -810,7 +810,9 @@ describe('group exchanges over GraphQL', () => {
       await settle(provider, group.id, 50);
 
       const rows = await auditRows(t, { communityId, targetType: 'exchange' });
-      expect(rows.map((row) => [row.targetId, row.action, row.actorMemberId])).toEqual([
+      expect(
+        rows.map((row) => [globalId('Exchange', row.targetId), row.action, globalId('Member', row.actorMemberId!)]),
+      ).toEqual([
         ...places.map((place) => [place.id, 'exchange.proposed', provider.memberId]),
         [places[0].id, 'exchange.accepted', receivers[0].memberId],
         [places[1].id, 'exchange.accepted', receivers[1].memberId],

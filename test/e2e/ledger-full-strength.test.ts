@@ -17,6 +17,10 @@ import {
   TransferView,
 } from './graphql-client.js';
 import { AuditRow, auditRows, refusalCodes } from './member-client.js';
+import { globalId, rowId } from '../support/global-ids.js';
+
+/** The global id of a fixture's account, as the API names it. */
+const accountId = (account: { id: string }): string => globalId('Account', account.id);
 
 const TRANSFER = `id idempotencyKey kind amount code memo metadata debitAccountId creditAccountId pendingTransferId timeoutAt pendingStatus
   reversesTransferId reason forced createdAt postings { accountId amount balanceAfter }
@@ -170,13 +174,13 @@ describe('the full-strength ledger over GraphQL', () => {
         pendingStatus: null,
         timeoutAt: null,
         resolution: null,
-        debitAccountId: payer.id,
-        creditAccountId: payee.id,
-        postings: [{ accountId: payer.id, amount: '-25', balanceAfter: '75' }],
+        debitAccountId: accountId(payer),
+        creditAccountId: accountId(payee),
+        postings: [{ accountId: accountId(payer), amount: '-25', balanceAfter: '75' }],
       });
       expect((await transferById(fixture.asCoordinator(), posting.id)).postings).toEqual([
-        { accountId: payer.id, amount: '-25', balanceAfter: '75' },
-        { accountId: payee.id, amount: '25', balanceAfter: '25' },
+        { accountId: accountId(payer), amount: '-25', balanceAfter: '75' },
+        { accountId: accountId(payee), amount: '25', balanceAfter: '25' },
       ]);
       expect(await transferById(fixture.as(payer), pending.id)).toMatchObject({
         pendingStatus: 'POSTED',
@@ -344,15 +348,15 @@ describe('the full-strength ledger over GraphQL', () => {
         kind: 'DIRECT',
         code: 'reversal',
         amount: '30',
-        debitAccountId: payee.id,
-        creditAccountId: payer.id,
+        debitAccountId: accountId(payee),
+        creditAccountId: accountId(payer),
         reversesTransferId: original.id,
         reason: 'paid by mistake',
         forced: true,
         metadata: { limitsWidened: [{ accountId: payee.id, lowerLimitWas: '0', upperLimitWas: null }] },
         postings: [
-          { accountId: payee.id, amount: '-30', balanceAfter: '-20' },
-          { accountId: payer.id, amount: '30', balanceAfter: '100' },
+          { accountId: accountId(payee), amount: '-30', balanceAfter: '-20' },
+          { accountId: accountId(payer), amount: '30', balanceAfter: '100' },
         ],
       });
       expect((await transferById(fixture.as(payer), original.id)).reversal).toEqual({
@@ -409,8 +413,8 @@ describe('the full-strength ledger over GraphQL', () => {
         reversesTransferId: original.id,
         reason: 'refund',
         forced: false,
-        debitAccountId: payee.id,
-        creditAccountId: payer.id,
+        debitAccountId: accountId(payee),
+        creditAccountId: accountId(payer),
       });
       expect(await money(fixture, payee)).toMatchObject({ balance: '0' });
       expect(await ledgerAudit(fixture)).toEqual([reversalAudit(fixture, 'ledger.reversal', reversal, 'refund')]);
@@ -618,7 +622,7 @@ describe('the full-strength ledger over GraphQL', () => {
           communityId: fixture.community.id,
           action: 'ledger.transfer_from_community_account',
           targetType: 'transfer',
-          targetId: funding.id,
+          targetId: rowId(funding.id),
           reason: null,
           details: { debitAccountId: issuance.id, creditAccountId: member.id, amount: '100' },
         },
@@ -632,7 +636,7 @@ describe('the full-strength ledger over GraphQL', () => {
       } = fixture;
       const grant = await made(fixture.asCoordinator(), GRANT_CREDITS, {
         idempotencyKey: newKey(),
-        accountId: member.id,
+        accountId: accountId(member),
         amount: '100',
         source: 'ISSUANCE',
       });

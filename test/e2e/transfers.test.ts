@@ -20,6 +20,12 @@ import {
   TransferView,
   transferInput,
 } from './graphql-client.js';
+import { globalId } from '../support/global-ids.js';
+
+/** The global id of a fixture's account, as the API names it. */
+const accountId = (account: { id: string }): string => globalId('Account', account.id);
+/** A posting's id: the global id of some Posting (base64 of "Posting:…"). */
+const POSTING_ID = new RegExp(`^${globalId('Posting', '').slice(0, 8)}`);
 
 const MAX_AMOUNT = '9007199254740991'; // 2^53 - 1
 
@@ -105,15 +111,15 @@ describe('transfers over GraphQL', () => {
     const transfer = payload.transfer!;
     expect(transfer).toMatchObject({
       idempotencyKey: input.idempotencyKey,
-      debitAccountId: payer.id,
-      creditAccountId: payee.id,
+      debitAccountId: accountId(payer),
+      creditAccountId: accountId(payee),
       amount: '30',
       code: 'gift',
       memo: 'Two hours of gardening',
       metadata: { task: 'weeding', hours: 2 },
     });
     const common = {
-      id: expect.stringMatching(/^\d+$/),
+      id: expect.stringMatching(POSTING_ID),
       transferId: transfer.id,
       code: 'gift',
       memo: 'Two hours of gardening',
@@ -121,16 +127,16 @@ describe('transfers over GraphQL', () => {
     };
     const debitPosting = {
       ...common,
-      accountId: payer.id,
-      counterpartyAccountId: payee.id,
+      accountId: accountId(payer),
+      counterpartyAccountId: accountId(payee),
       amount: '-30',
       balanceAfter: '70',
       accountVersion: '2',
     };
     const creditPosting = {
       ...common,
-      accountId: payee.id,
-      counterpartyAccountId: payer.id,
+      accountId: accountId(payee),
+      counterpartyAccountId: accountId(payer),
       amount: '30',
       balanceAfter: '50',
       accountVersion: '2',
@@ -165,12 +171,12 @@ describe('transfers over GraphQL', () => {
         .transfer;
 
     const debitSide = {
-      debitAccount: { id: payer.id, balance: '70' },
-      postings: [{ accountId: payer.id, balanceAfter: '70' }],
+      debitAccount: { id: accountId(payer), balance: '70' },
+      postings: [{ accountId: accountId(payer), balanceAfter: '70' }],
     };
     const creditSide = {
-      creditAccount: { id: payee.id, balance: '50' },
-      postings: [{ accountId: payee.id, balanceAfter: '50' }],
+      creditAccount: { id: accountId(payee), balance: '50' },
+      postings: [{ accountId: accountId(payee), balanceAfter: '50' }],
     };
     expect(payerView).toEqual({ ...debitSide, creditAccount: null });
     expect(await sides(as(payer))).toEqual(payerView);
@@ -284,7 +290,7 @@ describe('transfers over GraphQL', () => {
       members: [member, other],
     } = await setUp([{ balance: 100n, lowerLimit: -50n, upperLimit: 1000n }, {}]);
     const expected = (fields: Partial<AccountView>): AccountView => ({
-      id: member.id,
+      id: accountId(member),
       kind: 'MEMBER',
       name: member.name,
       status: 'OPEN',
@@ -297,7 +303,7 @@ describe('transfers over GraphQL', () => {
       lowerLimit: '-50',
       upperLimit: '1000',
       version: '1',
-      currency: { id: currency.id, code: 'HOUR' },
+      currency: { id: globalId('Currency', currency.id), code: 'HOUR' },
       ...fields,
     });
     expect(await fetchAccount(as(member), member.id)).toEqual(expected({}));
@@ -373,10 +379,10 @@ describe('transfers over GraphQL', () => {
       expect(postings.map((posting) => posting.amount)).toEqual(['1', '-300', '-7', '40', '-100', '1000']);
       expect(postings.map((posting) => posting.balanceAfter)).toEqual(['634', '633', '933', '940', '900', '1000']);
       expect(postings.map((posting) => posting.counterpartyAccountId)).toEqual([
-        ...Array(5).fill(counterparty.id),
-        issuance.id,
+        ...Array(5).fill(accountId(counterparty)),
+        accountId(issuance),
       ]);
-      expect(postings.every((posting) => posting.accountId === account.id)).toBe(true);
+      expect(postings.every((posting) => posting.accountId === accountId(account))).toBe(true);
       expect(postings.map((posting) => posting.code)).toEqual([
         'payment',
         'payment',
@@ -455,7 +461,7 @@ describe('transfers over GraphQL', () => {
     // The payer saw only its own posting; the coordinator, who audits the community, sees the payee's too.
     expect(all.edges[0].node).toEqual({
       ...t4,
-      postings: [...t4.postings, expect.objectContaining({ accountId: c.id, amount: '5', balanceAfter: '95' })],
+      postings: [...t4.postings, expect.objectContaining({ accountId: accountId(c), amount: '5', balanceAfter: '95' })],
     });
 
     expect(ids(await list(as(a), { accountId: a.id }))).toEqual([t3.id, t1.id, fundA]);
@@ -481,7 +487,7 @@ describe('transfers over GraphQL', () => {
     expect(
       (await gql<{ trialBalance: unknown }>(asCoordinator(), TRIAL_BALANCE, { currencyId: currency.id })).trialBalance,
     ).toEqual({
-      currency: { id: currency.id, code: 'HOUR' },
+      currency: { id: globalId('Currency', currency.id), code: 'HOUR' },
       lines: [
         { kind: 'ISSUANCE', accountCount: 1, postedDebits: '350', postedCredits: '0', balance: '-350' },
         // Two members' accounts and the coordinator's own.
