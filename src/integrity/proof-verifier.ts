@@ -1,3 +1,4 @@
+import { databaseIdOf } from '../../libs/graphql/global-id.js';
 import { checkpointHash, foldPath, sha256, ZERO_HASH } from './merkle.js';
 import type { ProofStep } from './merkle.js';
 
@@ -138,7 +139,26 @@ function checkContinuity(
   return balance;
 }
 
-export function verifyStatementProof(proof: StatementProofJson, trustedCheckpointHash: string): ProofVerdict {
+/**
+ * The proof with the database ids its hashes were made over: the API names the account, the
+ * currency and the transfers by global ids (since 0.2.0), and proofs saved before hold bare ones.
+ */
+function withDatabaseIds(proof: StatementProofJson): StatementProofJson {
+  const inCurrency = (checkpoint: CheckpointJson) => ({
+    ...checkpoint,
+    currencyId: databaseIdOf(checkpoint.currencyId, 'Currency'),
+  });
+  return {
+    ...proof,
+    accountId: databaseIdOf(proof.accountId, 'Account'),
+    checkpoint: inCurrency(proof.checkpoint),
+    checkpoints: proof.checkpoints.map(inCurrency),
+    entries: proof.entries.map((entry) => ({ ...entry, transferId: databaseIdOf(entry.transferId, 'Transfer') })),
+  };
+}
+
+export function verifyStatementProof(given: StatementProofJson, trustedCheckpointHash: string): ProofVerdict {
+  const proof = withDatabaseIds(given);
   const problems: string[] = [];
   checkCheckpoints(proof, trustedCheckpointHash, problems);
   const postings = checkEntries(proof, problems);
