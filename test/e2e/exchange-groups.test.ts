@@ -829,20 +829,21 @@ describe('group exchanges over GraphQL', () => {
       const events: { aggregateId: string; topic: string; payload: Record<string, unknown> }[] =
         await t.dataSource.query(
           `SELECT aggregate_id AS "aggregateId", topic, payload FROM outbox_events WHERE community_id = $1 AND aggregate_type = 'exchange' AND topic = 'exchange.confirmed' ORDER BY id`,
-          [communityId],
+          [rowId(communityId)],
         );
       expect(events).toEqual(
         places.slice(0, 2).map((place, index) => ({
-          aggregateId: place.id,
+          aggregateId: rowId(place.id),
           topic: 'exchange.confirmed',
+          // Outbox payloads carry database ids.
           payload: {
-            exchangeId: place.id,
+            exchangeId: rowId(place.id),
             status: 'confirmed',
-            providerId: provider.memberId,
-            receiverId: receivers[index].memberId,
+            providerId: rowId(provider.memberId),
+            receiverId: rowId(receivers[index].memberId),
             estimatedAmount: '60',
             actualAmount: '50',
-            groupId: group.id,
+            groupId: rowId(group.id),
           },
         })),
       );

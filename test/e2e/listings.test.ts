@@ -221,7 +221,7 @@ describe('listings over GraphQL', () => {
       const coMember = fixture.as(fixture.members[1]);
       for (const listing of posted) expect(await fetchListing(coMember, listing.id)).toEqual(listing);
       expect((await listingRows(t, communityId)).map((row) => row.id)).toEqual(
-        expect.arrayContaining(posted.map((listing) => listing.id)),
+        expect.arrayContaining(posted.map((listing) => rowId(listing.id))),
       );
     });
 

@@ -6,6 +6,7 @@ import { expectForbidden, expectQueryRefused } from './denials.js';
 import { gql, newKey } from './graphql-client.js';
 import { balanceReport } from './report-client.js';
 import { attempt, auditRows, mutate, pay, PERIOD_FIELDS, PeriodView, refusalCodes, succeed } from './member-client.js';
+import { globalId, rowId } from '../support/global-ids.js';
 
 const PERIODS = `query Periods($communityId: ID!) { ledgerPeriods(communityId: $communityId) { edges { node { ${PERIOD_FIELDS} } } } }`;
 
@@ -45,12 +46,12 @@ describe('closing a period', () => {
   it('records every balance as of its end, leaving out what came after, and is audited', async () => {
     const [alice, bob] = fixture.members;
     expect(period).toMatchObject({
-      currencyId: fixture.currency.id,
+      currencyId: globalId('Currency', fixture.currency.id),
       closedThrough: through.toISOString(),
-      closedBy: fixture.coordinator.memberId,
+      closedBy: globalId('Member', fixture.coordinator.memberId),
       note: 'October books',
     });
-    const balances = Object.fromEntries(period.balances.map(({ accountId, balance }) => [accountId, balance]));
+    const balances = Object.fromEntries(period.balances.map(({ accountId, balance }) => [rowId(accountId), balance]));
     expect(balances).toMatchObject({
       [alice.id]: '70',
       [bob.id]: '30',
@@ -71,7 +72,9 @@ describe('closing a period', () => {
   it('agrees with the balance report as of its end, account by account', async () => {
     const { lines } = await balanceReport(fixture.asCoordinator(), fixture.community.id, through);
     const reported = Object.fromEntries(lines.map((line) => [line.accountId, line.balance]));
-    expect(Object.fromEntries(period.balances.map(({ accountId, balance }) => [accountId, balance]))).toEqual(reported);
+    expect(Object.fromEntries(period.balances.map(({ accountId, balance }) => [rowId(accountId), balance]))).toEqual(
+      reported,
+    );
   });
 
   it('counts an instant as its whole millisecond, as the balance report does', async () => {
@@ -88,7 +91,7 @@ describe('closing a period', () => {
       })
     ).period!;
     const { lines } = await balanceReport(own.asCoordinator(), own.community.id, through);
-    expect(closed.balances.find((line) => line.accountId === payee.id)?.balance).toBe('10');
+    expect(closed.balances.find((line) => rowId(line.accountId) === payee.id)?.balance).toBe('10');
     expect(Object.fromEntries(closed.balances.map(({ accountId, balance }) => [accountId, balance]))).toEqual(
       Object.fromEntries(lines.map((line) => [line.accountId, line.balance])),
     );

@@ -15,6 +15,7 @@ import { expectForbidden, expectQueryRefused } from './denials.js';
 import { gql } from './graphql-client.js';
 import { recordCheckpoint, statementProof } from './integrity-client.js';
 import { auditRows, pay } from './member-client.js';
+import { globalId } from '../support/global-ids.js';
 
 const RUN_FIELDS = 'id communityId trigger requestedBy passed acknowledgedAt checks { name passed offendingRows }';
 const RUN = `mutation Run($communityId: ID!) { runLedgerVerification(communityId: $communityId) { ${RUN_FIELDS} } }`;
@@ -53,9 +54,9 @@ describe('verifying a community ledger over GraphQL', () => {
   it('runs every check over the community on demand and stores the report', async () => {
     const run = await runNow(fixture.asCoordinator(), fixture.community.id);
     expect(run).toMatchObject({
-      communityId: fixture.community.id,
+      communityId: globalId('Community', fixture.community.id),
       trigger: 'ON_DEMAND',
-      requestedBy: fixture.coordinator.memberId,
+      requestedBy: globalId('Member', fixture.coordinator.memberId),
       passed: true,
     });
     expect(run.checks.length).toBeGreaterThanOrEqual(12);
@@ -113,7 +114,9 @@ describe('verifying a community ledger over GraphQL', () => {
           ACKNOWLEDGE,
           { runId: run.id, note: 'restored from backup' },
         );
-        expect(acknowledged.acknowledgeVerificationAlert?.acknowledgedBy).toBe(tampered.coordinator.memberId);
+        expect(acknowledged.acknowledgeVerificationAlert?.acknowledgedBy).toBe(
+          globalId('Member', tampered.coordinator.memberId),
+        );
         expect(
           (
             await gql<{ acknowledgeVerificationAlert: unknown }>(coordinator, ACKNOWLEDGE, {
