@@ -22,6 +22,7 @@ import {
   setPolicies,
   succeed,
 } from './member-client.js';
+import { globalId } from '../support/global-ids.js';
 
 /** The rules a fixture starts with: createLedgerFixture pays no starter grant. */
 const FIXTURE_POLICIES: PoliciesView = {
@@ -152,8 +153,8 @@ describe('coordination and access over GraphQL', () => {
 
       const transfer = granted.transfer!;
       expect(transfer).toMatchObject({
-        debitAccountId: fixture.issuance.id,
-        creditAccountId: account.id,
+        debitAccountId: globalId('Account', fixture.issuance.id),
+        creditAccountId: globalId('Account', account.id),
         amount: '150',
         code: 'grant',
       });
@@ -168,8 +169,8 @@ describe('coordination and access over GraphQL', () => {
           reason: 'Volunteer of the month',
           details: {
             source: 'issuance',
-            debitAccountId: fixture.issuance.id,
-            creditAccountId: account.id,
+            debitAccountId: globalId('Account', fixture.issuance.id),
+            creditAccountId: globalId('Account', account.id),
             amount: '150',
           },
         }),
@@ -196,8 +197,8 @@ describe('coordination and access over GraphQL', () => {
       const granted = await grant('70');
 
       expect(granted.transfer).toMatchObject({
-        debitAccountId: fixture.pool.id,
-        creditAccountId: account.id,
+        debitAccountId: globalId('Account', fixture.pool.id),
+        creditAccountId: globalId('Account', account.id),
         amount: '70',
         code: 'grant',
       });
@@ -256,8 +257,8 @@ describe('coordination and access over GraphQL', () => {
       const payment = (from: { id: string }, to: { id: string }) =>
         mutate(fixture.as(from), 'createTransfer', {
           idempotencyKey: newKey(),
-          debitAccountId: from.id,
-          creditAccountId: to.id,
+          debitAccountId: globalId('Account', from.id),
+          creditAccountId: globalId('Account', to.id),
           amount: '10',
         });
 
@@ -311,8 +312,8 @@ describe('coordination and access over GraphQL', () => {
       const reversal = (await reverse(coordinator, { force: true, reason: 'The session never happened' })).transfer!;
 
       expect(reversal).toMatchObject({
-        debitAccountId: payee.id,
-        creditAccountId: payer.id,
+        debitAccountId: globalId('Account', payee.id),
+        creditAccountId: globalId('Account', payer.id),
         amount: '80',
         forced: true,
         reason: 'The session never happened',

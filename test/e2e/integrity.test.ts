@@ -22,6 +22,7 @@ import {
   statementProof,
 } from './integrity-client.js';
 import { auditRows, pay } from './member-client.js';
+import { globalId } from '../support/global-ids.js';
 
 describe('tamper evidence: the hash chain, checkpoints and statement proofs', () => {
   const t = useTestApp();
@@ -40,7 +41,7 @@ describe('tamper evidence: the hash chain, checkpoints and statement proofs', ()
   it('chains every transfer of the currency in order and checkpoints the chain', async () => {
     // The fixture's two fundings and two payments.
     expect(first).toMatchObject({
-      currencyId: fixture.currency.id,
+      currencyId: globalId('Currency', fixture.currency.id),
       sequence: '1',
       fromPosition: '0',
       position: '4',
