@@ -250,7 +250,8 @@ async function startSessions(client, memberIds) {
  * standing each workload relies on. Otherwise every request would fail and the run mean nothing.
  */
 async function checkCredentials(origin, { members, tokenOf, coordinatorAccountId }) {
-  const ME = '{ me { memberships { accountId role status } } }';
+  // Ids in answers are global; databaseId is the row the bench set up.
+  const ME = '{ me { memberships { account { databaseId } role status } } }';
   const expectations = [
     { who: 'a member', accountId: members[randomInt(members.length)], role: 'MEMBER' },
     { who: 'the coordinator', accountId: coordinatorAccountId, role: 'COORDINATOR' },
@@ -258,7 +259,11 @@ async function checkCredentials(origin, { members, tokenOf, coordinatorAccountId
   for (const { who, accountId, role } of expectations) {
     const reply = await postGraphql(origin, ME, {}, tokenOf.get(accountId));
     const [membership] = reply.data?.me.memberships ?? [];
-    if (membership?.accountId !== accountId || membership.role !== role || membership.status !== 'ACTIVE') {
+    if (
+      membership?.account.databaseId !== String(accountId) ||
+      membership.role !== role ||
+      membership.status !== 'ACTIVE'
+    ) {
       throw new Error(`the server does not see ${who} as set up: ${JSON.stringify(reply)}`);
     }
   }
