@@ -25,6 +25,7 @@ import {
 } from './insights-client.js';
 import { pay, pendingMember, succeed } from './member-client.js';
 import { DATE_TIME_REFUSAL } from '../../libs/graphql/scalars.js';
+import { globalId } from '../support/global-ids.js';
 
 const { BAD_USER_INPUT, UNAUTHENTICATED } = ErrorCode;
 const DAY_MS = 86_400_000;
@@ -133,7 +134,7 @@ describe('community statistics over GraphQL', () => {
   it('gives each day its amount exchanged, by category and by district, its active and new members, the money in hand and the velocity', async () => {
     const statistics = await communityStatistics(fixture.asCoordinator(), twoDays());
     expect(statistics).toMatchObject({
-      communityId,
+      communityId: globalId('Community', communityId),
       interval: 'DAY',
       currency: { code: 'HOUR' },
       from: day(-1).toISOString(),
@@ -384,7 +385,9 @@ describe('community statistics over GraphQL', () => {
       await refused({ from: '1969-12-31T00:00:00Z' }, 'from must be a valid ISO 8601 date-time between 1970 and 9999');
       // A value the DateTime scalar cannot read is refused before any resolver runs.
       await refused({ to: 'tomorrow' }, `Variable "$to" got invalid value "tomorrow"; ${DATE_TIME_REFUSAL}`, 400);
-      await refused({ communityId: 'the first one' }, 'communityId must be a positive integer id');
+      await refused({ communityId: '0' }, 'communityId must be a positive integer id');
+      // Neither a global id nor a number: it names no community, and is denied as an unknown one is.
+      expectForbidden(await queryStatistics(coordinator, { ...twoDays(), communityId: 'the first one' }));
       // A value the schema cannot even coerce is refused before any resolver runs.
       await refused(
         { interval: 'YEAR' },
