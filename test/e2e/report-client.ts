@@ -1,5 +1,9 @@
 import { GraphqlClient, TestApp } from '../support/test-app.js';
 import { gql, PAGE_INFO, PageView } from './graphql-client.js';
+import { rowId } from '../support/global-ids.js';
+
+/** CSV exports carry database ids (CHANGELOG 0.2.0): the row an API id names, or null. */
+const nullableRowId = (id: string | null): string | null => (id === null ? null : rowId(id));
 
 /** What the report and export tests ask for and get back, and how they read a CSV file. */
 
@@ -260,14 +264,14 @@ const spreadsheetText = (text: string | null): string =>
 /** A statement line as the STATEMENT export must write it. */
 export function statementCsvRow(accountId: string, line: StatementLineView): Record<string, string> {
   return {
-    account_id: accountId,
-    posting_id: line.postingId,
-    transfer_id: line.transferId,
+    account_id: rowId(accountId),
+    posting_id: rowId(line.postingId),
+    transfer_id: rowId(line.transferId),
     created_at: line.createdAt,
     transfer_kind: line.transferKind,
     code: line.code,
     memo: spreadsheetText(line.memo),
-    counterparty_account_id: csvText(line.counterpartyAccountId),
+    counterparty_account_id: csvText(nullableRowId(line.counterpartyAccountId)),
     amount: line.amount,
     balance_after: line.balanceAfter,
     account_version: line.accountVersion,
@@ -278,10 +282,10 @@ export function statementCsvRow(accountId: string, line: StatementLineView): Rec
 export function balanceCsvRow(currencyCode: string, line: BalanceLineView): Record<string, string> {
   return {
     currency: currencyCode,
-    account_id: line.accountId,
+    account_id: rowId(line.accountId),
     kind: line.kind,
     name: spreadsheetText(line.name),
-    member_id: csvText(line.memberId),
+    member_id: csvText(nullableRowId(line.memberId)),
     member_display_name: spreadsheetText(line.memberDisplayName),
     debits: line.debits,
     credits: line.credits,
@@ -334,17 +338,17 @@ export async function ledgerTransfers(
 /** A transfer as the TRANSFERS export must write it. */
 export function transferCsvRow(currencyCode: string, transfer: ExportedTransferView): Record<string, string> {
   return {
-    transfer_id: transfer.id,
+    transfer_id: rowId(transfer.id),
     created_at: transfer.createdAt,
     kind: transfer.kind,
     code: transfer.code,
     memo: spreadsheetText(transfer.memo),
     currency: currencyCode,
     amount: transfer.amount,
-    debit_account_id: transfer.debitAccountId,
-    credit_account_id: transfer.creditAccountId,
-    pending_transfer_id: csvText(transfer.pendingTransferId),
-    reverses_transfer_id: csvText(transfer.reversesTransferId),
+    debit_account_id: rowId(transfer.debitAccountId),
+    credit_account_id: rowId(transfer.creditAccountId),
+    pending_transfer_id: csvText(nullableRowId(transfer.pendingTransferId)),
+    reverses_transfer_id: csvText(nullableRowId(transfer.reversesTransferId)),
   };
 }
 
