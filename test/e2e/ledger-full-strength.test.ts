@@ -311,12 +311,13 @@ describe('the full-strength ledger over GraphQL', () => {
       communityId: fixture.community.id,
       action,
       targetType: 'transfer',
-      targetId: reversal.id,
+      targetId: rowId(reversal.id),
       reason,
+      // Audit rows and their details carry database ids.
       details: {
-        reverses: reversal.reversesTransferId,
-        debitAccountId: reversal.debitAccountId,
-        creditAccountId: reversal.creditAccountId,
+        reverses: rowId(reversal.reversesTransferId!),
+        debitAccountId: rowId(reversal.debitAccountId),
+        creditAccountId: rowId(reversal.creditAccountId),
         amount: reversal.amount,
       },
     });
