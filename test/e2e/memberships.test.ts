@@ -21,6 +21,7 @@ import {
   succeed,
   transfersOf,
 } from './member-client.js';
+import { globalId, rowId } from '../support/global-ids.js';
 
 const MEMBER_PROFILE = 'query Member($id: ID!) { member(id: $id) { id displayName email } }';
 
@@ -53,7 +54,7 @@ describe('memberships over GraphQL', () => {
 
       expect(applicant.membership).toMatchObject({
         memberId: applicant.memberId,
-        communityId: fixture.community.id,
+        communityId: globalId('Community', fixture.community.id),
         role: 'MEMBER',
         status: 'PENDING',
         approvedAt: null,
@@ -125,7 +126,7 @@ describe('memberships over GraphQL', () => {
           id: expect.any(String),
           code: 'starter_grant',
           amount: '120',
-          debitAccountId: fixture.issuance.id,
+          debitAccountId: globalId('Account', fixture.issuance.id),
           creditAccountId: accountId,
         },
       ]);
@@ -243,7 +244,7 @@ describe('memberships over GraphQL', () => {
         membershipId,
         reason: 'Three missed exchanges',
       });
-      expect(suspended.membership).toMatchObject({ id: membershipId, status: 'SUSPENDED' });
+      expect(suspended.membership).toMatchObject({ id: globalId('Membership', membershipId), status: 'SUSPENDED' });
       expect(refusalCodes(await mutate(coordinator, 'suspendMembership', { membershipId, reason: 'again' }))).toEqual([
         'MEMBERSHIP_NOT_ACTIVE',
       ]);
@@ -302,7 +303,7 @@ describe('memberships over GraphQL', () => {
 
       expect(closed).toMatchObject({
         userErrors: [],
-        membership: { id: membershipId, status: 'CLOSED', closedAt: expect.any(String) },
+        membership: { id: globalId('Membership', membershipId), status: 'CLOSED', closedAt: expect.any(String) },
       });
       expect(await position(fixture, fixture.members[0].id)).toEqual({ balance: '0', version: '0', status: 'CLOSED' });
       expect(refusalCodes(await close(fixture.asCoordinator(), membershipId))).toEqual(['MEMBERSHIP_CLOSED']);
@@ -475,12 +476,12 @@ describe('memberships over GraphQL', () => {
       expect(await auditRows(t, { communityId: community!.id })).toEqual([
         {
           action: 'community.create',
-          actorMemberId: admin.memberId,
+          actorMemberId: rowId(admin.memberId),
           actorRole: 'admin',
           partnerAppId: null,
-          communityId: community!.id,
+          communityId: rowId(community!.id),
           targetType: 'community',
-          targetId: community!.id,
+          targetId: rowId(community!.id),
           reason: null,
           details: { policies },
         },
@@ -516,7 +517,12 @@ describe('memberships over GraphQL', () => {
 
       const appointed = await succeed(admin.client, 'appointCoordinator', input);
 
-      expect(appointed.membership).toMatchObject({ id: membershipId, memberId, role: 'COORDINATOR', status: 'ACTIVE' });
+      expect(appointed.membership).toMatchObject({
+        id: globalId('Membership', membershipId),
+        memberId: globalId('Member', memberId),
+        role: 'COORDINATOR',
+        status: 'ACTIVE',
+      });
       expect(await membershipsIn(member, fixture.community.id)).toHaveLength(2);
       expect(
         await auditRows(t, { communityId: fixture.community.id, action: 'membership.appoint_coordinator' }),
@@ -547,7 +553,7 @@ describe('memberships over GraphQL', () => {
 
       expect(appointed.membership).toMatchObject({
         memberId: newcomer.memberId,
-        communityId: fixture.community.id,
+        communityId: globalId('Community', fixture.community.id),
         role: 'COORDINATOR',
         status: 'ACTIVE',
       });
@@ -565,7 +571,7 @@ describe('memberships over GraphQL', () => {
         });
 
       expect((await query(fixture.as(fixture.members[0]))).member).toEqual({
-        id: seen.memberId,
+        id: globalId('Member', seen.memberId),
         displayName: expect.any(String),
         email: null,
       });

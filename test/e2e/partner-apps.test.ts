@@ -19,6 +19,7 @@ import {
 import { expectForbidden, expectRequestRefused } from './denials.js';
 import { createTransfer, fetchAccount, gql, newKey, TRANSFER_FIELDS, transferInput } from './graphql-client.js';
 import { auditRows } from './member-client.js';
+import { globalId, rowId } from '../support/global-ids.js';
 
 const { FORBIDDEN } = ErrorCode;
 
@@ -85,7 +86,7 @@ describe('partner apps over GraphQL', () => {
       expect(partnerApp).toEqual({
         id: expect.any(String),
         name: `App for ${fixture.community.slug}`,
-        communityId: fixture.community.id,
+        communityId: globalId('Community', fixture.community.id),
         scopes: ['AUDIT_READ'],
         createdAt: expect.any(String),
         revokedAt: null,
@@ -296,7 +297,11 @@ describe('partner apps over GraphQL', () => {
       const payment = await createTransfer(actingForPayer, transferInput(payer.account.id, payee.account.id, 20));
       expect(payment).toMatchObject({
         userErrors: [],
-        transfer: { debitAccountId: payer.account.id, creditAccountId: payee.account.id, amount: '20' },
+        transfer: {
+          debitAccountId: globalId('Account', payer.account.id),
+          creditAccountId: globalId('Account', payee.account.id),
+          amount: '20',
+        },
       });
       expect(await fetchAccount(actingForPayer, payer.account.id)).toMatchObject({ balance: '50' });
 
@@ -367,7 +372,7 @@ describe('partner apps over GraphQL', () => {
 
       // The coordinator's own account is theirs to read, as for any member.
       expect(await fetchAccount(actingForCoordinator, coordinator.account.id)).toMatchObject({
-        id: coordinator.account.id,
+        id: globalId('Account', coordinator.account.id),
       });
       const powers: [string, Record<string, unknown>][] = [
         [ACCOUNT, { id: member.id }],
@@ -417,7 +422,7 @@ describe('partner apps over GraphQL', () => {
       expect(seenByApp).toEqual({ me: { ...before.me, email: null }, member: { ...before.me, email: null } });
       expect(await gql(inPerson, profile, { id: member.memberId })).toEqual(before);
       expect(await fetchAccount(asPartner(t, otherApp.apiKey, member.memberId), member.account.id)).toMatchObject({
-        id: member.account.id,
+        id: globalId('Account', member.account.id),
       });
     });
 
@@ -454,7 +459,7 @@ describe('partner apps over GraphQL', () => {
     const target = {
       communityId: fixture.community.id,
       targetType: 'partner_app',
-      targetId: partnerApp.id,
+      targetId: rowId(partnerApp.id),
       partnerAppId: null,
     };
     const byCoordinator = { ...target, actorRole: 'coordinator', actorMemberId: fixture.coordinator.memberId };
