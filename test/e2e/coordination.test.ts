@@ -22,7 +22,7 @@ import {
   setPolicies,
   succeed,
 } from './member-client.js';
-import { globalId } from '../support/global-ids.js';
+import { globalId, rowId } from '../support/global-ids.js';
 
 /** The rules a fixture starts with: createLedgerFixture pays no starter grant. */
 const FIXTURE_POLICIES: PoliciesView = {
@@ -165,12 +165,12 @@ describe('coordination and access over GraphQL', () => {
         byCoordinator(fixture, {
           action: 'ledger.grant',
           targetType: 'transfer',
-          targetId: transfer.id,
+          targetId: rowId(transfer.id),
           reason: 'Volunteer of the month',
           details: {
             source: 'issuance',
-            debitAccountId: globalId('Account', fixture.issuance.id),
-            creditAccountId: globalId('Account', account.id),
+            debitAccountId: fixture.issuance.id,
+            creditAccountId: account.id,
             amount: '150',
           },
         }),
@@ -208,7 +208,7 @@ describe('coordination and access over GraphQL', () => {
         byCoordinator(fixture, {
           action: 'ledger.grant',
           targetType: 'transfer',
-          targetId: granted.transfer!.id,
+          targetId: rowId(granted.transfer!.id),
           reason: 'Hardship',
           details: { source: 'pool', debitAccountId: fixture.pool.id, creditAccountId: account.id, amount: '70' },
         }),
@@ -325,9 +325,9 @@ describe('coordination and access over GraphQL', () => {
         byCoordinator(fixture, {
           action: 'ledger.force_reversal',
           targetType: 'transfer',
-          targetId: reversal.id,
+          targetId: rowId(reversal.id),
           reason: 'The session never happened',
-          details: { reverses: original.id, debitAccountId: payee.id, creditAccountId: payer.id, amount: '80' },
+          details: { reverses: rowId(original.id), debitAccountId: payee.id, creditAccountId: payer.id, amount: '80' },
         }),
       ]);
       expect(await audited(fixture, 'ledger.reversal')).toEqual([]);
