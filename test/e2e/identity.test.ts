@@ -22,6 +22,7 @@ import {
 import { expectForbidden, expectQueryRefused, expectRequestRefused } from './denials.js';
 import { gql, newKey } from './graphql-client.js';
 import { expectWeakPassword } from './weak-passwords.js';
+import { globalId } from '../support/global-ids.js';
 
 const WRONG_PASSWORD = 'not the right password';
 
@@ -335,15 +336,15 @@ describe('identity over GraphQL', () => {
         { slug: community.slug, currencyId: currency.id },
       );
 
-      expect(data.communities).toContainEqual({ id: community.id });
+      expect(data.communities).toContainEqual({ id: globalId('Community', community.id) });
       expect(data.community).toEqual({
-        id: community.id,
+        id: globalId('Community', community.id),
         slug: community.slug,
         name: community.name,
-        currencies: [{ id: currency.id, code: 'HOUR' }],
+        currencies: [{ id: globalId('Currency', currency.id), code: 'HOUR' }],
       });
       expect(data.currency).toEqual({
-        id: currency.id,
+        id: globalId('Currency', currency.id),
         code: 'HOUR',
         name: 'Hour',
         symbol: 'h',
@@ -379,7 +380,7 @@ describe('identity over GraphQL', () => {
         membership: {
           id: expect.any(String),
           memberId: expect.any(String),
-          communityId: fixture.community.id,
+          communityId: globalId('Community', fixture.community.id),
           role: 'MEMBER',
           status: 'ACTIVE',
         },
