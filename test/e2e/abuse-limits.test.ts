@@ -1,3 +1,4 @@
+import { rowId } from '../support/global-ids.js';
 import { randomBytes } from 'node:crypto';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { createLedgerFixture } from '../support/ledger-fixture.js';
@@ -203,7 +204,7 @@ describe('login limits and rate limits over GraphQL', () => {
 
       expectRateLimited(await member.graphql(JOIN_COMMUNITY, { communityId: fixtures[10].community.id }));
 
-      expect(await countRows('SELECT count(*) AS n FROM memberships WHERE member_id = $1', [tokens.memberId])).toBe(10);
+      expect(await countRows('SELECT count(*) AS n FROM memberships WHERE member_id = $1', [rowId(tokens.memberId)])).toBe(10);
     });
 
     it('lets a member change their password 5 times an hour; the 6th is RATE_LIMITED and changes nothing', async () => {

@@ -1,4 +1,5 @@
 import { chainEverything } from '../support/chain.js';
+import { globalId, rowId } from '../support/global-ids.js';
 import { LedgerFixture } from '../support/ledger-fixture.js';
 import { GraphqlClient, useTestApp } from '../support/test-app.js';
 import { verifyStatementProof } from '../../src/integrity/proof-verifier.js';
@@ -124,13 +125,13 @@ describe('agreement of statements, balance reports, the trial balance, statistic
   let parties: Party[];
   let coordinator: GraphqlClient;
   let communityId: string;
-  /** Every account that pays and is paid at random: the members and the coordinator. */
+  /** Every account that pays and is paid at random: the members and the coordinator (database ids, for the ledger service). */
   let traders: string[];
   let applicant: { accountId: string };
   let t0: Date, t1: Date, t2: Date;
-  /** Each exchange payment (posted hold or payment above it), by transfer id, with the listing it paid for. */
+  /** Each exchange payment (posted hold or payment above it), by database transfer id (as exports write it), with the listing it paid for. */
   const exchangePayments = new Map<string, Listed>();
-  /** Member accounts whose holder's profile names a district. */
+  /** Member accounts (database ids, as exports write them) whose holder's profile names a district. */
   const profileDistrict = new Map<string, string>();
   let seed = 20_261_206;
   const random = (below: number): number => (seed = (seed * 48_271) % 2_147_483_647) % below;
@@ -155,22 +156,30 @@ describe('agreement of statements, balance reports, the trial balance, statistic
     amount: bigint,
     extra: Partial<CreateTransferInput> = {},
   ): Promise<string> => {
+    // The ledger service takes and gives database ids; the test holds the ids the API gives.
     const result = await t.ledger.createTransfer({
       idempotencyKey: newKey('agree'),
-      debitAccountId,
-      creditAccountId,
+      debitAccountId: rowId(debitAccountId),
+      creditAccountId: rowId(creditAccountId),
       amount,
       code: 'payment',
       memo: '',
       ...extra,
     });
     expect(result.userErrors).toEqual([]);
-    return result.transfer!.id;
+    return globalId('Transfer', result.transfer!.id);
   };
 
   const reverse = async (transferId: string): Promise<void> => {
     expect(
-      (await t.ledger.reverseTransfer({ idempotencyKey: newKey('undo'), transferId, memo: 'a mistake', force: false }))
+      (
+        await t.ledger.reverseTransfer({
+          idempotencyKey: newKey('undo'),
+          transferId: rowId(transferId),
+          memo: 'a mistake',
+          force: false,
+        })
+      )
         .userErrors,
     ).toEqual([]);
   };
@@ -221,7 +230,7 @@ describe('agreement of statements, balance reports, the trial balance, statistic
       expect(extra.amount).toBe(String(actual - estimate));
       payments.push(extra.id);
     }
-    for (const payment of payments) exchangePayments.set(payment, listed);
+    for (const payment of payments) exchangePayments.set(rowId(payment), listed);
     return payments;
   };
 
@@ -249,7 +258,7 @@ describe('agreement of statements, balance reports, the trial balance, statistic
         transfers: randomPayments(BATCH),
       });
       expect(results.filter((result) => result.userErrors.length > 0)).toEqual([]);
-      payments.push(...results.map((result) => result.transfer!.id));
+      payments.push(...results.map((result) => globalId('Transfer', result.transfer!.id)));
     }
 
     // New money and levies: money moves, but no exchange.
@@ -273,7 +282,7 @@ describe('agreement of statements, balance reports, the trial balance, statistic
       (
         await t.ledger.postPendingTransfer({
           idempotencyKey: newKey('post'),
-          pendingTransferId: held,
+          pendingTransferId: rowId(held),
           amount: 60n,
           memo: 'posted in part',
         })
@@ -284,7 +293,7 @@ describe('agreement of statements, balance reports, the trial balance, statistic
       (
         await t.ledger.voidPendingTransfer({
           idempotencyKey: newKey('void'),
-          pendingTransferId: voided,
+          pendingTransferId: rowId(voided),
           memo: 'not needed',
         })
       ).userErrors,
@@ -306,14 +315,14 @@ describe('agreement of statements, balance reports, the trial balance, statistic
       })),
     ));
     coordinator = fixture.asCoordinator();
-    communityId = fixture.community.id;
+    communityId = globalId('Community', fixture.community.id);
     expect((await t.ledger.setAccountLimits(fixture.coordinator.account.id, -1_000_000n, null)).refusal).toBeFalsy();
-    traders = [...parties.map((party) => party.accountId), fixture.coordinator.account.id];
+    traders = [...parties.map((party) => rowId(party.accountId)), fixture.coordinator.account.id];
     for (const [index, party] of parties.entries()) {
       const district = DISTRICTS[index % DISTRICTS.length];
       if (!district) continue;
       await setProfileDistrict(party.client, district);
-      profileDistrict.set(party.accountId, district);
+      profileDistrict.set(rowId(party.accountId), district);
     }
 
     t0 = await boundary(t);
@@ -473,16 +482,18 @@ describe('agreement of statements, balance reports, the trial balance, statistic
       for (const [accountId, { lines: postings }] of read[index]) {
         for (const posting of postings) {
           lines += 1;
-          const row = posted.get(posting.transferId);
+          // Exports write database ids; statements give the API's.
+          const row = posted.get(rowId(posting.transferId));
+          const account = rowId(accountId);
           const side =
-            row?.credit_account_id === accountId
+            row?.credit_account_id === account
               ? { amount: row.amount, counterparty: row.debit_account_id }
               : { amount: `-${row?.amount}`, counterparty: row?.credit_account_id };
           if (
             !row ||
-            (row.debit_account_id !== accountId && row.credit_account_id !== accountId) ||
+            (row.debit_account_id !== account && row.credit_account_id !== account) ||
             posting.amount !== side.amount ||
-            posting.counterpartyAccountId !== side.counterparty ||
+            (posting.counterpartyAccountId && rowId(posting.counterpartyAccountId)) !== side.counterparty ||
             posting.transferKind !== row.kind ||
             posting.code !== row.code ||
             posting.createdAt !== row.created_at
@@ -529,7 +540,7 @@ describe('agreement of statements, balance reports, the trial balance, statistic
     }
     expect(BigInt(atT2.report.totalDebits)).toBeGreaterThan(BigInt(atT1.report.totalDebits));
 
-    const ledger = await trialBalance(coordinator, fixture.currency.id);
+    const ledger = await trialBalance(coordinator, globalId('Currency', fixture.currency.id));
     expect({ total: ledger.total, balanced: ledger.balanced }).toEqual({ total: '0', balanced: true });
     const asTrialLines = (report: CurrencyReportView) =>
       report.byKind
@@ -556,7 +567,10 @@ describe('agreement of statements, balance reports, the trial balance, statistic
   const exchangedPerDefinition = async (rows: CsvRow[]): Promise<Exchanged> => {
     const members = await memberAccounts();
     const counted = rows.filter(
-      (row) => POSTED_KINDS.has(row.kind) && members.has(row.debit_account_id) && members.has(row.credit_account_id),
+      (row) =>
+        POSTED_KINDS.has(row.kind) &&
+        members.has(globalId('Account', row.debit_account_id)) &&
+        members.has(globalId('Account', row.credit_account_id)),
     );
     const byCategory = new Map<string, bigint>();
     const byDistrict = new Map<string, bigint>();
@@ -704,15 +718,15 @@ describe('agreement of statements, balance reports, the trial balance, statistic
     const accounts = [
       parties[0].accountId,
       parties[MEMBERS - 1].accountId,
-      fixture.coordinator.account.id,
-      fixture.issuance.id,
-      fixture.pool.id,
+      globalId('Account', fixture.coordinator.account.id),
+      globalId('Account', fixture.issuance.id),
+      globalId('Account', fixture.pool.id),
       applicant.accountId,
     ];
     for (const [index, period] of periods().entries()) {
       if (!period.from) continue;
       expect(csv[index]).toEqual(
-        (await ledgerTransfers(coordinator, fixture.currency.id, period)).map((row) => transferCsvRow('HOUR', row)),
+        (await ledgerTransfers(coordinator, globalId('Currency', fixture.currency.id), period)).map((row) => transferCsvRow('HOUR', row)),
       );
       for (const accountId of accounts) {
         const rows = await exported(coordinator, {
@@ -738,7 +752,7 @@ describe('agreement of statements, balance reports, the trial balance, statistic
     // Each read by its own holder.
     for (const [holder, accountId] of [
       [parties[3].client, parties[3].accountId],
-      [coordinator, fixture.coordinator.account.id],
+      [coordinator, globalId('Account', fixture.coordinator.account.id)],
     ] as const) {
       const proof = (await statementProof(holder, accountId))!;
       const lines = read.flatMap((period) => period.get(accountId)!.lines);
@@ -749,7 +763,8 @@ describe('agreement of statements, balance reports, the trial balance, statistic
         balance: BigInt(lines.at(-1)!.balanceAfter),
       });
       expect(proof.entries.map((entry) => entry.postingText)).toEqual(
-        lines.map((line) => `${accountId}:${line.amount}:${line.balanceAfter}:${line.accountVersion}`),
+        // The proof's postings are hashed over database ids (docs/audit.md).
+        lines.map((line) => `${rowId(accountId)}:${line.amount}:${line.balanceAfter}:${line.accountVersion}`),
       );
       expect(lines.at(-1)!.balanceAfter).toBe(
         (await reports())[2].lines.find((line) => line.accountId === accountId)!.balance,

@@ -1,3 +1,4 @@
+import { globalId, rowId } from '../support/global-ids.js';
 import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
 import { GraphqlClient, useTestApp } from '../support/test-app.js';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
@@ -65,11 +66,12 @@ describe('the audit log over GraphQL', () => {
     ]);
     const grant = auditLog.edges[2].node;
     expect(grant).toMatchObject({
-      actorMemberId: fixture.coordinator.memberId,
+      actorMemberId: globalId('Member', fixture.coordinator.memberId),
       actorRole: 'COORDINATOR',
-      communityId: fixture.community.id,
+      communityId: globalId('Community', fixture.community.id),
       targetType: 'transfer',
       reason: 'helped at the fair',
+      // Details are free-form JSON: database ids.
       details: { amount: '30', creditAccountId: fixture.members[0].id, source: 'issuance' },
     });
   });
@@ -123,7 +125,8 @@ describe('the audit log over GraphQL', () => {
       .auditLog.edges;
     expect(
       serverWide.some(
-        ({ node }) => node.targetId === admin.memberId && node.actorRole === 'SYSTEM' && node.communityId === null,
+        // targetId is the database id of a row of targetType, not a global id.
+        ({ node }) => node.targetId === rowId(admin.memberId) && node.actorRole === 'SYSTEM' && node.communityId === null,
       ),
     ).toBe(true);
   });

@@ -1,3 +1,4 @@
+import { rowId } from '../support/global-ids.js';
 import { holdLocks } from '../support/held-locks.js';
 import { LedgerFixture } from '../support/ledger-fixture.js';
 import { useTestApp } from '../support/test-app.js';
@@ -240,7 +241,7 @@ describe('exchange races over GraphQL', () => {
     await succeed(fixture.asCoordinator(), 'freezeAccount', { accountId: provider.accountId, reason: 'Under review' });
     // The test holds the provider's account: the sweeper that takes the due exchange waits for it (holding the exchange), and the
     // receiver's dispute queues behind that sweeper; when the sweeper's settlement is refused, the dispute goes first.
-    const locks = await holdLocks(t, [['SELECT id FROM accounts WHERE id = $1 FOR UPDATE', [provider.accountId]]]);
+    const locks = await holdLocks(t, [['SELECT id FROM accounts WHERE id = $1 FOR UPDATE', [rowId(provider.accountId)]]]);
     let disputed: string;
     try {
       await makeDue(t, delivered.id);
@@ -374,7 +375,7 @@ describe('exchange races over GraphQL', () => {
 
     expect(sorted(payloads.map((payload) => payload.userErrors[0]?.code ?? 'OK'))).toEqual(['ALREADY_REVIEWED', 'OK']);
     const [{ count }] = await t.dataSource.query('SELECT count(*)::int AS count FROM reviews WHERE exchange_id = $1', [
-      delivered.id,
+      rowId(delivered.id),
     ]);
     expect(count).toBe(1);
     expect(await moneyOf(receiver, provider)).toEqual([money(540), money(60)]);

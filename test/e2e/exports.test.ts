@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
+import { rowId } from '../support/global-ids.js';
 import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
 import { GraphqlClient, TestApp, useTestApp } from '../support/test-app.js';
 import { newToken, tokenHash } from '../../libs/security/tokens.js';
@@ -230,9 +231,11 @@ describe('CSV exports', () => {
       { kind: 'TRANSFERS', asOf: end.toISOString() },
       { kind: 'TRANSFERS', from: end.toISOString(), to: middle.toISOString() },
       { kind: 'TRANSFERS', to: 'soon' },
-      { kind: 'STATEMENT', accountId: 'abc' },
+      { kind: 'STATEMENT', accountId: '0' },
     ])
       expect({ input, codes: refusedWith(await ask(input)) }).toEqual({ input, codes: [ErrorCode.BAD_USER_INPUT] });
+    // Neither a global id nor a number: it names no account, and is denied as an unknown one is.
+    expectForbidden(await ask({ kind: 'STATEMENT', accountId: 'abc' }));
     expect(refusedWith(await ask({ kind: 'EVERYTHING' }))).toEqual([ErrorCode.BAD_USER_INPUT]);
   });
 
@@ -561,8 +564,9 @@ describe('agreement of statements, the balance report and the exports over thous
       expect(
         await exported(coordinator, { ...community, kind: 'STATEMENT', accountId: line.accountId, ...period }),
       ).toEqual(statement.lines.map((posting) => statementCsvRow(line.accountId, posting)));
+      // Exports write database ids.
       movement.set(
-        line.accountId,
+        rowId(line.accountId),
         BigInt(statement.statement.closingBalance) - BigInt(statement.statement.openingBalance),
       );
     }

@@ -1,3 +1,4 @@
+import { rowId } from '../support/global-ids.js';
 import { GraphqlClient, GraphqlResponse, TestApp } from '../support/test-app.js';
 import { gql } from './graphql-client.js';
 
@@ -131,7 +132,7 @@ export const pause = (ms: number): Promise<void> => new Promise((done) => setTim
 /** When a posted transfer was written, to the millisecond a client can send, plus one: an exclusive end just after it. */
 export async function justAfter(t: TestApp, transferId: string): Promise<Date> {
   const [{ created_at: createdAt }] = await t.dataSource.query('SELECT created_at FROM transfers WHERE id = $1', [
-    transferId,
+    rowId(transferId),
   ]);
   return new Date((createdAt as Date).getTime() + 1);
 }

@@ -1,6 +1,7 @@
 import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { MembershipRole } from '../../src/members/models/member-enums.js';
 import { OAuthPayloadSweeper } from '../../src/oauth/oauth-payload.sweeper.js';
+import { globalId, rowId } from '../support/global-ids.js';
 import { createLedgerFixture, fund, LedgerFixture } from '../support/ledger-fixture.js';
 import { GraphqlClient, useTestApp } from '../support/test-app.js';
 import {
@@ -65,10 +66,18 @@ describe('OAuth for partner apps', () => {
 
   interface World {
     fixture: LedgerFixture;
+    /** The app's id, as the API gives it. */
     appId: string;
+    /** The app's OAuth `client_id`: its database id (docs/identity.md). */
+    clientId: string;
     apiKey: string;
-    /** A member with a password (to sign in on the page), an account funded with 100, in the app's community. */
-    member: { id: string; email: string; accountId: string; client: GraphqlClient };
+    /** The app's community's id, as the API gives it. */
+    communityId: string;
+    /**
+     * A member with a password (to sign in on the page), an account funded with 100, in the app's
+     * community: `id` as the API gives it, `databaseId` as audit rows and the OAuth tables hold it.
+     */
+    member: { id: string; databaseId: string; email: string; accountId: string; client: GraphqlClient };
   }
 
   /** A community, an ACT_FOR_MEMBER app with its OAuth profile, and a member who can sign in. */
@@ -96,17 +105,25 @@ describe('OAuth for partner apps', () => {
     return {
       fixture,
       appId: partnerApp.id,
+      clientId: rowId(partnerApp.id),
       apiKey,
-      member: { id: created.id, email, accountId: membership.accountId, client },
+      communityId: globalId('Community', fixture.community.id),
+      member: {
+        id: globalId('Member', created.id),
+        databaseId: created.id,
+        email,
+        accountId: membership.accountId,
+        client,
+      },
     };
   };
 
-  const approve = (w: World) => approveInBrowser(t.url, w.appId, w.member.email, GOOD_PASSWORD);
+  const approve = (w: World) => approveInBrowser(t.url, w.clientId, w.member.email, GOOD_PASSWORD);
 
   /** Approved in the browser and exchanged: the app's tokens for the member. */
   const tokensFor = async (w: World): Promise<{ access_token: string; refresh_token: string }> => {
     const { code, verifier } = await approve(w);
-    const tokens = await exchangeCode(t.url, w.appId, code, verifier);
+    const tokens = await exchangeCode(t.url, w.clientId, code, verifier);
     expect(tokens.status).toBe(200);
     return tokens.body as { access_token: string; refresh_token: string };
   };
@@ -150,7 +167,7 @@ describe('OAuth for partner apps', () => {
     expect(consentPage).toContain(`pay other members`);
     expect(consentPage).toContain(w.fixture.community.name);
 
-    const tokens = await exchangeCode(t.url, w.appId, code, verifier);
+    const tokens = await exchangeCode(t.url, w.clientId, code, verifier);
     expect(tokens).toEqual({
       status: 200,
       body: {
@@ -168,7 +185,7 @@ describe('OAuth for partner apps', () => {
       kind: 'PARTNER_APP',
       memberId: null,
       actingForMemberId: w.member.id,
-      communityId: w.fixture.community.id,
+      communityId: w.communityId,
       scopes: ['ACT_FOR_MEMBER'],
       partnerApp: { id: w.appId, name: 'Time Helper' },
     });
@@ -179,9 +196,9 @@ describe('OAuth for partner apps', () => {
     expect(await fetchAccount(w.member.client, w.member.accountId)).toMatchObject({ balance: '95' });
     expect(await auditRows(t, { communityId: w.fixture.community.id, action: 'partner_consent.grant' })).toEqual([
       expect.objectContaining({
-        actorMemberId: w.member.id,
+        actorMemberId: w.member.databaseId,
         actorRole: 'member',
-        targetId: w.appId,
+        targetId: rowId(w.appId),
         details: { via: 'oauth', scopes: [SCOPE] },
       }),
     ]);
@@ -202,16 +219,16 @@ describe('OAuth for partner apps', () => {
     );
 
     // Refresh rotates both tokens; the used refresh token is refused, and its replay ends the whole chain.
-    const rotated = await refresh(t.url, w.appId, tokens.body.refresh_token);
+    const rotated = await refresh(t.url, w.clientId, tokens.body.refresh_token);
     expect(rotated.status).toBe(200);
     expect(rotated.body.refresh_token).not.toBe(tokens.body.refresh_token);
     expect((await pay(t.as(rotated.body.access_token), w)).userErrors).toEqual([]);
-    const replayed = await refresh(t.url, w.appId, tokens.body.refresh_token);
+    const replayed = await refresh(t.url, w.clientId, tokens.body.refresh_token);
     expect(replayed).toEqual({
       status: 400,
       body: { error: 'invalid_grant', error_description: 'grant request is invalid' },
     });
-    expect((await refresh(t.url, w.appId, rotated.body.refresh_token)).body.error).toBe('invalid_grant');
+    expect((await refresh(t.url, w.clientId, rotated.body.refresh_token)).body.error).toBe('invalid_grant');
     expectRequestRefused(await t.as(rotated.body.access_token).graphql(VIEWER), 401);
   });
 
@@ -230,7 +247,7 @@ describe('OAuth for partner apps', () => {
           name: 'Time Helper',
           ...PROFILE,
           redirectUris: [REDIRECT_URI],
-          communityId: w.fixture.community.id,
+          communityId: w.communityId,
         },
       },
     ]);
@@ -238,7 +255,7 @@ describe('OAuth for partner apps', () => {
     expect(await revokePartnerConsent(w.member.client, w.appId)).toBe(true);
 
     expectRequestRefused(await t.as(tokens.access_token).graphql(VIEWER), 401);
-    expect((await refresh(t.url, w.appId, tokens.refresh_token)).body.error).toBe('invalid_grant');
+    expect((await refresh(t.url, w.clientId, tokens.refresh_token)).body.error).toBe('invalid_grant');
     expect((await gql<{ partnerConsents: unknown[] }>(w.member.client, PARTNER_CONSENTS)).partnerConsents).toEqual([]);
 
     // A new approval starts from nothing: the old tokens stay dead.
@@ -266,7 +283,7 @@ describe('OAuth for partner apps', () => {
     });
 
     expectRequestRefused(await t.as(tokens.access_token).graphql(VIEWER), 401);
-    expect((await refresh(t.url, w.appId, tokens.refresh_token)).body.error).toBe('invalid_grant');
+    expect((await refresh(t.url, w.clientId, tokens.refresh_token)).body.error).toBe('invalid_grant');
     expect((await revokeConsents(w.fixture.asCoordinator(), w.member.id)).revokePartnerAppConsents).toEqual({
       revokedCount: 0,
       userErrors: [{ code: 'NO_LIVE_CONSENT', field: ['input', 'memberId'], message: expect.any(String) }],
@@ -276,9 +293,9 @@ describe('OAuth for partner apps', () => {
     ).toEqual([
       expect.objectContaining({
         actorRole: 'coordinator',
-        targetId: w.appId,
+        targetId: rowId(w.appId),
         reason: 'member reported a lost phone',
-        details: { memberIds: [w.member.id] },
+        details: { memberIds: [w.member.databaseId] },
       }),
     ]);
 
@@ -290,10 +307,10 @@ describe('OAuth for partner apps', () => {
     ).toBeUndefined();
 
     expectRequestRefused(await t.as(again.access_token).graphql(VIEWER), 401);
-    expect((await refresh(t.url, w.appId, again.refresh_token)).body.error).toBe('invalid_client');
+    expect((await refresh(t.url, w.clientId, again.refresh_token)).body.error).toBe('invalid_client');
     // A revoked app is no client any more: its authorize link is refused on a page of our own, not sent on.
     const browser = new Browser(t.url);
-    const refused = await browser.get(authorizeUrl(t.url, { clientId: w.appId, challenge: pkce().challenge }));
+    const refused = await browser.get(authorizeUrl(t.url, { clientId: w.clientId, challenge: pkce().challenge }));
     expect(refused.status).toBe(400);
     expect(refused.body).toContain('invalid_client');
   });
@@ -305,11 +322,11 @@ describe('OAuth for partner apps', () => {
     const response = await fetch(`${t.url}/oauth/revoke`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token: tokens.refresh_token, token_type_hint: 'refresh_token', client_id: w.appId }),
+      body: new URLSearchParams({ token: tokens.refresh_token, token_type_hint: 'refresh_token', client_id: w.clientId }),
     });
 
     expect(response.status).toBe(200);
-    expect((await refresh(t.url, w.appId, tokens.refresh_token)).body.error).toBe('invalid_grant');
+    expect((await refresh(t.url, w.clientId, tokens.refresh_token)).body.error).toBe('invalid_grant');
     expectRequestRefused(await t.as(tokens.access_token).graphql(VIEWER), 401);
   });
 
@@ -318,17 +335,17 @@ describe('OAuth for partner apps', () => {
     const tokens = await tokensFor(w);
     const rowsOfMember = async () =>
       Number(
-        (await t.dataSource.query('SELECT count(*) FROM oauth_payloads WHERE member_id = $1', [w.member.id]))[0].count,
+        (await t.dataSource.query('SELECT count(*) FROM oauth_payloads WHERE member_id = $1', [w.member.databaseId]))[0].count,
       );
     expect(await rowsOfMember()).toBeGreaterThan(0);
 
     await t.dataSource.query(
       `UPDATE oauth_payloads SET expires_at = now() - interval '1 second' WHERE member_id = $1`,
-      [w.member.id],
+      [w.member.databaseId],
     );
 
     expectRequestRefused(await t.as(tokens.access_token).graphql(VIEWER), 401);
-    expect((await refresh(t.url, w.appId, tokens.refresh_token)).body.error).toBe('invalid_grant');
+    expect((await refresh(t.url, w.clientId, tokens.refresh_token)).body.error).toBe('invalid_grant');
     expect(await t.app.get(OAuthPayloadSweeper).sweep()).toBeGreaterThan(0);
     expect(await rowsOfMember()).toBe(0);
   });
@@ -338,13 +355,13 @@ describe('OAuth for partner apps', () => {
       const w = await world();
       const { code, verifier } = await approve(w);
 
-      expect(await exchangeCode(t.url, w.appId, code, pkce().verifier)).toEqual({
+      expect(await exchangeCode(t.url, w.clientId, code, pkce().verifier)).toEqual({
         status: 400,
         body: { error: 'invalid_grant', error_description: 'grant request is invalid' },
       });
-      expect((await exchangeCode(t.url, w.appId, code, verifier)).status).toBe(200);
+      expect((await exchangeCode(t.url, w.clientId, code, verifier)).status).toBe(200);
       // A code works once.
-      expect((await exchangeCode(t.url, w.appId, code, verifier)).body.error).toBe('invalid_grant');
+      expect((await exchangeCode(t.url, w.clientId, code, verifier)).body.error).toBe('invalid_grant');
     });
 
     it('a redirect URI that is not registered is refused on our page: the browser is not sent there', async () => {
@@ -352,7 +369,7 @@ describe('OAuth for partner apps', () => {
       const browser = new Browser(t.url);
 
       const hop = await browser.get(
-        authorizeUrl(t.url, { clientId: w.appId, challenge: pkce().challenge, redirectUri: 'https://evil.example/cb' }),
+        authorizeUrl(t.url, { clientId: w.clientId, challenge: pkce().challenge, redirectUri: 'https://evil.example/cb' }),
       );
 
       expect(hop.status).toBe(400);
@@ -363,7 +380,7 @@ describe('OAuth for partner apps', () => {
 
     it('an authorization request without PKCE, or with the plain method, goes back as invalid_request', async () => {
       const w = await world();
-      for (const params of [{ clientId: w.appId }, { clientId: w.appId, challenge: 'a'.repeat(43), method: 'plain' }]) {
+      for (const params of [{ clientId: w.clientId }, { clientId: w.clientId, challenge: 'a'.repeat(43), method: 'plain' }]) {
         const browser = new Browser(t.url);
         const back = callbackParams(await browser.get(authorizeUrl(t.url, params)));
         expect(back.get('error')).toBe('invalid_request');
@@ -378,7 +395,7 @@ describe('OAuth for partner apps', () => {
         const back = await follow(
           browser,
           t.url,
-          await browser.get(authorizeUrl(t.url, { clientId: w.appId, challenge: pkce().challenge, scope })),
+          await browser.get(authorizeUrl(t.url, { clientId: w.clientId, challenge: pkce().challenge, scope })),
         );
         expect(callbackParams(back).get('error')).toBe('invalid_scope');
       }
@@ -390,7 +407,7 @@ describe('OAuth for partner apps', () => {
       const login = await follow(
         browser,
         t.url,
-        await browser.get(authorizeUrl(t.url, { clientId: w.appId, challenge: pkce().challenge })),
+        await browser.get(authorizeUrl(t.url, { clientId: w.clientId, challenge: pkce().challenge })),
       );
 
       const wrong = await browser.post(formAction(login.body), {
@@ -418,7 +435,7 @@ describe('OAuth for partner apps', () => {
       const login = await follow(
         browser,
         t.url,
-        await browser.get(authorizeUrl(t.url, { clientId: w.appId, challenge: pkce().challenge })),
+        await browser.get(authorizeUrl(t.url, { clientId: w.clientId, challenge: pkce().challenge })),
       );
 
       const cookieless = await new Browser(t.url).post(formAction(login.body), {
@@ -445,14 +462,14 @@ describe('OAuth for partner apps', () => {
         [
           {
             grant_type: 'authorization_code',
-            client_id: w.appId,
+            client_id: w.clientId,
             code: 'nope',
             code_verifier: pkce().verifier,
             redirect_uri: REDIRECT_URI,
           },
           'invalid_grant',
         ],
-        [{ grant_type: 'password', client_id: w.appId, username: 'a', password: 'b' }, 'unsupported_grant_type'],
+        [{ grant_type: 'password', client_id: w.clientId, username: 'a', password: 'b' }, 'unsupported_grant_type'],
         [{ grant_type: 'refresh_token', client_id: '9000000000000000000', refresh_token: 'x' }, 'invalid_client'],
         [{ grant_type: 'refresh_token', client_id: 'not-an-id', refresh_token: 'x' }, 'invalid_client'],
       ];
@@ -528,7 +545,7 @@ describe('OAuth for partner apps', () => {
       expect((await gql<{ viewer: unknown }>(asPartner(t, w.apiKey), VIEWER)).viewer).toEqual({
         ...nobody,
         kind: 'PARTNER_APP',
-        communityId: w.fixture.community.id,
+        communityId: w.communityId,
         scopes: ['ACT_FOR_MEMBER'],
         partnerApp: { id: w.appId, name: 'Time Helper' },
       });
@@ -537,7 +554,7 @@ describe('OAuth for partner apps', () => {
         ...nobody,
         kind: 'PARTNER_APP',
         actingForMemberId: w.member.id,
-        communityId: w.fixture.community.id,
+        communityId: w.communityId,
         scopes: ['ACT_FOR_MEMBER'],
         partnerApp: { id: w.appId, name: 'Time Helper' },
       });

@@ -1,4 +1,5 @@
 import { ErrorCode } from '../../libs/graphql/error-code.js';
+import { globalId } from '../support/global-ids.js';
 import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
 import { GraphqlClient, useTestApp } from '../support/test-app.js';
 import { asPartner, registerPartnerApp } from './auth-client.js';
@@ -18,6 +19,8 @@ import {
 } from './report-client.js';
 
 const TRICKY_MEMO = 'tea, "biscuits"\nand a lift home';
+/** The id the API gives the account of this database id (the fixture holds database ids). */
+const account = (id: string): string => globalId('Account', id);
 
 /**
  * Balance reports and statements over GraphQL, on a fixture whose every figure is known: members
@@ -57,7 +60,7 @@ describe('balance reports and statements', () => {
   it('gives the trial balance as of an instant: every account with debits, credits and balance, balanced, summed per kind', async () => {
     const { report, lines } = await balanceReport(coordinator, fixture.community.id, middle);
     expect(report).toMatchObject({
-      currency: { id: fixture.currency.id, code: 'HOUR' },
+      currency: { id: globalId('Currency', fixture.currency.id), code: 'HOUR' },
       asOf: middle.toISOString(),
       accountCount: 6,
       totalDebits: '200',
@@ -68,7 +71,7 @@ describe('balance reports and statements', () => {
     const coordinatorAccount = fixture.coordinator.account.id;
     expect(lines).toEqual([
       {
-        accountId: fixture.issuance.id,
+        accountId: account(fixture.issuance.id),
         kind: 'ISSUANCE',
         name: 'HOUR issuance',
         memberId: null,
@@ -78,7 +81,7 @@ describe('balance reports and statements', () => {
         balance: '-150',
       },
       {
-        accountId: fixture.pool.id,
+        accountId: account(fixture.pool.id),
         kind: 'POOL',
         name: 'HOUR community pool',
         memberId: null,
@@ -92,19 +95,19 @@ describe('balance reports and statements', () => {
         [b, '20', '80', '60'],
         [c, '0', '20', '20'],
       ].map(([accountId, debits, credits, balance], index) => ({
-        accountId,
+        accountId: account(accountId),
         kind: 'MEMBER',
         name: expect.any(String),
-        memberId: fixture.holders[index].memberId,
+        memberId: globalId('Member', fixture.holders[index].memberId),
         memberDisplayName: expect.stringMatching(`^member${index + 1} `),
         debits,
         credits,
         balance,
       })),
       expect.objectContaining({
-        accountId: coordinatorAccount,
+        accountId: account(coordinatorAccount),
         kind: 'MEMBER',
-        memberId: fixture.coordinator.memberId,
+        memberId: globalId('Member', fixture.coordinator.memberId),
         balance: '0',
       }),
     ]);
@@ -143,12 +146,12 @@ describe('balance reports and statements', () => {
 
     const now = await balanceReport(coordinator, fixture.community.id, end);
     expect(balancesOf(now.lines)).toEqual({
-      [fixture.issuance.id]: '-150',
-      [fixture.pool.id]: '0',
-      [a]: '165',
-      [b]: '-30',
-      [c]: '15',
-      [coordinatorAccount]: '0',
+      [account(fixture.issuance.id)]: '-150',
+      [account(fixture.pool.id)]: '0',
+      [account(a)]: '165',
+      [account(b)]: '-30',
+      [account(c)]: '15',
+      [account(coordinatorAccount)]: '0',
     });
     expect(now.report.byKind[2]).toEqual({
       kind: 'MEMBER',
@@ -172,12 +175,12 @@ describe('balance reports and statements', () => {
     const { lines } = await accountStatement(coordinator, a, { from: middle });
     const lastPayment = lines.at(-1)!;
     const balanceOfA = async (asOf: Date): Promise<string> =>
-      balancesOf((await balanceReport(coordinator, fixture.community.id, asOf)).lines)[a];
+      balancesOf((await balanceReport(coordinator, fixture.community.id, asOf)).lines)[account(a)];
     expect(await balanceOfA(new Date(lastPayment.createdAt))).toBe('165');
     expect(await balanceOfA(millisecondBefore(lastPayment.createdAt))).toBe('75');
     const current = await balanceReportPage(coordinator, fixture.community.id, { first: 100 });
     expect(new Date(current.asOf).getTime()).toBeGreaterThanOrEqual(end.getTime());
-    expect(balancesOf(current.currencies[0].lines.edges.map(({ node }) => node))[a]).toBe(
+    expect(balancesOf(current.currencies[0].lines.edges.map(({ node }) => node))[account(a)]).toBe(
       (await fetchAccount(coordinator, a)).balance,
     );
   });
@@ -194,7 +197,9 @@ describe('balance reports and statements', () => {
       after = report.lines.pageInfo.hasNextPage ? report.lines.pageInfo.endCursor : null;
     } while (after);
     expect(pages.map((page) => page.length)).toEqual([4, 2]);
-    expect(pages.flat()).toEqual([fixture.issuance.id, fixture.pool.id, a, b, c, fixture.coordinator.account.id]);
+    expect(pages.flat()).toEqual(
+      [fixture.issuance.id, fixture.pool.id, a, b, c, fixture.coordinator.account.id].map(account),
+    );
   });
 
   it('gives a statement across a period boundary: opening, lines with running balances, closing', async () => {
@@ -216,13 +221,13 @@ describe('balance reports and statements', () => {
         memo,
       })),
     ).toEqual([
-      { amount: '100', balanceAfter: '100', counterpartyAccountId: fixture.issuance.id, memo: '' },
-      { amount: '-30', balanceAfter: '70', counterpartyAccountId: b, memo: TRICKY_MEMO },
+      { amount: '100', balanceAfter: '100', counterpartyAccountId: account(fixture.issuance.id), memo: '' },
+      { amount: '-30', balanceAfter: '70', counterpartyAccountId: account(b), memo: TRICKY_MEMO },
     ]);
 
     const after = await accountStatement(coordinator, a, { from: middle, to: end });
     expect(after.statement).toMatchObject({
-      account: { id: a, balance: '165' },
+      account: { id: account(a), balance: '165' },
       openingBalance: '70',
       closingBalance: '165',
       debits: '0',
@@ -242,7 +247,7 @@ describe('balance reports and statements', () => {
       {
         amount: '5',
         balanceAfter: '75',
-        counterpartyAccountId: c,
+        counterpartyAccountId: account(c),
         transferKind: 'DIRECT',
         code: 'payment',
         accountVersion: '3',
@@ -250,7 +255,7 @@ describe('balance reports and statements', () => {
       {
         amount: '90',
         balanceAfter: '165',
-        counterpartyAccountId: b,
+        counterpartyAccountId: account(b),
         transferKind: 'DIRECT',
         code: 'payment',
         accountVersion: '4',
@@ -296,7 +301,12 @@ describe('balance reports and statements', () => {
     const own = await accountStatement(fixture.as({ id: a }), a, { to: end });
     expect(own.statement.closingBalance).toBe('165');
     // Balances are private in this community: the issuance account is the community's own, other members' are not.
-    expect(own.lines.map((line) => line.counterpartyAccountId)).toEqual([fixture.issuance.id, null, null, null]);
+    expect(own.lines.map((line) => line.counterpartyAccountId)).toEqual([
+      account(fixture.issuance.id),
+      null,
+      null,
+      null,
+    ]);
     expectForbidden(await fixture.as({ id: a }).graphql(ACCOUNT_STATEMENT, { accountId: b }));
     expectForbidden(await fixture.as({ id: a }).graphql(BALANCE_REPORT, { communityId: fixture.community.id }));
   });
@@ -319,7 +329,7 @@ describe('balance reports and statements', () => {
     });
     expect(
       (await accountStatement(partner, a, { from: middle, to: end })).lines.map((line) => line.counterpartyAccountId),
-    ).toEqual([c, b]);
+    ).toEqual([account(c), account(b)]);
     expectForbidden(await partner.graphql(BALANCE_REPORT, { communityId: other.community.id }));
     expectForbidden(await partner.graphql(ACCOUNT_STATEMENT, { accountId: other.members[0].id }));
   });
@@ -336,7 +346,7 @@ describe('balance reports and statements', () => {
         from: new Date(Date.now() + 3_600_000).toISOString(),
       }),
     );
-    badInput(await coordinator.graphql(ACCOUNT_STATEMENT, { accountId: 'account-1' }));
+    badInput(await coordinator.graphql(ACCOUNT_STATEMENT, { accountId: '0' }));
     badInput(await coordinator.graphql(ACCOUNT_STATEMENT, { accountId: a, to: 'yesterday' }));
     badInput(await coordinator.graphql(ACCOUNT_STATEMENT, { accountId: a, after: 'not-a-cursor' }));
     badInput(await coordinator.graphql(ACCOUNT_STATEMENT, { accountId: a, first: 101 }));
@@ -345,6 +355,9 @@ describe('balance reports and statements', () => {
       await coordinator.graphql(BALANCE_REPORT, { communityId: fixture.community.id, asOf: '2026-13-45T00:00:00Z' }),
     );
     expectForbidden(await coordinator.graphql(ACCOUNT_STATEMENT, { accountId: NONEXISTENT_ID }));
+    // Neither a global id nor a number: it names no account, and is denied as an unknown one is.
+    expectForbidden(await coordinator.graphql(ACCOUNT_STATEMENT, { accountId: 'account-1' }));
+    expectForbidden(await coordinator.graphql(ACCOUNT_STATEMENT, { accountId: globalId('Member', a) }));
     expectForbidden(await coordinator.graphql(BALANCE_REPORT, { communityId: NONEXISTENT_ID }));
   });
 });

@@ -1,4 +1,5 @@
 import { ErrorCode } from '../../libs/graphql/error-code.js';
+import { globalId, rowId } from '../support/global-ids.js';
 import { LedgerFixture } from '../support/ledger-fixture.js';
 import { TestApp, useTestApp } from '../support/test-app.js';
 import { asPartner, loginAsNewAdmin, registerPartnerApp } from './auth-client.js';
@@ -25,13 +26,13 @@ const asEvidence = ({ id, debitAccountId, creditAccountId, amount, createdAt }: 
   createdAt,
 });
 
-/** The first posting that put the account at its balance: the transfer and when. */
+/** The first posting that put the account at its balance: the transfer (its API id) and when. */
 async function postingOf(t: TestApp, accountId: string, version: number): Promise<{ transferId: string; at: string }> {
   const [row] = await t.dataSource.query(
     'SELECT transfer_id::text AS "transferId", created_at AS at FROM postings WHERE account_id = $1 AND account_version = $2',
-    [accountId, version],
+    [rowId(accountId), version],
   );
-  return { transferId: row.transferId, at: (row.at as Date).toISOString() };
+  return { transferId: globalId('Transfer', row.transferId), at: (row.at as Date).toISOString() };
 }
 
 describe('risk signals over GraphQL', () => {
@@ -109,9 +110,10 @@ describe('risk signals over GraphQL', () => {
         flagged(G, [agh]),
         flagged(H, [agh]),
       ]);
+      // A summary is prose for people: it names accounts by their database id, as CSV exports do.
       expect(signals[1].summary).toBe(
-        `Account ${B.accountId} (${signals[1].memberName}) is on 1 cycle of payments within the period, ` +
-          `the first ${A.accountId} → ${B.accountId} → ${C.accountId} → ${A.accountId} paying 100, 100, 100 HOUR minor units in turn.`,
+        `Account ${rowId(B.accountId)} (${signals[1].memberName}) is on 1 cycle of payments within the period, ` +
+          `the first ${[A, B, C, A].map((holder) => rowId(holder.accountId)).join(' → ')} paying 100, 100, 100 HOUR minor units in turn.`,
       );
     });
 
@@ -157,7 +159,7 @@ describe('risk signals over GraphQL', () => {
         await hoarding('H4', '910', '900', 90, 3),
       ]);
       expect(signals[0].summary).toBe(
-        `Account ${party.H1.accountId} (${signals[0].memberName}) holds 950 of its 1000 cap HOUR minor units, at or above 90% of it since ${signals[0].evidence.since}.`,
+        `Account ${rowId(party.H1.accountId)} (${signals[0].memberName}) holds 950 of its 1000 cap HOUR minor units, at or above 90% of it since ${signals[0].evidence.since}.`,
       );
       expect(await riskSignals(coordinator, { communityId, kinds: ['HOARDING'], hoardingPercent: 95 })).toEqual([
         await hoarding('H1', '950', '950', 95, 1),
@@ -314,7 +316,7 @@ describe('risk signals over GraphQL', () => {
       ]);
       expect(durationSeconds).toBeGreaterThanOrEqual(WINDOW_SECONDS);
       expect(signals[0].summary).toBe(
-        `Account ${d1.accountId} (${signals[0].memberName}) has stayed at or below -540, near its lower limit of -600 HOUR minor units, ` +
+        `Account ${rowId(d1.accountId)} (${signals[0].memberName}) has stayed at or below -540, near its lower limit of -600 HOUR minor units, ` +
           `for ${durationSeconds} seconds (since ${debtEntry.createdAt}); its balance is -560.`,
       );
       // Within 15% of the limit (-510), the account at -530 is near it too, and has been since before the pause.
@@ -372,7 +374,7 @@ describe('risk signals over GraphQL', () => {
         flagged(v4, '400', '0', null, bursts.slice(5)),
       ]);
       expect(signals[1].summary).toBe(
-        `Account ${v4.accountId} (${signals[1].memberName}) moved 400 HOUR minor units in the 2 seconds before ${velocityTo.toISOString()}: none in the windows before.`,
+        `Account ${rowId(v4.accountId)} (${signals[1].memberName}) moved 400 HOUR minor units in the 2 seconds before ${velocityTo.toISOString()}: none in the windows before.`,
       );
       // A factor of 4 catches v2 (4.5) and the source (4.69), but not v3, still under the minimum.
       const lower = await riskSignals(fixture.asCoordinator(), { ...variables, velocityFactor: 4 });

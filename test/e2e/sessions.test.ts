@@ -1,3 +1,4 @@
+import { globalId, rowId } from '../support/global-ids.js';
 import { createLedgerFixture } from '../support/ledger-fixture.js';
 import { GraphqlClient, useTestApp } from '../support/test-app.js';
 import {
@@ -116,7 +117,7 @@ describe('sessions and passwords over GraphQL', () => {
 
     expectForbidden(await revokeAll(t.as(coordinator.token)));
     expectForbidden(await revokeAll(t.as(holder.token)));
-    await expectSessionLive(t, holder.token, holder.memberId);
+    await expectSessionLive(t, holder.token, globalId('Member', holder.memberId));
 
     expect((await revokeAll(admin.client)).data).toEqual({ revokeMemberSessions: 1 });
     await expectSessionEnded(t, holder.token);
@@ -125,7 +126,7 @@ describe('sessions and passwords over GraphQL', () => {
       [holder.memberId],
     );
     expect(row).toEqual({
-      actor_member_id: admin.memberId,
+      actor_member_id: rowId(admin.memberId),
       actor_role: 'admin',
       reason: 'phone stolen',
       details: { ended: 1 },
@@ -150,6 +151,6 @@ describe('sessions and passwords over GraphQL', () => {
       }),
     );
     expectForbidden(await app.graphql('mutation { logout }'));
-    await expectSessionLive(t, holder.token, holder.memberId);
+    await expectSessionLive(t, holder.token, globalId('Member', holder.memberId));
   });
 });

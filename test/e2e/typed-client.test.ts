@@ -1,3 +1,4 @@
+import { globalId } from '../support/global-ids.js';
 import { randomUUID } from 'node:crypto';
 import { Execute, typedClient } from '../contract/client.js';
 import {
@@ -77,7 +78,7 @@ describe('the typed client generated from schema.gql', () => {
       amount: '30',
       code: 'payment',
       metadata: { task: 'weeding', hours: 2 },
-      postings: [{ accountId: payer.id, accountVersion: '2', amount: '-30', balanceAfter: '70' }],
+      postings: [{ accountId: globalId('Account', payer.id), accountVersion: '2', amount: '-30', balanceAfter: '70' }],
     });
     expect(transfer?.createdAt).toMatch(SERVED_DATE_TIME);
 
@@ -119,9 +120,9 @@ describe('the typed client generated from schema.gql', () => {
         id: expect.any(String),
         status: 'PROPOSED',
         estimatedAmount: '60',
-        proposerId: receiver.memberId,
-        providerId: provider.memberId,
-        receiverId: receiver.memberId,
+        proposerId: globalId('Member', receiver.memberId),
+        providerId: globalId('Member', provider.memberId),
+        receiverId: globalId('Member', receiver.memberId),
         createdAt: expect.stringMatching(SERVED_DATE_TIME),
         dueAt: null,
       },
