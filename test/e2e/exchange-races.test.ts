@@ -261,7 +261,7 @@ describe('exchange races over GraphQL', () => {
     }
     // Whatever the refused sweeper does next, it locks the exchange first: this waits for it.
     await t.dataSource.transaction((manager) =>
-      manager.query('SELECT id FROM exchanges WHERE id = $1 FOR UPDATE', [delivered.id]),
+      manager.query('SELECT id FROM exchanges WHERE id = $1 FOR UPDATE', [rowId(delivered.id)]),
     );
 
     expect(disputed).toBe('OK');

@@ -379,7 +379,7 @@ describe('risk signals over GraphQL', () => {
       // A factor of 4 catches v2 (4.5) and the source (4.69), but not v3, still under the minimum.
       const lower = await riskSignals(fixture.asCoordinator(), { ...variables, velocityFactor: 4 });
       expect(lower.map((signal) => signal.accountId).sort()).toEqual(
-        [v1.accountId, velocity[1].accountId, v4.accountId, fixture.members[5].id].sort(),
+        [v1.accountId, velocity[1].accountId, v4.accountId, globalId('Account', fixture.members[5].id)].sort(),
       );
     });
   });
