@@ -204,7 +204,9 @@ describe('login limits and rate limits over GraphQL', () => {
 
       expectRateLimited(await member.graphql(JOIN_COMMUNITY, { communityId: fixtures[10].community.id }));
 
-      expect(await countRows('SELECT count(*) AS n FROM memberships WHERE member_id = $1', [rowId(tokens.memberId)])).toBe(10);
+      expect(
+        await countRows('SELECT count(*) AS n FROM memberships WHERE member_id = $1', [rowId(tokens.memberId)]),
+      ).toBe(10);
     });
 
     it('lets a member change their password 5 times an hour; the 6th is RATE_LIMITED and changes nothing', async () => {

@@ -179,8 +179,7 @@ describe('agreement of statements, balance reports, the trial balance, statistic
           memo: 'a mistake',
           force: false,
         })
-      )
-        .userErrors,
+      ).userErrors,
     ).toEqual([]);
   };
 
@@ -726,7 +725,9 @@ describe('agreement of statements, balance reports, the trial balance, statistic
     for (const [index, period] of periods().entries()) {
       if (!period.from) continue;
       expect(csv[index]).toEqual(
-        (await ledgerTransfers(coordinator, globalId('Currency', fixture.currency.id), period)).map((row) => transferCsvRow('HOUR', row)),
+        (await ledgerTransfers(coordinator, globalId('Currency', fixture.currency.id), period)).map((row) =>
+          transferCsvRow('HOUR', row),
+        ),
       );
       for (const accountId of accounts) {
         const rows = await exported(coordinator, {

@@ -126,7 +126,8 @@ describe('the audit log over GraphQL', () => {
     expect(
       serverWide.some(
         // targetId is the database id of a row of targetType, not a global id.
-        ({ node }) => node.targetId === rowId(admin.memberId) && node.actorRole === 'SYSTEM' && node.communityId === null,
+        ({ node }) =>
+          node.targetId === rowId(admin.memberId) && node.actorRole === 'SYSTEM' && node.communityId === null,
       ),
     ).toBe(true);
   });

@@ -237,7 +237,7 @@ describe('coordination and access over GraphQL', () => {
 
       expect(changed).toMatchObject({
         userErrors: [],
-        account: { id: account.id, lowerLimit: '-200', upperLimit: '500', balance: '100' },
+        account: { id: globalId('Account', account.id), lowerLimit: '-200', upperLimit: '500', balance: '100' },
       });
       expect(await audited(fixture, 'account.set_limits')).toEqual([
         byCoordinator(fixture, {
@@ -441,14 +441,17 @@ describe('coordination and access over GraphQL', () => {
 
       expect(await reads(fixture.as(coMember))).toEqual({ ...nothing, account: 'OK' });
       expect((await readAccount(fixture.as(coMember), 'account', owner.id)).data).toEqual({
-        account: { id: owner.id, balance: '100', availableBalance: '100' },
+        account: { id: globalId('Account', owner.id), balance: '100', availableBalance: '100' },
       });
       const listed = await gql<{ accounts: { edges: { node: { id: string; balance: string } }[] } }>(
         fixture.as(coMember),
         'query Accounts($currencyId: ID!) { accounts(currencyId: $currencyId, kind: MEMBER) { edges { node { id balance } } } }',
         { currencyId: fixture.currency.id },
       );
-      expect(listed.accounts.edges.map((edge) => edge.node)).toContainEqual({ id: owner.id, balance: '100' });
+      expect(listed.accounts.edges.map((edge) => edge.node)).toContainEqual({
+        id: globalId('Account', owner.id),
+        balance: '100',
+      });
       expect(await reads(fixture.as(suspended))).toEqual(nothing);
       expect(await reads(applicant.client)).toEqual(nothing);
       expect(await reads(outsiders.as(outsiders.members[0]))).toEqual(nothing);

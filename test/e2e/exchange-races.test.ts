@@ -241,7 +241,9 @@ describe('exchange races over GraphQL', () => {
     await succeed(fixture.asCoordinator(), 'freezeAccount', { accountId: provider.accountId, reason: 'Under review' });
     // The test holds the provider's account: the sweeper that takes the due exchange waits for it (holding the exchange), and the
     // receiver's dispute queues behind that sweeper; when the sweeper's settlement is refused, the dispute goes first.
-    const locks = await holdLocks(t, [['SELECT id FROM accounts WHERE id = $1 FOR UPDATE', [rowId(provider.accountId)]]]);
+    const locks = await holdLocks(t, [
+      ['SELECT id FROM accounts WHERE id = $1 FOR UPDATE', [rowId(provider.accountId)]],
+    ]);
     let disputed: string;
     try {
       await makeDue(t, delivered.id);

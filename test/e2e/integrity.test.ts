@@ -22,7 +22,7 @@ import {
   statementProof,
 } from './integrity-client.js';
 import { auditRows, pay } from './member-client.js';
-import { globalId } from '../support/global-ids.js';
+import { globalId, rowId } from '../support/global-ids.js';
 
 describe('tamper evidence: the hash chain, checkpoints and statement proofs', () => {
   const t = useTestApp();
@@ -63,7 +63,7 @@ describe('tamper evidence: the hash chain, checkpoints and statement proofs', ()
     expect(row).toMatchObject({ actorMemberId: fixture.coordinator.memberId, targetId: fixture.community.id });
     const [event] = await t.dataSource.query(
       "SELECT community_id, payload FROM outbox_events WHERE topic = 'ledger.checkpoint' AND aggregate_id = $1",
-      [first.id],
+      [rowId(first.id)],
     );
     expect(event).toEqual({
       community_id: fixture.community.id,
@@ -190,8 +190,8 @@ describe('tamper evidence: the hash chain, checkpoints and statement proofs', ()
       ).ledgerCheckpoints.edges.length;
     expect(await seen(fixture.as(alice))).toBeGreaterThanOrEqual(2);
     expect(await seen(partner)).toBeGreaterThanOrEqual(2);
-    expect((await statementProof(partner, alice.id))?.accountId).toBe(alice.id);
-    expect((await statementProof(fixture.asCoordinator(), alice.id))?.accountId).toBe(alice.id);
+    expect((await statementProof(partner, alice.id))?.accountId).toBe(globalId('Account', alice.id));
+    expect((await statementProof(fixture.asCoordinator(), alice.id))?.accountId).toBe(globalId('Account', alice.id));
 
     expectForbidden(await fixture.as(bob).graphql(STATEMENT_PROOF, { accountId: alice.id }), 'statementProof');
     expectForbidden(await other.asCoordinator().graphql(STATEMENT_PROOF, { accountId: alice.id }), 'statementProof');
@@ -209,10 +209,12 @@ describe('tamper evidence: the hash chain, checkpoints and statement proofs', ()
       'statementProof',
     );
     expectQueryRefused(
-      await fixture.as(alice).graphql(STATEMENT_PROOF, { accountId: 'not-an-id' }),
+      await fixture.as(alice).graphql(STATEMENT_PROOF, { accountId: '0' }),
       ErrorCode.BAD_USER_INPUT,
       'statementProof',
     );
+    // Neither a global id nor a number: it names no account, and is denied as an unknown one is.
+    expectForbidden(await fixture.as(alice).graphql(STATEMENT_PROOF, { accountId: 'not-an-id' }), 'statementProof');
   });
 
   it('never passes a transfer whose transaction is still open, and chains it once it commits', async () => {

@@ -172,7 +172,10 @@ describe('ledger hardening over GraphQL', () => {
       const fromBob = await pay(fixture.as(bob), transferInput(bob.id, alice.id, '30', { idempotencyKey }));
 
       expect([fromAlice.userErrors, fromBob.userErrors]).toEqual([[], []]);
-      expect(fromBob).toMatchObject({ replayed: false, transfer: { debitAccountId: globalId('Account', bob.id), amount: '30' } });
+      expect(fromBob).toMatchObject({
+        replayed: false,
+        transfer: { debitAccountId: globalId('Account', bob.id), amount: '30' },
+      });
       expect((await fetchAccount(fixture.as(alice), alice.id)).balance).toBe('120');
     });
   });

@@ -68,7 +68,7 @@ describe('memberships over GraphQL', () => {
         version: '0',
         lowerLimit: '-300',
         upperLimit: '6000',
-        currency: { id: fixture.currency.id },
+        currency: { id: globalId('Currency', fixture.currency.id) },
       });
       expect(
         (await membershipsIn(fixture.asCoordinator(), fixture.community.id, 'PENDING')).map(
@@ -141,7 +141,7 @@ describe('memberships over GraphQL', () => {
           partnerAppId: null,
           communityId: fixture.community.id,
           targetType: 'membership',
-          targetId: membershipId,
+          targetId: rowId(membershipId),
           reason: null,
           details: { starterGrant: '120' },
         },
@@ -261,15 +261,15 @@ describe('memberships over GraphQL', () => {
       expect(await fetchAccount(member, account.id)).toMatchObject({ balance: '120', status: 'OPEN' });
       expect((await transfersOf(member, account.id))[0]).toMatchObject({
         amount: '20',
-        debitAccountId: other.id,
-        creditAccountId: account.id,
+        debitAccountId: globalId('Account', other.id),
+        creditAccountId: globalId('Account', account.id),
       });
 
       const reinstated = await succeed(coordinator, 'reinstateMembership', {
         membershipId,
         reason: 'Talked it through',
       });
-      expect(reinstated.membership).toMatchObject({ id: membershipId, status: 'ACTIVE' });
+      expect(reinstated.membership).toMatchObject({ id: globalId('Membership', membershipId), status: 'ACTIVE' });
       expect(refusalCodes(await mutate(coordinator, 'reinstateMembership', { membershipId }))).toEqual([
         'MEMBERSHIP_NOT_SUSPENDED',
       ]);
@@ -529,7 +529,7 @@ describe('memberships over GraphQL', () => {
       ).toEqual([
         {
           action: 'membership.appoint_coordinator',
-          actorMemberId: admin.memberId,
+          actorMemberId: rowId(admin.memberId),
           actorRole: 'admin',
           partnerAppId: null,
           communityId: fixture.community.id,
@@ -609,8 +609,8 @@ describe('memberships over GraphQL', () => {
       const other = await createLedgerFixture(t, []);
       const applicant = await pendingMember(t, fixture);
       const expected = [
-        ...fixture.holders.map((holder) => holder.membershipId),
-        fixture.coordinator.membershipId,
+        ...fixture.holders.map((holder) => globalId('Membership', holder.membershipId)),
+        globalId('Membership', fixture.coordinator.membershipId),
         applicant.membership.id,
       ];
 

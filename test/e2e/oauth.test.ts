@@ -322,7 +322,11 @@ describe('OAuth for partner apps', () => {
     const response = await fetch(`${t.url}/oauth/revoke`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token: tokens.refresh_token, token_type_hint: 'refresh_token', client_id: w.clientId }),
+      body: new URLSearchParams({
+        token: tokens.refresh_token,
+        token_type_hint: 'refresh_token',
+        client_id: w.clientId,
+      }),
     });
 
     expect(response.status).toBe(200);
@@ -335,7 +339,8 @@ describe('OAuth for partner apps', () => {
     const tokens = await tokensFor(w);
     const rowsOfMember = async () =>
       Number(
-        (await t.dataSource.query('SELECT count(*) FROM oauth_payloads WHERE member_id = $1', [w.member.databaseId]))[0].count,
+        (await t.dataSource.query('SELECT count(*) FROM oauth_payloads WHERE member_id = $1', [w.member.databaseId]))[0]
+          .count,
       );
     expect(await rowsOfMember()).toBeGreaterThan(0);
 
@@ -369,7 +374,11 @@ describe('OAuth for partner apps', () => {
       const browser = new Browser(t.url);
 
       const hop = await browser.get(
-        authorizeUrl(t.url, { clientId: w.clientId, challenge: pkce().challenge, redirectUri: 'https://evil.example/cb' }),
+        authorizeUrl(t.url, {
+          clientId: w.clientId,
+          challenge: pkce().challenge,
+          redirectUri: 'https://evil.example/cb',
+        }),
       );
 
       expect(hop.status).toBe(400);
@@ -380,7 +389,10 @@ describe('OAuth for partner apps', () => {
 
     it('an authorization request without PKCE, or with the plain method, goes back as invalid_request', async () => {
       const w = await world();
-      for (const params of [{ clientId: w.clientId }, { clientId: w.clientId, challenge: 'a'.repeat(43), method: 'plain' }]) {
+      for (const params of [
+        { clientId: w.clientId },
+        { clientId: w.clientId, challenge: 'a'.repeat(43), method: 'plain' },
+      ]) {
         const browser = new Browser(t.url);
         const back = callbackParams(await browser.get(authorizeUrl(t.url, params)));
         expect(back.get('error')).toBe('invalid_request');

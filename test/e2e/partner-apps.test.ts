@@ -107,12 +107,12 @@ describe('partner apps over GraphQL', () => {
       ).accounts;
       expect(accounts.edges.map(({ node }) => node)).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ id: payer.id, balance: '70' }),
-          expect.objectContaining({ id: payee.id, balance: '30' }),
+          expect.objectContaining({ id: globalId('Account', payer.id), balance: '70' }),
+          expect.objectContaining({ id: globalId('Account', payee.id), balance: '30' }),
         ]),
       );
       expect((await gql<{ account: unknown }>(app, ACCOUNT, { id: payer.id })).account).toEqual({
-        id: payer.id,
+        id: globalId('Account', payer.id),
         balance: '70',
       });
       expect(

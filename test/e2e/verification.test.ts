@@ -15,7 +15,7 @@ import { expectForbidden, expectQueryRefused } from './denials.js';
 import { gql } from './graphql-client.js';
 import { recordCheckpoint, statementProof } from './integrity-client.js';
 import { auditRows, pay } from './member-client.js';
-import { globalId } from '../support/global-ids.js';
+import { globalId, rowId } from '../support/global-ids.js';
 
 const RUN_FIELDS = 'id communityId trigger requestedBy passed acknowledgedAt checks { name passed offendingRows }';
 const RUN = `mutation Run($communityId: ID!) { runLedgerVerification(communityId: $communityId) { ${RUN_FIELDS} } }`;
@@ -132,7 +132,7 @@ describe('verifying a community ledger over GraphQL', () => {
         expect(row).toMatchObject({
           actorMemberId: tampered.coordinator.memberId,
           reason: 'restored from backup',
-          targetId: run.id,
+          targetId: rowId(run.id),
         });
       } finally {
         await app.close();
@@ -208,7 +208,8 @@ describe('verifying a community ledger over GraphQL', () => {
         const [, payee] = altered.members;
         const proof = (await statementProof(altered.as(payee), payee.id))!;
         expect(verifyStatementProof(proof, checkpoint.checkpointHash).problems).toEqual([
-          `transfer ${proof.entries[0].transferId}: the entry does not hash to the chained entry hash`,
+          // The verifier reports the database ids its hashes were made over.
+          `transfer ${rowId(proof.entries[0].transferId)}: the entry does not hash to the chained entry hash`,
           'posting version 1: its balance does not follow from the one before',
         ]);
       } finally {
