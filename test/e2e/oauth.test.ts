@@ -412,6 +412,29 @@ describe('OAuth for partner apps', () => {
       );
     });
 
+    it("a member outside the app's community is sent back with access_denied, and no consent is recorded", async () => {
+      const w = await world();
+      const email = uniqueEmail('outsider');
+      const outsider = (await t.members.createMember({ email, displayName: 'Otto Outside', password: GOOD_PASSWORD }))!;
+      const browser = new Browser(t.url);
+      const login = await follow(
+        browser,
+        t.url,
+        await browser.get(authorizeUrl(t.url, { clientId: w.appId, challenge: pkce().challenge })),
+      );
+
+      const back = await follow(
+        browser,
+        t.url,
+        await browser.post(formAction(login.body), { email, password: GOOD_PASSWORD }),
+      );
+
+      expect(callbackParams(back).get('error')).toBe('access_denied');
+      expect(callbackParams(back).get('error_description')).toContain(w.fixture.community.name);
+      const consents = await t.dataSource.query('SELECT 1 FROM partner_consents WHERE member_id = $1', [outsider.id]);
+      expect(consents).toEqual([]);
+    });
+
     it("a form posted without the page's cookie, or from another site, changes nothing", async () => {
       const w = await world();
       const browser = new Browser(t.url);
