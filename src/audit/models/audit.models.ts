@@ -23,7 +23,7 @@ registerEnumType(AuditActorRole, {
 
 @ObjectType({ description: 'One privileged action: who, acting as what, through which client, what, when and why.' })
 export class AuditEntry {
-  @Field(() => ID, { description: 'Names this entry; entries are numbered in the order they were written.' })
+  @Field(() => ID, { description: 'Names this entry of the audit log.' })
   id: string;
 
   @Field({ description: 'When the action was done, in the transaction of the act itself.' })
@@ -36,7 +36,8 @@ export class AuditEntry {
   actorMemberId: string | null;
 
   @Field(() => AuditActorRole, {
-    description: 'The capacity the actor acted in; a coordinator acting for their own account acts as MEMBER.',
+    description:
+      'The capacity the actor acted in: a coordinator, an admin, a member for themselves, a partner app, or the server.',
   })
   actorRole: AuditActorRole;
 

@@ -78,7 +78,7 @@ export class Exchange {
   @Field({ description: 'When it was proposed.' })
   createdAt: Date;
 
-  @Field({ description: 'When its state last changed.' })
+  @Field({ description: 'When it last changed.' })
   updatedAt: Date;
 }
 

@@ -46,7 +46,10 @@ export class AuthTokens {
   @Field({ description: 'Use once with refreshTokens: it is rotated every time.' })
   refreshToken: string;
 
-  @Field({ description: 'When the refresh token stops working (30 days after it was issued) and the session ends.' })
+  @Field({
+    description:
+      'When the refresh token stops working: 30 days after it was issued. Refreshing before then issues a new one.',
+  })
   refreshTokenExpiresAt: Date;
 
   @Field(() => ID, { description: 'The member these tokens act as.' })

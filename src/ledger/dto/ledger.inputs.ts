@@ -53,7 +53,10 @@ abstract class LedgerWriteInput {
 
 @InputType({ description: 'One transfer: who pays whom, how much, and its idempotency key.' })
 export class CreateTransferInput extends LedgerWriteInput {
-  @Field(() => ID, { description: 'The account to pay from: your own, or one you manage.' })
+  @Field(() => ID, {
+    description:
+      "The account to pay from: your own (while your membership is active), or, for coordinators and admins, the community's issuance or pool account.",
+  })
   @IsDatabaseId()
   debitAccountId: string;
 

@@ -101,7 +101,7 @@ export class Transfer {
   @Field({ description: 'What kind of movement this is, e.g. payment or starter_grant.' })
   code: string;
 
-  @Field({ description: 'Free text from the writer, at most 500 characters; empty when none was given.' })
+  @Field({ description: 'Free text from the writer, for people; empty when none was given.' })
   memo: string;
 
   @Field(() => JSONObjectScalar, {
@@ -129,13 +129,13 @@ export class Transfer {
   @Field({ description: "For a reversal: whether it was forced past the accounts' limits." })
   forced: boolean;
 
-  @Field({ description: 'When the transfer was written; its postings carry the same instant.' })
+  @Field({ description: 'When the transfer was written.' })
   createdAt: Date;
 }
 
 @ObjectType({ description: "One line of an account's statement: one side of a transfer." })
 export class Posting {
-  @Field(() => ID, { description: 'Names this posting; its position in the statement orders by it.' })
+  @Field(() => ID, { description: 'Names this posting: one side of a transfer, on one account.' })
   id: string;
 
   @Field(() => ID, { description: 'The transfer this posting is one side of.' })
@@ -172,7 +172,7 @@ export class PostingConnection extends ConnectionType(Posting, 'Posting') {}
 @ObjectType({ description: 'A page of transfers, newest first.' })
 export class TransferConnection extends ConnectionType(Transfer, 'Transfer') {}
 
-@ObjectType({ description: 'A page of accounts of one currency.' })
+@ObjectType({ description: "A page of a currency's accounts, in order of opening." })
 export class AccountConnection extends ConnectionType(Account, 'Account') {}
 
 @ObjectType({ description: 'The accounts of one kind in a currency, summed.' })

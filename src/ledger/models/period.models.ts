@@ -7,7 +7,7 @@ import { PeriodErrorCode } from '../ledger.errors.js';
 
 @ObjectType({ description: "An account's balance at the end of a closed period, as the close found it." })
 export class PeriodBalance {
-  @Field(() => ID, { description: 'The account.' })
+  @Field(() => ID, { description: 'An account that existed at the end of the period.' })
   accountId: string;
 
   @Field(() => AmountScalar, { description: 'Its balance at the end of the period, in minor units.' })

@@ -128,7 +128,7 @@ export class InviteMemberInput {
 
 @InputType({ description: 'A membership to act on, and why.' })
 export class MembershipActionInput {
-  @Field(() => ID, { description: 'The membership to approve, suspend or reinstate.' })
+  @Field(() => ID, { description: 'The membership the action is on; each mutation says the status it must have.' })
   @IsDatabaseId()
   membershipId: string;
 
@@ -154,7 +154,9 @@ export class AppointCoordinatorInput {
   @IsDatabaseId()
   communityId: string;
 
-  @Field(() => ID, { description: 'The member to appoint; an active member of that community.' })
+  @Field(() => ID, {
+    description: 'The member to appoint; a membership is opened and approved for them if they have none.',
+  })
   @IsDatabaseId()
   memberId: string;
 }

@@ -62,7 +62,7 @@ export class Membership {
   @Field(() => MembershipStatus, { description: 'Whether the member may take part in the community now.' })
   status: MembershipStatus;
 
-  @Field({ description: 'When the member asked to join, or was invited.' })
+  @Field({ description: 'When the membership was opened: asked for, invited or appointed.' })
   createdAt: Date;
 
   @Field(() => Date, { nullable: true, description: 'When a coordinator approved it; null while it is pending.' })

@@ -84,7 +84,9 @@ export class CurrencyBalanceReport {
   @Field(() => AmountScalar, { description: 'Over every account, not just a page of lines.' })
   totalDebits: bigint;
 
-  @Field(() => AmountScalar, { description: 'Over every account, not just a page of lines.' })
+  @Field(() => AmountScalar, {
+    description: 'Posted credits of every account as of the instant, not just a page of lines.',
+  })
   totalCredits: bigint;
 
   @Field(() => AmountScalar, { description: 'The sum of every balance: zero in a sound ledger.' })

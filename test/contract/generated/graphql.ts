@@ -24,7 +24,7 @@ export type CreateTransferInput = {
   code?: string;
   /** The account to pay into; of the same currency as the debit account. */
   creditAccountId: string | number;
-  /** The account to pay from: your own, or one you manage. */
+  /** The account to pay from: your own (while your membership is active), or, for coordinators and admins, the community's issuance or pool account. */
   debitAccountId: string | number;
   /** Chosen by the client, unique per intended write: 1-128 printable ASCII characters (a UUID fits). Retrying with the same key is safe. Keys are the caller's own: a member's, and a partner app's acting for that member, never meet anyone else's. */
   idempotencyKey: string;
