@@ -1,6 +1,7 @@
 import { ApolloServerPlugin } from '@apollo/server';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { GraphQLSchema } from 'graphql';
 import { createFormatError } from './format-error.js';
 import { assertQueryCost, MAX_QUERY_COST } from './query-cost.js';
 import { DateTimeScalar } from './scalars.js';
@@ -43,6 +44,21 @@ const operationChecks: ApolloServerPlugin = {
   },
 };
 
+/** The root types have no decorator of their own to carry a description, so the schema gets theirs here. */
+const ROOT_TYPE_DESCRIPTIONS = {
+  Query:
+    'Reads. Each field says who may ask it; asking what you may not read answers FORBIDDEN, or null where the field says so.',
+  Mutation:
+    'Writes. An expected refusal comes back as `userErrors` in the payload and changes nothing; any other failure is in `errors[]` with `extensions.code`.',
+};
+
+function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
+  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+    if (root) root.description = ROOT_TYPE_DESCRIPTIONS[root.name as keyof typeof ROOT_TYPE_DESCRIPTIONS];
+  }
+  return schema;
+}
+
 /**
  * Every option that Apollo or Nest would otherwise derive from NODE_ENV is set here on purpose.
  */
@@ -63,6 +79,9 @@ export function graphqlOptions(settings: GraphqlSettings): ApolloDriverConfig {
     path: '/graphql',
     autoSchemaFile: settings.schemaFile ?? true,
     sortSchema: true,
+    // The same schema for clients and for schema.gql: the file is the contract.
+    transformSchema: describeRootTypes,
+    transformAutoSchemaFile: true,
     buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] },
     introspection: settings.explorer,
     graphiql: settings.explorer,

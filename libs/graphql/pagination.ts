@@ -6,16 +6,19 @@ import { ClientError, ErrorCode } from './error-code.js';
 
 @ObjectType({ description: 'Relay page information.' })
 export class PageInfo {
-  @Field()
+  @Field({ description: 'Whether another page follows this one: ask for it with `after: endCursor`.' })
   hasNextPage: boolean;
 
-  @Field()
+  @Field({ description: 'Whether this page was asked for with `after`, so that earlier rows exist.' })
   hasPreviousPage: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The first edge's cursor; null when the page is empty." })
   startCursor: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: "The last edge's cursor, to pass as `after`; null when the page is empty.",
+  })
   endCursor: string | null;
 }
 
@@ -61,21 +64,22 @@ export interface Connection<T> {
 
 /** A Relay connection type named `${name}Connection`, with its `${name}Edge`. */
 export function ConnectionType<T>(node: Type<T>, name: string): Type<Connection<T>> {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { description: `One ${name} of a page, with its position.` })
   class EdgeType {
-    @Field()
+    @Field({ description: 'An opaque position: pass it as `after` to read the rows that follow this one.' })
     cursor: string;
 
-    @Field(() => node)
+    @Field(() => node, { description: `The ${name} at this position.` })
     node: T;
   }
 
+  // Each connection is described by its subclass, which names its order.
   @ObjectType(`${name}Connection`)
   class ConnectionObject {
-    @Field(() => [EdgeType])
+    @Field(() => [EdgeType], { description: 'The rows of this page; empty when none are left.' })
     edges: EdgeType[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: 'Whether more pages exist, and the cursors to ask for them.' })
     pageInfo: PageInfo;
   }
   return ConnectionObject;

@@ -16,12 +16,15 @@ export class CommunitiesResolver {
   }
 
   @Query(() => Community, { nullable: true, description: 'A community by its slug. Public.' })
-  community(@Args('slug') slug: string): Promise<Community | null> {
+  community(@Args('slug', { description: "The community's slug." }) slug: string): Promise<Community | null> {
     return this.service.findBySlug(slug);
   }
 
   @Mutation(() => CommunityPayload, { description: 'Creates a community with its currency and policies. Admins.' })
-  createCommunity(@CurrentActor() actor: Actor, @Args('input') input: CreateCommunityInput): Promise<CommunityPayload> {
+  createCommunity(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The community, its currency and policies.' }) input: CreateCommunityInput,
+  ): Promise<CommunityPayload> {
     return this.service.create(actor, input);
   }
 
@@ -31,12 +34,13 @@ export class CommunitiesResolver {
   })
   updateCommunityPolicies(
     @CurrentActor() actor: Actor,
-    @Args('input') input: UpdateCommunityPoliciesInput,
+    @Args('input', { description: 'The community, the policies to change and why.' })
+    input: UpdateCommunityPoliciesInput,
   ): Promise<CommunityPayload> {
     return this.service.updatePolicies(actor, input);
   }
 
-  @ResolveField(() => [Currency])
+  @ResolveField(() => [Currency], { description: 'The currencies of this community; today there is exactly one.' })
   currencies(@Parent() community: Community): Promise<Currency[]> {
     return this.service.currenciesOf(community.id);
   }

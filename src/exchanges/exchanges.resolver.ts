@@ -32,7 +32,10 @@ export class ExchangesResolver {
   constructor(private readonly service: ExchangesService) {}
 
   @Query(() => Exchange, { description: 'An exchange you are party to, or audit. FORBIDDEN otherwise.' })
-  exchange(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<Exchange> {
+  exchange(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID, description: "The exchange's id." }) id: string,
+  ): Promise<Exchange> {
     return this.service.find(actor, id);
   }
 
@@ -47,7 +50,11 @@ export class ExchangesResolver {
     description: `Proposes an exchange against a listing, or directly to another member. ${rateLimitNote(RATE_LIMITS.proposeExchange)}`,
   })
   @RateLimited(RATE_LIMITS.proposeExchange)
-  proposeExchange(@CurrentActor() actor: Actor, @Args('input') input: ProposeExchangeInput): Promise<ExchangePayload> {
+  proposeExchange(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The listing or the other member, the estimate and what it is about.' })
+    input: ProposeExchangeInput,
+  ): Promise<ExchangePayload> {
     return this.service.propose(actor, input);
   }
 
@@ -56,7 +63,7 @@ export class ExchangesResolver {
   })
   exchangeGroup(
     @CurrentActor() actor: Actor,
-    @Args('id', { type: () => ID }) id: string,
+    @Args('id', { type: () => ID, description: "The group's id." }) id: string,
   ): Promise<ExchangeGroupPayload> {
     return this.service.findGroup(actor, id);
   }
@@ -67,7 +74,8 @@ export class ExchangesResolver {
   @RateLimited(RATE_LIMITS.proposeGroupExchange)
   proposeGroupExchange(
     @CurrentActor() actor: Actor,
-    @Args('input') input: ProposeGroupExchangeInput,
+    @Args('input', { description: 'The receivers, the estimate per place and what it is about.' })
+    input: ProposeGroupExchangeInput,
   ): Promise<ExchangeGroupPayload> {
     return this.service.proposeGroup(actor, input);
   }
@@ -77,7 +85,7 @@ export class ExchangesResolver {
   })
   settleExchangeGroup(
     @CurrentActor() actor: Actor,
-    @Args('input') input: SettleExchangeGroupInput,
+    @Args('input', { description: 'The group, and what each place came to.' }) input: SettleExchangeGroupInput,
   ): Promise<ExchangeGroupPayload> {
     return this.service.settleGroup(actor, input);
   }
@@ -85,7 +93,10 @@ export class ExchangesResolver {
   @Mutation(() => ExchangePayload, {
     description: "The other party accepts: the estimate is held on the receiver's account (and goods reserved).",
   })
-  acceptExchange(@CurrentActor() actor: Actor, @Args('input') input: ExchangeActionInput): Promise<ExchangePayload> {
+  acceptExchange(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The proposed exchange to accept.' }) input: ExchangeActionInput,
+  ): Promise<ExchangePayload> {
     return this.service.accept(actor, input);
   }
 
@@ -94,7 +105,7 @@ export class ExchangesResolver {
   })
   markExchangeDelivered(
     @CurrentActor() actor: Actor,
-    @Args('input') input: MarkDeliveredInput,
+    @Args('input', { description: 'The exchange, and what it actually came to.' }) input: MarkDeliveredInput,
   ): Promise<ExchangePayload> {
     return this.service.markDelivered(actor, input);
   }
@@ -102,19 +113,29 @@ export class ExchangesResolver {
   @Mutation(() => ExchangePayload, {
     description: 'The receiver confirms; the hold posts, in part or with an approved extra.',
   })
-  confirmExchange(@CurrentActor() actor: Actor, @Args('input') input: ConfirmExchangeInput): Promise<ExchangePayload> {
+  confirmExchange(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The exchange, and whether you approve paying above the hold.' })
+    input: ConfirmExchangeInput,
+  ): Promise<ExchangePayload> {
     return this.service.confirm(actor, input);
   }
 
   @Mutation(() => ExchangePayload, { description: 'Either party, before delivery; the hold is released.' })
-  cancelExchange(@CurrentActor() actor: Actor, @Args('input') input: ExchangeActionInput): Promise<ExchangePayload> {
+  cancelExchange(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The exchange, and optionally why.' }) input: ExchangeActionInput,
+  ): Promise<ExchangePayload> {
     return this.service.cancel(actor, input);
   }
 
   @Mutation(() => ExchangePayload, {
     description: 'Either party, after delivery, with a reason; a coordinator resolves it.',
   })
-  disputeExchange(@CurrentActor() actor: Actor, @Args('input') input: ExchangeActionInput): Promise<ExchangePayload> {
+  disputeExchange(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The exchange, and why it is disputed.' }) input: ExchangeActionInput,
+  ): Promise<ExchangePayload> {
     return this.service.dispute(actor, input);
   }
 
@@ -123,13 +144,16 @@ export class ExchangesResolver {
   })
   resolveExchangeDispute(
     @CurrentActor() actor: Actor,
-    @Args('input') input: ResolveDisputeInput,
+    @Args('input', { description: 'The exchange, the outcome and why.' }) input: ResolveDisputeInput,
   ): Promise<ExchangePayload> {
     return this.service.resolveDispute(actor, input);
   }
 
   @Mutation(() => ReviewPayload, { description: 'After settlement, each party may review the other once.' })
-  reviewExchange(@CurrentActor() actor: Actor, @Args('input') input: ReviewExchangeInput): Promise<ReviewPayload> {
+  reviewExchange(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The exchange, the rating and a comment.' }) input: ReviewExchangeInput,
+  ): Promise<ReviewPayload> {
     return this.service.review(actor, input);
   }
 }

@@ -19,6 +19,19 @@ export enum AuthErrorCode {
 registerEnumType(AuthErrorCode, {
   name: 'AuthErrorCode',
   description: 'Why a login, a token refresh or an invitation was refused.',
+  valuesMap: {
+    INVALID_CREDENTIALS: {
+      description: 'The email and password do not match a member; the same answer whether or not the email exists.',
+    },
+    TOO_MANY_ATTEMPTS: {
+      description:
+        'Too many wrong passwords for this email from this address, for this email from anywhere, or from this address; wait and retry (docs/identity.md gives the limits).',
+    },
+    INVALID_REFRESH_TOKEN: {
+      description: 'The refresh token is unknown, expired, revoked or already used; log in again.',
+    },
+    INVALID_INVITATION: { description: 'The invitation token is unknown, expired or already used.' },
+  },
 });
 
 const AUTH_ERROR_MESSAGES: Record<AuthErrorCode, string> = {

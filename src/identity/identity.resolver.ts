@@ -34,12 +34,17 @@ export class IdentityResolver {
       'Starts a session. Each guess counts before the password is checked: by default 5 wrong passwords in 15 minutes for one email from one address, ' +
       '50 an hour for one email from anywhere, or 30 in 15 minutes from one address for any email; beyond them, TOO_MANY_ATTEMPTS. The right password resets the first count.',
   })
-  login(@Args('input') input: LoginInput, @ClientAddress() address: string): Promise<AuthPayload> {
+  login(
+    @Args('input', { description: 'Email and password.' }) input: LoginInput,
+    @ClientAddress() address: string,
+  ): Promise<AuthPayload> {
     return this.identity.login(input, address);
   }
 
   @Mutation(() => AuthPayload, { description: 'Exchanges a refresh token for new tokens; the old pair stops working.' })
-  refreshTokens(@Args('input') input: RefreshTokensInput): Promise<AuthPayload> {
+  refreshTokens(
+    @Args('input', { description: 'The refresh token to exchange.' }) input: RefreshTokensInput,
+  ): Promise<AuthPayload> {
     return this.identity.refreshTokens(input.refreshToken);
   }
 
@@ -48,7 +53,11 @@ export class IdentityResolver {
   })
   logout(
     @CurrentActor() actor: Actor,
-    @Args('everywhere', { defaultValue: false }) everywhere: boolean,
+    @Args('everywhere', {
+      defaultValue: false,
+      description: 'True ends every session of yours; false only the one this request is made with.',
+    })
+    everywhere: boolean,
   ): Promise<number> {
     return this.identity.logout(actor, everywhere);
   }
@@ -63,7 +72,7 @@ export class IdentityResolver {
   })
   revokeSession(
     @CurrentActor() actor: Actor,
-    @Args('sessionId', { type: () => ID }) sessionId: string,
+    @Args('sessionId', { type: () => ID, description: 'One of your sessions, from `sessions`.' }) sessionId: string,
   ): Promise<boolean> {
     return this.identity.revokeSession(actor, sessionId);
   }
@@ -74,7 +83,7 @@ export class IdentityResolver {
   @RateLimited(RATE_LIMITS.changePassword)
   changePassword(
     @CurrentActor() actor: Actor,
-    @Args('input') input: ChangePasswordInput,
+    @Args('input', { description: 'The current and the new password.' }) input: ChangePasswordInput,
     @ClientAddress() address: string,
   ): Promise<ChangePasswordPayload> {
     return this.identity.changePassword(actor, input, address);
@@ -92,7 +101,7 @@ export class IdentityResolver {
   })
   registerPartnerApp(
     @CurrentActor() actor: Actor,
-    @Args('input') input: RegisterPartnerAppInput,
+    @Args('input', { description: "The app's name, community and scopes." }) input: RegisterPartnerAppInput,
   ): Promise<PartnerAppKeyPayload> {
     return this.apps.register(actor, input);
   }
@@ -102,7 +111,8 @@ export class IdentityResolver {
   })
   rotatePartnerAppKey(
     @CurrentActor() actor: Actor,
-    @Args('partnerAppId', { type: () => ID }) partnerAppId: string,
+    @Args('partnerAppId', { type: () => ID, description: 'The partner app whose key is replaced.' })
+    partnerAppId: string,
   ): Promise<PartnerAppKeyPayload> {
     return this.apps.rotateKey(actor, partnerAppId);
   }
@@ -117,7 +127,8 @@ export class IdentityResolver {
   })
   grantPartnerConsent(
     @CurrentActor() actor: Actor,
-    @Args('partnerAppId', { type: () => ID }) partnerAppId: string,
+    @Args('partnerAppId', { type: () => ID, description: 'The partner app that may act for you.' })
+    partnerAppId: string,
   ): Promise<boolean> {
     return this.apps.grantConsent(actor, partnerAppId);
   }
@@ -128,7 +139,8 @@ export class IdentityResolver {
   })
   revokePartnerConsent(
     @CurrentActor() actor: Actor,
-    @Args('partnerAppId', { type: () => ID }) partnerAppId: string,
+    @Args('partnerAppId', { type: () => ID, description: 'The partner app that may no longer act for you.' })
+    partnerAppId: string,
   ): Promise<boolean> {
     return this.apps.revokeConsent(actor, partnerAppId);
   }
@@ -136,7 +148,8 @@ export class IdentityResolver {
   @Query(() => [PartnerApp], { description: "Coordinators and admins: a community's partner apps." })
   partnerApps(
     @CurrentActor() actor: Actor,
-    @Args('communityId', { type: () => ID }) communityId: string,
+    @Args('communityId', { type: () => ID, description: 'The community whose partner apps to list.' })
+    communityId: string,
   ): Promise<PartnerApp[]> {
     return this.apps.listFor(actor, communityId);
   }

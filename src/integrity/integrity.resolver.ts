@@ -30,7 +30,8 @@ export class IntegrityResolver {
   })
   recordLedgerCheckpoint(
     @CurrentActor() actor: Actor,
-    @Args('communityId', { type: () => ID }) communityId: string,
+    @Args('communityId', { type: () => ID, description: 'The community whose currencies to checkpoint.' })
+    communityId: string,
   ): Promise<LedgerCheckpoint[]> {
     return this.checkpoints.recordOnDemand(actor, communityId);
   }

@@ -18,7 +18,7 @@ export class VerificationResolver {
   @RateLimited(RATE_LIMITS.runLedgerVerification)
   runLedgerVerification(
     @CurrentActor() actor: Actor,
-    @Args('communityId', { type: () => ID }) communityId: string,
+    @Args('communityId', { type: () => ID, description: 'The community to verify.' }) communityId: string,
   ): Promise<VerificationRun> {
     return this.verification.runOnDemand(actor, communityId);
   }
@@ -40,8 +40,9 @@ export class VerificationResolver {
   })
   acknowledgeVerificationAlert(
     @CurrentActor() actor: Actor,
-    @Args('runId', { type: () => ID }) runId: string,
-    @Args('note') note: string,
+    @Args('runId', { type: () => ID, description: 'The failed run whose alert to close.' }) runId: string,
+    @Args('note', { description: 'What was found and done about it; kept in the audit log as the reason.' })
+    note: string,
   ): Promise<VerificationRun | null> {
     return this.verification.acknowledge(actor, runId, note);
   }

@@ -49,7 +49,7 @@ export class LedgerResolver {
   })
   createTransfer(
     @CurrentActor() actor: Actor,
-    @Args('input') input: CreateTransferInput,
+    @Args('input', { description: 'The transfer to write.' }) input: CreateTransferInput,
   ): Promise<CreateTransferPayload> {
     return this.authorized.createTransfer(actor, input);
   }
@@ -60,7 +60,7 @@ export class LedgerResolver {
   })
   createTransfers(
     @CurrentActor() actor: Actor,
-    @Args('input') input: CreateTransfersInput,
+    @Args('input', { description: 'The transfers to write, and whether they are linked.' }) input: CreateTransfersInput,
   ): Promise<CreateTransfersPayload> {
     return this.authorized.createTransfers(actor, input);
   }
@@ -70,7 +70,8 @@ export class LedgerResolver {
   })
   postPendingTransfer(
     @CurrentActor() actor: Actor,
-    @Args('input') input: PostPendingTransferInput,
+    @Args('input', { description: 'The pending transfer, and how much of it to post.' })
+    input: PostPendingTransferInput,
   ): Promise<CreateTransferPayload> {
     return this.authorized.postPendingTransfer(actor, input);
   }
@@ -80,7 +81,7 @@ export class LedgerResolver {
   })
   voidPendingTransfer(
     @CurrentActor() actor: Actor,
-    @Args('input') input: VoidPendingTransferInput,
+    @Args('input', { description: 'The pending transfer to release.' }) input: VoidPendingTransferInput,
   ): Promise<CreateTransferPayload> {
     return this.authorized.voidPendingTransfer(actor, input);
   }
@@ -90,7 +91,7 @@ export class LedgerResolver {
   })
   reverseTransfer(
     @CurrentActor() actor: Actor,
-    @Args('input') input: ReverseTransferInput,
+    @Args('input', { description: 'The transfer to reverse, and why.' }) input: ReverseTransferInput,
   ): Promise<CreateTransferPayload> {
     return this.authorized.reverseTransfer(actor, input);
   }
@@ -98,36 +99,51 @@ export class LedgerResolver {
   @Mutation(() => CreateTransferPayload, {
     description: `Credits a member account from the issuance account or the pool. ${MANAGERS_ONLY}`,
   })
-  grantCredits(@CurrentActor() actor: Actor, @Args('input') input: GrantCreditsInput): Promise<CreateTransferPayload> {
+  grantCredits(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The account, the amount and where it comes from.' }) input: GrantCreditsInput,
+  ): Promise<CreateTransferPayload> {
     return this.authorized.grantCredits(actor, input);
   }
 
   @Mutation(() => AccountPayload, { description: `Sets a member account's limits. ${MANAGERS_ONLY}` })
-  setAccountLimits(@CurrentActor() actor: Actor, @Args('input') input: SetAccountLimitsInput): Promise<AccountPayload> {
+  setAccountLimits(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The account and its new limits.' }) input: SetAccountLimitsInput,
+  ): Promise<AccountPayload> {
     return this.authorized.setAccountLimits(actor, input);
   }
 
   @Mutation(() => AccountPayload, {
     description: `Stops an account from sending or receiving until unfrozen. ${MANAGERS_ONLY}`,
   })
-  freezeAccount(@CurrentActor() actor: Actor, @Args('input') input: AccountStatusInput): Promise<AccountPayload> {
+  freezeAccount(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The account, and why it is frozen.' }) input: AccountStatusInput,
+  ): Promise<AccountPayload> {
     return this.authorized.freezeAccount(actor, input);
   }
 
   @Mutation(() => AccountPayload, { description: `Lets a frozen account send and receive again. ${MANAGERS_ONLY}` })
-  unfreezeAccount(@CurrentActor() actor: Actor, @Args('input') input: AccountStatusInput): Promise<AccountPayload> {
+  unfreezeAccount(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The account, and why it is open again.' }) input: AccountStatusInput,
+  ): Promise<AccountPayload> {
     return this.authorized.unfreezeAccount(actor, input);
   }
 
   @Query(() => Currency, { nullable: true, description: 'Public.' })
-  currency(@Args('id', { type: () => ID }) id: string): Promise<Currency | null> {
+  currency(@Args('id', { type: () => ID, description: "The currency's id." }) id: string): Promise<Currency | null> {
     return isDatabaseId(id) ? this.ledger.findCurrency(id) : Promise.resolve(null);
   }
 
   @Query(() => Account, {
     description: 'Your own account, or one you audit. FORBIDDEN for anything else, whether or not it exists.',
   })
-  account(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<Account> {
+  account(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID, description: "The account's id." }) id: string,
+  ): Promise<Account> {
     return this.authorized.findAccount(actor, id);
   }
 
@@ -142,7 +158,10 @@ export class LedgerResolver {
   @Query(() => Transfer, {
     description: 'A transfer you are party to, or one you audit. FORBIDDEN otherwise, whether or not it exists.',
   })
-  transfer(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<Transfer> {
+  transfer(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID, description: "The transfer's id." }) id: string,
+  ): Promise<Transfer> {
     return this.authorized.findTransfer(actor, id);
   }
 
@@ -159,7 +178,7 @@ export class LedgerResolver {
   })
   trialBalance(
     @CurrentActor() actor: Actor,
-    @Args('currencyId', { type: () => ID }) currencyId: string,
+    @Args('currencyId', { type: () => ID, description: 'The currency to sum.' }) currencyId: string,
   ): Promise<TrialBalance> {
     return this.authorized.trialBalance(actor, currencyId);
   }
@@ -172,7 +191,9 @@ export class AccountResolver {
     private readonly authorized: AuthorizedLedgerService,
   ) {}
 
-  @ResolveField(() => Currency)
+  @ResolveField(() => Currency, {
+    description: "The currency the account holds; its amounts are in this currency's minor units.",
+  })
   async currency(@Parent() account: Account, @Context() context: object): Promise<Currency> {
     return (await this.ledger.loadersFor(context).currency.load(account.currencyId))!;
   }
@@ -183,7 +204,7 @@ export class AccountResolver {
   balanceAt(
     @CurrentActor() actor: Actor,
     @Parent() account: Account,
-    @Args('at', { type: () => Date }) at: Date,
+    @Args('at', { type: () => Date, description: 'The instant; postings made at it or before count.' }) at: Date,
   ): Promise<bigint> {
     return this.authorized.balanceAt(actor, account, at);
   }
@@ -207,7 +228,7 @@ export class TransferResolver {
     private readonly authorized: AuthorizedLedgerService,
   ) {}
 
-  @ResolveField(() => Currency)
+  @ResolveField(() => Currency, { description: 'The currency of the amount; both accounts hold it.' })
   async currency(@Parent() transfer: Transfer, @Context() context: object): Promise<Currency> {
     return (await this.ledger.loadersFor(context).currency.load(transfer.currencyId))!;
   }

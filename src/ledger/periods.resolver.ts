@@ -19,7 +19,11 @@ export class PeriodsResolver {
     description:
       "Closes the community's books through an instant that has passed, recording every balance then. Coordinators and admins; audited.",
   })
-  closeLedgerPeriod(@CurrentActor() actor: Actor, @Args('input') input: ClosePeriodInput): Promise<ClosePeriodPayload> {
+  closeLedgerPeriod(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The community, the end of the period and why it is closed.' })
+    input: ClosePeriodInput,
+  ): Promise<ClosePeriodPayload> {
     return this.periods.close(actor, input);
   }
 

@@ -25,7 +25,10 @@ export class ListingsResolver {
   }
 
   @Query(() => Listing, { description: 'A listing of a community you are active in, or audit. FORBIDDEN otherwise.' })
-  listing(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<Listing> {
+  listing(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID, description: "The listing's id." }) id: string,
+  ): Promise<Listing> {
     return this.service.find(actor, id);
   }
 
@@ -33,14 +36,20 @@ export class ListingsResolver {
     description: `Posts an offer or a request. Active members of the community. ${rateLimitNote(RATE_LIMITS.createListing)}`,
   })
   @RateLimited(RATE_LIMITS.createListing)
-  createListing(@CurrentActor() actor: Actor, @Args('input') input: CreateListingInput): Promise<ListingPayload> {
+  createListing(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The new listing.' }) input: CreateListingInput,
+  ): Promise<ListingPayload> {
     return this.service.create(actor, input);
   }
 
   @Mutation(() => ListingPayload, {
     description: 'Changes, pauses, resumes or closes a listing: its author; a coordinator may close it (audited).',
   })
-  updateListing(@CurrentActor() actor: Actor, @Args('input') input: UpdateListingInput): Promise<ListingPayload> {
+  updateListing(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The listing and what changes.' }) input: UpdateListingInput,
+  ): Promise<ListingPayload> {
     return this.service.update(actor, input);
   }
 }

@@ -40,7 +40,7 @@ export class MembersResolver {
     description: `Creates a member who can log in; with communityId, also asks to join that community. ${PASSWORD_RULE} ${rateLimitNote(RATE_LIMITS.register)}`,
   })
   @RateLimited(RATE_LIMITS.register)
-  register(@Args('input') input: RegisterInput): Promise<MemberPayload> {
+  register(@Args('input', { description: 'Your login and profile.' }) input: RegisterInput): Promise<MemberPayload> {
     return this.members.register(input);
   }
 
@@ -48,7 +48,9 @@ export class MembersResolver {
     description: `Sets an invited member's password with their invitation token, once, and logs them in. ${PASSWORD_RULE} ${rateLimitNote(RATE_LIMITS.acceptInvitation)}`,
   })
   @RateLimited(RATE_LIMITS.acceptInvitation)
-  acceptInvitation(@Args('input') input: AcceptInvitationInput): Promise<AuthPayload> {
+  acceptInvitation(
+    @Args('input', { description: 'The invitation token and your new password.' }) input: AcceptInvitationInput,
+  ): Promise<AuthPayload> {
     return this.members.acceptInvitation(input);
   }
 
@@ -60,12 +62,18 @@ export class MembersResolver {
   @Query(() => Member, {
     description: 'A member of a community you are active in, or that you manage. FORBIDDEN otherwise.',
   })
-  member(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<Member> {
+  member(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID, description: "The member's id." }) id: string,
+  ): Promise<Member> {
     return this.members.findMember(actor, id);
   }
 
   @Query(() => Membership, { description: 'Your own membership, or one in a community you manage or audit.' })
-  membership(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<Membership> {
+  membership(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID, description: "The membership's id." }) id: string,
+  ): Promise<Membership> {
     return this.members.findMembership(actor, id);
   }
 
@@ -77,7 +85,10 @@ export class MembersResolver {
   }
 
   @Mutation(() => Member, { description: 'Changes your profile. In person only: not through a partner app.' })
-  updateProfile(@CurrentActor() actor: Actor, @Args('input') input: UpdateProfileInput): Promise<Member> {
+  updateProfile(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The fields to change.' }) input: UpdateProfileInput,
+  ): Promise<Member> {
     return this.members.updateProfile(actor, input);
   }
 
@@ -87,7 +98,7 @@ export class MembersResolver {
   @RateLimited(RATE_LIMITS.joinCommunity)
   joinCommunity(
     @CurrentActor() actor: Actor,
-    @Args('communityId', { type: () => ID }) communityId: string,
+    @Args('communityId', { type: () => ID, description: 'The community to join.' }) communityId: string,
   ): Promise<MembershipPayload> {
     return this.members.joinCommunity(actor, communityId);
   }
@@ -97,7 +108,7 @@ export class MembersResolver {
   })
   approveMembership(
     @CurrentActor() actor: Actor,
-    @Args('input') input: MembershipActionInput,
+    @Args('input', { description: 'The pending membership.' }) input: MembershipActionInput,
   ): Promise<MembershipPayload> {
     return this.members.approve(actor, input);
   }
@@ -107,7 +118,7 @@ export class MembersResolver {
   })
   suspendMembership(
     @CurrentActor() actor: Actor,
-    @Args('input') input: MembershipActionInput,
+    @Args('input', { description: 'The active membership, and why it is suspended.' }) input: MembershipActionInput,
   ): Promise<MembershipPayload> {
     return this.members.suspend(actor, input);
   }
@@ -115,7 +126,7 @@ export class MembersResolver {
   @Mutation(() => MembershipPayload, { description: `Reinstates a suspended membership. ${COORDINATORS}` })
   reinstateMembership(
     @CurrentActor() actor: Actor,
-    @Args('input') input: MembershipActionInput,
+    @Args('input', { description: 'The suspended membership.' }) input: MembershipActionInput,
   ): Promise<MembershipPayload> {
     return this.members.reinstate(actor, input);
   }
@@ -125,7 +136,8 @@ export class MembersResolver {
   })
   closeMembership(
     @CurrentActor() actor: Actor,
-    @Args('input') input: CloseMembershipInput,
+    @Args('input', { description: 'The membership, and whether to settle its balance to the pool.' })
+    input: CloseMembershipInput,
   ): Promise<MembershipPayload> {
     return this.members.close(actor, input);
   }
@@ -134,14 +146,17 @@ export class MembersResolver {
     description: `Invites someone new to a community; coordinators and admins. ${rateLimitNote(RATE_LIMITS.inviteMember)}`,
   })
   @RateLimited(RATE_LIMITS.inviteMember)
-  inviteMember(@CurrentActor() actor: Actor, @Args('input') input: InviteMemberInput): Promise<InvitationPayload> {
+  inviteMember(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The community, and who is invited.' }) input: InviteMemberInput,
+  ): Promise<InvitationPayload> {
     return this.members.invite(actor, input);
   }
 
   @Mutation(() => MembershipPayload, { description: 'Makes a member a coordinator of a community. Admins.' })
   appointCoordinator(
     @CurrentActor() actor: Actor,
-    @Args('input') input: AppointCoordinatorInput,
+    @Args('input', { description: 'The community and the member.' }) input: AppointCoordinatorInput,
   ): Promise<MembershipPayload> {
     return this.members.appointCoordinator(actor, input);
   }
@@ -175,12 +190,12 @@ export class MembershipResolver {
     private readonly ledger: AuthorizedLedgerService,
   ) {}
 
-  @ResolveField(() => Community)
+  @ResolveField(() => Community, { description: 'The community this membership is in.' })
   async community(@Parent() membership: Membership): Promise<Community> {
     return (await this.communities.find(membership.communityId))!;
   }
 
-  @ResolveField(() => Member)
+  @ResolveField(() => Member, { description: 'The member who holds this membership.' })
   member(@CurrentActor() actor: Actor, @Parent() membership: Membership): Promise<Member> {
     return this.members.findMember(actor, membership.memberId);
   }

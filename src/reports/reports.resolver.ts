@@ -42,7 +42,10 @@ export class ReportsResolver {
     description: `A link, valid for 5 minutes, to a CSV file of a report, checked as the matching query is; audited. The file is streamed, whatever its size. ${rateLimitNote(RATE_LIMITS.requestExport)}`,
   })
   @RateLimited(RATE_LIMITS.requestExport)
-  requestExport(@CurrentActor() actor: Actor, @Args('input') input: RequestExportInput): Promise<ExportLink> {
+  requestExport(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The report to export and its parameters.' }) input: RequestExportInput,
+  ): Promise<ExportLink> {
     return this.exports.requestExport(actor, input);
   }
 }

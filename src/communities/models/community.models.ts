@@ -4,13 +4,15 @@ import { CommunityErrorCode } from '../communities.errors.js';
 
 @ObjectType({ description: 'One time bank: it owns a currency and its policies.' })
 export class Community {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Names this community; memberships, listings and reports refer to it by this id.' })
   id: string;
 
-  @Field()
+  @Field({
+    description: 'Its short name in addresses, unique on this server: 2-64 lower-case letters, digits and dashes.',
+  })
   slug: string;
 
-  @Field()
+  @Field({ description: 'Its name for people, for example "Mapo Time Bank".' })
   name: string;
 }
 
@@ -40,23 +42,25 @@ export class CommunityPolicies {
   balancesVisible: boolean;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A refusal: the request was expected to be possible but was not, and changed nothing.' })
 export class CommunityUserError {
-  @Field(() => CommunityErrorCode)
+  @Field(() => CommunityErrorCode, { description: 'What was refused, as a stable code to branch on.' })
   code: CommunityErrorCode;
 
   @Field(() => [String], { nullable: true, description: 'The path of the input field at fault.' })
   field: string[] | null;
 
-  @Field()
+  @Field({ description: 'The refusal in English, for people; branch on `code`, not on this text.' })
   message: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The community as created or changed, or why the request was refused.' })
 export class CommunityPayload {
-  @Field(() => Community, { nullable: true })
+  @Field(() => Community, { nullable: true, description: 'The community as created or changed; null when refused.' })
   community: Community | null;
 
-  @Field(() => [CommunityUserError])
+  @Field(() => [CommunityUserError], {
+    description: 'Why the request was refused; empty when it succeeded. A refused request changes nothing.',
+  })
   userErrors: CommunityUserError[];
 }

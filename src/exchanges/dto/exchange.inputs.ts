@@ -39,7 +39,7 @@ abstract class ProposalTermsInput {
   @Allow()
   estimatedAmount: bigint;
 
-  @Field({ defaultValue: '' })
+  @Field({ defaultValue: '', description: "What is asked or offered, in the parties' words; at most 2000 characters." })
   @MaxLength(2000)
   description: string = '';
 }
@@ -64,9 +64,9 @@ export class ProposeExchangeInput extends ProposalTermsInput {
   quantity?: number;
 }
 
-@InputType()
+@InputType({ description: 'An exchange to act on, and why.' })
 export class ExchangeActionInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The exchange to accept, cancel or dispute; you must be a party to it.' })
   @IsDatabaseId()
   exchangeId: string;
 
@@ -76,9 +76,9 @@ export class ExchangeActionInput {
   reason?: string;
 }
 
-@InputType()
+@InputType({ description: "The provider's statement that the work or goods were delivered." })
 export class MarkDeliveredInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The ACCEPTED exchange you provided.' })
   @IsDatabaseId()
   exchangeId: string;
 
@@ -87,9 +87,9 @@ export class MarkDeliveredInput {
   actualAmount: bigint;
 }
 
-@InputType()
+@InputType({ description: "The receiver's confirmation that pays the provider." })
 export class ConfirmExchangeInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The DELIVERED exchange you received.' })
   @IsDatabaseId()
   exchangeId: string;
 
@@ -101,13 +101,13 @@ export class ConfirmExchangeInput {
   approveAmountAboveHold: boolean = false;
 }
 
-@InputType()
+@InputType({ description: "A coordinator's decision on a disputed exchange." })
 export class ResolveDisputeInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The DISPUTED exchange to settle.' })
   @IsDatabaseId()
   exchangeId: string;
 
-  @Field(() => DisputeOutcome)
+  @Field(() => DisputeOutcome, { description: 'Pay the hold in full, in part, or not at all.' })
   @IsEnum(DisputeOutcome)
   outcome: DisputeOutcome;
 
@@ -115,24 +115,24 @@ export class ResolveDisputeInput {
   @Allow()
   amount?: bigint;
 
-  @Field()
+  @Field({ description: 'Why, 1 to 1000 characters; both parties and the audit log see it.' })
   @Length(1, 1000)
   reason: string;
 }
 
-@InputType()
+@InputType({ description: "One party's review of the other, after settlement." })
 export class ReviewExchangeInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The settled exchange (CONFIRMED or RESOLVED) you were a party to.' })
   @IsDatabaseId()
   exchangeId: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: '1 (poor) to 5 (excellent).' })
   @IsInt()
   @Min(1)
   @Max(5)
   rating: number;
 
-  @Field({ defaultValue: '' })
+  @Field({ defaultValue: '', description: 'What you would tell other members, at most 2000 characters.' })
   @MaxLength(2000)
   comment: string = '';
 }
@@ -147,7 +147,10 @@ export class ExchangesArgs extends PageArgs {
   @IsDatabaseId()
   communityId?: string;
 
-  @Field(() => ExchangeStatus, { nullable: true })
+  @Field(() => ExchangeStatus, {
+    nullable: true,
+    description: 'Only exchanges in this state; every state when omitted.',
+  })
   @IsOptional()
   @IsEnum(ExchangeStatus)
   status?: ExchangeStatus;
@@ -163,9 +166,9 @@ export class ProposeGroupExchangeInput extends ProposalTermsInput {
   receiverIds: string[];
 }
 
-@InputType()
+@InputType({ description: 'The provider settles every accepted place of a group.' })
 export class SettleExchangeGroupInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The group exchange you provide.' })
   @IsDatabaseId()
   groupId: string;
 

@@ -4,49 +4,51 @@ import { AmountScalar } from '../../../libs/graphql/scalars.js';
 import { ExchangeStatus } from './exchange-enums.js';
 import { ExchangeErrorCode } from '../exchanges.errors.js';
 
-@ObjectType()
+@ObjectType({ description: 'A refusal: the request was expected to be possible but was not, and changed nothing.' })
 export class ExchangeUserError {
-  @Field(() => ExchangeErrorCode)
+  @Field(() => ExchangeErrorCode, { description: 'What was refused, as a stable code to branch on.' })
   code: ExchangeErrorCode;
 
   @Field(() => [String], { nullable: true, description: 'The path of the input field at fault.' })
   field: string[] | null;
 
-  @Field()
+  @Field({ description: 'The refusal in English, for people; branch on `code`, not on this text.' })
   message: string;
 }
 
 @ObjectType({ description: 'One deal between a provider and a receiver, paid only through a hold on the ledger.' })
 export class Exchange {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Names this exchange: pass it to the actions on it.' })
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The community the exchange is paid in.' })
   communityId: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The listing it was proposed against; null for a direct exchange.' })
   listingId: string | null;
 
   @Field(() => ID, { nullable: true, description: 'For a place in a group exchange: its group.' })
   groupId: string | null;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The member who proposed it; the other party accepts.' })
   proposerId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The member who provides the work or goods, and is paid.' })
   providerId: string;
 
   providerAccountId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The member who receives the work or goods, and pays.' })
   receiverId: string;
 
   receiverAccountId: string;
 
-  @Field()
+  @Field({ description: "What was agreed, in the parties' words." })
   description: string;
 
-  @Field(() => ExchangeStatus)
+  @Field(() => ExchangeStatus, {
+    description: 'Where the exchange stands; see ExchangeStatus for the moves between states.',
+  })
   status: ExchangeStatus;
 
   @Field(() => AmountScalar, { description: 'What the hold reserves.' })
@@ -73,61 +75,65 @@ export class Exchange {
   @Field(() => String, { nullable: true, description: 'Why it was cancelled, disputed, resolved or expired.' })
   reason: string | null;
 
-  @Field()
+  @Field({ description: 'When it was proposed.' })
   createdAt: Date;
 
-  @Field()
+  @Field({ description: 'When it last changed.' })
   updatedAt: Date;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of exchanges, newest first.' })
 export class ExchangeConnection extends ConnectionType(Exchange, 'Exchange') {}
 
-@ObjectType()
+@ObjectType({ description: 'The exchange as changed, or why the change was refused.' })
 export class ExchangePayload {
-  @Field(() => Exchange, { nullable: true })
+  @Field(() => Exchange, { nullable: true, description: 'The exchange after the action; null when refused.' })
   exchange: Exchange | null;
 
-  @Field(() => [ExchangeUserError])
+  @Field(() => [ExchangeUserError], {
+    description: 'Why the request was refused; empty when it succeeded. A refused request changes nothing.',
+  })
   userErrors: ExchangeUserError[];
 }
 
 @ObjectType({ description: "One party's review of the other, after settlement." })
 export class Review {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Names this review.' })
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The exchange reviewed.' })
   exchangeId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The member who wrote the review: one party of the exchange.' })
   authorId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The member reviewed: the other party.' })
   subjectId: string;
 
   @Field(() => Int, { description: '1 to 5.' })
   rating: number;
 
-  @Field()
+  @Field({ description: "The author's words; empty when they gave only a rating." })
   comment: string;
 
-  @Field()
+  @Field({ description: 'When the review was written.' })
   createdAt: Date;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The review as written, or why it was refused.' })
 export class ReviewPayload {
-  @Field(() => Review, { nullable: true })
+  @Field(() => Review, { nullable: true, description: 'The new review; null when refused.' })
   review: Review | null;
 
-  @Field(() => [ExchangeUserError])
+  @Field(() => [ExchangeUserError], {
+    description: 'Why the request was refused; empty when it succeeded. A refused request changes nothing.',
+  })
   userErrors: ExchangeUserError[];
 }
 
 @ObjectType({ description: 'What others said of a member after settled exchanges.' })
 export class ReviewSummary {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many reviews the member has received.' })
   count: number;
 
   @Field(() => Float, { nullable: true, description: 'Mean rating, 1 to 5; null without reviews.' })
@@ -139,36 +145,41 @@ export class ReviewSummary {
     'One provider and many receivers (a class, a shared repair day): a place per receiver, settled together.',
 })
 export class ExchangeGroup {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Names this group: pass it to settleExchangeGroup.' })
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The community the group is paid in.' })
   communityId: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, {
+    nullable: true,
+    description: "The provider's offer it was proposed from; null when proposed directly.",
+  })
   listingId: string | null;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The member who provides to every receiver, and is paid.' })
   providerId: string;
 
-  @Field()
+  @Field({ description: "What is provided, in the provider's words." })
   description: string;
 
   @Field(() => AmountScalar, { description: 'Per receiver: what each hold reserves.' })
   estimatedAmount: bigint;
 
-  @Field()
+  @Field({ description: 'When the provider proposed it.' })
   createdAt: Date;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The group and its places, or why the action was refused.' })
 export class ExchangeGroupPayload {
-  @Field(() => ExchangeGroup, { nullable: true })
+  @Field(() => ExchangeGroup, { nullable: true, description: 'The group; null when refused.' })
   group: ExchangeGroup | null;
 
   @Field(() => [Exchange], { description: 'The places: all of them for the provider; yours for a receiver.' })
   exchanges: Exchange[];
 
-  @Field(() => [ExchangeUserError])
+  @Field(() => [ExchangeUserError], {
+    description: 'Why the request was refused; empty when it succeeded. A refused request changes nothing.',
+  })
   userErrors: ExchangeUserError[];
 }

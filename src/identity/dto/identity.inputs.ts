@@ -3,59 +3,59 @@ import { ArrayMaxSize, ArrayMinSize, IsEnum, IsOptional, IsString, Length, MaxLe
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { PartnerScope } from '../../access/actor.js';
 
-@InputType()
+@InputType({ description: "A member's or admin's credentials." })
 export class LoginInput {
-  @Field()
+  @Field({ description: 'The email the account was registered with; case does not matter.' })
   @IsString()
   @MaxLength(254)
   email: string;
 
-  @Field()
+  @Field({ description: 'The password, at most 200 characters.' })
   @IsString()
   @MaxLength(200)
   password: string;
 }
 
-@InputType()
+@InputType({ description: 'A refresh token to exchange for new tokens.' })
 export class RefreshTokensInput {
-  @Field()
+  @Field({ description: 'The refreshToken of the last AuthTokens; each one works once.' })
   @IsString()
   @MaxLength(100)
   refreshToken: string;
 }
 
-@InputType()
+@InputType({ description: 'A partner app to register for a community.' })
 export class RegisterPartnerAppInput {
-  @Field()
+  @Field({ description: "The app's name, 1 to 100 characters, as coordinators and members see it." })
   @Length(1, 100)
   name: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The one community the app may work in.' })
   @IsDatabaseId()
   communityId: string;
 
-  @Field(() => [PartnerScope])
+  @Field(() => [PartnerScope], { description: "What the app's key allows: one or both scopes." })
   @ArrayMinSize(1)
   @ArrayMaxSize(2)
   @IsEnum(PartnerScope, { each: true })
   scopes: PartnerScope[];
 }
 
-@InputType()
+@InputType({ description: 'Your current password and the new one.' })
 export class ChangePasswordInput {
-  @Field()
+  @Field({ description: 'The password you log in with now.' })
   @IsString()
   @MaxLength(200)
   currentPassword: string;
 
-  @Field()
+  @Field({ description: '10 to 200 characters, and not easily guessed.' })
   @Length(10, 200, { message: 'newPassword must be 10 to 200 characters' })
   newPassword: string;
 }
 
 @ArgsType()
 export class RevokeMemberSessionsArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The member whose sessions end.' })
   @IsString()
   memberId: string;
 
@@ -66,7 +66,7 @@ export class RevokeMemberSessionsArgs {
 
 @ArgsType()
 export class RevokePartnerAppArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The partner app to revoke.' })
   @IsString()
   partnerAppId: string;
 

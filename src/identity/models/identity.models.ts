@@ -24,12 +24,12 @@ registerEnumType(PartnerScope, {
   },
 });
 
-@ObjectType()
+@ObjectType({ description: 'A refusal: the request was expected to be possible but was not, and changed nothing.' })
 export class AuthUserError {
-  @Field(() => AuthErrorCode)
+  @Field(() => AuthErrorCode, { description: 'What was refused, as a stable code to branch on.' })
   code: AuthErrorCode;
 
-  @Field()
+  @Field({ description: 'The refusal in English, for people; branch on `code`, not on this text.' })
   message: string;
 }
 
@@ -37,49 +37,57 @@ export class AuthUserError {
   description: 'Send the access token as `Authorization: Bearer <accessToken>`; refresh it before it expires.',
 })
 export class AuthTokens {
-  @Field()
+  @Field({ description: 'Proves who you are for 15 minutes; send it as `Authorization: Bearer <accessToken>`.' })
   accessToken: string;
 
-  @Field()
+  @Field({ description: 'When the access token stops working (15 minutes after it was issued).' })
   accessTokenExpiresAt: Date;
 
   @Field({ description: 'Use once with refreshTokens: it is rotated every time.' })
   refreshToken: string;
 
-  @Field()
+  @Field({
+    description:
+      'When the refresh token stops working: 30 days after it was issued. Refreshing before then issues a new one.',
+  })
   refreshTokenExpiresAt: Date;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The member these tokens act as.' })
   memberId: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'New tokens, or why they were refused.' })
 export class AuthPayload {
-  @Field(() => AuthTokens, { nullable: true })
+  @Field(() => AuthTokens, { nullable: true, description: 'The new tokens; null when refused.' })
   tokens: AuthTokens | null;
 
-  @Field(() => [AuthUserError])
+  @Field(() => [AuthUserError], {
+    description: 'Why the request was refused; empty when it succeeded. A refused request changes nothing.',
+  })
   userErrors: AuthUserError[];
 }
 
 @ObjectType({ description: 'A registered client of the API, scoped to one community.' })
 export class PartnerApp {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Names this partner app; it is the OAuth client_id too.' })
   id: string;
 
-  @Field()
+  @Field({ description: "The app's name, as coordinators and members see it." })
   name: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The one community the app may work in.' })
   communityId: string;
 
-  @Field(() => [PartnerScope])
+  @Field(() => [PartnerScope], { description: 'What the app may do.' })
   scopes: PartnerScope[];
 
-  @Field()
+  @Field({ description: 'When the app was registered.' })
   createdAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the app was revoked, after which its key and tokens no longer work; null while it is live.',
+  })
   revokedAt: Date | null;
 
   @Field(() => [String], {
@@ -102,9 +110,9 @@ export class PartnerApp {
   contactEmail: string | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A partner app with its new API key, which is shown only here.' })
 export class PartnerAppKeyPayload {
-  @Field(() => PartnerApp)
+  @Field(() => PartnerApp, { description: 'The app the key belongs to.' })
   partnerApp: PartnerApp;
 
   @Field({ description: 'Shown once: only its hash is stored. Send it as `Authorization: Bearer <apiKey>`.' })
@@ -113,10 +121,10 @@ export class PartnerAppKeyPayload {
 
 @ObjectType({ description: 'One login: a device or an app holding tokens.' })
 export class Session {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Names this session: pass it to revokeSession.' })
   id: string;
 
-  @Field()
+  @Field({ description: 'When you logged in.' })
   createdAt: Date;
 
   @Field({ description: 'Without a refresh before then, the session ends.' })
@@ -126,11 +134,13 @@ export class Session {
   current: boolean;
 }
 
-@ObjectType()
+@ObjectType({ description: 'Whether the password changed, or why not.' })
 export class ChangePasswordPayload {
   @Field({ description: 'True when the password changed; every other session of yours has then ended.' })
   changed: boolean;
 
-  @Field(() => [AuthUserError])
+  @Field(() => [AuthUserError], {
+    description: 'Why the request was refused; empty when it succeeded. A refused request changes nothing.',
+  })
   userErrors: AuthUserError[];
 }

@@ -24,7 +24,7 @@ const YEAR_SECONDS = 366 * DAY_SECONDS;
 
 @ArgsType()
 export class CommunityStatisticsArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The community whose activity to count.' })
   @IsDatabaseId()
   communityId: string;
 
@@ -36,14 +36,14 @@ export class CommunityStatisticsArgs {
   @IsLedgerDate()
   to: Date;
 
-  @Field(() => StatisticsInterval)
+  @Field(() => StatisticsInterval, { description: 'How long each bucket is.' })
   @IsEnum(StatisticsInterval)
   interval: StatisticsInterval;
 }
 
 @ArgsType()
 export class RiskSignalsArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The community whose member accounts to examine.' })
   @IsDatabaseId()
   communityId: string;
 

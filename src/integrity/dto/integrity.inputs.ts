@@ -6,7 +6,7 @@ import { Int64Scalar } from '../../../libs/graphql/scalars.js';
 
 @ArgsType()
 export class CheckpointsArgs extends PageArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The community whose currencies' checkpoints to list." })
   @IsDatabaseId()
   communityId: string;
 }
@@ -16,7 +16,7 @@ export const MAX_PROOF_ENTRIES = 1000;
 
 @ArgsType()
 export class StatementProofArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The account whose statement to prove: yours, or one you audit.' })
   @IsDatabaseId()
   accountId: string;
 
@@ -46,7 +46,7 @@ export class StatementProofArgs {
 
 @ArgsType()
 export class VerificationRunsArgs extends PageArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The community whose runs to list.' })
   @IsDatabaseId()
   communityId: string;
 

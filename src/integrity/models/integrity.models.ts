@@ -9,10 +9,10 @@ import type { ProofSide } from '../merkle.js';
     '(hashes in lower-case hex), and names the previous checkpoint, so keeping one checkpoint hash vouches for every checkpoint before it.',
 })
 export class LedgerCheckpoint {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Names this checkpoint: pass it as `checkpointId` to `statementProof`.' })
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The currency whose hash chain this checkpoint covers.' })
   currencyId: string;
 
   @Field(() => Int64Scalar, { description: '1, 2, 3… within the currency.' })
@@ -38,34 +38,46 @@ export class LedgerCheckpoint {
   @Field({ description: "The previous checkpoint's hash (64 zeros for the first)." })
   previousHash: string;
 
-  @Field()
+  @Field({
+    description:
+      "This checkpoint's own hash (lower-case hex), computed as the type's description says; keep it to check later proofs.",
+  })
   checkpointHash: string;
 
-  @Field()
+  @Field({ description: 'When the checkpoint was recorded.' })
   createdAt: Date;
 }
 
-@ObjectType()
+@ObjectType({ description: "A page of a currency's checkpoints of the hash chain, latest first." })
 export class LedgerCheckpointConnection extends ConnectionType(LedgerCheckpoint, 'LedgerCheckpoint') {}
 
 export const ProofSideEnum = { LEFT: 'LEFT', RIGHT: 'RIGHT' } as const;
-registerEnumType(ProofSideEnum, { name: 'ProofSide', description: 'Which side of the path the sibling hash is on.' });
+registerEnumType(ProofSideEnum, {
+  name: 'ProofSide',
+  description: 'Which side of the path the sibling hash is on.',
+  valuesMap: {
+    LEFT: { description: 'The next node is sha256(0x01 ‖ sibling ‖ running hash).' },
+    RIGHT: { description: 'The next node is sha256(0x01 ‖ running hash ‖ sibling).' },
+  },
+});
 
 @ObjectType({ description: 'One step of a Merkle path, from the leaf up.' })
 export class ProofStep {
-  @Field()
+  @Field({ description: 'The sibling hash at this level of the Merkle tree (lower-case hex).' })
   hash: string;
 
-  @Field(() => ProofSideEnum)
+  @Field(() => ProofSideEnum, {
+    description: 'Whether the sibling is hashed to the left or to the right of the running hash.',
+  })
   side: ProofSide;
 }
 
 @ObjectType({ description: "One transfer of the account's statement, with what proves it is in a checkpoint." })
 export class StatementProofEntry {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The transfer this entry is.' })
   transferId: string;
 
-  @Field(() => Int64Scalar)
+  @Field(() => Int64Scalar, { description: "The entry's position in its currency's hash chain." })
   position: bigint;
 
   @Field(() => Int64Scalar, { description: 'The checkpoint whose Merkle root this entry leads to.' })
@@ -91,7 +103,9 @@ export class StatementProofEntry {
   })
   postingSalt: string;
 
-  @Field(() => [ProofStep])
+  @Field(() => [ProofStep], {
+    description: "The sibling hashes from the entry hash up to the checkpoint's Merkle root.",
+  })
   path: ProofStep[];
 }
 
@@ -100,10 +114,12 @@ export class StatementProofEntry {
     "A proof that an account's statement, up to a checkpoint, is in the ledger's hash chain. Check it with `npm run verify-proof` or by hand (docs/audit.md).",
 })
 export class StatementProof {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The account whose postings are proven.' })
   accountId: string;
 
-  @Field(() => LedgerCheckpoint)
+  @Field(() => LedgerCheckpoint, {
+    description: 'The checkpoint the entries are proven against: the one asked for, or the latest.',
+  })
   checkpoint: LedgerCheckpoint;
 
   @Field(() => [LedgerCheckpoint], {

@@ -4,10 +4,10 @@ import { JSONObjectScalar } from '../../../libs/graphql/scalars.js';
 
 @ObjectType({ description: 'One check of the ledger: passed, or the first offending rows.' })
 export class VerificationCheck {
-  @Field()
+  @Field({ description: 'What the check asserts, in words, for example "postings of each currency sum to zero".' })
   name: string;
 
-  @Field()
+  @Field({ description: 'True when no row breaks the rule.' })
   passed: boolean;
 
   @Field(() => [JSONObjectScalar], { description: 'Up to 10 rows that break the rule; empty when it passed.' })
@@ -18,42 +18,55 @@ export enum VerificationTrigger {
   ON_DEMAND = 'on_demand',
   SCHEDULED = 'scheduled',
 }
-registerEnumType(VerificationTrigger, { name: 'VerificationTrigger' });
+registerEnumType(VerificationTrigger, {
+  name: 'VerificationTrigger',
+  description: 'What started a verification run.',
+  valuesMap: {
+    ON_DEMAND: { description: 'An auditor asked for it with runLedgerVerification.' },
+    SCHEDULED: { description: 'The server runs it for every community once an hour.' },
+  },
+});
 
 @ObjectType({
   description: "A run of the ledger's invariant check over one community. A failed run is an alert until acknowledged.",
 })
 export class VerificationRun {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Names this run: pass it to acknowledgeVerificationAlert.' })
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The community whose ledger was checked.' })
   communityId: string;
 
-  @Field(() => VerificationTrigger)
+  @Field(() => VerificationTrigger, { description: 'Whether someone asked for the run or the schedule started it.' })
   trigger: VerificationTrigger;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The member who asked for the run; null for a scheduled one.' })
   requestedBy: string | null;
 
-  @Field()
+  @Field({ description: 'When the check began.' })
   startedAt: Date;
 
-  @Field()
+  @Field({ description: 'When the check ended.' })
   finishedAt: Date;
 
-  @Field()
+  @Field({ description: 'True when every check passed; false makes the run an alert until acknowledged.' })
   passed: boolean;
 
-  @Field(() => [VerificationCheck])
+  @Field(() => [VerificationCheck], { description: 'Every check of the run, passed or not.' })
   checks: VerificationCheck[];
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When a coordinator closed the alert; null while it is open or when the run passed.',
+  })
   acknowledgedAt: Date | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The member who closed the alert; null while it is open or when the run passed.',
+  })
   acknowledgedBy: string | null;
 }
 
-@ObjectType()
+@ObjectType({ description: "A page of a community's verification runs, latest first." })
 export class VerificationRunConnection extends ConnectionType(VerificationRun, 'VerificationRun') {}

@@ -7,10 +7,10 @@ import { PeriodErrorCode } from '../ledger.errors.js';
 
 @ObjectType({ description: "An account's balance at the end of a closed period, as the close found it." })
 export class PeriodBalance {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'An account that existed at the end of the period.' })
   accountId: string;
 
-  @Field(() => AmountScalar)
+  @Field(() => AmountScalar, { description: 'Its balance at the end of the period, in minor units.' })
   balance: bigint;
 }
 
@@ -19,22 +19,22 @@ export class PeriodBalance {
     'A closed period of a currency: nothing dated up to `closedThrough` can change any more. A correction is posted in the open period and refers back to the original (a reversal names what it reverses).',
 })
 export class LedgerPeriod {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Names this closed period.' })
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The currency whose postings the period closes.' })
   currencyId: string;
 
-  @Field()
+  @Field({ description: 'The end of the period, inclusive: postings dated up to it are final.' })
   closedThrough: Date;
 
-  @Field()
+  @Field({ description: 'When the period was closed.' })
   closedAt: Date;
 
   @Field(() => ID, { nullable: true, description: 'The manager who closed it.' })
   closedBy: string | null;
 
-  @Field()
+  @Field({ description: 'Why and on what authority it was closed, as the manager wrote it.' })
   note: string;
 
   @Field(() => [PeriodBalance], {
@@ -43,19 +43,19 @@ export class LedgerPeriod {
   balances: PeriodBalance[];
 }
 
-@ObjectType()
+@ObjectType({ description: "A page of a community's closed periods, latest first." })
 export class LedgerPeriodConnection extends ConnectionType(LedgerPeriod, 'LedgerPeriod') {}
 
 @ArgsType()
 export class PeriodsArgs extends PageArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The community whose closed periods to list.' })
   @IsDatabaseId()
   communityId: string;
 }
 
-@InputType()
+@InputType({ description: "Coordinators: closes a community's ledger through an instant, for good." })
 export class ClosePeriodInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The community whose currency's period to close." })
   @IsDatabaseId()
   communityId: string;
 
@@ -69,23 +69,25 @@ export class ClosePeriodInput {
   note: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A refusal: the request was expected to be possible but was not, and changed nothing.' })
 export class PeriodUserError {
-  @Field(() => PeriodErrorCode)
+  @Field(() => PeriodErrorCode, { description: 'What was refused, as a stable code to branch on.' })
   code: PeriodErrorCode;
 
   @Field(() => [String], { nullable: true, description: 'The path of the input field at fault.' })
   field: string[] | null;
 
-  @Field()
+  @Field({ description: 'The refusal in English, for people; branch on `code`, not on this text.' })
   message: string;
 }
 
 @ObjectType({ description: 'The period as closed, or why closing it was refused.' })
 export class ClosePeriodPayload {
-  @Field(() => LedgerPeriod, { nullable: true })
+  @Field(() => LedgerPeriod, { nullable: true, description: 'The period as closed; null when refused.' })
   period: LedgerPeriod | null;
 
-  @Field(() => [PeriodUserError])
+  @Field(() => [PeriodUserError], {
+    description: 'Why the request was refused; empty when it succeeded. A refused request changes nothing.',
+  })
   userErrors: PeriodUserError[];
 }

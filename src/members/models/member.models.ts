@@ -7,18 +7,18 @@ import { MemberKind, MembershipRole, MembershipStatus } from './member-enums.js'
   description: 'A person or an organisation. The profile is visible to members of the communities they share.',
 })
 export class Member {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Names this member; memberships, listings and exchanges refer to them by this id.' })
   id: string;
 
   email: string;
 
-  @Field(() => MemberKind)
+  @Field(() => MemberKind, { description: 'Whether the member is a person or an organisation.' })
   kind: MemberKind;
 
-  @Field()
+  @Field({ description: 'The name others see.' })
   displayName: string;
 
-  @Field()
+  @Field({ description: 'What the member says about themselves; empty when nothing.' })
   bio: string;
 
   @Field({ description: 'Where they are, e.g. Mapo-gu.' })
@@ -27,7 +27,7 @@ export class Member {
   @Field(() => [String], { description: 'What they offer, e.g. "bicycle repair".' })
   skills: string[];
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Words the member is found by.' })
   tags: string[];
 
   @Field(() => [String], { description: 'Languages spoken, e.g. ko, en.' })
@@ -36,76 +36,80 @@ export class Member {
   @Field({ description: 'A server-wide administrator.' })
   isAdmin: boolean;
 
-  @Field()
+  @Field({ description: 'When the member registered or was invited.' })
   createdAt: Date;
 }
 
 @ObjectType({ description: "A member's standing in one community, with its own account in the community's currency." })
 export class Membership {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Names this membership: pass it to approve, suspend, reinstate or close it.' })
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The member who holds it.' })
   memberId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The community it is in.' })
   communityId: string;
 
   currencyId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "The member's account in the community's currency, opened with the membership." })
   accountId: string;
 
-  @Field(() => MembershipRole)
+  @Field(() => MembershipRole, { description: 'What the member may do in the community.' })
   role: MembershipRole;
 
-  @Field(() => MembershipStatus)
+  @Field(() => MembershipStatus, { description: 'Whether the member may take part in the community now.' })
   status: MembershipStatus;
 
-  @Field()
+  @Field({ description: 'When the membership was opened: asked for, invited or appointed.' })
   createdAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When a coordinator approved it; null while it is pending.' })
   approvedAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it was closed; null while it is not.' })
   closedAt: Date | null;
 }
 
-@ObjectType()
+@ObjectType({ description: "A page of a community's memberships, oldest first." })
 export class MembershipConnection extends ConnectionType(Membership, 'Membership') {}
 
-@ObjectType()
+@ObjectType({ description: 'A refusal: the request was expected to be possible but was not, and changed nothing.' })
 export class MemberUserError {
-  @Field(() => MemberErrorCode)
+  @Field(() => MemberErrorCode, { description: 'What was refused, as a stable code to branch on.' })
   code: MemberErrorCode;
 
   @Field(() => [String], { nullable: true, description: 'The path of the input field at fault.' })
   field: string[] | null;
 
-  @Field()
+  @Field({ description: 'The refusal in English, for people; branch on `code`, not on this text.' })
   message: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The new member, or why registration was refused.' })
 export class MemberPayload {
-  @Field(() => Member, { nullable: true })
+  @Field(() => Member, { nullable: true, description: 'The member; null when refused.' })
   member: Member | null;
 
-  @Field(() => [MemberUserError])
+  @Field(() => [MemberUserError], {
+    description: 'Why the request was refused; empty when it succeeded. A refused request changes nothing.',
+  })
   userErrors: MemberUserError[];
 }
 
-@ObjectType()
+@ObjectType({ description: 'The membership as changed, or why the change was refused.' })
 export class MembershipPayload {
-  @Field(() => Membership, { nullable: true })
+  @Field(() => Membership, { nullable: true, description: 'The membership after the action; null when refused.' })
   membership: Membership | null;
 
-  @Field(() => [MemberUserError])
+  @Field(() => [MemberUserError], {
+    description: 'Why the request was refused; empty when it succeeded. A refused request changes nothing.',
+  })
   userErrors: MemberUserError[];
 }
 
-@ObjectType()
+@ObjectType({ description: "The invitee's membership and the token to hand them, or why the invitation was refused." })
 export class InvitationPayload {
   @Field(() => Membership, { nullable: true, description: 'Approved at once: the invitation is the approval.' })
   membership: Membership | null;
@@ -116,6 +120,8 @@ export class InvitationPayload {
   })
   invitationToken: string | null;
 
-  @Field(() => [MemberUserError])
+  @Field(() => [MemberUserError], {
+    description: 'Why the request was refused; empty when it succeeded. A refused request changes nothing.',
+  })
   userErrors: MemberUserError[];
 }

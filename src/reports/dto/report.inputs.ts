@@ -10,7 +10,7 @@ const TO = 'Exclusive end of the period; now (inclusive) when omitted.';
 
 @ArgsType()
 export class BalanceReportArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The community to report on.' })
   @IsDatabaseId()
   communityId: string;
 
@@ -22,7 +22,7 @@ export class BalanceReportArgs {
 
 @ArgsType()
 export class AccountStatementArgs extends PageArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The account whose statement to give: yours, or one in a community you audit.' })
   @IsDatabaseId()
   accountId: string;
 
@@ -41,11 +41,11 @@ export class AccountStatementArgs extends PageArgs {
   description: 'What to export: the parameters of the matching report. Only those of the chosen kind may be given.',
 })
 export class RequestExportInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The community the report belongs to.' })
   @IsDatabaseId()
   communityId: string;
 
-  @Field(() => ExportKind)
+  @Field(() => ExportKind, { description: 'Which report to export.' })
   @IsEnum(ExportKind)
   kind: ExportKind;
 

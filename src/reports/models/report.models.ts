@@ -10,7 +10,7 @@ export const AS_OF_RULE =
 
 @ObjectType({ description: "One account's line of a balance report." })
 export class BalanceLine {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The account on this line.' })
   accountId: string;
 
   currencyId: string;
@@ -18,16 +18,16 @@ export class BalanceLine {
   /** For exports, which list every currency of a community. */
   currencyCode: string;
 
-  @Field(() => AccountKind)
+  @Field(() => AccountKind, { description: 'Whether a member or the community holds the account.' })
   kind: AccountKind;
 
-  @Field()
+  @Field({ description: "The account's label for people." })
   name: string;
 
   @Field(() => ID, { nullable: true, description: 'The member holding the account; null for system accounts.' })
   memberId: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The holder's display name; null for system accounts." })
   memberDisplayName: string | null;
 
   @Field(() => AmountScalar, { description: 'Posted debits as of the instant.' })
@@ -40,21 +40,21 @@ export class BalanceLine {
   balance: bigint;
 }
 
-@ObjectType()
+@ObjectType({ description: "A page of a balance report's lines, in order of account id." })
 export class BalanceLineConnection extends ConnectionType(BalanceLine, 'BalanceLine') {}
 
 @ObjectType({ description: 'The balances of one kind of account (issuance, pool or members), summed.' })
 export class AccountKindBalances {
-  @Field(() => AccountKind)
+  @Field(() => AccountKind, { description: 'Which accounts are summed.' })
   kind: AccountKind;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many accounts of this kind the currency has.' })
   accountCount: number;
 
-  @Field(() => AmountScalar)
+  @Field(() => AmountScalar, { description: 'Their posted debits as of the instant, summed.' })
   debits: bigint;
 
-  @Field(() => AmountScalar)
+  @Field(() => AmountScalar, { description: 'Their posted credits as of the instant, summed.' })
   credits: bigint;
 
   @Field(() => AmountScalar, { description: 'The sum of the balances: positiveBalances + negativeBalances.' })
@@ -72,19 +72,21 @@ export class AccountKindBalances {
 
 @ObjectType({ description: `A trial balance of one currency as of an instant. ${AS_OF_RULE}` })
 export class CurrencyBalanceReport {
-  @Field(() => Currency)
+  @Field(() => Currency, { description: 'The currency reported on.' })
   currency: Currency;
 
   @Field({ description: 'The instant the balances are taken at (inclusive).' })
   asOf: Date;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many accounts the currency has, of every kind.' })
   accountCount: number;
 
   @Field(() => AmountScalar, { description: 'Over every account, not just a page of lines.' })
   totalDebits: bigint;
 
-  @Field(() => AmountScalar)
+  @Field(() => AmountScalar, {
+    description: 'Posted credits of every account as of the instant, not just a page of lines.',
+  })
   totalCredits: bigint;
 
   @Field(() => AmountScalar, { description: 'The sum of every balance: zero in a sound ledger.' })
@@ -101,7 +103,7 @@ export class CurrencyBalanceReport {
   description: `A community's balance report (trial balance and balance summary) as of an instant. For its auditors. ${AS_OF_RULE}`,
 })
 export class BalanceReport {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The community reported on.' })
   communityId: string;
 
   @Field({ description: 'The instant the balances are taken at (inclusive).' })
@@ -113,10 +115,10 @@ export class BalanceReport {
 
 @ObjectType({ description: "One posting of an account's statement." })
 export class StatementLine {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The posting on this line.' })
   postingId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The transfer the posting is one side of.' })
   transferId: string;
 
   accountId: string;
@@ -131,10 +133,10 @@ export class StatementLine {
   })
   counterpartyAccountId: string | null;
 
-  @Field()
+  @Field({ description: "The transfer's code, for example payment or starter_grant." })
   code: string;
 
-  @Field()
+  @Field({ description: "The transfer's memo." })
   memo: string;
 
   @Field(() => AmountScalar, { description: 'Negative for a debit, positive for a credit.' })
@@ -146,18 +148,18 @@ export class StatementLine {
   @Field(() => Int64Scalar, { description: "The posting's number in the account's history (1, 2, 3...)." })
   accountVersion: bigint;
 
-  @Field()
+  @Field({ description: 'When the transfer was written.' })
   createdAt: Date;
 }
 
-@ObjectType()
+@ObjectType({ description: "A page of a statement's postings, oldest first." })
 export class StatementLineConnection extends ConnectionType(StatementLine, 'StatementLine') {}
 
 @ObjectType({
   description: `An account's statement for the period [from, to): closingBalance = openingBalance + the sum of the lines. ${AS_OF_RULE}`,
 })
 export class AccountStatement {
-  @Field(() => Account)
+  @Field(() => Account, { description: 'The account the statement is of.' })
   account: Account;
 
   @Field(() => Date, { nullable: true, description: 'Inclusive start; null for the beginning of the account.' })
@@ -212,10 +214,10 @@ export class ExportLink {
   })
   url: string;
 
-  @Field()
+  @Field({ description: 'When the link stops working: 5 minutes after it was issued.' })
   expiresAt: Date;
 
-  @Field(() => ExportKind)
+  @Field(() => ExportKind, { description: 'What the file holds.' })
   kind: ExportKind;
 
   @Field({ description: 'The name the file is served under.' })

@@ -7,21 +7,30 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** Why a login, a token refresh or an invitation was refused. */
 export type AuthErrorCode =
+  /** The email and password do not match a member; the same answer whether or not the email exists. */
   | 'INVALID_CREDENTIALS'
+  /** The invitation token is unknown, expired or already used. */
   | 'INVALID_INVITATION'
+  /** The refresh token is unknown, expired, revoked or already used; log in again. */
   | 'INVALID_REFRESH_TOKEN'
+  /** Too many wrong passwords for this email from this address, for this email from anywhere, or from this address; wait and retry (docs/identity.md gives the limits). */
   | 'TOO_MANY_ATTEMPTS';
 
+/** One transfer: who pays whom, how much, and its idempotency key. */
 export type CreateTransferInput = {
   /** In minor units; must be greater than zero. */
   amount: string | number;
   /** Lower-case kind of movement, e.g. payment or gift. Codes the system writes itself are refused (RESERVED_CODE): exchange_hold, exchange_extra, grant, starter_grant, settlement, reversal, expired, post, void. */
   code?: string;
+  /** The account to pay into; of the same currency as the debit account. */
   creditAccountId: string | number;
+  /** The account to pay from: your own (while your membership is active), or, for coordinators and admins, the community's issuance or pool account. */
   debitAccountId: string | number;
   /** Chosen by the client, unique per intended write: 1-128 printable ASCII characters (a UUID fits). Retrying with the same key is safe. Keys are the caller's own: a member's, and a partner app's acting for that member, never meet anyone else's. */
   idempotencyKey: string;
+  /** Free text for people, at most 500 characters. */
   memo?: string;
+  /** Any JSON object for your own use (an order number, say); stored and returned as given. */
   metadata?: Record<string, unknown> | null | undefined;
   /** Reserve the funds now, and post or void later. */
   pending?: boolean;
@@ -86,10 +95,14 @@ export type ExchangeErrorCode =
   /** The exchange is not in a state that allows this. */
   | 'WRONG_STATUS';
 
+/** Which side of a direct exchange the proposer takes. */
 export type ExchangeRole =
+  /** You provide the work or goods, and the other member pays you. */
   | 'PROVIDER'
+  /** You receive the work or goods, and pay the other member. */
   | 'RECEIVER';
 
+/** Where an exchange stands; docs/exchanges.md draws every move between these states and who may make it. */
 export type ExchangeStatus =
   /** Accepted: the estimated amount is held on the receiver's account. */
   | 'ACCEPTED'
@@ -108,8 +121,11 @@ export type ExchangeStatus =
   /** A coordinator resolved the dispute: posted in full, in part, or voided. */
   | 'RESOLVED';
 
+/** A member's or admin's credentials. */
 export type LoginInput = {
+  /** The email the account was registered with; case does not matter. */
   email: string;
+  /** The password, at most 200 characters. */
   password: string;
 };
 
@@ -144,15 +160,21 @@ export type MemberErrorCode =
   /** The ledger refused the starter grant (the account's limits, or a frozen account). */
   | 'STARTER_GRANT_REFUSED';
 
+/** What kind of party a member is; both trade alike. */
 export type MemberKind =
+  /** A shop, an NGO or another organisation, acting through its people. */
   | 'ORGANISATION'
+  /** A resident, in their own name. */
   | 'PERSON';
 
+/** What a member may do in one community. */
 export type MembershipRole =
   /** Manages the community: members, accounts, policies, reversals. Audited. */
   | 'COORDINATOR'
+  /** Trades: lists, exchanges and pays from their own account. */
   | 'MEMBER';
 
+/** Where a membership stands, from the request to join to its close. */
 export type MembershipStatus =
   /** Can trade; approval paid the starter grant. */
   | 'ACTIVE'
@@ -169,6 +191,7 @@ export type ProposeExchangeInput = {
   communityId?: string | number | null | undefined;
   /** Without a listing: the other member. */
   counterpartyId?: string | number | null | undefined;
+  /** What is asked or offered, in the parties' words; at most 2000 characters. */
   description?: string;
   /** What the hold (each hold, in a group) will reserve, in minor units. */
   estimatedAmount: string | number;
@@ -180,18 +203,27 @@ export type ProposeExchangeInput = {
   role?: ExchangeRole | null | undefined;
 };
 
+/** A new member's login and profile. */
 export type RegisterInput = {
+  /** A few words about yourself, at most 2000 characters. */
   bio?: string | null | undefined;
   /** Ask to join this community at once (pending approval). */
   communityId?: string | number | null | undefined;
+  /** The name others see, 1 to 100 characters. */
   displayName: string;
+  /** Where you are, for example Mapo-gu; at most 100 characters. */
   district?: string | null | undefined;
+  /** Your login, unique on this server; at most 254 characters. Only you and the managers of your communities see it. */
   email: string;
+  /** Whether you are a person or an organisation. */
   kind?: MemberKind;
   /** Language codes, e.g. ko, en. */
   languages?: Array<string> | null | undefined;
+  /** 10 to 200 characters, and not easily guessed. */
   password: string;
+  /** What you offer, up to 30 entries of 1 to 60 characters. */
   skills?: Array<string> | null | undefined;
+  /** Words to be found by, up to 30 entries of 1 to 60 characters. */
   tags?: Array<string> | null | undefined;
 };
 
@@ -252,6 +284,7 @@ export type TransferErrorCode =
   /** Only posted money can be reversed: not a pending transfer or a void. */
   | 'TRANSFER_NOT_REVERSIBLE';
 
+/** The phase of a transfer: posted at once, or a pending one and what resolved it. */
 export type TransferKind =
   /** Posted at once. */
   | 'DIRECT'
