@@ -7,6 +7,7 @@ export interface LedgerLoaders {
   account: DataLoader<string, Account | null>;
   currency: DataLoader<string, Currency | null>;
   transfer: DataLoader<string, Transfer | null>;
+  posting: DataLoader<string, Posting | null>;
   /** A transfer's postings: the debit, then the credit. */
   postings: DataLoader<string, Posting[]>;
 }
@@ -19,6 +20,7 @@ export function ledgerLoaders(context: object, ledger: LedgerRepository): Ledger
     account: byIds((ids) => ledger.findAccounts(ids)),
     currency: byIds((ids) => ledger.findCurrencies(ids)),
     transfer: byIds((ids) => ledger.findTransfers(ids)),
+    posting: byIds((ids) => ledger.findPostings(ids)),
     postings: groupedBy(
       (transferIds) => ledger.postingsOfTransfers(transferIds),
       (posting) => posting.transferId,

@@ -335,6 +335,10 @@ export class LedgerRepository {
     return rows.map(toPosting);
   }
 
+  async findPostings(ids: string[]): Promise<Posting[]> {
+    return (await this.query(`${POSTINGS_WITH_TRANSFER} WHERE p.id = ANY($1::bigint[])`, [ids])).map(toPosting);
+  }
+
   async findAccounts(ids: string[]): Promise<Account[]> {
     return (await this.query(`${ACCOUNTS} WHERE a.id = ANY($1::bigint[])`, [ids])).map(toAccount);
   }
