@@ -323,7 +323,7 @@ export class PostingResolver {
 
   @ResolveField(() => Account, { description: 'The account this posting is on (the object of `accountId`).' })
   async account(@Parent() posting: Posting, @Context() context: object): Promise<Account> {
-    return (await this.ledger.loadersFor(context).account.load(posting.accountId))!;
+    return this.ledger.accountNamedBy(context, posting.accountId);
   }
 
   @ResolveField(() => Account, {
@@ -339,8 +339,10 @@ export class PostingResolver {
     return this.authorized.visibleAccount(actor, posting.counterpartyAccountId, context);
   }
 
-  @ResolveField(() => Transfer, { description: 'The transfer this posting is one side of (the object of `transferId`).' })
+  @ResolveField(() => Transfer, {
+    description: 'The transfer this posting is one side of (the object of `transferId`).',
+  })
   async transfer(@Parent() posting: Posting, @Context() context: object): Promise<Transfer> {
-    return (await this.ledger.loadersFor(context).transfer.load(posting.transferId))!;
+    return this.ledger.transferNamedBy(context, posting.transferId);
   }
 }

@@ -34,9 +34,11 @@ export class PeriodsResolver {
     return this.periods.list(actor, args);
   }
 
-  @ResolveField(() => Currency, { description: 'The currency whose books it closed (the object of `currencyId`). Public.' })
+  @ResolveField(() => Currency, {
+    description: 'The currency whose books it closed (the object of `currencyId`). Public.',
+  })
   async currency(@Parent() period: LedgerPeriod, @Context() context: object): Promise<Currency> {
-    return (await this.ledger.loadersFor(context).currency.load(period.currencyId))!;
+    return this.ledger.currencyNamedBy(context, period.currencyId);
   }
 }
 
@@ -49,6 +51,6 @@ export class PeriodBalanceResolver {
     description: "The account (the object of `accountId`), as it is now; `balance` is the period's.",
   })
   async account(@Parent() line: PeriodBalance, @Context() context: object): Promise<Account> {
-    return (await this.ledger.loadersFor(context).account.load(line.accountId))!;
+    return this.ledger.accountNamedBy(context, line.accountId);
   }
 }

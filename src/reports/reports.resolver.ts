@@ -77,12 +77,16 @@ export class BalanceLineResolver {
 
   @ResolveField(() => Account, { description: 'The account (the object of `accountId`), as it is now.' })
   async account(@Parent() line: BalanceLine, @Context() context: object): Promise<Account> {
-    return (await this.ledger.loadersFor(context).account.load(line.accountId))!;
+    return this.ledger.accountNamedBy(context, line.accountId);
   }
 
   /** A member who has left every community of theirs is no longer anyone's to see but admins'. */
   @ResolveField(() => Member, { nullable: true, description: visibleMemberNote('memberId') })
-  member(@CurrentActor() actor: Actor, @Parent() line: BalanceLine, @Context() context: object): Promise<Member | null> {
+  member(
+    @CurrentActor() actor: Actor,
+    @Parent() line: BalanceLine,
+    @Context() context: object,
+  ): Promise<Member | null> {
     return this.members.visibleMemberOrNull(actor, line.memberId, context);
   }
 }
@@ -112,7 +116,7 @@ export class StatementLineResolver {
 
   @ResolveField(() => Transfer, { description: 'The transfer of the posting (the object of `transferId`).' })
   async transfer(@Parent() line: StatementLine, @Context() context: object): Promise<Transfer> {
-    return (await this.ledger.loadersFor(context).transfer.load(line.transferId))!;
+    return this.ledger.transferNamedBy(context, line.transferId);
   }
 
   @ResolveField(() => Account, {
