@@ -5,7 +5,6 @@ import { GraphqlClient, useTestApp } from '../support/test-app.js';
 import { AccessRepository } from '../../src/access/access.repository.js';
 import { LedgerRepository } from '../../src/ledger/ledger.repository.js';
 import type { MemberActor } from '../../src/access/actor.js';
-import { CreateListingInput } from '../../src/listings/dto/listing.inputs.js';
 import { ListingsService } from '../../src/listings/listings.service.js';
 import { ListingKind, ListingNature, PricingUnit } from '../../src/listings/models/listing-enums.js';
 
@@ -192,7 +191,7 @@ describe('batched loading of related objects', () => {
           category: 'gardening',
           pricing: PricingUnit.PER_HOUR,
           price: 60n,
-        } as CreateListingInput);
+        });
         expect(userErrors).toEqual([]);
       }
     });
