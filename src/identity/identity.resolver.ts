@@ -149,7 +149,9 @@ export class IdentityResolver {
 export class PartnerAppCommunityResolver {
   constructor(private readonly communities: CommunitiesService) {}
 
-  @ResolveField(() => Community, { description: 'The one community it is scoped to (the object of `communityId`). Public.' })
+  @ResolveField(() => Community, {
+    description: 'The one community it is scoped to (the object of `communityId`). Public.',
+  })
   community(@Parent() app: PartnerApp, @Context() context: object): Promise<Community> {
     return this.communities.load(context, app.communityId);
   }
