@@ -250,6 +250,25 @@ describe('objects beside their ids', () => {
     });
   });
 
+  it('hides the author of a listing once they have left every community of theirs, as member(id) then does', async () => {
+    const { fixture: other, parties } = await exchangeCommunity(t, [{}, {}]);
+    const [author, reader] = parties;
+    const listingId = (await offerService(author, other.community.id)).id;
+    const LISTING = 'query Listing($id: ID!) { listing(id: $id) { memberId member { id } } }';
+    const authorAs = async (client: GraphqlClient): Promise<Named> =>
+      (await gql<{ listing: { member: Named } }>(client, LISTING, { id: listingId })).listing.member;
+    expect(await authorAs(reader.client)).toEqual({ id: author.memberId });
+
+    await succeed(author.client, 'closeMembership', { membershipId: other.holders[0].membershipId });
+
+    expect(await authorAs(reader.client)).toBeNull();
+    expect(await authorAs(other.asCoordinator())).toBeNull();
+    expect(
+      (await reader.client.graphql('query M($id: ID!) { member(id: $id) { id } }', { id: author.memberId })).errors?.[0]
+        ?.extensions?.code,
+    ).toBe('FORBIDDEN');
+  });
+
   describe('the audit log and the viewer', () => {
     it("names an audit entry's community and acting member for the community's coordinator", async () => {
       const { auditLog } = await gql<{ auditLog: { edges: { node: Record<string, unknown> }[] } }>(
