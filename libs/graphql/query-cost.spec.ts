@@ -46,6 +46,18 @@ describe('query cost', () => {
     expect(MAX_QUERY_COST).toBe(10_000);
   });
 
+  it('costs an object beside an id like a lookup, and multiplies it by the page it is on', () => {
+    const page = (objects: string) =>
+      parse(`{ listings(communityId: "1", first: 100) { edges { node { id ${objects} } } } }`);
+    // 100 listings, each with its member and its community: about 500 objects.
+    expect(refusalCode(() => assertQueryCost(schema, page('member { id } community { slug }'), {}))).toBeUndefined();
+    // The same page, through each member's accounts to a statement page of 100 each: about 30,000.
+    const throughStatements = page(
+      'member { memberships { account { statement(first: 100) { edges { node { id } } } } } }',
+    );
+    expect(refusalCode(() => assertQueryCost(schema, throughStatements, {}))).toBe(ErrorCode.QUERY_TOO_COSTLY);
+  });
+
   it('refuses variables that cannot be coerced as bad input', () => {
     const document = parse(`query($accounts: Int!, $postings: Int!) { ${PAGES_OF_PAGES} }`);
     expect(refusalCode(() => assertQueryCost(schema, document, { accounts: 'many', postings: 1 }))).toBe(

@@ -36,6 +36,12 @@ export class CommunitiesRepository {
     return (row as unknown as Community | undefined) ?? null;
   }
 
+  async findMany(ids: string[]): Promise<Community[]> {
+    return (await this.query('SELECT id, slug, name FROM communities WHERE id = ANY($1::bigint[])', [
+      ids,
+    ])) as unknown as Community[];
+  }
+
   async findBySlug(slug: string): Promise<Community | null> {
     const [row] = await this.query('SELECT id, slug, name FROM communities WHERE slug = $1', [slug]);
     return (row as unknown as Community | undefined) ?? null;

@@ -1,6 +1,7 @@
-import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentActor } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
+import { AuditEntry } from '../audit/models/audit.models.js';
 import { Currency } from '../ledger/models/ledger.models.js';
 import { CommunitiesService } from './communities.service.js';
 import { CreateCommunityInput, UpdateCommunityPoliciesInput } from './dto/community.inputs.js';
@@ -48,5 +49,19 @@ export class CommunitiesResolver {
   @ResolveField(() => CommunityPolicies, { description: 'Public: what joining means.' })
   async policies(@Parent() community: Community): Promise<CommunityPolicies> {
     return (await this.service.policies(community.id))!;
+  }
+}
+
+/** The audit log is a lower domain's: its entries learn their community here, communities being public. */
+@Resolver(() => AuditEntry)
+export class AuditEntryCommunityResolver {
+  constructor(private readonly service: CommunitiesService) {}
+
+  @ResolveField(() => Community, {
+    nullable: true,
+    description: 'The community it was done in (the object of `communityId`); null for server-wide actions.',
+  })
+  community(@Parent() entry: AuditEntry, @Context() context: object): Promise<Community | null> {
+    return entry.communityId === null ? Promise.resolve(null) : this.service.load(context, entry.communityId);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { refusedPayload } from '../../libs/graphql/refusal.js';
+import { byIds, requestLoader } from '../../libs/graphql/request-loaders.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
@@ -47,6 +48,8 @@ const toAudited = (policies: CommunityPolicies): Record<string, unknown> => ({
 });
 
 const refusedCommunity = refusedPayload(communityError, { community: null });
+
+const COMMUNITIES = Symbol('communities');
 
 /** Communities and their policies: created by admins, governed by their coordinators. */
 @Injectable()
@@ -128,6 +131,15 @@ export class CommunitiesService {
 
   find(id: string): Promise<Community | null> {
     return this.communities.find(id);
+  }
+
+  /**
+   * A community reached through a field of another object, batched per request. Communities are
+   * public (`community(slug)` shows any of them to anyone), so no object's community is ever hidden.
+   */
+  async load(requestContext: object, communityId: string): Promise<Community> {
+    const loader = requestLoader(requestContext, COMMUNITIES, () => byIds((ids) => this.communities.findMany(ids)));
+    return (await loader.load(communityId))!;
   }
 
   findBySlug(slug: string): Promise<Community | null> {

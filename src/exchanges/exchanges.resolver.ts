@@ -1,10 +1,18 @@
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Injectable } from '@nestjs/common';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import { RateLimited } from '../access/rate-limited.js';
 import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import type { Actor } from '../access/actor.js';
-import { Member } from '../members/models/member.models.js';
+import { CommunitiesService } from '../communities/communities.service.js';
+import { Community } from '../communities/models/community.models.js';
+import { AuthorizedLedgerService } from '../ledger/authorized-ledger.service.js';
+import { Transfer } from '../ledger/models/ledger.models.js';
+import { ListingsService } from '../listings/listings.service.js';
+import { Listing } from '../listings/models/listing.models.js';
+import { MembersService } from '../members/members.service.js';
+import { Member, visibleMemberNote } from '../members/models/member.models.js';
 import {
   ConfirmExchangeInput,
   ExchangeActionInput,
@@ -20,6 +28,7 @@ import { ExchangesService } from './exchanges.service.js';
 import {
   Exchange,
   ExchangeConnection,
+  ExchangeGroup,
   ExchangeGroupPayload,
   ExchangePayload,
   Review,
@@ -27,9 +36,31 @@ import {
   ReviewSummary,
 } from './models/exchange.models.js';
 
+const COMMUNITY_NOTE = 'The community it belongs to (the object of `communityId`). Public.';
+const LISTING_NOTE =
+  'The listing it was made against (the object of `listingId`), as `listing(id)` shows it to you: null without one, or when you may not see it.';
+
+/** The objects an exchange, a group or a review names, each loaded once per request for a whole page. */
+@Injectable()
+export class RelatedObjects {
+  constructor(
+    readonly communities: CommunitiesService,
+    readonly members: MembersService,
+    readonly listings: ListingsService,
+    readonly ledger: AuthorizedLedgerService,
+  ) {}
+
+  listing(actor: Actor, listingId: string | null, context: object): Promise<Listing | null> {
+    return listingId === null ? Promise.resolve(null) : this.listings.visibleListing(actor, listingId, context);
+  }
+}
+
 @Resolver(() => Exchange)
 export class ExchangesResolver {
-  constructor(private readonly service: ExchangesService) {}
+  constructor(
+    private readonly service: ExchangesService,
+    private readonly related: RelatedObjects,
+  ) {}
 
   @Query(() => Exchange, { description: 'An exchange you are party to, or audit. FORBIDDEN otherwise.' })
   exchange(
@@ -155,6 +186,132 @@ export class ExchangesResolver {
     @Args('input', { description: 'The exchange, the rating and a comment.' }) input: ReviewExchangeInput,
   ): Promise<ReviewPayload> {
     return this.service.review(actor, input);
+  }
+
+  @ResolveField(() => Community, { description: COMMUNITY_NOTE })
+  community(@Parent() exchange: Exchange, @Context() context: object): Promise<Community> {
+    return this.related.communities.load(context, exchange.communityId);
+  }
+
+  @ResolveField(() => ExchangeGroup, {
+    nullable: true,
+    description: 'For a place in a group exchange: its group (the object of `groupId`). Null otherwise.',
+  })
+  group(@Parent() exchange: Exchange, @Context() context: object): Promise<ExchangeGroup | null> {
+    const { groupId } = exchange;
+    return groupId === null ? Promise.resolve(null) : this.service.groupOfPlace(groupId, context);
+  }
+
+  @ResolveField(() => Transfer, {
+    nullable: true,
+    description:
+      'The hold (the object of `holdTransferId`), as `transfer(id)` shows it to you: null before acceptance, or when you may not see it.',
+  })
+  holdTransfer(
+    @CurrentActor() actor: Actor,
+    @Parent() exchange: Exchange,
+    @Context() context: object,
+  ): Promise<Transfer | null> {
+    const { holdTransferId } = exchange;
+    return holdTransferId === null
+      ? Promise.resolve(null)
+      : this.related.ledger.visibleTransfer(actor, holdTransferId, context);
+  }
+
+  @ResolveField(() => Listing, { nullable: true, description: LISTING_NOTE })
+  listing(
+    @CurrentActor() actor: Actor,
+    @Parent() exchange: Exchange,
+    @Context() context: object,
+  ): Promise<Listing | null> {
+    return this.related.listing(actor, exchange.listingId, context);
+  }
+
+  @ResolveField(() => Member, { nullable: true, description: visibleMemberNote('proposerId') })
+  proposer(
+    @CurrentActor() actor: Actor,
+    @Parent() exchange: Exchange,
+    @Context() context: object,
+  ): Promise<Member | null> {
+    return this.related.members.visibleMember(actor, exchange.proposerId, context);
+  }
+
+  @ResolveField(() => Member, { nullable: true, description: visibleMemberNote('providerId') })
+  provider(
+    @CurrentActor() actor: Actor,
+    @Parent() exchange: Exchange,
+    @Context() context: object,
+  ): Promise<Member | null> {
+    return this.related.members.visibleMember(actor, exchange.providerId, context);
+  }
+
+  @ResolveField(() => Member, { nullable: true, description: visibleMemberNote('receiverId') })
+  receiver(
+    @CurrentActor() actor: Actor,
+    @Parent() exchange: Exchange,
+    @Context() context: object,
+  ): Promise<Member | null> {
+    return this.related.members.visibleMember(actor, exchange.receiverId, context);
+  }
+}
+
+@Resolver(() => ExchangeGroup)
+export class ExchangeGroupResolver {
+  constructor(private readonly related: RelatedObjects) {}
+
+  @ResolveField(() => Community, { description: COMMUNITY_NOTE })
+  community(@Parent() group: ExchangeGroup, @Context() context: object): Promise<Community> {
+    return this.related.communities.load(context, group.communityId);
+  }
+
+  @ResolveField(() => Listing, { nullable: true, description: LISTING_NOTE })
+  listing(
+    @CurrentActor() actor: Actor,
+    @Parent() group: ExchangeGroup,
+    @Context() context: object,
+  ): Promise<Listing | null> {
+    return this.related.listing(actor, group.listingId, context);
+  }
+
+  @ResolveField(() => Member, { nullable: true, description: visibleMemberNote('providerId') })
+  provider(
+    @CurrentActor() actor: Actor,
+    @Parent() group: ExchangeGroup,
+    @Context() context: object,
+  ): Promise<Member | null> {
+    return this.related.members.visibleMember(actor, group.providerId, context);
+  }
+}
+
+/** A member's reviews are shown to whoever sees the member; the exchange reviewed only to its parties and auditors. */
+@Resolver(() => Review)
+export class ReviewResolver {
+  constructor(
+    private readonly service: ExchangesService,
+    private readonly related: RelatedObjects,
+  ) {}
+
+  @ResolveField(() => Exchange, {
+    nullable: true,
+    description:
+      'The exchange reviewed (the object of `exchangeId`), as `exchange(id)` shows it to you: null when you may not see it.',
+  })
+  exchange(
+    @CurrentActor() actor: Actor,
+    @Parent() review: Review,
+    @Context() context: object,
+  ): Promise<Exchange | null> {
+    return this.service.visibleExchangeOrNull(actor, review.exchangeId, context);
+  }
+
+  @ResolveField(() => Member, { nullable: true, description: visibleMemberNote('authorId') })
+  author(@CurrentActor() actor: Actor, @Parent() review: Review, @Context() context: object): Promise<Member | null> {
+    return this.related.members.visibleMember(actor, review.authorId, context);
+  }
+
+  @ResolveField(() => Member, { nullable: true, description: visibleMemberNote('subjectId') })
+  subject(@CurrentActor() actor: Actor, @Parent() review: Review, @Context() context: object): Promise<Member | null> {
+    return this.related.members.visibleMember(actor, review.subjectId, context);
   }
 }
 

@@ -223,6 +223,10 @@ export class IdentityRepository {
     return row ? toPartnerApp(row) : null;
   }
 
+  async findPartnerApps(ids: string[]): Promise<PartnerAppRow[]> {
+    return (await this.query('SELECT * FROM partner_apps WHERE id = ANY($1::bigint[])', [ids])).map(toPartnerApp);
+  }
+
   async partnerAppsOf(communityId: string): Promise<PartnerAppRow[]> {
     return (await this.query('SELECT * FROM partner_apps WHERE community_id = $1 ORDER BY id', [communityId])).map(
       toPartnerApp,

@@ -1,8 +1,11 @@
-import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { ClientAddress, CurrentActor } from '../access/actor.js';
 import { RateLimited } from '../access/rate-limited.js';
 import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import type { Actor } from '../access/actor.js';
+import { AuditEntry } from '../audit/models/audit.models.js';
+import { CommunitiesService } from '../communities/communities.service.js';
+import { Community } from '../communities/models/community.models.js';
 import {
   ChangePasswordInput,
   LoginInput,
@@ -152,5 +155,37 @@ export class IdentityResolver {
     communityId: string,
   ): Promise<PartnerApp[]> {
     return this.apps.listFor(actor, communityId);
+  }
+}
+
+@Resolver(() => PartnerApp)
+export class PartnerAppCommunityResolver {
+  constructor(private readonly communities: CommunitiesService) {}
+
+  @ResolveField(() => Community, {
+    description: 'The one community it is scoped to (the object of `communityId`). Public.',
+  })
+  community(@Parent() app: PartnerApp, @Context() context: object): Promise<Community> {
+    return this.communities.load(context, app.communityId);
+  }
+}
+
+/** The audit log is a lower domain's: its entries learn their partner app here. */
+@Resolver(() => AuditEntry)
+export class AuditEntryPartnerAppResolver {
+  constructor(private readonly apps: PartnerAppsService) {}
+
+  @ResolveField(() => PartnerApp, {
+    nullable: true,
+    description:
+      'The partner app it came through (the object of `partnerAppId`), for the managers of its community, as `partnerApps` shows it: null for others, or without one.',
+  })
+  partnerApp(
+    @CurrentActor() actor: Actor,
+    @Parent() entry: AuditEntry,
+    @Context() context: object,
+  ): Promise<PartnerApp | null> {
+    const { partnerAppId } = entry;
+    return partnerAppId === null ? Promise.resolve(null) : this.apps.visiblePartnerApp(actor, partnerAppId, context);
   }
 }

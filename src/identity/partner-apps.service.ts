@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isDatabaseId } from '../../libs/database/database-id.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { byIds, requestLoader } from '../../libs/graphql/request-loaders.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import { Actor, PartnerScope } from '../access/actor.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
@@ -9,6 +10,8 @@ import { PartnerAppRow } from '../directory/partner-app.row.js';
 import { IdentityRepository } from './identity.repository.js';
 import { PartnerApp, PartnerAppKeyPayload } from './models/identity.models.js';
 import { newToken, TOKEN_PREFIX, tokenHash } from '../../libs/security/tokens.js';
+
+const PARTNER_APPS = Symbol('partnerApps');
 
 /** Partner apps are registered by the managers of their community; members consent to be acted for. */
 @Injectable()
@@ -79,6 +82,18 @@ export class PartnerAppsService {
   async listFor(actor: Actor, communityId: string): Promise<PartnerApp[]> {
     await this.access.requireManager(actor, communityId);
     return this.identity.partnerAppsOf(communityId);
+  }
+
+  /**
+   * A partner app reached through a field of another object (an audit entry's): shown to those
+   * `partnerApps(communityId)` shows it to, the managers of its community; else null. Batched per request.
+   */
+  async visiblePartnerApp(actor: Actor, partnerAppId: string, requestContext: object): Promise<PartnerApp | null> {
+    const loader = requestLoader(requestContext, PARTNER_APPS, () =>
+      byIds((ids) => this.identity.findPartnerApps(ids)),
+    );
+    const app = await loader.load(partnerAppId);
+    return app && (await this.access.managerRole(actor, app.communityId)) ? app : null;
   }
 
   /** The member's own decision, made in person: a partner app cannot grant itself consent. */

@@ -1,7 +1,9 @@
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
+import { CommunitiesService } from '../communities/communities.service.js';
+import { Community } from '../communities/models/community.models.js';
 import { RateLimited } from '../access/rate-limited.js';
 import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import { VerificationRunsArgs } from './dto/integrity.inputs.js';
@@ -10,7 +12,10 @@ import { VerificationService } from './verification.service.js';
 
 @Resolver(() => VerificationRun)
 export class VerificationResolver {
-  constructor(private readonly verification: VerificationService) {}
+  constructor(
+    private readonly verification: VerificationService,
+    private readonly communities: CommunitiesService,
+  ) {}
 
   @Mutation(() => VerificationRun, {
     description: `Runs the ledger's invariant check over a community now and stores the report. Its auditors. ${rateLimitNote(RATE_LIMITS.runLedgerVerification)}`,
@@ -45,5 +50,10 @@ export class VerificationResolver {
     note: string,
   ): Promise<VerificationRun | null> {
     return this.verification.acknowledge(actor, runId, note);
+  }
+
+  @ResolveField(() => Community, { description: 'The community checked (the object of `communityId`). Public.' })
+  community(@Parent() run: VerificationRun, @Context() context: object): Promise<Community> {
+    return this.communities.load(context, run.communityId);
   }
 }

@@ -284,6 +284,32 @@ export class TransferResolver {
     return this.ledger.reversalOf(transfer.id);
   }
 
+  @ResolveField(() => Transfer, {
+    nullable: true,
+    description:
+      'For POST_PENDING and VOID_PENDING: the pending transfer resolved (the object of `pendingTransferId`). Null otherwise, or when you may not see it.',
+  })
+  pendingTransfer(
+    @CurrentActor() actor: Actor,
+    @Parent() transfer: Transfer,
+    @Context() context: object,
+  ): Promise<Transfer | null> {
+    return this.visibleTransfer(actor, transfer.pendingTransferId, context);
+  }
+
+  @ResolveField(() => Transfer, {
+    nullable: true,
+    description:
+      'For a reversal: the transfer it reverses (the object of `reversesTransferId`). Null otherwise, or when you may not see it.',
+  })
+  reversesTransfer(
+    @CurrentActor() actor: Actor,
+    @Parent() transfer: Transfer,
+    @Context() context: object,
+  ): Promise<Transfer | null> {
+    return this.visibleTransfer(actor, transfer.reversesTransferId, context);
+  }
+
   @ResolveField(() => [Posting], {
     description:
       'The debit posting, then the credit posting (none for PENDING and VOID_PENDING); only those on accounts whose history you may read.',
@@ -296,8 +322,48 @@ export class TransferResolver {
     return this.authorized.visiblePostings(actor, await this.ledger.loadersFor(context).postings.load(transfer.id));
   }
 
-  private async visibleAccount(actor: Actor, accountId: string, context: object): Promise<Account | null> {
-    if (!(await this.authorized.mayReadAccount(actor, accountId))) return null;
-    return this.ledger.loadersFor(context).account.load(accountId);
+  private visibleAccount(actor: Actor, accountId: string, context: object): Promise<Account | null> {
+    return this.authorized.visibleAccount(actor, accountId, context);
+  }
+
+  private async visibleTransfer(actor: Actor, transferId: string | null, context: object): Promise<Transfer | null> {
+    return transferId === null ? null : this.authorized.visibleTransfer(actor, transferId, context);
+  }
+}
+
+/**
+ * A posting is shown only to those who may read its account's history (`Transfer.postings` filters,
+ * `Account.statement` refuses): so its own account and its transfer are always theirs to see too.
+ */
+@Resolver(() => Posting)
+export class PostingResolver {
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly authorized: AuthorizedLedgerService,
+  ) {}
+
+  @ResolveField(() => Account, { description: 'The account this posting is on (the object of `accountId`).' })
+  async account(@Parent() posting: Posting, @Context() context: object): Promise<Account> {
+    return this.ledger.accountNamedBy(context, posting.accountId);
+  }
+
+  @ResolveField(() => Account, {
+    nullable: true,
+    description:
+      "The account on the other side of the transfer (the object of `counterpartyAccountId`). Null when you may not see it: another member's, where balances are private.",
+  })
+  counterpartyAccount(
+    @CurrentActor() actor: Actor,
+    @Parent() posting: Posting,
+    @Context() context: object,
+  ): Promise<Account | null> {
+    return this.authorized.visibleAccount(actor, posting.counterpartyAccountId, context);
+  }
+
+  @ResolveField(() => Transfer, {
+    description: 'The transfer this posting is one side of (the object of `transferId`).',
+  })
+  async transfer(@Parent() posting: Posting, @Context() context: object): Promise<Transfer> {
+    return this.ledger.transferNamedBy(context, posting.transferId);
   }
 }

@@ -416,6 +416,23 @@ export class LedgerService {
     return ledgerLoaders(requestContext, this.ledger);
   }
 
+  /**
+   * An object named by another that already proves the caller may see it (a posting its account,
+   * an auditor's report line its account): loaded in one batch per request, and not checked again.
+   */
+  async accountNamedBy(requestContext: object, accountId: string): Promise<Account> {
+    return (await this.loadersFor(requestContext).account.load(accountId))!;
+  }
+
+  async transferNamedBy(requestContext: object, transferId: string): Promise<Transfer> {
+    return (await this.loadersFor(requestContext).transfer.load(transferId))!;
+  }
+
+  /** Currencies are public (`currency(id)`): any object's currency may be shown. */
+  async currencyNamedBy(requestContext: object, currencyId: string): Promise<Currency> {
+    return (await this.loadersFor(requestContext).currency.load(currencyId))!;
+  }
+
   findAccount(id: string): Promise<Account | null> {
     return this.ledger.findAccount(id);
   }

@@ -133,6 +133,10 @@ export class ListingsRepository {
     return toListing(row);
   }
 
+  async findMany(ids: string[]): Promise<Listing[]> {
+    return (await this.query('SELECT * FROM listings WHERE id = ANY($1::bigint[])', [ids])).map(toListing);
+  }
+
   async find(id: string): Promise<Listing | null> {
     const [row] = await this.query('SELECT * FROM listings WHERE id = $1', [id]);
     return row ? toListing(row) : null;

@@ -1,16 +1,24 @@
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import { RateLimited } from '../access/rate-limited.js';
 import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import type { Actor } from '../access/actor.js';
+import { CommunitiesService } from '../communities/communities.service.js';
+import { Community } from '../communities/models/community.models.js';
+import { MembersService } from '../members/members.service.js';
+import { Member, visibleMemberNote } from '../members/models/member.models.js';
 import { CreateListingInput, ListingsArgs, UpdateListingInput } from './dto/listing.inputs.js';
 import { ListingsService } from './listings.service.js';
 import { Listing, ListingCategory, ListingConnection, ListingPayload } from './models/listing.models.js';
 
 @Resolver(() => Listing)
 export class ListingsResolver {
-  constructor(private readonly service: ListingsService) {}
+  constructor(
+    private readonly service: ListingsService,
+    private readonly communities: CommunitiesService,
+    private readonly members: MembersService,
+  ) {}
 
   @Query(() => [ListingCategory], { description: 'The taxonomy of listings. Public.' })
   listingCategories(): Promise<ListingCategory[]> {
@@ -51,5 +59,18 @@ export class ListingsResolver {
     @Args('input', { description: 'The listing and what changes.' }) input: UpdateListingInput,
   ): Promise<ListingPayload> {
     return this.service.update(actor, input);
+  }
+
+  @ResolveField(() => Community, {
+    description: 'The community it was posted in (the object of `communityId`). Public.',
+  })
+  community(@Parent() listing: Listing, @Context() context: object): Promise<Community> {
+    return this.communities.load(context, listing.communityId);
+  }
+
+  /** Its author may have left the community since: then only its auditors still see them. */
+  @ResolveField(() => Member, { nullable: true, description: visibleMemberNote('memberId') })
+  member(@CurrentActor() actor: Actor, @Parent() listing: Listing, @Context() context: object): Promise<Member | null> {
+    return this.members.visibleMember(actor, listing.memberId, context);
   }
 }

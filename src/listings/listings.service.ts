@@ -3,6 +3,7 @@ import { TransactionalConnection } from '../../libs/database/transactional-conne
 import { isDatabaseId } from '../../libs/database/database-id.js';
 import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
 import { refusedPayload } from '../../libs/graphql/refusal.js';
+import { byIds, requestLoader } from '../../libs/graphql/request-loaders.js';
 import { AccessPolicy, forbidden, ManagerRole } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
@@ -23,6 +24,8 @@ function contentRefusal(nature: ListingNature, changes: ListingChanges): Listing
 }
 
 /** Listings: posted by active members, seen by their community, changed by their author (or closed by a manager). */
+const LISTINGS = Symbol('listings');
+
 @Injectable()
 export class ListingsService {
   constructor(
@@ -99,6 +102,13 @@ export class ListingsService {
     const listing = isDatabaseId(listingId) ? await this.listings.find(listingId) : null;
     if (!listing || !(await this.maySee(actor, listing.communityId))) throw forbidden();
     return listing;
+  }
+
+  /** A listing reached through a field of another object (an exchange's): what `listing(id)` would show, else null. Batched per request. */
+  async visibleListing(actor: Actor, listingId: string, requestContext: object): Promise<Listing | null> {
+    const loader = requestLoader(requestContext, LISTINGS, () => byIds((ids) => this.listings.findMany(ids)));
+    const listing = await loader.load(listingId);
+    return listing && (await this.maySee(actor, listing.communityId)) ? listing : null;
   }
 
   async search(actor: Actor, args: ListingsArgs): Promise<Connection<Listing>> {

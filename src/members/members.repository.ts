@@ -102,6 +102,10 @@ export class MembersRepository {
     return row ? toMember(row) : null;
   }
 
+  async findMembers(ids: string[]): Promise<Member[]> {
+    return (await this.query('SELECT * FROM members WHERE id = ANY($1::bigint[])', [ids])).map(toMember);
+  }
+
   async findMemberByEmail(email: string): Promise<Member | null> {
     const [row] = await this.query('SELECT * FROM members WHERE email = $1', [email]);
     return row ? toMember(row) : null;
@@ -202,23 +206,18 @@ export class MembersRepository {
     return toMembership(row);
   }
 
-  /** Whether both hold an open membership in one community (within `onlyCommunityId` if given) where the viewer's is active. */
-  async shareActiveCommunity(viewerId: string, memberId: string, onlyCommunityId: string | null): Promise<boolean> {
-    const rows = await this.query(
-      `SELECT 1 FROM memberships v JOIN memberships m ON m.community_id = v.community_id
-        WHERE v.member_id = $1 AND v.status = 'active' AND m.member_id = $2 AND m.status <> 'closed'
-          AND ($3::bigint IS NULL OR v.community_id = $3) LIMIT 1`,
-      [viewerId, memberId, onlyCommunityId],
-    );
-    return rows.length > 0;
-  }
-
   /** Communities where this member holds an open membership. */
   async communitiesOf(memberId: string): Promise<string[]> {
-    const rows = await this.query(`SELECT community_id FROM memberships WHERE member_id = $1 AND status <> 'closed'`, [
-      memberId,
-    ]);
-    return rows.map((row) => row.community_id as string);
+    return (await this.openCommunitiesOf([memberId])).map((row) => row.communityId);
+  }
+
+  /** Each member's open memberships' communities, for many members in one query. */
+  async openCommunitiesOf(memberIds: string[]): Promise<{ memberId: string; communityId: string }[]> {
+    const rows = await this.query(
+      `SELECT member_id, community_id FROM memberships WHERE member_id = ANY($1::bigint[]) AND status <> 'closed'`,
+      [memberIds],
+    );
+    return rows.map((row) => ({ memberId: row.member_id as string, communityId: row.community_id as string }));
   }
 
   /** The currency a community's memberships hold: its first. */

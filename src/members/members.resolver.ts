@@ -1,5 +1,6 @@
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
+import { forbidden } from '../access/access.policy.js';
 import { CurrentActor } from '../access/actor.js';
 import { CommunitiesService } from '../communities/communities.service.js';
 import { Community } from '../communities/models/community.models.js';
@@ -7,7 +8,9 @@ import { RateLimited } from '../access/rate-limited.js';
 import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import { PASSWORD_RULE } from '../../libs/security/password-strength.js';
 import type { Actor } from '../access/actor.js';
-import { AuthPayload } from '../identity/models/identity.models.js';
+import { AuditEntry } from '../audit/models/audit.models.js';
+import { AuthPayload, AuthTokens } from '../identity/models/identity.models.js';
+import { Viewer } from '../oauth/models/oauth.models.js';
 import { AuthorizedLedgerService } from '../ledger/authorized-ledger.service.js';
 import { Account } from '../ledger/models/ledger.models.js';
 import {
@@ -28,6 +31,7 @@ import {
   Membership,
   MembershipConnection,
   MembershipPayload,
+  visibleMemberNote,
 } from './models/member.models.js';
 
 const COORDINATORS = "Coordinators of the membership's community, and admins; audited.";
@@ -170,8 +174,8 @@ export class MemberResolver {
     nullable: true,
     description: 'For the member and the managers of their communities; null for others.',
   })
-  email(@CurrentActor() actor: Actor, @Parent() member: Member): Promise<string | null> {
-    return this.members.emailOf(actor, member);
+  email(@CurrentActor() actor: Actor, @Parent() member: Member, @Context() context: object): Promise<string | null> {
+    return this.members.emailOf(actor, member, context);
   }
 
   @ResolveField(() => [Membership], {
@@ -191,17 +195,76 @@ export class MembershipResolver {
   ) {}
 
   @ResolveField(() => Community, { description: 'The community this membership is in.' })
-  async community(@Parent() membership: Membership): Promise<Community> {
-    return (await this.communities.find(membership.communityId))!;
+  community(@Parent() membership: Membership, @Context() context: object): Promise<Community> {
+    return this.communities.load(context, membership.communityId);
   }
 
+  /** FORBIDDEN where `member(id)` would be: batched across a page, with the same answer as before. */
   @ResolveField(() => Member, { description: 'The member who holds this membership.' })
-  member(@CurrentActor() actor: Actor, @Parent() membership: Membership): Promise<Member> {
-    return this.members.findMember(actor, membership.memberId);
+  async member(
+    @CurrentActor() actor: Actor,
+    @Parent() membership: Membership,
+    @Context() context: object,
+  ): Promise<Member> {
+    const member = await this.members.visibleMember(actor, membership.memberId, context);
+    if (!member) throw forbidden();
+    return member;
   }
 
   @ResolveField(() => Account, { description: "The membership's account in the community's currency." })
   account(@CurrentActor() actor: Actor, @Parent() membership: Membership): Promise<Account> {
     return this.ledger.findAccount(actor, membership.accountId);
+  }
+}
+
+/** Lower domains' objects that name a member: their member objects are declared here, where members live. */
+@Resolver(() => AuditEntry)
+export class AuditEntryMemberResolver {
+  constructor(private readonly members: MembersService) {}
+
+  @ResolveField(() => Member, { nullable: true, description: visibleMemberNote('actorMemberId') })
+  actorMember(
+    @CurrentActor() actor: Actor,
+    @Parent() entry: AuditEntry,
+    @Context() context: object,
+  ): Promise<Member | null> {
+    return this.members.visibleMemberOrNull(actor, entry.actorMemberId, context);
+  }
+}
+
+@Resolver(() => AuthTokens)
+export class AuthTokensMemberResolver {
+  constructor(private readonly members: MembersService) {}
+
+  /** Only the member who logged in (or refreshed, or accepted an invitation) receives these tokens. */
+  @ResolveField(() => Member, { description: 'The member these tokens act as (the object of `memberId`): you.' })
+  member(@Parent() tokens: AuthTokens, @Context() context: object): Promise<Member> {
+    return this.members.tokenHolder(tokens.memberId, context);
+  }
+}
+
+@Resolver(() => Viewer)
+export class ViewerMemberResolver {
+  constructor(private readonly members: MembersService) {}
+
+  @ResolveField(() => Member, {
+    nullable: true,
+    description: 'The member calling in person (the object of `memberId`); null for others.',
+  })
+  member(@CurrentActor() actor: Actor, @Parent() viewer: Viewer, @Context() context: object): Promise<Member | null> {
+    return this.members.visibleMemberOrNull(actor, viewer.memberId, context);
+  }
+
+  @ResolveField(() => Member, {
+    nullable: true,
+    description:
+      'The member the partner app acts for (the object of `actingForMemberId`), with what the app may see of them; null when it acts as itself.',
+  })
+  actingForMember(
+    @CurrentActor() actor: Actor,
+    @Parent() viewer: Viewer,
+    @Context() context: object,
+  ): Promise<Member | null> {
+    return this.members.visibleMemberOrNull(actor, viewer.actingForMemberId, context);
   }
 }

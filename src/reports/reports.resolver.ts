@@ -1,9 +1,16 @@
-import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import { RateLimited } from '../access/rate-limited.js';
 import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import type { Actor } from '../access/actor.js';
+import { CommunitiesService } from '../communities/communities.service.js';
+import { Community } from '../communities/models/community.models.js';
+import { AuthorizedLedgerService } from '../ledger/authorized-ledger.service.js';
+import { LedgerService } from '../ledger/ledger.service.js';
+import { Account, Posting, Transfer } from '../ledger/models/ledger.models.js';
+import { MembersService } from '../members/members.service.js';
+import { Member, visibleMemberNote } from '../members/models/member.models.js';
 import { AccountStatementArgs, BalanceReportArgs, RequestExportInput } from './dto/report.inputs.js';
 import { ExportsService } from './exports.service.js';
 import {
@@ -14,6 +21,7 @@ import {
   BalanceReport,
   CurrencyBalanceReport,
   ExportLink,
+  StatementLine,
 } from './models/report.models.js';
 import { ReportsService } from './reports.service.js';
 
@@ -59,5 +67,74 @@ export class CurrencyBalanceReportResolver {
   })
   lines(@Parent() report: CurrencyBalanceReport, @Args() page: PageArgs): Promise<Connection<BalanceLine>> {
     return this.reports.balanceLines(report, page);
+  }
+}
+
+/** Balance reports are for their community's auditors, who may read every account of it. */
+@Resolver(() => BalanceLine)
+export class BalanceLineResolver {
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly members: MembersService,
+  ) {}
+
+  @ResolveField(() => Account, { description: 'The account (the object of `accountId`), as it is now.' })
+  async account(@Parent() line: BalanceLine, @Context() context: object): Promise<Account> {
+    return this.ledger.accountNamedBy(context, line.accountId);
+  }
+
+  /** A member who has left every community of theirs is no longer anyone's to see but admins'. */
+  @ResolveField(() => Member, { nullable: true, description: visibleMemberNote('memberId') })
+  member(
+    @CurrentActor() actor: Actor,
+    @Parent() line: BalanceLine,
+    @Context() context: object,
+  ): Promise<Member | null> {
+    return this.members.visibleMemberOrNull(actor, line.memberId, context);
+  }
+}
+
+@Resolver(() => BalanceReport)
+export class BalanceReportResolver {
+  constructor(private readonly communities: CommunitiesService) {}
+
+  @ResolveField(() => Community, { description: 'The community reported on (the object of `communityId`). Public.' })
+  community(@Parent() report: BalanceReport, @Context() context: object): Promise<Community> {
+    return this.communities.load(context, report.communityId);
+  }
+}
+
+/** A statement is for its account's holder and auditors: its own postings and transfers are theirs to see. */
+@Resolver(() => StatementLine)
+export class StatementLineResolver {
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly authorized: AuthorizedLedgerService,
+  ) {}
+
+  @ResolveField(() => Posting, { description: 'The posting this line shows (the object of `postingId`).' })
+  async posting(@Parent() line: StatementLine, @Context() context: object): Promise<Posting> {
+    return (await this.ledger.loadersFor(context).posting.load(line.postingId))!;
+  }
+
+  @ResolveField(() => Transfer, { description: 'The transfer of the posting (the object of `transferId`).' })
+  async transfer(@Parent() line: StatementLine, @Context() context: object): Promise<Transfer> {
+    return this.ledger.transferNamedBy(context, line.transferId);
+  }
+
+  @ResolveField(() => Account, {
+    nullable: true,
+    description:
+      "The account on the other side (the object of `counterpartyAccountId`); null when you may not see it (another member's, where balances are private).",
+  })
+  counterpartyAccount(
+    @CurrentActor() actor: Actor,
+    @Parent() line: StatementLine,
+    @Context() context: object,
+  ): Promise<Account | null> {
+    const { counterpartyAccountId } = line;
+    return counterpartyAccountId === null
+      ? Promise.resolve(null)
+      : this.authorized.visibleAccount(actor, counterpartyAccountId, context);
   }
 }

@@ -3,6 +3,7 @@ import { Execute, typedClient } from '../contract/client.js';
 import {
   AccountStatementDocument,
   CreateTransferDocument,
+  ListingsWithAuthorsDocument,
   LoginDocument,
   MeDocument,
   ProposeExchangeDocument,
@@ -12,6 +13,7 @@ import {
 import { createLedgerFixture } from '../support/ledger-fixture.js';
 import { useTestApp } from '../support/test-app.js';
 import { GOOD_PASSWORD, uniqueEmail } from './auth-client.js';
+import { postListing } from './listing-client.js';
 
 /** docs/scalars.md: a DateTime is served in UTC, to the millisecond. */
 const SERVED_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -127,5 +129,26 @@ describe('the typed client generated from schema.gql', () => {
       },
       userErrors: [],
     });
+  });
+
+  it('reads a page of listings with each author and community in the same request', async () => {
+    const fixture = await createLedgerFixture(t, [{}, {}]);
+    const [author, reader] = fixture.holders;
+    const listing = await postListing(t.as(author.token), fixture.community.id);
+
+    const { data } = await as(reader.token)(ListingsWithAuthorsDocument, {
+      communityId: fixture.community.id,
+      first: 10,
+    });
+
+    expect(data?.listings.edges.map(({ node }) => node)).toEqual([
+      {
+        id: listing.id,
+        title: listing.title,
+        price: listing.price,
+        member: { id: author.memberId, displayName: expect.any(String) },
+        community: { slug: fixture.community.slug, name: fixture.community.name },
+      },
+    ]);
   });
 });

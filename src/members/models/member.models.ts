@@ -3,6 +3,10 @@ import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { MemberErrorCode } from '../members.errors.js';
 import { MemberKind, MembershipRole, MembershipStatus } from './member-enums.js';
 
+/** The description of a member reached through another object's field, beside its id. */
+export const visibleMemberNote = (idField: string): string =>
+  `The member of \`${idField}\`, as \`member(id)\` shows them to you: null when you may not see them.`;
+
 @ObjectType({
   description: 'A person or an organisation. The profile is visible to members of the communities they share.',
 })
