@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { ConnectionCursors, CountedConnection, PageRequest } from '../../libs/graphql/pagination.js';
 import { refusedPayload } from '../../libs/graphql/refusal.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
@@ -49,6 +50,8 @@ const toAudited = (policies: CommunityPolicies): Record<string, unknown> => ({
 const refusedCommunity = refusedPayload(communityError, { community: null });
 
 /** Communities and their policies: created by admins, governed by their coordinators. */
+const COMMUNITY_CURSORS = new ConnectionCursors('CommunityConnection');
+
 @Injectable()
 export class CommunitiesService {
   constructor(
@@ -124,6 +127,15 @@ export class CommunitiesService {
 
   list(): Promise<Community[]> {
     return this.communities.list();
+  }
+
+  /** Every community, public as the list is, oldest first. */
+  page(page: PageRequest): Promise<CountedConnection<Community>> {
+    return COMMUNITY_CURSORS.countedPage(page, {
+      rows: (after, limit) => this.communities.page(after?.[0], limit),
+      keyOf: (community) => [BigInt(community.id)],
+      count: () => this.communities.count(),
+    });
   }
 
   find(id: string): Promise<Community | null> {

@@ -1,4 +1,5 @@
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { CountedConnection, PageArgs, replacedBy } from '../../libs/graphql/pagination.js';
 import { ClientAddress, CurrentActor } from '../access/actor.js';
 import { RateLimited } from '../access/rate-limited.js';
 import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
@@ -6,6 +7,7 @@ import type { Actor } from '../access/actor.js';
 import {
   ChangePasswordInput,
   LoginInput,
+  PartnerAppsArgs,
   RefreshTokensInput,
   RegisterPartnerAppInput,
   RevokeMemberSessionsArgs,
@@ -16,8 +18,10 @@ import {
   AuthPayload,
   ChangePasswordPayload,
   PartnerApp,
+  PartnerAppConnection,
   PartnerAppKeyPayload,
   Session,
+  SessionConnection,
 } from './models/identity.models.js';
 import { PartnerAppsService } from './partner-apps.service.js';
 import { PASSWORD_RULE } from '../../libs/security/password-strength.js';
@@ -53,9 +57,19 @@ export class IdentityResolver {
     return this.identity.logout(actor, everywhere);
   }
 
-  @Query(() => [Session], { description: 'Your live sessions, newest first.' })
+  @Query(() => [Session], {
+    description: 'Your live sessions, newest first.',
+    deprecationReason: replacedBy('sessionsConnection'),
+  })
   sessions(@CurrentActor() actor: Actor): Promise<Session[]> {
     return this.identity.sessions(actor);
+  }
+
+  @Query(() => SessionConnection, {
+    description: 'Your live sessions, a page at a time, newest first. In person only, as sessions.',
+  })
+  sessionsConnection(@CurrentActor() actor: Actor, @Args() page: PageArgs): Promise<CountedConnection<Session>> {
+    return this.identity.sessionsPage(actor, page);
   }
 
   @Mutation(() => Boolean, {
@@ -133,11 +147,25 @@ export class IdentityResolver {
     return this.apps.revokeConsent(actor, partnerAppId);
   }
 
-  @Query(() => [PartnerApp], { description: "Coordinators and admins: a community's partner apps." })
+  @Query(() => [PartnerApp], {
+    description: "Coordinators and admins: a community's partner apps.",
+    deprecationReason: replacedBy('partnerAppsConnection'),
+  })
   partnerApps(
     @CurrentActor() actor: Actor,
     @Args('communityId', { type: () => ID }) communityId: string,
   ): Promise<PartnerApp[]> {
     return this.apps.listFor(actor, communityId);
+  }
+
+  @Query(() => PartnerAppConnection, {
+    description:
+      "Coordinators and admins: a community's partner apps, revoked ones included, a page at a time, oldest first.",
+  })
+  partnerAppsConnection(
+    @CurrentActor() actor: Actor,
+    @Args() args: PartnerAppsArgs,
+  ): Promise<CountedConnection<PartnerApp>> {
+    return this.apps.pageFor(actor, args.communityId, args);
   }
 }

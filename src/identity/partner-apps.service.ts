@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isDatabaseId } from '../../libs/database/database-id.js';
+import { ConnectionCursors, CountedConnection, PageRequest } from '../../libs/graphql/pagination.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import { Actor, PartnerScope } from '../access/actor.js';
@@ -9,6 +10,8 @@ import { PartnerAppRow } from '../directory/partner-app.row.js';
 import { IdentityRepository } from './identity.repository.js';
 import { PartnerApp, PartnerAppKeyPayload } from './models/identity.models.js';
 import { newToken, TOKEN_PREFIX, tokenHash } from '../../libs/security/tokens.js';
+
+const PARTNER_APP_CURSORS = new ConnectionCursors('PartnerAppConnection');
 
 /** Partner apps are registered by the managers of their community; members consent to be acted for. */
 @Injectable()
@@ -79,6 +82,16 @@ export class PartnerAppsService {
   async listFor(actor: Actor, communityId: string): Promise<PartnerApp[]> {
     await this.access.requireManager(actor, communityId);
     return this.identity.partnerAppsOf(communityId);
+  }
+
+  /** The same apps as listFor, for the same callers, a page at a time. */
+  async pageFor(actor: Actor, communityId: string, page: PageRequest): Promise<CountedConnection<PartnerApp>> {
+    await this.access.requireManager(actor, communityId);
+    return PARTNER_APP_CURSORS.countedPage<PartnerApp>(page, {
+      rows: (after, limit) => this.identity.partnerAppsPage(communityId, after?.[0], limit),
+      keyOf: (app) => [BigInt(app.id)],
+      count: () => this.identity.countPartnerAppsOf(communityId),
+    });
   }
 
   /** The member's own decision, made in person: a partner app cannot grant itself consent. */

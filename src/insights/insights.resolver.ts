@@ -1,8 +1,9 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
+import { CountedConnection, PageArgs, replacedBy } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
 import { CommunityStatisticsArgs, RiskSignalsArgs } from './dto/insights.inputs.js';
-import { RiskSignal } from './models/risk-signal.models.js';
+import { RiskSignal, RiskSignalConnection } from './models/risk-signal.models.js';
 import { CommunityStatistics } from './models/statistics.models.js';
 import { RiskSignalsService } from './risk-signals.service.js';
 import { StatisticsService } from './statistics.service.js';
@@ -28,8 +29,21 @@ export class InsightsResolver {
   @Query(() => [RiskSignal], {
     description:
       'Member accounts of a community flagged for a coordinator to look at, with the evidence, by kind then account. Its auditors. Every threshold has a default; the time windows are parameters too.',
+    deprecationReason: replacedBy('riskSignalsConnection'),
   })
   riskSignals(@CurrentActor() actor: Actor, @Args() args: RiskSignalsArgs): Promise<RiskSignal[]> {
     return this.risks.riskSignals(actor, args);
+  }
+
+  @Query(() => RiskSignalConnection, {
+    description:
+      "riskSignals a page at a time, with the same arguments and for the same callers (the community's auditors). Give `to` so that every page describes the same moment; omitted, each page is as of its own request.",
+  })
+  riskSignalsConnection(
+    @CurrentActor() actor: Actor,
+    @Args() args: RiskSignalsArgs,
+    @Args() page: PageArgs,
+  ): Promise<CountedConnection<RiskSignal>> {
+    return this.risks.riskSignalsPage(actor, args, page);
   }
 }

@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
 import { CommunityErrorCode } from '../communities.errors.js';
 
@@ -13,6 +14,9 @@ export class Community {
   @Field()
   name: string;
 }
+
+@ObjectType({ description: 'Communities in order of creation (oldest first).' })
+export class CommunityConnection extends ConnectionType(Community, 'Community', { totalCount: true }) {}
 
 @ObjectType({
   description: "A community's rules, stored as data; coordinators change them, and every change is audited.",
