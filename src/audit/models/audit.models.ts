@@ -57,5 +57,8 @@ export class AuditEntry {
   details: Record<string, unknown>;
 }
 
-@ObjectType()
+@ObjectType({
+  description:
+    'Audit entries, newest first. No totalCount: the audit log runs to millions of rows; narrow it by action, actor, target or dates.',
+})
 export class AuditEntryConnection extends ConnectionType(AuditEntry, 'AuditEntry') {}

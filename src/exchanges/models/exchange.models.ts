@@ -80,7 +80,10 @@ export class Exchange {
   updatedAt: Date;
 }
 
-@ObjectType()
+@ObjectType({
+  description:
+    'Exchanges, newest first. No totalCount: with communityId it is every exchange a community ever made, which grows without bound and no index counts by community.',
+})
 export class ExchangeConnection extends ConnectionType(Exchange, 'Exchange') {}
 
 @ObjectType()

@@ -55,5 +55,8 @@ export class VerificationRun {
   acknowledgedBy: string | null;
 }
 
-@ObjectType()
+@ObjectType({
+  description:
+    'Verification runs, newest first. No totalCount: runs are scheduled through every day, tens of thousands a year per community: a set without bound.',
+})
 export class VerificationRunConnection extends ConnectionType(VerificationRun, 'VerificationRun') {}

@@ -73,8 +73,10 @@ export class Listing {
   updatedAt: Date;
 }
 
-@ObjectType()
-export class ListingConnection extends ConnectionType(Listing, 'Listing') {}
+@ObjectType({
+  description: 'Listings found by a search, newest first.',
+})
+export class ListingConnection extends ConnectionType(Listing, 'Listing', { totalCount: true }) {}
 
 @ObjectType()
 export class ListingUserError {

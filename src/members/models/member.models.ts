@@ -72,8 +72,10 @@ export class Membership {
   closedAt: Date | null;
 }
 
-@ObjectType()
-export class MembershipConnection extends ConnectionType(Membership, 'Membership') {}
+@ObjectType({
+  description: "A community's memberships, oldest first.",
+})
+export class MembershipConnection extends ConnectionType(Membership, 'Membership', { totalCount: true }) {}
 
 @ObjectType()
 export class MemberUserError {

@@ -40,7 +40,10 @@ export class BalanceLine {
   balance: bigint;
 }
 
-@ObjectType()
+@ObjectType({
+  description:
+    'One balance line per account, in order of account id. No totalCount: CurrencyBalanceReport.accountCount already counts every line.',
+})
 export class BalanceLineConnection extends ConnectionType(BalanceLine, 'BalanceLine') {}
 
 @ObjectType({ description: 'The balances of one kind of account (issuance, pool or members), summed.' })
