@@ -1,4 +1,4 @@
-import { Type } from '@nestjs/common';
+import { applyDecorators, Type } from '@nestjs/common';
 import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
 import { IsDate, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { MAX_BIGINT } from '../database/database-id.js';
@@ -26,17 +26,48 @@ export function replacedBy(connectionField: string): string {
   return `Unbounded: use ${connectionField}, which pages. Removed on or after 2027-06-01.`;
 }
 
+const DEFAULT_PAGE_SIZE = 20;
+
+interface PageFieldOptions {
+  description?: string;
+  deprecationReason?: string;
+}
+
+/**
+ * The `first` argument: a page size, 1 to MAX_PAGE_SIZE. Optional (no default) for a field whose
+ * page size, when omitted, comes from elsewhere.
+ */
+export function PageSizeArg(options: PageFieldOptions & { optional?: boolean } = {}): PropertyDecorator {
+  const { optional, description = `Page size, 1 to ${MAX_PAGE_SIZE}.`, deprecationReason } = options;
+  return applyDecorators(
+    Field(() => Int, {
+      ...(optional ? { nullable: true } : { defaultValue: DEFAULT_PAGE_SIZE }),
+      description,
+      deprecationReason,
+    }),
+    ...(optional ? [IsOptional()] : []),
+    Min(1),
+    Max(MAX_PAGE_SIZE),
+  );
+}
+
+/** The `after` argument: the endCursor of the previous page; omitted or null, the first page. */
+export function PageCursorArg(options: PageFieldOptions = {}): PropertyDecorator {
+  const { description = 'The endCursor of the previous page.', deprecationReason } = options;
+  return applyDecorators(
+    Field(() => String, { nullable: true, description, deprecationReason }),
+    IsOptional(),
+    IsString(),
+    MaxLength(200),
+  );
+}
+
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { defaultValue: 20, description: `Page size, 1 to ${MAX_PAGE_SIZE}.` })
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  first: number = 20;
+  @PageSizeArg()
+  first: number = DEFAULT_PAGE_SIZE;
 
-  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @PageCursorArg()
   after?: string;
 }
 

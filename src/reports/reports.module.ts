@@ -7,7 +7,7 @@ import { ExportLinkSweeper } from './export-link.sweeper.js';
 import { ExportsController } from './exports.controller.js';
 import { ExportsService } from './exports.service.js';
 import { ReportsRepository } from './reports.repository.js';
-import { CurrencyBalanceReportResolver, ReportsResolver } from './reports.resolver.js';
+import { AccountStatementResolver, CurrencyBalanceReportResolver, ReportsResolver } from './reports.resolver.js';
 import { ReportsService } from './reports.service.js';
 
 /** Balance reports, statements and their CSV exports: read-only views of the ledger, agreeing by construction. */
@@ -19,6 +19,7 @@ import { ReportsService } from './reports.service.js';
     ExportsService,
     ReportsResolver,
     CurrencyBalanceReportResolver,
+    AccountStatementResolver,
     ExportLinkSweeper,
   ],
   controllers: [ExportsController],

@@ -1,10 +1,15 @@
 import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Connection, PageArgs } from '../../libs/graphql/pagination.js';
+import { Connection, CountedConnection, PageArgs } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import { RateLimited } from '../access/rate-limited.js';
 import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import type { Actor } from '../access/actor.js';
-import { AccountStatementArgs, BalanceReportArgs, RequestExportInput } from './dto/report.inputs.js';
+import {
+  AccountStatementArgs,
+  BalanceReportArgs,
+  RequestExportInput,
+  StatementLinesArgs,
+} from './dto/report.inputs.js';
 import { ExportsService } from './exports.service.js';
 import {
   AccountStatement,
@@ -14,6 +19,8 @@ import {
   BalanceReport,
   CurrencyBalanceReport,
   ExportLink,
+  StatementLine,
+  StatementLineConnection,
 } from './models/report.models.js';
 import { ReportsService } from './reports.service.js';
 
@@ -56,5 +63,22 @@ export class CurrencyBalanceReportResolver {
   })
   lines(@Parent() report: CurrencyBalanceReport, @Args() page: PageArgs): Promise<Connection<BalanceLine>> {
     return this.reports.balanceLines(report, page);
+  }
+}
+
+@Resolver(() => AccountStatement)
+export class AccountStatementResolver {
+  constructor(private readonly reports: ReportsService) {}
+
+  @ResolveField(() => StatementLineConnection, {
+    description:
+      'The postings of the period, oldest first, a page at a time: page with first and after here. Each line shows the running balance after it, right on every page.',
+  })
+  lines(
+    @CurrentActor() actor: Actor,
+    @Parent() statement: AccountStatement,
+    @Args() page: StatementLinesArgs,
+  ): Promise<CountedConnection<StatementLine>> {
+    return this.reports.statementLines(actor, statement, page);
   }
 }
