@@ -1,5 +1,5 @@
 import { applyDecorators, Type } from '@nestjs/common';
-import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
+import { ArgsType, Field, FieldMiddleware, Int, ObjectType } from '@nestjs/graphql';
 import { IsDate, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { MAX_BIGINT } from '../database/database-id.js';
 import { ClientError, ErrorCode } from './error-code.js';
@@ -26,7 +26,7 @@ export function replacedBy(connectionField: string): string {
   return `Unbounded: use ${connectionField}, which pages. Removed on or after 2027-06-01.`;
 }
 
-const DEFAULT_PAGE_SIZE = 20;
+export const DEFAULT_PAGE_SIZE = 20;
 
 interface PageFieldOptions {
   description?: string;
@@ -96,8 +96,8 @@ export interface Connection<T> {
 }
 
 /**
- * A connection whose `totalCount` is counted only when a client selects it: GraphQL's default
- * resolver calls the function then, so a page that does not ask never pays for the count.
+ * A connection whose `totalCount` is counted only when a client selects it: the field calls the
+ * function then (countWhenSelected), so a page that does not ask never pays for the count.
  */
 export interface CountedConnection<T> extends Connection<T> {
   totalCount: () => Promise<number>;
@@ -111,6 +111,9 @@ export interface ConnectionOptions {
    */
   totalCount?: boolean;
 }
+
+/** Runs only for a selected totalCount: the connection holds the count to run, not its result. */
+const countWhenSelected: FieldMiddleware = async (_context, next) => ((await next()) as () => Promise<number>)();
 
 const TOTAL_COUNT =
   'How many nodes the whole connection holds with the same arguments: every page together, not only this one. Counted only when selected.';
@@ -149,7 +152,7 @@ export function ConnectionType<T>(node: Type<T>, name: string, options: Connecti
 
   @ObjectType(`${name}Connection`)
   class CountedConnectionObject extends ConnectionFields {
-    @Field(() => Int, { description: TOTAL_COUNT })
+    @Field(() => Int, { description: TOTAL_COUNT, middleware: [countWhenSelected] })
     totalCount: () => Promise<number>;
   }
   return CountedConnectionObject;

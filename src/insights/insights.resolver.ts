@@ -1,8 +1,8 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
-import { CountedConnection, PageArgs, replacedBy } from '../../libs/graphql/pagination.js';
+import { CountedConnection, replacedBy } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
-import { CommunityStatisticsArgs, RiskSignalsArgs } from './dto/insights.inputs.js';
+import { CommunityStatisticsArgs, RiskSignalsArgs, RiskSignalsConnectionArgs } from './dto/insights.inputs.js';
 import { RiskSignal, RiskSignalConnection } from './models/risk-signal.models.js';
 import { CommunityStatistics } from './models/statistics.models.js';
 import { RiskSignalsService } from './risk-signals.service.js';
@@ -41,9 +41,8 @@ export class InsightsResolver {
   })
   riskSignalsConnection(
     @CurrentActor() actor: Actor,
-    @Args() args: RiskSignalsArgs,
-    @Args() page: PageArgs,
+    @Args() args: RiskSignalsConnectionArgs,
   ): Promise<CountedConnection<RiskSignal>> {
-    return this.risks.riskSignalsPage(actor, args, page);
+    return this.risks.riskSignalsPage(actor, args, args);
   }
 }

@@ -12,7 +12,10 @@ import { Listing, ListingCategory, ListingConnection, ListingPayload } from './m
 export class ListingsResolver {
   constructor(private readonly service: ListingsService) {}
 
-  @Query(() => [ListingCategory], { description: 'The taxonomy of listings. Public.' })
+  @Query(() => [ListingCategory], {
+    description:
+      'The taxonomy of listings, shared by every community. Public. A plain list, not a connection: a short, fixed vocabulary that only a release of Pumasi (a migration) extends; nothing at run time adds a category.',
+  })
   listingCategories(): Promise<ListingCategory[]> {
     return this.service.categories();
   }

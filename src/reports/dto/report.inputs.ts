@@ -1,7 +1,7 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
 import { IsDate, IsEnum, IsOptional } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
-import { PageCursorArg, PageSizeArg } from '../../../libs/graphql/pagination.js';
+import { DEFAULT_PAGE_SIZE, PageCursorArg, PageSizeArg } from '../../../libs/graphql/pagination.js';
 import { ExportKind } from '../models/report.models.js';
 
 const AS_OF = 'The instant to take the balances at (inclusive); now when omitted.';
@@ -34,7 +34,7 @@ export class AccountStatementArgs {
     description: 'The page size of lines when lines(first:) is not given, 1 to 100.',
     deprecationReason: PAGE_THE_LINES,
   })
-  first: number = 20;
+  first: number = DEFAULT_PAGE_SIZE;
 
   @PageCursorArg({
     description: 'The page of lines after this cursor when lines(after:) is not given.',
