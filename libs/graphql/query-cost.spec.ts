@@ -58,6 +58,28 @@ describe('query cost', () => {
     expect(refusalCode(() => assertQueryCost(schema, throughStatements, {}))).toBe(ErrorCode.QUERY_TOO_COSTLY);
   });
 
+  it("costs a statement by its page of lines, not by the statement's deprecated page size", () => {
+    const lines = 'lines(first: 100) { edges { node { amount balanceAfter } } pageInfo { endCursor } totalCount }';
+    const document = parse(
+      `{ accountStatement(accountId: "1") { openingBalance account { id currency { id } } ${lines} } }`,
+    );
+    expect(refusalCode(() => assertQueryCost(schema, document, {}))).toBeUndefined();
+  });
+
+  it('counts lines without a page size of their own at the largest page, which the deprecated one may ask', () => {
+    const statements = (lines: string): string =>
+      Array.from(
+        { length: 40 },
+        (_, n) => `s${n}: accountStatement(accountId: "1") { ${lines} { edges { node { amount } } } }`,
+      ).join(' ');
+    expect(
+      refusalCode(() => assertQueryCost(schema, parse(`{ ${statements('lines(first: 1)')} }`), {})),
+    ).toBeUndefined();
+    expect(refusalCode(() => assertQueryCost(schema, parse(`{ ${statements('lines')} }`), {}))).toBe(
+      ErrorCode.QUERY_TOO_COSTLY,
+    );
+  });
+
   it('refuses variables that cannot be coerced as bad input', () => {
     const document = parse(`query($accounts: Int!, $postings: Int!) { ${PAGES_OF_PAGES} }`);
     expect(refusalCode(() => assertQueryCost(schema, document, { accounts: 'many', postings: 1 }))).toBe(

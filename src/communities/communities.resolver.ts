@@ -1,19 +1,30 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { CountedConnection, PageArgs, replacedBy } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
 import { AuditEntry } from '../audit/models/audit.models.js';
 import { Currency } from '../ledger/models/ledger.models.js';
 import { CommunitiesService } from './communities.service.js';
 import { CreateCommunityInput, UpdateCommunityPoliciesInput } from './dto/community.inputs.js';
-import { Community, CommunityPayload, CommunityPolicies } from './models/community.models.js';
+import { Community, CommunityConnection, CommunityPayload, CommunityPolicies } from './models/community.models.js';
 
 @Resolver(() => Community)
 export class CommunitiesResolver {
   constructor(private readonly service: CommunitiesService) {}
 
-  @Query(() => [Community], { description: 'The communities hosted on this server. Public.' })
+  @Query(() => [Community], {
+    description: 'The communities hosted on this server. Public.',
+    deprecationReason: replacedBy('communitiesConnection'),
+  })
   communities(): Promise<Community[]> {
     return this.service.list();
+  }
+
+  @Query(() => CommunityConnection, {
+    description: 'The communities hosted on this server, a page at a time, oldest first. Public.',
+  })
+  communitiesConnection(@Args() page: PageArgs): Promise<CountedConnection<Community>> {
+    return this.service.page(page);
   }
 
   @Query(() => Community, { nullable: true, description: 'A community by its slug. Public.' })

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { ConnectionCursors, CountedConnection, PageRequest } from '../../libs/graphql/pagination.js';
 import { refusedPayload } from '../../libs/graphql/refusal.js';
 import { byIds, requestLoader } from '../../libs/graphql/request-loaders.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
@@ -52,6 +53,8 @@ const refusedCommunity = refusedPayload(communityError, { community: null });
 const COMMUNITIES = Symbol('communities');
 
 /** Communities and their policies: created by admins, governed by their coordinators. */
+const COMMUNITY_CURSORS = new ConnectionCursors('CommunityConnection');
+
 @Injectable()
 export class CommunitiesService {
   constructor(
@@ -127,6 +130,15 @@ export class CommunitiesService {
 
   list(): Promise<Community[]> {
     return this.communities.list();
+  }
+
+  /** Every community, public as the list is, oldest first. */
+  page(page: PageRequest): Promise<CountedConnection<Community>> {
+    return COMMUNITY_CURSORS.countedPage(page, {
+      rows: (after, limit) => this.communities.page(after?.[0], limit),
+      keyOf: (community) => [BigInt(community.id)],
+      count: () => this.communities.count(),
+    });
   }
 
   find(id: string): Promise<Community | null> {

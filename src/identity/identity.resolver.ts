@@ -1,4 +1,5 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { CountedConnection, PageArgs, replacedBy } from '../../libs/graphql/pagination.js';
 import { ClientAddress, CurrentActor } from '../access/actor.js';
 import { RateLimited } from '../access/rate-limited.js';
 import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
@@ -9,6 +10,7 @@ import { Community } from '../communities/models/community.models.js';
 import {
   ChangePasswordInput,
   LoginInput,
+  PartnerAppsArgs,
   RefreshTokensInput,
   RegisterPartnerAppInput,
   RevokeMemberSessionsArgs,
@@ -19,8 +21,10 @@ import {
   AuthPayload,
   ChangePasswordPayload,
   PartnerApp,
+  PartnerAppConnection,
   PartnerAppKeyPayload,
   Session,
+  SessionConnection,
 } from './models/identity.models.js';
 import { PartnerAppsService } from './partner-apps.service.js';
 import { PASSWORD_RULE } from '../../libs/security/password-strength.js';
@@ -65,9 +69,19 @@ export class IdentityResolver {
     return this.identity.logout(actor, everywhere);
   }
 
-  @Query(() => [Session], { description: 'Your live sessions, newest first.' })
+  @Query(() => [Session], {
+    description: 'Your live sessions, newest first.',
+    deprecationReason: replacedBy('sessionsConnection'),
+  })
   sessions(@CurrentActor() actor: Actor): Promise<Session[]> {
     return this.identity.sessions(actor);
+  }
+
+  @Query(() => SessionConnection, {
+    description: 'Your live sessions, a page at a time, newest first. In person only, as sessions.',
+  })
+  sessionsConnection(@CurrentActor() actor: Actor, @Args() page: PageArgs): Promise<CountedConnection<Session>> {
+    return this.identity.sessionsPage(actor, page);
   }
 
   @Mutation(() => Boolean, {
@@ -148,13 +162,27 @@ export class IdentityResolver {
     return this.apps.revokeConsent(actor, partnerAppId);
   }
 
-  @Query(() => [PartnerApp], { description: "Coordinators and admins: a community's partner apps." })
+  @Query(() => [PartnerApp], {
+    description: "Coordinators and admins: a community's partner apps.",
+    deprecationReason: replacedBy('partnerAppsConnection'),
+  })
   partnerApps(
     @CurrentActor() actor: Actor,
     @Args('communityId', { type: () => ID, description: 'The community whose partner apps to list.' })
     communityId: string,
   ): Promise<PartnerApp[]> {
     return this.apps.listFor(actor, communityId);
+  }
+
+  @Query(() => PartnerAppConnection, {
+    description:
+      "Coordinators and admins: a community's partner apps, revoked ones included, a page at a time, oldest first.",
+  })
+  partnerAppsConnection(
+    @CurrentActor() actor: Actor,
+    @Args() args: PartnerAppsArgs,
+  ): Promise<CountedConnection<PartnerApp>> {
+    return this.apps.pageFor(actor, args.communityId, args);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isDatabaseId } from '../../libs/database/database-id.js';
+import { ConnectionCursors, CountedConnection, PageRequest } from '../../libs/graphql/pagination.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { byIds, requestLoader } from '../../libs/graphql/request-loaders.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
@@ -12,6 +13,7 @@ import { PartnerApp, PartnerAppKeyPayload } from './models/identity.models.js';
 import { newToken, TOKEN_PREFIX, tokenHash } from '../../libs/security/tokens.js';
 
 const PARTNER_APPS = Symbol('partnerApps');
+const PARTNER_APP_CURSORS = new ConnectionCursors('PartnerAppConnection');
 
 /** Partner apps are registered by the managers of their community; members consent to be acted for. */
 @Injectable()
@@ -94,6 +96,16 @@ export class PartnerAppsService {
     );
     const app = await loader.load(partnerAppId);
     return app && (await this.access.managerRole(actor, app.communityId)) ? app : null;
+  }
+
+  /** The same apps as listFor, for the same callers, a page at a time. */
+  async pageFor(actor: Actor, communityId: string, page: PageRequest): Promise<CountedConnection<PartnerApp>> {
+    await this.access.requireManager(actor, communityId);
+    return PARTNER_APP_CURSORS.countedPage<PartnerApp>(page, {
+      rows: (after, limit) => this.identity.partnerAppsPage(communityId, after?.[0], limit),
+      keyOf: (app) => [BigInt(app.id)],
+      count: () => this.identity.countPartnerAppsOf(communityId),
+    });
   }
 
   /** The member's own decision, made in person: a partner app cannot grant itself consent. */

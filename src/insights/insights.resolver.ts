@@ -1,4 +1,5 @@
 import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { CountedConnection, replacedBy } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
 import { CommunitiesService } from '../communities/communities.service.js';
@@ -7,12 +8,13 @@ import { LedgerService } from '../ledger/ledger.service.js';
 import { Account, Transfer } from '../ledger/models/ledger.models.js';
 import { MembersService } from '../members/members.service.js';
 import { Member, visibleMemberNote } from '../members/models/member.models.js';
-import { CommunityStatisticsArgs, RiskSignalsArgs } from './dto/insights.inputs.js';
+import { CommunityStatisticsArgs, RiskSignalsArgs, RiskSignalsConnectionArgs } from './dto/insights.inputs.js';
 import {
   ChronicDebtEvidence,
   HoardingEvidence,
   PaymentCycle,
   RiskSignal,
+  RiskSignalConnection,
   RiskTransfer,
 } from './models/risk-signal.models.js';
 import { CommunityStatistics } from './models/statistics.models.js';
@@ -40,9 +42,21 @@ export class InsightsResolver {
   @Query(() => [RiskSignal], {
     description:
       'Member accounts of a community flagged for a coordinator to look at, with the evidence, by kind then account. Its auditors. Every threshold has a default; the time windows are parameters too.',
+    deprecationReason: replacedBy('riskSignalsConnection'),
   })
   riskSignals(@CurrentActor() actor: Actor, @Args() args: RiskSignalsArgs): Promise<RiskSignal[]> {
     return this.risks.riskSignals(actor, args);
+  }
+
+  @Query(() => RiskSignalConnection, {
+    description:
+      "riskSignals a page at a time, with the same arguments and for the same callers (the community's auditors). Give `to` so that every page describes the same moment; omitted, each page is as of its own request.",
+  })
+  riskSignalsConnection(
+    @CurrentActor() actor: Actor,
+    @Args() args: RiskSignalsConnectionArgs,
+  ): Promise<CountedConnection<RiskSignal>> {
+    return this.risks.riskSignalsPage(actor, args, args);
   }
 }
 

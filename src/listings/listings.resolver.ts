@@ -20,7 +20,10 @@ export class ListingsResolver {
     private readonly members: MembersService,
   ) {}
 
-  @Query(() => [ListingCategory], { description: 'The taxonomy of listings. Public.' })
+  @Query(() => [ListingCategory], {
+    description:
+      'The taxonomy of listings, shared by every community. Public. A plain list, not a connection: a short, fixed vocabulary that only a release of Pumasi (a migration) extends; nothing at run time adds a category.',
+  })
   listingCategories(): Promise<ListingCategory[]> {
     return this.service.categories();
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { isDatabaseId } from '../../libs/database/database-id.js';
-import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
+import { CountedConnection, decodeCursor, toConnection, withTotalCount } from '../../libs/graphql/pagination.js';
 import { refusedPayload } from '../../libs/graphql/refusal.js';
 import { byIds, requestLoader } from '../../libs/graphql/request-loaders.js';
 import { AccessPolicy, forbidden, ManagerRole } from '../access/access.policy.js';
@@ -111,18 +111,19 @@ export class ListingsService {
     return listing && (await this.maySee(actor, listing.communityId)) ? listing : null;
   }
 
-  async search(actor: Actor, args: ListingsArgs): Promise<Connection<Listing>> {
+  async search(actor: Actor, args: ListingsArgs): Promise<CountedConnection<Listing>> {
     this.access.requireAuthenticated(actor);
     if (!(await this.maySee(actor, args.communityId))) throw forbidden();
     const beforeId = decodeCursor(args.after);
     const rows = await this.listings.search({ ...args, beforeId, limit: args.first + 1 });
-    return toConnection(
+    const page = toConnection(
       rows,
       args.first,
       (listing) => BigInt(listing.id),
       (listing) => listing,
       beforeId === undefined,
     );
+    return withTotalCount(page, () => this.listings.countSearch(args));
   }
 
   /** A community's listings are for its active members and its auditors. */

@@ -67,6 +67,19 @@ function toMembership(row: Row): Membership {
   };
 }
 
+/** Which of a community's memberships a list holds: its page and its count share these conditions. */
+export interface MembershipFilter {
+  communityId: string;
+  status?: MembershipStatus;
+}
+
+function membershipsWhere(filter: MembershipFilter): { where: string[]; params: unknown[] } {
+  const params: unknown[] = [filter.communityId];
+  const where = ['community_id = $1'];
+  if (filter.status) where.push(`status = $${params.push(filter.status)}`);
+  return { where, params };
+}
+
 /** Members, memberships and invitations. */
 @Injectable()
 export class MembersRepository {
@@ -174,22 +187,25 @@ export class MembersRepository {
     );
   }
 
-  async membershipsIn(filter: {
-    communityId: string;
-    status?: MembershipStatus;
-    afterId?: bigint;
-    limit: number;
-  }): Promise<Membership[]> {
-    const params: unknown[] = [filter.communityId];
-    let where = 'community_id = $1';
-    if (filter.status) where += ` AND status = $${params.push(filter.status)}`;
-    if (filter.afterId !== undefined) where += ` AND id > $${params.push(filter.afterId.toString())}`;
+  async membershipsIn(filter: MembershipFilter & { afterId?: bigint; limit: number }): Promise<Membership[]> {
+    const { where, params } = membershipsWhere(filter);
+    if (filter.afterId !== undefined) where.push(`id > $${params.push(filter.afterId.toString())}`);
     return (
       await this.query(
-        `SELECT * FROM memberships WHERE ${where} ORDER BY id LIMIT $${params.push(filter.limit)}`,
+        `SELECT * FROM memberships WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${params.push(filter.limit)}`,
         params,
       )
     ).map(toMembership);
+  }
+
+  /** How many memberships membershipsIn lists over all its pages. */
+  async countMembershipsIn(filter: MembershipFilter): Promise<number> {
+    const { where, params } = membershipsWhere(filter);
+    const [row] = await this.query(
+      `SELECT count(*)::int AS count FROM memberships WHERE ${where.join(' AND ')}`,
+      params,
+    );
+    return row.count as number;
   }
 
   async updateMembership(

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import { isDatabaseId } from '../../libs/database/database-id.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
-import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
+import { CountedConnection, decodeCursor, toConnection, withTotalCount } from '../../libs/graphql/pagination.js';
 import { refusable, Refusal, refusedPayload } from '../../libs/graphql/refusal.js';
 import { byIds, groupedBy, requestLoader } from '../../libs/graphql/request-loaders.js';
 import type { UserError } from '../../libs/graphql/user-errors.js';
@@ -148,22 +148,19 @@ export class MembersService {
     return memberships.filter((_, index) => visible[index]);
   }
 
-  async listMemberships(actor: Actor, args: MembershipsArgs): Promise<Connection<Membership>> {
+  async listMemberships(actor: Actor, args: MembershipsArgs): Promise<CountedConnection<Membership>> {
     await this.access.requireManager(actor, args.communityId);
     const afterId = decodeCursor(args.after);
-    const rows = await this.members.membershipsIn({
-      communityId: args.communityId,
-      status: args.status,
-      afterId,
-      limit: args.first + 1,
-    });
-    return toConnection(
+    const filter = { communityId: args.communityId, status: args.status };
+    const rows = await this.members.membershipsIn({ ...filter, afterId, limit: args.first + 1 });
+    const page = toConnection(
       rows,
       args.first,
       (membership) => BigInt(membership.id),
       (membership) => membership,
       afterId === undefined,
     );
+    return withTotalCount(page, () => this.members.countMembershipsIn(filter));
   }
 
   async findMembership(actor: Actor, membershipId: string): Promise<Membership> {

@@ -10,6 +10,7 @@ import { ExportsController } from './exports.controller.js';
 import { ExportsService } from './exports.service.js';
 import { ReportsRepository } from './reports.repository.js';
 import {
+  AccountStatementResolver,
   BalanceLineResolver,
   BalanceReportResolver,
   CurrencyBalanceReportResolver,
@@ -30,6 +31,7 @@ import { ReportsService } from './reports.service.js';
     BalanceLineResolver,
     BalanceReportResolver,
     StatementLineResolver,
+    AccountStatementResolver,
     ExportLinkSweeper,
   ],
   controllers: [ExportsController],

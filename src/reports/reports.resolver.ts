@@ -1,5 +1,5 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Connection, PageArgs } from '../../libs/graphql/pagination.js';
+import { Connection, CountedConnection, PageArgs } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import { RateLimited } from '../access/rate-limited.js';
 import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
@@ -11,7 +11,12 @@ import { LedgerService } from '../ledger/ledger.service.js';
 import { Account, Posting, Transfer } from '../ledger/models/ledger.models.js';
 import { MembersService } from '../members/members.service.js';
 import { Member, visibleMemberNote } from '../members/models/member.models.js';
-import { AccountStatementArgs, BalanceReportArgs, RequestExportInput } from './dto/report.inputs.js';
+import {
+  AccountStatementArgs,
+  BalanceReportArgs,
+  RequestExportInput,
+  StatementLinesArgs,
+} from './dto/report.inputs.js';
 import { ExportsService } from './exports.service.js';
 import {
   AccountStatement,
@@ -22,6 +27,7 @@ import {
   CurrencyBalanceReport,
   ExportLink,
   StatementLine,
+  StatementLineConnection,
 } from './models/report.models.js';
 import { ReportsService } from './reports.service.js';
 
@@ -136,5 +142,22 @@ export class StatementLineResolver {
     return counterpartyAccountId === null
       ? Promise.resolve(null)
       : this.authorized.visibleAccount(actor, counterpartyAccountId, context);
+  }
+}
+
+@Resolver(() => AccountStatement)
+export class AccountStatementResolver {
+  constructor(private readonly reports: ReportsService) {}
+
+  @ResolveField(() => StatementLineConnection, {
+    description:
+      'The postings of the period, oldest first, a page at a time: page with first and after here. Each line shows the running balance after it, right on every page.',
+  })
+  lines(
+    @CurrentActor() actor: Actor,
+    @Parent() statement: AccountStatement,
+    @Args() page: StatementLinesArgs,
+  ): Promise<CountedConnection<StatementLine>> {
+    return this.reports.statementLines(actor, statement, page);
   }
 }

@@ -66,5 +66,8 @@ export class AuditEntry {
   details: Record<string, unknown>;
 }
 
-@ObjectType({ description: 'A page of audit log entries, newest first.' })
+@ObjectType({
+  description:
+    'Audit entries, newest first. No totalCount: the audit log runs to millions of rows; narrow it by action, actor, target or dates.',
+})
 export class AuditEntryConnection extends ConnectionType(AuditEntry, 'AuditEntry') {}

@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
 import { CommunityErrorCode } from '../communities.errors.js';
 
@@ -15,6 +16,9 @@ export class Community {
   @Field({ description: 'Its name for people, for example "Mapo Time Bank".' })
   name: string;
 }
+
+@ObjectType({ description: 'Communities in order of creation (oldest first).' })
+export class CommunityConnection extends ConnectionType(Community, 'Community', { totalCount: true }) {}
 
 @ObjectType({
   description: "A community's rules, stored as data; coordinators change them, and every change is audited.",

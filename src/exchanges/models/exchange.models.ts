@@ -82,7 +82,10 @@ export class Exchange {
   updatedAt: Date;
 }
 
-@ObjectType({ description: 'A page of exchanges, newest first.' })
+@ObjectType({
+  description:
+    'Exchanges, newest first. No totalCount: with communityId it is every exchange a community ever made, which grows without bound and no index counts by community.',
+})
 export class ExchangeConnection extends ConnectionType(Exchange, 'Exchange') {}
 
 @ObjectType({ description: 'The exchange as changed, or why the change was refused.' })

@@ -1,6 +1,7 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
 import { ArrayMaxSize, ArrayMinSize, IsEnum, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
+import { PageArgs } from '../../../libs/graphql/pagination.js';
 import { PartnerScope } from '../../access/actor.js';
 
 @InputType({ description: "A member's or admin's credentials." })
@@ -74,4 +75,11 @@ export class RevokePartnerAppArgs {
   @IsOptional()
   @MaxLength(500)
   reason?: string;
+}
+
+@ArgsType()
+export class PartnerAppsArgs extends PageArgs {
+  @Field(() => ID, { description: 'The community whose apps to list; you must coordinate it, or be an admin.' })
+  @IsDatabaseId()
+  communityId: string;
 }

@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { PartnerScope } from '../../access/actor.js';
 import { AuthErrorCode } from '../identity.errors.js';
 
@@ -133,6 +134,14 @@ export class Session {
   @Field({ description: 'The session this request is made with.' })
   current: boolean;
 }
+
+@ObjectType({ description: 'Your live sessions, newest first.' })
+export class SessionConnection extends ConnectionType(Session, 'Session', { totalCount: true }) {}
+
+@ObjectType({
+  description: "A community's partner apps, revoked ones included, in order of registration (oldest first).",
+})
+export class PartnerAppConnection extends ConnectionType(PartnerApp, 'PartnerApp', { totalCount: true }) {}
 
 @ObjectType({ description: 'Whether the password changed, or why not.' })
 export class ChangePasswordPayload {

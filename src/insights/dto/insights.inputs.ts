@@ -1,6 +1,7 @@
 import { ArgsType, Field, ID, Int } from '@nestjs/graphql';
 import { Allow, ArrayMaxSize, IsEnum, IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
+import { DEFAULT_PAGE_SIZE, PageCursorArg, PageSizeArg } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
 import { RiskSignalKind } from '../models/risk-signal.models.js';
 import { MAX_BUCKETS, StatisticsInterval } from '../statistics-buckets.js';
@@ -130,4 +131,14 @@ export class RiskSignalsArgs {
   })
   @Allow()
   velocityMinimumAmount?: bigint;
+}
+
+/** riskSignals' arguments and a page. */
+@ArgsType()
+export class RiskSignalsConnectionArgs extends RiskSignalsArgs {
+  @PageSizeArg()
+  first: number = DEFAULT_PAGE_SIZE;
+
+  @PageCursorArg()
+  after?: string;
 }

@@ -1,4 +1,5 @@
 import { createUnionType, Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
 
 /** How much evidence a signal carries at most: enough to act on, bounded whatever the ledger holds. */
@@ -182,3 +183,9 @@ export class RiskSignal {
   @Field(() => RiskEvidenceUnion, { description: 'What the signal rests on, with the thresholds that applied.' })
   evidence: RiskEvidence;
 }
+
+@ObjectType({
+  description:
+    'Risk signals by kind (CIRCULAR_TRADING, HOARDING, CHRONIC_DEBT, SUDDEN_VELOCITY), then by account id. Signals are computed as of `to`: pass `to` to page through one moment.',
+})
+export class RiskSignalConnection extends ConnectionType(RiskSignal, 'RiskSignal', { totalCount: true }) {}

@@ -48,7 +48,10 @@ export class LedgerCheckpoint {
   createdAt: Date;
 }
 
-@ObjectType({ description: "A page of a currency's checkpoints of the hash chain, latest first." })
+@ObjectType({
+  description:
+    'Ledger checkpoints, newest first. No totalCount: checkpoints are recorded again and again for as long as the ledger runs, a set without bound.',
+})
 export class LedgerCheckpointConnection extends ConnectionType(LedgerCheckpoint, 'LedgerCheckpoint') {}
 
 export const ProofSideEnum = { LEFT: 'LEFT', RIGHT: 'RIGHT' } as const;

@@ -68,5 +68,8 @@ export class VerificationRun {
   acknowledgedBy: string | null;
 }
 
-@ObjectType({ description: "A page of a community's verification runs, latest first." })
+@ObjectType({
+  description:
+    'Verification runs, newest first. No totalCount: runs are scheduled through every day, tens of thousands a year per community: a set without bound.',
+})
 export class VerificationRunConnection extends ConnectionType(VerificationRun, 'VerificationRun') {}

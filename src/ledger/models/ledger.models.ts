@@ -166,13 +166,22 @@ export class Posting {
   createdAt: Date;
 }
 
-@ObjectType({ description: 'Postings of one account, newest first, each with the balance after it.' })
+@ObjectType({
+  description:
+    "An account's postings, oldest first. No totalCount: an account's history grows for ever; accountStatement's lineCount counts the postings of a period.",
+})
 export class PostingConnection extends ConnectionType(Posting, 'Posting') {}
 
-@ObjectType({ description: 'A page of transfers, newest first.' })
+@ObjectType({
+  description:
+    "Transfers, newest first. No totalCount: a busy currency's transfers run to millions of rows, which no count on every page should read; narrow the page with from/to, or export them (requestExport TRANSFERS).",
+})
 export class TransferConnection extends ConnectionType(Transfer, 'Transfer') {}
 
-@ObjectType({ description: "A page of a currency's accounts, in order of opening." })
+@ObjectType({
+  description:
+    "A currency's accounts, in order of opening. No totalCount: no index serves a count of one currency's member accounts; balanceReport's accountCount gives it per kind.",
+})
 export class AccountConnection extends ConnectionType(Account, 'Account') {}
 
 @ObjectType({ description: 'The accounts of one kind in a currency, summed.' })

@@ -43,8 +43,10 @@ export class LedgerPeriod {
   balances: PeriodBalance[];
 }
 
-@ObjectType({ description: "A page of a community's closed periods, latest first." })
-export class LedgerPeriodConnection extends ConnectionType(LedgerPeriod, 'LedgerPeriod') {}
+@ObjectType({
+  description: "A community's closed periods, latest first.",
+})
+export class LedgerPeriodConnection extends ConnectionType(LedgerPeriod, 'LedgerPeriod', { totalCount: true }) {}
 
 @ArgsType()
 export class PeriodsArgs extends PageArgs {

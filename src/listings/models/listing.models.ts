@@ -73,8 +73,10 @@ export class Listing {
   updatedAt: Date;
 }
 
-@ObjectType({ description: 'A page of listings that match the search, newest first.' })
-export class ListingConnection extends ConnectionType(Listing, 'Listing') {}
+@ObjectType({
+  description: 'Listings found by a search, newest first.',
+})
+export class ListingConnection extends ConnectionType(Listing, 'Listing', { totalCount: true }) {}
 
 @ObjectType({ description: 'A refusal: the request was expected to be possible but was not, and changed nothing.' })
 export class ListingUserError {

@@ -76,8 +76,10 @@ export class Membership {
   closedAt: Date | null;
 }
 
-@ObjectType({ description: "A page of a community's memberships, oldest first." })
-export class MembershipConnection extends ConnectionType(Membership, 'Membership') {}
+@ObjectType({
+  description: "A community's memberships, oldest first.",
+})
+export class MembershipConnection extends ConnectionType(Membership, 'Membership', { totalCount: true }) {}
 
 @ObjectType({ description: 'A refusal: the request was expected to be possible but was not, and changed nothing.' })
 export class MemberUserError {

@@ -1,7 +1,7 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
 import { IsDate, IsEnum, IsOptional } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
-import { PageArgs } from '../../../libs/graphql/pagination.js';
+import { DEFAULT_PAGE_SIZE, PageCursorArg, PageSizeArg } from '../../../libs/graphql/pagination.js';
 import { ExportKind } from '../models/report.models.js';
 
 const AS_OF = 'The instant to take the balances at (inclusive); now when omitted.';
@@ -20,11 +20,27 @@ export class BalanceReportArgs {
   asOf?: Date;
 }
 
+/** The statement's own paging arguments, kept for the clients that page the lines through them. */
+const PAGE_THE_LINES =
+  'Page the lines with AccountStatement.lines(first:, after:), which leaves the statement itself as it is. Removed on or after 2027-06-01.';
+
 @ArgsType()
-export class AccountStatementArgs extends PageArgs {
+export class AccountStatementArgs {
   @Field(() => ID, { description: 'The account whose statement to give: yours, or one in a community you audit.' })
   @IsDatabaseId()
   accountId: string;
+
+  @PageSizeArg({
+    description: 'The page size of lines when lines(first:) is not given, 1 to 100.',
+    deprecationReason: PAGE_THE_LINES,
+  })
+  first: number = DEFAULT_PAGE_SIZE;
+
+  @PageCursorArg({
+    description: 'The page of lines after this cursor when lines(after:) is not given.',
+    deprecationReason: PAGE_THE_LINES,
+  })
+  after?: string;
 
   @Field(() => Date, { nullable: true, description: FROM })
   @IsOptional()
@@ -35,6 +51,21 @@ export class AccountStatementArgs extends PageArgs {
   @IsOptional()
   @IsDate({ message: 'to must be a valid ISO 8601 date-time' })
   to?: Date;
+}
+
+@ArgsType()
+export class StatementLinesArgs {
+  @PageSizeArg({
+    optional: true,
+    description: 'Lines per page, 1 to 100; omitted, accountStatement(first:) (20 by default).',
+  })
+  first?: number;
+
+  @PageCursorArg({
+    description:
+      "The endCursor of the previous page of lines: the next page starts at the line after it. Omitted, accountStatement(after:), or the period's first line.",
+  })
+  after?: string;
 }
 
 @InputType({

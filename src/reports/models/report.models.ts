@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { ConnectionType } from '../../../libs/graphql/pagination.js';
+import { ConnectionType, PageRequest } from '../../../libs/graphql/pagination.js';
 import { AmountScalar, Int64Scalar } from '../../../libs/graphql/scalars.js';
 import { Account, Currency } from '../../ledger/models/ledger.models.js';
 import { AccountKind, TransferKind } from '../../ledger/models/ledger-enums.js';
@@ -40,7 +40,10 @@ export class BalanceLine {
   balance: bigint;
 }
 
-@ObjectType({ description: "A page of a balance report's lines, in order of account id." })
+@ObjectType({
+  description:
+    'One balance line per account, in order of account id. No totalCount: CurrencyBalanceReport.accountCount already counts every line.',
+})
 export class BalanceLineConnection extends ConnectionType(BalanceLine, 'BalanceLine') {}
 
 @ObjectType({ description: 'The balances of one kind of account (issuance, pool or members), summed.' })
@@ -152,8 +155,11 @@ export class StatementLine {
   createdAt: Date;
 }
 
-@ObjectType({ description: "A page of a statement's postings, oldest first." })
-export class StatementLineConnection extends ConnectionType(StatementLine, 'StatementLine') {}
+@ObjectType({
+  description:
+    "A page of a statement's lines, oldest first. Each line carries the account's running balance after it, so a page that starts mid-statement shows the true balances; openingBalance and closingBalance describe the whole period, whichever page this is.",
+})
+export class StatementLineConnection extends ConnectionType(StatementLine, 'StatementLine', { totalCount: true }) {}
 
 @ObjectType({
   description: `An account's statement for the period [from, to): closingBalance = openingBalance + the sum of the lines. ${AS_OF_RULE}`,
@@ -183,8 +189,14 @@ export class AccountStatement {
   @Field(() => Int, { description: 'How many postings the period holds (every page together).' })
   lineCount: number;
 
-  @Field(() => StatementLineConnection, { description: 'The postings of the period, oldest first.' })
-  lines: StatementLineConnection;
+  // `lines` is resolved on demand (AccountStatementResolver), from what the statement was made of:
+  /** The account's versions the period spans, (afterVersion, throughVersion]: the lines are exactly these. */
+  afterVersion: bigint;
+  throughVersion: bigint;
+  /** The community of the account, whose auditors see the other side of every line. */
+  communityId: string;
+  /** The deprecated paging arguments of accountStatement, which lines falls back on. */
+  requestedPage: PageRequest;
 }
 
 export enum ExportKind {
