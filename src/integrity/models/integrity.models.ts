@@ -48,7 +48,7 @@ export class LedgerCheckpoint {
   createdAt: Date;
 }
 
-@ObjectType({ description: "A page of a currency's checkpoints of the hash chain, latest first." })
+@ObjectType({ description: "A page of a community's ledger checkpoints, newest first." })
 export class LedgerCheckpointConnection extends ConnectionType(LedgerCheckpoint, 'LedgerCheckpoint') {}
 
 export const ProofSideEnum = { LEFT: 'LEFT', RIGHT: 'RIGHT' } as const;
