@@ -50,7 +50,7 @@ export class LedgerCheckpoint {
 
 @ObjectType({
   description:
-    'Ledger checkpoints, newest first. No totalCount: checkpoints are recorded again and again for as long as the ledger runs, a set without bound.',
+    "A community's ledger checkpoints, newest first. No totalCount: checkpoints are recorded again and again for as long as the ledger runs, a set without bound.",
 })
 export class LedgerCheckpointConnection extends ConnectionType(LedgerCheckpoint, 'LedgerCheckpoint') {}
 

@@ -32,7 +32,7 @@ registerEnumType(PricingUnit, {
   description: "What a listing's price is for.",
   valuesMap: {
     PER_HOUR: { description: 'The price of one hour of the work.' },
-    FIXED: { description: 'The price of the whole: the job, or one unit of goods.' },
+    FIXED: { description: 'One price for the whole, however long it takes.' },
   },
 });
 
