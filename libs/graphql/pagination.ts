@@ -189,10 +189,10 @@ export interface PageRequest {
 /** A set read in the order of a unique, indexed key: no OFFSET, so rows added between pages are neither missed nor repeated. */
 export interface KeysetQuery<T> {
   /** At most `limit` rows after the key `after` (undefined: from the start), in the key's order. */
-  rows(after: bigint[] | undefined, limit: number): Promise<T[]>;
-  keyOf(row: T): readonly bigint[];
+  rows: (after: bigint[] | undefined, limit: number) => Promise<T[]>;
+  keyOf: (row: T) => readonly bigint[];
   /** How many rows the whole set holds, with the same filters as `rows`. */
-  count(): Promise<number>;
+  count: () => Promise<number>;
 }
 
 /**

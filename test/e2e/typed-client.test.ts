@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Execute, typedClient } from '../contract/client.js';
 import {
   AccountStatementDocument,
+  CommunitiesDocument,
   CreateTransferDocument,
   ListingsWithAuthorsDocument,
   LoginDocument,
@@ -48,6 +49,15 @@ describe('the typed client generated from schema.gql', () => {
     });
   });
 
+  it('pages through the communities a sign-up screen offers, with their count', async () => {
+    await createLedgerFixture(t, []);
+    const { data } = await as()(CommunitiesDocument, { first: 1 });
+    const page = data?.communitiesConnection;
+    expect(page?.edges).toHaveLength(1);
+    expect(page?.totalCount).toBeGreaterThanOrEqual(1);
+    expect(page?.pageInfo.hasNextPage).toBe((page?.totalCount ?? 0) > 1);
+  });
+
   it('gets an error it can tell apart by code, and no data, without credentials', async () => {
     const { data, errors } = await as()(MeDocument);
 
@@ -91,7 +101,7 @@ describe('the typed client generated from schema.gql', () => {
       credits: '100',
       closingBalance: '70',
       lineCount: 2,
-      lines: { pageInfo: { hasNextPage: false } },
+      lines: { totalCount: 2, pageInfo: { hasNextPage: false } },
     });
     const lines = statement.data?.accountStatement.lines.edges.map(({ node }) => node);
     expect(lines?.map((line) => [line.accountVersion, line.amount, line.balanceAfter])).toEqual([
