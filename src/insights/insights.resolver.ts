@@ -1,4 +1,5 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
+import { HeavyReads } from '../../libs/database/bulkhead.js';
 import { CurrentActor } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
 import { CommunityStatisticsArgs, RiskSignalsArgs } from './dto/insights.inputs.js';
@@ -12,6 +13,7 @@ export class InsightsResolver {
   constructor(
     private readonly statistics: StatisticsService,
     private readonly risks: RiskSignalsService,
+    private readonly heavyReads: HeavyReads,
   ) {}
 
   @Query(() => CommunityStatistics, {
@@ -22,7 +24,7 @@ export class InsightsResolver {
     @CurrentActor() actor: Actor,
     @Args() args: CommunityStatisticsArgs,
   ): Promise<CommunityStatistics> {
-    return this.statistics.communityStatistics(actor, args);
+    return this.heavyReads.run(() => this.statistics.communityStatistics(actor, args));
   }
 
   @Query(() => [RiskSignal], {
@@ -30,6 +32,6 @@ export class InsightsResolver {
       'Member accounts of a community flagged for a coordinator to look at, with the evidence, by kind then account. Its auditors. Every threshold has a default; the time windows are parameters too.',
   })
   riskSignals(@CurrentActor() actor: Actor, @Args() args: RiskSignalsArgs): Promise<RiskSignal[]> {
-    return this.risks.riskSignals(actor, args);
+    return this.heavyReads.run(() => this.risks.riskSignals(actor, args));
   }
 }
