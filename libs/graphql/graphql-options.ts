@@ -69,6 +69,8 @@ export function graphqlOptions(settings: GraphqlSettings): ApolloDriverConfig {
     graphiql: settings.explorer,
     includeStacktraceInErrorResponses: false,
     autoTransformHttpErrors: false,
+    // Nest would reset every response that has a `data` key to 200; unavailableStatus decides instead.
+    preserveHttpStatusForExecutionErrors: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
