@@ -154,4 +154,17 @@ describe('when the database stalls or dies', () => {
     expect(retried.body.data!.createTransfer).toMatchObject({ replayed: true, userErrors: [] });
     expect(await storedUnder(input.idempotencyKey)).toEqual({ transfers: 1, failures: 0 });
   });
+
+  it("down: /health/ready and /health answer 503 without the address or the driver's words; /health/live answers 200", async () => {
+    proxy.cut();
+    for (const path of ['/health/ready', '/health']) {
+      const response = await fetch(`${t.url}${path}`);
+      const text = await response.text();
+      expect(response.status).toBe(503);
+      expect(JSON.parse(text)).toMatchObject({ status: 'error', error: { database: { status: 'down' } } });
+      expect(text).not.toMatch(new RegExp(`127\\.0\\.0\\.1|${proxy.port}|postgres|terminated|ECONN`, 'i'));
+    }
+    const live = await fetch(`${t.url}/health/live`);
+    expect({ status: live.status, body: await live.json() }).toEqual({ status: 200, body: { status: 'ok' } });
+  });
 });
