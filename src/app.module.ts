@@ -9,6 +9,7 @@ import { ConfigModule } from '../libs/config/config.module.js';
 import { DatabaseModule } from '../libs/database/database.module.js';
 import { ClientError, ErrorCode } from '../libs/graphql/error-code.js';
 import { graphqlOptions, RequestHeaders } from '../libs/graphql/graphql-options.js';
+import { InFlightRequests } from '../libs/http/in-flight-requests.js';
 import type { Actor } from './access/actor.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { IdentityService } from './identity/identity.service.js';
@@ -77,7 +78,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot({
-          ...dataSourceOptions(config.databaseUrl!, config.dbPoolSize),
+          ...dataSourceOptions(config.databaseUrl!, config.dbPoolSize, config.resilience),
           manualInitialization: options.connectDatabase === false,
         }),
         DatabaseModule,
@@ -103,7 +104,10 @@ export class AppModule {
         ReportsModule,
         OAuthModule,
       ],
-      providers: [{ provide: APP_PIPE, useValue: validationPipe }],
+      providers: [
+        { provide: APP_PIPE, useValue: validationPipe },
+        { provide: InFlightRequests, useValue: new InFlightRequests() },
+      ],
     };
   }
 }

@@ -6,6 +6,7 @@ import { createFormatError } from './format-error.js';
 import { assertQueryCost, MAX_QUERY_COST } from './query-cost.js';
 import { DateTimeScalar } from './scalars.js';
 import { assertTextInputs } from './text-input.js';
+import { unavailableAsHttp503, unavailableStatus } from './unavailable.js';
 
 export interface GraphqlSettings {
   /** Introspection and the GraphiQL landing page. */
@@ -87,13 +88,21 @@ export function graphqlOptions(settings: GraphqlSettings): ApolloDriverConfig {
     graphiql: settings.explorer,
     includeStacktraceInErrorResponses: false,
     autoTransformHttpErrors: false,
+    // Nest would reset every response that has a `data` key to 200; unavailableStatus decides instead.
+    preserveHttpStatusForExecutionErrors: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     validationRules: armor.validationRules,
     // Armor's typings resolve Apollo's CommonJS build, Nest's the ESM one: the same plugin type twice.
-    plugins: [...(armor.plugins as NonNullable<ApolloDriverConfig['plugins']>), operationChecks],
+    plugins: [...(armor.plugins as NonNullable<ApolloDriverConfig['plugins']>), operationChecks, unavailableStatus],
     formatError: createFormatError({ explorer: settings.explorer }),
-    context: async ({ req }: { req: RequestHeaders }) => ({ req, ...(await settings.requestContext?.(req)) }),
+    context: async ({ req }: { req: RequestHeaders }) => {
+      try {
+        return { req, ...(await settings.requestContext?.(req)) };
+      } catch (error) {
+        throw unavailableAsHttp503(error);
+      }
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { HeavyReads } from '../../libs/database/bulkhead.js';
 import { CountedConnection, replacedBy } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
@@ -26,6 +27,7 @@ export class InsightsResolver {
   constructor(
     private readonly statistics: StatisticsService,
     private readonly risks: RiskSignalsService,
+    private readonly heavyReads: HeavyReads,
   ) {}
 
   @Query(() => CommunityStatistics, {
@@ -36,7 +38,7 @@ export class InsightsResolver {
     @CurrentActor() actor: Actor,
     @Args() args: CommunityStatisticsArgs,
   ): Promise<CommunityStatistics> {
-    return this.statistics.communityStatistics(actor, args);
+    return this.heavyReads.run(() => this.statistics.communityStatistics(actor, args));
   }
 
   @Query(() => [RiskSignal], {
@@ -45,7 +47,7 @@ export class InsightsResolver {
     deprecationReason: replacedBy('riskSignalsConnection'),
   })
   riskSignals(@CurrentActor() actor: Actor, @Args() args: RiskSignalsArgs): Promise<RiskSignal[]> {
-    return this.risks.riskSignals(actor, args);
+    return this.heavyReads.run(() => this.risks.riskSignals(actor, args));
   }
 
   @Query(() => RiskSignalConnection, {

@@ -1,5 +1,6 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
+import { HeavyReads } from '../../libs/database/bulkhead.js';
 import { isDatabaseId } from '../../libs/database/database-id.js';
 import { AmountScalar } from '../../libs/graphql/scalars.js';
 import { CurrentActor } from '../access/actor.js';
@@ -189,6 +190,7 @@ export class AccountResolver {
   constructor(
     private readonly ledger: LedgerService,
     private readonly authorized: AuthorizedLedgerService,
+    private readonly heavyReads: HeavyReads,
   ) {}
 
   @ResolveField(() => Currency, {
@@ -217,7 +219,7 @@ export class AccountResolver {
     @Parent() account: Account,
     @Args() args: DateRangePageArgs,
   ): Promise<Connection<Posting>> {
-    return this.authorized.statement(actor, account, args);
+    return this.heavyReads.run(() => this.authorized.statement(actor, account, args));
   }
 }
 

@@ -4,7 +4,7 @@ import type { PoolClient } from 'pg';
 import QueryStream from 'pg-query-stream';
 import { DataSource, EntityManager } from 'typeorm';
 import { returnedRows } from '../../libs/database/returned-rows.js';
-import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { localStatementTimeout, TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { AccountKind, TransferKind } from '../ledger/models/ledger-enums.js';
 import { BalanceLine, ExportKind, StatementLine } from './models/report.models.js';
 
@@ -299,6 +299,8 @@ export class ReportsRepository {
     const client = (await runner.connect()) as PoolClient;
     try {
       await client.query('START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // A download of any size is a long read: each fetch runs under the job timeout, not the request one.
+      await client.query(localStatementTimeout(this.db.jobStatementTimeoutMs));
     } catch (error) {
       await runner.release();
       throw error;

@@ -1,4 +1,5 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { HeavyReads } from '../../libs/database/bulkhead.js';
 import { Connection, CountedConnection, PageArgs } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import { RateLimited } from '../access/rate-limited.js';
@@ -36,20 +37,21 @@ export class ReportsResolver {
   constructor(
     private readonly reports: ReportsService,
     private readonly exports: ExportsService,
+    private readonly heavyReads: HeavyReads,
   ) {}
 
   @Query(() => BalanceReport, {
     description: `A community's trial balance and balance summary as of an instant (now by default). For its auditors: coordinators, admins, AUDIT_READ partner apps. ${AS_OF_RULE}`,
   })
   balanceReport(@CurrentActor() actor: Actor, @Args() args: BalanceReportArgs): Promise<BalanceReport> {
-    return this.reports.balanceReport(actor, args);
+    return this.heavyReads.run(() => this.reports.balanceReport(actor, args));
   }
 
   @Query(() => AccountStatement, {
     description: `An account's statement for [from, to): opening balance, its postings with running balances, closing balance. For the holder and the community's auditors. ${AS_OF_RULE}`,
   })
   accountStatement(@CurrentActor() actor: Actor, @Args() args: AccountStatementArgs): Promise<AccountStatement> {
-    return this.reports.accountStatement(actor, args);
+    return this.heavyReads.run(() => this.reports.accountStatement(actor, args));
   }
 
   @Mutation(() => ExportLink, {
@@ -66,13 +68,16 @@ export class ReportsResolver {
 
 @Resolver(() => CurrencyBalanceReport)
 export class CurrencyBalanceReportResolver {
-  constructor(private readonly reports: ReportsService) {}
+  constructor(
+    private readonly reports: ReportsService,
+    private readonly heavyReads: HeavyReads,
+  ) {}
 
   @ResolveField(() => BalanceLineConnection, {
     description: 'One line per account, in order of account id; the totals above cover every line, not just this page.',
   })
   lines(@Parent() report: CurrencyBalanceReport, @Args() page: PageArgs): Promise<Connection<BalanceLine>> {
-    return this.reports.balanceLines(report, page);
+    return this.heavyReads.run(() => this.reports.balanceLines(report, page));
   }
 }
 

@@ -93,6 +93,17 @@ function client(url: string, headers: Record<string, string>): GraphqlClient {
 const TEST_LIMITS = { RATE_LIMIT_ADDRESS_MULTIPLIER: '1000' };
 
 /**
+ * The timeouts are for a database that stalls; on a test machine shared and busy, a legitimately
+ * slow request (a batch of 1000 transfers with their fields) must not be taken for one. The tests
+ * of the timeouts themselves (test/e2e/database-faults.test.ts) set short ones of their own.
+ */
+const PATIENT_TIMEOUTS = {
+  DB_STATEMENT_TIMEOUT_MS: '60000',
+  DB_ACQUIRE_TIMEOUT_MS: '60000',
+  REQUEST_TIMEOUT_MS: '120000',
+};
+
+/**
  * The settings of every test app, over which a test's own go. The background jobs are off: a test
  * that needs one calls its sweep(), and so knows what ran and when (BACKGROUND_JOBS=on brings the
  * timers back, for a test of the timers themselves). The database is migrated already (a clone of
@@ -107,6 +118,7 @@ export function testSettings(databaseUrl: string, poolSize: number): Record<stri
     GRAPHQL_EXPLORER: 'true',
     BACKGROUND_JOBS: 'off',
     ...TEST_LIMITS,
+    ...PATIENT_TIMEOUTS,
   };
 }
 
