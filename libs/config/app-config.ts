@@ -155,6 +155,13 @@ class EnvironmentVariables {
   @Min(1)
   @Max(100_000)
   LOGIN_FAILURES_PER_EMAIL?: number;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\x21-\x7e]{16,256}$/, {
+    message: 'METRICS_TOKEN must be 16 to 256 visible ASCII characters (no spaces), e.g. from `openssl rand -hex 32`',
+  })
+  METRICS_TOKEN?: string;
 }
 
 export class ConfigError extends Error {}
@@ -196,6 +203,8 @@ export class AppConfig {
      * called: tests do so when they mean it, instead of racing a timer over the same rows.
      */
     readonly backgroundJobs: boolean,
+    /** The bearer token a scraper sends for /metrics; unset, /metrics is not served at all. */
+    readonly metricsToken: string | undefined,
   ) {}
 
   get usesEmbeddedDatabase(): boolean {
@@ -216,11 +225,14 @@ export function redactSecrets(text: string): string {
   return text.replace(URL_PASSWORD, '$1***@');
 }
 
+/** Variables that are secrets whole: a refused value is not echoed at all. */
+const SECRET_VARIABLES = new Set(['METRICS_TOKEN']);
+
 function describe(errors: ReturnType<typeof validateSync>): string {
   return errors
     .map(
       (error) =>
-        `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')} (got ${redactSecrets(JSON.stringify(error.value))})`,
+        `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')} (got ${SECRET_VARIABLES.has(error.property) ? '***' : redactSecrets(JSON.stringify(error.value))})`,
     )
     .join('\n  ');
 }
@@ -261,6 +273,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     vars.CORS_ORIGINS?.split(',').map((origin) => origin.trim()) ?? [],
     vars.BACKGROUND_JOBS ?? true,
+    vars.METRICS_TOKEN,
   );
 }
 

@@ -1,7 +1,10 @@
 import { ApolloServerPlugin } from '@apollo/server';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { graphqlMetricsPlugin } from '../observability/graphql-metrics.js';
+import { Metrics } from '../observability/metrics.js';
 import { createFormatError } from './format-error.js';
+import { graphiqlLandingPage } from './graphiql.js';
 import { assertQueryCost, MAX_QUERY_COST } from './query-cost.js';
 import { DateTimeScalar } from './scalars.js';
 import { assertTextInputs } from './text-input.js';
@@ -9,6 +12,8 @@ import { assertTextInputs } from './text-input.js';
 export interface GraphqlSettings {
   /** Introspection and the GraphiQL landing page. */
   explorer: boolean;
+  /** Where each request's operation, outcome and latency are counted; absent for tools that only print the schema. */
+  metrics?: Metrics;
   /** Where to write the SDL; omitted at run time, set by `npm run schema`. */
   schemaFile?: string;
   /** What each request adds to its context besides `req`, e.g. who is calling; may reject the request by throwing. */
@@ -65,7 +70,8 @@ export function graphqlOptions(settings: GraphqlSettings): ApolloDriverConfig {
     sortSchema: true,
     buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] },
     introspection: settings.explorer,
-    graphiql: settings.explorer,
+    // Nest's and Apollo's own explorers load their scripts from CDNs; ours come from this server (app.ts mounts them).
+    graphiql: false,
     includeStacktraceInErrorResponses: false,
     autoTransformHttpErrors: false,
     csrfPrevention: true,
@@ -73,7 +79,12 @@ export function graphqlOptions(settings: GraphqlSettings): ApolloDriverConfig {
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     validationRules: armor.validationRules,
     // Armor's typings resolve Apollo's CommonJS build, Nest's the ESM one: the same plugin type twice.
-    plugins: [...(armor.plugins as NonNullable<ApolloDriverConfig['plugins']>), operationChecks],
+    plugins: [
+      ...(armor.plugins as NonNullable<ApolloDriverConfig['plugins']>),
+      operationChecks,
+      ...(settings.explorer ? [graphiqlLandingPage] : []),
+      ...(settings.metrics ? [graphqlMetricsPlugin(settings.metrics)] : []),
+    ],
     formatError: createFormatError({ explorer: settings.explorer }),
     context: async ({ req }: { req: RequestHeaders }) => ({ req, ...(await settings.requestContext?.(req)) }),
   };

@@ -4,6 +4,7 @@ import { AuditModule } from '../audit/audit.module.js';
 import { ChainRepository } from './chain.repository.js';
 import { ChainSweeper } from './chain.sweeper.js';
 import { CheckpointsService } from './checkpoints.service.js';
+import { IntegrityMetrics } from './integrity.metrics.js';
 import { IntegrityResolver } from './integrity.resolver.js';
 import { ProofsService } from './proofs.service.js';
 import { VerificationRepository } from './verification.repository.js';
@@ -22,6 +23,7 @@ import { VerificationSweeper } from './verification.sweeper.js';
     ChainSweeper,
     CheckpointsService,
     ProofsService,
+    IntegrityMetrics,
     IntegrityResolver,
     VerificationRepository,
     VerificationService,
