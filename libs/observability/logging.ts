@@ -71,7 +71,11 @@ export function loggablePath(url: string | undefined): string {
 }
 
 export function createRootLogger(settings: LogSettings): Logger {
-  const destination = settings.destination ?? (settings.json ? pino.destination(1) : pretty({ sync: true }));
+  const destination =
+    settings.destination ??
+    (settings.json
+      ? pino.destination(1)
+      : pretty({ sync: true, ignore: 'context', messageFormat: '{if context}[{context}] {end}{msg}' }));
   return pino(
     {
       level: PINO_LEVELS[settings.level],
