@@ -56,7 +56,9 @@ export function requestIdFor(incoming: string | string[] | undefined): string {
  * own serializer would copy every property, and a TypeORM QueryFailedError carries the SQL and its
  * parameters (memos, member ids).
  */
-function serializeError(error: unknown): Record<string, unknown> {
+function serializeError(logged: unknown): Record<string, unknown> {
+  // Inside a request, pino-http hands this serializer pino's own serialization, with the error as `raw`.
+  const error = logged instanceof Error ? logged : ((logged as { raw?: unknown } | null)?.raw ?? logged);
   if (!(error instanceof Error)) return { message: String(error) };
   const code = (error as { code?: unknown }).code;
   return { type: error.name, message: error.message, stack: error.stack, ...(typeof code === 'string' && { code }) };

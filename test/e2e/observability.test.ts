@@ -14,7 +14,7 @@ interface LogLine {
   msg: string;
   requestId?: string;
   context?: string;
-  err?: { message: string };
+  err?: { type: string; message: string; stack: string };
   [key: string]: unknown;
 }
 
@@ -197,7 +197,11 @@ describe('operating the service: metrics, request ids and logs, security headers
       const errors = failed.lines.filter((line) => line.level >= 50);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatchObject({ requestId: failed.requestId, context: 'GraphQL' });
-      expect(errors[0].msg).toContain('relation "members" does not exist');
+      expect(errors[0]).toMatchObject({
+        msg: 'relation "members" does not exist',
+        err: { type: 'QueryFailedError', message: 'relation "members" does not exist' },
+      });
+      expect(errors[0].err!.stack).toContain('IdentityRepository');
       expect(failed.lines.every((line) => line.requestId === failed.requestId)).toBe(true);
       const written = failed.lines.map((line) => JSON.stringify(line)).join('\n');
       for (const secret of [password, email, token]) expect(written).not.toContain(secret);
