@@ -1,5 +1,5 @@
 import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
-import { APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -8,8 +8,10 @@ import { AppConfig } from '../libs/config/app-config.js';
 import { ConfigModule } from '../libs/config/config.module.js';
 import { DatabaseModule } from '../libs/database/database.module.js';
 import { ClientError, ErrorCode } from '../libs/graphql/error-code.js';
+import { ErrorsLoggedOnceFilter } from '../libs/graphql/errors-logged-once.filter.js';
 import { graphqlOptions, RequestHeaders } from '../libs/graphql/graphql-options.js';
 import { InFlightRequests } from '../libs/http/in-flight-requests.js';
+import { Metrics, MetricsModule } from '../libs/observability/metrics.js';
 import type { Actor } from './access/actor.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { IdentityService } from './identity/identity.service.js';
@@ -82,13 +84,15 @@ export class AppModule {
           manualInitialization: options.connectDatabase === false,
         }),
         DatabaseModule,
+        MetricsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [IdentityModule, OAuthModule],
-          inject: [IdentityService, OAuthAccessService],
-          useFactory: (identity: IdentityService, oauth: OAuthAccessService) =>
+          inject: [IdentityService, OAuthAccessService, Metrics],
+          useFactory: (identity: IdentityService, oauth: OAuthAccessService, metrics: Metrics) =>
             graphqlOptions({
               explorer: config.graphqlExplorer,
+              metrics,
               schemaFile: options.schemaFile,
               requestContext: (req) => actorContext(identity, oauth, req),
             }),
@@ -107,6 +111,7 @@ export class AppModule {
       providers: [
         { provide: APP_PIPE, useValue: validationPipe },
         { provide: InFlightRequests, useValue: new InFlightRequests() },
+        { provide: APP_FILTER, useClass: ErrorsLoggedOnceFilter },
       ],
     };
   }

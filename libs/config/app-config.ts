@@ -204,6 +204,13 @@ class EnvironmentVariables {
   @Min(0)
   @Max(3_600_000)
   SHUTDOWN_GRACE_MS?: number;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\x21-\x7e]{16,256}$/, {
+    message: 'METRICS_TOKEN must be 16 to 256 visible ASCII characters (no spaces), e.g. from `openssl rand -hex 32`',
+  })
+  METRICS_TOKEN?: string;
 }
 
 export class ConfigError extends Error {}
@@ -267,6 +274,8 @@ export class AppConfig {
      */
     readonly backgroundJobs: boolean,
     readonly resilience: ResilienceSettings,
+    /** The bearer token a scraper sends for /metrics; unset, /metrics is not served at all. */
+    readonly metricsToken: string | undefined,
   ) {}
 
   get usesEmbeddedDatabase(): boolean {
@@ -287,11 +296,14 @@ export function redactSecrets(text: string): string {
   return text.replace(URL_PASSWORD, '$1***@');
 }
 
+/** Variables that are secrets whole: a refused value is not echoed at all. */
+const SECRET_VARIABLES = new Set(['METRICS_TOKEN']);
+
 function describe(errors: ReturnType<typeof validateSync>): string {
   return errors
     .map(
       (error) =>
-        `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')} (got ${redactSecrets(JSON.stringify(error.value))})`,
+        `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')} (got ${SECRET_VARIABLES.has(error.property) ? '***' : redactSecrets(JSON.stringify(error.value))})`,
     )
     .join('\n  ');
 }
@@ -347,6 +359,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       heavyReadQueue: vars.HEAVY_READ_QUEUE ?? 50,
       shutdownGraceMs: vars.SHUTDOWN_GRACE_MS ?? 30_000,
     },
+    vars.METRICS_TOKEN,
   );
 }
 

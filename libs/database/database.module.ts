@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { HeavyReads } from './bulkhead.js';
+import { PoolMetrics } from './database-metrics.js';
 import { TransactionalConnection } from './transactional-connection.js';
 
 const heavyReads = {
@@ -20,5 +21,8 @@ const heavyReads = {
 
 /** Shared database helpers; the DataSource itself comes from TypeOrmModule.forRoot in the app module. */
 @Global()
-@Module({ providers: [TransactionalConnection, heavyReads], exports: [TransactionalConnection, HeavyReads] })
+@Module({
+  providers: [TransactionalConnection, heavyReads, PoolMetrics],
+  exports: [TransactionalConnection, HeavyReads],
+})
 export class DatabaseModule {}

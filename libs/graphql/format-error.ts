@@ -92,7 +92,7 @@ function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLF
   if (apolloCode) {
     return { ...base, message: formatted.message, extensions: { code: apolloCode } };
   }
-  logger.error(original instanceof Error ? (original.stack ?? original.message) : String(original));
+  logger.error(original instanceof Error ? original : String(original));
   return { ...base, message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }
 

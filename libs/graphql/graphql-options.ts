@@ -2,7 +2,10 @@ import { ApolloServerPlugin } from '@apollo/server';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLSchema } from 'graphql';
+import { graphqlMetricsPlugin } from '../observability/graphql-metrics.js';
+import { Metrics } from '../observability/metrics.js';
 import { createFormatError } from './format-error.js';
+import { graphiqlLandingPage } from './graphiql.js';
 import { assertQueryCost, MAX_QUERY_COST } from './query-cost.js';
 import { DateTimeScalar } from './scalars.js';
 import { assertTextInputs } from './text-input.js';
@@ -11,6 +14,8 @@ import { unavailableAsHttp503, unavailableStatus } from './unavailable.js';
 export interface GraphqlSettings {
   /** Introspection and the GraphiQL landing page. */
   explorer: boolean;
+  /** Where each request's operation, outcome and latency are counted; absent for tools that only print the schema. */
+  metrics?: Metrics;
   /** Where to write the SDL; omitted at run time, set by `npm run schema`. */
   schemaFile?: string;
   /** What each request adds to its context besides `req`, e.g. who is calling; may reject the request by throwing. */
@@ -85,7 +90,8 @@ export function graphqlOptions(settings: GraphqlSettings): ApolloDriverConfig {
     transformAutoSchemaFile: true,
     buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] },
     introspection: settings.explorer,
-    graphiql: settings.explorer,
+    // Nest's and Apollo's own explorers load their scripts from CDNs; ours come from this server (app.ts mounts them).
+    graphiql: false,
     includeStacktraceInErrorResponses: false,
     autoTransformHttpErrors: false,
     // Nest would reset every response that has a `data` key to 200; unavailableStatus decides instead.
@@ -95,7 +101,13 @@ export function graphqlOptions(settings: GraphqlSettings): ApolloDriverConfig {
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     validationRules: armor.validationRules,
     // Armor's typings resolve Apollo's CommonJS build, Nest's the ESM one: the same plugin type twice.
-    plugins: [...(armor.plugins as NonNullable<ApolloDriverConfig['plugins']>), operationChecks, unavailableStatus],
+    plugins: [
+      ...(armor.plugins as NonNullable<ApolloDriverConfig['plugins']>),
+      operationChecks,
+      unavailableStatus,
+      ...(settings.explorer ? [graphiqlLandingPage] : []),
+      ...(settings.metrics ? [graphqlMetricsPlugin(settings.metrics)] : []),
+    ],
     formatError: createFormatError({ explorer: settings.explorer }),
     context: async ({ req }: { req: RequestHeaders }) => {
       try {

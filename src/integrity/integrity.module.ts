@@ -6,6 +6,7 @@ import { LedgerModule } from '../ledger/ledger.module.js';
 import { ChainRepository } from './chain.repository.js';
 import { ChainSweeper } from './chain.sweeper.js';
 import { CheckpointsService } from './checkpoints.service.js';
+import { IntegrityMetrics } from './integrity.metrics.js';
 import { IntegrityResolver, StatementProofEntryResolver, StatementProofResolver } from './integrity.resolver.js';
 import { ProofsService } from './proofs.service.js';
 import { VerificationRepository } from './verification.repository.js';
@@ -24,6 +25,7 @@ import { VerificationSweeper } from './verification.sweeper.js';
     ChainSweeper,
     CheckpointsService,
     ProofsService,
+    IntegrityMetrics,
     IntegrityResolver,
     StatementProofResolver,
     StatementProofEntryResolver,

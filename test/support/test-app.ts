@@ -2,7 +2,7 @@ import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../libs/config/app-config.js';
 import { findFreePort } from '../../libs/database/embedded-postgres.js';
-import { createApp } from '../../src/app.js';
+import { createApp, CreateAppOptions } from '../../src/app.js';
 import { IdentityService } from '../../src/identity/identity.service.js';
 import { checkLedgerInvariants } from '../../src/ledger/ledger.invariants.js';
 import { LedgerService } from '../../src/ledger/ledger.service.js';
@@ -125,12 +125,13 @@ export function testSettings(databaseUrl: string, poolSize: number): Record<stri
 /**
  * The real application on this file's database (or on `databaseUrl`, another clone of the
  * template), listening on a free port. `settings` are environment variables over testSettings,
- * such as GRAPHQL_EXPLORER=false to run as in production.
+ * such as GRAPHQL_EXPLORER=false to run as in production; `options` such as where it logs.
  */
 export async function startTestApp(
   poolSize = 20,
   databaseUrl = testDatabaseUrl(),
   settings: Record<string, string> = {},
+  options: CreateAppOptions = {},
 ): Promise<TestApp> {
   // The port is chosen first, so that PUBLIC_URL (on which links are built) names this server.
   const port = await findFreePort();
@@ -141,7 +142,7 @@ export async function startTestApp(
     PUBLIC_URL: url,
     ...settings,
   });
-  const app = await createApp(config);
+  const app = await createApp(config, options);
   await app.listen(port, '127.0.0.1');
   return {
     ...client(url, {}),
