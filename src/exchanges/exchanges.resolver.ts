@@ -20,6 +20,7 @@ import { ExchangesService } from './exchanges.service.js';
 import {
   Exchange,
   ExchangeConnection,
+  ExchangeGroup,
   ExchangeGroupPayload,
   ExchangePayload,
   Review,
@@ -53,12 +54,22 @@ export class ExchangesResolver {
 
   @Query(() => ExchangeGroupPayload, {
     description: 'A group exchange: its provider and auditors see every place, a receiver their own.',
+    deprecationReason:
+      'Use `groupExchange`, which returns the ExchangeGroup itself, its places in `exchanges`. Removed on or after 2027-06-01.',
   })
   exchangeGroup(
     @CurrentActor() actor: Actor,
     @Args('id', { type: () => ID }) id: string,
   ): Promise<ExchangeGroupPayload> {
     return this.service.findGroup(actor, id);
+  }
+
+  @Query(() => ExchangeGroup, {
+    description:
+      'A group exchange, for its provider, its receivers and its community\'s auditors; FORBIDDEN otherwise. Its `exchanges` are every place for the provider and auditors, a receiver\'s own for a receiver.',
+  })
+  groupExchange(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<ExchangeGroup> {
+    return this.service.visibleGroup(actor, id);
   }
 
   @Mutation(() => ExchangeGroupPayload, {
@@ -131,6 +142,18 @@ export class ExchangesResolver {
   @Mutation(() => ReviewPayload, { description: 'After settlement, each party may review the other once.' })
   reviewExchange(@CurrentActor() actor: Actor, @Args('input') input: ReviewExchangeInput): Promise<ReviewPayload> {
     return this.service.review(actor, input);
+  }
+}
+
+@Resolver(() => ExchangeGroup)
+export class ExchangeGroupResolver {
+  constructor(private readonly service: ExchangesService) {}
+
+  @ResolveField(() => [Exchange], {
+    description: "The group's places: every one for its provider and its community's auditors; a receiver's own for a receiver.",
+  })
+  exchanges(@CurrentActor() actor: Actor, @Parent() group: ExchangeGroup): Promise<Exchange[]> {
+    return this.service.placesVisibleTo(actor, group);
   }
 }
 

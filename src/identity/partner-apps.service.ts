@@ -39,7 +39,7 @@ export class PartnerAppsService {
         targetId: app.id,
         details: { scopes: app.scopes },
       });
-      return { partnerApp: app, apiKey };
+      return { partnerApp: app, apiKey, userErrors: [] };
     });
   }
 
@@ -56,7 +56,7 @@ export class PartnerAppsService {
         targetType: 'partner_app',
         targetId: app.id,
       });
-      return { partnerApp: app, apiKey };
+      return { partnerApp: app, apiKey, userErrors: [] };
     });
   }
 

@@ -4,8 +4,10 @@ import { CurrentActor } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
 import { RateLimited } from '../access/rate-limited.js';
 import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
-import { VerificationRunsArgs } from './dto/integrity.inputs.js';
-import { VerificationRun, VerificationRunConnection } from './models/verification.models.js';
+import { replacedBy } from '../../libs/graphql/user-errors.js';
+import { CloseVerificationAlertInput, CommunityLedgerInput, VerificationRunsArgs } from './dto/integrity.inputs.js';
+import { IntegrityErrorCode, integrityError } from './integrity.errors.js';
+import { VerificationRun, VerificationRunConnection, VerificationRunPayload } from './models/verification.models.js';
 import { VerificationService } from './verification.service.js';
 
 @Resolver(() => VerificationRun)
@@ -14,6 +16,7 @@ export class VerificationResolver {
 
   @Mutation(() => VerificationRun, {
     description: `Runs the ledger's invariant check over a community now and stores the report. Its auditors. ${rateLimitNote(RATE_LIMITS.runLedgerVerification)}`,
+    deprecationReason: replacedBy('verifyLedger'),
   })
   @RateLimited(RATE_LIMITS.runLedgerVerification)
   runLedgerVerification(
@@ -21,6 +24,17 @@ export class VerificationResolver {
     @Args('communityId', { type: () => ID }) communityId: string,
   ): Promise<VerificationRun> {
     return this.verification.runOnDemand(actor, communityId);
+  }
+
+  @Mutation(() => VerificationRunPayload, {
+    description: `Runs the ledger's invariant check over a community now and stores the report (a failed run opens an alert). Its auditors. Its rate limit is runLedgerVerification's, counted together. ${rateLimitNote(RATE_LIMITS.runLedgerVerification)}`,
+  })
+  @RateLimited(RATE_LIMITS.runLedgerVerification)
+  async verifyLedger(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: CommunityLedgerInput,
+  ): Promise<VerificationRunPayload> {
+    return { run: await this.verification.runOnDemand(actor, input.communityId), userErrors: [] };
   }
 
   @Query(() => VerificationRunConnection, {
@@ -37,6 +51,7 @@ export class VerificationResolver {
     nullable: true,
     description:
       'Closes the alert of a failed run, saying what was done. Coordinators and admins; audited. Null if there was no open alert.',
+    deprecationReason: replacedBy('closeVerificationAlert'),
   })
   acknowledgeVerificationAlert(
     @CurrentActor() actor: Actor,
@@ -44,5 +59,19 @@ export class VerificationResolver {
     @Args('note') note: string,
   ): Promise<VerificationRun | null> {
     return this.verification.acknowledge(actor, runId, note);
+  }
+
+  @Mutation(() => VerificationRunPayload, {
+    description:
+      "Closes the open alert of a failed run, saying what was done. Coordinators of the run's community, and admins; audited. NO_OPEN_ALERT if the run has none.",
+  })
+  async closeVerificationAlert(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: CloseVerificationAlertInput,
+  ): Promise<VerificationRunPayload> {
+    const run = await this.verification.acknowledge(actor, input.runId, input.note);
+    return run
+      ? { run, userErrors: [] }
+      : { run: null, userErrors: [integrityError(IntegrityErrorCode.NO_OPEN_ALERT)] };
   }
 }

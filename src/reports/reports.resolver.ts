@@ -4,7 +4,13 @@ import { CurrentActor } from '../access/actor.js';
 import { RateLimited } from '../access/rate-limited.js';
 import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import type { Actor } from '../access/actor.js';
-import { AccountStatementArgs, BalanceReportArgs, RequestExportInput } from './dto/report.inputs.js';
+import { replacedBy } from '../../libs/graphql/user-errors.js';
+import {
+  AccountStatementArgs,
+  BalanceReportArgs,
+  RequestExportInput,
+  RequestReportExportInput,
+} from './dto/report.inputs.js';
 import { ExportsService } from './exports.service.js';
 import {
   AccountStatement,
@@ -14,6 +20,7 @@ import {
   BalanceReport,
   CurrencyBalanceReport,
   ExportLink,
+  RequestReportExportPayload,
 } from './models/report.models.js';
 import { ReportsService } from './reports.service.js';
 
@@ -40,10 +47,22 @@ export class ReportsResolver {
 
   @Mutation(() => ExportLink, {
     description: `A link, valid for 5 minutes, to a CSV file of a report, checked as the matching query is; audited. The file is streamed, whatever its size. ${rateLimitNote(RATE_LIMITS.requestExport)}`,
+    deprecationReason: replacedBy('requestReportExport'),
   })
   @RateLimited(RATE_LIMITS.requestExport)
   requestExport(@CurrentActor() actor: Actor, @Args('input') input: RequestExportInput): Promise<ExportLink> {
     return this.exports.requestExport(actor, input);
+  }
+
+  @Mutation(() => RequestReportExportPayload, {
+    description: `A link, valid for 5 minutes, to a CSV file of a report, checked as the matching query is; audited. The file is streamed, whatever its size. Its rate limit is requestExport's, counted together. ${rateLimitNote(RATE_LIMITS.requestExport)}`,
+  })
+  @RateLimited(RATE_LIMITS.requestExport)
+  async requestReportExport(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: RequestReportExportInput,
+  ): Promise<RequestReportExportPayload> {
+    return { link: await this.exports.requestExport(actor, input), userErrors: [] };
   }
 }
 

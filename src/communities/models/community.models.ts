@@ -1,3 +1,4 @@
+import { UserErrorInterface } from '../../../libs/graphql/user-errors.js';
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
 import { CommunityErrorCode } from '../communities.errors.js';
@@ -40,7 +41,7 @@ export class CommunityPolicies {
   balancesVisible: boolean;
 }
 
-@ObjectType()
+@ObjectType({ implements: () => [UserErrorInterface] })
 export class CommunityUserError {
   @Field(() => CommunityErrorCode)
   code: CommunityErrorCode;

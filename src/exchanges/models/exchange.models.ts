@@ -1,10 +1,11 @@
+import { UserErrorInterface } from '../../../libs/graphql/user-errors.js';
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
 import { ExchangeStatus } from './exchange-enums.js';
 import { ExchangeErrorCode } from '../exchanges.errors.js';
 
-@ObjectType()
+@ObjectType({ implements: () => [UserErrorInterface] })
 export class ExchangeUserError {
   @Field(() => ExchangeErrorCode)
   code: ExchangeErrorCode;

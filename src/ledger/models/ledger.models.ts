@@ -1,3 +1,4 @@
+import { UserErrorInterface } from '../../../libs/graphql/user-errors.js';
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { AmountScalar, Int64Scalar, JSONObjectScalar } from '../../../libs/graphql/scalars.js';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
@@ -204,7 +205,7 @@ export class TrialBalance {
   asOf: Date;
 }
 
-@ObjectType()
+@ObjectType({ implements: () => [UserErrorInterface] })
 export class TransferUserError {
   @Field(() => TransferErrorCode)
   code: TransferErrorCode;
@@ -242,9 +243,15 @@ export class CreateTransferPayload {
 export class CreateTransfersPayload {
   @Field(() => [CreateTransferPayload], { description: 'One result per transfer, in the order given.' })
   results: CreateTransferPayload[];
+
+  @Field(() => [TransferUserError], {
+    description:
+      "Refusals of the whole batch: its input's validation (INVALID_INPUT, with the path of each field at fault), and then `results` is empty. Each transfer's own refusals are in its result.",
+  })
+  userErrors: TransferUserError[];
 }
 
-@ObjectType()
+@ObjectType({ implements: () => [UserErrorInterface] })
 export class AccountUserError {
   @Field(() => AccountErrorCode)
   code: AccountErrorCode;

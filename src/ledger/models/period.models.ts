@@ -1,3 +1,4 @@
+import { UserErrorInterface } from '../../../libs/graphql/user-errors.js';
 import { ArgsType, Field, ID, InputType, ObjectType } from '@nestjs/graphql';
 import { IsDate, Matches, MaxLength } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
@@ -69,7 +70,7 @@ export class ClosePeriodInput {
   note: string;
 }
 
-@ObjectType()
+@ObjectType({ implements: () => [UserErrorInterface] })
 export class PeriodUserError {
   @Field(() => PeriodErrorCode)
   code: PeriodErrorCode;

@@ -1,3 +1,4 @@
+import { UserErrorInterface } from '../../../libs/graphql/user-errors.js';
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
@@ -76,7 +77,7 @@ export class Listing {
 @ObjectType()
 export class ListingConnection extends ConnectionType(Listing, 'Listing') {}
 
-@ObjectType()
+@ObjectType({ implements: () => [UserErrorInterface] })
 export class ListingUserError {
   @Field(() => ListingErrorCode)
   code: ListingErrorCode;

@@ -57,6 +57,16 @@ export class ProfileInput {
 @InputType()
 export class UpdateProfileInput extends ProfileInput {}
 
+@InputType({ description: 'Your profile as updateMemberProfile sets it: a field left out stays as it is.' })
+export class UpdateMemberProfileInput extends ProfileInput {}
+
+@InputType({ description: 'The community requestMembership asks to join.' })
+export class RequestMembershipInput {
+  @Field(() => ID, { description: 'The community; COMMUNITY_NOT_FOUND when there is none with this id.' })
+  @IsString()
+  communityId: string;
+}
+
 @InputType()
 export class RegisterInput extends ProfileInput {
   @Field()

@@ -1,3 +1,4 @@
+import { UserErrorInterface } from '../../../libs/graphql/user-errors.js';
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { MemberErrorCode } from '../members.errors.js';
@@ -75,7 +76,7 @@ export class Membership {
 @ObjectType()
 export class MembershipConnection extends ConnectionType(Membership, 'Membership') {}
 
-@ObjectType()
+@ObjectType({ implements: () => [UserErrorInterface] })
 export class MemberUserError {
   @Field(() => MemberErrorCode)
   code: MemberErrorCode;
