@@ -12,6 +12,7 @@ import {
   getNamedType,
   GraphQLBoolean,
   GraphQLEnumType,
+  GraphQLInt,
   GraphQLObjectType,
   GraphQLOutputType,
   GraphQLResolveInfo,
@@ -94,13 +95,15 @@ export class InputValidationPipe extends ValidationPipe {
 }
 
 /**
- * What a result field holds when the mutation was refused: null, an empty list, or false. Undefined
- * when the field can hold none of them (a non-null String): such a payload cannot say "refused".
+ * What a result field holds when the mutation was refused, and so changed nothing: null, an empty
+ * list, false, or a count of 0. Undefined when the field can hold none of them (a non-null String):
+ * such a payload cannot say "refused".
  */
 function emptyValue(type: GraphQLOutputType): unknown {
   if (!isNonNullType(type)) return null;
   if (isListType(type.ofType)) return [];
   if (type.ofType === GraphQLBoolean) return false;
+  if (type.ofType === GraphQLInt) return 0;
   return undefined;
 }
 
