@@ -66,7 +66,7 @@ export class ExchangesResolver {
 
   @Query(() => ExchangeGroup, {
     description:
-      'A group exchange, for its provider, its receivers and its community\'s auditors; FORBIDDEN otherwise. Its `exchanges` are every place for the provider and auditors, a receiver\'s own for a receiver.',
+      "A group exchange, for its provider, its receivers and its community's auditors; FORBIDDEN otherwise. Its `exchanges` are every place for the provider and auditors, a receiver's own for a receiver.",
   })
   groupExchange(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<ExchangeGroup> {
     return this.service.visibleGroup(actor, id);
@@ -150,7 +150,8 @@ export class ExchangeGroupResolver {
   constructor(private readonly service: ExchangesService) {}
 
   @ResolveField(() => [Exchange], {
-    description: "The group's places: every one for its provider and its community's auditors; a receiver's own for a receiver.",
+    description:
+      "The group's places: every one for its provider and its community's auditors; a receiver's own for a receiver.",
   })
   exchanges(@CurrentActor() actor: Actor, @Parent() group: ExchangeGroup): Promise<Exchange[]> {
     return this.service.placesVisibleTo(actor, group);

@@ -124,11 +124,11 @@ export class IdentityResolver {
   @Mutation(() => SignOutPayload, {
     description: 'Admins: ends every session of a member at once (a lost device, a compromised account). Audited.',
   })
-  async signOutMember(
-    @CurrentActor() actor: Actor,
-    @Args('input') input: SignOutMemberInput,
-  ): Promise<SignOutPayload> {
-    return { endedSessions: await this.identity.revokeMemberSessions(actor, input.memberId, input.reason), userErrors: [] };
+  async signOutMember(@CurrentActor() actor: Actor, @Args('input') input: SignOutMemberInput): Promise<SignOutPayload> {
+    return {
+      endedSessions: await this.identity.revokeMemberSessions(actor, input.memberId, input.reason),
+      userErrors: [],
+    };
   }
 
   @Mutation(() => PartnerAppKeyPayload, {
@@ -165,7 +165,7 @@ export class IdentityResolver {
 
   @Mutation(() => NewPartnerAppKeyPayload, {
     description:
-      "Coordinators and admins: issues a new key for a live partner app of their community; the old key stops working at once. Audited.",
+      'Coordinators and admins: issues a new key for a live partner app of their community; the old key stops working at once. Audited.',
   })
   replacePartnerAppKey(
     @CurrentActor() actor: Actor,

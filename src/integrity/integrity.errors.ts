@@ -13,6 +13,9 @@ export const integrityError = userErrorCodes(
   "Why a verification run, a checkpoint or an alert's acknowledgement was refused. A refusal changes nothing.",
   {
     INVALID_INPUT: INVALID_INPUT_DESCRIPTION,
-    NO_OPEN_ALERT: { field: 'runId', message: 'This run has no open alert: it passed, or its alert is already closed.' },
+    NO_OPEN_ALERT: {
+      field: 'runId',
+      message: 'This run has no open alert: it passed, or its alert is already closed.',
+    },
   },
 ).userError;

@@ -115,7 +115,7 @@ export class MembersResolver {
     @CurrentActor() actor: Actor,
     @Args('input') input: RequestMembershipInput,
   ): Promise<MembershipPayload> {
-    return this.members.joinCommunity(actor, input.communityId);
+    return this.members.requestMembership(actor, input);
   }
 
   @Mutation(() => MembershipPayload, {

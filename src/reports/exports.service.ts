@@ -97,7 +97,10 @@ export class ExportsService {
     const requester = this.access.requireAuthenticated(actor);
     const foreign = FOREIGN_PARAMETERS[input.kind].find((name) => input[name] !== undefined && input[name] !== null);
     if (foreign)
-      throw new InvalidInput([{ field: foreign, message: `${foreign} does not apply to a ${input.kind} export` }], 'input');
+      throw new InvalidInput(
+        [{ field: foreign, message: `${foreign} does not apply to a ${input.kind} export` }],
+        'input',
+      );
     if (input.kind === ExportKind.STATEMENT && !input.accountId)
       throw new InvalidInput([{ field: 'accountId', message: 'a statement export needs accountId' }], 'input');
     await this.authorize(requester, input.kind, input.communityId, input.accountId ?? null);

@@ -146,8 +146,7 @@ export class NewPartnerAppKeyPayload {
 
   @Field(() => String, {
     nullable: true,
-    description:
-      'Shown once: only its hash is stored. Send it as `Authorization: Bearer <apiKey>`. Null when refused.',
+    description: 'Shown once: only its hash is stored. Send it as `Authorization: Bearer <apiKey>`. Null when refused.',
   })
   apiKey: string | null;
 

@@ -62,7 +62,7 @@ export class CommunityLedgerInput {
   communityId: string;
 }
 
-@InputType({ description: "The failed run whose alert closeVerificationAlert closes, and what was done." })
+@InputType({ description: 'The failed run whose alert closeVerificationAlert closes, and what was done.' })
 export class CloseVerificationAlertInput {
   @Field(() => ID, { description: 'A failed verification run of a community you coordinate.' })
   @IsDatabaseId()

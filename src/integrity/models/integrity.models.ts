@@ -135,7 +135,7 @@ export class RecordLedgerCheckpointsPayload {
   @Field(() => [LedgerCheckpoint], {
     nullable: true,
     description:
-      "One per currency of the community with something chained since its last checkpoint; empty when there was nothing new. Null when refused.",
+      'One per currency of the community with something chained since its last checkpoint; empty when there was nothing new. Null when refused.',
   })
   checkpoints: LedgerCheckpoint[] | null;
 
