@@ -1,15 +1,14 @@
-import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ValidationError } from 'class-validator';
 import { AppConfig } from '../libs/config/app-config.js';
 import { ConfigModule } from '../libs/config/config.module.js';
 import { DatabaseModule } from '../libs/database/database.module.js';
-import { ClientError, ErrorCode } from '../libs/graphql/error-code.js';
 import { ErrorsLoggedOnceFilter } from '../libs/graphql/errors-logged-once.filter.js';
 import { graphqlOptions, RequestHeaders } from '../libs/graphql/graphql-options.js';
+import { InputValidationPipe, InvalidInputAsUserErrors } from '../libs/graphql/invalid-input.js';
 import { InFlightRequests } from '../libs/http/in-flight-requests.js';
 import { Metrics, MetricsModule } from '../libs/observability/metrics.js';
 import type { Actor } from './access/actor.js';
@@ -27,27 +26,6 @@ import { InsightsModule } from './insights/insights.module.js';
 import { IntegrityModule } from './integrity/integrity.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 import { ReportsModule } from './reports/reports.module.js';
-
-function flatten(errors: ValidationError[], parent = ''): { field: string; message: string }[] {
-  return errors.flatMap((error) => {
-    const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
-    return [...own, ...flatten(error.children ?? [], field)];
-  });
-}
-
-/** class-validator failures become one BAD_USER_INPUT error listing every field at fault. */
-const validationPipe = new ValidationPipe({
-  transform: true,
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  exceptionFactory: (errors) => {
-    const invalid = flatten(errors);
-    return new ClientError(ErrorCode.BAD_USER_INPUT, invalid.map((error) => error.message).join('; '), {
-      invalidFields: invalid,
-    });
-  },
-});
 
 const header = (req: RequestHeaders, name: string): string | undefined => {
   const value = req.headers[name];
@@ -109,7 +87,8 @@ export class AppModule {
         OAuthModule,
       ],
       providers: [
-        { provide: APP_PIPE, useValue: validationPipe },
+        { provide: APP_PIPE, useValue: new InputValidationPipe() },
+        { provide: APP_INTERCEPTOR, useClass: InvalidInputAsUserErrors },
         { provide: InFlightRequests, useValue: new InFlightRequests() },
         { provide: APP_FILTER, useClass: ErrorsLoggedOnceFilter },
       ],

@@ -25,7 +25,7 @@ export class PageInfo {
 export const MAX_PAGE_SIZE = 100;
 
 /** The deprecation of a list that grew a paginated replacement: a list field cannot become a connection without breaking clients. */
-export function replacedBy(connectionField: string): string {
+export function replacedByConnection(connectionField: string): string {
   return `Unbounded: use ${connectionField}, which pages. Removed on or after 2027-06-01.`;
 }
 

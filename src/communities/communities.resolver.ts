@@ -1,5 +1,5 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { CountedConnection, PageArgs, replacedBy } from '../../libs/graphql/pagination.js';
+import { CountedConnection, PageArgs, replacedByConnection } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
 import { AuditEntry } from '../audit/models/audit.models.js';
@@ -14,7 +14,7 @@ export class CommunitiesResolver {
 
   @Query(() => [Community], {
     description: 'The communities hosted on this server. Public.',
-    deprecationReason: replacedBy('communitiesConnection'),
+    deprecationReason: replacedByConnection('communitiesConnection'),
   })
   communities(): Promise<Community[]> {
     return this.service.list();

@@ -91,12 +91,22 @@ export class ExchangesResolver {
 
   @Query(() => ExchangeGroupPayload, {
     description: 'A group exchange: its provider and auditors see every place, a receiver their own.',
+    deprecationReason:
+      'Use `groupExchange`, which returns the ExchangeGroup itself, its places in `exchanges`. Removed on or after 2027-06-01.',
   })
   exchangeGroup(
     @CurrentActor() actor: Actor,
     @Args('id', { type: () => ID, description: "The group's id." }) id: string,
   ): Promise<ExchangeGroupPayload> {
     return this.service.findGroup(actor, id);
+  }
+
+  @Query(() => ExchangeGroup, {
+    description:
+      "A group exchange, for its provider, its receivers and its community's auditors; FORBIDDEN otherwise. Its `exchanges` are every place for the provider and auditors, a receiver's own for a receiver.",
+  })
+  groupExchange(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<ExchangeGroup> {
+    return this.service.visibleGroup(actor, id);
   }
 
   @Mutation(() => ExchangeGroupPayload, {
@@ -257,7 +267,18 @@ export class ExchangesResolver {
 
 @Resolver(() => ExchangeGroup)
 export class ExchangeGroupResolver {
-  constructor(private readonly related: RelatedObjects) {}
+  constructor(
+    private readonly service: ExchangesService,
+    private readonly related: RelatedObjects,
+  ) {}
+
+  @ResolveField(() => [Exchange], {
+    description:
+      "The group's places: every one for its provider and its community's auditors; a receiver's own for a receiver.",
+  })
+  exchanges(@CurrentActor() actor: Actor, @Parent() group: ExchangeGroup): Promise<Exchange[]> {
+    return this.service.placesVisibleTo(actor, group);
+  }
 
   @ResolveField(() => Community, { description: COMMUNITY_NOTE })
   community(@Parent() group: ExchangeGroup, @Context() context: object): Promise<Community> {

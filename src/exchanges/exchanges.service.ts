@@ -228,20 +228,20 @@ export class ExchangesService {
   /** The group with the places the actor may see: all for its provider and auditors, their own for a receiver. */
   async findGroup(actor: Actor, groupId: string): Promise<ExchangeGroupPayload> {
     const group = await this.visibleGroup(actor, groupId);
+    return { group, exchanges: await this.placesVisibleTo(actor, group), userErrors: [] };
+  }
+
+  /** The places of a group the caller may see: all of them for its provider and auditors, a receiver's own. */
+  async placesVisibleTo(actor: Actor, group: ExchangeGroup): Promise<Exchange[]> {
     const places = await this.exchanges.placesOf(group.id);
     const seesAll =
       (actor.kind === 'member' && actor.memberId === group.providerId) ||
       (await this.access.mayAudit(actor, group.communityId));
-    return {
-      group,
-      exchanges: seesAll
-        ? places
-        : places.filter((place) => actor.kind === 'member' && place.receiverId === actor.memberId),
-      userErrors: [],
-    };
+    return seesAll ? places : places.filter((place) => actor.kind === 'member' && place.receiverId === actor.memberId);
   }
 
-  private async visibleGroup(actor: Actor, groupId: string): Promise<ExchangeGroup> {
+  /** A group its provider, its receivers and its community's auditors may see; FORBIDDEN otherwise. */
+  async visibleGroup(actor: Actor, groupId: string): Promise<ExchangeGroup> {
     this.access.requireAuthenticated(actor);
     const group = isDatabaseId(groupId) ? await this.exchanges.findGroup(groupId) : null;
     if (!group) throw forbidden();

@@ -1,5 +1,5 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { CountedConnection, PageArgs, replacedBy } from '../../libs/graphql/pagination.js';
+import { CountedConnection, PageArgs, replacedByConnection } from '../../libs/graphql/pagination.js';
 import { ClientAddress, CurrentActor } from '../access/actor.js';
 import { RateLimited } from '../access/rate-limited.js';
 import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
@@ -9,25 +9,39 @@ import { CommunitiesService } from '../communities/communities.service.js';
 import { Community } from '../communities/models/community.models.js';
 import {
   ChangePasswordInput,
+  CreatePartnerAppInput,
+  DeregisterPartnerAppInput,
+  EndSessionInput,
   LoginInput,
   PartnerAppsArgs,
+  PartnerAppConsentInput,
   RefreshTokensInput,
   RegisterPartnerAppInput,
+  ReplacePartnerAppKeyInput,
   RevokeMemberSessionsArgs,
   RevokePartnerAppArgs,
+  SignOutInput,
+  SignOutMemberInput,
 } from './dto/identity.inputs.js';
+import { PartnerAppErrorCode, partnerAppError, SessionErrorCode, sessionError } from './identity.errors.js';
 import { IdentityService } from './identity.service.js';
 import {
   AuthPayload,
   ChangePasswordPayload,
+  EndSessionPayload,
+  NewPartnerAppKeyPayload,
   PartnerApp,
   PartnerAppConnection,
+  PartnerAppConsentPayload,
   PartnerAppKeyPayload,
+  PartnerAppPayload,
   Session,
   SessionConnection,
+  SignOutPayload,
 } from './models/identity.models.js';
 import { PartnerAppsService } from './partner-apps.service.js';
 import { PASSWORD_RULE } from '../../libs/security/password-strength.js';
+import { replacedBy } from '../../libs/graphql/user-errors.js';
 
 @Resolver()
 export class IdentityResolver {
@@ -57,6 +71,7 @@ export class IdentityResolver {
 
   @Mutation(() => Int, {
     description: 'Ends this session, or all of your sessions; returns how many ended. Effective at once.',
+    deprecationReason: replacedBy('signOut'),
   })
   logout(
     @CurrentActor() actor: Actor,
@@ -69,9 +84,16 @@ export class IdentityResolver {
     return this.identity.logout(actor, everywhere);
   }
 
+  @Mutation(() => SignOutPayload, {
+    description: 'Ends this session, or with `everywhere` all of your sessions, at once. In person only.',
+  })
+  async signOut(@CurrentActor() actor: Actor, @Args('input') input: SignOutInput): Promise<SignOutPayload> {
+    return { endedSessions: await this.identity.logout(actor, input.everywhere), userErrors: [] };
+  }
+
   @Query(() => [Session], {
     description: 'Your live sessions, newest first.',
-    deprecationReason: replacedBy('sessionsConnection'),
+    deprecationReason: replacedByConnection('sessionsConnection'),
   })
   sessions(@CurrentActor() actor: Actor): Promise<Session[]> {
     return this.identity.sessions(actor);
@@ -86,12 +108,23 @@ export class IdentityResolver {
 
   @Mutation(() => Boolean, {
     description: 'Ends one of your sessions at once (a lost phone). False when it is not one of your live sessions.',
+    deprecationReason: replacedBy('endSession'),
   })
   revokeSession(
     @CurrentActor() actor: Actor,
     @Args('sessionId', { type: () => ID, description: 'One of your sessions, from `sessions`.' }) sessionId: string,
   ): Promise<boolean> {
     return this.identity.revokeSession(actor, sessionId);
+  }
+
+  @Mutation(() => EndSessionPayload, {
+    description:
+      'Ends one of your sessions at once (a lost phone). SESSION_NOT_FOUND when it is not one of your live sessions. In person only.',
+  })
+  async endSession(@CurrentActor() actor: Actor, @Args('input') input: EndSessionInput): Promise<EndSessionPayload> {
+    return (await this.identity.revokeSession(actor, input.sessionId))
+      ? { sessionId: input.sessionId, userErrors: [] }
+      : { sessionId: null, userErrors: [sessionError(SessionErrorCode.SESSION_NOT_FOUND)] };
   }
 
   @Mutation(() => ChangePasswordPayload, {
@@ -108,13 +141,25 @@ export class IdentityResolver {
 
   @Mutation(() => Int, {
     description: 'Admins: ends every session of a member at once; returns how many ended. Audited.',
+    deprecationReason: replacedBy('signOutMember'),
   })
   revokeMemberSessions(@CurrentActor() actor: Actor, @Args() args: RevokeMemberSessionsArgs): Promise<number> {
     return this.identity.revokeMemberSessions(actor, args.memberId, args.reason);
   }
 
+  @Mutation(() => SignOutPayload, {
+    description: 'Admins: ends every session of a member at once (a lost device, a compromised account). Audited.',
+  })
+  async signOutMember(@CurrentActor() actor: Actor, @Args('input') input: SignOutMemberInput): Promise<SignOutPayload> {
+    return {
+      endedSessions: await this.identity.revokeMemberSessions(actor, input.memberId, input.reason),
+      userErrors: [],
+    };
+  }
+
   @Mutation(() => PartnerAppKeyPayload, {
     description: 'Coordinators and admins: registers a partner app for a community and issues its first key.',
+    deprecationReason: replacedBy('createPartnerApp'),
   })
   registerPartnerApp(
     @CurrentActor() actor: Actor,
@@ -123,8 +168,19 @@ export class IdentityResolver {
     return this.apps.register(actor, input);
   }
 
+  @Mutation(() => NewPartnerAppKeyPayload, {
+    description: 'Coordinators and admins: registers a partner app for a community and issues its first key. Audited.',
+  })
+  createPartnerApp(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: CreatePartnerAppInput,
+  ): Promise<NewPartnerAppKeyPayload> {
+    return this.apps.register(actor, input);
+  }
+
   @Mutation(() => PartnerAppKeyPayload, {
     description: 'Issues a new key for a partner app; the old key stops working at once.',
+    deprecationReason: replacedBy('replacePartnerAppKey'),
   })
   rotatePartnerAppKey(
     @CurrentActor() actor: Actor,
@@ -134,13 +190,39 @@ export class IdentityResolver {
     return this.apps.rotateKey(actor, partnerAppId);
   }
 
-  @Mutation(() => PartnerApp, { description: 'Revokes a partner app and its key, at once.' })
+  @Mutation(() => NewPartnerAppKeyPayload, {
+    description:
+      'Coordinators and admins: issues a new key for a live partner app of their community; the old key stops working at once. Audited.',
+  })
+  replacePartnerAppKey(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: ReplacePartnerAppKeyInput,
+  ): Promise<NewPartnerAppKeyPayload> {
+    return this.apps.rotateKey(actor, input.partnerAppId);
+  }
+
+  @Mutation(() => PartnerApp, {
+    description: 'Revokes a partner app and its key, at once.',
+    deprecationReason: replacedBy('deregisterPartnerApp'),
+  })
   revokePartnerApp(@CurrentActor() actor: Actor, @Args() args: RevokePartnerAppArgs): Promise<PartnerApp> {
     return this.apps.revoke(actor, args.partnerAppId, args.reason ?? null);
   }
 
+  @Mutation(() => PartnerAppPayload, {
+    description:
+      'Coordinators and admins: revokes a partner app of their community for good: its key, and every OAuth token issued to it, stop working at once. Audited.',
+  })
+  async deregisterPartnerApp(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: DeregisterPartnerAppInput,
+  ): Promise<PartnerAppPayload> {
+    return { partnerApp: await this.apps.revoke(actor, input.partnerAppId, input.reason ?? null), userErrors: [] };
+  }
+
   @Mutation(() => Boolean, {
     description: 'Lets a partner app with the ACT_FOR_MEMBER scope act for you. In person only.',
+    deprecationReason: replacedBy('grantPartnerAppConsent'),
   })
   grantPartnerConsent(
     @CurrentActor() actor: Actor,
@@ -150,9 +232,22 @@ export class IdentityResolver {
     return this.apps.grantConsent(actor, partnerAppId);
   }
 
+  @Mutation(() => PartnerAppConsentPayload, {
+    description:
+      'Lets a live partner app with the ACT_FOR_MEMBER scope act for you; FORBIDDEN for any other app. In person only. Audited.',
+  })
+  async grantPartnerAppConsent(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: PartnerAppConsentInput,
+  ): Promise<PartnerAppConsentPayload> {
+    await this.apps.grantConsent(actor, input.partnerAppId);
+    return { partnerAppId: input.partnerAppId, userErrors: [] };
+  }
+
   @Mutation(() => Boolean, {
     description:
       'Withdraws your consent; the app can no longer act for you. False if there was none. In person only: no app withdraws your consent to another.',
+    deprecationReason: replacedBy('withdrawPartnerAppConsent'),
   })
   revokePartnerConsent(
     @CurrentActor() actor: Actor,
@@ -162,9 +257,23 @@ export class IdentityResolver {
     return this.apps.revokeConsent(actor, partnerAppId);
   }
 
+  @Mutation(() => PartnerAppConsentPayload, {
+    description:
+      'Withdraws your consent to a partner app, and ends the OAuth tokens issued under it, at once: the app can no longer act for you. ' +
+      'CONSENT_NOT_FOUND if there was none. In person only: no app withdraws your consent to another. Audited.',
+  })
+  async withdrawPartnerAppConsent(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: PartnerAppConsentInput,
+  ): Promise<PartnerAppConsentPayload> {
+    return (await this.apps.revokeConsent(actor, input.partnerAppId))
+      ? { partnerAppId: input.partnerAppId, userErrors: [] }
+      : { partnerAppId: null, userErrors: [partnerAppError(PartnerAppErrorCode.CONSENT_NOT_FOUND)] };
+  }
+
   @Query(() => [PartnerApp], {
     description: "Coordinators and admins: a community's partner apps.",
-    deprecationReason: replacedBy('partnerAppsConnection'),
+    deprecationReason: replacedByConnection('partnerAppsConnection'),
   })
   partnerApps(
     @CurrentActor() actor: Actor,

@@ -44,7 +44,7 @@ export class PartnerAppsService {
         targetId: app.id,
         details: { scopes: app.scopes },
       });
-      return { partnerApp: app, apiKey };
+      return { partnerApp: app, apiKey, userErrors: [] };
     });
   }
 
@@ -61,7 +61,7 @@ export class PartnerAppsService {
         targetType: 'partner_app',
         targetId: app.id,
       });
-      return { partnerApp: app, apiKey };
+      return { partnerApp: app, apiKey, userErrors: [] };
     });
   }
 

@@ -1,6 +1,6 @@
 import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { HeavyReads } from '../../libs/database/bulkhead.js';
-import { CountedConnection, replacedBy } from '../../libs/graphql/pagination.js';
+import { CountedConnection, replacedByConnection } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
 import { CommunitiesService } from '../communities/communities.service.js';
@@ -44,7 +44,7 @@ export class InsightsResolver {
   @Query(() => [RiskSignal], {
     description:
       'Member accounts of a community flagged for a coordinator to look at, with the evidence, by kind then account. Its auditors. Every threshold has a default; the time windows are parameters too.',
-    deprecationReason: replacedBy('riskSignalsConnection'),
+    deprecationReason: replacedByConnection('riskSignalsConnection'),
   })
   riskSignals(@CurrentActor() actor: Actor, @Args() args: RiskSignalsArgs): Promise<RiskSignal[]> {
     return this.heavyReads.run(() => this.risks.riskSignals(actor, args));

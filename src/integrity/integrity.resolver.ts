@@ -5,10 +5,12 @@ import type { Actor } from '../access/actor.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { Account, Currency, Transfer } from '../ledger/models/ledger.models.js';
 import { CheckpointsService } from './checkpoints.service.js';
-import { CheckpointsArgs, StatementProofArgs } from './dto/integrity.inputs.js';
+import { replacedBy } from '../../libs/graphql/user-errors.js';
+import { CheckpointsArgs, CommunityLedgerInput, StatementProofArgs } from './dto/integrity.inputs.js';
 import {
   LedgerCheckpoint,
   LedgerCheckpointConnection,
+  RecordLedgerCheckpointsPayload,
   StatementProof,
   StatementProofEntry,
 } from './models/integrity.models.js';
@@ -35,6 +37,7 @@ export class IntegrityResolver {
   @Mutation(() => [LedgerCheckpoint], {
     description:
       "Records a checkpoint of each of the community's currencies, through what is chained so far (the chain trails the ledger by a second or two). Coordinators and admins; audited.",
+    deprecationReason: replacedBy('recordLedgerCheckpoints'),
   })
   recordLedgerCheckpoint(
     @CurrentActor() actor: Actor,
@@ -42,6 +45,17 @@ export class IntegrityResolver {
     communityId: string,
   ): Promise<LedgerCheckpoint[]> {
     return this.checkpoints.recordOnDemand(actor, communityId);
+  }
+
+  @Mutation(() => RecordLedgerCheckpointsPayload, {
+    description:
+      "Records a checkpoint of each of the community's currencies, through what is chained so far (the chain trails the ledger by a second or two). Coordinators and admins; audited.",
+  })
+  async recordLedgerCheckpoints(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: CommunityLedgerInput,
+  ): Promise<RecordLedgerCheckpointsPayload> {
+    return { checkpoints: await this.checkpoints.recordOnDemand(actor, input.communityId), userErrors: [] };
   }
 
   @Query(() => StatementProof, {

@@ -318,7 +318,10 @@ export class LedgerService {
     const linked = input.mode === BatchMode.LINKED;
     const prechecked = input.transfers.map((transfer) => precheck(transfer, caller));
     if (linked && prechecked.some((code) => code !== null)) {
-      return { results: prechecked.map((code) => refusedTransfer(code ?? TransferErrorCode.LINKED_EVENT_FAILED)) };
+      return {
+        results: prechecked.map((code) => refusedTransfer(code ?? TransferErrorCode.LINKED_EVENT_FAILED)),
+        userErrors: [],
+      };
     }
     const toApply = input.transfers.filter((_, index) => prechecked[index] === null);
     const outcomes = toApply.length
@@ -328,7 +331,7 @@ export class LedgerService {
         )
       : [];
     let next = 0;
-    return { results: prechecked.map((code) => (code ? refusedTransfer(code) : outcomes[next++])) };
+    return { results: prechecked.map((code) => (code ? refusedTransfer(code) : outcomes[next++])), userErrors: [] };
   }
 
   private applyBatch(requests: TransferRequest[], linked: boolean): Promise<CreateTransferPayload[]> {

@@ -7,6 +7,7 @@ import { Community } from '../communities/models/community.models.js';
 import { RateLimited } from '../access/rate-limited.js';
 import { RATE_LIMITS, rateLimitNote } from '../access/rate-limits.js';
 import { PASSWORD_RULE } from '../../libs/security/password-strength.js';
+import { replacedBy } from '../../libs/graphql/user-errors.js';
 import type { Actor } from '../access/actor.js';
 import { AuditEntry } from '../audit/models/audit.models.js';
 import { AuthPayload, AuthTokens } from '../identity/models/identity.models.js';
@@ -21,6 +22,8 @@ import {
   MembershipActionInput,
   MembershipsArgs,
   RegisterInput,
+  RequestMembershipInput,
+  UpdateMemberProfileInput,
   UpdateProfileInput,
 } from './dto/member.inputs.js';
 import { MembersService } from './members.service.js';
@@ -88,7 +91,10 @@ export class MembersResolver {
     return this.members.listMemberships(actor, args);
   }
 
-  @Mutation(() => Member, { description: 'Changes your profile. In person only: not through a partner app.' })
+  @Mutation(() => Member, {
+    description: 'Changes your profile. In person only: not through a partner app.',
+    deprecationReason: replacedBy('updateMemberProfile'),
+  })
   updateProfile(
     @CurrentActor() actor: Actor,
     @Args('input', { description: 'The fields to change.' }) input: UpdateProfileInput,
@@ -96,8 +102,17 @@ export class MembersResolver {
     return this.members.updateProfile(actor, input);
   }
 
+  @Mutation(() => MemberPayload, { description: 'Changes your profile. In person only: not through a partner app.' })
+  async updateMemberProfile(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: UpdateMemberProfileInput,
+  ): Promise<MemberPayload> {
+    return { member: await this.members.updateProfile(actor, input), userErrors: [] };
+  }
+
   @Mutation(() => MembershipPayload, {
     description: `Asks to join a community; a coordinator approves. In person only. ${rateLimitNote(RATE_LIMITS.joinCommunity)}`,
+    deprecationReason: replacedBy('requestMembership'),
   })
   @RateLimited(RATE_LIMITS.joinCommunity)
   joinCommunity(
@@ -105,6 +120,17 @@ export class MembersResolver {
     @Args('communityId', { type: () => ID, description: 'The community to join.' }) communityId: string,
   ): Promise<MembershipPayload> {
     return this.members.joinCommunity(actor, communityId);
+  }
+
+  @Mutation(() => MembershipPayload, {
+    description: `Asks to join a community: the membership is PENDING until a coordinator approves. In person only; its rate limit is joinCommunity's, counted together. ${rateLimitNote(RATE_LIMITS.joinCommunity)}`,
+  })
+  @RateLimited(RATE_LIMITS.joinCommunity)
+  requestMembership(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: RequestMembershipInput,
+  ): Promise<MembershipPayload> {
+    return this.members.requestMembership(actor, input);
   }
 
   @Mutation(() => MembershipPayload, {

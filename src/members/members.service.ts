@@ -28,6 +28,7 @@ import {
   MembershipActionInput,
   MembershipsArgs,
   RegisterInput,
+  RequestMembershipInput,
   UpdateProfileInput,
 } from './dto/member.inputs.js';
 import { MemberErrorCode, memberError } from './members.errors.js';
@@ -172,13 +173,18 @@ export class MembersService {
   }
 
   /** Asks to join: a pending membership, with its account opened under the community's default limits. */
-  async joinCommunity(actor: Actor, communityId: string): Promise<MembershipPayload> {
+  /** `refused` names the field at fault: joinCommunity's argument by default, requestMembership's input field. */
+  async joinCommunity(actor: Actor, communityId: string, refused = refusedJoin): Promise<MembershipPayload> {
     const member = this.access.requireMemberInPerson(actor);
-    if (!isDatabaseId(communityId)) return refusedJoin(MemberErrorCode.COMMUNITY_NOT_FOUND);
-    return refusable(this.db, refusedJoin, async () => {
+    if (!isDatabaseId(communityId)) return refused(MemberErrorCode.COMMUNITY_NOT_FOUND);
+    return refusable(this.db, refused, async () => {
       const membership = await this.openMembership(member.memberId, communityId, MembershipRole.MEMBER);
-      return membership ? { membership, userErrors: [] } : refusedJoin(MemberErrorCode.ALREADY_MEMBER);
+      return membership ? { membership, userErrors: [] } : refused(MemberErrorCode.ALREADY_MEMBER);
     });
+  }
+
+  requestMembership(actor: Actor, input: RequestMembershipInput): Promise<MembershipPayload> {
+    return this.joinCommunity(actor, input.communityId, refusedMembership);
   }
 
   /** Pending to active, paying the starter grant once per membership (its key is the membership's). */

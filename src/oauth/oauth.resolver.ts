@@ -28,7 +28,7 @@ export class OAuthResolver {
   @Query(() => [PartnerConsent], {
     description:
       'The partner apps you let act for you, with what they may do, newest first. In person only. ' +
-      'Withdraw one with revokePartnerConsent: its tokens stop working at once.',
+      'Withdraw one with withdrawPartnerAppConsent: its tokens stop working at once.',
   })
   partnerConsents(@CurrentActor() actor: Actor): Promise<PartnerConsent[]> {
     return this.partners.consentsOf(actor);

@@ -12,11 +12,13 @@ import { LedgerService } from '../ledger/ledger.service.js';
 import { Account, Posting, Transfer } from '../ledger/models/ledger.models.js';
 import { MembersService } from '../members/members.service.js';
 import { Member, visibleMemberNote } from '../members/models/member.models.js';
+import { replacedBy } from '../../libs/graphql/user-errors.js';
 import {
   AccountStatementArgs,
   BalanceReportArgs,
   RequestExportInput,
   StatementLinesArgs,
+  RequestReportExportInput,
 } from './dto/report.inputs.js';
 import { ExportsService } from './exports.service.js';
 import {
@@ -29,6 +31,7 @@ import {
   ExportLink,
   StatementLine,
   StatementLineConnection,
+  RequestReportExportPayload,
 } from './models/report.models.js';
 import { ReportsService } from './reports.service.js';
 
@@ -56,6 +59,7 @@ export class ReportsResolver {
 
   @Mutation(() => ExportLink, {
     description: `A link, valid for 5 minutes, to a CSV file of a report, checked as the matching query is; audited. The file is streamed, whatever its size. ${rateLimitNote(RATE_LIMITS.requestExport)}`,
+    deprecationReason: replacedBy('requestReportExport'),
   })
   @RateLimited(RATE_LIMITS.requestExport)
   requestExport(
@@ -63,6 +67,17 @@ export class ReportsResolver {
     @Args('input', { description: 'The report to export and its parameters.' }) input: RequestExportInput,
   ): Promise<ExportLink> {
     return this.exports.requestExport(actor, input);
+  }
+
+  @Mutation(() => RequestReportExportPayload, {
+    description: `A link, valid for 5 minutes, to a CSV file of a report, checked as the matching query is; audited. The file is streamed, whatever its size. Its rate limit is requestExport's, counted together. ${rateLimitNote(RATE_LIMITS.requestExport)}`,
+  })
+  @RateLimited(RATE_LIMITS.requestExport)
+  async requestReportExport(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: RequestReportExportInput,
+  ): Promise<RequestReportExportPayload> {
+    return { link: await this.exports.requestExport(actor, input), userErrors: [] };
   }
 }
 

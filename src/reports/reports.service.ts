@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ClientError, ErrorCode } from '../../libs/graphql/error-code.js';
+import { InvalidInput } from '../../libs/graphql/invalid-input.js';
 import {
   Connection,
   CountedConnection,
@@ -216,14 +216,16 @@ export class ReportsService {
     return requested ?? (await this.reports.now());
   }
 
-  /** [from, to): `to` omitted is now (inclusive); `from` omitted is the beginning. BAD_USER_INPUT when from is after to. */
-  async period(from: Date | undefined, to: Date | undefined): Promise<Period> {
+  /**
+   * [from, to): `to` omitted is now (inclusive); `from` omitted is the beginning. InvalidInput when
+   * from is after to; `argument` names the input holding them, if they are not arguments themselves.
+   */
+  async period(from: Date | undefined, to: Date | undefined, argument?: string): Promise<Period> {
     const end = to ?? throughInstant(await this.reports.now());
     if (from && from > end)
-      throw new ClientError(
-        ErrorCode.BAD_USER_INPUT,
-        `from must not be after to${to ? '' : ' (now, when to is omitted)'}`,
-        { field: 'from' },
+      throw new InvalidInput(
+        [{ field: 'from', message: `from must not be after to${to ? '' : ' (now, when to is omitted)'}` }],
+        argument,
       );
     return { from: from ?? null, to: end };
   }

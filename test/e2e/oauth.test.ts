@@ -1,4 +1,3 @@
-import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { MembershipRole } from '../../src/members/models/member-enums.js';
 import { OAuthPayloadSweeper } from '../../src/oauth/oauth-payload.sweeper.js';
 import { createLedgerFixture, fund, LedgerFixture } from '../support/ledger-fixture.js';
@@ -527,7 +526,10 @@ describe('OAuth for partner apps', () => {
       const badUrl = await coordinator.graphql(UPDATE_PROFILE, {
         input: { partnerAppId: w.appId, redirectUris: [], logoUrl: 'javascript:alert(1)' },
       });
-      expect(badUrl.errors?.[0].extensions?.code).toBe(ErrorCode.BAD_USER_INPUT);
+      expect(badUrl.errors).toBeUndefined();
+      expect(badUrl.data?.updatePartnerAppProfile.userErrors).toEqual([
+        expect.objectContaining({ code: 'INVALID_INPUT', field: ['input', 'logoUrl'] }),
+      ]);
     });
   });
 

@@ -1,10 +1,14 @@
+import { UserErrorInterface } from '../../../libs/graphql/user-errors.js';
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
 import { ExchangeStatus } from './exchange-enums.js';
 import { ExchangeErrorCode } from '../exchanges.errors.js';
 
-@ObjectType({ description: 'A refusal: the request was expected to be possible but was not, and changed nothing.' })
+@ObjectType({
+  implements: () => [UserErrorInterface],
+  description: 'A refusal: the request was expected to be possible but was not, and changed nothing.',
+})
 export class ExchangeUserError {
   @Field(() => ExchangeErrorCode, { description: 'What was refused, as a stable code to branch on.' })
   code: ExchangeErrorCode;

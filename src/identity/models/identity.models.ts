@@ -1,7 +1,8 @@
-import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
+import { UserErrorInterface, userErrorType } from '../../../libs/graphql/user-errors.js';
 import { PartnerScope } from '../../access/actor.js';
-import { AuthErrorCode } from '../identity.errors.js';
+import { AuthErrorCode, PartnerAppErrorCode, SessionErrorCode } from '../identity.errors.js';
 
 registerEnumType(PartnerScope, {
   name: 'PartnerScope',
@@ -25,10 +26,20 @@ registerEnumType(PartnerScope, {
   },
 });
 
-@ObjectType({ description: 'A refusal: the request was expected to be possible but was not, and changed nothing.' })
+@ObjectType({
+  implements: () => [UserErrorInterface],
+  description: 'A refusal: the request was expected to be possible but was not, and changed nothing.',
+})
 export class AuthUserError {
   @Field(() => AuthErrorCode, { description: 'What was refused, as a stable code to branch on.' })
   code: AuthErrorCode;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'The path of the input field at fault: set for INVALID_INPUT and PASSWORD_TOO_WEAK (["input", "newPassword"]), null for the others, which name no field.',
+  })
+  field: string[] | null;
 
   @Field({ description: 'The refusal in English, for people; branch on `code`, not on this text.' })
   message: string;
@@ -111,6 +122,20 @@ export class PartnerApp {
   contactEmail: string | null;
 }
 
+export const PartnerAppUserError = userErrorType(
+  PartnerAppErrorCode,
+  'PartnerAppUserError',
+  'Why an action on a partner app, its key or a consent was refused: nothing was changed.',
+);
+export type PartnerAppUserError = InstanceType<typeof PartnerAppUserError>;
+
+export const SessionUserError = userErrorType(
+  SessionErrorCode,
+  'SessionUserError',
+  'Why signing out or ending a session was refused: nothing was changed.',
+);
+export type SessionUserError = InstanceType<typeof SessionUserError>;
+
 @ObjectType({ description: 'A partner app with its new API key, which is shown only here.' })
 export class PartnerAppKeyPayload {
   @Field(() => PartnerApp, { description: 'The app the key belongs to.' })
@@ -118,6 +143,66 @@ export class PartnerAppKeyPayload {
 
   @Field({ description: 'Shown once: only its hash is stored. Send it as `Authorization: Bearer <apiKey>`.' })
   apiKey: string;
+
+  @Field(() => [PartnerAppUserError], {
+    description:
+      'Always empty: the deprecated mutations returning this payload answer refusals as top-level errors. Their replacements return NewPartnerAppKeyPayload.',
+  })
+  userErrors: PartnerAppUserError[];
+}
+
+@ObjectType({ description: 'A partner app and its new key, or why none was issued.' })
+export class NewPartnerAppKeyPayload {
+  @Field(() => PartnerApp, { nullable: true, description: 'The app the key is for. Null when refused.' })
+  partnerApp: PartnerApp | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Shown once: only its hash is stored. Send it as `Authorization: Bearer <apiKey>`. Null when refused.',
+  })
+  apiKey: string | null;
+
+  @Field(() => [PartnerAppUserError], { description: 'Empty when the key was issued.' })
+  userErrors: PartnerAppUserError[];
+}
+
+@ObjectType({ description: 'The partner app as changed, or why it was not.' })
+export class PartnerAppPayload {
+  @Field(() => PartnerApp, { nullable: true, description: 'The app as it now is. Null when refused.' })
+  partnerApp: PartnerApp | null;
+
+  @Field(() => [PartnerAppUserError], { description: 'Empty when the app changed.' })
+  userErrors: PartnerAppUserError[];
+}
+
+@ObjectType({ description: 'Your consent to a partner app as changed, or why it was not.' })
+export class PartnerAppConsentPayload {
+  @Field(() => ID, { nullable: true, description: 'The app whose consent changed. Null when refused.' })
+  partnerAppId: string | null;
+
+  @Field(() => [PartnerAppUserError], { description: 'Empty when the consent changed.' })
+  userErrors: PartnerAppUserError[];
+}
+
+@ObjectType({ description: 'How many sessions ended, or why none did.' })
+export class SignOutPayload {
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Sessions ended, at once: their tokens no longer work. Null when refused.',
+  })
+  endedSessions: number | null;
+
+  @Field(() => [SessionUserError], { description: 'Empty when the sessions ended.' })
+  userErrors: SessionUserError[];
+}
+
+@ObjectType({ description: 'The session ended, or why it was not.' })
+export class EndSessionPayload {
+  @Field(() => ID, { nullable: true, description: 'The session that ended. Null when refused.' })
+  sessionId: string | null;
+
+  @Field(() => [SessionUserError], { description: 'Empty when the session ended.' })
+  userErrors: SessionUserError[];
 }
 
 @ObjectType({ description: 'One login: a device or an app holding tokens.' })

@@ -1,5 +1,5 @@
-import { ArgsType, Field, ID, Int } from '@nestjs/graphql';
-import { IsBoolean, IsOptional, Max, Min, ValidateBy } from 'class-validator';
+import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
+import { IsBoolean, IsOptional, Length, Max, Min, ValidateBy } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { PageArgs } from '../../../libs/graphql/pagination.js';
 import { Int64Scalar } from '../../../libs/graphql/scalars.js';
@@ -53,4 +53,22 @@ export class VerificationRunsArgs extends PageArgs {
   @Field({ defaultValue: false, description: 'Only failed runs nobody has acknowledged yet: the open alerts.' })
   @IsBoolean()
   openAlertsOnly: boolean = false;
+}
+
+@InputType({ description: 'The community whose ledger verifyLedger or recordLedgerCheckpoints acts on.' })
+export class CommunityLedgerInput {
+  @Field(() => ID, { description: 'A community you audit (verifyLedger) or coordinate (recordLedgerCheckpoints).' })
+  @IsDatabaseId()
+  communityId: string;
+}
+
+@InputType({ description: 'The failed run whose alert closeVerificationAlert closes, and what was done.' })
+export class CloseVerificationAlertInput {
+  @Field(() => ID, { description: 'A failed verification run of a community you coordinate.' })
+  @IsDatabaseId()
+  runId: string;
+
+  @Field({ description: 'What was done about the failure, for the audit log: 1 to 1000 characters.' })
+  @Length(1, 1000)
+  note: string;
 }

@@ -2,6 +2,7 @@ import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { Int64Scalar } from '../../../libs/graphql/scalars.js';
 import type { ProofSide } from '../merkle.js';
+import { IntegrityUserError } from './verification.models.js';
 
 @ObjectType({
   description:
@@ -146,4 +147,17 @@ export class StatementProof {
       'The transfers that posted to the account, up to the checkpoint, from `fromVersion` on, in version (and chain) order.',
   })
   entries: StatementProofEntry[];
+}
+
+@ObjectType({ description: 'The checkpoints recorded, or why none were.' })
+export class RecordLedgerCheckpointsPayload {
+  @Field(() => [LedgerCheckpoint], {
+    nullable: true,
+    description:
+      'One per currency of the community with something chained since its last checkpoint; empty when there was nothing new. Null when refused.',
+  })
+  checkpoints: LedgerCheckpoint[] | null;
+
+  @Field(() => [IntegrityUserError], { description: 'Empty when the checkpoints were recorded.' })
+  userErrors: IntegrityUserError[];
 }

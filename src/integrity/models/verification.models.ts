@@ -1,6 +1,8 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { JSONObjectScalar } from '../../../libs/graphql/scalars.js';
+import { userErrorType } from '../../../libs/graphql/user-errors.js';
+import { IntegrityErrorCode } from '../integrity.errors.js';
 
 @ObjectType({ description: 'One check of the ledger: passed, or the first offending rows.' })
 export class VerificationCheck {
@@ -73,3 +75,19 @@ export class VerificationRun {
     'Verification runs, newest first. No totalCount: runs are scheduled through every day, tens of thousands a year per community: a set without bound.',
 })
 export class VerificationRunConnection extends ConnectionType(VerificationRun, 'VerificationRun') {}
+
+export const IntegrityUserError = userErrorType(
+  IntegrityErrorCode,
+  'IntegrityUserError',
+  "Why a verification run, a checkpoint or an alert's acknowledgement was refused: nothing was changed.",
+);
+export type IntegrityUserError = InstanceType<typeof IntegrityUserError>;
+
+@ObjectType({ description: 'A verification run, or why the action on it was refused.' })
+export class VerificationRunPayload {
+  @Field(() => VerificationRun, { nullable: true, description: 'The run, as stored. Null when refused.' })
+  run: VerificationRun | null;
+
+  @Field(() => [IntegrityUserError], { description: 'Empty when the action was done.' })
+  userErrors: IntegrityUserError[];
+}

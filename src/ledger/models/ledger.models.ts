@@ -1,3 +1,4 @@
+import { UserErrorInterface } from '../../../libs/graphql/user-errors.js';
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { AmountScalar, Int64Scalar, JSONObjectScalar } from '../../../libs/graphql/scalars.js';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
@@ -220,7 +221,10 @@ export class TrialBalance {
   asOf: Date;
 }
 
-@ObjectType({ description: 'A refusal: the request was expected to be possible but was not, and changed nothing.' })
+@ObjectType({
+  implements: () => [UserErrorInterface],
+  description: 'A refusal: the request was expected to be possible but was not, and changed nothing.',
+})
 export class TransferUserError {
   @Field(() => TransferErrorCode, { description: 'What was refused, as a stable code to branch on.' })
   code: TransferErrorCode;
@@ -262,9 +266,18 @@ export class CreateTransferPayload {
 export class CreateTransfersPayload {
   @Field(() => [CreateTransferPayload], { description: 'One result per transfer, in the order given.' })
   results: CreateTransferPayload[];
+
+  @Field(() => [TransferUserError], {
+    description:
+      "Refusals of the whole batch: its input's validation (INVALID_INPUT, with the path of each field at fault), and then `results` is empty. Each transfer's own refusals are in its result.",
+  })
+  userErrors: TransferUserError[];
 }
 
-@ObjectType({ description: 'A refusal: the request was expected to be possible but was not, and changed nothing.' })
+@ObjectType({
+  implements: () => [UserErrorInterface],
+  description: 'A refusal: the request was expected to be possible but was not, and changed nothing.',
+})
 export class AccountUserError {
   @Field(() => AccountErrorCode, { description: 'What was refused, as a stable code to branch on.' })
   code: AccountErrorCode;

@@ -1,3 +1,4 @@
+import { UserErrorInterface } from '../../../libs/graphql/user-errors.js';
 import { ArgsType, Field, ID, InputType, ObjectType } from '@nestjs/graphql';
 import { IsDate, Matches, MaxLength } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
@@ -71,7 +72,10 @@ export class ClosePeriodInput {
   note: string;
 }
 
-@ObjectType({ description: 'A refusal: the request was expected to be possible but was not, and changed nothing.' })
+@ObjectType({
+  implements: () => [UserErrorInterface],
+  description: 'A refusal: the request was expected to be possible but was not, and changed nothing.',
+})
 export class PeriodUserError {
   @Field(() => PeriodErrorCode, { description: 'What was refused, as a stable code to branch on.' })
   code: PeriodErrorCode;

@@ -1,3 +1,4 @@
+import { UserErrorInterface } from '../../../libs/graphql/user-errors.js';
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
@@ -78,7 +79,10 @@ export class Listing {
 })
 export class ListingConnection extends ConnectionType(Listing, 'Listing', { totalCount: true }) {}
 
-@ObjectType({ description: 'A refusal: the request was expected to be possible but was not, and changed nothing.' })
+@ObjectType({
+  implements: () => [UserErrorInterface],
+  description: 'A refusal: the request was expected to be possible but was not, and changed nothing.',
+})
 export class ListingUserError {
   @Field(() => ListingErrorCode, { description: 'What was refused, as a stable code to branch on.' })
   code: ListingErrorCode;

@@ -60,6 +60,16 @@ export class ProfileInput {
 @InputType({ description: 'The profile fields to change; omitted ones stay as they are.' })
 export class UpdateProfileInput extends ProfileInput {}
 
+@InputType({ description: 'Your profile as updateMemberProfile sets it: a field left out stays as it is.' })
+export class UpdateMemberProfileInput extends ProfileInput {}
+
+@InputType({ description: 'The community requestMembership asks to join.' })
+export class RequestMembershipInput {
+  @Field(() => ID, { description: 'The community; COMMUNITY_NOT_FOUND when there is none with this id.' })
+  @IsString()
+  communityId: string;
+}
+
 @InputType({ description: "A new member's login and profile." })
 export class RegisterInput extends ProfileInput {
   @Field({

@@ -1,3 +1,4 @@
+import { UserErrorInterface } from '../../../libs/graphql/user-errors.js';
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { MemberErrorCode } from '../members.errors.js';
@@ -81,7 +82,10 @@ export class Membership {
 })
 export class MembershipConnection extends ConnectionType(Membership, 'Membership', { totalCount: true }) {}
 
-@ObjectType({ description: 'A refusal: the request was expected to be possible but was not, and changed nothing.' })
+@ObjectType({
+  implements: () => [UserErrorInterface],
+  description: 'A refusal: the request was expected to be possible but was not, and changed nothing.',
+})
 export class MemberUserError {
   @Field(() => MemberErrorCode, { description: 'What was refused, as a stable code to branch on.' })
   code: MemberErrorCode;

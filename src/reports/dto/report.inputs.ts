@@ -100,3 +100,9 @@ export class RequestExportInput {
   @IsDate({ message: 'asOf must be a valid ISO 8601 date-time' })
   asOf?: Date;
 }
+
+@InputType({
+  description:
+    'What requestReportExport exports: the parameters of the matching report. Only those of the chosen kind may be given (else INVALID_INPUT).',
+})
+export class RequestReportExportInput extends RequestExportInput {}

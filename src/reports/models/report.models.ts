@@ -3,6 +3,8 @@ import { ConnectionType, PageRequest } from '../../../libs/graphql/pagination.js
 import { AmountScalar, Int64Scalar } from '../../../libs/graphql/scalars.js';
 import { Account, Currency } from '../../ledger/models/ledger.models.js';
 import { AccountKind, TransferKind } from '../../ledger/models/ledger-enums.js';
+import { userErrorType } from '../../../libs/graphql/user-errors.js';
+import { ReportErrorCode } from '../reports.errors.js';
 
 /** How every report here counts: said once, so that each description can point at it. */
 export const AS_OF_RULE =
@@ -234,4 +236,20 @@ export class ExportLink {
 
   @Field({ description: 'The name the file is served under.' })
   filename: string;
+}
+
+export const ReportUserError = userErrorType(
+  ReportErrorCode,
+  'ReportUserError',
+  'Why an export link was refused: nothing was changed.',
+);
+export type ReportUserError = InstanceType<typeof ReportUserError>;
+
+@ObjectType({ description: 'A link to a CSV export, or why none was made.' })
+export class RequestReportExportPayload {
+  @Field(() => ExportLink, { nullable: true, description: 'The link, valid for 5 minutes. Null when refused.' })
+  link: ExportLink | null;
+
+  @Field(() => [ReportUserError], { description: 'Empty when the link was made.' })
+  userErrors: ReportUserError[];
 }
