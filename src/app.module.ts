@@ -1,15 +1,17 @@
-import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
-import { APP_PIPE } from '@nestjs/core';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ValidationError } from 'class-validator';
 import { AppConfig } from '../libs/config/app-config.js';
 import { ConfigModule } from '../libs/config/config.module.js';
 import { DatabaseModule } from '../libs/database/database.module.js';
-import { ClientError, ErrorCode } from '../libs/graphql/error-code.js';
+import { ErrorsLoggedOnceFilter } from '../libs/graphql/errors-logged-once.filter.js';
 import { databaseIdOf } from '../libs/graphql/global-id.js';
 import { graphqlOptions, RequestHeaders } from '../libs/graphql/graphql-options.js';
+import { InputValidationPipe, InvalidInputAsUserErrors } from '../libs/graphql/invalid-input.js';
+import { InFlightRequests } from '../libs/http/in-flight-requests.js';
+import { Metrics, MetricsModule } from '../libs/observability/metrics.js';
 import type { Actor } from './access/actor.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { IdentityService } from './identity/identity.service.js';
@@ -26,27 +28,6 @@ import { IntegrityModule } from './integrity/integrity.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 import { NodeResolver } from './node.resolver.js';
 import { ReportsModule } from './reports/reports.module.js';
-
-function flatten(errors: ValidationError[], parent = ''): { field: string; message: string }[] {
-  return errors.flatMap((error) => {
-    const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
-    return [...own, ...flatten(error.children ?? [], field)];
-  });
-}
-
-/** class-validator failures become one BAD_USER_INPUT error listing every field at fault. */
-const validationPipe = new ValidationPipe({
-  transform: true,
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  exceptionFactory: (errors) => {
-    const invalid = flatten(errors);
-    return new ClientError(ErrorCode.BAD_USER_INPUT, invalid.map((error) => error.message).join('; '), {
-      invalidFields: invalid,
-    });
-  },
-});
 
 const header = (req: RequestHeaders, name: string): string | undefined => {
   const value = req.headers[name];
@@ -84,17 +65,19 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot({
-          ...dataSourceOptions(config.databaseUrl!, config.dbPoolSize),
+          ...dataSourceOptions(config.databaseUrl!, config.dbPoolSize, config.resilience),
           manualInitialization: options.connectDatabase === false,
         }),
         DatabaseModule,
+        MetricsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [IdentityModule, OAuthModule],
-          inject: [IdentityService, OAuthAccessService],
-          useFactory: (identity: IdentityService, oauth: OAuthAccessService) =>
+          inject: [IdentityService, OAuthAccessService, Metrics],
+          useFactory: (identity: IdentityService, oauth: OAuthAccessService, metrics: Metrics) =>
             graphqlOptions({
               explorer: config.graphqlExplorer,
+              metrics,
               schemaFile: options.schemaFile,
               requestContext: (req) => actorContext(identity, oauth, req),
             }),
@@ -111,7 +94,13 @@ export class AppModule {
         ReportsModule,
         OAuthModule,
       ],
-      providers: [{ provide: APP_PIPE, useValue: validationPipe }, NodeResolver],
+      providers: [
+        { provide: APP_PIPE, useValue: new InputValidationPipe() },
+        { provide: APP_INTERCEPTOR, useClass: InvalidInputAsUserErrors },
+        { provide: InFlightRequests, useValue: new InFlightRequests() },
+        { provide: APP_FILTER, useClass: ErrorsLoggedOnceFilter },
+        NodeResolver,
+      ],
     };
   }
 }

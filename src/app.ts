@@ -1,46 +1,73 @@
-import { ConsoleLogger, INestApplication, LogLevel as NestLogLevel } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import { DataSource } from 'typeorm';
-import { AppConfig, LogLevel } from '../libs/config/app-config.js';
+import { AppConfig } from '../libs/config/app-config.js';
 import { runMigrations } from '../libs/database/migrate.js';
+import { graphiqlAssets } from '../libs/graphql/graphiql.js';
 import { corsMiddleware } from '../libs/http/cors.js';
+import { InFlightRequests } from '../libs/http/in-flight-requests.js';
+import { requestTimeout } from '../libs/http/request-timeout.js';
 import { jsonBodyParser, malformedBodyHandler } from '../libs/http/json-body.js';
+import { metricsEndpoint } from '../libs/http/metrics-endpoint.js';
+import { securityHeaders } from '../libs/http/security-headers.js';
+import { createRootLogger, PinoNestLogger, requestLogging } from '../libs/observability/logging.js';
+import { Metrics } from '../libs/observability/metrics.js';
 import { AppModule, AppModuleOptions } from './app.module.js';
 import { browserOrigins } from './browser-origins.js';
+import { createDataSource } from './data-source.js';
 import { mountOAuth } from './oauth/oauth-http.js';
 
-const NEST_LEVELS: NestLogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
-/** LOG_LEVEL names the quietest level still shown; Nest calls "info" "log". */
-function nestLogLevels(level: LogLevel): NestLogLevel[] {
-  const threshold = NEST_LEVELS.indexOf(level === 'info' ? 'log' : level);
-  return NEST_LEVELS.slice(0, threshold + 1);
+/** LOG_LEVEL's threshold; JSON lines in production, readable lines otherwise. */
+function rootLogger(config: AppConfig, destination?: DestinationStream): PinoLogger {
+  return createRootLogger({ level: config.logLevel, json: config.nodeEnv === 'production', destination });
 }
 
-export function createLogger(config: AppConfig): ConsoleLogger {
-  return new ConsoleLogger('Pumasi', {
-    logLevels: nestLogLevels(config.logLevel),
-    json: config.nodeEnv === 'production',
-  });
+/** What every `new Logger(context)` of the code writes to, before an application exists (main's start-up). */
+export function createLogger(config: AppConfig): PinoNestLogger {
+  return new PinoNestLogger(rootLogger(config));
+}
+
+export interface CreateAppOptions extends AppModuleOptions {
+  /** Where the log lines go instead of standard output: a test reads them there. */
+  logDestination?: DestinationStream;
+}
+
+/** On connections of their own, free of the request timeouts: a migration may rightly run for minutes. */
+async function migrate(databaseUrl: string): Promise<void> {
+  const dataSource = await createDataSource(databaseUrl, 2).initialize();
+  try {
+    await runMigrations(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
 }
 
 /**
  * Builds the application exactly as `npm start` runs it (tests use this too), migrated and
  * ready to listen.
  */
-export async function createApp(config: AppConfig, options: AppModuleOptions = {}): Promise<INestApplication> {
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
+  const logger = rootLogger(config, options.logDestination);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
     bodyParser: false,
-    logger: createLogger(config),
+    logger: new PinoNestLogger(logger),
   });
-  // CORS first: a preflight is answered before any body is read, the OAuth endpoints' included.
+  // First: every request gets its id and its logger, whatever answers it.
+  app.use(requestLogging(logger));
+  // Counted from here on, so that a stopping server waits for every request it took.
+  app.use(app.get(InFlightRequests).middleware, requestTimeout(config.resilience.requestTimeoutMs));
+  app.use(securityHeaders());
+  app.use(metricsEndpoint(app.get(Metrics), config.metricsToken));
+  // CORS next: a preflight is answered before any body is read, the OAuth endpoints' included.
   app.use(corsMiddleware(browserOrigins(config, () => app.get(DataSource))));
   mountOAuth(app);
+  if (config.graphqlExplorer) app.use(graphiqlAssets());
   app.use(jsonBodyParser(), malformedBodyHandler);
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  if (config.migrateOnStart) await runMigrations(app.get(DataSource));
+  if (config.migrateOnStart) await migrate(config.databaseUrl!);
   await app.init();
   return app;
 }

@@ -14,8 +14,16 @@ import { OAUTH_ENTITIES } from './oauth/entities/index.js';
 import { ReportExportEntity } from './reports/entities/report-export.entity.js';
 import { MIGRATIONS } from '../migrations/index.js';
 
+/** The running service's limits on its connections; tools and migrations run without them. */
+export interface ConnectionLimits {
+  /** PostgreSQL's statement_timeout for every statement of the pool, unless a transaction sets its own (SET LOCAL). */
+  statementTimeoutMs: number;
+  /** How long to wait for a pooled connection, or for a new one to open. */
+  acquireTimeoutMs: number;
+}
+
 /** Every entity and migration of the service, listed by import (ESM has no reliable glob). */
-export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
+export function dataSourceOptions(databaseUrl: string, poolSize = 10, limits?: ConnectionLimits): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -40,7 +48,17 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourc
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    extra: { max: poolSize, application_name: 'pumasi' },
+    extra: {
+      max: poolSize,
+      application_name: 'pumasi',
+      ...(limits && {
+        // Sent at connect, so PostgreSQL itself cancels a statement (and rolls back its transaction) past the limit.
+        statement_timeout: limits.statementTimeoutMs,
+        connectionTimeoutMillis: limits.acquireTimeoutMs,
+        // A database that vanished without closing the connection is noticed by the operating system, in time.
+        keepAlive: true,
+      }),
+    },
   };
 }
 

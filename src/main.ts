@@ -1,6 +1,8 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { INestApplication, Logger } from '@nestjs/common';
 import { loadConfigOrExit, redactSecrets } from '../libs/config/app-config.js';
+import { InFlightRequests } from '../libs/http/in-flight-requests.js';
 import { EmbeddedPostgres, EmbeddedPostgresError } from '../libs/database/embedded-postgres.js';
 import { startDatabase } from './database.js';
 import { createApp, createLogger } from './app.js';
@@ -12,14 +14,20 @@ import { seedDemoCommunity } from './seed/demo-community.js';
 
 const logger = new Logger('Main');
 
-/** Server first, database second: requests in flight finish before their database goes away. */
-function stopOnSignals(app: INestApplication, embedded?: EmbeddedPostgres): void {
+/**
+ * Server first, database second: new requests are refused at once, those in flight (a download
+ * included) have SHUTDOWN_GRACE_MS to finish, then the server and its database stop.
+ */
+function stopOnSignals(app: INestApplication, graceMs: number, embedded?: EmbeddedPostgres): void {
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     logger.log(`${signal} received: stopping`);
     try {
+      const inFlight = app.get(InFlightRequests);
+      if (!(await inFlight.drain(app.getHttpServer() as Server, graceMs)))
+        logger.warn(`${inFlight.inFlight} request(s) still running after ${graceMs} ms: they are cut`);
       await app.close();
       await embedded?.stop();
       process.exit(0);
@@ -38,7 +46,7 @@ async function main(): Promise<void> {
   let app: INestApplication | undefined;
   try {
     app = await createApp(config);
-    stopOnSignals(app, embedded);
+    stopOnSignals(app, config.resilience.shutdownGraceMs, embedded);
     if (config.seedDemo) {
       await seedDemoCommunity(
         {

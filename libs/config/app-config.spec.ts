@@ -92,8 +92,36 @@ describe('loadConfig', () => {
     ['CORS_ORIGINS', 'https://app.example:443'],
     ['CORS_ORIGINS', 'app.example'],
     ['CORS_ORIGINS', 'https://app.example,'],
+    ['DB_STATEMENT_TIMEOUT_MS', '-1'],
+    ['DB_ACQUIRE_TIMEOUT_MS', '0'],
+    ['REQUEST_TIMEOUT_MS', '5s'],
+    ['JOB_STATEMENT_TIMEOUT_MS', '1.5'],
+    ['HEAVY_READ_CONCURRENCY', '0'],
+    ['HEAVY_READ_QUEUE', '-3'],
+    ['SHUTDOWN_GRACE_MS', 'forever'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration:\\n  ${name}: `));
+  });
+
+  it('fails fast by default: seconds for a statement, a connection and a request; no limit on jobs', () => {
+    expect(loadConfig({}).resilience).toEqual({
+      statementTimeoutMs: 5000,
+      acquireTimeoutMs: 3000,
+      jobStatementTimeoutMs: 0,
+      requestTimeoutMs: 15_000,
+      heavyReadConcurrency: 2,
+      heavyReadQueue: 50,
+      shutdownGraceMs: 30_000,
+    });
+    expect(loadConfig({ DB_POOL_SIZE: '40' }).resilience.heavyReadConcurrency).toBe(10);
+    expect(loadConfig({ DB_POOL_SIZE: '2' }).resilience.heavyReadConcurrency).toBe(1);
+  });
+
+  it('refuses a heavy-read lane as wide as the pool, which would let reports take every connection', () => {
+    expect(() => loadConfig({ DB_POOL_SIZE: '4', HEAVY_READ_CONCURRENCY: '4' })).toThrow(
+      /HEAVY_READ_CONCURRENCY must be below DB_POOL_SIZE \(4\)/,
+    );
+    expect(loadConfig({ DB_POOL_SIZE: '4', HEAVY_READ_CONCURRENCY: '3' }).resilience.heavyReadConcurrency).toBe(3);
   });
 });

@@ -155,6 +155,62 @@ class EnvironmentVariables {
   @Min(1)
   @Max(100_000)
   LOGIN_FAILURES_PER_EMAIL?: number;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  DB_STATEMENT_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DB_ACQUIRE_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  JOB_STATEMENT_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  REQUEST_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  HEAVY_READ_CONCURRENCY?: number;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  HEAVY_READ_QUEUE?: number;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  SHUTDOWN_GRACE_MS?: number;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\x21-\x7e]{16,256}$/, {
+    message: 'METRICS_TOKEN must be 16 to 256 visible ASCII characters (no spaces), e.g. from `openssl rand -hex 32`',
+  })
+  METRICS_TOKEN?: string;
 }
 
 export class ConfigError extends Error {}
@@ -167,6 +223,27 @@ export interface RateLimitSettings {
   loginFailuresPerEmailAndAddress: number;
   /** Wrong passwords for one email from anywhere, per hour, before every login of that email must wait (a slow, distributed guess). */
   loginFailuresPerEmail: number;
+}
+
+/**
+ * How long the service waits before it gives up and answers SERVICE_UNAVAILABLE (docs/operations.md,
+ * "Failing well"). Milliseconds; 0 turns a limit off where the variable allows it.
+ */
+export interface ResilienceSettings {
+  /** PostgreSQL's statement_timeout on the service's connections: a request's statement that runs longer is cancelled (and its transaction rolled back). */
+  statementTimeoutMs: number;
+  /** How long a request waits for a free connection of the pool, or for a new one to open. */
+  acquireTimeoutMs: number;
+  /** statement_timeout for long work that is no request's: verification runs, the hash chain, export downloads. 0: none. */
+  jobStatementTimeoutMs: number;
+  /** An HTTP request not answered by then gets 503 SERVICE_UNAVAILABLE; its work may still finish (retry with the same idempotency key). */
+  requestTimeoutMs: number;
+  /** Heavy reads (reports, statements, statistics, risk signals) run at most this many at once, so that payments keep the rest of the pool. */
+  heavyReadConcurrency: number;
+  /** Heavy reads that may wait for a turn; beyond that they are refused at once with SERVICE_UNAVAILABLE. */
+  heavyReadQueue: number;
+  /** On SIGTERM, how long requests in flight (downloads included) may take to finish while new ones are refused. */
+  shutdownGraceMs: number;
 }
 
 /** Typed, validated settings. Built once by `loadConfig` and injected as a provider. */
@@ -196,6 +273,9 @@ export class AppConfig {
      * called: tests do so when they mean it, instead of racing a timer over the same rows.
      */
     readonly backgroundJobs: boolean,
+    readonly resilience: ResilienceSettings,
+    /** The bearer token a scraper sends for /metrics; unset, /metrics is not served at all. */
+    readonly metricsToken: string | undefined,
   ) {}
 
   get usesEmbeddedDatabase(): boolean {
@@ -216,11 +296,14 @@ export function redactSecrets(text: string): string {
   return text.replace(URL_PASSWORD, '$1***@');
 }
 
+/** Variables that are secrets whole: a refused value is not echoed at all. */
+const SECRET_VARIABLES = new Set(['METRICS_TOKEN']);
+
 function describe(errors: ReturnType<typeof validateSync>): string {
   return errors
     .map(
       (error) =>
-        `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')} (got ${redactSecrets(JSON.stringify(error.value))})`,
+        `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')} (got ${SECRET_VARIABLES.has(error.property) ? '***' : redactSecrets(JSON.stringify(error.value))})`,
     )
     .join('\n  ');
 }
@@ -237,6 +320,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const errors = validateSync(vars, { skipMissingProperties: false, forbidUnknownValues: false });
   if (errors.length > 0) throw new ConfigError(`Invalid configuration:\n  ${describe(errors)}`);
 
+  const poolSize = vars.DB_POOL_SIZE ?? 10;
+  if (vars.HEAVY_READ_CONCURRENCY !== undefined && vars.HEAVY_READ_CONCURRENCY >= poolSize)
+    throw new ConfigError(
+      `Invalid configuration:\n  HEAVY_READ_CONCURRENCY must be below DB_POOL_SIZE (${poolSize}), or heavy reads could take every connection (got ${vars.HEAVY_READ_CONCURRENCY})`,
+    );
   const production = vars.NODE_ENV === 'production';
   const embedded = vars.DATABASE_URL === undefined;
   const port = vars.PORT ?? 3000;
@@ -250,7 +338,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // Demo data (and the logins it prints) only where a newcomer explores, or where asked for.
     vars.SEED_DEMO ?? (embedded && !production),
     vars.MIGRATE_ON_START ?? true,
-    vars.DB_POOL_SIZE ?? 10,
+    poolSize,
     vars.EMBEDDED_PG_PORT,
     toTrustProxy(vars.TRUST_PROXY),
     (vars.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
@@ -261,6 +349,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     vars.CORS_ORIGINS?.split(',').map((origin) => origin.trim()) ?? [],
     vars.BACKGROUND_JOBS ?? true,
+    {
+      statementTimeoutMs: vars.DB_STATEMENT_TIMEOUT_MS ?? 5000,
+      acquireTimeoutMs: vars.DB_ACQUIRE_TIMEOUT_MS ?? 3000,
+      jobStatementTimeoutMs: vars.JOB_STATEMENT_TIMEOUT_MS ?? 0,
+      requestTimeoutMs: vars.REQUEST_TIMEOUT_MS ?? 15_000,
+      // A quarter of the pool (at least one): the rest stays free for payments and everything light.
+      heavyReadConcurrency: vars.HEAVY_READ_CONCURRENCY ?? Math.max(1, Math.floor(poolSize / 4)),
+      heavyReadQueue: vars.HEAVY_READ_QUEUE ?? 50,
+      shutdownGraceMs: vars.SHUTDOWN_GRACE_MS ?? 30_000,
+    },
+    vars.METRICS_TOKEN,
   );
 }
 

@@ -55,4 +55,25 @@ describe('GroupCommit', () => {
       6,
     ]);
   });
+
+  it('fails a whole group at once when the database is unavailable, instead of trying each item again', async () => {
+    const groups: number[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((done) => (release = done));
+    const commit = new GroupCommit<number, number>(
+      async (items) => {
+        groups.push(items);
+        await gate;
+        throw Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' });
+      },
+      { maxGroup: 10, maxInFlight: 1 },
+    );
+    const first = commit.submit(0);
+    await tick();
+    const rest = [1, 2, 3].map((item) => commit.submit(item));
+    release();
+    const results = await Promise.allSettled([first, ...rest]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+    expect(groups).toEqual([[0], [1, 2, 3]]);
+  });
 });

@@ -1,3 +1,5 @@
+import { isUnavailable } from './pg-errors.js';
+
 /**
  * Group commit: requests that arrive while earlier ones are being written are gathered and written
  * together, in one database call and one commit. At low load a request goes alone at once; under
@@ -5,7 +7,9 @@
  * once per group instead of once per request.
  *
  * `write` must give each item the outcome it would have had alone, in order. If a group fails as
- * a whole, its items are retried one by one, so that one bad item cannot fail its neighbours.
+ * a whole, its items are retried one by one, so that one bad item cannot fail its neighbours;
+ * unless the database is unavailable (or timed out): then every item fails at once, rolled back
+ * whole, rather than waiting out the same timeout once more each.
  */
 export class GroupCommit<Item, Outcome> {
   private queue: { item: Item; done: (outcome: Outcome) => void; fail: (error: unknown) => void }[] = [];
@@ -39,7 +43,7 @@ export class GroupCommit<Item, Outcome> {
       const outcomes = await this.write(group.map((entry) => entry.item));
       group.forEach((entry, index) => entry.done(outcomes[index]));
     } catch (error) {
-      if (group.length === 1) return group[0].fail(error);
+      if (group.length === 1 || isUnavailable(error)) return group.forEach((entry) => entry.fail(error));
       await Promise.all(group.map((entry) => this.flush([entry])));
     }
   }

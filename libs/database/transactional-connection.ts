@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config.js';
 import { isRetryable } from './pg-errors.js';
 
 const MAX_ATTEMPTS = 8;
@@ -13,7 +14,15 @@ const MAX_ATTEMPTS = 8;
 export class TransactionalConnection {
   private readonly current = new AsyncLocalStorage<EntityManager>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** statement_timeout for long work that is no request's (JOB_STATEMENT_TIMEOUT_MS); the pool's is meant for requests. */
+  get jobStatementTimeoutMs(): number {
+    return this.config.resilience.jobStatementTimeoutMs;
+  }
 
   get inTransaction(): boolean {
     return this.current.getStore() !== undefined;
@@ -46,7 +55,22 @@ export class TransactionalConnection {
     if (this.current.getStore()) return work();
     return withRetry(() => this.dataSource.transaction('READ COMMITTED', (manager) => this.current.run(manager, work)));
   }
+
+  /** A transaction for a background job: its statements run under the job timeout, not the request one. */
+  jobTransaction<T>(work: () => Promise<T>): Promise<T> {
+    return this.transaction(async () => {
+      await this.manager.query(localStatementTimeout(this.jobStatementTimeoutMs));
+      return work();
+    });
+  }
 }
+
+/**
+ * Lifts the pool's statement timeout, meant for requests, to `ms` for the rest of the current
+ * transaction (0: none): for the long work of jobs, verification and downloads. It ends with the
+ * transaction, so the connection goes back to the pool with the request limit.
+ */
+export const localStatementTimeout = (ms: number): string => `SET LOCAL statement_timeout = ${Math.trunc(ms)}`;
 
 /** Retries `work` with jittered backoff while it fails with a retryable database error. */
 export async function withRetry<T>(work: () => Promise<T>): Promise<T> {

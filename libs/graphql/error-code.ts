@@ -27,11 +27,21 @@ export enum ErrorCode {
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   FORBIDDEN = 'FORBIDDEN',
   NOT_FOUND = 'NOT_FOUND',
-  /** The database is unreachable or overloaded; retry later with the same idempotency key. */
+  /**
+   * The database is unreachable, overloaded or too slow, or the server is busy or stopping: a write
+   * may or may not have been applied. Retry later (HTTP `Retry-After`) with the same idempotency key.
+   */
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   /** A bug on our side. The message never carries internals; the server log has the detail. */
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
+
+/** What a client is told when the service could not finish in time: the outcome is unknown, and a keyed retry is safe. */
+export const UNAVAILABLE_MESSAGE =
+  'The service is temporarily unavailable; a write may or may not have been applied: retry later with the same idempotency key';
+
+/** Seconds a client should wait before retrying a SERVICE_UNAVAILABLE answer (HTTP `Retry-After`). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
 
 /**
  * An error whose code and message are safe to show a client as they are. Intrinsic, so that Nest

@@ -1,8 +1,8 @@
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { HttpException, Logger } from '@nestjs/common';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
-import { isUnavailable } from '../database/pg-errors.js';
-import { ClientError, ErrorCode } from './error-code.js';
+import { isUnavailable, Unavailable } from '../database/pg-errors.js';
+import { ClientError, ErrorCode, UNAVAILABLE_MESSAGE } from './error-code.js';
 
 const logger = new Logger('GraphQL');
 
@@ -80,7 +80,8 @@ function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLF
   if (isUnavailable(original)) {
     return {
       ...base,
-      message: 'The service is temporarily unavailable; retry later',
+      // A refusal for want of capacity says so; anything else leaves the outcome of a write unknown.
+      message: original instanceof Unavailable ? original.message : UNAVAILABLE_MESSAGE,
       extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
     };
   }
@@ -91,7 +92,7 @@ function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLF
   if (apolloCode) {
     return { ...base, message: formatted.message, extensions: { code: apolloCode } };
   }
-  logger.error(original instanceof Error ? (original.stack ?? original.message) : String(original));
+  logger.error(original instanceof Error ? original : String(original));
   return { ...base, message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }
 

@@ -1,14 +1,21 @@
 import { ApolloServerPlugin } from '@apollo/server';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { GraphQLSchema } from 'graphql';
+import { graphqlMetricsPlugin } from '../observability/graphql-metrics.js';
+import { Metrics } from '../observability/metrics.js';
 import { createFormatError } from './format-error.js';
+import { graphiqlLandingPage } from './graphiql.js';
 import { assertQueryCost, MAX_QUERY_COST } from './query-cost.js';
 import { DateTimeScalar } from './scalars.js';
 import { assertTextInputs } from './text-input.js';
+import { unavailableAsHttp503, unavailableStatus } from './unavailable.js';
 
 export interface GraphqlSettings {
   /** Introspection and the GraphiQL landing page. */
   explorer: boolean;
+  /** Where each request's operation, outcome and latency are counted; absent for tools that only print the schema. */
+  metrics?: Metrics;
   /** Where to write the SDL; omitted at run time, set by `npm run schema`. */
   schemaFile?: string;
   /** What each request adds to its context besides `req`, e.g. who is calling; may reject the request by throwing. */
@@ -43,6 +50,21 @@ const operationChecks: ApolloServerPlugin = {
   },
 };
 
+/** The root types have no decorator of their own to carry a description, so the schema gets theirs here. */
+const ROOT_TYPE_DESCRIPTIONS = {
+  Query:
+    'Reads. Each field says who may ask it; asking what you may not read answers FORBIDDEN, or null where the field says so.',
+  Mutation:
+    'Writes. An expected refusal comes back as `userErrors` in the payload and changes nothing; any other failure is in `errors[]` with `extensions.code`.',
+};
+
+function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
+  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+    if (root) root.description = ROOT_TYPE_DESCRIPTIONS[root.name as keyof typeof ROOT_TYPE_DESCRIPTIONS];
+  }
+  return schema;
+}
+
 /**
  * Every option that Apollo or Nest would otherwise derive from NODE_ENV is set here on purpose.
  */
@@ -63,18 +85,36 @@ export function graphqlOptions(settings: GraphqlSettings): ApolloDriverConfig {
     path: '/graphql',
     autoSchemaFile: settings.schemaFile ?? true,
     sortSchema: true,
+    // The same schema for clients and for schema.gql: the file is the contract.
+    transformSchema: describeRootTypes,
+    transformAutoSchemaFile: true,
     buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] },
     introspection: settings.explorer,
-    graphiql: settings.explorer,
+    // Nest's and Apollo's own explorers load their scripts from CDNs; ours come from this server (app.ts mounts them).
+    graphiql: false,
     includeStacktraceInErrorResponses: false,
     autoTransformHttpErrors: false,
+    // Nest would reset every response that has a `data` key to 200; unavailableStatus decides instead.
+    preserveHttpStatusForExecutionErrors: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     validationRules: armor.validationRules,
     // Armor's typings resolve Apollo's CommonJS build, Nest's the ESM one: the same plugin type twice.
-    plugins: [...(armor.plugins as NonNullable<ApolloDriverConfig['plugins']>), operationChecks],
+    plugins: [
+      ...(armor.plugins as NonNullable<ApolloDriverConfig['plugins']>),
+      operationChecks,
+      unavailableStatus,
+      ...(settings.explorer ? [graphiqlLandingPage] : []),
+      ...(settings.metrics ? [graphqlMetricsPlugin(settings.metrics)] : []),
+    ],
     formatError: createFormatError({ explorer: settings.explorer }),
-    context: async ({ req }: { req: RequestHeaders }) => ({ req, ...(await settings.requestContext?.(req)) }),
+    context: async ({ req }: { req: RequestHeaders }) => {
+      try {
+        return { req, ...(await settings.requestContext?.(req)) };
+      } catch (error) {
+        throw unavailableAsHttp503(error);
+      }
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, toConnection } from './pagination.js';
+import { ConnectionCursors, decodeCursor, encodeCursor, toConnection } from './pagination.js';
 
 describe('cursors', () => {
   it('round-trip positions beyond 2^53', () => {
@@ -11,6 +11,25 @@ describe('cursors', () => {
       expect(() => decodeCursor(cursor)).toThrow(/not a cursor/);
     },
   );
+});
+
+describe('cursors that name their connection', () => {
+  const signals = new ConnectionCursors('RiskSignalConnection', 2);
+
+  it('round-trip keys of several parts', () => {
+    expect(signals.decode(signals.encode([2n, 9223372036854775807n]))).toEqual([2n, 9223372036854775807n]);
+    expect(signals.decode(null)).toBeUndefined();
+  });
+
+  it.each([
+    ['garbage', 'garbage'],
+    ["another connection's", new ConnectionCursors('SessionConnection', 2).encode([2n, 5n])],
+    ['an untagged one', encodeCursor(5n)],
+    ['one with a part missing', new ConnectionCursors('RiskSignalConnection').encode([5n])],
+    ['one beyond bigint', Buffer.from('v1:RiskSignalConnection:1.9223372036854775808').toString('base64url')],
+  ])('refuses %s', (_, cursor) => {
+    expect(() => signals.decode(cursor)).toThrow(/after is not a cursor of RiskSignalConnection/);
+  });
 });
 
 describe('toConnection', () => {

@@ -46,6 +46,40 @@ describe('query cost', () => {
     expect(MAX_QUERY_COST).toBe(10_000);
   });
 
+  it('costs an object beside an id like a lookup, and multiplies it by the page it is on', () => {
+    const page = (objects: string) =>
+      parse(`{ listings(communityId: "1", first: 100) { edges { node { id ${objects} } } } }`);
+    // 100 listings, each with its member and its community: about 500 objects.
+    expect(refusalCode(() => assertQueryCost(schema, page('member { id } community { slug }'), {}))).toBeUndefined();
+    // The same page, through each member's accounts to a statement page of 100 each: about 30,000.
+    const throughStatements = page(
+      'member { memberships { account { statement(first: 100) { edges { node { id } } } } } }',
+    );
+    expect(refusalCode(() => assertQueryCost(schema, throughStatements, {}))).toBe(ErrorCode.QUERY_TOO_COSTLY);
+  });
+
+  it("costs a statement by its page of lines, not by the statement's deprecated page size", () => {
+    const lines = 'lines(first: 100) { edges { node { amount balanceAfter } } pageInfo { endCursor } totalCount }';
+    const document = parse(
+      `{ accountStatement(accountId: "1") { openingBalance account { id currency { id } } ${lines} } }`,
+    );
+    expect(refusalCode(() => assertQueryCost(schema, document, {}))).toBeUndefined();
+  });
+
+  it('counts lines without a page size of their own at the largest page, which the deprecated one may ask', () => {
+    const statements = (lines: string): string =>
+      Array.from(
+        { length: 40 },
+        (_, n) => `s${n}: accountStatement(accountId: "1") { ${lines} { edges { node { amount } } } }`,
+      ).join(' ');
+    expect(
+      refusalCode(() => assertQueryCost(schema, parse(`{ ${statements('lines(first: 1)')} }`), {})),
+    ).toBeUndefined();
+    expect(refusalCode(() => assertQueryCost(schema, parse(`{ ${statements('lines')} }`), {}))).toBe(
+      ErrorCode.QUERY_TOO_COSTLY,
+    );
+  });
+
   it('refuses variables that cannot be coerced as bad input', () => {
     const document = parse(`query($accounts: Int!, $postings: Int!) { ${PAGES_OF_PAGES} }`);
     expect(refusalCode(() => assertQueryCost(schema, document, { accounts: 'many', postings: 1 }))).toBe(

@@ -1,6 +1,17 @@
-import { BREAK, DocumentNode, getNamedType, GraphQLError, GraphQLSchema, isLeafType, Kind, visit } from 'graphql';
+import {
+  BREAK,
+  DocumentNode,
+  getNamedType,
+  GraphQLError,
+  GraphQLField,
+  GraphQLSchema,
+  isLeafType,
+  Kind,
+  visit,
+} from 'graphql';
 import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 import { ClientError, ErrorCode } from './error-code.js';
+import { MAX_PAGE_SIZE } from './pagination.js';
 
 /**
  * What a query may cost: roughly the number of objects it can return. A leaf costs nothing (the
@@ -11,15 +22,22 @@ import { ClientError, ErrorCode } from './error-code.js';
  */
 export const MAX_QUERY_COST = 10_000;
 
-const pageSizeOf = (args: Record<string, unknown>): number => {
-  const size = args.first ?? args.last;
-  if (typeof size === 'number' && size > 0) return size;
-  // `nodes(ids:)` returns one object per id.
-  return Array.isArray(args.ids) && args.ids.length > 0 ? args.ids.length : 1;
+/**
+ * The page size a field's arguments ask for. A deprecated page size is left out: it sizes a nested
+ * field that now takes its own (accountStatement's `first` sizes `lines`), which is costed there.
+ * An optional page size left out may fall back on such a deprecated one, so it counts as the largest.
+ * `nodes(ids:)`, which takes no page size, returns one object per id.
+ */
+const pageSizeOf = (field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number => {
+  const pageSize = field.args.find((arg) => (arg.name === 'first' || arg.name === 'last') && !arg.deprecationReason);
+  if (!pageSize) return Array.isArray(args.ids) && args.ids.length > 0 ? args.ids.length : 1;
+  const size = args[pageSize.name];
+  if (size === undefined || size === null) return MAX_PAGE_SIZE;
+  return typeof size === 'number' && size > 0 ? size : 1;
 };
 
 const objectsReturned: ComplexityEstimator = ({ field, args, childComplexity }) =>
-  isLeafType(getNamedType(field.type)) ? 0 : pageSizeOf(args) * (1 + childComplexity);
+  isLeafType(getNamedType(field.type)) ? 0 : pageSizeOf(field, args) * (1 + childComplexity);
 
 function refusal(code: ErrorCode, message: string, details?: Record<string, unknown>): GraphQLError {
   return new GraphQLError(message, {

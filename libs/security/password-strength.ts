@@ -1,5 +1,5 @@
 import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import { ClientError, ErrorCode } from '../graphql/error-code.js';
+import { InvalidInput } from '../graphql/invalid-input.js';
 
 /**
  * zxcvbn's score runs 0 to 4; 3 means "safely unguessable: moderate protection from an offline
@@ -9,9 +9,9 @@ const MINIMUM_SCORE = 3;
 
 /** For the schema descriptions of the mutations that set a password. */
 export const PASSWORD_RULE =
-  'The password must be 10 to 200 characters and hard to guess: not a common password, a keyboard or repeated pattern, nor made of your email or name (else BAD_USER_INPUT, its invalidFields entry coded PASSWORD_TOO_WEAK).';
+  'The password must be 10 to 200 characters and hard to guess: not a common password, a keyboard or repeated pattern, nor made of your email or name (else the userError PASSWORD_TOO_WEAK; INVALID_INPUT for the length).';
 
-/** The stable code of a too-guessable password, in its entry of `invalidFields`. */
+/** The stable code of a too-guessable password: the userError's, and its `invalidFields` entry's where an error is top-level. */
 export const PASSWORD_TOO_WEAK = 'PASSWORD_TOO_WEAK';
 
 /**
@@ -57,8 +57,8 @@ function personalWords(details: { email: string; displayName?: string | null }):
 
 /**
  * Refuses a password that a guesser would find quickly: a common one, a pattern, or one made of
- * the member's own email or name. The refusal has the shape of the input validation that refuses a
- * short password (BAD_USER_INPUT with `invalidFields`), its field coded PASSWORD_TOO_WEAK.
+ * the member's own email or name. The refusal is the input validation's that refuses a short password
+ * (answered as the payload's userErrors), its field coded PASSWORD_TOO_WEAK.
  */
 export async function requireStrongPassword(
   password: string,
@@ -69,7 +69,5 @@ export async function requireStrongPassword(
   if (result.score >= MINIMUM_SCORE) return;
   const advice = [result.feedback.warning, ...result.feedback.suggestions].filter(Boolean).join(' ');
   const message = `${field} is too easy to guess${advice ? `: ${advice}` : ''}`;
-  throw new ClientError(ErrorCode.BAD_USER_INPUT, message, {
-    invalidFields: [{ field, message, code: PASSWORD_TOO_WEAK }],
-  });
+  throw new InvalidInput([{ field, message, code: PASSWORD_TOO_WEAK }], 'input');
 }

@@ -17,6 +17,8 @@ export type DebitRight = 'own' | ManagerRole;
 
 interface RequestFacts {
   accounts: DataLoader<string, AccountFacts | null>;
+  /** Asked for every community an admin acts on: one query for all those of a page. */
+  communityExists: DataLoader<string, boolean>;
   standings: Promise<Map<string, Standing>> | null;
 }
 
@@ -88,7 +90,7 @@ export class AccessPolicy {
     if (actor.kind !== 'member' || actor.viaPartnerAppId) return null;
     const standing = (await this.standings(actor)).get(communityId);
     if (standing?.role === 'coordinator' && standing.status === 'active') return 'coordinator';
-    return actor.isAdmin && (await this.repository.communityExists(communityId)) ? 'admin' : null;
+    return actor.isAdmin && (await this.factsFor(actor).communityExists.load(communityId)) ? 'admin' : null;
   }
 
   async requireManager(actor: Actor, communityId: string): Promise<ManagerRole> {
@@ -187,6 +189,10 @@ export class AccessPolicy {
         accounts: new DataLoader(async (ids) => {
           const found = new Map((await this.repository.accountFacts(ids)).map((row) => [row.accountId, row]));
           return ids.map((id) => found.get(id) ?? null);
+        }),
+        communityExists: new DataLoader(async (ids) => {
+          const existing = new Set(await this.repository.existingCommunities(ids));
+          return ids.map((id) => existing.has(id));
         }),
         standings: null,
       };

@@ -53,9 +53,12 @@ export class AccessRepository {
     }));
   }
 
-  async communityExists(communityId: string): Promise<boolean> {
-    const [row]: Row[] = await this.db.manager.query('SELECT 1 FROM communities WHERE id = $1', [communityId]);
-    return row !== undefined;
+  /** Which of these communities exist. */
+  async existingCommunities(communityIds: readonly string[]): Promise<string[]> {
+    const rows: Row[] = await this.db.manager.query('SELECT id FROM communities WHERE id = ANY($1::bigint[])', [
+      communityIds,
+    ]);
+    return rows.map((row) => row.id as string);
   }
 
   async communityOfCurrency(currencyId: string): Promise<{ communityId: string; balancesVisible: boolean } | null> {

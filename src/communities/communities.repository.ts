@@ -31,9 +31,28 @@ export class CommunitiesRepository {
     return (await this.query('SELECT id, slug, name FROM communities ORDER BY id')) as unknown as Community[];
   }
 
+  /** Communities after `afterId`, in order of id. */
+  async page(afterId: bigint | undefined, limit: number): Promise<Community[]> {
+    return (await this.query('SELECT id, slug, name FROM communities WHERE id > $1 ORDER BY id LIMIT $2', [
+      afterId ?? 0,
+      limit,
+    ])) as unknown as Community[];
+  }
+
+  async count(): Promise<number> {
+    const [row] = await this.query('SELECT count(*)::int AS count FROM communities');
+    return row.count as number;
+  }
+
   async find(id: string): Promise<Community | null> {
     const [row] = await this.query('SELECT id, slug, name FROM communities WHERE id = $1', [id]);
     return (row as unknown as Community | undefined) ?? null;
+  }
+
+  async findMany(ids: string[]): Promise<Community[]> {
+    return (await this.query('SELECT id, slug, name FROM communities WHERE id = ANY($1::bigint[])', [
+      ids,
+    ])) as unknown as Community[];
   }
 
   async findBySlug(slug: string): Promise<Community | null> {

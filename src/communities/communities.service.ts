@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { ConnectionCursors, CountedConnection, PageRequest } from '../../libs/graphql/pagination.js';
 import { refusedPayload } from '../../libs/graphql/refusal.js';
+import { byIds, requestLoader } from '../../libs/graphql/request-loaders.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
@@ -48,7 +50,11 @@ const toAudited = (policies: CommunityPolicies): Record<string, unknown> => ({
 
 const refusedCommunity = refusedPayload(communityError, { community: null });
 
+const COMMUNITIES = Symbol('communities');
+
 /** Communities and their policies: created by admins, governed by their coordinators. */
+const COMMUNITY_CURSORS = new ConnectionCursors('CommunityConnection');
+
 @Injectable()
 export class CommunitiesService {
   constructor(
@@ -126,8 +132,26 @@ export class CommunitiesService {
     return this.communities.list();
   }
 
+  /** Every community, public as the list is, oldest first. */
+  page(page: PageRequest): Promise<CountedConnection<Community>> {
+    return COMMUNITY_CURSORS.countedPage(page, {
+      rows: (after, limit) => this.communities.page(after?.[0], limit),
+      keyOf: (community) => [BigInt(community.id)],
+      count: () => this.communities.count(),
+    });
+  }
+
   find(id: string): Promise<Community | null> {
     return this.communities.find(id);
+  }
+
+  /**
+   * A community reached through a field of another object, batched per request. Communities are
+   * public (`community(slug)` shows any of them to anyone), so no object's community is ever hidden.
+   */
+  async load(requestContext: object, communityId: string): Promise<Community> {
+    const loader = requestLoader(requestContext, COMMUNITIES, () => byIds((ids) => this.communities.findMany(ids)));
+    return (await loader.load(communityId))!;
   }
 
   findBySlug(slug: string): Promise<Community | null> {

@@ -1,7 +1,9 @@
+import { INVALID_INPUT_DESCRIPTION } from '../../libs/graphql/invalid-input.js';
 import { ErrorDescription, userErrorCodes } from '../../libs/graphql/user-errors.js';
 
 /** Why an exchange action was refused. Stable: partners switch on these. */
 export enum ExchangeErrorCode {
+  INVALID_INPUT = 'INVALID_INPUT',
   UNKNOWN_CATEGORY = 'UNKNOWN_CATEGORY',
   PRICE_MUST_NOT_BE_NEGATIVE = 'PRICE_MUST_NOT_BE_NEGATIVE',
   QUANTITY_IS_FOR_GOODS = 'QUANTITY_IS_FOR_GOODS',
@@ -38,6 +40,7 @@ const LISTING_MOVED = {
 };
 
 const EXCHANGE_ERRORS: Record<ExchangeErrorCode, ErrorDescription> = {
+  INVALID_INPUT: INVALID_INPUT_DESCRIPTION,
   UNKNOWN_CATEGORY: { ...LISTING_MOVED, field: 'category' },
   PRICE_MUST_NOT_BE_NEGATIVE: { ...LISTING_MOVED, field: 'price' },
   QUANTITY_IS_FOR_GOODS: { field: 'quantity', message: 'Only goods have a quantity.' },

@@ -8,12 +8,27 @@ import { CommunitiesModule } from '../communities/communities.module.js';
 import { MembersModule } from '../members/members.module.js';
 import { ExchangeSweeper } from './exchange.sweeper.js';
 import { ExchangesRepository } from './exchanges.repository.js';
-import { ExchangesResolver, MemberReviewsResolver } from './exchanges.resolver.js';
+import {
+  ExchangeGroupResolver,
+  ExchangesResolver,
+  MemberReviewsResolver,
+  RelatedObjects,
+  ReviewResolver,
+} from './exchanges.resolver.js';
 import { ExchangesService } from './exchanges.service.js';
 
 @Module({
   imports: [AccessModule, AuditModule, CommunitiesModule, EventsModule, LedgerModule, ListingsModule, MembersModule],
-  providers: [ExchangesRepository, ExchangesService, ExchangesResolver, MemberReviewsResolver, ExchangeSweeper],
+  providers: [
+    ExchangesRepository,
+    ExchangesService,
+    ExchangesResolver,
+    ExchangeGroupResolver,
+    ReviewResolver,
+    MemberReviewsResolver,
+    RelatedObjects,
+    ExchangeSweeper,
+  ],
   exports: [ExchangesService],
 })
 export class ExchangesModule {}

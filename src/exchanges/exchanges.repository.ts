@@ -119,6 +119,14 @@ export class ExchangesRepository {
     return toExchange(row);
   }
 
+  async findMany(ids: string[]): Promise<Exchange[]> {
+    return (await this.query('SELECT * FROM exchanges WHERE id = ANY($1::bigint[])', [ids])).map(toExchange);
+  }
+
+  async findGroups(ids: string[]): Promise<ExchangeGroup[]> {
+    return (await this.query('SELECT * FROM exchange_groups WHERE id = ANY($1::bigint[])', [ids])).map(toGroup);
+  }
+
   async find(id: string): Promise<Exchange | null> {
     const [row] = await this.query('SELECT * FROM exchanges WHERE id = $1', [id]);
     return row ? toExchange(row) : null;

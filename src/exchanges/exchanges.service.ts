@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import DataLoader from 'dataloader';
 import { isDatabaseId } from '../../libs/database/database-id.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
 import { refusable, Refusal, refusedPayload } from '../../libs/graphql/refusal.js';
+import { byIds, requestLoader } from '../../libs/graphql/request-loaders.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import { ANONYMOUS } from '../access/actor.js';
 import type { Actor, MemberActor } from '../access/actor.js';
@@ -77,6 +79,13 @@ function refusedMove(exchange: Exchange, to: ExchangeStatus, mover: Mover): Exch
  * it against the state table (exchange-states.ts), moves money only through the ledger (a hold,
  * then a post or a void), and writes its audit row and its outbox event in the same transaction.
  */
+const EXCHANGES = Symbol('exchanges');
+
+interface ExchangeLoaders {
+  exchange: DataLoader<string, Exchange | null>;
+  group: DataLoader<string, ExchangeGroup | null>;
+}
+
 @Injectable()
 export class ExchangesService {
   constructor(
@@ -219,20 +228,20 @@ export class ExchangesService {
   /** The group with the places the actor may see: all for its provider and auditors, their own for a receiver. */
   async findGroup(actor: Actor, groupId: string): Promise<ExchangeGroupPayload> {
     const group = await this.visibleGroup(actor, groupId);
+    return { group, exchanges: await this.placesVisibleTo(actor, group), userErrors: [] };
+  }
+
+  /** The places of a group the caller may see: all of them for its provider and auditors, a receiver's own. */
+  async placesVisibleTo(actor: Actor, group: ExchangeGroup): Promise<Exchange[]> {
     const places = await this.exchanges.placesOf(group.id);
     const seesAll =
       (actor.kind === 'member' && actor.memberId === group.providerId) ||
       (await this.access.mayAudit(actor, group.communityId));
-    return {
-      group,
-      exchanges: seesAll
-        ? places
-        : places.filter((place) => actor.kind === 'member' && place.receiverId === actor.memberId),
-      userErrors: [],
-    };
+    return seesAll ? places : places.filter((place) => actor.kind === 'member' && place.receiverId === actor.memberId);
   }
 
-  private async visibleGroup(actor: Actor, groupId: string): Promise<ExchangeGroup> {
+  /** A group its provider, its receivers and its community's auditors may see; FORBIDDEN otherwise. */
+  async visibleGroup(actor: Actor, groupId: string): Promise<ExchangeGroup> {
     this.access.requireAuthenticated(actor);
     const group = isDatabaseId(groupId) ? await this.exchanges.findGroup(groupId) : null;
     if (!group) throw forbidden();
@@ -413,6 +422,20 @@ export class ExchangesService {
 
   async find(actor: Actor, exchangeId: string): Promise<Exchange> {
     return this.visibleExchange(actor, exchangeId);
+  }
+
+  /** An exchange reached through a field of another object (a review's): what `exchange(id)` would show, else null. */
+  async visibleExchangeOrNull(actor: Actor, exchangeId: string, requestContext: object): Promise<Exchange | null> {
+    const exchange = await this.loaders(requestContext).exchange.load(exchangeId);
+    return exchange && (await this.maySeeExchange(actor, exchange)) ? exchange : null;
+  }
+
+  /**
+   * The group of a place, for whoever sees the place: its parties are the group's provider and one
+   * of its receivers, and its community's auditors are the group's. So it is never hidden from them.
+   */
+  async groupOfPlace(groupId: string, requestContext: object): Promise<ExchangeGroup> {
+    return (await this.loaders(requestContext).group.load(groupId))!;
   }
 
   /** Yours, or with communityId a whole community's for its auditors. */
@@ -606,9 +629,21 @@ export class ExchangesService {
   private async visibleExchange(actor: Actor, exchangeId: string): Promise<Exchange> {
     this.access.requireAuthenticated(actor);
     const exchange = isDatabaseId(exchangeId) ? await this.exchanges.find(exchangeId) : null;
-    const party = exchange && actor.kind === 'member' && partyOf(exchange, actor);
-    if (!exchange || !(party || (await this.access.mayAudit(actor, exchange.communityId)))) throw forbidden();
+    if (!exchange || !(await this.maySeeExchange(actor, exchange))) throw forbidden();
     return exchange;
+  }
+
+  private async maySeeExchange(actor: Actor, exchange: Exchange): Promise<boolean> {
+    if (actor.kind === 'member' && partyOf(exchange, actor)) return true;
+    return this.access.mayAudit(actor, exchange.communityId);
+  }
+
+  /** Exchanges and groups, batched for one request. */
+  private loaders(requestContext: object): ExchangeLoaders {
+    return requestLoader(requestContext, EXCHANGES, () => ({
+      exchange: byIds((ids) => this.exchanges.findMany(ids)),
+      group: byIds((ids) => this.exchanges.findGroups(ids)),
+    }));
   }
 }
 

@@ -36,6 +36,9 @@ export interface LiveSession {
   standings: Standing[];
 }
 
+/** A member's sessions that can still be refreshed ($1: the member). */
+const LIVE_SESSIONS_OF = 'member_id = $1 AND revoked_at IS NULL AND refresh_expires_at > now()';
+
 /** Credentials, sessions, partner apps and their keys and consents. */
 @Injectable()
 export class IdentityRepository {
@@ -160,11 +163,15 @@ export class IdentityRepository {
     return rows.length === 1;
   }
 
-  /** Sessions that can still be refreshed, newest first. */
-  async liveSessionsOf(memberId: string): Promise<{ id: string; createdAt: Date; refreshExpiresAt: Date }[]> {
+  /** Sessions that can still be refreshed, newest first; with `beforeId`, only older ones, and at most `limit`. */
+  async liveSessionsOf(
+    memberId: string,
+    page: { beforeId?: bigint; limit?: number } = {},
+  ): Promise<{ id: string; createdAt: Date; refreshExpiresAt: Date }[]> {
     const rows = await this.query(
-      'SELECT id, created_at, refresh_expires_at FROM sessions WHERE member_id = $1 AND revoked_at IS NULL AND refresh_expires_at > now() ORDER BY id DESC',
-      [memberId],
+      `SELECT id, created_at, refresh_expires_at FROM sessions WHERE ${LIVE_SESSIONS_OF} AND ($2::bigint IS NULL OR id < $2)
+        ORDER BY id DESC LIMIT $3`,
+      [memberId, page.beforeId?.toString() ?? null, page.limit ?? null],
     );
     return rows.map((row) => ({
       id: row.id as string,
@@ -221,6 +228,31 @@ export class IdentityRepository {
   async findPartnerApp(id: string): Promise<PartnerAppRow | null> {
     const [row] = await this.query('SELECT * FROM partner_apps WHERE id = $1', [id]);
     return row ? toPartnerApp(row) : null;
+  }
+
+  async findPartnerApps(ids: string[]): Promise<PartnerAppRow[]> {
+    return (await this.query('SELECT * FROM partner_apps WHERE id = ANY($1::bigint[])', [ids])).map(toPartnerApp);
+  }
+
+  async countLiveSessionsOf(memberId: string): Promise<number> {
+    const [row] = await this.query(`SELECT count(*)::int AS count FROM sessions WHERE ${LIVE_SESSIONS_OF}`, [memberId]);
+    return row.count as number;
+  }
+
+  /** A community's apps after `afterId`, in order of id. */
+  async partnerAppsPage(communityId: string, afterId: bigint | undefined, limit: number): Promise<PartnerAppRow[]> {
+    const rows = await this.query(
+      'SELECT * FROM partner_apps WHERE community_id = $1 AND id > $2 ORDER BY id LIMIT $3',
+      [communityId, afterId?.toString() ?? 0, limit],
+    );
+    return rows.map(toPartnerApp);
+  }
+
+  async countPartnerAppsOf(communityId: string): Promise<number> {
+    const [row] = await this.query('SELECT count(*)::int AS count FROM partner_apps WHERE community_id = $1', [
+      communityId,
+    ]);
+    return row.count as number;
   }
 
   async partnerAppsOf(communityId: string): Promise<PartnerAppRow[]> {

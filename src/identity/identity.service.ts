@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
 import { ClientError, ErrorCode } from '../../libs/graphql/error-code.js';
+import { ConnectionCursors, CountedConnection, PageRequest } from '../../libs/graphql/pagination.js';
 import { isDatabaseId } from '../../libs/database/database-id.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { refusedPayload } from '../../libs/graphql/refusal.js';
@@ -42,6 +43,8 @@ export function rejectCredentials(message: string, code = ErrorCode.UNAUTHENTICA
   const status = code === ErrorCode.UNAUTHENTICATED ? 401 : 403;
   return new GraphQLError(message, { originalError: new ClientError(code, message), extensions: { http: { status } } });
 }
+
+const SESSION_CURSORS = new ConnectionCursors('SessionConnection');
 
 /** Logins, sessions and the tokens that carry them; and turning a request's credentials into an actor. */
 @Injectable()
@@ -144,6 +147,20 @@ export class IdentityService {
     const member = this.access.requireMemberInPerson(actor);
     const sessions = await this.identity.liveSessionsOf(member.memberId);
     return sessions.map((session) => ({ ...session, current: session.id === member.sessionId }));
+  }
+
+  /** A page of your live sessions, newest first: a session started between pages is not shown, none is repeated. */
+  sessionsPage(actor: Actor, page: PageRequest): Promise<CountedConnection<Session>> {
+    const member = this.access.requireMemberInPerson(actor);
+    return SESSION_CURSORS.countedPage(page, {
+      rows: async (after, limit) =>
+        (await this.identity.liveSessionsOf(member.memberId, { beforeId: after?.[0], limit })).map((session) => ({
+          ...session,
+          current: session.id === member.sessionId,
+        })),
+      keyOf: (session) => [BigInt(session.id)],
+      count: () => this.identity.countLiveSessionsOf(member.memberId),
+    });
   }
 
   /** Ends one of your sessions, at once; false when it is not one of your live sessions. */

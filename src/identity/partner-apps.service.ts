@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { isDatabaseId } from '../../libs/database/database-id.js';
+import { ConnectionCursors, CountedConnection, PageRequest } from '../../libs/graphql/pagination.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { byIds, requestLoader } from '../../libs/graphql/request-loaders.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import { Actor, PartnerScope } from '../access/actor.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
@@ -9,6 +11,9 @@ import { PartnerAppRow } from '../directory/partner-app.row.js';
 import { IdentityRepository } from './identity.repository.js';
 import { PartnerApp, PartnerAppKeyPayload } from './models/identity.models.js';
 import { newToken, TOKEN_PREFIX, tokenHash } from '../../libs/security/tokens.js';
+
+const PARTNER_APPS = Symbol('partnerApps');
+const PARTNER_APP_CURSORS = new ConnectionCursors('PartnerAppConnection');
 
 /** Partner apps are registered by the managers of their community; members consent to be acted for. */
 @Injectable()
@@ -39,7 +44,7 @@ export class PartnerAppsService {
         targetId: app.id,
         details: { scopes: app.scopes },
       });
-      return { partnerApp: app, apiKey };
+      return { partnerApp: app, apiKey, userErrors: [] };
     });
   }
 
@@ -56,7 +61,7 @@ export class PartnerAppsService {
         targetType: 'partner_app',
         targetId: app.id,
       });
-      return { partnerApp: app, apiKey };
+      return { partnerApp: app, apiKey, userErrors: [] };
     });
   }
 
@@ -79,6 +84,28 @@ export class PartnerAppsService {
   async listFor(actor: Actor, communityId: string): Promise<PartnerApp[]> {
     await this.access.requireManager(actor, communityId);
     return this.identity.partnerAppsOf(communityId);
+  }
+
+  /**
+   * A partner app reached through a field of another object (an audit entry's): shown to those
+   * `partnerApps(communityId)` shows it to, the managers of its community; else null. Batched per request.
+   */
+  async visiblePartnerApp(actor: Actor, partnerAppId: string, requestContext: object): Promise<PartnerApp | null> {
+    const loader = requestLoader(requestContext, PARTNER_APPS, () =>
+      byIds((ids) => this.identity.findPartnerApps(ids)),
+    );
+    const app = await loader.load(partnerAppId);
+    return app && (await this.access.managerRole(actor, app.communityId)) ? app : null;
+  }
+
+  /** The same apps as listFor, for the same callers, a page at a time. */
+  async pageFor(actor: Actor, communityId: string, page: PageRequest): Promise<CountedConnection<PartnerApp>> {
+    await this.access.requireManager(actor, communityId);
+    return PARTNER_APP_CURSORS.countedPage<PartnerApp>(page, {
+      rows: (after, limit) => this.identity.partnerAppsPage(communityId, after?.[0], limit),
+      keyOf: (app) => [BigInt(app.id)],
+      count: () => this.identity.countPartnerAppsOf(communityId),
+    });
   }
 
   /** The member's own decision, made in person: a partner app cannot grant itself consent. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ConnectionCursors, CountedConnection, PageRequest } from '../../libs/graphql/pagination.js';
 import { AccessPolicy } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
 import { LedgerService } from '../ledger/ledger.service.js';
@@ -44,18 +45,39 @@ export class RiskSignalsService {
   ) {}
 
   async riskSignals(actor: Actor, args: RiskSignalsArgs): Promise<RiskSignal[]> {
+    return signalsAfter(await this.detectorsFor(actor, args), undefined, Infinity);
+  }
+
+  /**
+   * The same signals, for the same callers, a page at a time: keyed by (kind, account id), which
+   * is unique, so a page starts after the last signal shown. Only the kinds a page reaches are
+   * detected, each at most once per request, even when totalCount is selected too.
+   */
+  async riskSignalsPage(
+    actor: Actor,
+    args: RiskSignalsArgs,
+    page: PageRequest,
+  ): Promise<CountedConnection<RiskSignal>> {
+    const detectors = await this.detectorsFor(actor, args);
+    return RISK_SIGNAL_CURSORS.countedPage(page, {
+      rows: (after, limit) => signalsAfter(detectors, after, limit),
+      keyOf: (signal) => [BigInt(KIND_ORDER.indexOf(signal.kind)), BigInt(signal.accountId)],
+      count: async () => (await signalsAfter(detectors, undefined, Infinity)).length,
+    });
+  }
+
+  /** The asked kinds' detectors, in KIND_ORDER; each runs its query once, when first called. */
+  private async detectorsFor(actor: Actor, args: RiskSignalsArgs): Promise<Detector[]> {
     const currency = await auditedCurrency(this.access, this.ledger, actor, args.communityId);
     const thresholds = resolve(args, currency);
-    const kinds = new Set(args.kinds ?? Object.values(RiskSignalKind));
-    const detectors: [RiskSignalKind, () => Promise<RiskSignal[]>][] = [
-      [RiskSignalKind.CIRCULAR_TRADING, () => this.circularTrading(thresholds, currency)],
-      [RiskSignalKind.HOARDING, () => this.hoarding(thresholds, currency)],
-      [RiskSignalKind.CHRONIC_DEBT, () => this.chronicDebt(thresholds, currency)],
-      [RiskSignalKind.SUDDEN_VELOCITY, () => this.suddenVelocity(thresholds, currency)],
-    ];
-    const signals: RiskSignal[] = [];
-    for (const [kind, detect] of detectors) if (kinds.has(kind)) signals.push(...(await detect()));
-    return signals;
+    const detect: Record<RiskSignalKind, () => Promise<RiskSignal[]>> = {
+      [RiskSignalKind.CIRCULAR_TRADING]: () => this.circularTrading(thresholds, currency),
+      [RiskSignalKind.HOARDING]: () => this.hoarding(thresholds, currency),
+      [RiskSignalKind.CHRONIC_DEBT]: () => this.chronicDebt(thresholds, currency),
+      [RiskSignalKind.SUDDEN_VELOCITY]: () => this.suddenVelocity(thresholds, currency),
+    };
+    const kinds = new Set(args.kinds ?? KIND_ORDER);
+    return KIND_ORDER.map((kind, position) => ({ position, asked: kinds.has(kind), detect: once(detect[kind]) }));
   }
 
   private async circularTrading(args: Thresholds, currency: Currency): Promise<RiskSignal[]> {
@@ -169,6 +191,46 @@ export class RiskSignalsService {
       return { kind: RiskSignalKind.SUDDEN_VELOCITY, ...holder(row), summary, evidence };
     });
   }
+}
+
+/** Signals come by kind in this order, then by account id (each detector's own order). */
+const KIND_ORDER = [
+  RiskSignalKind.CIRCULAR_TRADING,
+  RiskSignalKind.HOARDING,
+  RiskSignalKind.CHRONIC_DEBT,
+  RiskSignalKind.SUDDEN_VELOCITY,
+];
+
+const RISK_SIGNAL_CURSORS = new ConnectionCursors('RiskSignalConnection', 2);
+
+interface Detector {
+  /** The kind's place in KIND_ORDER: the first part of a signal's key. */
+  position: number;
+  asked: boolean;
+  detect: () => Promise<RiskSignal[]>;
+}
+
+/** At most `limit` signals after the key [kind position, account id], running only the detectors it needs. */
+async function signalsAfter(detectors: Detector[], after: bigint[] | undefined, limit: number): Promise<RiskSignal[]> {
+  const [afterPosition, afterAccountId] = after ?? [-1n, 0n];
+  const signals: RiskSignal[] = [];
+  for (const { position, asked, detect } of detectors) {
+    if (signals.length >= limit) break;
+    if (!asked || BigInt(position) < afterPosition) continue;
+    const found = await detect();
+    signals.push(
+      ...(BigInt(position) === afterPosition
+        ? found.filter((signal) => BigInt(signal.accountId) > afterAccountId)
+        : found),
+    );
+  }
+  return signals.slice(0, limit);
+}
+
+/** A detection run at most once, however often asked (a page and its totalCount share it). */
+function once<T>(run: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => (result ??= run());
 }
 
 function resolve(args: RiskSignalsArgs, currency: Currency): Thresholds {

@@ -20,7 +20,7 @@ export class ChainSweeper extends PeriodicSweep {
 
   protected async sweepBatch(limit: number): Promise<number> {
     // In a transaction, as every background job's queries are: a request's own are told apart by running outside one.
-    const chained = await this.db.transaction(() => this.chain.extend(limit));
+    const chained = await this.db.jobTransaction(() => this.chain.extend(limit));
     if (chained < limit) await this.checkpoints.recordDue(100);
     return chained;
   }

@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module.js';
 import { AuditModule } from '../audit/audit.module.js';
+import { CommunitiesModule } from '../communities/communities.module.js';
+import { LedgerModule } from '../ledger/ledger.module.js';
 import { ChainRepository } from './chain.repository.js';
 import { ChainSweeper } from './chain.sweeper.js';
 import { CheckpointsService } from './checkpoints.service.js';
-import { IntegrityResolver } from './integrity.resolver.js';
+import { IntegrityMetrics } from './integrity.metrics.js';
+import { IntegrityResolver, StatementProofEntryResolver, StatementProofResolver } from './integrity.resolver.js';
 import { ProofsService } from './proofs.service.js';
 import { VerificationRepository } from './verification.repository.js';
 import { VerificationResolver } from './verification.resolver.js';
@@ -16,13 +19,16 @@ import { VerificationSweeper } from './verification.sweeper.js';
  * inclusion proofs, and the verification runs that check the ledger's invariants.
  */
 @Module({
-  imports: [AccessModule, AuditModule],
+  imports: [AccessModule, AuditModule, CommunitiesModule, LedgerModule],
   providers: [
     ChainRepository,
     ChainSweeper,
     CheckpointsService,
     ProofsService,
+    IntegrityMetrics,
     IntegrityResolver,
+    StatementProofResolver,
+    StatementProofEntryResolver,
     VerificationRepository,
     VerificationService,
     VerificationResolver,

@@ -84,11 +84,11 @@ export class VerificationService {
    * replicas, reading the whole ledger once for all of them.
    */
   async runScheduled(limit: number): Promise<number> {
-    return this.db.transaction(async () => {
+    return this.db.jobTransaction(async () => {
       const due = await this.runs.lockCommunitiesDue(SCHEDULED_VERIFICATION_SECONDS, limit);
       if (due.length === 0) return 0;
       const startedAt = new Date();
-      const byCurrency = await checkLedgerInvariantsByCurrency(this.dataSource);
+      const byCurrency = await checkLedgerInvariantsByCurrency(this.dataSource, this.db.jobStatementTimeoutMs);
       for (const { communityId, currencyIds } of due) {
         await this.store(
           communityId,
@@ -113,7 +113,8 @@ export class VerificationService {
       trigger,
       requestedBy,
       startedAt,
-      await checkLedgerInvariants(this.dataSource, { communityId }),
+      // A long read by nature: the job's statement timeout, not a request's.
+      await checkLedgerInvariants(this.dataSource, { communityId, statementTimeoutMs: this.db.jobStatementTimeoutMs }),
     );
   }
 

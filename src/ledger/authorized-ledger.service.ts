@@ -260,6 +260,21 @@ export class AuthorizedLedgerService {
     return facts !== null && (await this.access.mayReadAccount(actor, facts));
   }
 
+  /**
+   * An account reached through a field of another object: what `account(id)` would show this actor,
+   * else null. Batched per request, the facts that decide as much as the accounts themselves.
+   */
+  async visibleAccount(actor: Actor, accountId: string, requestContext: object): Promise<Account | null> {
+    if (!(await this.mayReadAccount(actor, accountId))) return null;
+    return this.ledger.loadersFor(requestContext).account.load(accountId);
+  }
+
+  /** A transfer reached through a field of another object: what `transfer(id)` would show this actor, else null. */
+  async visibleTransfer(actor: Actor, transferId: string, requestContext: object): Promise<Transfer | null> {
+    const transfer = await this.ledger.loadersFor(requestContext).transfer.load(transferId);
+    return transfer && (await this.readableDebit(actor, transfer)) ? transfer : null;
+  }
+
   /** Only the postings of accounts whose history the actor may read: a posting carries its account's running balance. */
   async visiblePostings(actor: Actor, postings: Posting[]): Promise<Posting[]> {
     const visible = await Promise.all(
@@ -327,7 +342,13 @@ export class AuthorizedLedgerService {
   ): Promise<{ transfer: Transfer; debit: AccountFacts }> {
     this.access.requireAuthenticated(actor);
     const transfer = isDatabaseId(transferId) ? await this.ledger.findTransfer(transferId) : null;
-    if (!transfer) throw forbidden();
+    const debit = transfer && (await this.readableDebit(actor, transfer));
+    if (!transfer || !debit) throw forbidden();
+    return { transfer, debit };
+  }
+
+  /** The transfer's debit account, when the actor may read the history of either side (a party's holder, or an auditor); else null. */
+  private async readableDebit(actor: Actor, transfer: Transfer): Promise<AccountFacts | null> {
     const [debit, credit] = await Promise.all([
       this.access.accountFacts(actor, transfer.debitAccountId),
       this.access.accountFacts(actor, transfer.creditAccountId),
@@ -335,8 +356,7 @@ export class AuthorizedLedgerService {
     const visible =
       (debit && (await this.access.mayReadHistory(actor, debit))) ||
       (credit && (await this.access.mayReadHistory(actor, credit)));
-    if (!visible || !debit) throw forbidden();
-    return { transfer, debit };
+    return visible ? debit : null;
   }
 
   /** A hold the actor may see, and that no workflow owns: an exchange's hold settles only through the exchange's own steps. */

@@ -1,3 +1,4 @@
+import { INVALID_INPUT_DESCRIPTION } from '../../libs/graphql/invalid-input.js';
 import { ErrorDescription, UserError, userErrorCodes } from '../../libs/graphql/user-errors.js';
 
 export interface TransferUserError extends UserError<TransferErrorCode> {
@@ -9,6 +10,7 @@ export interface TransferUserError extends UserError<TransferErrorCode> {
  * `ledger_create_transfer` returns the same names in lower case.
  */
 export enum TransferErrorCode {
+  INVALID_INPUT = 'INVALID_INPUT',
   AMOUNT_MUST_BE_POSITIVE = 'AMOUNT_MUST_BE_POSITIVE',
   SAME_ACCOUNT = 'SAME_ACCOUNT',
   DEBIT_ACCOUNT_NOT_FOUND = 'DEBIT_ACCOUNT_NOT_FOUND',
@@ -39,6 +41,7 @@ export enum TransferErrorCode {
 }
 
 const DESCRIPTIONS: Record<TransferErrorCode, ErrorDescription> = {
+  INVALID_INPUT: INVALID_INPUT_DESCRIPTION,
   AMOUNT_MUST_BE_POSITIVE: { field: 'amount', message: 'The amount must be greater than zero.' },
   SAME_ACCOUNT: { field: 'creditAccountId', message: 'The debit and credit accounts must differ.' },
   DEBIT_ACCOUNT_NOT_FOUND: { field: 'debitAccountId', message: 'The debit account does not exist.' },
@@ -122,6 +125,7 @@ export function toTransferErrorCode(outcome: string): TransferErrorCode {
 
 /** Why a change to an account (limits, status) was refused. Stable: partners switch on these. */
 export enum AccountErrorCode {
+  INVALID_INPUT = 'INVALID_INPUT',
   ACCOUNT_NOT_FOUND = 'ACCOUNT_NOT_FOUND',
   ACCOUNT_CLOSED = 'ACCOUNT_CLOSED',
   ACCOUNT_NOT_SETTLED = 'ACCOUNT_NOT_SETTLED',
@@ -132,6 +136,7 @@ export enum AccountErrorCode {
 }
 
 const ACCOUNT_ERRORS: Record<AccountErrorCode, ErrorDescription> = {
+  INVALID_INPUT: INVALID_INPUT_DESCRIPTION,
   ACCOUNT_NOT_FOUND: { field: 'accountId', message: 'No account has this id.' },
   ACCOUNT_CLOSED: { field: 'accountId', message: 'The account is closed; it cannot change any more.' },
   ACCOUNT_NOT_SETTLED: { field: 'accountId', message: 'The account still holds or reserves money; settle it first.' },
@@ -153,11 +158,13 @@ export const accountUserError = userErrorCodes(
 
 /** Why closing a period was refused. Stable: partners switch on these. */
 export enum PeriodErrorCode {
+  INVALID_INPUT = 'INVALID_INPUT',
   PERIOD_END_IN_FUTURE = 'PERIOD_END_IN_FUTURE',
   PERIOD_ALREADY_CLOSED = 'PERIOD_ALREADY_CLOSED',
 }
 
 const PERIOD_ERRORS: Record<PeriodErrorCode, ErrorDescription> = {
+  INVALID_INPUT: INVALID_INPUT_DESCRIPTION,
   PERIOD_END_IN_FUTURE: {
     field: 'through',
     message: 'A period can only be closed through an instant that has passed.',

@@ -1,4 +1,5 @@
 import { DataSource, QueryRunner } from 'typeorm';
+import { localStatementTimeout } from '../../libs/database/transactional-connection.js';
 
 /**
  * The ledger's invariant check (docs/testing.md). Tests run it after every db and e2e scenario; the
@@ -153,11 +154,13 @@ export const LEDGER_INVARIANTS: Record<string, string> = {
 async function inOneSnapshot(
   dataSource: DataSource,
   offenders: (runner: QueryRunner, sql: string) => Promise<Record<string, unknown>[]>,
+  statementTimeoutMs?: number,
 ): Promise<InvariantViolation[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
     await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    if (statementTimeoutMs !== undefined) await runner.query(localStatementTimeout(statementTimeoutMs));
     const violations: InvariantViolation[] = [];
     for (const [check, sql] of Object.entries(LEDGER_INVARIANTS)) {
       const rows = await offenders(runner, sql);
@@ -173,14 +176,18 @@ async function inOneSnapshot(
 /** The whole ledger, or one community's currencies: the first offenders of each failed check. */
 export async function checkLedgerInvariants(
   dataSource: DataSource,
-  scope: { communityId?: string } = {},
+  scope: { communityId?: string; statementTimeoutMs?: number } = {},
 ): Promise<InvariantViolation[]> {
-  return inOneSnapshot(dataSource, async (runner, sql) => {
-    const scoped = scope.communityId
-      ? `SELECT * FROM (${sql}) offending WHERE currency_id IN (SELECT id FROM currencies WHERE community_id = $1) LIMIT ${FIRST_OFFENDERS}`
-      : `${sql} LIMIT ${FIRST_OFFENDERS}`;
-    return (await runner.query(scoped, scope.communityId ? [scope.communityId] : [])) as Record<string, unknown>[];
-  });
+  return inOneSnapshot(
+    dataSource,
+    async (runner, sql) => {
+      const scoped = scope.communityId
+        ? `SELECT * FROM (${sql}) offending WHERE currency_id IN (SELECT id FROM currencies WHERE community_id = $1) LIMIT ${FIRST_OFFENDERS}`
+        : `${sql} LIMIT ${FIRST_OFFENDERS}`;
+      return (await runner.query(scoped, scope.communityId ? [scope.communityId] : [])) as Record<string, unknown>[];
+    },
+    scope.statementTimeoutMs,
+  );
 }
 
 /**
@@ -189,12 +196,14 @@ export async function checkLedgerInvariants(
  */
 export async function checkLedgerInvariantsByCurrency(
   dataSource: DataSource,
+  statementTimeoutMs?: number,
 ): Promise<Map<string, InvariantViolation[]>> {
   const violations = await inOneSnapshot(
     dataSource,
     async (runner, sql) =>
       (await runner.query(`SELECT * FROM (SELECT offending.*, row_number() OVER (PARTITION BY offending.currency_id) AS offender_rank FROM (${sql}) offending) ranked
                           WHERE offender_rank <= ${FIRST_OFFENDERS}`)) as Record<string, unknown>[],
+    statementTimeoutMs,
   );
   const byCurrency = new Map<string, InvariantViolation[]>();
   for (const { check, rows } of violations) {

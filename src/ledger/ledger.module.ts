@@ -3,11 +3,11 @@ import { AccessModule } from '../access/access.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { AuthorizedLedgerService } from './authorized-ledger.service.js';
 import { LedgerRepository } from './ledger.repository.js';
-import { AccountResolver, LedgerResolver, TransferResolver } from './ledger.resolver.js';
+import { AccountResolver, LedgerResolver, PostingResolver, TransferResolver } from './ledger.resolver.js';
 import { LedgerService } from './ledger.service.js';
 import { PendingExpirySweeper } from './pending-expiry.sweeper.js';
 import { PeriodsRepository } from './periods.repository.js';
-import { PeriodsResolver } from './periods.resolver.js';
+import { PeriodBalanceResolver, PeriodsResolver } from './periods.resolver.js';
 import { PeriodsService } from './periods.service.js';
 
 @Module({
@@ -19,10 +19,12 @@ import { PeriodsService } from './periods.service.js';
     LedgerResolver,
     AccountResolver,
     TransferResolver,
+    PostingResolver,
     PendingExpirySweeper,
     PeriodsRepository,
     PeriodsService,
     PeriodsResolver,
+    PeriodBalanceResolver,
   ],
   exports: [LedgerService, AuthorizedLedgerService, PendingExpirySweeper],
 })

@@ -276,6 +276,10 @@ export class LedgerRepository {
     return row ? big(row.balance_after) : 0n;
   }
 
+  async findTransfers(ids: string[]): Promise<Transfer[]> {
+    return (await this.query('SELECT * FROM transfers WHERE id = ANY($1::bigint[])', [ids])).map(toTransfer);
+  }
+
   async findTransfer(id: string): Promise<Transfer | null> {
     const [row] = await this.query('SELECT * FROM transfers WHERE id = $1', [id]);
     return row ? toTransfer(row) : null;
@@ -329,6 +333,10 @@ export class LedgerRepository {
       [transferIds],
     );
     return rows.map(toPosting);
+  }
+
+  async findPostings(ids: string[]): Promise<Posting[]> {
+    return (await this.query(`${POSTINGS_WITH_TRANSFER} WHERE p.id = ANY($1::bigint[])`, [ids])).map(toPosting);
   }
 
   async findAccounts(ids: string[]): Promise<Account[]> {

@@ -1,5 +1,6 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
+import { HeavyReads } from '../../libs/database/bulkhead.js';
 import { isDatabaseId } from '../../libs/database/database-id.js';
 import { AmountScalar } from '../../libs/graphql/scalars.js';
 import { CurrentActor } from '../access/actor.js';
@@ -50,7 +51,7 @@ export class LedgerResolver {
   })
   createTransfer(
     @CurrentActor() actor: Actor,
-    @Args('input') input: CreateTransferInput,
+    @Args('input', { description: 'The transfer to write.' }) input: CreateTransferInput,
   ): Promise<CreateTransferPayload> {
     return this.authorized.createTransfer(actor, input);
   }
@@ -61,7 +62,7 @@ export class LedgerResolver {
   })
   createTransfers(
     @CurrentActor() actor: Actor,
-    @Args('input') input: CreateTransfersInput,
+    @Args('input', { description: 'The transfers to write, and whether they are linked.' }) input: CreateTransfersInput,
   ): Promise<CreateTransfersPayload> {
     return this.authorized.createTransfers(actor, input);
   }
@@ -71,7 +72,8 @@ export class LedgerResolver {
   })
   postPendingTransfer(
     @CurrentActor() actor: Actor,
-    @Args('input') input: PostPendingTransferInput,
+    @Args('input', { description: 'The pending transfer, and how much of it to post.' })
+    input: PostPendingTransferInput,
   ): Promise<CreateTransferPayload> {
     return this.authorized.postPendingTransfer(actor, input);
   }
@@ -81,7 +83,7 @@ export class LedgerResolver {
   })
   voidPendingTransfer(
     @CurrentActor() actor: Actor,
-    @Args('input') input: VoidPendingTransferInput,
+    @Args('input', { description: 'The pending transfer to release.' }) input: VoidPendingTransferInput,
   ): Promise<CreateTransferPayload> {
     return this.authorized.voidPendingTransfer(actor, input);
   }
@@ -91,7 +93,7 @@ export class LedgerResolver {
   })
   reverseTransfer(
     @CurrentActor() actor: Actor,
-    @Args('input') input: ReverseTransferInput,
+    @Args('input', { description: 'The transfer to reverse, and why.' }) input: ReverseTransferInput,
   ): Promise<CreateTransferPayload> {
     return this.authorized.reverseTransfer(actor, input);
   }
@@ -99,36 +101,51 @@ export class LedgerResolver {
   @Mutation(() => CreateTransferPayload, {
     description: `Credits a member account from the issuance account or the pool. ${MANAGERS_ONLY}`,
   })
-  grantCredits(@CurrentActor() actor: Actor, @Args('input') input: GrantCreditsInput): Promise<CreateTransferPayload> {
+  grantCredits(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The account, the amount and where it comes from.' }) input: GrantCreditsInput,
+  ): Promise<CreateTransferPayload> {
     return this.authorized.grantCredits(actor, input);
   }
 
   @Mutation(() => AccountPayload, { description: `Sets a member account's limits. ${MANAGERS_ONLY}` })
-  setAccountLimits(@CurrentActor() actor: Actor, @Args('input') input: SetAccountLimitsInput): Promise<AccountPayload> {
+  setAccountLimits(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The account and its new limits.' }) input: SetAccountLimitsInput,
+  ): Promise<AccountPayload> {
     return this.authorized.setAccountLimits(actor, input);
   }
 
   @Mutation(() => AccountPayload, {
     description: `Stops an account from sending or receiving until unfrozen. ${MANAGERS_ONLY}`,
   })
-  freezeAccount(@CurrentActor() actor: Actor, @Args('input') input: AccountStatusInput): Promise<AccountPayload> {
+  freezeAccount(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The account, and why it is frozen.' }) input: AccountStatusInput,
+  ): Promise<AccountPayload> {
     return this.authorized.freezeAccount(actor, input);
   }
 
   @Mutation(() => AccountPayload, { description: `Lets a frozen account send and receive again. ${MANAGERS_ONLY}` })
-  unfreezeAccount(@CurrentActor() actor: Actor, @Args('input') input: AccountStatusInput): Promise<AccountPayload> {
+  unfreezeAccount(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The account, and why it is open again.' }) input: AccountStatusInput,
+  ): Promise<AccountPayload> {
     return this.authorized.unfreezeAccount(actor, input);
   }
 
   @Query(() => Currency, { nullable: true, description: 'Public.' })
-  currency(@GlobalIdArg('Currency', 'id') id: string): Promise<Currency | null> {
+  currency(@GlobalIdArg('Currency', 'id', { description: "The currency's id." }) id: string): Promise<Currency | null> {
     return isDatabaseId(id) ? this.ledger.findCurrency(id) : Promise.resolve(null);
   }
 
   @Query(() => Account, {
     description: 'Your own account, or one you audit. FORBIDDEN for anything else, whether or not it exists.',
   })
-  account(@CurrentActor() actor: Actor, @GlobalIdArg('Account', 'id') id: string): Promise<Account> {
+  account(
+    @CurrentActor() actor: Actor,
+    @GlobalIdArg('Account', 'id', { description: "The account's id." }) id: string,
+  ): Promise<Account> {
     return this.authorized.findAccount(actor, id);
   }
 
@@ -143,7 +160,10 @@ export class LedgerResolver {
   @Query(() => Transfer, {
     description: 'A transfer you are party to, or one you audit. FORBIDDEN otherwise, whether or not it exists.',
   })
-  transfer(@CurrentActor() actor: Actor, @GlobalIdArg('Transfer', 'id') id: string): Promise<Transfer> {
+  transfer(
+    @CurrentActor() actor: Actor,
+    @GlobalIdArg('Transfer', 'id', { description: "The transfer's id." }) id: string,
+  ): Promise<Transfer> {
     return this.authorized.findTransfer(actor, id);
   }
 
@@ -160,7 +180,7 @@ export class LedgerResolver {
   })
   trialBalance(
     @CurrentActor() actor: Actor,
-    @GlobalIdArg('Currency', 'currencyId') currencyId: string,
+    @GlobalIdArg('Currency', 'currencyId', { description: 'The currency to sum.' }) currencyId: string,
   ): Promise<TrialBalance> {
     return this.authorized.trialBalance(actor, currencyId);
   }
@@ -171,9 +191,12 @@ export class AccountResolver {
   constructor(
     private readonly ledger: LedgerService,
     private readonly authorized: AuthorizedLedgerService,
+    private readonly heavyReads: HeavyReads,
   ) {}
 
-  @ResolveField(() => Currency)
+  @ResolveField(() => Currency, {
+    description: "The currency the account holds; its amounts are in this currency's minor units.",
+  })
   async currency(@Parent() account: Account, @Context() context: object): Promise<Currency> {
     return (await this.ledger.loadersFor(context).currency.load(account.currencyId))!;
   }
@@ -184,7 +207,7 @@ export class AccountResolver {
   balanceAt(
     @CurrentActor() actor: Actor,
     @Parent() account: Account,
-    @Args('at', { type: () => Date }) at: Date,
+    @Args('at', { type: () => Date, description: 'The instant; postings made at it or before count.' }) at: Date,
   ): Promise<bigint> {
     return this.authorized.balanceAt(actor, account, at);
   }
@@ -197,7 +220,7 @@ export class AccountResolver {
     @Parent() account: Account,
     @Args() args: DateRangePageArgs,
   ): Promise<Connection<Posting>> {
-    return this.authorized.statement(actor, account, args);
+    return this.heavyReads.run(() => this.authorized.statement(actor, account, args));
   }
 }
 
@@ -208,7 +231,7 @@ export class TransferResolver {
     private readonly authorized: AuthorizedLedgerService,
   ) {}
 
-  @ResolveField(() => Currency)
+  @ResolveField(() => Currency, { description: 'The currency of the amount; both accounts hold it.' })
   async currency(@Parent() transfer: Transfer, @Context() context: object): Promise<Currency> {
     return (await this.ledger.loadersFor(context).currency.load(transfer.currencyId))!;
   }
@@ -264,6 +287,32 @@ export class TransferResolver {
     return this.ledger.reversalOf(transfer.id);
   }
 
+  @ResolveField(() => Transfer, {
+    nullable: true,
+    description:
+      'For POST_PENDING and VOID_PENDING: the pending transfer resolved (the object of `pendingTransferId`). Null otherwise, or when you may not see it.',
+  })
+  pendingTransfer(
+    @CurrentActor() actor: Actor,
+    @Parent() transfer: Transfer,
+    @Context() context: object,
+  ): Promise<Transfer | null> {
+    return this.visibleTransfer(actor, transfer.pendingTransferId, context);
+  }
+
+  @ResolveField(() => Transfer, {
+    nullable: true,
+    description:
+      'For a reversal: the transfer it reverses (the object of `reversesTransferId`). Null otherwise, or when you may not see it.',
+  })
+  reversesTransfer(
+    @CurrentActor() actor: Actor,
+    @Parent() transfer: Transfer,
+    @Context() context: object,
+  ): Promise<Transfer | null> {
+    return this.visibleTransfer(actor, transfer.reversesTransferId, context);
+  }
+
   @ResolveField(() => [Posting], {
     description:
       'The debit posting, then the credit posting (none for PENDING and VOID_PENDING); only those on accounts whose history you may read.',
@@ -276,8 +325,48 @@ export class TransferResolver {
     return this.authorized.visiblePostings(actor, await this.ledger.loadersFor(context).postings.load(transfer.id));
   }
 
-  private async visibleAccount(actor: Actor, accountId: string, context: object): Promise<Account | null> {
-    if (!(await this.authorized.mayReadAccount(actor, accountId))) return null;
-    return this.ledger.loadersFor(context).account.load(accountId);
+  private visibleAccount(actor: Actor, accountId: string, context: object): Promise<Account | null> {
+    return this.authorized.visibleAccount(actor, accountId, context);
+  }
+
+  private async visibleTransfer(actor: Actor, transferId: string | null, context: object): Promise<Transfer | null> {
+    return transferId === null ? null : this.authorized.visibleTransfer(actor, transferId, context);
+  }
+}
+
+/**
+ * A posting is shown only to those who may read its account's history (`Transfer.postings` filters,
+ * `Account.statement` refuses): so its own account and its transfer are always theirs to see too.
+ */
+@Resolver(() => Posting)
+export class PostingResolver {
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly authorized: AuthorizedLedgerService,
+  ) {}
+
+  @ResolveField(() => Account, { description: 'The account this posting is on (the object of `accountId`).' })
+  async account(@Parent() posting: Posting, @Context() context: object): Promise<Account> {
+    return this.ledger.accountNamedBy(context, posting.accountId);
+  }
+
+  @ResolveField(() => Account, {
+    nullable: true,
+    description:
+      "The account on the other side of the transfer (the object of `counterpartyAccountId`). Null when you may not see it: another member's, where balances are private.",
+  })
+  counterpartyAccount(
+    @CurrentActor() actor: Actor,
+    @Parent() posting: Posting,
+    @Context() context: object,
+  ): Promise<Account | null> {
+    return this.authorized.visibleAccount(actor, posting.counterpartyAccountId, context);
+  }
+
+  @ResolveField(() => Transfer, {
+    description: 'The transfer this posting is one side of (the object of `transferId`).',
+  })
+  async transfer(@Parent() posting: Posting, @Context() context: object): Promise<Transfer> {
+    return this.ledger.transferNamedBy(context, posting.transferId);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { GroupCommit } from '../../libs/database/group-commit.js';
+import { Metrics, TransferOutcome as CountedOutcome } from '../../libs/observability/metrics.js';
 import type { Actor } from '../access/actor.js';
 import { AuditedAction, AuditLogService } from '../audit/audit-log.service.js';
 import { withRetry, TransactionalConnection } from '../../libs/database/transactional-connection.js';
@@ -34,7 +35,7 @@ import {
   Transfer,
   TrialBalance,
 } from './models/ledger.models.js';
-import { AccountKind, AccountStatus, BatchMode } from './models/ledger-enums.js';
+import { AccountKind, AccountStatus, BatchMode, TransferKind } from './models/ledger-enums.js';
 import { requestHash } from './request-hash.js';
 
 export interface NewCurrency {
@@ -151,6 +152,14 @@ const POST_INPUT: InputShape = {
 const VOID_INPUT: InputShape = { fields: ['idempotencyKey', 'pendingTransferId'], subject: 'pendingTransferId' };
 const REVERSE_INPUT: InputShape = { fields: ['idempotencyKey', 'transferId', 'reason'], subject: 'transferId' };
 
+/** What an applied write counts as in pumasi_ledger_transfers_total. */
+const COUNTED_AS: Record<TransferKind, CountedOutcome> = {
+  [TransferKind.DIRECT]: 'posted',
+  [TransferKind.PENDING]: 'pending',
+  [TransferKind.POST_PENDING]: 'posted',
+  [TransferKind.VOID_PENDING]: 'voided',
+};
+
 const applied = (outcome: TransferOutcome): boolean => outcome.outcome === 'created' || outcome.outcome === 'exists';
 
 /**
@@ -220,7 +229,17 @@ export class LedgerService {
     private readonly ledger: LedgerRepository,
     private readonly db: TransactionalConnection,
     private readonly audit: AuditLogService,
+    private readonly metrics: Metrics,
   ) {}
+
+  /** Counts a write's outcome as the ledger answered it (a step of a larger transaction included), and passes it on. */
+  private counted(payload: CreateTransferPayload): CreateTransferPayload {
+    const [refusal] = payload.userErrors;
+    if (refusal) this.metrics.countTransfer('refused', refusal.code);
+    else if (payload.replayed) this.metrics.countTransfer('replayed');
+    else if (payload.transfer) this.metrics.countTransfer(COUNTED_AS[payload.transfer.kind]);
+    return payload;
+  }
 
   /**
    * One statement for the transfers; a group holding audited ones is one transaction, so that each
@@ -272,14 +291,14 @@ export class LedgerService {
   ): Promise<CreateTransferPayload> {
     const { caller = SYSTEM_CALLER, payer, audit } = options;
     const refusal = precheck(input, caller);
-    if (refusal) return refusedTransfer(refusal);
+    if (refusal) return this.counted(refusedTransfer(refusal));
     const request = {
       ...toTransferRequest(input, caller),
       ...(payer && { payerMemberId: payer.memberId, withinCommunityId: payer.withinCommunityId }),
     };
     const outcome = await write({ request, audit });
     if (outcome.outcome === NOT_HOLDER) throw new PayerNotHolder();
-    return toPayload(outcome);
+    return this.counted(toPayload(outcome));
   }
 
   /**
@@ -290,10 +309,19 @@ export class LedgerService {
     input: CreateTransfersInput,
     caller: LedgerCaller = SYSTEM_CALLER,
   ): Promise<CreateTransfersPayload> {
+    const payload = await this.batch(input, caller);
+    payload.results.forEach((result) => this.counted(result));
+    return payload;
+  }
+
+  private async batch(input: CreateTransfersInput, caller: LedgerCaller): Promise<CreateTransfersPayload> {
     const linked = input.mode === BatchMode.LINKED;
     const prechecked = input.transfers.map((transfer) => precheck(transfer, caller));
     if (linked && prechecked.some((code) => code !== null)) {
-      return { results: prechecked.map((code) => refusedTransfer(code ?? TransferErrorCode.LINKED_EVENT_FAILED)) };
+      return {
+        results: prechecked.map((code) => refusedTransfer(code ?? TransferErrorCode.LINKED_EVENT_FAILED)),
+        userErrors: [],
+      };
     }
     const toApply = input.transfers.filter((_, index) => prechecked[index] === null);
     const outcomes = toApply.length
@@ -303,7 +331,7 @@ export class LedgerService {
         )
       : [];
     let next = 0;
-    return { results: prechecked.map((code) => (code ? refusedTransfer(code) : outcomes[next++])) };
+    return { results: prechecked.map((code) => (code ? refusedTransfer(code) : outcomes[next++])), userErrors: [] };
   }
 
   private applyBatch(requests: TransferRequest[], linked: boolean): Promise<CreateTransferPayload[]> {
@@ -324,7 +352,7 @@ export class LedgerService {
     caller: LedgerCaller = SYSTEM_CALLER,
   ): Promise<CreateTransferPayload> {
     if (input.amount !== undefined && input.amount !== null && input.amount <= 0n) {
-      return Promise.resolve(refusedTransfer(TransferErrorCode.AMOUNT_MUST_BE_POSITIVE));
+      return Promise.resolve(this.counted(refusedTransfer(TransferErrorCode.AMOUNT_MUST_BE_POSITIVE)));
     }
     return this.resolvePending(input, 'post', input.amount ?? null, caller);
   }
@@ -350,9 +378,11 @@ export class LedgerService {
       memo: input.memo ?? '',
       metadata: input.metadata ?? {},
     };
-    return toPayload(
-      await this.retried(() => this.ledger.resolvePending(keyed(request, input.idempotencyKey, caller))),
-      action === 'post' ? POST_INPUT : VOID_INPUT,
+    return this.counted(
+      toPayload(
+        await this.retried(() => this.ledger.resolvePending(keyed(request, input.idempotencyKey, caller))),
+        action === 'post' ? POST_INPUT : VOID_INPUT,
+      ),
     );
   }
 
@@ -362,9 +392,9 @@ export class LedgerService {
     caller: LedgerCaller = SYSTEM_CALLER,
   ): Promise<CreateTransferPayload> {
     const reason = input.reason?.trim() || null;
-    if (input.force && !reason) return refusedTransfer(TransferErrorCode.REASON_REQUIRED);
+    if (input.force && !reason) return this.counted(refusedTransfer(TransferErrorCode.REASON_REQUIRED));
     const original = await this.ledger.findTransfer(input.transferId);
-    if (!original) return refusedTransfer(TransferErrorCode.TRANSFER_NOT_FOUND);
+    if (!original) return this.counted(refusedTransfer(TransferErrorCode.TRANSFER_NOT_FOUND));
     const request = {
       transferId: input.transferId,
       reason,
@@ -372,9 +402,11 @@ export class LedgerService {
       memo: input.memo ?? '',
       metadata: input.metadata ?? {},
     };
-    return toPayload(
-      await this.retried(() => this.ledger.reverseTransfer(keyed(request, input.idempotencyKey, caller))),
-      REVERSE_INPUT,
+    return this.counted(
+      toPayload(
+        await this.retried(() => this.ledger.reverseTransfer(keyed(request, input.idempotencyKey, caller))),
+        REVERSE_INPUT,
+      ),
     );
   }
 
@@ -414,6 +446,23 @@ export class LedgerService {
   /** Batching loaders for one GraphQL request, whose context object holds them. */
   loadersFor(requestContext: object): LedgerLoaders {
     return ledgerLoaders(requestContext, this.ledger);
+  }
+
+  /**
+   * An object named by another that already proves the caller may see it (a posting its account,
+   * an auditor's report line its account): loaded in one batch per request, and not checked again.
+   */
+  async accountNamedBy(requestContext: object, accountId: string): Promise<Account> {
+    return (await this.loadersFor(requestContext).account.load(accountId))!;
+  }
+
+  async transferNamedBy(requestContext: object, transferId: string): Promise<Transfer> {
+    return (await this.loadersFor(requestContext).transfer.load(transferId))!;
+  }
+
+  /** Currencies are public (`currency(id)`): any object's currency may be shown. */
+  async currencyNamedBy(requestContext: object, currencyId: string): Promise<Currency> {
+    return (await this.loadersFor(requestContext).currency.load(currencyId))!;
   }
 
   findAccount(id: string): Promise<Account | null> {

@@ -24,6 +24,9 @@ function toPeriod(row: Row): LedgerPeriod {
   };
 }
 
+/** The periods of a community's currencies ($1: the community). */
+const PERIODS_OF_COMMUNITY = 'p.currency_id IN (SELECT id FROM currencies WHERE community_id = $1)';
+
 /** Closed periods and the balances they closed on. */
 @Injectable()
 export class PeriodsRepository {
@@ -60,10 +63,19 @@ export class PeriodsRepository {
     const before = filter.beforeId === undefined ? '' : ` AND p.id < $${params.push(filter.beforeId.toString())}`;
     const rows = await this.query(
       `SELECT ${PERIOD_COLUMNS} FROM ledger_periods p
-        WHERE p.currency_id IN (SELECT id FROM currencies WHERE community_id = $1)${before}
+        WHERE ${PERIODS_OF_COMMUNITY}${before}
         ORDER BY p.id DESC LIMIT $${params.push(filter.limit)}`,
       params,
     );
     return rows.map(toPeriod);
+  }
+
+  /** How many periods a community has closed: a few a year. */
+  async count(communityId: string): Promise<number> {
+    const [row] = await this.query(
+      `SELECT count(*)::int AS count FROM ledger_periods p WHERE ${PERIODS_OF_COMMUNITY}`,
+      [communityId],
+    );
+    return row.count as number;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
-import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
+import { CountedConnection, decodeCursor, toConnection, withTotalCount } from '../../libs/graphql/pagination.js';
 import { refusedPayload } from '../../libs/graphql/refusal.js';
 import { AccessPolicy } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
@@ -47,16 +47,17 @@ export class PeriodsService {
     });
   }
 
-  async list(actor: Actor, args: PeriodsArgs): Promise<Connection<LedgerPeriod>> {
+  async list(actor: Actor, args: PeriodsArgs): Promise<CountedConnection<LedgerPeriod>> {
     await this.access.requireAuditor(actor, args.communityId);
     const beforeId = decodeCursor(args.after);
     const rows = await this.periods.list({ communityId: args.communityId, beforeId, limit: args.first + 1 });
-    return toConnection(
+    const page = toConnection(
       rows,
       args.first,
       (period) => BigInt(period.id),
       (period) => period,
       beforeId === undefined,
     );
+    return withTotalCount(page, () => this.periods.count(args.communityId));
   }
 }

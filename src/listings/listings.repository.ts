@@ -46,8 +46,6 @@ export interface ListingSearch {
   maxPrice?: bigint;
   status: ListingStatus;
   memberId?: string;
-  beforeId?: bigint;
-  limit: number;
 }
 
 function toListing(row: Row): Listing {
@@ -133,6 +131,10 @@ export class ListingsRepository {
     return toListing(row);
   }
 
+  async findMany(ids: string[]): Promise<Listing[]> {
+    return (await this.query('SELECT * FROM listings WHERE id = ANY($1::bigint[])', [ids])).map(toListing);
+  }
+
   async find(id: string): Promise<Listing | null> {
     const [row] = await this.query('SELECT * FROM listings WHERE id = $1', [id]);
     return row ? toListing(row) : null;
@@ -162,24 +164,10 @@ export class ListingsRepository {
    * Newest first, keyset-paginated on id. A query matches whole words through the word index, or
    * any part of the title or description through the trigram indexes.
    */
-  async search(filter: ListingSearch): Promise<Listing[]> {
-    const params: unknown[] = [filter.communityId, filter.status];
-    let where = 'community_id = $1 AND status = $2';
-    // An active listing past its expiry is no longer offered, though nothing has rewritten its status.
-    if (filter.status === ListingStatus.ACTIVE) where += ' AND (expires_at IS NULL OR expires_at > now())';
-    const text = filter.query?.trim();
-    if (text) {
-      const words = `$${params.push(text)}`;
-      const part = `$${params.push(`%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`;
-      where += ` AND ((${LISTING_WORDS}) @@ websearch_to_tsquery('simple', ${words}) OR title ILIKE ${part} OR description ILIKE ${part})`;
-    }
-    if (filter.kind) where += ` AND kind = $${params.push(filter.kind)}`;
-    if (filter.nature) where += ` AND nature = $${params.push(filter.nature)}`;
-    if (filter.category) where += ` AND category = $${params.push(filter.category)}`;
-    if (filter.district) where += ` AND district = $${params.push(filter.district)}`;
-    if (filter.memberId) where += ` AND member_id = $${params.push(filter.memberId)}`;
-    if (filter.minPrice != null) where += ` AND price >= $${params.push(filter.minPrice.toString())}`;
-    if (filter.maxPrice != null) where += ` AND price <= $${params.push(filter.maxPrice.toString())}`;
+  async search(filter: ListingSearch & { beforeId?: bigint; limit: number }): Promise<Listing[]> {
+    const search = searchWhere(filter);
+    const params = search.params;
+    let where = search.where;
     if (filter.beforeId !== undefined) where += ` AND id < $${params.push(filter.beforeId.toString())}`;
     const rows = await this.query(
       `SELECT * FROM listings WHERE ${where} ORDER BY id DESC LIMIT $${params.push(filter.limit)}`,
@@ -187,4 +175,33 @@ export class ListingsRepository {
     );
     return rows.map(toListing);
   }
+
+  /** How many listings the search finds over all its pages. */
+  async countSearch(filter: ListingSearch): Promise<number> {
+    const { where, params } = searchWhere(filter);
+    const [row] = await this.query(`SELECT count(*)::int AS count FROM listings WHERE ${where}`, params);
+    return row.count as number;
+  }
+}
+
+/** The conditions of a search, which its pages and its count share. */
+function searchWhere(filter: ListingSearch): { where: string; params: unknown[] } {
+  const params: unknown[] = [filter.communityId, filter.status];
+  let where = 'community_id = $1 AND status = $2';
+  // An active listing past its expiry is no longer offered, though nothing has rewritten its status.
+  if (filter.status === ListingStatus.ACTIVE) where += ' AND (expires_at IS NULL OR expires_at > now())';
+  const text = filter.query?.trim();
+  if (text) {
+    const words = `$${params.push(text)}`;
+    const part = `$${params.push(`%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`;
+    where += ` AND ((${LISTING_WORDS}) @@ websearch_to_tsquery('simple', ${words}) OR title ILIKE ${part} OR description ILIKE ${part})`;
+  }
+  if (filter.kind) where += ` AND kind = $${params.push(filter.kind)}`;
+  if (filter.nature) where += ` AND nature = $${params.push(filter.nature)}`;
+  if (filter.category) where += ` AND category = $${params.push(filter.category)}`;
+  if (filter.district) where += ` AND district = $${params.push(filter.district)}`;
+  if (filter.memberId) where += ` AND member_id = $${params.push(filter.memberId)}`;
+  if (filter.minPrice != null) where += ` AND price >= $${params.push(filter.minPrice.toString())}`;
+  if (filter.maxPrice != null) where += ` AND price <= $${params.push(filter.maxPrice.toString())}`;
+  return { where, params };
 }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { isDatabaseId } from '../../libs/database/database-id.js';
-import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
+import { CountedConnection, decodeCursor, toConnection, withTotalCount } from '../../libs/graphql/pagination.js';
 import { refusedPayload } from '../../libs/graphql/refusal.js';
+import { byIds, requestLoader } from '../../libs/graphql/request-loaders.js';
 import { AccessPolicy, forbidden, ManagerRole } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
@@ -23,6 +24,8 @@ function contentRefusal(nature: ListingNature, changes: ListingChanges): Listing
 }
 
 /** Listings: posted by active members, seen by their community, changed by their author (or closed by a manager). */
+const LISTINGS = Symbol('listings');
+
 @Injectable()
 export class ListingsService {
   constructor(
@@ -101,18 +104,26 @@ export class ListingsService {
     return listing;
   }
 
-  async search(actor: Actor, args: ListingsArgs): Promise<Connection<Listing>> {
+  /** A listing reached through a field of another object (an exchange's): what `listing(id)` would show, else null. Batched per request. */
+  async visibleListing(actor: Actor, listingId: string, requestContext: object): Promise<Listing | null> {
+    const loader = requestLoader(requestContext, LISTINGS, () => byIds((ids) => this.listings.findMany(ids)));
+    const listing = await loader.load(listingId);
+    return listing && (await this.maySee(actor, listing.communityId)) ? listing : null;
+  }
+
+  async search(actor: Actor, args: ListingsArgs): Promise<CountedConnection<Listing>> {
     this.access.requireAuthenticated(actor);
     if (!(await this.maySee(actor, args.communityId))) throw forbidden();
     const beforeId = decodeCursor(args.after);
     const rows = await this.listings.search({ ...args, beforeId, limit: args.first + 1 });
-    return toConnection(
+    const page = toConnection(
       rows,
       args.first,
       (listing) => BigInt(listing.id),
       (listing) => listing,
       beforeId === undefined,
     );
+    return withTotalCount(page, () => this.listings.countSearch(args));
   }
 
   /** A community's listings are for its active members and its auditors. */

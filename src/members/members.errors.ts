@@ -1,7 +1,10 @@
+import { INVALID_INPUT_DESCRIPTION } from '../../libs/graphql/invalid-input.js';
 import { ErrorDescription, userErrorCodes } from '../../libs/graphql/user-errors.js';
 
 /** Why a membership action was refused. Stable: partners switch on these. */
 export enum MemberErrorCode {
+  INVALID_INPUT = 'INVALID_INPUT',
+  PASSWORD_TOO_WEAK = 'PASSWORD_TOO_WEAK',
   EMAIL_TAKEN = 'EMAIL_TAKEN',
   COMMUNITY_NOT_FOUND = 'COMMUNITY_NOT_FOUND',
   ALREADY_MEMBER = 'ALREADY_MEMBER',
@@ -22,6 +25,8 @@ export enum MemberErrorCode {
 const MOVED = 'Never returned: community refusals are CommunityErrorCode. Removed on or after 2027-06-01.';
 
 const MEMBER_ERRORS: Record<MemberErrorCode, ErrorDescription> = {
+  INVALID_INPUT: INVALID_INPUT_DESCRIPTION,
+  PASSWORD_TOO_WEAK: { field: 'password', message: 'The password is too easy to guess.' },
   EMAIL_TAKEN: { field: 'email', message: 'A member with this email already exists.' },
   COMMUNITY_NOT_FOUND: { field: 'communityId', message: 'No community has this id.' },
   ALREADY_MEMBER: { field: 'communityId', message: 'You already have an open membership in this community.' },

@@ -5,12 +5,28 @@ import { CommunitiesModule } from '../communities/communities.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { MembersRepository } from './members.repository.js';
-import { MemberResolver, MembershipResolver, MembersResolver } from './members.resolver.js';
+import {
+  AuditEntryMemberResolver,
+  AuthTokensMemberResolver,
+  MemberResolver,
+  MembershipResolver,
+  MembersResolver,
+  ViewerMemberResolver,
+} from './members.resolver.js';
 import { MembersService } from './members.service.js';
 
 @Module({
   imports: [AccessModule, AuditModule, CommunitiesModule, IdentityModule, LedgerModule],
-  providers: [MembersRepository, MembersService, MembersResolver, MemberResolver, MembershipResolver],
+  providers: [
+    MembersRepository,
+    MembersService,
+    MembersResolver,
+    MemberResolver,
+    MembershipResolver,
+    AuditEntryMemberResolver,
+    AuthTokensMemberResolver,
+    ViewerMemberResolver,
+  ],
   exports: [MembersService],
 })
 export class MembersModule {}

@@ -67,6 +67,19 @@ function toMembership(row: Row): Membership {
   };
 }
 
+/** Which of a community's memberships a list holds: its page and its count share these conditions. */
+export interface MembershipFilter {
+  communityId: string;
+  status?: MembershipStatus;
+}
+
+function membershipsWhere(filter: MembershipFilter): { where: string[]; params: unknown[] } {
+  const params: unknown[] = [filter.communityId];
+  const where = ['community_id = $1'];
+  if (filter.status) where.push(`status = $${params.push(filter.status)}`);
+  return { where, params };
+}
+
 /** Members, memberships and invitations. */
 @Injectable()
 export class MembersRepository {
@@ -100,6 +113,10 @@ export class MembersRepository {
   async findMember(id: string): Promise<Member | null> {
     const [row] = await this.query('SELECT * FROM members WHERE id = $1', [id]);
     return row ? toMember(row) : null;
+  }
+
+  async findMembers(ids: string[]): Promise<Member[]> {
+    return (await this.query('SELECT * FROM members WHERE id = ANY($1::bigint[])', [ids])).map(toMember);
   }
 
   async findMemberByEmail(email: string): Promise<Member | null> {
@@ -170,22 +187,25 @@ export class MembersRepository {
     );
   }
 
-  async membershipsIn(filter: {
-    communityId: string;
-    status?: MembershipStatus;
-    afterId?: bigint;
-    limit: number;
-  }): Promise<Membership[]> {
-    const params: unknown[] = [filter.communityId];
-    let where = 'community_id = $1';
-    if (filter.status) where += ` AND status = $${params.push(filter.status)}`;
-    if (filter.afterId !== undefined) where += ` AND id > $${params.push(filter.afterId.toString())}`;
+  async membershipsIn(filter: MembershipFilter & { afterId?: bigint; limit: number }): Promise<Membership[]> {
+    const { where, params } = membershipsWhere(filter);
+    if (filter.afterId !== undefined) where.push(`id > $${params.push(filter.afterId.toString())}`);
     return (
       await this.query(
-        `SELECT * FROM memberships WHERE ${where} ORDER BY id LIMIT $${params.push(filter.limit)}`,
+        `SELECT * FROM memberships WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${params.push(filter.limit)}`,
         params,
       )
     ).map(toMembership);
+  }
+
+  /** How many memberships membershipsIn lists over all its pages. */
+  async countMembershipsIn(filter: MembershipFilter): Promise<number> {
+    const { where, params } = membershipsWhere(filter);
+    const [row] = await this.query(
+      `SELECT count(*)::int AS count FROM memberships WHERE ${where.join(' AND ')}`,
+      params,
+    );
+    return row.count as number;
   }
 
   async updateMembership(
@@ -202,23 +222,18 @@ export class MembersRepository {
     return toMembership(row);
   }
 
-  /** Whether both hold an open membership in one community (within `onlyCommunityId` if given) where the viewer's is active. */
-  async shareActiveCommunity(viewerId: string, memberId: string, onlyCommunityId: string | null): Promise<boolean> {
-    const rows = await this.query(
-      `SELECT 1 FROM memberships v JOIN memberships m ON m.community_id = v.community_id
-        WHERE v.member_id = $1 AND v.status = 'active' AND m.member_id = $2 AND m.status <> 'closed'
-          AND ($3::bigint IS NULL OR v.community_id = $3) LIMIT 1`,
-      [viewerId, memberId, onlyCommunityId],
-    );
-    return rows.length > 0;
-  }
-
   /** Communities where this member holds an open membership. */
   async communitiesOf(memberId: string): Promise<string[]> {
-    const rows = await this.query(`SELECT community_id FROM memberships WHERE member_id = $1 AND status <> 'closed'`, [
-      memberId,
-    ]);
-    return rows.map((row) => row.community_id as string);
+    return (await this.openCommunitiesOf([memberId])).map((row) => row.communityId);
+  }
+
+  /** Each member's open memberships' communities, for many members in one query. */
+  async openCommunitiesOf(memberIds: string[]): Promise<{ memberId: string; communityId: string }[]> {
+    const rows = await this.query(
+      `SELECT member_id, community_id FROM memberships WHERE member_id = ANY($1::bigint[]) AND status <> 'closed'`,
+      [memberIds],
+    );
+    return rows.map((row) => ({ memberId: row.member_id as string, communityId: row.community_id as string }));
   }
 
   /** The currency a community's memberships hold: its first. */

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import DataLoader from 'dataloader';
 import { isDatabaseId } from '../../libs/database/database-id.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
-import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
+import { CountedConnection, decodeCursor, toConnection, withTotalCount } from '../../libs/graphql/pagination.js';
 import { refusable, Refusal, refusedPayload } from '../../libs/graphql/refusal.js';
+import { byIds, groupedBy, requestLoader } from '../../libs/graphql/request-loaders.js';
 import type { UserError } from '../../libs/graphql/user-errors.js';
 import { AccessPolicy, forbidden, isInPerson, ManagerRole } from '../access/access.policy.js';
 import { ANONYMOUS } from '../access/actor.js';
@@ -26,12 +28,20 @@ import {
   MembershipActionInput,
   MembershipsArgs,
   RegisterInput,
+  RequestMembershipInput,
   UpdateProfileInput,
 } from './dto/member.inputs.js';
 import { MemberErrorCode, memberError } from './members.errors.js';
 import { MembersRepository, NewMember } from './members.repository.js';
 import { InvitationPayload, Member, MemberPayload, Membership, MembershipPayload } from './models/member.models.js';
 import { MemberKind, MembershipRole, MembershipStatus } from './models/member-enums.js';
+
+const MEMBERS = Symbol('members');
+
+interface MemberLoaders {
+  member: DataLoader<string, Member | null>;
+  openMemberships: DataLoader<string, { memberId: string; communityId: string }[]>;
+}
 
 const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 
@@ -82,15 +92,39 @@ export class MembersService {
   async findMember(actor: Actor, memberId: string): Promise<Member> {
     const viewer = this.access.requireAuthenticated(actor);
     const member = isDatabaseId(memberId) ? await this.members.findMember(memberId) : null;
-    if (!member || !(await this.maySeeMember(viewer, member.id))) throw forbidden();
+    if (!member || !(await this.maySeeMember(viewer, member.id, await this.members.communitiesOf(member.id))))
+      throw forbidden();
     return member;
   }
 
+  /**
+   * A member reached through a field of another object: whom `member(id)` would show this actor,
+   * else null. The members, and the communities that decide who sees them, load in one query each per request.
+   */
+  async visibleMember(actor: Actor, memberId: string, requestContext: object): Promise<Member | null> {
+    const [member, communities] = await Promise.all([
+      this.loaders(requestContext).member.load(memberId),
+      this.openCommunities(requestContext, memberId),
+    ]);
+    return member && (await this.maySeeMember(actor, memberId, communities)) ? member : null;
+  }
+
+  /** As visibleMember, for an optional id: null for none. */
+  async visibleMemberOrNull(actor: Actor, memberId: string | null, requestContext: object): Promise<Member | null> {
+    return memberId === null ? null : this.visibleMember(actor, memberId, requestContext);
+  }
+
+  /** The member who was just given tokens: the request is anonymous until it sends them, yet they are that member's. */
+  async tokenHolder(memberId: string, requestContext: object): Promise<Member> {
+    return (await this.loaders(requestContext).member.load(memberId))!;
+  }
+
   /** The email is for the member in person and the managers of their communities only: not co-members, not partner apps. */
-  async emailOf(actor: Actor, member: Member): Promise<string | null> {
+  async emailOf(actor: Actor, member: Member, requestContext: object): Promise<string | null> {
     const self = isInPerson(actor) && actor.memberId === member.id;
+    const communities = await this.openCommunities(requestContext, member.id);
     return self ||
-      (await this.reachesMember(actor, member.id, (communityId) =>
+      (await this.reachesMember(actor, communities, (communityId) =>
         this.access.managerRole(actor, communityId).then(Boolean),
       ))
       ? member.email
@@ -115,22 +149,19 @@ export class MembersService {
     return memberships.filter((_, index) => visible[index]);
   }
 
-  async listMemberships(actor: Actor, args: MembershipsArgs): Promise<Connection<Membership>> {
+  async listMemberships(actor: Actor, args: MembershipsArgs): Promise<CountedConnection<Membership>> {
     await this.access.requireManager(actor, args.communityId);
     const afterId = decodeCursor(args.after);
-    const rows = await this.members.membershipsIn({
-      communityId: args.communityId,
-      status: args.status,
-      afterId,
-      limit: args.first + 1,
-    });
-    return toConnection(
+    const filter = { communityId: args.communityId, status: args.status };
+    const rows = await this.members.membershipsIn({ ...filter, afterId, limit: args.first + 1 });
+    const page = toConnection(
       rows,
       args.first,
       (membership) => BigInt(membership.id),
       (membership) => membership,
       afterId === undefined,
     );
+    return withTotalCount(page, () => this.members.countMembershipsIn(filter));
   }
 
   async findMembership(actor: Actor, membershipId: string): Promise<Membership> {
@@ -142,13 +173,18 @@ export class MembersService {
   }
 
   /** Asks to join: a pending membership, with its account opened under the community's default limits. */
-  async joinCommunity(actor: Actor, communityId: string): Promise<MembershipPayload> {
+  /** `refused` names the field at fault: joinCommunity's argument by default, requestMembership's input field. */
+  async joinCommunity(actor: Actor, communityId: string, refused = refusedJoin): Promise<MembershipPayload> {
     const member = this.access.requireMemberInPerson(actor);
-    if (!isDatabaseId(communityId)) return refusedJoin(MemberErrorCode.COMMUNITY_NOT_FOUND);
-    return refusable(this.db, refusedJoin, async () => {
+    if (!isDatabaseId(communityId)) return refused(MemberErrorCode.COMMUNITY_NOT_FOUND);
+    return refusable(this.db, refused, async () => {
       const membership = await this.openMembership(member.memberId, communityId, MembershipRole.MEMBER);
-      return membership ? { membership, userErrors: [] } : refusedJoin(MemberErrorCode.ALREADY_MEMBER);
+      return membership ? { membership, userErrors: [] } : refused(MemberErrorCode.ALREADY_MEMBER);
     });
+  }
+
+  requestMembership(actor: Actor, input: RequestMembershipInput): Promise<MembershipPayload> {
+    return this.joinCommunity(actor, input.communityId, refusedMembership);
   }
 
   /** Pending to active, paying the starter grant once per membership (its key is the membership's). */
@@ -442,15 +478,18 @@ export class MembersService {
     return refusable(this.db, refusedMembership, async () => act((await this.members.lockMembership(found.id))!, role));
   }
 
-  /** Yourself, a co-member of an active shared community, or an auditor of one of their communities. */
-  private async maySeeMember(viewer: Actor, memberId: string): Promise<boolean> {
+  /**
+   * Yourself, a co-member of a community you are active in, or an auditor of one of their
+   * communities: `communities` are those where the member holds an open membership.
+   */
+  private async maySeeMember(viewer: Actor, memberId: string, communities: string[]): Promise<boolean> {
     if (viewer.kind === 'member' && viewer.memberId === memberId) return true;
-    if (
-      viewer.kind === 'member' &&
-      (await this.members.shareActiveCommunity(viewer.memberId, memberId, viewer.withinCommunityId))
-    )
-      return true;
-    return this.reachesMember(viewer, memberId, (communityId) => this.access.mayAudit(viewer, communityId));
+    return this.reachesMember(
+      viewer,
+      communities,
+      async (communityId) =>
+        (await this.access.isActiveMember(viewer, communityId)) || this.access.mayAudit(viewer, communityId),
+    );
   }
 
   /** The member themself; through a partner app, only within the app's community. */
@@ -462,14 +501,29 @@ export class MembersService {
     );
   }
 
-  /** Whether `allowed` holds in any community where the member has an open membership; admins reach everyone. */
+  /** Whether `allowed` holds in any of a member's communities (those of their open memberships); admins reach everyone. */
   private async reachesMember(
     actor: Actor,
-    memberId: string,
+    communities: string[],
     allowed: (communityId: string) => Promise<boolean>,
   ): Promise<boolean> {
     if (actor.kind === 'member' && actor.isAdmin && !actor.viaPartnerAppId) return true;
-    const communities = await this.members.communitiesOf(memberId);
     return (await Promise.all(communities.map(allowed))).some(Boolean);
+  }
+
+  /** Members, and the communities of their open memberships, batched for one request. */
+  private loaders(requestContext: object): MemberLoaders {
+    return requestLoader(requestContext, MEMBERS, () => ({
+      member: byIds((ids) => this.members.findMembers(ids)),
+      openMemberships: groupedBy(
+        (memberIds) => this.members.openCommunitiesOf(memberIds),
+        (row) => row.memberId,
+      ),
+    }));
+  }
+
+  /** The communities where the member holds an open membership: what decides who may see them. */
+  private async openCommunities(requestContext: object, memberId: string): Promise<string[]> {
+    return (await this.loaders(requestContext).openMemberships.load(memberId)).map((row) => row.communityId);
   }
 }

@@ -110,6 +110,14 @@ export class ConsentPages {
         (unsupported.length > 0 ? `; not: ${unsupported.join(' ')}` : '; the request asked none');
       return this.finish(req, res, { error: 'invalid_scope', error_description: description });
     }
+    const signedIn = interaction.prompt.name === 'consent' ? interaction.session?.accountId : undefined;
+    if (signedIn && !(await this.repository.belongsTo(signedIn, app.communityId))) {
+      // A consent outside the app's community would give it no reach: say so to the app, not "approved".
+      return this.finish(req, res, {
+        error: 'access_denied',
+        error_description: `Only members of ${app.communityName} can allow this app to act for them`,
+      });
+    }
     const shown = await handle(interaction, app, asked as ApprovableScope[]);
     if (shown) send(res, shown);
   }

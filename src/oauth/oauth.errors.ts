@@ -1,13 +1,16 @@
+import { INVALID_INPUT_DESCRIPTION } from '../../libs/graphql/invalid-input.js';
 import { ErrorDescription, userErrorCodes } from '../../libs/graphql/user-errors.js';
 
 /** Why a partner app's OAuth profile or its consents could not be changed. Stable: partners switch on these. */
 export enum OAuthErrorCode {
+  INVALID_INPUT = 'INVALID_INPUT',
   REDIRECT_URI_INVALID = 'REDIRECT_URI_INVALID',
   PARTNER_APP_CANNOT_ACT_FOR_MEMBERS = 'PARTNER_APP_CANNOT_ACT_FOR_MEMBERS',
   NO_LIVE_CONSENT = 'NO_LIVE_CONSENT',
 }
 
 const OAUTH_ERRORS: Record<OAuthErrorCode, ErrorDescription> = {
+  INVALID_INPUT: INVALID_INPUT_DESCRIPTION,
   REDIRECT_URI_INVALID: {
     field: 'redirectUris',
     message:

@@ -1,18 +1,19 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module.js';
 import { AuditModule } from '../audit/audit.module.js';
+import { CommunitiesModule } from '../communities/communities.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { ConsentPages } from './consent-pages.js';
 import { OAuthAccessService } from './oauth-access.service.js';
 import { OAuthPayloadSweeper } from './oauth-payload.sweeper.js';
 import { OAuthServer } from './oauth-server.js';
 import { OAuthRepository } from './oauth.repository.js';
-import { OAuthResolver } from './oauth.resolver.js';
+import { OAuthResolver, ViewerCommunityResolver } from './oauth.resolver.js';
 import { PartnerAccessService } from './partner-access.service.js';
 
 /** OAuth 2.1 for partner apps acting for members: the authorization server, its pages, the API's side of its tokens. */
 @Module({
-  imports: [AccessModule, AuditModule, IdentityModule],
+  imports: [AccessModule, AuditModule, CommunitiesModule, IdentityModule],
   providers: [
     OAuthRepository,
     OAuthServer,
@@ -20,6 +21,7 @@ import { PartnerAccessService } from './partner-access.service.js';
     OAuthAccessService,
     PartnerAccessService,
     OAuthResolver,
+    ViewerCommunityResolver,
     OAuthPayloadSweeper,
   ],
   exports: [OAuthAccessService, PartnerAccessService],

@@ -89,6 +89,15 @@ export class OAuthRepository {
     return (await this.query('SELECT 1 FROM members WHERE id = $1', [memberId])).length > 0;
   }
 
+  /** Whether the member belongs to the community: active, or suspended (who may still read their own books). */
+  async belongsTo(memberId: string, communityId: string): Promise<boolean> {
+    const rows = await this.query(
+      `SELECT 1 FROM memberships WHERE member_id = $1 AND community_id = $2 AND status IN ('active', 'suspended')`,
+      [memberId, communityId],
+    );
+    return rows.length > 0;
+  }
+
   async memberName(memberId: string): Promise<{ displayName: string; email: string } | null> {
     const [row] = await this.query('SELECT display_name, email FROM members WHERE id = $1', [memberId]);
     return row ? { displayName: row.display_name as string, email: row.email as string } : null;

@@ -1,6 +1,8 @@
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentActor } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
+import { CommunitiesService } from '../communities/communities.service.js';
+import { Community } from '../communities/models/community.models.js';
 import { RevokePartnerAppConsentsInput, UpdatePartnerAppProfileInput } from './dto/oauth.inputs.js';
 import {
   PartnerConsent,
@@ -26,7 +28,7 @@ export class OAuthResolver {
   @Query(() => [PartnerConsent], {
     description:
       'The partner apps you let act for you, with what they may do, newest first. In person only. ' +
-      'Withdraw one with revokePartnerConsent: its tokens stop working at once.',
+      'Withdraw one with withdrawPartnerAppConsent: its tokens stop working at once.',
   })
   partnerConsents(@CurrentActor() actor: Actor): Promise<PartnerConsent[]> {
     return this.partners.consentsOf(actor);
@@ -54,5 +56,19 @@ export class OAuthResolver {
     @Args('input', { description: 'Which consents, and why.' }) input: RevokePartnerAppConsentsInput,
   ): Promise<RevokePartnerAppConsentsPayload> {
     return this.partners.revokeConsents(actor, input);
+  }
+}
+
+@Resolver(() => Viewer)
+export class ViewerCommunityResolver {
+  constructor(private readonly communities: CommunitiesService) {}
+
+  @ResolveField(() => Community, {
+    nullable: true,
+    description: "The one community a partner app's rights are confined to (the object of `communityId`). Public.",
+  })
+  community(@Parent() viewer: Viewer, @Context() context: object): Promise<Community | null> {
+    const { communityId } = viewer;
+    return communityId === null ? Promise.resolve(null) : this.communities.load(context, communityId);
   }
 }

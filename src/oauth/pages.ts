@@ -123,7 +123,7 @@ export function consentPage(
 <form method="post" action="/oauth/interaction/${escapeHtml(uid)}/consent">
 <button type="submit" name="decision" value="approve">Allow</button>
 <button type="submit" name="decision" value="deny">Deny</button></form>
-<p class="small">You can withdraw this at any time (partnerConsents and revokePartnerConsent in the API);
+<p class="small">You can withdraw this at any time (partnerConsents and withdrawPartnerAppConsent in the API);
 the app's access ends at once. Coordinators of ${escapeHtml(app.communityName)} can end it too.</p>`,
     [formTarget(redirectUri)],
   );

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Readable, Transform } from 'node:stream';
 import { AppConfig } from '../../libs/config/app-config.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
-import { ClientError, ErrorCode } from '../../libs/graphql/error-code.js';
+import { ClientError } from '../../libs/graphql/error-code.js';
+import { InvalidInput } from '../../libs/graphql/invalid-input.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import type { Actor, AuthenticatedActor } from '../access/actor.js';
 import { AuditLogService, AuditedAction } from '../audit/audit-log.service.js';
@@ -96,17 +97,18 @@ export class ExportsService {
     const requester = this.access.requireAuthenticated(actor);
     const foreign = FOREIGN_PARAMETERS[input.kind].find((name) => input[name] !== undefined && input[name] !== null);
     if (foreign)
-      throw new ClientError(ErrorCode.BAD_USER_INPUT, `${foreign} does not apply to a ${input.kind} export`, {
-        field: foreign,
-      });
+      throw new InvalidInput(
+        [{ field: foreign, message: `${foreign} does not apply to a ${input.kind} export` }],
+        'input',
+      );
     if (input.kind === ExportKind.STATEMENT && !input.accountId)
-      throw new ClientError(ErrorCode.BAD_USER_INPUT, 'a statement export needs accountId', { field: 'accountId' });
+      throw new InvalidInput([{ field: 'accountId', message: 'a statement export needs accountId' }], 'input');
     await this.authorize(requester, input.kind, input.communityId, input.accountId ?? null);
     const parameters = {
       communityId: input.communityId,
       kind: input.kind,
       accountId: input.accountId ?? null,
-      period: input.kind === ExportKind.BALANCES ? null : await this.reports.period(input.from, input.to),
+      period: input.kind === ExportKind.BALANCES ? null : await this.reports.period(input.from, input.to, 'input'),
       asOf: input.kind === ExportKind.BALANCES ? await this.reports.asOf(input.asOf) : null,
     };
     const token = newToken(EXPORT_TOKEN_PREFIX);

@@ -1,4 +1,6 @@
 import { ErrorCode } from '../../libs/graphql/error-code.js';
+import { INVALID_INPUT_DESCRIPTION } from '../../libs/graphql/invalid-input.js';
+import { userErrorCodes } from '../../libs/graphql/user-errors.js';
 
 /**
  * Why GET /exports/<token> gave no file: the HTTP status and the `errors[0].extensions.code` of its
@@ -23,3 +25,16 @@ export class ExportDownloadRefused extends Error {
     super(refusal.message);
   }
 }
+
+/** Why a report action (an export link) was refused. Stable: partners switch on these. */
+export enum ReportErrorCode {
+  INVALID_INPUT = 'INVALID_INPUT',
+}
+
+/** Registered for ReportUserError; its one code is answered by InvalidInputAsUserErrors. */
+userErrorCodes(
+  ReportErrorCode,
+  'ReportErrorCode',
+  "Why an export link was refused: its parameters do not fit its kind, or a period's end comes before its start. A refusal changes nothing.",
+  { INVALID_INPUT: INVALID_INPUT_DESCRIPTION },
+);

@@ -4,7 +4,7 @@ import type { PoolClient } from 'pg';
 import QueryStream from 'pg-query-stream';
 import { DataSource, EntityManager } from 'typeorm';
 import { returnedRows } from '../../libs/database/returned-rows.js';
-import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { localStatementTimeout, TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { AccountKind, TransferKind } from '../ledger/models/ledger-enums.js';
 import { BalanceLine, ExportKind, StatementLine } from './models/report.models.js';
 
@@ -54,6 +54,9 @@ export interface StatementTotals {
   debits: bigint;
   credits: bigint;
   lineCount: number;
+  /** The account's versions the period spans, (afterVersion, throughVersion]: its lines are exactly these postings. */
+  afterVersion: bigint;
+  throughVersion: bigint;
 }
 
 export interface ExportLinkRecord {
@@ -126,6 +129,8 @@ export function statementLinesQuery(filter: {
   accountId: string;
   period: Period;
   afterVersion?: bigint;
+  /** The statement's last version: postings committed after its totals were taken stay out of its pages. */
+  throughVersion?: bigint;
   limit?: number;
 }): SqlQuery {
   const values: unknown[] = [filter.accountId, filter.period.from, filter.period.to];
@@ -133,6 +138,8 @@ export function statementLinesQuery(filter: {
   let where = `p.account_id = $1 AND p.created_at >= COALESCE($2::timestamptz, '-infinity') AND p.created_at < $3::timestamptz`;
   if (filter.afterVersion !== undefined)
     where += ` AND p.account_version > $${values.push(filter.afterVersion.toString())}`;
+  if (filter.throughVersion !== undefined)
+    where += ` AND p.account_version <= $${values.push(filter.throughVersion.toString())}`;
   const limit = filter.limit === undefined ? '' : `LIMIT $${values.push(filter.limit)}`;
   return {
     text: `SELECT p.id, p.transfer_id, p.account_id, p.amount, p.balance_after, p.account_version, p.created_at, t.kind, t.code, t.memo,
@@ -265,29 +272,21 @@ export class ReportsRepository {
     }));
   }
 
-  /** Opening and closing totals with a page of lines, from one snapshot so that they agree even while money moves. */
-  statement(
-    accountId: string,
-    period: Period,
-    page: { afterVersion?: bigint; limit: number },
-  ): Promise<{ totals: StatementTotals; lines: StatementLine[] }> {
-    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
-      await manager.query('SET TRANSACTION READ ONLY');
-      const [row] = await this.query(
-        `SELECT opening.debits AS opening_debits, opening.credits AS opening_credits, opening.postings AS opening_postings,
-                closing.debits AS closing_debits, closing.credits AS closing_credits, closing.postings AS closing_postings
-           FROM (SELECT $1::bigint AS id) account
-          CROSS JOIN ${postedBefore('account.id', '$2::timestamptz')} opening
-          CROSS JOIN ${postedBefore('account.id', '$3::timestamptz')} closing`,
-        [accountId, period.from, period.to],
-        manager,
-      );
-      const lines = statementLinesQuery({ accountId, period, ...page });
-      return {
-        totals: toStatementTotals(row),
-        lines: (await this.query(lines.text, lines.values, manager)).map(toStatementLine),
-      };
-    });
+  /**
+   * Opening and closing totals, in one statement and so from one snapshot. They name the versions
+   * the period spans, which every page of lines keeps to: pages read later agree with these totals
+   * even while money moves.
+   */
+  async statementTotals(accountId: string, period: Period): Promise<StatementTotals> {
+    const [row] = await this.query(
+      `SELECT opening.debits AS opening_debits, opening.credits AS opening_credits, opening.postings AS opening_postings,
+              closing.debits AS closing_debits, closing.credits AS closing_credits, closing.postings AS closing_postings
+         FROM (SELECT $1::bigint AS id) account
+        CROSS JOIN ${postedBefore('account.id', '$2::timestamptz')} opening
+        CROSS JOIN ${postedBefore('account.id', '$3::timestamptz')} closing`,
+      [accountId, period.from, period.to],
+    );
+    return toStatementTotals(row);
   }
 
   /**
@@ -300,6 +299,8 @@ export class ReportsRepository {
     const client = (await runner.connect()) as PoolClient;
     try {
       await client.query('START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // A download of any size is a long read: each fetch runs under the job timeout, not the request one.
+      await client.query(localStatementTimeout(this.db.jobStatementTimeoutMs));
     } catch (error) {
       await runner.release();
       throw error;
@@ -380,5 +381,8 @@ function toStatementTotals(row: Row): StatementTotals {
     debits: big(row.closing_debits) - big(row.opening_debits),
     credits: big(row.closing_credits) - big(row.opening_credits),
     lineCount: Number(big(row.closing_postings) - big(row.opening_postings)),
+    // Versions run 1..n in the order postings take their time, so the first `postings` are those before a bound.
+    afterVersion: big(row.opening_postings),
+    throughVersion: big(row.closing_postings),
   };
 }

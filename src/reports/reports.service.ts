@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { ClientError, ErrorCode } from '../../libs/graphql/error-code.js';
-import { Connection, decodeCursor, PageArgs, toConnection } from '../../libs/graphql/pagination.js';
+import { InvalidInput } from '../../libs/graphql/invalid-input.js';
+import {
+  Connection,
+  CountedConnection,
+  decodeCursor,
+  PageArgs,
+  toConnection,
+  withTotalCount,
+} from '../../libs/graphql/pagination.js';
 import { AccessPolicy } from '../access/access.policy.js';
 import type { AccountFacts } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
@@ -8,7 +15,7 @@ import { AuthorizedLedgerService } from '../ledger/authorized-ledger.service.js'
 import { LedgerService } from '../ledger/ledger.service.js';
 import { Currency } from '../ledger/models/ledger.models.js';
 import { AccountKind } from '../ledger/models/ledger-enums.js';
-import { AccountStatementArgs, BalanceReportArgs } from './dto/report.inputs.js';
+import { AccountStatementArgs, BalanceReportArgs, StatementLinesArgs } from './dto/report.inputs.js';
 import {
   AccountKindBalances,
   AccountStatement,
@@ -17,7 +24,15 @@ import {
   CurrencyBalanceReport,
   StatementLine,
 } from './models/report.models.js';
-import { balanceLinesQuery, KindTotals, Period, ReportsRepository, toBalanceLine } from './reports.repository.js';
+import {
+  balanceLinesQuery,
+  KindTotals,
+  Period,
+  ReportsRepository,
+  statementLinesQuery,
+  toBalanceLine,
+  toStatementLine,
+} from './reports.repository.js';
 
 /** How a viewer sees statement lines: with the other side's account, or without it. */
 export type LineView = (line: StatementLine) => StatementLine | Promise<StatementLine>;
@@ -146,25 +161,54 @@ export class ReportsService {
   async accountStatement(actor: Actor, args: AccountStatementArgs): Promise<AccountStatement> {
     const facts = await this.requireStatementReader(actor, args.accountId);
     const period = await this.period(args.from, args.to);
-    const afterVersion = decodeCursor(args.after);
-    const [account, { totals, lines }, view] = await Promise.all([
+    // A bad cursor is refused here, as it was before lines took paging arguments of their own.
+    decodeCursor(args.after);
+    const [account, totals] = await Promise.all([
       this.ledger.findAccount(args.accountId),
-      this.reports.statement(args.accountId, period, { afterVersion, limit: args.first + 1 }),
-      this.lineView(actor, facts.communityId),
+      this.reports.statementTotals(args.accountId, period),
     ]);
-    const shown = await Promise.all(lines.map(view));
     return {
       account: account!,
       ...period,
       ...totals,
-      lines: toConnection(
-        shown,
-        args.first,
-        (line) => line.accountVersion,
-        (line) => line,
-        afterVersion === undefined,
-      ),
+      communityId: facts.communityId,
+      requestedPage: { first: args.first, after: args.after },
     };
+  }
+
+  /**
+   * A page of the statement's lines, for the reader the statement was made for. Each line's
+   * running balance is its posting's own balance after, so it is right on whatever page it falls;
+   * the page keeps to the versions the statement's totals span.
+   */
+  async statementLines(
+    actor: Actor,
+    statement: AccountStatement,
+    page: StatementLinesArgs,
+  ): Promise<CountedConnection<StatementLine>> {
+    const first = page.first ?? statement.requestedPage.first;
+    const cursorVersion = decodeCursor(page.after ?? statement.requestedPage.after);
+    const query = statementLinesQuery({
+      accountId: statement.account.id,
+      period: statement,
+      afterVersion:
+        cursorVersion !== undefined && cursorVersion > statement.afterVersion ? cursorVersion : statement.afterVersion,
+      throughVersion: statement.throughVersion,
+      limit: first + 1,
+    });
+    const [lines, view] = await Promise.all([
+      this.reports.page(query, toStatementLine),
+      this.lineView(actor, statement.communityId),
+    ]);
+    const shown = await Promise.all(lines.map(view));
+    const connection = toConnection(
+      shown,
+      first,
+      (line) => line.accountVersion,
+      (line) => line,
+      cursorVersion === undefined,
+    );
+    return withTotalCount(connection, () => Promise.resolve(statement.lineCount));
   }
 
   /** Now by the database's clock when omitted: the clock that stamps postings, the same for every replica. */
@@ -172,14 +216,16 @@ export class ReportsService {
     return requested ?? (await this.reports.now());
   }
 
-  /** [from, to): `to` omitted is now (inclusive); `from` omitted is the beginning. BAD_USER_INPUT when from is after to. */
-  async period(from: Date | undefined, to: Date | undefined): Promise<Period> {
+  /**
+   * [from, to): `to` omitted is now (inclusive); `from` omitted is the beginning. InvalidInput when
+   * from is after to; `argument` names the input holding them, if they are not arguments themselves.
+   */
+  async period(from: Date | undefined, to: Date | undefined, argument?: string): Promise<Period> {
     const end = to ?? throughInstant(await this.reports.now());
     if (from && from > end)
-      throw new ClientError(
-        ErrorCode.BAD_USER_INPUT,
-        `from must not be after to${to ? '' : ' (now, when to is omitted)'}`,
-        { field: 'from' },
+      throw new InvalidInput(
+        [{ field: 'from', message: `from must not be after to${to ? '' : ' (now, when to is omitted)'}` }],
+        argument,
       );
     return { from: from ?? null, to: end };
   }

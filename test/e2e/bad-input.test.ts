@@ -22,7 +22,8 @@ const {
   QUERY_TOO_COSTLY,
   UNAUTHENTICATED,
 } = ErrorCode;
-const { AMOUNT_MUST_BE_POSITIVE, CREDIT_ACCOUNT_NOT_FOUND, CURRENCY_MISMATCH, SAME_ACCOUNT } = TransferErrorCode;
+const { AMOUNT_MUST_BE_POSITIVE, CREDIT_ACCOUNT_NOT_FOUND, CURRENCY_MISMATCH, INVALID_INPUT, SAME_ACCOUNT } =
+  TransferErrorCode;
 
 /** The first id PostgreSQL's bigint cannot hold. */
 const BEYOND_INT64 = '9223372036854775808';
@@ -211,10 +212,10 @@ describe('bad input over GraphQL', () => {
       // Neither a global id nor a number: it names no account, and is answered as an unknown one.
       ['a debit account id that is not a number', FORBIDDEN, () => ({ debitAccountId: 'abc' })],
       ['a member id given as the debit account', FORBIDDEN, () => ({ debitAccountId: globalId('Member', payer.id) })],
-      ['a credit account id of zero', BAD_USER_INPUT, () => ({ creditAccountId: '0' })],
-      ['a negative debit account id', BAD_USER_INPUT, () => ({ debitAccountId: '-1' })],
-      ['a debit account id beyond 64 bits', BAD_USER_INPUT, () => ({ debitAccountId: BEYOND_INT64 })],
-      ['a credit account id beyond 64 bits', BAD_USER_INPUT, () => ({ creditAccountId: BEYOND_INT64 })],
+      ['a credit account id of zero', INVALID_INPUT, () => ({ creditAccountId: '0' })],
+      ['a negative debit account id', INVALID_INPUT, () => ({ debitAccountId: '-1' })],
+      ['a debit account id beyond 64 bits', INVALID_INPUT, () => ({ debitAccountId: BEYOND_INT64 })],
+      ['a credit account id beyond 64 bits', INVALID_INPUT, () => ({ creditAccountId: BEYOND_INT64 })],
     ])('refuses %s with %s', async (_name, code, overrides) => {
       await expectTransferRejected(overrides(), code);
     });
@@ -241,9 +242,18 @@ describe('bad input over GraphQL', () => {
       ['an idempotency key with a tab', { idempotencyKey: 'my\tkey' }],
       ['an idempotency key of 129 characters', { idempotencyKey: 'k'.repeat(129) }],
       ['a non-ASCII idempotency key', { idempotencyKey: 'clé-1' }],
-      ['an idempotency key that is a number', { idempotencyKey: 42 }],
       ['a memo over 500 characters', { memo: 'm'.repeat(501) }],
       ['a code that is not lower_snake_case', { code: 'Not-Snake' }],
+    ])('refuses %s as the userError INVALID_INPUT naming the field', async (_name, overrides) => {
+      const response = await expectTransferRejected(overrides, INVALID_INPUT);
+      expect(response.body.data.createTransfer.userErrors.map(({ field }: { field: string[] }) => field)).toEqual([
+        ['input', ...Object.keys(overrides)],
+      ]);
+    });
+
+    // The schema's own checks (types, unknown fields) and the text check of the whole request come before any resolver.
+    it.each<[string, Record<string, unknown>]>([
+      ['an idempotency key that is a number', { idempotencyKey: 42 }],
       ['metadata that is a list', { metadata: [1, 2] }],
       ['metadata that is a string', { metadata: 'x' }],
       ['metadata over 4096 bytes', { metadata: { note: 'x'.repeat(4100) } }],

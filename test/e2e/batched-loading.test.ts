@@ -4,6 +4,9 @@ import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js
 import { GraphqlClient, useTestApp } from '../support/test-app.js';
 import { AccessRepository } from '../../src/access/access.repository.js';
 import { LedgerRepository } from '../../src/ledger/ledger.repository.js';
+import type { MemberActor } from '../../src/access/actor.js';
+import { ListingsService } from '../../src/listings/listings.service.js';
+import { ListingKind, ListingNature, PricingUnit } from '../../src/listings/models/listing-enums.js';
 
 /** A page of transfers with the given fields of each. */
 const pageOfTransfers = (fields: string) => `query Page($accountId: ID, $currencyId: ID, $first: Int!) {
@@ -51,26 +54,44 @@ describe('batched loading of related objects', () => {
     }
   });
 
+  /** The answer to one request, and the SQL it ran, sorted. */
+  async function answerWithSql<T>(
+    viewer: GraphqlClient,
+    query: string,
+    variables: Record<string, unknown>,
+  ): Promise<{ data: T; statements: string[] }> {
+    const spy = jest.spyOn(t.dataSource, 'query');
+    try {
+      const response = await viewer.graphql<T>(query, variables);
+      expect(response.errors).toBeUndefined();
+      return {
+        data: response.data!,
+        // The pending-expiry sweeper queries in the background, always within its own transactions; a read runs outside any.
+        statements: spy.mock.calls
+          .filter(([, , queryRunner]) => queryRunner === undefined)
+          .map(([sql]) => sql)
+          .sort(),
+      };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
   async function cost(viewer: GraphqlClient, fields: string, variables: Record<string, unknown>): Promise<RequestCost> {
     const spies = {
-      query: jest.spyOn(t.dataSource, 'query'),
       accounts: jest.spyOn(LedgerRepository.prototype, 'findAccounts'),
       currencies: jest.spyOn(LedgerRepository.prototype, 'findCurrencies'),
       accessFacts: jest.spyOn(AccessRepository.prototype, 'accountFacts'),
     };
     try {
-      const response = await viewer.graphql<{ transfers: { edges: { node: TransferNode }[] } }>(
+      const { data, statements } = await answerWithSql<{ transfers: { edges: { node: TransferNode }[] } }>(
+        viewer,
         pageOfTransfers(fields),
         variables,
       );
-      expect(response.errors).toBeUndefined();
       return {
-        nodes: response.data!.transfers.edges.map((edge) => edge.node),
-        // The pending-expiry sweeper queries in the background, always within its own transactions; a read runs outside any.
-        statements: spies.query.mock.calls
-          .filter(([, , queryRunner]) => queryRunner === undefined)
-          .map(([sql]) => sql)
-          .sort(),
+        nodes: data.transfers.edges.map((edge) => edge.node),
+        statements,
         loads: {
           accounts: spies.accounts.mock.calls.length,
           currencies: spies.currencies.mock.calls.length,
@@ -133,5 +154,74 @@ describe('batched loading of related objects', () => {
     });
 
     expect(nodes.map((node) => node.postings)).toEqual(Array(10).fill([{ accountId: payer.id }]));
+  });
+
+  describe('the objects beside the ids of a page', () => {
+    const PAGE_OF_LISTINGS = `query Listings($communityId: ID!, $first: Int!) {
+      listings(communityId: $communityId, first: $first) { edges { node {
+        memberId member { id displayName email }
+        communityId community { id slug }
+      } } }
+    }`;
+    interface ListingNode {
+      memberId: string;
+      member: { id: string; displayName: string; email: string | null } | null;
+      communityId: string;
+      community: { id: string; slug: string };
+    }
+
+    beforeAll(async () => {
+      // Twenty listings by four authors, posted through the service: the mutation's rate limit is not what is tested here.
+      const listings = t.app.get(ListingsService);
+      for (let i = 0; i < 20; i++) {
+        const holder = fixture.holders[i % fixture.holders.length];
+        const author: MemberActor = {
+          kind: 'member',
+          memberId: holder.memberId,
+          isAdmin: false,
+          sessionId: null,
+          viaPartnerAppId: null,
+          withinCommunityId: null,
+        };
+        const { userErrors } = await listings.create(author, {
+          communityId: fixture.community.id,
+          kind: ListingKind.OFFER,
+          nature: ListingNature.SERVICE,
+          title: `Help number ${i}`,
+          category: 'gardening',
+          pricing: PricingUnit.PER_HOUR,
+          price: 60n,
+        });
+        expect(userErrors).toEqual([]);
+      }
+    });
+
+    // A co-member sees the authors' profiles but not their emails; the coordinator sees those too.
+    it.each([
+      ['a co-member', () => fixture.as(fixture.members[0]), false],
+      ['the coordinator', () => fixture.asCoordinator(), true],
+    ])(
+      'answers %s a page of listings with their members and communities in as many queries for 20 as for 2',
+      async (_viewer, client, seesEmails) => {
+        const page = (first: number) =>
+          answerWithSql<{ listings: { edges: { node: ListingNode }[] } }>(client(), PAGE_OF_LISTINGS, {
+            communityId: fixture.community.id,
+            first,
+          });
+        const small = await page(2);
+        const large = await page(20);
+
+        expect(large.statements).toEqual(small.statements);
+        const nodes = large.data.listings.edges.map((edge) => edge.node);
+        expect(nodes).toHaveLength(20);
+        for (const node of nodes) {
+          expect(node.member?.id).toBe(node.memberId);
+          // The co-member (the first holder) is an author too, and sees their own email.
+          const own = !seesEmails && node.memberId === fixture.holders[0].memberId;
+          expect(node.member?.email).toEqual(seesEmails || own ? expect.stringMatching(/@test[.]example$/) : null);
+          expect(node.community).toEqual({ id: node.communityId, slug: fixture.community.slug });
+        }
+      },
+    );
   });
 });

@@ -4,7 +4,7 @@ import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js
 import { GraphqlClient, GraphqlResponse, TestApp, useTestApp } from '../support/test-app.js';
 import { asPartner, registerPartnerApp } from './auth-client.js';
 import { expectForbidden, expectQueryRefused, NONEXISTENT_ID } from './denials.js';
-import { gql, USER_ERRORS, UserErrorView } from './graphql-client.js';
+import { expectInvalidInput, gql, USER_ERRORS, UserErrorView } from './graphql-client.js';
 import {
   accept,
   amountsWithCode,
@@ -33,7 +33,7 @@ import { changeListing } from './listing-client.js';
 import { auditRows, pendingMember, succeed } from './member-client.js';
 import { globalId, rowId } from '../support/global-ids.js';
 
-const { BAD_USER_INPUT, UNAUTHENTICATED } = ErrorCode;
+const { UNAUTHENTICATED } = ErrorCode;
 
 /** Each receiver starts with 600; each place holds 60 (an hour of the class). */
 const RECEIVER_FUNDS = 600n;
@@ -46,6 +46,7 @@ const GROUP_PAYLOAD = `group { ${GROUP_FIELDS} } exchanges { ${PLACE_FIELDS} } $
 const PROPOSE_GROUP = `mutation ProposeGroupExchange($input: ProposeGroupExchangeInput!) { proposeGroupExchange(input: $input) { ${GROUP_PAYLOAD} } }`;
 const SETTLE_GROUP = `mutation SettleExchangeGroup($input: SettleExchangeGroupInput!) { settleExchangeGroup(input: $input) { ${GROUP_PAYLOAD} } }`;
 const EXCHANGE_GROUP = `query ExchangeGroup($id: ID!) { exchangeGroup(id: $id) { ${GROUP_PAYLOAD} } }`;
+const GROUP_EXCHANGE = `query GroupExchange($id: ID!) { groupExchange(id: $id) { ${GROUP_FIELDS} exchanges { ${PLACE_FIELDS} } } }`;
 
 interface GroupView {
   id: string;
@@ -155,8 +156,13 @@ function readGroup(client: GraphqlClient, id: string): Promise<GraphqlResponse> 
   return client.graphql(EXCHANGE_GROUP, { id });
 }
 
+/** The group as the deprecated exchangeGroup answers it, checked to be what groupExchange answers too. */
 async function fetchGroup(client: GraphqlClient, id: string): Promise<GroupPayloadView> {
-  return (await gql<{ exchangeGroup: GroupPayloadView }>(client, EXCHANGE_GROUP, { id })).exchangeGroup;
+  const payload = (await gql<{ exchangeGroup: GroupPayloadView }>(client, EXCHANGE_GROUP, { id })).exchangeGroup;
+  const group = (await gql<{ groupExchange: GroupView & { exchanges: PlaceView[] } }>(client, GROUP_EXCHANGE, { id }))
+    .groupExchange;
+  expect(group).toEqual({ ...payload.group, exchanges: payload.exchanges });
+  return payload;
 }
 
 const ids = (places: { id: string }[]): string[] => places.map((place) => place.id);
@@ -382,10 +388,9 @@ describe('group exchanges over GraphQL', () => {
         [receiverIds[0], receiverIds[0]],
         [receiverIds[0], receiverIds[1], receiverIds[0]],
       ]) {
-        expectQueryRefused(
-          await proposeGroupRaw(provider.client, { ...direct, receiverIds: badReceivers }),
-          BAD_USER_INPUT,
-        );
+        expectInvalidInput(await proposeGroupRaw(provider.client, { ...direct, receiverIds: badReceivers }), [
+          ['input', 'receiverIds'],
+        ]);
       }
       // Not an active member of the community: denied, as if it did not exist; anonymous: not even asked.
       expectForbidden(await proposeGroupRaw(t.as(elsewhere.holders[0].token), direct));
@@ -792,6 +797,7 @@ describe('group exchanges over GraphQL', () => {
       }
       for (const client of [coMember.client, elsewhere.as(elsewhere.members[0]), elsewhere.asCoordinator()]) {
         expectForbidden(await readGroup(client, group.id));
+        expectForbidden(await client.graphql(GROUP_EXCHANGE, { id: group.id }));
       }
       expectForbidden(await readGroup(provider.client, NONEXISTENT_ID));
       expectForbidden(await readGroup(provider.client, 'not-an-id'));

@@ -4,7 +4,7 @@ import { useTestApp } from '../support/test-app.js';
 import { MembershipRole } from '../../src/members/models/member-enums.js';
 import { asPartner, grantPartnerConsent, registerPartnerApp } from './auth-client.js';
 import { expectForbidden, expectQueryRefused, NONEXISTENT_ID } from './denials.js';
-import { newKey } from './graphql-client.js';
+import { expectInvalidInput, newKey } from './graphql-client.js';
 import {
   accept,
   acceptedExchange,
@@ -42,7 +42,7 @@ import { changeListing } from './listing-client.js';
 import { attempt, succeed } from './member-client.js';
 import { globalId, rowId } from '../support/global-ids.js';
 
-const { BAD_USER_INPUT, UNAUTHENTICATED } = ErrorCode;
+const { UNAUTHENTICATED } = ErrorCode;
 
 /** What every scene starts with: the receiver holds 600, the provider nothing, and the work is estimated at 60. */
 const RECEIVER_FUNDS = 600n;
@@ -403,10 +403,9 @@ describe('exchanges over GraphQL', () => {
         resolve({ amount: '30', reason: '   ' }),
         'REASON_REQUIRED',
       );
-      expectQueryRefused(
-        await tryStep(coordinator, 'resolveExchangeDispute', resolve({ amount: '30', reason: '' })),
-        BAD_USER_INPUT,
-      );
+      expectInvalidInput(await tryStep(coordinator, 'resolveExchangeDispute', resolve({ amount: '30', reason: '' })), [
+        ['input', 'reason'],
+      ]);
 
       expect(await fetchExchange(receiver.client, delivered.id)).toMatchObject({ status: 'DISPUTED' });
       expect(await moneyOf(receiver, provider)).toEqual(HELD);
@@ -746,9 +745,9 @@ describe('exchanges over GraphQL', () => {
       await confirm(receiver, first.id);
 
       for (const rating of [0, 6]) {
-        expectQueryRefused(
+        expectInvalidInput(
           await receiver.client.graphql(REVIEW_EXCHANGE, { input: { exchangeId: first.id, rating } }),
-          BAD_USER_INPUT,
+          [['input', 'rating']],
         );
       }
       expectForbidden(await stranger.client.graphql(REVIEW_EXCHANGE, { input: { exchangeId: first.id, rating: 1 } }));

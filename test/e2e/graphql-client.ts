@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RowsForKeys, rowsForKeys } from '../support/ledger-rows.js';
-import { GraphqlClient, TestApp } from '../support/test-app.js';
+import { GraphqlClient, GraphqlResponse, TestApp } from '../support/test-app.js';
 
 /** What the e2e tests ask for and get back: GraphQL documents and the shapes they return. */
 
@@ -12,6 +12,10 @@ export const ACCOUNT_FIELDS =
 export const PAGE_INFO = 'pageInfo { hasNextPage hasPreviousPage startCursor endCursor }';
 /** How a payload tells of an expected refusal; `UserErrorView` is what it returns. */
 export const USER_ERRORS = 'userErrors { code field message }';
+
+/** A mutation taking one `input` of this type and selecting this of its payload, with its userErrors. */
+export const payloadMutation = (name: string, inputType: string, selection: string): string =>
+  `mutation ${name[0].toUpperCase()}${name.slice(1)}($input: ${inputType}!) { ${name}(input: $input) { ${selection} ${USER_ERRORS} } }`;
 
 export const CREATE_TRANSFER = `mutation CreateTransfer($input: CreateTransferInput!) {
   createTransfer(input: $input) { transfer { ${TRANSFER_FIELDS} } replayed ${USER_ERRORS} }
@@ -155,4 +159,20 @@ export async function postRaw(
     parsed = undefined;
   }
   return { status: response.status, contentType: response.headers.get('content-type'), text, body: parsed };
+}
+
+/**
+ * Input refused for its form by a live mutation with userErrors: no top-level error, every result
+ * field empty (null, [], false or 0), and one INVALID_INPUT userError per field at fault, in order,
+ * each a path from the argument (`['input', 'amount']`).
+ */
+export function expectInvalidInput(response: GraphqlResponse, fields: string[][]): void {
+  expect(response.errors).toBeUndefined();
+  const [payload, ...others] = Object.values(response.data ?? {}) as Record<string, unknown>[];
+  expect(others).toEqual([]);
+  const { userErrors, ...result } = payload;
+  expect(userErrors).toEqual(
+    fields.map((field) => ({ code: 'INVALID_INPUT', field, message: expect.stringMatching(/./) })),
+  );
+  for (const value of Object.values(result)) expect([null, false, 0, []]).toContainEqual(value);
 }

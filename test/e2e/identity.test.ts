@@ -20,7 +20,7 @@ import {
   uniqueEmail,
 } from './auth-client.js';
 import { expectForbidden, expectQueryRefused, expectRequestRefused } from './denials.js';
-import { gql, newKey } from './graphql-client.js';
+import { expectInvalidInput, gql, newKey } from './graphql-client.js';
 import { expectWeakPassword } from './weak-passwords.js';
 import { globalId } from '../support/global-ids.js';
 
@@ -96,7 +96,7 @@ describe('identity over GraphQL', () => {
       expect(await countMembersWithEmail(email)).toBe(1);
     });
 
-    it('refuses a password under 10 characters with BAD_USER_INPUT and creates no member; 10 characters is enough', async () => {
+    it('refuses a password under 10 characters as the userError INVALID_INPUT and creates no member; 10 characters is enough', async () => {
       const refusedEmail = uniqueEmail('short');
       const acceptedEmail = uniqueEmail('ten');
 
@@ -105,13 +105,13 @@ describe('identity over GraphQL', () => {
       });
       const accepted = await register(t, { email: acceptedEmail, password: 'tram-oak-9', displayName: 'Ten' });
 
-      expectQueryRefused(refused, ErrorCode.BAD_USER_INPUT);
+      expectInvalidInput(refused, [['input', 'password']]);
       expect(await countMembersWithEmail(refusedEmail)).toBe(0);
       expect(accepted.userErrors).toEqual([]);
       expect(await countMembersWithEmail(acceptedEmail)).toBe(1);
     });
 
-    it("refuses a common password, a repeated character and one made of the member's own email or name: BAD_USER_INPUT, PASSWORD_TOO_WEAK, no member", async () => {
+    it("refuses a common password, a repeated character and one made of the member's own email or name: the userError PASSWORD_TOO_WEAK, no member", async () => {
       const email = uniqueEmail('jeong.haneul');
       const weak = ['1234567890', '          ', 'password1234', `${email.split('@')[0]}!`, 'Jeong Haneul 2024'];
 
@@ -392,9 +392,11 @@ describe('identity over GraphQL', () => {
       };
 
       // A refused password leaves the invitation unused.
-      expectQueryRefused(
-        await t.graphql(ACCEPT_INVITATION, { input: { token: invitationToken, password: 'too-short' } }),
-        ErrorCode.BAD_USER_INPUT,
+      expectInvalidInput(
+        await t.graphql(ACCEPT_INVITATION.replace('code message', 'code field message'), {
+          input: { token: invitationToken, password: 'too-short' },
+        }),
+        [['input', 'password']],
       );
       expectWeakPassword(
         await t.graphql(ACCEPT_INVITATION, { input: { token: invitationToken, password: 'qwertyuiop' } }),

@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
 import { rowsForKeys } from '../support/ledger-rows.js';
 import { GraphqlClient, useTestApp } from '../support/test-app.js';
@@ -8,6 +7,7 @@ import { Account } from '../../src/ledger/models/ledger.models.js';
 import { PendingExpirySweeper } from '../../src/ledger/pending-expiry.sweeper.js';
 import { expectForbidden, NONEXISTENT_ID } from './denials.js';
 import {
+  expectInvalidInput,
   fetchAccount,
   gql,
   newKey,
@@ -31,6 +31,12 @@ const mutation = (name: string, inputType: string, selection = PAYLOAD): string 
 
 const CREATE_TRANSFER = mutation('createTransfer', 'CreateTransferInput');
 const CREATE_TRANSFERS = mutation('createTransfers', 'CreateTransfersInput', `results { ${PAYLOAD} }`);
+/** With the batch's own userErrors: its input's validation. */
+const CREATE_TRANSFERS_WITH_BATCH_ERRORS = mutation(
+  'createTransfers',
+  'CreateTransfersInput',
+  `results { ${PAYLOAD} } userErrors { code field message }`,
+);
 const POST_PENDING = mutation('postPendingTransfer', 'PostPendingTransferInput');
 const VOID_PENDING = mutation('voidPendingTransfer', 'VoidPendingTransferInput');
 const REVERSE = mutation('reverseTransfer', 'ReverseTransferInput');
@@ -539,22 +545,19 @@ describe('the full-strength ledger over GraphQL', () => {
     it.each([
       [`${MAX_BATCH_SIZE + 1} transfers`, MAX_BATCH_SIZE + 1],
       ['no transfers', 0],
-    ])('refuses a batch of %s with BAD_USER_INPUT, applying nothing', async (_name, size) => {
+    ])('refuses a batch of %s as the userError INVALID_INPUT, applying nothing', async (_name, size) => {
       const fixture = await createLedgerFixture(t, [{ balance: BigInt(MAX_BATCH_SIZE + 1) }, {}]);
       const {
         members: [payer, payee],
       } = fixture;
       const transfers = Array.from({ length: size }, () => transferInput(payer.id, payee.id, '1'));
 
-      const response = await fixture.as(payer).graphql(CREATE_TRANSFERS, { input: { mode: 'LINKED', transfers } });
+      const response = await fixture.as(payer).graphql(CREATE_TRANSFERS_WITH_BATCH_ERRORS, {
+        input: { mode: 'LINKED', transfers },
+      });
 
       expect(response.status).toBe(200);
-      expect(response.data).toBeNull();
-      const invalidFields = (extensions?: Record<string, any>) =>
-        extensions?.invalidFields?.map((invalid: { field: string }) => invalid.field);
-      expect(
-        response.errors!.map(({ extensions }) => ({ code: extensions?.code, fields: invalidFields(extensions) })),
-      ).toEqual([{ code: ErrorCode.BAD_USER_INPUT, fields: ['transfers'] }]);
+      expectInvalidInput(response, [['input', 'transfers']]);
       expect(await countTransfersWithKeys(transfers.map((input) => input.idempotencyKey))).toBe(0);
       expect(await fetchAccount(fixture.as(payee), payee.id)).toMatchObject({ balance: '0', version: '0' });
     });

@@ -79,6 +79,20 @@ describe('listings over GraphQL', () => {
     expect(response.data?.createListing ?? response.data?.updateListing ?? null).toBeNull();
   }
 
+  /** A value of the right type that validation refuses: INVALID_INPUT userErrors on that one field, and no listing. */
+  function expectInvalidField(response: GraphqlResponse, field: string): void {
+    expect(response.errors).toBeUndefined();
+    const payload = response.data?.createListing ?? response.data?.updateListing;
+    expect(payload.listing).toBeNull();
+    expect(payload.userErrors.length).toBeGreaterThan(0);
+    for (const error of payload.userErrors)
+      expect(error).toMatchObject({ code: 'INVALID_INPUT', field: ['input', field] });
+  }
+
+  /** Refused for its form: by the schema's types (no field named), or by validation (the field named). */
+  const expectInputRefused = (response: GraphqlResponse, validatedField: string | null): void =>
+    validatedField ? expectInvalidField(response, validatedField) : expectBadUserInput(response);
+
   describe('categories', () => {
     it('are public: 16 slugs, each with an English and a Korean name', async () => {
       const { listingCategories } = await gql<{
@@ -239,24 +253,26 @@ describe('listings over GraphQL', () => {
       expect(await listingRows(t, fixture.community.id)).toEqual(before);
     });
 
-    it.each<[string, Record<string, unknown>]>([
-      ['a title of two characters', { title: 'ab' }],
-      ['a title of 121 characters', { title: 'x'.repeat(121) }],
-      ['an unknown kind', { kind: 'GIFT' }],
-      ['an unknown nature', { nature: 'LABOUR' }],
-      ['an unknown pricing', { pricing: 'PER_DAY' }],
-      ['a category that is no slug', { category: 'Repairs & more' }],
-      ['a malformed expiresAt', { expiresAt: 'next tuesday' }],
-      ['an impossible expiresAt', { expiresAt: '2030-13-45T00:00:00Z' }],
-      ['a fractional price', { price: '1.5' }],
-      ['a quantity above 10000', { nature: 'GOODS', category: 'goods', quantity: 10001 }],
+    // The field named is refused by validation (INVALID_INPUT); null: by the schema's types (BAD_USER_INPUT).
+    it.each<[string, Record<string, unknown>, string | null]>([
+      ['a title of two characters', { title: 'ab' }, 'title'],
+      ['a title of 121 characters', { title: 'x'.repeat(121) }, 'title'],
+      ['an unknown kind', { kind: 'GIFT' }, null],
+      ['an unknown nature', { nature: 'LABOUR' }, null],
+      ['an unknown pricing', { pricing: 'PER_DAY' }, null],
+      ['a category that is no slug', { category: 'Repairs & more' }, 'category'],
+      ['a malformed expiresAt', { expiresAt: 'next tuesday' }, null],
+      ['an impossible expiresAt', { expiresAt: '2030-13-45T00:00:00Z' }, null],
+      ['a fractional price', { price: '1.5' }, null],
+      ['a quantity above 10000', { nature: 'GOODS', category: 'goods', quantity: 10001 }, 'quantity'],
       // An explicit null is refused as input; omitting the quantity of goods is QUANTITY_REQUIRED.
-      ['goods with a null quantity', { nature: 'GOODS', category: 'goods', quantity: null }],
-    ])('refuses %s as BAD_USER_INPUT, writing no row', async (_case, overrides) => {
+      ['goods with a null quantity', { nature: 'GOODS', category: 'goods', quantity: null }, 'quantity'],
+    ])('refuses %s, writing no row', async (_case, overrides, validatedField) => {
       const before = await listingRows(t, fixture.community.id);
 
-      expectBadUserInput(
+      expectInputRefused(
         await poster.graphql(CREATE_LISTING, { input: listingInput(fixture.community.id, overrides) }),
+        validatedField,
       );
 
       expect(await listingRows(t, fixture.community.id)).toEqual(before);
@@ -802,31 +818,33 @@ describe('listings over GraphQL', () => {
       expect(await listingRows(t, fixture.community.id)).toEqual(before);
     });
 
-    it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
-      ['a title of two characters', {}, { title: 'ab' }],
-      ['an unknown status', {}, { status: 'DELETED' }],
-      ['a malformed expiresAt', {}, { expiresAt: '31/12/2030' }],
-      ['a fractional price', {}, { price: '0.5' }],
-      // Null is no value for what every listing must have (only expiresAt may be cleared).
-      ['a null title', {}, { title: null }],
-      ['a null description', {}, { description: null }],
-      ['a null category', {}, { category: null }],
-      ['null tags', {}, { tags: null }],
-      ['a null pricing', {}, { pricing: null }],
-      ['a null price', {}, { price: null }],
-      ['a null district', {}, { district: null }],
-      ['a null availability', {}, { availability: null }],
-      ['a null status', {}, { status: null }],
-      ['a null quantity on goods', { nature: 'GOODS', category: 'goods', quantity: 4 }, { quantity: null }],
+    it.each<[string, Record<string, unknown>, Record<string, unknown>, string | null]>([
+      ['a title of two characters', {}, { title: 'ab' }, 'title'],
+      ['an unknown status', {}, { status: 'DELETED' }, null],
+      ['a malformed expiresAt', {}, { expiresAt: '31/12/2030' }, null],
+      ['a fractional price', {}, { price: '0.5' }, null],
+      // Null is no value for what every listing must have (only expiresAt may be cleared). The field named
+      // is refused by validation (INVALID_INPUT); null: by the schema's types (BAD_USER_INPUT).
+      ['a null title', {}, { title: null }, 'title'],
+      ['a null description', {}, { description: null }, 'description'],
+      ['a null category', {}, { category: null }, 'category'],
+      ['null tags', {}, { tags: null }, 'tags'],
+      ['a null pricing', {}, { pricing: null }, 'pricing'],
+      ['a null price', {}, { price: null }, 'price'],
+      ['a null district', {}, { district: null }, 'district'],
+      ['a null availability', {}, { availability: null }, 'availability'],
+      ['a null status', {}, { status: null }, 'status'],
+      ['a null quantity on goods', { nature: 'GOODS', category: 'goods', quantity: 4 }, { quantity: null }, 'quantity'],
     ])(
-      "refuses its author's change to %s as BAD_USER_INPUT, changing nothing",
-      async (_case, listingOverrides, changes) => {
+      "refuses its author's change to %s, changing nothing",
+      async (_case, listingOverrides, changes, validatedField) => {
         const fixture = await createLedgerFixture(t, [{}]);
         const author = fixture.as(fixture.members[0]);
         const listing = await postListing(author, fixture.community.id, listingOverrides);
         const before = await listingRows(t, fixture.community.id);
 
-        expectBadUserInput(await author.graphql(UPDATE_LISTING, { input: { listingId: listing.id, ...changes } }));
+        const response = await author.graphql(UPDATE_LISTING, { input: { listingId: listing.id, ...changes } });
+        expectInputRefused(response, validatedField);
 
         expect(await listingRows(t, fixture.community.id)).toEqual(before);
       },

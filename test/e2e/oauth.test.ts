@@ -1,4 +1,3 @@
-import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { MembershipRole } from '../../src/members/models/member-enums.js';
 import { OAuthPayloadSweeper } from '../../src/oauth/oauth-payload.sweeper.js';
 import { globalId, rowId } from '../support/global-ids.js';
@@ -441,6 +440,29 @@ describe('OAuth for partner apps', () => {
       );
     });
 
+    it("a member outside the app's community is sent back with access_denied, and no consent is recorded", async () => {
+      const w = await world();
+      const email = uniqueEmail('outsider');
+      const outsider = (await t.members.createMember({ email, displayName: 'Otto Outside', password: GOOD_PASSWORD }))!;
+      const browser = new Browser(t.url);
+      const login = await follow(
+        browser,
+        t.url,
+        await browser.get(authorizeUrl(t.url, { clientId: w.appId, challenge: pkce().challenge })),
+      );
+
+      const back = await follow(
+        browser,
+        t.url,
+        await browser.post(formAction(login.body), { email, password: GOOD_PASSWORD }),
+      );
+
+      expect(callbackParams(back).get('error')).toBe('access_denied');
+      expect(callbackParams(back).get('error_description')).toContain(w.fixture.community.name);
+      const consents = await t.dataSource.query('SELECT 1 FROM partner_consents WHERE member_id = $1', [outsider.id]);
+      expect(consents).toEqual([]);
+    });
+
     it("a form posted without the page's cookie, or from another site, changes nothing", async () => {
       const w = await world();
       const browser = new Browser(t.url);
@@ -533,7 +555,10 @@ describe('OAuth for partner apps', () => {
       const badUrl = await coordinator.graphql(UPDATE_PROFILE, {
         input: { partnerAppId: w.appId, redirectUris: [], logoUrl: 'javascript:alert(1)' },
       });
-      expect(badUrl.errors?.[0].extensions?.code).toBe(ErrorCode.BAD_USER_INPUT);
+      expect(badUrl.errors).toBeUndefined();
+      expect(badUrl.data?.updatePartnerAppProfile.userErrors).toEqual([
+        expect.objectContaining({ code: 'INVALID_INPUT', field: ['input', 'logoUrl'] }),
+      ]);
     });
   });
 

@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { Execute, typedClient } from '../contract/client.js';
 import {
   AccountStatementDocument,
+  CommunitiesDocument,
   CreateTransferDocument,
+  ListingsWithAuthorsDocument,
   LoginDocument,
   MeDocument,
   ProposeExchangeDocument,
@@ -13,6 +15,7 @@ import {
 import { createLedgerFixture } from '../support/ledger-fixture.js';
 import { useTestApp } from '../support/test-app.js';
 import { GOOD_PASSWORD, uniqueEmail } from './auth-client.js';
+import { postListing } from './listing-client.js';
 
 /** docs/scalars.md: a DateTime is served in UTC, to the millisecond. */
 const SERVED_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -45,6 +48,15 @@ describe('the typed client generated from schema.gql', () => {
     expect(me).toEqual({
       data: { me: { id: tokens.memberId, email, displayName: 'Typed client', memberships: [] } },
     });
+  });
+
+  it('pages through the communities a sign-up screen offers, with their count', async () => {
+    await createLedgerFixture(t, []);
+    const { data } = await as()(CommunitiesDocument, { first: 1 });
+    const page = data?.communitiesConnection;
+    expect(page?.edges).toHaveLength(1);
+    expect(page?.totalCount).toBeGreaterThanOrEqual(1);
+    expect(page?.pageInfo.hasNextPage).toBe((page?.totalCount ?? 0) > 1);
   });
 
   it('gets an error it can tell apart by code, and no data, without credentials', async () => {
@@ -90,7 +102,7 @@ describe('the typed client generated from schema.gql', () => {
       credits: '100',
       closingBalance: '70',
       lineCount: 2,
-      lines: { pageInfo: { hasNextPage: false } },
+      lines: { totalCount: 2, pageInfo: { hasNextPage: false } },
     });
     const lines = statement.data?.accountStatement.lines.edges.map(({ node }) => node);
     expect(lines?.map((line) => [line.accountVersion, line.amount, line.balanceAfter])).toEqual([
@@ -128,5 +140,26 @@ describe('the typed client generated from schema.gql', () => {
       },
       userErrors: [],
     });
+  });
+
+  it('reads a page of listings with each author and community in the same request', async () => {
+    const fixture = await createLedgerFixture(t, [{}, {}]);
+    const [author, reader] = fixture.holders;
+    const listing = await postListing(t.as(author.token), fixture.community.id);
+
+    const { data } = await as(reader.token)(ListingsWithAuthorsDocument, {
+      communityId: fixture.community.id,
+      first: 10,
+    });
+
+    expect(data?.listings.edges.map(({ node }) => node)).toEqual([
+      {
+        id: listing.id,
+        title: listing.title,
+        price: listing.price,
+        member: { id: author.memberId, displayName: expect.any(String) },
+        community: { slug: fixture.community.slug, name: fixture.community.name },
+      },
+    ]);
   });
 });

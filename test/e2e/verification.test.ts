@@ -24,6 +24,8 @@ const RUNS = `query Runs($communityId: ID!, $openAlertsOnly: Boolean) {
 }`;
 const ACKNOWLEDGE =
   'mutation Ack($runId: ID!, $note: String!) { acknowledgeVerificationAlert(runId: $runId, note: $note) { id acknowledgedAt acknowledgedBy } }';
+const CLOSE_ALERT =
+  'mutation Close($input: CloseVerificationAlertInput!) { closeVerificationAlert(input: $input) { run { id acknowledgedBy } userErrors { code field } } }';
 
 interface RunView {
   id: string;
@@ -128,6 +130,23 @@ describe('verifying a community ledger over GraphQL', () => {
         expect((await runsOf(coordinator, tampered.community.id, true)).map((alert) => alert.trigger)).toEqual([
           'SCHEDULED',
         ]);
+        // closeVerificationAlert, its replacement, closes the other; a second time is NO_OPEN_ALERT.
+        const [scheduled] = await runsOf(coordinator, tampered.community.id, true);
+        const close = async () =>
+          (
+            await gql<{ closeVerificationAlert: unknown }>(coordinator, CLOSE_ALERT, {
+              input: { runId: scheduled.id, note: 'the same backup' },
+            })
+          ).closeVerificationAlert;
+        expect(await close()).toEqual({
+          run: { id: scheduled.id, acknowledgedBy: tampered.coordinator.memberId },
+          userErrors: [],
+        });
+        expect(await close()).toEqual({
+          run: null,
+          userErrors: [{ code: 'NO_OPEN_ALERT', field: ['input', 'runId'] }],
+        });
+        expect(await runsOf(coordinator, tampered.community.id, true)).toEqual([]);
         const [row] = await auditRows(app, { communityId: tampered.community.id, action: 'verification.acknowledge' });
         expect(row).toMatchObject({
           actorMemberId: tampered.coordinator.memberId,

@@ -37,7 +37,7 @@ const TERMINAL_COLOURS = /\x1b\[[0-9;]*m/g;
 
 /**
  * The demo logins the seed printed once, as lines `  <role> <email> <password>`; in production the
- * log lines are JSON, with the same text as their message. Colours are dropped first.
+ * log lines are JSON (pino's), with the same text as their `msg`. Colours are dropped first.
  */
 function demoLogins(output) {
   const text = output
@@ -45,7 +45,7 @@ function demoLogins(output) {
     .split('\n')
     .map((line) => {
       try {
-        return JSON.parse(line).message ?? line;
+        return JSON.parse(line).msg ?? line;
       } catch {
         return line;
       }

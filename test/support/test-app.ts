@@ -2,7 +2,7 @@ import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../libs/config/app-config.js';
 import { findFreePort } from '../../libs/database/embedded-postgres.js';
-import { createApp } from '../../src/app.js';
+import { createApp, CreateAppOptions } from '../../src/app.js';
 import { IdentityService } from '../../src/identity/identity.service.js';
 import { checkLedgerInvariants } from '../../src/ledger/ledger.invariants.js';
 import { LedgerService } from '../../src/ledger/ledger.service.js';
@@ -93,6 +93,17 @@ function client(url: string, headers: Record<string, string>): GraphqlClient {
 const TEST_LIMITS = { RATE_LIMIT_ADDRESS_MULTIPLIER: '1000' };
 
 /**
+ * The timeouts are for a database that stalls; on a test machine shared and busy, a legitimately
+ * slow request (a batch of 1000 transfers with their fields) must not be taken for one. The tests
+ * of the timeouts themselves (test/e2e/database-faults.test.ts) set short ones of their own.
+ */
+const PATIENT_TIMEOUTS = {
+  DB_STATEMENT_TIMEOUT_MS: '60000',
+  DB_ACQUIRE_TIMEOUT_MS: '60000',
+  REQUEST_TIMEOUT_MS: '120000',
+};
+
+/**
  * The settings of every test app, over which a test's own go. The background jobs are off: a test
  * that needs one calls its sweep(), and so knows what ran and when (BACKGROUND_JOBS=on brings the
  * timers back, for a test of the timers themselves). The database is migrated already (a clone of
@@ -107,18 +118,20 @@ export function testSettings(databaseUrl: string, poolSize: number): Record<stri
     GRAPHQL_EXPLORER: 'true',
     BACKGROUND_JOBS: 'off',
     ...TEST_LIMITS,
+    ...PATIENT_TIMEOUTS,
   };
 }
 
 /**
  * The real application on this file's database (or on `databaseUrl`, another clone of the
  * template), listening on a free port. `settings` are environment variables over testSettings,
- * such as GRAPHQL_EXPLORER=false to run as in production.
+ * such as GRAPHQL_EXPLORER=false to run as in production; `options` such as where it logs.
  */
 export async function startTestApp(
   poolSize = 20,
   databaseUrl = testDatabaseUrl(),
   settings: Record<string, string> = {},
+  options: CreateAppOptions = {},
 ): Promise<TestApp> {
   // The port is chosen first, so that PUBLIC_URL (on which links are built) names this server.
   const port = await findFreePort();
@@ -129,7 +142,7 @@ export async function startTestApp(
     PUBLIC_URL: url,
     ...settings,
   });
-  const app = await createApp(config);
+  const app = await createApp(config, options);
   await app.listen(port, '127.0.0.1');
   return {
     ...client(url, {}),

@@ -19,17 +19,20 @@ export class AuditLogArgs extends DateRangePageArgs {
   @Matches(/^[a-z_]+(\.[a-z_]*)?$/, { message: 'action must look like ledger.grant, or a prefix such as exchange.' })
   action?: string;
 
-  @GlobalIdInput('Member', { nullable: true })
+  @GlobalIdInput('Member', { nullable: true, description: 'Only actions by this member.' })
   @IsOptional()
   @IsDatabaseId()
   actorMemberId?: string;
 
-  @Field({ nullable: true })
+  @Field({
+    nullable: true,
+    description: 'Only actions on this kind of object, for example account (lower-case, at most 32 characters).',
+  })
   @IsOptional()
   @Matches(/^[a-z_]{1,32}$/, { message: 'targetType must be a lower-case name such as account' })
   targetType?: string;
 
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: 'Only actions on the object with this id; give targetType with it.' })
   @IsOptional()
   @MaxLength(64)
   targetId?: string;

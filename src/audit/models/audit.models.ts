@@ -14,7 +14,13 @@ export enum AuditActorRole {
 registerEnumType(AuditActorRole, {
   name: 'AuditActorRole',
   description: 'The capacity someone acted in.',
-  valuesMap: { SYSTEM: { description: 'The server itself: the demo seed, the bootstrap command, the sweepers.' } },
+  valuesMap: {
+    ADMIN: { description: 'A server administrator, acting on a community they do not coordinate or server-wide.' },
+    COORDINATOR: { description: 'A coordinator of the community the action is in.' },
+    MEMBER: { description: 'A member acting on what is their own, in person or through a partner app.' },
+    PARTNER: { description: 'A partner app acting as itself, with its API key.' },
+    SYSTEM: { description: 'The server itself: the demo seed, the bootstrap command, the sweepers.' },
+  },
 });
 
 @NodeType('AuditEntry', {
@@ -24,7 +30,7 @@ registerEnumType(AuditActorRole, {
 export class AuditEntry {
   id: string;
 
-  @Field()
+  @Field({ description: 'When the action was done, in the transaction of the act itself.' })
   createdAt: Date;
 
   @GlobalIdField('Member', {
@@ -33,7 +39,10 @@ export class AuditEntry {
   })
   actorMemberId: string | null;
 
-  @Field(() => AuditActorRole)
+  @Field(() => AuditActorRole, {
+    description:
+      'The capacity the actor acted in: a coordinator, an admin, a member for themselves, a partner app, or the server.',
+  })
   actorRole: AuditActorRole;
 
   @GlobalIdField('PartnerApp', { nullable: true, description: 'The partner app the action came through, if any.' })
@@ -54,15 +63,18 @@ export class AuditEntry {
   })
   targetType: string;
 
-  @Field()
+  @Field({ description: 'The id of what it was done to, of the kind `targetType` names.' })
   targetId: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The reason the actor gave; null when the action takes none.' })
   reason: string | null;
 
   @Field(() => JSONObjectScalar, { description: 'Before and after, amounts, and other particulars of the action.' })
   details: Record<string, unknown>;
 }
 
-@ObjectType()
+@ObjectType({
+  description:
+    'Audit entries, newest first. No totalCount: the audit log runs to millions of rows; narrow it by action, actor, target or dates.',
+})
 export class AuditEntryConnection extends ConnectionType(AuditEntry, 'AuditEntry') {}

@@ -5,13 +5,20 @@ import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
 import { GlobalIdInput } from '../../../libs/graphql/global-id.js';
 
-@InputType()
+@InputType({ description: 'Policies to set; an omitted field keeps its current value (or, on creation, its default).' })
 export class CommunityPoliciesInput {
-  @Field(() => AmountScalar, { nullable: true })
+  @Field(() => AmountScalar, {
+    nullable: true,
+    description:
+      'Paid from issuance when a membership is approved, in minor units; 0 or more, and within the default upper limit.',
+  })
   @Allow()
   starterGrant?: bigint;
 
-  @Field(() => AmountScalar, { nullable: true })
+  @Field(() => AmountScalar, {
+    nullable: true,
+    description: 'The lower limit of new member accounts, in minor units: 0 or less; below 0 is a credit line.',
+  })
   @Allow()
   defaultLowerLimit?: bigint;
 
@@ -19,7 +26,10 @@ export class CommunityPoliciesInput {
   @Allow()
   defaultUpperLimit?: bigint;
 
-  @Field({ nullable: true })
+  @Field({
+    nullable: true,
+    description: 'True removes the default upper limit (no cap), whatever defaultUpperLimit says.',
+  })
   @IsOptional()
   @IsBoolean()
   clearDefaultUpperLimit?: boolean;
@@ -38,19 +48,22 @@ export class CommunityPoliciesInput {
   @Max(604800)
   holdTimeoutSeconds?: number;
 
-  @Field({ nullable: true })
+  @Field({
+    nullable: true,
+    description: "Whether active members may see each other's balances (never their statements).",
+  })
   @IsOptional()
   @IsBoolean()
   balancesVisible?: boolean;
 }
 
-@InputType()
+@InputType({ description: 'Admins: a new community, its currency and its policies.' })
 export class CreateCommunityInput {
   @Field({ description: 'Lower-case letters, digits and dashes, e.g. mapo-time-bank.' })
   @Matches(/^[a-z0-9][a-z0-9-]{1,63}$/, { message: 'slug must be 2-64 lower-case letters, digits and dashes' })
   slug: string;
 
-  @Field()
+  @Field({ description: 'Its name for people, 1 to 200 characters.' })
   @Length(1, 200)
   name: string;
 
@@ -58,11 +71,11 @@ export class CreateCommunityInput {
   @Matches(/^[A-Z][A-Z0-9]{1,15}$/, { message: 'currencyCode must be 2-16 upper-case letters and digits' })
   currencyCode: string;
 
-  @Field()
+  @Field({ description: 'The currency\'s name for people, 1 to 100 characters, for example "Hour".' })
   @Length(1, 100)
   currencyName: string;
 
-  @Field()
+  @Field({ description: 'The currency\'s sign, 1 to 16 characters, for example "h".' })
   @Length(1, 16)
   currencySymbol: string;
 
@@ -72,20 +85,23 @@ export class CreateCommunityInput {
   @Max(1000000)
   minorUnitsPerUnit: number;
 
-  @Field(() => CommunityPoliciesInput, { nullable: true })
+  @Field(() => CommunityPoliciesInput, {
+    nullable: true,
+    description: 'The rules of the community; defaults apply to what is omitted.',
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => CommunityPoliciesInput)
   policies?: CommunityPoliciesInput;
 }
 
-@InputType()
+@InputType({ description: "Coordinators: changes a community's policies. Audited." })
 export class UpdateCommunityPoliciesInput {
-  @GlobalIdInput('Community')
+  @GlobalIdInput('Community', { description: 'The community whose policies change.' })
   @IsDatabaseId()
   communityId: string;
 
-  @Field(() => CommunityPoliciesInput)
+  @Field(() => CommunityPoliciesInput, { description: 'The policies to change; omitted ones stay as they are.' })
   @ValidateNested()
   @Type(() => CommunityPoliciesInput)
   policies: CommunityPoliciesInput;

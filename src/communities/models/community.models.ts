@@ -1,4 +1,6 @@
+import { UserErrorInterface } from '../../../libs/graphql/user-errors.js';
 import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
 import { CommunityErrorCode } from '../communities.errors.js';
 import { NodeType } from '../../../libs/graphql/node.js';
@@ -7,12 +9,17 @@ import { NodeType } from '../../../libs/graphql/node.js';
 export class Community {
   id: string;
 
-  @Field()
+  @Field({
+    description: 'Its short name in addresses, unique on this server: 2-64 lower-case letters, digits and dashes.',
+  })
   slug: string;
 
-  @Field()
+  @Field({ description: 'Its name for people, for example "Mapo Time Bank".' })
   name: string;
 }
+
+@ObjectType({ description: 'Communities in order of creation (oldest first).' })
+export class CommunityConnection extends ConnectionType(Community, 'Community', { totalCount: true }) {}
 
 @ObjectType({
   description: "A community's rules, stored as data; coordinators change them, and every change is audited.",
@@ -40,23 +47,28 @@ export class CommunityPolicies {
   balancesVisible: boolean;
 }
 
-@ObjectType()
+@ObjectType({
+  implements: () => [UserErrorInterface],
+  description: 'A refusal: the request was expected to be possible but was not, and changed nothing.',
+})
 export class CommunityUserError {
-  @Field(() => CommunityErrorCode)
+  @Field(() => CommunityErrorCode, { description: 'What was refused, as a stable code to branch on.' })
   code: CommunityErrorCode;
 
   @Field(() => [String], { nullable: true, description: 'The path of the input field at fault.' })
   field: string[] | null;
 
-  @Field()
+  @Field({ description: 'The refusal in English, for people; branch on `code`, not on this text.' })
   message: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The community as created or changed, or why the request was refused.' })
 export class CommunityPayload {
-  @Field(() => Community, { nullable: true })
+  @Field(() => Community, { nullable: true, description: 'The community as created or changed; null when refused.' })
   community: Community | null;
 
-  @Field(() => [CommunityUserError])
+  @Field(() => [CommunityUserError], {
+    description: 'Why the request was refused; empty when it succeeded. A refused request changes nothing.',
+  })
   userErrors: CommunityUserError[];
 }

@@ -40,7 +40,7 @@ abstract class ProposalTermsInput {
   @Allow()
   estimatedAmount: bigint;
 
-  @Field({ defaultValue: '' })
+  @Field({ defaultValue: '', description: "What is asked or offered, in the parties' words; at most 2000 characters." })
   @MaxLength(2000)
   description: string = '';
 }
@@ -65,9 +65,9 @@ export class ProposeExchangeInput extends ProposalTermsInput {
   quantity?: number;
 }
 
-@InputType()
+@InputType({ description: 'An exchange to act on, and why.' })
 export class ExchangeActionInput {
-  @GlobalIdInput('Exchange')
+  @GlobalIdInput('Exchange', { description: 'The exchange to accept, cancel or dispute; you must be a party to it.' })
   @IsDatabaseId()
   exchangeId: string;
 
@@ -77,9 +77,9 @@ export class ExchangeActionInput {
   reason?: string;
 }
 
-@InputType()
+@InputType({ description: "The provider's statement that the work or goods were delivered." })
 export class MarkDeliveredInput {
-  @GlobalIdInput('Exchange')
+  @GlobalIdInput('Exchange', { description: 'The ACCEPTED exchange you provided.' })
   @IsDatabaseId()
   exchangeId: string;
 
@@ -88,9 +88,9 @@ export class MarkDeliveredInput {
   actualAmount: bigint;
 }
 
-@InputType()
+@InputType({ description: "The receiver's confirmation that pays the provider." })
 export class ConfirmExchangeInput {
-  @GlobalIdInput('Exchange')
+  @GlobalIdInput('Exchange', { description: 'The DELIVERED exchange you received.' })
   @IsDatabaseId()
   exchangeId: string;
 
@@ -102,13 +102,13 @@ export class ConfirmExchangeInput {
   approveAmountAboveHold: boolean = false;
 }
 
-@InputType()
+@InputType({ description: "A coordinator's decision on a disputed exchange." })
 export class ResolveDisputeInput {
-  @GlobalIdInput('Exchange')
+  @GlobalIdInput('Exchange', { description: 'The DISPUTED exchange to settle.' })
   @IsDatabaseId()
   exchangeId: string;
 
-  @Field(() => DisputeOutcome)
+  @Field(() => DisputeOutcome, { description: 'Pay the hold in full, in part, or not at all.' })
   @IsEnum(DisputeOutcome)
   outcome: DisputeOutcome;
 
@@ -116,24 +116,24 @@ export class ResolveDisputeInput {
   @Allow()
   amount?: bigint;
 
-  @Field()
+  @Field({ description: 'Why, 1 to 1000 characters; both parties and the audit log see it.' })
   @Length(1, 1000)
   reason: string;
 }
 
-@InputType()
+@InputType({ description: "One party's review of the other, after settlement." })
 export class ReviewExchangeInput {
-  @GlobalIdInput('Exchange')
+  @GlobalIdInput('Exchange', { description: 'The settled exchange (CONFIRMED or RESOLVED) you were a party to.' })
   @IsDatabaseId()
   exchangeId: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: '1 (poor) to 5 (excellent).' })
   @IsInt()
   @Min(1)
   @Max(5)
   rating: number;
 
-  @Field({ defaultValue: '' })
+  @Field({ defaultValue: '', description: 'What you would tell other members, at most 2000 characters.' })
   @MaxLength(2000)
   comment: string = '';
 }
@@ -148,7 +148,10 @@ export class ExchangesArgs extends PageArgs {
   @IsDatabaseId()
   communityId?: string;
 
-  @Field(() => ExchangeStatus, { nullable: true })
+  @Field(() => ExchangeStatus, {
+    nullable: true,
+    description: 'Only exchanges in this state; every state when omitted.',
+  })
   @IsOptional()
   @IsEnum(ExchangeStatus)
   status?: ExchangeStatus;
@@ -164,9 +167,9 @@ export class ProposeGroupExchangeInput extends ProposalTermsInput {
   receiverIds: string[];
 }
 
-@InputType()
+@InputType({ description: 'The provider settles every accepted place of a group.' })
 export class SettleExchangeGroupInput {
-  @GlobalIdInput('ExchangeGroup')
+  @GlobalIdInput('ExchangeGroup', { description: 'The group exchange you provide.' })
   @IsDatabaseId()
   groupId: string;
 

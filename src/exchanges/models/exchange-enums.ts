@@ -12,6 +12,7 @@ export enum ExchangeStatus {
 }
 registerEnumType(ExchangeStatus, {
   name: 'ExchangeStatus',
+  description: 'Where an exchange stands; docs/exchanges.md draws every move between these states and who may make it.',
   valuesMap: {
     PROPOSED: { description: 'Waiting for the other party to accept.' },
     ACCEPTED: { description: "Accepted: the estimated amount is held on the receiver's account." },
@@ -35,11 +36,26 @@ export enum ExchangeRole {
   PROVIDER = 'provider',
   RECEIVER = 'receiver',
 }
-registerEnumType(ExchangeRole, { name: 'ExchangeRole' });
+registerEnumType(ExchangeRole, {
+  name: 'ExchangeRole',
+  description: 'Which side of a direct exchange the proposer takes.',
+  valuesMap: {
+    PROVIDER: { description: 'You provide the work or goods, and the other member pays you.' },
+    RECEIVER: { description: 'You receive the work or goods, and pay the other member.' },
+  },
+});
 
 export enum DisputeOutcome {
   POST_FULL = 'post_full',
   POST_PART = 'post_part',
   VOID = 'void',
 }
-registerEnumType(DisputeOutcome, { name: 'DisputeOutcome' });
+registerEnumType(DisputeOutcome, {
+  name: 'DisputeOutcome',
+  description: "How a coordinator settles a disputed exchange's hold.",
+  valuesMap: {
+    POST_FULL: { description: 'Pay the provider the whole hold.' },
+    POST_PART: { description: 'Pay the provider part of the hold (`amount`); the rest goes back to the receiver.' },
+    VOID: { description: 'Pay nothing: the whole hold goes back to the receiver.' },
+  },
+});

@@ -1,6 +1,7 @@
 import { ArgsType, Field, Int } from '@nestjs/graphql';
 import { Allow, ArrayMaxSize, IsEnum, IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
+import { DEFAULT_PAGE_SIZE, PageCursorArg, PageSizeArg } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
 import { RiskSignalKind } from '../models/risk-signal.models.js';
 import { MAX_BUCKETS, StatisticsInterval } from '../statistics-buckets.js';
@@ -25,7 +26,7 @@ const YEAR_SECONDS = 366 * DAY_SECONDS;
 
 @ArgsType()
 export class CommunityStatisticsArgs {
-  @GlobalIdInput('Community')
+  @GlobalIdInput('Community', { description: 'The community whose activity to count.' })
   @IsDatabaseId()
   communityId: string;
 
@@ -37,14 +38,14 @@ export class CommunityStatisticsArgs {
   @IsLedgerDate()
   to: Date;
 
-  @Field(() => StatisticsInterval)
+  @Field(() => StatisticsInterval, { description: 'How long each bucket is.' })
   @IsEnum(StatisticsInterval)
   interval: StatisticsInterval;
 }
 
 @ArgsType()
 export class RiskSignalsArgs {
-  @GlobalIdInput('Community')
+  @GlobalIdInput('Community', { description: 'The community whose member accounts to examine.' })
   @IsDatabaseId()
   communityId: string;
 
@@ -131,4 +132,14 @@ export class RiskSignalsArgs {
   })
   @Allow()
   velocityMinimumAmount?: bigint;
+}
+
+/** riskSignals' arguments and a page. */
+@ArgsType()
+export class RiskSignalsConnectionArgs extends RiskSignalsArgs {
+  @PageSizeArg()
+  first: number = DEFAULT_PAGE_SIZE;
+
+  @PageCursorArg()
+  after?: string;
 }

@@ -1,4 +1,5 @@
 import { createUnionType, Field, Float, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
 import { GlobalIdField } from '../../../libs/graphql/global-id.js';
 
@@ -40,19 +41,19 @@ registerEnumType(RiskSignalKind, {
 
 @ObjectType({ description: 'A posted payment between two member accounts, as evidence.' })
 export class RiskTransfer {
-  @GlobalIdField('Transfer')
+  @GlobalIdField('Transfer', { description: 'The transfer, for `transfer(id:)`.' })
   id: string;
 
-  @GlobalIdField('Account')
+  @GlobalIdField('Account', { description: 'The member account that paid.' })
   debitAccountId: string;
 
-  @GlobalIdField('Account')
+  @GlobalIdField('Account', { description: 'The member account that was paid.' })
   creditAccountId: string;
 
-  @Field(() => AmountScalar)
+  @Field(() => AmountScalar, { description: 'In minor units of the community currency.' })
   amount: bigint;
 
-  @Field()
+  @Field({ description: 'When it posted.' })
   createdAt: Date;
 }
 
@@ -70,7 +71,7 @@ export class PaymentCycle {
   transfers: RiskTransfer[];
 }
 
-@ObjectType()
+@ObjectType({ description: 'Evidence of CIRCULAR_TRADING: the cycles of payments through the account.' })
 export class CircularTradingEvidence {
   @Field(() => Int, { description: 'How many distinct cycles within the period pass through the account.' })
   cycleCount: number;
@@ -84,7 +85,9 @@ abstract class LimitEvidence {
   @Field(() => AmountScalar, { description: 'The balance at `to`.' })
   balance: bigint;
 
-  @Field(() => Int)
+  @Field(() => Int, {
+    description: 'The percentage asked for (hoardingPercent or chronicDebtPercent) that sets `threshold`.',
+  })
   thresholdPercent: number;
 
   @Field(() => AmountScalar, { description: 'The balance from which the account counts as near its limit.' })
@@ -99,28 +102,28 @@ abstract class LimitEvidence {
 
 @ObjectType({ description: "Limits are the account's limits today: the ledger does not keep their history." })
 export class HoardingEvidence extends LimitEvidence {
-  @Field(() => AmountScalar)
+  @Field(() => AmountScalar, { description: "The account's upper limit today, in minor units." })
   upperLimit: bigint;
 }
 
 @ObjectType({ description: "Limits are the account's limits today: the ledger does not keep their history." })
 export class ChronicDebtEvidence extends LimitEvidence {
-  @Field(() => AmountScalar)
+  @Field(() => AmountScalar, { description: "The account's lower limit today, in minor units (negative)." })
   lowerLimit: bigint;
 
   @Field(() => Int, { description: 'How long, in seconds, the balance has been near the lower limit by `to`.' })
   durationSeconds: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The chronicDebtSeconds asked for: the shortest duration flagged.' })
   minimumSeconds: number;
 }
 
-@ObjectType()
+@ObjectType({ description: "Evidence of SUDDEN_VELOCITY: recent volume against the account's own baseline." })
 export class SuddenVelocityEvidence {
   @Field({ description: 'The recent window is [windowStart, to).' })
   windowStart: Date;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The length of the recent window and of each baseline window, in seconds.' })
   windowSeconds: number;
 
   @Field(() => AmountScalar, {
@@ -134,7 +137,7 @@ export class SuddenVelocityEvidence {
   })
   baselineVolume: bigint;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many windows the baseline spans.' })
   baselineWindows: number;
 
   @Field(() => Float, {
@@ -143,10 +146,10 @@ export class SuddenVelocityEvidence {
   })
   ratio: number | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The velocityFactor asked for: the smallest ratio flagged.' })
   factor: number;
 
-  @Field(() => AmountScalar)
+  @Field(() => AmountScalar, { description: 'The smallest recent volume flagged, in minor units.' })
   minimumAmount: bigint;
 
   @Field(() => [RiskTransfer], {
@@ -166,13 +169,13 @@ export const RiskEvidenceUnion = createUnionType({
 
 @ObjectType({ description: 'A flagged member account, with why and the evidence.' })
 export class RiskSignal {
-  @Field(() => RiskSignalKind)
+  @Field(() => RiskSignalKind, { description: 'Why the account is flagged; `evidence` has the matching type.' })
   kind: RiskSignalKind;
 
-  @GlobalIdField('Account')
+  @GlobalIdField('Account', { description: 'The flagged member account.' })
   accountId: string;
 
-  @GlobalIdField('Member')
+  @GlobalIdField('Member', { description: 'The member holding the account.' })
   memberId: string;
 
   @Field({ description: "The member's display name." })
@@ -181,6 +184,12 @@ export class RiskSignal {
   @Field({ description: 'One sentence for people; amounts in minor units.' })
   summary: string;
 
-  @Field(() => RiskEvidenceUnion)
+  @Field(() => RiskEvidenceUnion, { description: 'What the signal rests on, with the thresholds that applied.' })
   evidence: RiskEvidence;
 }
+
+@ObjectType({
+  description:
+    'Risk signals by kind (CIRCULAR_TRADING, HOARDING, CHRONIC_DEBT, SUDDEN_VELOCITY), then by account id. Signals are computed as of `to`: pass `to` to page through one moment.',
+})
+export class RiskSignalConnection extends ConnectionType(RiskSignal, 'RiskSignal', { totalCount: true }) {}

@@ -18,7 +18,7 @@ export class CategoryAmount {
   })
   category: string | null;
 
-  @Field(() => AmountScalar)
+  @Field(() => AmountScalar, { description: 'The part of amountExchanged for this category, in minor units.' })
   amount: bigint;
 }
 
@@ -31,7 +31,7 @@ export class DistrictAmount {
   })
   district: string | null;
 
-  @Field(() => AmountScalar)
+  @Field(() => AmountScalar, { description: 'The part of amountExchanged for this district, in minor units.' })
   amount: bigint;
 }
 
@@ -68,7 +68,7 @@ export abstract class ExchangeActivity {
 
 @ObjectType({ description: 'One bucket of a statistics series: [start, end).' })
 export class StatisticsBucket extends ExchangeActivity {
-  @Field()
+  @Field({ description: 'Inclusive start of the bucket.' })
   start: Date;
 
   @Field({ description: 'Exclusive. The last bucket ends at the series end, so it may be shorter than the interval.' })
@@ -95,24 +95,24 @@ export class StatisticsTotal extends ExchangeActivity {}
 
 @ObjectType({ description: "A community's activity over a period, bucket by bucket, ready for charts." })
 export class CommunityStatistics {
-  @GlobalIdField('Community')
+  @GlobalIdField('Community', { description: 'The community counted.' })
   communityId: string;
 
   @Field(() => Currency, { description: 'Every amount is in minor units of this currency.' })
   currency: Currency;
 
-  @Field()
+  @Field({ description: 'Inclusive start of the series, as asked.' })
   from: Date;
 
-  @Field()
+  @Field({ description: 'Exclusive end of the series, as asked.' })
   to: Date;
 
-  @Field(() => StatisticsInterval)
+  @Field(() => StatisticsInterval, { description: 'The length of each bucket, as asked.' })
   interval: StatisticsInterval;
 
   @Field(() => [StatisticsBucket], { description: 'Oldest first; the first starts at `from`, the last ends at `to`.' })
   buckets: StatisticsBucket[];
 
-  @Field(() => StatisticsTotal)
+  @Field(() => StatisticsTotal, { description: 'The whole period, summed.' })
   total: StatisticsTotal;
 }

@@ -1,5 +1,5 @@
-import { ArgsType, Field, Int } from '@nestjs/graphql';
-import { IsBoolean, IsOptional, Max, Min, ValidateBy } from 'class-validator';
+import { ArgsType, Field, InputType, Int } from '@nestjs/graphql';
+import { IsBoolean, IsOptional, Length, Max, Min, ValidateBy } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { PageArgs } from '../../../libs/graphql/pagination.js';
 import { Int64Scalar } from '../../../libs/graphql/scalars.js';
@@ -7,7 +7,7 @@ import { GlobalIdInput } from '../../../libs/graphql/global-id.js';
 
 @ArgsType()
 export class CheckpointsArgs extends PageArgs {
-  @GlobalIdInput('Community')
+  @GlobalIdInput('Community', { description: "The community whose currencies' checkpoints to list." })
   @IsDatabaseId()
   communityId: string;
 }
@@ -17,7 +17,7 @@ export const MAX_PROOF_ENTRIES = 1000;
 
 @ArgsType()
 export class StatementProofArgs {
-  @GlobalIdInput('Account')
+  @GlobalIdInput('Account', { description: 'The account whose statement to prove: yours, or one you audit.' })
   @IsDatabaseId()
   accountId: string;
 
@@ -50,11 +50,31 @@ export class StatementProofArgs {
 
 @ArgsType()
 export class VerificationRunsArgs extends PageArgs {
-  @GlobalIdInput('Community')
+  @GlobalIdInput('Community', { description: 'The community whose runs to list.' })
   @IsDatabaseId()
   communityId: string;
 
   @Field({ defaultValue: false, description: 'Only failed runs nobody has acknowledged yet: the open alerts.' })
   @IsBoolean()
   openAlertsOnly: boolean = false;
+}
+
+@InputType({ description: 'The community whose ledger verifyLedger or recordLedgerCheckpoints acts on.' })
+export class CommunityLedgerInput {
+  @GlobalIdInput('Community', {
+    description: 'A community you audit (verifyLedger) or coordinate (recordLedgerCheckpoints).',
+  })
+  @IsDatabaseId()
+  communityId: string;
+}
+
+@InputType({ description: 'The failed run whose alert closeVerificationAlert closes, and what was done.' })
+export class CloseVerificationAlertInput {
+  @GlobalIdInput('VerificationRun', { description: 'A failed verification run of a community you coordinate.' })
+  @IsDatabaseId()
+  runId: string;
+
+  @Field({ description: 'What was done about the failure, for the audit log: 1 to 1000 characters.' })
+  @Length(1, 1000)
+  note: string;
 }

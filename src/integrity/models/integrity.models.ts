@@ -2,6 +2,7 @@ import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { Int64Scalar } from '../../../libs/graphql/scalars.js';
 import type { ProofSide } from '../merkle.js';
+import { IntegrityUserError } from './verification.models.js';
 import { GlobalIdField } from '../../../libs/graphql/global-id.js';
 import { NodeType } from '../../../libs/graphql/node.js';
 
@@ -14,7 +15,7 @@ import { NodeType } from '../../../libs/graphql/node.js';
 export class LedgerCheckpoint {
   id: string;
 
-  @GlobalIdField('Currency')
+  @GlobalIdField('Currency', { description: 'The currency whose hash chain this checkpoint covers.' })
   currencyId: string;
 
   @Field(() => Int64Scalar, { description: '1, 2, 3… within the currency.' })
@@ -40,34 +41,49 @@ export class LedgerCheckpoint {
   @Field({ description: "The previous checkpoint's hash (64 zeros for the first)." })
   previousHash: string;
 
-  @Field()
+  @Field({
+    description:
+      "This checkpoint's own hash (lower-case hex), computed as the type's description says; keep it to check later proofs.",
+  })
   checkpointHash: string;
 
-  @Field()
+  @Field({ description: 'When the checkpoint was recorded.' })
   createdAt: Date;
 }
 
-@ObjectType()
+@ObjectType({
+  description:
+    "A community's ledger checkpoints, newest first. No totalCount: checkpoints are recorded again and again for as long as the ledger runs, a set without bound.",
+})
 export class LedgerCheckpointConnection extends ConnectionType(LedgerCheckpoint, 'LedgerCheckpoint') {}
 
 export const ProofSideEnum = { LEFT: 'LEFT', RIGHT: 'RIGHT' } as const;
-registerEnumType(ProofSideEnum, { name: 'ProofSide', description: 'Which side of the path the sibling hash is on.' });
+registerEnumType(ProofSideEnum, {
+  name: 'ProofSide',
+  description: 'Which side of the path the sibling hash is on.',
+  valuesMap: {
+    LEFT: { description: 'The next node is sha256(0x01 ‖ sibling ‖ running hash).' },
+    RIGHT: { description: 'The next node is sha256(0x01 ‖ running hash ‖ sibling).' },
+  },
+});
 
 @ObjectType({ description: 'One step of a Merkle path, from the leaf up.' })
 export class ProofStep {
-  @Field()
+  @Field({ description: 'The sibling hash at this level of the Merkle tree (lower-case hex).' })
   hash: string;
 
-  @Field(() => ProofSideEnum)
+  @Field(() => ProofSideEnum, {
+    description: 'Whether the sibling is hashed to the left or to the right of the running hash.',
+  })
   side: ProofSide;
 }
 
 @ObjectType({ description: "One transfer of the account's statement, with what proves it is in a checkpoint." })
 export class StatementProofEntry {
-  @GlobalIdField('Transfer')
+  @GlobalIdField('Transfer', { description: 'The transfer this entry is.' })
   transferId: string;
 
-  @Field(() => Int64Scalar)
+  @Field(() => Int64Scalar, { description: "The entry's position in its currency's hash chain." })
   position: bigint;
 
   @Field(() => Int64Scalar, { description: 'The checkpoint whose Merkle root this entry leads to.' })
@@ -93,7 +109,9 @@ export class StatementProofEntry {
   })
   postingSalt: string;
 
-  @Field(() => [ProofStep])
+  @Field(() => [ProofStep], {
+    description: "The sibling hashes from the entry hash up to the checkpoint's Merkle root.",
+  })
   path: ProofStep[];
 }
 
@@ -102,10 +120,12 @@ export class StatementProofEntry {
     "A proof that an account's statement, up to a checkpoint, is in the ledger's hash chain. Check it with `npm run verify-proof` or by hand (docs/audit.md).",
 })
 export class StatementProof {
-  @GlobalIdField('Account')
+  @GlobalIdField('Account', { description: 'The account whose postings are proven.' })
   accountId: string;
 
-  @Field(() => LedgerCheckpoint)
+  @Field(() => LedgerCheckpoint, {
+    description: 'The checkpoint the entries are proven against: the one asked for, or the latest.',
+  })
   checkpoint: LedgerCheckpoint;
 
   @Field(() => [LedgerCheckpoint], {
@@ -129,4 +149,17 @@ export class StatementProof {
       'The transfers that posted to the account, up to the checkpoint, from `fromVersion` on, in version (and chain) order.',
   })
   entries: StatementProofEntry[];
+}
+
+@ObjectType({ description: 'The checkpoints recorded, or why none were.' })
+export class RecordLedgerCheckpointsPayload {
+  @Field(() => [LedgerCheckpoint], {
+    nullable: true,
+    description:
+      'One per currency of the community with something chained since its last checkpoint; empty when there was nothing new. Null when refused.',
+  })
+  checkpoints: LedgerCheckpoint[] | null;
+
+  @Field(() => [IntegrityUserError], { description: 'Empty when the checkpoints were recorded.' })
+  userErrors: IntegrityUserError[];
 }

@@ -39,23 +39,29 @@ abstract class LedgerWriteInput {
   @Matches(IDEMPOTENCY_KEY, { message: IDEMPOTENCY_KEY_MESSAGE })
   idempotencyKey: string;
 
-  @Field({ defaultValue: '' })
+  @Field({ defaultValue: '', description: 'Free text for people, at most 500 characters.' })
   @MaxLength(500)
   memo: string = '';
 
-  @Field(() => JSONObjectScalar, { nullable: true })
+  @Field(() => JSONObjectScalar, {
+    nullable: true,
+    description: 'Any JSON object for your own use (an order number, say); stored and returned as given.',
+  })
   @IsOptional()
   @IsObject()
   metadata?: Record<string, unknown>;
 }
 
-@InputType()
+@InputType({ description: 'One transfer: who pays whom, how much, and its idempotency key.' })
 export class CreateTransferInput extends LedgerWriteInput {
-  @GlobalIdInput('Account')
+  @GlobalIdInput('Account', {
+    description:
+      "The account to pay from: your own (while your membership is active), or, for coordinators and admins, the community's issuance or pool account.",
+  })
   @IsDatabaseId()
   debitAccountId: string;
 
-  @GlobalIdInput('Account')
+  @GlobalIdInput('Account', { description: 'The account to pay into; of the same currency as the debit account.' })
   @IsDatabaseId()
   creditAccountId: string;
 
@@ -86,9 +92,9 @@ export class CreateTransferInput extends LedgerWriteInput {
   timeoutSeconds?: number;
 }
 
-@InputType()
+@InputType({ description: 'Several transfers in one request, applied in order.' })
 export class CreateTransfersInput {
-  @Field(() => BatchMode)
+  @Field(() => BatchMode, { description: 'Whether the transfers succeed or fail together.' })
   @IsEnum(BatchMode)
   mode: BatchMode;
 
@@ -100,9 +106,9 @@ export class CreateTransfersInput {
   transfers: CreateTransferInput[];
 }
 
-@InputType()
+@InputType({ description: 'Posts an open pending transfer, in full or in part.' })
 export class PostPendingTransferInput extends LedgerWriteInput {
-  @GlobalIdInput('Transfer')
+  @GlobalIdInput('Transfer', { description: 'The PENDING transfer to post; it must still be open.' })
   @IsDatabaseId()
   pendingTransferId: string;
 
@@ -114,14 +120,16 @@ export class PostPendingTransferInput extends LedgerWriteInput {
   amount?: bigint;
 }
 
-@InputType()
+@InputType({ description: 'Releases an open pending transfer without paying anything.' })
 export class VoidPendingTransferInput extends LedgerWriteInput {
-  @GlobalIdInput('Transfer')
+  @GlobalIdInput('Transfer', { description: 'The PENDING transfer to release; it must still be open.' })
   @IsDatabaseId()
   pendingTransferId: string;
 }
 
-@InputType()
+@InputType({
+  description: 'Corrects a posted transfer with a new one in the opposite direction; the original stays in history.',
+})
 export class ReverseTransferInput extends LedgerWriteInput {
   @GlobalIdInput('Transfer', { description: 'A posted transfer (DIRECT or POST_PENDING).' })
   @IsDatabaseId()
@@ -147,7 +155,7 @@ export class TransfersArgs extends DateRangePageArgs {
   @IsDatabaseId()
   accountId?: string;
 
-  @GlobalIdInput('Currency', { nullable: true })
+  @GlobalIdInput('Currency', { nullable: true, description: 'Only transfers in this currency.' })
   @IsOptional()
   @IsDatabaseId()
   currencyId?: string;
@@ -155,11 +163,11 @@ export class TransfersArgs extends DateRangePageArgs {
 
 @ArgsType()
 export class AccountsArgs extends PageArgs {
-  @GlobalIdInput('Currency')
+  @GlobalIdInput('Currency', { description: 'The currency whose accounts to list.' })
   @IsDatabaseId()
   currencyId: string;
 
-  @Field(() => AccountKind, { nullable: true })
+  @Field(() => AccountKind, { nullable: true, description: 'Only accounts of this kind; all kinds when omitted.' })
   @IsOptional()
   kind?: AccountKind;
 }
@@ -170,13 +178,14 @@ export enum GrantSource {
 }
 registerEnumType(GrantSource, {
   name: 'GrantSource',
+  description: 'Which community account a grant is paid from.',
   valuesMap: {
     ISSUANCE: { description: 'New money, from the issuance account.' },
     POOL: { description: "The community pool's money." },
   },
 });
 
-@InputType()
+@InputType({ description: "Coordinators: credits a member account from the community's issuance or pool account." })
 export class GrantCreditsInput extends LedgerWriteInput {
   @GlobalIdInput('Account', { description: 'The member account to credit.' })
   @IsDatabaseId()
@@ -186,7 +195,7 @@ export class GrantCreditsInput extends LedgerWriteInput {
   @Allow()
   amount: bigint;
 
-  @Field(() => GrantSource)
+  @Field(() => GrantSource, { description: "Whether the money is new (issuance) or the pool's." })
   @IsEnum(GrantSource)
   source: GrantSource;
 
@@ -196,9 +205,9 @@ export class GrantCreditsInput extends LedgerWriteInput {
   reason?: string;
 }
 
-@InputType()
+@InputType({ description: "Coordinators: sets an account's lower and upper limits. Audited." })
 export class SetAccountLimitsInput {
-  @GlobalIdInput('Account')
+  @GlobalIdInput('Account', { description: 'The account whose limits to set.' })
   @IsDatabaseId()
   accountId: string;
 
@@ -218,9 +227,9 @@ export class SetAccountLimitsInput {
   reason?: string;
 }
 
-@InputType()
+@InputType({ description: 'Coordinators: freezes or unfreezes an account. Audited.' })
 export class AccountStatusInput {
-  @GlobalIdInput('Account')
+  @GlobalIdInput('Account', { description: 'The account to freeze or unfreeze.' })
   @IsDatabaseId()
   accountId: string;
 

@@ -24,6 +24,8 @@ export enum AccountStatus {
 }
 registerEnumType(AccountStatus, {
   name: 'AccountStatus',
+  description:
+    'Whether an account may move money; coordinators freeze and unfreeze, closing a membership closes its account.',
   valuesMap: {
     OPEN: { description: 'Can send and receive.' },
     FROZEN: { description: 'Temporarily cannot send or receive.' },
@@ -39,6 +41,7 @@ export enum TransferKind {
 }
 registerEnumType(TransferKind, {
   name: 'TransferKind',
+  description: 'The phase of a transfer: posted at once, or a pending one and what resolved it.',
   valuesMap: {
     DIRECT: { description: 'Posted at once.' },
     PENDING: { description: 'Reserves funds until posted, voided or expired.' },
@@ -53,7 +56,18 @@ export enum PendingStatus {
   VOIDED = 'voided',
   EXPIRED = 'expired',
 }
-registerEnumType(PendingStatus, { name: 'PendingStatus', description: 'Where a pending transfer stands.' });
+registerEnumType(PendingStatus, {
+  name: 'PendingStatus',
+  description: 'Where a pending transfer stands.',
+  valuesMap: {
+    OPEN: { description: 'Still reserving its funds: it may be posted or voided until its timeout.' },
+    POSTED: { description: 'Posted, in full or in part, by a POST_PENDING transfer.' },
+    VOIDED: { description: 'Released without payment by a VOID_PENDING transfer.' },
+    EXPIRED: {
+      description: 'Its timeout passed before it was posted: it can no longer be posted, and is (or will be) released.',
+    },
+  },
+});
 
 export enum BatchMode {
   LINKED = 'linked',
@@ -61,6 +75,7 @@ export enum BatchMode {
 }
 registerEnumType(BatchMode, {
   name: 'BatchMode',
+  description: 'Whether the transfers of a batch succeed or fail together.',
   valuesMap: {
     LINKED: { description: 'All transfers apply, or none.' },
     INDEPENDENT: { description: 'Each transfer stands alone, as when importing history.' },

@@ -1,3 +1,4 @@
+import { UserErrorInterface } from '../../../libs/graphql/user-errors.js';
 import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { AmountScalar, Int64Scalar, JSONObjectScalar } from '../../../libs/graphql/scalars.js';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
@@ -15,10 +16,10 @@ export class Currency {
   @Field({ description: 'For example HOUR or MUN.' })
   code: string;
 
-  @Field()
+  @Field({ description: 'The name people use, for example "Hour" or "Mun".' })
   name: string;
 
-  @Field()
+  @Field({ description: 'A short sign to show beside amounts, for example "h".' })
   symbol: string;
 
   @Field(() => Int, { description: 'How many minor units make one unit: 60 for an HOUR counted in minutes.' })
@@ -31,19 +32,22 @@ export class Account {
 
   currencyId: string;
 
-  @Field(() => AccountKind)
+  @Field(() => AccountKind, { description: 'Whether a member or the community itself holds it.' })
   kind: AccountKind;
 
-  @Field()
+  @Field({
+    description:
+      'A label for people: the member\'s display name, or the currency code and "issuance" or "community pool".',
+  })
   name: string;
 
-  @Field(() => AccountStatus)
+  @Field(() => AccountStatus, { description: 'Whether the account may send and receive money now.' })
   status: AccountStatus;
 
-  @Field(() => AmountScalar)
+  @Field(() => AmountScalar, { description: 'Everything ever posted out of this account, in minor units.' })
   postedDebits: bigint;
 
-  @Field(() => AmountScalar)
+  @Field(() => AmountScalar, { description: 'Everything ever posted into this account, in minor units.' })
   postedCredits: bigint;
 
   @Field(() => AmountScalar, { description: 'Reserved by pending transfers out of this account.' })
@@ -72,7 +76,7 @@ export class Account {
   })
   version: bigint;
 
-  @Field()
+  @Field({ description: 'When the account was opened.' })
   createdAt: Date;
 }
 
@@ -80,30 +84,34 @@ export class Account {
 export class Transfer {
   id: string;
 
-  @Field()
+  @Field({ description: 'The key its writer chose; sending the same request with it again returns this transfer.' })
   idempotencyKey: string;
 
-  @GlobalIdField('Account')
+  @GlobalIdField('Account', { description: 'The account the amount leaves.' })
   debitAccountId: string;
 
-  @GlobalIdField('Account')
+  @GlobalIdField('Account', { description: 'The account the amount enters.' })
   creditAccountId: string;
 
   currencyId: string;
 
-  @Field(() => AmountScalar)
+  @Field(() => AmountScalar, { description: 'In minor units of the currency; always greater than zero.' })
   amount: bigint;
 
   @Field({ description: 'What kind of movement this is, e.g. payment or starter_grant.' })
   code: string;
 
-  @Field()
+  @Field({ description: 'Free text from the writer, for people; empty when none was given.' })
   memo: string;
 
-  @Field(() => JSONObjectScalar)
+  @Field(() => JSONObjectScalar, {
+    description: 'The JSON object the writer attached, stored as given; empty when none was given.',
+  })
   metadata: Record<string, unknown>;
 
-  @Field(() => TransferKind)
+  @Field(() => TransferKind, {
+    description: 'Whether it posted at once, reserves funds, or resolves a pending transfer.',
+  })
   kind: TransferKind;
 
   @GlobalIdField('Transfer', {
@@ -124,7 +132,7 @@ export class Transfer {
   @Field({ description: "For a reversal: whether it was forced past the accounts' limits." })
   forced: boolean;
 
-  @Field()
+  @Field({ description: 'When the transfer was written.' })
   createdAt: Date;
 }
 
@@ -132,10 +140,10 @@ export class Transfer {
 export class Posting {
   id: string;
 
-  @GlobalIdField('Transfer')
+  @GlobalIdField('Transfer', { description: 'The transfer this posting is one side of.' })
   transferId: string;
 
-  @GlobalIdField('Account')
+  @GlobalIdField('Account', { description: 'The account whose balance this posting changed.' })
   accountId: string;
 
   @GlobalIdField('Account', { description: 'The account on the other side of the transfer.' })
@@ -150,70 +158,82 @@ export class Posting {
   @Field(() => Int64Scalar, { description: 'Postings of an account are numbered 1, 2, 3… with no gap.' })
   accountVersion: bigint;
 
-  @Field()
+  @Field({ description: 'The code of its transfer, for example payment.' })
   code: string;
 
-  @Field()
+  @Field({ description: 'The memo of its transfer.' })
   memo: string;
 
-  @Field()
+  @Field({ description: 'When its transfer was written.' })
   createdAt: Date;
 }
 
-@ObjectType()
+@ObjectType({
+  description:
+    "An account's postings, oldest first. No totalCount: an account's history grows for ever; accountStatement's lineCount counts the postings of a period.",
+})
 export class PostingConnection extends ConnectionType(Posting, 'Posting') {}
 
-@ObjectType()
+@ObjectType({
+  description:
+    "Transfers, newest first. No totalCount: a busy currency's transfers run to millions of rows, which no count on every page should read; narrow the page with from/to, or export them (requestExport TRANSFERS).",
+})
 export class TransferConnection extends ConnectionType(Transfer, 'Transfer') {}
 
-@ObjectType()
+@ObjectType({
+  description:
+    "A currency's accounts, in order of opening. No totalCount: no index serves a count of one currency's member accounts; balanceReport's accountCount gives it per kind.",
+})
 export class AccountConnection extends ConnectionType(Account, 'Account') {}
 
-@ObjectType()
+@ObjectType({ description: 'The accounts of one kind in a currency, summed.' })
 export class TrialBalanceLine {
-  @Field(() => AccountKind)
+  @Field(() => AccountKind, { description: 'Which accounts this line sums.' })
   kind: AccountKind;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many accounts of this kind the currency has.' })
   accountCount: number;
 
-  @Field(() => AmountScalar)
+  @Field(() => AmountScalar, { description: 'Their posted debits together, in minor units.' })
   postedDebits: bigint;
 
-  @Field(() => AmountScalar)
+  @Field(() => AmountScalar, { description: 'Their posted credits together, in minor units.' })
   postedCredits: bigint;
 
-  @Field(() => AmountScalar)
+  @Field(() => AmountScalar, { description: 'Their balances together: postedCredits - postedDebits.' })
   balance: bigint;
 }
 
 @ObjectType({ description: "A currency's balances summed per account kind. In a sound ledger the total is zero." })
 export class TrialBalance {
-  @Field(() => Currency)
+  @Field(() => Currency, { description: 'The currency summed.' })
   currency: Currency;
 
-  @Field(() => [TrialBalanceLine])
+  @Field(() => [TrialBalanceLine], { description: 'One line per account kind.' })
   lines: TrialBalanceLine[];
 
-  @Field(() => AmountScalar)
+  @Field(() => AmountScalar, { description: "The sum of the lines' balances; zero in a sound ledger." })
   total: bigint;
 
   @Field({ description: 'True when the total is zero and debits equal credits.' })
   balanced: boolean;
 
-  @Field()
+  @Field({ description: 'The instant the sums were read at.' })
   asOf: Date;
 }
 
-@ObjectType()
+@ObjectType({
+  implements: () => [UserErrorInterface],
+  description: 'A refusal: the request was expected to be possible but was not, and changed nothing.',
+})
 export class TransferUserError {
-  @Field(() => TransferErrorCode)
+  @Field(() => TransferErrorCode, { description: 'What was refused, as a stable code to branch on.' })
   code: TransferErrorCode;
 
   @Field(() => [String], { nullable: true, description: 'The path of the input field at fault.' })
   field: string[] | null;
 
-  @Field()
+  @Field({ description: 'The refusal in English, for people; branch on `code`, not on this text.' })
   message: string;
 
   @Field(() => TransferErrorCode, {
@@ -235,33 +255,48 @@ export class CreateTransferPayload {
   @Field({ description: 'True when this key was seen before and the original transfer is returned.' })
   replayed: boolean;
 
-  @Field(() => [TransferUserError])
+  @Field(() => [TransferUserError], {
+    description: 'Why the request was refused; empty when it succeeded. A refused request changes nothing.',
+  })
   userErrors: TransferUserError[];
 }
 
-@ObjectType()
+@ObjectType({
+  description: 'The outcome of a batch: one result per transfer. In a LINKED batch, one refusal refuses them all.',
+})
 export class CreateTransfersPayload {
   @Field(() => [CreateTransferPayload], { description: 'One result per transfer, in the order given.' })
   results: CreateTransferPayload[];
+
+  @Field(() => [TransferUserError], {
+    description:
+      "Refusals of the whole batch: its input's validation (INVALID_INPUT, with the path of each field at fault), and then `results` is empty. Each transfer's own refusals are in its result.",
+  })
+  userErrors: TransferUserError[];
 }
 
-@ObjectType()
+@ObjectType({
+  implements: () => [UserErrorInterface],
+  description: 'A refusal: the request was expected to be possible but was not, and changed nothing.',
+})
 export class AccountUserError {
-  @Field(() => AccountErrorCode)
+  @Field(() => AccountErrorCode, { description: 'What was refused, as a stable code to branch on.' })
   code: AccountErrorCode;
 
   @Field(() => [String], { nullable: true, description: 'The path of the input field at fault.' })
   field: string[] | null;
 
-  @Field()
+  @Field({ description: 'The refusal in English, for people; branch on `code`, not on this text.' })
   message: string;
 }
 
 @ObjectType({ description: 'The account as changed, or why the change was refused.' })
 export class AccountPayload {
-  @Field(() => Account, { nullable: true })
+  @Field(() => Account, { nullable: true, description: 'The account after the change; null when refused.' })
   account: Account | null;
 
-  @Field(() => [AccountUserError])
+  @Field(() => [AccountUserError], {
+    description: 'Why the request was refused; empty when it succeeded. A refused request changes nothing.',
+  })
   userErrors: AccountUserError[];
 }

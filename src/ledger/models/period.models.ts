@@ -1,3 +1,4 @@
+import { UserErrorInterface } from '../../../libs/graphql/user-errors.js';
 import { ArgsType, Field, InputType, ObjectType } from '@nestjs/graphql';
 import { IsDate, Matches, MaxLength } from 'class-validator';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
@@ -9,10 +10,10 @@ import { NodeType } from '../../../libs/graphql/node.js';
 
 @ObjectType({ description: "An account's balance at the end of a closed period, as the close found it." })
 export class PeriodBalance {
-  @GlobalIdField('Account')
+  @GlobalIdField('Account', { description: 'An account that existed at the end of the period.' })
   accountId: string;
 
-  @Field(() => AmountScalar)
+  @Field(() => AmountScalar, { description: 'Its balance at the end of the period, in minor units.' })
   balance: bigint;
 }
 
@@ -24,19 +25,19 @@ export class PeriodBalance {
 export class LedgerPeriod {
   id: string;
 
-  @GlobalIdField('Currency')
+  @GlobalIdField('Currency', { description: 'The currency whose postings the period closes.' })
   currencyId: string;
 
-  @Field()
+  @Field({ description: 'The end of the period, inclusive: postings dated up to it are final.' })
   closedThrough: Date;
 
-  @Field()
+  @Field({ description: 'When the period was closed.' })
   closedAt: Date;
 
   @GlobalIdField('Member', { nullable: true, description: 'The manager who closed it.' })
   closedBy: string | null;
 
-  @Field()
+  @Field({ description: 'Why and on what authority it was closed, as the manager wrote it.' })
   note: string;
 
   @Field(() => [PeriodBalance], {
@@ -45,19 +46,21 @@ export class LedgerPeriod {
   balances: PeriodBalance[];
 }
 
-@ObjectType()
-export class LedgerPeriodConnection extends ConnectionType(LedgerPeriod, 'LedgerPeriod') {}
+@ObjectType({
+  description: "A community's closed periods, latest first.",
+})
+export class LedgerPeriodConnection extends ConnectionType(LedgerPeriod, 'LedgerPeriod', { totalCount: true }) {}
 
 @ArgsType()
 export class PeriodsArgs extends PageArgs {
-  @GlobalIdInput('Community')
+  @GlobalIdInput('Community', { description: 'The community whose closed periods to list.' })
   @IsDatabaseId()
   communityId: string;
 }
 
-@InputType()
+@InputType({ description: "Coordinators: closes a community's ledger through an instant, for good." })
 export class ClosePeriodInput {
-  @GlobalIdInput('Community')
+  @GlobalIdInput('Community', { description: "The community whose currency's period to close." })
   @IsDatabaseId()
   communityId: string;
 
@@ -71,23 +74,28 @@ export class ClosePeriodInput {
   note: string;
 }
 
-@ObjectType()
+@ObjectType({
+  implements: () => [UserErrorInterface],
+  description: 'A refusal: the request was expected to be possible but was not, and changed nothing.',
+})
 export class PeriodUserError {
-  @Field(() => PeriodErrorCode)
+  @Field(() => PeriodErrorCode, { description: 'What was refused, as a stable code to branch on.' })
   code: PeriodErrorCode;
 
   @Field(() => [String], { nullable: true, description: 'The path of the input field at fault.' })
   field: string[] | null;
 
-  @Field()
+  @Field({ description: 'The refusal in English, for people; branch on `code`, not on this text.' })
   message: string;
 }
 
 @ObjectType({ description: 'The period as closed, or why closing it was refused.' })
 export class ClosePeriodPayload {
-  @Field(() => LedgerPeriod, { nullable: true })
+  @Field(() => LedgerPeriod, { nullable: true, description: 'The period as closed; null when refused.' })
   period: LedgerPeriod | null;
 
-  @Field(() => [PeriodUserError])
+  @Field(() => [PeriodUserError], {
+    description: 'Why the request was refused; empty when it succeeded. A refused request changes nothing.',
+  })
   userErrors: PeriodUserError[];
 }

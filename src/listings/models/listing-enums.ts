@@ -6,6 +6,7 @@ export enum ListingKind {
 }
 registerEnumType(ListingKind, {
   name: 'ListingKind',
+  description: 'Whether a listing offers or asks; it decides who provides in an exchange against it.',
   valuesMap: { OFFER: { description: 'I can give this.' }, REQUEST: { description: 'I am looking for this.' } },
 });
 
@@ -15,6 +16,7 @@ export enum ListingNature {
 }
 registerEnumType(ListingNature, {
   name: 'ListingNature',
+  description: 'What a listing is about: labour or things.',
   valuesMap: {
     SERVICE: { description: 'Labour, priced per hour or fixed.' },
     GOODS: { description: 'Things, with a quantity.' },
@@ -25,7 +27,14 @@ export enum PricingUnit {
   PER_HOUR = 'per_hour',
   FIXED = 'fixed',
 }
-registerEnumType(PricingUnit, { name: 'PricingUnit' });
+registerEnumType(PricingUnit, {
+  name: 'PricingUnit',
+  description: "What a listing's price is for.",
+  valuesMap: {
+    PER_HOUR: { description: 'The price of one hour of the work.' },
+    FIXED: { description: 'One price for the whole, however long it takes.' },
+  },
+});
 
 export enum ListingStatus {
   ACTIVE = 'active',
@@ -34,7 +43,9 @@ export enum ListingStatus {
 }
 registerEnumType(ListingStatus, {
   name: 'ListingStatus',
+  description: 'Whether a listing is offered; its author pauses, resumes and closes it.',
   valuesMap: {
+    ACTIVE: { description: 'Offered, and found by search until its expiresAt.' },
     PAUSED: { description: 'Hidden from search until resumed.' },
     CLOSED: { description: 'Ended for good.' },
   },

@@ -1,3 +1,4 @@
+import { UserErrorInterface } from '../../../libs/graphql/user-errors.js';
 import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
@@ -11,10 +12,10 @@ export class ListingCategory {
   @Field({ description: 'Stable identifier, e.g. repairs.' })
   slug: string;
 
-  @Field()
+  @Field({ description: 'Its name in English.' })
   nameEn: string;
 
-  @Field()
+  @Field({ description: 'Its name in Korean.' })
   nameKo: string;
 }
 
@@ -22,31 +23,31 @@ export class ListingCategory {
 export class Listing {
   id: string;
 
-  @GlobalIdField('Community')
+  @GlobalIdField('Community', { description: 'The community it is posted in, and whose currency prices it.' })
   communityId: string;
 
   @GlobalIdField('Member', { description: 'The member who posted it.' })
   memberId: string;
 
-  @Field(() => ListingKind)
+  @Field(() => ListingKind, { description: 'Whether the member offers it or asks for it.' })
   kind: ListingKind;
 
-  @Field(() => ListingNature)
+  @Field(() => ListingNature, { description: 'Whether it is labour or goods.' })
   nature: ListingNature;
 
-  @Field()
+  @Field({ description: 'A short title.' })
   title: string;
 
-  @Field()
+  @Field({ description: 'The details; empty when none were given.' })
   description: string;
 
   @Field({ description: 'A ListingCategory slug.' })
   category: string;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Words it is found by.' })
   tags: string[];
 
-  @Field(() => PricingUnit)
+  @Field(() => PricingUnit, { description: 'Whether `price` is per hour or for the whole.' })
   pricing: PricingUnit;
 
   @Field(() => AmountScalar, { description: 'In minor units of the community currency: per hour, or for the whole.' })
@@ -55,45 +56,52 @@ export class Listing {
   @Field(() => Int, { nullable: true, description: 'Goods: units still available.' })
   quantity: number | null;
 
-  @Field()
+  @Field({ description: 'Where; empty when not said.' })
   district: string;
 
-  @Field()
+  @Field({ description: "When, in the member's words; empty when not said." })
   availability: string;
 
-  @Field(() => ListingStatus)
+  @Field(() => ListingStatus, { description: 'Whether it is offered now.' })
   status: ListingStatus;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it stops being offered; null for never.' })
   expiresAt: Date | null;
 
-  @Field()
+  @Field({ description: 'When it was posted.' })
   createdAt: Date;
 
-  @Field()
+  @Field({ description: 'When it was last changed.' })
   updatedAt: Date;
 }
 
-@ObjectType()
-export class ListingConnection extends ConnectionType(Listing, 'Listing') {}
+@ObjectType({
+  description: 'Listings found by a search, newest first.',
+})
+export class ListingConnection extends ConnectionType(Listing, 'Listing', { totalCount: true }) {}
 
-@ObjectType()
+@ObjectType({
+  implements: () => [UserErrorInterface],
+  description: 'A refusal: the request was expected to be possible but was not, and changed nothing.',
+})
 export class ListingUserError {
-  @Field(() => ListingErrorCode)
+  @Field(() => ListingErrorCode, { description: 'What was refused, as a stable code to branch on.' })
   code: ListingErrorCode;
 
   @Field(() => [String], { nullable: true, description: 'The path of the input field at fault.' })
   field: string[] | null;
 
-  @Field()
+  @Field({ description: 'The refusal in English, for people; branch on `code`, not on this text.' })
   message: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The listing as created or changed, or why the change was refused.' })
 export class ListingPayload {
-  @Field(() => Listing, { nullable: true })
+  @Field(() => Listing, { nullable: true, description: 'The listing after the change; null when refused.' })
   listing: Listing | null;
 
-  @Field(() => [ListingUserError])
+  @Field(() => [ListingUserError], {
+    description: 'Why the request was refused; empty when it succeeded. A refused request changes nothing.',
+  })
   userErrors: ListingUserError[];
 }

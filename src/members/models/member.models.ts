@@ -1,9 +1,14 @@
+import { UserErrorInterface } from '../../../libs/graphql/user-errors.js';
 import { Field, ObjectType } from '@nestjs/graphql';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { MemberErrorCode } from '../members.errors.js';
 import { MemberKind, MembershipRole, MembershipStatus } from './member-enums.js';
 import { GlobalIdField } from '../../../libs/graphql/global-id.js';
 import { NodeType } from '../../../libs/graphql/node.js';
+
+/** The description of a member reached through another object's field, beside its id. */
+export const visibleMemberNote = (idField: string): string =>
+  `The member of \`${idField}\`, as \`member(id)\` shows them to you: null when you may not see them.`;
 
 @NodeType('Member', {
   description: 'A person or an organisation. The profile is visible to members of the communities they share.',
@@ -13,13 +18,13 @@ export class Member {
 
   email: string;
 
-  @Field(() => MemberKind)
+  @Field(() => MemberKind, { description: 'Whether the member is a person or an organisation.' })
   kind: MemberKind;
 
-  @Field()
+  @Field({ description: 'The name others see.' })
   displayName: string;
 
-  @Field()
+  @Field({ description: 'What the member says about themselves; empty when nothing.' })
   bio: string;
 
   @Field({ description: 'Where they are, e.g. Mapo-gu.' })
@@ -28,7 +33,7 @@ export class Member {
   @Field(() => [String], { description: 'What they offer, e.g. "bicycle repair".' })
   skills: string[];
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Words the member is found by.' })
   tags: string[];
 
   @Field(() => [String], { description: 'Languages spoken, e.g. ko, en.' })
@@ -37,7 +42,7 @@ export class Member {
   @Field({ description: 'A server-wide administrator.' })
   isAdmin: boolean;
 
-  @Field()
+  @Field({ description: 'When the member registered or was invited.' })
   createdAt: Date;
 }
 
@@ -47,67 +52,78 @@ export class Member {
 export class Membership {
   id: string;
 
-  @GlobalIdField('Member')
+  @GlobalIdField('Member', { description: 'The member who holds it.' })
   memberId: string;
 
-  @GlobalIdField('Community')
+  @GlobalIdField('Community', { description: 'The community it is in.' })
   communityId: string;
 
   currencyId: string;
 
-  @GlobalIdField('Account')
+  @GlobalIdField('Account', {
+    description: "The member's account in the community's currency, opened with the membership.",
+  })
   accountId: string;
 
-  @Field(() => MembershipRole)
+  @Field(() => MembershipRole, { description: 'What the member may do in the community.' })
   role: MembershipRole;
 
-  @Field(() => MembershipStatus)
+  @Field(() => MembershipStatus, { description: 'Whether the member may take part in the community now.' })
   status: MembershipStatus;
 
-  @Field()
+  @Field({ description: 'When the membership was opened: asked for, invited or appointed.' })
   createdAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When a coordinator approved it; null while it is pending.' })
   approvedAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it was closed; null while it is not.' })
   closedAt: Date | null;
 }
 
-@ObjectType()
-export class MembershipConnection extends ConnectionType(Membership, 'Membership') {}
+@ObjectType({
+  description: "A community's memberships, oldest first.",
+})
+export class MembershipConnection extends ConnectionType(Membership, 'Membership', { totalCount: true }) {}
 
-@ObjectType()
+@ObjectType({
+  implements: () => [UserErrorInterface],
+  description: 'A refusal: the request was expected to be possible but was not, and changed nothing.',
+})
 export class MemberUserError {
-  @Field(() => MemberErrorCode)
+  @Field(() => MemberErrorCode, { description: 'What was refused, as a stable code to branch on.' })
   code: MemberErrorCode;
 
   @Field(() => [String], { nullable: true, description: 'The path of the input field at fault.' })
   field: string[] | null;
 
-  @Field()
+  @Field({ description: 'The refusal in English, for people; branch on `code`, not on this text.' })
   message: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The new member, or why registration was refused.' })
 export class MemberPayload {
-  @Field(() => Member, { nullable: true })
+  @Field(() => Member, { nullable: true, description: 'The member; null when refused.' })
   member: Member | null;
 
-  @Field(() => [MemberUserError])
+  @Field(() => [MemberUserError], {
+    description: 'Why the request was refused; empty when it succeeded. A refused request changes nothing.',
+  })
   userErrors: MemberUserError[];
 }
 
-@ObjectType()
+@ObjectType({ description: 'The membership as changed, or why the change was refused.' })
 export class MembershipPayload {
-  @Field(() => Membership, { nullable: true })
+  @Field(() => Membership, { nullable: true, description: 'The membership after the action; null when refused.' })
   membership: Membership | null;
 
-  @Field(() => [MemberUserError])
+  @Field(() => [MemberUserError], {
+    description: 'Why the request was refused; empty when it succeeded. A refused request changes nothing.',
+  })
   userErrors: MemberUserError[];
 }
 
-@ObjectType()
+@ObjectType({ description: "The invitee's membership and the token to hand them, or why the invitation was refused." })
 export class InvitationPayload {
   @Field(() => Membership, { nullable: true, description: 'Approved at once: the invitation is the approval.' })
   membership: Membership | null;
@@ -118,6 +134,8 @@ export class InvitationPayload {
   })
   invitationToken: string | null;
 
-  @Field(() => [MemberUserError])
+  @Field(() => [MemberUserError], {
+    description: 'Why the request was refused; empty when it succeeded. A refused request changes nothing.',
+  })
   userErrors: MemberUserError[];
 }

@@ -1,3 +1,4 @@
+import { UserErrorInterface } from '../../../libs/graphql/user-errors.js';
 import { Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { PartnerScope } from '../../access/actor.js';
 import { PartnerApp } from '../../identity/models/identity.models.js';
@@ -71,7 +72,7 @@ export class PartnerConsent {
   grantedAt: Date;
 }
 
-@ObjectType({ description: 'A refusal: nothing was changed.' })
+@ObjectType({ description: 'A refusal: nothing was changed.', implements: () => [UserErrorInterface] })
 export class OAuthUserError {
   @Field(() => OAuthErrorCode, { description: 'Stable: switch on it.' })
   code: OAuthErrorCode;

@@ -1,8 +1,10 @@
 import { Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { ConnectionType } from '../../../libs/graphql/pagination.js';
+import { ConnectionType, PageRequest } from '../../../libs/graphql/pagination.js';
 import { AmountScalar, Int64Scalar } from '../../../libs/graphql/scalars.js';
 import { Account, Currency } from '../../ledger/models/ledger.models.js';
 import { AccountKind, TransferKind } from '../../ledger/models/ledger-enums.js';
+import { userErrorType } from '../../../libs/graphql/user-errors.js';
+import { ReportErrorCode } from '../reports.errors.js';
 import { GlobalIdField } from '../../../libs/graphql/global-id.js';
 
 /** How every report here counts: said once, so that each description can point at it. */
@@ -11,7 +13,7 @@ export const AS_OF_RULE =
 
 @ObjectType({ description: "One account's line of a balance report." })
 export class BalanceLine {
-  @GlobalIdField('Account')
+  @GlobalIdField('Account', { description: 'The account on this line.' })
   accountId: string;
 
   currencyId: string;
@@ -19,16 +21,16 @@ export class BalanceLine {
   /** For exports, which list every currency of a community. */
   currencyCode: string;
 
-  @Field(() => AccountKind)
+  @Field(() => AccountKind, { description: 'Whether a member or the community holds the account.' })
   kind: AccountKind;
 
-  @Field()
+  @Field({ description: "The account's label for people." })
   name: string;
 
   @GlobalIdField('Member', { nullable: true, description: 'The member holding the account; null for system accounts.' })
   memberId: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The holder's display name; null for system accounts." })
   memberDisplayName: string | null;
 
   @Field(() => AmountScalar, { description: 'Posted debits as of the instant.' })
@@ -41,21 +43,24 @@ export class BalanceLine {
   balance: bigint;
 }
 
-@ObjectType()
+@ObjectType({
+  description:
+    'One balance line per account, in order of account id. No totalCount: CurrencyBalanceReport.accountCount already counts every line.',
+})
 export class BalanceLineConnection extends ConnectionType(BalanceLine, 'BalanceLine') {}
 
 @ObjectType({ description: 'The balances of one kind of account (issuance, pool or members), summed.' })
 export class AccountKindBalances {
-  @Field(() => AccountKind)
+  @Field(() => AccountKind, { description: 'Which accounts are summed.' })
   kind: AccountKind;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many accounts of this kind the currency has.' })
   accountCount: number;
 
-  @Field(() => AmountScalar)
+  @Field(() => AmountScalar, { description: 'Their posted debits as of the instant, summed.' })
   debits: bigint;
 
-  @Field(() => AmountScalar)
+  @Field(() => AmountScalar, { description: 'Their posted credits as of the instant, summed.' })
   credits: bigint;
 
   @Field(() => AmountScalar, { description: 'The sum of the balances: positiveBalances + negativeBalances.' })
@@ -73,19 +78,21 @@ export class AccountKindBalances {
 
 @ObjectType({ description: `A trial balance of one currency as of an instant. ${AS_OF_RULE}` })
 export class CurrencyBalanceReport {
-  @Field(() => Currency)
+  @Field(() => Currency, { description: 'The currency reported on.' })
   currency: Currency;
 
   @Field({ description: 'The instant the balances are taken at (inclusive).' })
   asOf: Date;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many accounts the currency has, of every kind.' })
   accountCount: number;
 
   @Field(() => AmountScalar, { description: 'Over every account, not just a page of lines.' })
   totalDebits: bigint;
 
-  @Field(() => AmountScalar)
+  @Field(() => AmountScalar, {
+    description: 'Posted credits of every account as of the instant, not just a page of lines.',
+  })
   totalCredits: bigint;
 
   @Field(() => AmountScalar, { description: 'The sum of every balance: zero in a sound ledger.' })
@@ -102,7 +109,7 @@ export class CurrencyBalanceReport {
   description: `A community's balance report (trial balance and balance summary) as of an instant. For its auditors. ${AS_OF_RULE}`,
 })
 export class BalanceReport {
-  @GlobalIdField('Community')
+  @GlobalIdField('Community', { description: 'The community reported on.' })
   communityId: string;
 
   @Field({ description: 'The instant the balances are taken at (inclusive).' })
@@ -114,10 +121,10 @@ export class BalanceReport {
 
 @ObjectType({ description: "One posting of an account's statement." })
 export class StatementLine {
-  @GlobalIdField('Posting')
+  @GlobalIdField('Posting', { description: 'The posting on this line.' })
   postingId: string;
 
-  @GlobalIdField('Transfer')
+  @GlobalIdField('Transfer', { description: 'The transfer the posting is one side of.' })
   transferId: string;
 
   accountId: string;
@@ -132,10 +139,10 @@ export class StatementLine {
   })
   counterpartyAccountId: string | null;
 
-  @Field()
+  @Field({ description: "The transfer's code, for example payment or starter_grant." })
   code: string;
 
-  @Field()
+  @Field({ description: "The transfer's memo." })
   memo: string;
 
   @Field(() => AmountScalar, { description: 'Negative for a debit, positive for a credit.' })
@@ -147,18 +154,21 @@ export class StatementLine {
   @Field(() => Int64Scalar, { description: "The posting's number in the account's history (1, 2, 3...)." })
   accountVersion: bigint;
 
-  @Field()
+  @Field({ description: 'When the transfer was written.' })
   createdAt: Date;
 }
 
-@ObjectType()
-export class StatementLineConnection extends ConnectionType(StatementLine, 'StatementLine') {}
+@ObjectType({
+  description:
+    "A page of a statement's lines, oldest first. Each line carries the account's running balance after it, so a page that starts mid-statement shows the true balances; openingBalance and closingBalance describe the whole period, whichever page this is.",
+})
+export class StatementLineConnection extends ConnectionType(StatementLine, 'StatementLine', { totalCount: true }) {}
 
 @ObjectType({
   description: `An account's statement for the period [from, to): closingBalance = openingBalance + the sum of the lines. ${AS_OF_RULE}`,
 })
 export class AccountStatement {
-  @Field(() => Account)
+  @Field(() => Account, { description: 'The account the statement is of.' })
   account: Account;
 
   @Field(() => Date, { nullable: true, description: 'Inclusive start; null for the beginning of the account.' })
@@ -182,8 +192,14 @@ export class AccountStatement {
   @Field(() => Int, { description: 'How many postings the period holds (every page together).' })
   lineCount: number;
 
-  @Field(() => StatementLineConnection, { description: 'The postings of the period, oldest first.' })
-  lines: StatementLineConnection;
+  // `lines` is resolved on demand (AccountStatementResolver), from what the statement was made of:
+  /** The account's versions the period spans, (afterVersion, throughVersion]: the lines are exactly these. */
+  afterVersion: bigint;
+  throughVersion: bigint;
+  /** The community of the account, whose auditors see the other side of every line. */
+  communityId: string;
+  /** The deprecated paging arguments of accountStatement, which lines falls back on. */
+  requestedPage: PageRequest;
 }
 
 export enum ExportKind {
@@ -213,12 +229,28 @@ export class ExportLink {
   })
   url: string;
 
-  @Field()
+  @Field({ description: 'When the link stops working: 5 minutes after it was issued.' })
   expiresAt: Date;
 
-  @Field(() => ExportKind)
+  @Field(() => ExportKind, { description: 'What the file holds.' })
   kind: ExportKind;
 
   @Field({ description: 'The name the file is served under.' })
   filename: string;
+}
+
+export const ReportUserError = userErrorType(
+  ReportErrorCode,
+  'ReportUserError',
+  'Why an export link was refused: nothing was changed.',
+);
+export type ReportUserError = InstanceType<typeof ReportUserError>;
+
+@ObjectType({ description: 'A link to a CSV export, or why none was made.' })
+export class RequestReportExportPayload {
+  @Field(() => ExportLink, { nullable: true, description: 'The link, valid for 5 minutes. Null when refused.' })
+  link: ExportLink | null;
+
+  @Field(() => [ReportUserError], { description: 'Empty when the link was made.' })
+  userErrors: ReportUserError[];
 }

@@ -7,21 +7,34 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** Why a login, a token refresh or an invitation was refused. */
 export type AuthErrorCode =
+  /** The email and password do not match a member; the same answer whether or not the email exists. */
   | 'INVALID_CREDENTIALS'
+  /** An input field is not valid: its message says why (a text too long or empty, a number out of range…). */
+  | 'INVALID_INPUT'
+  /** The invitation token is unknown, expired or already used. */
   | 'INVALID_INVITATION'
+  /** The refresh token is unknown, expired, revoked or already used; log in again. */
   | 'INVALID_REFRESH_TOKEN'
+  /** The new password is too easy to guess; the message says why. Its field names it. */
+  | 'PASSWORD_TOO_WEAK'
+  /** Too many wrong passwords for this email from this address, for this email from anywhere, or from this address; wait and retry (docs/identity.md gives the limits). */
   | 'TOO_MANY_ATTEMPTS';
 
+/** One transfer: who pays whom, how much, and its idempotency key. */
 export type CreateTransferInput = {
   /** In minor units; must be greater than zero. */
   amount: string | number;
   /** Lower-case kind of movement, e.g. payment or gift. Codes the system writes itself are refused (RESERVED_CODE): exchange_hold, exchange_extra, grant, starter_grant, settlement, reversal, expired, post, void. */
   code?: string;
+  /** The account to pay into; of the same currency as the debit account. */
   creditAccountId: string | number;
+  /** The account to pay from: your own (while your membership is active), or, for coordinators and admins, the community's issuance or pool account. */
   debitAccountId: string | number;
   /** Chosen by the client, unique per intended write: 1-128 printable ASCII characters (a UUID fits). Retrying with the same key is safe. Keys are the caller's own: a member's, and a partner app's acting for that member, never meet anyone else's. */
   idempotencyKey: string;
+  /** Free text for people, at most 500 characters. */
   memo?: string;
+  /** Any JSON object for your own use (an order number, say); stored and returned as given. */
   metadata?: Record<string, unknown> | null | undefined;
   /** Reserve the funds now, and post or void later. */
   pending?: boolean;
@@ -55,6 +68,8 @@ export type ExchangeErrorCode =
   | 'HOLD_EXPIRED'
   /** The receiver's account cannot reserve the estimated amount (available balance or limits). */
   | 'HOLD_REFUSED'
+  /** An input field is not valid: its message says why (a text too long or empty, a number out of range…). */
+  | 'INVALID_INPUT'
   /** A listing refusal: see ListingErrorCode. */
   | 'LISTING_CLOSED'
   /** The listing is paused, closed or expired. */
@@ -86,10 +101,14 @@ export type ExchangeErrorCode =
   /** The exchange is not in a state that allows this. */
   | 'WRONG_STATUS';
 
+/** Which side of a direct exchange the proposer takes. */
 export type ExchangeRole =
+  /** You provide the work or goods, and the other member pays you. */
   | 'PROVIDER'
+  /** You receive the work or goods, and pay the other member. */
   | 'RECEIVER';
 
+/** Where an exchange stands; docs/exchanges.md draws every move between these states and who may make it. */
 export type ExchangeStatus =
   /** Accepted: the estimated amount is held on the receiver's account. */
   | 'ACCEPTED'
@@ -108,8 +127,11 @@ export type ExchangeStatus =
   /** A coordinator resolved the dispute: posted in full, in part, or voided. */
   | 'RESOLVED';
 
+/** A member's or admin's credentials. */
 export type LoginInput = {
+  /** The email the account was registered with; case does not matter. */
   email: string;
+  /** The password, at most 200 characters. */
   password: string;
 };
 
@@ -123,6 +145,8 @@ export type MemberErrorCode =
   | 'COMMUNITY_NOT_FOUND'
   /** A member with this email already exists. */
   | 'EMAIL_TAKEN'
+  /** An input field is not valid: its message says why (a text too long or empty, a number out of range…). */
+  | 'INVALID_INPUT'
   /** The membership is closed. */
   | 'MEMBERSHIP_CLOSED'
   /** Only an active membership can be suspended. */
@@ -131,6 +155,8 @@ export type MemberErrorCode =
   | 'MEMBERSHIP_NOT_PENDING'
   /** Only a suspended membership can be reinstated. */
   | 'MEMBERSHIP_NOT_SUSPENDED'
+  /** The password is too easy to guess. */
+  | 'PASSWORD_TOO_WEAK'
   /** The account has open holds; post or void them first. */
   | 'PENDING_TRANSFERS_OPEN'
   /** The policies contradict each other. */
@@ -144,15 +170,21 @@ export type MemberErrorCode =
   /** The ledger refused the starter grant (the account's limits, or a frozen account). */
   | 'STARTER_GRANT_REFUSED';
 
+/** What kind of party a member is; both trade alike. */
 export type MemberKind =
+  /** A shop, an NGO or another organisation, acting through its people. */
   | 'ORGANISATION'
+  /** A resident, in their own name. */
   | 'PERSON';
 
+/** What a member may do in one community. */
 export type MembershipRole =
   /** Manages the community: members, accounts, policies, reversals. Audited. */
   | 'COORDINATOR'
+  /** Trades: lists, exchanges and pays from their own account. */
   | 'MEMBER';
 
+/** Where a membership stands, from the request to join to its close. */
 export type MembershipStatus =
   /** Can trade; approval paid the starter grant. */
   | 'ACTIVE'
@@ -169,6 +201,7 @@ export type ProposeExchangeInput = {
   communityId?: string | number | null | undefined;
   /** Without a listing: the other member. */
   counterpartyId?: string | number | null | undefined;
+  /** What is asked or offered, in the parties' words; at most 2000 characters. */
   description?: string;
   /** What the hold (each hold, in a group) will reserve, in minor units. */
   estimatedAmount: string | number;
@@ -180,19 +213,47 @@ export type ProposeExchangeInput = {
   role?: ExchangeRole | null | undefined;
 };
 
+/** A new member's login and profile. */
 export type RegisterInput = {
+  /** A few words about yourself, at most 2000 characters. */
   bio?: string | null | undefined;
   /** Ask to join this community at once (pending approval). */
   communityId?: string | number | null | undefined;
+  /** The name others see, 1 to 100 characters. */
   displayName: string;
+  /** Where you are, for example Mapo-gu; at most 100 characters. */
   district?: string | null | undefined;
+  /** Your login, unique on this server; at most 254 characters. Only you and the managers of your communities see it. */
   email: string;
+  /** Whether you are a person or an organisation. */
   kind?: MemberKind;
   /** Language codes, e.g. ko, en. */
   languages?: Array<string> | null | undefined;
+  /** 10 to 200 characters, and not easily guessed. */
   password: string;
+  /** What you offer, up to 30 entries of 1 to 60 characters. */
   skills?: Array<string> | null | undefined;
+  /** Words to be found by, up to 30 entries of 1 to 60 characters. */
   tags?: Array<string> | null | undefined;
+};
+
+/** The community requestMembership asks to join. */
+export type RequestMembershipInput = {
+  /** The community; COMMUNITY_NOT_FOUND when there is none with this id. */
+  communityId: string | number;
+};
+
+/** Why signing out, or ending a session, was refused. A refusal changes nothing. */
+export type SessionErrorCode =
+  /** An input field is not valid: its message says why (a text too long or empty, a number out of range…). */
+  | 'INVALID_INPUT'
+  /** This is not one of your live sessions. */
+  | 'SESSION_NOT_FOUND';
+
+/** Which of your sessions signOut ends. */
+export type SignOutInput = {
+  /** True: every session of yours, on every device. False: only this one. */
+  everywhere?: boolean;
 };
 
 /** Why a transfer was refused. A refusal changes no balance. */
@@ -225,6 +286,8 @@ export type TransferErrorCode =
   | 'IDEMPOTENCY_KEY_ALREADY_FAILED'
   /** This idempotency key was already used for a different request. */
   | 'IDEMPOTENCY_KEY_CONFLICT'
+  /** An input field is not valid: its message says why (a text too long or empty, a number out of range…). */
+  | 'INVALID_INPUT'
   /** Not applied, because another transfer of the linked batch failed. */
   | 'LINKED_EVENT_FAILED'
   /** The pending transfer was already posted. */
@@ -252,6 +315,7 @@ export type TransferErrorCode =
   /** Only posted money can be reversed: not a pending transfer or a void. */
   | 'TRANSFER_NOT_REVERSIBLE';
 
+/** The phase of a transfer: posted at once, or a pending one and what resolved it. */
 export type TransferKind =
   /** Posted at once. */
   | 'DIRECT'
@@ -261,6 +325,22 @@ export type TransferKind =
   | 'POST_PENDING'
   /** Releases a pending transfer (code "expired" when its timeout passed). */
   | 'VOID_PENDING';
+
+/** Your profile as updateMemberProfile sets it: a field left out stays as it is. */
+export type UpdateMemberProfileInput = {
+  /** A few words about yourself, at most 2000 characters. */
+  bio?: string | null | undefined;
+  /** The name others see, 1 to 100 characters. */
+  displayName?: string | null | undefined;
+  /** Where you are, for example Mapo-gu; at most 100 characters. */
+  district?: string | null | undefined;
+  /** Language codes, e.g. ko, en. */
+  languages?: Array<string> | null | undefined;
+  /** What you offer, up to 30 entries of 1 to 60 characters. */
+  skills?: Array<string> | null | undefined;
+  /** Words to be found by, up to 30 entries of 1 to 60 characters. */
+  tags?: Array<string> | null | undefined;
+};
 
 export type ProposeExchangeMutationVariables = Exact<{
   input: ProposeExchangeInput;
@@ -288,6 +368,77 @@ export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type MeQuery = { me: { id: string, email: string | null, displayName: string, memberships: Array<{ id: string, communityId: string, accountId: string, role: MembershipRole, status: MembershipStatus }> } };
 
+export type CommunitiesQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type CommunitiesQuery = { communitiesConnection: { totalCount: number, edges: Array<{ node: { id: string, slug: string, name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type SignOutMutationVariables = Exact<{
+  input: SignOutInput;
+}>;
+
+
+export type SignOutMutation = { signOut: { endedSessions: number | null, userErrors: Array<{ code: SessionErrorCode, field: Array<string> | null, message: string }> } };
+
+export type UpdateMemberProfileMutationVariables = Exact<{
+  input: UpdateMemberProfileInput;
+}>;
+
+
+export type UpdateMemberProfileMutation = { updateMemberProfile: { member: { id: string, displayName: string } | null, userErrors: Array<{ code: MemberErrorCode, field: Array<string> | null, message: string }> } };
+
+export type RequestMembershipMutationVariables = Exact<{
+  input: RequestMembershipInput;
+}>;
+
+
+export type RequestMembershipMutation = { requestMembership: { membership: { id: string, status: MembershipStatus } | null, userErrors: Array<{ code: MemberErrorCode, field: Array<string> | null, message: string }> } };
+
+type UserErrorFields_AccountUserError_Fragment = { field: Array<string> | null, message: string };
+
+type UserErrorFields_AuthUserError_Fragment = { field: Array<string> | null, message: string };
+
+type UserErrorFields_CommunityUserError_Fragment = { field: Array<string> | null, message: string };
+
+type UserErrorFields_ExchangeUserError_Fragment = { field: Array<string> | null, message: string };
+
+type UserErrorFields_IntegrityUserError_Fragment = { field: Array<string> | null, message: string };
+
+type UserErrorFields_ListingUserError_Fragment = { field: Array<string> | null, message: string };
+
+type UserErrorFields_MemberUserError_Fragment = { field: Array<string> | null, message: string };
+
+type UserErrorFields_OAuthUserError_Fragment = { field: Array<string> | null, message: string };
+
+type UserErrorFields_PartnerAppUserError_Fragment = { field: Array<string> | null, message: string };
+
+type UserErrorFields_PeriodUserError_Fragment = { field: Array<string> | null, message: string };
+
+type UserErrorFields_ReportUserError_Fragment = { field: Array<string> | null, message: string };
+
+type UserErrorFields_SessionUserError_Fragment = { field: Array<string> | null, message: string };
+
+type UserErrorFields_TransferUserError_Fragment = { field: Array<string> | null, message: string };
+
+export type UserErrorFieldsFragment =
+  | UserErrorFields_AccountUserError_Fragment
+  | UserErrorFields_AuthUserError_Fragment
+  | UserErrorFields_CommunityUserError_Fragment
+  | UserErrorFields_ExchangeUserError_Fragment
+  | UserErrorFields_IntegrityUserError_Fragment
+  | UserErrorFields_ListingUserError_Fragment
+  | UserErrorFields_MemberUserError_Fragment
+  | UserErrorFields_OAuthUserError_Fragment
+  | UserErrorFields_PartnerAppUserError_Fragment
+  | UserErrorFields_PeriodUserError_Fragment
+  | UserErrorFields_ReportUserError_Fragment
+  | UserErrorFields_SessionUserError_Fragment
+  | UserErrorFields_TransferUserError_Fragment
+;
+
 export type TransferFieldsFragment = { id: string, idempotencyKey: string, kind: TransferKind, amount: string, code: string, memo: string, metadata: Record<string, unknown>, createdAt: string, debitAccountId: string, creditAccountId: string, postings: Array<{ accountId: string, accountVersion: string, amount: string, balanceAfter: string }> };
 
 export type CreateTransferMutationVariables = Exact<{
@@ -306,7 +457,7 @@ export type AccountStatementQueryVariables = Exact<{
 }>;
 
 
-export type AccountStatementQuery = { accountStatement: { from: string | null, to: string, openingBalance: string, debits: string, credits: string, closingBalance: string, lineCount: number, lines: { edges: Array<{ node: { postingId: string, transferId: string, accountVersion: string, amount: string, balanceAfter: string, code: string, memo: string, createdAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+export type AccountStatementQuery = { accountStatement: { from: string | null, to: string, openingBalance: string, debits: string, credits: string, closingBalance: string, lineCount: number, lines: { totalCount: number, edges: Array<{ node: { postingId: string, transferId: string, accountVersion: string, amount: string, balanceAfter: string, code: string, memo: string, createdAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
 
 export type TransfersQueryVariables = Exact<{
   accountId?: string | number | null | undefined;
@@ -317,11 +468,25 @@ export type TransfersQueryVariables = Exact<{
 
 export type TransfersQuery = { transfers: { edges: Array<{ node: { id: string, idempotencyKey: string, kind: TransferKind, amount: string, code: string, memo: string, metadata: Record<string, unknown>, createdAt: string, debitAccountId: string, creditAccountId: string, postings: Array<{ accountId: string, accountVersion: string, amount: string, balanceAfter: string }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
+export type ListingsWithAuthorsQueryVariables = Exact<{
+  communityId: string | number;
+  first: number;
+}>;
+
+
+export type ListingsWithAuthorsQuery = { listings: { edges: Array<{ node: { id: string, title: string, price: string, member: { id: string, displayName: string } | null, community: { slug: string, name: string } } }> } };
+
+export const UserErrorFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserErrorFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UserError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]} as unknown as DocumentNode<UserErrorFieldsFragment, unknown>;
 export const TransferFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TransferFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Transfer"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"idempotencyKey"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"memo"}},{"kind":"Field","name":{"kind":"Name","value":"metadata"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"debitAccountId"}},{"kind":"Field","name":{"kind":"Name","value":"creditAccountId"}},{"kind":"Field","name":{"kind":"Name","value":"postings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accountId"}},{"kind":"Field","name":{"kind":"Name","value":"accountVersion"}},{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"balanceAfter"}}]}}]}}]} as unknown as DocumentNode<TransferFieldsFragment, unknown>;
 export const ProposeExchangeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ProposeExchange"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ProposeExchangeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"proposeExchange"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"exchange"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"estimatedAmount"}},{"kind":"Field","name":{"kind":"Name","value":"proposerId"}},{"kind":"Field","name":{"kind":"Name","value":"providerId"}},{"kind":"Field","name":{"kind":"Name","value":"receiverId"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"dueAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<ProposeExchangeMutation, ProposeExchangeMutationVariables>;
 export const RegisterDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Register"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RegisterInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"register"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"member"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<RegisterMutation, RegisterMutationVariables>;
 export const LoginDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Login"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"LoginInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"login"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tokens"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessToken"}},{"kind":"Field","name":{"kind":"Name","value":"accessTokenExpiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"refreshToken"}},{"kind":"Field","name":{"kind":"Name","value":"refreshTokenExpiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"memberId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<LoginMutation, LoginMutationVariables>;
 export const MeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"memberships"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"communityId"}},{"kind":"Field","name":{"kind":"Name","value":"accountId"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
+export const CommunitiesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Communities"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"communitiesConnection"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<CommunitiesQuery, CommunitiesQueryVariables>;
+export const SignOutDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SignOut"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SignOutInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"signOut"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"endedSessions"}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserErrorFields"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SessionUserError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserErrorFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UserError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]} as unknown as DocumentNode<SignOutMutation, SignOutMutationVariables>;
+export const UpdateMemberProfileDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateMemberProfile"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateMemberProfileInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateMemberProfile"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"member"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserErrorFields"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MemberUserError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserErrorFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UserError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]} as unknown as DocumentNode<UpdateMemberProfileMutation, UpdateMemberProfileMutationVariables>;
+export const RequestMembershipDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RequestMembership"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RequestMembershipInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"requestMembership"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"membership"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<RequestMembershipMutation, RequestMembershipMutationVariables>;
 export const CreateTransferDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateTransfer"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateTransferInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createTransfer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"replayed"}},{"kind":"Field","name":{"kind":"Name","value":"transfer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TransferFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"originalCode"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TransferFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Transfer"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"idempotencyKey"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"memo"}},{"kind":"Field","name":{"kind":"Name","value":"metadata"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"debitAccountId"}},{"kind":"Field","name":{"kind":"Name","value":"creditAccountId"}},{"kind":"Field","name":{"kind":"Name","value":"postings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accountId"}},{"kind":"Field","name":{"kind":"Name","value":"accountVersion"}},{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"balanceAfter"}}]}}]}}]} as unknown as DocumentNode<CreateTransferMutation, CreateTransferMutationVariables>;
-export const AccountStatementDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AccountStatement"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"accountId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accountStatement"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"accountId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"accountId"}}},{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"openingBalance"}},{"kind":"Field","name":{"kind":"Name","value":"debits"}},{"kind":"Field","name":{"kind":"Name","value":"credits"}},{"kind":"Field","name":{"kind":"Name","value":"closingBalance"}},{"kind":"Field","name":{"kind":"Name","value":"lineCount"}},{"kind":"Field","name":{"kind":"Name","value":"lines"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"postingId"}},{"kind":"Field","name":{"kind":"Name","value":"transferId"}},{"kind":"Field","name":{"kind":"Name","value":"accountVersion"}},{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"balanceAfter"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"memo"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]}}]} as unknown as DocumentNode<AccountStatementQuery, AccountStatementQueryVariables>;
+export const AccountStatementDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AccountStatement"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"accountId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accountStatement"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"accountId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"accountId"}}},{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"openingBalance"}},{"kind":"Field","name":{"kind":"Name","value":"debits"}},{"kind":"Field","name":{"kind":"Name","value":"credits"}},{"kind":"Field","name":{"kind":"Name","value":"closingBalance"}},{"kind":"Field","name":{"kind":"Name","value":"lineCount"}},{"kind":"Field","name":{"kind":"Name","value":"lines"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"postingId"}},{"kind":"Field","name":{"kind":"Name","value":"transferId"}},{"kind":"Field","name":{"kind":"Name","value":"accountVersion"}},{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"balanceAfter"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"memo"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]}}]} as unknown as DocumentNode<AccountStatementQuery, AccountStatementQueryVariables>;
 export const TransfersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Transfers"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"accountId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"transfers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"accountId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"accountId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TransferFields"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TransferFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Transfer"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"idempotencyKey"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"memo"}},{"kind":"Field","name":{"kind":"Name","value":"metadata"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"debitAccountId"}},{"kind":"Field","name":{"kind":"Name","value":"creditAccountId"}},{"kind":"Field","name":{"kind":"Name","value":"postings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accountId"}},{"kind":"Field","name":{"kind":"Name","value":"accountVersion"}},{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"balanceAfter"}}]}}]}}]} as unknown as DocumentNode<TransfersQuery, TransfersQueryVariables>;
+export const ListingsWithAuthorsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ListingsWithAuthors"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"communityId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"listings"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"communityId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"communityId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"price"}},{"kind":"Field","name":{"kind":"Name","value":"member"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}}]}},{"kind":"Field","name":{"kind":"Name","value":"community"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ListingsWithAuthorsQuery, ListingsWithAuthorsQueryVariables>;
