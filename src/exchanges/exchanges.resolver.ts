@@ -105,7 +105,10 @@ export class ExchangesResolver {
     description:
       "A group exchange, for its provider, its receivers and its community's auditors; FORBIDDEN otherwise. Its `exchanges` are every place for the provider and auditors, a receiver's own for a receiver.",
   })
-  groupExchange(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<ExchangeGroup> {
+  groupExchange(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID, description: 'The group, as `Exchange.groupId` names it.' }) id: string,
+  ): Promise<ExchangeGroup> {
     return this.service.visibleGroup(actor, id);
   }
 

@@ -87,7 +87,10 @@ export class IdentityResolver {
   @Mutation(() => SignOutPayload, {
     description: 'Ends this session, or with `everywhere` all of your sessions, at once. In person only.',
   })
-  async signOut(@CurrentActor() actor: Actor, @Args('input') input: SignOutInput): Promise<SignOutPayload> {
+  async signOut(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'Which sessions to end.' }) input: SignOutInput,
+  ): Promise<SignOutPayload> {
     return { endedSessions: await this.identity.logout(actor, input.everywhere), userErrors: [] };
   }
 
@@ -121,7 +124,10 @@ export class IdentityResolver {
     description:
       'Ends one of your sessions at once (a lost phone). SESSION_NOT_FOUND when it is not one of your live sessions. In person only.',
   })
-  async endSession(@CurrentActor() actor: Actor, @Args('input') input: EndSessionInput): Promise<EndSessionPayload> {
+  async endSession(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The session to end.' }) input: EndSessionInput,
+  ): Promise<EndSessionPayload> {
     return (await this.identity.revokeSession(actor, input.sessionId))
       ? { sessionId: input.sessionId, userErrors: [] }
       : { sessionId: null, userErrors: [sessionError(SessionErrorCode.SESSION_NOT_FOUND)] };
@@ -150,7 +156,10 @@ export class IdentityResolver {
   @Mutation(() => SignOutPayload, {
     description: 'Admins: ends every session of a member at once (a lost device, a compromised account). Audited.',
   })
-  async signOutMember(@CurrentActor() actor: Actor, @Args('input') input: SignOutMemberInput): Promise<SignOutPayload> {
+  async signOutMember(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'Whose sessions to end, and why.' }) input: SignOutMemberInput,
+  ): Promise<SignOutPayload> {
     return {
       endedSessions: await this.identity.revokeMemberSessions(actor, input.memberId, input.reason),
       userErrors: [],
@@ -173,7 +182,8 @@ export class IdentityResolver {
   })
   createPartnerApp(
     @CurrentActor() actor: Actor,
-    @Args('input') input: CreatePartnerAppInput,
+    @Args('input', { description: 'The app to register: its community, name and scopes.' })
+    input: CreatePartnerAppInput,
   ): Promise<NewPartnerAppKeyPayload> {
     return this.apps.register(actor, input);
   }
@@ -196,7 +206,7 @@ export class IdentityResolver {
   })
   replacePartnerAppKey(
     @CurrentActor() actor: Actor,
-    @Args('input') input: ReplacePartnerAppKeyInput,
+    @Args('input', { description: 'The app whose key to replace.' }) input: ReplacePartnerAppKeyInput,
   ): Promise<NewPartnerAppKeyPayload> {
     return this.apps.rotateKey(actor, input.partnerAppId);
   }
@@ -215,7 +225,7 @@ export class IdentityResolver {
   })
   async deregisterPartnerApp(
     @CurrentActor() actor: Actor,
-    @Args('input') input: DeregisterPartnerAppInput,
+    @Args('input', { description: 'The app to revoke, and why.' }) input: DeregisterPartnerAppInput,
   ): Promise<PartnerAppPayload> {
     return { partnerApp: await this.apps.revoke(actor, input.partnerAppId, input.reason ?? null), userErrors: [] };
   }
@@ -238,7 +248,7 @@ export class IdentityResolver {
   })
   async grantPartnerAppConsent(
     @CurrentActor() actor: Actor,
-    @Args('input') input: PartnerAppConsentInput,
+    @Args('input', { description: 'The app you allow to act for you.' }) input: PartnerAppConsentInput,
   ): Promise<PartnerAppConsentPayload> {
     await this.apps.grantConsent(actor, input.partnerAppId);
     return { partnerAppId: input.partnerAppId, userErrors: [] };
@@ -264,7 +274,7 @@ export class IdentityResolver {
   })
   async withdrawPartnerAppConsent(
     @CurrentActor() actor: Actor,
-    @Args('input') input: PartnerAppConsentInput,
+    @Args('input', { description: 'The app whose consent to withdraw.' }) input: PartnerAppConsentInput,
   ): Promise<PartnerAppConsentPayload> {
     return (await this.apps.revokeConsent(actor, input.partnerAppId))
       ? { partnerAppId: input.partnerAppId, userErrors: [] }

@@ -53,7 +53,7 @@ export class IntegrityResolver {
   })
   async recordLedgerCheckpoints(
     @CurrentActor() actor: Actor,
-    @Args('input') input: CommunityLedgerInput,
+    @Args('input', { description: 'The community whose currencies to checkpoint.' }) input: CommunityLedgerInput,
   ): Promise<RecordLedgerCheckpointsPayload> {
     return { checkpoints: await this.checkpoints.recordOnDemand(actor, input.communityId), userErrors: [] };
   }

@@ -37,7 +37,7 @@ export class VerificationResolver {
   @RateLimited(RATE_LIMITS.runLedgerVerification)
   async verifyLedger(
     @CurrentActor() actor: Actor,
-    @Args('input') input: CommunityLedgerInput,
+    @Args('input', { description: 'The community whose ledger to verify.' }) input: CommunityLedgerInput,
   ): Promise<VerificationRunPayload> {
     return { run: await this.verification.runOnDemand(actor, input.communityId), userErrors: [] };
   }
@@ -78,7 +78,8 @@ export class VerificationResolver {
   })
   async closeVerificationAlert(
     @CurrentActor() actor: Actor,
-    @Args('input') input: CloseVerificationAlertInput,
+    @Args('input', { description: 'The run whose alert to close, and what was done about it.' })
+    input: CloseVerificationAlertInput,
   ): Promise<VerificationRunPayload> {
     const run = await this.verification.acknowledge(actor, input.runId, input.note);
     return run

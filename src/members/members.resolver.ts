@@ -105,7 +105,8 @@ export class MembersResolver {
   @Mutation(() => MemberPayload, { description: 'Changes your profile. In person only: not through a partner app.' })
   async updateMemberProfile(
     @CurrentActor() actor: Actor,
-    @Args('input') input: UpdateMemberProfileInput,
+    @Args('input', { description: 'The fields to change; a field left out stays as it is.' })
+    input: UpdateMemberProfileInput,
   ): Promise<MemberPayload> {
     return { member: await this.members.updateProfile(actor, input), userErrors: [] };
   }
@@ -128,7 +129,7 @@ export class MembersResolver {
   @RateLimited(RATE_LIMITS.joinCommunity)
   requestMembership(
     @CurrentActor() actor: Actor,
-    @Args('input') input: RequestMembershipInput,
+    @Args('input', { description: 'The community to join.' }) input: RequestMembershipInput,
   ): Promise<MembershipPayload> {
     return this.members.requestMembership(actor, input);
   }

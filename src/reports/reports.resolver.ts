@@ -75,7 +75,7 @@ export class ReportsResolver {
   @RateLimited(RATE_LIMITS.requestExport)
   async requestReportExport(
     @CurrentActor() actor: Actor,
-    @Args('input') input: RequestReportExportInput,
+    @Args('input', { description: 'The report to export, and its parameters.' }) input: RequestReportExportInput,
   ): Promise<RequestReportExportPayload> {
     return { link: await this.exports.requestExport(actor, input), userErrors: [] };
   }
