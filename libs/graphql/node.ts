@@ -37,15 +37,22 @@ const databaseIdField = Field(() => String, {
 /**
  * An object type of `typeName` whose `id` property is its database id: `id` is exposed as its global
  * id, beside `databaseId`, and the type implements `Node` unless `node: false` (for types that
- * `node(id:)` does not load: say why where it is used). Use it in place of `@ObjectType(options)`,
+ * `node(id:)` does not load: say why where it is used). `idDescription` says what the id names and
+ * where to pass it, before what every global id is. Use it in place of `@ObjectType(options)`,
  * leaving the class's `id` without a decorator.
  */
 export function NodeType(
   typeName: string,
-  { node = true, ...options }: Omit<ObjectTypeOptions, 'implements'> & { node?: boolean } = {},
+  {
+    node = true,
+    idDescription,
+    ...options
+  }: Omit<ObjectTypeOptions, 'implements'> & { node?: boolean; idDescription?: string } = {},
 ): ClassDecorator {
   return (target) => {
-    GlobalIdField(typeName, { description: ID_DESCRIPTION })(target.prototype as object, 'id');
+    // What this id names and where to pass it (the type's own words), then what every global id is.
+    const description = idDescription ? `${idDescription} ${ID_DESCRIPTION}` : ID_DESCRIPTION;
+    GlobalIdField(typeName, { description })(target.prototype as object, 'id');
     databaseIdField(target.prototype as object, 'databaseId');
     ObjectType(typeName, { ...options, ...(node ? { implements: () => [Node] } : {}) })(target);
   };

@@ -24,6 +24,7 @@ registerEnumType(AuditActorRole, {
 });
 
 @NodeType('AuditEntry', {
+  idDescription: 'Names this entry of the audit log.',
   description: 'One privileged action: who, acting as what, through which client, what, when and why.',
   node: false,
 })

@@ -5,7 +5,10 @@ import { AmountScalar } from '../../../libs/graphql/scalars.js';
 import { CommunityErrorCode } from '../communities.errors.js';
 import { NodeType } from '../../../libs/graphql/node.js';
 
-@NodeType('Community', { description: 'One time bank: it owns a currency and its policies.' })
+@NodeType('Community', {
+  idDescription: 'Names this community; memberships, listings and reports refer to it by this id.',
+  description: 'One time bank: it owns a currency and its policies.',
+})
 export class Community {
   id: string;
 

@@ -23,6 +23,7 @@ export class ExchangeUserError {
 }
 
 @NodeType('Exchange', {
+  idDescription: 'Names this exchange: pass it to the actions on it.',
   description: 'One deal between a provider and a receiver, paid only through a hold on the ledger.',
 })
 export class Exchange {
@@ -109,7 +110,11 @@ export class ExchangePayload {
   userErrors: ExchangeUserError[];
 }
 
-@NodeType('Review', { description: "One party's review of the other, after settlement.", node: false })
+@NodeType('Review', {
+  idDescription: 'Names this review.',
+  description: "One party's review of the other, after settlement.",
+  node: false,
+})
 export class Review {
   id: string;
 
@@ -153,6 +158,7 @@ export class ReviewSummary {
 }
 
 @NodeType('ExchangeGroup', {
+  idDescription: 'Names this group: pass it to settleExchangeGroup.',
   description:
     'One provider and many receivers (a class, a shared repair day): a place per receiver, settled together.',
 })

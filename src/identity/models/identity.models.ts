@@ -81,7 +81,11 @@ export class AuthPayload {
   userErrors: AuthUserError[];
 }
 
-@NodeType('PartnerApp', { description: 'A registered client of the API, scoped to one community.', node: false })
+@NodeType('PartnerApp', {
+  idDescription: 'Names this partner app. Its OAuth client_id is its `databaseId`.',
+  description: 'A registered client of the API, scoped to one community.',
+  node: false,
+})
 export class PartnerApp {
   id: string;
 
@@ -206,7 +210,10 @@ export class EndSessionPayload {
   userErrors: SessionUserError[];
 }
 
-@NodeType('Session', { description: 'One login: a device or an app holding tokens.' })
+@NodeType('Session', {
+  idDescription: 'Names this session: pass it to endSession.',
+  description: 'One login: a device or an app holding tokens.',
+})
 export class Session {
   id: string;
 

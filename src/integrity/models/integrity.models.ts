@@ -7,6 +7,7 @@ import { GlobalIdField } from '../../../libs/graphql/global-id.js';
 import { NodeType } from '../../../libs/graphql/node.js';
 
 @NodeType('LedgerCheckpoint', {
+  idDescription: 'Names this checkpoint: pass it as `checkpointId` to `statementProof`.',
   description:
     "A checkpoint of a currency's hash chain. `checkpointHash` is SHA-256 of `pumasi-checkpoint-v1|currencyId|sequence|fromPosition|position|chainHash|merkleRoot|previousHash` " +
     '(hashes in lower-case hex), and names the previous checkpoint, so keeping one checkpoint hash vouches for every checkpoint before it.',

@@ -32,6 +32,7 @@ registerEnumType(VerificationTrigger, {
 });
 
 @NodeType('VerificationRun', {
+  idDescription: 'Names this run: pass it to closeVerificationAlert.',
   description: "A run of the ledger's invariant check over one community. A failed run is an alert until acknowledged.",
   node: false,
 })

@@ -7,7 +7,10 @@ import { AccountKind, AccountStatus, TransferKind } from './ledger-enums.js';
 import { GlobalIdField } from '../../../libs/graphql/global-id.js';
 import { NodeType } from '../../../libs/graphql/node.js';
 
-@NodeType('Currency', { description: 'A unit of account. Amounts are integers in its minor units.' })
+@NodeType('Currency', {
+  idDescription: 'Names this currency; accounts, transfers and reports refer to it by this id.',
+  description: 'A unit of account. Amounts are integers in its minor units.',
+})
 export class Currency {
   id: string;
 
@@ -26,7 +29,10 @@ export class Currency {
   minorUnitsPerUnit: number;
 }
 
-@NodeType('Account', { description: 'Balances are credit-normal: balance = postedCredits - postedDebits.' })
+@NodeType('Account', {
+  idDescription: 'Names this account: pass it as the debit or credit account of a transfer.',
+  description: 'Balances are credit-normal: balance = postedCredits - postedDebits.',
+})
 export class Account {
   id: string;
 
@@ -80,7 +86,10 @@ export class Account {
   createdAt: Date;
 }
 
-@NodeType('Transfer', { description: 'A movement of money from a debit account to a credit account of one currency.' })
+@NodeType('Transfer', {
+  idDescription: 'Names this transfer: pass it to post, void or reverse it.',
+  description: 'A movement of money from a debit account to a credit account of one currency.',
+})
 export class Transfer {
   id: string;
 
@@ -136,7 +145,11 @@ export class Transfer {
   createdAt: Date;
 }
 
-@NodeType('Posting', { description: "One line of an account's statement: one side of a transfer.", node: false })
+@NodeType('Posting', {
+  idDescription: 'Names this posting: one side of a transfer, on one account.',
+  description: "One line of an account's statement: one side of a transfer.",
+  node: false,
+})
 export class Posting {
   id: string;
 

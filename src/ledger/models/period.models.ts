@@ -18,6 +18,7 @@ export class PeriodBalance {
 }
 
 @NodeType('LedgerPeriod', {
+  idDescription: 'Names this closed period.',
   description:
     'A closed period of a currency: nothing dated up to `closedThrough` can change any more. A correction is posted in the open period and refers back to the original (a reversal names what it reverses).',
   node: false,

@@ -19,7 +19,10 @@ export class ListingCategory {
   nameKo: string;
 }
 
-@NodeType('Listing', { description: "An offer or a request, for labour or goods, in the community's currency." })
+@NodeType('Listing', {
+  idDescription: 'Names this listing: propose an exchange against it with this id.',
+  description: "An offer or a request, for labour or goods, in the community's currency.",
+})
 export class Listing {
   id: string;
 

@@ -11,6 +11,7 @@ export const visibleMemberNote = (idField: string): string =>
   `The member of \`${idField}\`, as \`member(id)\` shows them to you: null when you may not see them.`;
 
 @NodeType('Member', {
+  idDescription: 'Names this member; memberships, listings and exchanges refer to them by this id.',
   description: 'A person or an organisation. The profile is visible to members of the communities they share.',
 })
 export class Member {
@@ -47,6 +48,7 @@ export class Member {
 }
 
 @NodeType('Membership', {
+  idDescription: 'Names this membership: pass it to approve, suspend, reinstate or close it.',
   description: "A member's standing in one community, with its own account in the community's currency.",
 })
 export class Membership {

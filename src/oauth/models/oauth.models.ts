@@ -57,6 +57,7 @@ export class Viewer {
 }
 
 @NodeType('PartnerConsent', {
+  idDescription: 'The consent.',
   description: 'Your consent that a partner app may act for you; it lasts until you or a coordinator withdraw it.',
 })
 export class PartnerConsent {
