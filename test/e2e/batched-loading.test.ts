@@ -1,3 +1,4 @@
+import { globalId } from '../support/global-ids.js';
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
@@ -126,8 +127,10 @@ describe('batched loading of related objects', () => {
     });
 
     expect(loads).toEqual(ONE_LOAD_EACH);
-    expect(new Set(nodes.map((node) => node.debitAccount?.id))).toEqual(new Set([payer.id]));
-    expect(new Set(nodes.map((node) => node.creditAccount?.id))).toEqual(new Set(payees.map((payee) => payee.id)));
+    expect(new Set(nodes.map((node) => node.debitAccount?.id))).toEqual(new Set([globalId('Account', payer.id)]));
+    expect(new Set(nodes.map((node) => node.creditAccount?.id))).toEqual(
+      new Set(payees.map((payee) => globalId('Account', payee.id))),
+    );
     expect(nodes.every((node) => node.currency.code === 'HOUR' && node.debitAccount?.currency.code === 'HOUR')).toBe(
       true,
     );
@@ -142,7 +145,7 @@ describe('batched loading of related objects', () => {
 
     // Access facts twice: once for the account the list is filtered by, before the page exists; once for the page.
     expect(loads).toEqual({ ...ONE_LOAD_EACH, accessFacts: 2 });
-    expect(new Set(nodes.map((node) => node.debitAccount?.id))).toEqual(new Set([payer.id]));
+    expect(new Set(nodes.map((node) => node.debitAccount?.id))).toEqual(new Set([globalId('Account', payer.id)]));
     expect(nodes.map((node) => node.creditAccount)).toEqual(Array(10).fill(null));
   });
 
@@ -153,7 +156,7 @@ describe('batched loading of related objects', () => {
       accountId: payer.id,
     });
 
-    expect(nodes.map((node) => node.postings)).toEqual(Array(10).fill([{ accountId: payer.id }]));
+    expect(nodes.map((node) => node.postings)).toEqual(Array(10).fill([{ accountId: globalId('Account', payer.id) }]));
   });
 
   describe('the objects beside the ids of a page', () => {
@@ -217,7 +220,7 @@ describe('batched loading of related objects', () => {
         for (const node of nodes) {
           expect(node.member?.id).toBe(node.memberId);
           // The co-member (the first holder) is an author too, and sees their own email.
-          const own = !seesEmails && node.memberId === fixture.holders[0].memberId;
+          const own = !seesEmails && node.memberId === globalId('Member', fixture.holders[0].memberId);
           expect(node.member?.email).toEqual(seesEmails || own ? expect.stringMatching(/@test[.]example$/) : null);
           expect(node.community).toEqual({ id: node.communityId, slug: fixture.community.slug });
         }

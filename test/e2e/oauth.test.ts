@@ -448,7 +448,7 @@ describe('OAuth for partner apps', () => {
       const login = await follow(
         browser,
         t.url,
-        await browser.get(authorizeUrl(t.url, { clientId: w.appId, challenge: pkce().challenge })),
+        await browser.get(authorizeUrl(t.url, { clientId: w.clientId, challenge: pkce().challenge })),
       );
 
       const back = await follow(

@@ -1,3 +1,4 @@
+import { globalId } from '../support/global-ids.js';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
 import { GraphqlClient, GraphqlResponse, useTestApp } from '../support/test-app.js';
@@ -141,7 +142,7 @@ describe('paged lists over GraphQL', () => {
       const { nodes, pages, totalCounts } = await walk<{ id: string }>(t.as(null), COMMUNITIES, 1, {}, async () => {
         added = await createLedgerFixture(t, []);
       });
-      expect(ids(nodes)).toEqual([...ids(listed), added!.community.id]);
+      expect(ids(nodes)).toEqual([...ids(listed), globalId('Community', added!.community.id)]);
       expect(pages).toBe(nodes.length);
       expect(totalCounts[0]).toBe(listed.length);
       expect(totalCounts.at(-1)).toBe(nodes.length);
@@ -221,7 +222,9 @@ describe('paged lists over GraphQL', () => {
 
       expect(ids(nodes).slice(0, 4)).toEqual(ids(listed));
       expect(nodes).toHaveLength(5);
-      expect(new Set(nodes.map((app) => app.communityId))).toEqual(new Set([community.community.id]));
+      expect(new Set(nodes.map((app) => app.communityId))).toEqual(
+        new Set([globalId('Community', community.community.id)]),
+      );
       expect(totalCounts).toEqual([4, 5]);
     });
 

@@ -1,3 +1,4 @@
+import { globalId, rowId } from '../support/global-ids.js';
 import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
 import { GraphqlClient, TestApp, useTestApp } from '../support/test-app.js';
 import {
@@ -91,7 +92,10 @@ const count = async (t: TestApp, sql: string, params: unknown[]): Promise<number
 
 /** Audit rows of an action on a target, whatever their community (an admin's acts on a member have none). */
 const audited = (t: TestApp, action: string, targetId: string): Promise<number> =>
-  count(t, 'SELECT count(*) FROM audit_log WHERE action = $1 AND target_id = $2', [action, targetId]);
+  count(t, 'SELECT count(*) FROM audit_log WHERE action = $1 AND target_id = $2', [action, rowId(targetId)]);
+
+/** What the API answers for an id that names nothing: a malformed one must get exactly that. */
+const NO_SUCH_ID = '9000000000000000000';
 
 describe('refusals in one shape, over GraphQL', () => {
   const t = useTestApp();
@@ -114,8 +118,12 @@ describe('refusals in one shape, over GraphQL', () => {
         'SESSION_NOT_FOUND input.sessionId',
       ]);
       await expectSessionLive(t, stranger.tokens.accessToken, stranger.memberId);
-      expect(refusals(await payload(phone.client, END_SESSION, { sessionId: 'not-an-id' }))).toEqual([
+      expect(refusals(await payload(phone.client, END_SESSION, { sessionId: '0' }))).toEqual([
         'INVALID_INPUT input.sessionId',
+      ]);
+      // Neither a global id nor a number: it names no session, and is answered as an unknown one is.
+      expect(refusals(await payload(phone.client, END_SESSION, { sessionId: 'not-an-id' }))).toEqual([
+        'SESSION_NOT_FOUND input.sessionId',
       ]);
 
       // Newest first: the tablet's session is the first that is not the laptop's own.
@@ -226,7 +234,11 @@ describe('refusals in one shape, over GraphQL', () => {
 
     it('replacePartnerAppKey: the old key stops, the new one works; deregisterPartnerApp revokes it; malformed input changes nothing', async () => {
       const { partnerApp, apiKey } = await registerPartnerApp(coordinator, fixture.community.id, ['AUDIT_READ']);
-      expect(refusals(await payload(coordinator, REPLACE_PARTNER_APP_KEY, { partnerAppId: 'app-1' }))).toEqual([
+      // Neither a global id nor a number: it names no app, and is answered as an unknown one is.
+      expect(await coordinator.graphql(REPLACE_PARTNER_APP_KEY, { input: { partnerAppId: 'app-1' } })).toEqual(
+        await coordinator.graphql(REPLACE_PARTNER_APP_KEY, { input: { partnerAppId: NO_SUCH_ID } }),
+      );
+      expect(refusals(await payload(coordinator, REPLACE_PARTNER_APP_KEY, { partnerAppId: '0' }))).toEqual([
         'INVALID_INPUT input.partnerAppId',
       ]);
 
@@ -261,7 +273,7 @@ describe('refusals in one shape, over GraphQL', () => {
       const member = fixture.as(fixture.members[0]);
       const consents = () =>
         count(t, 'SELECT count(*) FROM partner_consents WHERE partner_app_id = $1 AND revoked_at IS NULL', [
-          partnerApp.id,
+          rowId(partnerApp.id),
         ]);
 
       expect(refusals(await payload(member, WITHDRAW_CONSENT, { partnerAppId: partnerApp.id }))).toEqual([
@@ -286,7 +298,11 @@ describe('refusals in one shape, over GraphQL', () => {
       const newcomer = await registerMember(t, 'newcomer').then(({ email }) => logInAs(t, email));
       const asked = await payload(newcomer.client, REQUEST_MEMBERSHIP, { communityId: fixture.community.id });
       expect(asked).toEqual({
-        membership: { id: expect.any(String), communityId: fixture.community.id, status: 'PENDING' },
+        membership: {
+          id: expect.any(String),
+          communityId: globalId('Community', fixture.community.id),
+          status: 'PENDING',
+        },
         userErrors: [],
       });
       expect(
@@ -295,7 +311,9 @@ describe('refusals in one shape, over GraphQL', () => {
       expect(
         refusals(await payload(newcomer.client, REQUEST_MEMBERSHIP, { communityId: '9000000000000000000' })),
       ).toEqual(['COMMUNITY_NOT_FOUND input.communityId']);
-      expect(await count(t, 'SELECT count(*) FROM memberships WHERE member_id = $1', [newcomer.memberId])).toBe(1);
+      expect(await count(t, 'SELECT count(*) FROM memberships WHERE member_id = $1', [rowId(newcomer.memberId)])).toBe(
+        1,
+      );
     });
 
     it('updateMemberProfile changes your profile; an empty or over-long name is INVALID_INPUT and changes nothing, as the deprecated updateProfile still refuses with BAD_USER_INPUT', async () => {
@@ -316,7 +334,9 @@ describe('refusals in one shape, over GraphQL', () => {
       expect(refused.userErrors.every((error) => error.message.length > 0)).toBe(true);
       const old = await me.client.graphql(UPDATE_PROFILE, { input: { displayName: '' } });
       expect(old.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
-      const [row] = await t.dataSource.query('SELECT display_name, bio FROM members WHERE id = $1', [me.memberId]);
+      const [row] = await t.dataSource.query('SELECT display_name, bio FROM members WHERE id = $1', [
+        rowId(me.memberId),
+      ]);
       expect(row).toEqual({ display_name: 'Haneul', bio: 'I fix bikes' });
     });
   });
@@ -326,13 +346,17 @@ describe('refusals in one shape, over GraphQL', () => {
       const runs = () =>
         count(t, 'SELECT count(*) FROM verification_runs WHERE community_id = $1', [fixture.community.id]);
       const before = await runs();
-      expect(refusals(await payload(coordinator, VERIFY_LEDGER, { communityId: 'one' }))).toEqual([
+      // Neither a global id nor a number: it names no community, and is answered as an unknown one is.
+      expect(await coordinator.graphql(VERIFY_LEDGER, { input: { communityId: 'one' } })).toEqual(
+        await coordinator.graphql(VERIFY_LEDGER, { input: { communityId: NO_SUCH_ID } }),
+      );
+      expect(refusals(await payload(coordinator, VERIFY_LEDGER, { communityId: '0' }))).toEqual([
         'INVALID_INPUT input.communityId',
       ]);
       expect(await runs()).toBe(before);
       const verified = await payload(coordinator, VERIFY_LEDGER, { communityId: fixture.community.id });
       expect(verified).toEqual({
-        run: { id: expect.any(String), communityId: fixture.community.id, passed: true },
+        run: { id: expect.any(String), communityId: globalId('Community', fixture.community.id), passed: true },
         userErrors: [],
       });
       expect(await runs()).toBe(before + 1);
@@ -418,7 +442,7 @@ describe('refusals in one shape, over GraphQL', () => {
     it('createTransfers: a bad transfer inside the batch is named by its path, and nothing of the batch is written', async () => {
       const [payer, payee] = fixture.members;
       const good = transferInput(payer.id, payee.id, '5');
-      const bad = { ...transferInput(payer.id, payee.id, '5'), debitAccountId: 'nope' };
+      const bad = { ...transferInput(payer.id, payee.id, '5'), debitAccountId: '0' };
       const refused = await payload(fixture.as(payer), CREATE_TRANSFERS, { mode: 'LINKED', transfers: [good, bad] });
       expect({ results: refused.results, refusals: refusals(refused) }).toEqual({
         results: [],

@@ -1,3 +1,4 @@
+import { globalId } from '../support/global-ids.js';
 import { LedgerFixture } from '../support/ledger-fixture.js';
 import { GraphqlClient, useTestApp } from '../support/test-app.js';
 import {
@@ -56,8 +57,8 @@ describe('objects beside their ids', () => {
       expect(asBystander.listing).toEqual({
         memberId: provider.memberId,
         member: { id: provider.memberId, email: null },
-        communityId: fixture.community.id,
-        community: { id: fixture.community.id, slug: fixture.community.slug },
+        communityId: globalId('Community', fixture.community.id),
+        community: { id: globalId('Community', fixture.community.id), slug: fixture.community.slug },
       });
 
       const asCoordinator = await gql<{ listing: { member: { email: string } } }>(coordinator, LISTING, {
@@ -84,8 +85,8 @@ describe('objects beside their ids', () => {
       });
 
       expect(exchange).toEqual({
-        communityId: fixture.community.id,
-        community: { id: fixture.community.id },
+        communityId: globalId('Community', fixture.community.id),
+        community: { id: globalId('Community', fixture.community.id) },
         listingId,
         listing: { id: listingId },
         proposerId: receiver.memberId,
