@@ -157,7 +157,7 @@ describe('the typed client generated from schema.gql', () => {
         id: listing.id,
         title: listing.title,
         price: listing.price,
-        member: { id: author.memberId, displayName: expect.any(String) },
+        member: { id: globalId('Member', author.memberId), displayName: expect.any(String) },
         community: { slug: fixture.community.slug, name: fixture.community.name },
       },
     ]);

@@ -139,7 +139,7 @@ describe('verifying a community ledger over GraphQL', () => {
             })
           ).closeVerificationAlert;
         expect(await close()).toEqual({
-          run: { id: scheduled.id, acknowledgedBy: tampered.coordinator.memberId },
+          run: { id: scheduled.id, acknowledgedBy: globalId('Member', tampered.coordinator.memberId) },
           userErrors: [],
         });
         expect(await close()).toEqual({
