@@ -11,6 +11,7 @@ import { LedgerHardening1764340000000 } from './1764340000000-ledger-hardening.j
 import { IdentityHardening1764350000000 } from './1764350000000-identity-hardening.js';
 import { ExchangeStateMachine1764360000000 } from './1764360000000-exchange-state-machine.js';
 import { OAuth1764380000000 } from './1764380000000-oauth.js';
+import { LeastPrivilege1764390000000 } from './1764390000000-least-privilege.js';
 
 /** In order of application. ESM has no reliable glob, so each migration is listed here. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   IdentityHardening1764350000000,
   ExchangeStateMachine1764360000000,
   OAuth1764380000000,
+  LeastPrivilege1764390000000,
 ];

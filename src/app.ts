@@ -5,6 +5,7 @@ import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../libs/config/app-config.js';
 import { runMigrations } from '../libs/database/migrate.js';
+import { excessPrivileges, SERVICE_ROLE } from '../libs/database/service-role.js';
 import { graphiqlAssets } from '../libs/graphql/graphiql.js';
 import { corsMiddleware } from '../libs/http/cors.js';
 import { InFlightRequests } from '../libs/http/in-flight-requests.js';
@@ -32,6 +33,11 @@ export function createLogger(config: AppConfig): PinoNestLogger {
 export interface CreateAppOptions extends AppModuleOptions {
   /** Where the log lines go instead of standard output: a test reads them there. */
   logDestination?: DestinationStream;
+  /**
+   * False for an operator's one-off command (create-admin), which may run as the owner: the refusal
+   * of a privileged role guards the long-running service, which faces the network.
+   */
+  refusePrivilegedDatabaseUser?: boolean;
 }
 
 /** On connections of their own, free of the request timeouts: a migration may rightly run for minutes. */
@@ -44,12 +50,27 @@ async function migrate(databaseUrl: string): Promise<void> {
   }
 }
 
+export class PrivilegedDatabaseUserError extends Error {}
+
+/** The service must not be able to rewrite history or the rules that guard it (docs/operations.md, "Database roles"). */
+async function refuseExcessPrivileges(dataSource: DataSource): Promise<void> {
+  const excess = await excessPrivileges((sql) => dataSource.query(sql));
+  if (excess.length === 0) return;
+  throw new PrivilegedDatabaseUserError(
+    `Refusing to start: DATABASE_URL's role has more privileges than the service needs (${excess.join('; ')}). ` +
+      `Connect as a member of ${SERVICE_ROLE} and run migrations with MIGRATION_DATABASE_URL (docs/operations.md, "Database roles"), ` +
+      'or set ALLOW_PRIVILEGED_DATABASE_USER=true to accept the risk.',
+  );
+}
+
 /**
  * Builds the application exactly as `npm start` runs it (tests use this too), migrated and
  * ready to listen.
  */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
   const logger = rootLogger(config, options.logDestination);
+  // As the tables' owner, before the service's own connections open: they may need what a migration grants.
+  if (config.migrateOnStart) await migrate(config.migrationDatabaseUrl ?? config.databaseUrl!);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
     bodyParser: false,
     logger: new PinoNestLogger(logger),
@@ -67,7 +88,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.use(jsonBodyParser(), malformedBodyHandler);
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  if (config.migrateOnStart) await migrate(config.databaseUrl!);
+  const checkRole = options.connectDatabase !== false && options.refusePrivilegedDatabaseUser !== false;
+  if (checkRole && !config.allowPrivilegedDatabaseUser) {
+    await refuseExcessPrivileges(app.get(DataSource)).catch(async (error: unknown) => {
+      await app.close();
+      throw error;
+    });
+  }
   await app.init();
   return app;
 }

@@ -5,7 +5,7 @@ import { loadConfigOrExit, redactSecrets } from '../libs/config/app-config.js';
 import { InFlightRequests } from '../libs/http/in-flight-requests.js';
 import { EmbeddedPostgres, EmbeddedPostgresError } from '../libs/database/embedded-postgres.js';
 import { startDatabase } from './database.js';
-import { createApp, createLogger } from './app.js';
+import { createApp, createLogger, PrivilegedDatabaseUserError } from './app.js';
 import { ExchangesService } from './exchanges/exchanges.service.js';
 import { ListingsService } from './listings/listings.service.js';
 import { CommunitiesService } from './communities/communities.service.js';
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // An expected condition is its message alone; a driver's error may quote the connection string it was given.
   const report =
-    error instanceof EmbeddedPostgresError
+    error instanceof EmbeddedPostgresError || error instanceof PrivilegedDatabaseUserError
       ? error.message
       : error instanceof Error
         ? (error.stack ?? error.message)

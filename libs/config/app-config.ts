@@ -75,6 +75,17 @@ class EnvironmentVariables {
 
   @IsOptional()
   @IsString()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'MIGRATION_DATABASE_URL must be a postgres:// URL' })
+  @IsParsableUrl('MIGRATION_DATABASE_URL is not a well-formed URL')
+  MIGRATION_DATABASE_URL?: string;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'ALLOW_PRIVILEGED_DATABASE_USER must be true or false' })
+  ALLOW_PRIVILEGED_DATABASE_USER?: boolean;
+
+  @IsOptional()
+  @IsString()
   DATA_DIR?: string;
 
   @IsOptional()
@@ -276,15 +287,19 @@ export class AppConfig {
     readonly resilience: ResilienceSettings,
     /** The bearer token a scraper sends for /metrics; unset, /metrics is not served at all. */
     readonly metricsToken: string | undefined,
+    /** Where migrations run: the tables' owner. Unset, DATABASE_URL's role (which must then be allowed to be privileged). */
+    readonly migrationDatabaseUrl: string | undefined,
+    /** Start even when DATABASE_URL's role is a superuser or owns the tables (docs/operations.md, "Database roles"). */
+    readonly allowPrivilegedDatabaseUser: boolean,
   ) {}
 
   get usesEmbeddedDatabase(): boolean {
     return this.databaseUrl === undefined;
   }
 
-  /** The same settings pointing at another database (the embedded one, once it runs). */
-  withDatabaseUrl(databaseUrl: string): AppConfig {
-    return Object.assign(Object.create(AppConfig.prototype), this, { databaseUrl }) as AppConfig;
+  /** The same settings pointing at another database (the embedded one, once it runs): the service's role, and the owner's. */
+  withDatabaseUrl(databaseUrl: string, migrationDatabaseUrl = this.migrationDatabaseUrl): AppConfig {
+    return Object.assign(Object.create(AppConfig.prototype), this, { databaseUrl, migrationDatabaseUrl }) as AppConfig;
   }
 }
 
@@ -360,6 +375,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       shutdownGraceMs: vars.SHUTDOWN_GRACE_MS ?? 30_000,
     },
     vars.METRICS_TOKEN,
+    vars.MIGRATION_DATABASE_URL,
+    vars.ALLOW_PRIVILEGED_DATABASE_USER ?? false,
   );
 }
 

@@ -4,6 +4,8 @@
 CREATE OR REPLACE FUNCTION public.ledger_chain_extend(p_limit integer, p_xmin bigint, p_next_through bigint, p_next_xid bigint)
  RETURNS integer
  LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
 DECLARE
   v_horizon ledger_chain_horizon%ROWTYPE;

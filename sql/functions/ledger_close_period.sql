@@ -4,6 +4,8 @@
 CREATE OR REPLACE FUNCTION public.ledger_close_period(p_currency_id bigint, p_through timestamp with time zone, p_closed_by bigint, p_note text)
  RETURNS TABLE(outcome text, period_id bigint)
  LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
 DECLARE
   v_period_id bigint;

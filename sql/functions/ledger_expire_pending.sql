@@ -4,6 +4,8 @@
 CREATE OR REPLACE FUNCTION public.ledger_expire_pending(p_pending_id bigint)
  RETURNS TABLE(outcome text, id bigint, currency_id bigint, created_at timestamp with time zone, original_outcome text)
  LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
 DECLARE
   v_pending transfers%ROWTYPE;

@@ -4,6 +4,8 @@
 CREATE OR REPLACE FUNCTION public.ledger_resolve_pending(p_idempotency_key text, p_request_hash text, p_pending_id bigint, p_action text, p_amount bigint, p_code text, p_memo text, p_metadata jsonb, p_idempotency_scope text DEFAULT 'system'::text)
  RETURNS TABLE(outcome text, id bigint, currency_id bigint, created_at timestamp with time zone, original_outcome text)
  LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
 DECLARE
   v_claim record;

@@ -4,6 +4,8 @@
 CREATE OR REPLACE FUNCTION public.ledger_reverse_transfer(p_idempotency_key text, p_request_hash text, p_transfer_id bigint, p_reason text, p_force boolean, p_memo text, p_metadata jsonb, p_idempotency_scope text DEFAULT 'system'::text)
  RETURNS TABLE(outcome text, id bigint, currency_id bigint, created_at timestamp with time zone, original_outcome text)
  LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
 DECLARE
   v_claim record;

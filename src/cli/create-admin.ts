@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   Logger.overrideLogger(createLogger(settings));
   const database = await openCommandDatabase(settings, { create: options.create ?? false });
   try {
-    const app = await createApp(settings.withDatabaseUrl(database.url));
+    const app = await createApp(settings.withDatabaseUrl(database.url), { refusePrivilegedDatabaseUser: false });
     try {
       const { member, created } = await app
         .get(MembersService)

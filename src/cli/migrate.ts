@@ -18,14 +18,21 @@ const COMMAND = {
         'Without DATABASE_URL, create the embedded database under DATA_DIR if it holds none (refused otherwise).',
     },
   },
-  environment: DATABASE_ENVIRONMENT,
+  environment: {
+    ...DATABASE_ENVIRONMENT,
+    MIGRATION_DATABASE_URL:
+      "postgres:// URL as the tables' owner, where DATABASE_URL is the service's role; used instead of it.",
+  },
 } as const;
 
 const list = (names: string[]): string => (names.length ? names.map((name) => `\n  ${name}`).join('') : ' none');
 
 async function main(): Promise<void> {
   const options = parseCommandLine(COMMAND);
-  const database = await openCommandDatabase(loadConfig(), { create: options.create ?? false });
+  const config = loadConfig();
+  // Migrations are the owner's work; the service's role may not change the schema.
+  const owner = config.migrationDatabaseUrl ? config.withDatabaseUrl(config.migrationDatabaseUrl) : config;
+  const database = await openCommandDatabase(owner, { create: options.create ?? false });
   const dataSource = createDataSource(database.url, 2);
   try {
     console.log(`Database: ${database.description}`);

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 
-/** Where the current definition of every SQL function and trigger is kept, for readers. */
+/** Where the current definition of every SQL function and trigger, and every privilege, is kept for readers. */
 export const SQL_DIR = 'sql';
 
 const HEADER =
@@ -32,7 +32,41 @@ export async function readSqlDefinitions(dataSource: DataSource): Promise<Map<st
     files.set(file, `${files.get(file) ?? HEADER}\n${definition.trimEnd()};\n`);
   }
   files.set('triggers.sql', `${HEADER}\n${triggers.map((trigger) => `${trigger.definition};`).join('\n')}\n`);
+  files.set('privileges.sql', `${HEADER}\n${(await readGrants(dataSource)).join('\n')}\n`);
   return files;
+}
+
+/**
+ * Who besides the owner may do what: on tables (whole or by column), sequences and the project's own
+ * functions, each as the GRANT that would give it. The service's role is the one that matters.
+ */
+async function readGrants(dataSource: DataSource): Promise<string[]> {
+  const rows: { statement: string }[] = await dataSource.query(
+    `WITH granted AS (
+       SELECT CASE c.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS kind, quote_ident(c.relname) AS object,
+              NULL::text AS column_name, a.grantee, a.privilege_type
+         FROM pg_class c, aclexplode(c.relacl) a
+        WHERE c.relnamespace = 'public'::regnamespace AND a.grantee <> c.relowner
+       UNION ALL
+       SELECT 'TABLE', quote_ident(c.relname), quote_ident(att.attname), a.grantee, a.privilege_type
+         FROM pg_class c JOIN pg_attribute att ON att.attrelid = c.oid, aclexplode(att.attacl) a
+        WHERE c.relnamespace = 'public'::regnamespace AND a.grantee <> c.relowner
+       UNION ALL
+       SELECT 'FUNCTION', p.oid::regprocedure::text, NULL, a.grantee, a.privilege_type
+         FROM pg_proc p, aclexplode(p.proacl) a
+        WHERE p.pronamespace = 'public'::regnamespace AND a.grantee <> p.proowner
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e'))
+     , by_privilege AS (
+       SELECT kind, object, grantee,
+              privilege_type || coalesce(' (' || string_agg(column_name, ', ' ORDER BY column_name) || ')', '') AS privilege
+         FROM granted GROUP BY kind, object, grantee, privilege_type, column_name IS NULL)
+     SELECT format('GRANT %s ON %s %s TO %s;', string_agg(privilege, ', ' ORDER BY privilege), kind, object,
+              CASE grantee WHEN 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(grantee)) END) AS statement
+       FROM by_privilege
+      GROUP BY kind, object, grantee
+      ORDER BY kind DESC, object, statement`,
+  );
+  return rows.map((row) => row.statement);
 }
 
 function committedSqlFiles(): Map<string, string> {

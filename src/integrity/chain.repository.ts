@@ -80,10 +80,7 @@ export class ChainRepository {
 
   /** The currency's chain head, locked so that checkpoints of one currency are recorded one at a time. */
   async lockHead(currencyId: string): Promise<ChainHead | null> {
-    const [row] = await this.query(
-      'SELECT position, chain_hash FROM ledger_chain_heads WHERE currency_id = $1 FOR UPDATE',
-      [currencyId],
-    );
+    const [row] = await this.query('SELECT position, chain_hash FROM ledger_lock_chain_head($1)', [currencyId]);
     return row ? { position: row.position as string, chainHash: row.chain_hash as Buffer } : null;
   }
 

@@ -240,18 +240,9 @@ export class LedgerRepository {
     return { outcome, transfer: await this.findTransfer(row.id as string) };
   }
 
-  /**
-   * Pending transfers past their timeout, locked so that concurrent sweepers (replicas) take different
-   * ones. NO KEY UPDATE, not UPDATE: a write that meets a due hold voids it meanwhile, and the void's
-   * reference to the hold (FOR KEY SHARE) must not wait on a sweeper that waits on that write's accounts.
-   */
+  /** Pending transfers past their timeout, locked so that concurrent sweepers (replicas) take different ones. */
   async lockExpiredPendingTransfers(limit: number): Promise<string[]> {
-    const rows = await this.query(
-      `SELECT t.id FROM transfers t
-        WHERE t.timeout_at <= clock_timestamp() AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.pending_id = t.id)
-        ORDER BY t.timeout_at LIMIT $1 FOR NO KEY UPDATE OF t SKIP LOCKED`,
-      [limit],
-    );
+    const rows = await this.query('SELECT id FROM ledger_lock_expired_pending($1) AS id', [limit]);
     return rows.map((row) => row.id as string);
   }
 

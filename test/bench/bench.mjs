@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createDataSource } from '../../dist/src/data-source.js';
 import { checkLedgerInvariants } from '../../dist/src/ledger/ledger.invariants.js';
-import { findFreePort, memoryMb, withDatabase } from './harness.mjs';
+import { findFreePort, memoryMb, serverDatabaseEnv, withDatabase } from './harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const QUICK = process.argv.includes('--quick');
@@ -70,7 +70,7 @@ async function startServer(databaseUrl) {
   const port = await findFreePort();
   const env = {
     ...process.env,
-    DATABASE_URL: databaseUrl,
+    ...(await serverDatabaseEnv(databaseUrl)),
     PORT: String(port),
     MIGRATE_ON_START: 'true',
     SEED_DEMO: 'false',

@@ -5,7 +5,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedPostgres } from '../../dist/libs/database/embedded-postgres.js';
+import { randomBytes } from 'node:crypto';
 import { withScratchDatabase } from '../../dist/libs/database/scratch-database.js';
+import { ensureServiceLogin } from '../../dist/libs/database/service-role.js';
 
 /**
  * Runs `work(url)` against a fresh database, which is gone afterwards: a scratch database on
@@ -27,6 +29,12 @@ export async function withDatabase(name, log, work) {
     await embedded.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The server's database settings for `ownerUrl`, as in production: the service's role, migrations as the owner. */
+export async function serverDatabaseEnv(ownerUrl) {
+  const serviceUrl = await ensureServiceLogin(ownerUrl, randomBytes(18).toString('base64url'));
+  return { DATABASE_URL: serviceUrl, MIGRATION_DATABASE_URL: ownerUrl };
 }
 
 export function findFreePort() {

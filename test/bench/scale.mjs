@@ -24,7 +24,7 @@ import { runMigrations } from '../../dist/libs/database/migrate.js';
 import { createDataSource } from '../../dist/src/data-source.js';
 import { extendChain } from '../../dist/src/integrity/chain.repository.js';
 import { checkLedgerInvariants } from '../../dist/src/ledger/ledger.invariants.js';
-import { findFreePort, memoryMb, withDatabase } from './harness.mjs';
+import { findFreePort, memoryMb, serverDatabaseEnv, withDatabase } from './harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const argument = (name, fallback) => {
@@ -51,7 +51,7 @@ async function startServer(databaseUrl) {
   const port = await findFreePort();
   const env = {
     ...process.env,
-    DATABASE_URL: databaseUrl,
+    ...(await serverDatabaseEnv(databaseUrl)),
     PORT: String(port),
     MIGRATE_ON_START: 'true',
     SEED_DEMO: 'false',

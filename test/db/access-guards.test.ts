@@ -18,7 +18,7 @@ const FOREIGN_KEY_VIOLATION = '23503';
  * its own community's currency.
  */
 describe('access guards in the database', () => {
-  const t = useTestApp(8);
+  const t = useTestApp({ poolSize: 8, owner: true });
 
   const pay = (from: Account, to: Account, amount: bigint, extra: Partial<CreateTransferInput> = {}) =>
     t.ledger.createTransfer({

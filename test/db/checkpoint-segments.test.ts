@@ -1,6 +1,7 @@
 import { chainEverything } from '../support/chain.js';
 import { createLedgerFixture } from '../support/ledger-fixture.js';
-import { TestApp, useTestApp } from '../support/test-app.js';
+import { TestApp, testDatabaseUrl, useTestApp } from '../support/test-app.js';
+import { ownerQuery } from '../support/test-database.js';
 import { CHECKPOINT_EVERY_ENTRIES, CheckpointsService } from '../../src/integrity/checkpoints.service.js';
 import { ProofsService } from '../../src/integrity/proofs.service.js';
 import { verifyStatementProof } from '../../src/integrity/proof-verifier.js';
@@ -27,7 +28,9 @@ async function proveAcrossSegments(t: TestApp): Promise<void> {
   // payments more, and a page of 100 can run from 50 before that boundary to 50 after it.
   const payments = CHECKPOINT_EVERY_ENTRIES + 50;
   for (let from = 0; from < payments; from += CHUNK) {
-    await t.dataSource.query(
+    // As the tables' owner: the service's role may only call ledger_create_transfers, one request at a time.
+    await ownerQuery(
+      testDatabaseUrl(),
       `SELECT count(*) FROM generate_series($1::int, $2::int) n,
               LATERAL ledger_create_transfer('segments-' || $5 || '-' || n, repeat('0', 64), $3, $4, 1, 'payment', '', '{}'::jsonb) r`,
       [from, Math.min(from + CHUNK, payments) - 1, payer.id, payee.id, fixture.community.id],

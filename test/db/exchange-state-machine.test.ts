@@ -34,7 +34,7 @@ function allowed(from: ExchangeStatus | null, to: ExchangeStatus, kind: Exchange
  * transaction it rolls back, so nothing of it is ever seen by the other files sharing the database.
  */
 describe('the exchange state machine in the database', () => {
-  const t = useTestApp(4);
+  const t = useTestApp({ poolSize: 4, owner: true });
   let fixture: LedgerFixture;
   /** A real transfer, for the exchanges that must point at a hold: the trigger, not a foreign key, should refuse. */
   let holdId: string;

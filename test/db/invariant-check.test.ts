@@ -3,7 +3,7 @@ import pg from 'pg';
 import { chainEverything } from '../support/chain.js';
 import { createLedgerFixture, FixtureMember } from '../support/ledger-fixture.js';
 import { errorCodes, made } from '../support/ledger-rows.js';
-import { startTestApp, TestApp, testDatabaseUrl } from '../support/test-app.js';
+import { asTablesOwner, startTestApp, TestApp, testDatabaseUrl } from '../support/test-app.js';
 import { ExchangesService } from '../../src/exchanges/exchanges.service.js';
 import { ExchangePayload } from '../../src/exchanges/models/exchange.models.js';
 import { ExchangeRole } from '../../src/exchanges/models/exchange-enums.js';
@@ -631,7 +631,7 @@ describe('the ledger invariant check, on a scratch ledger damaged as a superuser
   };
 
   beforeAll(async () => {
-    app = await startTestApp(4);
+    app = await startTestApp(4, undefined, asTablesOwner());
     superuser = new pg.Client({ connectionString: testDatabaseUrl() });
     await superuser.connect();
     // The chain is built here, by hand (the chainer's timer is off): none takes in a forged transfer behind a case.

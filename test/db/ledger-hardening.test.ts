@@ -18,7 +18,7 @@ const MAX_SAFE = 9007199254740991n;
 
 /** Issue 11, in the database: the safe range, and idempotency keys scoped to their caller. */
 describe('ledger hardening', () => {
-  const t = useTestApp(4);
+  const t = useTestApp({ poolSize: 4, owner: true });
 
   const newKey = (): string => `hard-${randomUUID()}`;
   const transfer = (

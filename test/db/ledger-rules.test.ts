@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { withAccountStatus } from '../support/account-status.js';
 import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
-import { expectLedgerInvariants, startTestApp, TestApp } from '../support/test-app.js';
+import { expectLedgerInvariants, asTablesOwner, startTestApp, TestApp } from '../support/test-app.js';
 import { PgErrorCode, pgErrorCode } from '../../libs/database/pg-errors.js';
 import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
 import { AccountStatus } from '../../src/ledger/models/ledger-enums.js';
@@ -13,7 +13,7 @@ describe('ledger rules in the database', () => {
   let fixture: LedgerFixture;
 
   beforeAll(async () => {
-    t = await startTestApp(4);
+    t = await startTestApp(4, undefined, asTablesOwner());
     fixture = await createLedgerFixture(t, [{ balance: 100n }, { upperLimit: 150n }, { balance: 20n }]);
   });
   afterEach(async () => expectLedgerInvariants(t.dataSource));

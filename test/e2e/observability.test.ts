@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { createLedgerFixture } from '../support/ledger-fixture.js';
-import { expectLedgerInvariants, startTestApp, TestApp } from '../support/test-app.js';
+import { expectLedgerInvariants, startTestApp, TestApp, testDatabaseUrl } from '../support/test-app.js';
+import { ownerQuery } from '../support/test-database.js';
 import { LOGIN } from './auth-client.js';
 import { createTransfer, transferInput } from './graphql-client.js';
 
@@ -184,14 +185,14 @@ describe('operating the service: metrics, request ids and logs, security headers
       const email = `someone-${randomUUID()}@test.example`;
       const token = `pa_${randomUUID()}`;
       // A missing table makes the login's query fail as no client input could: an internal error.
-      await t.dataSource.query('ALTER TABLE members RENAME TO members_hidden');
+      await ownerQuery(testDatabaseUrl(), 'ALTER TABLE members RENAME TO members_hidden');
       let failed;
       try {
         failed = await linesDuring(capture, () =>
           post(t, { query: LOGIN, variables: { input: { email, password } } }, { cookie: `session=${token}` }),
         );
       } finally {
-        await t.dataSource.query('ALTER TABLE members_hidden RENAME TO members');
+        await ownerQuery(testDatabaseUrl(), 'ALTER TABLE members_hidden RENAME TO members');
       }
       expect(JSON.parse(failed.text).errors[0].extensions.code).toBe(ErrorCode.INTERNAL_SERVER_ERROR);
       const errors = failed.lines.filter((line) => line.level >= 50);

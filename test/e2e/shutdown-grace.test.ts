@@ -5,6 +5,7 @@ import { findFreePort } from '../../libs/database/embedded-postgres.js';
 import { createDataSource } from '../../src/data-source.js';
 import { createLedgerFixture } from '../support/ledger-fixture.js';
 import { startTestApp, testDatabaseUrl } from '../support/test-app.js';
+import { serviceUrlOf } from '../support/test-database.js';
 import { requestExport } from './report-client.js';
 
 /**
@@ -20,7 +21,7 @@ async function startServer(port: number): Promise<{ child: ChildProcess; exited:
   const child = spawn(process.execPath, ['dist/src/main.js'], {
     env: {
       ...process.env,
-      DATABASE_URL: testDatabaseUrl(),
+      DATABASE_URL: serviceUrlOf(testDatabaseUrl()),
       PORT: String(port),
       MIGRATE_ON_START: 'false',
       BACKGROUND_JOBS: 'off',

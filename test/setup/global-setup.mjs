@@ -1,10 +1,12 @@
 // Jest loads global setup as CommonJS, outside ts-jest's ESM pipeline, so this file uses the
 // compiled code that `npm start` runs (`npm test` builds it first).
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { EmbeddedPostgres } from '../../dist/libs/database/embedded-postgres.js';
 import { runMigrations } from '../../dist/libs/database/migrate.js';
 import { runAdminStatement, withDatabaseName } from '../../dist/libs/database/scratch-database.js';
+import { ensureServiceLogin } from '../../dist/libs/database/service-role.js';
 import { createDataSource } from '../../dist/src/data-source.js';
 
 /**
@@ -26,6 +28,9 @@ export default async function globalSetup() {
   await dataSource.initialize();
   await runMigrations(dataSource);
   await dataSource.destroy();
+  // The test apps log in as the service does in production: a member of its role, with only its privileges.
+  process.env.PUMASI_TEST_SERVICE_PASSWORD = randomBytes(18).toString('base64url');
+  await ensureServiceLogin(serverUrl, process.env.PUMASI_TEST_SERVICE_PASSWORD);
   // CREATE DATABASE ... TEMPLATE fails while anyone is connected to the template: from now on, nobody can be.
   await runAdminStatement(serverUrl, `ALTER DATABASE "${template}" WITH ALLOW_CONNECTIONS false`);
   process.env.PUMASI_TEST_SERVER_URL = serverUrl;

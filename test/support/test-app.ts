@@ -8,6 +8,7 @@ import { checkLedgerInvariants } from '../../src/ledger/ledger.invariants.js';
 import { LedgerService } from '../../src/ledger/ledger.service.js';
 import { CommunitiesService } from '../../src/communities/communities.service.js';
 import { MembersService } from '../../src/members/members.service.js';
+import { serviceUrlOf } from './test-database.js';
 
 export interface GraphqlResponse<T = Record<string, any>> {
   status: number;
@@ -111,7 +112,8 @@ const PATIENT_TIMEOUTS = {
  */
 export function testSettings(databaseUrl: string, poolSize: number): Record<string, string> {
   return {
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: serviceUrlOf(databaseUrl),
+    MIGRATION_DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'fatal',
     MIGRATE_ON_START: 'false',
     DB_POOL_SIZE: String(poolSize),
@@ -161,6 +163,17 @@ export interface TestAppOptions {
   poolSize?: number;
   /** Environment variables for the app's configuration, over the test defaults. */
   env?: Record<string, string>;
+  /** Connect as the tables' owner instead of the service's role (see asTablesOwner). */
+  owner?: boolean;
+}
+
+/**
+ * Settings that connect the app as the tables' owner, not as the service's role: for the tests of
+ * the database's own rules (test/db), which write what the service may not, to show that the
+ * triggers and constraints refuse it even to the owner.
+ */
+export function asTablesOwner(databaseUrl = testDatabaseUrl()): Record<string, string> {
+  return { DATABASE_URL: databaseUrl, ALLOW_PRIVILEGED_DATABASE_USER: 'true' };
 }
 
 /**
@@ -168,10 +181,10 @@ export interface TestAppOptions {
  * one (docs/testing.md), and closes the app at the end. The returned object is filled in by beforeAll.
  */
 export function useTestApp(options: number | TestAppOptions = {}): TestApp {
-  const { poolSize, env } = typeof options === 'number' ? { poolSize: options, env: undefined } : options;
+  const { poolSize, env, owner } = typeof options === 'number' ? { poolSize: options } : options;
   const app = {} as TestApp;
   beforeAll(async () => {
-    Object.assign(app, await startTestApp(poolSize, undefined, env));
+    Object.assign(app, await startTestApp(poolSize, undefined, { ...(owner && asTablesOwner()), ...env }));
   });
   afterEach(async () => expectLedgerInvariants(app.dataSource));
   afterAll(async () => app.close?.());

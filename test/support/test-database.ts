@@ -1,11 +1,44 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { runAdminStatement, withDatabaseName } from '../../libs/database/scratch-database.js';
+import { SERVICE_LOGIN, withCredentials } from '../../libs/database/service-role.js';
 
-/** What global setup left for the test files: the server, and the migrated template on it. */
-function testRun(): { serverUrl: string; template: string } {
-  const { PUMASI_TEST_SERVER_URL: serverUrl, PUMASI_TEST_TEMPLATE: template } = process.env;
-  if (!serverUrl || !template) throw new Error('PUMASI_TEST_TEMPLATE is unset: run the tests through `npm test`');
-  return { serverUrl, template };
+/** What global setup left for the test files: the server, the migrated template on it, and the service's password. */
+function testRun(): { serverUrl: string; template: string; servicePassword: string } {
+  const {
+    PUMASI_TEST_SERVER_URL: serverUrl,
+    PUMASI_TEST_TEMPLATE: template,
+    PUMASI_TEST_SERVICE_PASSWORD: servicePassword,
+  } = process.env;
+  if (!serverUrl || !template || !servicePassword)
+    throw new Error('PUMASI_TEST_TEMPLATE is unset: run the tests through `npm test`');
+  return { serverUrl, template, servicePassword };
+}
+
+/**
+ * The database of `ownerUrl` (a clone, as the tables' owner) as the running service reaches it: the
+ * login role that global setup made a member of the service role, with only its privileges.
+ */
+export function serviceUrlOf(ownerUrl: string): string {
+  return withCredentials(ownerUrl, SERVICE_LOGIN, testRun().servicePassword);
+}
+
+/**
+ * One statement as the tables' owner on the database of `ownerUrl`: for what the service's role
+ * may not do, such as a test moving a deadline into the past or breaking a rule on purpose.
+ */
+export async function ownerQuery<T = Record<string, any>>(
+  ownerUrl: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const owner = new pg.Client({ connectionString: ownerUrl });
+  await owner.connect();
+  try {
+    return (await owner.query(sql, params)).rows as T[];
+  } finally {
+    await owner.end();
+  }
 }
 
 /**
