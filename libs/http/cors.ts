@@ -1,14 +1,15 @@
 import cors from 'cors';
 import type { RequestHandler } from 'express';
 import { ErrorCode } from '../graphql/error-code.js';
+import { REQUEST_ID_HEADER } from '../observability/logging.js';
 
 /** Whether a page served from this origin (as its browser sends it in `Origin`) may call the API. */
 export type OriginCheck = (origin: string) => Promise<boolean>;
 
 /**
  * What a page may send: JSON, a bearer token, the member a partner app acts for (X-Acting-For),
- * and the two headers with which Apollo's CSRF prevention lets a GET query through. Idempotency
- * keys travel in the mutation's input, not in a header.
+ * the two headers with which Apollo's CSRF prevention lets a GET query through, and its own
+ * request id. Idempotency keys travel in the mutation's input, not in a header.
  */
 const ALLOWED_HEADERS = [
   'authorization',
@@ -16,7 +17,14 @@ const ALLOWED_HEADERS = [
   'x-acting-for',
   'apollo-require-preflight',
   'x-apollo-operation-name',
+  REQUEST_ID_HEADER,
 ];
+
+/**
+ * What a page may read beyond the headers every page reads: the request id to quote to support,
+ * and when to try again after SERVICE_UNAVAILABLE or RATE_LIMITED.
+ */
+const EXPOSED_HEADERS = [REQUEST_ID_HEADER, 'retry-after'];
 
 /**
  * Chromium's ceiling for caching a preflight. Caching grants nothing once an origin is struck off:
@@ -42,6 +50,7 @@ export function corsMiddleware(isAllowed: OriginCheck): RequestHandler {
     origin: true,
     methods: ['GET', 'POST', 'OPTIONS'],
     allowedHeaders: ALLOWED_HEADERS,
+    exposedHeaders: EXPOSED_HEADERS,
     maxAge: PREFLIGHT_MAX_AGE_SECONDS,
   });
   return (req, res, next) => {

@@ -25,6 +25,12 @@ const corsHeadersOf = (response: Response): Record<string, string> =>
     }),
   );
 
+/** An answer that `origin`'s page may read, with the request id (to quote when something goes wrong) and Retry-After. */
+const READABLE_BY = (origin: string): Record<string, string> => ({
+  'access-control-allow-origin': origin,
+  'access-control-expose-headers': 'x-request-id,retry-after',
+});
+
 /** Vary is a list: Origin must be among its entries. */
 const varies = (response: Response): string[] =>
   (response.headers.get('vary') ?? '').split(',').map((entry) => entry.trim().toLowerCase());
@@ -54,7 +60,8 @@ describe('CORS', () => {
       'access-control-allow-origin': PARTNER,
       'access-control-allow-methods': 'GET,POST,OPTIONS',
       'access-control-allow-headers':
-        'authorization,content-type,x-acting-for,apollo-require-preflight,x-apollo-operation-name',
+        'authorization,content-type,x-acting-for,apollo-require-preflight,x-apollo-operation-name,x-request-id',
+      'access-control-expose-headers': 'x-request-id,retry-after',
       'access-control-max-age': '7200',
     });
     expect(varies(response)).toContain('origin');
@@ -66,7 +73,8 @@ describe('CORS', () => {
 
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
-      expect(corsHeadersOf(response)).toEqual({ 'access-control-allow-origin': origin });
+      expect(corsHeadersOf(response)).toEqual(READABLE_BY(origin));
+      expect(response.headers.get('x-request-id')).toMatch(/\S/);
       expect(varies(response)).toContain('origin');
     }
   });
@@ -114,7 +122,7 @@ describe('CORS', () => {
 
     const flaggedGet = await fetch(getUrl, { headers: { origin: PARTNER, 'apollo-require-preflight': 'true' } });
     expect(flaggedGet.status).toBe(200);
-    expect(corsHeadersOf(flaggedGet)).toEqual({ 'access-control-allow-origin': PARTNER });
+    expect(corsHeadersOf(flaggedGet)).toEqual(READABLE_BY(PARTNER));
   });
 });
 
