@@ -12,6 +12,7 @@ import { IdentityHardening1764350000000 } from './1764350000000-identity-hardeni
 import { ExchangeStateMachine1764360000000 } from './1764360000000-exchange-state-machine.js';
 import { OAuth1764380000000 } from './1764380000000-oauth.js';
 import { LeastPrivilege1764390000000 } from './1764390000000-least-privilege.js';
+import { ChainAfterRestore1764395000000 } from './1764395000000-chain-after-restore.js';
 
 /** In order of application. ESM has no reliable glob, so each migration is listed here. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   ExchangeStateMachine1764360000000,
   OAuth1764380000000,
   LeastPrivilege1764390000000,
+  ChainAfterRestore1764395000000,
 ];

@@ -28,7 +28,9 @@ BEGIN
   IF NOT FOUND THEN
     RETURN 0;
   END IF;
-  IF p_xmin >= v_horizon.candidate_xid THEN
+  -- On this server, xids only grow, and ours was handed out just now: a candidate above it was
+  -- recorded by another server's counter (a restored backup), whose transactions have all ended.
+  IF p_xmin >= v_horizon.candidate_xid OR v_horizon.candidate_xid > p_next_xid THEN
     v_horizon.final_through := v_horizon.candidate_through;
     v_horizon.candidate_through := greatest(p_next_through, v_horizon.candidate_through);
     v_horizon.candidate_xid := p_next_xid;

@@ -7,6 +7,7 @@ import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { chainEverything } from '../support/chain.js';
 import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
 import { testDatabaseUrl, useTestApp } from '../support/test-app.js';
+import { ownerQuery } from '../support/test-database.js';
 import { extendChain } from '../../src/integrity/chain.repository.js';
 import { verifyStatementProof } from '../../src/integrity/proof-verifier.js';
 import type { StatementProofJson } from '../../src/integrity/proof-verifier.js';
@@ -215,6 +216,22 @@ describe('tamper evidence: the hash chain, checkpoints and statement proofs', ()
     );
     // Neither a global id nor a number: it names no account, and is denied as an unknown one is.
     expectForbidden(await fixture.as(alice).graphql(STATEMENT_PROOF, { accountId: 'not-an-id' }), 'statementProof');
+  });
+
+  it("chains on after a restore onto another server, whose transaction ids run behind the old one's", async () => {
+    const [alice, bob] = fixture.members;
+    await chainEverything(t.dataSource);
+    // What a restored backup holds: a horizon recorded under a counter far ahead of this server's.
+    await ownerQuery(
+      testDatabaseUrl(),
+      'UPDATE ledger_chain_horizon SET candidate_xid = pg_current_xact_id()::text::bigint + 1000000000',
+    );
+    const payment = await pay(fixture.as(alice), alice.id, bob.id, 1, { memo: 'after the restore' });
+    await chainEverything(t.dataSource);
+    const chained = await t.dataSource.query('SELECT position FROM ledger_chain WHERE transfer_id = $1', [
+      rowId(payment.transfer!.id),
+    ]);
+    expect(chained).toHaveLength(1);
   });
 
   it('never passes a transfer whose transaction is still open, and chains it once it commits', async () => {
