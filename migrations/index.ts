@@ -13,6 +13,7 @@ import { ExchangeStateMachine1764360000000 } from './1764360000000-exchange-stat
 import { OAuth1764380000000 } from './1764380000000-oauth.js';
 import { LeastPrivilege1764390000000 } from './1764390000000-least-privilege.js';
 import { ChainAfterRestore1764395000000 } from './1764395000000-chain-after-restore.js';
+import { EventFeed1764400000000 } from './1764400000000-event-feed.js';
 
 /** In order of application. ESM has no reliable glob, so each migration is listed here. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   OAuth1764380000000,
   LeastPrivilege1764390000000,
   ChainAfterRestore1764395000000,
+  EventFeed1764400000000,
 ];

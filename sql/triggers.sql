@@ -22,6 +22,7 @@ CREATE TRIGGER postings_no_truncate BEFORE TRUNCATE ON public.postings FOR EACH 
 CREATE TRIGGER reviews_append_only BEFORE DELETE OR UPDATE ON public.reviews FOR EACH ROW EXECUTE FUNCTION ledger_refuse_history_change();
 CREATE TRIGGER transfer_failures_append_only BEFORE DELETE OR UPDATE ON public.transfer_failures FOR EACH ROW EXECUTE FUNCTION ledger_refuse_history_change();
 CREATE TRIGGER transfer_failures_no_truncate BEFORE TRUNCATE ON public.transfer_failures FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_history_change();
+CREATE TRIGGER transfers_announce AFTER INSERT ON public.transfers FOR EACH ROW EXECUTE FUNCTION events_announce_transfer();
 CREATE TRIGGER transfers_append_only BEFORE DELETE OR UPDATE ON public.transfers FOR EACH ROW EXECUTE FUNCTION ledger_refuse_history_change();
 CREATE TRIGGER transfers_no_truncate BEFORE TRUNCATE ON public.transfers FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_history_change();
 CREATE TRIGGER transfers_outside_closed_periods BEFORE INSERT ON public.transfers FOR EACH ROW EXECUTE FUNCTION ledger_refuse_dating_in_closed_period();

@@ -6,10 +6,12 @@ CREATE OR REPLACE FUNCTION public.exchanges_refuse_outbox_rewrite()
  LANGUAGE plpgsql
 AS $function$
 BEGIN
-  -- Publishing stamps published_at once; nothing else about an event may change, and none may go.
-  IF TG_OP = 'UPDATE' AND OLD.published_at IS NULL AND NEW.published_at IS NOT NULL
-     AND (NEW.id, NEW.topic, NEW.aggregate_type, NEW.aggregate_id, NEW.community_id, NEW.payload, NEW.created_at)
-         IS NOT DISTINCT FROM (OLD.id, OLD.topic, OLD.aggregate_type, OLD.aggregate_id, OLD.community_id, OLD.payload, OLD.created_at) THEN
+  IF TG_OP = 'UPDATE' AND OLD.position IS NULL AND NEW.position IS NOT NULL
+     AND OLD.published_at IS NULL AND NEW.published_at IS NOT NULL
+     AND (NEW.id, NEW.topic, NEW.aggregate_type, NEW.aggregate_id, NEW.community_id, NEW.payload, NEW.created_at,
+          NEW.xid, NEW.member_ids, NEW.community_visible)
+         IS NOT DISTINCT FROM (OLD.id, OLD.topic, OLD.aggregate_type, OLD.aggregate_id, OLD.community_id, OLD.payload, OLD.created_at,
+          OLD.xid, OLD.member_ids, OLD.community_visible) THEN
     RETURN NEW;
   END IF;
   RAISE EXCEPTION 'outbox events are append-only' USING ERRCODE = 'PL001';

@@ -29,10 +29,13 @@ const MUTABLE_TABLES = [
   'verification_runs',
 ];
 
-/** Columns of history tables that the service may set, and of accounts that it may change outside the ledger's functions. */
+/**
+ * Columns of history tables that the service may set, and of accounts that it may change outside the
+ * ledger's functions. None of the outbox's: the relay's function (events_publish) stamps an event's
+ * position and published_at as the owner.
+ */
 const UPDATABLE_COLUMNS: Record<string, string[]> = {
   accounts: ['lower_limit', 'status', 'upper_limit'],
-  outbox_events: ['published_at'],
 };
 
 /**
@@ -74,6 +77,8 @@ describe("the service's database role", () => {
     'UPDATE ledger_checkpoints SET position = position',
     'UPDATE outbox_events SET payload = payload',
     'DELETE FROM outbox_events',
+    'UPDATE outbox_events SET published_at = now()',
+    'UPDATE outbox_events SET position = 1',
     'UPDATE reviews SET rating = rating',
     'UPDATE accounts SET posted_credits = posted_credits + 100',
     "INSERT INTO accounts (currency_id, kind, name, posted_credits) VALUES (1, 'member', 'x', 100)",

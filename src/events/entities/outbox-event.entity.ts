@@ -6,6 +6,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
  */
 @Entity({ name: 'outbox_events' })
 @Index('IDX_outbox_events_unpublished', ['id'], { where: `"published_at" IS NULL` })
+@Index('IDX_outbox_events_position', ['position'], { unique: true, where: `"position" IS NOT NULL` })
+@Index('IDX_outbox_events_community_position', ['communityId', 'position'], { where: `"position" IS NOT NULL` })
 export class OutboxEventEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
@@ -29,6 +31,28 @@ export class OutboxEventEntity {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
+  /** Stamped by the relay (events_publish) together with `position`. */
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
   publishedAt: Date | null;
+
+  /**
+   * The writing transaction (pg_current_xact_id(), as a bigint: TypeORM has no xid8 type, and the
+   * chain's horizon keeps its transaction ids the same way). The relay publishes an event only
+   * once every transaction below it has ended. The default is `pg_current_xact_id()::text::bigint`
+   * (the migration); TypeORM compares defaults with their casts removed, hence this spelling.
+   */
+  @Column({ type: 'bigint', default: () => '((pg_current_xact_id()))' })
+  xid: string;
+
+  /** The publication order: strictly increasing, stamped by the relay; null until published. The feed reads by it. */
+  @Column({ type: 'bigint', nullable: true })
+  position: string | null;
+
+  /** The members this event is about, who may see it besides the community's auditors (their accounts, exchanges, membership). */
+  @Column({ name: 'member_ids', type: 'bigint', array: true, default: () => "'{}'" })
+  memberIds: string[];
+
+  /** Whether every active member of the community may see it (a checkpoint, a new listing), not only `memberIds`. */
+  @Column({ name: 'community_visible', type: 'boolean', default: false })
+  communityVisible: boolean;
 }
