@@ -166,6 +166,13 @@ export class AccessPolicy {
     return actor.withinCommunityId === null || actor.withinCommunityId === communityId;
   }
 
+  /** The member's open memberships within their reach (a partner app's community only, through one). */
+  async standingsWithinReach(actor: MemberActor): Promise<Standing[]> {
+    return [...(await this.standings(actor)).values()].filter((standing) =>
+      this.withinReach(actor, standing.communityId),
+    );
+  }
+
   /** Whether the actor manages any community at all: most members do not, and need no question about it. */
   async managesAnything(actor: Actor): Promise<boolean> {
     if (actor.kind !== 'member' || actor.viaPartnerAppId) return false;

@@ -1,10 +1,25 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module.js';
+import { EventRelaySweeper } from './event-relay.sweeper.js';
+import { EventVisibility } from './event-visibility.js';
+import { EventsRepository } from './events.repository.js';
+import { EventsResolver } from './events.resolver.js';
+import { EventsService } from './events.service.js';
 import { OutboxMetrics } from './outbox.metrics.js';
 import { OutboxService } from './outbox.service.js';
 
-/** Events going out of the service; today the outbox that every domain writes to. */
+/** Events going out of the service: the outbox that every domain writes to, its relay, and the replayable feed. */
 @Module({
-  providers: [OutboxService, OutboxMetrics],
-  exports: [OutboxService],
+  imports: [AccessModule],
+  providers: [
+    OutboxService,
+    OutboxMetrics,
+    EventsRepository,
+    EventRelaySweeper,
+    EventVisibility,
+    EventsService,
+    EventsResolver,
+  ],
+  exports: [OutboxService, EventVisibility, EventRelaySweeper],
 })
 export class EventsModule {}

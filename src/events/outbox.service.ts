@@ -8,6 +8,10 @@ export interface OutboxEvent {
   aggregateId: string;
   communityId: string | null;
   payload: Record<string, unknown>;
+  /** The members it is about (parties of an exchange, holders of accounts): they may read it in the feed, besides the community's auditors. */
+  memberIds?: string[];
+  /** Whether every active member of the community may read it in the feed. */
+  communityVisible?: boolean;
 }
 
 /**
@@ -21,8 +25,17 @@ export class OutboxService {
   /** Must run inside the caller's transaction (TransactionalConnection.transaction). */
   async append(event: OutboxEvent): Promise<void> {
     await this.db.manager.query(
-      'INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, community_id, payload) VALUES ($1, $2, $3, $4, $5)',
-      [event.topic, event.aggregateType, event.aggregateId, event.communityId, JSON.stringify(event.payload)],
+      `INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, community_id, payload, member_ids, community_visible)
+       VALUES ($1, $2, $3, $4, $5, $6::bigint[], $7)`,
+      [
+        event.topic,
+        event.aggregateType,
+        event.aggregateId,
+        event.communityId,
+        JSON.stringify(event.payload),
+        [...new Set(event.memberIds ?? [])],
+        event.communityVisible ?? false,
+      ],
     );
   }
 }

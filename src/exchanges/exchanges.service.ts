@@ -407,6 +407,7 @@ export class ExchangesService {
         aggregateId: review.id,
         communityId: exchange.communityId,
         payload: { ...review },
+        memberIds: [review.authorId, review.subjectId],
       });
       return { review, userErrors: [] };
     });
@@ -607,6 +608,7 @@ export class ExchangesService {
       aggregateId: exchange.id,
       communityId: exchange.communityId,
       payload,
+      memberIds: [exchange.providerId, exchange.receiverId],
     });
   }
 

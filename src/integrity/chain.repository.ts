@@ -134,8 +134,9 @@ export class ChainRepository {
       createdAt: checkpoint.createdAt,
     };
     await this.query(
-      `INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, community_id, payload)
-       SELECT 'ledger.checkpoint', 'ledger_checkpoint', $1, c.community_id, $2 FROM currencies c WHERE c.id = $3`,
+      // Every member of the community may read it: checkpoints are what members check their statements against.
+      `INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, community_id, payload, community_visible)
+       SELECT 'ledger.checkpoint', 'ledger_checkpoint', $1, c.community_id, $2, true FROM currencies c WHERE c.id = $3`,
       [checkpoint.id, JSON.stringify(payload), checkpoint.currencyId],
     );
   }

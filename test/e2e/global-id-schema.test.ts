@@ -24,6 +24,7 @@ import { createApp } from '../../src/app.js';
 /** Types with an `id` that `node(id:)` does not load, and why (docs/api.md, "Ids"). */
 const NOT_NODES: Record<string, string> = {
   AuditEntry: 'read only as pages of a community log; no query of its own',
+  Event: 'read only as pages of the event feed (and, later, subscriptions); no query of its own',
   LedgerCheckpoint: "read only as pages of a community's checkpoints; no query of its own",
   LedgerPeriod: "read only as pages of a community's periods; no query of its own",
   VerificationRun: "read only as pages of a community's runs; no query of its own",

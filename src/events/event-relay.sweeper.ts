@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { PeriodicSweep } from '../../libs/database/periodic-sweep.js';
+import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { EventsRepository } from './events.repository.js';
+
+/**
+ * The relay: publishes the outbox's new events every 200 ms (a position each, in id order, below
+ * the oldest running transaction), then wakes listeners with NOTIFY pumasi_events. Replicas take
+ * turns: events_publish lets one relay at a time, and each batch commits with its stamps, so a
+ * relay that dies mid-batch leaves it to the next.
+ */
+@Injectable()
+export class EventRelaySweeper extends PeriodicSweep {
+  constructor(
+    private readonly events: EventsRepository,
+    private readonly db: TransactionalConnection,
+  ) {
+    super({ everyMs: 200, batch: 1000 });
+  }
+
+  protected sweepBatch(limit: number): Promise<number> {
+    return this.db.jobTransaction(() => this.events.publish(limit));
+  }
+}

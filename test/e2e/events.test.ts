@@ -1,0 +1,384 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { ErrorCode } from '../../libs/graphql/error-code.js';
+import { EventRelaySweeper } from '../../src/events/event-relay.sweeper.js';
+import { CreateTransferPayload } from '../../src/ledger/models/ledger.models.js';
+import { waitUntil } from '../support/held-locks.js';
+import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
+import { testDatabaseUrl, useTestApp } from '../support/test-app.js';
+import { ownerQuery } from '../support/test-database.js';
+import { globalId } from '../support/global-ids.js';
+import { asPartner, grantPartnerConsent, registerPartnerApp } from './auth-client.js';
+import { expectForbidden, expectQueryRefused } from './denials.js';
+import { PAGE_INFO } from './graphql-client.js';
+import type { GraphqlClient } from '../support/test-app.js';
+
+const EVENTS = `query Events($after: String, $first: Int, $types: [String!], $communityId: ID) {
+  events(after: $after, first: $first, types: $types, communityId: $communityId) {
+    edges { cursor node { id position type communityId occurredAt publishedAt subjectType subjectId payload } }
+    ${PAGE_INFO}
+  }
+}`;
+
+interface EventView {
+  id: string;
+  position: string;
+  type: string;
+  communityId: string | null;
+  subjectType: string;
+  subjectId: string;
+  payload: Record<string, unknown>;
+}
+
+interface EventsPage {
+  edges: { cursor: string; node: EventView }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/** Every event the client may see, page by page from `after`, and the cursor to go on from. */
+async function readAll(
+  client: GraphqlClient,
+  variables: Record<string, unknown> = {},
+  after: string | null = null,
+  first = 3,
+): Promise<{ events: EventView[]; cursor: string | null }> {
+  const events: EventView[] = [];
+  let cursor = after;
+  for (;;) {
+    const response = await client.graphql<{ events: EventsPage }>(EVENTS, { ...variables, after: cursor, first });
+    expect(response.errors).toBeUndefined();
+    const page = response.data!.events;
+    events.push(...page.edges.map((edge) => edge.node));
+    cursor = page.pageInfo.endCursor ?? cursor;
+    if (!page.pageInfo.hasNextPage) return { events, cursor };
+  }
+}
+
+const transferIdOf = (payload: CreateTransferPayload): string => {
+  expect(payload.userErrors).toEqual([]);
+  return payload.transfer!.id;
+};
+
+/**
+ * Issue 12, part 1: every transfer, exchange step, review and checkpoint is an event; a relay
+ * publishes them at strictly increasing positions without skipping a late commit; the `events`
+ * feed pages them by position, as far as the caller may see.
+ */
+describe('the event feed', () => {
+  const t = useTestApp();
+  let fixture: LedgerFixture;
+  let relay: EventRelaySweeper;
+
+  /** Publishes every event committed so far, as the relay would within a second (other files' transactions may hold the horizon a moment). */
+  async function publishEverything(): Promise<void> {
+    const [{ last }] = await t.dataSource.query<{ last: string }[]>(
+      'SELECT coalesce(max(id), 0) AS last FROM outbox_events',
+    );
+    await waitUntil(`every event up to ${last} is published`, async () => {
+      await relay.sweep();
+      const [{ waiting }] = await t.dataSource.query<{ waiting: number }[]>(
+        'SELECT count(*)::int AS waiting FROM outbox_events WHERE position IS NULL AND id <= $1',
+        [last],
+      );
+      return waiting === 0;
+    });
+  }
+
+  const pay = async (from: string, to: string, amount: bigint): Promise<string> =>
+    transferIdOf(
+      await t.ledger.createTransfer({
+        idempotencyKey: `events-${randomUUID()}`,
+        debitAccountId: from,
+        creditAccountId: to,
+        amount,
+        code: 'payment',
+        memo: '',
+      }),
+    );
+
+  beforeAll(async () => {
+    relay = t.app.get(EventRelaySweeper);
+    fixture = await createLedgerFixture(t, [{ balance: 600n }, { balance: 300n }, { balance: 100n }]);
+  });
+
+  it('announces each transfer once, by type, with global ids, to the holders of its accounts', async () => {
+    const [alice, bob] = fixture.members;
+    const direct = await pay(alice.id, bob.id, 60n);
+    const hold = transferIdOf(
+      await t.ledger.createTransfer({
+        idempotencyKey: `events-${randomUUID()}`,
+        debitAccountId: alice.id,
+        creditAccountId: bob.id,
+        amount: 30n,
+        code: 'payment',
+        memo: '',
+        pending: true,
+        timeoutSeconds: 3600,
+      }),
+    );
+    const posted = transferIdOf(
+      await t.ledger.postPendingTransfer({ idempotencyKey: `events-${randomUUID()}`, pendingTransferId: hold, memo: '' }),
+    );
+    const hold2 = transferIdOf(
+      await t.ledger.createTransfer({
+        idempotencyKey: `events-${randomUUID()}`,
+        debitAccountId: alice.id,
+        creditAccountId: bob.id,
+        amount: 10n,
+        code: 'payment',
+        memo: '',
+        pending: true,
+        timeoutSeconds: 3600,
+      }),
+    );
+    const voided = transferIdOf(
+      await t.ledger.voidPendingTransfer({ idempotencyKey: `events-${randomUUID()}`, pendingTransferId: hold2, memo: '' }),
+    );
+    const reversed = transferIdOf(
+      await t.ledger.reverseTransfer({
+        idempotencyKey: `events-${randomUUID()}`,
+        transferId: direct,
+        memo: '',
+        force: false,
+      }),
+    );
+    await publishEverything();
+
+    const { events } = await readAll(fixture.as(alice), { communityId: globalId('Community', fixture.community.id) });
+    const ours = [direct, hold, posted, hold2, voided, reversed].map((id) => globalId('Transfer', id));
+    const mine = events.filter((event) => ours.includes(event.subjectId));
+    expect(mine.map((event) => [event.type, event.subjectId])).toEqual([
+      ['transfer.posted', ours[0]],
+      ['transfer.pending', ours[1]],
+      ['transfer.posted', ours[2]],
+      ['transfer.pending', ours[3]],
+      ['transfer.voided', ours[4]],
+      ['transfer.reversed', ours[5]],
+    ]);
+    expect(mine[2].payload).toMatchObject({
+      version: 1,
+      transferId: ours[2],
+      pendingId: ours[1],
+      debitAccountId: globalId('Account', alice.id),
+      creditAccountId: globalId('Account', bob.id),
+      amount: '30',
+      kind: 'post_pending',
+    });
+    expect(mine[5].payload).toMatchObject({ reversesId: ours[0], debitAccountId: globalId('Account', bob.id) });
+    expect(mine.every((event) => event.communityId === globalId('Community', fixture.community.id))).toBe(true);
+    // Strictly increasing positions; a global id that names the position.
+    const positions = events.map((event) => BigInt(event.position));
+    expect(positions).toEqual([...positions].sort((a, b) => (a < b ? -1 : 1)));
+    expect(new Set(positions).size).toBe(positions.length);
+    expect(mine[0].id).toBe(globalId('Event', mine[0].position));
+    // Exactly one event per transfer in the database, too.
+    const [{ events: stored, transfers }] = await t.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM outbox_events WHERE aggregate_type = 'transfer' AND aggregate_id = ANY($1)) AS events,
+              cardinality($1::text[]) AS transfers`,
+      [[direct, hold, posted, hold2, voided, reversed]],
+    );
+    expect(stored).toBe(transfers);
+  });
+
+  it("shows a member only their own accounts' events, and the coordinator all of the community's", async () => {
+    const [alice, bob, carol] = fixture.members;
+    const bobToCarol = globalId('Transfer', await pay(bob.id, carol.id, 5n));
+    const aliceToBob = globalId('Transfer', await pay(alice.id, bob.id, 5n));
+    await publishEverything();
+    const community = { communityId: globalId('Community', fixture.community.id) };
+
+    const seenBy = async (client: GraphqlClient, variables = community): Promise<string[]> =>
+      (await readAll(client, variables, null, 100)).events.map((event) => event.subjectId);
+    expect(await seenBy(fixture.as(alice))).toContain(aliceToBob);
+    expect(await seenBy(fixture.as(alice))).not.toContain(bobToCarol);
+    expect(await seenBy(fixture.as(alice), {} as typeof community)).not.toContain(bobToCarol);
+    expect(await seenBy(fixture.as(carol))).toContain(bobToCarol);
+    expect(await seenBy(fixture.as(carol))).not.toContain(aliceToBob);
+    const coordinator = await seenBy(fixture.asCoordinator());
+    expect(coordinator).toEqual(expect.arrayContaining([aliceToBob, bobToCarol]));
+
+    // A community the caller has no part in is refused like one that does not exist; so is no caller at all.
+    const other = await createLedgerFixture(t, [{}]);
+    expectForbidden(
+      await fixture.as(alice).graphql(EVENTS, { communityId: globalId('Community', other.community.id) }),
+    );
+    expectForbidden(await fixture.asCoordinator().graphql(EVENTS, { communityId: globalId('Community', '999999') }));
+    expectQueryRefused(await t.graphql(EVENTS, {}), ErrorCode.UNAUTHENTICATED);
+    // The other community's coordinator sees none of this one's events.
+    expect(await seenBy(other.asCoordinator(), {} as typeof community)).not.toContain(aliceToBob);
+  });
+
+  it('serves partner apps what their scope allows: the community with audit:read, a consenting member as that member', async () => {
+    const [alice, bob, carol] = fixture.members;
+    const bobToCarol = globalId('Transfer', await pay(bob.id, carol.id, 1n));
+    const aliceToBob = globalId('Transfer', await pay(alice.id, bob.id, 1n));
+    await publishEverything();
+    const coordinator = fixture.asCoordinator();
+    const communityId = globalId('Community', fixture.community.id);
+    const auditor = await registerPartnerApp(coordinator, communityId, ['AUDIT_READ'], 'Auditor');
+    const agent = await registerPartnerApp(coordinator, communityId, ['ACT_FOR_MEMBER'], 'Agent');
+    await grantPartnerConsent(fixture.as(alice), agent.partnerApp.id);
+
+    const audited = (await readAll(asPartner(t, auditor.apiKey), {}, null, 100)).events.map((e) => e.subjectId);
+    expect(audited).toEqual(expect.arrayContaining([aliceToBob, bobToCarol]));
+    const forAlice = asPartner(t, agent.apiKey, fixture.holders[0].memberId);
+    const actedFor = (await readAll(forAlice, {}, null, 100)).events.map((e) => e.subjectId);
+    expect(actedFor).toContain(aliceToBob);
+    expect(actedFor).not.toContain(bobToCarol);
+    // Without audit:read, an app as itself sees nothing: refused, as the audit log refuses it.
+    expectForbidden(await asPartner(t, agent.apiKey).graphql(EVENTS, {}));
+  });
+
+  it('pages by position with nothing missed and nothing twice while events keep arriving', async () => {
+    const [alice, bob] = fixture.members;
+    const client = fixture.asCoordinator();
+    const variables = { communityId: globalId('Community', fixture.community.id), types: ['transfer.posted'] };
+    const before = await readAll(client, variables);
+    const made: string[] = [];
+    let cursor = before.cursor;
+    const read: EventView[] = [];
+    for (let round = 0; round < 4; round++) {
+      made.push(globalId('Transfer', await pay(alice.id, bob.id, 1n)));
+      made.push(globalId('Transfer', await pay(bob.id, alice.id, 1n)));
+      await publishEverything();
+      // One short page per round: the rest arrives while the reader is still behind.
+      const response = await client.graphql<{ events: EventsPage }>(EVENTS, { ...variables, after: cursor, first: 1 });
+      const page = response.data!.events;
+      read.push(...page.edges.map((edge) => edge.node));
+      cursor = page.pageInfo.endCursor ?? cursor;
+    }
+    const rest = await readAll(client, variables, cursor, 2);
+    read.push(...rest.events);
+    expect(read.map((event) => event.subjectId)).toEqual(made);
+    expect(read.every((event) => event.type === 'transfer.posted')).toBe(true);
+  });
+
+  it('refuses malformed arguments with stable codes, never a 500', async () => {
+    const client = fixture.asCoordinator();
+    for (const variables of [
+      { types: ['transfer.nonsense'] },
+      { types: [] },
+      { after: 'not-a-cursor' },
+      { first: 0 },
+      { first: 101 },
+    ]) {
+      expectQueryRefused(await client.graphql(EVENTS, variables), ErrorCode.BAD_USER_INPUT);
+    }
+  });
+});
+
+describe('the relay', () => {
+  const t = useTestApp();
+  let fixture: LedgerFixture;
+  let relay: EventRelaySweeper;
+
+  beforeAll(async () => {
+    relay = t.app.get(EventRelaySweeper);
+    fixture = await createLedgerFixture(t, [{ balance: 100n }, {}]);
+  });
+
+  const positionOf = async (id: string): Promise<string | null> =>
+    (await t.dataSource.query('SELECT position FROM outbox_events WHERE id = $1', [id]))[0].position;
+
+  it('publishes a transaction that took an early id and committed late after what it saw, never skipping it', async () => {
+    const [alice, bob] = fixture.members;
+    await waitUntil('the backlog is published', async () => {
+      await relay.sweep();
+      const [{ waiting }] = await t.dataSource.query('SELECT count(*)::int AS waiting FROM outbox_events WHERE position IS NULL');
+      return waiting === 0;
+    });
+    const [{ seen }] = await t.dataSource.query('SELECT max(position) AS seen FROM outbox_events');
+
+    // A long transaction takes its id first and holds it.
+    const late = new pg.Client({ connectionString: testDatabaseUrl() });
+    await late.connect();
+    try {
+      await late.query('BEGIN');
+      const [{ id: lateId }] = (
+        await late.query(
+          `INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, community_id, payload, community_visible)
+           VALUES ('ledger.checkpoint', 'ledger_checkpoint', '0', $1, '{}', true) RETURNING id`,
+          [fixture.community.id],
+        )
+      ).rows;
+      // A later id commits first.
+      const transfer = transferIdOf(
+        await t.ledger.createTransfer({
+          idempotencyKey: `relay-${randomUUID()}`,
+          debitAccountId: alice.id,
+          creditAccountId: bob.id,
+          amount: 1n,
+          code: 'payment',
+          memo: '',
+        }),
+      );
+      const [{ id: earlyCommitId }] = await t.dataSource.query(
+        `SELECT id FROM outbox_events WHERE aggregate_type = 'transfer' AND aggregate_id = $1`,
+        [transfer],
+      );
+      expect(BigInt(earlyCommitId)).toBeGreaterThan(BigInt(lateId));
+      // While the early id's transaction runs, nothing after it is published: a reader could not be passed by it.
+      await relay.sweep();
+      expect(await positionOf(earlyCommitId)).toBeNull();
+      await late.query('COMMIT');
+      await waitUntil('both are published', async () => {
+        await relay.sweep();
+        return (await positionOf(earlyCommitId)) !== null && (await positionOf(lateId)) !== null;
+      });
+      const latePosition = BigInt((await positionOf(lateId))!);
+      const earlyPosition = BigInt((await positionOf(earlyCommitId))!);
+      // Both above everything published before; in id order between themselves.
+      expect(latePosition).toBeGreaterThan(BigInt(seen));
+      expect(earlyPosition).toBeGreaterThan(latePosition);
+    } finally {
+      await late.end();
+    }
+  });
+
+  it('stamps nothing when its transaction rolls back: the next relay publishes the same events', async () => {
+    const [alice, bob] = fixture.members;
+    const transfer = transferIdOf(
+      await t.ledger.createTransfer({
+        idempotencyKey: `relay-${randomUUID()}`,
+        debitAccountId: alice.id,
+        creditAccountId: bob.id,
+        amount: 1n,
+        code: 'payment',
+        memo: '',
+      }),
+    );
+    const [{ id }] = await t.dataSource.query(
+      `SELECT id FROM outbox_events WHERE aggregate_type = 'transfer' AND aggregate_id = $1`,
+      [transfer],
+    );
+    const crashed = new pg.Client({ connectionString: testDatabaseUrl() });
+    await crashed.connect();
+    try {
+      await crashed.query('BEGIN');
+      await waitUntil('the relay stamps it in its transaction', async () => {
+        await crashed.query('SELECT events_publish(100000)');
+        return (await crashed.query('SELECT position FROM outbox_events WHERE id = $1', [id])).rows[0].position !== null;
+      });
+      await crashed.query('ROLLBACK');
+    } finally {
+      await crashed.end();
+    }
+    expect(await positionOf(id)).toBeNull();
+    await waitUntil('the next relay publishes it', async () => {
+      await relay.sweep();
+      return (await positionOf(id)) !== null;
+    });
+  });
+
+  it('lets nothing change an event but its one stamp, not even the owner', async () => {
+    const [{ id }] = await t.dataSource.query('SELECT id FROM outbox_events WHERE position IS NOT NULL LIMIT 1');
+    for (const sql of [
+      'UPDATE outbox_events SET position = position + 1000000 WHERE id = $1',
+      'UPDATE outbox_events SET payload = $$ {} $$ WHERE id = $1',
+      'UPDATE outbox_events SET member_ids = $$ {1} $$ WHERE id = $1',
+      'DELETE FROM outbox_events WHERE id = $1',
+    ]) {
+      await expect(ownerQuery(testDatabaseUrl(), sql, [id])).rejects.toMatchObject({ code: 'PL001' });
+    }
+  });
+});
