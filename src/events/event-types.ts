@@ -7,7 +7,8 @@ import { toGlobalId } from '../../libs/graphql/global-id.js';
  */
 export const EVENT_TYPES = {
   'transfer.pending': 'A hold was placed: a pending transfer. The holders of both accounts.',
-  'transfer.posted': 'Money moved: a direct transfer, or a hold posted (in full or in part). The holders of both accounts.',
+  'transfer.posted':
+    'Money moved: a direct transfer, or a hold posted (in full or in part). The holders of both accounts.',
   'transfer.voided': 'A hold was released: voided, or expired (`code` is `expired`). The holders of both accounts.',
   'transfer.reversed': 'A reversing transfer corrected an earlier one. The holders of both accounts.',
   'exchange.proposed': 'An exchange was proposed. Its two parties.',

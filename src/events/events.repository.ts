@@ -48,9 +48,7 @@ export class EventsRepository {
     if (scope.memberId !== null) {
       const own = `member_ids @> ARRAY[$${params.push(scope.memberId)}]::bigint[]`;
       seen.push(
-        scope.withinCommunityId === null
-          ? own
-          : `(${own} AND community_id = $${params.push(scope.withinCommunityId)})`,
+        scope.withinCommunityId === null ? own : `(${own} AND community_id = $${params.push(scope.withinCommunityId)})`,
       );
     }
     if (scope.activeCommunityIds.length > 0)

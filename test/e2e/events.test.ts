@@ -117,7 +117,11 @@ describe('the event feed', () => {
       }),
     );
     const posted = transferIdOf(
-      await t.ledger.postPendingTransfer({ idempotencyKey: `events-${randomUUID()}`, pendingTransferId: hold, memo: '' }),
+      await t.ledger.postPendingTransfer({
+        idempotencyKey: `events-${randomUUID()}`,
+        pendingTransferId: hold,
+        memo: '',
+      }),
     );
     const hold2 = transferIdOf(
       await t.ledger.createTransfer({
@@ -132,7 +136,11 @@ describe('the event feed', () => {
       }),
     );
     const voided = transferIdOf(
-      await t.ledger.voidPendingTransfer({ idempotencyKey: `events-${randomUUID()}`, pendingTransferId: hold2, memo: '' }),
+      await t.ledger.voidPendingTransfer({
+        idempotencyKey: `events-${randomUUID()}`,
+        pendingTransferId: hold2,
+        memo: '',
+      }),
     );
     const reversed = transferIdOf(
       await t.ledger.reverseTransfer({
@@ -284,7 +292,9 @@ describe('the relay', () => {
     const [alice, bob] = fixture.members;
     await waitUntil('the backlog is published', async () => {
       await relay.sweep();
-      const [{ waiting }] = await t.dataSource.query('SELECT count(*)::int AS waiting FROM outbox_events WHERE position IS NULL');
+      const [{ waiting }] = await t.dataSource.query(
+        'SELECT count(*)::int AS waiting FROM outbox_events WHERE position IS NULL',
+      );
       return waiting === 0;
     });
     const [{ seen }] = await t.dataSource.query('SELECT max(position) AS seen FROM outbox_events');
@@ -357,7 +367,9 @@ describe('the relay', () => {
       await crashed.query('BEGIN');
       await waitUntil('the relay stamps it in its transaction', async () => {
         await crashed.query('SELECT events_publish(100000)');
-        return (await crashed.query('SELECT position FROM outbox_events WHERE id = $1', [id])).rows[0].position !== null;
+        return (
+          (await crashed.query('SELECT position FROM outbox_events WHERE id = $1', [id])).rows[0].position !== null
+        );
       });
       await crashed.query('ROLLBACK');
     } finally {

@@ -5,6 +5,7 @@ import {
   AccountStatementDocument,
   CommunitiesDocument,
   CreateTransferDocument,
+  EventsSinceDocument,
   ListingsWithAuthorsDocument,
   LoginDocument,
   MeDocument,
@@ -12,6 +13,8 @@ import {
   RegisterDocument,
   TransfersDocument,
 } from '../contract/generated/graphql.js';
+import { EventRelaySweeper } from '../../src/events/event-relay.sweeper.js';
+import { waitUntil } from '../support/held-locks.js';
 import { createLedgerFixture } from '../support/ledger-fixture.js';
 import { useTestApp } from '../support/test-app.js';
 import { GOOD_PASSWORD, uniqueEmail } from './auth-client.js';
@@ -112,6 +115,30 @@ describe('the typed client generated from schema.gql', () => {
 
     const transfers = await pay(TransfersDocument, { accountId: payer.id, first: 1 });
     expect(transfers.data?.transfers.edges.map(({ node }) => node)).toEqual([transfer]);
+  });
+
+  it('catches up on the event feed: the payment, as a transfer.posted event with global ids', async () => {
+    const fixture = await createLedgerFixture(t, [{ balance: 100n }, {}]);
+    const [payer, payee] = fixture.members;
+    const pay = as(fixture.holders[0].token);
+    const created = await pay(CreateTransferDocument, {
+      input: { idempotencyKey: randomUUID(), debitAccountId: payer.id, creditAccountId: payee.id, amount: '7' },
+    });
+    const transferId = created.data?.createTransfer.transfer?.id;
+    const relay = t.app.get(EventRelaySweeper);
+    let events: { type: string; subjectId: string; payload: Record<string, unknown>; occurredAt: unknown }[] = [];
+    await waitUntil('the relay published the payment', async () => {
+      await relay.sweep();
+      const { data } = await pay(EventsSinceDocument, { first: 100, types: ['transfer.posted'] });
+      events = data?.events.edges.map(({ node }) => node) ?? [];
+      return events.some((event) => event.subjectId === transferId);
+    });
+    const event = events.find((candidate) => candidate.subjectId === transferId);
+    expect(event).toMatchObject({
+      type: 'transfer.posted',
+      payload: { version: 1, transferId, amount: '7', debitAccountId: globalId('Account', payer.id) },
+    });
+    expect(event?.occurredAt).toMatch(SERVED_DATE_TIME);
   });
 
   it('proposes an exchange, sending an Amount as a JSON integer and reading it back as a string', async () => {
