@@ -3,7 +3,7 @@ import { toGlobalId } from '../../libs/graphql/global-id.js';
 /**
  * Every type of event the feed serves, with who may see it besides the community's auditors
  * (docs/api.md, "Events"). Written by: the transfers trigger (events_announce_transfer), the
- * exchanges service, the integrity checkpoints.
+ * exchanges service, the members service (memberships), the integrity checkpoints.
  */
 export const EVENT_TYPES = {
   'transfer.pending': 'A hold was placed: a pending transfer. The holders of both accounts.',
@@ -20,6 +20,11 @@ export const EVENT_TYPES = {
   'exchange.resolved': 'A coordinator settled a dispute. Its two parties.',
   'exchange.expired': 'An exchange lapsed unaccepted. Its two parties.',
   'review.created': 'A party reviewed the other after settlement. Its author and its subject.',
+  'membership.opened': 'A membership was opened, pending approval (a request to join, or an appointment). Its member.',
+  'membership.activated': 'A membership became active: approved, or reinstated after a suspension. Its member.',
+  'membership.suspended': 'A coordinator suspended a membership. Its member.',
+  'membership.closed': 'A membership and its account were closed. Its member.',
+  'membership.role_changed': 'A member was made a coordinator of the community. Its member.',
   'ledger.checkpoint': "A checkpoint of a currency's hash chain was recorded. Every active member of the community.",
 } as const;
 
@@ -50,6 +55,8 @@ const ID_FIELDS: Record<string, string> = {
   authorId: 'Member',
   subjectId: 'Member',
   memberId: 'Member',
+  membershipId: 'Membership',
+  accountId: 'Account',
   communityId: 'Community',
 };
 
@@ -58,6 +65,7 @@ const AGGREGATE_TYPES: Record<string, string> = {
   transfer: 'Transfer',
   exchange: 'Exchange',
   review: 'Review',
+  membership: 'Membership',
   ledger_checkpoint: 'LedgerCheckpoint',
 };
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module.js';
+import { EventsModule } from '../events/events.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { CommunitiesModule } from '../communities/communities.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
@@ -16,7 +17,7 @@ import {
 import { MembersService } from './members.service.js';
 
 @Module({
-  imports: [AccessModule, AuditModule, CommunitiesModule, IdentityModule, LedgerModule],
+  imports: [AccessModule, AuditModule, CommunitiesModule, EventsModule, IdentityModule, LedgerModule],
   providers: [
     MembersRepository,
     MembersService,

@@ -11,6 +11,7 @@ import { ANONYMOUS } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
 import { CommunitiesService } from '../communities/communities.service.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
+import { OutboxService } from '../events/outbox.service.js';
 import { foldEmail, IdentityService, refusedLogin } from '../identity/identity.service.js';
 import { AuthErrorCode } from '../identity/identity.errors.js';
 import { AuthPayload } from '../identity/models/identity.models.js';
@@ -58,7 +59,16 @@ const refusedJoin = refusedPayload(joinError, { membership: null });
 const starterGrantKey = (membershipId: string): string => `system starter-grant ${membershipId}`;
 const settlementKey = (membershipId: string): string => `system settle ${membershipId}`;
 
+/** The event of each status a membership moves to (docs/api.md, "Events"). */
+const STATUS_EVENTS: Record<MembershipStatus, string> = {
+  [MembershipStatus.PENDING]: 'membership.opened',
+  [MembershipStatus.ACTIVE]: 'membership.activated',
+  [MembershipStatus.SUSPENDED]: 'membership.suspended',
+  [MembershipStatus.CLOSED]: 'membership.closed',
+};
+
 /** Members and their memberships: joining, approval with the starter grant, suspension and closing. */
+
 @Injectable()
 export class MembersService {
   constructor(
@@ -69,6 +79,7 @@ export class MembersService {
     private readonly audit: AuditLogService,
     private readonly identity: IdentityService,
     private readonly db: TransactionalConnection,
+    private readonly outbox: OutboxService,
   ) {}
 
   /** Anyone may register (a few times an hour per address); with a communityId the membership waits for a coordinator's approval. */
@@ -260,6 +271,7 @@ export class MembersService {
         reason,
         details: { settledToPool: account.balance.toString() },
       });
+      await this.announce(closed, 'membership.closed');
       return { membership: closed, userErrors: [] };
     });
   }
@@ -281,6 +293,9 @@ export class MembersService {
         targetType: 'membership',
         targetId: membership.id,
       });
+      // A membership opened for the appointment was announced as opened, a coordinator's already.
+      if (existing && existing.role !== MembershipRole.COORDINATOR)
+        await this.announce(appointed, 'membership.role_changed');
       if (appointed.status !== MembershipStatus.PENDING) return { membership: appointed, userErrors: [] };
       return this.activate(actor, 'admin', appointed, 'membership.approve', 'appointed coordinator');
     });
@@ -398,7 +413,15 @@ export class MembersService {
       lowerLimit: policies.defaultLowerLimit,
       upperLimit: policies.defaultUpperLimit,
     });
-    return this.members.insertMembership({ memberId, communityId, currencyId, accountId: account.id, role });
+    const membership = await this.members.insertMembership({
+      memberId,
+      communityId,
+      currencyId,
+      accountId: account.id,
+      role,
+    });
+    if (membership) await this.announce(membership, 'membership.opened');
+    return membership;
   }
 
   /** Active, with the starter grant paid from issuance under the membership's own key: at most once, ever. */
@@ -446,7 +469,26 @@ export class MembersService {
       reason,
       details,
     });
+    await this.announce(changed, STATUS_EVENTS[status]);
     return { membership: changed, userErrors: [] };
+  }
+
+  /** The membership's event, in the transaction of its change: for its member, and the community's auditors (docs/api.md, "Events"). */
+  private announce(membership: Membership, type: string): Promise<void> {
+    return this.outbox.append({
+      topic: type,
+      aggregateType: 'membership',
+      aggregateId: membership.id,
+      communityId: membership.communityId,
+      payload: {
+        membershipId: membership.id,
+        memberId: membership.memberId,
+        accountId: membership.accountId,
+        role: membership.role,
+        status: membership.status,
+      },
+      memberIds: [membership.memberId],
+    });
   }
 
   /** A positive balance goes to the pool; a debt is absorbed by it (refused if the pool cannot). */

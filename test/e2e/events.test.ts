@@ -10,7 +10,8 @@ import { ownerQuery } from '../support/test-database.js';
 import { globalId } from '../support/global-ids.js';
 import { asPartner, grantPartnerConsent, registerPartnerApp } from './auth-client.js';
 import { expectForbidden, expectQueryRefused } from './denials.js';
-import { PAGE_INFO } from './graphql-client.js';
+import { gql, PAGE_INFO } from './graphql-client.js';
+import { MUTATIONS } from './member-client.js';
 import type { GraphqlClient } from '../support/test-app.js';
 
 const EVENTS = `query Events($after: String, $first: Int, $types: [String!], $communityId: ID) {
@@ -235,6 +236,34 @@ describe('the event feed', () => {
     expect(actedFor).not.toContain(bobToCarol);
     // Without audit:read, an app as itself sees nothing: refused, as the audit log refuses it.
     expectForbidden(await asPartner(t, agent.apiKey).graphql(EVENTS, {}));
+  });
+
+  it("tells a member of their own membership's changes, and no one else but the community's auditors", async () => {
+    const [alice, bob] = fixture.holders;
+    const membershipId = globalId('Membership', alice.membershipId);
+    await gql(fixture.asCoordinator(), MUTATIONS.suspendMembership, {
+      input: { membershipId, reason: 'checking the feed' },
+    });
+    await gql(fixture.asCoordinator(), MUTATIONS.reinstateMembership, { input: { membershipId } });
+    await publishEverything();
+    const variables = { communityId: globalId('Community', fixture.community.id) };
+    const about = async (client: GraphqlClient): Promise<string[]> =>
+      (await readAll(client, variables, null, 100)).events
+        .filter((event) => event.subjectId === membershipId)
+        .map((event) => event.type);
+    const trail = ['membership.opened', 'membership.activated', 'membership.suspended', 'membership.activated'];
+    expect(await about(fixture.as(alice.account))).toEqual(trail);
+    expect(await about(fixture.asCoordinator())).toEqual(trail);
+    expect(await about(fixture.as(bob.account))).toEqual([]);
+    const [suspended] = (await readAll(fixture.as(alice.account), { ...variables, types: ['membership.suspended'] }))
+      .events;
+    expect(suspended.payload).toMatchObject({
+      version: 1,
+      membershipId,
+      memberId: globalId('Member', alice.memberId),
+      accountId: globalId('Account', alice.account.id),
+      status: 'suspended',
+    });
   });
 
   it('pages by position with nothing missed and nothing twice while events keep arriving', async () => {
