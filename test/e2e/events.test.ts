@@ -374,6 +374,49 @@ describe('the relay', () => {
     }
   });
 
+  it('takes turns across replicas: relays racing hand out each position once, gapless, in id order', async () => {
+    const [alice, bob] = fixture.members;
+    const [{ before }] = await t.dataSource.query('SELECT coalesce(max(position), 0) AS before FROM outbox_events');
+    for (let i = 0; i < 30; i++)
+      transferIdOf(
+        await t.ledger.createTransfer({
+          idempotencyKey: `relay-${randomUUID()}`,
+          debitAccountId: alice.id,
+          creditAccountId: bob.id,
+          amount: 1n,
+          code: 'payment',
+          memo: '',
+        }),
+      );
+    // Six relays at once, as six replicas' sweeps, each publishing a few at a time.
+    const relays = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const client = new pg.Client({ connectionString: testDatabaseUrl() });
+        await client.connect();
+        return client;
+      }),
+    );
+    try {
+      await waitUntil('everything is published', async () => {
+        await Promise.all(relays.map((client) => client.query('SELECT events_publish(4)')));
+        const [{ waiting }] = await t.dataSource.query(
+          'SELECT count(*)::int AS waiting FROM outbox_events WHERE position IS NULL',
+        );
+        return waiting === 0;
+      });
+    } finally {
+      await Promise.all(relays.map((client) => client.end()));
+    }
+    const rows = await t.dataSource.query<{ id: string; position: string }[]>(
+      'SELECT id, position FROM outbox_events WHERE position > $1 ORDER BY position',
+      [before],
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(30);
+    expect(rows.map((row) => BigInt(row.position))).toEqual(rows.map((_, index) => BigInt(before) + BigInt(index + 1)));
+    const ids = rows.map((row) => BigInt(row.id));
+    expect(ids).toEqual([...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+
   it('stamps nothing when its transaction rolls back: the next relay publishes the same events', async () => {
     const [alice, bob] = fixture.members;
     const transfer = transferIdOf(
