@@ -3,7 +3,7 @@ import { toGlobalId } from '../../libs/graphql/global-id.js';
 /**
  * Every type of event the feed serves, with who may see it besides the community's auditors
  * (docs/api.md, "Events"). Written by: the transfers trigger (events_announce_transfer), the
- * exchanges service, the members service (memberships), the integrity checkpoints.
+ * exchanges service, the members service (memberships), the listings service, the integrity checkpoints.
  */
 export const EVENT_TYPES = {
   'transfer.pending': 'A hold was placed: a pending transfer. The holders of both accounts.',
@@ -25,6 +25,9 @@ export const EVENT_TYPES = {
   'membership.suspended': 'A coordinator suspended a membership. Its member.',
   'membership.closed': 'A membership and its account were closed. Its member.',
   'membership.role_changed': 'A member was made a coordinator of the community. Its member.',
+  'listing.created': 'A member posted an offer or a request. Every active member of the community.',
+  'listing.updated': 'Its author changed, paused or resumed a listing. Every active member of the community.',
+  'listing.closed': 'A listing was closed, by its author or a coordinator. Every active member of the community.',
   'ledger.checkpoint': "A checkpoint of a currency's hash chain was recorded. Every active member of the community.",
 } as const;
 
@@ -66,6 +69,7 @@ const AGGREGATE_TYPES: Record<string, string> = {
   exchange: 'Exchange',
   review: 'Review',
   membership: 'Membership',
+  listing: 'Listing',
   ledger_checkpoint: 'LedgerCheckpoint',
 };
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module.js';
+import { EventsModule } from '../events/events.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { CommunitiesModule } from '../communities/communities.module.js';
 import { MembersModule } from '../members/members.module.js';
@@ -9,7 +10,7 @@ import { ListingsService } from './listings.service.js';
 
 /** What members offer and ask for, searchable within their communities. */
 @Module({
-  imports: [AccessModule, AuditModule, CommunitiesModule, MembersModule],
+  imports: [AccessModule, AuditModule, CommunitiesModule, EventsModule, MembersModule],
   providers: [ListingsRepository, ListingsService, ListingsResolver],
   exports: [ListingsService],
 })

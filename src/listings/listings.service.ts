@@ -7,6 +7,7 @@ import { byIds, requestLoader } from '../../libs/graphql/request-loaders.js';
 import { AccessPolicy, forbidden, ManagerRole } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
+import { OutboxService } from '../events/outbox.service.js';
 import { CreateListingInput, ListingsArgs, UpdateListingInput } from './dto/listing.inputs.js';
 import { listingError, ListingErrorCode } from './listings.errors.js';
 import { ListingChanges, ListingsRepository } from './listings.repository.js';
@@ -33,6 +34,7 @@ export class ListingsService {
     private readonly access: AccessPolicy,
     private readonly audit: AuditLogService,
     private readonly db: TransactionalConnection,
+    private readonly outbox: OutboxService,
   ) {}
 
   categories(): Promise<ListingCategory[]> {
@@ -47,23 +49,26 @@ export class ListingsService {
       (input.nature === ListingNature.GOODS && input.quantity == null ? ListingErrorCode.QUANTITY_REQUIRED : null);
     if (refusal) return refusedListing(refusal);
     if (!(await this.listings.categoryExists(input.category))) return refusedListing(ListingErrorCode.UNKNOWN_CATEGORY);
-    const listing = await this.listings.insert({
-      communityId: input.communityId,
-      memberId: member.memberId,
-      kind: input.kind,
-      nature: input.nature,
-      title: input.title,
-      description: input.description ?? '',
-      category: input.category,
-      tags: input.tags ?? [],
-      pricing: input.pricing,
-      price: input.price,
-      quantity: input.quantity ?? null,
-      district: input.district ?? '',
-      availability: input.availability ?? '',
-      expiresAt: input.expiresAt ?? null,
+    return this.db.transaction(async () => {
+      const listing = await this.listings.insert({
+        communityId: input.communityId,
+        memberId: member.memberId,
+        kind: input.kind,
+        nature: input.nature,
+        title: input.title,
+        description: input.description ?? '',
+        category: input.category,
+        tags: input.tags ?? [],
+        pricing: input.pricing,
+        price: input.price,
+        quantity: input.quantity ?? null,
+        district: input.district ?? '',
+        availability: input.availability ?? '',
+        expiresAt: input.expiresAt ?? null,
+      });
+      await this.announce(listing, 'listing.created');
+      return { listing, userErrors: [] };
     });
-    return { listing, userErrors: [] };
   }
 
   /** The author changes, pauses, resumes or closes it; a manager of the community may close it, audited. */
@@ -88,7 +93,37 @@ export class ListingsService {
           targetId: listing.id,
         });
       }
+      await this.announce(updated, updated.status === ListingStatus.CLOSED ? 'listing.closed' : 'listing.updated');
       return { listing: updated, userErrors: [] };
+    });
+  }
+
+  /**
+   * The listing's event, in the transaction of its change: for every active member of its community,
+   * who may see the listing itself (docs/api.md, "Events"). Stock that exchanges reserve and release
+   * is told by the exchanges' own events.
+   */
+  private announce(listing: Listing, type: string): Promise<void> {
+    return this.outbox.append({
+      topic: type,
+      aggregateType: 'listing',
+      aggregateId: listing.id,
+      communityId: listing.communityId,
+      payload: {
+        listingId: listing.id,
+        memberId: listing.memberId,
+        kind: listing.kind,
+        nature: listing.nature,
+        title: listing.title,
+        category: listing.category,
+        pricing: listing.pricing,
+        price: listing.price.toString(),
+        quantity: listing.quantity,
+        status: listing.status,
+        expiresAt: listing.expiresAt,
+      },
+      memberIds: [listing.memberId],
+      communityVisible: true,
     });
   }
 

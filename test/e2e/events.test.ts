@@ -11,6 +11,7 @@ import { globalId } from '../support/global-ids.js';
 import { asPartner, grantPartnerConsent, registerPartnerApp } from './auth-client.js';
 import { expectForbidden, expectQueryRefused } from './denials.js';
 import { gql, PAGE_INFO } from './graphql-client.js';
+import { postListing, updateListing } from './listing-client.js';
 import { MUTATIONS } from './member-client.js';
 import type { GraphqlClient } from '../support/test-app.js';
 
@@ -264,6 +265,30 @@ describe('the event feed', () => {
       accountId: globalId('Account', alice.account.id),
       status: 'suspended',
     });
+  });
+
+  it("tells the community's active members of its listings, and no one outside it", async () => {
+    const [alice, bob] = fixture.members;
+    const communityId = globalId('Community', fixture.community.id);
+    const listing = await postListing(fixture.as(alice), communityId, { title: 'Garden help' });
+    const closed = await updateListing(fixture.as(alice), { listingId: listing.id, status: 'CLOSED' });
+    expect(closed.userErrors).toEqual([]);
+    await publishEverything();
+    const about = async (client: GraphqlClient): Promise<EventView[]> =>
+      (
+        await readAll(client, { types: ['listing.created', 'listing.updated', 'listing.closed'] }, null, 100)
+      ).events.filter((event) => event.subjectId === listing.id);
+    const seenByBob = await about(fixture.as(bob));
+    expect(seenByBob.map((event) => event.type)).toEqual(['listing.created', 'listing.closed']);
+    expect(seenByBob[0].payload).toMatchObject({
+      version: 1,
+      listingId: listing.id,
+      memberId: globalId('Member', fixture.holders[0].memberId),
+      title: 'Garden help',
+      status: 'active',
+    });
+    const outsider = await createLedgerFixture(t, [{}]);
+    expect(await about(outsider.as(outsider.members[0]))).toEqual([]);
   });
 
   it('pages by position with nothing missed and nothing twice while events keep arriving', async () => {

@@ -22,7 +22,7 @@ export class Event {
 
   @Field({
     description:
-      'What happened: transfer.posted, transfer.pending, transfer.voided, transfer.reversed, exchange.<status>, review.created, membership.<change>, ledger.checkpoint (docs/api.md, "Events").',
+      'What happened: transfer.posted, transfer.pending, transfer.voided, transfer.reversed, exchange.<status>, review.created, membership.<change>, listing.<change>, ledger.checkpoint (docs/api.md, "Events").',
   })
   type: string;
 
@@ -35,12 +35,14 @@ export class Event {
   @Field({ description: 'When the relay published it: from then on the feed serves it.' })
   publishedAt: Date;
 
-  @Field({ description: 'The kind of object it is about: transfer, exchange, review, membership, ledger_checkpoint.' })
+  @Field({
+    description: 'The kind of object it is about: transfer, exchange, review, membership, listing, ledger_checkpoint.',
+  })
   subjectType: string;
 
   @Field({
     description:
-      "The global id of the object it is about (a Transfer, Exchange, Review, Membership or LedgerCheckpoint), as that type's queries take it.",
+      "The global id of the object it is about (a Transfer, Exchange, Review, Membership, Listing or LedgerCheckpoint), as that type's queries take it.",
   })
   subjectId: string;
 
