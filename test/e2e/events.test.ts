@@ -13,7 +13,7 @@ import { expectForbidden, expectQueryRefused } from './denials.js';
 import { gql, PAGE_INFO } from './graphql-client.js';
 import { postListing, updateListing } from './listing-client.js';
 import { MUTATIONS } from './member-client.js';
-import type { GraphqlClient } from '../support/test-app.js';
+import type { GraphqlClient, TestApp } from '../support/test-app.js';
 
 const EVENTS = `query Events($after: String, $first: Int, $types: [String!], $communityId: ID) {
   events(after: $after, first: $first, types: $types, communityId: $communityId) {
@@ -61,6 +61,27 @@ const transferIdOf = (payload: CreateTransferPayload): string => {
   return payload.transfer!.id;
 };
 
+/** A payment through the ledger service (the gate every mutation goes through), or a hold for an hour; its id. */
+async function transferBy(
+  ledger: TestApp['ledger'],
+  from: { id: string },
+  to: { id: string },
+  amount: bigint,
+  hold = false,
+): Promise<string> {
+  return transferIdOf(
+    await ledger.createTransfer({
+      idempotencyKey: `events-${randomUUID()}`,
+      debitAccountId: from.id,
+      creditAccountId: to.id,
+      amount,
+      code: 'payment',
+      memo: '',
+      ...(hold ? { pending: true, timeoutSeconds: 3600 } : {}),
+    }),
+  );
+}
+
 /**
  * Issue 12, part 1: every transfer, exchange step, review and checkpoint is an event; a relay
  * publishes them at strictly increasing positions without skipping a late commit; the `events`
@@ -86,17 +107,8 @@ describe('the event feed', () => {
     });
   }
 
-  const pay = async (from: string, to: string, amount: bigint): Promise<string> =>
-    transferIdOf(
-      await t.ledger.createTransfer({
-        idempotencyKey: `events-${randomUUID()}`,
-        debitAccountId: from,
-        creditAccountId: to,
-        amount,
-        code: 'payment',
-        memo: '',
-      }),
-    );
+  const pay = (from: { id: string }, to: { id: string }, amount: bigint): Promise<string> =>
+    transferBy(t.ledger, from, to, amount);
 
   beforeAll(async () => {
     relay = t.app.get(EventRelaySweeper);
@@ -105,19 +117,8 @@ describe('the event feed', () => {
 
   it('announces each transfer once, by type, with global ids, to the holders of its accounts', async () => {
     const [alice, bob] = fixture.members;
-    const direct = await pay(alice.id, bob.id, 60n);
-    const hold = transferIdOf(
-      await t.ledger.createTransfer({
-        idempotencyKey: `events-${randomUUID()}`,
-        debitAccountId: alice.id,
-        creditAccountId: bob.id,
-        amount: 30n,
-        code: 'payment',
-        memo: '',
-        pending: true,
-        timeoutSeconds: 3600,
-      }),
-    );
+    const direct = await pay(alice, bob, 60n);
+    const hold = await transferBy(t.ledger, alice, bob, 30n, true);
     const posted = transferIdOf(
       await t.ledger.postPendingTransfer({
         idempotencyKey: `events-${randomUUID()}`,
@@ -125,18 +126,7 @@ describe('the event feed', () => {
         memo: '',
       }),
     );
-    const hold2 = transferIdOf(
-      await t.ledger.createTransfer({
-        idempotencyKey: `events-${randomUUID()}`,
-        debitAccountId: alice.id,
-        creditAccountId: bob.id,
-        amount: 10n,
-        code: 'payment',
-        memo: '',
-        pending: true,
-        timeoutSeconds: 3600,
-      }),
-    );
+    const hold2 = await transferBy(t.ledger, alice, bob, 10n, true);
     const voided = transferIdOf(
       await t.ledger.voidPendingTransfer({
         idempotencyKey: `events-${randomUUID()}`,
@@ -192,8 +182,8 @@ describe('the event feed', () => {
 
   it("shows a member only their own accounts' events, and the coordinator all of the community's", async () => {
     const [alice, bob, carol] = fixture.members;
-    const bobToCarol = globalId('Transfer', await pay(bob.id, carol.id, 5n));
-    const aliceToBob = globalId('Transfer', await pay(alice.id, bob.id, 5n));
+    const bobToCarol = globalId('Transfer', await pay(bob, carol, 5n));
+    const aliceToBob = globalId('Transfer', await pay(alice, bob, 5n));
     await publishEverything();
     const community = { communityId: globalId('Community', fixture.community.id) };
 
@@ -220,8 +210,8 @@ describe('the event feed', () => {
 
   it('serves partner apps what their scope allows: the community with audit:read, a consenting member as that member', async () => {
     const [alice, bob, carol] = fixture.members;
-    const bobToCarol = globalId('Transfer', await pay(bob.id, carol.id, 1n));
-    const aliceToBob = globalId('Transfer', await pay(alice.id, bob.id, 1n));
+    const bobToCarol = globalId('Transfer', await pay(bob, carol, 1n));
+    const aliceToBob = globalId('Transfer', await pay(alice, bob, 1n));
     await publishEverything();
     const coordinator = fixture.asCoordinator();
     const communityId = globalId('Community', fixture.community.id);
@@ -300,8 +290,8 @@ describe('the event feed', () => {
     let cursor = before.cursor;
     const read: EventView[] = [];
     for (let round = 0; round < 4; round++) {
-      made.push(globalId('Transfer', await pay(alice.id, bob.id, 1n)));
-      made.push(globalId('Transfer', await pay(bob.id, alice.id, 1n)));
+      made.push(globalId('Transfer', await pay(alice, bob, 1n)));
+      made.push(globalId('Transfer', await pay(bob, alice, 1n)));
       await publishEverything();
       // One short page per round: the rest arrives while the reader is still behind.
       const response = await client.graphql<{ events: EventsPage }>(EVENTS, { ...variables, after: cursor, first: 1 });
@@ -366,16 +356,7 @@ describe('the relay', () => {
         )
       ).rows;
       // A later id commits first.
-      const transfer = transferIdOf(
-        await t.ledger.createTransfer({
-          idempotencyKey: `relay-${randomUUID()}`,
-          debitAccountId: alice.id,
-          creditAccountId: bob.id,
-          amount: 1n,
-          code: 'payment',
-          memo: '',
-        }),
-      );
+      const transfer = await transferBy(t.ledger, alice, bob, 1n);
       const [{ id: earlyCommitId }] = await t.dataSource.query(
         `SELECT id FROM outbox_events WHERE aggregate_type = 'transfer' AND aggregate_id = $1`,
         [transfer],
@@ -402,17 +383,7 @@ describe('the relay', () => {
   it('takes turns across replicas: relays racing hand out each position once, gapless, in id order', async () => {
     const [alice, bob] = fixture.members;
     const [{ before }] = await t.dataSource.query('SELECT coalesce(max(position), 0) AS before FROM outbox_events');
-    for (let i = 0; i < 30; i++)
-      transferIdOf(
-        await t.ledger.createTransfer({
-          idempotencyKey: `relay-${randomUUID()}`,
-          debitAccountId: alice.id,
-          creditAccountId: bob.id,
-          amount: 1n,
-          code: 'payment',
-          memo: '',
-        }),
-      );
+    for (let i = 0; i < 30; i++) await transferBy(t.ledger, alice, bob, 1n);
     // Six relays at once, as six replicas' sweeps, each publishing a few at a time.
     const relays = await Promise.all(
       Array.from({ length: 6 }, async () => {
@@ -444,16 +415,7 @@ describe('the relay', () => {
 
   it('stamps nothing when its transaction rolls back: the next relay publishes the same events', async () => {
     const [alice, bob] = fixture.members;
-    const transfer = transferIdOf(
-      await t.ledger.createTransfer({
-        idempotencyKey: `relay-${randomUUID()}`,
-        debitAccountId: alice.id,
-        creditAccountId: bob.id,
-        amount: 1n,
-        code: 'payment',
-        memo: '',
-      }),
-    );
+    const transfer = await transferBy(t.ledger, alice, bob, 1n);
     const [{ id }] = await t.dataSource.query(
       `SELECT id FROM outbox_events WHERE aggregate_type = 'transfer' AND aggregate_id = $1`,
       [transfer],
