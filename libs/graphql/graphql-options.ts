@@ -6,6 +6,7 @@ import { graphqlMetricsPlugin } from '../observability/graphql-metrics.js';
 import { Metrics } from '../observability/metrics.js';
 import { createFormatError } from './format-error.js';
 import { graphiqlLandingPage } from './graphiql.js';
+import { encodeIds } from './global-id.js';
 import { invalidInputAsUserErrors } from './invalid-input.js';
 import { assertQueryCost, MAX_QUERY_COST } from './query-cost.js';
 import { DateTimeScalar } from './scalars.js';
@@ -87,7 +88,7 @@ export function graphqlOptions(settings: GraphqlSettings): ApolloDriverConfig {
     autoSchemaFile: settings.schemaFile ?? true,
     sortSchema: true,
     // The same schema for clients and for schema.gql: the file is the contract.
-    transformSchema: (schema) => invalidInputAsUserErrors(describeRootTypes(schema)),
+    transformSchema: (schema) => encodeIds(invalidInputAsUserErrors(describeRootTypes(schema))),
     transformAutoSchemaFile: true,
     buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] },
     introspection: settings.explorer,
