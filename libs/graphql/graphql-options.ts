@@ -1,4 +1,5 @@
 import { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLSchema } from 'graphql';
@@ -47,6 +48,21 @@ const operationChecks: ApolloServerPlugin = {
       async didResolveOperation({ request, document, schema, operationName }) {
         assertTextInputs(document, request.variables);
         assertQueryCost(schema, document, request.variables, operationName);
+      },
+    };
+  },
+};
+
+/**
+ * Every answer is `Cache-Control: no-store`: it is the caller's own. Apollo's cache-control plugin
+ * said the same (no type or field carries a cache hint, so nothing is ever cacheable), at the cost
+ * of a hook and a cache policy around every field of every request; it is off, and this says it.
+ */
+const noStore: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        response.http.headers.set('cache-control', 'no-store');
       },
     };
   },
@@ -105,6 +121,8 @@ export function graphqlOptions(settings: GraphqlSettings): ApolloDriverConfig {
     // Armor's typings resolve Apollo's CommonJS build, Nest's the ESM one: the same plugin type twice.
     plugins: [
       ...(armor.plugins as NonNullable<ApolloDriverConfig['plugins']>),
+      ApolloServerPluginCacheControlDisabled(),
+      noStore,
       operationChecks,
       unavailableStatus,
       ...(settings.explorer ? [graphiqlLandingPage] : []),
