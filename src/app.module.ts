@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -9,7 +9,7 @@ import { DatabaseModule } from '../libs/database/database.module.js';
 import { ErrorsLoggedOnceFilter } from '../libs/graphql/errors-logged-once.filter.js';
 import { databaseIdOf } from '../libs/graphql/global-id.js';
 import { graphqlOptions, RequestHeaders } from '../libs/graphql/graphql-options.js';
-import { InputValidationPipe, InvalidInputAsUserErrors } from '../libs/graphql/invalid-input.js';
+import { InputValidationPipe } from '../libs/graphql/invalid-input.js';
 import { InFlightRequests } from '../libs/http/in-flight-requests.js';
 import { Metrics, MetricsModule } from '../libs/observability/metrics.js';
 import type { Actor } from './access/actor.js';
@@ -96,7 +96,6 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_PIPE, useValue: new InputValidationPipe() },
-        { provide: APP_INTERCEPTOR, useClass: InvalidInputAsUserErrors },
         { provide: InFlightRequests, useValue: new InFlightRequests() },
         { provide: APP_FILTER, useClass: ErrorsLoggedOnceFilter },
         NodeResolver,

@@ -1,15 +1,7 @@
 import { PipeTransform } from '@nestjs/common';
-import {
-  Args,
-  ArgsOptions,
-  Extensions,
-  Field,
-  FieldMiddleware,
-  FieldOptions,
-  ID,
-  ReturnTypeFunc,
-} from '@nestjs/graphql';
+import { Args, ArgsOptions, Extensions, Field, FieldOptions, ID, ReturnTypeFunc } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
+import { defaultFieldResolver, GraphQLFieldResolver, GraphQLSchema, isObjectType } from 'graphql';
 import { isDatabaseId, MAX_BIGINT } from '../database/database-id.js';
 
 /**
@@ -74,17 +66,60 @@ type GlobalIdFieldOptions = Omit<FieldOptions, 'middleware'> & { list?: boolean 
 
 const idType = (list: boolean | undefined): ReturnTypeFunc => (list ? () => [ID] : () => ID);
 
+/** The extension key of an output field that reads its object's `id` as the bare database id (`databaseId`). */
+export const DATABASE_ID_EXTENSION = 'databaseIdOfObject';
+
 /**
  * An output field holding the database id of a `typeName` row (or a list of them): clients read
- * its global id. Use it in place of `@Field(() => ID, options)`.
+ * its global id. Use it in place of `@Field(() => ID, options)`. `encodeIds` does the encoding,
+ * once the schema is built.
  */
 export function GlobalIdField(typeName: string, { list, ...options }: GlobalIdFieldOptions = {}): PropertyDecorator {
-  const encode: FieldMiddleware = async (_context, next) =>
-    mapIds(await next(), (id) => toGlobalId(typeName, id)) as string;
   return (target, property) => {
-    Field(idType(list), { ...options, middleware: [encode] })(target, property);
+    Field(idType(list), options)(target, property);
     Extensions({ [GLOBAL_ID_EXTENSION]: typeName })(target, property);
   };
+}
+
+const encodedResolvers = new WeakSet<GraphQLFieldResolver<unknown, unknown>>();
+
+const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+
+/** Applies `encode` to what `resolve` gives, without making a promise of a value that is none. */
+function encodingResolver(
+  resolve: GraphQLFieldResolver<unknown, unknown>,
+  encode: (value: unknown) => unknown,
+): GraphQLFieldResolver<unknown, unknown> {
+  const encoding: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) => {
+    const value = resolve(source, args, context, info);
+    return isPromiseLike(value) ? value.then(encode) : encode(value);
+  };
+  encodedResolvers.add(encoding);
+  return encoding;
+}
+
+/**
+ * Gives every output field marked by `GlobalIdField` its global id, and every one marked with
+ * DATABASE_ID_EXTENSION its object's bare id: a transformation of the schema, made once when it is
+ * built, that wraps the field's resolver (a property's, or a resolver method's). Nest's field
+ * middleware would do the same at a cost in every row: it makes each such field a promise, and so
+ * the object holding it too. Safe to apply twice (Nest transforms the schema it prints first).
+ */
+export function encodeIds(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type)) continue;
+    for (const field of Object.values(type.getFields())) {
+      const resolve = field.resolve ?? defaultFieldResolver;
+      if (encodedResolvers.has(resolve)) continue;
+      const typeName = field.extensions[GLOBAL_ID_EXTENSION];
+      if (typeof typeName === 'string')
+        field.resolve = encodingResolver(resolve, (value) => mapIds(value, (id) => toGlobalId(typeName, id)));
+      else if (field.extensions[DATABASE_ID_EXTENSION])
+        field.resolve = encodingResolver((source) => (source as { id: unknown }).id, String);
+    }
+  }
+  return schema;
 }
 
 /**

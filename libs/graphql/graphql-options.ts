@@ -1,4 +1,5 @@
 import { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLSchema } from 'graphql';
@@ -6,6 +7,8 @@ import { graphqlMetricsPlugin } from '../observability/graphql-metrics.js';
 import { Metrics } from '../observability/metrics.js';
 import { createFormatError } from './format-error.js';
 import { graphiqlLandingPage } from './graphiql.js';
+import { encodeIds } from './global-id.js';
+import { invalidInputAsUserErrors } from './invalid-input.js';
 import { assertQueryCost, MAX_QUERY_COST } from './query-cost.js';
 import { DateTimeScalar } from './scalars.js';
 import { assertTextInputs } from './text-input.js';
@@ -50,6 +53,21 @@ const operationChecks: ApolloServerPlugin = {
   },
 };
 
+/**
+ * Every answer is `Cache-Control: no-store`: it is the caller's own. Apollo's cache-control plugin
+ * said the same (no type or field carries a cache hint, so nothing is ever cacheable), at the cost
+ * of a hook and a cache policy around every field of every request; it is off, and this says it.
+ */
+const noStore: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        response.http.headers.set('cache-control', 'no-store');
+      },
+    };
+  },
+};
+
 /** The root types have no decorator of their own to carry a description, so the schema gets theirs here. */
 const ROOT_TYPE_DESCRIPTIONS = {
   Query:
@@ -86,7 +104,7 @@ export function graphqlOptions(settings: GraphqlSettings): ApolloDriverConfig {
     autoSchemaFile: settings.schemaFile ?? true,
     sortSchema: true,
     // The same schema for clients and for schema.gql: the file is the contract.
-    transformSchema: describeRootTypes,
+    transformSchema: (schema) => encodeIds(invalidInputAsUserErrors(describeRootTypes(schema))),
     transformAutoSchemaFile: true,
     buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] },
     introspection: settings.explorer,
@@ -103,6 +121,8 @@ export function graphqlOptions(settings: GraphqlSettings): ApolloDriverConfig {
     // Armor's typings resolve Apollo's CommonJS build, Nest's the ESM one: the same plugin type twice.
     plugins: [
       ...(armor.plugins as NonNullable<ApolloDriverConfig['plugins']>),
+      ApolloServerPluginCacheControlDisabled(),
+      noStore,
       operationChecks,
       unavailableStatus,
       ...(settings.explorer ? [graphiqlLandingPage] : []),

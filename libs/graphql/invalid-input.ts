@@ -1,27 +1,18 @@
-import {
-  ArgumentMetadata,
-  CallHandler,
-  ExecutionContext,
-  Injectable,
-  NestInterceptor,
-  ValidationError,
-  ValidationPipe,
-} from '@nestjs/common';
-import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import {
   getNamedType,
   GraphQLBoolean,
   GraphQLEnumType,
+  GraphQLField,
   GraphQLInt,
   GraphQLObjectType,
   GraphQLOutputType,
-  GraphQLResolveInfo,
+  GraphQLSchema,
   isEnumType,
   isListType,
   isNonNullType,
   isObjectType,
 } from 'graphql';
-import { catchError, Observable, of, throwError } from 'rxjs';
 import { ClientError, ErrorCode } from './error-code.js';
 import type { ErrorDescription } from './user-errors.js';
 
@@ -45,7 +36,7 @@ export interface InvalidField {
 /**
  * Input refused for its form: by class-validator, or by a check of the same kind made in a service
  * (a password too easy to guess). A mutation whose payload has `userErrors` answers it as userErrors
- * (InvalidInputAsUserErrors); queries and deprecated mutations answer it, as before, with a top-level
+ * (invalidInputAsUserErrors); queries and deprecated mutations answer it, as before, with a top-level
  * BAD_USER_INPUT listing `invalidFields`.
  */
 export class InvalidInput extends ClientError {
@@ -123,10 +114,9 @@ export function emptyPayload(payload: GraphQLObjectType): Record<string, unknown
 }
 
 /** The payload type of a live (not deprecated) mutation that answers refusals as userErrors. */
-function refusingPayload(info: GraphQLResolveInfo): GraphQLObjectType | undefined {
-  const mutation = info.schema.getMutationType();
-  if (info.parentType !== mutation || mutation.getFields()[info.fieldName].deprecationReason) return undefined;
-  const payload = getNamedType(info.returnType);
+function refusingPayload(mutation: GraphQLField<unknown, unknown>): GraphQLObjectType | undefined {
+  if (mutation.deprecationReason) return undefined;
+  const payload = getNamedType(mutation.type);
   return isObjectType(payload) && payload.getFields().userErrors ? payload : undefined;
 }
 
@@ -138,16 +128,21 @@ function codesOf(payload: GraphQLObjectType): GraphQLEnumType | undefined {
   return isEnumType(codes) ? codes : undefined;
 }
 
-function answerAsUserErrors(payload: GraphQLObjectType, invalid: InvalidInput): Record<string, unknown> | undefined {
+/** How one mutation answers InvalidInput as its payload's userErrors; undefined when its payload cannot say "refused". */
+function userErrorsAnswer(
+  payload: GraphQLObjectType,
+): ((invalid: InvalidInput) => Record<string, unknown>) | undefined {
   const empty = emptyPayload(payload);
   const codes = codesOf(payload);
   if (!empty || !codes) return undefined;
-  const userErrors = invalid.fields.map((field) => ({
-    code: field.code && codes.getValue(field.code) ? field.code : INVALID_INPUT,
-    field: invalid.pathOf(field),
-    message: field.message,
-  }));
-  return { ...empty, userErrors };
+  return (invalid) => ({
+    ...empty,
+    userErrors: invalid.fields.map((field) => ({
+      code: field.code && codes.getValue(field.code) ? field.code : INVALID_INPUT,
+      field: invalid.pathOf(field),
+      message: field.message,
+    })),
+  });
 }
 
 /**
@@ -155,18 +150,27 @@ function answerAsUserErrors(payload: GraphQLObjectType, invalid: InvalidInput): 
  * precise one the domain's enum has), one per field at fault, on every live mutation whose payload
  * has `userErrors`: one place for all of them, rather than a catch in each resolver. The refusal is
  * thrown before the service writes anything, or inside its transaction, which rolls back.
+ *
+ * A transformation of the schema, made once: it wraps those mutations' resolvers, which Nest's
+ * resolvers are (so inside them its pipes validate, and its filters hand a GraphQL error back as
+ * the value). A Nest interceptor did this before, at a cost on every resolver of every request.
  */
-@Injectable()
-export class InvalidInputAsUserErrors implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType<GqlContextType>() !== 'graphql') return next.handle();
-    const payload = refusingPayload(GqlExecutionContext.create(context).getInfo<GraphQLResolveInfo>());
-    if (!payload) return next.handle();
-    return next.handle().pipe(
-      catchError((error: unknown) => {
-        const answer = error instanceof InvalidInput ? answerAsUserErrors(payload, error) : undefined;
-        return answer ? of(answer) : throwError(() => error);
-      }),
-    );
+export function invalidInputAsUserErrors(schema: GraphQLSchema): GraphQLSchema {
+  for (const mutation of Object.values(schema.getMutationType()?.getFields() ?? {})) {
+    const payload = refusingPayload(mutation);
+    const answer = payload && userErrorsAnswer(payload);
+    const resolve = mutation.resolve;
+    if (!answer || !resolve) continue;
+    mutation.resolve = async (source, args, context, info) => {
+      let result: unknown;
+      try {
+        result = await resolve(source, args, context, info);
+      } catch (error) {
+        if (error instanceof InvalidInput) return answer(error);
+        throw error;
+      }
+      return result instanceof InvalidInput ? answer(result) : result;
+    };
   }
+  return schema;
 }

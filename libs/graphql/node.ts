@@ -1,5 +1,5 @@
-import { Field, ID, InterfaceType, ObjectType, ObjectTypeOptions } from '@nestjs/graphql';
-import { GlobalIdField } from './global-id.js';
+import { Extensions, Field, ID, InterfaceType, ObjectType, ObjectTypeOptions } from '@nestjs/graphql';
+import { DATABASE_ID_EXTENSION, GlobalIdField } from './global-id.js';
 
 /** What `node(id:)` found, by the type its id named: the interface's resolveType reads it. */
 const nodeTypes = new WeakMap<object, string>();
@@ -28,11 +28,11 @@ const ID_DESCRIPTION =
 const DATABASE_ID_DESCRIPTION =
   'The bare database number that `id` was before 0.2.0 (decimal digits), to map records stored then; new code should keep `id`.';
 
-/** `databaseId` reads the model's own id: it is already the bare number inside the server. */
-const databaseIdField = Field(() => String, {
-  description: DATABASE_ID_DESCRIPTION,
-  middleware: [({ source }: { source: { id: string | number | bigint } }) => String(source.id)],
-});
+/** `databaseId` reads the model's own id (encodeIds): it is already the bare number inside the server. */
+function databaseIdField(target: object, property: string): void {
+  Field(() => String, { description: DATABASE_ID_DESCRIPTION })(target, property);
+  Extensions({ [DATABASE_ID_EXTENSION]: true })(target, property);
+}
 
 /**
  * An object type of `typeName` whose `id` property is its database id: `id` is exposed as its global

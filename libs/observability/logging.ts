@@ -1,10 +1,8 @@
 import { LoggerService } from '@nestjs/common';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pino, DestinationStream, Level, Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import pretty from 'pino-pretty';
 import type { LogLevel } from '../config/app-config.js';
 
@@ -56,9 +54,7 @@ export function requestIdFor(incoming: string | string[] | undefined): string {
  * own serializer would copy every property, and a TypeORM QueryFailedError carries the SQL and its
  * parameters (memos, member ids).
  */
-function serializeError(logged: unknown): Record<string, unknown> {
-  // Inside a request, pino-http hands this serializer pino's own serialization, with the error as `raw`.
-  const error = logged instanceof Error ? logged : ((logged as { raw?: unknown } | null)?.raw ?? logged);
+function serializeError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { message: String(error) };
   const code = (error as { code?: unknown }).code;
   return { type: error.name, message: error.message, stack: error.stack, ...(typeof code === 'string' && { code }) };
@@ -90,36 +86,61 @@ export function createRootLogger(settings: LogSettings): Logger {
   );
 }
 
-/** The logger of the request being served, with its id bound; absent outside a request. */
-const requestLogs = new AsyncLocalStorage<Logger>();
+/**
+ * The request being served: its id, and its logger, made on the first line logged while serving it
+ * (most requests log nothing until they complete, and that line needs none).
+ */
+class RequestLog {
+  private logger?: Logger;
+
+  constructor(
+    readonly root: Logger,
+    readonly requestId: string,
+  ) {}
+
+  get log(): Logger {
+    return (this.logger ??= this.root.child({ requestId: this.requestId }));
+  }
+}
+
+/** The request being served; absent outside a request. */
+const requestLogs = new AsyncLocalStorage<RequestLog>();
 
 /**
- * First middleware of the app: gives each request its id (echoed in `x-request-id`), a logger
- * bound to it for everything logged while serving it, and one line when it completes.
+ * One line when a request completes: `request completed` (info), or `request failed` (warn) for a
+ * 5xx or a response that failed, with its method, path (loggablePath), status and time in ms.
+ */
+function logCompletion(root: Logger, requestId: string, req: Request, res: Response, ms: number, error?: Error): void {
+  const failed = error !== undefined || res.statusCode >= 500;
+  if (!root.isLevelEnabled(failed ? 'warn' : 'info')) return;
+  const request = { method: req.method, path: loggablePath(req.originalUrl ?? req.url) };
+  const response = { statusCode: res.statusCode };
+  // Keys in the order pino-http wrote them, which the lines already shipped have.
+  if (!failed) root.info({ requestId, req: request, res: response, responseTime: ms }, 'request completed');
+  else {
+    const err = error ?? new Error(`failed with status code ${res.statusCode}`);
+    root.warn({ requestId, req: request, res: response, err, responseTime: ms }, 'request failed');
+  }
+}
+
+/**
+ * First middleware of the app: gives each request its id (echoed in `x-request-id`), which every
+ * line logged while serving it carries, and one line when it completes. 5xx and the answers to
+ * errors are logged where they are understood (formatError, the exception filter); this line says
+ * only that the request failed. Nothing is made per request that a request logging nothing does
+ * not need: this runs on every request, at every log level.
  */
 export function requestLogging(root: Logger): RequestHandler {
-  const http = pinoHttp({
-    logger: root,
-    quietReqLogger: true,
-    customAttributeKeys: { reqId: 'requestId' },
-    genReqId: (req: IncomingMessage, res: ServerResponse) => {
-      const id = requestIdFor(req.headers[REQUEST_ID_HEADER]);
-      res.setHeader(REQUEST_ID_HEADER, id);
-      return id;
-    },
-    serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, path: loggablePath(req.url) }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      err: serializeError,
-    },
-    // 5xx and the answers to errors are logged where they are understood (formatError, the exception filter).
-    customLogLevel: (_req, res, error) => (res.statusCode >= 500 || error ? 'warn' : 'info'),
-    customSuccessMessage: () => 'request completed',
-    customErrorMessage: () => 'request failed',
-  });
   return (req, res, next) => {
-    http(req, res);
-    requestLogs.run(req.log, next);
+    const started = Date.now();
+    const requestLog = new RequestLog(root, requestIdFor(req.headers[REQUEST_ID_HEADER]));
+    res.setHeader(REQUEST_ID_HEADER, requestLog.requestId);
+    const completed = (error?: Error): void => {
+      res.off('close', completed).off('finish', completed).off('error', completed);
+      logCompletion(root, requestLog.requestId, req, res, Date.now() - started, error);
+    };
+    res.on('close', completed).on('finish', completed).on('error', completed);
+    requestLogs.run(requestLog, next);
   };
 }
 
@@ -159,8 +180,10 @@ export class PinoNestLogger implements LoggerService {
    * `error(message, stack?, context?)`, or the Error itself as the message.
    */
   private write(level: Level, message: unknown, params: unknown[]): void {
-    const logger = requestLogs.getStore() ?? this.root;
-    if (!logger.isLevelEnabled(level)) return;
+    const request = requestLogs.getStore();
+    // A request's logger has its root's level: asking the root first makes no logger for a line not written.
+    if (!(request?.root ?? this.root).isLevelEnabled(level)) return;
+    const logger = request?.log ?? this.root;
     const strings = params.filter((param): param is string => typeof param === 'string');
     const context = strings.length > 0 ? strings[strings.length - 1] : undefined;
     const stack = strings.length > 1 ? strings[0] : undefined;

@@ -31,7 +31,7 @@ export enum ReportErrorCode {
   INVALID_INPUT = 'INVALID_INPUT',
 }
 
-/** Registered for ReportUserError; its one code is answered by InvalidInputAsUserErrors. */
+/** Registered for ReportUserError; its one code is answered by invalidInputAsUserErrors. */
 userErrorCodes(
   ReportErrorCode,
   'ReportErrorCode',
