@@ -1,7 +1,7 @@
 import { createLedgerFixture, LedgerFixture, MemberSpec } from '../support/ledger-fixture.js';
 import { GraphqlClient, GraphqlResponse, TestApp } from '../support/test-app.js';
 import { ExchangeSweeper } from '../../src/exchanges/exchange.sweeper.js';
-import { fetchAccount, gql, newKey, PAGE_INFO, PageView, USER_ERRORS, UserErrorView } from './graphql-client.js';
+import { fetchAccount, gql, newKey, PAGE_INFO, PageView, payloadMutation, UserErrorView } from './graphql-client.js';
 import { fetchListing, ListingView, postListing } from './listing-client.js';
 import { succeed } from './member-client.js';
 import { globalId, rowId } from '../support/global-ids.js';
@@ -58,8 +58,6 @@ export interface ReviewPayloadView {
   userErrors: UserErrorView[];
 }
 
-const payloadMutation = (name: string, inputType: string, selection: string): string =>
-  `mutation ${name[0].toUpperCase()}${name.slice(1)}($input: ${inputType}!) { ${name}(input: $input) { ${selection} ${USER_ERRORS} } }`;
 const EXCHANGE_PAYLOAD = `exchange { ${EXCHANGE_FIELDS} }`;
 
 /** Every step of the workflow, by mutation name; each takes one `input` and returns an ExchangePayload. */

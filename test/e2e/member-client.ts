@@ -6,6 +6,7 @@ import {
   AccountView,
   gql,
   newKey,
+  payloadMutation,
   TRANSFER_FIELDS,
   TransferPayloadView,
   USER_ERRORS,
@@ -72,9 +73,6 @@ export interface ReversalPayloadView extends TransferPayloadView {
     | (TransferPayloadView['transfer'] & { forced: boolean; reason: string | null; reversesTransferId: string | null })
     | null;
 }
-
-const payloadMutation = (name: string, inputType: string, selection: string): string =>
-  `mutation ${name[0].toUpperCase()}${name.slice(1)}($input: ${inputType}!) { ${name}(input: $input) { ${selection} ${USER_ERRORS} } }`;
 
 const MEMBERSHIP_PAYLOAD = `membership { ${MEMBERSHIP_FIELDS} }`;
 const COMMUNITY_PAYLOAD = `community { ${COMMUNITY_FIELDS} }`;
