@@ -252,17 +252,28 @@ export class ExchangesRepository {
     return rows[0] ? toReview(rows[0]) : null;
   }
 
-  async reviewsOf(subjectId: string): Promise<Review[]> {
-    return (await this.query('SELECT * FROM reviews WHERE subject_id = $1 ORDER BY id DESC LIMIT 50', [subjectId])).map(
-      toReview,
+  /** The latest `perSubject` reviews of each member, newest first, in one query for all of them. */
+  async reviewsOf(subjectIds: string[], perSubject: number): Promise<Review[]> {
+    const rows = await this.query(
+      `SELECT * FROM (SELECT r.*, row_number() OVER (PARTITION BY r.subject_id ORDER BY r.id DESC) AS rank
+                        FROM reviews r WHERE r.subject_id = ANY($1::bigint[])) latest
+        WHERE rank <= $2 ORDER BY subject_id, id DESC`,
+      [subjectIds, perSubject],
     );
+    return rows.map(toReview);
   }
 
-  async reviewSummary(subjectId: string): Promise<ReviewSummary> {
-    const [row] = await this.query(
-      'SELECT count(*)::int AS count, avg(rating)::float8 AS average FROM reviews WHERE subject_id = $1',
-      [subjectId],
+  /** Each member's count and average rating by the member's id, in one query; a member without reviews is absent. */
+  async reviewSummaries(subjectIds: string[]): Promise<(ReviewSummary & { id: string })[]> {
+    const rows = await this.query(
+      `SELECT subject_id, count(*)::int AS count, avg(rating)::float8 AS average FROM reviews
+        WHERE subject_id = ANY($1::bigint[]) GROUP BY subject_id`,
+      [subjectIds],
     );
-    return { count: row.count as number, averageRating: row.average as number | null };
+    return rows.map((row) => ({
+      id: String(row.subject_id),
+      count: row.count as number,
+      averageRating: row.average as number | null,
+    }));
   }
 }

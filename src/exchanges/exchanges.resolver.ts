@@ -24,7 +24,7 @@ import {
   ReviewExchangeInput,
   SettleExchangeGroupInput,
 } from './dto/exchange.inputs.js';
-import { ExchangesService } from './exchanges.service.js';
+import { ExchangesService, LATEST_REVIEWS } from './exchanges.service.js';
 import {
   Exchange,
   ExchangeConnection,
@@ -36,6 +36,7 @@ import {
   ReviewSummary,
 } from './models/exchange.models.js';
 import { GlobalIdArg } from '../../libs/graphql/global-id.js';
+import { byIds, groupedBy, requestLoader } from '../../libs/graphql/request-loaders.js';
 
 const COMMUNITY_NOTE = 'The community it belongs to (the object of `communityId`). Public.';
 const LISTING_NOTE =
@@ -340,17 +341,29 @@ export class ReviewResolver {
   }
 }
 
+const REVIEW_SUMMARIES = Symbol('reviewSummaries');
+const NO_REVIEWS: ReviewSummary = { count: 0, averageRating: null };
+const LATEST_REVIEWS_OF = Symbol('latestReviews');
+
+/** A member's reviews, loaded for a page of members at once (one query per kind), not one query per member. */
 @Resolver(() => Member)
 export class MemberReviewsResolver {
   constructor(private readonly service: ExchangesService) {}
 
   @ResolveField(() => ReviewSummary, { description: 'What others said of this member after settled exchanges.' })
-  reviewSummary(@Parent() member: Member): Promise<ReviewSummary> {
-    return this.service.reviewSummary(member.id);
+  async reviewSummary(@Parent() member: Member, @Context() context: object): Promise<ReviewSummary> {
+    const loader = requestLoader(context, REVIEW_SUMMARIES, () => byIds((ids) => this.service.reviewSummaries(ids)));
+    return (await loader.load(member.id)) ?? NO_REVIEWS;
   }
 
-  @ResolveField(() => [Review], { description: 'The latest 50 reviews of this member, newest first.' })
-  reviews(@Parent() member: Member): Promise<Review[]> {
-    return this.service.reviewsOf(member.id);
+  @ResolveField(() => [Review], { description: `The latest ${LATEST_REVIEWS} reviews of this member, newest first.` })
+  reviews(@Parent() member: Member, @Context() context: object): Promise<Review[]> {
+    const loader = requestLoader(context, LATEST_REVIEWS_OF, () =>
+      groupedBy(
+        (ids) => this.service.latestReviewsOf(ids),
+        (review: Review) => review.subjectId,
+      ),
+    );
+    return loader.load(member.id);
   }
 }

@@ -86,6 +86,9 @@ interface ExchangeLoaders {
   group: DataLoader<string, ExchangeGroup | null>;
 }
 
+/** How many of a member's reviews `Member.reviews` shows. */
+export const LATEST_REVIEWS = 50;
+
 @Injectable()
 export class ExchangesService {
   constructor(
@@ -413,12 +416,14 @@ export class ExchangesService {
     });
   }
 
-  reviewSummary(memberId: string): Promise<ReviewSummary> {
-    return this.exchanges.reviewSummary(memberId);
+  /** Review counts and averages by member id, in one query for a page of members; a member without reviews is absent. */
+  reviewSummaries(memberIds: string[]): Promise<(ReviewSummary & { id: string })[]> {
+    return this.exchanges.reviewSummaries(memberIds);
   }
 
-  reviewsOf(memberId: string): Promise<Review[]> {
-    return this.exchanges.reviewsOf(memberId);
+  /** The latest reviews of each member, newest first, in one query for a page of members. */
+  latestReviewsOf(memberIds: string[]): Promise<Review[]> {
+    return this.exchanges.reviewsOf(memberIds, LATEST_REVIEWS);
   }
 
   async find(actor: Actor, exchangeId: string): Promise<Exchange> {

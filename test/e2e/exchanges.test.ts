@@ -1,10 +1,11 @@
+import { jest } from '@jest/globals';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
 import { useTestApp } from '../support/test-app.js';
 import { MembershipRole } from '../../src/members/models/member-enums.js';
 import { asPartner, grantPartnerConsent, registerPartnerApp } from './auth-client.js';
 import { expectForbidden, expectQueryRefused, NONEXISTENT_ID } from './denials.js';
-import { expectInvalidInput, newKey } from './graphql-client.js';
+import { expectInvalidInput, gql, newKey } from './graphql-client.js';
 import {
   accept,
   acceptedExchange,
@@ -31,6 +32,7 @@ import {
   proposeOn,
   readExchange,
   REVIEW_EXCHANGE,
+  REVIEW_FIELDS,
   reviewExchange,
   stepAudit,
   stepOk,
@@ -808,6 +810,30 @@ describe('exchanges over GraphQL', () => {
       expect(events).toHaveLength(3);
       expect(events[0]).toEqual({ reviewId: rowId(byReceiver.review!.id) });
       expect(await moneyOf(receiver, provider)).toEqual([money(480), money(120)]);
+
+      // A page of members reads their reviews in one query per kind, whatever its size, with the same answers.
+      const spy = jest.spyOn(t.dataSource, 'query');
+      let page;
+      let statements: string[];
+      try {
+        page = await gql<{ memberships: { edges: { node: { member: { id: string } } }[] } }>(
+          fixture.asCoordinator(),
+          `query Page($communityId: ID!) { memberships(communityId: $communityId, first: 20) { edges { node {
+             member { id reviewSummary { count averageRating } reviews { ${REVIEW_FIELDS} } } } } } }`,
+          { communityId },
+        );
+        // Read before mockRestore, which forgets the calls.
+        statements = spy.mock.calls.map(([sql]) => sql).filter((sql) => /FROM reviews/.test(sql));
+      } finally {
+        spy.mockRestore();
+      }
+      expect(statements).toHaveLength(2);
+      const members = page.memberships.edges.map(({ node }) => node.member);
+      expect(members.length).toBeGreaterThanOrEqual(4);
+      const byId = new Map(members.map((member) => [member.id, member]));
+      for (const party of [provider, receiver, stranger]) {
+        expect(byId.get(party.memberId)).toEqual(await memberReviews(stranger.client, party.memberId));
+      }
     });
   });
 
