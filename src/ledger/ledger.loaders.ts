@@ -10,6 +10,10 @@ export interface LedgerLoaders {
   posting: DataLoader<string, Posting | null>;
   /** A transfer's postings: the debit, then the credit. */
   postings: DataLoader<string, Posting[]>;
+  /** What posted or voided a pending transfer, by the pending transfer's id: none, or one. */
+  resolutions: DataLoader<string, Transfer[]>;
+  /** A transfer's reversal, by the reversed transfer's id: none, or one. */
+  reversals: DataLoader<string, Transfer[]>;
 }
 
 const LEDGER = Symbol('ledgerLoaders');
@@ -24,6 +28,14 @@ export function ledgerLoaders(context: object, ledger: LedgerRepository): Ledger
     postings: groupedBy(
       (transferIds) => ledger.postingsOfTransfers(transferIds),
       (posting) => posting.transferId,
+    ),
+    resolutions: groupedBy(
+      (pendingIds) => ledger.resolutionsOf(pendingIds),
+      (transfer) => transfer.pendingTransferId!,
+    ),
+    reversals: groupedBy(
+      (transferIds) => ledger.reversalsOf(transferIds),
+      (transfer) => transfer.reversesTransferId!,
     ),
   }));
 }

@@ -246,14 +246,18 @@ export class LedgerRepository {
     return rows.map((row) => row.id as string);
   }
 
-  async resolutionOf(pendingTransferId: string): Promise<Transfer | null> {
-    const [row] = await this.query('SELECT * FROM transfers WHERE pending_id = $1', [pendingTransferId]);
-    return row ? toTransfer(row) : null;
+  /** The transfers that posted or voided these pending ones (at most one each), in one query. */
+  async resolutionsOf(pendingTransferIds: string[]): Promise<Transfer[]> {
+    return (await this.query('SELECT * FROM transfers WHERE pending_id = ANY($1::bigint[])', [pendingTransferIds])).map(
+      toTransfer,
+    );
   }
 
-  async reversalOf(transferId: string): Promise<Transfer | null> {
-    const [row] = await this.query('SELECT * FROM transfers WHERE reverses_id = $1', [transferId]);
-    return row ? toTransfer(row) : null;
+  /** The reversals of these transfers (at most one each), in one query. */
+  async reversalsOf(transferIds: string[]): Promise<Transfer[]> {
+    return (await this.query('SELECT * FROM transfers WHERE reverses_id = ANY($1::bigint[])', [transferIds])).map(
+      toTransfer,
+    );
   }
 
   /** The balance after the account's last posting at or before `at`: postings carry their running balance. */

@@ -264,9 +264,9 @@ export class TransferResolver {
     nullable: true,
     description: 'For a PENDING transfer: open, posted, voided or expired.',
   })
-  async pendingStatus(@Parent() transfer: Transfer): Promise<PendingStatus | null> {
+  async pendingStatus(@Parent() transfer: Transfer, @Context() context: object): Promise<PendingStatus | null> {
     if (transfer.kind !== TransferKind.PENDING) return null;
-    const resolution = await this.ledger.resolutionOf(transfer.id);
+    const resolution = await this.resolution(transfer, context);
     // Past its timeout it is expired even before the sweeper has released it: it can no longer be posted.
     if (!resolution)
       return transfer.timeoutAt && transfer.timeoutAt <= new Date() ? PendingStatus.EXPIRED : PendingStatus.OPEN;
@@ -278,13 +278,16 @@ export class TransferResolver {
     nullable: true,
     description: 'For a PENDING transfer: the transfer that posted or voided it.',
   })
-  resolution(@Parent() transfer: Transfer): Promise<Transfer | null> {
-    return transfer.kind === TransferKind.PENDING ? this.ledger.resolutionOf(transfer.id) : Promise.resolve(null);
+  async resolution(@Parent() transfer: Transfer, @Context() context: object): Promise<Transfer | null> {
+    if (transfer.kind !== TransferKind.PENDING) return null;
+    const [resolution] = await this.ledger.loadersFor(context).resolutions.load(transfer.id);
+    return resolution ?? null;
   }
 
   @ResolveField(() => Transfer, { nullable: true, description: 'The reversal of this transfer, if it was reversed.' })
-  reversal(@Parent() transfer: Transfer): Promise<Transfer | null> {
-    return this.ledger.reversalOf(transfer.id);
+  async reversal(@Parent() transfer: Transfer, @Context() context: object): Promise<Transfer | null> {
+    const [reversal] = await this.ledger.loadersFor(context).reversals.load(transfer.id);
+    return reversal ?? null;
   }
 
   @ResolveField(() => Transfer, {

@@ -431,12 +431,12 @@ export class LedgerService {
     });
   }
 
-  resolutionOf(pendingTransferId: string): Promise<Transfer | null> {
-    return this.ledger.resolutionOf(pendingTransferId);
+  async resolutionOf(pendingTransferId: string): Promise<Transfer | null> {
+    return (await this.ledger.resolutionsOf([pendingTransferId]))[0] ?? null;
   }
 
-  reversalOf(transferId: string): Promise<Transfer | null> {
-    return this.ledger.reversalOf(transferId);
+  async reversalOf(transferId: string): Promise<Transfer | null> {
+    return (await this.ledger.reversalsOf([transferId]))[0] ?? null;
   }
 
   balanceAt(accountId: string, at: Date): Promise<bigint> {

@@ -18,6 +18,10 @@ const RELATED_OBJECTS = 'debitAccount { id currency { code } } creditAccount { i
 const ONE_LOAD_EACH = { accounts: 1, currencies: 1, accessFacts: 1 };
 
 interface TransferNode {
+  kind?: string;
+  pendingStatus?: string | null;
+  resolution?: { id: string } | null;
+  reversal?: { id: string } | null;
   debitAccount: { id: string; currency: { code: string } } | null;
   creditAccount: { id: string; name: string } | null;
   currency: { code: string };
@@ -147,6 +151,35 @@ describe('batched loading of related objects', () => {
     expect(loads).toEqual({ ...ONE_LOAD_EACH, accessFacts: 2 });
     expect(new Set(nodes.map((node) => node.debitAccount?.id))).toEqual(new Set([globalId('Account', payer.id)]));
     expect(nodes.map((node) => node.creditAccount)).toEqual(Array(10).fill(null));
+  });
+
+  it("loads a page's resolutions, reversals and pending states at a cost independent of its size", async () => {
+    const holds = await createLedgerFixture(t, [{ balance: 1000n }, {}]);
+    const [holder, payee] = holds.members;
+    for (let i = 0; i < 10; i++) {
+      const payload = await t.ledger.createTransfer({
+        idempotencyKey: randomUUID(),
+        debitAccountId: holder.id,
+        creditAccountId: payee.id,
+        amount: 5n,
+        code: 'payment',
+        memo: '',
+        pending: true,
+        timeoutSeconds: 3600,
+      });
+      expect(payload.userErrors).toEqual([]);
+    }
+
+    const { nodes, statements } = await expectCostIndependentOfPageSize(
+      holds.asCoordinator(),
+      'kind pendingStatus resolution { id } reversal { id }',
+      { currencyId: holds.currency.id },
+    );
+
+    // One query for the page's resolutions and one for its reversals, not one per row.
+    expect(statements.filter((sql) => /pending_id = ANY/.test(sql))).toHaveLength(1);
+    expect(statements.filter((sql) => /reverses_id = ANY/.test(sql))).toHaveLength(1);
+    expect(nodes).toEqual(Array(10).fill({ kind: 'PENDING', pendingStatus: 'OPEN', resolution: null, reversal: null }));
   });
 
   it("loads a page's postings at a cost independent of its size, showing a payer only their own", async () => {
