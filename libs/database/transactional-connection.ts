@@ -56,6 +56,23 @@ export class TransactionalConnection {
     return withRetry(() => this.dataSource.transaction('READ COMMITTED', (manager) => this.current.run(manager, work)));
   }
 
+  /**
+   * Runs `work` inside the current transaction under a savepoint: if it throws, what it wrote is
+   * undone and the error goes on, while the transaction (and the row locks it holds) carries on.
+   */
+  async savepoint<T>(work: () => Promise<T>): Promise<T> {
+    this.requireTransaction('A savepoint');
+    await this.manager.query('SAVEPOINT pumasi_attempt');
+    try {
+      const result = await work();
+      await this.manager.query('RELEASE SAVEPOINT pumasi_attempt');
+      return result;
+    } catch (error) {
+      await this.manager.query('ROLLBACK TO SAVEPOINT pumasi_attempt');
+      throw error;
+    }
+  }
+
   /** A transaction for a background job: its statements run under the job timeout, not the request one. */
   jobTransaction<T>(work: () => Promise<T>): Promise<T> {
     return this.transaction(async () => {

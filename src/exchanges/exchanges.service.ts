@@ -483,39 +483,44 @@ export class ExchangesService {
   }
 
   private async settleOneDue(exchangeId: string): Promise<boolean> {
+    return this.db.transaction(async () => {
+      const exchange = await this.exchanges.lockIfDue(exchangeId);
+      if (!exchange) return false;
+      if (exchange.status === ExchangeStatus.ACCEPTED) await this.expire(exchange);
+      else await this.confirmOrDispute(exchange);
+      return true;
+    });
+  }
+
+  private async expire(exchange: Exchange): Promise<void> {
+    await this.release(exchange);
+    await this.transition(ANONYMOUS, SYSTEM, exchange, {
+      status: ExchangeStatus.EXPIRED,
+      dueAt: null,
+      reason: 'the hold expired before delivery',
+    });
+  }
+
+  /**
+   * A delivered exchange past its delay confirms itself; if the ledger will not settle it (a frozen
+   * or closed account), it is disputed for a coordinator to decide. Both in the transaction that
+   * holds the exchange, so that no member's step slips in between.
+   */
+  private async confirmOrDispute(exchange: Exchange): Promise<void> {
     try {
-      return await this.db.transaction(async () => {
-        const exchange = await this.exchanges.lockIfDue(exchangeId);
-        if (!exchange) return false;
-        if (exchange.status === ExchangeStatus.ACCEPTED) {
-          await this.release(exchange);
-          await this.transition(ANONYMOUS, SYSTEM, exchange, {
-            status: ExchangeStatus.EXPIRED,
-            dueAt: null,
-            reason: 'the hold expired before delivery',
-          });
-        } else {
-          const actual = exchange.actualAmount!;
-          await this.settle(exchange, actual < exchange.estimatedAmount ? actual : exchange.estimatedAmount);
-          await this.transition(ANONYMOUS, SYSTEM, exchange, {
-            status: ExchangeStatus.CONFIRMED,
-            dueAt: null,
-            reason: 'confirmed automatically after the community delay',
-          });
-        }
-        return true;
+      await this.db.savepoint(async () => {
+        const actual = exchange.actualAmount!;
+        await this.settle(exchange, actual < exchange.estimatedAmount ? actual : exchange.estimatedAmount);
+        await this.transition(ANONYMOUS, SYSTEM, exchange, {
+          status: ExchangeStatus.CONFIRMED,
+          dueAt: null,
+          reason: 'confirmed automatically after the community delay',
+        });
       });
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
-      // The ledger would not settle it (a frozen or closed account): a coordinator has to decide.
-      return this.db.transaction(async () => {
-        // Only if it is still delivered and due: another replica, or a member, may have acted meanwhile.
-        const exchange = await this.exchanges.lockIfDue(exchangeId);
-        if (exchange?.status !== ExchangeStatus.DELIVERED) return false;
-        const reason = 'could not be confirmed automatically: the ledger refused to settle the hold';
-        await this.transition(ANONYMOUS, SYSTEM, exchange, { status: ExchangeStatus.DISPUTED, dueAt: null, reason });
-        return true;
-      });
+      const reason = 'could not be confirmed automatically: the ledger refused to settle the hold';
+      await this.transition(ANONYMOUS, SYSTEM, exchange, { status: ExchangeStatus.DISPUTED, dueAt: null, reason });
     }
   }
 
