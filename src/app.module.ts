@@ -7,12 +7,10 @@ import { AppConfig } from '../libs/config/app-config.js';
 import { ConfigModule } from '../libs/config/config.module.js';
 import { DatabaseModule } from '../libs/database/database.module.js';
 import { ErrorsLoggedOnceFilter } from '../libs/graphql/errors-logged-once.filter.js';
-import { databaseIdOf } from '../libs/graphql/global-id.js';
-import { graphqlOptions, RequestHeaders } from '../libs/graphql/graphql-options.js';
+import { graphqlOptions } from '../libs/graphql/graphql-options.js';
 import { InputValidationPipe } from '../libs/graphql/invalid-input.js';
 import { InFlightRequests } from '../libs/http/in-flight-requests.js';
 import { Metrics, MetricsModule } from '../libs/observability/metrics.js';
-import type { Actor } from './access/actor.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { IdentityService } from './identity/identity.service.js';
 import { ListingsModule } from './listings/listings.module.js';
@@ -26,28 +24,10 @@ import { HealthModule } from './health/health.module.js';
 import { InsightsModule } from './insights/insights.module.js';
 import { IntegrityModule } from './integrity/integrity.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
+import { actorContext } from './caller.js';
 import { NodeResolver } from './node.resolver.js';
+import { SubscriptionServer } from './subscription-server.js';
 import { ReportsModule } from './reports/reports.module.js';
-
-const header = (req: RequestHeaders, name: string): string | undefined => {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-};
-
-/** Who is calling, resolved once per request from its Authorization (and X-Acting-For) headers: OAuth, or identity. */
-async function actorContext(
-  identity: IdentityService,
-  oauth: OAuthAccessService,
-  req: RequestHeaders,
-): Promise<{ actor: Actor }> {
-  const actingFor = header(req, 'x-acting-for');
-  const credentials = {
-    authorization: header(req, 'authorization'),
-    // A member's global id, or (deprecated) the bare one: decoded here, at the edge, as arguments are.
-    actingFor: actingFor === undefined ? undefined : databaseIdOf(actingFor, 'Member'),
-  };
-  return { actor: (await oauth.authenticate(credentials)) ?? (await identity.authenticate(credentials)) };
-}
 
 export interface AppModuleOptions {
   /** Set by `npm run schema` to write the SDL; the running server keeps it in memory. */
@@ -99,6 +79,7 @@ export class AppModule {
         { provide: InFlightRequests, useValue: new InFlightRequests() },
         { provide: APP_FILTER, useClass: ErrorsLoggedOnceFilter },
         NodeResolver,
+        SubscriptionServer,
       ],
     };
   }

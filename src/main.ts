@@ -11,6 +11,7 @@ import { ListingsService } from './listings/listings.service.js';
 import { CommunitiesService } from './communities/communities.service.js';
 import { MembersService } from './members/members.service.js';
 import { seedDemoCommunity } from './seed/demo-community.js';
+import { SubscriptionServer } from './subscription-server.js';
 
 const logger = new Logger('Main');
 
@@ -25,6 +26,8 @@ function stopOnSignals(app: INestApplication, graceMs: number, embedded?: Embedd
     stopping = true;
     logger.log(`${signal} received: stopping`);
     try {
+      // Subscription sockets first: they would hold the server open, and their clients resume elsewhere.
+      await app.get(SubscriptionServer).close();
       const inFlight = app.get(InFlightRequests);
       if (!(await inFlight.drain(app.getHttpServer() as Server, graceMs)))
         logger.warn(`${inFlight.inFlight} request(s) still running after ${graceMs} ms: they are cut`);

@@ -222,6 +222,33 @@ class EnvironmentVariables {
     message: 'METRICS_TOKEN must be 16 to 256 visible ASCII characters (no spaces), e.g. from `openssl rand -hex 32`',
   })
   METRICS_TOKEN?: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^nats:\/\/\S+$/, { message: 'NATS_URL must be a nats:// URL, e.g. nats://127.0.0.1:4222' })
+  @IsParsableUrl('NATS_URL is not a well-formed URL')
+  NATS_URL?: string;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  SUBSCRIPTION_CONNECTIONS_PER_CALLER?: number;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  SUBSCRIPTIONS_PER_CONNECTION?: number;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  SUBSCRIPTION_RECHECK_MS?: number;
 }
 
 export class ConfigError extends Error {}
@@ -255,6 +282,18 @@ export interface ResilienceSettings {
   heavyReadQueue: number;
   /** On SIGTERM, how long requests in flight (downloads included) may take to finish while new ones are refused. */
   shutdownGraceMs: number;
+}
+
+/** Subscriptions over WebSocket and how replicas tell each other of new events (docs/operations.md, "Real time"). */
+export interface RealtimeSettings {
+  /** Set: replicas announce published events through NATS JetStream; unset, through PostgreSQL's LISTEN/NOTIFY. */
+  natsUrl: string | undefined;
+  /** Open subscription sockets per member (or partner app) on one replica; one more is refused at connection_init. */
+  connectionsPerCaller: number;
+  /** Subscriptions at once on one socket; one more is refused with TOO_MANY_SUBSCRIPTIONS. */
+  subscriptionsPerConnection: number;
+  /** How often each socket's credentials are checked again: a revoked session or key, or an expired token, closes it (4401). */
+  recheckMs: number;
 }
 
 /** Typed, validated settings. Built once by `loadConfig` and injected as a provider. */
@@ -291,6 +330,7 @@ export class AppConfig {
     readonly migrationDatabaseUrl: string | undefined,
     /** Start even when DATABASE_URL's role is a superuser or owns the tables (docs/operations.md, "Database roles"). */
     readonly allowPrivilegedDatabaseUser: boolean,
+    readonly realtime: RealtimeSettings,
   ) {}
 
   get usesEmbeddedDatabase(): boolean {
@@ -377,6 +417,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     vars.METRICS_TOKEN,
     vars.MIGRATION_DATABASE_URL,
     vars.ALLOW_PRIVILEGED_DATABASE_USER ?? false,
+    {
+      natsUrl: vars.NATS_URL,
+      connectionsPerCaller: vars.SUBSCRIPTION_CONNECTIONS_PER_CALLER ?? 10,
+      subscriptionsPerConnection: vars.SUBSCRIPTIONS_PER_CONNECTION ?? 20,
+      recheckMs: vars.SUBSCRIPTION_RECHECK_MS ?? 15_000,
+    },
   );
 }
 

@@ -24,6 +24,8 @@ export enum ErrorCode {
   RATE_LIMITED = 'RATE_LIMITED',
   /** A value is outside the range the API can carry exactly (±(2^53-1) for Amount and Int64). */
   VALUE_OUT_OF_RANGE = 'VALUE_OUT_OF_RANGE',
+  /** A subscription socket already carries as many subscriptions as allowed: complete one first. */
+  TOO_MANY_SUBSCRIPTIONS = 'TOO_MANY_SUBSCRIPTIONS',
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   FORBIDDEN = 'FORBIDDEN',
   NOT_FOUND = 'NOT_FOUND',

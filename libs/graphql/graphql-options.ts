@@ -2,7 +2,7 @@ import { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLSchema } from 'graphql';
+import { DocumentNode, GraphQLSchema } from 'graphql';
 import { graphqlMetricsPlugin } from '../observability/graphql-metrics.js';
 import { Metrics } from '../observability/metrics.js';
 import { createFormatError } from './format-error.js';
@@ -40,18 +40,42 @@ export const QUERY_LIMITS = {
 
 /**
  * Checks that need the variables' values, so they run once the operation is known and before it
- * executes: the characters of every text input, and the query's cost.
+ * executes: the characters of every text input, and the query's cost. Subscriptions run them too.
  */
+export function checkOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined,
+): void {
+  assertTextInputs(document, variables);
+  assertQueryCost(schema, document, variables, operationName);
+}
+
 const operationChecks: ApolloServerPlugin = {
   async requestDidStart() {
     return {
       async didResolveOperation({ request, document, schema, operationName }) {
-        assertTextInputs(document, request.variables);
-        assertQueryCost(schema, document, request.variables, operationName);
+        checkOperation(schema, document, request.variables, operationName ?? undefined);
       },
     };
   },
 };
+
+/** graphql-armor's depth, alias and directive limits (QUERY_LIMITS), over HTTP and subscriptions alike. */
+export function armorProtection(): ReturnType<ApolloArmor['protect']> {
+  return new ApolloArmor({
+    maxDepth: { n: QUERY_LIMITS.maxDepth },
+    maxAliases: { n: QUERY_LIMITS.maxAliases, allowList: [] },
+    maxDirectives: { n: QUERY_LIMITS.maxDirectives },
+    // Armor's cost counts only page sizes written in the query text; ours (checkOperation) reads the variables too.
+    costLimit: { enabled: false },
+    // Armor's token limit turns syntax errors into HTTP 500; Apollo's parser limit (maxTokens) does not.
+    maxTokens: { enabled: false },
+    // formatError removes suggestions from every message, those of variables included.
+    blockFieldSuggestion: { enabled: false },
+  }).protect();
+}
 
 /**
  * Every answer is `Cache-Control: no-store`: it is the caller's own. Apollo's cache-control plugin
@@ -74,10 +98,12 @@ const ROOT_TYPE_DESCRIPTIONS = {
     'Reads. Each field says who may ask it; asking what you may not read answers FORBIDDEN, or null where the field says so.',
   Mutation:
     'Writes. An expected refusal comes back as `userErrors` in the payload and changes nothing; any other failure is in `errors[]` with `extensions.code`.',
+  Subscription:
+    'Live events over WebSocket on /graphql (graphql-ws, the graphql-transport-ws protocol), with the access token or API key in connection_init\'s payload as `authorization` (docs/api.md, "Subscriptions"). Each sends events in order, each once; pass the last event id as `after` when you reconnect.',
 };
 
 function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
-  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+  for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
     if (root) root.description = ROOT_TYPE_DESCRIPTIONS[root.name as keyof typeof ROOT_TYPE_DESCRIPTIONS];
   }
   return schema;
@@ -87,17 +113,7 @@ function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
  * Every option that Apollo or Nest would otherwise derive from NODE_ENV is set here on purpose.
  */
 export function graphqlOptions(settings: GraphqlSettings): ApolloDriverConfig {
-  const armor = new ApolloArmor({
-    maxDepth: { n: QUERY_LIMITS.maxDepth },
-    maxAliases: { n: QUERY_LIMITS.maxAliases, allowList: [] },
-    maxDirectives: { n: QUERY_LIMITS.maxDirectives },
-    // Armor's cost counts only page sizes written in the query text; ours (operationChecks) reads the variables too.
-    costLimit: { enabled: false },
-    // Armor's token limit turns syntax errors into HTTP 500; Apollo's parser limit below does not.
-    maxTokens: { enabled: false },
-    // formatError removes suggestions from every message, those of variables included.
-    blockFieldSuggestion: { enabled: false },
-  }).protect();
+  const armor = armorProtection();
   return {
     driver: ApolloDriver,
     path: '/graphql',

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PeriodicSweep } from '../../libs/database/periodic-sweep.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { EventBus } from './event-bus.js';
 import { EventsRepository } from './events.repository.js';
 
 /**
@@ -14,11 +15,15 @@ export class EventRelaySweeper extends PeriodicSweep {
   constructor(
     private readonly events: EventsRepository,
     private readonly db: TransactionalConnection,
+    private readonly bus: EventBus,
   ) {
     super({ everyMs: 200, batch: 1000 });
   }
 
-  protected sweepBatch(limit: number): Promise<number> {
-    return this.db.jobTransaction(() => this.events.publish(limit));
+  /** Once a batch has committed, the bus tells every replica (PostgreSQL's NOTIFY already has, at the commit). */
+  protected async sweepBatch(limit: number): Promise<number> {
+    const published = await this.db.jobTransaction(() => this.events.publish(limit));
+    if (published > 0) await this.bus.announce();
+    return published;
   }
 }

@@ -24,6 +24,41 @@ export interface EventScope {
   activeCommunityIds: string[];
 }
 
+/** Sees every event: what a replica's hub reads, before each subscription applies its own scope. */
+export const EVERY_EVENT: EventScope = {
+  communityId: null,
+  everything: true,
+  auditedCommunityIds: [],
+  memberId: null,
+  withinCommunityId: null,
+  activeCommunityIds: [],
+};
+
+/** What `isVisible` needs of an event. */
+export interface VisibleFacts {
+  communityId: string | null;
+  memberIds: string[];
+  communityVisible: boolean;
+}
+
+/**
+ * Whether `scope` sees `event`: the rules of EventScope as the live subscriptions apply them, event
+ * by event. The feed applies the same rules in SQL (EventsRepository.page); a property test holds
+ * the two to the same answers (test/e2e/event-visibility.test.ts).
+ */
+export function isVisible(scope: EventScope, event: VisibleFacts): boolean {
+  const { communityId } = event;
+  if (scope.communityId !== null && communityId !== scope.communityId) return false;
+  if (scope.everything) return true;
+  if (communityId !== null && scope.auditedCommunityIds.includes(communityId)) return true;
+  const own =
+    scope.memberId !== null &&
+    event.memberIds.includes(scope.memberId) &&
+    (scope.withinCommunityId === null || communityId === scope.withinCommunityId);
+  if (own) return true;
+  return event.communityVisible && communityId !== null && scope.activeCommunityIds.includes(communityId);
+}
+
 /** The one place that decides who sees which event, from the access rules of the queries. */
 @Injectable()
 export class EventVisibility {

@@ -28,6 +28,14 @@ export class EventsRepository {
     return row.published as number;
   }
 
+  /** The last position published so far (0 before the first). */
+  async lastPosition(): Promise<bigint> {
+    const [row] = returnedRows(
+      await this.db.manager.query('SELECT coalesce(max(position), 0)::text AS last FROM outbox_events'),
+    );
+    return BigInt(row.last as string);
+  }
+
   /** Up to `limit` published events after `afterPosition` that `scope` may see, in position order. */
   async page(filter: {
     scope: EventScope;

@@ -1,9 +1,9 @@
-import { Args, Query, Resolver } from '@nestjs/graphql';
+import { Args, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import type { Actor } from '../access/actor.js';
-import { EventsArgs } from './dto/events.inputs.js';
-import { EventsService } from './events.service.js';
+import { CommunityEventsArgs, EventsArgs } from './dto/events.inputs.js';
+import { EventsService, resumeAfter, toEvent } from './events.service.js';
 import { Event, EventConnection } from './models/event.models.js';
 
 @Resolver(() => Event)
@@ -16,5 +16,18 @@ export class EventsResolver {
   })
   events(@CurrentActor() actor: Actor, @Args() args: EventsArgs): Promise<Connection<Event>> {
     return this.feed.list(actor, args);
+  }
+
+  @Subscription(() => Event, {
+    description:
+      "Every event of one community as it is published, for the community's auditors (coordinators, admins, partner apps with audit:read): the envelopes of `events`, live. FORBIDDEN for anyone else.",
+    resolve: (event: Event) => event,
+  })
+  communityEvents(@CurrentActor() actor: Actor, @Args() args: CommunityEventsArgs): Promise<AsyncIterableIterator<Event>> {
+    return this.feed.subscribe(
+      actor,
+      { communityId: args.communityId, types: args.types, after: resumeAfter(args.after), auditorsOnly: true },
+      (event) => Promise.resolve(toEvent(event)),
+    );
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { CurrentActor } from '../access/actor.js';
 import { RateLimited } from '../access/rate-limited.js';
@@ -25,12 +25,15 @@ import {
   SettleExchangeGroupInput,
 } from './dto/exchange.inputs.js';
 import { ExchangesService, LATEST_REVIEWS } from './exchanges.service.js';
+import { resumeAfter } from '../events/events.service.js';
 import {
   Exchange,
+  ExchangeActivity,
   ExchangeConnection,
   ExchangeGroup,
   ExchangeGroupPayload,
   ExchangePayload,
+  MyExchangesArgs,
   Review,
   ReviewPayload,
   ReviewSummary,
@@ -63,6 +66,18 @@ export class ExchangesResolver {
     private readonly service: ExchangesService,
     private readonly related: RelatedObjects,
   ) {}
+
+  @Subscription(() => ExchangeActivity, {
+    description:
+      'Every change to your exchanges (as provider or receiver) as it happens: proposed, accepted, delivered, confirmed, cancelled, disputed, resolved, expired.',
+    resolve: (activity: ExchangeActivity) => activity,
+  })
+  myExchanges(
+    @CurrentActor() actor: Actor,
+    @Args() args: MyExchangesArgs,
+  ): Promise<AsyncIterableIterator<ExchangeActivity>> {
+    return this.service.followMine(actor, resumeAfter(args.after));
+  }
 
   @Query(() => Exchange, { description: 'An exchange you are party to, or audit. FORBIDDEN otherwise.' })
   exchange(

@@ -9,6 +9,7 @@ import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import { ANONYMOUS } from '../access/actor.js';
 import type { Actor, MemberActor } from '../access/actor.js';
 import { AuditedAction, AuditLogService } from '../audit/audit-log.service.js';
+import { EventsService, eventTypesOf, toEvent } from '../events/events.service.js';
 import { OutboxService } from '../events/outbox.service.js';
 import { SYSTEM_CODES } from '../ledger/ledger-caller.js';
 import { LedgerService } from '../ledger/ledger.service.js';
@@ -31,6 +32,7 @@ import { ExchangeChange, ExchangesRepository } from './exchanges.repository.js';
 import { ListingsService } from '../listings/listings.service.js';
 import {
   Exchange,
+  ExchangeActivity,
   ExchangeGroup,
   ExchangeGroupPayload,
   ExchangePayload,
@@ -41,6 +43,8 @@ import {
 import { DisputeOutcome, ExchangeRole, ExchangeStatus } from './models/exchange-enums.js';
 import { Listing } from '../listings/models/listing.models.js';
 import { ListingKind, ListingNature, ListingStatus } from '../listings/models/listing-enums.js';
+
+const EXCHANGE_EVENTS = eventTypesOf('exchange');
 
 const refusedExchange = refusedPayload(exchangeError, { exchange: null });
 const refusedGroup = refusedPayload(exchangeError, { group: null, exchanges: [] });
@@ -100,7 +104,18 @@ export class ExchangesService {
     private readonly access: AccessPolicy,
     private readonly audit: AuditLogService,
     private readonly db: TransactionalConnection,
+    private readonly events: EventsService,
   ) {}
+
+  /** Live: every change to the caller's own exchanges (not those they audit), each presented as they would read it. */
+  followMine(actor: Actor, after?: bigint): Promise<AsyncIterableIterator<ExchangeActivity>> {
+    const { memberId } = this.access.requireMember(actor);
+    return this.events.subscribe(
+      actor,
+      { types: EXCHANGE_EVENTS, about: (event) => event.memberIds.includes(memberId), after },
+      async (event) => ({ event: toEvent(event), exchange: await this.find(actor, event.aggregateId) }),
+    );
+  }
 
   /** Against a listing (its kind decides who provides), or directly to another member of the community. */
   async propose(actor: Actor, input: ProposeExchangeInput): Promise<ExchangePayload> {

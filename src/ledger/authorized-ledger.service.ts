@@ -6,6 +6,10 @@ import { refusedPayload } from '../../libs/graphql/refusal.js';
 import { AccessPolicy, AccountFacts, DebitRight, forbidden, ManagerRole } from '../access/access.policy.js';
 import type { Actor, MemberActor } from '../access/actor.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
+import { EventsService, eventTypesOf, toEvent } from '../events/events.service.js';
+import { AccountActivity } from './models/account-activity.models.js';
+
+const TRANSFER_EVENTS = eventTypesOf('transfer');
 import {
   AccountsArgs,
   AccountStatusInput,
@@ -59,7 +63,33 @@ export class AuthorizedLedgerService {
     private readonly access: AccessPolicy,
     private readonly audit: AuditLogService,
     private readonly db: TransactionalConnection,
+    private readonly events: EventsService,
   ) {}
+
+  /**
+   * Live: every transfer event of one account, with its balances as they then stand. The holder, or
+   * an auditor; each event is presented as the subscriber reads it, so that one who loses the right
+   * to see the account gets FORBIDDEN, and nothing more.
+   */
+  async followAccount(actor: Actor, accountId: string, after?: bigint): Promise<AsyncIterableIterator<AccountActivity>> {
+    await this.findAccount(actor, accountId);
+    return this.events.subscribe(
+      actor,
+      {
+        types: TRANSFER_EVENTS,
+        about: ({ payload }) => payload.debitAccountId === accountId || payload.creditAccountId === accountId,
+        after,
+      },
+      async (event) => {
+        const [transfer, account] = await Promise.all([
+          this.findTransfer(actor, event.aggregateId),
+          this.findAccount(actor, accountId),
+        ]);
+        const { balance, availableBalance } = account;
+        return { event: toEvent(event), transfer, account, balance, availableBalance };
+      },
+    );
+  }
 
   /**
    * A member's payment goes straight to the ledger, whose database function checks that they hold

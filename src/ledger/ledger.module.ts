@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module.js';
+import { EventsModule } from '../events/events.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { AuthorizedLedgerService } from './authorized-ledger.service.js';
 import { LedgerRepository } from './ledger.repository.js';
@@ -11,7 +12,7 @@ import { PeriodBalanceResolver, PeriodsResolver } from './periods.resolver.js';
 import { PeriodsService } from './periods.service.js';
 
 @Module({
-  imports: [AccessModule, AuditModule],
+  imports: [AccessModule, AuditModule, EventsModule],
   providers: [
     LedgerRepository,
     LedgerService,

@@ -1,4 +1,4 @@
-import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { HeavyReads } from '../../libs/database/bulkhead.js';
 import { isDatabaseId } from '../../libs/database/database-id.js';
@@ -19,7 +19,9 @@ import {
   VoidPendingTransferInput,
 } from './dto/ledger.inputs.js';
 import { DateRangePageArgs } from '../../libs/graphql/pagination.js';
+import { resumeAfter } from '../events/events.service.js';
 import { LedgerService } from './ledger.service.js';
+import { AccountActivity, AccountActivityArgs } from './models/account-activity.models.js';
 import {
   Account,
   AccountConnection,
@@ -44,6 +46,18 @@ export class LedgerResolver {
     private readonly ledger: LedgerService,
     private readonly authorized: AuthorizedLedgerService,
   ) {}
+
+  @Subscription(() => AccountActivity, {
+    description:
+      'Every transfer that posts to one account, and every hold placed on it or released, as it happens, with the balances that follow. Your own account, or one you audit; FORBIDDEN otherwise, and no event of it is ever sent.',
+    resolve: (activity: AccountActivity) => activity,
+  })
+  accountActivity(
+    @CurrentActor() actor: Actor,
+    @Args() args: AccountActivityArgs,
+  ): Promise<AsyncIterableIterator<AccountActivity>> {
+    return this.authorized.followAccount(actor, args.accountId, resumeAfter(args.after));
+  }
 
   @Mutation(() => CreateTransferPayload, {
     description:

@@ -1,5 +1,7 @@
 import { UserErrorInterface } from '../../../libs/graphql/user-errors.js';
-import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
+import { ArgsType, Field, Float, Int, ObjectType } from '@nestjs/graphql';
+import { ResumeAfterField } from '../../events/dto/events.inputs.js';
+import { Event } from '../../events/models/event.models.js';
 import { ConnectionType } from '../../../libs/graphql/pagination.js';
 import { AmountScalar } from '../../../libs/graphql/scalars.js';
 import { ExchangeStatus } from './exchange-enums.js';
@@ -199,4 +201,21 @@ export class ExchangeGroupPayload {
     description: 'Why the request was refused; empty when it succeeded. A refused request changes nothing.',
   })
   userErrors: ExchangeUserError[];
+}
+
+@ObjectType({ description: 'A change to one of your exchanges. Sent in the order of the events, each once.' })
+export class ExchangeActivity {
+  @Field(() => Event, {
+    description: 'The event (exchange.<status>), as the feed serves it (its id is what `after` takes on reconnection).',
+  })
+  event: Event;
+
+  @Field(() => Exchange, { description: 'The exchange as it stood when this was sent.' })
+  exchange: Exchange;
+}
+
+@ArgsType()
+export class MyExchangesArgs {
+  @ResumeAfterField()
+  after?: string;
 }

@@ -1,0 +1,99 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { EventBus } from './event-bus.js';
+import { EventStream, StreamSource } from './event-stream.js';
+import { EVERY_EVENT } from './event-visibility.js';
+import { EventsRepository, PublishedEvent } from './events.repository.js';
+
+/** Events the hub reads from the database at a time. */
+const HUB_PAGE = 500;
+/** A replica with subscribers reads at least this often, in case an announcement was lost (a relay that died before announcing). */
+const FALLBACK_MS = 1000;
+
+/**
+ * A replica's live events: when the bus announces a publication (from any replica), the hub reads
+ * what was published since the last position it dispatched, in one query for all its subscribers,
+ * and offers each event to every stream in position order; each stream keeps what its subscriber
+ * may see. The hub starts listening with its first subscriber, and reads nothing while it has none.
+ */
+@Injectable()
+export class EventHub implements OnModuleDestroy {
+  private readonly streams = new Set<EventStream<unknown>>();
+  private dispatched = 0n;
+  private listening?: Promise<void>;
+  private fallback?: NodeJS.Timeout;
+  private draining?: Promise<void>;
+  private drainAgain = false;
+  private readonly logger = new Logger('EventHub');
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly repository: EventsRepository,
+  ) {}
+
+  /**
+   * A stream of what `source` accepts after position `after` (omitted: from now on), each event
+   * presented by `present`. It ends when the subscriber stops reading (its `return()`).
+   */
+  async open<T>(
+    source: Omit<StreamSource, 'leave'>,
+    after: bigint | undefined,
+    present: (event: PublishedEvent) => Promise<T>,
+  ): Promise<EventStream<T>> {
+    await this.listen();
+    if (this.streams.size === 0) this.dispatched = await this.repository.lastPosition();
+    const stream: EventStream<T> = new EventStream<T>(
+      { ...source, leave: () => this.streams.delete(stream as EventStream<unknown>) },
+      after ?? this.dispatched,
+      present,
+    );
+    this.streams.add(stream as EventStream<unknown>);
+    return stream;
+  }
+
+  get subscriberCount(): number {
+    return this.streams.size;
+  }
+
+  /** Stops listening; the streams end with their sockets, which the subscription server closes. */
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.fallback);
+    if (this.listening) await this.bus.stop();
+    await this.draining;
+  }
+
+  private listen(): Promise<void> {
+    this.listening ??= this.bus.start(() => this.wake()).then(() => {
+      this.fallback = setInterval(() => this.wake(), FALLBACK_MS);
+      this.fallback.unref();
+    });
+    return this.listening;
+  }
+
+  private wake(): void {
+    if (this.streams.size === 0) return;
+    if (this.draining) {
+      this.drainAgain = true;
+      return;
+    }
+    this.draining = this.drain()
+      .catch((error: unknown) => this.logger.warn(`Reading published events failed; retrying: ${String(error)}`))
+      .finally(() => {
+        this.draining = undefined;
+        if (this.drainAgain) {
+          this.drainAgain = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const events = await this.repository.page({ scope: EVERY_EVENT, afterPosition: this.dispatched, limit: HUB_PAGE });
+      for (const event of events) {
+        for (const stream of this.streams) stream.offer(event);
+        this.dispatched = BigInt(event.position);
+      }
+      if (events.length < HUB_PAGE) return;
+    }
+  }
+}
