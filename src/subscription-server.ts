@@ -28,7 +28,10 @@ function headersOf(params: Readonly<Record<string, unknown>> | undefined): Recor
 /** Whose sockets count together, and what they may do: a change of the second asks the client to reconnect. */
 function subscriberOf(actor: Actor): Omit<Subscriber, 'context'> {
   if (actor.kind === 'anonymous')
-    throw new ClientError(ErrorCode.UNAUTHENTICATED, 'Subscriptions need an access token or API key in connection_init');
+    throw new ClientError(
+      ErrorCode.UNAUTHENTICATED,
+      'Subscriptions need an access token or API key in connection_init',
+    );
   if (actor.kind === 'partner')
     return { caller: `partner:${actor.partnerAppId}`, rights: JSON.stringify([actor.communityId, actor.scopes]) };
   const standings = [...(actor.standings ?? [])].sort((a, b) => a.communityId.localeCompare(b.communityId));

@@ -8,6 +8,7 @@ import {
   GraphQLError,
   GraphQLFormattedError,
   GraphQLSchema,
+  OperationTypeNode,
   parse,
   specifiedRules,
   validate,
@@ -51,7 +52,7 @@ export interface SubscriptionServerSettings {
   maxTokens: number;
   /** The HTTP API's checks that need the variables (cost, text inputs); throw to refuse. */
   checkOperation(document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string): void;
-  formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }
 
 /**
@@ -134,7 +135,10 @@ export function serveSubscriptions(server: HttpServer, settings: SubscriptionSer
     try {
       const now = await settings.authenticate(state.params);
       if (now.caller !== before.caller || now.rights !== before.rights)
-        state.socket.close(SUBSCRIPTION_CLOSE.RIGHTS_CHANGED, 'RIGHTS_CHANGED: reconnect to subscribe with your new rights');
+        state.socket.close(
+          SUBSCRIPTION_CLOSE.RIGHTS_CHANGED,
+          'RIGHTS_CHANGED: reconnect to subscribe with your new rights',
+        );
     } catch (error) {
       closeRefused(state.socket, error);
     }
@@ -202,9 +206,12 @@ export function serveSubscriptions(server: HttpServer, settings: SubscriptionSer
     if (invalid.length > 0)
       return invalid.map((error) => graphqlRefusal(ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED, error.message));
     const operationName = payload.operationName ?? undefined;
-    if (getOperationAST(document, operationName)?.operation !== 'subscription')
+    if (getOperationAST(document, operationName)?.operation !== OperationTypeNode.SUBSCRIPTION)
       return [
-        clientRefusal(ErrorCode.BAD_USER_INPUT, 'Only subscriptions go over WebSocket; send queries and mutations over HTTP'),
+        clientRefusal(
+          ErrorCode.BAD_USER_INPUT,
+          'Only subscriptions go over WebSocket; send queries and mutations over HTTP',
+        ),
       ];
     const variables = payload.variables ?? undefined;
     try {
@@ -238,7 +245,9 @@ function asGraphQLError(error: unknown): GraphQLError {
 
 /** Refused credentials close the socket with their code; an unreachable database asks the client to come back. */
 function closeRefused(socket: WebSocket, error: unknown): void {
-  if (error instanceof ClientError)
-    socket.close(SUBSCRIPTION_CLOSE.UNAUTHENTICATED, reason(error.code, error.message));
+  // Credentials are refused as a ClientError, or as a GraphQLError carrying one (with its HTTP status).
+  const refused = error instanceof GraphQLError ? error.originalError : error;
+  if (refused instanceof ClientError)
+    socket.close(SUBSCRIPTION_CLOSE.UNAUTHENTICATED, reason(refused.code, refused.message));
   else socket.close(SUBSCRIPTION_CLOSE.UNAVAILABLE, reason(ErrorCode.SERVICE_UNAVAILABLE, 'try again later'));
 }

@@ -19,6 +19,7 @@ const FALLBACK_MS = 1000;
 export class EventHub implements OnModuleDestroy {
   private readonly streams = new Set<EventStream<unknown>>();
   private dispatched = 0n;
+  private openedCount = 0;
   private listening?: Promise<void>;
   private fallback?: NodeJS.Timeout;
   private draining?: Promise<void>;
@@ -42,16 +43,23 @@ export class EventHub implements OnModuleDestroy {
     await this.listen();
     if (this.streams.size === 0) this.dispatched = await this.repository.lastPosition();
     const stream: EventStream<T> = new EventStream<T>(
-      { ...source, leave: () => this.streams.delete(stream as EventStream<unknown>) },
+      { ...source, leave: () => this.streams.delete(stream) },
       after ?? this.dispatched,
       present,
     );
-    this.streams.add(stream as EventStream<unknown>);
+    this.streams.add(stream);
+    this.openedCount++;
     return stream;
   }
 
+  /** Streams open now, on this replica. */
   get subscriberCount(): number {
     return this.streams.size;
+  }
+
+  /** Streams ever opened on this replica. */
+  get opened(): number {
+    return this.openedCount;
   }
 
   /** Stops listening; the streams end with their sockets, which the subscription server closes. */
@@ -62,10 +70,12 @@ export class EventHub implements OnModuleDestroy {
   }
 
   private listen(): Promise<void> {
-    this.listening ??= this.bus.start(() => this.wake()).then(() => {
-      this.fallback = setInterval(() => this.wake(), FALLBACK_MS);
-      this.fallback.unref();
-    });
+    this.listening ??= this.bus
+      .start(() => this.wake())
+      .then(() => {
+        this.fallback = setInterval(() => this.wake(), FALLBACK_MS);
+        this.fallback.unref();
+      });
     return this.listening;
   }
 
@@ -88,7 +98,11 @@ export class EventHub implements OnModuleDestroy {
 
   private async drain(): Promise<void> {
     for (;;) {
-      const events = await this.repository.page({ scope: EVERY_EVENT, afterPosition: this.dispatched, limit: HUB_PAGE });
+      const events = await this.repository.page({
+        scope: EVERY_EVENT,
+        afterPosition: this.dispatched,
+        limit: HUB_PAGE,
+      });
       for (const event of events) {
         for (const stream of this.streams) stream.offer(event);
         this.dispatched = BigInt(event.position);

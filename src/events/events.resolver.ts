@@ -23,7 +23,10 @@ export class EventsResolver {
       "Every event of one community as it is published, for the community's auditors (coordinators, admins, partner apps with audit:read): the envelopes of `events`, live. FORBIDDEN for anyone else.",
     resolve: (event: Event) => event,
   })
-  communityEvents(@CurrentActor() actor: Actor, @Args() args: CommunityEventsArgs): Promise<AsyncIterableIterator<Event>> {
+  communityEvents(
+    @CurrentActor() actor: Actor,
+    @Args() args: CommunityEventsArgs,
+  ): Promise<AsyncIterableIterator<Event>> {
     return this.feed.subscribe(
       actor,
       { communityId: args.communityId, types: args.types, after: resumeAfter(args.after), auditorsOnly: true },

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ClientError, ErrorCode } from '../../libs/graphql/error-code.js';
 import { Connection, ConnectionCursors } from '../../libs/graphql/pagination.js';
 import { toGlobalId } from '../../libs/graphql/global-id.js';
 import type { Actor } from '../access/actor.js';
@@ -47,6 +48,10 @@ export class EventsService {
   ): Promise<AsyncIterableIterator<T>> {
     const scope = await this.visibility.scopeOf(actor, subscription.communityId);
     if (subscription.auditorsOnly && !audits(scope, subscription.communityId)) throw forbidden();
+    if (subscription.after !== undefined && subscription.after > (await this.repository.lastPosition()))
+      throw new ClientError(ErrorCode.BAD_USER_INPUT, 'after is not the id of an event this API has sent', {
+        field: 'after',
+      });
     const { types, about } = subscription;
     const wanted = (event: PublishedEvent): boolean =>
       (!types || types.includes(event.topic)) && (!about || about(event));

@@ -71,7 +71,11 @@ export class AuthorizedLedgerService {
    * an auditor; each event is presented as the subscriber reads it, so that one who loses the right
    * to see the account gets FORBIDDEN, and nothing more.
    */
-  async followAccount(actor: Actor, accountId: string, after?: bigint): Promise<AsyncIterableIterator<AccountActivity>> {
+  async followAccount(
+    actor: Actor,
+    accountId: string,
+    after?: bigint,
+  ): Promise<AsyncIterableIterator<AccountActivity>> {
     await this.findAccount(actor, accountId);
     return this.events.subscribe(
       actor,

@@ -18,10 +18,12 @@ export class AccountActivityArgs {
 
 @ObjectType({
   description:
-    "A change to one account: a transfer that posted to it, or a hold placed on it or released. Sent in the order of the events, each once.",
+    'A change to one account: a transfer that posted to it, or a hold placed on it or released. Sent in the order of the events, each once.',
 })
 export class AccountActivity {
-  @Field(() => Event, { description: 'The event, as the feed serves it (its id is what `after` takes on reconnection).' })
+  @Field(() => Event, {
+    description: 'The event, as the feed serves it (its id is what `after` takes on reconnection).',
+  })
   event: Event;
 
   @Field(() => Transfer, { description: 'The transfer the event is about.' })
