@@ -59,9 +59,12 @@ export class SubscriptionServer implements OnApplicationBootstrap, BeforeApplica
   ) {}
 
   onApplicationBootstrap(): void {
+    // An application context without HTTP (a command-line tool, a service test) serves no sockets.
+    const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
+    if (!server) return;
     const { schema } = this.schemaHost;
     const { realtime } = this.config;
-    this.stop = serveSubscriptions(this.adapterHost.httpAdapter.getHttpServer() as Server, {
+    this.stop = serveSubscriptions(server, {
       path: '/graphql',
       schema,
       limits: {

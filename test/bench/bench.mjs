@@ -7,7 +7,8 @@
 // Usage: npm run bench [-- --quick] [-- --json]
 //   --quick  about 1 s of warm-up and 7 s per workload (all in about a minute); default 30 s each.
 //   --json   end with one line of JSON: singleTps, batchTps, hotTps, rawSqlTps, minimalSqlTps, pgbenchLedgerTps,
-//            pgbenchMinimalTps (null without pgbench), p99Ms, peakRssMb, invariantsOk.
+//            pgbenchMinimalTps (null without pgbench), p99Ms, peakRssMb, singleWithSubscribersTps, deliveryP50Ms,
+//            deliveryP99Ms, missedDeliveries, eventsPeakRssMb, invariantsOk.
 // With DATABASE_URL, a scratch database is created on that server and dropped at the end; without
 // it, an embedded PostgreSQL runs in a fresh temporary directory. Goals are printed, never asserted:
 // the exit code is 1 only if the benchmark crashes or the ledger's invariant check fails.
@@ -24,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createDataSource } from '../../dist/src/data-source.js';
 import { checkLedgerInvariants } from '../../dist/src/ledger/ledger.invariants.js';
+import { openSubscribers, SUBSCRIBERS } from './events-workload.mjs';
 import { findFreePort, memoryMb, serverDatabaseEnv, withDatabase } from './harness.mjs';
 import { minimalSqlOperation, pgbenchAvailable, pgbenchTps, setUpMinimalTransfer } from './minimal-transfer.mjs';
 
@@ -467,8 +469,11 @@ function payloadOutcome(payloads) {
   return outcome;
 }
 
-/** `pick` gives the accounts to debit and credit, and the token of whoever may debit the first. */
-function singleTransferOperation(origin, label, pick) {
+/**
+ * `pick` gives the accounts to debit and credit, and the token of whoever may debit the first;
+ * `committed`, if given, hears of each transfer written (its id and accounts) as its answer arrives.
+ */
+function singleTransferOperation(origin, label, pick, committed) {
   return async () => {
     const { debitAccountId, creditAccountId, token } = pick();
     const reply = await postGraphql(
@@ -477,7 +482,10 @@ function singleTransferOperation(origin, label, pick) {
       { input: transferInput(label, debitAccountId, creditAccountId) },
       token,
     );
-    return reply.error ? { errors: [reply.error] } : payloadOutcome([reply.data.createTransfer]);
+    if (reply.error) return { errors: [reply.error] };
+    const { transfer } = reply.data.createTransfer;
+    if (committed && transfer) committed(transfer.id, debitAccountId, creditAccountId);
+    return payloadOutcome([reply.data.createTransfer]);
   };
 }
 
@@ -593,6 +601,21 @@ async function runWorkloads(databaseUrl, server, fixture) {
   });
   results.hot = await run('hot', CLIENTS, singleTransferOperation(server.origin, 'hot', fromIssuance));
   checkpoint();
+  // Last: a thousand sockets must not count in the peak memory of the payments' workloads.
+  results.peakRssMbBeforeEvents = memoryMb(server.pid, 'VmHWM');
+  const subscribers = await openSubscribers(server.origin, members.slice(0, SUBSCRIBERS), tokenOf, log);
+  try {
+    results.singleWithSubscribers = await run(
+      'single+subscribers',
+      CLIENTS,
+      singleTransferOperation(server.origin, 'events', memberPays, subscribers.committed),
+    );
+    await subscribers.settle();
+    results.events = subscribers.summary();
+  } finally {
+    await subscribers.close();
+  }
+  checkpoint();
   return results;
 }
 
@@ -651,6 +674,12 @@ function goals(summary) {
     { name: 'hotTps / singleTps', value: ratio(summary.hotTps, summary.singleTps), atLeast: 0.5 },
     { name: 'p99Ms (single)', value: summary.p99Ms, atMost: 25 },
     { name: 'peakRssMb (server)', value: summary.peakRssMb, atMost: 250 },
+    { name: 'deliveryP99Ms (commit to subscriber)', value: summary.deliveryP99Ms, atMost: 250 },
+    {
+      name: `single+subscribers / single (${SUBSCRIBERS} subscribers)`,
+      value: ratio(summary.singleWithSubscribersTps, summary.singleTps),
+      atLeast: 0.9,
+    },
   ];
 }
 
@@ -679,8 +708,9 @@ function printReport(summary, run) {
     single: 'single (GraphQL)',
     batch: `batch (${BATCH_SIZE} linked, one payer)`,
     hot: 'hot (issuance debits, audited)',
+    singleWithSubscribers: `single, ${SUBSCRIBERS} subscribers`,
   };
-  for (const key of ['rawSql', 'minimalSql', 'single', 'batch', 'hot']) {
+  for (const key of ['rawSql', 'minimalSql', 'single', 'batch', 'hot', 'singleWithSubscribers']) {
     const r = results[key];
     workloadRows.push(
       r
@@ -736,6 +766,10 @@ function printReport(summary, run) {
       ? `pgbench (${CLIENTS} clients): ledger_create_transfer ${run.results.pgbench.ledger.toFixed(0)}/s, minimal transfer ${run.results.pgbench.minimal.toFixed(0)}/s`
       : 'pgbench: not on this machine',
     '',
+    `events: ${SUBSCRIBERS} members follow their own account (accountActivity over graphql-ws) during "single, ${SUBSCRIBERS} subscribers": ` +
+      `${run.results.events.delivered} of ${run.results.events.expected} deliveries (${run.results.events.missed} missed, ${run.results.events.errors} errors), ` +
+      `commit to subscriber p50 ${summary.deliveryP50Ms} ms, p99 ${summary.deliveryP99Ms} ms; server peak RSS with them ${run.eventsPeakRssMb} MB`,
+    '',
     table(goalRows),
     '',
     `invariants: ${summary.invariantsOk ? 'ok' : `VIOLATED: ${JSON.stringify(run.violations)}`}`,
@@ -781,7 +815,7 @@ async function main() {
       await checkCredentials(server.origin, fixture);
       throwIfInterrupted();
       const results = await runWorkloads(databaseUrl, server, fixture);
-      measured = { results, peakRssMb: memoryMb(server.pid, 'VmHWM') };
+      measured = { results, peakRssMb: results.peakRssMbBeforeEvents, eventsPeakRssMb: memoryMb(server.pid, 'VmHWM') };
     } finally {
       await server.stop();
     }
@@ -804,6 +838,11 @@ async function main() {
     pgbenchMinimalTps: round(run.results.pgbench?.minimal, 1),
     p99Ms: run.results.single.p99Ms,
     peakRssMb: run.peakRssMb,
+    singleWithSubscribersTps: run.results.singleWithSubscribers.tps,
+    deliveryP50Ms: round(run.results.events.deliveryP50Ms, 1),
+    deliveryP99Ms: round(run.results.events.deliveryP99Ms, 1),
+    missedDeliveries: run.results.events.missed,
+    eventsPeakRssMb: run.eventsPeakRssMb,
     invariantsOk: run.violations.length === 0,
   };
   printReport(summary, run);

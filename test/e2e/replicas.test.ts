@@ -1,0 +1,170 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { findFreePort } from '../../libs/database/embedded-postgres.js';
+import { globalId } from '../support/global-ids.js';
+import { waitUntil } from '../support/held-locks.js';
+import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
+import { openSocket, Received, SubscriptionSocket } from '../support/subscription-client.js';
+import { testDatabaseUrl, useTestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
+import { serviceUrlOf } from '../support/test-database.js';
+
+/** A replica: `node dist/src/main.js` in its own process group, relaying events as in production. */
+interface Replica {
+  url: string;
+  child: ChildProcess;
+  exited: Promise<unknown>;
+}
+
+async function startReplica(env: Record<string, string>): Promise<Replica> {
+  const port = await findFreePort();
+  const child = spawn(process.execPath, ['dist/src/main.js'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: serviceUrlOf(testDatabaseUrl()),
+      PORT: String(port),
+      MIGRATE_ON_START: 'false',
+      BACKGROUND_JOBS: 'on',
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'error',
+      ...env,
+    },
+    detached: true,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise((done) => child.once('exit', done));
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error('the replica exited before it served');
+    if (
+      await fetch(`${url}/health/live`).then(
+        (response) => response.ok,
+        () => false,
+      )
+    )
+      return { url, child, exited };
+    await sleep(100);
+  }
+}
+
+/** kill -9 of the replica's process group; nothing if it is gone already (killed by a signal, its exitCode stays null). */
+async function kill(replica: Replica): Promise<void> {
+  if (replica.child.exitCode !== null || replica.child.signalCode !== null) return;
+  process.kill(-replica.child.pid!, 'SIGKILL');
+  await replica.exited;
+}
+
+const COMMUNITY_EVENTS = `subscription Transfers($communityId: ID!) {
+  communityEvents(communityId: $communityId, types: ["transfer.posted"]) { id position subjectId }
+}`;
+
+const CREATE_TRANSFER = `mutation Pay($input: CreateTransferInput!) {
+  createTransfer(input: $input) { transfer { id } userErrors { code } }
+}`;
+
+/** A payment over HTTP on `replica`; its transfer's global id, or null when the replica died under it (its outcome unknown). */
+async function payOn(replica: Replica, token: string, input: Record<string, unknown>): Promise<string | null> {
+  try {
+    const response = await fetch(`${replica.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: CREATE_TRANSFER, variables: { input } }),
+    });
+    const body = (await response.json()) as { data?: { createTransfer: { transfer: { id: string } | null } } };
+    return body.data?.createTransfer.transfer?.id ?? null;
+  } catch {
+    return null;
+  }
+}
+
+const TRANSFERS = 40;
+
+/**
+ * Issue 12, across replicas: two server processes on one database. A subscriber on A sees every
+ * transfer made on B, each once, in order, and goes on doing so across a kill -9 of B (whose relay
+ * was publishing) and its restart; transfers whose answer was lost are retried with their key.
+ */
+function describeReplicas(name: string, env: Record<string, string>): void {
+  describe(name, () => {
+    const t: TestApp = useTestApp();
+    let fixture: LedgerFixture;
+    const replicas: Replica[] = [];
+    let socket: SubscriptionSocket | undefined;
+
+    beforeAll(async () => {
+      fixture = await createLedgerFixture(t, [{ balance: 10_000n }, { balance: 0n }]);
+    });
+    afterAll(async () => {
+      await socket?.dispose();
+      for (const replica of replicas) await kill(replica);
+    });
+
+    it('a subscriber on A sees every transfer made on B exactly once, across kill -9 of B and its restart', async () => {
+      const a = await startReplica(env);
+      let b = await startReplica(env);
+      replicas.push(a, b);
+      socket = openSocket(a.url, { authorization: `Bearer ${fixture.coordinator.token}` });
+      await socket.connected;
+      const seen = new Received<{ communityEvents: { id: string; position: string; subjectId: string } }>(
+        socket,
+        COMMUNITY_EVENTS,
+        { communityId: globalId('Community', fixture.community.id) },
+      );
+      // The subscription is open once a first transfer made after it arrives.
+      const payer = fixture.holders[0];
+      const inputs = Array.from({ length: TRANSFERS }, (_, index) => ({
+        idempotencyKey: `replicas-${randomUUID()}`,
+        debitAccountId: globalId('Account', fixture.members[0].id),
+        creditAccountId: globalId('Account', fixture.members[1].id),
+        amount: String(index + 1),
+      }));
+      const [opening, ...rest] = inputs;
+      await waitUntil('the subscription on A sees a transfer made on B', async () => {
+        await payOn(b, payer.token, opening);
+        return seen.data.length > 0;
+      });
+
+      const lost: Record<string, unknown>[] = [];
+      const half = Math.floor(rest.length / 2);
+      let inFlight: Promise<unknown> = Promise.resolve();
+      for (const [index, input] of rest.entries()) {
+        if (index === half) {
+          await kill(b);
+          b = await startReplica(env);
+          replicas.push(b);
+          await inFlight;
+        }
+        // One is in flight when B dies: its answer is lost, not (necessarily) its transfer.
+        if (index === half - 1) inFlight = payOn(b, payer.token, input).then((id) => id ?? lost.push(input));
+        else if ((await payOn(b, payer.token, input)) === null) lost.push(input);
+      }
+      // Retried with their keys: each is written once, whether or not the first try was.
+      for (const input of lost) expect(await payOn(b, payer.token, input)).not.toBeNull();
+
+      const committed = await t.dataSource.query<{ id: string }[]>(
+        `SELECT id FROM transfers WHERE debit_account_id = $1 ORDER BY id`,
+        [fixture.members[0].id],
+      );
+      expect(committed).toHaveLength(TRANSFERS);
+      await waitUntil(`A's subscriber has all ${TRANSFERS} transfers`, () =>
+        Promise.resolve(seen.data.length >= TRANSFERS),
+      );
+      await sleep(500);
+      const received = seen.data.map((result) => result.communityEvents);
+      expect(received.map((event) => event.subjectId).sort()).toEqual(
+        committed.map((row) => globalId('Transfer', row.id)).sort(),
+      );
+      const positions = received.map((event) => BigInt(event.position));
+      expect(positions).toEqual([...positions].sort((x, y) => (x < y ? -1 : 1)));
+      expect(seen.errors).toEqual([]);
+    });
+  });
+}
+
+describeReplicas('two replicas told through PostgreSQL LISTEN/NOTIFY', {});
+const natsUrl = process.env.NATS_URL;
+if (natsUrl) describeReplicas('two replicas told through NATS JetStream', { NATS_URL: natsUrl });
+else
+  describe.skip('two replicas told through NATS JetStream (set NATS_URL to run them)', () =>
+    it('needs NATS_URL', () => undefined));
