@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Metrics } from '../../libs/observability/metrics.js';
 import { EventBus } from './event-bus.js';
 import { EventStream, StreamSource } from './event-stream.js';
 import { EVERY_EVENT } from './event-visibility.js';
@@ -9,6 +10,17 @@ const HUB_PAGE = 500;
 /** A replica with subscribers reads at least this often, in case an announcement was lost (a relay that died before announcing). */
 const FALLBACK_MS = 1000;
 
+/** The keys streams may be routed by: the members an event is about, and the accounts a transfer event moves. */
+export function eventKeys(event: PublishedEvent): string[] {
+  const keys = event.memberIds.map(memberKey);
+  for (const account of [event.payload.debitAccountId, event.payload.creditAccountId])
+    if (typeof account === 'string') keys.push(accountKey(account));
+  return keys;
+}
+
+export const memberKey = (memberId: string): string => `member:${memberId}`;
+export const accountKey = (accountId: string): string => `account:${accountId}`;
+
 /**
  * A replica's live events: when the bus announces a publication (from any replica), the hub reads
  * what was published since the last position it dispatched, in one query for all its subscribers,
@@ -18,6 +30,9 @@ const FALLBACK_MS = 1000;
 @Injectable()
 export class EventHub implements OnModuleDestroy {
   private readonly streams = new Set<EventStream<unknown>>();
+  /** Streams that take only events of one key, by key: an event is offered to those of its keys, and to the others. */
+  private readonly keyed = new Map<string, Set<EventStream<unknown>>>();
+  private readonly unkeyed = new Set<EventStream<unknown>>();
   private dispatched = 0n;
   private openedCount = 0;
   private listening?: Promise<void>;
@@ -29,7 +44,14 @@ export class EventHub implements OnModuleDestroy {
   constructor(
     private readonly bus: EventBus,
     private readonly repository: EventsRepository,
-  ) {}
+    metrics: Metrics,
+  ) {
+    metrics.gaugeReadOnScrape(
+      'pumasi_subscriptions_open',
+      'GraphQL subscriptions open on this replica',
+      () => this.streams.size,
+    );
+  }
 
   /**
    * A stream of what `source` accepts after position `after` (omitted: from now on), each event
@@ -42,14 +64,29 @@ export class EventHub implements OnModuleDestroy {
   ): Promise<EventStream<T>> {
     await this.listen();
     if (this.streams.size === 0) this.dispatched = await this.repository.lastPosition();
+    const route = source.key === undefined ? this.unkeyed : this.routeOf(source.key);
     const stream: EventStream<T> = new EventStream<T>(
-      { ...source, leave: () => this.streams.delete(stream) },
+      {
+        ...source,
+        leave: () => {
+          this.streams.delete(stream);
+          route.delete(stream);
+          if (source.key !== undefined && route.size === 0) this.keyed.delete(source.key);
+        },
+      },
       after ?? this.dispatched,
       present,
     );
     this.streams.add(stream);
+    route.add(stream);
     this.openedCount++;
     return stream;
+  }
+
+  private routeOf(key: string): Set<EventStream<unknown>> {
+    let route = this.keyed.get(key);
+    if (!route) this.keyed.set(key, (route = new Set()));
+    return route;
   }
 
   /** Streams open now, on this replica. */
@@ -104,7 +141,8 @@ export class EventHub implements OnModuleDestroy {
         limit: HUB_PAGE,
       });
       for (const event of events) {
-        for (const stream of this.streams) stream.offer(event);
+        for (const stream of this.unkeyed) stream.offer(event);
+        for (const key of eventKeys(event)) for (const stream of this.keyed.get(key) ?? []) stream.offer(event);
         this.dispatched = BigInt(event.position);
       }
       if (events.length < HUB_PAGE) return;

@@ -5,7 +5,7 @@ import { EventBus } from './event-bus.js';
 import { EventsRepository } from './events.repository.js';
 
 /**
- * The relay: publishes the outbox's new events every 200 ms (a position each, in id order, below
+ * The relay: publishes the outbox's new events every 50 ms (a position each, in id order, below
  * the oldest running transaction), then wakes listeners with NOTIFY pumasi_events. Replicas take
  * turns: events_publish lets one relay at a time, and each batch commits with its stamps, so a
  * relay that dies mid-batch leaves it to the next.
@@ -17,7 +17,7 @@ export class EventRelaySweeper extends PeriodicSweep {
     private readonly db: TransactionalConnection,
     private readonly bus: EventBus,
   ) {
-    super({ everyMs: 200, batch: 1000 });
+    super({ everyMs: 50, batch: 1000 });
   }
 
   /** Once a batch has committed, the bus tells every replica (PostgreSQL's NOTIFY already has, at the commit). */

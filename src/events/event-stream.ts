@@ -11,6 +11,8 @@ export interface StreamSource {
   readAfter(position: bigint, limit: number): Promise<PublishedEvent[]>;
   /** Whether a live event is for this subscriber (its visibility and its filter). */
   accepts(event: PublishedEvent): boolean;
+  /** Set when every event the stream accepts has this key (`eventKeys`): the hub offers it no others. */
+  key?: string;
   leave(): void;
 }
 
@@ -37,9 +39,9 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
     this.cursor = after;
   }
 
-  /** The hub's live events; ignored while catching up (the next read finds them). */
+  /** The hub's live events; ignored while catching up (the next read finds them), or when not for this subscriber. */
   offer(event: PublishedEvent): void {
-    if (this.ended || this.catchingUp) return;
+    if (this.ended || this.catchingUp || !this.source.accepts(event)) return;
     this.queue.push(event);
     if (this.queue.length > MAX_QUEUED) {
       this.queue = [];

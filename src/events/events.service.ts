@@ -6,6 +6,8 @@ import type { Actor } from '../access/actor.js';
 import { EventsArgs } from './dto/events.inputs.js';
 import { aggregateTypeName, EVENT_TYPE_NAMES, payloadV1 } from './event-types.js';
 import { EventHub } from './event-hub.js';
+
+export { accountKey, memberKey } from './event-hub.js';
 import { EventScope, EventVisibility, isVisible } from './event-visibility.js';
 import { forbidden } from '../access/access.policy.js';
 import { EventsRepository, PublishedEvent } from './events.repository.js';
@@ -22,6 +24,8 @@ export interface EventSubscription {
   types?: readonly string[];
   /** A narrower choice among those, e.g. one account's transfers. */
   about?: (event: PublishedEvent) => boolean;
+  /** When `about` takes only events of one key (memberKey, accountKey): live events of other keys are not even offered. */
+  key?: string;
   /** Only for the community's auditors: FORBIDDEN for a member who would see only their own events there. */
   auditorsOnly?: boolean;
   /** The position of the last event the subscriber received: it gets what it missed first. Omitted, from now on. */
@@ -60,6 +64,7 @@ export class EventsService {
         readAfter: (position, limit) =>
           this.repository.page({ scope, afterPosition: position, types: types && [...types], limit }),
         accepts: (event) => isVisible(scope, event) && wanted(event),
+        key: subscription.key,
       },
       subscription.after,
       present,

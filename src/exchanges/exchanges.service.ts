@@ -9,7 +9,7 @@ import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import { ANONYMOUS } from '../access/actor.js';
 import type { Actor, MemberActor } from '../access/actor.js';
 import { AuditedAction, AuditLogService } from '../audit/audit-log.service.js';
-import { EventsService, eventTypesOf, toEvent } from '../events/events.service.js';
+import { EventsService, eventTypesOf, memberKey, toEvent } from '../events/events.service.js';
 import { OutboxService } from '../events/outbox.service.js';
 import { SYSTEM_CODES } from '../ledger/ledger-caller.js';
 import { LedgerService } from '../ledger/ledger.service.js';
@@ -112,7 +112,12 @@ export class ExchangesService {
     const { memberId } = this.access.requireMember(actor);
     return this.events.subscribe(
       actor,
-      { types: EXCHANGE_EVENTS, about: (event) => event.memberIds.includes(memberId), after },
+      {
+        types: EXCHANGE_EVENTS,
+        about: (event) => event.memberIds.includes(memberId),
+        key: memberKey(memberId),
+        after,
+      },
       async (event) => ({ event: toEvent(event), exchange: await this.find(actor, event.aggregateId) }),
     );
   }

@@ -6,7 +6,7 @@ import { refusedPayload } from '../../libs/graphql/refusal.js';
 import { AccessPolicy, AccountFacts, DebitRight, forbidden, ManagerRole } from '../access/access.policy.js';
 import type { Actor, MemberActor } from '../access/actor.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
-import { EventsService, eventTypesOf, toEvent } from '../events/events.service.js';
+import { accountKey, EventsService, eventTypesOf, toEvent } from '../events/events.service.js';
 import { AccountActivity } from './models/account-activity.models.js';
 
 const TRANSFER_EVENTS = eventTypesOf('transfer');
@@ -82,6 +82,7 @@ export class AuthorizedLedgerService {
       {
         types: TRANSFER_EVENTS,
         about: ({ payload }) => payload.debitAccountId === accountId || payload.creditAccountId === accountId,
+        key: accountKey(accountId),
         after,
       },
       async (event) => {
