@@ -3,7 +3,8 @@ import { toGlobalId } from '../../libs/graphql/global-id.js';
 /**
  * Every type of event the feed serves, with who may see it besides the community's auditors
  * (docs/api.md, "Events"). Written by: the transfers trigger (events_announce_transfer), the
- * exchanges service, the members service (memberships), the listings service, the integrity checkpoints.
+ * exchanges service, the members service (memberships), the listings service, the integrity checkpoints
+ * and verification runs.
  */
 export const EVENT_TYPES = {
   'transfer.pending': 'A hold was placed: a pending transfer. The holders of both accounts.',
@@ -29,6 +30,8 @@ export const EVENT_TYPES = {
   'listing.updated': 'Its author changed, paused or resumed a listing. Every active member of the community.',
   'listing.closed': 'A listing was closed, by its author or a coordinator. Every active member of the community.',
   'ledger.checkpoint': "A checkpoint of a currency's hash chain was recorded. Every active member of the community.",
+  'verification.failed':
+    "A verification run found the community's ledger broken (an open alert). The community's auditors only.",
 } as const;
 
 export type EventType = keyof typeof EVENT_TYPES;
@@ -71,6 +74,7 @@ const AGGREGATE_TYPES: Record<string, string> = {
   membership: 'Membership',
   listing: 'Listing',
   ledger_checkpoint: 'LedgerCheckpoint',
+  verification_run: 'VerificationRun',
 };
 
 export function aggregateTypeName(aggregateType: string): string | undefined {

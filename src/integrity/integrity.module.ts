@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module.js';
+import { EventsModule } from '../events/events.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { CommunitiesModule } from '../communities/communities.module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
@@ -19,7 +20,7 @@ import { VerificationSweeper } from './verification.sweeper.js';
  * inclusion proofs, and the verification runs that check the ledger's invariants.
  */
 @Module({
-  imports: [AccessModule, AuditModule, CommunitiesModule, LedgerModule],
+  imports: [AccessModule, AuditModule, CommunitiesModule, EventsModule, LedgerModule],
   providers: [
     ChainRepository,
     ChainSweeper,

@@ -12,6 +12,7 @@ import {
   LEDGER_INVARIANTS,
 } from '../ledger/ledger.invariants.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
+import { OutboxService } from '../events/outbox.service.js';
 import { VerificationRunsArgs } from './dto/integrity.inputs.js';
 import { VerificationRun, VerificationTrigger } from './models/verification.models.js';
 import { VerificationRepository } from './verification.repository.js';
@@ -32,6 +33,7 @@ export class VerificationService {
     private readonly audit: AuditLogService,
     private readonly dataSource: DataSource,
     private readonly db: TransactionalConnection,
+    private readonly outbox: OutboxService,
   ) {}
 
   async runOnDemand(actor: Actor, communityId: string): Promise<VerificationRun> {
@@ -118,7 +120,10 @@ export class VerificationService {
     );
   }
 
-  /** Every check by name, passed or with its offending rows (of each of the community's currencies). */
+  /**
+   * Every check by name, passed or with its offending rows (of each of the community's currencies).
+   * A failed run is announced to the community's auditors (verification.failed), with the report.
+   */
   private store(
     communityId: string,
     trigger: VerificationTrigger,
@@ -133,14 +138,32 @@ export class VerificationService {
       passed: offenders(name).length === 0,
       offendingRows: offenders(name),
     }));
-    return this.runs.insert({
-      communityId,
-      trigger,
-      requestedBy,
-      startedAt,
-      finishedAt: new Date(),
-      passed: violations.length === 0,
-      checks,
+    return this.db.transaction(async () => {
+      const run = await this.runs.insert({
+        communityId,
+        trigger,
+        requestedBy,
+        startedAt,
+        finishedAt: new Date(),
+        passed: violations.length === 0,
+        checks,
+      });
+      if (!run.passed)
+        await this.outbox.append({
+          topic: 'verification.failed',
+          aggregateType: 'verification_run',
+          aggregateId: run.id,
+          communityId,
+          payload: {
+            id: run.id,
+            communityId,
+            trigger: run.trigger,
+            failedChecks: checks.filter((check) => !check.passed).map((check) => check.name),
+            startedAt: run.startedAt,
+            finishedAt: run.finishedAt,
+          },
+        });
+      return run;
     });
   }
 }

@@ -6,6 +6,8 @@ import { GraphqlClient, startTestApp, TestApp, useTestApp } from '../support/tes
 import { withClonedDatabase } from '../support/test-database.js';
 import { verifyStatementProof } from '../../src/integrity/proof-verifier.js';
 import { VerificationSweeper } from '../../src/integrity/verification.sweeper.js';
+import { EventRelaySweeper } from '../../src/events/event-relay.sweeper.js';
+import { waitUntil } from '../support/held-locks.js';
 import { VerificationRepository } from '../../src/integrity/verification.repository.js';
 import { SCHEDULED_VERIFICATION_SECONDS } from '../../src/integrity/verification.service.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
@@ -100,6 +102,36 @@ describe('verifying a community ledger over GraphQL', () => {
           true,
         );
         expect((await runNow(sound.asCoordinator(), sound.community.id)).passed).toBe(true);
+
+        // The failed run is an event for the community's auditors, and for nobody else.
+        const FAILURES = `query Failures($communityId: ID) {
+          events(types: ["verification.failed"], communityId: $communityId) { edges { node { subjectId payload } } }
+        }`;
+        const failuresSeenBy = async (client: GraphqlClient, communityId?: string) =>
+          (
+            await gql<{ events: { edges: { node: { subjectId: string; payload: Record<string, unknown> } }[] } }>(
+              client,
+              FAILURES,
+              { communityId },
+            )
+          ).events.edges.map(({ node }) => node);
+        await waitUntil('the failed run is published', async () => {
+          await app.app.get(EventRelaySweeper).sweep();
+          return (await failuresSeenBy(coordinator, tampered.community.id)).length > 0;
+        });
+        expect(await failuresSeenBy(coordinator, tampered.community.id)).toEqual([
+          {
+            subjectId: run.id,
+            payload: expect.objectContaining({
+              version: 1,
+              communityId: globalId('Community', tampered.community.id),
+              trigger: 'on_demand',
+              failedChecks: expect.arrayContaining(['each account equals the sum of its postings, with versions 1..n']),
+            }),
+          },
+        ]);
+        expect(await failuresSeenBy(tampered.as(tampered.members[0]))).toEqual([]);
+        expect(await failuresSeenBy(sound.asCoordinator(), sound.community.id)).toEqual([]);
 
         await app.app.get(VerificationSweeper).sweep();
         const alerts = await runsOf(coordinator, tampered.community.id, true);

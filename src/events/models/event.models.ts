@@ -22,7 +22,7 @@ export class Event {
 
   @Field({
     description:
-      'What happened: transfer.posted, transfer.pending, transfer.voided, transfer.reversed, exchange.<status>, review.created, membership.<change>, listing.<change>, ledger.checkpoint (docs/api.md, "Events").',
+      'What happened: transfer.posted, transfer.pending, transfer.voided, transfer.reversed, exchange.<status>, review.created, membership.<change>, listing.<change>, ledger.checkpoint, verification.failed (docs/api.md, "Events").',
   })
   type: string;
 
@@ -36,13 +36,14 @@ export class Event {
   publishedAt: Date;
 
   @Field({
-    description: 'The kind of object it is about: transfer, exchange, review, membership, listing, ledger_checkpoint.',
+    description:
+      'The kind of object it is about: transfer, exchange, review, membership, listing, ledger_checkpoint, verification_run.',
   })
   subjectType: string;
 
   @Field({
     description:
-      "The global id of the object it is about (a Transfer, Exchange, Review, Membership, Listing or LedgerCheckpoint), as that type's queries take it.",
+      "The global id of the object it is about (a Transfer, Exchange, Review, Membership, Listing, LedgerCheckpoint or VerificationRun), as that type's queries take it.",
   })
   subjectId: string;
 
