@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Unavailable } from '../../libs/database/pg-errors.js';
 import { Metrics } from '../../libs/observability/metrics.js';
 import { EventBus } from './event-bus.js';
 import { EventStream, StreamSource } from './event-stream.js';
@@ -106,13 +107,21 @@ export class EventHub implements OnModuleDestroy {
     await this.draining;
   }
 
+  /** Starts listening with the first subscriber; if the bus cannot be reached, that subscriber is told to retry, and the next one tries again. */
   private listen(): Promise<void> {
     this.listening ??= this.bus
       .start(() => this.wake())
-      .then(() => {
-        this.fallback = setInterval(() => this.wake(), FALLBACK_MS);
-        this.fallback.unref();
-      });
+      .then(
+        () => {
+          this.fallback = setInterval(() => this.wake(), FALLBACK_MS);
+          this.fallback.unref();
+        },
+        (error: unknown) => {
+          this.listening = undefined;
+          this.logger.warn(`Cannot listen for published events: ${String(error)}`);
+          throw new Unavailable('Live events are unavailable for the moment: retry shortly');
+        },
+      );
     return this.listening;
   }
 

@@ -289,3 +289,24 @@ if (natsUrl)
 else
   describe.skip('subscriptions through NATS JetStream (set NATS_URL to run them)', () =>
     it('needs NATS_URL', () => undefined));
+
+describe('subscriptions when the bus cannot be reached', () => {
+  const t = useTestApp({ env: { NATS_URL: 'nats://127.0.0.1:1' } });
+
+  it('refuses a subscription with SERVICE_UNAVAILABLE (the client retries later), and serves HTTP as before', async () => {
+    const fixture = await createLedgerFixture(t, [{ balance: 10n }]);
+    const socket = openSocket(t.url, { authorization: `Bearer ${fixture.holders[0].token}` });
+    try {
+      const received = new Received(socket, ACCOUNT_ACTIVITY, {
+        accountId: globalId('Account', fixture.members[0].id),
+      });
+      await received.waitForEnd();
+      expect(received.errors.map((error) => error.extensions?.code)).toEqual(['SERVICE_UNAVAILABLE']);
+      expect((await t.as(fixture.holders[0].token).graphql('{ viewer { kind } }')).data).toEqual({
+        viewer: { kind: 'MEMBER' },
+      });
+    } finally {
+      await socket.dispose();
+    }
+  });
+});
