@@ -222,6 +222,53 @@ class EnvironmentVariables {
     message: 'METRICS_TOKEN must be 16 to 256 visible ASCII characters (no spaces), e.g. from `openssl rand -hex 32`',
   })
   METRICS_TOKEN?: string;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE_TARGETS?: boolean;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  WEBHOOK_CONCURRENCY?: number;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  WEBHOOK_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(10)
+  @Max(86_400_000)
+  WEBHOOK_RETRY_BASE_MS?: number;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(10)
+  @Max(86_400_000)
+  WEBHOOK_RETRY_MAX_MS?: number;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(2_592_000)
+  WEBHOOK_DISABLE_AFTER_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(2_592_000)
+  WEBHOOK_SECRET_GRACE_SECONDS?: number;
 }
 
 export class ConfigError extends Error {}
@@ -255,6 +302,23 @@ export interface ResilienceSettings {
   heavyReadQueue: number;
   /** On SIGTERM, how long requests in flight (downloads included) may take to finish while new ones are refused. */
   shutdownGraceMs: number;
+}
+
+/** How webhooks are delivered (docs/operations.md, "Configuration"; docs/partners.md, "Your first webhook"). */
+export interface WebhookSettings {
+  /** Deliver also to private, loopback and link-local addresses: for tests and closed networks only, as it opens the service to SSRF. */
+  allowPrivateTargets: boolean;
+  /** Deliveries in flight at once, per replica. */
+  concurrency: number;
+  /** How long one delivery may take, connection and response together, before it counts as failed. */
+  timeoutMs: number;
+  /** The first retry's delay; each further one doubles, up to `retryMaxMs`, each with jitter. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** An endpoint whose deliveries have failed for this long, without a success between, is disabled. */
+  disableAfterSeconds: number;
+  /** After a secret's rotation, deliveries are signed with the old secret too for this long. */
+  secretGraceSeconds: number;
 }
 
 /** Typed, validated settings. Built once by `loadConfig` and injected as a provider. */
@@ -291,6 +355,7 @@ export class AppConfig {
     readonly migrationDatabaseUrl: string | undefined,
     /** Start even when DATABASE_URL's role is a superuser or owns the tables (docs/operations.md, "Database roles"). */
     readonly allowPrivilegedDatabaseUser: boolean,
+    readonly webhooks: WebhookSettings,
   ) {}
 
   get usesEmbeddedDatabase(): boolean {
@@ -377,6 +442,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     vars.METRICS_TOKEN,
     vars.MIGRATION_DATABASE_URL,
     vars.ALLOW_PRIVILEGED_DATABASE_USER ?? false,
+    {
+      allowPrivateTargets: vars.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? false,
+      concurrency: vars.WEBHOOK_CONCURRENCY ?? 4,
+      timeoutMs: vars.WEBHOOK_TIMEOUT_MS ?? 10_000,
+      retryBaseMs: vars.WEBHOOK_RETRY_BASE_MS ?? 10_000,
+      retryMaxMs: vars.WEBHOOK_RETRY_MAX_MS ?? 3_600_000,
+      disableAfterSeconds: vars.WEBHOOK_DISABLE_AFTER_SECONDS ?? 86_400,
+      secretGraceSeconds: vars.WEBHOOK_SECRET_GRACE_SECONDS ?? 86_400,
+    },
   );
 }
 
