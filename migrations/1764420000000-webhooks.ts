@@ -24,7 +24,9 @@ export class Webhooks1764420000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX "IDX_webhook_deliveries_pending" ON "webhook_deliveries" ("endpoint_id", "id") WHERE "status" = 'pending'`,
     );
-    await queryRunner.query(`CREATE INDEX "IDX_webhook_deliveries_endpoint" ON "webhook_deliveries" ("endpoint_id", "id") `);
+    await queryRunner.query(
+      `CREATE INDEX "IDX_webhook_deliveries_endpoint" ON "webhook_deliveries" ("endpoint_id", "id") `,
+    );
     await queryRunner.query(
       `ALTER TABLE "webhook_endpoints" ADD CONSTRAINT "FK_7721f6643ae9aa1506032b1f62b" FOREIGN KEY ("partner_app_id") REFERENCES "partner_apps"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
     );

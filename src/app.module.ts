@@ -28,6 +28,7 @@ import { IntegrityModule } from './integrity/integrity.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 import { NodeResolver } from './node.resolver.js';
 import { ReportsModule } from './reports/reports.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 const header = (req: RequestHeaders, name: string): string | undefined => {
   const value = req.headers[name];
@@ -92,6 +93,7 @@ export class AppModule {
         InsightsModule,
         IntegrityModule,
         ReportsModule,
+        WebhooksModule,
         OAuthModule,
       ],
       providers: [

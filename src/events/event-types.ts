@@ -29,6 +29,8 @@ export const EVENT_TYPES = {
   'listing.updated': 'Its author changed, paused or resumed a listing. Every active member of the community.',
   'listing.closed': 'A listing was closed, by its author or a coordinator. Every active member of the community.',
   'ledger.checkpoint': "A checkpoint of a currency's hash chain was recorded. Every active member of the community.",
+  'webhook.endpoint_disabled':
+    "A partner app's webhook endpoint was disabled after failing for too long. The community's auditors.",
 } as const;
 
 export type EventType = keyof typeof EVENT_TYPES;
@@ -61,6 +63,7 @@ const ID_FIELDS: Record<string, string> = {
   membershipId: 'Membership',
   accountId: 'Account',
   communityId: 'Community',
+  partnerAppId: 'PartnerApp',
 };
 
 /** The type of the row an event's `aggregateId` (and a payload's own `id`) names. */
@@ -71,6 +74,7 @@ const AGGREGATE_TYPES: Record<string, string> = {
   membership: 'Membership',
   listing: 'Listing',
   ledger_checkpoint: 'LedgerCheckpoint',
+  webhook_endpoint: 'WebhookEndpoint',
 };
 
 export function aggregateTypeName(aggregateType: string): string | undefined {

@@ -20,6 +20,6 @@ import { OutboxService } from './outbox.service.js';
     EventsService,
     EventsResolver,
   ],
-  exports: [OutboxService, EventVisibility, EventRelaySweeper],
+  exports: [OutboxService, EventVisibility, EventRelaySweeper, EventsService],
 })
 export class EventsModule {}

@@ -24,7 +24,9 @@ describe('webhook signatures', () => {
     const header = webhookSignatureHeader([newer, older], 'id', 1700000000, '{}');
     const expected = [newer, older].map(
       (secret) =>
-        `v1,${createHmac('sha256', Buffer.from(secret.slice(6), 'base64')).update('id.1700000000.{}').digest('base64')}`,
+        `v1,${createHmac('sha256', Buffer.from(secret.slice(6), 'base64'))
+          .update('id.1700000000.{}')
+          .digest('base64')}`,
     );
     expect(header.split(' ')).toEqual(expected);
   });
