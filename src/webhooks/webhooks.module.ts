@@ -20,5 +20,6 @@ import { WebhooksService } from './webhooks.service.js';
     WebhookDeliverySweeper,
     WebhookMetrics,
   ],
+  exports: [WebhooksService],
 })
 export class WebhooksModule {}

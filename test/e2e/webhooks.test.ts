@@ -370,6 +370,9 @@ describe('webhooks', () => {
       { input: { endpointId: id, enabled: false } },
     );
     expect(update.updateWebhookEndpoint.userErrors.map((error) => error.code)).toEqual(['NOT_FOUND']);
+    const node = 'query N($id: ID!) { node(id: $id) { __typename id } }';
+    expect((await gql<{ node: unknown }>(auditor, node, { id })).node).toEqual({ __typename: 'WebhookEndpoint', id });
+    expect((await gql<{ node: unknown }>(asPartner(t, stranger.apiKey), node, { id })).node).toBeNull();
     const member = await fixture
       .as(fixture.members[0])
       .graphql(CREATE, { input: { url: receiver.url('/m'), types: ['transfer.posted'] } });

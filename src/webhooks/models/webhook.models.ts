@@ -6,9 +6,7 @@ import { Int64Scalar, JSONObjectScalar } from '../../../libs/graphql/scalars.js'
 import { WebhookUserError } from '../webhooks.errors.js';
 import { WebhookDeliveryStatus, WebhookDisabledReason } from './webhook-enums.js';
 
-// Not loaded by node(id:): endpoints and deliveries are their owners' business, read through webhookEndpoint(id) and webhookDeliveries.
 @NodeType('WebhookEndpoint', {
-  node: false,
   idDescription: 'Names this endpoint in updateWebhookEndpoint, rotateWebhookSecret and webhookDeliveries.',
   description:
     "Where a partner app receives its events, signed (Standard Webhooks): only events the app may see (as the `events` feed shows them to it), of the types asked for, one at a time and in order. Seen by the app and by its community's coordinators and admins.",
@@ -55,6 +53,7 @@ export class WebhookEndpoint {
   updatedAt: Date;
 }
 
+// Not a Node: read only as pages of an endpoint's log (webhookDeliveries), with no query of its own.
 @NodeType('WebhookDelivery', {
   node: false,
   idDescription: 'Names this delivery in redeliverWebhook.',
