@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../libs/config/app-config.js';
 import { isDatabaseId } from '../../libs/database/database-id.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
-import { Connection, decodeCursor, toConnection } from '../../libs/graphql/pagination.js';
+import { Connection, ConnectionCursors } from '../../libs/graphql/pagination.js';
 import { refusedPayload } from '../../libs/graphql/refusal.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import type { Actor, PartnerActor } from '../access/actor.js';
@@ -29,6 +29,7 @@ import { resolveTarget, TargetRefused } from './webhook-target.js';
 import { EndpointRow, WebhooksRepository } from './webhooks.repository.js';
 import { MAX_ENDPOINTS_PER_APP, webhookError, WebhookErrorCode } from './webhooks.errors.js';
 
+const DELIVERY_CURSORS = new ConnectionCursors('WebhookDeliveryConnection');
 const refusedEndpoint = refusedPayload(webhookError, { webhookEndpoint: null });
 const refusedSecret = refusedPayload(webhookError, { webhookEndpoint: null, secret: null });
 
@@ -148,19 +149,14 @@ export class WebhooksService {
   /** An endpoint's deliveries, newest first. */
   async deliveries(actor: Actor, args: WebhookDeliveriesArgs): Promise<Connection<WebhookDelivery>> {
     if (!(await this.managed(actor, args.endpointId))) throw forbidden();
-    const beforeId = decodeCursor(args.after);
-    const rows = await this.repository.deliveriesPage({
-      endpointId: args.endpointId,
-      status: args.status,
-      beforeId,
-      limit: args.first + 1,
-    });
-    return toConnection(
+    const after = DELIVERY_CURSORS.decode(args.after);
+    const rows = await this.repository.deliveriesPage({ ...args, beforeId: after?.[0], limit: args.first + 1 });
+    return DELIVERY_CURSORS.page(
       rows,
       args.first,
-      (delivery) => BigInt(delivery.id),
+      (delivery) => [BigInt(delivery.id)],
       (delivery) => delivery,
-      beforeId === undefined,
+      after,
     );
   }
 

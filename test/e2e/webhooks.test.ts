@@ -271,14 +271,16 @@ describe('webhooks', () => {
     const [given] = await deliveriesOf(auditor, id);
     expect(given).toMatchObject({ status: 'FAILED', responseStatus: 503, attempts });
 
-    await t.app.get(EventRelaySweeper).sweep();
-    const events = await gql<{
-      events: { edges: { node: { subjectId: string; payload: Record<string, unknown> } }[] };
-    }>(
-      auditor,
-      'query { events(types: ["webhook.endpoint_disabled"], first: 10) { edges { node { subjectId payload } } } }',
-    );
-    expect(events.events.edges.map((edge) => edge.node.subjectId)).toEqual([id]);
+    // The owner reads it in its feed once the relay publishes it (another file's open transaction may hold it back a moment).
+    const disabledEvents = async (): Promise<string[]> =>
+      (
+        await gql<{ events: { edges: { node: { subjectId: string } }[] } }>(
+          auditor,
+          'query { events(types: ["webhook.endpoint_disabled"], first: 10) { edges { node { subjectId } } } }',
+        )
+      ).events.edges.map((edge) => edge.node.subjectId);
+    await runJobsUntil(t, 'the event is published', async () => (await disabledEvents()).length > 0);
+    expect(await disabledEvents()).toEqual([id]);
     const audit = await gql<{ auditLog: { edges: { node: { targetId: string; actorRole: string } }[] } }>(
       fixture.asCoordinator(),
       `query A($c: ID!) { auditLog(communityId: $c, action: "webhook_endpoint.disable", first: 10) { edges { node { targetId actorRole } } } }`,
