@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig, WebhookSettings } from '../../libs/config/app-config.js';
 import { PeriodicSweep } from '../../libs/database/periodic-sweep.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
@@ -31,8 +31,9 @@ export function retryDelayMs(attempt: number, settings: Pick<WebhookSettings, 'r
  * attempt is recorded after it ends, so a worker that dies mid-attempt leaves it to be sent again.
  */
 @Injectable()
-export class WebhookDeliverySweeper extends PeriodicSweep {
+export class WebhookDeliverySweeper extends PeriodicSweep implements OnModuleDestroy {
   private readonly settings: WebhookSettings;
+  private stopping = false;
 
   constructor(
     private readonly repository: WebhooksRepository,
@@ -46,12 +47,31 @@ export class WebhookDeliverySweeper extends PeriodicSweep {
     this.settings = config.webhooks;
   }
 
+  override async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    await super.onModuleDestroy();
+  }
+
+  /**
+   * `limit` senders side by side, each taking one due delivery after another until none is due (or
+   * the application stops): a slow endpoint holds one sender for up to WEBHOOK_TIMEOUT_MS, not the others.
+   */
   protected async sweepBatch(limit: number): Promise<number> {
-    const claimed = await this.db.jobTransaction(() =>
-      this.repository.claimDue(limit, this.settings.timeoutMs + LEASE_MARGIN_MS),
-    );
-    await Promise.all(claimed.map((delivery) => this.deliver(delivery)));
-    return claimed.length;
+    const sent = await Promise.all(Array.from({ length: limit }, () => this.sendWhileDue()));
+    return sent.reduce((total, count) => total + count, 0);
+  }
+
+  private async sendWhileDue(): Promise<number> {
+    const leaseMs = this.settings.timeoutMs + LEASE_MARGIN_MS;
+    for (let sent = 0; ; sent++) {
+      const delivery = this.stopping ? null : await this.claim(leaseMs);
+      if (!delivery) return sent;
+      await this.deliver(delivery);
+    }
+  }
+
+  private claim(leaseMs: number): Promise<ClaimedDelivery | null> {
+    return this.db.jobTransaction(() => this.repository.claimDue(leaseMs));
   }
 
   private async deliver(delivery: ClaimedDelivery): Promise<void> {

@@ -101,6 +101,11 @@ export class WebhooksRepository {
     return returnedRows(await this.db.manager.query(sql, params));
   }
 
+  /** Holds the app's row for the rest of the transaction, so that two requests cannot both take its last free endpoint. */
+  async lockApp(partnerAppId: string): Promise<void> {
+    await this.db.manager.query('SELECT 1 FROM partner_apps WHERE id = $1 FOR NO KEY UPDATE', [partnerAppId]);
+  }
+
   async countEndpointsOf(partnerAppId: string): Promise<number> {
     const [row] = await this.rows('SELECT count(*)::int AS n FROM webhook_endpoints WHERE partner_app_id = $1', [
       partnerAppId,
@@ -254,39 +259,41 @@ export class WebhooksRepository {
   }
 
   /**
-   * Takes up to `limit` endpoints whose oldest pending delivery is due, and leases each for
-   * `leaseMs`: its next delivery is sent by this worker alone, and only after the one before it is
-   * done (one in flight per endpoint, in order). A worker that dies lets the lease run out.
+   * Takes an endpoint whose oldest pending delivery is due, and leases it for `leaseMs`: its next
+   * delivery is sent by this worker alone, and only after the one before it is done (one in flight
+   * per endpoint, in order). A worker that dies lets the lease run out. Null when none is due.
    */
-  async claimDue(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    const rows = await this.rows(
-      `WITH heads AS (
-         SELECT DISTINCT ON (endpoint_id) id, endpoint_id, next_attempt_at, event_position, body, attempts
-           FROM webhook_deliveries WHERE status = 'pending' ORDER BY endpoint_id, id
-       ), due AS (
+  async claimDue(leaseMs: number): Promise<ClaimedDelivery | null> {
+    const [row] = await this.rows(
+      `WITH due AS (
          SELECT e.id AS endpoint_id, h.id AS delivery_id, h.event_position, h.body, h.attempts, a.community_id, e.partner_app_id
-           FROM heads h JOIN webhook_endpoints e ON e.id = h.endpoint_id JOIN partner_apps a ON a.id = e.partner_app_id
+           FROM webhook_endpoints e JOIN partner_apps a ON a.id = e.partner_app_id
+          CROSS JOIN LATERAL (
+                SELECT d.id, d.next_attempt_at, d.event_position, d.body, d.attempts FROM webhook_deliveries d
+                 WHERE d.endpoint_id = e.id AND d.status = 'pending' ORDER BY d.id LIMIT 1) h
           WHERE e.enabled AND a.revoked_at IS NULL AND h.next_attempt_at <= now()
             AND (e.leased_until IS NULL OR e.leased_until <= now())
-          ORDER BY h.next_attempt_at LIMIT $1 FOR UPDATE OF e SKIP LOCKED
+          ORDER BY h.next_attempt_at LIMIT 1 FOR UPDATE OF e SKIP LOCKED
        )
-       UPDATE webhook_endpoints e SET leased_until = now() + $2 * interval '1 millisecond' FROM due
+       UPDATE webhook_endpoints e SET leased_until = now() + $1 * interval '1 millisecond' FROM due
         WHERE e.id = due.endpoint_id
        RETURNING due.delivery_id, due.endpoint_id, due.partner_app_id, due.community_id, e.url, due.event_position, due.body, due.attempts,
                  array_remove(ARRAY[e.secret, CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret END], NULL) AS secrets`,
-      [limit, leaseMs],
+      [leaseMs],
     );
-    return rows.map((row) => ({
-      deliveryId: row.delivery_id as string,
-      endpointId: row.endpoint_id as string,
-      partnerAppId: row.partner_app_id as string,
-      communityId: row.community_id as string,
-      url: row.url as string,
-      secrets: row.secrets as string[],
-      eventPosition: row.event_position as string,
-      body: row.body as string,
-      attempts: row.attempts as number,
-    }));
+    return row
+      ? {
+          deliveryId: row.delivery_id as string,
+          endpointId: row.endpoint_id as string,
+          partnerAppId: row.partner_app_id as string,
+          communityId: row.community_id as string,
+          url: row.url as string,
+          secrets: row.secrets as string[],
+          eventPosition: row.event_position as string,
+          body: row.body as string,
+          attempts: row.attempts as number,
+        }
+      : null;
   }
 
   /** Records an attempt; `retryInMs` null means it succeeded. */
@@ -333,7 +340,8 @@ export class WebhooksRepository {
        RETURNING enabled AND failing_since <= now() - $2 * interval '1 second' AS expired`,
       [endpointId, disableAfterSeconds],
     );
-    return row.expired as boolean;
+    // No row: the endpoint was deleted while the attempt was under way.
+    return row?.expired === true;
   }
 
   /** Disabled for failing: the delivery it was stuck on is given up; the rest wait for it to be enabled again. */

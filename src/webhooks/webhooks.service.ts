@@ -3,7 +3,7 @@ import { AppConfig } from '../../libs/config/app-config.js';
 import { isDatabaseId } from '../../libs/database/database-id.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { Connection, ConnectionCursors } from '../../libs/graphql/pagination.js';
-import { refusedPayload } from '../../libs/graphql/refusal.js';
+import { refusable, refusedPayload, Refusal } from '../../libs/graphql/refusal.js';
 import { AccessPolicy, forbidden } from '../access/access.policy.js';
 import type { Actor, PartnerActor } from '../access/actor.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
@@ -56,10 +56,13 @@ export class WebhooksService {
 
   async create(actor: Actor, input: CreateWebhookEndpointInput): Promise<WebhookEndpointSecretPayload> {
     const app = this.callingApp(actor);
-    const refusal = (await this.contentRefusal(input)) ?? (await this.roomRefusal(app.partnerAppId));
+    const refusal = await this.contentRefusal(input);
     if (refusal) return refusedSecret(refusal);
     const secret = newWebhookSecret();
-    return this.db.transaction(async () => {
+    return refusable<WebhookErrorCode, WebhookEndpointSecretPayload>(this.db, refusedSecret, async () => {
+      await this.repository.lockApp(app.partnerAppId);
+      if ((await this.repository.countEndpointsOf(app.partnerAppId)) >= MAX_ENDPOINTS_PER_APP)
+        throw new Refusal(WebhookErrorCode.TOO_MANY_ENDPOINTS);
       const endpoint = await this.repository.insertEndpoint({
         partnerAppId: app.partnerAppId,
         url: input.url,
@@ -192,11 +195,6 @@ export class WebhooksService {
       if (error instanceof TargetRefused) return WebhookErrorCode.URL_NOT_ALLOWED;
       throw error;
     }
-  }
-
-  private async roomRefusal(partnerAppId: string): Promise<WebhookErrorCode | null> {
-    const count = await this.repository.countEndpointsOf(partnerAppId);
-    return count >= MAX_ENDPOINTS_PER_APP ? WebhookErrorCode.TOO_MANY_ENDPOINTS : null;
   }
 
   private record(

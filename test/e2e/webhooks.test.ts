@@ -139,15 +139,14 @@ async function deliveriesOf(client: GraphqlClient, endpointId: string): Promise<
  * disables an endpoint that keeps failing, and never connects to a private address unless allowed.
  */
 describe('webhooks', () => {
-  const t = useTestApp({
-    env: {
-      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
-      WEBHOOK_RETRY_BASE_MS: '300',
-      WEBHOOK_RETRY_MAX_MS: '600',
-      WEBHOOK_DISABLE_AFTER_SECONDS: '2',
-      WEBHOOK_TIMEOUT_MS: '2000',
-    },
-  });
+  const settings = {
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    WEBHOOK_RETRY_BASE_MS: '300',
+    WEBHOOK_RETRY_MAX_MS: '600',
+    WEBHOOK_DISABLE_AFTER_SECONDS: '2',
+    WEBHOOK_TIMEOUT_MS: '2000',
+  };
+  const t = useTestApp({ env: settings });
   const receiver = new Receiver();
   let fixture: LedgerFixture;
   let auditor: GraphqlClient;
@@ -324,6 +323,24 @@ describe('webhooks', () => {
     expect(newest).toMatchObject({ redeliveryOfId: delivery.id, status: 'SUCCEEDED' });
   });
 
+  it('sends each event once and in order while two replicas, each with several senders, work at once', async () => {
+    const replica = await startTestApp(4, testDatabaseUrl(), settings);
+    try {
+      await newEndpoint(auditor, receiver.url('/replicas'), ['transfer.posted']);
+      const paid: string[] = [];
+      for (let count = 1; count <= 6; count++) paid.push(await pay(count % 2, (count + 1) % 2, BigInt(count)));
+      const all = () => receiver.at('/replicas').length >= 6;
+      await Promise.all([runJobsUntil(t, 'six deliveries', all), runJobsUntil(replica, 'six deliveries', all)]);
+
+      const subjects = receiver
+        .at('/replicas')
+        .map((request) => (JSON.parse(request.body) as { subjectId: string }).subjectId);
+      expect(subjects).toEqual(paid);
+    } finally {
+      await replica.close();
+    }
+  });
+
   it('signs with the old and the new secret during the grace period after a rotation', async () => {
     const { id, secret: old } = await newEndpoint(auditor, receiver.url('/rotated'), ['transfer.posted']);
     const rotated = (await gql<{ rotateWebhookSecret: SecretPayload }>(auditor, ROTATE, { input: { endpointId: id } }))
@@ -361,7 +378,7 @@ describe('webhooks', () => {
     expect(subjects).not.toContain(afterAlices);
   });
 
-  it('refuses unknown event types, and another app’s endpoint is not found', async () => {
+  it('refuses unknown event types and an eleventh endpoint; another app’s endpoint is not found', async () => {
     const refused = await createEndpoint(auditor, receiver.url('/x'), ['transfer.posted', 'transfer.teleported']);
     expect(refused.userErrors.map((error) => error.code)).toEqual(['UNKNOWN_EVENT_TYPE']);
     const { id } = await newEndpoint(auditor, receiver.url('/mine'), ['transfer.posted']);
@@ -375,6 +392,12 @@ describe('webhooks', () => {
     const node = 'query N($id: ID!) { node(id: $id) { __typename id } }';
     expect((await gql<{ node: unknown }>(auditor, node, { id })).node).toEqual({ __typename: 'WebhookEndpoint', id });
     expect((await gql<{ node: unknown }>(asPartner(t, stranger.apiKey), node, { id })).node).toBeNull();
+    for (let count = 0; count < 10; count++)
+      await newEndpoint(asPartner(t, stranger.apiKey), receiver.url(`/many/${count}`), ['ledger.checkpoint']);
+    const eleventh = await createEndpoint(asPartner(t, stranger.apiKey), receiver.url('/many/10'), [
+      'ledger.checkpoint',
+    ]);
+    expect(eleventh.userErrors.map((error) => error.code)).toEqual(['TOO_MANY_ENDPOINTS']);
     const member = await fixture
       .as(fixture.members[0])
       .graphql(CREATE, { input: { url: receiver.url('/m'), types: ['transfer.posted'] } });
