@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { EventRelaySweeper } from '../../src/events/event-relay.sweeper.js';
 import { WebhookDeliverySweeper } from '../../src/webhooks/webhook-delivery.sweeper.js';
 import { WebhookFanoutSweeper } from '../../src/webhooks/webhook-fanout.sweeper.js';
-import { globalId } from '../support/global-ids.js';
+import { databaseIdOf, globalId } from '../support/global-ids.js';
 import { waitUntil } from '../support/held-locks.js';
 import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
 import { startTestApp, testDatabaseUrl, useTestApp } from '../support/test-app.js';
@@ -36,11 +36,19 @@ interface Received {
   body: string;
 }
 
-/** A real HTTP receiver on 127.0.0.1 that records each request and answers each path with the status `answer` gives. */
+/** How the receiver answers: a status, and optionally headers, a body and a delay before it answers at all. */
+interface Answer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+  delayMs?: number;
+}
+
+/** A real HTTP receiver on 127.0.0.1 that records each request and answers each path as `answer` says. */
 class Receiver {
   readonly received = new Map<string, Received[]>();
   private server: Server;
-  answer: (path: string, count: number) => number = () => 200;
+  answer: (path: string, count: number) => Answer = () => ({ status: 200 });
 
   async start(): Promise<void> {
     this.server = createServer((request, response) => {
@@ -51,7 +59,13 @@ class Receiver {
         const list = this.received.get(path) ?? [];
         list.push({ at: Date.now(), headers: request.headers, body: Buffer.concat(chunks).toString() });
         this.received.set(path, list);
-        response.writeHead(this.answer(path, list.length)).end(`answer ${list.length} of ${path}`);
+        const {
+          status,
+          headers,
+          body = `answer ${list.length} of ${path}`,
+          delayMs = 0,
+        } = this.answer(path, list.length);
+        setTimeout(() => response.writeHead(status, headers).end(body), delayMs);
       });
     });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -82,6 +96,7 @@ const UPDATE = payloadMutation(
   `webhookEndpoint { ${ENDPOINT} }`,
 );
 const ROTATE = payloadMutation('rotateWebhookSecret', 'WebhookEndpointInput', `secret webhookEndpoint { ${ENDPOINT} }`);
+const DELETE = payloadMutation('deleteWebhookEndpoint', 'WebhookEndpointInput', 'deletedWebhookEndpointId');
 const REDELIVER = payloadMutation('redeliverWebhook', 'RedeliverWebhookInput', 'webhookDelivery { id eventId status }');
 const DELIVERIES = `query Deliveries($endpointId: ID!) {
   webhookDeliveries(endpointId: $endpointId, first: 50) {
@@ -110,6 +125,7 @@ interface DeliveryView {
   status: string;
   attempts: number;
   responseStatus: number | null;
+  responseExcerpt: string | null;
   error: string | null;
   redeliveryOfId: string | null;
 }
@@ -231,7 +247,7 @@ describe('webhooks', () => {
 
   it('retries a failed delivery with growing delays, and sends the next event only after it', async () => {
     const { id } = await newEndpoint(auditor, receiver.url('/flaky'), ['transfer.posted']);
-    receiver.answer = (path, count) => (path === '/flaky' && count <= 2 ? 500 : 200);
+    receiver.answer = (path, count) => ({ status: path === '/flaky' && count <= 2 ? 500 : 200 });
     const first = await pay(0, 1, 1n);
     const second = await pay(0, 1, 2n);
     await runJobsUntil(t, 'both transfers are delivered', () => receiver.at('/flaky').length === 4);
@@ -252,7 +268,7 @@ describe('webhooks', () => {
 
   it('disables an endpoint that keeps failing, and tells its owner by an event and an audit entry', async () => {
     const { id } = await newEndpoint(auditor, receiver.url('/down'), ['transfer.posted']);
-    receiver.answer = (path) => (path === '/down' ? 503 : 200);
+    receiver.answer = (path) => ({ status: path === '/down' ? 503 : 200 });
     await pay(1, 0);
     const endpoint = async (): Promise<EndpointView> =>
       (
@@ -286,20 +302,62 @@ describe('webhooks', () => {
       { c: communityId },
     );
     expect(audit.auditLog.edges.map((edge) => edge.node)).toEqual([
-      { targetId: Buffer.from(id, 'base64').toString().split(':')[1], actorRole: 'SYSTEM' },
+      { targetId: databaseIdOf('WebhookEndpoint', id), actorRole: 'SYSTEM' },
     ]);
 
     // Nothing goes out while disabled, but events keep being queued; enabled again, it sends what waited.
     const meanwhile = await pay(1, 0);
     await runJobsUntil(t, 'a pass with the endpoint disabled', () => true);
     expect(receiver.at('/down')).toHaveLength(attempts);
-    receiver.answer = () => 200;
+    receiver.answer = () => ({ status: 200 });
     const enabled = await gql<{ updateWebhookEndpoint: { webhookEndpoint: EndpointView } }>(auditor, UPDATE, {
       input: { endpointId: id, enabled: true },
     });
     expect(enabled.updateWebhookEndpoint.webhookEndpoint).toMatchObject({ enabled: true, disabledReason: null });
     await runJobsUntil(t, 'the waiting event is sent', () => receiver.at('/down').length === attempts + 1);
     expect((JSON.parse(receiver.at('/down')[attempts].body) as { subjectId: string }).subjectId).toBe(meanwhile);
+  });
+
+  it('follows no redirect, keeps only the start of an answer, and gives up on one slower than the timeout', async () => {
+    const answers: Record<string, Answer> = {
+      '/moved': { status: 302, headers: { location: receiver.url('/elsewhere') } },
+      '/chatty': { status: 500, body: 'x'.repeat(10_000) },
+      '/slow': { status: 200, delayMs: 2500 },
+    };
+    receiver.answer = (path) => answers[path] ?? { status: 200 };
+    const endpoints = await Promise.all(
+      Object.keys(answers).map((path) => newEndpoint(auditor, receiver.url(path), ['transfer.posted'])),
+    );
+    await pay(1, 2);
+    const tried = async (): Promise<DeliveryView[]> =>
+      Promise.all(endpoints.map(async ({ id }) => (await deliveriesOf(auditor, id))[0]));
+    await runJobsUntil(t, 'each was tried', async () => (await tried()).every((delivery) => delivery?.attempts > 0));
+
+    const [moved, chatty, slow] = await tried();
+    // Failures all (retried, or given up by now: the slow one held a sender past the 2 s disabling limit).
+    expect([moved, chatty, slow].map((delivery) => delivery.status)).not.toContain('SUCCEEDED');
+    expect(moved.responseStatus).toBe(302);
+    expect(receiver.at('/elsewhere')).toEqual([]);
+    expect(chatty).toMatchObject({ responseStatus: 500, responseExcerpt: 'x'.repeat(200) });
+    expect(slow).toMatchObject({ responseStatus: null, error: 'timeout' });
+
+    // Deleted, they are sent nothing more, and their logs go with them.
+    for (const { id } of endpoints) {
+      const deleted = await gql<{ deleteWebhookEndpoint: { deletedWebhookEndpointId: string | null } }>(
+        auditor,
+        DELETE,
+        {
+          input: { endpointId: id },
+        },
+      );
+      expect(deleted.deleteWebhookEndpoint.deletedWebhookEndpointId).toBe(id);
+    }
+    const [{ left }] = await t.dataSource.query<{ left: number }[]>(
+      'SELECT count(*)::int AS left FROM webhook_deliveries WHERE endpoint_id = ANY($1::bigint[])',
+      [endpoints.map(({ id }) => databaseIdOf('WebhookEndpoint', id))],
+    );
+    expect(left).toBe(0);
+    receiver.answer = () => ({ status: 200 });
   });
 
   it('redelivers an event with the same webhook-id, after what is already queued', async () => {
