@@ -19,14 +19,15 @@ const EXCERPT_BYTES = 200;
 type LookupCallback = (error: Error | null, address: string | LookupAddress[], family?: number) => void;
 
 /**
- * A `lookup` that answers with the address already checked, so that the connection goes where the
- * SSRF guard looked and a second DNS answer (rebinding) cannot send it elsewhere. Node asks with
- * `all: true` when it may try several addresses (autoSelectFamily).
+ * A `lookup` that answers with the addresses already checked, so that the connection goes where
+ * the SSRF guard looked and a second DNS answer (rebinding) cannot send it elsewhere. Node asks
+ * for all of them when it may try each in turn (autoSelectFamily), else for one of a family.
  */
 function pinnedLookup(target: WebhookTarget) {
   return (_host: string, options: LookupOptions, callback: LookupCallback): void => {
-    if (options.all) callback(null, [{ address: target.address, family: target.family }]);
-    else callback(null, target.address, target.family);
+    if (options.all) return callback(null, target.addresses);
+    const { address, family } = target.addresses.find((one) => one.family === options.family) ?? target.addresses[0];
+    callback(null, address, family);
   };
 }
 

@@ -45,16 +45,17 @@ describe('webhook targets', () => {
 
   it('lets the operator allow private targets, and connects to the address it checked', async () => {
     await expect(resolveTarget('http://127.0.0.1:8080/hook', true)).resolves.toMatchObject({
-      address: '127.0.0.1',
-      family: 4,
+      addresses: [{ address: '127.0.0.1', family: 4 }],
     });
-    await expect(resolveTarget('http://[::1]:8080/hook', true)).resolves.toMatchObject({ address: '::1', family: 6 });
+    await expect(resolveTarget('http://[::1]:8080/hook', true)).resolves.toMatchObject({
+      addresses: [{ address: '::1', family: 6 }],
+    });
     await expect(resolveTarget('ftp://127.0.0.1/hook', true)).rejects.toBeInstanceOf(TargetRefused);
   });
 
   it('takes public addresses as they are', async () => {
     await expect(resolveTarget('https://93.184.216.34/hook', false)).resolves.toMatchObject({
-      address: '93.184.216.34',
+      addresses: [{ address: '93.184.216.34', family: 4 }],
     });
   });
 });

@@ -46,11 +46,10 @@ export function isPublicAddress(address: string): boolean {
   return family === 6 && !NOT_PUBLIC_IPV6.check(address, 'ipv6');
 }
 
-/** Where a delivery connects: the address checked, which the request must use (no second lookup). */
+/** Where a delivery connects: the addresses checked, which the request must use (no second lookup). */
 export interface WebhookTarget {
   url: URL;
-  address: string;
-  family: 4 | 6;
+  addresses: { address: string; family: number }[];
 }
 
 /** Why a URL is refused; said to the owner as URL_NOT_ALLOWED, and recorded on a delivery as its error. */
@@ -83,6 +82,5 @@ export async function resolveTarget(text: string, allowPrivate: boolean): Promis
   if (addresses.length === 0) throw new TargetRefused(`${host} does not resolve`);
   const closed = addresses.find(({ address }) => !isPublicAddress(address));
   if (closed && !allowPrivate) throw new TargetRefused(`${host} resolves to ${closed.address}, which is not public`);
-  const [first] = addresses;
-  return { url, address: first.address, family: first.family === 6 ? 6 : 4 };
+  return { url, addresses };
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { EventRelaySweeper } from '../../src/events/event-relay.sweeper.js';
 import { WebhookDeliverySweeper } from '../../src/webhooks/webhook-delivery.sweeper.js';
 import { WebhookFanoutSweeper } from '../../src/webhooks/webhook-fanout.sweeper.js';
+import { sendWebhook } from '../../src/webhooks/webhook-sender.js';
 import { databaseIdOf, globalId } from '../support/global-ids.js';
 import { waitUntil } from '../support/held-locks.js';
 import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
@@ -358,6 +359,15 @@ describe('webhooks', () => {
     );
     expect(left).toBe(0);
     receiver.answer = () => ({ status: 200 });
+  });
+
+  it('connects to the addresses the guard checked, never asking DNS again (no rebinding)', async () => {
+    // A name that no DNS answers: reaching the receiver proves the connection used the checked address.
+    const url = new URL(receiver.url('/pinned', 'pinned.invalid'));
+    const target = { url, addresses: [{ address: '127.0.0.1', family: 4 }] };
+    const result = await sendWebhook(target, { 'webhook-id': 'pinned' }, '{}', 2000);
+    expect(result).toMatchObject({ status: 200, error: null });
+    expect(receiver.at('/pinned').map((request) => request.headers.host)).toEqual([url.host]);
   });
 
   it('redelivers an event with the same webhook-id, after what is already queued', async () => {
