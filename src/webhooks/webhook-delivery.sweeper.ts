@@ -54,23 +54,30 @@ export class WebhookDeliverySweeper extends PeriodicSweep implements OnModuleDes
 
   /**
    * `limit` senders side by side, each taking one due delivery after another until none is due (or
-   * the application stops): a slow endpoint holds one sender for up to WEBHOOK_TIMEOUT_MS, not the others.
+   * the application stops): a slow endpoint holds one sender for up to WEBHOOK_TIMEOUT_MS, not the
+   * others. The others start only once one delivery was due, so that an idle tick costs one query.
    */
   protected async sweepBatch(limit: number): Promise<number> {
-    const sent = await Promise.all(Array.from({ length: limit }, () => this.sendWhileDue()));
+    const first = await this.claim();
+    if (!first) return 0;
+    const others = Array.from({ length: limit - 1 }, () => this.sendWhileDue(null));
+    const sent = await Promise.all([this.sendWhileDue(first), ...others]);
     return sent.reduce((total, count) => total + count, 0);
   }
 
-  private async sendWhileDue(): Promise<number> {
-    const leaseMs = this.settings.timeoutMs + LEASE_MARGIN_MS;
-    for (let sent = 0; ; sent++) {
-      const delivery = this.stopping ? null : await this.claim(leaseMs);
-      if (!delivery) return sent;
+  /** Sends `first` (or the next due delivery), then whatever is due next, until nothing is; how many it sent. */
+  private async sendWhileDue(first: ClaimedDelivery | null): Promise<number> {
+    let sent = 0;
+    for (let delivery = first ?? (await this.claim()); delivery; delivery = await this.claim()) {
       await this.deliver(delivery);
+      sent++;
     }
+    return sent;
   }
 
-  private claim(leaseMs: number): Promise<ClaimedDelivery | null> {
+  private async claim(): Promise<ClaimedDelivery | null> {
+    if (this.stopping) return null;
+    const leaseMs = this.settings.timeoutMs + LEASE_MARGIN_MS;
     return this.db.jobTransaction(() => this.repository.claimDue(leaseMs));
   }
 
