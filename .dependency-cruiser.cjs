@@ -13,6 +13,7 @@ const LAYERS = [
   ['communities'],
   ['identity'],
   ['members', 'oauth'],
+  ['webhooks'],
   ['listings'],
   ['exchanges'],
   ['insights', 'integrity', 'reports'],
@@ -30,6 +31,8 @@ const PUBLIC_SURFACE = [
   // The ledger: who writes (a caller and the system's reserved codes, both in LedgerService's own
   // signatures), and the invariant check that verification runs, tests and the benchmark share.
   '^src/ledger/(ledger-caller|ledger[.]invariants)[.]ts$',
+  // Events: the vocabulary of event types, which subscribers (webhook endpoints) choose from.
+  '^src/events/event-types[.]ts$',
 ];
 
 const ROOTS = '^src/([^/]+[.]ts$|cli/|seed/)';

@@ -14,6 +14,7 @@ import { OAuth1764380000000 } from './1764380000000-oauth.js';
 import { LeastPrivilege1764390000000 } from './1764390000000-least-privilege.js';
 import { ChainAfterRestore1764395000000 } from './1764395000000-chain-after-restore.js';
 import { EventFeed1764400000000 } from './1764400000000-event-feed.js';
+import { Webhooks1764420000000 } from './1764420000000-webhooks.js';
 
 /** In order of application. ESM has no reliable glob, so each migration is listed here. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   LeastPrivilege1764390000000,
   ChainAfterRestore1764395000000,
   EventFeed1764400000000,
+  Webhooks1764420000000,
 ];

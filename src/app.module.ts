@@ -28,6 +28,7 @@ import { actorContext } from './caller.js';
 import { NodeResolver } from './node.resolver.js';
 import { SubscriptionServer } from './subscription-server.js';
 import { ReportsModule } from './reports/reports.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 export interface AppModuleOptions {
   /** Set by `npm run schema` to write the SDL; the running server keeps it in memory. */
@@ -72,6 +73,7 @@ export class AppModule {
         InsightsModule,
         IntegrityModule,
         ReportsModule,
+        WebhooksModule,
         OAuthModule,
       ],
       providers: [

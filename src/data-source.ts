@@ -12,6 +12,7 @@ import { LISTING_ENTITIES } from './listings/entities/index.js';
 import { MEMBER_ENTITIES } from './members/entities/index.js';
 import { OAUTH_ENTITIES } from './oauth/entities/index.js';
 import { ReportExportEntity } from './reports/entities/report-export.entity.js';
+import { WEBHOOK_ENTITIES } from './webhooks/entities/index.js';
 import { MIGRATIONS } from '../migrations/index.js';
 
 /** The running service's limits on its connections; tools and migrations run without them. */
@@ -41,6 +42,7 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 10, limits?: C
       ReportExportEntity,
       RateLimitCounterEntity,
       ...OAUTH_ENTITIES,
+      ...WEBHOOK_ENTITIES,
     ],
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',

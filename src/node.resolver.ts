@@ -12,6 +12,7 @@ import { LedgerService } from './ledger/ledger.service.js';
 import { ListingsService } from './listings/listings.service.js';
 import { MembersService } from './members/members.service.js';
 import { PartnerAccessService } from './oauth/partner-access.service.js';
+import { WebhooksService } from './webhooks/webhooks.service.js';
 
 /** How many ids one `nodes` call may name. */
 export const MAX_NODES = 100;
@@ -40,6 +41,7 @@ export class NodeResolver {
     exchanges: ExchangesService,
     identity: IdentityService,
     partners: PartnerAccessService,
+    webhooks: WebhooksService,
   ) {
     this.loaders = {
       Account: (actor, id) => authorizedLedger.findAccount(actor, id),
@@ -54,6 +56,7 @@ export class NodeResolver {
       // The caller's own, as `sessions` and `partnerConsents` list them.
       Session: async (actor, id) => (await identity.sessions(actor)).find((session) => session.id === id),
       PartnerConsent: async (actor, id) => (await partners.consentsOf(actor)).find((consent) => consent.id === id),
+      WebhookEndpoint: (actor, id) => webhooks.find(actor, id),
     };
   }
 

@@ -124,4 +124,19 @@ describe('loadConfig', () => {
     );
     expect(loadConfig({ DB_POOL_SIZE: '4', HEAVY_READ_CONCURRENCY: '3' }).resilience.heavyReadConcurrency).toBe(3);
   });
+
+  it('sends webhooks to public addresses only, four at a time, disabling an endpoint after a day of failures, by default', () => {
+    expect(loadConfig({}).webhooks).toEqual({
+      allowPrivateTargets: false,
+      concurrency: 4,
+      timeoutMs: 10_000,
+      retryBaseMs: 10_000,
+      retryMaxMs: 3_600_000,
+      disableAfterSeconds: 86_400,
+      secretGraceSeconds: 86_400,
+    });
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }).webhooks.allowPrivateTargets).toBe(true);
+    expect(() => loadConfig({ WEBHOOK_CONCURRENCY: '0' })).toThrow(/WEBHOOK_CONCURRENCY/);
+    expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'maybe' })).toThrow(/WEBHOOK_ALLOW_PRIVATE_TARGETS/);
+  });
 });

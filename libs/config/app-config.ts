@@ -249,6 +249,53 @@ class EnvironmentVariables {
   @Min(100)
   @Max(3_600_000)
   SUBSCRIPTION_RECHECK_MS?: number;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE_TARGETS?: boolean;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  WEBHOOK_CONCURRENCY?: number;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  WEBHOOK_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(10)
+  @Max(86_400_000)
+  WEBHOOK_RETRY_BASE_MS?: number;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(10)
+  @Max(86_400_000)
+  WEBHOOK_RETRY_MAX_MS?: number;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(2_592_000)
+  WEBHOOK_DISABLE_AFTER_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(2_592_000)
+  WEBHOOK_SECRET_GRACE_SECONDS?: number;
 }
 
 export class ConfigError extends Error {}
@@ -296,6 +343,23 @@ export interface RealtimeSettings {
   recheckMs: number;
 }
 
+/** How webhooks are delivered (docs/operations.md, "Configuration"; docs/partners.md, "Your first webhook"). */
+export interface WebhookSettings {
+  /** Deliver also to private, loopback and link-local addresses: for tests and closed networks only, as it opens the service to SSRF. */
+  allowPrivateTargets: boolean;
+  /** Deliveries in flight at once, per replica. */
+  concurrency: number;
+  /** How long one delivery may take, connection and response together, before it counts as failed. */
+  timeoutMs: number;
+  /** The first retry's delay; each further one doubles, up to `retryMaxMs`, each with jitter. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** An endpoint whose deliveries have failed for this long, without a success between, is disabled. */
+  disableAfterSeconds: number;
+  /** After a secret's rotation, deliveries are signed with the old secret too for this long. */
+  secretGraceSeconds: number;
+}
+
 /** Typed, validated settings. Built once by `loadConfig` and injected as a provider. */
 export class AppConfig {
   constructor(
@@ -331,6 +395,7 @@ export class AppConfig {
     /** Start even when DATABASE_URL's role is a superuser or owns the tables (docs/operations.md, "Database roles"). */
     readonly allowPrivilegedDatabaseUser: boolean,
     readonly realtime: RealtimeSettings,
+    readonly webhooks: WebhookSettings,
   ) {}
 
   get usesEmbeddedDatabase(): boolean {
@@ -422,6 +487,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       connectionsPerCaller: vars.SUBSCRIPTION_CONNECTIONS_PER_CALLER ?? 10,
       subscriptionsPerConnection: vars.SUBSCRIPTIONS_PER_CONNECTION ?? 20,
       recheckMs: vars.SUBSCRIPTION_RECHECK_MS ?? 15_000,
+    },
+    {
+      allowPrivateTargets: vars.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? false,
+      concurrency: vars.WEBHOOK_CONCURRENCY ?? 4,
+      timeoutMs: vars.WEBHOOK_TIMEOUT_MS ?? 10_000,
+      retryBaseMs: vars.WEBHOOK_RETRY_BASE_MS ?? 10_000,
+      retryMaxMs: vars.WEBHOOK_RETRY_MAX_MS ?? 3_600_000,
+      disableAfterSeconds: vars.WEBHOOK_DISABLE_AFTER_SECONDS ?? 86_400,
+      secretGraceSeconds: vars.WEBHOOK_SECRET_GRACE_SECONDS ?? 86_400,
     },
   );
 }

@@ -89,6 +89,12 @@ export class Metrics {
     this.transfers.get(outcome, code).inc();
   }
 
+  /** A counter with one label, for a domain's own outcomes: count(value) adds one to that value's series. */
+  labelledCounter(name: string, help: string, label: string): (value: string) => void {
+    const counter = new Counter({ name, help, labelNames: [label], registers: [this.registry] });
+    return (value) => counter.labels(value).inc();
+  }
+
   /**
    * A gauge read when scraped, for what a cheap query or a pool can tell. A failed read leaves it
    * NaN for that scrape (the database may be down: /metrics must still answer).

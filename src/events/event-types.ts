@@ -32,6 +32,8 @@ export const EVENT_TYPES = {
   'ledger.checkpoint': "A checkpoint of a currency's hash chain was recorded. Every active member of the community.",
   'verification.failed':
     "A verification run found the community's ledger broken (an open alert). The community's auditors only.",
+  'webhook.endpoint_disabled':
+    "A partner app's webhook endpoint was disabled after failing for too long. The community's auditors.",
 } as const;
 
 export type EventType = keyof typeof EVENT_TYPES;
@@ -64,6 +66,7 @@ const ID_FIELDS: Record<string, string> = {
   membershipId: 'Membership',
   accountId: 'Account',
   communityId: 'Community',
+  partnerAppId: 'PartnerApp',
 };
 
 /** The type of the row an event's `aggregateId` (and a payload's own `id`) names. */
@@ -75,6 +78,7 @@ const AGGREGATE_TYPES: Record<string, string> = {
   listing: 'Listing',
   ledger_checkpoint: 'LedgerCheckpoint',
   verification_run: 'VerificationRun',
+  webhook_endpoint: 'WebhookEndpoint',
 };
 
 export function aggregateTypeName(aggregateType: string): string | undefined {

@@ -82,6 +82,13 @@ export class EventsService {
     });
     return cursors.page(rows, args.first, (row) => [BigInt(row.position)], toEvent, after);
   }
+
+  /** Up to `limit` events after `afterPosition` that `actor` may see, by position: the feed without cursors (webhooks read it so). */
+  async after(actor: Actor, afterPosition: bigint, filter: { types: string[]; limit: number }): Promise<Event[]> {
+    const scope = await this.visibility.scopeOf(actor);
+    const rows = await this.repository.page({ scope, afterPosition, types: filter.types, limit: filter.limit });
+    return rows.map(toEvent);
+  }
 }
 
 /** The event types of one kind of subject: `transfer`, `exchange`, … */

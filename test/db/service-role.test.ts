@@ -27,6 +27,8 @@ const MUTABLE_TABLES = [
   'report_exports',
   'sessions',
   'verification_runs',
+  'webhook_deliveries',
+  'webhook_endpoints',
 ];
 
 /**

@@ -31,6 +31,7 @@ const NOT_NODES: Record<string, string> = {
   Posting: 'read only inside its transfer or a statement; no query of its own',
   Review: 'read only inside an exchange or a member summary; no query of its own',
   PartnerApp: "read only as a community's list, for its coordinators; no query of its own",
+  WebhookDelivery: "read only as pages of an endpoint's log; no query of its own",
   RiskTransfer: 'evidence showing a transfer: its id is the Transfer global id, which node(id:) loads as a Transfer',
 };
 

@@ -433,6 +433,8 @@ type UserErrorFields_SessionUserError_Fragment = { field: Array<string> | null, 
 
 type UserErrorFields_TransferUserError_Fragment = { field: Array<string> | null, message: string };
 
+type UserErrorFields_WebhookUserError_Fragment = { field: Array<string> | null, message: string };
+
 export type UserErrorFieldsFragment =
   | UserErrorFields_AccountUserError_Fragment
   | UserErrorFields_AuthUserError_Fragment
@@ -447,6 +449,7 @@ export type UserErrorFieldsFragment =
   | UserErrorFields_ReportUserError_Fragment
   | UserErrorFields_SessionUserError_Fragment
   | UserErrorFields_TransferUserError_Fragment
+  | UserErrorFields_WebhookUserError_Fragment
 ;
 
 export type TransferFieldsFragment = { id: string, idempotencyKey: string, kind: TransferKind, amount: string, code: string, memo: string, metadata: Record<string, unknown>, createdAt: string, debitAccountId: string, creditAccountId: string, postings: Array<{ accountId: string, accountVersion: string, amount: string, balanceAfter: string }> };

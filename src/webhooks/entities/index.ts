@@ -1,0 +1,4 @@
+import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
+import { WebhookEndpointEntity } from './webhook-endpoint.entity.js';
+
+export const WEBHOOK_ENTITIES = [WebhookEndpointEntity, WebhookDeliveryEntity];
