@@ -1,5 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findFreePort } from '../../libs/database/embedded-postgres.js';
 import { globalId } from '../support/global-ids.js';
@@ -9,6 +11,8 @@ import { openSocket, Received, SubscriptionSocket } from '../support/subscriptio
 import { testDatabaseUrl, useTestApp } from '../support/test-app.js';
 import type { TestApp } from '../support/test-app.js';
 import { serviceUrlOf } from '../support/test-database.js';
+import { asPartner, registerPartnerApp } from './auth-client.js';
+import { gql } from './graphql-client.js';
 
 /** A replica: `node dist/src/main.js` in its own process group, relaying events as in production. */
 interface Replica {
@@ -27,6 +31,10 @@ async function startReplica(env: Record<string, string>): Promise<Replica> {
       MIGRATE_ON_START: 'false',
       BACKGROUND_JOBS: 'on',
       SEED_DEMO: 'false',
+      // The receiver listens on 127.0.0.1; its first failures (none expected) are retried within a second.
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+      WEBHOOK_RETRY_BASE_MS: '200',
+      WEBHOOK_RETRY_MAX_MS: '1000',
       LOG_LEVEL: 'error',
       ...env,
     },
@@ -80,30 +88,66 @@ async function payOn(replica: Replica, token: string, input: Record<string, unkn
 
 const TRANSFERS = 40;
 
+/** A partner's webhook receiver on 127.0.0.1: the event ids (webhook-id) and envelopes of every delivery, in arrival order. */
+async function startReceiver(): Promise<{
+  server: Server;
+  url: string;
+  deliveries: { id: string; subjectId: string }[];
+}> {
+  const deliveries: { id: string; subjectId: string }[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const envelope = JSON.parse(Buffer.concat(chunks).toString()) as { subjectId: string };
+      deliveries.push({ id: String(request.headers['webhook-id']), subjectId: envelope.subjectId });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/pumasi`, deliveries };
+}
+
+const CREATE_ENDPOINT = `mutation Endpoint($input: CreateWebhookEndpointInput!) {
+  createWebhookEndpoint(input: $input) { webhookEndpoint { id } userErrors { code } }
+}`;
+
 /**
- * Issue 12, across replicas: two server processes on one database. A subscriber on A sees every
- * transfer made on B, each once, in order, and goes on doing so across a kill -9 of B (whose relay
- * was publishing) and its restart; transfers whose answer was lost are retried with their key.
+ * Issue 12, across replicas: two server processes on one database. A subscriber on A, and a partner
+ * app's webhook receiver, see every transfer made on B, each once by id, in order, and go on doing
+ * so across a kill -9 of B (whose relay was publishing, and whose worker was sending) and its
+ * restart; transfers whose answer was lost are retried with their key.
  */
 function describeReplicas(name: string, env: Record<string, string>): void {
   describe(name, () => {
-    const t: TestApp = useTestApp();
+    const t: TestApp = useTestApp({ env: { WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' } });
     let fixture: LedgerFixture;
     const replicas: Replica[] = [];
     let socket: SubscriptionSocket | undefined;
+    let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
     beforeAll(async () => {
       fixture = await createLedgerFixture(t, [{ balance: 10_000n }, { balance: 0n }]);
+      receiver = await startReceiver();
     });
     afterAll(async () => {
       await socket?.dispose();
       for (const replica of replicas) await kill(replica);
+      await new Promise((closed) => receiver.server.close(closed));
     });
 
-    it('a subscriber on A sees every transfer made on B exactly once, across kill -9 of B and its restart', async () => {
+    it('a subscriber on A and a webhook receiver see every transfer made on B once by id, in order, across kill -9 of B and its restart', async () => {
       const a = await startReplica(env);
       let b = await startReplica(env);
       replicas.push(a, b);
+      const communityId = globalId('Community', fixture.community.id);
+      const partner = await registerPartnerApp(fixture.asCoordinator(), communityId, ['AUDIT_READ'], 'Webhooks');
+      const endpoint = await gql<{ createWebhookEndpoint: { userErrors: unknown[] } }>(
+        asPartner(t, partner.apiKey),
+        CREATE_ENDPOINT,
+        { input: { url: receiver.url, types: ['transfer.posted'] } },
+      );
+      expect(endpoint.createWebhookEndpoint.userErrors).toEqual([]);
       socket = openSocket(a.url, { authorization: `Bearer ${fixture.coordinator.token}` });
       await socket.connected;
       const seen = new Received<{ communityEvents: { id: string; position: string; subjectId: string } }>(
@@ -150,6 +194,11 @@ function describeReplicas(name: string, env: Record<string, string>): void {
       await waitUntil(`A's subscriber has all ${TRANSFERS} transfers`, () =>
         Promise.resolve(seen.data.length >= TRANSFERS),
       );
+      await waitUntil(
+        `the webhook receiver has all ${TRANSFERS} transfers`,
+        () => Promise.resolve(new Set(receiver.deliveries.map((delivery) => delivery.id)).size >= TRANSFERS),
+        30_000,
+      );
       await sleep(500);
       const received = seen.data.map((result) => result.communityEvents);
       expect(received.map((event) => event.subjectId).sort()).toEqual(
@@ -158,6 +207,13 @@ function describeReplicas(name: string, env: Record<string, string>): void {
       const positions = received.map((event) => BigInt(event.position));
       expect(positions).toEqual([...positions].sort((x, y) => (x < y ? -1 : 1)));
       expect(seen.errors).toEqual([]);
+
+      // At least once: a delivery cut by the kill may come again, under the same id, never another.
+      const byId = new Map(receiver.deliveries.map((delivery) => [delivery.id, delivery.subjectId]));
+      expect([...byId.keys()].sort()).toEqual(received.map((event) => event.id).sort());
+      expect([...byId.values()].sort()).toEqual(received.map((event) => event.subjectId).sort());
+      const firstArrivals = [...new Set(receiver.deliveries.map((delivery) => delivery.id))];
+      expect(firstArrivals).toEqual(received.map((event) => event.id));
     });
   });
 }
