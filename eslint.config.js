@@ -12,7 +12,18 @@ import tseslint from 'typescript-eslint';
 const eqeqeq = ['error', 'always', { null: 'ignore' }];
 
 export default defineConfig(
-  { ignores: ['dist/', 'coverage/', '.ci/out/', '.data/', '.scratch/', 'test/contract/generated/'] },
+  {
+    ignores: [
+      'dist/',
+      'coverage/',
+      '.ci/out/',
+      '.data/',
+      '.scratch/',
+      'test/contract/generated/',
+      'web/dist/',
+      'web/src/graphql/generated.ts',
+    ],
+  },
   {
     // The scripts under test/ (bench, fuzz, smoke, Jest's global setup) and this file: plain Node ESM.
     files: ['**/*.js', '**/*.mjs'],
@@ -27,7 +38,8 @@ export default defineConfig(
     rules: { eqeqeq },
   },
   {
-    files: ['**/*.ts'],
+    // The web app (web/) is linted as the server is, with its own tsconfig (DOM, JSX), found by the project service.
+    files: ['**/*.ts', '**/*.tsx'],
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import { isDatabaseId } from '../../libs/database/database-id.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
-import { CountedConnection, decodeCursor, PageArgs, toConnection, withTotalCount } from '../../libs/graphql/pagination.js';
+import {
+  CountedConnection,
+  decodeCursor,
+  PageArgs,
+  toConnection,
+  withTotalCount,
+} from '../../libs/graphql/pagination.js';
 import { refusable, Refusal, refusedPayload } from '../../libs/graphql/refusal.js';
 import { byIds, groupedBy, requestLoader } from '../../libs/graphql/request-loaders.js';
 import type { UserError } from '../../libs/graphql/user-errors.js';
@@ -170,7 +176,13 @@ export class MembersService {
   private async membershipPage(filter: MembershipFilter, page: PageArgs): Promise<CountedConnection<Membership>> {
     const afterId = decodeCursor(page.after);
     const rows = await this.members.membershipsIn({ ...filter, afterId, limit: page.first + 1 });
-    const connection = toConnection(rows, page.first, (row) => BigInt(row.id), (row) => row, afterId === undefined);
+    const connection = toConnection(
+      rows,
+      page.first,
+      (row) => BigInt(row.id),
+      (row) => row,
+      afterId === undefined,
+    );
     return withTotalCount(connection, () => this.members.countMembershipsIn(filter));
   }
 

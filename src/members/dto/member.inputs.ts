@@ -197,7 +197,7 @@ export class PayeesArgs extends PageArgs {
 
   @Field({
     nullable: true,
-    description: "Only members whose display name contains this text (any case); every one when omitted.",
+    description: 'Only members whose display name contains this text (any case); every one when omitted.',
   })
   @IsOptional()
   @IsString()

@@ -1,0 +1,246 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { ExchangesService } from '../../src/exchanges/exchanges.service.js';
+import { ListingsService } from '../../src/listings/listings.service.js';
+import { DEMO_COMMUNITY_SLUG, seedDemoCommunity } from '../../src/seed/demo-community.js';
+import { FIRST_LOGINS_FILE } from '../../src/seed/first-logins.js';
+import { logInAs, registerAndLogIn } from '../e2e/auth-client.js';
+import { gql } from '../e2e/graphql-client.js';
+import { joinCommunity } from '../e2e/member-client.js';
+import { useTestApp } from '../support/test-app.js';
+import type { GraphqlClient } from '../support/test-app.js';
+import {
+  browserAvailable,
+  DESKTOP,
+  expectAccessible,
+  launchChromium,
+  openContext,
+  PHONE,
+  screenshot,
+} from './browser.js';
+import type { Screen } from './browser.js';
+
+const KO_DESKTOP: Screen = { locale: 'ko-KR', viewport: DESKTOP };
+const KO_PHONE: Screen = { locale: 'ko-KR', viewport: PHONE };
+const EN_DESKTOP: Screen = { locale: 'en-US', viewport: DESKTOP };
+const EN_PHONE: Screen = { locale: 'en-US', viewport: PHONE };
+
+/**
+ * Minutes as a member reads them, written out here independently of the app's formatter: the
+ * oracle for what the screens must show ("1시간 30분", "1 h 30 min", "−45 min").
+ */
+function hoursAndMinutes(minutes: number, locale: 'ko' | 'en'): string {
+  const [h, m] = [Math.floor(Math.abs(minutes) / 60), Math.abs(minutes) % 60];
+  const [hours, rest] = locale === 'ko' ? [`${h}시간`, `${m}분`] : [`${h} h`, `${m} min`];
+  const text = h === 0 ? rest : m === 0 ? hours : `${hours} ${rest}`;
+  return (minutes < 0 ? '−' : '') + text;
+}
+
+/** The demo's logins, as the first start writes them for a production operator (role, email, password). */
+function demoLogins(dataDir: string): Map<string, string> {
+  const lines = readFileSync(join(dataDir, FIRST_LOGINS_FILE), 'utf8').split('\n').slice(1);
+  return new Map(lines.filter(Boolean).map((line) => line.trim().split(/\s+/).slice(1, 3) as [string, string]));
+}
+
+const BALANCE = `query Balance($id: ID!) { account(id: $id) { balance } }`;
+const OWN_ACCOUNT = `{ viewer { member { memberships { account { id balance } } } } }`;
+
+async function ownAccount(client: GraphqlClient): Promise<{ id: string; balance: string }> {
+  const data = await gql<{ viewer: { member: { memberships: { account: { id: string; balance: string } }[] } } }>(
+    client,
+    OWN_ACCOUNT,
+  );
+  return data.viewer.member.memberships[0]!.account;
+}
+
+/** Signs in through the login screen, in the page's language. */
+async function signIn(
+  page: Page,
+  email: string,
+  password: string,
+  words: { email: string; password: string; submit: string },
+) {
+  await page.goto('/app/');
+  await page.getByLabel(words.email).fill(email);
+  await page.getByLabel(words.password).fill(password);
+  await page.getByRole('button', { name: words.submit }).click();
+}
+
+const KO_LOGIN = { email: '이메일', password: '비밀번호', submit: '로그인' };
+const EN_LOGIN = { email: 'Email', password: 'Password', submit: 'Sign in' };
+
+const describeInBrowser = browserAvailable() ? describe : describe.skip;
+
+describeInBrowser('the web app in a real browser, on the demo community', () => {
+  const t = useTestApp();
+  let browser: Browser;
+  let logins: Map<string, string>;
+  let communityId: string;
+
+  beforeAll(async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pumasi-web-'));
+    const services = { ...t, listings: t.app.get(ListingsService), exchanges: t.app.get(ExchangesService) };
+    await seedDemoCommunity(services, { production: true, dataDir });
+    logins = demoLogins(dataDir);
+    const community = await gql<{ community: { id: string } }>(
+      t,
+      `{ community(slug: "${DEMO_COMMUNITY_SLUG}") { id } }`,
+    );
+    communityId = community.community.id;
+    browser = await launchChromium();
+  });
+  afterAll(async () => browser?.close());
+
+  const password = (email: string) => logins.get(email)!;
+
+  it('serves the app under /app with its own strict policy, and any route under it as the app', async () => {
+    const page = await fetch(`${t.url}/app/console/members`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    const policy = page.headers.get('content-security-policy')!;
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("connect-src 'self'");
+    expect(policy).not.toContain('unsafe-inline');
+    const script = /src="(\/app\/assets\/[^"]+\.js)"/.exec(await page.text())![1]!;
+    const asset = await fetch(`${t.url}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect((await fetch(`${t.url}/app/assets/missing.js`)).status).toBe(404);
+  });
+
+  it('a member signs in in Korean, sees the passbook, and pays another member chosen by name', async () => {
+    const minji = await logInAs(t, 'minji@mapo.example', password('minji@mapo.example'));
+    const jiho = await logInAs(t, 'jiho@mapo.example', password('jiho@mapo.example'));
+    const [before, jihoBefore] = [await ownAccount(minji.client), await ownAccount(jiho.client)];
+    const context = await openContext(browser, t.url, KO_DESKTOP);
+    const page = await context.newPage();
+
+    await page.goto('/app/');
+    await page.getByRole('heading', { name: '품앗이 로그인' }).waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'login-ko');
+
+    await signIn(page, 'minji@mapo.example', password('minji@mapo.example'), KO_LOGIN);
+    await page.getByRole('heading', { name: '통장' }).waitFor();
+    await page
+      .getByTestId('balance')
+      .getByText(hoursAndMinutes(Number(before.balance), 'ko'))
+      .waitFor();
+
+    await page.getByLabel('이름으로 회원 찾기').fill('jiho');
+    await page.getByRole('button', { name: 'Lee Jiho님에게 보내기' }).click();
+    await page.getByLabel('시간', { exact: true }).fill('1');
+    await page.getByLabel('분', { exact: true }).fill('30');
+    await page.getByLabel('내용').fill('자전거 수리 고마워요');
+    await page.getByRole('button', { name: '보내기', exact: true }).click();
+    await page.getByRole('status').getByText('Lee Jiho님에게 1시간 30분을 보냈어요.').waitFor();
+
+    const after = Number(before.balance) - 90;
+    await page.getByTestId('balance').getByText(hoursAndMinutes(after, 'ko')).waitFor();
+    const newest = page.getByRole('row').nth(1);
+    await newest.getByText('자전거 수리 고마워요').waitFor();
+    await newest.getByText(hoursAndMinutes(-90, 'ko'), { exact: true }).waitFor();
+    await newest.getByText(hoursAndMinutes(after, 'ko'), { exact: true }).waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'passbook-ko');
+
+    // What the screen said happened, happened: in the ledger, on both sides.
+    expect((await ownAccount(minji.client)).balance).toBe(String(after));
+    const jihoNow = await gql<{ account: { balance: string } }>(jiho.client, BALANCE, { id: jihoBefore.id });
+    expect(Number(jihoNow.account.balance)).toBe(Number(jihoBefore.balance) + 90);
+    await context.close();
+  });
+
+  it('a member on a phone, in English, has the passbook and no way into the console, even by its address', async () => {
+    const context = await openContext(browser, t.url, EN_PHONE);
+    const page = await context.newPage();
+    const operations: string[] = [];
+    page.on('request', (request) => {
+      const body = request.postData();
+      if (request.url().endsWith('/graphql') && body) operations.push(/(query|mutation) (\w+)/.exec(body)?.[2] ?? '');
+    });
+    await page.goto('/app/');
+    await page.getByRole('heading', { name: 'Sign in to Pumasi' }).waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'login-en-phone');
+
+    await signIn(page, 'minji@mapo.example', password('minji@mapo.example'), EN_LOGIN);
+    await page.getByRole('heading', { name: 'Passbook' }).waitFor();
+    await page.getByRole('table').waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'passbook-en-phone');
+    expect(await page.getByRole('link', { name: 'Overview' }).count()).toBe(0);
+
+    for (const address of ['/app/console', '/app/console/members']) {
+      await page.goto(address);
+      await page.getByRole('heading', { name: 'Not for you' }).waitFor();
+      await expectAccessible(page);
+    }
+    await screenshot(page, 'refused-en-phone');
+    expect(operations).not.toContain('Overview');
+    expect(operations).not.toContain('Members');
+    await context.close();
+  });
+
+  it('a coordinator sees the overview of the community, in English and in Korean on a phone', async () => {
+    const coordinator = await logInAs(t, 'coordinator@mapo.example', password('coordinator@mapo.example'));
+    const counts = await gql<{ memberships: { totalCount: number } }>(
+      coordinator.client,
+      `query Active($id: ID!) { memberships(communityId: $id, status: ACTIVE) { totalCount } }`,
+      { id: communityId },
+    );
+    for (const [screen, words, name] of [
+      [EN_DESKTOP, EN_LOGIN, 'overview-en'],
+      [KO_PHONE, KO_LOGIN, 'overview-ko-phone'],
+    ] as const) {
+      const context = await openContext(browser, t.url, screen);
+      const page = await context.newPage();
+      await signIn(page, 'coordinator@mapo.example', password('coordinator@mapo.example'), words);
+      await page.getByRole('heading', { name: /Mapo Time Bank/ }).waitFor();
+      await page
+        .getByTestId('active-members')
+        .getByText(String(counts.memberships.totalCount), { exact: true })
+        .waitFor();
+      const zero = screen.locale === 'ko-KR' ? '0분' : '0 min';
+      await page.getByTestId('trial-balance').getByText(zero, { exact: true }).waitFor();
+      await expectAccessible(page);
+      await screenshot(page, name);
+      await context.close();
+    }
+  });
+
+  it('a coordinator approves a member who asked to join, and sees the refusal of a suspension without a reason', async () => {
+    const applicant = await registerAndLogIn(t, 'applicant');
+    expect((await joinCommunity(applicant.client, communityId)).userErrors).toEqual([]);
+    const context = await openContext(browser, t.url, EN_DESKTOP);
+    const page = await context.newPage();
+    await signIn(page, 'coordinator@mapo.example', password('coordinator@mapo.example'), EN_LOGIN);
+    await page.getByRole('link', { name: 'Members' }).click();
+    await page.getByRole('heading', { name: 'Members' }).waitFor();
+    await page.getByLabel('Show').selectOption('PENDING');
+    await page.getByRole('button', { name: 'Approve: Member applicant' }).click();
+    await page.getByRole('button', { name: 'Confirm: Approve Member applicant' }).click();
+    await page.getByRole('status').getByText('Member applicant is now Active.').waitFor();
+    await expectAccessible(page);
+
+    await page.getByLabel('Show').selectOption('ACTIVE');
+    await page.getByRole('button', { name: 'Suspend: Member applicant' }).click();
+    await page.getByLabel('Reason').fill('   ');
+    await page.getByRole('button', { name: 'Confirm: Suspend Member applicant' }).click();
+    await page.getByRole('alert').getByText('Not done: This action needs a written reason.').waitFor();
+    await screenshot(page, 'members-en');
+    await context.close();
+
+    const phone = await openContext(browser, t.url, KO_PHONE);
+    const koPage = await phone.newPage();
+    await signIn(koPage, 'coordinator@mapo.example', password('coordinator@mapo.example'), KO_LOGIN);
+    await koPage.getByRole('link', { name: '회원' }).click();
+    await koPage.getByRole('heading', { name: '회원' }).waitFor();
+    await koPage.getByRole('table').waitFor();
+    await expectAccessible(koPage);
+    await screenshot(koPage, 'members-ko-phone');
+    await phone.close();
+  });
+});

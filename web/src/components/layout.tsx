@@ -1,0 +1,41 @@
+import { useTranslation } from 'react-i18next';
+import { NavLink, Outlet } from 'react-router';
+import { useSession } from '../session/session';
+import { useViewer } from '../session/viewer';
+import { LanguageSwitch } from './language-switch';
+
+/** The frame of every signed-in screen: a skip link, the navigation this member may use, and the screen. */
+export function Layout() {
+  const { t } = useTranslation();
+  const { signOut } = useSession();
+  const { member, isCoordinator } = useViewer();
+  return (
+    <>
+      <a className="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <header className="top">
+        <span className="brand">{t('app.name')}</span>
+        <nav aria-label={t('nav.label')}>
+          <NavLink to="/passbook">{t('nav.passbook')}</NavLink>
+          {isCoordinator && (
+            <NavLink to="/console" end>
+              {t('nav.overview')}
+            </NavLink>
+          )}
+          {isCoordinator && <NavLink to="/console/members">{t('nav.members')}</NavLink>}
+        </nav>
+        <div className="account">
+          <span className="who">{member.displayName}</span>
+          <LanguageSwitch />
+          <button type="button" onClick={() => void signOut()}>
+            {t('nav.signOut')}
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </>
+  );
+}
