@@ -1,4 +1,4 @@
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -53,6 +53,13 @@ export async function expectAccessible(page: Page): Promise<void> {
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
   expect(grave).toEqual([]);
+}
+
+/** A screen is shown once its heading is: then axe checks it, and it is saved for people to look at when named. */
+export async function expectScreen(page: Page, heading: string | RegExp, screenshotName?: string): Promise<void> {
+  await page.getByRole('heading', { name: heading }).waitFor();
+  await expectAccessible(page);
+  if (screenshotName) await screenshot(page, screenshotName);
 }
 
 const SCREENSHOTS = join('.ci', 'out', 'screenshots');

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ExchangesService } from '../../src/exchanges/exchanges.service.js';
 import { ListingsService } from '../../src/listings/listings.service.js';
 import { DEMO_COMMUNITY_SLUG, seedDemoCommunity } from '../../src/seed/demo-community.js';
@@ -15,6 +15,7 @@ import {
   browserAvailable,
   DESKTOP,
   expectAccessible,
+  expectScreen,
   launchChromium,
   openContext,
   PHONE,
@@ -52,24 +53,24 @@ async function ownAccount(client: GraphqlClient): Promise<{ id: string; balance:
     client,
     OWN_ACCOUNT,
   );
-  return data.viewer.member.memberships[0]!.account;
+  return data.viewer.member.memberships[0].account;
 }
 
-/** Signs in through the login screen, in the page's language. */
-async function signIn(
-  page: Page,
-  email: string,
-  password: string,
-  words: { email: string; password: string; submit: string },
-) {
+/** The login screen's words in each language: the screen is found by them, as a member would find it. */
+const LOGIN_WORDS = {
+  'ko-KR': { title: '품앗이 로그인', email: '이메일', password: '비밀번호', submit: '로그인' },
+  'en-US': { title: 'Sign in to Pumasi', email: 'Email', password: 'Password', submit: 'Sign in' },
+};
+
+/** Opens the app at /app in a fresh profile and signs in through the login screen, in the screen's language. */
+async function signIn(page: Page, screen: Screen, email: string, password: string, screenshotName?: string) {
+  const words = LOGIN_WORDS[screen.locale];
   await page.goto('/app/');
+  await expectScreen(page, words.title, screenshotName);
   await page.getByLabel(words.email).fill(email);
   await page.getByLabel(words.password).fill(password);
   await page.getByRole('button', { name: words.submit }).click();
 }
-
-const KO_LOGIN = { email: '이메일', password: '비밀번호', submit: '로그인' };
-const EN_LOGIN = { email: 'Email', password: 'Password', submit: 'Sign in' };
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
@@ -78,6 +79,19 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
   let browser: Browser;
   let logins: Map<string, string>;
   let communityId: string;
+
+  const password = (email: string) => logins.get(email)!;
+  /** A fresh browser profile with the screen's language and size, signed in as the demo's `email`. */
+  async function open(
+    screen: Screen,
+    email: string,
+    loginScreenshot?: string,
+  ): Promise<{ page: Page; context: BrowserContext }> {
+    const context = await openContext(browser, t.url, screen);
+    const page = await context.newPage();
+    await signIn(page, screen, email, password(email), loginScreenshot);
+    return { page, context };
+  }
 
   beforeAll(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pumasi-web-'));
@@ -93,8 +107,6 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
   });
   afterAll(async () => browser?.close());
 
-  const password = (email: string) => logins.get(email)!;
-
   it('serves the app under /app with its own strict policy, and any route under it as the app', async () => {
     const page = await fetch(`${t.url}/app/console/members`);
     expect(page.status).toBe(200);
@@ -103,7 +115,7 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
     expect(policy).toContain("script-src 'self'");
     expect(policy).toContain("connect-src 'self'");
     expect(policy).not.toContain('unsafe-inline');
-    const script = /src="(\/app\/assets\/[^"]+\.js)"/.exec(await page.text())![1]!;
+    const script = /src="(\/app\/assets\/[^"]+\.js)"/.exec(await page.text())![1];
     const asset = await fetch(`${t.url}${script}`);
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toContain('immutable');
@@ -114,15 +126,7 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
     const minji = await logInAs(t, 'minji@mapo.example', password('minji@mapo.example'));
     const jiho = await logInAs(t, 'jiho@mapo.example', password('jiho@mapo.example'));
     const [before, jihoBefore] = [await ownAccount(minji.client), await ownAccount(jiho.client)];
-    const context = await openContext(browser, t.url, KO_DESKTOP);
-    const page = await context.newPage();
-
-    await page.goto('/app/');
-    await page.getByRole('heading', { name: '품앗이 로그인' }).waitFor();
-    await expectAccessible(page);
-    await screenshot(page, 'login-ko');
-
-    await signIn(page, 'minji@mapo.example', password('minji@mapo.example'), KO_LOGIN);
+    const { page, context } = await open(KO_DESKTOP, 'minji@mapo.example', 'login-ko');
     await page.getByRole('heading', { name: '통장' }).waitFor();
     await page
       .getByTestId('balance')
@@ -143,8 +147,7 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
     await newest.getByText('자전거 수리 고마워요').waitFor();
     await newest.getByText(hoursAndMinutes(-90, 'ko'), { exact: true }).waitFor();
     await newest.getByText(hoursAndMinutes(after, 'ko'), { exact: true }).waitFor();
-    await expectAccessible(page);
-    await screenshot(page, 'passbook-ko');
+    await expectScreen(page, '통장', 'passbook-ko');
 
     // What the screen said happened, happened: in the ledger, on both sides.
     expect((await ownAccount(minji.client)).balance).toBe(String(after));
@@ -154,31 +157,20 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
   });
 
   it('a member on a phone, in English, has the passbook and no way into the console, even by its address', async () => {
-    const context = await openContext(browser, t.url, EN_PHONE);
-    const page = await context.newPage();
+    const { page, context } = await open(EN_PHONE, 'minji@mapo.example', 'login-en-phone');
     const operations: string[] = [];
     page.on('request', (request) => {
       const body = request.postData();
       if (request.url().endsWith('/graphql') && body) operations.push(/(query|mutation) (\w+)/.exec(body)?.[2] ?? '');
     });
-    await page.goto('/app/');
-    await page.getByRole('heading', { name: 'Sign in to Pumasi' }).waitFor();
-    await expectAccessible(page);
-    await screenshot(page, 'login-en-phone');
-
-    await signIn(page, 'minji@mapo.example', password('minji@mapo.example'), EN_LOGIN);
-    await page.getByRole('heading', { name: 'Passbook' }).waitFor();
     await page.getByRole('table').waitFor();
-    await expectAccessible(page);
-    await screenshot(page, 'passbook-en-phone');
+    await expectScreen(page, 'Passbook', 'passbook-en-phone');
     expect(await page.getByRole('link', { name: 'Overview' }).count()).toBe(0);
 
     for (const address of ['/app/console', '/app/console/members']) {
       await page.goto(address);
-      await page.getByRole('heading', { name: 'Not for you' }).waitFor();
-      await expectAccessible(page);
+      await expectScreen(page, 'Not for you', 'refused-en-phone');
     }
-    await screenshot(page, 'refused-en-phone');
     expect(operations).not.toContain('Overview');
     expect(operations).not.toContain('Members');
     await context.close();
@@ -191,22 +183,18 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
       `query Active($id: ID!) { memberships(communityId: $id, status: ACTIVE) { totalCount } }`,
       { id: communityId },
     );
-    for (const [screen, words, name] of [
-      [EN_DESKTOP, EN_LOGIN, 'overview-en'],
-      [KO_PHONE, KO_LOGIN, 'overview-ko-phone'],
+    for (const [screen, name] of [
+      [EN_DESKTOP, 'overview-en'],
+      [KO_PHONE, 'overview-ko-phone'],
     ] as const) {
-      const context = await openContext(browser, t.url, screen);
-      const page = await context.newPage();
-      await signIn(page, 'coordinator@mapo.example', password('coordinator@mapo.example'), words);
-      await page.getByRole('heading', { name: /Mapo Time Bank/ }).waitFor();
+      const { page, context } = await open(screen, 'coordinator@mapo.example');
       await page
         .getByTestId('active-members')
         .getByText(String(counts.memberships.totalCount), { exact: true })
         .waitFor();
       const zero = screen.locale === 'ko-KR' ? '0분' : '0 min';
       await page.getByTestId('trial-balance').getByText(zero, { exact: true }).waitFor();
-      await expectAccessible(page);
-      await screenshot(page, name);
+      await expectScreen(page, /Mapo Time Bank/, name);
       await context.close();
     }
   });
@@ -214,9 +202,7 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
   it('a coordinator approves a member who asked to join, and sees the refusal of a suspension without a reason', async () => {
     const applicant = await registerAndLogIn(t, 'applicant');
     expect((await joinCommunity(applicant.client, communityId)).userErrors).toEqual([]);
-    const context = await openContext(browser, t.url, EN_DESKTOP);
-    const page = await context.newPage();
-    await signIn(page, 'coordinator@mapo.example', password('coordinator@mapo.example'), EN_LOGIN);
+    const { page, context } = await open(EN_DESKTOP, 'coordinator@mapo.example');
     await page.getByRole('link', { name: 'Members' }).click();
     await page.getByRole('heading', { name: 'Members' }).waitFor();
     await page.getByLabel('Show').selectOption('PENDING');
@@ -233,14 +219,10 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
     await screenshot(page, 'members-en');
     await context.close();
 
-    const phone = await openContext(browser, t.url, KO_PHONE);
-    const koPage = await phone.newPage();
-    await signIn(koPage, 'coordinator@mapo.example', password('coordinator@mapo.example'), KO_LOGIN);
-    await koPage.getByRole('link', { name: '회원' }).click();
-    await koPage.getByRole('heading', { name: '회원' }).waitFor();
-    await koPage.getByRole('table').waitFor();
-    await expectAccessible(koPage);
-    await screenshot(koPage, 'members-ko-phone');
-    await phone.close();
+    const phone = await open(KO_PHONE, 'coordinator@mapo.example');
+    await phone.page.getByRole('link', { name: '회원' }).click();
+    await phone.page.getByRole('table').waitFor();
+    await expectScreen(phone.page, '회원', 'members-ko-phone');
+    await phone.context.close();
   });
 });

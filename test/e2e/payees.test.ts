@@ -44,7 +44,7 @@ describe('payees: whom a member may pay, found by name', () => {
     expect(names(page)).toEqual([`member2 ${tag()}`, `member3 ${tag()}`, `coordinator ${tag()}`]);
     expect(page.totalCount).toBe(3);
     expect(page.edges.every((edge) => edge.node.status === 'ACTIVE')).toBe(true);
-    const chosen = page.edges[0]!.node.accountId;
+    const chosen = page.edges[0].node.accountId;
     expect(chosen).toBe(globalId('Account', payee.id));
     await pay(fixture.as(payer), globalId('Account', payer.id), chosen, 45);
     expect((await t.ledger.findAccount(payee.id))!.balance).toBe(45n);
