@@ -225,4 +225,41 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
     await expectScreen(phone.page, '회원', 'members-ko-phone');
     await phone.context.close();
   });
+
+  it('a coordinator settles the demo dispute in part, in Korean, and the provider is paid that part', async () => {
+    const jiho = await logInAs(t, 'jiho@mapo.example', password('jiho@mapo.example'));
+    const before = await ownAccount(jiho.client);
+    const { page, context } = await open(KO_DESKTOP, 'coordinator@mapo.example');
+    await page.getByRole('link', { name: '분쟁' }).click();
+    const dispute = page.getByRole('article', { name: '자전거 수리해요' });
+    await dispute.getByText('It took 20 minutes, not an hour').waitFor();
+    // What is held, and what the provider stated on delivery: an hour each.
+    await dispute.getByText(hoursAndMinutes(60, 'ko'), { exact: true }).first().waitFor();
+    expect(await dispute.getByText(hoursAndMinutes(60, 'ko'), { exact: true }).count()).toBe(2);
+    await expectScreen(page, '분쟁', 'disputes-ko');
+
+    await dispute.getByLabel('일부만 제공자에게').check();
+    await dispute.getByLabel('분', { exact: true }).fill('20');
+    await dispute.getByLabel(/사유/).fill('20분 일했다고 두 사람이 확인했어요');
+    await dispute.getByRole('button', { name: '분쟁 정리하기' }).click();
+    await page.getByRole('status').getByText('정리했어요: 자전거 수리해요.').waitFor();
+    await page.getByText('분쟁 중인 거래가 없어요.').waitFor();
+    expect(Number((await ownAccount(jiho.client)).balance)).toBe(Number(before.balance) + 20);
+    await context.close();
+  });
+
+  it('a coordinator reads the insights as charts, with the figures as a table, in English and on a phone in Korean', async () => {
+    for (const [screen, link, heading, name] of [
+      [EN_DESKTOP, 'Insights', 'Insights', 'insights-en'],
+      [KO_PHONE, '통계', '통계', 'insights-ko-phone'],
+    ] as const) {
+      const { page, context } = await open(screen, 'coordinator@mapo.example');
+      await page.getByRole('link', { name: link }).click();
+      await page.locator('.chart canvas').nth(1).waitFor();
+      await page.locator('summary').click();
+      await page.getByRole('table').waitFor();
+      await expectScreen(page, heading, name);
+      await context.close();
+    }
+  });
 });

@@ -1,6 +1,9 @@
-import type { ReactNode } from 'react';
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { lazy, Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Outlet, Route, Routes } from 'react-router';
 import { Layout } from './components/layout';
+import { Status } from './components/status';
+import { DisputesPage } from './pages/disputes';
 import { LoginPage } from './pages/login';
 import { MembersPage } from './pages/members';
 import { OverviewPage } from './pages/overview';
@@ -24,13 +27,21 @@ function RequireSignedIn() {
  * The console's screens, for the community's coordinators: a member who types their address gets
  * the refusal, and none of the screen's queries is sent (the server would refuse them too).
  */
-function RequireCoordinator({ children }: { children: ReactNode }) {
-  return useViewer().isCoordinator ? children : <RefusedPage />;
+function RequireCoordinator() {
+  return useViewer().isCoordinator ? <Outlet /> : <RefusedPage />;
 }
 
 /** Coordinators start at the console, members at their passbook. */
 function Home() {
   return <Navigate to={useViewer().isCoordinator ? '/console' : '/passbook'} replace />;
+}
+
+/** The charts (Apache ECharts) load with their screen, not with the app: the first load stays small. */
+const InsightsPage = lazy(() => import('./pages/insights'));
+
+function Loading() {
+  const { t } = useTranslation();
+  return <Status kind="loading">{t('app.loading')}</Status>;
 }
 
 function SignedOutOnly() {
@@ -46,8 +57,19 @@ export function App() {
           <Route element={<RequireSignedIn />}>
             <Route index element={<Home />} />
             <Route path="passbook" element={<PassbookPage />} />
-            <Route path="console" element={<RequireCoordinator children={<OverviewPage />} />} />
-            <Route path="console/members" element={<RequireCoordinator children={<MembersPage />} />} />
+            <Route path="console" element={<RequireCoordinator />}>
+              <Route index element={<OverviewPage />} />
+              <Route path="members" element={<MembersPage />} />
+              <Route path="disputes" element={<DisputesPage />} />
+              <Route
+                path="insights"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <InsightsPage />
+                  </Suspense>
+                }
+              />
+            </Route>
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

@@ -4,6 +4,14 @@ import { useSession } from '../session/session';
 import { useViewer } from '../session/viewer';
 import { LanguageSwitch } from './language-switch';
 
+/** The console's screens, in the navigation of a coordinator only. */
+const CONSOLE_LINKS = [
+  { to: '/console', label: 'nav.overview' },
+  { to: '/console/members', label: 'nav.members' },
+  { to: '/console/disputes', label: 'nav.disputes' },
+  { to: '/console/insights', label: 'nav.insights' },
+] as const;
+
 /** The frame of every signed-in screen: a skip link, the navigation this member may use, and the screen. */
 export function Layout() {
   const { t } = useTranslation();
@@ -18,12 +26,12 @@ export function Layout() {
         <span className="brand">{t('app.name')}</span>
         <nav aria-label={t('nav.label')}>
           <NavLink to="/passbook">{t('nav.passbook')}</NavLink>
-          {isCoordinator && (
-            <NavLink to="/console" end>
-              {t('nav.overview')}
-            </NavLink>
-          )}
-          {isCoordinator && <NavLink to="/console/members">{t('nav.members')}</NavLink>}
+          {isCoordinator &&
+            CONSOLE_LINKS.map(({ to, label }) => (
+              <NavLink key={to} to={to} end>
+                {t(label)}
+              </NavLink>
+            ))}
         </nav>
         <div className="account">
           <span className="who">{member.displayName}</span>

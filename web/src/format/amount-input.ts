@@ -1,4 +1,5 @@
 import type { MoneyFragment } from '../graphql/generated';
+import { textField } from '../components/form-field';
 import { isTimeCurrency } from './amount';
 
 /** Whole non-negative numbers only: what the amount fields accept. */
@@ -23,3 +24,7 @@ export function toMinorUnits(currency: MoneyFragment, units: string, minutes: st
   if (fraction.length > digits) return null;
   return BigInt(match[1]) * BigInt(scale) + BigInt(fraction.padEnd(digits, '0') || '0');
 }
+
+/** The amount typed in a form's AmountFields, in minor units; null when it is not one. */
+export const amountOf = (form: FormData, currency: MoneyFragment): bigint | null =>
+  toMinorUnits(currency, textField(form, 'units'), textField(form, 'minutes'));

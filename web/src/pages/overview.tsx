@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { Status } from '../components/status';
 import { OverviewDocument } from '../graphql/generated';
 import type { MoneyFragment, OverviewQuery } from '../graphql/generated';
@@ -72,7 +73,9 @@ function Figures({ data, currency }: { data: OverviewQuery; currency: MoneyFragm
         testId="verification"
       />
       <Figure label={t('console.alerts')} value={counted(data.openAlerts, atLeast)} testId="open-alerts" />
-      <Figure label={t('console.disputes')} value={counted(data.disputes, atLeast)} testId="open-disputes" />
+      <Figure label={t('console.disputes')} value={counted(data.disputes, atLeast)} testId="open-disputes">
+        <Link to="/console/disputes">{t('console.toDisputes')}</Link>
+      </Figure>
     </dl>
   );
 }

@@ -3,11 +3,11 @@ import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery } from 'urql';
 import { textField } from '../components/form-field';
+import { AmountFields } from '../components/amount-fields';
 import { Status } from '../components/status';
 import { PayDocument, PayeesDocument } from '../graphql/generated';
 import type { MoneyFragment, PayeesQuery } from '../graphql/generated';
-import { isTimeCurrency } from '../format/amount';
-import { toMinorUnits } from '../format/amount-input';
+import { amountOf } from '../format/amount-input';
 import { useFormat } from '../format/use-format';
 
 type Payee = PayeesQuery['payees']['edges'][number]['node'];
@@ -46,31 +46,6 @@ function PayeeSearch({ communityId, onChoose }: { communityId: string; onChoose:
   );
 }
 
-/** The amount fields: hours and minutes for a time currency, one decimal field for any other. */
-function AmountFields({ currency }: { currency: MoneyFragment }) {
-  const { t } = useTranslation();
-  if (!isTimeCurrency(currency)) {
-    return (
-      <label>
-        {t('pay.amount')} ({currency.symbol})
-        <input name="units" inputMode="decimal" required />
-      </label>
-    );
-  }
-  return (
-    <div className="amount-fields">
-      <label>
-        {t('pay.hours')}
-        <input name="units" type="number" min="0" step="1" inputMode="numeric" />
-      </label>
-      <label>
-        {t('pay.minutes')}
-        <input name="minutes" type="number" min="0" max="59" step="1" inputMode="numeric" />
-      </label>
-    </div>
-  );
-}
-
 /**
  * Paying another member: choose them by name, then the amount and what for. One idempotency key per
  * payment form, so that a retried submit (a double click, a dropped answer) pays once.
@@ -88,7 +63,7 @@ export function PayForm({ communityId, accountId, currency, onPaid }: PayFormPro
     event.preventDefault();
     if (!payee) return;
     const form = new FormData(event.currentTarget);
-    const amount = toMinorUnits(currency, textField(form, 'units'), textField(form, 'minutes'));
+    const amount = amountOf(form, currency);
     if (!amount || amount <= 0n) return setOutcome({ kind: 'error', text: t('pay.zero') });
     const memo = textField(form, 'memo');
     const input = {
