@@ -38,6 +38,9 @@ export function webAppDirectory(from = dirname(fileURLToPath(import.meta.url))):
   return join(directory, 'web', 'dist');
 }
 
+/** Whether `npm run build` built the web app here. */
+export const webAppBuilt = (directory = webAppDirectory()): boolean => existsSync(join(directory, 'index.html'));
+
 /**
  * The single-page app under /app: its hashed assets cached for good, index.html never (so that a
  * new build is picked up at the next visit), and any other path under /app answered with
@@ -47,7 +50,7 @@ export function webAppDirectory(from = dirname(fileURLToPath(import.meta.url))):
 export function webApp(directory = webAppDirectory()): Router {
   const router = Router();
   const index = join(directory, 'index.html');
-  if (!existsSync(index)) return router;
+  if (!webAppBuilt(directory)) return router;
   router.use(WEB_APP_PATH, (_req, res, next) => {
     res.setHeader('Content-Security-Policy', WEB_APP_CSP);
     next();
