@@ -17,16 +17,18 @@ echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipCompone
 export function Chart({ option, label }: { option: EChartsCoreOption; label: string }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    const chart = echarts.init(box.current!);
+    const element = box.current;
+    if (!element) return;
+    const chart = echarts.init(element);
     const observer = new ResizeObserver(() => chart.resize());
-    observer.observe(box.current!);
+    observer.observe(element);
     return () => {
       observer.disconnect();
       chart.dispose();
     };
   }, []);
   useEffect(() => {
-    const chart = echarts.getInstanceByDom(box.current!);
+    const chart = box.current && echarts.getInstanceByDom(box.current);
     chart?.setOption(
       { aria: { enabled: true }, tooltip: { trigger: 'axis', renderMode: 'richText' }, ...option },
       { notMerge: true },
