@@ -216,6 +216,17 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
     await page.getByLabel('Reason').fill('   ');
     await page.getByRole('button', { name: 'Confirm: Suspend Member applicant' }).click();
     await page.getByRole('alert').getByText('Not done: This action needs a written reason.').waitFor();
+
+    // New credits, with a reason: the starter grant's 5 hours become 6.
+    const row = page.getByRole('row', { name: /Member applicant/ });
+    await row.getByText(hoursAndMinutes(300, 'en'), { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Grant credits: Member applicant' }).click();
+    await row.getByLabel('Hours').fill('1');
+    await row.getByLabel(/^Reason/).fill('Ran the repair café');
+    await page.getByRole('button', { name: 'Confirm: Grant credits Member applicant' }).click();
+    await page.getByRole('status').getByText('Granted 1 h to Member applicant.').waitFor();
+    await row.getByText(hoursAndMinutes(360, 'en'), { exact: true }).waitFor();
+    await expectAccessible(page);
     await screenshot(page, 'members-en');
     await context.close();
 
@@ -261,5 +272,55 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
       await expectScreen(page, heading, name);
       await context.close();
     }
+  });
+
+  it('a member finds a listing by a Korean word and proposes; the provider accepts and delivers; she confirms and reviews; both passbooks show the payment', async () => {
+    const minjiApi = await logInAs(t, 'minji@mapo.example', password('minji@mapo.example'));
+    const jihoApi = await logInAs(t, 'jiho@mapo.example', password('jiho@mapo.example'));
+    const [minjiBefore, jihoBefore] = [await ownAccount(minjiApi.client), await ownAccount(jihoApi.client)];
+
+    const minji = await open(KO_DESKTOP, 'minji@mapo.example');
+    await minji.page.getByRole('link', { name: '품앗이 찾기' }).click();
+    await minji.page.getByLabel('검색 (한국어 또는 영어)').fill('수리');
+    const listing = minji.page.getByRole('article', { name: '자전거 수리해요' });
+    await listing.getByRole('button', { name: '거래 제안하기: 자전거 수리해요' }).click();
+    await listing.getByLabel('시간', { exact: true }).fill('1');
+    await listing.getByLabel('메시지').fill('체인이 헐거워요');
+    await expectScreen(minji.page, '품앗이 찾기', 'listings-ko');
+    await listing.getByRole('button', { name: '제안 보내기' }).click();
+    await listing.getByRole('status').getByText('Lee Jiho님에게 제안했어요. 내 거래에서 확인하세요.').waitFor();
+
+    const jiho = await open(EN_PHONE, 'jiho@mapo.example');
+    await jiho.page.getByRole('link', { name: 'My exchanges' }).click();
+    const asked = jiho.page.getByRole('article', { name: '자전거 수리해요' }).filter({ hasText: 'You help Kim Minji' });
+    await asked.getByRole('button', { name: 'Accept' }).click();
+    await asked.getByText('Accepted: the estimate is held').waitFor();
+    await asked.getByRole('button', { name: 'Mark delivered' }).click();
+    await asked.getByLabel('Minutes').fill('45');
+    await asked.getByRole('button', { name: 'Mark delivered: send' }).click();
+    await asked.getByText('Delivered: waiting for confirmation').waitFor();
+    await expectScreen(jiho.page, 'My exchanges', 'exchanges-en-phone');
+
+    await minji.page.getByRole('link', { name: '내 거래' }).click();
+    const helped = minji.page
+      .getByRole('article', { name: '자전거 수리해요' })
+      .filter({ hasText: 'Lee Jiho님이 나를 도와요' });
+    await helped.getByRole('button', { name: '확인하고 지급' }).click();
+    await helped.getByText('확인되고 지급됨').waitFor();
+    await helped.getByRole('button', { name: '후기' }).click();
+    await helped.getByLabel('평점 (1~5)').fill('5');
+    await helped.getByLabel('후기 내용').fill('고마워요!');
+    await helped.getByRole('button', { name: '후기: 보내기' }).click();
+    await minji.page.getByRole('status').getByText('후기: 완료했어요.').waitFor();
+    await expectScreen(minji.page, '내 거래', 'exchanges-ko');
+
+    // Both passbooks show the 45 minutes, and the ledger agrees.
+    await minji.page.getByRole('link', { name: '통장' }).click();
+    await minji.page.getByRole('row').nth(1).getByText(hoursAndMinutes(-45, 'ko'), { exact: true }).waitFor();
+    await jiho.page.getByRole('link', { name: 'Passbook' }).click();
+    await jiho.page.getByRole('row').nth(1).getByText(hoursAndMinutes(45, 'en'), { exact: true }).waitFor();
+    expect(Number((await ownAccount(minjiApi.client)).balance)).toBe(Number(minjiBefore.balance) - 45);
+    expect(Number((await ownAccount(jihoApi.client)).balance)).toBe(Number(jihoBefore.balance) + 45);
+    await Promise.all([minji.context.close(), jiho.context.close()]);
   });
 });

@@ -4,6 +4,8 @@ import { BrowserRouter, Navigate, Outlet, Route, Routes } from 'react-router';
 import { Layout } from './components/layout';
 import { Status } from './components/status';
 import { DisputesPage } from './pages/disputes';
+import { ExchangesPage } from './pages/exchanges';
+import { ListingsPage } from './pages/listings';
 import { LoginPage } from './pages/login';
 import { MembersPage } from './pages/members';
 import { OverviewPage } from './pages/overview';
@@ -57,6 +59,8 @@ export function App() {
           <Route element={<RequireSignedIn />}>
             <Route index element={<Home />} />
             <Route path="passbook" element={<PassbookPage />} />
+            <Route path="listings" element={<ListingsPage />} />
+            <Route path="exchanges" element={<ExchangesPage />} />
             <Route path="console" element={<RequireCoordinator />}>
               <Route index element={<OverviewPage />} />
               <Route path="members" element={<MembersPage />} />

@@ -4,6 +4,13 @@ import { useSession } from '../session/session';
 import { useViewer } from '../session/viewer';
 import { LanguageSwitch } from './language-switch';
 
+/** Every member's screens. */
+const MEMBER_LINKS = [
+  { to: '/passbook', label: 'nav.passbook' },
+  { to: '/listings', label: 'nav.listings' },
+  { to: '/exchanges', label: 'nav.exchanges' },
+] as const;
+
 /** The console's screens, in the navigation of a coordinator only. */
 const CONSOLE_LINKS = [
   { to: '/console', label: 'nav.overview' },
@@ -25,7 +32,11 @@ export function Layout() {
       <header className="top">
         <span className="brand">{t('app.name')}</span>
         <nav aria-label={t('nav.label')}>
-          <NavLink to="/passbook">{t('nav.passbook')}</NavLink>
+          {MEMBER_LINKS.map(({ to, label }) => (
+            <NavLink key={to} to={to}>
+              {t(label)}
+            </NavLink>
+          ))}
           {isCoordinator &&
             CONSOLE_LINKS.map(({ to, label }) => (
               <NavLink key={to} to={to} end>

@@ -13,7 +13,9 @@ const POLL_MS = 15_000;
 export function useLiveQuery<Data, Variables extends AnyVariables>(
   args: UseQueryArgs<Variables, Data>,
 ): UseQueryResponse<Data, Variables> {
-  const response = useQuery<Data, Variables>(args);
+  // Shown from the cache at once, and asked again on every visit: what another member did meanwhile
+  // (a payment, an accepted exchange) touches none of this client's cached results.
+  const response = useQuery<Data, Variables>({ requestPolicy: 'cache-and-network', ...args });
   const [, reexecute] = response;
   useEffect(() => {
     const timer = setInterval(() => {

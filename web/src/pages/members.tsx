@@ -2,16 +2,19 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery } from 'urql';
+import { AmountFields } from '../components/amount-fields';
 import { textField } from '../components/form-field';
 import { ScrollRegion } from '../components/scroll-region';
 import { Status } from '../components/status';
 import {
   ApproveMembershipDocument,
+  GrantCreditsDocument,
   MembersDocument,
   ReinstateMembershipDocument,
   SuspendMembershipDocument,
 } from '../graphql/generated';
 import type { MemberRowFragment, MembershipStatus } from '../graphql/generated';
+import { amountOf } from '../format/amount-input';
 import { useFormat } from '../format/use-format';
 import { useCoordinatedCommunity } from '../session/viewer';
 
@@ -76,6 +79,64 @@ function MembershipAction({ row, onOutcome }: { row: MemberRowFragment; onOutcom
   );
 }
 
+/**
+ * New credits for an active member, from the currency's issuance, with a reason for the audit log.
+ * One idempotency key per opened form, so that a repeated submit grants once.
+ */
+function GrantAction({ row, onOutcome }: { row: MemberRowFragment; onOutcome: (outcome: Outcome) => void }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const { currency } = useCoordinatedCommunity();
+  const [key, setKey] = useState<string | null>(null);
+  const [{ fetching }, grant] = useMutation(GrantCreditsDocument);
+  const name = row.member.displayName;
+  if (!key) {
+    return (
+      <button type="button" onClick={() => setKey(crypto.randomUUID())} aria-label={`${t('members.grant')}: ${name}`}>
+        {t('members.grant')}
+      </button>
+    );
+  }
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const amount = amountOf(form, currency);
+    if (!amount || amount <= 0n) return onOutcome({ kind: 'error', text: t('members.zero') });
+    const input = {
+      idempotencyKey: key!,
+      accountId: row.account.id,
+      amount: amount.toString(),
+      source: 'ISSUANCE' as const,
+      reason: textField(form, 'reason'),
+    };
+    const result = await grant({ input });
+    const refusal = result.data?.grantCredits.userErrors[0]?.message ?? result.error?.message;
+    setKey(null);
+    onOutcome(
+      refusal
+        ? { kind: 'error', text: t('members.refused', { message: refusal }) }
+        : { kind: 'done', text: t('members.granted', { amount: format.amount(amount.toString(), currency), name }) },
+    );
+  }
+
+  return (
+    <form className="confirm" onSubmit={(event) => void submit(event)}>
+      <AmountFields currency={currency} />
+      <label>
+        {t('members.grantReason')}
+        <input name="reason" required maxLength={500} />
+      </label>
+      <button type="submit" disabled={fetching}>
+        {t('members.confirm', { action: t('members.grant'), name })}
+      </button>
+      <button type="button" onClick={() => setKey(null)}>
+        {t('members.cancel')}
+      </button>
+    </form>
+  );
+}
+
 function MemberRows({ rows, onOutcome }: { rows: MemberRowFragment[]; onOutcome: (outcome: Outcome) => void }) {
   const { t } = useTranslation();
   const format = useFormat();
@@ -104,7 +165,10 @@ function MemberRows({ rows, onOutcome }: { rows: MemberRowFragment[]; onOutcome:
               <td>{t(`members.${row.role}`)}</td>
               <td className="number">{format.amount(row.account.balance, currency)}</td>
               <td>
-                <MembershipAction row={row} onOutcome={onOutcome} />
+                <div className="actions">
+                  <MembershipAction row={row} onOutcome={onOutcome} />
+                  {row.status === 'ACTIVE' && <GrantAction row={row} onOutcome={onOutcome} />}
+                </div>
               </td>
             </tr>
           ))}
