@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { useMutation } from 'urql';
 import { AmountFields } from '../components/amount-fields';
 import { textField } from '../components/form-field';
-import { Status } from '../components/status';
+import { OutcomeStatus, Status, useOutcome } from '../components/status';
+import type { Outcome } from '../components/status';
 import { DisputesDocument, ResolveDisputeDocument } from '../graphql/generated';
 import type { DisputeOutcome, DisputesQuery } from '../graphql/generated';
 import { amountOf } from '../format/amount-input';
@@ -13,7 +14,6 @@ import { useLiveQuery } from '../live/live-query';
 import { useCoordinatedCommunity } from '../session/viewer';
 
 type Dispute = DisputesQuery['exchanges']['edges'][number]['node'];
-type Outcome = { kind: 'done' | 'error'; text: string };
 
 const OUTCOMES: DisputeOutcome[] = ['POST_FULL', 'POST_PART', 'VOID'];
 
@@ -107,20 +107,16 @@ function DisputeCard({ dispute, onOutcome }: { dispute: Dispute; onOutcome: (out
 export function DisputesPage() {
   const { t } = useTranslation();
   const community = useCoordinatedCommunity();
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [{ data, error }, refresh] = useLiveQuery({
     query: DisputesDocument,
     variables: { communityId: community.id },
   });
-  const onOutcome = (next: Outcome) => {
-    setOutcome(next);
-    refresh({ requestPolicy: 'network-only' });
-  };
+  const [outcome, onOutcome] = useOutcome(refresh);
   const disputes = data?.exchanges.edges.map((edge) => edge.node);
   return (
     <section>
       <h1>{t('disputes.title')}</h1>
-      {outcome && <Status kind={outcome.kind}>{outcome.text}</Status>}
+      <OutcomeStatus outcome={outcome} />
       {error && <Status kind="error">{t('app.error', { message: error.message })}</Status>}
       {!disputes && !error && <Status kind="loading">{t('app.loading')}</Status>}
       {disputes?.length === 0 && <p>{t('disputes.empty')}</p>}

@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { useClient } from 'urql';
 import { AmountFields } from '../components/amount-fields';
 import { textField } from '../components/form-field';
-import { Status } from '../components/status';
+import { OutcomeStatus, Status, useOutcome } from '../components/status';
+import type { Outcome } from '../components/status';
 import {
   AcceptExchangeDocument,
   CancelExchangeDocument,
@@ -21,7 +22,6 @@ import { useLiveQuery } from '../live/live-query';
 import { useViewer } from '../session/viewer';
 
 type Exchange = MyExchangesQuery['exchanges']['edges'][number]['node'];
-type Outcome = { kind: 'done' | 'error'; text: string };
 type Refusal = { userErrors: { message: string }[] };
 
 interface CardProps {
@@ -261,18 +261,14 @@ function ExchangeCard({ exchange, currency, onOutcome }: CardProps) {
 export function ExchangesPage() {
   const { t } = useTranslation();
   const { currency } = useViewer();
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [{ data, error }, refresh] = useLiveQuery({ query: MyExchangesDocument });
+  const [outcome, onOutcome] = useOutcome(refresh);
   if (!currency) return <p>{t('noMembership')}</p>;
   const exchanges = data?.exchanges.edges.map((edge) => edge.node);
-  const onOutcome = (next: Outcome) => {
-    setOutcome(next);
-    refresh({ requestPolicy: 'network-only' });
-  };
   return (
     <section>
       <h1>{t('exchanges.title')}</h1>
-      {outcome && <Status kind={outcome.kind}>{outcome.text}</Status>}
+      <OutcomeStatus outcome={outcome} />
       {error && <Status kind="error">{t('app.error', { message: error.message })}</Status>}
       {exchanges?.length === 0 && <p>{t('exchanges.none')}</p>}
       {exchanges?.map((exchange) => (

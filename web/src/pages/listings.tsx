@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery } from 'urql';
 import { AmountFields } from '../components/amount-fields';
 import { textField } from '../components/form-field';
-import { Status } from '../components/status';
+import { OutcomeStatus, Status } from '../components/status';
+import type { Outcome } from '../components/status';
 import { ListingsDocument, ProposeExchangeDocument } from '../graphql/generated';
 import type { ListingsQuery, MoneyFragment } from '../graphql/generated';
 import { amountOf } from '../format/amount-input';
@@ -12,7 +13,6 @@ import { useFormat } from '../format/use-format';
 import { useViewer } from '../session/viewer';
 
 type Listing = ListingsQuery['listings']['edges'][number]['node'];
-type Outcome = { kind: 'done' | 'error'; text: string };
 
 /** Proposing an exchange on a listing: an estimate (what acceptance will hold) and a message. */
 function ProposeForm({ listing, currency, onDone }: { listing: Listing; currency: MoneyFragment; onDone: () => void }) {
@@ -59,7 +59,7 @@ function ProposeForm({ listing, currency, onDone }: { listing: Listing; currency
           {t('listings.cancel')}
         </button>
       </div>
-      {outcome && <Status kind={outcome.kind}>{outcome.text}</Status>}
+      <OutcomeStatus outcome={outcome} />
     </form>
   );
 }

@@ -5,7 +5,8 @@ import { useMutation, useQuery } from 'urql';
 import { AmountFields } from '../components/amount-fields';
 import { textField } from '../components/form-field';
 import { ScrollRegion } from '../components/scroll-region';
-import { Status } from '../components/status';
+import { OutcomeStatus, Status, useOutcome } from '../components/status';
+import type { Outcome } from '../components/status';
 import {
   ApproveMembershipDocument,
   GrantCreditsDocument,
@@ -26,8 +27,6 @@ const ACTIONS = {
   ACTIVE: { name: 'suspend', document: SuspendMembershipDocument, needsReason: true },
   SUSPENDED: { name: 'reinstate', document: ReinstateMembershipDocument, needsReason: false },
 } as const;
-
-type Outcome = { kind: 'done' | 'error'; text: string };
 
 /**
  * One action on one membership, confirmed before it is sent (with a reason where the audit log
@@ -183,16 +182,12 @@ export function MembersPage() {
   const { t } = useTranslation();
   const community = useCoordinatedCommunity();
   const [status, setStatus] = useState<MembershipStatus | ''>('');
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [{ data, error }, refresh] = useQuery({
     query: MembersDocument,
     variables: { communityId: community.id, status: status || null },
   });
+  const [outcome, onOutcome] = useOutcome(refresh);
   const page = data?.memberships;
-  const onOutcome = (next: Outcome) => {
-    setOutcome(next);
-    refresh({ requestPolicy: 'network-only' });
-  };
   return (
     <section>
       <h1>{t('members.title')}</h1>
@@ -207,7 +202,7 @@ export function MembersPage() {
           ))}
         </select>
       </label>
-      {outcome && <Status kind={outcome.kind}>{outcome.text}</Status>}
+      <OutcomeStatus outcome={outcome} />
       {error && <Status kind="error">{t('app.error', { message: error.message })}</Status>}
       {page ? (
         <>

@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery } from 'urql';
 import { textField } from '../components/form-field';
 import { AmountFields } from '../components/amount-fields';
-import { Status } from '../components/status';
+import { OutcomeStatus } from '../components/status';
+import type { Outcome } from '../components/status';
 import { PayDocument, PayeesDocument } from '../graphql/generated';
 import type { MoneyFragment, PayeesQuery } from '../graphql/generated';
 import { amountOf } from '../format/amount-input';
@@ -56,7 +57,7 @@ export function PayForm({ communityId, accountId, currency, onPaid }: PayFormPro
   const headingId = useId();
   const [payee, setPayee] = useState<Payee | null>(null);
   const [key, setKey] = useState(() => crypto.randomUUID());
-  const [outcome, setOutcome] = useState<{ kind: 'done' | 'error'; text: string } | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [{ fetching }, pay] = useMutation(PayDocument);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -106,7 +107,7 @@ export function PayForm({ communityId, accountId, currency, onPaid }: PayFormPro
       ) : (
         <PayeeSearch communityId={communityId} onChoose={(chosen) => (setOutcome(null), setPayee(chosen))} />
       )}
-      {outcome && <Status kind={outcome.kind}>{outcome.text}</Status>}
+      <OutcomeStatus outcome={outcome} />
     </section>
   );
 }
