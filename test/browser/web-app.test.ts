@@ -323,4 +323,35 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
     expect(Number((await ownAccount(jihoApi.client)).balance)).toBe(Number(jihoBefore.balance) + 45);
     await Promise.all([minji.context.close(), jiho.context.close()]);
   });
+
+  it('refreshes an expiring access token by itself, and signing out ends the session on the server', async () => {
+    const { page, context } = await open(EN_DESKTOP, 'seoyeon@mapo.example');
+    await page.getByRole('heading', { name: 'Passbook' }).waitFor();
+    const tokensNow = () => page.evaluate(() => JSON.parse(sessionStorage.getItem('pumasi.tokens') ?? 'null'));
+    const first = await tokensNow();
+    // As if the tab had been left open past the access token's life.
+    await page.evaluate(() => {
+      const tokens = JSON.parse(sessionStorage.getItem('pumasi.tokens')!);
+      sessionStorage.setItem(
+        'pumasi.tokens',
+        JSON.stringify({ ...tokens, accessTokenExpiresAt: new Date(0).toISOString() }),
+      );
+    });
+    await page.reload();
+    await page.getByTestId('balance').waitFor();
+    const second = await tokensNow();
+    expect(second.accessToken).not.toBe(first.accessToken);
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Pumasi' }).waitFor();
+    expect(await tokensNow()).toBeNull();
+    const refresh = await gql<{ refreshTokens: { tokens: unknown; userErrors: { code: string }[] } }>(
+      t,
+      `mutation($input: RefreshTokensInput!) { refreshTokens(input: $input) { tokens { accessToken } userErrors { code } } }`,
+      { input: { refreshToken: second.refreshToken } },
+    );
+    expect(refresh.refreshTokens.userErrors.map((error) => error.code)).toEqual(['INVALID_REFRESH_TOKEN']);
+    await context.close();
+  });
 });
