@@ -331,7 +331,7 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
     const first = await tokensNow();
     // As if the tab had been left open past the access token's life.
     await page.evaluate(() => {
-      const tokens = JSON.parse(sessionStorage.getItem('pumasi.tokens')!);
+      const tokens = JSON.parse(sessionStorage.getItem('pumasi.tokens'));
       sessionStorage.setItem(
         'pumasi.tokens',
         JSON.stringify({ ...tokens, accessTokenExpiresAt: new Date(0).toISOString() }),
