@@ -72,6 +72,25 @@ async function signIn(page: Page, screen: Screen, email: string, password: strin
   await page.getByRole('button', { name: words.submit }).click();
 }
 
+interface StoredTokens {
+  accessToken: string;
+  accessTokenExpiresAt: string;
+  refreshToken: string;
+}
+
+/**
+ * The session's tokens where the app keeps them (the tab's sessionStorage, web/src/session/tokens.ts),
+ * read and written in the page; as strings of script, since these files are compiled without the DOM's types.
+ */
+async function storedTokens(page: Page): Promise<StoredTokens | null> {
+  const text = await page.evaluate<string | null>(`sessionStorage.getItem('pumasi.tokens')`);
+  return text ? (JSON.parse(text) as StoredTokens) : null;
+}
+
+async function storeTokens(page: Page, tokens: StoredTokens): Promise<void> {
+  await page.evaluate(`sessionStorage.setItem('pumasi.tokens', ${JSON.stringify(JSON.stringify(tokens))})`);
+}
+
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
 describeInBrowser('the web app in a real browser, on the demo community', () => {
@@ -327,25 +346,18 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
   it('refreshes an expiring access token by itself, and signing out ends the session on the server', async () => {
     const { page, context } = await open(EN_DESKTOP, 'seoyeon@mapo.example');
     await page.getByRole('heading', { name: 'Passbook' }).waitFor();
-    const tokensNow = () => page.evaluate(() => JSON.parse(sessionStorage.getItem('pumasi.tokens') ?? 'null'));
-    const first = await tokensNow();
+    const first = (await storedTokens(page))!;
     // As if the tab had been left open past the access token's life.
-    await page.evaluate(() => {
-      const tokens = JSON.parse(sessionStorage.getItem('pumasi.tokens'));
-      sessionStorage.setItem(
-        'pumasi.tokens',
-        JSON.stringify({ ...tokens, accessTokenExpiresAt: new Date(0).toISOString() }),
-      );
-    });
+    await storeTokens(page, { ...first, accessTokenExpiresAt: new Date(0).toISOString() });
     await page.reload();
     await page.getByTestId('balance').waitFor();
-    const second = await tokensNow();
+    const second = (await storedTokens(page))!;
     expect(second.accessToken).not.toBe(first.accessToken);
     expect(second.refreshToken).not.toBe(first.refreshToken);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to Pumasi' }).waitFor();
-    expect(await tokensNow()).toBeNull();
+    expect(await storedTokens(page)).toBeNull();
     const refresh = await gql<{ refreshTokens: { tokens: unknown; userErrors: { code: string }[] } }>(
       t,
       `mutation($input: RefreshTokensInput!) { refreshTokens(input: $input) { tokens { accessToken } userErrors { code } } }`,
