@@ -4,6 +4,7 @@
 import js from '@eslint/js';
 import graphql from '@graphql-eslint/eslint-plugin';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -75,6 +76,11 @@ export default defineConfig(
       // no-misused-promises' to catch.
       '@typescript-eslint/require-await': 'off',
     },
+  },
+  {
+    // The web app's components: React's rules of hooks, and the dependencies its effects and memos declare.
+    files: ['web/**/*.tsx', 'web/**/*.ts'],
+    extends: [reactHooks.configs.flat.recommended],
   },
   {
     // The tests' plumbing is untyped by nature: GraphQL answers are read as `Record<string, any>`,

@@ -1,6 +1,7 @@
-import { createContext, useCallback, useContext, useMemo, useState } from 'react';
+import { createContext, useContext, useState } from 'react';
 import type { ReactNode } from 'react';
 import { Provider } from 'urql';
+import type { Client } from 'urql';
 import { createClient } from '../graphql/client';
 import { SignOutDocument } from '../graphql/generated';
 import { loadTokens, saveTokens } from './tokens';
@@ -26,29 +27,28 @@ export function useSession(): Session {
  */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [signedIn, setSignedIn] = useState(() => loadTokens() !== null);
-  const [generation, setGeneration] = useState(0);
-  const ended = useCallback(() => {
-    saveTokens(null);
-    setSignedIn(false);
-    setGeneration((n) => n + 1);
-  }, []);
-  const client = useMemo(() => createClient(ended), [ended, generation]);
-  const session = useMemo<Session>(
-    () => ({
-      signedIn,
-      signIn(tokens) {
-        saveTokens(tokens);
-        setSignedIn(true);
-        setGeneration((n) => n + 1);
-      },
-      // The server ends the session (its refresh token stops working) before the tab forgets it.
-      async signOut() {
-        await client.mutation(SignOutDocument, {}).toPromise();
-        ended();
-      },
-    }),
-    [signedIn, client, ended],
-  );
+  const [client, setClient] = useState(() => sessionClient());
+
+  // The client ends the session itself when the server no longer takes its tokens.
+  function sessionClient(): Client {
+    return createClient(() => begin(null));
+  }
+
+  function begin(tokens: Tokens | null) {
+    saveTokens(tokens);
+    setSignedIn(tokens !== null);
+    setClient(sessionClient());
+  }
+
+  const session: Session = {
+    signedIn,
+    signIn: begin,
+    // The server ends the session (its refresh token stops working) before the tab forgets it.
+    async signOut() {
+      await client.mutation(SignOutDocument, {}).toPromise();
+      begin(null);
+    },
+  };
   return (
     <SessionContext.Provider value={session}>
       <Provider value={client}>{children}</Provider>
