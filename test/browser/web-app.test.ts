@@ -87,8 +87,12 @@ async function storedTokens(page: Page): Promise<StoredTokens | null> {
   return text ? (JSON.parse(text) as StoredTokens) : null;
 }
 
-async function storeTokens(page: Page, tokens: StoredTokens): Promise<void> {
-  await page.evaluate(`sessionStorage.setItem('pumasi.tokens', ${JSON.stringify(JSON.stringify(tokens))})`);
+/**
+ * Tokens the app finds at its next start in this browser profile: written before its scripts run, so
+ * that the running app (whose own tokens are still fresh) cannot race the change.
+ */
+async function storeTokensForNextStart(context: BrowserContext, tokens: StoredTokens): Promise<void> {
+  await context.addInitScript(`sessionStorage.setItem('pumasi.tokens', ${JSON.stringify(JSON.stringify(tokens))})`);
 }
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
@@ -348,7 +352,7 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
     await page.getByRole('heading', { name: 'Passbook' }).waitFor();
     const first = (await storedTokens(page))!;
     // As if the tab had been left open past the access token's life.
-    await storeTokens(page, { ...first, accessTokenExpiresAt: new Date(0).toISOString() });
+    await storeTokensForNextStart(context, { ...first, accessTokenExpiresAt: new Date(0).toISOString() });
     await page.reload();
     await page.getByTestId('balance').waitFor();
     const second = (await storedTokens(page))!;
