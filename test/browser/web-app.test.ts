@@ -62,10 +62,17 @@ const LOGIN_WORDS = {
   'en-US': { title: 'Sign in to Pumasi', email: 'Email', password: 'Password', submit: 'Sign in' },
 };
 
-/** Opens the app at /app in a fresh profile and signs in through the login screen, in the screen's language. */
-async function signIn(page: Page, screen: Screen, email: string, password: string, screenshotName?: string) {
+/** Opens the app at `address` and signs in through the login screen it is sent to, in the screen's language. */
+async function signIn(
+  page: Page,
+  screen: Screen,
+  email: string,
+  password: string,
+  address: string,
+  screenshotName?: string,
+) {
   const words = LOGIN_WORDS[screen.locale];
-  await page.goto('/app/');
+  await page.goto(address);
   await expectScreen(page, words.title, screenshotName);
   await page.getByLabel(words.email).fill(email);
   await page.getByLabel(words.password).fill(password);
@@ -104,15 +111,18 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
   let communityId: string;
 
   const password = (email: string) => logins.get(email)!;
-  /** A fresh browser profile with the screen's language and size, signed in as the demo's `email`. */
+  /**
+   * A fresh browser profile with the screen's language and size, signed in as the demo's `email`
+   * on the way to `address` (the app's start by default).
+   */
   async function open(
     screen: Screen,
     email: string,
-    loginScreenshot?: string,
+    { address = '/app/', loginScreenshot }: { address?: string; loginScreenshot?: string } = {},
   ): Promise<{ page: Page; context: BrowserContext }> {
     const context = await openContext(browser, t.url, screen);
     const page = await context.newPage();
-    await signIn(page, screen, email, password(email), loginScreenshot);
+    await signIn(page, screen, email, password(email), address, loginScreenshot);
     return { page, context };
   }
 
@@ -149,7 +159,7 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
     const minji = await logInAs(t, 'minji@mapo.example', password('minji@mapo.example'));
     const jiho = await logInAs(t, 'jiho@mapo.example', password('jiho@mapo.example'));
     const [before, jihoBefore] = [await ownAccount(minji.client), await ownAccount(jiho.client)];
-    const { page, context } = await open(KO_DESKTOP, 'minji@mapo.example', 'login-ko');
+    const { page, context } = await open(KO_DESKTOP, 'minji@mapo.example', { loginScreenshot: 'login-ko' });
     await page.getByRole('heading', { name: '통장' }).waitFor();
     await page
       .getByTestId('balance')
@@ -180,7 +190,7 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
   });
 
   it('a member on a phone, in English, has the passbook and no way into the console, even by its address', async () => {
-    const { page, context } = await open(EN_PHONE, 'minji@mapo.example', 'login-en-phone');
+    const { page, context } = await open(EN_PHONE, 'minji@mapo.example', { loginScreenshot: 'login-en-phone' });
     const operations: string[] = [];
     page.on('request', (request) => {
       const body = request.postData();
@@ -260,11 +270,10 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
     await phone.context.close();
   });
 
-  it('a coordinator settles the demo dispute in part, in Korean, and the provider is paid that part', async () => {
+  it('a coordinator follows a link to the disputes, signs in on the way, and settles the demo dispute in part, in Korean', async () => {
     const jiho = await logInAs(t, 'jiho@mapo.example', password('jiho@mapo.example'));
     const before = await ownAccount(jiho.client);
-    const { page, context } = await open(KO_DESKTOP, 'coordinator@mapo.example');
-    await page.getByRole('link', { name: '분쟁' }).click();
+    const { page, context } = await open(KO_DESKTOP, 'coordinator@mapo.example', { address: '/app/console/disputes' });
     const dispute = page.getByRole('article', { name: '자전거 수리해요' });
     await dispute.getByText('It took 20 minutes, not an hour').waitFor();
     // What is held, and what the provider stated on delivery: an hour each.

@@ -1,6 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
-import { BrowserRouter, Navigate, Outlet, Route, Routes } from 'react-router';
+import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
 import { Layout } from './components/layout';
 import { Status } from './components/status';
 import { DisputesPage } from './pages/disputes';
@@ -14,10 +14,16 @@ import { NotFoundPage, RefusedPage } from './pages/refused';
 import { SessionProvider, useSession } from './session/session';
 import { useViewer, ViewerProvider } from './session/viewer';
 
-/** The signed-in screens; anyone else is sent to sign in. */
+/** Where a signed-out visitor was going: the login screen sends them on there. */
+interface LoginState {
+  from?: string;
+}
+
+/** The signed-in screens; anyone else is sent to sign in, and then on to the address they asked for. */
 function RequireSignedIn() {
   const { signedIn } = useSession();
-  if (!signedIn) return <Navigate to="/login" replace />;
+  const { pathname } = useLocation();
+  if (!signedIn) return <Navigate to="/login" replace state={{ from: pathname } satisfies LoginState} />;
   return (
     <ViewerProvider>
       <Layout />
@@ -47,7 +53,9 @@ function Loading() {
 }
 
 function SignedOutOnly() {
-  return useSession().signedIn ? <Navigate to="/" replace /> : <LoginPage />;
+  const { signedIn } = useSession();
+  const from = (useLocation().state as LoginState | null)?.from;
+  return signedIn ? <Navigate to={from ?? '/'} replace /> : <LoginPage />;
 }
 
 export function App() {
