@@ -216,6 +216,19 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
       `query Active($id: ID!) { memberships(communityId: $id, status: ACTIVE) { totalCount } }`,
       { id: communityId },
     );
+    const now = new Date();
+    const month = await gql<{ communityStatistics: { total: { amountExchanged: string } } }>(
+      coordinator.client,
+      `query Month($id: ID!, $from: DateTime!, $to: DateTime!) {
+        communityStatistics(communityId: $id, from: $from, to: $to, interval: MONTH) { total { amountExchanged } }
+      }`,
+      {
+        id: communityId,
+        from: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString(),
+        to: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString(),
+      },
+    );
+    expect(Number(month.communityStatistics.total.amountExchanged)).toBeGreaterThan(0);
     for (const [screen, name] of [
       [EN_DESKTOP, 'overview-en'],
       [KO_PHONE, 'overview-ko-phone'],
@@ -225,7 +238,12 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
         .getByTestId('active-members')
         .getByText(String(counts.memberships.totalCount), { exact: true })
         .waitFor();
-      const zero = screen.locale === 'ko-KR' ? '0분' : '0 min';
+      const language = screen.locale === 'ko-KR' ? 'ko' : 'en';
+      await page
+        .getByTestId('this-month')
+        .getByText(hoursAndMinutes(Number(month.communityStatistics.total.amountExchanged), language), { exact: true })
+        .waitFor();
+      const zero = hoursAndMinutes(0, language);
       await page.getByTestId('trial-balance').getByText(zero, { exact: true }).waitFor();
       await expectScreen(page, /Mapo Time Bank/, name);
       await context.close();

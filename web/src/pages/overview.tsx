@@ -73,6 +73,13 @@ function Figures({ data, currency }: { data: OverviewQuery; currency: MoneyFragm
         testId="verification"
       />
       <Figure label={t('console.alerts')} value={counted(data.openAlerts, atLeast)} testId="open-alerts" />
+      <Figure
+        label={t('console.thisMonth')}
+        value={format.amount(data.thisMonth.total.amountExchanged, currency)}
+        testId="this-month"
+      >
+        {t('console.transfers', { count: data.thisMonth.total.transferCount })}
+      </Figure>
       <Figure label={t('console.disputes')} value={counted(data.disputes, atLeast)} testId="open-disputes">
         <Link to="/console/disputes">{t('console.toDisputes')}</Link>
       </Figure>
@@ -80,11 +87,20 @@ function Figures({ data, currency }: { data: OverviewQuery; currency: MoneyFragm
   );
 }
 
+/** [start, end) of the current month in UTC, as the API's statistics bucket it. */
+function thisMonth(now = new Date()): { monthStart: string; monthEnd: string } {
+  const [year, month] = [now.getUTCFullYear(), now.getUTCMonth()];
+  return {
+    monthStart: new Date(Date.UTC(year, month, 1)).toISOString(),
+    monthEnd: new Date(Date.UTC(year, month + 1, 1)).toISOString(),
+  };
+}
+
 /** The coordinator's first look at the community: its size, its money, and whether its books are sound. */
 export function OverviewPage() {
   const { t } = useTranslation();
   const community = useCoordinatedCommunity();
-  const variables = { communityId: community.id, currencyId: community.currency.id };
+  const variables = { communityId: community.id, currencyId: community.currency.id, ...thisMonth() };
   const [{ data, error }] = useLiveQuery({ query: OverviewDocument, variables });
   return (
     <section>
