@@ -397,4 +397,20 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
     expect(refresh.refreshTokens.userErrors.map((error) => error.code)).toEqual(['INVALID_REFRESH_TOKEN']);
     await context.close();
   });
+
+  it('switches language on the spot, for the whole page and its language attribute, and remembers the choice', async () => {
+    const context = await openContext(browser, t.url, EN_PHONE);
+    const page = await context.newPage();
+    await page.goto('/app/');
+    await page.getByRole('heading', { name: 'Sign in to Pumasi' }).waitFor();
+    await page.getByLabel('Language').selectOption('ko');
+    await page.getByRole('heading', { name: '품앗이 로그인' }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('ko');
+    await page.reload();
+    await expectScreen(page, '품앗이 로그인');
+    await page.getByLabel('언어').selectOption('en');
+    await page.getByRole('heading', { name: 'Sign in to Pumasi' }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await context.close();
+  });
 });
