@@ -4,6 +4,7 @@
 import js from '@eslint/js';
 import graphql from '@graphql-eslint/eslint-plugin';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -12,7 +13,18 @@ import tseslint from 'typescript-eslint';
 const eqeqeq = ['error', 'always', { null: 'ignore' }];
 
 export default defineConfig(
-  { ignores: ['dist/', 'coverage/', '.ci/out/', '.data/', '.scratch/', 'test/contract/generated/'] },
+  {
+    ignores: [
+      'dist/',
+      'coverage/',
+      '.ci/out/',
+      '.data/',
+      '.scratch/',
+      'test/contract/generated/',
+      'web/dist/',
+      'web/src/graphql/generated.ts',
+    ],
+  },
   {
     // The scripts under test/ (bench, fuzz, smoke, Jest's global setup) and this file: plain Node ESM.
     files: ['**/*.js', '**/*.mjs'],
@@ -27,7 +39,8 @@ export default defineConfig(
     rules: { eqeqeq },
   },
   {
-    files: ['**/*.ts'],
+    // The web app (web/) is linted as the server is, with its own tsconfig (DOM, JSX), found by the project service.
+    files: ['**/*.ts', '**/*.tsx'],
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
@@ -63,6 +76,11 @@ export default defineConfig(
       // no-misused-promises' to catch.
       '@typescript-eslint/require-await': 'off',
     },
+  },
+  {
+    // The web app's components: React's rules of hooks, and the dependencies its effects and memos declare.
+    files: ['web/**/*.tsx', 'web/**/*.ts'],
+    extends: [reactHooks.configs.flat.recommended],
   },
   {
     // The tests' plumbing is untyped by nature: GraphQL answers are read as `Record<string, any>`,

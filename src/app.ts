@@ -13,6 +13,7 @@ import { requestTimeout } from '../libs/http/request-timeout.js';
 import { jsonBodyParser, malformedBodyHandler } from '../libs/http/json-body.js';
 import { metricsEndpoint } from '../libs/http/metrics-endpoint.js';
 import { securityHeaders } from '../libs/http/security-headers.js';
+import { webApp } from '../libs/http/web-app.js';
 import { createRootLogger, PinoNestLogger, requestLogging } from '../libs/observability/logging.js';
 import { Metrics } from '../libs/observability/metrics.js';
 import { AppModule, AppModuleOptions } from './app.module.js';
@@ -85,6 +86,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.use(corsMiddleware(browserOrigins(config, () => app.get(DataSource))));
   mountOAuth(app);
   if (config.graphqlExplorer) app.use(graphiqlAssets());
+  app.use(webApp());
   app.use(jsonBodyParser(), malformedBodyHandler);
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);

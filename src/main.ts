@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { INestApplication, Logger } from '@nestjs/common';
 import { loadConfigOrExit, redactSecrets } from '../libs/config/app-config.js';
 import { InFlightRequests } from '../libs/http/in-flight-requests.js';
+import { WEB_APP_PATH, webAppBuilt } from '../libs/http/web-app.js';
 import { EmbeddedPostgres, EmbeddedPostgresError } from '../libs/database/embedded-postgres.js';
 import { startDatabase } from './database.js';
 import { createApp, createLogger, PrivilegedDatabaseUserError } from './app.js';
@@ -68,7 +69,10 @@ async function main(): Promise<void> {
     throw error;
   }
   const explorer = config.graphqlExplorer ? ' (open it in a browser to explore)' : '';
-  logger.log(`Pumasi is serving GraphQL at http://localhost:${config.port}/graphql${explorer} and health at /health`);
+  const web = webAppBuilt() ? `, the web app at http://localhost:${config.port}${WEB_APP_PATH}/` : '';
+  logger.log(
+    `Pumasi is serving GraphQL at http://localhost:${config.port}/graphql${explorer}${web} and health at /health`,
+  );
 }
 
 main().catch((error: unknown) => {

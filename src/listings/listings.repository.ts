@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { containing } from '../../libs/database/like-pattern.js';
 import { returnedRows } from '../../libs/database/returned-rows.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 // The very expression the search index was built on: a query must repeat it to use the index.
@@ -193,7 +194,7 @@ function searchWhere(filter: ListingSearch): { where: string; params: unknown[] 
   const text = filter.query?.trim();
   if (text) {
     const words = `$${params.push(text)}`;
-    const part = `$${params.push(`%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`;
+    const part = `$${params.push(containing(text))}`;
     where += ` AND ((${LISTING_WORDS}) @@ websearch_to_tsquery('simple', ${words}) OR title ILIKE ${part} OR description ILIKE ${part})`;
   }
   if (filter.kind) where += ` AND kind = $${params.push(filter.kind)}`;

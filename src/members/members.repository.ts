@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { containing } from '../../libs/database/like-pattern.js';
 import { returnedRows } from '../../libs/database/returned-rows.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { Member, Membership } from './models/member.models.js';
@@ -71,12 +72,21 @@ function toMembership(row: Row): Membership {
 export interface MembershipFilter {
   communityId: string;
   status?: MembershipStatus;
+  /** Only memberships whose member's display name contains this text, in any case. */
+  nameContains?: string;
+  /** Leaves this member's own membership out. */
+  exceptMemberId?: string;
 }
 
 function membershipsWhere(filter: MembershipFilter): { where: string[]; params: unknown[] } {
   const params: unknown[] = [filter.communityId];
   const where = ['community_id = $1'];
   if (filter.status) where.push(`status = $${params.push(filter.status)}`);
+  if (filter.exceptMemberId) where.push(`member_id <> $${params.push(filter.exceptMemberId)}`);
+  if (filter.nameContains) {
+    const pattern = `$${params.push(containing(filter.nameContains))}`;
+    where.push(`member_id IN (SELECT id FROM members WHERE display_name ILIKE ${pattern})`);
+  }
   return { where, params };
 }
 

@@ -21,6 +21,7 @@ import {
   InviteMemberInput,
   MembershipActionInput,
   MembershipsArgs,
+  PayeesArgs,
   RegisterInput,
   RequestMembershipInput,
   UpdateMemberProfileInput,
@@ -90,6 +91,14 @@ export class MembersResolver {
   })
   memberships(@CurrentActor() actor: Actor, @Args() args: MembershipsArgs): Promise<Connection<Membership>> {
     return this.members.listMemberships(actor, args);
+  }
+
+  @Query(() => MembershipConnection, {
+    description:
+      "Whom you may pay in a community you are an active member of: its other active members' memberships, oldest first, by name if given. Their accountId is what createTransfer takes as creditAccountId; their balances stay theirs. Also for its coordinators and admins.",
+  })
+  payees(@CurrentActor() actor: Actor, @Args() args: PayeesArgs): Promise<Connection<Membership>> {
+    return this.members.listPayees(actor, args);
   }
 
   @Mutation(() => Member, {

@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import { isDatabaseId } from '../../libs/database/database-id.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
-import { CountedConnection, decodeCursor, toConnection, withTotalCount } from '../../libs/graphql/pagination.js';
+import {
+  CountedConnection,
+  decodeCursor,
+  PageArgs,
+  toConnection,
+  withTotalCount,
+} from '../../libs/graphql/pagination.js';
 import { refusable, Refusal, refusedPayload } from '../../libs/graphql/refusal.js';
 import { byIds, groupedBy, requestLoader } from '../../libs/graphql/request-loaders.js';
 import type { UserError } from '../../libs/graphql/user-errors.js';
@@ -28,12 +34,13 @@ import {
   InviteMemberInput,
   MembershipActionInput,
   MembershipsArgs,
+  PayeesArgs,
   RegisterInput,
   RequestMembershipInput,
   UpdateProfileInput,
 } from './dto/member.inputs.js';
 import { MemberErrorCode, memberError } from './members.errors.js';
-import { MembersRepository, NewMember } from './members.repository.js';
+import { MembershipFilter, MembersRepository, NewMember } from './members.repository.js';
 import { InvitationPayload, Member, MemberPayload, Membership, MembershipPayload } from './models/member.models.js';
 import { MemberKind, MembershipRole, MembershipStatus } from './models/member-enums.js';
 
@@ -162,17 +169,38 @@ export class MembersService {
 
   async listMemberships(actor: Actor, args: MembershipsArgs): Promise<CountedConnection<Membership>> {
     await this.access.requireManager(actor, args.communityId);
-    const afterId = decodeCursor(args.after);
-    const filter = { communityId: args.communityId, status: args.status };
-    const rows = await this.members.membershipsIn({ ...filter, afterId, limit: args.first + 1 });
-    const page = toConnection(
+    return this.membershipPage({ communityId: args.communityId, status: args.status }, args);
+  }
+
+  /** A page of the memberships the filter holds, oldest first, with their total count. */
+  private async membershipPage(filter: MembershipFilter, page: PageArgs): Promise<CountedConnection<Membership>> {
+    const afterId = decodeCursor(page.after);
+    const rows = await this.members.membershipsIn({ ...filter, afterId, limit: page.first + 1 });
+    const connection = toConnection(
       rows,
-      args.first,
-      (membership) => BigInt(membership.id),
-      (membership) => membership,
+      page.first,
+      (row) => BigInt(row.id),
+      (row) => row,
       afterId === undefined,
     );
-    return withTotalCount(page, () => this.members.countMembershipsIn(filter));
+    return withTotalCount(connection, () => this.members.countMembershipsIn(filter));
+  }
+
+  /**
+   * Whom a member may pay: the community's other active members, by name, for the member's own
+   * active membership there (and for its managers). Their account ids, not their balances: reading
+   * an account stays as mayReadAccount says.
+   */
+  async listPayees(actor: Actor, args: PayeesArgs): Promise<CountedConnection<Membership>> {
+    const member = await this.access.isActiveMember(actor, args.communityId);
+    if (!member && !(await this.access.managerRole(actor, args.communityId))) throw forbidden();
+    const filter = {
+      communityId: args.communityId,
+      status: MembershipStatus.ACTIVE,
+      nameContains: args.name,
+      exceptMemberId: actor.kind === 'member' ? actor.memberId : undefined,
+    };
+    return this.membershipPage(filter, args);
   }
 
   async findMembership(actor: Actor, membershipId: string): Promise<Membership> {

@@ -188,3 +188,19 @@ export class MembershipsArgs extends PageArgs {
   @IsEnum(MembershipStatus)
   status?: MembershipStatus;
 }
+
+@ArgsType()
+export class PayeesArgs extends PageArgs {
+  @GlobalIdInput('Community', { description: 'The community whose members to list: one you are an active member of.' })
+  @IsDatabaseId()
+  communityId: string;
+
+  @Field({
+    nullable: true,
+    description: 'Only members whose display name contains this text (any case); every one when omitted.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  name?: string;
+}
