@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { EventRelaySweeper } from '../../src/events/event-relay.sweeper.js';
 import { ExchangesService } from '../../src/exchanges/exchanges.service.js';
 import { ListingsService } from '../../src/listings/listings.service.js';
 import { DEMO_COMMUNITY_SLUG, seedDemoCommunity } from '../../src/seed/demo-community.js';
@@ -46,6 +47,7 @@ function demoLogins(dataDir: string): Map<string, string> {
 }
 
 const BALANCE = `query Balance($id: ID!) { account(id: $id) { balance } }`;
+const PAY = `mutation Pay($input: CreateTransferInput!) { createTransfer(input: $input) { userErrors { code } } }`;
 const OWN_ACCOUNT = `{ viewer { member { memberships { account { id balance } } } } }`;
 
 async function ownAccount(client: GraphqlClient): Promise<{ id: string; balance: string }> {
@@ -186,6 +188,44 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
     expect((await ownAccount(minji.client)).balance).toBe(String(after));
     const jihoNow = await gql<{ account: { balance: string } }>(jiho.client, BALANCE, { id: jihoBefore.id });
     expect(Number(jihoNow.account.balance)).toBe(Number(jihoBefore.balance) + 90);
+    await context.close();
+  });
+
+  it('the passbook follows the account live: a payment made elsewhere shows at once, over the subscription socket', async () => {
+    const minji = await logInAs(t, 'minji@mapo.example', password('minji@mapo.example'));
+    const jiho = await logInAs(t, 'jiho@mapo.example', password('jiho@mapo.example'));
+    const [from, to] = [await ownAccount(minji.client), await ownAccount(jiho.client)];
+    const { page, context } = await open(EN_DESKTOP, 'jiho@mapo.example');
+    const sockets: string[] = [];
+    page.on('websocket', (socket) => sockets.push(socket.url()));
+    await page
+      .getByTestId('balance')
+      .getByText(hoursAndMinutes(Number(to.balance), 'en'))
+      .waitFor();
+
+    const paid = await gql<{ createTransfer: { userErrors: unknown[] } }>(minji.client, PAY, {
+      input: { idempotencyKey: `live-${Date.now()}`, debitAccountId: from.id, creditAccountId: to.id, amount: '25' },
+    });
+    expect(paid.createTransfer.userErrors).toEqual([]);
+    // The relay publishes (background jobs are off in tests: this is its loop); well within the screen's
+    // slowest poll (60 s while the subscription works), the figure changes without a reload.
+    const relay = setInterval(
+      () =>
+        void t.app
+          .get(EventRelaySweeper)
+          .sweep()
+          .catch(() => undefined),
+      100,
+    );
+    try {
+      await page
+        .getByTestId('balance')
+        .getByText(hoursAndMinutes(Number(to.balance) + 25, 'en'))
+        .waitFor({ timeout: 10_000 });
+    } finally {
+      clearInterval(relay);
+    }
+    expect(sockets.some((url) => url.endsWith('/graphql'))).toBe(true);
     await context.close();
   });
 

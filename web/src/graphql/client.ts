@@ -1,5 +1,7 @@
 import { authExchange } from '@urql/exchange-auth';
-import { cacheExchange, Client, fetchExchange } from 'urql';
+import { createClient as createSocketClient } from 'graphql-ws';
+import { cacheExchange, Client, fetchExchange, subscriptionExchange } from 'urql';
+import type { Exchange } from 'urql';
 import type { CombinedError } from 'urql';
 import { isExpiring, loadTokens, saveTokens } from '../session/tokens';
 import { RefreshTokensDocument } from './generated';
@@ -10,6 +12,30 @@ const UNAUTHENTICATED = 'UNAUTHENTICATED';
 const isUnauthenticated = (error: CombinedError): boolean =>
   error.graphQLErrors.some((e) => e.extensions.code === UNAUTHENTICATED) ||
   (error.response as Response | undefined)?.status === 401;
+
+/**
+ * Subscriptions over this server's /graphql WebSocket (graphql-ws), with the current access token
+ * in connection_init. The socket opens with the first subscription and closes after the last; it
+ * reconnects whatever the close (the server closes it when the token it was opened with expires,
+ * and the next connection takes the refreshed one).
+ */
+function subscriptions(): Exchange {
+  const socket = createSocketClient({
+    url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
+    connectionParams: () => {
+      const tokens = loadTokens();
+      return tokens ? { authorization: `Bearer ${tokens.accessToken}` } : {};
+    },
+    lazy: true,
+    retryAttempts: Infinity,
+    shouldRetry: () => true,
+  });
+  return subscriptionExchange({
+    forwardSubscription: (request) => ({
+      subscribe: (sink) => ({ unsubscribe: socket.subscribe({ ...request, query: request.query ?? '' }, sink) }),
+    }),
+  });
+}
 
 /**
  * The app's one GraphQL client: urql, on this server's /graphql. The auth exchange adds the access
@@ -45,6 +71,7 @@ export function createClient(onSignedOut: () => void): Client {
         },
       })),
       fetchExchange,
+      subscriptions(),
     ],
   });
 }

@@ -6,7 +6,7 @@ import { AmountFields } from '../components/amount-fields';
 import { textField } from '../components/form-field';
 import { OutcomeStatus, Status, useOutcome } from '../components/status';
 import type { Outcome } from '../components/status';
-import { DisputesDocument, ResolveDisputeDocument } from '../graphql/generated';
+import { CommunityActivityDocument, DisputesDocument, ResolveDisputeDocument } from '../graphql/generated';
 import type { DisputeOutcome, DisputesQuery } from '../graphql/generated';
 import { amountOf } from '../format/amount-input';
 import { useFormat } from '../format/use-format';
@@ -107,10 +107,10 @@ function DisputeCard({ dispute, onOutcome }: { dispute: Dispute; onOutcome: (out
 export function DisputesPage() {
   const { t } = useTranslation();
   const community = useCoordinatedCommunity();
-  const [{ data, error }, refresh] = useLiveQuery({
-    query: DisputesDocument,
-    variables: { communityId: community.id },
-  });
+  const [{ data, error }, refresh] = useLiveQuery(
+    { query: DisputesDocument, variables: { communityId: community.id } },
+    { query: CommunityActivityDocument, variables: { communityId: community.id } },
+  );
   const [outcome, onOutcome] = useOutcome(refresh);
   const disputes = data?.exchanges.edges.map((edge) => edge.node);
   return (

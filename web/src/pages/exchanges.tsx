@@ -12,6 +12,7 @@ import {
   ConfirmExchangeDocument,
   DisputeExchangeDocument,
   MarkDeliveredDocument,
+  MyExchangesActivityDocument,
   MyExchangesDocument,
   ReviewExchangeDocument,
 } from '../graphql/generated';
@@ -261,7 +262,10 @@ function ExchangeCard({ exchange, currency, onOutcome }: CardProps) {
 export function ExchangesPage() {
   const { t } = useTranslation();
   const { currency } = useViewer();
-  const [{ data, error }, refresh] = useLiveQuery({ query: MyExchangesDocument });
+  const [{ data, error }, refresh] = useLiveQuery(
+    { query: MyExchangesDocument },
+    { query: MyExchangesActivityDocument, variables: {} },
+  );
   const [outcome, onOutcome] = useOutcome(refresh);
   if (!currency) return <p>{t('noMembership')}</p>;
   const exchanges = data?.exchanges.edges.map((edge) => edge.node);

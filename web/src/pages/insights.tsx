@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Chart } from '../components/chart';
 import { ScrollRegion } from '../components/scroll-region';
 import { Status } from '../components/status';
-import { StatisticsDocument } from '../graphql/generated';
+import { CommunityActivityDocument, StatisticsDocument } from '../graphql/generated';
 import type { StatisticsQuery } from '../graphql/generated';
 import { useFormat } from '../format/use-format';
 import { useLiveQuery } from '../live/live-query';
@@ -147,7 +147,10 @@ export default function InsightsPage() {
     () => ({ communityId: community.id, interval, ...periodOf(interval) }),
     [community.id, interval],
   );
-  const [{ data, error }] = useLiveQuery({ query: StatisticsDocument, variables });
+  const [{ data, error }] = useLiveQuery(
+    { query: StatisticsDocument, variables },
+    { query: CommunityActivityDocument, variables: { communityId: community.id } },
+  );
   return (
     <section>
       <h1>{t('insights.title')}</h1>

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Status } from '../components/status';
-import { OverviewDocument } from '../graphql/generated';
+import { CommunityActivityDocument, OverviewDocument } from '../graphql/generated';
 import type { MoneyFragment, OverviewQuery } from '../graphql/generated';
 import { useFormat } from '../format/use-format';
 import { useLiveQuery } from '../live/live-query';
@@ -101,7 +101,10 @@ export function OverviewPage() {
   const { t } = useTranslation();
   const community = useCoordinatedCommunity();
   const variables = { communityId: community.id, currencyId: community.currency.id, ...thisMonth() };
-  const [{ data, error }] = useLiveQuery({ query: OverviewDocument, variables });
+  const [{ data, error }] = useLiveQuery(
+    { query: OverviewDocument, variables },
+    { query: CommunityActivityDocument, variables: { communityId: community.id } },
+  );
   return (
     <section>
       <h1>{t('console.title', { name: community.name })}</h1>

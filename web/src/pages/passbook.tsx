@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ScrollRegion } from '../components/scroll-region';
 import { Status } from '../components/status';
-import { PassbookDocument } from '../graphql/generated';
+import { AccountActivityDocument, PassbookDocument } from '../graphql/generated';
 import type { MoneyFragment, PassbookQuery } from '../graphql/generated';
 import { useFormat } from '../format/use-format';
 import { useLiveQuery } from '../live/live-query';
@@ -90,7 +90,10 @@ function Statement({ account, onMore }: { account: Account; onMore?: () => void 
 function AccountPassbook({ communityId, accountId }: { communityId: string; accountId: string }) {
   const { t } = useTranslation();
   const [first, setFirst] = useState(PAGE);
-  const [{ data, error }, refresh] = useLiveQuery({ query: PassbookDocument, variables: { accountId, first } });
+  const [{ data, error }, refresh] = useLiveQuery(
+    { query: PassbookDocument, variables: { accountId, first } },
+    { query: AccountActivityDocument, variables: { accountId } },
+  );
   if (error) return <Status kind="error">{t('app.error', { message: error.message })}</Status>;
   const account = data?.account;
   if (!account) return <Status kind="loading">{t('app.loading')}</Status>;
