@@ -39,7 +39,7 @@ function FilterForm({ onFilter }: { onFilter: (filters: Filters) => void }) {
   return (
     <form className="filters" onSubmit={submit}>
       <label>
-        {t('audit.action')}
+        {t('audit.actionFilter')}
         <input name="action" maxLength={64} />
       </label>
       <label>
