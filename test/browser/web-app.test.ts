@@ -13,6 +13,7 @@ import { recordCheckpoint } from '../e2e/integrity-client.js';
 import { joinCommunity } from '../e2e/member-client.js';
 import { chainEverything } from '../support/chain.js';
 import { waitUntil } from '../support/held-locks.js';
+import { asSuperuser } from '../support/superuser.js';
 import { useTestApp } from '../support/test-app.js';
 import type { GraphqlClient } from '../support/test-app.js';
 import {
@@ -131,6 +132,27 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
     return { page, context };
   }
 
+  /**
+   * Runs `work` while the event relay publishes (background jobs are off in tests: this is its
+   * loop): well within a screen's slowest poll (60 s while its subscription works), what `work`
+   * waits for must show without a reload.
+   */
+  async function whileRelaying(work: () => Promise<void>): Promise<void> {
+    const relay = setInterval(
+      () =>
+        void t.app
+          .get(EventRelaySweeper)
+          .sweep()
+          .catch(() => undefined),
+      100,
+    );
+    try {
+      await work();
+    } finally {
+      clearInterval(relay);
+    }
+  }
+
   beforeAll(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pumasi-web-'));
     const services = { ...t, listings: t.app.get(ListingsService), exchanges: t.app.get(ExchangesService) };
@@ -210,24 +232,12 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
       input: { idempotencyKey: `live-${Date.now()}`, debitAccountId: from.id, creditAccountId: to.id, amount: '25' },
     });
     expect(paid.createTransfer.userErrors).toEqual([]);
-    // The relay publishes (background jobs are off in tests: this is its loop); well within the screen's
-    // slowest poll (60 s while the subscription works), the figure changes without a reload.
-    const relay = setInterval(
-      () =>
-        void t.app
-          .get(EventRelaySweeper)
-          .sweep()
-          .catch(() => undefined),
-      100,
-    );
-    try {
-      await page
+    await whileRelaying(() =>
+      page
         .getByTestId('balance')
         .getByText(hoursAndMinutes(Number(to.balance) + 25, 'en'))
-        .waitFor({ timeout: 10_000 });
-    } finally {
-      clearInterval(relay);
-    }
+        .waitFor({ timeout: 10_000 }),
+    );
     expect(sockets.some((url) => url.endsWith('/graphql'))).toBe(true);
     await context.close();
   });
@@ -388,6 +398,41 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
     await phone.page.getByRole('cell', { name: '통과', exact: true }).first().waitFor();
     await expectScreen(phone.page, '장부 검증', 'verification-ko-phone');
     await phone.context.close();
+  });
+
+  it('a coordinator sees a failed verification as an open alert at once, and closes it with a note', async () => {
+    const coordinator = await logInAs(t, 'coordinator@mapo.example', password('coordinator@mapo.example'));
+    const { page, context } = await open(EN_DESKTOP, 'coordinator@mapo.example', {
+      address: '/app/console/verification',
+    });
+    await page.getByText('No open alerts.').waitFor();
+    // One account's posted credits no longer match its postings, as a superuser could make them; undone below.
+    const damage = (by: number) =>
+      asSuperuser(process.env.PUMASI_TEST_DATABASE_URL!, async (sql) => {
+        await sql(
+          'UPDATE accounts SET posted_credits = posted_credits + $1 WHERE id = (SELECT min(account_id) FROM memberships)',
+          [by],
+        );
+      });
+    await damage(7);
+    try {
+      const VERIFY = `mutation Verify($id: ID!) { verifyLedger(input: { communityId: $id }) { run { passed } } }`;
+      const verified = await gql<{ verifyLedger: { run: { passed: boolean } } }>(coordinator.client, VERIFY, {
+        id: communityId,
+      });
+      expect(verified.verifyLedger.run.passed).toBe(false);
+      // Run elsewhere: the screen learns of it from verification.failed, without a reload.
+      const alert = page.getByRole('article', { name: /^Failed run of/ });
+      await whileRelaying(() => alert.waitFor({ timeout: 10_000 }));
+      await expectScreen(page, 'Open alerts', 'verification-alert-en');
+    } finally {
+      await damage(-7);
+    }
+    await page.getByLabel(/^What was done/).fill('Restored the account from the backup');
+    await page.getByRole('button', { name: 'Close the alert' }).click();
+    await page.getByRole('status').getByText('The alert is closed.').waitFor();
+    await page.getByText('No open alerts.').waitFor();
+    await context.close();
   });
 
   it('a coordinator reads the audit log narrowed to one action, in Korean and in English', async () => {
