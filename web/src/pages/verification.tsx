@@ -122,7 +122,9 @@ export function VerificationPage() {
   return (
     <section>
       <h1>{t('verification.title')}</h1>
-      <RunNow onOutcome={onOutcome} />
+      <p>
+        <RunNow onOutcome={onOutcome} />
+      </p>
       <OutcomeStatus outcome={outcome} />
       {error && <Status kind="error">{t('app.error', { message: error.message })}</Status>}
       {!runs && !error && <Status kind="loading">{t('app.loading')}</Status>}
