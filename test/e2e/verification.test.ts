@@ -1,9 +1,9 @@
-import { Client } from 'pg';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
 import { chainEverything } from '../support/chain.js';
 import { GraphqlClient, startTestApp, TestApp, useTestApp } from '../support/test-app.js';
 import { withClonedDatabase } from '../support/test-database.js';
+import { asSuperuser } from '../support/superuser.js';
 import { verifyStatementProof } from '../../src/integrity/proof-verifier.js';
 import { VerificationSweeper } from '../../src/integrity/verification.sweeper.js';
 import { EventRelaySweeper } from '../../src/events/event-relay.sweeper.js';
@@ -275,21 +275,4 @@ async function tamperable(app: TestApp): Promise<LedgerFixture> {
   const fixture = await createLedgerFixture(app, [{ balance: 50n }, {}]);
   await pay(fixture.as(fixture.members[0]), fixture.members[0].id, fixture.members[1].id, 20);
   return fixture;
-}
-
-/** As a superuser would, in one transaction, bypassing the triggers that keep history append-only. */
-async function asSuperuser(
-  url: string,
-  work: (sql: (text: string, params?: unknown[]) => Promise<Record<string, any>[]>) => Promise<void>,
-): Promise<void> {
-  const superuser = new Client({ connectionString: url });
-  await superuser.connect();
-  try {
-    await superuser.query('BEGIN');
-    await superuser.query('SET LOCAL session_replication_role = replica');
-    await work(async (text, params) => (await superuser.query(text, params)).rows);
-    await superuser.query('COMMIT');
-  } finally {
-    await superuser.end();
-  }
 }

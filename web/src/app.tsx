@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
 import { Layout } from './components/layout';
 import { Status } from './components/status';
+import { AuditLogPage } from './pages/audit-log';
+import { CheckpointsPage } from './pages/checkpoints';
 import { DisputesPage } from './pages/disputes';
 import { ExchangesPage } from './pages/exchanges';
 import { ListingsPage } from './pages/listings';
@@ -11,6 +13,7 @@ import { MembersPage } from './pages/members';
 import { OverviewPage } from './pages/overview';
 import { PassbookPage } from './pages/passbook';
 import { NotFoundPage, RefusedPage } from './pages/refused';
+import { VerificationPage } from './pages/verification';
 import { SessionProvider, useSession } from './session/session';
 import { useViewer, ViewerProvider } from './session/viewer';
 
@@ -73,6 +76,9 @@ export function App() {
               <Route index element={<OverviewPage />} />
               <Route path="members" element={<MembersPage />} />
               <Route path="disputes" element={<DisputesPage />} />
+              <Route path="verification" element={<VerificationPage />} />
+              <Route path="audit" element={<AuditLogPage />} />
+              <Route path="checkpoints" element={<CheckpointsPage />} />
               <Route
                 path="insights"
                 element={

@@ -17,6 +17,9 @@ const CONSOLE_LINKS = [
   { to: '/console/members', label: 'nav.members' },
   { to: '/console/disputes', label: 'nav.disputes' },
   { to: '/console/insights', label: 'nav.insights' },
+  { to: '/console/verification', label: 'nav.verification' },
+  { to: '/console/audit', label: 'nav.audit' },
+  { to: '/console/checkpoints', label: 'nav.checkpoints' },
 ] as const;
 
 /** The frame of every signed-in screen: a skip link, the navigation this member may use, and the screen. */

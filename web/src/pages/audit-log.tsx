@@ -1,0 +1,133 @@
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useQuery } from 'urql';
+import { textField } from '../components/form-field';
+import { ScrollRegion } from '../components/scroll-region';
+import { Status } from '../components/status';
+import { AuditLogDocument } from '../graphql/generated';
+import type { AuditLogQuery, AuditLogQueryVariables } from '../graphql/generated';
+import { useFormat } from '../format/use-format';
+import { useCoordinatedCommunity } from '../session/viewer';
+
+type Entry = AuditLogQuery['auditLog']['edges'][number]['node'];
+type Filters = Pick<AuditLogQueryVariables, 'action' | 'from' | 'to'>;
+
+/** The start of a day typed in a date field, in the coordinator's own time zone, as the API's instant. */
+function startOfDay(date: string, addDays = 0): string | null {
+  if (!date) return null;
+  const day = new Date(`${date}T00:00`);
+  day.setDate(day.getDate() + addDays);
+  return day.toISOString();
+}
+
+/** The filters as the API takes them: both dates inclusive for people, so `to` is the start of the day after. */
+function filtersOf(form: FormData): Filters {
+  return {
+    action: textField(form, 'action').trim() || null,
+    from: startOfDay(textField(form, 'from')),
+    to: startOfDay(textField(form, 'to'), 1),
+  };
+}
+
+function FilterForm({ onFilter }: { onFilter: (filters: Filters) => void }) {
+  const { t } = useTranslation();
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    onFilter(filtersOf(new FormData(event.currentTarget)));
+  }
+  return (
+    <form className="filters" onSubmit={submit}>
+      <label>
+        {t('audit.actionFilter')}
+        <input name="action" maxLength={64} />
+      </label>
+      <label>
+        {t('audit.from')}
+        <input name="from" type="date" />
+      </label>
+      <label>
+        {t('audit.to')}
+        <input name="to" type="date" />
+      </label>
+      <button type="submit">{t('audit.filter')}</button>
+    </form>
+  );
+}
+
+function EntriesTable({ entries }: { entries: Entry[] }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  return (
+    <ScrollRegion label={t('audit.title')}>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('audit.when')}</th>
+            <th scope="col">{t('audit.action')}</th>
+            <th scope="col">{t('audit.actor')}</th>
+            <th scope="col">{t('audit.target')}</th>
+            <th scope="col">{t('audit.reason')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((entry) => (
+            <tr key={entry.id}>
+              <th scope="row">{format.dateTime(entry.createdAt)}</th>
+              <td>
+                <code>{entry.action}</code>
+              </td>
+              <td>{entry.actorMember?.displayName ?? t(`audit.${entry.actorRole}`)}</td>
+              <td>{entry.targetType}</td>
+              <td>{entry.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ScrollRegion>
+  );
+}
+
+/**
+ * The community's audit log, newest first, narrowed by action and dates, a page at a time: the
+ * cursors of the pages read so far are kept, so that the coordinator can go back as well as on.
+ */
+export function AuditLogPage() {
+  const { t } = useTranslation();
+  const community = useCoordinatedCommunity();
+  const [filters, setFilters] = useState<Filters>({});
+  const [cursors, setCursors] = useState<string[]>([]);
+  const after = cursors.at(-1) ?? null;
+  const [{ data, error }] = useQuery({
+    query: AuditLogDocument,
+    variables: { communityId: community.id, ...filters, after },
+  });
+  const entries = data?.auditLog.edges.map((edge) => edge.node);
+  const next = data?.auditLog.pageInfo.hasNextPage ? data.auditLog.pageInfo.endCursor : null;
+  const filter = (chosen: Filters) => {
+    setFilters(chosen);
+    setCursors([]);
+  };
+  return (
+    <section>
+      <h1>{t('audit.title')}</h1>
+      <FilterForm onFilter={filter} />
+      {error && <Status kind="error">{t('app.error', { message: error.message })}</Status>}
+      {!entries && !error && <Status kind="loading">{t('app.loading')}</Status>}
+      {entries?.length === 0 && <p>{t('audit.empty')}</p>}
+      {entries && entries.length > 0 && <EntriesTable entries={entries} />}
+      <div className="actions">
+        {cursors.length > 0 && (
+          <button type="button" onClick={() => setCursors(cursors.slice(0, -1))}>
+            {t('audit.previous')}
+          </button>
+        )}
+        {next && (
+          <button type="button" onClick={() => setCursors([...cursors, next])}>
+            {t('audit.next')}
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}
