@@ -239,6 +239,23 @@ function describeSubscriptions(name: string, env: Record<string, string>): void 
       expect(await refused(ACCOUNT_ACTIVITY, { accountId: accountId, after: 'not an id' })).toEqual(['BAD_USER_INPUT']);
       // As the account query answers over HTTP: FORBIDDEN, whether or not such an account exists.
       expect(await refused(ACCOUNT_ACTIVITY, { accountId: 'x'.repeat(300) })).toEqual(['FORBIDDEN']);
+      // The worst values a client can find: each gets a clear code, none an internal error.
+      const hostile = [
+        await refused(ACCOUNT_ACTIVITY, { accountId: 'a\u0000b' }),
+        await refused(ACCOUNT_ACTIVITY, { accountId, after: globalId('Event', '9'.repeat(30)) }),
+        await refused(ACCOUNT_ACTIVITY, { accountId, after: -1 }),
+        await refused(COMMUNITY_EVENTS, { communityId: globalId('Community', scene.community.id), types: ['nope'] }),
+        await refused(COMMUNITY_EVENTS, { communityId: globalId('Community', scene.community.id), types: [] }),
+        await refused(COMMUNITY_EVENTS, { communityId: 'Q29tbXVuaXR5Oi0x' }),
+      ];
+      expect(hostile).toEqual([
+        ['BAD_USER_INPUT'],
+        ['BAD_USER_INPUT'],
+        ['BAD_USER_INPUT'],
+        ['BAD_USER_INPUT'],
+        ['BAD_USER_INPUT'],
+        ['FORBIDDEN'],
+      ]);
     });
   });
 }
