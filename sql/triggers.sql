@@ -12,6 +12,9 @@ CREATE TRIGGER ledger_period_balances_append_only BEFORE DELETE OR UPDATE ON pub
 CREATE TRIGGER ledger_period_balances_no_truncate BEFORE TRUNCATE ON public.ledger_period_balances FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_history_change();
 CREATE TRIGGER ledger_periods_append_only BEFORE DELETE OR UPDATE ON public.ledger_periods FOR EACH ROW EXECUTE FUNCTION ledger_refuse_history_change();
 CREATE TRIGGER ledger_periods_no_truncate BEFORE TRUNCATE ON public.ledger_periods FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_history_change();
+CREATE TRIGGER members_announce_admin_change AFTER UPDATE OF is_admin ON public.members FOR EACH ROW WHEN ((old.is_admin IS DISTINCT FROM new.is_admin)) EXECUTE FUNCTION identity_announce_credentials_change('id');
+CREATE TRIGGER memberships_announce_credentials_change AFTER INSERT OR DELETE ON public.memberships FOR EACH ROW EXECUTE FUNCTION identity_announce_credentials_change('member_id');
+CREATE TRIGGER memberships_announce_standing_change AFTER UPDATE OF role, status ON public.memberships FOR EACH ROW WHEN ((((old.role)::text IS DISTINCT FROM (new.role)::text) OR ((old.status)::text IS DISTINCT FROM (new.status)::text))) EXECUTE FUNCTION identity_announce_credentials_change('member_id');
 CREATE TRIGGER memberships_close_settled BEFORE UPDATE OF status ON public.memberships FOR EACH ROW WHEN ((((new.status)::text = 'closed'::text) AND ((old.status)::text <> 'closed'::text))) EXECUTE FUNCTION members_check_membership_settled();
 CREATE TRIGGER outbox_events_append_only BEFORE DELETE OR UPDATE ON public.outbox_events FOR EACH ROW EXECUTE FUNCTION exchanges_refuse_outbox_rewrite();
 CREATE TRIGGER partner_apps_forget_oauth AFTER UPDATE OF revoked_at ON public.partner_apps FOR EACH ROW WHEN (((old.revoked_at IS NULL) AND (new.revoked_at IS NOT NULL))) EXECUTE FUNCTION oauth_forget_revoked_app();
@@ -20,6 +23,7 @@ CREATE TRIGGER postings_append_only BEFORE DELETE OR UPDATE ON public.postings F
 CREATE CONSTRAINT TRIGGER postings_belong_to_balanced_transfer AFTER INSERT ON public.postings DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_check_new_posting();
 CREATE TRIGGER postings_no_truncate BEFORE TRUNCATE ON public.postings FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_history_change();
 CREATE TRIGGER reviews_append_only BEFORE DELETE OR UPDATE ON public.reviews FOR EACH ROW EXECUTE FUNCTION ledger_refuse_history_change();
+CREATE TRIGGER sessions_announce_credentials_change AFTER DELETE OR UPDATE OF revoked_at, access_token_hash, access_expires_at ON public.sessions FOR EACH ROW EXECUTE FUNCTION identity_announce_credentials_change('member_id');
 CREATE TRIGGER transfer_failures_append_only BEFORE DELETE OR UPDATE ON public.transfer_failures FOR EACH ROW EXECUTE FUNCTION ledger_refuse_history_change();
 CREATE TRIGGER transfer_failures_no_truncate BEFORE TRUNCATE ON public.transfer_failures FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_history_change();
 CREATE TRIGGER transfers_announce AFTER INSERT ON public.transfers FOR EACH ROW EXECUTE FUNCTION events_announce_transfer();

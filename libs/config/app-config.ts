@@ -251,6 +251,13 @@ class EnvironmentVariables {
   SUBSCRIPTION_RECHECK_MS?: number;
 
   @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  CREDENTIALS_CACHE_MS?: number;
+
+  @IsOptional()
   @Transform(toBoolean)
   @IsBoolean({ message: 'WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or false' })
   WEBHOOK_ALLOW_PRIVATE_TARGETS?: boolean;
@@ -396,6 +403,11 @@ export class AppConfig {
     readonly allowPrivilegedDatabaseUser: boolean,
     readonly realtime: RealtimeSettings,
     readonly webhooks: WebhookSettings,
+    /**
+     * How long an access token's session may be served from memory (0: read every time). Changes
+     * to credentials reach every replica at once through LISTEN/NOTIFY; this bounds the rest.
+     */
+    readonly credentialsCacheMs: number,
   ) {}
 
   get usesEmbeddedDatabase(): boolean {
@@ -497,6 +509,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       disableAfterSeconds: vars.WEBHOOK_DISABLE_AFTER_SECONDS ?? 86_400,
       secretGraceSeconds: vars.WEBHOOK_SECRET_GRACE_SECONDS ?? 86_400,
     },
+    vars.CREDENTIALS_CACHE_MS ?? 5000,
   );
 }
 

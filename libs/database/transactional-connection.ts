@@ -6,13 +6,19 @@ import { isRetryable } from './pg-errors.js';
 
 const MAX_ATTEMPTS = 8;
 
+/** The transaction a piece of work runs in, and what waits for it to commit. */
+interface Transaction {
+  manager: EntityManager;
+  committed: (() => void)[];
+}
+
 /**
  * Carries the current transaction on an async context, so repositories never take a QueryRunner
  * argument (Vendure's TransactionalConnection). Outside a transaction, `manager` is the pool's.
  */
 @Injectable()
 export class TransactionalConnection {
-  private readonly current = new AsyncLocalStorage<EntityManager>();
+  private readonly current = new AsyncLocalStorage<Transaction>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -44,7 +50,7 @@ export class TransactionalConnection {
   }
 
   get manager(): EntityManager {
-    return this.current.getStore() ?? this.dataSource.manager;
+    return this.current.getStore()?.manager ?? this.dataSource.manager;
   }
 
   /**
@@ -53,7 +59,24 @@ export class TransactionalConnection {
    */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
     if (this.current.getStore()) return work();
-    return withRetry(() => this.dataSource.transaction('READ COMMITTED', (manager) => this.current.run(manager, work)));
+    return withRetry(async () => {
+      const committed: (() => void)[] = [];
+      const result = await this.dataSource.transaction('READ COMMITTED', (manager) =>
+        this.current.run({ manager, committed }, work),
+      );
+      for (const callback of committed) callback();
+      return result;
+    });
+  }
+
+  /**
+   * Runs `callback` once the current transaction commits, or at once outside one; never if it rolls
+   * back. For what may only follow a durable write: forgetting cached credentials the write changed.
+   */
+  afterCommit(callback: () => void): void {
+    const transaction = this.current.getStore();
+    if (transaction) transaction.committed.push(callback);
+    else callback();
   }
 
   /**

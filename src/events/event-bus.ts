@@ -1,8 +1,7 @@
-import { Logger } from '@nestjs/common';
 import { jetstream, jetstreamManager, DeliverPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import type { ConsumerMessages } from '@nats-io/jetstream';
 import { connect, NatsConnection } from '@nats-io/transport-node';
-import { Client } from 'pg';
+import { PgListener } from '../../libs/database/pg-listener.js';
 
 /**
  * How replicas tell each other that the relay published events: a wake-up only. The database
@@ -27,51 +26,23 @@ const CHANNEL = 'pumasi_events';
  * (what was published meanwhile is read then).
  */
 export class PostgresEventBus extends EventBus {
-  private client?: Client;
-  private stopped = false;
-  private readonly logger = new Logger('PostgresEventBus');
+  private readonly listener: PgListener;
 
-  constructor(private readonly databaseUrl: string) {
+  constructor(databaseUrl: string) {
     super();
+    this.listener = new PgListener(databaseUrl, CHANNEL, 'pumasi-events');
   }
 
-  async start(published: () => void): Promise<void> {
-    this.stopped = false;
-    await this.listen(published);
+  start(published: () => void): Promise<void> {
+    return this.listener.start({ notified: published, connected: published });
   }
 
   announce(): Promise<void> {
     return Promise.resolve();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.client?.end().catch(() => undefined);
-  }
-
-  private async listen(published: () => void): Promise<void> {
-    const client = new Client({ connectionString: this.databaseUrl, application_name: 'pumasi-events' });
-    this.client = client;
-    client.on('notification', () => published());
-    client.on('error', (error) => {
-      this.logger.warn(`The listening connection failed; reconnecting: ${error.message}`);
-      void client.end().catch(() => undefined);
-      this.reconnect(published);
-    });
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
-    published();
-  }
-
-  private reconnect(published: () => void): void {
-    if (this.stopped) return;
-    setTimeout(() => {
-      if (this.stopped) return;
-      this.listen(published).catch((error: unknown) => {
-        this.logger.warn(`Reconnecting the listening connection failed; retrying: ${String(error)}`);
-        this.reconnect(published);
-      });
-    }, 1000).unref();
+  stop(): Promise<void> {
+    return this.listener.stop();
   }
 }
 

@@ -4,6 +4,7 @@ import { returnedRows } from '../../libs/database/returned-rows.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { PartnerScope } from '../access/actor.js';
 import type { Standing } from '../access/actor.js';
+import { LiveSession, SessionCache } from './session-cache.service.js';
 
 type Row = Record<string, unknown>;
 
@@ -22,18 +23,12 @@ export interface NewSession {
 
 export interface Rotation {
   sessionId: string;
+  memberId: string;
   presentedRefreshTokenHash: string;
   accessTokenHash: string;
   accessExpiresAt: Date;
   refreshTokenHash: string;
   refreshExpiresAt: Date;
-}
-
-export interface LiveSession {
-  sessionId: string;
-  memberId: string;
-  isAdmin: boolean;
-  standings: Standing[];
 }
 
 /** A member's sessions that can still be refreshed ($1: the member). */
@@ -42,7 +37,10 @@ const LIVE_SESSIONS_OF = 'member_id = $1 AND revoked_at IS NULL AND refresh_expi
 /** Credentials, sessions, partner apps and their keys and consents. */
 @Injectable()
 export class IdentityRepository {
-  constructor(private readonly db: TransactionalConnection) {}
+  constructor(
+    private readonly db: TransactionalConnection,
+    private readonly cache: SessionCache,
+  ) {}
 
   private async query(sql: string, params: unknown[] = []): Promise<Row[]> {
     return returnedRows(await this.db.manager.query(sql, params));
@@ -91,7 +89,7 @@ export class IdentityRepository {
   /** The session with its member's open memberships, in one query: most requests need nothing more to be authorized. */
   async liveSession(accessTokenHash: string): Promise<LiveSession | null> {
     const [row] = await this.query(
-      `SELECT s.id, s.member_id, m.is_admin,
+      `SELECT s.id, s.member_id, m.is_admin, s.access_expires_at,
               coalesce((SELECT json_agg(json_build_object('communityId', ms.community_id::text, 'role', ms.role, 'status', ms.status))
                           FROM memberships ms WHERE ms.member_id = s.member_id AND ms.status <> 'closed'), '[]') AS standings
          FROM sessions s JOIN members m ON m.id = s.member_id
@@ -104,6 +102,7 @@ export class IdentityRepository {
       memberId: row.member_id as string,
       isAdmin: row.is_admin as boolean,
       standings: row.standings as Standing[],
+      accessExpiresAt: row.access_expires_at as Date,
     };
   }
 
@@ -138,11 +137,16 @@ export class IdentityRepository {
         rotation.refreshExpiresAt,
       ],
     );
+    this.cache.forgetMember(rotation.memberId);
     return rows.length === 1;
   }
 
   async revokeSession(sessionId: string): Promise<void> {
-    await this.query('UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [sessionId]);
+    const [row] = await this.query(
+      'UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING member_id',
+      [sessionId],
+    );
+    if (row) this.cache.forgetMember(row.member_id as string);
   }
 
   /** Ends the member's sessions, all of them or all but one; returns how many ended. */
@@ -151,6 +155,7 @@ export class IdentityRepository {
       'UPDATE sessions SET revoked_at = now() WHERE member_id = $1 AND revoked_at IS NULL AND ($2::bigint IS NULL OR id <> $2) RETURNING id',
       [memberId, exceptSessionId],
     );
+    this.cache.forgetMember(memberId);
     return rows.length;
   }
 
@@ -160,6 +165,7 @@ export class IdentityRepository {
       'UPDATE sessions SET revoked_at = now() WHERE id = $1 AND member_id = $2 AND revoked_at IS NULL RETURNING id',
       [sessionId, memberId],
     );
+    this.cache.forgetMember(memberId);
     return rows.length === 1;
   }
 

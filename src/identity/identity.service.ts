@@ -11,6 +11,7 @@ import { ANONYMOUS, PartnerScope } from '../access/actor.js';
 import { RateLimiterService } from '../access/rate-limiter.service.js';
 import type { Actor, AuthenticatedActor } from '../access/actor.js';
 import { authError, AuthErrorCode } from './identity.errors.js';
+import { SessionCache } from './session-cache.service.js';
 import { IdentityRepository } from './identity.repository.js';
 import { AuthPayload, AuthTokens, ChangePasswordPayload, Session } from './models/identity.models.js';
 import { requireStrongPassword } from '../../libs/security/password-strength.js';
@@ -55,6 +56,7 @@ export class IdentityService {
     private readonly audit: AuditLogService,
     private readonly db: TransactionalConnection,
     private readonly limiter: RateLimiterService,
+    private readonly sessionCache: SessionCache,
   ) {}
 
   /** Rate-limited per email and address, per email and per address; a wrong password and an unknown email answer alike. */
@@ -125,6 +127,7 @@ export class IdentityService {
     const tokens = this.newTokens(session.memberId);
     const rotated = await this.identity.rotate({
       sessionId: session.sessionId,
+      memberId: session.memberId,
       presentedRefreshTokenHash: presented,
       accessTokenHash: tokenHash(tokens.accessToken),
       accessExpiresAt: tokens.accessTokenExpiresAt,
@@ -210,7 +213,11 @@ export class IdentityService {
     });
   }
 
-  /** Who is calling. Runs once per request; every check reads the database, so revocation is immediate. */
+  /**
+   * Who is calling. Runs once per request. A member's access token is checked against its session
+   * as the database has it, read through the session cache (a change to it is heard at once, see
+   * SessionCache); API keys are read every time.
+   */
   async authenticate(credentials: PresentedCredentials): Promise<Actor> {
     if (!credentials.authorization) {
       if (credentials.actingFor) throw rejectCredentials('X-Acting-For needs a partner API key');
@@ -221,7 +228,10 @@ export class IdentityService {
     const token = match[1];
     if (token.startsWith(TOKEN_PREFIX.apiKey)) return this.authenticatePartner(token, credentials.actingFor);
     if (credentials.actingFor) throw rejectCredentials('X-Acting-For needs a partner API key');
-    const session = token.startsWith(TOKEN_PREFIX.access) ? await this.identity.liveSession(tokenHash(token)) : null;
+    const hash = tokenHash(token);
+    const session = token.startsWith(TOKEN_PREFIX.access)
+      ? await this.sessionCache.session(hash, () => this.identity.liveSession(hash))
+      : null;
     if (!session) throw rejectCredentials('The access token is invalid, expired or revoked');
     return {
       kind: 'member',

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { containing } from '../../libs/database/like-pattern.js';
 import { returnedRows } from '../../libs/database/returned-rows.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { SessionCache } from '../identity/session-cache.service.js';
 import { Member, Membership } from './models/member.models.js';
 import { MemberKind, MembershipRole, MembershipStatus } from './models/member-enums.js';
 
@@ -93,7 +94,10 @@ function membershipsWhere(filter: MembershipFilter): { where: string[]; params: 
 /** Members, memberships and invitations. */
 @Injectable()
 export class MembersRepository {
-  constructor(private readonly db: TransactionalConnection) {}
+  constructor(
+    private readonly db: TransactionalConnection,
+    private readonly sessions: SessionCache,
+  ) {}
 
   private async query(sql: string, params: unknown[] = []): Promise<Row[]> {
     return returnedRows(await this.db.manager.query(sql, params));
@@ -161,6 +165,7 @@ export class MembersRepository {
 
   async setAdmin(memberId: string): Promise<void> {
     await this.query('UPDATE members SET is_admin = true, updated_at = now() WHERE id = $1', [memberId]);
+    this.sessions.forgetMember(memberId);
   }
 
   async insertMembership(membership: NewMembership): Promise<Membership | null> {
@@ -169,6 +174,7 @@ export class MembersRepository {
        ON CONFLICT (member_id, community_id) WHERE status <> 'closed' DO NOTHING RETURNING *`,
       [membership.memberId, membership.communityId, membership.currencyId, membership.accountId, membership.role],
     );
+    this.sessions.forgetMember(membership.memberId);
     return rows[0] ? toMembership(rows[0]) : null;
   }
 
@@ -229,7 +235,9 @@ export class MembersRepository {
         WHERE id = $1 RETURNING *`,
       [id, change.status ?? null, change.role ?? null],
     );
-    return toMembership(row);
+    const membership = toMembership(row);
+    this.sessions.forgetMember(membership.memberId);
+    return membership;
   }
 
   /** Communities where this member holds an open membership. */
