@@ -7,8 +7,11 @@
 //   - the statement of the hot account that is a party to every transfer (500,000 postings);
 //   - one download abandoned mid-file, after which the server must still serve;
 // and reports rows, seconds, MB/s and the server's resident memory: before, peak during each
-// download (sampled every 50 ms from /proc/<pid>/status), and the kernel's high-water mark. Last,
-// it times the whole invariant check (the verification a coordinator runs), chain included.
+// download (sampled every 50 ms from /proc/<pid>/status), and the kernel's high-water mark. Then
+// the read path (issue 14): 16 clients reading statement pages of 50 lines (a member's, and the
+// hot account's) and searching listings (Korean and English words) among 10,000 members' listings,
+// each for 10 s, with p50 and p99 against the goal of 15 ms. Last, it times the whole invariant
+// check (the verification a coordinator runs), chain included.
 //
 // Usage: npm run scale [-- --transfers N] [-- --json]
 // With DATABASE_URL, a scratch database is created on that server and dropped at the end; without
@@ -25,6 +28,7 @@ import { createDataSource } from '../../dist/src/data-source.js';
 import { extendChain } from '../../dist/src/integrity/chain.repository.js';
 import { checkLedgerInvariants } from '../../dist/src/ledger/ledger.invariants.js';
 import { findFreePort, memoryMb, serverDatabaseEnv, withDatabase } from './harness.mjs';
+import { createWorkloads, graphqlClient } from './workload.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const argument = (name, fallback) => {
@@ -33,7 +37,39 @@ const argument = (name, fallback) => {
 };
 const TRANSFERS = argument('--transfers', 500_000);
 const JSON_OUTPUT = process.argv.includes('--json');
-const MEMBERS = 1_000;
+const MEMBERS = 10_000;
+const LISTINGS = 10_000;
+const READ_CLIENTS = 16;
+const READ_TIMING = { warmupMs: 2_000, measureMs: 10_000 };
+const READ_GOAL_P99_MS = 15;
+const STATEMENT_PAGE = 50;
+/** Listing titles, as members write them; each listing gets one, numbered. */
+const TITLES = [
+  '자전거 수리해요',
+  '영어 회화 가르쳐요',
+  '아이 돌봄 도와드려요',
+  '컴퓨터 설치 도움',
+  '이사 짐 나르기',
+  'Bike repair',
+  'English conversation',
+  'Garden work together',
+  'Computer setup help',
+  'Moving boxes',
+];
+const CATEGORIES = [
+  'repairs',
+  'language',
+  'childcare',
+  'computers',
+  'transport',
+  'repairs',
+  'language',
+  'care',
+  'computers',
+  'transport',
+];
+/** What members search for: parts of titles in both languages. */
+const SEARCH_WORDS = ['수리', '회화', '돌봄', '설치', 'repair', 'garden', 'computer', 'boxes'];
 const CHUNK = 50_000; // transfers per statement of the setup
 const CHAIN_BATCH = 5_000; // the chainer's batch
 const RSS_SAMPLE_MS = 50;
@@ -152,6 +188,14 @@ async function setUp(databaseUrl) {
     );
     const coordinator = people.find((person) => person.role === 'coordinator');
     const [hot, ...members] = people.filter((person) => person.role === 'member').map((person) => person.account_id);
+    await client.query(
+      `INSERT INTO listings (community_id, member_id, kind, nature, title, description, category, pricing, price, district)
+       SELECT $1, ($2::bigint[])[1 + n % cardinality($2::bigint[])], CASE WHEN n % 3 = 0 THEN 'request' ELSE 'offer' END, 'service',
+              ($3::text[])[1 + n % cardinality($3::text[])] || ' ' || n, 'Listing ' || n || ' of the scale check',
+              ($4::text[])[1 + n % cardinality($4::text[])], 'per_hour', 60, 'District ' || n % 25
+         FROM generate_series(1, $5::int) AS n`,
+      [communityId, people.map((person) => person.member_id), TITLES, CATEGORIES, LISTINGS],
+    );
     const accessToken = `pa_${randomBytes(32).toString('base64url')}`;
     const sha256 = (token) => createHash('sha256').update(token).digest('hex');
     await client.query(
@@ -159,7 +203,9 @@ async function setUp(databaseUrl) {
        VALUES ($1, $2, now() + interval '2 hours', $3, now() + interval '30 days')`,
       [coordinator.member_id, sha256(accessToken), sha256(`pr_${randomBytes(32).toString('base64url')}`)],
     );
-    log(`community ${communityId}: ${MEMBERS} members and a hot account ${hot}; writing ${TRANSFERS} transfers`);
+    log(
+      `community ${communityId}: ${MEMBERS} members, ${LISTINGS} listings and a hot account ${hot}; writing ${TRANSFERS} transfers`,
+    );
     const [{ epoch }] = (await client.query('SELECT clock_timestamp() AS epoch')).rows;
     for (let from = 0; from < TRANSFERS; from += CHUNK) {
       await client.query(BULK_TRANSFERS, [
@@ -184,7 +230,7 @@ async function setUp(databaseUrl) {
     if (transfers !== TRANSFERS || postings !== 2 * TRANSFERS)
       throw new Error(`set up ${transfers} transfers and ${postings} postings, not ${TRANSFERS} and ${2 * TRANSFERS}`);
     log(`set up ${transfers} transfers (${postings} postings) in ${round(seconds(started))} s`);
-    return { communityId, currencyId, hot, accessToken, postings, setupSeconds: round(seconds(started)) };
+    return { communityId, currencyId, hot, members, accessToken, postings, setupSeconds: round(seconds(started)) };
   } finally {
     await client.end();
   }
@@ -280,6 +326,44 @@ function measureDownload(url, serverPid, abandonAfter = Infinity) {
   });
 }
 
+const globalId = (type, id) => Buffer.from(`${type}:${id}`).toString('base64');
+const STATEMENT_PAGE_QUERY = `query Page($id: ID!, $first: Int!) {
+  account(id: $id) { statement(first: $first) { edges { node { amount balanceAfter createdAt } } pageInfo { hasNextPage endCursor } } }
+}`;
+const SEARCH_QUERY = `query Search($communityId: ID!, $query: String!) {
+  listings(communityId: $communityId, query: $query, first: 20) { edges { node { id title price } } pageInfo { hasNextPage } }
+}`;
+
+/**
+ * The read path under load, as members and coordinators use it: statement pages (the newest 50
+ * lines) of random members' accounts and of the hot account, and listings searches by a random
+ * word, each by 16 clients for 10 s. A read counts when it answers with data.
+ */
+async function measureReadPath(server, { communityId, hot, members, accessToken }) {
+  const { runWorkload } = createWorkloads({ timing: READ_TIMING, log, stopped: () => false });
+  const post = graphqlClient({ maxSockets: READ_CLIENTS, timeoutMs: 10_000 });
+  const pick = (values) => values[Math.floor(Math.random() * values.length)];
+  const read = (query, variables) => async () => {
+    const reply = await post(server.origin, query, variables(), accessToken);
+    return reply.data ? { ok: 1 } : { errors: [reply.error] };
+  };
+  const workload = (name, operation) => runWorkload(name, { clients: READ_CLIENTS, operation, serverPid: server.pid });
+  return {
+    memberStatement: await workload(
+      'statement page, a member',
+      read(STATEMENT_PAGE_QUERY, () => ({ id: globalId('Account', pick(members)), first: STATEMENT_PAGE })),
+    ),
+    hotStatement: await workload(
+      'statement page, the hot account',
+      read(STATEMENT_PAGE_QUERY, () => ({ id: globalId('Account', hot), first: STATEMENT_PAGE })),
+    ),
+    listingsSearch: await workload(
+      'listings search',
+      read(SEARCH_QUERY, () => ({ communityId: globalId('Community', communityId), query: pick(SEARCH_WORDS) })),
+    ),
+  };
+}
+
 /** Runs `work` with a TypeORM data source of the service's own configuration on the database. */
 async function withDataSource(databaseUrl, work) {
   const dataSource = createDataSource(databaseUrl, 2);
@@ -351,6 +435,9 @@ async function main() {
       log(`checkpoints: ${JSON.stringify(checkpoints)}`);
       const rssBeforeMb = memoryMb(server.pid, 'VmRSS');
       const reports = await timeReports(server.origin, fixture.accessToken, fixture);
+      log('the read path');
+      const readPath = await measureReadPath(server, fixture);
+      log(`read path: ${JSON.stringify(readPath)}`);
       const transfersUrl = await requestExport(server.origin, fixture.accessToken, {
         communityId: fixture.communityId,
         kind: 'TRANSFERS',
@@ -373,6 +460,7 @@ async function main() {
         chain,
         checkpoints,
         reports,
+        readPath,
         rssBeforeMb,
         transfers,
         statement,
@@ -386,14 +474,19 @@ async function main() {
     const invariants = await checkInvariants(databaseUrl);
     return { ...measured, invariants };
   });
-  const { fixture, transfers, statement, again, invariants } = summary;
+  const { fixture, transfers, statement, again, invariants, readPath } = summary;
   const problems = [
     transfers.rows !== TRANSFERS && `the transfers export has ${transfers.rows} rows, not ${TRANSFERS}`,
     statement.rows !== TRANSFERS && `the hot account's statement has ${statement.rows} rows, not ${TRANSFERS}`,
     again.rows !== TRANSFERS && `the download after an abandoned one has ${again.rows} rows`,
     invariants.violations.length > 0 && `invariants violated: ${JSON.stringify(invariants.violations)}`,
     summary.chain.links !== TRANSFERS && `the chain has ${summary.chain.links} links, not ${TRANSFERS}`,
+    ...Object.values(readPath)
+      .filter((workload) => workload.errors > 0)
+      .map((workload) => `${workload.name}: ${workload.errors} reads failed (${workload.codes.join(', ')})`),
   ].filter(Boolean);
+  const readLine = (workload) =>
+    `${workload.name.padEnd(32)} ${String(workload.tps).padEnd(8)} ${String(workload.p50Ms).padEnd(8)} ${String(workload.p99Ms).padEnd(8)} ${workload.p99Ms <= READ_GOAL_P99_MS ? 'met' : 'MISSED'}`;
   const mbPerSecond = (download) => round(download.bytes / 1024 / 1024 / download.seconds);
   const lines = [
     '',
@@ -404,6 +497,10 @@ async function main() {
     `hot account statement           ${String(statement.rows).padEnd(9)} ${String(round(statement.bytes / 1048576)).padEnd(7)} ${String(statement.seconds).padEnd(7)} ${String(mbPerSecond(statement)).padEnd(6)} ${statement.peakRssMb}`,
     `transfers, abandoned at 1 MB    ${String(summary.abandoned.rows).padEnd(9)} ${String(round(summary.abandoned.bytes / 1048576)).padEnd(7)} ${String(summary.abandoned.seconds).padEnd(7)} -      ${summary.abandoned.peakRssMb}`,
     `transfers again, after that     ${String(again.rows).padEnd(9)} ${String(round(again.bytes / 1048576)).padEnd(7)} ${String(again.seconds).padEnd(7)} ${String(mbPerSecond(again)).padEnd(6)} ${again.peakRssMb}`,
+    '',
+    `read path: ${READ_CLIENTS} clients, ${READ_TIMING.measureMs / 1000} s each, ${MEMBERS} members, ${LISTINGS} listings, ${fixture.postings} postings; goal p99 <= ${READ_GOAL_P99_MS} ms`,
+    'read                             per s    p50 ms   p99 ms   goal',
+    ...Object.values(readPath).map(readLine),
     '',
     `server RSS before the downloads: ${summary.rssBeforeMb} MB; high-water mark at the end (VmHWM): ${summary.highWaterMb} MB`,
     "the server's background jobs (the chainer of src/integrity among them) run as in production during the downloads",
@@ -430,6 +527,9 @@ async function main() {
         invariantsOk: invariants.violations.length === 0,
         chainedPerSecond: summary.chain.perSecond,
         verificationSeconds: invariants.seconds,
+        memberStatementPageP99Ms: readPath.memberStatement.p99Ms,
+        hotStatementPageP99Ms: readPath.hotStatement.p99Ms,
+        listingsSearchP99Ms: readPath.listingsSearch.p99Ms,
       })}\n`,
     );
   }
