@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -98,5 +99,11 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     });
   }
   await app.init();
+  keepConnectionsAlive(app.getHttpServer(), config.resilience.keepAliveTimeoutMs);
   return app;
+}
+
+/** Node's 5 s default closes idle connections under clients and proxies that still count on them. */
+function keepConnectionsAlive(server: Server, keepAliveTimeoutMs: number): void {
+  server.keepAliveTimeout = keepAliveTimeoutMs;
 }

@@ -113,6 +113,7 @@ describe('loadConfig', () => {
       heavyReadConcurrency: 2,
       heavyReadQueue: 50,
       shutdownGraceMs: 30_000,
+      keepAliveTimeoutMs: 65_000,
     });
     expect(loadConfig({ DB_POOL_SIZE: '40' }).resilience.heavyReadConcurrency).toBe(10);
     expect(loadConfig({ DB_POOL_SIZE: '2' }).resilience.heavyReadConcurrency).toBe(1);

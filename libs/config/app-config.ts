@@ -217,6 +217,13 @@ class EnvironmentVariables {
   SHUTDOWN_GRACE_MS?: number;
 
   @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS?: number;
+
+  @IsOptional()
   @IsString()
   @Matches(/^[\x21-\x7e]{16,256}$/, {
     message: 'METRICS_TOKEN must be 16 to 256 visible ASCII characters (no spaces), e.g. from `openssl rand -hex 32`',
@@ -336,6 +343,12 @@ export interface ResilienceSettings {
   heavyReadQueue: number;
   /** On SIGTERM, how long requests in flight (downloads included) may take to finish while new ones are refused. */
   shutdownGraceMs: number;
+  /**
+   * How long an idle keep-alive connection stays open. Longer than any client's or load balancer's
+   * own idle timeout, so that they, never the server, close it: a connection the server closes
+   * just as a client reuses it fails that client's request (ECONNRESET, or a proxy's 502).
+   */
+  keepAliveTimeoutMs: number;
 }
 
 /** Subscriptions over WebSocket and how replicas tell each other of new events (docs/operations.md, "Real time"). */
@@ -490,6 +503,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       heavyReadConcurrency: vars.HEAVY_READ_CONCURRENCY ?? Math.max(1, Math.floor(poolSize / 4)),
       heavyReadQueue: vars.HEAVY_READ_QUEUE ?? 50,
       shutdownGraceMs: vars.SHUTDOWN_GRACE_MS ?? 30_000,
+      // Above the 60 s idle timeout of common load balancers (AWS ALB, nginx's upstream keep-alive).
+      keepAliveTimeoutMs: vars.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 65_000,
     },
     vars.METRICS_TOKEN,
     vars.MIGRATION_DATABASE_URL,
