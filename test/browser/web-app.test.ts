@@ -1,12 +1,5 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { EventRelaySweeper } from '../../src/events/event-relay.sweeper.js';
-import { ExchangesService } from '../../src/exchanges/exchanges.service.js';
-import { ListingsService } from '../../src/listings/listings.service.js';
-import { DEMO_COMMUNITY_SLUG, seedDemoCommunity } from '../../src/seed/demo-community.js';
-import { FIRST_LOGINS_FILE } from '../../src/seed/first-logins.js';
 import { logInAs, registerAndLogIn } from '../e2e/auth-client.js';
 import { gql } from '../e2e/graphql-client.js';
 import { recordCheckpoint } from '../e2e/integrity-client.js';
@@ -14,76 +7,18 @@ import { joinCommunity } from '../e2e/member-client.js';
 import { chainEverything } from '../support/chain.js';
 import { waitUntil } from '../support/held-locks.js';
 import { asSuperuser } from '../support/superuser.js';
-import { useTestApp } from '../support/test-app.js';
-import type { GraphqlClient } from '../support/test-app.js';
+import { browserAvailable, expectAccessible, expectScreen, openContext, screenshot } from './browser.js';
 import {
-  browserAvailable,
-  DESKTOP,
-  expectAccessible,
-  expectScreen,
-  launchChromium,
-  openContext,
-  PHONE,
-  screenshot,
-} from './browser.js';
-import type { Screen } from './browser.js';
-
-const KO_DESKTOP: Screen = { locale: 'ko-KR', viewport: DESKTOP };
-const KO_PHONE: Screen = { locale: 'ko-KR', viewport: PHONE };
-const EN_DESKTOP: Screen = { locale: 'en-US', viewport: DESKTOP };
-const EN_PHONE: Screen = { locale: 'en-US', viewport: PHONE };
-
-/**
- * Minutes as a member reads them, written out here independently of the app's formatter: the
- * oracle for what the screens must show ("1시간 30분", "1 h 30 min", "−45 min").
- */
-function hoursAndMinutes(minutes: number, locale: 'ko' | 'en'): string {
-  const [h, m] = [Math.floor(Math.abs(minutes) / 60), Math.abs(minutes) % 60];
-  const [hours, rest] = locale === 'ko' ? [`${h}시간`, `${m}분`] : [`${h} h`, `${m} min`];
-  const text = h === 0 ? rest : m === 0 ? hours : `${hours} ${rest}`;
-  return (minutes < 0 ? '−' : '') + text;
-}
-
-/** The demo's logins, as the first start writes them for a production operator (role, email, password). */
-function demoLogins(dataDir: string): Map<string, string> {
-  const lines = readFileSync(join(dataDir, FIRST_LOGINS_FILE), 'utf8').split('\n').slice(1);
-  return new Map(lines.filter(Boolean).map((line) => line.trim().split(/\s+/).slice(1, 3) as [string, string]));
-}
-
-const BALANCE = `query Balance($id: ID!) { account(id: $id) { balance } }`;
-const PAY = `mutation Pay($input: CreateTransferInput!) { createTransfer(input: $input) { userErrors { code } } }`;
-const OWN_ACCOUNT = `{ viewer { member { memberships { account { id balance } } } } }`;
-
-async function ownAccount(client: GraphqlClient): Promise<{ id: string; balance: string }> {
-  const data = await gql<{ viewer: { member: { memberships: { account: { id: string; balance: string } }[] } } }>(
-    client,
-    OWN_ACCOUNT,
-  );
-  return data.viewer.member.memberships[0].account;
-}
-
-/** The login screen's words in each language: the screen is found by them, as a member would find it. */
-const LOGIN_WORDS = {
-  'ko-KR': { title: '품앗이 로그인', email: '이메일', password: '비밀번호', submit: '로그인' },
-  'en-US': { title: 'Sign in to Pumasi', email: 'Email', password: 'Password', submit: 'Sign in' },
-};
-
-/** Opens the app at `address` and signs in through the login screen it is sent to, in the screen's language. */
-async function signIn(
-  page: Page,
-  screen: Screen,
-  email: string,
-  password: string,
-  address: string,
-  screenshotName?: string,
-) {
-  const words = LOGIN_WORDS[screen.locale];
-  await page.goto(address);
-  await expectScreen(page, words.title, screenshotName);
-  await page.getByLabel(words.email).fill(email);
-  await page.getByLabel(words.password).fill(password);
-  await page.getByRole('button', { name: words.submit }).click();
-}
+  BALANCE,
+  EN_DESKTOP,
+  EN_PHONE,
+  hoursAndMinutes,
+  KO_DESKTOP,
+  KO_PHONE,
+  ownAccount,
+  PAY,
+  useDemoInBrowser,
+} from './demo.js';
 
 interface StoredTokens {
   accessToken: string;
@@ -111,26 +46,8 @@ async function storeTokensForNextStart(context: BrowserContext, tokens: StoredTo
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
 describeInBrowser('the web app in a real browser, on the demo community', () => {
-  const t = useTestApp();
-  let browser: Browser;
-  let logins: Map<string, string>;
-  let communityId: string;
-
-  const password = (email: string) => logins.get(email)!;
-  /**
-   * A fresh browser profile with the screen's language and size, signed in as the demo's `email`
-   * on the way to `address` (the app's start by default).
-   */
-  async function open(
-    screen: Screen,
-    email: string,
-    { address = '/app/', loginScreenshot }: { address?: string; loginScreenshot?: string } = {},
-  ): Promise<{ page: Page; context: BrowserContext }> {
-    const context = await openContext(browser, t.url, screen);
-    const page = await context.newPage();
-    await signIn(page, screen, email, password(email), address, loginScreenshot);
-    return { page, context };
-  }
+  const demo = useDemoInBrowser();
+  const { t, open, password } = demo;
 
   /**
    * Runs `work` while the event relay publishes (background jobs are off in tests: this is its
@@ -152,20 +69,6 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
       clearInterval(relay);
     }
   }
-
-  beforeAll(async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'pumasi-web-'));
-    const services = { ...t, listings: t.app.get(ListingsService), exchanges: t.app.get(ExchangesService) };
-    await seedDemoCommunity(services, { production: true, dataDir });
-    logins = demoLogins(dataDir);
-    const community = await gql<{ community: { id: string } }>(
-      t,
-      `{ community(slug: "${DEMO_COMMUNITY_SLUG}") { id } }`,
-    );
-    communityId = community.community.id;
-    browser = await launchChromium();
-  });
-  afterAll(async () => browser?.close());
 
   it('serves the app under /app with its own strict policy, and any route under it as the app', async () => {
     const page = await fetch(`${t.url}/app/console/members`);
@@ -271,7 +174,7 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
     const counts = await gql<{ memberships: { totalCount: number } }>(
       coordinator.client,
       `query Active($id: ID!) { memberships(communityId: $id, status: ACTIVE) { totalCount } }`,
-      { id: communityId },
+      { id: demo.communityId },
     );
     const now = new Date();
     const month = await gql<{ communityStatistics: { total: { amountExchanged: string } } }>(
@@ -280,7 +183,7 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
         communityStatistics(communityId: $id, from: $from, to: $to, interval: MONTH) { total { amountExchanged } }
       }`,
       {
-        id: communityId,
+        id: demo.communityId,
         from: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString(),
         to: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString(),
       },
@@ -309,7 +212,7 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
 
   it('a coordinator approves a member who asked to join, and sees the refusal of a suspension without a reason', async () => {
     const applicant = await registerAndLogIn(t, 'applicant');
-    expect((await joinCommunity(applicant.client, communityId)).userErrors).toEqual([]);
+    expect((await joinCommunity(applicant.client, demo.communityId)).userErrors).toEqual([]);
     const { page, context } = await open(EN_DESKTOP, 'coordinator@mapo.example');
     await page.getByRole('link', { name: 'Members' }).click();
     await page.getByRole('heading', { name: 'Members' }).waitFor();
@@ -418,7 +321,7 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
     try {
       const VERIFY = `mutation Verify($id: ID!) { verifyLedger(input: { communityId: $id }) { run { passed } } }`;
       const verified = await gql<{ verifyLedger: { run: { passed: boolean } } }>(coordinator.client, VERIFY, {
-        id: communityId,
+        id: demo.communityId,
       });
       expect(verified.verifyLedger.run.passed).toBe(false);
       // Run elsewhere: the screen learns of it from verification.failed, without a reload.
@@ -441,11 +344,11 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
       auditLog(communityId: $id, action: $action, first: 100) { edges { node { action } } }
     }`;
     type Log = { auditLog: { edges: { node: { action: string } }[] } };
-    const everything = await gql<Log>(coordinator.client, LOG, { id: communityId });
+    const everything = await gql<Log>(coordinator.client, LOG, { id: demo.communityId });
     const actions = new Set(everything.auditLog.edges.map((edge) => edge.node.action));
     expect(actions.size).toBeGreaterThan(1);
     const action = everything.auditLog.edges[0].node.action;
-    const entries = (await gql<Log>(coordinator.client, LOG, { id: communityId, action })).auditLog.edges.length;
+    const entries = (await gql<Log>(coordinator.client, LOG, { id: demo.communityId, action })).auditLog.edges.length;
 
     for (const [screen, labels, name] of [
       [KO_DESKTOP, { title: '감사 기록', action: /^작업/, show: '보기' }, 'audit-ko'],
@@ -472,7 +375,7 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
   it("a coordinator sees the currency's checkpoints, the newest first with its hash, in English and on a phone in Korean", async () => {
     const coordinator = await logInAs(t, 'coordinator@mapo.example', password('coordinator@mapo.example'));
     await chainEverything(t.dataSource);
-    const checkpoint = await recordCheckpoint(coordinator.client, communityId);
+    const checkpoint = await recordCheckpoint(coordinator.client, demo.communityId);
     for (const [screen, link, name] of [
       [EN_DESKTOP, 'Checkpoints', 'checkpoints-en'],
       [KO_PHONE, '체크포인트', 'checkpoints-ko-phone'],
@@ -562,7 +465,7 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
   });
 
   it('switches language on the spot, for the whole page and its language attribute, and remembers the choice', async () => {
-    const context = await openContext(browser, t.url, EN_PHONE);
+    const context = await openContext(demo.browser, t.url, EN_PHONE);
     const page = await context.newPage();
     await page.goto('/app/');
     await page.getByRole('heading', { name: 'Sign in to Pumasi' }).waitFor();

@@ -7,11 +7,13 @@ import { AuditLogPage } from './pages/audit-log';
 import { CheckpointsPage } from './pages/checkpoints';
 import { DisputesPage } from './pages/disputes';
 import { ExchangesPage } from './pages/exchanges';
+import { LedgerPage } from './pages/ledger';
 import { ListingsPage } from './pages/listings';
 import { LoginPage } from './pages/login';
 import { MembersPage } from './pages/members';
 import { OverviewPage } from './pages/overview';
 import { PassbookPage } from './pages/passbook';
+import { PeriodsPage } from './pages/periods';
 import { NotFoundPage, RefusedPage } from './pages/refused';
 import { VerificationPage } from './pages/verification';
 import { SessionProvider, useSession } from './session/session';
@@ -75,9 +77,11 @@ export function App() {
             <Route path="console" element={<RequireCoordinator />}>
               <Route index element={<OverviewPage />} />
               <Route path="members" element={<MembersPage />} />
+              <Route path="ledger" element={<LedgerPage />} />
               <Route path="disputes" element={<DisputesPage />} />
               <Route path="verification" element={<VerificationPage />} />
               <Route path="audit" element={<AuditLogPage />} />
+              <Route path="periods" element={<PeriodsPage />} />
               <Route path="checkpoints" element={<CheckpointsPage />} />
               <Route
                 path="insights"

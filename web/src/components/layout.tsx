@@ -15,10 +15,12 @@ const MEMBER_LINKS = [
 const CONSOLE_LINKS = [
   { to: '/console', label: 'nav.overview' },
   { to: '/console/members', label: 'nav.members' },
+  { to: '/console/ledger', label: 'nav.ledger' },
   { to: '/console/disputes', label: 'nav.disputes' },
   { to: '/console/insights', label: 'nav.insights' },
   { to: '/console/verification', label: 'nav.verification' },
   { to: '/console/audit', label: 'nav.audit' },
+  { to: '/console/periods', label: 'nav.periods' },
   { to: '/console/checkpoints', label: 'nav.checkpoints' },
 ] as const;
 

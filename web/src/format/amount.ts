@@ -45,3 +45,8 @@ export function formatAmount(amount: string, currency: MoneyFragment, locale: st
 export function formatDateTime(iso: string, locale: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 }
+
+/** A day typed in a date field (YYYY-MM-DD), as the locale writes dates. */
+export function formatDay(date: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(new Date(`${date}T00:00`));
+}

@@ -2,7 +2,9 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from 'urql';
+import { DateRangeFields, periodOfForm } from '../components/date-range';
 import { textField } from '../components/form-field';
+import { Pager, usePages } from '../components/pager';
 import { ScrollRegion } from '../components/scroll-region';
 import { Status } from '../components/status';
 import { AuditLogDocument } from '../graphql/generated';
@@ -13,21 +15,9 @@ import { useCoordinatedCommunity } from '../session/viewer';
 type Entry = AuditLogQuery['auditLog']['edges'][number]['node'];
 type Filters = Pick<AuditLogQueryVariables, 'action' | 'from' | 'to'>;
 
-/** The start of a day typed in a date field, in the coordinator's own time zone, as the API's instant. */
-function startOfDay(date: string, addDays = 0): string | null {
-  if (!date) return null;
-  const day = new Date(`${date}T00:00`);
-  day.setDate(day.getDate() + addDays);
-  return day.toISOString();
-}
-
-/** The filters as the API takes them: both dates inclusive for people, so `to` is the start of the day after. */
+/** The filters as the API takes them: both dates inclusive for people. */
 function filtersOf(form: FormData): Filters {
-  return {
-    action: textField(form, 'action').trim() || null,
-    from: startOfDay(textField(form, 'from')),
-    to: startOfDay(textField(form, 'to'), 1),
-  };
+  return { action: textField(form, 'action').trim() || null, ...periodOfForm(form) };
 }
 
 function FilterForm({ onFilter }: { onFilter: (filters: Filters) => void }) {
@@ -42,14 +32,7 @@ function FilterForm({ onFilter }: { onFilter: (filters: Filters) => void }) {
         {t('audit.actionFilter')}
         <input name="action" maxLength={64} />
       </label>
-      <label>
-        {t('audit.from')}
-        <input name="from" type="date" />
-      </label>
-      <label>
-        {t('audit.to')}
-        <input name="to" type="date" />
-      </label>
+      <DateRangeFields />
       <button type="submit">{t('audit.filter')}</button>
     </form>
   );
@@ -89,24 +72,22 @@ function EntriesTable({ entries }: { entries: Entry[] }) {
 }
 
 /**
- * The community's audit log, newest first, narrowed by action and dates, a page at a time: the
- * cursors of the pages read so far are kept, so that the coordinator can go back as well as on.
+ * The community's audit log, newest first, narrowed by action and dates, a page at a time, newer
+ * and older.
  */
 export function AuditLogPage() {
   const { t } = useTranslation();
   const community = useCoordinatedCommunity();
   const [filters, setFilters] = useState<Filters>({});
-  const [cursors, setCursors] = useState<string[]>([]);
-  const after = cursors.at(-1) ?? null;
+  const pages = usePages();
   const [{ data, error }] = useQuery({
     query: AuditLogDocument,
-    variables: { communityId: community.id, ...filters, after },
+    variables: { communityId: community.id, ...filters, after: pages.after },
   });
   const entries = data?.auditLog.edges.map((edge) => edge.node);
-  const next = data?.auditLog.pageInfo.hasNextPage ? data.auditLog.pageInfo.endCursor : null;
   const filter = (chosen: Filters) => {
     setFilters(chosen);
-    setCursors([]);
+    pages.reset();
   };
   return (
     <section>
@@ -116,18 +97,11 @@ export function AuditLogPage() {
       {!entries && !error && <Status kind="loading">{t('app.loading')}</Status>}
       {entries?.length === 0 && <p>{t('audit.empty')}</p>}
       {entries && entries.length > 0 && <EntriesTable entries={entries} />}
-      <div className="actions">
-        {cursors.length > 0 && (
-          <button type="button" onClick={() => setCursors(cursors.slice(0, -1))}>
-            {t('audit.previous')}
-          </button>
-        )}
-        {next && (
-          <button type="button" onClick={() => setCursors([...cursors, next])}>
-            {t('audit.next')}
-          </button>
-        )}
-      </div>
+      <Pager
+        pages={pages}
+        pageInfo={data?.auditLog.pageInfo}
+        labels={{ back: t('audit.previous'), on: t('audit.next') }}
+      />
     </section>
   );
 }
