@@ -1,8 +1,11 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import { existsSync, mkdirSync } from 'node:fs';
+import type { INestApplicationContext } from '@nestjs/common';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { EventRelaySweeper } from '../../src/events/event-relay.sweeper.js';
+import { FIRST_LOGINS_FILE } from '../../src/seed/first-logins.js';
 
 /**
  * Debian's Chromium (`apt-get install -y chromium`; .ci/run installs it), or CHROMIUM_PATH:
@@ -68,4 +71,65 @@ const SCREENSHOTS = join('.ci', 'out', 'screenshots');
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Minutes as a member reads them, written out here independently of the app's formatter: the
+ * oracle for what the screens must show ("1시간 30분", "1 h 30 min", "−45 min").
+ */
+export function hoursAndMinutes(minutes: number, locale: 'ko' | 'en'): string {
+  const [h, m] = [Math.floor(Math.abs(minutes) / 60), Math.abs(minutes) % 60];
+  const [hours, rest] = locale === 'ko' ? [`${h}시간`, `${m}분`] : [`${h} h`, `${m} min`];
+  const text = h === 0 ? rest : m === 0 ? hours : `${hours} ${rest}`;
+  return (minutes < 0 ? '−' : '') + text;
+}
+
+/** The demo's logins, as the first start writes them for a production operator (role, email, password). */
+export function demoLogins(dataDir: string): Map<string, string> {
+  const lines = readFileSync(join(dataDir, FIRST_LOGINS_FILE), 'utf8').split('\n').slice(1);
+  return new Map(lines.filter(Boolean).map((line) => line.trim().split(/\s+/).slice(1, 3) as [string, string]));
+}
+
+/** The login screen's words in each language: the screen is found by them, as a member would find it. */
+export const LOGIN_WORDS = {
+  'ko-KR': { title: '품앗이 로그인', email: '이메일', password: '비밀번호', submit: '로그인' },
+  'en-US': { title: 'Sign in to Pumasi', email: 'Email', password: 'Password', submit: 'Sign in' },
+};
+
+/** Opens the app at `address` and signs in through the login screen it is sent to, in the screen's language. */
+export async function signIn(
+  page: Page,
+  screen: Screen,
+  email: string,
+  password: string,
+  address: string,
+  screenshotName?: string,
+) {
+  const words = LOGIN_WORDS[screen.locale];
+  await page.goto(address);
+  await expectScreen(page, words.title, screenshotName);
+  await page.getByLabel(words.email).fill(email);
+  await page.getByLabel(words.password).fill(password);
+  await page.getByRole('button', { name: words.submit }).click();
+}
+
+/**
+ * Runs `work` while the event relay publishes (background jobs are off in tests: this is its
+ * loop): well within a screen's slowest poll (60 s while its subscription works), what `work`
+ * waits for must show without a reload.
+ */
+export async function whileRelaying(app: INestApplicationContext, work: () => Promise<void>): Promise<void> {
+  const relay = setInterval(
+    () =>
+      void app
+        .get(EventRelaySweeper)
+        .sweep()
+        .catch(() => undefined),
+    100,
+  );
+  try {
+    await work();
+  } finally {
+    clearInterval(relay);
+  }
 }

@@ -1,12 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { EventRelaySweeper } from '../../src/events/event-relay.sweeper.js';
 import { ExchangesService } from '../../src/exchanges/exchanges.service.js';
 import { ListingsService } from '../../src/listings/listings.service.js';
 import { DEMO_COMMUNITY_SLUG, seedDemoCommunity } from '../../src/seed/demo-community.js';
-import { FIRST_LOGINS_FILE } from '../../src/seed/first-logins.js';
 import { logInAs, registerAndLogIn } from '../e2e/auth-client.js';
 import { gql } from '../e2e/graphql-client.js';
 import { recordCheckpoint } from '../e2e/integrity-client.js';
@@ -18,13 +16,17 @@ import { useTestApp } from '../support/test-app.js';
 import type { GraphqlClient } from '../support/test-app.js';
 import {
   browserAvailable,
+  demoLogins,
   DESKTOP,
   expectAccessible,
   expectScreen,
+  hoursAndMinutes,
   launchChromium,
   openContext,
   PHONE,
   screenshot,
+  signIn,
+  whileRelaying,
 } from './browser.js';
 import type { Screen } from './browser.js';
 
@@ -32,23 +34,6 @@ const KO_DESKTOP: Screen = { locale: 'ko-KR', viewport: DESKTOP };
 const KO_PHONE: Screen = { locale: 'ko-KR', viewport: PHONE };
 const EN_DESKTOP: Screen = { locale: 'en-US', viewport: DESKTOP };
 const EN_PHONE: Screen = { locale: 'en-US', viewport: PHONE };
-
-/**
- * Minutes as a member reads them, written out here independently of the app's formatter: the
- * oracle for what the screens must show ("1시간 30분", "1 h 30 min", "−45 min").
- */
-function hoursAndMinutes(minutes: number, locale: 'ko' | 'en'): string {
-  const [h, m] = [Math.floor(Math.abs(minutes) / 60), Math.abs(minutes) % 60];
-  const [hours, rest] = locale === 'ko' ? [`${h}시간`, `${m}분`] : [`${h} h`, `${m} min`];
-  const text = h === 0 ? rest : m === 0 ? hours : `${hours} ${rest}`;
-  return (minutes < 0 ? '−' : '') + text;
-}
-
-/** The demo's logins, as the first start writes them for a production operator (role, email, password). */
-function demoLogins(dataDir: string): Map<string, string> {
-  const lines = readFileSync(join(dataDir, FIRST_LOGINS_FILE), 'utf8').split('\n').slice(1);
-  return new Map(lines.filter(Boolean).map((line) => line.trim().split(/\s+/).slice(1, 3) as [string, string]));
-}
 
 const BALANCE = `query Balance($id: ID!) { account(id: $id) { balance } }`;
 const PAY = `mutation Pay($input: CreateTransferInput!) { createTransfer(input: $input) { userErrors { code } } }`;
@@ -60,29 +45,6 @@ async function ownAccount(client: GraphqlClient): Promise<{ id: string; balance:
     OWN_ACCOUNT,
   );
   return data.viewer.member.memberships[0].account;
-}
-
-/** The login screen's words in each language: the screen is found by them, as a member would find it. */
-const LOGIN_WORDS = {
-  'ko-KR': { title: '품앗이 로그인', email: '이메일', password: '비밀번호', submit: '로그인' },
-  'en-US': { title: 'Sign in to Pumasi', email: 'Email', password: 'Password', submit: 'Sign in' },
-};
-
-/** Opens the app at `address` and signs in through the login screen it is sent to, in the screen's language. */
-async function signIn(
-  page: Page,
-  screen: Screen,
-  email: string,
-  password: string,
-  address: string,
-  screenshotName?: string,
-) {
-  const words = LOGIN_WORDS[screen.locale];
-  await page.goto(address);
-  await expectScreen(page, words.title, screenshotName);
-  await page.getByLabel(words.email).fill(email);
-  await page.getByLabel(words.password).fill(password);
-  await page.getByRole('button', { name: words.submit }).click();
 }
 
 interface StoredTokens {
@@ -130,27 +92,6 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
     const page = await context.newPage();
     await signIn(page, screen, email, password(email), address, loginScreenshot);
     return { page, context };
-  }
-
-  /**
-   * Runs `work` while the event relay publishes (background jobs are off in tests: this is its
-   * loop): well within a screen's slowest poll (60 s while its subscription works), what `work`
-   * waits for must show without a reload.
-   */
-  async function whileRelaying(work: () => Promise<void>): Promise<void> {
-    const relay = setInterval(
-      () =>
-        void t.app
-          .get(EventRelaySweeper)
-          .sweep()
-          .catch(() => undefined),
-      100,
-    );
-    try {
-      await work();
-    } finally {
-      clearInterval(relay);
-    }
   }
 
   beforeAll(async () => {
@@ -232,7 +173,7 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
       input: { idempotencyKey: `live-${Date.now()}`, debitAccountId: from.id, creditAccountId: to.id, amount: '25' },
     });
     expect(paid.createTransfer.userErrors).toEqual([]);
-    await whileRelaying(() =>
+    await whileRelaying(t.app, () =>
       page
         .getByTestId('balance')
         .getByText(hoursAndMinutes(Number(to.balance) + 25, 'en'))
@@ -423,7 +364,7 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
       expect(verified.verifyLedger.run.passed).toBe(false);
       // Run elsewhere: the screen learns of it from verification.failed, without a reload.
       const alert = page.getByRole('article', { name: /^Failed run of/ });
-      await whileRelaying(() => alert.waitFor({ timeout: 10_000 }));
+      await whileRelaying(t.app, () => alert.waitFor({ timeout: 10_000 }));
       await expectScreen(page, 'Open alerts', 'verification-alert-en');
     } finally {
       await damage(-7);

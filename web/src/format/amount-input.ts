@@ -25,6 +25,10 @@ export function toMinorUnits(currency: MoneyFragment, units: string, minutes: st
   return BigInt(match[1]) * BigInt(scale) + BigInt(fraction.padEnd(digits, '0') || '0');
 }
 
-/** The amount typed in a form's AmountFields, in minor units; null when it is not one. */
-export const amountOf = (form: FormData, currency: MoneyFragment): bigint | null =>
-  toMinorUnits(currency, textField(form, 'units'), textField(form, 'minutes'));
+/** The amount typed in a form's AmountFields (those of `prefix`), in minor units; null when it is not one. */
+export const amountOf = (form: FormData, currency: MoneyFragment, prefix = ''): bigint | null =>
+  toMinorUnits(currency, textField(form, `${prefix}units`), textField(form, `${prefix}minutes`));
+
+/** Whether a form's AmountFields (those of `prefix`) were left empty: an amount that is optional was not given. */
+export const amountLeftEmpty = (form: FormData, prefix = ''): boolean =>
+  !textField(form, `${prefix}units`).trim() && !textField(form, `${prefix}minutes`).trim();
