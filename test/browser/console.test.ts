@@ -194,12 +194,11 @@ describeInBrowser("the coordinator's members and insights in a real browser, on 
       t,
       `{ community(slug: "${DEMO_COMMUNITY_SLUG}") { databaseId } }`,
     );
+    // One after another: the list is oldest first, so the last of them is on the second page.
     for (let n = 1; n <= 50; n++) {
       const label = String(n).padStart(2, '0');
-      const member = await t.members.createMember({
-        email: `paged-${label}@mapo.example`,
-        displayName: `Paged ${label}`,
-      });
+      const email = `paged-${label}@mapo.example`;
+      const member = await t.members.createMember({ email, displayName: `Paged ${label}` });
       await t.members.admit(member!.id, community.community.databaseId, MembershipRole.MEMBER);
     }
     const total = (await memberships()).size;

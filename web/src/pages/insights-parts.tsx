@@ -131,7 +131,9 @@ function PartsCard({
                 <tbody>
                   {series.map((part) => (
                     <tr key={part.name}>
-                      <th scope="row">{part.name}</th>
+                      <th scope="row" className="part">
+                        {part.name}
+                      </th>
                       {part.perBucket.map((amount, index) => (
                         <td key={labels[index]} className="number">
                           {format.amount(amount, currency)}
