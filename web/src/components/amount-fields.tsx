@@ -1,15 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { MoneyFragment } from '../graphql/generated';
 import { isTimeCurrency } from '../format/amount';
-
-/** A non-negative amount in minor units as the fields show it: [units, minutes] (minutes only for a time currency). */
-function fieldsOf(currency: MoneyFragment, amount: bigint): [string, string] {
-  if (isTimeCurrency(currency)) return [String(amount / 60n), String(amount % 60n)];
-  const scale = BigInt(currency.minorUnitsPerUnit);
-  const digits = String(currency.minorUnitsPerUnit).length - 1;
-  const fraction = digits ? `.${(amount % scale).toString().padStart(digits, '0')}` : '';
-  return [`${amount / scale}${fraction}`, ''];
-}
+import { toFields } from '../format/amount-input';
 
 /**
  * The fields an amount is typed in: hours and minutes for a time currency, one decimal field for
@@ -29,7 +21,7 @@ export function AmountFields({
   optional?: boolean;
 }) {
   const { t } = useTranslation();
-  const [units, minutes] = initial == null ? [undefined, undefined] : fieldsOf(currency, initial);
+  const [units, minutes] = initial == null ? [undefined, undefined] : toFields(currency, initial);
   if (!isTimeCurrency(currency)) {
     return (
       <label>
