@@ -1,8 +1,10 @@
 import { AxeBuilder } from '@axe-core/playwright';
+import type { INestApplicationContext } from '@nestjs/common';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { EventRelaySweeper } from '../../src/events/event-relay.sweeper.js';
 
 /**
  * Debian's Chromium (`apt-get install -y chromium`; .ci/run installs it), or CHROMIUM_PATH:
@@ -68,4 +70,25 @@ const SCREENSHOTS = join('.ci', 'out', 'screenshots');
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Runs `work` while the event relay publishes (background jobs are off in tests: this is its
+ * loop): well within a screen's slowest poll (60 s while its subscription works), what `work`
+ * waits for must show without a reload.
+ */
+export async function whileRelaying(app: INestApplicationContext, work: () => Promise<void>): Promise<void> {
+  const relay = setInterval(
+    () =>
+      void app
+        .get(EventRelaySweeper)
+        .sweep()
+        .catch(() => undefined),
+    100,
+  );
+  try {
+    await work();
+  } finally {
+    clearInterval(relay);
+  }
 }

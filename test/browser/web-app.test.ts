@@ -1,5 +1,4 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { EventRelaySweeper } from '../../src/events/event-relay.sweeper.js';
 import { logInAs, registerAndLogIn } from '../e2e/auth-client.js';
 import { gql } from '../e2e/graphql-client.js';
 import { recordCheckpoint } from '../e2e/integrity-client.js';
@@ -7,7 +6,7 @@ import { joinCommunity } from '../e2e/member-client.js';
 import { chainEverything } from '../support/chain.js';
 import { waitUntil } from '../support/held-locks.js';
 import { asSuperuser } from '../support/superuser.js';
-import { browserAvailable, expectAccessible, expectScreen, openContext, screenshot } from './browser.js';
+import { browserAvailable, expectAccessible, expectScreen, openContext, screenshot, whileRelaying } from './browser.js';
 import {
   BALANCE,
   EN_DESKTOP,
@@ -48,27 +47,6 @@ const describeInBrowser = browserAvailable() ? describe : describe.skip;
 describeInBrowser('the web app in a real browser, on the demo community', () => {
   const demo = useDemoInBrowser();
   const { t, open, password } = demo;
-
-  /**
-   * Runs `work` while the event relay publishes (background jobs are off in tests: this is its
-   * loop): well within a screen's slowest poll (60 s while its subscription works), what `work`
-   * waits for must show without a reload.
-   */
-  async function whileRelaying(work: () => Promise<void>): Promise<void> {
-    const relay = setInterval(
-      () =>
-        void t.app
-          .get(EventRelaySweeper)
-          .sweep()
-          .catch(() => undefined),
-      100,
-    );
-    try {
-      await work();
-    } finally {
-      clearInterval(relay);
-    }
-  }
 
   it('serves the app under /app with its own strict policy, and any route under it as the app', async () => {
     const page = await fetch(`${t.url}/app/console/members`);
@@ -135,7 +113,7 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
       input: { idempotencyKey: `live-${Date.now()}`, debitAccountId: from.id, creditAccountId: to.id, amount: '25' },
     });
     expect(paid.createTransfer.userErrors).toEqual([]);
-    await whileRelaying(() =>
+    await whileRelaying(t.app, () =>
       page
         .getByTestId('balance')
         .getByText(hoursAndMinutes(Number(to.balance) + 25, 'en'))
@@ -326,7 +304,7 @@ describeInBrowser('the web app in a real browser, on the demo community', () => 
       expect(verified.verifyLedger.run.passed).toBe(false);
       // Run elsewhere: the screen learns of it from verification.failed, without a reload.
       const alert = page.getByRole('article', { name: /^Failed run of/ });
-      await whileRelaying(() => alert.waitFor({ timeout: 10_000 }));
+      await whileRelaying(t.app, () => alert.waitFor({ timeout: 10_000 }));
       await expectScreen(page, 'Open alerts', 'verification-alert-en');
     } finally {
       await damage(-7);

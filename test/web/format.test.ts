@@ -2,7 +2,7 @@ import i18next from 'i18next';
 import en from '../../web/src/i18n/en.json' with { type: 'json' };
 import ko from '../../web/src/i18n/ko.json' with { type: 'json' };
 import { formatAmount } from '../../web/src/format/amount';
-import { toMinorUnits } from '../../web/src/format/amount-input';
+import { toFields, toMinorUnits } from '../../web/src/format/amount-input';
 
 /** The demo's currency: an hour counted in minutes. */
 const HOUR = { id: 'h', code: 'HOUR', symbol: 'h', minorUnitsPerUnit: 60 };
@@ -51,5 +51,18 @@ describe("the web app's words and amounts", () => {
     expect(toMinorUnits(EURO, '12,05', '')).toBe(1205n);
     expect(toMinorUnits(EURO, '0.001', '')).toBeNull();
     expect(toMinorUnits(EURO, 'ten', '')).toBeNull();
+  });
+
+  it('fills the amount fields with an amount already set, as toMinorUnits reads it back', () => {
+    expect(toFields(HOUR, 150n)).toEqual(['2', '30']);
+    expect(toFields(HOUR, 0n)).toEqual(['0', '0']);
+    expect(toFields(EURO, 1205n)).toEqual(['12.05', '']);
+    for (const [currency, amount] of [
+      [HOUR, 6000090n],
+      [EURO, 7n],
+      [EURO, 123456789n],
+    ] as const) {
+      expect(toMinorUnits(currency, ...toFields(currency, amount))).toBe(amount);
+    }
   });
 });

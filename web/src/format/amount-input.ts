@@ -25,6 +25,19 @@ export function toMinorUnits(currency: MoneyFragment, units: string, minutes: st
   return BigInt(match[1]) * BigInt(scale) + BigInt(fraction.padEnd(digits, '0') || '0');
 }
 
-/** The amount typed in a form's AmountFields, in minor units; null when it is not one. */
-export const amountOf = (form: FormData, currency: MoneyFragment): bigint | null =>
-  toMinorUnits(currency, textField(form, 'units'), textField(form, 'minutes'));
+/** A non-negative amount in minor units as the amount fields show it, [units, minutes]: toMinorUnits' inverse. */
+export function toFields(currency: MoneyFragment, amount: bigint): [string, string] {
+  if (isTimeCurrency(currency)) return [String(amount / 60n), String(amount % 60n)];
+  const scale = BigInt(currency.minorUnitsPerUnit);
+  const digits = Math.round(Math.log10(currency.minorUnitsPerUnit));
+  const fraction = digits ? `.${(amount % scale).toString().padStart(digits, '0')}` : '';
+  return [`${amount / scale}${fraction}`, ''];
+}
+
+/** The amount typed in a form's AmountFields (those of `prefix`), in minor units; null when it is not one. */
+export const amountOf = (form: FormData, currency: MoneyFragment, prefix = ''): bigint | null =>
+  toMinorUnits(currency, textField(form, `${prefix}units`), textField(form, `${prefix}minutes`));
+
+/** Whether a form's AmountFields (those of `prefix`) were left empty: an amount that is optional was not given. */
+export const amountLeftEmpty = (form: FormData, prefix = ''): boolean =>
+  !textField(form, `${prefix}units`).trim() && !textField(form, `${prefix}minutes`).trim();

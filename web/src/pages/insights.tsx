@@ -8,6 +8,9 @@ import type { StatisticsQuery } from '../graphql/generated';
 import { useFormat } from '../format/use-format';
 import { useLiveQuery } from '../live/live-query';
 import { useCoordinatedCommunity } from '../session/viewer';
+import { FRAME, hours } from './insights-chart-frame';
+import { PartsOfExchanged } from './insights-parts';
+import { RiskSignals } from './risk-signals';
 
 type Bucket = StatisticsQuery['communityStatistics']['buckets'][number];
 
@@ -31,22 +34,27 @@ function periodOf(interval: 'MONTH' | 'WEEK', now = new Date()): { from: string;
   return { from: from.toISOString(), to: to.toISOString() };
 }
 
-/** Both charts' frame: the legend above the plot, room for the axes' labels. */
-const FRAME = { legend: { top: 0, left: 'center' }, grid: { left: 48, right: 16, top: 48, bottom: 32 } };
-
-/** Hours, to one decimal, for the charts' axes (the table gives the exact amounts). */
-const hours = (minutes: string, minorUnitsPerUnit: number): number =>
-  Math.round((Number(minutes) / minorUnitsPerUnit) * 10) / 10;
-
-function Charts({ buckets, interval }: { buckets: Bucket[]; interval: 'MONTH' | 'WEEK' }) {
-  const { t, i18n } = useTranslation();
-  const { currency } = useCoordinatedCommunity();
-  const labels = useMemo(() => {
+/** Each bucket's name on the charts' axes and in the tables: its month, or its week's Monday. */
+function useBucketLabels(buckets: Bucket[], interval: 'MONTH' | 'WEEK'): string[] {
+  const { i18n } = useTranslation();
+  return useMemo(() => {
     const style: Intl.DateTimeFormatOptions =
       interval === 'MONTH' ? { year: '2-digit', month: 'short' } : { month: 'short', day: 'numeric' };
     const format = new Intl.DateTimeFormat(i18n.language, { ...style, timeZone: 'UTC' });
     return buckets.map((bucket) => format.format(new Date(bucket.start)));
   }, [buckets, interval, i18n.language]);
+}
+
+/** Velocity to two decimals in the locale; none when no member held money. */
+function useVelocityText(): (velocity: number | null) => string {
+  const { t, i18n } = useTranslation();
+  const number = new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 2, minimumFractionDigits: 2 });
+  return (velocity) => (velocity === null ? t('insights.noVelocity') : number.format(velocity));
+}
+
+function Charts({ buckets, labels }: { buckets: Bucket[]; labels: string[] }) {
+  const { t } = useTranslation();
+  const { currency } = useCoordinatedCommunity();
   const exchanged = useMemo(
     () => ({
       ...FRAME,
@@ -79,6 +87,15 @@ function Charts({ buckets, interval }: { buckets: Bucket[]; interval: 'MONTH' | 
     }),
     [buckets, labels, t],
   );
+  const velocity = useMemo(
+    () => ({
+      ...FRAME,
+      xAxis: { type: 'category', data: labels },
+      yAxis: { type: 'value' },
+      series: [{ name: t('insights.velocity'), type: 'line', data: buckets.map((b) => b.velocity) }],
+    }),
+    [buckets, labels, t],
+  );
   return (
     <>
       <section className="card" aria-labelledby="exchanged-heading">
@@ -89,7 +106,11 @@ function Charts({ buckets, interval }: { buckets: Bucket[]; interval: 'MONTH' | 
         <h2 id="members-heading">{t('insights.members')}</h2>
         <Chart option={members} label={t('insights.members')} />
       </section>
-      <FiguresTable buckets={buckets} labels={labels} />
+      <section className="card" aria-labelledby="velocity-heading">
+        <h2 id="velocity-heading">{t('insights.velocity')}</h2>
+        <p className="muted">{t('insights.velocityMeans')}</p>
+        <Chart option={velocity} label={t('insights.velocity')} />
+      </section>
     </>
   );
 }
@@ -98,6 +119,7 @@ function Charts({ buckets, interval }: { buckets: Bucket[]; interval: 'MONTH' | 
 function FiguresTable({ buckets, labels }: { buckets: Bucket[]; labels: string[] }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const velocityText = useVelocityText();
   const { currency } = useCoordinatedCommunity();
   return (
     <details className="card">
@@ -119,6 +141,12 @@ function FiguresTable({ buckets, labels }: { buckets: Bucket[]; labels: string[]
               <th scope="col" className="number">
                 {t('insights.new')}
               </th>
+              <th scope="col" className="number">
+                {t('insights.inHandAmount')}
+              </th>
+              <th scope="col" className="number">
+                {t('insights.velocity')}
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -129,6 +157,8 @@ function FiguresTable({ buckets, labels }: { buckets: Bucket[]; labels: string[]
                 <td className="number">{bucket.transferCount}</td>
                 <td className="number">{bucket.activeMembers}</td>
                 <td className="number">{bucket.newMembers}</td>
+                <td className="number">{format.amount(bucket.moneyInMembersHands, currency)}</td>
+                <td className="number">{velocityText(bucket.velocity)}</td>
               </tr>
             ))}
           </tbody>
@@ -138,7 +168,23 @@ function FiguresTable({ buckets, labels }: { buckets: Bucket[]; labels: string[]
   );
 }
 
-/** The community's activity over time, as charts (Apache ECharts); loaded only when a coordinator opens it. */
+/** Every chart of the period, then its figures as a table. */
+function Figures({ data, interval }: { data: StatisticsQuery; interval: 'MONTH' | 'WEEK' }) {
+  const { buckets } = data.communityStatistics;
+  const labels = useBucketLabels(buckets, interval);
+  return (
+    <>
+      <Charts buckets={buckets} labels={labels} />
+      <PartsOfExchanged statistics={data.communityStatistics} labels={labels} categories={data.listingCategories} />
+      <FiguresTable buckets={buckets} labels={labels} />
+    </>
+  );
+}
+
+/**
+ * The community's activity over time, as charts (Apache ECharts), and the accounts flagged by risk
+ * signals; loaded only when a coordinator opens it.
+ */
 export default function InsightsPage() {
   const { t } = useTranslation();
   const community = useCoordinatedCommunity();
@@ -166,10 +212,11 @@ export default function InsightsPage() {
       </label>
       {error && <Status kind="error">{t('app.error', { message: error.message })}</Status>}
       {data ? (
-        <Charts buckets={data.communityStatistics.buckets} interval={interval} />
+        <Figures data={data} interval={interval} />
       ) : (
         !error && <Status kind="loading">{t('app.loading')}</Status>
       )}
+      <RiskSignals />
     </section>
   );
 }

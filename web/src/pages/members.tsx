@@ -9,23 +9,30 @@ import { OutcomeStatus, Status, useOutcome } from '../components/status';
 import type { Outcome } from '../components/status';
 import {
   ApproveMembershipDocument,
+  CommunityActivityDocument,
   GrantCreditsDocument,
   MembersDocument,
   ReinstateMembershipDocument,
   SuspendMembershipDocument,
 } from '../graphql/generated';
-import type { MemberRowFragment, MembershipStatus } from '../graphql/generated';
+import type { MemberRowFragment, MembersQuery, MembersQueryVariables, MembershipStatus } from '../graphql/generated';
 import { amountOf } from '../format/amount-input';
 import { useFormat } from '../format/use-format';
+import { useLiveQuery } from '../live/live-query';
 import { useCoordinatedCommunity } from '../session/viewer';
+import { InviteForm } from './invite-form';
+import { LimitsAction, useLimitsText } from './member-limits';
 
 const STATUSES: MembershipStatus[] = ['PENDING', 'ACTIVE', 'SUSPENDED', 'CLOSED'];
 
-/** What a coordinator may do to a membership in each state, and the mutation that does it. */
+/**
+ * What a coordinator may do to a membership in each state, the mutation that does it, and what the
+ * audit log is told why: a reason a suspension must give, a note a reinstatement may give.
+ */
 const ACTIONS = {
-  PENDING: { name: 'approve', document: ApproveMembershipDocument, needsReason: false },
-  ACTIVE: { name: 'suspend', document: SuspendMembershipDocument, needsReason: true },
-  SUSPENDED: { name: 'reinstate', document: ReinstateMembershipDocument, needsReason: false },
+  PENDING: { name: 'approve', document: ApproveMembershipDocument, why: null },
+  ACTIVE: { name: 'suspend', document: SuspendMembershipDocument, why: 'reason' },
+  SUSPENDED: { name: 'reinstate', document: ReinstateMembershipDocument, why: 'note' },
 } as const;
 
 /**
@@ -62,10 +69,10 @@ function MembershipAction({ row, onOutcome }: { row: MemberRowFragment; onOutcom
   }
   return (
     <form className="confirm" onSubmit={(event) => void submit(event)}>
-      {action.needsReason && (
+      {action.why && (
         <label>
-          {t('members.reason')}
-          <input name="reason" required maxLength={500} />
+          {t(`members.${action.why}`)}
+          <input name="reason" required={action.why === 'reason'} maxLength={500} />
         </label>
       )}
       <button type="submit" disabled={fetching}>
@@ -136,78 +143,164 @@ function GrantAction({ row, onOutcome }: { row: MemberRowFragment; onOutcome: (o
   );
 }
 
-function MemberRows({ rows, onOutcome }: { rows: MemberRowFragment[]; onOutcome: (outcome: Outcome) => void }) {
-  const { t } = useTranslation();
-  const format = useFormat();
-  const { currency } = useCoordinatedCommunity();
+/** Whether a membership's member is the one searched for: a part of their name or email, in any case. */
+function matches(row: MemberRowFragment, search: string): boolean {
+  const wanted = search.trim().toLocaleLowerCase();
   return (
-    <ScrollRegion label={t('members.title')}>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('members.name')}</th>
-            <th scope="col">{t('members.email')}</th>
-            <th scope="col">{t('members.status')}</th>
-            <th scope="col">{t('members.role')}</th>
-            <th scope="col" className="number">
-              {t('members.balance')}
-            </th>
-            <th scope="col">{t('members.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row.id}>
-              <th scope="row">{row.member.displayName}</th>
-              <td>{row.member.email}</td>
-              <td>{t(`members.${row.status}`)}</td>
-              <td>{t(`members.${row.role}`)}</td>
-              <td className="number">{format.amount(row.account.balance, currency)}</td>
-              <td>
-                <div className="actions">
-                  <MembershipAction row={row} onOutcome={onOutcome} />
-                  {row.status === 'ACTIVE' && <GrantAction row={row} onOutcome={onOutcome} />}
-                </div>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </ScrollRegion>
+    !wanted ||
+    [row.member.displayName, row.member.email ?? ''].some((text) => text.toLocaleLowerCase().includes(wanted))
   );
 }
 
-/** The community's memberships by state, with approve, suspend and reinstate. */
+type MembersPageData = MembersQuery['memberships'];
+
+interface RowsProps {
+  page: MembersPageData;
+  search: string;
+  /** Set on the last page read: how to ask for the one after it. */
+  onMore?: (after: string) => void;
+  onOutcome: (outcome: Outcome) => void;
+}
+
+/** One page of memberships (50), those the search matches, and on the last page read, the way to the next. */
+function MemberRows({ page, search, onMore, onOutcome }: RowsProps) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const limitsText = useLimitsText();
+  const { currency } = useCoordinatedCommunity();
+  const rows = page.edges.map((edge) => edge.node).filter((row) => matches(row, search));
+  const next = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+  return (
+    <tbody>
+      {rows.map((row) => (
+        <tr key={row.id}>
+          <th scope="row">{row.member.displayName}</th>
+          <td>{row.member.email}</td>
+          <td>{t(`members.${row.status}`)}</td>
+          <td>{t(`members.${row.role}`)}</td>
+          <td className="number">{format.amount(row.account.balance, currency)}</td>
+          <td className="number">{limitsText(row.account)}</td>
+          <td>
+            <div className="actions">
+              <MembershipAction row={row} onOutcome={onOutcome} />
+              {row.status === 'ACTIVE' && <GrantAction row={row} onOutcome={onOutcome} />}
+              {row.status !== 'CLOSED' && <LimitsAction row={row} onOutcome={onOutcome} />}
+            </div>
+          </td>
+        </tr>
+      ))}
+      {onMore && next && (
+        <tr>
+          <td colSpan={COLUMNS.length}>
+            {search.trim() && <p className="muted">{t('members.searchLoaded')}</p>}
+            <button type="button" onClick={() => onMore(next)}>
+              {t('members.more')}
+            </button>
+          </td>
+        </tr>
+      )}
+    </tbody>
+  );
+}
+
+/** A page after the first, read when the coordinator asks for it. */
+function LaterPage({ variables, ...props }: Omit<RowsProps, 'page'> & { variables: MembersQueryVariables }) {
+  const { t } = useTranslation();
+  const [{ data, error }] = useQuery({ query: MembersDocument, variables });
+  if (data) return <MemberRows page={data.memberships} {...props} />;
+  return (
+    <tbody>
+      <tr>
+        <td colSpan={COLUMNS.length}>
+          {error ? (
+            <Status kind="error">{t('app.error', { message: error.message })}</Status>
+          ) : (
+            <Status kind="loading">{t('app.loading')}</Status>
+          )}
+        </td>
+      </tr>
+    </tbody>
+  );
+}
+
+const COLUMNS = ['name', 'email', 'status', 'role', 'balance', 'limits', 'actions'] as const;
+const NUMERIC_COLUMNS: readonly string[] = ['balance', 'limits'];
+
+/**
+ * The community's memberships by state, searched by name or email, 50 a page; approve, suspend,
+ * reinstate, grant credits, set limits and invite. It follows the community's events, so balances
+ * change on it as they change in the ledger.
+ */
 export function MembersPage() {
   const { t } = useTranslation();
   const community = useCoordinatedCommunity();
   const [status, setStatus] = useState<MembershipStatus | ''>('');
-  const [{ data, error }, refresh] = useQuery({
-    query: MembersDocument,
-    variables: { communityId: community.id, status: status || null },
-  });
+  const [search, setSearch] = useState('');
+  // The cursors of the pages after the first that the coordinator asked for; a new filter starts again.
+  const [later, setLater] = useState<string[]>([]);
+  const base = { communityId: community.id, status: status || null };
+  const [{ data, error }, refresh] = useLiveQuery(
+    { query: MembersDocument, variables: { ...base, after: null } },
+    { query: CommunityActivityDocument, variables: { communityId: community.id } },
+  );
   const [outcome, onOutcome] = useOutcome(refresh);
-  const page = data?.memberships;
+  const first = data?.memberships;
+  const more = (after: string) => setLater([...later, after]);
   return (
     <section>
       <h1>{t('members.title')}</h1>
-      <label className="inline">
-        {t('members.filter')}
-        <select value={status} onChange={(event) => setStatus(event.target.value as MembershipStatus | '')}>
-          <option value="">{t('members.all')}</option>
-          {STATUSES.map((value) => (
-            <option key={value} value={value}>
-              {t(`members.${value}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <InviteForm onOutcome={onOutcome} />
+      <div className="filters">
+        <label className="inline">
+          {t('members.filter')}
+          <select
+            value={status}
+            onChange={(event) => {
+              setStatus(event.target.value as MembershipStatus | '');
+              setLater([]);
+            }}
+          >
+            <option value="">{t('members.all')}</option>
+            {STATUSES.map((value) => (
+              <option key={value} value={value}>
+                {t(`members.${value}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline">
+          {t('members.search')}
+          <input type="search" value={search} onChange={(event) => setSearch(event.target.value)} />
+        </label>
+      </div>
       <OutcomeStatus outcome={outcome} />
       {error && <Status kind="error">{t('app.error', { message: error.message })}</Status>}
-      {page ? (
+      {first ? (
         <>
-          <p className="muted">{t('members.total', { count: page.totalCount })}</p>
-          <MemberRows rows={page.edges.map((edge) => edge.node)} onOutcome={onOutcome} />
+          <p className="muted">{t('members.total', { count: first.totalCount })}</p>
+          <ScrollRegion label={t('members.title')}>
+            <table>
+              <thead>
+                <tr>
+                  {COLUMNS.map((column) => (
+                    <th key={column} scope="col" className={NUMERIC_COLUMNS.includes(column) ? 'number' : undefined}>
+                      {t(`members.${column}`)}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <MemberRows page={first} search={search} onOutcome={onOutcome} onMore={later.length ? undefined : more} />
+              {later.map((after, index) => (
+                <LaterPage
+                  key={after}
+                  variables={{ ...base, after }}
+                  search={search}
+                  onOutcome={onOutcome}
+                  onMore={index === later.length - 1 ? more : undefined}
+                />
+              ))}
+            </table>
+          </ScrollRegion>
         </>
       ) : (
         !error && <Status kind="loading">{t('app.loading')}</Status>
