@@ -1,8 +1,9 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { FIRST_LOGINS_FILE } from '../../src/seed/first-logins.js';
 
 /**
  * Debian's Chromium (`apt-get install -y chromium`; .ci/run installs it), or CHROMIUM_PATH:
@@ -68,4 +69,33 @@ const SCREENSHOTS = join('.ci', 'out', 'screenshots');
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** The demo's logins, as the first start writes them for a production operator (role, email, password). */
+export function demoLogins(dataDir: string): Map<string, string> {
+  const lines = readFileSync(join(dataDir, FIRST_LOGINS_FILE), 'utf8').split('\n').slice(1);
+  return new Map(lines.filter(Boolean).map((line) => line.trim().split(/\s+/).slice(1, 3) as [string, string]));
+}
+
+/** The login screen's words in each language: the screen is found by them, as a member would find it. */
+const LOGIN_WORDS = {
+  'ko-KR': { title: '품앗이 로그인', email: '이메일', password: '비밀번호', submit: '로그인' },
+  'en-US': { title: 'Sign in to Pumasi', email: 'Email', password: 'Password', submit: 'Sign in' },
+};
+
+/** Opens the app at `address` and signs in through the login screen it is sent to, in the screen's language. */
+export async function signIn(
+  page: Page,
+  screen: Screen,
+  email: string,
+  password: string,
+  address: string,
+  screenshotName?: string,
+) {
+  const words = LOGIN_WORDS[screen.locale];
+  await page.goto(address);
+  await expectScreen(page, words.title, screenshotName);
+  await page.getByLabel(words.email).fill(email);
+  await page.getByLabel(words.password).fill(password);
+  await page.getByRole('button', { name: words.submit }).click();
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -6,7 +6,6 @@ import { EventRelaySweeper } from '../../src/events/event-relay.sweeper.js';
 import { ExchangesService } from '../../src/exchanges/exchanges.service.js';
 import { ListingsService } from '../../src/listings/listings.service.js';
 import { DEMO_COMMUNITY_SLUG, seedDemoCommunity } from '../../src/seed/demo-community.js';
-import { FIRST_LOGINS_FILE } from '../../src/seed/first-logins.js';
 import { logInAs, registerAndLogIn } from '../e2e/auth-client.js';
 import { gql } from '../e2e/graphql-client.js';
 import { recordCheckpoint } from '../e2e/integrity-client.js';
@@ -18,6 +17,7 @@ import { useTestApp } from '../support/test-app.js';
 import type { GraphqlClient } from '../support/test-app.js';
 import {
   browserAvailable,
+  demoLogins,
   DESKTOP,
   expectAccessible,
   expectScreen,
@@ -25,6 +25,7 @@ import {
   openContext,
   PHONE,
   screenshot,
+  signIn,
 } from './browser.js';
 import type { Screen } from './browser.js';
 
@@ -44,12 +45,6 @@ function hoursAndMinutes(minutes: number, locale: 'ko' | 'en'): string {
   return (minutes < 0 ? '−' : '') + text;
 }
 
-/** The demo's logins, as the first start writes them for a production operator (role, email, password). */
-function demoLogins(dataDir: string): Map<string, string> {
-  const lines = readFileSync(join(dataDir, FIRST_LOGINS_FILE), 'utf8').split('\n').slice(1);
-  return new Map(lines.filter(Boolean).map((line) => line.trim().split(/\s+/).slice(1, 3) as [string, string]));
-}
-
 const BALANCE = `query Balance($id: ID!) { account(id: $id) { balance } }`;
 const PAY = `mutation Pay($input: CreateTransferInput!) { createTransfer(input: $input) { userErrors { code } } }`;
 const OWN_ACCOUNT = `{ viewer { member { memberships { account { id balance } } } } }`;
@@ -60,29 +55,6 @@ async function ownAccount(client: GraphqlClient): Promise<{ id: string; balance:
     OWN_ACCOUNT,
   );
   return data.viewer.member.memberships[0].account;
-}
-
-/** The login screen's words in each language: the screen is found by them, as a member would find it. */
-const LOGIN_WORDS = {
-  'ko-KR': { title: '품앗이 로그인', email: '이메일', password: '비밀번호', submit: '로그인' },
-  'en-US': { title: 'Sign in to Pumasi', email: 'Email', password: 'Password', submit: 'Sign in' },
-};
-
-/** Opens the app at `address` and signs in through the login screen it is sent to, in the screen's language. */
-async function signIn(
-  page: Page,
-  screen: Screen,
-  email: string,
-  password: string,
-  address: string,
-  screenshotName?: string,
-) {
-  const words = LOGIN_WORDS[screen.locale];
-  await page.goto(address);
-  await expectScreen(page, words.title, screenshotName);
-  await page.getByLabel(words.email).fill(email);
-  await page.getByLabel(words.password).fill(password);
-  await page.getByRole('button', { name: words.submit }).click();
 }
 
 interface StoredTokens {

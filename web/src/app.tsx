@@ -12,6 +12,7 @@ import { LoginPage } from './pages/login';
 import { MembersPage } from './pages/members';
 import { OverviewPage } from './pages/overview';
 import { PassbookPage } from './pages/passbook';
+import { ProfilePage } from './pages/profile';
 import { NotFoundPage, RefusedPage } from './pages/refused';
 import { VerificationPage } from './pages/verification';
 import { SessionProvider, useSession } from './session/session';
@@ -72,6 +73,7 @@ export function App() {
             <Route path="passbook" element={<PassbookPage />} />
             <Route path="listings" element={<ListingsPage />} />
             <Route path="exchanges" element={<ExchangesPage />} />
+            <Route path="profile" element={<ProfilePage />} />
             <Route path="console" element={<RequireCoordinator />}>
               <Route index element={<OverviewPage />} />
               <Route path="members" element={<MembersPage />} />

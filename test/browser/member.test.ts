@@ -1,0 +1,124 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { ExchangesService } from '../../src/exchanges/exchanges.service.js';
+import { ListingsService } from '../../src/listings/listings.service.js';
+import { seedDemoCommunity } from '../../src/seed/demo-community.js';
+import { expectSessionEnded, expectSessionLive, login, logInAs } from '../e2e/auth-client.js';
+import { gql } from '../e2e/graphql-client.js';
+import { waitUntil } from '../support/held-locks.js';
+import { useTestApp } from '../support/test-app.js';
+import {
+  browserAvailable,
+  demoLogins,
+  DESKTOP,
+  expectScreen,
+  launchChromium,
+  openContext,
+  PHONE,
+  signIn,
+} from './browser.js';
+import type { Screen } from './browser.js';
+
+const KO_DESKTOP: Screen = { locale: 'ko-KR', viewport: DESKTOP };
+const EN_PHONE: Screen = { locale: 'en-US', viewport: PHONE };
+
+const PROFILE = `{ me { bio district skills } }`;
+
+/** Waits until `items` are `count` (a list the screen has just read again). */
+async function waitForCount(items: Locator, count: number): Promise<void> {
+  await waitUntil(`${count} shown`, async () => (await items.count()) === count);
+}
+
+const describeInBrowser = browserAvailable() ? describe : describe.skip;
+
+describeInBrowser("a member's own screens and the coordinator's books, in a real browser", () => {
+  const t = useTestApp();
+  let browser: Browser;
+  let logins: Map<string, string>;
+
+  const password = (email: string) => logins.get(email)!;
+
+  /** A fresh browser profile with the screen's language and size, signed in as the demo's `email` on the way to `address`. */
+  async function open(
+    screen: Screen,
+    email: string,
+    address: string,
+  ): Promise<{ page: Page; context: BrowserContext }> {
+    const context = await openContext(browser, t.url, screen);
+    const page = await context.newPage();
+    await signIn(page, screen, email, password(email), address);
+    return { page, context };
+  }
+
+  beforeAll(async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pumasi-member-'));
+    const services = { ...t, listings: t.app.get(ListingsService), exchanges: t.app.get(ExchangesService) };
+    await seedDemoCommunity(services, { production: true, dataDir });
+    logins = demoLogins(dataDir);
+    browser = await launchChromium();
+  });
+  afterAll(async () => browser?.close());
+
+  it('a member edits her profile, sees her sessions with this one marked, and ends another one, then all others, in Korean', async () => {
+    const email = 'seoyeon@mapo.example';
+    const elsewhere = await logInAs(t, email, password(email));
+    const { page, context } = await open(KO_DESKTOP, email, '/app/profile');
+    await expectScreen(page, '내 정보');
+
+    await page.getByLabel('자기소개').fill('동네 아이들과 요리해요');
+    await page.getByLabel(/^할 수 있는 일/).fill('요리, 아이 돌봄, 김치 담그기');
+    await page.getByRole('button', { name: '정보 저장' }).click();
+    await page.getByRole('status').getByText('정보를 저장했어요.').waitFor();
+    const saved = await gql<{ me: { bio: string; skills: string[] } }>(elsewhere.client, PROFILE);
+    expect(saved.me).toMatchObject({ bio: '동네 아이들과 요리해요', skills: ['요리', '아이 돌봄', '김치 담그기'] });
+
+    // Two sessions: the browser's, marked as this one, and the API's, which she ends.
+    const sessions = page.getByRole('region', { name: '로그인한 기기' }).getByRole('listitem');
+    await sessions.nth(1).waitFor();
+    expect(await sessions.count()).toBe(2);
+    expect(await sessions.filter({ hasText: '지금 이 기기' }).count()).toBe(1);
+    await expectSessionLive(t, elsewhere.tokens.accessToken, elsewhere.memberId);
+    await expectScreen(page, '로그인한 기기', 'profile-ko');
+    await page.getByRole('button', { name: /로그인한 세션 끝내기$/ }).click();
+    await page.getByRole('status').getByText('세션 1개를 끝냈어요.').waitFor();
+    await waitForCount(sessions, 1);
+    await expectSessionEnded(t, elsewhere.tokens.accessToken);
+
+    // Two more elsewhere, ended together; this one stays.
+    const [phone, tablet] = [await logInAs(t, email, password(email)), await logInAs(t, email, password(email))];
+    await page.reload();
+    await waitForCount(sessions, 3);
+    await page.getByRole('button', { name: '다른 세션 모두 끝내기' }).click();
+    await page.getByRole('status').getByText('세션 2개를 끝냈어요.').waitFor();
+    await waitForCount(sessions, 1);
+    await expectSessionEnded(t, phone.tokens.accessToken);
+    await expectSessionEnded(t, tablet.tokens.accessToken);
+    await context.close();
+  });
+
+  it('a member on a phone, in English, changes her password: a wrong current one is refused, the new one signs in', async () => {
+    const email = 'hyun@mapo.example';
+    const { page, context } = await open(EN_PHONE, email, '/app/');
+    await page.getByRole('link', { name: 'My profile' }).click();
+    await page.getByLabel('Current password').fill('not my password at all');
+    await page.getByLabel(/^New password/).fill('quiet river under maple 42');
+    await page.getByRole('button', { name: 'Change the password' }).click();
+    await page
+      .getByRole('alert')
+      .getByText(/^Not changed: /)
+      .waitFor();
+    await expectScreen(page, 'My profile', 'profile-en-phone');
+
+    await page.getByLabel('Current password').fill(password(email));
+    await page.getByLabel(/^New password/).fill('quiet river under maple 42');
+    await page.getByRole('button', { name: 'Change the password' }).click();
+    await page.getByRole('status').getByText('Your password is changed, and your other sessions have ended.').waitFor();
+    expect((await login(t, email, password(email))).userErrors.map((error) => error.code)).toEqual([
+      'INVALID_CREDENTIALS',
+    ]);
+    expect((await login(t, email, 'quiet river under maple 42')).userErrors).toEqual([]);
+    await context.close();
+  });
+});
