@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { ExchangesService } from '../../src/exchanges/exchanges.service.js';
 import { ListingsService } from '../../src/listings/listings.service.js';
-import { seedDemoCommunity } from '../../src/seed/demo-community.js';
+import { DEMO_COMMUNITY_SLUG, seedDemoCommunity } from '../../src/seed/demo-community.js';
 import { expectSessionEnded, expectSessionLive, login, logInAs } from '../e2e/auth-client.js';
 import { gql } from '../e2e/graphql-client.js';
 import { waitUntil } from '../support/held-locks.js';
@@ -37,6 +37,7 @@ describeInBrowser("a member's own screens and the coordinator's books, in a real
   const t = useTestApp();
   let browser: Browser;
   let logins: Map<string, string>;
+  let communityId: string;
 
   const password = (email: string) => logins.get(email)!;
 
@@ -57,6 +58,11 @@ describeInBrowser("a member's own screens and the coordinator's books, in a real
     const services = { ...t, listings: t.app.get(ListingsService), exchanges: t.app.get(ExchangesService) };
     await seedDemoCommunity(services, { production: true, dataDir });
     logins = demoLogins(dataDir);
+    const community = await gql<{ community: { id: string } }>(
+      t,
+      `{ community(slug: "${DEMO_COMMUNITY_SLUG}") { id } }`,
+    );
+    communityId = community.community.id;
     browser = await launchChromium();
   });
   afterAll(async () => browser?.close());
@@ -120,5 +126,53 @@ describeInBrowser("a member's own screens and the coordinator's books, in a real
     ]);
     expect((await login(t, email, 'quiet river under maple 42')).userErrors).toEqual([]);
     await context.close();
+  });
+
+  it('a member posts a listing, in Korean; another finds it by a Korean word on his phone; she changes its price and pauses it', async () => {
+    const title = '장아찌 담그는 법 알려드려요';
+    const minji = await open(KO_DESKTOP, 'minji@mapo.example', '/app/listings');
+    const mine = minji.page.getByRole('region', { name: '내가 올린 글' });
+    await mine.getByRole('button', { name: '글 올리기' }).click();
+    await mine.getByLabel('제공해요').check();
+    await mine.getByLabel(/^제목/).fill(title);
+    await mine.getByLabel('분류').selectOption({ label: '요리' });
+    await mine.getByLabel('자세한 내용').fill('간장 장아찌와 피클을 함께 담가요');
+    await mine.getByLabel('시간', { exact: true }).fill('1');
+    await mine.getByLabel('시간당').check();
+    await mine.getByLabel(/^검색어/).fill('김장, 발효');
+    await expectScreen(minji.page, '품앗이 찾기', 'listing-new-ko');
+    await mine.getByRole('button', { name: '이 글 올리기' }).click();
+    await mine.getByRole('status').getByText(`올렸어요: ${title}. 이제 검색에 나와요.`).waitFor();
+    const posted = mine.getByRole('article', { name: title });
+    await posted.getByText('게시 중').waitFor();
+
+    const jiho = await open(EN_PHONE, 'jiho@mapo.example', '/app/listings');
+    await jiho.page.getByLabel('Search listings (Korean or English)').fill('장아찌');
+    const found = jiho.page.getByRole('article', { name: title });
+    await found.getByText('Offered by Kim Minji').waitFor();
+    await found.getByText('1 h an hour').waitFor();
+    await expectScreen(jiho.page, /^Listings$/, 'listings-found-en-phone');
+
+    await posted.getByRole('button', { name: `고치기: ${title}` }).click();
+    await posted.getByLabel('분', { exact: true }).fill('30');
+    await posted.getByRole('button', { name: '바꾼 내용 저장' }).click();
+    await mine.getByRole('status').getByText(`고쳤어요: ${title}.`).waitFor();
+    await posted.getByText('시간당 1시간 30분').waitFor();
+    await posted.getByRole('button', { name: `잠시 멈추기: ${title}` }).click();
+    await mine.getByRole('status').getByText(`잠시 멈췄어요: ${title}.`).waitFor();
+    await posted.getByText('잠시 멈춤 (검색에 안 나와요)').waitFor();
+
+    // Paused, it is no longer found; what the API says about it matches what she saw.
+    await jiho.page.reload();
+    await jiho.page.getByLabel('Search listings (Korean or English)').fill('장아찌');
+    await jiho.page.getByText('No listing matches.').waitFor();
+    const jihoApi = await logInAs(t, 'jiho@mapo.example', password('jiho@mapo.example'));
+    const paused = await gql<{ listings: { edges: { node: { title: string; price: string; tags: string[] } }[] } }>(
+      jihoApi.client,
+      `query($id: ID!) { listings(communityId: $id, query: "장아찌", status: PAUSED) { edges { node { title price tags } } } }`,
+      { id: communityId },
+    );
+    expect(paused.listings.edges.map((edge) => edge.node)).toEqual([{ title, price: '90', tags: ['김장', '발효'] }]);
+    await Promise.all([minji.context.close(), jiho.context.close()]);
   });
 });

@@ -2,7 +2,7 @@ import i18next from 'i18next';
 import en from '../../web/src/i18n/en.json' with { type: 'json' };
 import ko from '../../web/src/i18n/ko.json' with { type: 'json' };
 import { formatAmount } from '../../web/src/format/amount';
-import { toMinorUnits } from '../../web/src/format/amount-input';
+import { fieldsOf, toMinorUnits } from '../../web/src/format/amount-input';
 
 /** The demo's currency: an hour counted in minutes. */
 const HOUR = { id: 'h', code: 'HOUR', symbol: 'h', minorUnitsPerUnit: 60 };
@@ -51,5 +51,22 @@ describe("the web app's words and amounts", () => {
     expect(toMinorUnits(EURO, '12,05', '')).toBe(1205n);
     expect(toMinorUnits(EURO, '0.001', '')).toBeNull();
     expect(toMinorUnits(EURO, 'ten', '')).toBeNull();
+  });
+
+  it('shows an amount already set in the fields it was typed in, and reads it back the same', () => {
+    const JPY = { id: 'y', code: 'JPY', symbol: '¥', minorUnitsPerUnit: 1 };
+    expect(fieldsOf(HOUR, '90')).toEqual({ units: '1', minutes: '30' });
+    expect(fieldsOf(EURO, '1205')).toEqual({ units: '12.05', minutes: '' });
+    expect(fieldsOf(JPY, '500')).toEqual({ units: '500', minutes: '' });
+    for (const [currency, amount] of [
+      [HOUR, '0'],
+      [HOUR, '605'],
+      [EURO, '7'],
+      [EURO, '100000'],
+      [JPY, '3'],
+    ] as const) {
+      const { units, minutes } = fieldsOf(currency, amount);
+      expect(toMinorUnits(currency, units, minutes)).toBe(BigInt(amount));
+    }
   });
 });

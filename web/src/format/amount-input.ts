@@ -28,3 +28,16 @@ export function toMinorUnits(currency: MoneyFragment, units: string, minutes: st
 /** The amount typed in a form's AmountFields, in minor units; null when it is not one. */
 export const amountOf = (form: FormData, currency: MoneyFragment): bigint | null =>
   toMinorUnits(currency, textField(form, 'units'), textField(form, 'minutes'));
+
+/**
+ * What the amount fields show for an amount already set (a listing's price being edited): the
+ * inverse of toMinorUnits, hours and minutes for a time currency, a decimal number of units for any other.
+ */
+export function fieldsOf(currency: MoneyFragment, amount: string): { units: string; minutes: string } {
+  const value = BigInt(amount);
+  if (isTimeCurrency(currency)) return { units: String(value / 60n), minutes: String(value % 60n) };
+  const scale = BigInt(currency.minorUnitsPerUnit);
+  const digits = Math.round(Math.log10(currency.minorUnitsPerUnit));
+  const fraction = digits ? `.${(value % scale).toString().padStart(digits, '0')}` : '';
+  return { units: `${value / scale}${fraction}`, minutes: '' };
+}
