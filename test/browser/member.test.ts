@@ -8,6 +8,7 @@ import { DEMO_COMMUNITY_SLUG, seedDemoCommunity } from '../../src/seed/demo-comm
 import { expectSessionEnded, expectSessionLive, login, logInAs } from '../e2e/auth-client.js';
 import { gql } from '../e2e/graphql-client.js';
 import { waitUntil } from '../support/held-locks.js';
+import { chainEverything } from '../support/chain.js';
 import { useTestApp } from '../support/test-app.js';
 import {
   browserAvailable,
@@ -22,6 +23,7 @@ import {
 import type { Screen } from './browser.js';
 
 const KO_DESKTOP: Screen = { locale: 'ko-KR', viewport: DESKTOP };
+const EN_DESKTOP: Screen = { locale: 'en-US', viewport: DESKTOP };
 const EN_PHONE: Screen = { locale: 'en-US', viewport: PHONE };
 
 const PROFILE = `{ me { bio district skills } }`;
@@ -174,5 +176,53 @@ describeInBrowser("a member's own screens and the coordinator's books, in a real
     );
     expect(paused.listings.edges.map((edge) => edge.node)).toEqual([{ title, price: '90', tags: ['김장', '발효'] }]);
     await Promise.all([minji.context.close(), jiho.context.close()]);
+  });
+
+  it('a coordinator records a checkpoint from the screen, then reads the audit log narrowed to one actor, with an entry opened', async () => {
+    const coordinator = await logInAs(t, 'coordinator@mapo.example', password('coordinator@mapo.example'));
+    await chainEverything(t.dataSource);
+    const { page, context } = await open(EN_DESKTOP, 'coordinator@mapo.example', '/app/console/checkpoints');
+    await page.getByRole('button', { name: 'Record a checkpoint now' }).click();
+    const status = page.getByRole('status').getByText(/^Recorded checkpoint No\. \d+\.$/);
+    await status.waitFor();
+    const newest = await gql<{
+      ledgerCheckpoints: { edges: { node: { sequence: number; checkpointHash: string } }[] };
+    }>(
+      coordinator.client,
+      `query($id: ID!) { ledgerCheckpoints(communityId: $id, first: 1) { edges { node { sequence checkpointHash } } } }`,
+      { id: communityId },
+    );
+    const { sequence, checkpointHash } = newest.ledgerCheckpoints.edges[0].node;
+    expect(await status.textContent()).toBe(`Recorded checkpoint No. ${sequence}.`);
+    const row = page.getByRole('region', { name: 'Checkpoints' }).getByRole('row').nth(1);
+    await row.getByRole('rowheader', { name: String(sequence), exact: true }).waitFor();
+    await row.getByText(checkpointHash, { exact: true }).waitFor();
+    // Nothing chained since: nothing to record.
+    await page.getByRole('button', { name: 'Record a checkpoint now' }).click();
+    await page.getByRole('status').getByText('Nothing was chained since the last checkpoint: none recorded.').waitFor();
+    await expectScreen(page, 'Checkpoints', 'checkpoints-record-en');
+
+    // The log as the API has it, by actor: the screen must show exactly one actor's entries.
+    type Log = { auditLog: { edges: { node: { actorMember: { displayName: string } | null; targetId: string } }[] } };
+    const LOG = `query($id: ID!, $actor: ID) {
+      auditLog(communityId: $id, actorMemberId: $actor, first: 100) { edges { node { actorMember { displayName } targetId } } }
+    }`;
+    const everything = await gql<Log>(coordinator.client, LOG, { id: communityId });
+    const byCoordinator = await gql<Log>(coordinator.client, LOG, { id: communityId, actor: coordinator.memberId });
+    expect(byCoordinator.auditLog.edges.length).toBeGreaterThan(0);
+    expect(byCoordinator.auditLog.edges.length).toBeLessThan(everything.auditLog.edges.length);
+
+    await page.goto('/app/console/audit');
+    const rows = page.getByRole('region', { name: 'Audit log' }).locator('tbody tr');
+    await rows.first().waitFor();
+    await page.getByLabel('Done by').selectOption({ label: 'Han Jiwoo' });
+    await page.getByRole('button', { name: 'Show' }).click();
+    const shown = Array<string>(Math.min(byCoordinator.auditLog.edges.length, 20)).fill('Han Jiwoo').join('|');
+    const actors = rows.locator('td:nth-of-type(2)');
+    await waitUntil('the log shows Han Jiwoo only', async () => (await actors.allTextContents()).join('|') === shown);
+    await rows.first().getByText('See all').click();
+    await rows.first().getByText(byCoordinator.auditLog.edges[0].node.targetId, { exact: true }).waitFor();
+    await expectScreen(page, 'Audit log', 'audit-actor-en');
+    await context.close();
   });
 });
