@@ -9,6 +9,7 @@ import { expectSessionEnded, expectSessionLive, login, logInAs } from '../e2e/au
 import { gql } from '../e2e/graphql-client.js';
 import { waitUntil } from '../support/held-locks.js';
 import { chainEverything } from '../support/chain.js';
+import { asSuperuser } from '../support/superuser.js';
 import { useTestApp } from '../support/test-app.js';
 import {
   browserAvailable,
@@ -25,6 +26,7 @@ import type { Screen } from './browser.js';
 const KO_DESKTOP: Screen = { locale: 'ko-KR', viewport: DESKTOP };
 const EN_DESKTOP: Screen = { locale: 'en-US', viewport: DESKTOP };
 const EN_PHONE: Screen = { locale: 'en-US', viewport: PHONE };
+const KO_PHONE: Screen = { locale: 'ko-KR', viewport: PHONE };
 
 const PROFILE = `{ me { bio district skills } }`;
 
@@ -130,7 +132,7 @@ describeInBrowser("a member's own screens and the coordinator's books, in a real
     await context.close();
   });
 
-  it('a member posts a listing, in Korean; another finds it by a Korean word on his phone; she changes its price and pauses it', async () => {
+  it('a member posts a listing, in Korean; another finds it by a Korean word on his phone; she changes its price, pauses and closes it', async () => {
     const title = '장아찌 담그는 법 알려드려요';
     const minji = await open(KO_DESKTOP, 'minji@mapo.example', '/app/listings');
     const mine = minji.page.getByRole('region', { name: '내가 올린 글' });
@@ -175,6 +177,12 @@ describeInBrowser("a member's own screens and the coordinator's books, in a real
       { id: communityId },
     );
     expect(paused.listings.edges.map((edge) => edge.node)).toEqual([{ title, price: '90', tags: ['김장', '발효'] }]);
+
+    // Closing is for good: asked once more, then gone from her listings.
+    await posted.getByRole('button', { name: `영영 닫기: ${title}` }).click();
+    await posted.getByRole('button', { name: '네, 닫을게요' }).click();
+    await mine.getByRole('status').getByText(`닫았어요: ${title}.`).waitFor();
+    await posted.waitFor({ state: 'detached' });
     await Promise.all([minji.context.close(), jiho.context.close()]);
   });
 
@@ -223,6 +231,47 @@ describeInBrowser("a member's own screens and the coordinator's books, in a real
     await rows.first().getByText('See all').click();
     await rows.first().getByText(byCoordinator.auditLog.edges[0].node.targetId, { exact: true }).waitFor();
     await expectScreen(page, 'Audit log', 'audit-actor-en');
+    await context.close();
+  });
+
+  it("a coordinator on a phone, in Korean, reads a failed run's checks and the rows that break them", async () => {
+    const coordinator = await logInAs(t, 'coordinator@mapo.example', password('coordinator@mapo.example'));
+    type Run = { passed: boolean; checks: { name: string; passed: boolean; offendingRows: object[] }[] };
+    const VERIFY = `mutation($id: ID!) { verifyLedger(input: { communityId: $id }) { run { passed checks { name passed offendingRows } } } }`;
+    // One account's posted debits no longer match its postings, as a superuser could make them; undone below.
+    const damage = (by: number) =>
+      asSuperuser(process.env.PUMASI_TEST_DATABASE_URL!, async (sql) => {
+        await sql(
+          'UPDATE accounts SET posted_debits = posted_debits + $1 WHERE id = (SELECT max(account_id) FROM memberships)',
+          [by],
+        );
+      });
+    await damage(11);
+    let run: Run;
+    try {
+      run = (await gql<{ verifyLedger: { run: Run } }>(coordinator.client, VERIFY, { id: communityId })).verifyLedger
+        .run;
+    } finally {
+      await damage(-11);
+    }
+    expect(run.passed).toBe(false);
+    const failed = run.checks.filter((check) => !check.passed);
+    expect(failed.length).toBeGreaterThan(0);
+
+    const { page, context } = await open(KO_PHONE, 'coordinator@mapo.example', '/app/console/verification');
+    const alert = page.getByRole('article', { name: /에 실패한 검증$/ });
+    for (const check of failed) {
+      const item = alert.getByRole('listitem').filter({ hasText: check.name });
+      await item.getByText(JSON.stringify(check.offendingRows[0]), { exact: false }).waitFor();
+    }
+    const passed = run.checks.length - failed.length;
+    await page
+      .getByRole('region', { name: '검증 기록 (최신순)' })
+      .getByRole('row')
+      .nth(1)
+      .getByText(`${run.checks.length}개 중 ${passed}개 통과`)
+      .waitFor();
+    await expectScreen(page, '장부 검증', 'verification-checks-ko-phone');
     await context.close();
   });
 });

@@ -77,7 +77,7 @@ function ListingCard({ listing, currency }: { listing: Listing; currency: MoneyF
     <article className="card" aria-labelledby={headingId}>
       <h2 id={headingId}>{listing.title}</h2>
       <p className="muted">
-        {t(`listings.${listing.kind}`, { name })} · {listing.district} ·{' '}
+        {t(`listings.${listing.kind}`, { name })} · {listing.district && `${listing.district} · `}
         {t(`listings.${listing.pricing}`, { amount: format.amount(listing.price, currency) })}
       </p>
       <p>{listing.description}</p>

@@ -180,9 +180,11 @@ function OwnListingCard({
   const format = useFormat();
   const headingId = useId();
   const [editing, setEditing] = useState(false);
+  const [closing, setClosing] = useState(false);
   const [{ fetching }, update] = useMutation(UpdateListingDocument);
 
   async function move(status: ListingStatus) {
+    setClosing(false);
     const result = await update({ input: { listingId: listing.id, status } });
     const refusal = refusalOf(result.data?.updateListing, result.error);
     onOutcome(
@@ -208,6 +210,17 @@ function OwnListingCard({
             if (outcome) onOutcome(outcome);
           }}
         />
+      ) : closing ? (
+        // Closing cannot be undone: asked once more.
+        <div className="confirm">
+          <p>{t('myListings.closeForGood', { title: listing.title })}</p>
+          <button type="button" disabled={fetching} onClick={() => void move('CLOSED')}>
+            {t('myListings.confirmClose')}
+          </button>
+          <button type="button" className="link" onClick={() => setClosing(false)}>
+            {t('myListings.cancel')}
+          </button>
+        </div>
       ) : (
         <div className="actions">
           <button
@@ -223,7 +236,7 @@ function OwnListingCard({
               type="button"
               className="link"
               disabled={fetching}
-              onClick={() => void move(status)}
+              onClick={() => (status === 'CLOSED' ? setClosing(true) : void move(status))}
               aria-label={`${t(`myListings.to${status}`)}: ${listing.title}`}
             >
               {t(`myListings.to${status}`)}
