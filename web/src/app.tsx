@@ -14,6 +14,7 @@ import { MembersPage } from './pages/members';
 import { OverviewPage } from './pages/overview';
 import { PassbookPage } from './pages/passbook';
 import { PeriodsPage } from './pages/periods';
+import { ProfilePage } from './pages/profile';
 import { NotFoundPage, RefusedPage } from './pages/refused';
 import { VerificationPage } from './pages/verification';
 import { SessionProvider, useSession } from './session/session';
@@ -74,6 +75,7 @@ export function App() {
             <Route path="passbook" element={<PassbookPage />} />
             <Route path="listings" element={<ListingsPage />} />
             <Route path="exchanges" element={<ExchangesPage />} />
+            <Route path="profile" element={<ProfilePage />} />
             <Route path="console" element={<RequireCoordinator />}>
               <Route index element={<OverviewPage />} />
               <Route path="members" element={<MembersPage />} />

@@ -9,6 +9,7 @@ const MEMBER_LINKS = [
   { to: '/passbook', label: 'nav.passbook' },
   { to: '/listings', label: 'nav.listings' },
   { to: '/exchanges', label: 'nav.exchanges' },
+  { to: '/profile', label: 'nav.profile' },
 ] as const;
 
 /** The console's screens, in the navigation of a coordinator only. */

@@ -36,3 +36,11 @@ export function useOutcome(refresh: UseQueryExecute): [Outcome | null, (outcome:
   };
   return [outcome, report];
 }
+
+/** Why a mutation was refused: its first userError, or the request's own error; undefined when it was done. */
+export function refusalOf(
+  payload: { userErrors: readonly { message: string }[] } | null | undefined,
+  error: { message: string } | undefined,
+): string | undefined {
+  return payload?.userErrors[0]?.message ?? error?.message;
+}

@@ -11,6 +11,7 @@ import type { ListingsQuery, MoneyFragment } from '../graphql/generated';
 import { amountOf } from '../format/amount-input';
 import { useFormat } from '../format/use-format';
 import { useViewer } from '../session/viewer';
+import { MyListings } from './my-listings';
 
 type Listing = ListingsQuery['listings']['edges'][number]['node'];
 
@@ -76,7 +77,7 @@ function ListingCard({ listing, currency }: { listing: Listing; currency: MoneyF
     <article className="card" aria-labelledby={headingId}>
       <h2 id={headingId}>{listing.title}</h2>
       <p className="muted">
-        {t(`listings.${listing.kind}`, { name })} · {listing.district} ·{' '}
+        {t(`listings.${listing.kind}`, { name })} · {listing.district && `${listing.district} · `}
         {t(`listings.${listing.pricing}`, { amount: format.amount(listing.price, currency) })}
       </p>
       <p>{listing.description}</p>
@@ -96,7 +97,10 @@ function ListingCard({ listing, currency }: { listing: Listing; currency: MoneyF
   );
 }
 
-/** The community's active listings, searched in Korean or English (part of a word matches too). */
+/**
+ * The community's active listings, searched in Korean or English (part of a word matches too);
+ * above them the member's own, and posting a new one.
+ */
 export function ListingsPage() {
   const { t } = useTranslation();
   const { membership, currency } = useViewer();
@@ -112,6 +116,8 @@ export function ListingsPage() {
   return (
     <section>
       <h1>{t('listings.title')}</h1>
+      <MyListings currency={currency} />
+      <h2>{t('listings.find')}</h2>
       <label>
         {t('listings.search')}
         <input type="search" value={query} onChange={(event) => setQuery(event.target.value)} />

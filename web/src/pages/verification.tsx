@@ -46,6 +46,24 @@ function RunNow({ onOutcome }: { onOutcome: (outcome: Outcome) => void }) {
   );
 }
 
+/** What a failed run found: each check that failed, with the rows that break it (up to 10, as the API gives them). */
+function FailedChecks({ run }: { run: VerificationRunRowFragment }) {
+  const { t } = useTranslation();
+  return (
+    <ul className="checks">
+      {run.checks
+        .filter((check) => !check.passed)
+        .map((check) => (
+          <li key={check.name}>
+            <strong>{check.name}</strong>
+            <p className="muted">{t('verification.offending', { count: check.offendingRows.length })}</p>
+            <pre>{check.offendingRows.map((row) => JSON.stringify(row)).join('\n')}</pre>
+          </li>
+        ))}
+    </ul>
+  );
+}
+
 /** An open alert, closed with a note of what was done about it (for the audit log). */
 function AlertCard({ run, onOutcome }: { run: VerificationRunRowFragment; onOutcome: (outcome: Outcome) => void }) {
   const { t } = useTranslation();
@@ -68,6 +86,7 @@ function AlertCard({ run, onOutcome }: { run: VerificationRunRowFragment; onOutc
   return (
     <article className="card" aria-labelledby={headingId}>
       <h3 id={headingId}>{t('verification.alertOf', { when: format.dateTime(run.finishedAt) })}</h3>
+      <FailedChecks run={run} />
       <form onSubmit={(event) => void submit(event)}>
         <label>
           {t('verification.note')}
@@ -78,6 +97,20 @@ function AlertCard({ run, onOutcome }: { run: VerificationRunRowFragment; onOutc
         </button>
       </form>
     </article>
+  );
+}
+
+/** How many of a run's checks passed; for a failed run, the failed ones opened on demand. */
+function ChecksSummary({ run }: { run: VerificationRunRowFragment }) {
+  const { t } = useTranslation();
+  const passed = run.checks.filter((check) => check.passed).length;
+  const summary = t('verification.checksPassed', { passed, count: run.checks.length });
+  if (run.passed) return summary;
+  return (
+    <details>
+      <summary>{summary}</summary>
+      <FailedChecks run={run} />
+    </details>
   );
 }
 
@@ -92,6 +125,7 @@ function RunsTable({ runs }: { runs: VerificationRunRowFragment[] }) {
             <th scope="col">{t('verification.when')}</th>
             <th scope="col">{t('verification.result')}</th>
             <th scope="col">{t('verification.trigger')}</th>
+            <th scope="col">{t('verification.checks')}</th>
           </tr>
         </thead>
         <tbody>
@@ -100,6 +134,9 @@ function RunsTable({ runs }: { runs: VerificationRunRowFragment[] }) {
               <th scope="row">{format.dateTime(run.finishedAt)}</th>
               <td>{run.passed ? t('verification.passed') : t('verification.failed')}</td>
               <td>{t(`verification.${run.trigger}`)}</td>
+              <td>
+                <ChecksSummary run={run} />
+              </td>
             </tr>
           ))}
         </tbody>
