@@ -15,6 +15,7 @@ import { LeastPrivilege1764390000000 } from './1764390000000-least-privilege.js'
 import { ChainAfterRestore1764395000000 } from './1764395000000-chain-after-restore.js';
 import { EventFeed1764400000000 } from './1764400000000-event-feed.js';
 import { Webhooks1764420000000 } from './1764420000000-webhooks.js';
+import { OpenHolds1764440000000 } from './1764440000000-open-holds.js';
 
 /** In order of application. ESM has no reliable glob, so each migration is listed here. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   ChainAfterRestore1764395000000,
   EventFeed1764400000000,
   Webhooks1764420000000,
+  OpenHolds1764440000000,
 ];
