@@ -72,10 +72,9 @@ const FILL_OPEN_HOLDS = `INSERT INTO ledger_open_holds (transfer_id, debit_accou
   SELECT t.id, t.debit_account_id, t.credit_account_id, t.amount, t.timeout_at FROM transfers t
    WHERE t.kind = 'pending' AND t.timeout_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.pending_id = t.id)`;
 
+// Not SECURITY DEFINER: transfers are written only by the ledger's functions, which run as the owner.
 const TRACK_OPEN_HOLD = `CREATE FUNCTION ledger_track_open_hold() RETURNS trigger
  LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path = pg_catalog, public, pg_temp
 AS $function$
 BEGIN
   IF NEW.pending_id IS NULL THEN

@@ -4,8 +4,6 @@
 CREATE OR REPLACE FUNCTION public.ledger_track_open_hold()
  RETURNS trigger
  LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
 BEGIN
   IF NEW.pending_id IS NULL THEN

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createLedgerFixture } from '../support/ledger-fixture.js';
+import { errorCodes, made } from '../support/ledger-rows.js';
+import { startTestApp, TestApp, useTestApp } from '../support/test-app.js';
+import { CreateTransferInput } from '../../src/ledger/dto/ledger.inputs.js';
+import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
+import { Account, Transfer } from '../../src/ledger/models/ledger.models.js';
+import { PendingExpirySweeper } from '../../src/ledger/pending-expiry.sweeper.js';
+
+/**
+ * Issue 14, holds under contention: two replicas' sweepers, payments and resolutions on a handful of
+ * accounts with many due holds. Each takes its accounts in ascending id order, all at once, so
+ * PostgreSQL detects no deadlock (the service would retry one, so only its statistics show it).
+ */
+describe('holds under contention', () => {
+  const t = useTestApp(4);
+  const newKey = (): string => `holds-${randomUUID()}`;
+  const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)];
+  const pair = (accounts: Account[]): [Account, Account] => {
+    const debit = pick(accounts);
+    return [debit, pick(accounts.filter((account) => account !== debit))];
+  };
+  const transfer = (app: TestApp, [debit, credit]: [Account, Account], extra: Partial<CreateTransferInput> = {}) =>
+    app.ledger.createTransfer({
+      idempotencyKey: newKey(),
+      debitAccountId: debit.id,
+      creditAccountId: credit.id,
+      amount: BigInt(1 + Math.floor(Math.random() * 9)),
+      code: 'payment',
+      memo: '',
+      ...extra,
+    });
+
+  /** This database's deadlocks so far, as PostgreSQL counts them (each backend reports them on exit at the latest). */
+  const deadlocks = async (): Promise<number> => {
+    await t.dataSource.query('SELECT pg_stat_clear_snapshot()');
+    const [row] = await t.dataSource.query<{ deadlocks: string }[]>(
+      'SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()',
+    );
+    return Number(row.deadlocks);
+  };
+  const backends = async (): Promise<number[]> =>
+    (
+      await t.dataSource.query<{ pid: number }[]>(
+        'SELECT pid FROM pg_stat_activity WHERE datname = current_database() ORDER BY pid',
+      )
+    ).map((row) => row.pid);
+
+  it('resolves every hold once, with no deadlock, while two replicas sweep, pay and post or void on the same accounts', async () => {
+    const { currency, members } = await createLedgerFixture(
+      t,
+      Array.from({ length: 5 }, () => ({ balance: 100_000n })),
+    );
+    const before = { deadlocks: await deadlocks(), backends: await backends() };
+    const replicas = [await startTestApp(8), await startTestApp(8)];
+    try {
+      const due = await Promise.all(
+        Array.from({ length: 150 }, (_, i) =>
+          transfer(replicas[i % 2], pair(members), { pending: true, timeoutSeconds: 1 }),
+        ),
+      );
+      const open = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => transfer(replicas[i % 2], pair(members), { pending: true })),
+      );
+      const [{ wait }] = await t.dataSource.query<{ wait: number }[]>(
+        `SELECT greatest(0, extract(epoch FROM max(timeout_at) - clock_timestamp()) * 1000)::int + 50 AS wait
+           FROM transfers WHERE currency_id = $1`,
+        [currency.id],
+      );
+      await sleep(wait);
+
+      const sweepers = replicas.map((replica) => replica.app.get(PendingExpirySweeper));
+      const outcomes = await Promise.all([
+        ...sweepers.map((sweeper) => sweeper.sweep()),
+        // Small batches: more sweeper transactions, each holding its claims while it waits for accounts.
+        ...Array.from({ length: 8 }, (_, i) => replicas[i % 2].ledger.expireDuePendingTransfers(5)),
+        ...Array.from({ length: 60 }, (_, i) => transfer(replicas[i % 2], pair(members)).then(made)),
+        ...open.map((hold, i) => {
+          const resolution = { idempotencyKey: newKey(), pendingTransferId: made(hold).id, memo: '' };
+          const { ledger } = replicas[i % 2];
+          return (i % 2 ? ledger.postPendingTransfer(resolution) : ledger.voidPendingTransfer(resolution)).then(made);
+        }),
+        // Posts of due holds, refused: they still lock the holds' accounts.
+        ...due
+          .slice(0, 20)
+          .map((hold, i) =>
+            replicas[i % 2].ledger
+              .postPendingTransfer({ idempotencyKey: newKey(), pendingTransferId: made(hold).id, memo: '' })
+              .then(errorCodes),
+          ),
+      ]);
+
+      expect(outcomes.slice(-20)).toEqual(Array(20).fill([TransferErrorCode.PENDING_TRANSFER_EXPIRED]));
+      const resolutions = await t.dataSource.query<{ timed: boolean; kind: string; code: string; n: number }[]>(
+        `SELECT p.timeout_at IS NOT NULL AS timed, r.kind, CASE WHEN r.code = 'expired' THEN 'expired' ELSE 'asked' END AS code,
+                count(*)::int AS n, count(DISTINCT p.id)::int AS holds
+           FROM transfers p JOIN transfers r ON r.pending_id = p.id
+          WHERE p.currency_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+        [currency.id],
+      );
+      expect(resolutions).toEqual([
+        { timed: false, kind: 'post_pending', code: 'asked', n: 15, holds: 15 },
+        { timed: false, kind: 'void_pending', code: 'asked', n: 15, holds: 15 },
+        { timed: true, kind: 'void_pending', code: 'expired', n: 150, holds: 150 },
+      ]);
+      const [left] = await t.dataSource.query<{ pending: string; open: number }[]>(
+        `SELECT (SELECT sum(pending_debits + pending_credits) FROM accounts WHERE currency_id = $1) AS pending,
+                (SELECT count(*)::int FROM ledger_open_holds h JOIN transfers p ON p.id = h.transfer_id WHERE p.currency_id = $1) AS open`,
+        [currency.id],
+      );
+      expect(left).toEqual({ pending: '0', open: 0 });
+    } finally {
+      await Promise.all(replicas.map((replica) => replica.close()));
+    }
+    // The replicas' connections report their statistics as they end.
+    while ((await backends()).some((pid) => !before.backends.includes(pid))) await sleep(50);
+    expect((await deadlocks()) - before.deadlocks).toBe(0);
+  });
+
+  it('lists a hold with a timeout until it is posted, voided or expired, and never one without', async () => {
+    const {
+      members: [payer, payee],
+    } = await createLedgerFixture(t, [{ balance: 100n }, {}]);
+    const hold = (timeoutSeconds?: number): Promise<Transfer> =>
+      transfer(t, [payer, payee], { pending: true, timeoutSeconds }).then(made);
+    const listed = async (holds: Transfer[]): Promise<boolean[]> => {
+      const rows = await t.dataSource.query<{ transfer_id: string }[]>(
+        'SELECT transfer_id FROM ledger_open_holds WHERE transfer_id = ANY($1::bigint[])',
+        [holds.map((each) => each.id)],
+      );
+      return holds.map((each) => rows.some((row) => row.transfer_id === each.id));
+    };
+    const [posted, voided, expiring, untimed] = [await hold(60), await hold(60), await hold(1), await hold()];
+    expect(await listed([posted, voided, expiring, untimed])).toEqual([true, true, true, false]);
+
+    made(await t.ledger.postPendingTransfer({ idempotencyKey: newKey(), pendingTransferId: posted.id, memo: '' }));
+    made(await t.ledger.voidPendingTransfer({ idempotencyKey: newKey(), pendingTransferId: voided.id, memo: '' }));
+    expect(await listed([posted, voided, expiring])).toEqual([false, false, true]);
+
+    const isDue = async (): Promise<boolean> =>
+      (
+        await t.dataSource.query('SELECT timeout_at < clock_timestamp() AS due FROM transfers WHERE id = $1', [
+          expiring.id,
+        ])
+      )[0].due;
+    while (!(await isDue())) await sleep(20);
+    await t.app.get(PendingExpirySweeper).sweep();
+    expect(await listed([expiring])).toEqual([false]);
+    const [resolution] = await t.dataSource.query<{ code: string }[]>(
+      'SELECT code FROM transfers WHERE pending_id = $1',
+      [expiring.id],
+    );
+    expect(resolution).toEqual({ code: 'expired' });
+  });
+});
