@@ -174,6 +174,51 @@ describe('holds under contention', () => {
     expect(await t.dataSource.query('SELECT 1 FROM ledger_open_holds WHERE transfer_id = $1', [hold.id])).toEqual([]);
   });
 
+  it("takes a lone ledger_create_transfer's accounts and its due holds' other accounts in one ascending pass", async () => {
+    // The hold's other side has the lowest id: locked after the payment's own two, it would be out of order.
+    const {
+      members: [other, payer, payee],
+    } = await createLedgerFixture(t, [{}, { balance: 100n }, {}]);
+    const hold = made(await transfer(t, [payer, other], { pending: true, timeoutSeconds: 1, amount: 60n }));
+    await untilDue(hold);
+    const [holder, writer, prober] = [0, 1, 2].map(() => new pg.Client({ connectionString: testDatabaseUrl() }));
+    await Promise.all([holder, writer, prober].map((client) => client.connect()));
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE', [other.id]);
+      const { rows } = await writer.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const write = writer.query("SELECT * FROM ledger_create_transfer($1, 'h', $2, $3, 100, 'payment', '', '{}')", [
+        newKey(),
+        payer.id,
+        payee.id,
+      ]);
+      const waiting = async (): Promise<boolean> =>
+        (
+          await prober.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND $2 = ANY(pg_blocking_pids(pid))',
+            [rows[0].pid, (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid],
+          )
+        ).rows[0].n > 0;
+      while (!(await waiting())) await sleep(20);
+
+      // Waiting for the lowest account, the write holds none of the higher ones yet.
+      await prober.query('BEGIN');
+      await prober.query('SELECT 1 FROM accounts WHERE id = ANY($1::bigint[]) FOR UPDATE NOWAIT', [
+        [payer.id, payee.id],
+      ]);
+      await prober.query('ROLLBACK');
+      await holder.query('COMMIT');
+      expect((await write).rows[0].outcome).toBe('created');
+    } finally {
+      await Promise.all([holder, writer, prober].map((client) => client.end()));
+    }
+    const [resolution] = await t.dataSource.query<{ code: string }[]>(
+      'SELECT code FROM transfers WHERE pending_id = $1',
+      [hold.id],
+    );
+    expect(resolution).toEqual({ code: 'expired' });
+  });
+
   it('lists a hold with a timeout until it is posted, voided or expired, and never one without', async () => {
     const {
       members: [payer, payee],
