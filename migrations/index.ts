@@ -16,6 +16,7 @@ import { ChainAfterRestore1764395000000 } from './1764395000000-chain-after-rest
 import { EventFeed1764400000000 } from './1764400000000-event-feed.js';
 import { Webhooks1764420000000 } from './1764420000000-webhooks.js';
 import { CredentialsNotify1764430000000 } from './1764430000000-credentials-notify.js';
+import { OpenHolds1764440000000 } from './1764440000000-open-holds.js';
 
 /** In order of application. ESM has no reliable glob, so each migration is listed here. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   EventFeed1764400000000,
   Webhooks1764420000000,
   CredentialsNotify1764430000000,
+  OpenHolds1764440000000,
 ];

@@ -31,3 +31,4 @@ CREATE TRIGGER transfers_append_only BEFORE DELETE OR UPDATE ON public.transfers
 CREATE TRIGGER transfers_no_truncate BEFORE TRUNCATE ON public.transfers FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_history_change();
 CREATE TRIGGER transfers_outside_closed_periods BEFORE INSERT ON public.transfers FOR EACH ROW EXECUTE FUNCTION ledger_refuse_dating_in_closed_period();
 CREATE CONSTRAINT TRIGGER transfers_postings_balanced AFTER INSERT ON public.transfers DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_check_new_transfer();
+CREATE TRIGGER transfers_track_open_holds AFTER INSERT ON public.transfers FOR EACH ROW WHEN (((new.pending_id IS NOT NULL) OR (((new.kind)::text = 'pending'::text) AND (new.timeout_at IS NOT NULL)))) EXECUTE FUNCTION ledger_track_open_hold();

@@ -16,12 +16,9 @@ BEGIN
     RETURN QUERY SELECT * FROM ledger_outcome(v_claim.outcome, v_claim.transfer_id, v_claim.original_outcome);
     RETURN;
   END IF;
-  -- The hot path's one statement, as before expiry existed: lock both accounts in ascending id order
-  -- and learn whether either has anything pending. Only then are due holds looked for and released
-  -- (their other accounts locked after these two: a rare deadlock there is retried by the service).
-  IF NOT p_accounts_locked AND (SELECT coalesce(bool_or(a.pending_debits > 0 OR a.pending_credits > 0), false)
-                                  FROM (SELECT a.pending_debits, a.pending_credits FROM accounts a
-                                         WHERE a.id IN (p_debit_account_id, p_credit_account_id) ORDER BY a.id FOR UPDATE) a) THEN
+  -- Both accounts, and the other accounts of their due holds, locked at once in ascending id order
+  -- (never these two first and the others after: that order could deadlock with another writer).
+  IF NOT p_accounts_locked THEN
     PERFORM ledger_lock_accounts_expiring(ARRAY[p_debit_account_id, p_credit_account_id]);
   END IF;
   v_refusal := ledger_transfer_refusal(p_debit_account_id, p_credit_account_id, p_amount, true, p_pending);

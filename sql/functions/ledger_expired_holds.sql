@@ -7,11 +7,11 @@ CREATE OR REPLACE FUNCTION public.ledger_expired_holds(p_account_id bigint, p_pe
  STABLE
 AS $function$
   SELECT CASE WHEN p_pending_debits = 0 THEN 0 ELSE
-           (SELECT coalesce(sum(t.amount), 0) FROM transfers t
-             WHERE t.debit_account_id = p_account_id AND t.timeout_at <= clock_timestamp() AND t.kind = 'pending'
-               AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.pending_id = t.id)) END::bigint,
+           (SELECT coalesce(sum(h.amount), 0) FROM ledger_open_holds h
+             WHERE h.debit_account_id = p_account_id AND h.timeout_at <= clock_timestamp()
+               AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.pending_id = h.transfer_id)) END::bigint,
          CASE WHEN p_pending_credits = 0 THEN 0 ELSE
-           (SELECT coalesce(sum(t.amount), 0) FROM transfers t
-             WHERE t.credit_account_id = p_account_id AND t.timeout_at <= clock_timestamp() AND t.kind = 'pending'
-               AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.pending_id = t.id)) END::bigint
+           (SELECT coalesce(sum(h.amount), 0) FROM ledger_open_holds h
+             WHERE h.credit_account_id = p_account_id AND h.timeout_at <= clock_timestamp()
+               AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.pending_id = h.transfer_id)) END::bigint
 $function$;

@@ -207,9 +207,10 @@ export class LedgerRepository {
     return this.toOutcome(row);
   }
 
-  /** The system's void of a hold past its timeout; a hold already resolved or not yet due is left alone. */
-  async expirePending(pendingTransferId: string): Promise<void> {
-    await this.query('SELECT outcome FROM ledger_expire_pending($1)', [pendingTransferId]);
+  /** Voids up to `limit` holds past their timeout (ledger_expire_due_holds); returns how many it took. */
+  async expireDueHolds(limit: number): Promise<number> {
+    const [row] = await this.query('SELECT ledger_expire_due_holds($1) AS taken', [limit]);
+    return row.taken as number;
   }
 
   /**
@@ -238,12 +239,6 @@ export class LedgerRepository {
       };
     }
     return { outcome, transfer: await this.findTransfer(row.id as string) };
-  }
-
-  /** Pending transfers past their timeout, locked so that concurrent sweepers (replicas) take different ones. */
-  async lockExpiredPendingTransfers(limit: number): Promise<string[]> {
-    const rows = await this.query('SELECT id FROM ledger_lock_expired_pending($1) AS id', [limit]);
-    return rows.map((row) => row.id as string);
   }
 
   /** The transfers that posted or voided these pending ones (at most one each), in one query. */

@@ -419,16 +419,12 @@ export class LedgerService {
   }
 
   /**
-   * Voids pending transfers past their timeout, up to `limit` of them. Safe with many replicas:
-   * each locks the ones it takes (SKIP LOCKED), and a hold resolves once, whoever voids it first
-   * (a write on one of its accounts may have, meanwhile).
+   * Voids pending transfers past their timeout, up to `limit` of them, in one transaction. Safe with
+   * many replicas: each claims the ones it takes (SKIP LOCKED) and locks their accounts at once in
+   * ascending id order, as every write does; a hold resolves once, whoever voids it first.
    */
   expireDuePendingTransfers(limit: number): Promise<number> {
-    return this.db.transaction(async () => {
-      const due = await this.ledger.lockExpiredPendingTransfers(limit);
-      for (const pendingTransferId of due) await this.ledger.expirePending(pendingTransferId);
-      return due.length;
-    });
+    return this.ledger.expireDueHolds(limit);
   }
 
   async resolutionOf(pendingTransferId: string): Promise<Transfer | null> {

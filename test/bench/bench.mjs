@@ -8,7 +8,8 @@
 //   --quick  about 1 s of warm-up and 7 s per workload (all in about a minute); default 30 s each.
 //   --json   end with one line of JSON: singleTps, batchTps, hotTps, rawSqlTps, minimalSqlTps, pgbenchLedgerTps,
 //            pgbenchMinimalTps (null without pgbench), p99Ms, peakRssMb, singleWithSubscribersTps, deliveryP50Ms,
-//            deliveryP99Ms, missedDeliveries, eventsPeakRssMb, invariantsOk.
+//            deliveryP99Ms, missedDeliveries, eventsPeakRssMb, holdsTps, holdsTwoReplicasTps, expiryLagP99Ms,
+//            deadlocks, invariantsOk.
 // With DATABASE_URL, a scratch database is created on that server and dropped at the end; without
 // it, an embedded PostgreSQL runs in a fresh temporary directory. Goals are printed, never asserted:
 // the exit code is 1 only if the benchmark crashes or the ledger's invariant check fails.
@@ -46,6 +47,11 @@ const CLIENTS = 16;
 const BATCH_CLIENTS = 4;
 const BATCH_SIZE = 100;
 const MAX_AMOUNT = 60;
+// The holds workload (issue 14): payments among a small community, HOLD_SHARE of them short holds
+// (HOLD_TIMEOUT_SECONDS), as exchanges place them, swept by every replica's sweeper as they expire.
+const COMMUNITY_MEMBERS = 20;
+const HOLD_SHARE = 0.15;
+const HOLD_TIMEOUT_SECONDS = 2;
 const SERVER_POOL_SIZE = 20;
 const REQUEST_TIMEOUT_MS = 10_000; // no request may hang a loop past its window for long
 const SERVER_START_TIMEOUT_MS = 60_000;
@@ -72,11 +78,15 @@ const postGraphql = graphqlClient({ maxSockets: CLIENTS, timeoutMs: REQUEST_TIME
 // Database and server lifecycles: each one stops what it started, also when the work inside fails.
 
 /** Starts `node dist/src/main.js` on the given database and waits until /health answers 200. */
+// One service login per database: each call sets its password anew, which would lock out a running server.
+const serverDatabaseEnvs = new Map();
+
 async function startServer(databaseUrl) {
   const port = await findFreePort();
+  if (!serverDatabaseEnvs.has(databaseUrl)) serverDatabaseEnvs.set(databaseUrl, await serverDatabaseEnv(databaseUrl));
   const env = {
     ...process.env,
-    ...(await serverDatabaseEnv(databaseUrl)),
+    ...serverDatabaseEnvs.get(databaseUrl),
     PORT: String(port),
     MIGRATE_ON_START: 'true',
     SEED_DEMO: 'false',
@@ -364,6 +374,59 @@ function batchOperation(origin, { members, tokenOf }) {
   };
 }
 
+/**
+ * A member of the small community pays another, through the replicas in turn; HOLD_SHARE of the
+ * payments are holds that expire HOLD_TIMEOUT_SECONDS later, left for the sweepers.
+ */
+function holdsOperation(servers, label, community, tokenOf) {
+  let turn = 0;
+  return async () => {
+    const [debitAccountId, creditAccountId] = randomPair(community);
+    const input = transferInput(label, debitAccountId, creditAccountId);
+    if (Math.random() < HOLD_SHARE) Object.assign(input, { pending: true, timeoutSeconds: HOLD_TIMEOUT_SECONDS });
+    const { origin } = servers[turn++ % servers.length];
+    const reply = await postGraphql(origin, CREATE_TRANSFER, { input }, tokenOf.get(debitAccountId));
+    return reply.error ? { errors: [reply.error] } : payloadOutcome([reply.data.createTransfer]);
+  };
+}
+
+/**
+ * How late the holds of a workload were voided: from each timeout to the void's creation, by the
+ * database's clocks, in ms (p99, nearest rank). Waits first for the last holds to fall due and go.
+ */
+async function expiryLagP99Ms(databaseUrl, label) {
+  await sleep(HOLD_TIMEOUT_SECONDS * 1000 + 1500);
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'pumasi-bench-lag' });
+  await client.connect();
+  try {
+    const {
+      rows: [row],
+    } = await client.query(
+      `SELECT percentile_disc(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM r.created_at - p.timeout_at) * 1000) AS p99,
+              count(*) FILTER (WHERE r.id IS NULL)::int AS unresolved
+         FROM transfers p LEFT JOIN transfers r ON r.pending_id = p.id AND r.code = 'expired'
+        WHERE p.kind = 'pending' AND p.idempotency_key LIKE $1`,
+      [`${RUN_ID}-${label}-%`],
+    );
+    if (row.unresolved > 0) log(`${label}: ${row.unresolved} holds still unresolved after their timeout`);
+    return round(Number(row.p99), 1);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Deadlocks PostgreSQL has detected in this database so far (pg_stat_database). */
+async function deadlocksSoFar(databaseUrl) {
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'pumasi-bench-deadlocks' });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()');
+    return Number(rows[0].deadlocks);
+  } finally {
+    await client.end();
+  }
+}
+
 /** The ceiling: the same write path, one round trip per transfer, a prepared statement, no HTTP, no GraphQL. */
 function rawSqlOperation(pool, members) {
   const statement = {
@@ -464,6 +527,23 @@ async function runWorkloads(databaseUrl, server, fixture) {
   });
   results.hot = await run('hot', CLIENTS, singleTransferOperation(server.origin, 'hot', fromIssuance));
   checkpoint();
+  const community = members.slice(0, COMMUNITY_MEMBERS);
+  results.holds = await run('holds', CLIENTS, holdsOperation([server], 'holds1', community, tokenOf));
+  results.holds.expiryLagP99Ms = await expiryLagP99Ms(databaseUrl, 'holds1');
+  checkpoint();
+  const second = await startServer(databaseUrl);
+  try {
+    results.holdsTwoReplicas = await run(
+      'holds, 2 replicas',
+      CLIENTS,
+      holdsOperation([server, second], 'holds2', community, tokenOf),
+    );
+    results.holdsTwoReplicas.expiryLagP99Ms = await expiryLagP99Ms(databaseUrl, 'holds2');
+    second.assertRunning();
+  } finally {
+    await second.stop();
+  }
+  checkpoint();
   // Last: a thousand sockets must not count in the peak memory of the payments' workloads.
   results.peakRssMbBeforeEvents = memoryMb(server.pid, 'VmHWM');
   const subscribers = await openSubscribers(server.origin, members.slice(0, SUBSCRIBERS), tokenOf, log);
@@ -499,6 +579,10 @@ function machineLoad() {
   return loadavg()
     .map((load) => load.toFixed(2))
     .join(' ');
+}
+
+function maxOrNull(...values) {
+  return values.some((value) => value == null) ? null : Math.max(...values);
 }
 
 function ratio(numerator, denominator) {
@@ -539,6 +623,9 @@ function goals(summary) {
       value: ratio(summary.singleWithSubscribersTps, summary.singleTps),
       atLeast: 0.9,
     },
+    { name: 'holds: 2 replicas / 1 replica', value: ratio(summary.holdsTwoReplicasTps, summary.holdsTps), atLeast: 1 },
+    { name: 'expiryLagP99Ms (timeout to void)', value: summary.expiryLagP99Ms, atMost: 1000 },
+    { name: 'deadlocks (whole run)', value: summary.deadlocks, atMost: 0 },
   ];
 }
 
@@ -568,8 +655,19 @@ function printReport(summary, run) {
     batch: `batch (${BATCH_SIZE} linked, one payer)`,
     hot: 'hot (issuance debits, audited)',
     singleWithSubscribers: `single, ${SUBSCRIBERS} subscribers`,
+    holds: `holds (${COMMUNITY_MEMBERS} members, ${HOLD_SHARE * 100}% ${HOLD_TIMEOUT_SECONDS} s holds)`,
+    holdsTwoReplicas: 'holds, 2 replicas',
   };
-  for (const key of ['rawSql', 'minimalSql', 'single', 'batch', 'hot', 'singleWithSubscribers']) {
+  for (const key of [
+    'rawSql',
+    'minimalSql',
+    'single',
+    'batch',
+    'hot',
+    'singleWithSubscribers',
+    'holds',
+    'holdsTwoReplicas',
+  ]) {
     const r = results[key];
     workloadRows.push(
       r
@@ -629,6 +727,9 @@ function printReport(summary, run) {
       `${run.results.events.delivered} of ${run.results.events.expected} deliveries (${run.results.events.missed} missed, ${run.results.events.errors} errors), ` +
       `commit to subscriber p50 ${summary.deliveryP50Ms} ms, p99 ${summary.deliveryP99Ms} ms; server peak RSS with them ${run.eventsPeakRssMb} MB`,
     '',
+    `holds: expiry lag p99 (timeout to void) ${run.results.holds.expiryLagP99Ms} ms with one replica, ${run.results.holdsTwoReplicas.expiryLagP99Ms} ms with two; ` +
+      `${run.deadlocks} deadlocks in the whole run (pg_stat_database)`,
+    '',
     table(goalRows),
     '',
     `invariants: ${summary.invariantsOk ? 'ok' : `VIOLATED: ${JSON.stringify(run.violations)}`}`,
@@ -667,6 +768,7 @@ async function main() {
   const started = Date.now();
   const loadAtStart = machineLoad();
   const run = await withDatabase('bench', log, async (databaseUrl) => {
+    const deadlocksAtStart = await deadlocksSoFar(databaseUrl);
     const server = await startServer(databaseUrl);
     let measured;
     try {
@@ -678,9 +780,11 @@ async function main() {
     } finally {
       await server.stop();
     }
-    // After the server has stopped: nothing writes while the ledger is checked.
+    // After the server has stopped: nothing writes while the ledger is checked, and its connections,
+    // ending, have reported their deadlocks.
+    const deadlocks = (await deadlocksSoFar(databaseUrl)) - deadlocksAtStart;
     const violations = await checkInvariants(databaseUrl);
-    return { ...measured, violations, serverLog: server.serverLog };
+    return { ...measured, deadlocks, violations, serverLog: server.serverLog };
   });
   run.database = process.env.DATABASE_URL
     ? `scratch database on ${new URL(process.env.DATABASE_URL).host}`
@@ -702,6 +806,10 @@ async function main() {
     deliveryP99Ms: round(run.results.events.deliveryP99Ms, 1),
     missedDeliveries: run.results.events.missed,
     eventsPeakRssMb: run.eventsPeakRssMb,
+    holdsTps: run.results.holds.tps,
+    holdsTwoReplicasTps: run.results.holdsTwoReplicas.tps,
+    expiryLagP99Ms: maxOrNull(run.results.holds.expiryLagP99Ms, run.results.holdsTwoReplicas.expiryLagP99Ms),
+    deadlocks: run.deadlocks,
     invariantsOk: run.violations.length === 0,
   };
   printReport(summary, run);

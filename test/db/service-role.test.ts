@@ -86,6 +86,11 @@ describe("the service's database role", () => {
     "INSERT INTO accounts (currency_id, kind, name, posted_credits) VALUES (1, 'member', 'x', 100)",
     'INSERT INTO postings (transfer_id, account_id, amount) VALUES (1, 1, 1)',
     'INSERT INTO transfers (idempotency_key) VALUES ($$forged$$)',
+    // Hiding a hold from the sweepers, or listing one that is not, would skew expiry and balances.
+    'DELETE FROM ledger_open_holds',
+    "INSERT INTO ledger_open_holds VALUES (1, 1, 2, 100, now() + interval '1 day')",
+    'UPDATE ledger_open_holds SET timeout_at = now() + interval $$1 year$$',
+    'SELECT ledger_track_open_hold()',
     'ALTER TABLE postings DISABLE TRIGGER postings_append_only',
     'DROP TRIGGER transfers_append_only ON transfers',
     'CREATE TABLE shadow (id int)',

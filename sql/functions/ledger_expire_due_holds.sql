@@ -1,0 +1,24 @@
+-- The current definition, read from a database with every migration applied (npm run sql).
+-- Do not edit: change it with a new migration, then run npm run sql and commit both.
+
+CREATE OR REPLACE FUNCTION public.ledger_expire_due_holds(p_limit integer)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+DECLARE
+  v_due ledger_open_holds[];
+BEGIN
+  -- Claimed for this transaction; another sweeper skips them and takes the next ones.
+  v_due := ARRAY(SELECT h FROM ledger_open_holds h WHERE h.timeout_at <= clock_timestamp()
+                  ORDER BY h.timeout_at LIMIT p_limit FOR UPDATE SKIP LOCKED);
+  -- All their accounts at once, in ascending id order, as payments and resolutions take theirs.
+  PERFORM 1 FROM accounts a
+   WHERE a.id IN (SELECT d.debit_account_id FROM unnest(v_due) d UNION SELECT d.credit_account_id FROM unnest(v_due) d)
+   ORDER BY a.id FOR UPDATE;
+  -- A hold resolved meanwhile is left alone (ledger_expire_pending checks under the locks).
+  PERFORM ledger_expire_pending(d.transfer_id) FROM unnest(v_due) d;
+  DELETE FROM ledger_open_holds h WHERE h.transfer_id IN (SELECT d.transfer_id FROM unnest(v_due) d);
+  RETURN cardinality(v_due);
+END $function$;
