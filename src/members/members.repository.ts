@@ -75,6 +75,8 @@ export interface MembershipFilter {
   status?: MembershipStatus;
   /** Only memberships whose member's display name contains this text, in any case. */
   nameContains?: string;
+  /** Only memberships whose member's display name or email contains this text, in any case: for managers, who see emails. */
+  nameOrEmailContains?: string;
   /** Leaves this member's own membership out. */
   exceptMemberId?: string;
 }
@@ -87,6 +89,10 @@ function membershipsWhere(filter: MembershipFilter): { where: string[]; params: 
   if (filter.nameContains) {
     const pattern = `$${params.push(containing(filter.nameContains))}`;
     where.push(`member_id IN (SELECT id FROM members WHERE display_name ILIKE ${pattern})`);
+  }
+  if (filter.nameOrEmailContains) {
+    const pattern = `$${params.push(containing(filter.nameOrEmailContains))}`;
+    where.push(`member_id IN (SELECT id FROM members WHERE display_name ILIKE ${pattern} OR email ILIKE ${pattern})`);
   }
   return { where, params };
 }

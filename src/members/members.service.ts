@@ -169,7 +169,10 @@ export class MembersService {
 
   async listMemberships(actor: Actor, args: MembershipsArgs): Promise<CountedConnection<Membership>> {
     await this.access.requireManager(actor, args.communityId);
-    return this.membershipPage({ communityId: args.communityId, status: args.status }, args);
+    return this.membershipPage(
+      { communityId: args.communityId, status: args.status, nameOrEmailContains: args.query },
+      args,
+    );
   }
 
   /** A page of the memberships the filter holds, oldest first, with their total count. */

@@ -154,7 +154,7 @@ describeInBrowser("the coordinator's members and insights in a real browser, on 
     await context.close();
   });
 
-  it('pages past 50 memberships, and the search reaches a member on the next page once it is read', async () => {
+  it('pages past 50 memberships, and the search finds a member of any page', async () => {
     const community = await gql<{ community: { databaseId: string } }>(
       t,
       `{ community(slug: "${DEMO_COMMUNITY_SLUG}") { databaseId } }`,
@@ -172,14 +172,13 @@ describeInBrowser("the coordinator's members and insights in a real browser, on 
     const { page, context } = await asCoordinator(EN_DESKTOP, '/app/console/members');
     await page.getByText(`${total} memberships`).waitFor();
     await waitUntil('the first page shows 50', async () => (await rowNames(page)).length === 50);
-    await page.getByLabel('Find by name or email').fill('Paged 50');
-    await page.getByText('The search looks in the memberships read so far').waitFor();
-    expect(await rowNames(page)).toEqual([]);
     await page.getByRole('button', { name: 'Show 50 more' }).click();
-    await waitUntil('the next page shows Paged 50', async () => (await rowNames(page)).join() === 'Paged 50');
-    await page.getByLabel('Find by name or email').fill('');
     await waitUntil('every membership is shown', async () => (await rowNames(page)).length === total);
     expect(await page.getByRole('button', { name: 'Show 50 more' }).count()).toBe(0);
+    // The server searches every page: the last member is found without reading the second page first.
+    await page.reload();
+    await page.getByLabel('Find by name or email').fill('paged-50@MAPO');
+    await waitUntil('the search shows Paged 50', async () => (await rowNames(page)).join() === 'Paged 50');
     await context.close();
   });
 

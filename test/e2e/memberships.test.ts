@@ -604,6 +604,37 @@ describe('memberships over GraphQL', () => {
       expect(await member.client.graphql(query, { id: 'abc' })).toEqual(missing);
     });
 
+    it("finds a community's memberships by part of the member's name or email, in any case, wildcards taken as written", async () => {
+      const fixture = await createLedgerFixture(t, [{}, {}]);
+      const [first, second] = fixture.holders;
+      const SEARCH = `query Search($communityId: ID!, $query: String) {
+        memberships(communityId: $communityId, query: $query, first: 100) { edges { node { id member { email displayName } } } }
+      }`;
+      type Found = {
+        memberships: { edges: { node: { id: string; member: { email: string; displayName: string } } }[] };
+      };
+      const search = async (query: string) =>
+        (
+          await gql<Found>(fixture.asCoordinator(), SEARCH, { communityId: fixture.community.id, query })
+        ).memberships.edges.map((edge) => edge.node);
+      const everyone = await search('');
+      const mine = everyone.find((node) => node.id === globalId('Membership', first.membershipId))!;
+      const byEmail = mine.member.email.split('@')[0].toUpperCase();
+      const byName = mine.member.displayName.toLowerCase();
+
+      expect((await search(byEmail)).map((node) => node.id)).toEqual([mine.id]);
+      expect((await search(byName)).map((node) => node.id)).toEqual([mine.id]);
+      expect(await search('%')).toEqual([]);
+      expect(await search('_')).toEqual([]);
+      expect((await search('@test.example')).map((node) => node.id)).toEqual(
+        expect.arrayContaining([mine.id, globalId('Membership', second.membershipId)]),
+      );
+      const tooLong = await fixture
+        .asCoordinator()
+        .graphql(SEARCH, { communityId: fixture.community.id, query: 'x'.repeat(101) });
+      expect(tooLong.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    });
+
     it("lists a community's memberships for its managers only", async () => {
       const fixture = await createLedgerFixture(t, [{}, {}]);
       const other = await createLedgerFixture(t, []);

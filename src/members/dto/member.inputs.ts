@@ -187,6 +187,15 @@ export class MembershipsArgs extends PageArgs {
   @IsOptional()
   @IsEnum(MembershipStatus)
   status?: MembershipStatus;
+
+  @Field({
+    nullable: true,
+    description: 'Only members whose display name or email contains this text (any case); every one when omitted.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  query?: string;
 }
 
 @ArgsType()

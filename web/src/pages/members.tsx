@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery } from 'urql';
@@ -143,32 +143,32 @@ function GrantAction({ row, onOutcome }: { row: MemberRowFragment; onOutcome: (o
   );
 }
 
-/** Whether a membership's member is the one searched for: a part of their name or email, in any case. */
-function matches(row: MemberRowFragment, search: string): boolean {
-  const wanted = search.trim().toLocaleLowerCase();
-  return (
-    !wanted ||
-    [row.member.displayName, row.member.email ?? ''].some((text) => text.toLocaleLowerCase().includes(wanted))
-  );
+/** The search as typed, once typing pauses: the list is asked for again then, not at every key. */
+function useSettled(value: string, delayMs = 300): string {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), delayMs);
+    return () => clearTimeout(timer);
+  }, [value, delayMs]);
+  return settled;
 }
 
 type MembersPageData = MembersQuery['memberships'];
 
 interface RowsProps {
   page: MembersPageData;
-  search: string;
   /** Set on the last page read: how to ask for the one after it. */
   onMore?: (after: string) => void;
   onOutcome: (outcome: Outcome) => void;
 }
 
-/** One page of memberships (50), those the search matches, and on the last page read, the way to the next. */
-function MemberRows({ page, search, onMore, onOutcome }: RowsProps) {
+/** One page of memberships (50), and on the last page read, the way to the next. */
+function MemberRows({ page, onMore, onOutcome }: RowsProps) {
   const { t } = useTranslation();
   const format = useFormat();
   const limitsText = useLimitsText();
   const { currency } = useCoordinatedCommunity();
-  const rows = page.edges.map((edge) => edge.node).filter((row) => matches(row, search));
+  const rows = page.edges.map((edge) => edge.node);
   const next = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
   return (
     <tbody>
@@ -192,7 +192,6 @@ function MemberRows({ page, search, onMore, onOutcome }: RowsProps) {
       {onMore && next && (
         <tr>
           <td colSpan={COLUMNS.length}>
-            {search.trim() && <p className="muted">{t('members.searchLoaded')}</p>}
             <button type="button" onClick={() => onMore(next)}>
               {t('members.more')}
             </button>
@@ -236,16 +235,19 @@ export function MembersPage() {
   const community = useCoordinatedCommunity();
   const [status, setStatus] = useState<MembershipStatus | ''>('');
   const [search, setSearch] = useState('');
-  // The cursors of the pages after the first that the coordinator asked for; a new filter starts again.
-  const [later, setLater] = useState<string[]>([]);
-  const base = { communityId: community.id, status: status || null };
+  const query = useSettled(search.trim());
+  // The cursors of the pages after the first that the coordinator asked for, for the search they
+  // were read with: a new search or filter starts again from the first page.
+  const [asked, setAsked] = useState<{ query: string; cursors: string[] }>({ query: '', cursors: [] });
+  const later = asked.query === query ? asked.cursors : [];
+  const base = { communityId: community.id, status: status || null, query: query || null };
   const [{ data, error }, refresh] = useLiveQuery(
     { query: MembersDocument, variables: { ...base, after: null } },
     { query: CommunityActivityDocument, variables: { communityId: community.id } },
   );
   const [outcome, onOutcome] = useOutcome(refresh);
   const first = data?.memberships;
-  const more = (after: string) => setLater([...later, after]);
+  const more = (after: string) => setAsked({ query, cursors: [...later, after] });
   return (
     <section>
       <h1>{t('members.title')}</h1>
@@ -257,7 +259,7 @@ export function MembersPage() {
             value={status}
             onChange={(event) => {
               setStatus(event.target.value as MembershipStatus | '');
-              setLater([]);
+              setAsked({ query, cursors: [] });
             }}
           >
             <option value="">{t('members.all')}</option>
@@ -289,12 +291,11 @@ export function MembersPage() {
                   ))}
                 </tr>
               </thead>
-              <MemberRows page={first} search={search} onOutcome={onOutcome} onMore={later.length ? undefined : more} />
+              <MemberRows page={first} onOutcome={onOutcome} onMore={later.length ? undefined : more} />
               {later.map((after, index) => (
                 <LaterPage
                   key={after}
                   variables={{ ...base, after }}
-                  search={search}
                   onOutcome={onOutcome}
                   onMore={index === later.length - 1 ? more : undefined}
                 />
