@@ -21,6 +21,8 @@ export class CredentialsNotify1764430000000 implements MigrationInterface {
           to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END) ->> TG_ARGV[0]);
         RETURN NULL;
       END $$`);
+    // Only its triggers call it: no role, the service's included, may call it by itself.
+    await queryRunner.query('REVOKE EXECUTE ON FUNCTION identity_announce_credentials_change() FROM PUBLIC');
     await queryRunner.query(`
       CREATE TRIGGER sessions_announce_credentials_change
         AFTER UPDATE OF revoked_at, access_token_hash, access_expires_at OR DELETE ON sessions
