@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { EventRelaySweeper } from './event-relay.sweeper.js';
 
 /** A state change to announce: what happened (`topic`), to which row, in which community. */
 export interface OutboxEvent {
@@ -16,11 +17,15 @@ export interface OutboxEvent {
 
 /**
  * The outbox: every domain appends the events of a change in the transaction of that change, so
- * an event exists exactly when its change committed.
+ * an event exists exactly when its change committed. Once it has, this replica's relay publishes it
+ * within milliseconds; the relay's own tick is for the commits of other replicas.
  */
 @Injectable()
 export class OutboxService {
-  constructor(private readonly db: TransactionalConnection) {}
+  constructor(
+    private readonly db: TransactionalConnection,
+    private readonly relay: EventRelaySweeper,
+  ) {}
 
   /** Must run inside the caller's transaction (TransactionalConnection.transaction). */
   async append(event: OutboxEvent): Promise<void> {
@@ -37,5 +42,15 @@ export class OutboxService {
         event.communityVisible ?? false,
       ],
     );
+    this.publishAfterCommit();
+  }
+
+  /**
+   * Has the relay publish the current transaction's events as soon as it commits (at once outside a
+   * transaction). `append` does it; a write whose events a database trigger appends (a transfer
+   * announces itself) calls it after the write.
+   */
+  publishAfterCommit(): void {
+    this.db.afterCommit(() => this.relay.nudge());
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { returnedRows } from '../../libs/database/returned-rows.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { OutboxService } from '../events/outbox.service.js';
 import { Account, Currency, Posting, Transfer, TrialBalanceLine } from './models/ledger.models.js';
 import { AccountKind, AccountStatus, TransferKind } from './models/ledger-enums.js';
 
@@ -160,15 +161,25 @@ function windowClause(column: string, window: TimeWindow, params: unknown[]): st
 /** All of the ledger's SQL. Runs on the current transaction when there is one. */
 @Injectable()
 export class LedgerRepository {
-  constructor(private readonly db: TransactionalConnection) {}
+  constructor(
+    private readonly db: TransactionalConnection,
+    private readonly outbox: OutboxService,
+  ) {}
 
   private query(sql: string, params: unknown[] = []): Promise<Row[]> {
     return this.db.manager.query(sql, params);
   }
 
+  /** A statement that may write transfers: the events their trigger appends go out as soon as it commits. */
+  private async write(sql: string, params: unknown[]): Promise<Row[]> {
+    const rows = await this.query(sql, params);
+    this.outbox.publishAfterCommit();
+    return rows;
+  }
+
   async createTransfers(requests: TransferRequest[], linked: boolean): Promise<TransferOutcome[]> {
     const body = requests.map((request) => ({ ...request, amount: request.amount.toString() }));
-    const rows = await this.query('SELECT * FROM ledger_create_transfers($1::jsonb, $2) ORDER BY item', [
+    const rows = await this.write('SELECT * FROM ledger_create_transfers($1::jsonb, $2) ORDER BY item', [
       JSON.stringify(body),
       linked,
     ]);
@@ -179,7 +190,7 @@ export class LedgerRepository {
   }
 
   async resolvePending(request: ResolutionRequest): Promise<TransferOutcome> {
-    const [row] = await this.query('SELECT * FROM ledger_resolve_pending($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+    const [row] = await this.write('SELECT * FROM ledger_resolve_pending($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
       request.idempotencyKey,
       request.requestHash,
       request.pendingTransferId,
@@ -194,7 +205,7 @@ export class LedgerRepository {
   }
 
   async reverseTransfer(request: ReversalRequest): Promise<TransferOutcome> {
-    const [row] = await this.query('SELECT * FROM ledger_reverse_transfer($1, $2, $3, $4, $5, $6, $7, $8)', [
+    const [row] = await this.write('SELECT * FROM ledger_reverse_transfer($1, $2, $3, $4, $5, $6, $7, $8)', [
       request.idempotencyKey,
       request.requestHash,
       request.transferId,
@@ -209,7 +220,7 @@ export class LedgerRepository {
 
   /** Voids up to `limit` holds past their timeout (ledger_expire_due_holds); returns how many it took. */
   async expireDueHolds(limit: number): Promise<number> {
-    const [row] = await this.query('SELECT ledger_expire_due_holds($1) AS taken', [limit]);
+    const [row] = await this.write('SELECT ledger_expire_due_holds($1) AS taken', [limit]);
     return row.taken as number;
   }
 
@@ -416,7 +427,7 @@ export class LedgerRepository {
    * Its holds past their timeout are voided first, so that what it reserves is what is still open.
    */
   async lockAccount(id: string): Promise<Account | null> {
-    await this.query('SELECT ledger_lock_accounts_expiring(ARRAY[$1]::bigint[])', [id]);
+    await this.write('SELECT ledger_lock_accounts_expiring(ARRAY[$1]::bigint[])', [id]);
     const [row] = await this.query('SELECT * FROM accounts WHERE id = $1', [id]);
     return row ? toAccount(row) : null;
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { withDatabaseName } from '../../libs/database/scratch-database.js';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { EventRelaySweeper } from '../../src/events/event-relay.sweeper.js';
 import { CreateTransferPayload } from '../../src/ledger/models/ledger.models.js';
@@ -377,6 +378,27 @@ describe('the relay', () => {
       expect(earlyPosition).toBeGreaterThan(latePosition);
     } finally {
       await late.end();
+    }
+  });
+
+  it('is not held back by a long transaction of another database on the same server', async () => {
+    const [alice, bob] = fixture.members;
+    const elsewhere = new pg.Client({ connectionString: withDatabaseName(testDatabaseUrl(), 'postgres') });
+    await elsewhere.connect();
+    try {
+      await elsewhere.query('BEGIN');
+      await elsewhere.query('SELECT pg_current_xact_id()'); // it now holds a transaction id, as a write would
+      const transfer = await transferBy(t.ledger, alice, bob, 1n);
+      const [{ id }] = await t.dataSource.query(
+        `SELECT id FROM outbox_events WHERE aggregate_type = 'transfer' AND aggregate_id = $1`,
+        [transfer],
+      );
+      await waitUntil('published while the other database’s transaction runs', async () => {
+        await relay.sweep();
+        return (await positionOf(id)) !== null;
+      });
+    } finally {
+      await elsewhere.end();
     }
   });
 
