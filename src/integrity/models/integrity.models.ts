@@ -157,7 +157,7 @@ export class RecordLedgerCheckpointsPayload {
   @Field(() => [LedgerCheckpoint], {
     nullable: true,
     description:
-      'One per currency of the community with something chained since its last checkpoint; empty when there was nothing new. Null when refused.',
+      'One per currency of the community whose chain has begun: its latest checkpoint, recorded now through what is chained, or the last one again when nothing was chained since. Empty while nothing is chained. Null when refused.',
   })
   checkpoints: LedgerCheckpoint[] | null;
 
