@@ -17,6 +17,7 @@ import { EventFeed1764400000000 } from './1764400000000-event-feed.js';
 import { Webhooks1764420000000 } from './1764420000000-webhooks.js';
 import { CredentialsNotify1764430000000 } from './1764430000000-credentials-notify.js';
 import { OpenHolds1764440000000 } from './1764440000000-open-holds.js';
+import { HotPathSql1764450000000 } from './1764450000000-hot-path-sql.js';
 import { EventsHorizonPerDatabase1764470000000 } from './1764470000000-events-horizon-per-database.js';
 
 /** In order of application. ESM has no reliable glob, so each migration is listed here. */
@@ -40,5 +41,6 @@ export const MIGRATIONS = [
   Webhooks1764420000000,
   CredentialsNotify1764430000000,
   OpenHolds1764440000000,
+  HotPathSql1764450000000,
   EventsHorizonPerDatabase1764470000000,
 ];

@@ -60,7 +60,6 @@ GRANT USAGE ON SEQUENCE verification_runs_id_seq TO pumasi_service;
 GRANT USAGE ON SEQUENCE webhook_deliveries_id_seq TO pumasi_service;
 GRANT USAGE ON SEQUENCE webhook_endpoints_id_seq TO pumasi_service;
 GRANT EXECUTE ON FUNCTION events_publish(integer) TO pumasi_service;
-GRANT EXECUTE ON FUNCTION ledger_assert_transfer_balanced(bigint) TO pumasi_service;
 GRANT EXECUTE ON FUNCTION ledger_chain_extend(integer,bigint,bigint,bigint) TO pumasi_service;
 GRANT EXECUTE ON FUNCTION ledger_close_period(bigint,timestamp with time zone,bigint,text) TO pumasi_service;
 GRANT EXECUTE ON FUNCTION ledger_create_transfers(jsonb,boolean) TO pumasi_service;

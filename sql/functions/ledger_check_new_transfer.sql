@@ -6,6 +6,11 @@ CREATE OR REPLACE FUNCTION public.ledger_check_new_transfer()
  LANGUAGE plpgsql
 AS $function$
 BEGIN
-  PERFORM ledger_assert_transfer_balanced(NEW.id);
+  -- Each of its postings was checked as it was written (one side of it, one per account): two make
+  -- it whole. A transfer that moves nothing has none, as no posting can name it.
+  IF (SELECT count(*) FROM postings p WHERE p.transfer_id = NEW.id) <> 2 THEN
+    RAISE EXCEPTION 'transfer % (%) must have 2 postings of its amount, netting to zero', NEW.id, NEW.kind
+      USING ERRCODE = 'PL002';
+  END IF;
   RETURN NULL;
 END $function$;

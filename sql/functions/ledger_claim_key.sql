@@ -5,33 +5,29 @@ CREATE OR REPLACE FUNCTION public.ledger_claim_key(p_idempotency_scope text, p_i
  RETURNS record
  LANGUAGE plpgsql
 AS $function$
-DECLARE
-  v_hash text;
-  v_code text;
 BEGIN
+  -- The key's lock decides between a transfer and a failure, which live in two tables: no unique
+  -- index spans both, and a key must never end up in both (the invariant check looks).
   PERFORM pg_advisory_xact_lock(7301, hashtext(p_idempotency_scope || ' ' || p_idempotency_key));
-  SELECT t.id, t.request_hash INTO transfer_id, v_hash FROM transfers t
-   WHERE t.idempotency_scope = p_idempotency_scope AND t.idempotency_key = p_idempotency_key;
-  IF FOUND THEN
-    outcome := CASE WHEN v_hash = p_request_hash THEN 'exists' ELSE 'idempotency_key_conflict' END;
-    RETURN;
-  END IF;
-  SELECT f.request_hash, f.code INTO v_hash, v_code FROM transfer_failures f
-   WHERE f.idempotency_scope = p_idempotency_scope AND f.idempotency_key = p_idempotency_key;
-  IF FOUND THEN
-    outcome := CASE WHEN v_hash = p_request_hash THEN 'idempotency_key_already_failed' ELSE 'idempotency_key_conflict' END;
-    original_outcome := CASE WHEN v_hash = p_request_hash THEN v_code END;
-    RETURN;
-  END IF;
-  -- A client retrying, after the upgrade to scoped keys, the very request it sent before: it was
-  -- recorded unscoped, and must still be answered as it was, never applied twice. Only the same
-  -- request (its hash) matches, so a key someone else used before scoping stays free for this caller.
-  SELECT CASE WHEN legacy.transfer_id IS NULL THEN 'idempotency_key_already_failed' ELSE 'exists' END, legacy.transfer_id, legacy.code
-    INTO outcome, transfer_id, original_outcome
-    FROM (SELECT t.id AS transfer_id, NULL::text AS code FROM transfers t
+  -- One look at all four places the key may be, in a statement of its own, so that its snapshot
+  -- sees what the lock's previous holder committed. A client retrying, after the upgrade to scoped
+  -- keys, the very request it sent before finds it recorded unscoped, answered as it was and never
+  -- applied twice; only the same request (its hash) matches there, so a key someone else used
+  -- before scoping stays free for this caller.
+  SELECT found.outcome, found.transfer_id, found.original_outcome INTO outcome, transfer_id, original_outcome
+    FROM (SELECT 1 AS rank, CASE WHEN t.request_hash = p_request_hash THEN 'exists' ELSE 'idempotency_key_conflict' END AS outcome,
+                 t.id AS transfer_id, NULL::text AS original_outcome
+            FROM transfers t WHERE t.idempotency_scope = p_idempotency_scope AND t.idempotency_key = p_idempotency_key
+          UNION ALL
+          SELECT 2, CASE WHEN f.request_hash = p_request_hash THEN 'idempotency_key_already_failed' ELSE 'idempotency_key_conflict' END,
+                 NULL, CASE WHEN f.request_hash = p_request_hash THEN f.code END
+            FROM transfer_failures f WHERE f.idempotency_scope = p_idempotency_scope AND f.idempotency_key = p_idempotency_key
+          UNION ALL
+          SELECT 3, 'exists', t.id, NULL FROM transfers t
            WHERE t.idempotency_scope = 'unscoped' AND t.idempotency_key = p_idempotency_key AND t.request_hash = p_request_hash
           UNION ALL
-          SELECT NULL, f.code FROM transfer_failures f
-           WHERE f.idempotency_scope = 'unscoped' AND f.idempotency_key = p_idempotency_key AND f.request_hash = p_request_hash) AS legacy
+          SELECT 4, 'idempotency_key_already_failed', NULL, f.code FROM transfer_failures f
+           WHERE f.idempotency_scope = 'unscoped' AND f.idempotency_key = p_idempotency_key AND f.request_hash = p_request_hash) AS found
+   ORDER BY found.rank
    LIMIT 1;
 END $function$;

@@ -5,18 +5,16 @@ CREATE OR REPLACE FUNCTION public.ledger_post(p_transfer_id bigint, p_debit_acco
  RETURNS void
  LANGUAGE plpgsql
 AS $function$
-DECLARE
-  v_currency_id bigint;
-  v_debit_balance bigint;
-  v_debit_version bigint;
-  v_credit_balance bigint;
-  v_credit_version bigint;
 BEGIN
-  UPDATE accounts a SET posted_debits = a.posted_debits + p_amount, version = a.version + 1 WHERE a.id = p_debit_account_id
-    RETURNING a.posted_credits - a.posted_debits, a.version, a.currency_id INTO v_debit_balance, v_debit_version, v_currency_id;
-  UPDATE accounts a SET posted_credits = a.posted_credits + p_amount, version = a.version + 1 WHERE a.id = p_credit_account_id
-    RETURNING a.posted_credits - a.posted_debits, a.version INTO v_credit_balance, v_credit_version;
-  INSERT INTO postings (transfer_id, account_id, currency_id, amount, balance_after, account_version, created_at) VALUES
-    (p_transfer_id, p_debit_account_id, v_currency_id, -p_amount, v_debit_balance, v_debit_version, p_at),
-    (p_transfer_id, p_credit_account_id, v_currency_id, p_amount, v_credit_balance, v_credit_version, p_at);
+  -- One statement: each account's totals and version move, and its posting records what they became.
+  WITH debit AS (
+    UPDATE accounts a SET posted_debits = a.posted_debits + p_amount, version = a.version + 1 WHERE a.id = p_debit_account_id
+    RETURNING a.currency_id, a.posted_credits - a.posted_debits AS balance, a.version),
+  credit AS (
+    UPDATE accounts a SET posted_credits = a.posted_credits + p_amount, version = a.version + 1 WHERE a.id = p_credit_account_id
+    RETURNING a.posted_credits - a.posted_debits AS balance, a.version)
+  INSERT INTO postings (transfer_id, account_id, currency_id, amount, balance_after, account_version, created_at)
+    SELECT p_transfer_id, p_debit_account_id, debit.currency_id, -p_amount, debit.balance, debit.version, p_at FROM debit
+    UNION ALL
+    SELECT p_transfer_id, p_credit_account_id, debit.currency_id, p_amount, credit.balance, credit.version, p_at FROM debit, credit;
 END $function$;

@@ -16,18 +16,22 @@ DECLARE
   v_transfer_id bigint;
   v_at timestamptz;
 BEGIN
+  SELECT * INTO v_pending FROM transfers t WHERE t.id = p_pending_id AND t.kind = 'pending';
+  -- Its accounts first, then the key, as every writer takes them (a key taken first could deadlock
+  -- with a payment holding these accounts). Every resolver of this pending transfer queues here; the
+  -- first to commit wins.
+  IF v_pending.id IS NOT NULL THEN
+    PERFORM ledger_lock_accounts(v_pending.debit_account_id, v_pending.credit_account_id);
+  END IF;
   SELECT * INTO v_claim FROM ledger_claim_key(p_idempotency_scope, p_idempotency_key, p_request_hash);
   IF v_claim.outcome IS NOT NULL THEN
     RETURN QUERY SELECT * FROM ledger_outcome(v_claim.outcome, v_claim.transfer_id, v_claim.original_outcome);
     RETURN;
   END IF;
-  SELECT * INTO v_pending FROM transfers t WHERE t.id = p_pending_id AND t.kind = 'pending';
-  IF NOT FOUND THEN
+  IF v_pending.id IS NULL THEN
     RETURN QUERY SELECT * FROM ledger_outcome('pending_transfer_not_found', NULL);
     RETURN;
   END IF;
-  -- Every resolver of this pending transfer queues here; the first to commit wins.
-  PERFORM ledger_lock_accounts(v_pending.debit_account_id, v_pending.credit_account_id);
   SELECT * INTO v_resolution FROM transfers t WHERE t.pending_id = p_pending_id;
   v_amount := CASE WHEN p_action = 'post' THEN coalesce(p_amount, v_pending.amount) ELSE v_pending.amount END;
   v_at := clock_timestamp();

@@ -16,17 +16,20 @@ DECLARE
   v_transfer_id bigint;
   v_at timestamptz;
 BEGIN
+  SELECT * INTO v_original FROM transfers t WHERE t.id = p_transfer_id;
+  -- Its accounts first, then the key, as every writer takes them.
+  IF v_original.kind IN ('direct', 'post_pending') THEN
+    PERFORM ledger_lock_accounts_expiring(ARRAY[v_original.debit_account_id, v_original.credit_account_id]);
+  END IF;
   SELECT * INTO v_claim FROM ledger_claim_key(p_idempotency_scope, p_idempotency_key, p_request_hash);
   IF v_claim.outcome IS NOT NULL THEN
     RETURN QUERY SELECT * FROM ledger_outcome(v_claim.outcome, v_claim.transfer_id, v_claim.original_outcome);
     RETURN;
   END IF;
-  SELECT * INTO v_original FROM transfers t WHERE t.id = p_transfer_id;
-  IF NOT FOUND OR v_original.kind NOT IN ('direct', 'post_pending') THEN
-    RETURN QUERY SELECT * FROM ledger_outcome(CASE WHEN FOUND THEN 'transfer_not_reversible' ELSE 'transfer_not_found' END, NULL);
+  IF v_original.id IS NULL OR v_original.kind NOT IN ('direct', 'post_pending') THEN
+    RETURN QUERY SELECT * FROM ledger_outcome(CASE WHEN v_original.id IS NULL THEN 'transfer_not_found' ELSE 'transfer_not_reversible' END, NULL);
     RETURN;
   END IF;
-  PERFORM ledger_lock_accounts_expiring(ARRAY[v_original.debit_account_id, v_original.credit_account_id]);
   v_refusal := CASE WHEN EXISTS (SELECT 1 FROM transfers t WHERE t.reverses_id = p_transfer_id) THEN 'transfer_already_reversed'
                     ELSE ledger_transfer_refusal(v_original.credit_account_id, v_original.debit_account_id, v_original.amount, NOT p_force) END;
   IF v_refusal IS NOT NULL THEN

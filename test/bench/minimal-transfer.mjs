@@ -66,7 +66,7 @@ const pgbenchScript = (members, call) => `\\set d random(1, ${members})
 ${call.replace(/:debit/g, '(SELECT account_id FROM bench_member_accounts WHERE n = :d)').replace(/:credit/g, '(SELECT account_id FROM bench_member_accounts WHERE n = :c)')};
 `;
 
-const PGBENCH_CALLS = {
+export const PGBENCH_CALLS = {
   ledger: `SELECT outcome FROM ledger_create_transfer(gen_random_uuid()::text, repeat('0', 64), :debit, :credit, 1, 'payment', '', '{}'::jsonb)`,
   minimal: 'SELECT bench_minimal_transfer(gen_random_uuid()::text, :debit, :credit, 1)',
 };
@@ -77,14 +77,15 @@ export function pgbenchAvailable() {
 }
 
 /**
- * Transfers per second of `ledger_create_transfer` and of the yardstick, each by pgbench for
- * `seconds` with `clients` connections, one after the other on the same database.
+ * Transactions per second of each call (by default `ledger_create_transfer` and the yardstick), each
+ * by pgbench for `seconds` with `clients` connections, one after the other on the same database.
+ * In a call, `:debit` and `:credit` are two different members' accounts, `:d` the debit member's number.
  */
-export async function pgbenchTps(databaseUrl, { members, clients, seconds }) {
+export async function pgbenchTps(databaseUrl, { members, clients, seconds, calls = PGBENCH_CALLS }) {
   const dir = mkdtempSync(join(tmpdir(), 'pumasi-pgbench-'));
   try {
     const tps = {};
-    for (const [name, call] of Object.entries(PGBENCH_CALLS)) {
+    for (const [name, call] of Object.entries(calls)) {
       const script = join(dir, `${name}.sql`);
       writeFileSync(script, pgbenchScript(members, call));
       const args = ['-n', '-c', String(clients), '-j', '2', '-T', String(seconds), '-f', script, databaseUrl];

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
 import { withAccountStatus } from '../support/account-status.js';
 import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
 import { expectLedgerInvariants, asTablesOwner, startTestApp, TestApp } from '../support/test-app.js';
@@ -98,6 +99,55 @@ describe('ledger rules in the database', () => {
         );
       }),
     ).rejects.toMatchObject({ driverError: { code: 'PL002' } });
+  });
+
+  describe('postings written around the ledger function', () => {
+    const insertTransfer = (
+      manager: EntityManager,
+      kind: 'direct' | 'pending',
+      [debit, credit]: string[],
+    ): Promise<{ id: string }[]> =>
+      manager.query(
+        `INSERT INTO transfers (idempotency_key, request_hash, currency_id, debit_account_id, credit_account_id, amount, code, kind)
+         VALUES ($1, 'x', $2, $3, $4, 5, 'payment', $5) RETURNING id`,
+        [randomUUID(), fixture.currency.id, debit, credit, kind],
+      );
+    const insertPostings = (manager: EntityManager, transferId: string, sides: [string, number][]): Promise<unknown> =>
+      manager.query(
+        `INSERT INTO postings (transfer_id, account_id, currency_id, amount, balance_after, account_version)
+         SELECT $1, side.account_id, $2, side.amount, 0, 900 + side.n
+           FROM unnest($3::bigint[], $4::bigint[]) WITH ORDINALITY AS side(account_id, amount, n)`,
+        [transferId, fixture.currency.id, sides.map(([account]) => account), sides.map(([, amount]) => amount)],
+      );
+
+    // Two postings, as many as a transfer needs: only the check of each posting against its transfer sees them.
+    it.each([
+      ['a side of the wrong amount', 'direct' as const, [-5, 4]],
+      ['a side the wrong way round', 'direct' as const, [5, -5]],
+      ['postings on a hold, which moves nothing', 'pending' as const, [-5, 5]],
+    ])('refuses %s in the statement that writes it', async (_name, kind, [debitAmount, creditAmount]) => {
+      const [a, b] = fixture.members;
+      const before = await countTransfers();
+      await expect(
+        t.dataSource.transaction(async (manager) => {
+          const [transfer] = await insertTransfer(manager, kind, [a.id, b.id]);
+          await insertPostings(manager, transfer.id, [
+            [a.id, debitAmount],
+            [b.id, creditAmount],
+          ]);
+        }),
+      ).rejects.toMatchObject({ driverError: { code: 'PL002' } });
+      expect(await countTransfers()).toBe(before);
+    });
+
+    it('refuses a third posting on a committed transfer, even one of its own sides', async () => {
+      const [payer, payee] = fixture.members;
+      const transfer = (await pay(payer.id, payee.id, 1n)).transfer!;
+      await expect(insertPostings(t.dataSource.manager, transfer.id, [[payee.id, 1]])).rejects.toMatchObject({
+        driverError: { code: PgErrorCode.uniqueViolation },
+      });
+      expect((await t.ledger.postingsOfTransfer(transfer.id)).map((posting) => posting.amount)).toEqual([-1n, 1n]);
+    });
   });
 
   it('refuses to break a limit even when written around the ledger function', async () => {

@@ -20,7 +20,8 @@ import { TransferEntity } from './transfer.entity.js';
  */
 @Entity({ name: 'postings' })
 @Unique('UQ_postings_account_version', ['accountId', 'accountVersion'])
-@Index('IDX_postings_transfer', ['transferId'])
+// A transfer has at most one posting per account, so at most its two (it also finds a transfer's postings).
+@Unique('UQ_postings_transfer_account', ['transferId', 'accountId'])
 // Point-in-time balances: the last posting at or before an instant.
 @Index('IDX_postings_account_time', ['accountId', 'createdAt'])
 @Check('CHK_postings_amount_not_zero', `"amount" <> 0`)
