@@ -475,7 +475,7 @@ function batchMutationExists() {
  */
 async function runWorkloads(databaseUrl, server, fixture) {
   const { issuanceId, members, tokenOf, coordinatorToken } = fixture;
-  const run = (name, clients, operation) => measure(databaseUrl, server, name, clients, operation);
+  const run = (name, clients, operation) => measure(databaseUrl, [server], name, clients, operation);
   // Between workloads: stop on Ctrl-C, and do not go on measuring a server that has died.
   const checkpoint = () => {
     throwIfInterrupted();
@@ -554,10 +554,10 @@ async function runWorkloads(databaseUrl, server, fixture) {
   return results;
 }
 
-/** One workload through `server`; with --waits, where the database's sessions waited meanwhile goes to stderr. */
-async function measure(databaseUrl, server, name, clients, operation) {
+/** One workload through `servers`; with --waits, where the database's sessions waited meanwhile goes to stderr. */
+async function measure(databaseUrl, servers, name, clients, operation) {
   const waits = WAITS ? await sampleWaits(databaseUrl) : null;
-  const result = await runWorkload(name, { clients, operation, serverPid: server.pid });
+  const result = await runWorkload(name, { clients, operation, serverPids: servers.map((server) => server.pid) });
   if (waits) {
     const { samples, sessions } = await waits.stop();
     log(`${name}: active sessions per sample (${samples} samples), by what they run | wait | whom they wait behind:`);
@@ -575,7 +575,7 @@ async function runHolds(databaseUrl, server, { members, tokenOf }, round) {
   const run = async (name, servers, label) => {
     const result = await measure(
       databaseUrl,
-      server,
+      servers,
       name,
       CLIENTS,
       holdsOperation(servers, label, community, tokenOf),
@@ -787,7 +787,22 @@ function printReport(summary, run) {
 /** --only holds: each round's one-server and two-server runs, and its own ratio (the load drifts between rounds). */
 function printHoldsReport(run) {
   const rows = [
-    ['round', 'replicas', 'requests', 'ok', 'errors', 'TPS', 'p50 ms', 'p99 ms', 'expiry lag p99 ms', '2/1', 'load'],
+    [
+      'round',
+      'replicas',
+      'requests',
+      'ok',
+      'errors',
+      'TPS',
+      'p50 ms',
+      'p99 ms',
+      'expiry lag p99 ms',
+      '2/1',
+      'CPU% servers',
+      'bench',
+      'machine',
+      'load',
+    ],
   ];
   for (const [index, { holds, holdsTwoReplicas, load }] of run.rounds.entries()) {
     for (const [replicas, r] of [
@@ -806,6 +821,9 @@ function printHoldsReport(run) {
         r.p99Ms,
         r.expiryLagP99Ms,
         twoToOne,
+        r.cpu.server,
+        r.cpu.bench,
+        r.cpu.machine,
         replicas === 2 ? load : '',
       ]);
     }

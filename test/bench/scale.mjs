@@ -344,7 +344,8 @@ async function measureReadPath(server, { communityId, hot, members, accessToken 
     const reply = await post(server.origin, query, variables(), accessToken);
     return reply.data ? { ok: 1 } : { errors: [reply.error] };
   };
-  const workload = (name, operation) => runWorkload(name, { clients: READ_CLIENTS, operation, serverPid: server.pid });
+  const workload = (name, operation) =>
+    runWorkload(name, { clients: READ_CLIENTS, operation, serverPids: [server.pid] });
   return {
     memberStatement: await workload(
       'statement page, a member',
