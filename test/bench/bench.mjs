@@ -561,7 +561,7 @@ async function measure(databaseUrl, servers, name, clients, operation) {
   if (waits) {
     const { samples, sessions } = await waits.stop();
     log(`${name}: active sessions per sample (${samples} samples), by what they run | wait | whom they wait behind:`);
-    for (const { key, perSample } of sessions.slice(0, 15)) log(`  ${perSample.toFixed(2).padStart(6)}  ${key}`);
+    for (const { key, perSample } of sessions.slice(0, 25)) log(`  ${perSample.toFixed(2).padStart(6)}  ${key}`);
   }
   return result;
 }
@@ -586,6 +586,12 @@ async function runHolds(databaseUrl, server, { members, tokenOf }, round) {
   server.assertRunning();
   const second = await startServer(databaseUrl);
   try {
+    // A replica in service is long warm, as the first server is by now: the second one gets as
+    // much traffic of its own first, unmeasured, or the run would measure its JIT compiling.
+    await runWorkload('holds, warming the second server', {
+      clients: CLIENTS,
+      operation: holdsOperation([second], `holdsWarmUp${round}`, community, tokenOf),
+    });
     const holdsTwoReplicas = await run('holds, 2 replicas', [server, second], `holds2r${round}`);
     second.assertRunning();
     return { holds, holdsTwoReplicas };
