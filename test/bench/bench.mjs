@@ -559,7 +559,10 @@ async function measure(databaseUrl, servers, name, clients, operation) {
   const waits = WAITS ? await sampleWaits(databaseUrl) : null;
   const result = await runWorkload(name, { clients, operation, serverPids: servers.map((server) => server.pid) });
   if (waits) {
-    const { samples, sessions } = await waits.stop();
+    const { samples, sessions, commitsPerSecond } = await waits.stop();
+    log(
+      `${name}: ${commitsPerSecond} commits/s in the database, warm-up included (${result.tps} transfers/s measured)`,
+    );
     log(`${name}: active sessions per sample (${samples} samples), by what they run | wait | whom they wait behind:`);
     for (const { key, perSample } of sessions.slice(0, 25)) log(`  ${perSample.toFixed(2).padStart(6)}  ${key}`);
   }

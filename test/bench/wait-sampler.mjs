@@ -16,10 +16,18 @@ const SAMPLE = `
     FROM pg_stat_activity a
    WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() AND a.state = 'active'`;
 
-/** Starts sampling `databaseUrl`; `stop()` ends it and resolves to the tally, most frequent first. */
+/** Transactions committed in this database so far: how many commits (and so WAL flushes) the load cost. */
+const COMMITS = 'SELECT xact_commit::bigint AS n FROM pg_stat_database WHERE datname = current_database()';
+
+/**
+ * Starts sampling `databaseUrl`; `stop()` ends it and resolves to the tally, most frequent first,
+ * and the commits per second meanwhile.
+ */
 export async function sampleWaits(databaseUrl) {
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'pumasi-bench-waits' });
   await client.connect();
+  const commitsNow = async () => Number((await client.query(COMMITS)).rows[0].n);
+  const started = { at: performance.now(), commits: await commitsNow() };
   const tally = new Map();
   let samples = 0;
   let stopped = false;
@@ -38,9 +46,12 @@ export async function sampleWaits(databaseUrl) {
     async stop() {
       stopped = true;
       await loop;
+      const seconds = (performance.now() - started.at) / 1000;
+      const commitsPerSecond = Math.round(((await commitsNow()) - started.commits) / seconds);
       await client.end();
       const rows = [...tally].sort((a, b) => b[1] - a[1]);
-      return { samples, sessions: rows.map(([key, n]) => ({ key, perSample: Number((n / samples).toFixed(2)) })) };
+      const sessions = rows.map(([key, n]) => ({ key, perSample: Number((n / samples).toFixed(2)) }));
+      return { samples, sessions, commitsPerSecond };
     },
   };
 }
