@@ -4,8 +4,11 @@
 // Every GraphQL request is authenticated as in production: a member pays (alone or in a batch) from
 // their own account with their own access token; only the coordinator debits issuance, audited.
 //
-// Usage: npm run bench [-- --quick] [-- --json]
+// Usage: npm run bench [-- --quick] [-- --json] [-- --only holds [--rounds N]] [-- --waits]
 //   --quick  about 1 s of warm-up and 7 s per workload (all in about a minute); default 30 s each.
+//   --only holds  only the holds workloads, through one server then two, N rounds (default 1) in turn
+//            (A B A B: the machine's load drifts), each round's ratio printed.
+//   --waits  samples where the database's sessions wait during each workload, and prints it (costs some throughput).
 //   --json   end with one line of JSON: singleTps, batchTps, hotTps, rawSqlTps, minimalSqlTps, pgbenchLedgerTps,
 //            pgbenchMinimalTps (null without pgbench), p99Ms, peakRssMb, singleWithSubscribersTps, deliveryP50Ms,
 //            deliveryP99Ms, missedDeliveries, eventsPeakRssMb, holdsTps, holdsTwoReplicasTps, expiryLagP99Ms,
@@ -26,14 +29,18 @@ import pg from 'pg';
 import { createDataSource } from '../../dist/src/data-source.js';
 import { checkLedgerInvariants } from '../../dist/src/ledger/ledger.invariants.js';
 import { openSubscribers, SUBSCRIBERS } from './events-workload.mjs';
-import { findFreePort, memoryMb, serverDatabaseEnv, withDatabase } from './harness.mjs';
+import { commandLineValue, findFreePort, memoryMb, serverDatabaseEnv, withDatabase } from './harness.mjs';
 import { MEMBERS, RAW_REQUEST_HASH, setUpLedger } from './ledger-fixture.mjs';
+import { sampleWaits } from './wait-sampler.mjs';
 import { minimalSqlOperation, pgbenchAvailable, pgbenchTps, setUpMinimalTransfer } from './minimal-transfer.mjs';
 import { createWorkloads, graphqlClient, round } from './workload.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const QUICK = process.argv.includes('--quick');
 const JSON_OUTPUT = process.argv.includes('--json');
+const WAITS = process.argv.includes('--waits');
+const ONLY = commandLineValue('--only');
+const ROUNDS = Number(commandLineValue('--rounds') ?? 1);
 
 const TIMING = QUICK ? { warmupMs: 1_000, measureMs: 7_000 } : { warmupMs: 3_000, measureMs: 30_000 };
 const CLIENTS = 16;
@@ -345,7 +352,7 @@ function batchMutationExists() {
  */
 async function runWorkloads(databaseUrl, server, fixture) {
   const { issuanceId, members, tokenOf, coordinatorToken } = fixture;
-  const run = (name, clients, operation) => runWorkload(name, { clients, operation, serverPid: server.pid });
+  const run = (name, clients, operation) => measure(databaseUrl, [server], name, clients, operation);
   // Between workloads: stop on Ctrl-C, and do not go on measuring a server that has died.
   const checkpoint = () => {
     throwIfInterrupted();
@@ -404,22 +411,7 @@ async function runWorkloads(databaseUrl, server, fixture) {
   });
   results.hot = await run('hot', CLIENTS, singleTransferOperation(server.origin, 'hot', fromIssuance));
   checkpoint();
-  const community = members.slice(0, COMMUNITY_MEMBERS);
-  results.holds = await run('holds', CLIENTS, holdsOperation([server], 'holds1', community, tokenOf));
-  results.holds.expiryLagP99Ms = await expiryLagP99Ms(databaseUrl, 'holds1');
-  checkpoint();
-  const second = await startServer(databaseUrl);
-  try {
-    results.holdsTwoReplicas = await run(
-      'holds, 2 replicas',
-      CLIENTS,
-      holdsOperation([server, second], 'holds2', community, tokenOf),
-    );
-    results.holdsTwoReplicas.expiryLagP99Ms = await expiryLagP99Ms(databaseUrl, 'holds2');
-    second.assertRunning();
-  } finally {
-    await second.stop();
-  }
+  Object.assign(results, await runHolds(databaseUrl, server, fixture, 1));
   checkpoint();
   // Last: a thousand sockets must not count in the peak memory of the payments' workloads.
   results.peakRssMbBeforeEvents = memoryMb(server.pid, 'VmHWM');
@@ -437,6 +429,65 @@ async function runWorkloads(databaseUrl, server, fixture) {
   }
   checkpoint();
   return results;
+}
+
+/** One workload through `servers`; with --waits, where the database's sessions waited meanwhile goes to stderr. */
+async function measure(databaseUrl, servers, name, clients, operation) {
+  const waits = WAITS ? await sampleWaits(databaseUrl) : null;
+  const result = await runWorkload(name, { clients, operation, serverPids: servers.map((server) => server.pid) });
+  if (waits) {
+    const { samples, sessions, commitsPerSecond } = await waits.stop();
+    log(
+      `${name}: ${commitsPerSecond} commits/s in the database, warm-up included (${result.tps} transfers/s measured)`,
+    );
+    log(`${name}: active sessions per sample (${samples} samples), by what they run | wait | whom they wait behind:`);
+    for (const { key, perSample } of sessions.slice(0, 25)) log(`  ${perSample.toFixed(2).padStart(6)}  ${key}`);
+  }
+  return result;
+}
+
+/**
+ * The holds workloads of round `round`: through `server`, then through it and a second server,
+ * started for the run and stopped after it, so that its sweeper never runs in a one-server run.
+ */
+async function runHolds(databaseUrl, server, { members, tokenOf }, round) {
+  const community = members.slice(0, COMMUNITY_MEMBERS);
+  const run = async (name, servers, label) => {
+    const result = await measure(
+      databaseUrl,
+      servers,
+      name,
+      CLIENTS,
+      holdsOperation(servers, label, community, tokenOf),
+    );
+    return { ...result, expiryLagP99Ms: await expiryLagP99Ms(databaseUrl, label) };
+  };
+  const holds = await run('holds', [server], `holds1r${round}`);
+  server.assertRunning();
+  const second = await startServer(databaseUrl);
+  try {
+    // A replica in service is long warm, as the first server is by now: the second one gets as
+    // much traffic of its own first, unmeasured, or the run would measure its JIT compiling.
+    await runWorkload('holds, warming the second server', {
+      clients: CLIENTS,
+      operation: holdsOperation([second], `holdsWarmUp${round}`, community, tokenOf),
+    });
+    const holdsTwoReplicas = await run('holds, 2 replicas', [server, second], `holds2r${round}`);
+    second.assertRunning();
+    return { holds, holdsTwoReplicas };
+  } finally {
+    await second.stop();
+  }
+}
+
+/** --only holds: ROUNDS rounds of the holds workloads, one server then two, with the load after each. */
+async function holdsRounds(databaseUrl, server, fixture) {
+  const rounds = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    rounds.push({ ...(await runHolds(databaseUrl, server, fixture, round)), load: machineLoad() });
+    throwIfInterrupted();
+  }
+  return rounds;
 }
 
 async function checkInvariants(databaseUrl) {
@@ -619,6 +670,75 @@ function printReport(summary, run) {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/** --only holds: each round's one-server and two-server runs, and its own ratio (the load drifts between rounds). */
+function printHoldsReport(run) {
+  const rows = [
+    [
+      'round',
+      'replicas',
+      'requests',
+      'ok',
+      'errors',
+      'TPS',
+      'p50 ms',
+      'p99 ms',
+      'expiry lag p99 ms',
+      '2/1',
+      'CPU% servers',
+      'bench',
+      'machine',
+      'load',
+    ],
+  ];
+  for (const [index, { holds, holdsTwoReplicas, load }] of run.rounds.entries()) {
+    for (const [replicas, r] of [
+      [1, holds],
+      [2, holdsTwoReplicas],
+    ]) {
+      const twoToOne = replicas === 2 ? ratio(holdsTwoReplicas.tps, holds.tps) : '';
+      rows.push([
+        index + 1,
+        replicas,
+        r.requests,
+        r.ok,
+        r.errors,
+        r.tps,
+        r.p50Ms,
+        r.p99Ms,
+        r.expiryLagP99Ms,
+        twoToOne,
+        r.cpu.server,
+        r.cpu.bench,
+        r.cpu.machine,
+        replicas === 2 ? load : '',
+      ]);
+    }
+  }
+  const lines = [
+    '',
+    `Pumasi benchmark, holds only (${COMMUNITY_MEMBERS} members, ${HOLD_SHARE * 100}% ${HOLD_TIMEOUT_SECONDS} s holds; ` +
+      `${TIMING.warmupMs / 1000} s warm-up + ${TIMING.measureMs / 1000} s per run; database: ${run.database})`,
+    '',
+    table(rows),
+    '',
+    `deadlocks: ${run.deadlocks}; invariants: ${run.violations.length === 0 ? 'ok' : `VIOLATED: ${JSON.stringify(run.violations)}`}`,
+    `machine: ${cpus().length} CPUs; load average (1/5/15 min) ${run.loadAtStart} at start, ${machineLoad()} at end; ${run.seconds} s in all`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (JSON_OUTPUT) {
+    const { rounds } = run;
+    const summary = {
+      holdsTps: rounds.map((r) => r.holds.tps),
+      holdsTwoReplicasTps: rounds.map((r) => r.holdsTwoReplicas.tps),
+      expiryLagP99Ms: maxOrNull(...rounds.flatMap((r) => [r.holds.expiryLagP99Ms, r.holdsTwoReplicas.expiryLagP99Ms])),
+      deadlocks: run.deadlocks,
+      invariantsOk: run.violations.length === 0,
+    };
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  }
+  if (run.violations.length > 0) process.exitCode = 1;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 function sleep(ms) {
@@ -641,6 +761,7 @@ function handleSignals() {
 }
 
 async function main() {
+  if (ONLY !== undefined && ONLY !== 'holds') throw new Error(`--only ${ONLY}: only the holds workloads can run alone`);
   handleSignals();
   const started = Date.now();
   const loadAtStart = machineLoad();
@@ -652,8 +773,16 @@ async function main() {
       const fixture = await setUpLedger(databaseUrl, { runId: RUN_ID, log });
       await checkCredentials(server.origin, fixture);
       throwIfInterrupted();
-      const results = await runWorkloads(databaseUrl, server, fixture);
-      measured = { results, peakRssMb: results.peakRssMbBeforeEvents, eventsPeakRssMb: memoryMb(server.pid, 'VmHWM') };
+      if (ONLY === 'holds') {
+        measured = { rounds: await holdsRounds(databaseUrl, server, fixture) };
+      } else {
+        const results = await runWorkloads(databaseUrl, server, fixture);
+        measured = {
+          results,
+          peakRssMb: results.peakRssMbBeforeEvents,
+          eventsPeakRssMb: memoryMb(server.pid, 'VmHWM'),
+        };
+      }
     } finally {
       await server.stop();
     }
@@ -668,6 +797,7 @@ async function main() {
     : 'embedded PostgreSQL';
   run.loadAtStart = loadAtStart;
   run.seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (ONLY === 'holds') return printHoldsReport(run);
   const summary = {
     singleTps: run.results.single.tps,
     batchTps: run.results.batch?.tps ?? null,

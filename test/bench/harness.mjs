@@ -37,6 +37,12 @@ export async function serverDatabaseEnv(ownerUrl) {
   return { DATABASE_URL: serviceUrl, MIGRATION_DATABASE_URL: ownerUrl };
 }
 
+/** The word after `name` on the command line (`--rounds 3`), or undefined without `name`. */
+export function commandLineValue(name) {
+  const index = process.argv.indexOf(name);
+  return index === -1 ? undefined : process.argv[index + 1];
+}
+
 export function findFreePort() {
   return new Promise((done, fail) => {
     const server = createServer();

@@ -27,14 +27,11 @@ import { runMigrations } from '../../dist/libs/database/migrate.js';
 import { createDataSource } from '../../dist/src/data-source.js';
 import { extendChain } from '../../dist/src/integrity/chain.repository.js';
 import { checkLedgerInvariants } from '../../dist/src/ledger/ledger.invariants.js';
-import { findFreePort, memoryMb, serverDatabaseEnv, withDatabase } from './harness.mjs';
+import { commandLineValue, findFreePort, memoryMb, serverDatabaseEnv, withDatabase } from './harness.mjs';
 import { createWorkloads, graphqlClient } from './workload.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const argument = (name, fallback) => {
-  const index = process.argv.indexOf(name);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-};
+const argument = (name, fallback) => Number(commandLineValue(name) ?? fallback);
 const TRANSFERS = argument('--transfers', 500_000);
 const JSON_OUTPUT = process.argv.includes('--json');
 const MEMBERS = 10_000;
@@ -347,7 +344,8 @@ async function measureReadPath(server, { communityId, hot, members, accessToken 
     const reply = await post(server.origin, query, variables(), accessToken);
     return reply.data ? { ok: 1 } : { errors: [reply.error] };
   };
-  const workload = (name, operation) => runWorkload(name, { clients: READ_CLIENTS, operation, serverPid: server.pid });
+  const workload = (name, operation) =>
+    runWorkload(name, { clients: READ_CLIENTS, operation, serverPids: [server.pid] });
   return {
     memberStatement: await workload(
       'statement page, a member',

@@ -18,7 +18,7 @@ export function createWorkloads({ timing, log, stopped }) {
    * operations that finish inside the window count, so successes / window length is the rate.
    * `operation` resolves to { ok, refused: [codes], errors: [codes] } and never throws.
    */
-  async function runWorkload(name, { clients, operation, serverPid }) {
+  async function runWorkload(name, { clients, operation, serverPids }) {
     log(`${name}: ${clients} clients, ${timing.warmupMs / 1000} s warm-up + ${timing.measureMs / 1000} s`);
     const tally = { ok: 0, requests: 0, refused: new Map(), errors: new Map(), latencies: [] };
     const measureFrom = performance.now() + timing.warmupMs;
@@ -32,30 +32,38 @@ export function createWorkloads({ timing, log, stopped }) {
       }
     };
     let cpuAtStart;
-    const cpuTimer = setTimeout(() => (cpuAtStart = cpuSample(serverPid)), timing.warmupMs);
+    const cpuTimer = setTimeout(() => (cpuAtStart = cpuSample(serverPids)), timing.warmupMs);
     await Promise.all(Array.from({ length: clients }, loop));
     clearTimeout(cpuTimer);
-    return summarize(name, clients, tally, cpuAtStart && cpuShares(cpuAtStart, cpuSample(serverPid)), timing.measureMs);
+    return summarize(
+      name,
+      clients,
+      tally,
+      cpuAtStart && cpuShares(cpuAtStart, cpuSample(serverPids)),
+      timing.measureMs,
+    );
   }
 
   return { runWorkload };
 }
 
 /**
- * CPU time so far of this process, of the server and of the whole machine. On a small machine the
+ * CPU time so far of this process, of the servers (summed) and of the whole machine. On a small machine the
  * load generator, the server and PostgreSQL share the cores, and these shares say who was busy.
  */
-function cpuSample(serverPid) {
+function cpuSample(serverPids = []) {
   const ticks = (line) => line.trim().split(/\s+/).slice(1).map(Number); // /proc/stat: user nice system idle iowait ...
   const machine = ticks(readFileSync('/proc/stat', 'utf8').split('\n')[0]);
   let server = 0;
-  try {
-    // /proc/<pid>/stat: "pid (comm) state ..."; utime and stime are the 12th and 13th fields after the ')'.
-    const stat = readFileSync(`/proc/${serverPid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    server = Number(fields[11]) + Number(fields[12]);
-  } catch {
-    /* no server in this workload */
+  for (const pid of serverPids) {
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ..."; utime and stime are the 12th and 13th fields after the ')'.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      server += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      /* a server gone meanwhile */
+    }
   }
   const bench = process.cpuUsage();
   return { at: performance.now(), benchMs: (bench.user + bench.system) / 1000, serverTicks: server, machine };

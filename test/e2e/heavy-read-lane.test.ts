@@ -8,6 +8,9 @@ const LANE = { width: 2, queue: 3 };
 const BALANCE_REPORT =
   'query Report($communityId: ID!) { balanceReport(communityId: $communityId) { currencies { balanced } } }';
 const STATEMENT = 'query Statement($accountId: ID!) { accountStatement(accountId: $accountId) { closingBalance } }';
+const STATEMENT_PAGE = `query Page($accountId: ID!, $from: DateTime) {
+  account(id: $accountId) { statement(first: 50, from: $from) { edges { node { amount balanceAfter } } } }
+}`;
 
 /** Waits (without a clock) until the lane shows what the test set up. */
 async function until(condition: () => boolean): Promise<void> {
@@ -96,6 +99,26 @@ describe('the heavy-read lane', () => {
     );
     expect(answers.at(-1)!.data).toEqual({ accountStatement: { closingBalance: String(1000 - 10) } });
     expect(lane.load).toEqual({ running: 0, waiting: 0 });
+  });
+
+  it("serves a page of an account's statement beside a full lane, and queues one with dates in it", async () => {
+    const lane = t.app.get(HeavyReads);
+    let release!: () => void;
+    const released = new Promise<void>((done) => (release = done));
+    const occupying = Array.from({ length: LANE.width }, () => lane.run(() => released));
+    await until(() => lane.load.running === LANE.width);
+    const holder = fixture.as(fixture.members[0]);
+    const page = (from?: string) => holder.graphql(STATEMENT_PAGE, { accountId: fixture.members[0].id, from });
+
+    const dated = page('2000-01-01T00:00:00Z');
+    await until(() => lane.load.waiting === 1);
+    const latest = await page();
+    expect(latest.errors).toBeUndefined();
+    expect(lane.load).toEqual({ running: LANE.width, waiting: 1 });
+
+    release();
+    await Promise.all(occupying);
+    expect(await dated).toMatchObject({ status: 200, data: latest.data });
   });
 
   it('answers /health/live without asking the database, and /health as /health/ready', async () => {
