@@ -4,8 +4,10 @@
 // Every GraphQL request is authenticated as in production: a member pays (alone or in a batch) from
 // their own account with their own access token; only the coordinator debits issuance, audited.
 //
-// Usage: npm run bench [-- --quick] [-- --json]
+// Usage: npm run bench [-- --quick] [-- --json] [-- --only single,hot]
 //   --quick  about 1 s of warm-up and 7 s per workload (all in about a minute); default 30 s each.
+//   --only   the rawSql baseline, then only the workloads named (WORKLOADS: minimal, single, batch, hot, holds,
+//            events), in their usual order: to profile or compare builds on one workload; the others report null.
 //   --json   end with one line of JSON: singleTps, batchTps, hotTps, rawSqlTps, minimalSqlTps, pgbenchLedgerTps,
 //            pgbenchMinimalTps (null without pgbench), p99Ms, peakRssMb, singleWithSubscribersTps, deliveryP50Ms,
 //            deliveryP99Ms, missedDeliveries, eventsPeakRssMb, holdsTps, holdsTwoReplicasTps, expiryLagP99Ms,
@@ -33,6 +35,8 @@ import { createWorkloads, graphqlClient, round } from './workload.mjs';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const QUICK = process.argv.includes('--quick');
 const JSON_OUTPUT = process.argv.includes('--json');
+const WORKLOADS = ['minimal', 'single', 'batch', 'hot', 'holds', 'events'];
+const ONLY = onlyWorkloads();
 
 const TIMING = QUICK ? { warmupMs: 1_000, measureMs: 7_000 } : { warmupMs: 3_000, measureMs: 30_000 };
 const MEMBERS = 10_000;
@@ -69,6 +73,19 @@ const CREATE_TRANSFERS = `mutation BenchBatch($transfers: [CreateTransferInput!]
   createTransfers(input: { mode: LINKED, transfers: $transfers }) { results { transfer { id } userErrors { code } } }
 }`;
 
+/** The workloads --only names (all without it); an unknown name is refused before anything starts. */
+function onlyWorkloads() {
+  const index = process.argv.indexOf('--only');
+  if (index === -1) return WORKLOADS;
+  const names = (process.argv[index + 1] ?? '').split(',').filter(Boolean);
+  const unknown = names.filter((name) => !WORKLOADS.includes(name));
+  if (names.length === 0 || unknown.length > 0)
+    throw new Error(`--only takes workloads among ${WORKLOADS.join(', ')}; not: ${unknown.join(', ') || '(none)'}`);
+  return names;
+}
+
+const runs = (workload) => ONLY.includes(workload);
+
 let interrupted = false;
 const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 const { runWorkload } = createWorkloads({ timing: TIMING, log, stopped: () => interrupted });
@@ -96,7 +113,9 @@ async function startServer(databaseUrl) {
   };
   // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server under load (Node refuses --cpu-prof in NODE_OPTIONS).
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/src/main.js'], {
+  // BENCH_SERVER_ENTRY runs another build's server (an A/B of two builds, each run with its rawSql baseline).
+  const entry = process.env.BENCH_SERVER_ENTRY ?? 'dist/src/main.js';
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -464,7 +483,7 @@ function batchMutationExists() {
 
 /**
  * The ceiling is measured first, on the cleanest database, so the app's ratios against it are
- * if anything conservative.
+ * if anything conservative. Then the workloads --only names (all without it), in this order.
  */
 async function runWorkloads(databaseUrl, server, fixture) {
   const { issuanceId, members, tokenOf, coordinatorToken } = fixture;
@@ -475,6 +494,62 @@ async function runWorkloads(databaseUrl, server, fixture) {
     server.assertRunning();
   };
   const results = {};
+  await runSqlWorkloads(databaseUrl, run, members, results);
+  checkpoint();
+  if (runs('minimal')) {
+    await runPgbench(databaseUrl, members, results);
+    checkpoint();
+  }
+  const memberPays = () => {
+    const [debitAccountId, creditAccountId] = randomPair(members);
+    return { debitAccountId, creditAccountId, token: tokenOf.get(debitAccountId) };
+  };
+  if (runs('single')) {
+    results.single = await run('single', CLIENTS, singleTransferOperation(server.origin, 'single', memberPays));
+    checkpoint();
+  }
+  if (runs('batch') && batchMutationExists()) {
+    results.batch = await run('batch', BATCH_CLIENTS, batchOperation(server.origin, fixture));
+    checkpoint();
+  } else if (runs('batch')) {
+    log('batch: createTransfers is not in schema.gql yet; batchTps is null');
+  }
+  if (runs('hot')) {
+    // Only a manager may debit issuance, and each such transfer commits with its audit row.
+    const fromIssuance = () => ({
+      debitAccountId: issuanceId,
+      creditAccountId: members[randomInt(members.length)],
+      token: coordinatorToken,
+    });
+    results.hot = await run('hot', CLIENTS, singleTransferOperation(server.origin, 'hot', fromIssuance));
+    checkpoint();
+  }
+  if (runs('holds')) {
+    await runHolds(databaseUrl, run, server, members.slice(0, COMMUNITY_MEMBERS), tokenOf, results);
+    checkpoint();
+  }
+  // Last: a thousand sockets must not count in the peak memory of the payments' workloads.
+  results.peakRssMbBeforeEvents = memoryMb(server.pid, 'VmHWM');
+  if (runs('events')) {
+    const subscribers = await openSubscribers(server.origin, members.slice(0, SUBSCRIBERS), tokenOf, log);
+    try {
+      results.singleWithSubscribers = await run(
+        'single+subscribers',
+        CLIENTS,
+        singleTransferOperation(server.origin, 'events', memberPays, subscribers.committed),
+      );
+      await subscribers.settle();
+      results.events = subscribers.summary();
+    } finally {
+      await subscribers.close();
+    }
+    checkpoint();
+  }
+  return results;
+}
+
+/** The rawSql baseline, always; the minimal transfer by the load generator when it is to run. */
+async function runSqlWorkloads(databaseUrl, run, members, results) {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: CLIENTS,
@@ -484,7 +559,7 @@ async function runWorkloads(databaseUrl, server, fixture) {
   pool.on('error', () => undefined); // an idle client's error must not crash the run; its query reports it
   try {
     results.rawSql = await run('rawSql', CLIENTS, rawSqlOperation(pool, members));
-    checkpoint();
+    if (!runs('minimal')) return;
     await setUpMinimalTransfer(pool, members);
     const newKey = () => `${RUN_ID}-minimal-${keySequence++}`;
     results.minimalSql = await run(
@@ -495,42 +570,27 @@ async function runWorkloads(databaseUrl, server, fixture) {
   } finally {
     await pool.end();
   }
-  checkpoint();
-  if (await pgbenchAvailable()) {
-    log('pgbench: ledger_create_transfer, then the minimal transfer');
-    results.pgbench = await pgbenchTps(databaseUrl, {
-      members: members.length,
-      clients: CLIENTS,
-      seconds: Math.round(TIMING.measureMs / 1000),
-    });
-    checkpoint();
-  } else {
+}
+
+async function runPgbench(databaseUrl, members, results) {
+  if (!(await pgbenchAvailable())) {
     log('pgbench is not on this machine: the minimal transfer is measured by the load generator only');
+    return;
   }
-  const memberPays = () => {
-    const [debitAccountId, creditAccountId] = randomPair(members);
-    return { debitAccountId, creditAccountId, token: tokenOf.get(debitAccountId) };
-  };
-  results.single = await run('single', CLIENTS, singleTransferOperation(server.origin, 'single', memberPays));
-  checkpoint();
-  if (batchMutationExists()) {
-    results.batch = await run('batch', BATCH_CLIENTS, batchOperation(server.origin, fixture));
-    checkpoint();
-  } else {
-    log('batch: createTransfers is not in schema.gql yet; batchTps is null');
-  }
-  // Only a manager may debit issuance, and each such transfer commits with its audit row.
-  const fromIssuance = () => ({
-    debitAccountId: issuanceId,
-    creditAccountId: members[randomInt(members.length)],
-    token: coordinatorToken,
+  log('pgbench: ledger_create_transfer, then the minimal transfer');
+  results.pgbench = await pgbenchTps(databaseUrl, {
+    members: members.length,
+    clients: CLIENTS,
+    seconds: Math.round(TIMING.measureMs / 1000),
   });
-  results.hot = await run('hot', CLIENTS, singleTransferOperation(server.origin, 'hot', fromIssuance));
-  checkpoint();
-  const community = members.slice(0, COMMUNITY_MEMBERS);
+}
+
+/** The holds workload through one server, then through it and a second one. */
+async function runHolds(databaseUrl, run, server, community, tokenOf, results) {
   results.holds = await run('holds', CLIENTS, holdsOperation([server], 'holds1', community, tokenOf));
   results.holds.expiryLagP99Ms = await expiryLagP99Ms(databaseUrl, 'holds1');
-  checkpoint();
+  throwIfInterrupted();
+  server.assertRunning();
   const second = await startServer(databaseUrl);
   try {
     results.holdsTwoReplicas = await run(
@@ -543,23 +603,6 @@ async function runWorkloads(databaseUrl, server, fixture) {
   } finally {
     await second.stop();
   }
-  checkpoint();
-  // Last: a thousand sockets must not count in the peak memory of the payments' workloads.
-  results.peakRssMbBeforeEvents = memoryMb(server.pid, 'VmHWM');
-  const subscribers = await openSubscribers(server.origin, members.slice(0, SUBSCRIBERS), tokenOf, log);
-  try {
-    results.singleWithSubscribers = await run(
-      'single+subscribers',
-      CLIENTS,
-      singleTransferOperation(server.origin, 'events', memberPays, subscribers.committed),
-    );
-    await subscribers.settle();
-    results.events = subscribers.summary();
-  } finally {
-    await subscribers.close();
-  }
-  checkpoint();
-  return results;
 }
 
 async function checkInvariants(databaseUrl) {
@@ -627,6 +670,30 @@ function goals(summary) {
     { name: 'expiryLagP99Ms (timeout to void)', value: summary.expiryLagP99Ms, atMost: 1000 },
     { name: 'deadlocks (whole run)', value: summary.deadlocks, atMost: 0 },
   ];
+}
+
+function pgbenchLine({ pgbench }) {
+  if (!runs('minimal')) return null;
+  return pgbench
+    ? `pgbench (${CLIENTS} clients): ledger_create_transfer ${pgbench.ledger.toFixed(0)}/s, minimal transfer ${pgbench.minimal.toFixed(0)}/s`
+    : 'pgbench: not on this machine';
+}
+
+function eventsLine(summary, { results: { events }, eventsPeakRssMb }) {
+  return (
+    events &&
+    `events: ${SUBSCRIBERS} members follow their own account (accountActivity over graphql-ws) during "single, ${SUBSCRIBERS} subscribers": ` +
+      `${events.delivered} of ${events.expected} deliveries (${events.missed} missed, ${events.errors} errors), ` +
+      `commit to subscriber p50 ${summary.deliveryP50Ms} ms, p99 ${summary.deliveryP99Ms} ms; server peak RSS with them ${eventsPeakRssMb} MB`
+  );
+}
+
+function holdsLine({ results: { holds, holdsTwoReplicas }, deadlocks }) {
+  return (
+    holds &&
+    `holds: expiry lag p99 (timeout to void) ${holds.expiryLagP99Ms} ms with one replica, ${holdsTwoReplicas.expiryLagP99Ms} ms with two; ` +
+      `${deadlocks} deadlocks in the whole run (pg_stat_database)`
+  );
 }
 
 function printReport(summary, run) {
@@ -699,7 +766,7 @@ function printReport(summary, run) {
             '-',
             '-',
             '-',
-            'not run: no createTransfers in schema.gql',
+            runs('batch') && key === 'batch' ? 'not run: no createTransfers in schema.gql' : 'not run (--only)',
           ],
     );
   }
@@ -719,17 +786,7 @@ function printReport(summary, run) {
     '',
     table(workloadRows),
     '',
-    run.results.pgbench
-      ? `pgbench (${CLIENTS} clients): ledger_create_transfer ${run.results.pgbench.ledger.toFixed(0)}/s, minimal transfer ${run.results.pgbench.minimal.toFixed(0)}/s`
-      : 'pgbench: not on this machine',
-    '',
-    `events: ${SUBSCRIBERS} members follow their own account (accountActivity over graphql-ws) during "single, ${SUBSCRIBERS} subscribers": ` +
-      `${run.results.events.delivered} of ${run.results.events.expected} deliveries (${run.results.events.missed} missed, ${run.results.events.errors} errors), ` +
-      `commit to subscriber p50 ${summary.deliveryP50Ms} ms, p99 ${summary.deliveryP99Ms} ms; server peak RSS with them ${run.eventsPeakRssMb} MB`,
-    '',
-    `holds: expiry lag p99 (timeout to void) ${run.results.holds.expiryLagP99Ms} ms with one replica, ${run.results.holdsTwoReplicas.expiryLagP99Ms} ms with two; ` +
-      `${run.deadlocks} deadlocks in the whole run (pg_stat_database)`,
-    '',
+    ...[pgbenchLine(run.results), eventsLine(summary, run), holdsLine(run)].flatMap((line) => (line ? [line, ''] : [])),
     table(goalRows),
     '',
     `invariants: ${summary.invariantsOk ? 'ok' : `VIOLATED: ${JSON.stringify(run.violations)}`}`,
@@ -776,7 +833,11 @@ async function main() {
       await checkCredentials(server.origin, fixture);
       throwIfInterrupted();
       const results = await runWorkloads(databaseUrl, server, fixture);
-      measured = { results, peakRssMb: results.peakRssMbBeforeEvents, eventsPeakRssMb: memoryMb(server.pid, 'VmHWM') };
+      measured = {
+        results,
+        peakRssMb: results.peakRssMbBeforeEvents,
+        eventsPeakRssMb: runs('events') ? memoryMb(server.pid, 'VmHWM') : null,
+      };
     } finally {
       await server.stop();
     }
@@ -792,23 +853,23 @@ async function main() {
   run.loadAtStart = loadAtStart;
   run.seconds = ((Date.now() - started) / 1000).toFixed(1);
   const summary = {
-    singleTps: run.results.single.tps,
+    singleTps: run.results.single?.tps ?? null,
     batchTps: run.results.batch?.tps ?? null,
-    hotTps: run.results.hot.tps,
+    hotTps: run.results.hot?.tps ?? null,
     rawSqlTps: run.results.rawSql.tps,
-    minimalSqlTps: run.results.minimalSql.tps,
+    minimalSqlTps: run.results.minimalSql?.tps ?? null,
     pgbenchLedgerTps: round(run.results.pgbench?.ledger, 1),
     pgbenchMinimalTps: round(run.results.pgbench?.minimal, 1),
-    p99Ms: run.results.single.p99Ms,
+    p99Ms: run.results.single?.p99Ms ?? null,
     peakRssMb: run.peakRssMb,
-    singleWithSubscribersTps: run.results.singleWithSubscribers.tps,
-    deliveryP50Ms: round(run.results.events.deliveryP50Ms, 1),
-    deliveryP99Ms: round(run.results.events.deliveryP99Ms, 1),
-    missedDeliveries: run.results.events.missed,
+    singleWithSubscribersTps: run.results.singleWithSubscribers?.tps ?? null,
+    deliveryP50Ms: round(run.results.events?.deliveryP50Ms, 1),
+    deliveryP99Ms: round(run.results.events?.deliveryP99Ms, 1),
+    missedDeliveries: run.results.events?.missed ?? null,
     eventsPeakRssMb: run.eventsPeakRssMb,
-    holdsTps: run.results.holds.tps,
-    holdsTwoReplicasTps: run.results.holdsTwoReplicas.tps,
-    expiryLagP99Ms: maxOrNull(run.results.holds.expiryLagP99Ms, run.results.holdsTwoReplicas.expiryLagP99Ms),
+    holdsTps: run.results.holds?.tps ?? null,
+    holdsTwoReplicasTps: run.results.holdsTwoReplicas?.tps ?? null,
+    expiryLagP99Ms: maxOrNull(run.results.holds?.expiryLagP99Ms, run.results.holdsTwoReplicas?.expiryLagP99Ms),
     deadlocks: run.deadlocks,
     invariantsOk: run.violations.length === 0,
   };
