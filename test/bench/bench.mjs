@@ -8,6 +8,9 @@
 //   --quick  about 1 s of warm-up and 7 s per workload (all in about a minute); default 30 s each.
 //   --only   the rawSql baseline, then only the workloads named (WORKLOADS: minimal, single, batch, hot, holds,
 //            events), in their usual order: to profile or compare builds on one workload; the others report null.
+//   --compare <path of another build's dist/src/main.js>  runs that build's server beside this one's on the same
+//            database, and the single workload on each in turn (--rounds, 3 by default): A B A B A B, each with the
+//            serving server's CPU per transfer, so that two builds are compared under the same load, in one run.
 //   --json   end with one line of JSON: singleTps, batchTps, hotTps, rawSqlTps, minimalSqlTps, pgbenchLedgerTps,
 //            pgbenchMinimalTps (null without pgbench), p99Ms, peakRssMb, singleWithSubscribersTps, deliveryP50Ms,
 //            deliveryP99Ms, missedDeliveries, eventsPeakRssMb, holdsTps, holdsTwoReplicasTps, expiryLagP99Ms,
@@ -37,6 +40,8 @@ const QUICK = process.argv.includes('--quick');
 const JSON_OUTPUT = process.argv.includes('--json');
 const WORKLOADS = ['minimal', 'single', 'batch', 'hot', 'holds', 'events'];
 const ONLY = onlyWorkloads();
+const COMPARE_ENTRY = optionValue('--compare');
+const ROUNDS = Number(optionValue('--rounds') ?? 3);
 
 const TIMING = QUICK ? { warmupMs: 1_000, measureMs: 7_000 } : { warmupMs: 3_000, measureMs: 30_000 };
 const MEMBERS = 10_000;
@@ -73,11 +78,16 @@ const CREATE_TRANSFERS = `mutation BenchBatch($transfers: [CreateTransferInput!]
   createTransfers(input: { mode: LINKED, transfers: $transfers }) { results { transfer { id } userErrors { code } } }
 }`;
 
+function optionValue(name) {
+  const index = process.argv.indexOf(name);
+  return index === -1 ? undefined : process.argv[index + 1];
+}
+
 /** The workloads --only names (all without it); an unknown name is refused before anything starts. */
 function onlyWorkloads() {
-  const index = process.argv.indexOf('--only');
-  if (index === -1) return WORKLOADS;
-  const names = (process.argv[index + 1] ?? '').split(',').filter(Boolean);
+  const only = optionValue('--only');
+  if (only === undefined) return WORKLOADS;
+  const names = only.split(',').filter(Boolean);
   const unknown = names.filter((name) => !WORKLOADS.includes(name));
   if (names.length === 0 || unknown.length > 0)
     throw new Error(`--only takes workloads among ${WORKLOADS.join(', ')}; not: ${unknown.join(', ') || '(none)'}`);
@@ -98,7 +108,7 @@ const postGraphql = graphqlClient({ maxSockets: CLIENTS, timeoutMs: REQUEST_TIME
 // One service login per database: each call sets its password anew, which would lock out a running server.
 const serverDatabaseEnvs = new Map();
 
-async function startServer(databaseUrl) {
+async function startServer(databaseUrl, entry = 'dist/src/main.js') {
   const port = await findFreePort();
   if (!serverDatabaseEnvs.has(databaseUrl)) serverDatabaseEnvs.set(databaseUrl, await serverDatabaseEnv(databaseUrl));
   const env = {
@@ -113,8 +123,6 @@ async function startServer(databaseUrl) {
   };
   // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server under load (Node refuses --cpu-prof in NODE_OPTIONS).
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  // BENCH_SERVER_ENTRY runs another build's server (an A/B of two builds, each run with its rawSql baseline).
-  const entry = process.env.BENCH_SERVER_ENTRY ?? 'dist/src/main.js';
   const child = spawn(process.execPath, [...nodeArgs, entry], {
     cwd: ROOT,
     env,
@@ -508,6 +516,10 @@ async function runWorkloads(databaseUrl, server, fixture) {
     results.single = await run('single', CLIENTS, singleTransferOperation(server.origin, 'single', memberPays));
     checkpoint();
   }
+  if (COMPARE_ENTRY) {
+    results.compared = await compareBuilds(databaseUrl, server, memberPays);
+    checkpoint();
+  }
   if (runs('batch') && batchMutationExists()) {
     results.batch = await run('batch', BATCH_CLIENTS, batchOperation(server.origin, fixture));
     checkpoint();
@@ -583,6 +595,55 @@ async function runPgbench(databaseUrl, members, results) {
     clients: CLIENTS,
     seconds: Math.round(TIMING.measureMs / 1000),
   });
+}
+
+/**
+ * The single workload on this build's server and on COMPARE_ENTRY's in turn, both running all the
+ * while (so that their background jobs load the machine alike), ROUNDS times: rounds of each build
+ * in the same run, interleaved, so that the machine's drift falls on both. The idle server's CPU
+ * meanwhile is its background's (the sweepers), which comparison() takes off what it used serving.
+ */
+async function compareBuilds(databaseUrl, server, memberPays) {
+  const other = await startServer(databaseUrl, COMPARE_ENTRY);
+  const rounds = [];
+  try {
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const [build, serving] of [
+        ['A', server],
+        ['B', other],
+      ]) {
+        const idle = serving === server ? other : server;
+        const idleBefore = { cpuMs: cpuMsSoFar(idle.pid), at: performance.now() };
+        const result = await runWorkload(`single on ${build}, round ${round}`, {
+          clients: CLIENTS,
+          operation: singleTransferOperation(serving.origin, `compare${build}`, memberPays),
+          serverPid: serving.pid,
+        });
+        const idleCpu = (100 * (cpuMsSoFar(idle.pid) - idleBefore.cpuMs)) / (performance.now() - idleBefore.at);
+        rounds.push({ build, round, ...result, cpuMsPerTransfer: cpuMsPer(result), idleCpu: Math.round(idleCpu) });
+        throwIfInterrupted();
+        server.assertRunning();
+        other.assertRunning();
+      }
+    }
+  } finally {
+    await other.stop();
+  }
+  return rounds;
+}
+
+/** A process's CPU time so far, user and system, in ms (/proc/<pid>/stat: utime and stime, in 10 ms ticks). */
+function cpuMsSoFar(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** The serving server's CPU time per transfer made, in ms, its background's CPU% (when given) taken off. */
+function cpuMsPer({ cpu, ok }, backgroundCpu = 0) {
+  return cpu.server === null || ok === 0
+    ? null
+    : round(((cpu.server - backgroundCpu) * TIMING.measureMs) / 100 / ok, 3);
 }
 
 /** The holds workload through one server, then through it and a second one. */
@@ -696,6 +757,49 @@ function holdsLine({ results: { holds, holdsTwoReplicas }, deadlocks }) {
   );
 }
 
+const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
+
+/**
+ * B against A over the rounds of --compare: mean TPS, and the mean CPU per transfer that serving
+ * costs each server beyond its background (its mean CPU% while the other one served).
+ */
+function comparison(rounds) {
+  const of = (build) => rounds.filter((r) => r.build === build);
+  const backgroundCpu = (build) => mean(rounds.filter((r) => r.build !== build).map((r) => r.idleCpu));
+  const tps = (build) => mean(of(build).map((r) => r.tps));
+  const servingMs = (build) => mean(of(build).map((r) => cpuMsPer(r, backgroundCpu(build))));
+  return {
+    tpsBOverA: round(tps('B') / tps('A'), 3),
+    servingCpuMsPerTransfer: { A: round(servingMs('A'), 3), B: round(servingMs('B'), 3) },
+    servingCpuBOverA: round(servingMs('B') / servingMs('A'), 3),
+  };
+}
+
+function compareLines(rounds) {
+  if (!rounds) return [];
+  const { tpsBOverA, servingCpuMsPerTransfer, servingCpuBOverA } = comparison(rounds);
+  return [
+    `single transfers on A (this build) and B (${COMPARE_ENTRY}) in turn, both servers running throughout:`,
+    table([
+      ['build', 'round', 'TPS', 'p50 ms', 'p99 ms', 'CPU% server', 'CPU% other (idle)', 'CPU ms/transfer', 'machine'],
+      ...rounds.map((r) => [
+        r.build,
+        r.round,
+        r.tps,
+        r.p50Ms,
+        r.p99Ms,
+        r.cpu.server,
+        r.idleCpu,
+        r.cpuMsPerTransfer,
+        r.cpu.machine,
+      ]),
+    ]),
+    `CPU ms per transfer beyond the background (the server's CPU% while idle): A ${servingCpuMsPerTransfer.A}, B ${servingCpuMsPerTransfer.B}`,
+    `B / A (means over the rounds): TPS ${tpsBOverA}, CPU per transfer beyond the background ${servingCpuBOverA}`,
+    '',
+  ];
+}
+
 function printReport(summary, run) {
   const { results } = run;
   const workloadRows = [
@@ -786,6 +890,7 @@ function printReport(summary, run) {
     '',
     table(workloadRows),
     '',
+    ...compareLines(run.results.compared),
     ...[pgbenchLine(run.results), eventsLine(summary, run), holdsLine(run)].flatMap((line) => (line ? [line, ''] : [])),
     table(goalRows),
     '',
@@ -872,6 +977,7 @@ async function main() {
     expiryLagP99Ms: maxOrNull(run.results.holds?.expiryLagP99Ms, run.results.holdsTwoReplicas?.expiryLagP99Ms),
     deadlocks: run.deadlocks,
     invariantsOk: run.violations.length === 0,
+    ...(run.results.compared && { compared: comparison(run.results.compared) }),
   };
   printReport(summary, run);
   if (JSON_OUTPUT) process.stdout.write(`${JSON.stringify(summary)}\n`);
