@@ -757,17 +757,22 @@ function holdsLine({ results: { holds, holdsTwoReplicas }, deadlocks }) {
   );
 }
 
-const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
+const sum = (values) => values.reduce((total, value) => total + value, 0);
+const mean = (values) => sum(values) / values.length;
 
 /**
- * B against A over the rounds of --compare: mean TPS, and the mean CPU per transfer that serving
- * costs each server beyond its background (its mean CPU% while the other one served).
+ * B against A over the rounds of --compare: mean TPS, and the CPU per transfer that serving costs
+ * each server beyond its background (its mean CPU% while the other one served), over all its rounds.
  */
 function comparison(rounds) {
   const of = (build) => rounds.filter((r) => r.build === build);
   const backgroundCpu = (build) => mean(rounds.filter((r) => r.build !== build).map((r) => r.idleCpu));
   const tps = (build) => mean(of(build).map((r) => r.tps));
-  const servingMs = (build) => mean(of(build).map((r) => cpuMsPer(r, backgroundCpu(build))));
+  const servingMs = (build) =>
+    cpuMsPer({
+      cpu: { server: sum(of(build).map((r) => r.cpu.server - backgroundCpu(build))) },
+      ok: sum(of(build).map((r) => r.ok)),
+    });
   return {
     tpsBOverA: round(tps('B') / tps('A'), 3),
     servingCpuMsPerTransfer: { A: round(servingMs('A'), 3), B: round(servingMs('B'), 3) },
