@@ -104,7 +104,12 @@ const postGraphql = graphqlClient({ maxSockets: CLIENTS, timeoutMs: REQUEST_TIME
 // ---------------------------------------------------------------------------------------------
 // Database and server lifecycles: each one stops what it started, also when the work inside fails.
 
-/** Starts `node dist/src/main.js` on the given database and waits until /health answers 200. */
+/** The Node flags `npm start` runs the server with (package.json), so that the benchmark runs it as production does. */
+const START_NODE_FLAGS = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
+  .scripts.start.split(' ')
+  .filter((word) => word.startsWith('--'));
+
+/** Starts `node dist/src/main.js` as `npm start` does, on the given database, and waits until /health answers 200. */
 // One service login per database: each call sets its password anew, which would lock out a running server.
 const serverDatabaseEnvs = new Map();
 
@@ -123,7 +128,7 @@ async function startServer(databaseUrl, entry = 'dist/src/main.js') {
   };
   // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server under load (Node refuses --cpu-prof in NODE_OPTIONS).
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, entry], {
+  const child = spawn(process.execPath, [...START_NODE_FLAGS, ...nodeArgs, entry], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
