@@ -524,7 +524,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       disableAfterSeconds: vars.WEBHOOK_DISABLE_AFTER_SECONDS ?? 86_400,
       secretGraceSeconds: vars.WEBHOOK_SECRET_GRACE_SECONDS ?? 86_400,
     },
-    vars.CREDENTIALS_CACHE_MS ?? 5000,
+    vars.CREDENTIALS_CACHE_MS ?? 60_000,
   );
 }
 

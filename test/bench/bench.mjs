@@ -4,10 +4,15 @@
 // Every GraphQL request is authenticated as in production: a member pays (alone or in a batch) from
 // their own account with their own access token; only the coordinator debits issuance, audited.
 //
-// Usage: npm run bench [-- --quick] [-- --json] [-- --only holds [--rounds N]] [-- --waits]
+// Usage: npm run bench [-- --quick] [-- --json] [-- --only single,hot] [-- --waits]
 //   --quick  about 1 s of warm-up and 7 s per workload (all in about a minute); default 30 s each.
-//   --only holds  only the holds workloads, through one server then two, N rounds (default 1) in turn
+//   --only   the rawSql baseline, then only the workloads named (WORKLOADS: minimal, single, batch, hot, holds,
+//            events), in their usual order: to profile or compare builds on one workload; the others report null.
+//            `--only holds --rounds N` runs just the holds workloads, through one server then two, N rounds in turn
 //            (A B A B: the machine's load drifts), each round's ratio printed.
+//   --compare <path of another build's dist/src/main.js>  runs that build's server beside this one's on the same
+//            database, and the single workload on each in turn (--rounds, 3 by default): A B A B A B, each with the
+//            serving server's CPU per transfer, so that two builds are compared under the same load, in one run.
 //   --waits  samples where the database's sessions wait during each workload, and prints it (costs some throughput).
 //   --json   end with one line of JSON: singleTps, batchTps, hotTps, rawSqlTps, minimalSqlTps, pgbenchLedgerTps,
 //            pgbenchMinimalTps (null without pgbench), p99Ms, peakRssMb, singleWithSubscribersTps, deliveryP50Ms,
@@ -39,8 +44,11 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const QUICK = process.argv.includes('--quick');
 const JSON_OUTPUT = process.argv.includes('--json');
 const WAITS = process.argv.includes('--waits');
-const ONLY = commandLineValue('--only');
-const ROUNDS = Number(commandLineValue('--rounds') ?? 1);
+const WORKLOADS = ['minimal', 'single', 'batch', 'hot', 'holds', 'events'];
+const ONLY = onlyWorkloads();
+const HOLDS_ROUNDS = ONLY.length === 1 && ONLY[0] === 'holds';
+const COMPARE_ENTRY = commandLineValue('--compare');
+const ROUNDS = Number(commandLineValue('--rounds') ?? (COMPARE_ENTRY ? 3 : 1));
 
 const TIMING = QUICK ? { warmupMs: 1_000, measureMs: 7_000 } : { warmupMs: 3_000, measureMs: 30_000 };
 const CLIENTS = 16;
@@ -67,6 +75,19 @@ const CREATE_TRANSFERS = `mutation BenchBatch($transfers: [CreateTransferInput!]
   createTransfers(input: { mode: LINKED, transfers: $transfers }) { results { transfer { id } userErrors { code } } }
 }`;
 
+/** The workloads --only names (all without it); an unknown name is refused before anything starts. */
+function onlyWorkloads() {
+  const only = commandLineValue('--only');
+  if (only === undefined) return WORKLOADS;
+  const names = only.split(',').filter(Boolean);
+  const unknown = names.filter((name) => !WORKLOADS.includes(name));
+  if (names.length === 0 || unknown.length > 0)
+    throw new Error(`--only takes workloads among ${WORKLOADS.join(', ')}; not: ${unknown.join(', ') || '(none)'}`);
+  return names;
+}
+
+const runs = (workload) => ONLY.includes(workload);
+
 let interrupted = false;
 const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 const { runWorkload } = createWorkloads({ timing: TIMING, log, stopped: () => interrupted });
@@ -75,11 +96,16 @@ const postGraphql = graphqlClient({ maxSockets: CLIENTS, timeoutMs: REQUEST_TIME
 // ---------------------------------------------------------------------------------------------
 // Database and server lifecycles: each one stops what it started, also when the work inside fails.
 
-/** Starts `node dist/src/main.js` on the given database and waits until /health answers 200. */
+/** The Node flags `npm start` runs the server with (package.json), so that the benchmark runs it as production does. */
+const START_NODE_FLAGS = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
+  .scripts.start.split(' ')
+  .filter((word) => word.startsWith('--'));
+
+/** Starts `node dist/src/main.js` as `npm start` does, on the given database, and waits until /health answers 200. */
 // One service login per database: each call sets its password anew, which would lock out a running server.
 const serverDatabaseEnvs = new Map();
 
-async function startServer(databaseUrl) {
+async function startServer(databaseUrl, entry = 'dist/src/main.js') {
   const port = await findFreePort();
   if (!serverDatabaseEnvs.has(databaseUrl)) serverDatabaseEnvs.set(databaseUrl, await serverDatabaseEnv(databaseUrl));
   const env = {
@@ -94,7 +120,7 @@ async function startServer(databaseUrl) {
   };
   // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server under load (Node refuses --cpu-prof in NODE_OPTIONS).
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/src/main.js'], {
+  const child = spawn(process.execPath, [...START_NODE_FLAGS, ...nodeArgs, entry], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -348,7 +374,7 @@ function batchMutationExists() {
 
 /**
  * The ceiling is measured first, on the cleanest database, so the app's ratios against it are
- * if anything conservative.
+ * if anything conservative. Then the workloads --only names (all without it), in this order.
  */
 async function runWorkloads(databaseUrl, server, fixture) {
   const { issuanceId, members, tokenOf, coordinatorToken } = fixture;
@@ -359,6 +385,66 @@ async function runWorkloads(databaseUrl, server, fixture) {
     server.assertRunning();
   };
   const results = {};
+  await runSqlWorkloads(databaseUrl, run, members, results);
+  checkpoint();
+  if (runs('minimal')) {
+    await runPgbench(databaseUrl, members, results);
+    checkpoint();
+  }
+  const memberPays = () => {
+    const [debitAccountId, creditAccountId] = randomPair(members);
+    return { debitAccountId, creditAccountId, token: tokenOf.get(debitAccountId) };
+  };
+  if (runs('single')) {
+    results.single = await run('single', CLIENTS, singleTransferOperation(server.origin, 'single', memberPays));
+    checkpoint();
+  }
+  if (COMPARE_ENTRY) {
+    results.compared = await compareBuilds(databaseUrl, server, memberPays);
+    checkpoint();
+  }
+  if (runs('batch') && batchMutationExists()) {
+    results.batch = await run('batch', BATCH_CLIENTS, batchOperation(server.origin, fixture));
+    checkpoint();
+  } else if (runs('batch')) {
+    log('batch: createTransfers is not in schema.gql yet; batchTps is null');
+  }
+  if (runs('hot')) {
+    // Only a manager may debit issuance, and each such transfer commits with its audit row.
+    const fromIssuance = () => ({
+      debitAccountId: issuanceId,
+      creditAccountId: members[randomInt(members.length)],
+      token: coordinatorToken,
+    });
+    results.hot = await run('hot', CLIENTS, singleTransferOperation(server.origin, 'hot', fromIssuance));
+    checkpoint();
+  }
+  if (runs('holds')) {
+    Object.assign(results, await runHolds(databaseUrl, server, fixture, 1));
+    checkpoint();
+  }
+  // Last: a thousand sockets must not count in the peak memory of the payments' workloads.
+  results.peakRssMbBeforeEvents = memoryMb(server.pid, 'VmHWM');
+  if (runs('events')) {
+    const subscribers = await openSubscribers(server.origin, members.slice(0, SUBSCRIBERS), tokenOf, log);
+    try {
+      results.singleWithSubscribers = await run(
+        'single+subscribers',
+        CLIENTS,
+        singleTransferOperation(server.origin, 'events', memberPays, subscribers.committed),
+      );
+      await subscribers.settle();
+      results.events = subscribers.summary();
+    } finally {
+      await subscribers.close();
+    }
+    checkpoint();
+  }
+  return results;
+}
+
+/** The rawSql baseline, always; the minimal transfer by the load generator when it is to run. */
+async function runSqlWorkloads(databaseUrl, run, members, results) {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: CLIENTS,
@@ -368,7 +454,7 @@ async function runWorkloads(databaseUrl, server, fixture) {
   pool.on('error', () => undefined); // an idle client's error must not crash the run; its query reports it
   try {
     results.rawSql = await run('rawSql', CLIENTS, rawSqlOperation(pool, members));
-    checkpoint();
+    if (!runs('minimal')) return;
     await setUpMinimalTransfer(pool, members);
     const newKey = () => `${RUN_ID}-minimal-${keySequence++}`;
     results.minimalSql = await run(
@@ -379,56 +465,68 @@ async function runWorkloads(databaseUrl, server, fixture) {
   } finally {
     await pool.end();
   }
-  checkpoint();
-  if (await pgbenchAvailable()) {
-    log('pgbench: ledger_create_transfer, then the minimal transfer');
-    results.pgbench = await pgbenchTps(databaseUrl, {
-      members: members.length,
-      clients: CLIENTS,
-      seconds: Math.round(TIMING.measureMs / 1000),
-    });
-    checkpoint();
-  } else {
+}
+
+async function runPgbench(databaseUrl, members, results) {
+  if (!(await pgbenchAvailable())) {
     log('pgbench is not on this machine: the minimal transfer is measured by the load generator only');
+    return;
   }
-  const memberPays = () => {
-    const [debitAccountId, creditAccountId] = randomPair(members);
-    return { debitAccountId, creditAccountId, token: tokenOf.get(debitAccountId) };
-  };
-  results.single = await run('single', CLIENTS, singleTransferOperation(server.origin, 'single', memberPays));
-  checkpoint();
-  if (batchMutationExists()) {
-    results.batch = await run('batch', BATCH_CLIENTS, batchOperation(server.origin, fixture));
-    checkpoint();
-  } else {
-    log('batch: createTransfers is not in schema.gql yet; batchTps is null');
-  }
-  // Only a manager may debit issuance, and each such transfer commits with its audit row.
-  const fromIssuance = () => ({
-    debitAccountId: issuanceId,
-    creditAccountId: members[randomInt(members.length)],
-    token: coordinatorToken,
+  log('pgbench: ledger_create_transfer, then the minimal transfer');
+  results.pgbench = await pgbenchTps(databaseUrl, {
+    members: members.length,
+    clients: CLIENTS,
+    seconds: Math.round(TIMING.measureMs / 1000),
   });
-  results.hot = await run('hot', CLIENTS, singleTransferOperation(server.origin, 'hot', fromIssuance));
-  checkpoint();
-  Object.assign(results, await runHolds(databaseUrl, server, fixture, 1));
-  checkpoint();
-  // Last: a thousand sockets must not count in the peak memory of the payments' workloads.
-  results.peakRssMbBeforeEvents = memoryMb(server.pid, 'VmHWM');
-  const subscribers = await openSubscribers(server.origin, members.slice(0, SUBSCRIBERS), tokenOf, log);
+}
+
+/**
+ * The single workload on this build's server and on COMPARE_ENTRY's in turn, both running all the
+ * while (so that their background jobs load the machine alike), ROUNDS times: rounds of each build
+ * in the same run, interleaved, so that the machine's drift falls on both. The idle server's CPU
+ * meanwhile is its background's (the sweepers), which comparison() takes off what it used serving.
+ */
+async function compareBuilds(databaseUrl, server, memberPays) {
+  const other = await startServer(databaseUrl, COMPARE_ENTRY);
+  const rounds = [];
   try {
-    results.singleWithSubscribers = await run(
-      'single+subscribers',
-      CLIENTS,
-      singleTransferOperation(server.origin, 'events', memberPays, subscribers.committed),
-    );
-    await subscribers.settle();
-    results.events = subscribers.summary();
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const [build, serving] of [
+        ['A', server],
+        ['B', other],
+      ]) {
+        const idle = serving === server ? other : server;
+        const idleBefore = { cpuMs: cpuMsSoFar(idle.pid), at: performance.now() };
+        const result = await runWorkload(`single on ${build}, round ${round}`, {
+          clients: CLIENTS,
+          operation: singleTransferOperation(serving.origin, `compare${build}`, memberPays),
+          serverPids: [serving.pid],
+        });
+        const idleCpu = (100 * (cpuMsSoFar(idle.pid) - idleBefore.cpuMs)) / (performance.now() - idleBefore.at);
+        rounds.push({ build, round, ...result, cpuMsPerTransfer: cpuMsPer(result), idleCpu: Math.round(idleCpu) });
+        throwIfInterrupted();
+        server.assertRunning();
+        other.assertRunning();
+      }
+    }
   } finally {
-    await subscribers.close();
+    await other.stop();
   }
-  checkpoint();
-  return results;
+  return rounds;
+}
+
+/** A process's CPU time so far, user and system, in ms (/proc/<pid>/stat: utime and stime, in 10 ms ticks). */
+function cpuMsSoFar(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** The serving server's CPU time per transfer made, in ms, its background's CPU% (when given) taken off. */
+function cpuMsPer({ cpu, ok }, backgroundCpu = 0) {
+  return cpu.server === null || ok === 0
+    ? null
+    : round(((cpu.server - backgroundCpu) * TIMING.measureMs) / 100 / ok, 3);
 }
 
 /** One workload through `servers`; with --waits, where the database's sessions waited meanwhile goes to stderr. */
@@ -557,6 +655,78 @@ function goals(summary) {
   ];
 }
 
+function pgbenchLine({ pgbench }) {
+  if (!runs('minimal')) return null;
+  return pgbench
+    ? `pgbench (${CLIENTS} clients): ledger_create_transfer ${pgbench.ledger.toFixed(0)}/s, minimal transfer ${pgbench.minimal.toFixed(0)}/s`
+    : 'pgbench: not on this machine';
+}
+
+function eventsLine(summary, { results: { events }, eventsPeakRssMb }) {
+  return (
+    events &&
+    `events: ${SUBSCRIBERS} members follow their own account (accountActivity over graphql-ws) during "single, ${SUBSCRIBERS} subscribers": ` +
+      `${events.delivered} of ${events.expected} deliveries (${events.missed} missed, ${events.errors} errors), ` +
+      `commit to subscriber p50 ${summary.deliveryP50Ms} ms, p99 ${summary.deliveryP99Ms} ms; server peak RSS with them ${eventsPeakRssMb} MB`
+  );
+}
+
+function holdsLine({ results: { holds, holdsTwoReplicas }, deadlocks }) {
+  return (
+    holds &&
+    `holds: expiry lag p99 (timeout to void) ${holds.expiryLagP99Ms} ms with one replica, ${holdsTwoReplicas.expiryLagP99Ms} ms with two; ` +
+      `${deadlocks} deadlocks in the whole run (pg_stat_database)`
+  );
+}
+
+const sum = (values) => values.reduce((total, value) => total + value, 0);
+const mean = (values) => sum(values) / values.length;
+
+/**
+ * B against A over the rounds of --compare: mean TPS, and the CPU per transfer that serving costs
+ * each server beyond its background (its mean CPU% while the other one served), over all its rounds.
+ */
+function comparison(rounds) {
+  const of = (build) => rounds.filter((r) => r.build === build);
+  const backgroundCpu = (build) => mean(rounds.filter((r) => r.build !== build).map((r) => r.idleCpu));
+  const tps = (build) => mean(of(build).map((r) => r.tps));
+  const servingMs = (build) =>
+    cpuMsPer({
+      cpu: { server: sum(of(build).map((r) => r.cpu.server - backgroundCpu(build))) },
+      ok: sum(of(build).map((r) => r.ok)),
+    });
+  return {
+    tpsBOverA: round(tps('B') / tps('A'), 3),
+    servingCpuMsPerTransfer: { A: round(servingMs('A'), 3), B: round(servingMs('B'), 3) },
+    servingCpuBOverA: round(servingMs('B') / servingMs('A'), 3),
+  };
+}
+
+function compareLines(rounds) {
+  if (!rounds) return [];
+  const { tpsBOverA, servingCpuMsPerTransfer, servingCpuBOverA } = comparison(rounds);
+  return [
+    `single transfers on A (this build) and B (${COMPARE_ENTRY}) in turn, both servers running throughout:`,
+    table([
+      ['build', 'round', 'TPS', 'p50 ms', 'p99 ms', 'CPU% server', 'CPU% other (idle)', 'CPU ms/transfer', 'machine'],
+      ...rounds.map((r) => [
+        r.build,
+        r.round,
+        r.tps,
+        r.p50Ms,
+        r.p99Ms,
+        r.cpu.server,
+        r.idleCpu,
+        r.cpuMsPerTransfer,
+        r.cpu.machine,
+      ]),
+    ]),
+    `CPU ms per transfer beyond the background (the server's CPU% while idle): A ${servingCpuMsPerTransfer.A}, B ${servingCpuMsPerTransfer.B}`,
+    `B / A (means over the rounds): TPS ${tpsBOverA}, CPU per transfer beyond the background ${servingCpuBOverA}`,
+    '',
+  ];
+}
+
 function printReport(summary, run) {
   const { results } = run;
   const workloadRows = [
@@ -627,7 +797,7 @@ function printReport(summary, run) {
             '-',
             '-',
             '-',
-            'not run: no createTransfers in schema.gql',
+            runs('batch') && key === 'batch' ? 'not run: no createTransfers in schema.gql' : 'not run (--only)',
           ],
     );
   }
@@ -647,17 +817,8 @@ function printReport(summary, run) {
     '',
     table(workloadRows),
     '',
-    run.results.pgbench
-      ? `pgbench (${CLIENTS} clients): ledger_create_transfer ${run.results.pgbench.ledger.toFixed(0)}/s, minimal transfer ${run.results.pgbench.minimal.toFixed(0)}/s`
-      : 'pgbench: not on this machine',
-    '',
-    `events: ${SUBSCRIBERS} members follow their own account (accountActivity over graphql-ws) during "single, ${SUBSCRIBERS} subscribers": ` +
-      `${run.results.events.delivered} of ${run.results.events.expected} deliveries (${run.results.events.missed} missed, ${run.results.events.errors} errors), ` +
-      `commit to subscriber p50 ${summary.deliveryP50Ms} ms, p99 ${summary.deliveryP99Ms} ms; server peak RSS with them ${run.eventsPeakRssMb} MB`,
-    '',
-    `holds: expiry lag p99 (timeout to void) ${run.results.holds.expiryLagP99Ms} ms with one replica, ${run.results.holdsTwoReplicas.expiryLagP99Ms} ms with two; ` +
-      `${run.deadlocks} deadlocks in the whole run (pg_stat_database)`,
-    '',
+    ...compareLines(run.results.compared),
+    ...[pgbenchLine(run.results), eventsLine(summary, run), holdsLine(run)].flatMap((line) => (line ? [line, ''] : [])),
     table(goalRows),
     '',
     `invariants: ${summary.invariantsOk ? 'ok' : `VIOLATED: ${JSON.stringify(run.violations)}`}`,
@@ -761,7 +922,6 @@ function handleSignals() {
 }
 
 async function main() {
-  if (ONLY !== undefined && ONLY !== 'holds') throw new Error(`--only ${ONLY}: only the holds workloads can run alone`);
   handleSignals();
   const started = Date.now();
   const loadAtStart = machineLoad();
@@ -773,14 +933,14 @@ async function main() {
       const fixture = await setUpLedger(databaseUrl, { runId: RUN_ID, log });
       await checkCredentials(server.origin, fixture);
       throwIfInterrupted();
-      if (ONLY === 'holds') {
+      if (HOLDS_ROUNDS) {
         measured = { rounds: await holdsRounds(databaseUrl, server, fixture) };
       } else {
         const results = await runWorkloads(databaseUrl, server, fixture);
         measured = {
           results,
           peakRssMb: results.peakRssMbBeforeEvents,
-          eventsPeakRssMb: memoryMb(server.pid, 'VmHWM'),
+          eventsPeakRssMb: runs('events') ? memoryMb(server.pid, 'VmHWM') : null,
         };
       }
     } finally {
@@ -797,27 +957,28 @@ async function main() {
     : 'embedded PostgreSQL';
   run.loadAtStart = loadAtStart;
   run.seconds = ((Date.now() - started) / 1000).toFixed(1);
-  if (ONLY === 'holds') return printHoldsReport(run);
+  if (HOLDS_ROUNDS) return printHoldsReport(run);
   const summary = {
-    singleTps: run.results.single.tps,
+    singleTps: run.results.single?.tps ?? null,
     batchTps: run.results.batch?.tps ?? null,
-    hotTps: run.results.hot.tps,
+    hotTps: run.results.hot?.tps ?? null,
     rawSqlTps: run.results.rawSql.tps,
-    minimalSqlTps: run.results.minimalSql.tps,
+    minimalSqlTps: run.results.minimalSql?.tps ?? null,
     pgbenchLedgerTps: round(run.results.pgbench?.ledger, 1),
     pgbenchMinimalTps: round(run.results.pgbench?.minimal, 1),
-    p99Ms: run.results.single.p99Ms,
+    p99Ms: run.results.single?.p99Ms ?? null,
     peakRssMb: run.peakRssMb,
-    singleWithSubscribersTps: run.results.singleWithSubscribers.tps,
-    deliveryP50Ms: round(run.results.events.deliveryP50Ms, 1),
-    deliveryP99Ms: round(run.results.events.deliveryP99Ms, 1),
-    missedDeliveries: run.results.events.missed,
+    singleWithSubscribersTps: run.results.singleWithSubscribers?.tps ?? null,
+    deliveryP50Ms: round(run.results.events?.deliveryP50Ms, 1),
+    deliveryP99Ms: round(run.results.events?.deliveryP99Ms, 1),
+    missedDeliveries: run.results.events?.missed ?? null,
     eventsPeakRssMb: run.eventsPeakRssMb,
-    holdsTps: run.results.holds.tps,
-    holdsTwoReplicasTps: run.results.holdsTwoReplicas.tps,
-    expiryLagP99Ms: maxOrNull(run.results.holds.expiryLagP99Ms, run.results.holdsTwoReplicas.expiryLagP99Ms),
+    holdsTps: run.results.holds?.tps ?? null,
+    holdsTwoReplicasTps: run.results.holdsTwoReplicas?.tps ?? null,
+    expiryLagP99Ms: maxOrNull(run.results.holds?.expiryLagP99Ms, run.results.holdsTwoReplicas?.expiryLagP99Ms),
     deadlocks: run.deadlocks,
     invariantsOk: run.violations.length === 0,
+    ...(run.results.compared && { compared: comparison(run.results.compared) }),
   };
   printReport(summary, run);
   if (JSON_OUTPUT) process.stdout.write(`${JSON.stringify(summary)}\n`);
