@@ -76,7 +76,12 @@ interface SocketState {
   subscriber?: Subscriber;
   params?: Readonly<Record<string, unknown>>;
   socket: WebSocket;
+  /** When its credentials are next checked again: recheckMs after the last check. */
+  recheckAt: number;
 }
+
+/** Each socket is checked again recheckMs after its last check, by a sweep this many times an interval. */
+const RECHECK_SWEEPS_PER_INTERVAL = 15;
 
 type Extra = { socket: WebSocket; request: IncomingMessage; state?: SocketState };
 
@@ -124,9 +129,20 @@ export function serveSubscriptions(server: HttpServer, settings: SubscriptionSer
     else perCaller.delete(caller);
   };
 
-  const recheck = setInterval(() => {
-    for (const state of sockets) void recheckSocket(state);
-  }, limits.recheckMs);
+  // Each socket on its own schedule, from the time it connected, so that a thousand sockets opened
+  // over a minute are checked over a minute too: checked all at once, their sessions' lookups would
+  // queue for the database's connections together, ahead of the requests then in flight.
+  const recheck = setInterval(
+    () => {
+      const now = Date.now();
+      for (const state of sockets)
+        if (state.recheckAt <= now) {
+          state.recheckAt = now + limits.recheckMs;
+          void recheckSocket(state);
+        }
+    },
+    Math.max(1, Math.floor(limits.recheckMs / RECHECK_SWEEPS_PER_INTERVAL)),
+  );
   recheck.unref();
 
   async function recheckSocket(state: SocketState): Promise<void> {
@@ -149,7 +165,11 @@ export function serveSubscriptions(server: HttpServer, settings: SubscriptionSer
       schema: settings.schema,
       connectionInitWaitTimeout: 3000,
       onConnect: async (ctx) => {
-        const state: SocketState = { socket: ctx.extra.socket, params: ctx.connectionParams };
+        const state: SocketState = {
+          socket: ctx.extra.socket,
+          params: ctx.connectionParams,
+          recheckAt: Date.now() + limits.recheckMs,
+        };
         ctx.extra.state = state;
         try {
           state.subscriber = await settings.authenticate(ctx.connectionParams);

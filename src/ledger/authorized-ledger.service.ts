@@ -45,6 +45,12 @@ import {
 } from './models/ledger.models.js';
 import { AccountKind, AccountStatus } from './models/ledger-enums.js';
 
+/** An object that must exist, since an event names it (history is never deleted); as ever, missing looks like refused. */
+function found<T>(row: T | null): T {
+  if (!row) throw forbidden();
+  return row;
+}
+
 const refusedAccount = refusedPayload(accountUserError, { account: null });
 
 function toAccountPayload({ account, refusal }: AccountChange): AccountPayload {
@@ -68,15 +74,18 @@ export class AuthorizedLedgerService {
 
   /**
    * Live: every transfer event of one account, with its balances as they then stand. The holder, or
-   * an auditor; each event is presented as the subscriber reads it, so that one who loses the right
-   * to see the account gets FORBIDDEN, and nothing more.
+   * an auditor: whoever may read the account's history, and so every transfer that touches it. The
+   * right is asked again for each event (from the facts this connection already holds), so that one
+   * who loses it gets FORBIDDEN, and nothing more; the transfer and the account are read as the
+   * subscriber's selection asks for them.
    */
   async followAccount(
     actor: Actor,
     accountId: string,
     after?: bigint,
   ): Promise<AsyncIterableIterator<AccountActivity>> {
-    await this.findAccount(actor, accountId);
+    const mayFollow = (facts: AccountFacts) => this.access.mayReadHistory(actor, facts);
+    await this.access.requireAccount(actor, accountId, mayFollow);
     return this.events.subscribe(
       actor,
       {
@@ -86,12 +95,11 @@ export class AuthorizedLedgerService {
         after,
       },
       async (event) => {
-        const [transfer, account] = await Promise.all([
-          this.findTransfer(actor, event.aggregateId),
-          this.findAccount(actor, accountId),
-        ]);
-        const { balance, availableBalance } = account;
-        return { event: toEvent(event), transfer, account, balance, availableBalance };
+        await this.access.requireAccount(actor, accountId, mayFollow);
+        return new AccountActivity(toEvent(event), {
+          transfer: () => this.ledger.findTransfer(event.aggregateId).then(found),
+          account: () => this.ledger.findAccount(accountId).then(found),
+        });
       },
     );
   }

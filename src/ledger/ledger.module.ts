@@ -4,7 +4,13 @@ import { EventsModule } from '../events/events.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { AuthorizedLedgerService } from './authorized-ledger.service.js';
 import { LedgerRepository } from './ledger.repository.js';
-import { AccountResolver, LedgerResolver, PostingResolver, TransferResolver } from './ledger.resolver.js';
+import {
+  AccountActivityResolver,
+  AccountResolver,
+  LedgerResolver,
+  PostingResolver,
+  TransferResolver,
+} from './ledger.resolver.js';
 import { LedgerService } from './ledger.service.js';
 import { PendingExpirySweeper } from './pending-expiry.sweeper.js';
 import { PeriodsRepository } from './periods.repository.js';
@@ -19,6 +25,7 @@ import { PeriodsService } from './periods.service.js';
     AuthorizedLedgerService,
     LedgerResolver,
     AccountResolver,
+    AccountActivityResolver,
     TransferResolver,
     PostingResolver,
     PendingExpirySweeper,

@@ -200,6 +200,35 @@ export class LedgerResolver {
   }
 }
 
+/** The fields of an account's activity that are read from the ledger, each only when a subscriber's selection asks for it. */
+@Resolver(() => AccountActivity)
+export class AccountActivityResolver {
+  @ResolveField(() => Transfer, { description: 'The transfer the event is about.' })
+  transfer(@Parent() activity: AccountActivity): Promise<Transfer> {
+    return activity.transfer();
+  }
+
+  @ResolveField(() => Account, { description: 'The account, as it stood when this was sent.' })
+  account(@Parent() activity: AccountActivity): Promise<Account> {
+    return activity.account();
+  }
+
+  @ResolveField(() => AmountScalar, {
+    description:
+      "The account's balance when this was sent: at or after this event (events that come in a burst may show the same figure; a posting's balanceAfter is exact to it).",
+  })
+  async balance(@Parent() activity: AccountActivity): Promise<bigint> {
+    return (await activity.account()).balance;
+  }
+
+  @ResolveField(() => AmountScalar, {
+    description: 'What could still be spent when this was sent: balance - pendingDebits.',
+  })
+  async availableBalance(@Parent() activity: AccountActivity): Promise<bigint> {
+    return (await activity.account()).availableBalance;
+  }
+}
+
 @Resolver(() => Account)
 export class AccountResolver {
   constructor(

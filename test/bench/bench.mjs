@@ -10,6 +10,8 @@
 //            events), in their usual order: to profile or compare builds on one workload; the others report null.
 //            `--only holds --rounds N` runs just the holds workloads, through one server then two, N rounds in turn
 //            (A B A B: the machine's load drifts), each round's ratio printed.
+//            `--only events --rounds N` likewise: single without subscribers, then with SUBSCRIBERS, N rounds in turn,
+//            each with its ratio and the server's CPU per payment.
 //   --compare <path of another build's dist/src/main.js>  runs that build's server beside this one's on the same
 //            database, and the single workload on each in turn (--rounds, 3 by default): A B A B A B, each with the
 //            serving server's CPU per transfer, so that two builds are compared under the same load, in one run.
@@ -47,6 +49,7 @@ const WAITS = process.argv.includes('--waits');
 const WORKLOADS = ['minimal', 'single', 'batch', 'hot', 'holds', 'events'];
 const ONLY = onlyWorkloads();
 const HOLDS_ROUNDS = ONLY.length === 1 && ONLY[0] === 'holds';
+const EVENTS_ROUNDS = ONLY.length === 1 && ONLY[0] === 'events';
 const COMPARE_ENTRY = commandLineValue('--compare');
 const ROUNDS = Number(commandLineValue('--rounds') ?? (COMPARE_ENTRY ? 3 : 1));
 
@@ -377,7 +380,7 @@ function batchMutationExists() {
  * if anything conservative. Then the workloads --only names (all without it), in this order.
  */
 async function runWorkloads(databaseUrl, server, fixture) {
-  const { issuanceId, members, tokenOf, coordinatorToken } = fixture;
+  const { issuanceId, members, coordinatorToken } = fixture;
   const run = (name, clients, operation) => measure(databaseUrl, [server], name, clients, operation);
   // Between workloads: stop on Ctrl-C, and do not go on measuring a server that has died.
   const checkpoint = () => {
@@ -391,10 +394,7 @@ async function runWorkloads(databaseUrl, server, fixture) {
     await runPgbench(databaseUrl, members, results);
     checkpoint();
   }
-  const memberPays = () => {
-    const [debitAccountId, creditAccountId] = randomPair(members);
-    return { debitAccountId, creditAccountId, token: tokenOf.get(debitAccountId) };
-  };
+  const memberPays = memberPaying(fixture);
   if (runs('single')) {
     results.single = await run('single', CLIENTS, singleTransferOperation(server.origin, 'single', memberPays));
     checkpoint();
@@ -426,21 +426,50 @@ async function runWorkloads(databaseUrl, server, fixture) {
   // Last: a thousand sockets must not count in the peak memory of the payments' workloads.
   results.peakRssMbBeforeEvents = memoryMb(server.pid, 'VmHWM');
   if (runs('events')) {
-    const subscribers = await openSubscribers(server.origin, members.slice(0, SUBSCRIBERS), tokenOf, log);
-    try {
-      results.singleWithSubscribers = await run(
-        'single+subscribers',
-        CLIENTS,
-        singleTransferOperation(server.origin, 'events', memberPays, subscribers.committed),
-      );
-      await subscribers.settle();
-      results.events = subscribers.summary();
-    } finally {
-      await subscribers.close();
-    }
+    Object.assign(results, await runWithSubscribers(run, server, fixture, memberPays, 'events'));
     checkpoint();
   }
   return results;
+}
+
+/** A random member pays another, with their own token. */
+function memberPaying({ members, tokenOf }) {
+  return () => {
+    const [debitAccountId, creditAccountId] = randomPair(members);
+    return { debitAccountId, creditAccountId, token: tokenOf.get(debitAccountId) };
+  };
+}
+
+/** Single payments while SUBSCRIBERS members follow their own account: the payments' figures, and the deliveries'. */
+async function runWithSubscribers(run, server, { members, tokenOf }, memberPays, label) {
+  const subscribers = await openSubscribers(server.origin, members.slice(0, SUBSCRIBERS), tokenOf, log);
+  try {
+    const singleWithSubscribers = await run(
+      'single+subscribers',
+      CLIENTS,
+      singleTransferOperation(server.origin, label, memberPays, subscribers.committed),
+    );
+    await subscribers.settle();
+    return { singleWithSubscribers, events: subscribers.summary() };
+  } finally {
+    await subscribers.close();
+  }
+}
+
+/** --only events: ROUNDS rounds of single payments without subscribers, then with them (A B A B: the load drifts). */
+async function eventsRounds(databaseUrl, server, fixture) {
+  const run = (name, clients, operation) => measure(databaseUrl, [server], name, clients, operation);
+  const memberPays = memberPaying(fixture);
+  const rounds = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const single = await run('single', CLIENTS, singleTransferOperation(server.origin, `single${round}`, memberPays));
+    server.assertRunning();
+    const withSubscribers = await runWithSubscribers(run, server, fixture, memberPays, `events${round}`);
+    rounds.push({ single, ...withSubscribers, load: machineLoad() });
+    throwIfInterrupted();
+    server.assertRunning();
+  }
+  return rounds;
 }
 
 /** The rawSql baseline, always; the minimal transfer by the load generator when it is to run. */
@@ -900,6 +929,61 @@ function printHoldsReport(run) {
   if (run.violations.length > 0) process.exitCode = 1;
 }
 
+/** --only events: each round's payments without and with subscribers, its ratio, and the server's CPU per payment. */
+function printEventsReport(run) {
+  const rows = [
+    [
+      'round',
+      'subscribers',
+      'requests',
+      'ok',
+      'errors',
+      'TPS',
+      'p99 ms',
+      'ratio',
+      'server CPU ms/payment',
+      'delivery p50/p99 ms',
+      'missed',
+      'load',
+    ],
+  ];
+  for (const [index, { single, singleWithSubscribers, events, load }] of run.rounds.entries()) {
+    for (const [subscribers, r] of [
+      [0, single],
+      [SUBSCRIBERS, singleWithSubscribers],
+    ]) {
+      const withThem = subscribers > 0;
+      rows.push([
+        index + 1,
+        subscribers,
+        r.requests,
+        r.ok,
+        r.errors,
+        r.tps,
+        r.p99Ms,
+        withThem ? ratio(singleWithSubscribers.tps, single.tps) : '',
+        cpuMsPer(r),
+        withThem ? `${round(events.deliveryP50Ms, 1)}/${round(events.deliveryP99Ms, 1)}` : '',
+        withThem ? events.missed : '',
+        withThem ? load : '',
+      ]);
+    }
+  }
+  const tps = (key) => mean(run.rounds.map((r) => r[key].tps));
+  const lines = [
+    '',
+    `Pumasi benchmark, events only (${SUBSCRIBERS} subscribers; ${TIMING.warmupMs / 1000} s warm-up + ${TIMING.measureMs / 1000} s per run; database: ${run.database})`,
+    '',
+    table(rows),
+    '',
+    `single+subscribers / single, means over the rounds: ${ratio(tps('singleWithSubscribers'), tps('single'))} (goal >= 0.9)`,
+    `deadlocks: ${run.deadlocks}; invariants: ${run.violations.length === 0 ? 'ok' : `VIOLATED: ${JSON.stringify(run.violations)}`}`,
+    `machine: ${cpus().length} CPUs; load average (1/5/15 min) ${run.loadAtStart} at start, ${machineLoad()} at end; ${run.seconds} s in all`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (run.violations.length > 0) process.exitCode = 1;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 function sleep(ms) {
@@ -935,6 +1019,8 @@ async function main() {
       throwIfInterrupted();
       if (HOLDS_ROUNDS) {
         measured = { rounds: await holdsRounds(databaseUrl, server, fixture) };
+      } else if (EVENTS_ROUNDS) {
+        measured = { rounds: await eventsRounds(databaseUrl, server, fixture) };
       } else {
         const results = await runWorkloads(databaseUrl, server, fixture);
         measured = {
@@ -958,6 +1044,7 @@ async function main() {
   run.loadAtStart = loadAtStart;
   run.seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (HOLDS_ROUNDS) return printHoldsReport(run);
+  if (EVENTS_ROUNDS) return printEventsReport(run);
   const summary = {
     singleTps: run.results.single?.tps ?? null,
     batchTps: run.results.batch?.tps ?? null,

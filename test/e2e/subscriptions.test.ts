@@ -8,6 +8,7 @@ import { openSocket, Received, SubscriptionSocket } from '../support/subscriptio
 import { useTestApp } from '../support/test-app.js';
 import type { TestApp } from '../support/test-app.js';
 import { accept, exchangeCommunity, proposedExchange } from './exchange-client.js';
+import { setPolicies } from './member-client.js';
 import { gql } from './graphql-client.js';
 
 const ACCOUNT_ACTIVITY = `subscription Activity($accountId: ID!, $after: ID) {
@@ -121,6 +122,17 @@ function describeSubscriptions(name: string, env: Record<string, string>): void 
       await own.waitFor(1);
       expect(theirs.data).toEqual([]);
       expect(own.data.map((result) => result.accountActivity.transfer.amount)).toEqual(['1']);
+    });
+
+    it("a co-member who may see another member's balance may not follow it: FORBIDDEN, as its history is", async () => {
+      const open = await createLedgerFixture(t, [{ balance: 100n }, {}]);
+      await setPolicies(open, { balancesVisible: true });
+      const [owner] = open.members;
+      const followed = new Received<Activity>(socketAs(open.holders[1].token), ACCOUNT_ACTIVITY, {
+        accountId: globalId('Account', owner.id),
+      });
+      await followed.waitForEnd();
+      expect(followed.errors.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
     });
 
     it('communityEvents sends the community its auditors see, of the types asked; a member is FORBIDDEN', async () => {

@@ -1,7 +1,6 @@
 import { ArgsType, Field, ObjectType } from '@nestjs/graphql';
 import { IsDatabaseId } from '../../../libs/database/database-id.js';
 import { GlobalIdInput } from '../../../libs/graphql/global-id.js';
-import { AmountScalar } from '../../../libs/graphql/scalars.js';
 import { ResumeAfterField } from '../../events/dto/events.inputs.js';
 import { Event } from '../../events/models/event.models.js';
 import { Account, Transfer } from './ledger.models.js';
@@ -16,6 +15,17 @@ export class AccountActivityArgs {
   after?: string;
 }
 
+/** How an activity reads what its fields show, when they are asked for. */
+export interface ActivityReads {
+  transfer(): Promise<Transfer>;
+  account(): Promise<Account>;
+}
+
+/**
+ * One account's activity, as a subscriber's selection asks for it: the event is at hand, and the
+ * transfer and the account are read only for a selection that names them, each once (the balances
+ * share the account's read). Most selections name a few fields, and every read is one per delivery.
+ */
 @ObjectType({
   description:
     'A change to one account: a transfer that posted to it, or a hold placed on it or released. Sent in the order of the events, each once.',
@@ -24,20 +34,24 @@ export class AccountActivity {
   @Field(() => Event, {
     description: 'The event, as the feed serves it (its id is what `after` takes on reconnection).',
   })
-  event: Event;
+  readonly event: Event;
 
-  @Field(() => Transfer, { description: 'The transfer the event is about.' })
-  transfer: Transfer;
+  private transferRead?: Promise<Transfer>;
+  private accountRead?: Promise<Account>;
 
-  @Field(() => Account, { description: 'The account, as it stood when this was sent.' })
-  account: Account;
+  constructor(
+    event: Event,
+    private readonly reads: ActivityReads,
+  ) {
+    this.event = event;
+  }
 
-  @Field(() => AmountScalar, {
-    description:
-      "The account's balance when this was sent: at or after this event (events that come in a burst may show the same figure; a posting's balanceAfter is exact to it).",
-  })
-  balance: bigint;
+  transfer(): Promise<Transfer> {
+    return (this.transferRead ??= this.reads.transfer());
+  }
 
-  @Field(() => AmountScalar, { description: 'What could still be spent when this was sent: balance - pendingDebits.' })
-  availableBalance: bigint;
+  /** As it stands when a field first asks for it: the balances below are the same read's. */
+  account(): Promise<Account> {
+    return (this.accountRead ??= this.reads.account());
+  }
 }
