@@ -76,12 +76,13 @@ export class AuthorizedLedgerService {
    * Live: every transfer event of one account, with its balances as they then stand. The holder, or
    * an auditor: whoever may read the account's history, and so every transfer that touches it. The
    * right is asked again for each event (from the facts this connection already holds), so that one
-   * who loses it gets FORBIDDEN, and nothing more; the transfer and the account are read as the
-   * subscriber's selection asks for them.
+   * who loses it gets FORBIDDEN, and nothing more; the transfer and the account are read only if
+   * `fields` (the subscriber's selection) show them.
    */
   async followAccount(
     actor: Actor,
     accountId: string,
+    fields: ReadonlySet<string>,
     after?: bigint,
   ): Promise<AsyncIterableIterator<AccountActivity>> {
     const mayFollow = (facts: AccountFacts) => this.access.mayReadHistory(actor, facts);
@@ -96,10 +97,11 @@ export class AuthorizedLedgerService {
       },
       async (event) => {
         await this.access.requireAccount(actor, accountId, mayFollow);
-        return new AccountActivity(toEvent(event), {
+        const reads = {
           transfer: () => this.ledger.findTransfer(event.aggregateId).then(found),
           account: () => this.ledger.findAccount(accountId).then(found),
-        });
+        };
+        return AccountActivity.read(toEvent(event), reads, fields);
       },
     );
   }

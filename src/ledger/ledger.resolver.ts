@@ -1,4 +1,6 @@
-import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, Info, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { selectedFieldNames } from '../../libs/graphql/selection.js';
 import { Connection } from '../../libs/graphql/pagination.js';
 import { HeavyReads } from '../../libs/database/bulkhead.js';
 import { isDatabaseId } from '../../libs/database/database-id.js';
@@ -55,8 +57,9 @@ export class LedgerResolver {
   accountActivity(
     @CurrentActor() actor: Actor,
     @Args() args: AccountActivityArgs,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<AsyncIterableIterator<AccountActivity>> {
-    return this.authorized.followAccount(actor, args.accountId, resumeAfter(args.after));
+    return this.authorized.followAccount(actor, args.accountId, selectedFieldNames(info), resumeAfter(args.after));
   }
 
   @Mutation(() => CreateTransferPayload, {
@@ -200,7 +203,7 @@ export class LedgerResolver {
   }
 }
 
-/** The fields of an account's activity that are read from the ledger, each only when a subscriber's selection asks for it. */
+/** The fields of an account's activity that are read from the ledger: read before it is sent, if the selection names them. */
 @Resolver(() => AccountActivity)
 export class AccountActivityResolver {
   @ResolveField(() => Transfer, { description: 'The transfer the event is about.' })

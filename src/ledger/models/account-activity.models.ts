@@ -22,8 +22,8 @@ export interface ActivityReads {
 }
 
 /**
- * One account's activity, as a subscriber's selection asks for it: the event is at hand, and the
- * transfer and the account are read only for a selection that names them, each once (the balances
+ * One account's activity, with what the subscriber's selection shows of it: the event is at hand,
+ * and the transfer and the account are read only for a selection that names them (the balances
  * share the account's read). Most selections name a few fields, and every read is one per delivery.
  */
 @ObjectType({
@@ -39,19 +39,35 @@ export class AccountActivity {
   private transferRead?: Promise<Transfer>;
   private accountRead?: Promise<Account>;
 
-  constructor(
+  private constructor(
     event: Event,
     private readonly reads: ActivityReads,
   ) {
     this.event = event;
   }
 
+  /**
+   * The activity, with what `fields` (the selection's) show read before it is sent: a read that
+   * fails ends the subscription with the error, as any failure to present an event does, so that
+   * the subscriber resumes from the event before it and misses nothing.
+   */
+  static async read(event: Event, reads: ActivityReads, fields: ReadonlySet<string>): Promise<AccountActivity> {
+    const activity = new AccountActivity(event, reads);
+    await Promise.all([
+      fields.has('transfer') && activity.transfer(),
+      ACCOUNT_FIELDS.some((field) => fields.has(field)) && activity.account(),
+    ]);
+    return activity;
+  }
+
   transfer(): Promise<Transfer> {
     return (this.transferRead ??= this.reads.transfer());
   }
 
-  /** As it stands when a field first asks for it: the balances below are the same read's. */
   account(): Promise<Account> {
     return (this.accountRead ??= this.reads.account());
   }
 }
+
+/** The fields shown from the account's one read. */
+const ACCOUNT_FIELDS = ['account', 'balance', 'availableBalance'];
