@@ -187,6 +187,27 @@ describe('ledger rules in the database', () => {
       expect(await countTransfers()).toBe(before);
     });
 
+    // Unique over the transfers that name one (partial indexes): a second resolution or reversal cannot even be stored.
+    it.each([
+      ['resolution of one hold', 'pending_id', 'void_pending', 'pending'],
+      ['reversal of one transfer', 'reverses_id', 'direct', 'direct'],
+    ] as const)('refuses a second %s', async (_name, column, kind, namedKind) => {
+      const [a, b] = fixture.members;
+      const before = await countTransfers();
+      await expect(
+        t.dataSource.transaction(async (manager) => {
+          const [named] = await insertTransfer(manager, namedKind, [a.id, b.id]);
+          for (let time = 0; time < 2; time += 1)
+            await manager.query(
+              `INSERT INTO transfers (idempotency_key, request_hash, currency_id, debit_account_id, credit_account_id, amount, code, kind, ${column})
+               VALUES ($1, 'x', $2, $3, $4, 5, 'payment', $5, $6)`,
+              [randomUUID(), fixture.currency.id, b.id, a.id, kind, named.id],
+            );
+        }),
+      ).rejects.toMatchObject({ driverError: { code: PgErrorCode.uniqueViolation } });
+      expect(await countTransfers()).toBe(before);
+    });
+
     // Transfers have no foreign key to currencies: their accounts' (composite) ones make it their accounts' currency.
     it.each([
       ["another community's currency", async () => (await createLedgerFixture(t, [])).currency.id],
