@@ -19,6 +19,7 @@ import { CredentialsNotify1764430000000 } from './1764430000000-credentials-noti
 import { OpenHolds1764440000000 } from './1764440000000-open-holds.js';
 import { HotPathSql1764450000000 } from './1764450000000-hot-path-sql.js';
 import { EventsHorizonPerDatabase1764470000000 } from './1764470000000-events-horizon-per-database.js';
+import { LeanTransferWrites1764480000000 } from './1764480000000-lean-transfer-writes.js';
 
 /** In order of application. ESM has no reliable glob, so each migration is listed here. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   OpenHolds1764440000000,
   HotPathSql1764450000000,
   EventsHorizonPerDatabase1764470000000,
+  LeanTransferWrites1764480000000,
 ];

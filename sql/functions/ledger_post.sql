@@ -6,15 +6,17 @@ CREATE OR REPLACE FUNCTION public.ledger_post(p_transfer_id bigint, p_debit_acco
  LANGUAGE plpgsql
 AS $function$
 BEGIN
-  -- One statement: each account's totals and version move, and its posting records what they became.
-  WITH debit AS (
-    UPDATE accounts a SET posted_debits = a.posted_debits + p_amount, version = a.version + 1 WHERE a.id = p_debit_account_id
-    RETURNING a.currency_id, a.posted_credits - a.posted_debits AS balance, a.version),
-  credit AS (
-    UPDATE accounts a SET posted_credits = a.posted_credits + p_amount, version = a.version + 1 WHERE a.id = p_credit_account_id
-    RETURNING a.posted_credits - a.posted_debits AS balance, a.version)
+  -- One statement, one UPDATE: each account's totals and version move, and its posting records what
+  -- they became (the debit's first). One UPDATE, not one per side, so that the accounts' CHECK
+  -- constraints are prepared once.
+  WITH moved AS (
+    UPDATE accounts a SET posted_debits = a.posted_debits + CASE WHEN a.id = p_debit_account_id THEN p_amount ELSE 0 END,
+                          posted_credits = a.posted_credits + CASE WHEN a.id = p_credit_account_id THEN p_amount ELSE 0 END,
+                          version = a.version + 1
+     WHERE a.id IN (p_debit_account_id, p_credit_account_id)
+    RETURNING a.id, a.currency_id, a.posted_credits - a.posted_debits AS balance, a.version)
   INSERT INTO postings (transfer_id, account_id, currency_id, amount, balance_after, account_version, created_at)
-    SELECT p_transfer_id, p_debit_account_id, debit.currency_id, -p_amount, debit.balance, debit.version, p_at FROM debit
-    UNION ALL
-    SELECT p_transfer_id, p_credit_account_id, debit.currency_id, p_amount, credit.balance, credit.version, p_at FROM debit, credit;
+    SELECT p_transfer_id, m.id, m.currency_id, CASE WHEN m.id = p_debit_account_id THEN -p_amount ELSE p_amount END, m.balance, m.version, p_at
+      FROM moved m
+     ORDER BY m.id = p_credit_account_id;
 END $function$;

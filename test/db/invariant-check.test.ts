@@ -103,12 +103,12 @@ const LEDGER_TABLES = [
 ];
 const PRISTINE_SCHEMA = 'pristine';
 
-/** Constraints enforced even with triggers off, which some damage has to get rid of first (restored after the case). */
+/** Constraints and unique indexes enforced even with triggers off, which some damage has to get rid of first (restored after the case). */
 const CONSTRAINT = {
   withinLowerLimit: ['accounts', 'CHK_accounts_within_lower_limit'],
   withinUpperLimit: ['accounts', 'CHK_accounts_within_upper_limit'],
-  onePendingResolution: ['transfers', 'UQ_02112bf51d07cd552c793d42abc'],
-  oneReversal: ['transfers', 'UQ_5ade0b2d33cfc53e13765c561a1'],
+  onePendingResolution: ['transfers', 'UQ_transfers_pending_id'],
+  oneReversal: ['transfers', 'UQ_transfers_reverses_id'],
 } as const;
 type ConstraintName = keyof typeof CONSTRAINT;
 
@@ -472,16 +472,23 @@ const TAMPERINGS: Tampering[] = [
   },
 ];
 
-/** Constraints a case dropped; put back once the sound rows are. */
-const droppedConstraints: { table: string; name: string; definition: string }[] = [];
+/** Constraints and indexes a case dropped, each with the statement that puts it back once the sound rows are. */
+const droppedConstraints: { name: string; restore: string }[] = [];
 async function dropConstraint(sql: Sql, constraint: ConstraintName): Promise<void> {
   const [table, name] = CONSTRAINT[constraint];
-  const [{ definition }] = await sql(
-    'SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conname = $1',
+  // A constraint, or else a (partial) unique index, which is no constraint.
+  const [{ definition, index }] = await sql(
+    `SELECT (SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c WHERE c.conname = $1) AS definition,
+            pg_get_indexdef(to_regclass(quote_ident($1))) AS index`,
     [name],
   );
-  await sql(`ALTER TABLE ${table} DROP CONSTRAINT "${name}"`);
-  droppedConstraints.push({ table, name, definition: definition as string });
+  if (definition) {
+    await sql(`ALTER TABLE ${table} DROP CONSTRAINT "${name}"`);
+    droppedConstraints.push({ name, restore: `ALTER TABLE ${table} ADD CONSTRAINT "${name}" ${definition as string}` });
+  } else {
+    await sql(`DROP INDEX "${name}"`);
+    droppedConstraints.push({ name, restore: index as string });
+  }
 }
 
 const exchangeMade = (payload: ExchangePayload) => {
@@ -650,10 +657,13 @@ describe('the ledger invariant check, on a scratch ledger damaged as a superuser
         await sql(`DELETE FROM public.${table}`);
         await sql(`INSERT INTO public.${table} SELECT * FROM ${PRISTINE_SCHEMA}.${table}`);
       }
-      for (const { table, name, definition } of droppedConstraints.splice(0)) {
+      for (const { name, restore } of droppedConstraints.splice(0)) {
         // A case that failed after dropping it rolled the drop back.
-        const [{ present }] = await sql('SELECT count(*) > 0 AS present FROM pg_constraint WHERE conname = $1', [name]);
-        if (!present) await sql(`ALTER TABLE ${table} ADD CONSTRAINT "${name}" ${definition}`);
+        const [{ present }] = await sql(
+          'SELECT EXISTS (SELECT FROM pg_constraint WHERE conname = $1) OR to_regclass(quote_ident($1)) IS NOT NULL AS present',
+          [name],
+        );
+        if (!present) await sql(restore);
       }
     });
     // Sound again, or the next case would see this one's damage.

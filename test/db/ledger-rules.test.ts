@@ -8,6 +8,8 @@ import { TransferErrorCode } from '../../src/ledger/ledger.errors.js';
 import { AccountStatus } from '../../src/ledger/models/ledger-enums.js';
 import { truncateError } from './truncate-refusal.js';
 
+const FOREIGN_KEY_VIOLATION = '23503';
+
 /** Refusals and the database's own guards, checked without going through the API. */
 describe('ledger rules in the database', () => {
   let t: TestApp;
@@ -106,18 +108,24 @@ describe('ledger rules in the database', () => {
       manager: EntityManager,
       kind: 'direct' | 'pending',
       [debit, credit]: string[],
+      currencyId = fixture.currency.id,
     ): Promise<{ id: string }[]> =>
       manager.query(
         `INSERT INTO transfers (idempotency_key, request_hash, currency_id, debit_account_id, credit_account_id, amount, code, kind)
          VALUES ($1, 'x', $2, $3, $4, 5, 'payment', $5) RETURNING id`,
-        [randomUUID(), fixture.currency.id, debit, credit, kind],
+        [randomUUID(), currencyId, debit, credit, kind],
       );
-    const insertPostings = (manager: EntityManager, transferId: string, sides: [string, number][]): Promise<unknown> =>
+    const insertPostings = (
+      manager: EntityManager,
+      transferId: string,
+      sides: [string, number][],
+      currencyId = fixture.currency.id,
+    ): Promise<unknown> =>
       manager.query(
         `INSERT INTO postings (transfer_id, account_id, currency_id, amount, balance_after, account_version)
          SELECT $1, side.account_id, $2, side.amount, 0, 900 + side.n
            FROM unnest($3::bigint[], $4::bigint[]) WITH ORDINALITY AS side(account_id, amount, n)`,
-        [transferId, fixture.currency.id, sides.map(([account]) => account), sides.map(([, amount]) => amount)],
+        [transferId, currencyId, sides.map(([account]) => account), sides.map(([, amount]) => amount)],
       );
 
     // Two postings, as many as a transfer needs: only the check of each posting against its transfer sees them.
@@ -147,6 +155,72 @@ describe('ledger rules in the database', () => {
         driverError: { code: PgErrorCode.uniqueViolation },
       });
       expect((await t.ledger.postingsOfTransfer(transfer.id)).map((posting) => posting.amount)).toEqual([-1n, 1n]);
+    });
+
+    // Postings have no foreign keys: the check over the statement's postings stands for them.
+    it('refuses a posting that names no transfer', async () => {
+      await expect(
+        insertPostings(t.dataSource.manager, '999999999', [[fixture.members[0].id, -5]]),
+      ).rejects.toMatchObject({
+        driverError: { code: PgErrorCode.unbalancedTransfer },
+      });
+    });
+
+    it("refuses postings in another currency than their transfer's, on its own accounts", async () => {
+      const other = await createLedgerFixture(t, []);
+      const [a, b] = fixture.members;
+      const before = await countTransfers();
+      await expect(
+        t.dataSource.transaction(async (manager) => {
+          const [transfer] = await insertTransfer(manager, 'direct', [a.id, b.id]);
+          await insertPostings(
+            manager,
+            transfer.id,
+            [
+              [a.id, -5],
+              [b.id, 5],
+            ],
+            other.currency.id,
+          );
+        }),
+      ).rejects.toMatchObject({ driverError: { code: PgErrorCode.unbalancedTransfer } });
+      expect(await countTransfers()).toBe(before);
+    });
+
+    // Unique over the transfers that name one (partial indexes): a second resolution or reversal cannot even be stored.
+    it.each([
+      ['resolution of one hold', 'pending_id', 'void_pending', 'pending'],
+      ['reversal of one transfer', 'reverses_id', 'direct', 'direct'],
+    ] as const)('refuses a second %s', async (_name, column, kind, namedKind) => {
+      const [a, b] = fixture.members;
+      const before = await countTransfers();
+      await expect(
+        t.dataSource.transaction(async (manager) => {
+          const [named] = await insertTransfer(manager, namedKind, [a.id, b.id]);
+          for (let time = 0; time < 2; time += 1)
+            await manager.query(
+              `INSERT INTO transfers (idempotency_key, request_hash, currency_id, debit_account_id, credit_account_id, amount, code, kind, ${column})
+               VALUES ($1, 'x', $2, $3, $4, 5, 'payment', $5, $6)`,
+              [randomUUID(), fixture.currency.id, b.id, a.id, kind, named.id],
+            );
+        }),
+      ).rejects.toMatchObject({ driverError: { code: PgErrorCode.uniqueViolation } });
+      expect(await countTransfers()).toBe(before);
+    });
+
+    // Transfers have no foreign key to currencies: their accounts' (composite) ones make it their accounts' currency.
+    it.each([
+      ["another community's currency", async () => (await createLedgerFixture(t, [])).currency.id],
+      ['a currency that does not exist', async () => '999999999'],
+    ])('refuses a transfer in %s', async (_name, currencyOf) => {
+      const [a, b] = fixture.members;
+      const currencyId = await currencyOf();
+      await expect(insertTransfer(t.dataSource.manager, 'pending', [a.id, b.id], currencyId)).rejects.toMatchObject({
+        driverError: {
+          code: FOREIGN_KEY_VIOLATION,
+          detail: expect.stringContaining('_account_id, currency_id)='),
+        },
+      });
     });
   });
 

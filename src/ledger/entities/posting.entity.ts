@@ -33,7 +33,9 @@ export class PostingEntity {
   @Column({ name: 'transfer_id', type: 'bigint' })
   transferId: string;
 
-  @ManyToOne(() => TransferEntity, { onDelete: 'RESTRICT' })
+  // No foreign keys on postings: the check over each statement's new postings (ledger_check_new_postings)
+  // makes each one side of an existing transfer, on one of its accounts and in its currency.
+  @ManyToOne(() => TransferEntity, { createForeignKeyConstraints: false })
   @JoinColumn({ name: 'transfer_id' })
   transfer?: Relation<TransferEntity>;
 
@@ -43,7 +45,7 @@ export class PostingEntity {
   @Column({ name: 'currency_id', type: 'bigint' })
   currencyId: string;
 
-  @ManyToOne(() => AccountEntity, { onDelete: 'RESTRICT' })
+  @ManyToOne(() => AccountEntity, { createForeignKeyConstraints: false })
   @JoinColumn([
     { name: 'account_id', referencedColumnName: 'id' },
     { name: 'currency_id', referencedColumnName: 'currencyId' },

@@ -39,11 +39,10 @@ export type TransferKind = 'direct' | 'pending' | 'post_pending' | 'void_pending
   'CHK_transfers_exchange_holds_are_the_systems',
   `"code" <> 'exchange_hold' OR "idempotency_scope" IN ('system', 'unscoped')`,
 )
-// A partial index, not a plain one: only pending transfers are ever swept.
-@Index('IDX_transfers_pending_timeout', ['timeoutAt'], { where: `"timeout_at" IS NOT NULL` })
-// A write finds the due holds of the accounts it touches (to release them first) through these.
-@Index('IDX_transfers_timed_holds_debit', ['debitAccountId', 'timeoutAt'], { where: `"timeout_at" IS NOT NULL` })
-@Index('IDX_transfers_timed_holds_credit', ['creditAccountId', 'timeoutAt'], { where: `"timeout_at" IS NOT NULL` })
+// Unique: a pending transfer resolves at most once, a transfer is reversed at most once. Partial:
+// only the transfers that name one are indexed, so a direct payment writes no entry here.
+@Index('UQ_transfers_pending_id', ['pendingId'], { unique: true, where: `"pending_id" IS NOT NULL` })
+@Index('UQ_transfers_reverses_id', ['reversesId'], { unique: true, where: `"reverses_id" IS NOT NULL` })
 // A key is unique within its caller's scope only: one client's key never meets another's.
 @Unique('UQ_transfers_scoped_key', ['idempotencyScope', 'idempotencyKey'])
 export class TransferEntity {
@@ -64,7 +63,8 @@ export class TransferEntity {
   @Column({ name: 'currency_id', type: 'bigint' })
   currencyId: string;
 
-  @ManyToOne(() => CurrencyEntity, { onDelete: 'RESTRICT' })
+  // No foreign key of its own: the account foreign keys below make it both accounts' currency.
+  @ManyToOne(() => CurrencyEntity, { createForeignKeyConstraints: false })
   @JoinColumn({ name: 'currency_id' })
   currency?: Relation<CurrencyEntity>;
 
@@ -108,8 +108,8 @@ export class TransferEntity {
   @Column({ type: 'varchar', length: 16, default: 'direct' })
   kind: TransferKind;
 
-  /** Unique: a pending transfer resolves at most once, whatever races. */
-  @Column({ name: 'pending_id', type: 'bigint', nullable: true, unique: true })
+  /** Unique (UQ_transfers_pending_id): a pending transfer resolves at most once, whatever races. */
+  @Column({ name: 'pending_id', type: 'bigint', nullable: true })
   pendingId: string | null;
 
   @ManyToOne(() => TransferEntity, { onDelete: 'RESTRICT' })
@@ -120,8 +120,8 @@ export class TransferEntity {
   @Column({ name: 'timeout_at', type: 'timestamptz', nullable: true })
   timeoutAt: Date | null;
 
-  /** Unique: a transfer is reversed at most once. */
-  @Column({ name: 'reverses_id', type: 'bigint', nullable: true, unique: true })
+  /** Unique (UQ_transfers_reverses_id): a transfer is reversed at most once. */
+  @Column({ name: 'reverses_id', type: 'bigint', nullable: true })
   reversesId: string | null;
 
   @ManyToOne(() => TransferEntity, { onDelete: 'RESTRICT' })
