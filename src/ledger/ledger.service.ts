@@ -220,9 +220,9 @@ export class LedgerService {
    * every transfer in it is idempotent.
    *
    * Two groups in flight, not more: one is written while the next gathers. Each group is a
-   * statement, a commit and a round trip; with four in flight the same load was cut into more,
-   * smaller groups, and the server spent 27 to 50% more CPU per transfer than with two (bench
-   * --compare, two runs of three rounds on a loaded two-core machine).
+   * statement, a commit and a round trip; with four in flight the same load is cut into more,
+   * smaller groups. Against four, two spent 2% and 22% less server CPU per transfer in two
+   * comparisons (bench --compare, both servers warmed, on a two-core machine loaded by others).
    */
   private readonly singleTransfers = new GroupCommit<SingleTransfer, TransferOutcome>(
     // Detached: a group gathers strangers' requests, which must never join one caller's transaction.
