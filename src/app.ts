@@ -90,6 +90,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.use(webApp());
   app.use(jsonBodyParser(), malformedBodyHandler);
   app.disable('x-powered-by');
+  // Express would hash every answer it sends for an ETag; GraphQL answers are `no-store` and POSTs
+  // are never revalidated, so none is made. Files keep theirs (the setting stays on for sendFile,
+  // which serves the web app's index.html; express.static has its own).
+  app.set('etag', () => undefined);
   app.set('trust proxy', config.trustProxy);
   const checkRole = options.connectDatabase !== false && options.refusePrivilegedDatabaseUser !== false;
   if (checkRole && !config.allowPrivilegedDatabaseUser) {

@@ -23,6 +23,9 @@ export interface ConnectionLimits {
   acquireTimeoutMs: number;
 }
 
+/** PostgreSQL's startup option making every transaction of the connection READ COMMITTED unless it says otherwise. */
+const READ_COMMITTED_BY_DEFAULT = '-c default_transaction_isolation=read\\ committed';
+
 /** Every entity and migration of the service, listed by import (ESM has no reliable glob). */
 export function dataSourceOptions(databaseUrl: string, poolSize = 10, limits?: ConnectionLimits): DataSourceOptions {
   return {
@@ -53,6 +56,9 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 10, limits?: C
     extra: {
       max: poolSize,
       application_name: 'pumasi',
+      // Sent at connect: TransactionalConnection's transactions are READ COMMITTED by this default, so
+      // that opening one is a single START TRANSACTION, not that and a SET TRANSACTION round trip.
+      options: READ_COMMITTED_BY_DEFAULT,
       ...(limits && {
         // Sent at connect, so PostgreSQL itself cancels a statement (and rolls back its transaction) past the limit.
         statement_timeout: limits.statementTimeoutMs,

@@ -218,11 +218,16 @@ export class LedgerService {
    * Single transfers are written in groups: each keeps its own outcome (independent mode), and a
    * group is one statement, so one transaction; retried whole on deadlock, which is safe because
    * every transfer in it is idempotent.
+   *
+   * Two groups in flight, not more: one is written while the next gathers. Each group is a
+   * statement, a commit and a round trip; with four in flight the same load is cut into more,
+   * smaller groups. Against four, two spent 2% and 22% less server CPU per transfer in two
+   * comparisons (bench --compare, both servers warmed, on a two-core machine loaded by others).
    */
   private readonly singleTransfers = new GroupCommit<SingleTransfer, TransferOutcome>(
     // Detached: a group gathers strangers' requests, which must never join one caller's transaction.
     (transfers) => this.db.detached(() => withRetry(() => this.writeSingles(transfers))),
-    { maxGroup: 200, maxInFlight: 4 },
+    { maxGroup: 200, maxInFlight: 2 },
   );
 
   constructor(

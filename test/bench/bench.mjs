@@ -519,6 +519,13 @@ async function compareBuilds(databaseUrl, server, memberPays) {
   const other = await startServer(databaseUrl, COMPARE_ENTRY);
   const rounds = [];
   try {
+    // This build's server has served the single workload (when it ran): B serves it once, unmeasured,
+    // or its first round measures its JIT warming up (B's worst round in three of four early runs).
+    await runWorkload('single on B, warming it', {
+      clients: CLIENTS,
+      operation: singleTransferOperation(other.origin, 'compareWarmUp', memberPays),
+      serverPids: [other.pid],
+    });
     for (let round = 1; round <= ROUNDS; round++) {
       for (const [build, serving] of [
         ['A', server],
