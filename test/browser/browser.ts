@@ -57,22 +57,10 @@ export async function expectAccessible(page: Page): Promise<void> {
   expect(grave).toEqual([]);
 }
 
-/**
- * The screens axe has passed in this test file, by heading, language and size. An axe run takes
- * seconds, and tests come back to the same screen often (the login screen before each sign-in,
- * the refusal at each console address): each is checked the first time it shows.
- */
-const checkedScreens = new Set<string>();
-
 /** A screen is shown once its heading is: then axe checks it, and it is saved for people to look at when named. */
 export async function expectScreen(page: Page, heading: string | RegExp, screenshotName?: string): Promise<void> {
   await page.getByRole('heading', { name: heading }).waitFor();
-  const { width, height } = page.viewportSize()!;
-  const screen = `${String(heading)} in ${await page.getAttribute('html', 'lang')} at ${width}×${height}`;
-  if (!checkedScreens.has(screen)) {
-    await expectAccessible(page);
-    checkedScreens.add(screen);
-  }
+  await expectAccessible(page);
   if (screenshotName) await screenshot(page, screenshotName);
 }
 
