@@ -10,6 +10,7 @@ export default {
   testMatch: ['<rootDir>/{src,libs}/**/*.spec.ts', '<rootDir>/test/**/*.test.ts'],
   globalSetup: '<rootDir>/test/setup/global-setup.mjs',
   globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
+  testSequencer: '<rootDir>/test/setup/longest-first.mjs',
   setupFilesAfterEnv: ['<rootDir>/test/setup/file-database.ts'],
   testTimeout: 120_000,
   maxWorkers: 2,
