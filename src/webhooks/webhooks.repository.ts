@@ -262,8 +262,31 @@ export class WebhooksRepository {
    * Takes an endpoint whose oldest pending delivery is due, and leases it for `leaseMs`: its next
    * delivery is sent by this worker alone, and only after the one before it is done (one in flight
    * per endpoint, in order). A worker that dies lets the lease run out. Null when none is due.
+   * Must run in a transaction: the endpoint's row lock, taken by the lease, is what makes the check
+   * that the delivery is still the one due true until the transaction ends.
    */
   async claimDue(leaseMs: number): Promise<ClaimedDelivery | null> {
+    const claimed = await this.leaseDue(leaseMs);
+    if (!claimed || (await this.stillNext(claimed))) return claimed;
+    await this.db.manager.query('UPDATE webhook_endpoints SET leased_until = NULL WHERE id = $1', [claimed.endpointId]);
+    return null;
+  }
+
+  /**
+   * Whether the claimed delivery is still the endpoint's oldest pending one. The claim chose it by
+   * its statement's snapshot, and locked the endpoint's newest row: if, in between, another worker
+   * sent that delivery (and the ones after it) and released the lease, the lock succeeds with a
+   * delivery already sent. This statement's snapshot is newer than the lock, so it sees that.
+   */
+  private async stillNext({ endpointId, deliveryId }: ClaimedDelivery): Promise<boolean> {
+    const [next] = await this.rows(
+      `SELECT d.id FROM webhook_deliveries d WHERE d.endpoint_id = $1 AND d.status = 'pending' ORDER BY d.id LIMIT 1`,
+      [endpointId],
+    );
+    return next?.id === deliveryId;
+  }
+
+  private async leaseDue(leaseMs: number): Promise<ClaimedDelivery | null> {
     const [row] = await this.rows(
       `WITH due AS (
          SELECT e.id AS endpoint_id, h.id AS delivery_id, h.event_position, h.body, h.attempts, a.community_id, e.partner_app_id
