@@ -2,12 +2,20 @@ import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import { isDatabaseId } from '../../libs/database/database-id.js';
 import { ClientError, ErrorCode } from '../../libs/graphql/error-code.js';
-import { AccessRepository, AccountFacts } from './access.repository.js';
+import {
+  ACCOUNT_FACTS_COLUMNS,
+  ACCOUNT_FACTS_JOINS,
+  AccessRepository,
+  AccountFacts,
+  toAccountFacts,
+} from './access.repository.js';
 import { PartnerScope } from './actor.js';
 import type { Actor, AuthenticatedActor, MemberActor, Standing } from './actor.js';
 
 /** What accountFacts returns and the checks below take; other domains see it here, not in the repository. */
 export type { AccountFacts };
+/** For a query that reads an account with its facts in one round trip (see primeAccountFacts). */
+export { ACCOUNT_FACTS_COLUMNS, ACCOUNT_FACTS_JOINS, toAccountFacts };
 
 /** The capacity in which someone manages a community; recorded in the audit log. */
 export type ManagerRole = 'coordinator' | 'admin';
@@ -119,6 +127,11 @@ export class AccessPolicy {
 
   async accountFacts(actor: Actor, accountId: string): Promise<AccountFacts | null> {
     return this.factsFor(actor).accounts.load(accountId);
+  }
+
+  /** Facts read along with something else in one query: this request's later checks need not read them again. */
+  primeAccountFacts(actor: Actor, facts: AccountFacts): void {
+    this.factsFor(actor).accounts.prime(facts.accountId, facts);
   }
 
   /** The account's holder, its community's auditors, and co-members where the community shows balances. */

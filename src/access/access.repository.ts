@@ -15,6 +15,28 @@ export interface AccountFacts {
 
 type Row = Record<string, unknown>;
 
+/**
+ * An account's facts as columns of a query over `accounts a` joined by ACCOUNT_FACTS_JOINS: so that
+ * a query reading an account can read what access to it rests on in the same round trip.
+ */
+export const ACCOUNT_FACTS_COLUMNS = `a.id AS facts_account_id, a.kind AS facts_kind, c.community_id AS facts_community_id,
+  m.member_id AS facts_owner_member_id, m.status AS facts_membership_status, co.balances_visible AS facts_balances_visible`;
+export const ACCOUNT_FACTS_JOINS = `JOIN currencies c ON c.id = a.currency_id
+  JOIN communities co ON co.id = c.community_id
+  LEFT JOIN memberships m ON m.account_id = a.id`;
+
+/** The facts of a row holding ACCOUNT_FACTS_COLUMNS. */
+export function toAccountFacts(row: Row): AccountFacts {
+  return {
+    accountId: row.facts_account_id as string,
+    kind: row.facts_kind as AccountFacts['kind'],
+    communityId: row.facts_community_id as string,
+    ownerMemberId: (row.facts_owner_member_id as string | null) ?? null,
+    membershipStatus: (row.facts_membership_status as string | null) ?? null,
+    balancesVisible: row.facts_balances_visible as boolean,
+  };
+}
+
 /** Reads the facts access rules need: who holds which account, who stands where in which community. */
 @Injectable()
 export class AccessRepository {
@@ -22,22 +44,10 @@ export class AccessRepository {
 
   async accountFacts(accountIds: readonly string[]): Promise<AccountFacts[]> {
     const rows: Row[] = await this.db.manager.query(
-      `SELECT a.id, a.kind, c.community_id, m.member_id, m.status, co.balances_visible
-         FROM accounts a
-         JOIN currencies c ON c.id = a.currency_id
-         JOIN communities co ON co.id = c.community_id
-         LEFT JOIN memberships m ON m.account_id = a.id
-        WHERE a.id = ANY($1::bigint[])`,
+      `SELECT ${ACCOUNT_FACTS_COLUMNS} FROM accounts a ${ACCOUNT_FACTS_JOINS} WHERE a.id = ANY($1::bigint[])`,
       [accountIds],
     );
-    return rows.map((row) => ({
-      accountId: row.id as string,
-      kind: row.kind as AccountFacts['kind'],
-      communityId: row.community_id as string,
-      ownerMemberId: (row.member_id as string | null) ?? null,
-      membershipStatus: (row.status as string | null) ?? null,
-      balancesVisible: row.balances_visible as boolean,
-    }));
+    return rows.map(toAccountFacts);
   }
 
   /** Open memberships only: a closed one confers nothing. */

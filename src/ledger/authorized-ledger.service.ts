@@ -253,9 +253,17 @@ export class AuthorizedLedgerService {
     return this.changeStatus(actor, input, AccountStatus.OPEN, 'account.unfreeze');
   }
 
+  /**
+   * One round trip: the account is read with the facts that decide whether the actor may see it,
+   * and shown only if they may. The facts stay for the request's later checks (its statement, say).
+   */
   async findAccount(actor: Actor, accountId: string): Promise<Account> {
+    this.access.requireAuthenticated(actor);
+    const found = isDatabaseId(accountId) ? await this.ledger.findAccountWithFacts(accountId) : null;
+    if (!found) throw forbidden();
+    this.access.primeAccountFacts(actor, found.facts);
     await this.access.requireAccount(actor, accountId, (facts) => this.access.mayReadAccount(actor, facts));
-    return (await this.ledger.findAccount(accountId))!;
+    return found.account;
   }
 
   /** Auditors see every account of a currency; members too, where their community shows balances. */

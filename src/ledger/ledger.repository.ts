@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { returnedRows } from '../../libs/database/returned-rows.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
+import { ACCOUNT_FACTS_COLUMNS, ACCOUNT_FACTS_JOINS, AccountFacts, toAccountFacts } from '../access/access.policy.js';
 import { OutboxService } from '../events/outbox.service.js';
 import { Account, Currency, Posting, Transfer, TrialBalanceLine } from './models/ledger.models.js';
 import { AccountKind, AccountStatus, TransferKind } from './models/ledger-enums.js';
@@ -351,6 +352,18 @@ export class LedgerRepository {
   async findAccount(id: string): Promise<Account | null> {
     const [row] = await this.query(`${ACCOUNTS} WHERE a.id = $1`, [id]);
     return row ? toAccount(row) : null;
+  }
+
+  /** The account and what access to it rests on, in one round trip. */
+  async findAccountWithFacts(id: string): Promise<{ account: Account; facts: AccountFacts } | null> {
+    const [row] = await this.query(
+      `SELECT a.*, expired.debits AS expired_pending_debits, expired.credits AS expired_pending_credits, ${ACCOUNT_FACTS_COLUMNS}
+         FROM accounts a ${ACCOUNT_FACTS_JOINS}
+        CROSS JOIN LATERAL ledger_expired_holds(a.id, a.pending_debits, a.pending_credits) expired
+        WHERE a.id = $1`,
+      [id],
+    );
+    return row ? { account: toAccount(row), facts: toAccountFacts(row) } : null;
   }
 
   async listAccounts(filter: {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { GroupCommit } from '../../libs/database/group-commit.js';
 import { Metrics, TransferOutcome as CountedOutcome } from '../../libs/observability/metrics.js';
+import type { AccountFacts } from '../access/access.policy.js';
 import type { Actor } from '../access/actor.js';
 import { AuditedAction, AuditLogService } from '../audit/audit-log.service.js';
 import { withRetry, TransactionalConnection } from '../../libs/database/transactional-connection.js';
@@ -468,6 +469,10 @@ export class LedgerService {
 
   findAccount(id: string): Promise<Account | null> {
     return this.ledger.findAccount(id);
+  }
+
+  findAccountWithFacts(id: string): Promise<{ account: Account; facts: AccountFacts } | null> {
+    return this.ledger.findAccountWithFacts(id);
   }
 
   async listAccounts(args: AccountsArgs): Promise<Connection<Account>> {

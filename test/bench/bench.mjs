@@ -36,7 +36,14 @@ import pg from 'pg';
 import { createDataSource } from '../../dist/src/data-source.js';
 import { checkLedgerInvariants } from '../../dist/src/ledger/ledger.invariants.js';
 import { openSubscribers, SUBSCRIBERS } from './events-workload.mjs';
-import { commandLineValue, findFreePort, memoryMb, serverDatabaseEnv, withDatabase } from './harness.mjs';
+import {
+  commandLineValue,
+  findFreePort,
+  memoryMb,
+  serverDatabaseEnv,
+  serverNodeFlags,
+  withDatabase,
+} from './harness.mjs';
 import { MEMBERS, RAW_REQUEST_HASH, setUpLedger } from './ledger-fixture.mjs';
 import { sampleWaits } from './wait-sampler.mjs';
 import { minimalSqlOperation, pgbenchAvailable, pgbenchTps, setUpMinimalTransfer } from './minimal-transfer.mjs';
@@ -99,11 +106,6 @@ const postGraphql = graphqlClient({ maxSockets: CLIENTS, timeoutMs: REQUEST_TIME
 // ---------------------------------------------------------------------------------------------
 // Database and server lifecycles: each one stops what it started, also when the work inside fails.
 
-/** The Node flags `npm start` runs the server with (package.json), so that the benchmark runs it as production does. */
-const START_NODE_FLAGS = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
-  .scripts.start.split(' ')
-  .filter((word) => word.startsWith('--'));
-
 /** Starts `node dist/src/main.js` as `npm start` does, on the given database, and waits until /health answers 200. */
 // One service login per database: each call sets its password anew, which would lock out a running server.
 const serverDatabaseEnvs = new Map();
@@ -121,9 +123,7 @@ async function startServer(databaseUrl, entry = 'dist/src/main.js') {
     DB_POOL_SIZE: String(SERVER_POOL_SIZE),
     NO_COLOR: '1', // its log is read in a file or quoted in the report, where colour codes are noise
   };
-  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server under load (Node refuses --cpu-prof in NODE_OPTIONS).
-  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...START_NODE_FLAGS, ...nodeArgs, entry], {
+  const child = spawn(process.execPath, [...serverNodeFlags(), entry], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -37,6 +37,17 @@ export async function serverDatabaseEnv(ownerUrl) {
   return { DATABASE_URL: serviceUrl, MIGRATION_DATABASE_URL: ownerUrl };
 }
 
+/**
+ * The Node flags for the server under test: those `npm start` runs it with (package.json), so that
+ * it runs as in production, then BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+ * to profile it under load (Node refuses --cpu-prof in NODE_OPTIONS).
+ */
+export function serverNodeFlags() {
+  const start = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).scripts.start;
+  const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  return [...start.split(' ').filter((word) => word.startsWith('--')), ...extra];
+}
+
 /** The word after `name` on the command line (`--rounds 3`), or undefined without `name`. */
 export function commandLineValue(name) {
   const index = process.argv.indexOf(name);

@@ -3,14 +3,15 @@
 // frame on top of the stack) and in all (anywhere on the stack), and the functions with the most
 // self time. With --last, only the samples of the profile's last seconds count: bench.mjs stops the
 // server right after its last workload, so `--only single` and `--last 30` keep the single workload's.
+// With --window, only those of a span of seconds from the profile's start: `--window 12-24`.
 //
-// Usage: node test/bench/profile-summary.mjs <file.cpuprofile> [--last <seconds>] [--top <functions, 40 by default>]
+// Usage: node test/bench/profile-summary.mjs <file.cpuprofile> [--last <seconds> | --window <from>-<to>] [--top <functions, 40 by default>]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { last: { type: 'string' }, top: { type: 'string', default: '40' } },
+  options: { last: { type: 'string' }, window: { type: 'string' }, top: { type: 'string', default: '40' } },
 });
 const [file] = positionals;
 if (!file) {
@@ -18,7 +19,9 @@ if (!file) {
   process.exit(2);
 }
 const profile = JSON.parse(readFileSync(file, 'utf8'));
-const from = values.last === undefined ? -Infinity : profile.endTime - Number(values.last) * 1e6;
+const [from, to] = values.window
+  ? values.window.split('-').map((second) => profile.startTime + Number(second) * 1e6)
+  : [values.last === undefined ? -Infinity : profile.endTime - Number(values.last) * 1e6, Infinity];
 
 /** Where a frame's code lives: a package of node_modules, a directory of the app, node's own, or V8's pseudo-frames. */
 function placeOf({ url, functionName }) {
@@ -43,7 +46,7 @@ let counted = 0;
 let at = profile.startTime;
 for (const [index, id] of profile.samples.entries()) {
   at += profile.timeDeltas[index];
-  if (at < from) continue;
+  if (at < from || at > to) continue;
   counted += 1;
   const node = nodes.get(id);
   if (node.callFrame.functionName === '(idle)') continue;
@@ -58,7 +61,7 @@ for (const [index, id] of profile.samples.entries()) {
 
 const percent = (count) => `${((100 * count) / busy).toFixed(1).padStart(5)}%`;
 const top = (map, n) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n);
-const seconds = (profile.endTime - Math.max(from, profile.startTime)) / 1e6;
+const seconds = (Math.min(to, profile.endTime) - Math.max(from, profile.startTime)) / 1e6;
 process.stdout.write(
   `${file}: ${seconds.toFixed(1)} s, ${counted} samples, ${((100 * (counted - busy)) / counted).toFixed(1)}% idle; shares below are of the busy samples\n`,
 );

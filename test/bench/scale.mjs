@@ -27,7 +27,14 @@ import { runMigrations } from '../../dist/libs/database/migrate.js';
 import { createDataSource } from '../../dist/src/data-source.js';
 import { extendChain } from '../../dist/src/integrity/chain.repository.js';
 import { checkLedgerInvariants } from '../../dist/src/ledger/ledger.invariants.js';
-import { commandLineValue, findFreePort, memoryMb, serverDatabaseEnv, withDatabase } from './harness.mjs';
+import {
+  commandLineValue,
+  findFreePort,
+  memoryMb,
+  serverDatabaseEnv,
+  serverNodeFlags,
+  withDatabase,
+} from './harness.mjs';
 import { createWorkloads, graphqlClient } from './workload.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -91,7 +98,7 @@ async function startServer(databaseUrl) {
     LOG_LEVEL: 'warn',
     NO_COLOR: '1',
   };
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+  const child = spawn(process.execPath, [...serverNodeFlags(), 'dist/src/main.js'], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
