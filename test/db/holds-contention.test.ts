@@ -219,6 +219,47 @@ describe('holds under contention', () => {
     expect(resolution).toEqual({ code: 'expired' });
   });
 
+  it('sweeps without waiting for an account a payment holds: that hold is left to the payment or the next sweep', async () => {
+    const {
+      members: [busy, payee, payer, other],
+    } = await createLedgerFixture(t, [{ balance: 100n }, {}, { balance: 100n }, {}]);
+    const onBusy = made(await transfer(t, [busy, payee], { pending: true, timeoutSeconds: 1, amount: 10n }));
+    const onFree = made(await transfer(t, [payer, other], { pending: true, timeoutSeconds: 1, amount: 10n }));
+    await untilDue(onBusy);
+    await untilDue(onFree);
+    const codes = async (): Promise<(string | null)[]> =>
+      Promise.all(
+        [onBusy, onFree].map(
+          async (hold) =>
+            (
+              await t.dataSource.query<{ code: string }[]>('SELECT code FROM transfers WHERE pending_id = $1', [
+                hold.id,
+              ])
+            )[0]?.code ?? null,
+        ),
+      );
+    // A payment's transaction holding the busy account, as a slow one would.
+    const payment = new pg.Client({ connectionString: testDatabaseUrl() });
+    await payment.connect();
+    const sweeper = t.app.get(PendingExpirySweeper);
+    try {
+      await payment.query('BEGIN');
+      await payment.query('SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE', [busy.id]);
+      const swept = sweeper.sweep().then(() => 'swept' as const);
+      expect(await Promise.race([swept, sleep(5_000).then(() => 'waited' as const)])).toBe('swept');
+      expect(await codes()).toEqual([null, 'expired']);
+    } finally {
+      await payment.end();
+    }
+    await sweeper.sweep();
+    expect(await codes()).toEqual(['expired', 'expired']);
+    expect(
+      await t.dataSource.query('SELECT 1 FROM ledger_open_holds WHERE transfer_id = ANY($1::bigint[])', [
+        [onBusy.id, onFree.id],
+      ]),
+    ).toEqual([]);
+  });
+
   it('lists a hold with a timeout until it is posted, voided or expired, and never one without', async () => {
     const {
       members: [payer, payee],
