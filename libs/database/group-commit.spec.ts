@@ -76,4 +76,29 @@ describe('GroupCommit', () => {
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
     expect(groups).toEqual([[0], [1, 2, 3]]);
   });
+
+  it('holds back, while a group is in flight, items that conflict with it, and sends them with those that gather meanwhile', async () => {
+    const groups: string[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((done) => (release = done));
+    const commit = new GroupCommit<string, string>(
+      async (items) => {
+        groups.push(items);
+        if (groups.length === 1) await gate;
+        return items;
+      },
+      // Each item locks the accounts named by its letters.
+      { maxGroup: 10, maxInFlight: 2, conflictKeys: (item) => item.split('') },
+    );
+
+    const first = commit.submit('ab');
+    await tick();
+    const conflicting = commit.submit('bc');
+    const free = commit.submit('de');
+    await free;
+    const gathered = commit.submit('af');
+    release();
+    expect(await Promise.all([first, conflicting, free, gathered])).toEqual(['ab', 'bc', 'de', 'af']);
+    expect(groups).toEqual([['ab'], ['de'], ['bc', 'af']]);
+  });
 });
