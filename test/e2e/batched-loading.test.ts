@@ -184,6 +184,26 @@ describe('batched loading of related objects', () => {
     expect(nodes).toEqual(Array(10).fill({ kind: 'PENDING', pendingStatus: 'OPEN', resolution: null, reversal: null }));
   });
 
+  it('reads a statement page in two queries: the account with the facts that decide who sees it, then the page', async () => {
+    const [payer] = fixture.members;
+    const accessFacts = jest.spyOn(AccessRepository.prototype, 'accountFacts');
+    try {
+      const { data, statements } = await answerWithSql<{
+        account: { balance: string; statement: { edges: unknown[] } };
+      }>(
+        fixture.as(payer),
+        `query Page($id: ID!) { account(id: $id) { balance statement(first: 5) { edges { node { amount balanceAfter } } } } }`,
+        { id: globalId('Account', payer.id) },
+      );
+      expect(data.account.statement.edges).toHaveLength(5);
+      expect(accessFacts).not.toHaveBeenCalled();
+      // Besides the session's (read on every request here): the account with its facts, and the page.
+      expect(statements.filter((sql) => !/FROM sessions/.test(sql))).toHaveLength(2);
+    } finally {
+      accessFacts.mockRestore();
+    }
+  });
+
   it("loads a page's postings at a cost independent of its size, showing a payer only their own", async () => {
     const [payer] = fixture.members;
 
