@@ -20,6 +20,7 @@ import { OpenHolds1764440000000 } from './1764440000000-open-holds.js';
 import { HotPathSql1764450000000 } from './1764450000000-hot-path-sql.js';
 import { EventsHorizonPerDatabase1764470000000 } from './1764470000000-events-horizon-per-database.js';
 import { LeanTransferWrites1764480000000 } from './1764480000000-lean-transfer-writes.js';
+import { TransferEventsFilledAtPublication1764510000000 } from './1764510000000-transfer-events-filled-at-publication.js';
 import { SweeperSkipsBusyAccounts1764520000000 } from './1764520000000-sweeper-skips-busy-accounts.js';
 
 /** In order of application. ESM has no reliable glob, so each migration is listed here. */
@@ -46,5 +47,6 @@ export const MIGRATIONS = [
   HotPathSql1764450000000,
   EventsHorizonPerDatabase1764470000000,
   LeanTransferWrites1764480000000,
+  TransferEventsFilledAtPublication1764510000000,
   SweeperSkipsBusyAccounts1764520000000,
 ];

@@ -20,7 +20,7 @@ GRANT SELECT ON TABLE ledger_periods TO pumasi_service;
 GRANT SELECT ON TABLE listing_categories TO pumasi_service;
 GRANT INSERT, SELECT, UPDATE ON TABLE listings TO pumasi_service;
 GRANT INSERT, SELECT, UPDATE ON TABLE members TO pumasi_service;
-GRANT INSERT, SELECT, UPDATE ON TABLE memberships TO pumasi_service;
+GRANT INSERT, SELECT, UPDATE (approved_at, closed_at, role, status) ON TABLE memberships TO pumasi_service;
 GRANT SELECT ON TABLE migrations TO pumasi_service;
 GRANT DELETE, INSERT, SELECT, UPDATE ON TABLE oauth_payloads TO pumasi_service;
 GRANT INSERT, SELECT ON TABLE outbox_events TO pumasi_service;

@@ -82,6 +82,10 @@ describe("the service's database role", () => {
     'UPDATE outbox_events SET published_at = now()',
     'UPDATE outbox_events SET position = 1',
     'UPDATE reviews SET rating = rating',
+    // A transfer's event takes its audience from the accounts' memberships as it is published: they stay put.
+    'UPDATE memberships SET account_id = account_id',
+    'UPDATE memberships SET member_id = member_id',
+    'DELETE FROM memberships',
     'UPDATE accounts SET posted_credits = posted_credits + 100',
     "INSERT INTO accounts (currency_id, kind, name, posted_credits) VALUES (1, 'member', 'x', 100)",
     'INSERT INTO postings (transfer_id, account_id, amount) VALUES (1, 1, 1)',

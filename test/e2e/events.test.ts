@@ -179,6 +179,32 @@ describe('the event feed', () => {
       [[direct, hold, posted, hold2, voided, reversed]],
     );
     expect(stored).toBe(transfers);
+    // Stored whole, as the feed's readers rely on: every field of the transfer, its community, both holders.
+    const ids = [direct, hold, posted, hold2, voided, reversed];
+    const rows = await t.dataSource.query<
+      { aggregate_id: string; community_id: string; member_ids: string[]; payload: Record<string, unknown> }[]
+    >(
+      `SELECT aggregate_id, community_id::text, member_ids::text[], payload FROM outbox_events
+        WHERE aggregate_type = 'transfer' AND aggregate_id = ANY($1) ORDER BY id`,
+      [ids],
+    );
+    const written = await t.dataSource.query<Record<string, string | null>[]>(
+      `SELECT id::text AS "transferId", kind, currency_id::text AS "currencyId", debit_account_id::text AS "debitAccountId",
+              credit_account_id::text AS "creditAccountId", amount::text AS amount, code, pending_id::text AS "pendingId",
+              reverses_id::text AS "reversesId", to_json(timeout_at) #>> '{}' AS "timeoutAt", to_json(created_at) #>> '{}' AS "createdAt"
+         FROM transfers WHERE id = ANY($1::bigint[]) ORDER BY id`,
+      [ids],
+    );
+    const holders = fixture.holders.slice(0, 2).map((holder) => holder.memberId);
+    expect(rows).toEqual(
+      written.map((transfer) => ({
+        aggregate_id: transfer.transferId,
+        community_id: fixture.community.id,
+        member_ids: [...holders].sort((a, b) => Number(a) - Number(b)),
+        payload: transfer,
+      })),
+    );
+    expect(written.filter((transfer) => transfer.timeoutAt !== null)).toHaveLength(2);
   });
 
   it("shows a member only their own accounts' events, and the coordinator all of the community's", async () => {
@@ -461,6 +487,71 @@ describe('the relay', () => {
       await relay.sweep();
       return (await positionOf(id)) !== null;
     });
+  });
+
+  it("lets the publication fill in a transfer's event once, and no other event's, not even as the owner", async () => {
+    const [alice, bob] = fixture.members;
+    const transfer = await transferBy(t.ledger, alice, bob, 1n);
+    const owner = new pg.Client({ connectionString: testDatabaseUrl() });
+    await owner.connect();
+    /** The error code of `sql` (or 'done'), tried in a savepoint of the owner's open transaction. */
+    const attempt = async (sql: string, params: unknown[]): Promise<string | undefined> => {
+      await owner.query('SAVEPOINT attempt');
+      try {
+        await owner.query(sql, params);
+        await owner.query('RELEASE SAVEPOINT attempt');
+        return 'done';
+      } catch (error) {
+        await owner.query('ROLLBACK TO SAVEPOINT attempt');
+        return (error as { code?: string }).code;
+      }
+    };
+    const publishAs = (assignments: string) =>
+      `UPDATE outbox_events SET position = 9000000000000000000 + id, published_at = now()${assignments} WHERE id = $1`;
+    try {
+      // Events of this open transaction: no relay can publish them before its ROLLBACK.
+      await owner.query('BEGIN');
+      const [{ id: waiting }] = (
+        await owner.query(
+          `INSERT INTO outbox_events (topic, aggregate_type, aggregate_id) VALUES ('transfer.posted', 'transfer', $1) RETURNING id`,
+          [transfer],
+        )
+      ).rows;
+      const [{ id: checkpoint }] = (
+        await owner.query(
+          `INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, community_id, payload, community_visible)
+           VALUES ('ledger.checkpoint', 'ledger_checkpoint', '0', $1, '{}', true) RETURNING id`,
+          [fixture.community.id],
+        )
+      ).rows;
+      const CHECK_VIOLATION = '23514';
+      // Filled in only by its publication, and never published without it.
+      expect(await attempt(`UPDATE outbox_events SET payload = '{}' WHERE id = $1`, [waiting])).toBe('PL001');
+      expect(await attempt(publishAs(''), [waiting])).toBe(CHECK_VIOLATION);
+      expect(await attempt(publishAs(`, payload = '{}', topic = 'transfer.voided'`), [waiting])).toBe('PL001');
+      expect(
+        await attempt(publishAs(`, payload = '{}', community_id = $2, member_ids = '{1}'`), [
+          waiting,
+          fixture.community.id,
+        ]),
+      ).toBe('done');
+      expect(await attempt(`UPDATE outbox_events SET payload = '{"amount": "2"}' WHERE id = $1`, [waiting])).toBe(
+        'PL001',
+      );
+      // An event written whole keeps what it was written with.
+      expect(await attempt(publishAs(`, payload = '{"forged": true}'`), [checkpoint])).toBe('PL001');
+      expect(await attempt(publishAs(`, member_ids = '{1}'`), [checkpoint])).toBe('PL001');
+      expect(await attempt(publishAs(`, community_id = NULL`), [checkpoint])).toBe('PL001');
+      expect(
+        await attempt(
+          `INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, community_id) VALUES ('exchange.accepted', 'exchange', '1', $1)`,
+          [fixture.community.id],
+        ),
+      ).toBe(CHECK_VIOLATION);
+    } finally {
+      await owner.query('ROLLBACK');
+      await owner.end();
+    }
   });
 
   it('lets nothing change an event but its one stamp, not even the owner', async () => {

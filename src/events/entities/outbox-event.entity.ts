@@ -1,10 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * Events written in the transaction of the change they announce, for subscriptions and webhooks
  * to publish later: none is lost if the process dies right after the commit.
  */
 @Entity({ name: 'outbox_events' })
+// Only a transfer's event waits for its payload, and only until it is published (events_publish fills it in).
+@Check('CHK_outbox_events_payload', `"payload" IS NOT NULL OR ("position" IS NULL AND "aggregate_type" = 'transfer')`)
 @Index('IDX_outbox_events_unpublished', ['id'], { where: `"published_at" IS NULL` })
 @Index('IDX_outbox_events_position', ['position'], { unique: true, where: `"position" IS NOT NULL` })
 @Index('IDX_outbox_events_community_position', ['communityId', 'position'], { where: `"position" IS NOT NULL` })
@@ -25,8 +27,12 @@ export class OutboxEventEntity {
   @Column({ name: 'community_id', type: 'bigint', nullable: true })
   communityId: string | null;
 
-  @Column({ type: 'jsonb' })
-  payload: Record<string, unknown>;
+  /**
+   * What happened. A transfer's event is written without it (and without its community and
+   * members): the relay derives them from the transfer as it publishes the event.
+   */
+  @Column({ type: 'jsonb', nullable: true })
+  payload: Record<string, unknown> | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
