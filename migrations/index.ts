@@ -22,6 +22,7 @@ import { EventsHorizonPerDatabase1764470000000 } from './1764470000000-events-ho
 import { LeanTransferWrites1764480000000 } from './1764480000000-lean-transfer-writes.js';
 import { TransferEventsFilledAtPublication1764510000000 } from './1764510000000-transfer-events-filled-at-publication.js';
 import { SweeperSkipsBusyAccounts1764520000000 } from './1764520000000-sweeper-skips-busy-accounts.js';
+import { OneTransferSkipsBatchStatements1764530000000 } from './1764530000000-one-transfer-skips-batch-statements.js';
 
 /** In order of application. ESM has no reliable glob, so each migration is listed here. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   LeanTransferWrites1764480000000,
   TransferEventsFilledAtPublication1764510000000,
   SweeperSkipsBusyAccounts1764520000000,
+  OneTransferSkipsBatchStatements1764530000000,
 ];
