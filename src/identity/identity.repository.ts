@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import DataLoader from 'dataloader';
 import { PartnerAppRow, toPartnerApp } from '../directory/partner-app.row.js';
 import { returnedRows } from '../../libs/database/returned-rows.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
@@ -87,43 +86,24 @@ export class IdentityRepository {
     return row.id as string;
   }
 
-  /**
-   * The live session of an access token, with its member's open memberships: most requests need
-   * nothing more to be authorized. The tokens read in one turn of the event loop (the requests that
-   * arrived together and missed the session cache) share one query, not a round trip each.
-   */
-  liveSession(accessTokenHash: string): Promise<LiveSession | null> {
-    return this.liveSessions.load(accessTokenHash);
-  }
-
-  private readonly liveSessions = new DataLoader<string, LiveSession | null>(
-    // Never in a request's transaction: the batch reads for other requests too.
-    (hashes) => this.db.detached(() => this.readLiveSessions(hashes)),
-    { cache: false, maxBatchSize: 100, batchScheduleFn: (read) => setImmediate(read) },
-  );
-
-  private async readLiveSessions(accessTokenHashes: readonly string[]): Promise<(LiveSession | null)[]> {
-    const rows = await this.query(
-      `SELECT s.access_token_hash, s.id, s.member_id, m.is_admin, s.access_expires_at,
+  /** The session with its member's open memberships, in one query: most requests need nothing more to be authorized. */
+  async liveSession(accessTokenHash: string): Promise<LiveSession | null> {
+    const [row] = await this.query(
+      `SELECT s.id, s.member_id, m.is_admin, s.access_expires_at,
               coalesce((SELECT json_agg(json_build_object('communityId', ms.community_id::text, 'role', ms.role, 'status', ms.status))
                           FROM memberships ms WHERE ms.member_id = s.member_id AND ms.status <> 'closed'), '[]') AS standings
          FROM sessions s JOIN members m ON m.id = s.member_id
-        WHERE s.access_token_hash = ANY($1::text[]) AND s.revoked_at IS NULL AND s.access_expires_at > now()`,
-      [accessTokenHashes],
+        WHERE s.access_token_hash = $1 AND s.revoked_at IS NULL AND s.access_expires_at > now()`,
+      [accessTokenHash],
     );
-    const sessions = new Map(
-      rows.map((row): [string, LiveSession] => [
-        row.access_token_hash as string,
-        {
-          sessionId: row.id as string,
-          memberId: row.member_id as string,
-          isAdmin: row.is_admin as boolean,
-          standings: row.standings as Standing[],
-          accessExpiresAt: row.access_expires_at as Date,
-        },
-      ]),
-    );
-    return accessTokenHashes.map((hash) => sessions.get(hash) ?? null);
+    if (!row) return null;
+    return {
+      sessionId: row.id as string,
+      memberId: row.member_id as string,
+      isAdmin: row.is_admin as boolean,
+      standings: row.standings as Standing[],
+      accessExpiresAt: row.access_expires_at as Date,
+    };
   }
 
   /** The live session a refresh token belongs to, or, if the token was already rotated away, `replayed`. */

@@ -1,6 +1,4 @@
-import { jest } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { IdentityService } from '../../src/identity/identity.service.js';
 import { Metrics } from '../../libs/observability/metrics.js';
 import { globalId, rowId } from '../support/global-ids.js';
 import { waitUntil } from '../support/held-locks.js';
@@ -50,27 +48,6 @@ describe('the session cache', () => {
     for (let request = 0; request < 3; request++)
       await expectSessionLive(t, member.tokens.accessToken, member.memberId);
     expect(await hits()).toBe(before + 3);
-  });
-
-  it('reads the sessions of tokens that come together in one query, not one each', async () => {
-    const members = await Promise.all(
-      ['together-1', 'together-2', 'together-3'].map((label) => registerAndLogIn(t, label)),
-    );
-    const reads = jest.spyOn(t.dataSource, 'query');
-    try {
-      // Never seen before, so none is kept: all three are read, and in the same turn of the event loop.
-      const actors = await Promise.all(
-        members.map(({ tokens }) =>
-          t.app.get(IdentityService).authenticate({ authorization: `Bearer ${tokens.accessToken}` }),
-        ),
-      );
-      expect(actors.map((actor) => actor.kind === 'member' && globalId('Member', actor.memberId))).toEqual(
-        members.map(({ memberId }) => memberId),
-      );
-      expect(reads.mock.calls.filter(([sql]) => sql.includes('FROM sessions s JOIN members m'))).toHaveLength(1);
-    } finally {
-      reads.mockRestore();
-    }
   });
 
   it('refuses a session signed out on this replica from the very next request', async () => {
