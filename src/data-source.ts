@@ -14,6 +14,7 @@ import { OAUTH_ENTITIES } from './oauth/entities/index.js';
 import { ReportExportEntity } from './reports/entities/report-export.entity.js';
 import { WEBHOOK_ENTITIES } from './webhooks/entities/index.js';
 import { MIGRATIONS } from '../migrations/index.js';
+import { PreparingClient } from '../libs/database/prepared-statements.js';
 
 /** The running service's limits on its connections; tools and migrations run without them. */
 export interface ConnectionLimits {
@@ -56,6 +57,8 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 10, limits?: C
     extra: {
       max: poolSize,
       application_name: 'pumasi',
+      // Runs the statements marked `prepared` (libs/database/prepared-statements.ts) by name.
+      Client: PreparingClient,
       // Sent at connect: TransactionalConnection's transactions are READ COMMITTED by this default, so
       // that opening one is a single START TRANSACTION, not that and a SET TRANSACTION round trip.
       options: READ_COMMITTED_BY_DEFAULT,

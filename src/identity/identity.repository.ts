@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PartnerAppRow, toPartnerApp } from '../directory/partner-app.row.js';
+import { prepared } from '../../libs/database/prepared-statements.js';
 import { returnedRows } from '../../libs/database/returned-rows.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { PartnerScope } from '../access/actor.js';
@@ -33,6 +34,15 @@ export interface Rotation {
 
 /** A member's sessions that can still be refreshed ($1: the member). */
 const LIVE_SESSIONS_OF = 'member_id = $1 AND revoked_at IS NULL AND refresh_expires_at > now()';
+
+/** The session of an access token with its member's open memberships ($1: the token's hash): every request's that misses the session cache, so prepared. */
+const LIVE_SESSION = prepared(
+  `SELECT s.id, s.member_id, m.is_admin, s.access_expires_at,
+          coalesce((SELECT json_agg(json_build_object('communityId', ms.community_id::text, 'role', ms.role, 'status', ms.status))
+                      FROM memberships ms WHERE ms.member_id = s.member_id AND ms.status <> 'closed'), '[]') AS standings
+     FROM sessions s JOIN members m ON m.id = s.member_id
+    WHERE s.access_token_hash = $1 AND s.revoked_at IS NULL AND s.access_expires_at > now()`,
+);
 
 /** Credentials, sessions, partner apps and their keys and consents. */
 @Injectable()
@@ -88,14 +98,7 @@ export class IdentityRepository {
 
   /** The session with its member's open memberships, in one query: most requests need nothing more to be authorized. */
   async liveSession(accessTokenHash: string): Promise<LiveSession | null> {
-    const [row] = await this.query(
-      `SELECT s.id, s.member_id, m.is_admin, s.access_expires_at,
-              coalesce((SELECT json_agg(json_build_object('communityId', ms.community_id::text, 'role', ms.role, 'status', ms.status))
-                          FROM memberships ms WHERE ms.member_id = s.member_id AND ms.status <> 'closed'), '[]') AS standings
-         FROM sessions s JOIN members m ON m.id = s.member_id
-        WHERE s.access_token_hash = $1 AND s.revoked_at IS NULL AND s.access_expires_at > now()`,
-      [accessTokenHash],
-    );
+    const [row] = await this.query(LIVE_SESSION, [accessTokenHash]);
     if (!row) return null;
     return {
       sessionId: row.id as string,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { prepared } from '../../libs/database/prepared-statements.js';
 import { returnedRows } from '../../libs/database/returned-rows.js';
 import { TransactionalConnection } from '../../libs/database/transactional-connection.js';
 import { ACCOUNT_FACTS_COLUMNS, ACCOUNT_FACTS_JOINS, AccountFacts, toAccountFacts } from '../access/access.policy.js';
@@ -151,6 +152,11 @@ const POSTINGS_WITH_TRANSFER = `
          CASE WHEN t.debit_account_id = p.account_id THEN t.credit_account_id ELSE t.debit_account_id END AS counterparty_account_id
     FROM postings p JOIN transfers t ON t.id = p.transfer_id`;
 
+/** Every single payment's statement (in groups), so prepared. */
+const CREATE_TRANSFERS = prepared(
+  'SELECT item, outcome, id, currency_id, created_at, original_outcome FROM ledger_create_transfers($1::jsonb, $2) ORDER BY item',
+);
+
 /** Appends `created_at` bounds to a WHERE clause whose parameters are `params`. */
 function windowClause(column: string, window: TimeWindow, params: unknown[]): string {
   let clause = '';
@@ -180,10 +186,7 @@ export class LedgerRepository {
 
   async createTransfers(requests: TransferRequest[], linked: boolean): Promise<TransferOutcome[]> {
     const body = requests.map((request) => ({ ...request, amount: request.amount.toString() }));
-    const rows = await this.write('SELECT * FROM ledger_create_transfers($1::jsonb, $2) ORDER BY item', [
-      JSON.stringify(body),
-      linked,
-    ]);
+    const rows = await this.write(CREATE_TRANSFERS, [JSON.stringify(body), linked]);
     // One after another: inside a transaction they share one connection.
     const outcomes: TransferOutcome[] = [];
     for (const row of rows) outcomes.push(await this.toOutcome(row, requests[(row.item as number) - 1]));

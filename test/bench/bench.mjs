@@ -19,7 +19,8 @@
 //   --json   end with one line of JSON: singleTps, batchTps, hotTps, rawSqlTps, minimalSqlTps, pgbenchLedgerTps,
 //            pgbenchMinimalTps (null without pgbench), p99Ms, peakRssMb, singleBeforeSubscribersTps,
 //            singleWithSubscribersTps, deliveryP50Ms, deliveryP99Ms, missedDeliveries, eventsPeakRssMb, holdsTps,
-//            holdsTwoReplicasTps, expiryLagP99Ms, deadlocks, invariantsOk.
+//            holdsTwoReplicasTps, expiryLagP99Ms, deadlocks, invariantsOk, nodeVersion (the servers run on the
+//            bench's own Node.js: run it with the Node.js to measure).
 // With DATABASE_URL, a scratch database is created on that server and dropped at the end; without
 // it, an embedded PostgreSQL runs in a fresh temporary directory. Goals are printed, never asserted:
 // the exit code is 1 only if the benchmark crashes or the ledger's invariant check fails.
@@ -652,6 +653,11 @@ function machineLoad() {
     .join(' ');
 }
 
+/** The machine and the Node.js that ran the run: both the load generator and the servers run on it (process.execPath). */
+function machineLine(run) {
+  return `machine: ${cpus().length} CPUs, Node.js ${process.version}; load average (1/5/15 min) ${run.loadAtStart} at start, ${machineLoad()} at end; ${run.seconds} s in all`;
+}
+
 function maxOrNull(...values) {
   return values.some((value) => value == null) ? null : Math.max(...values);
 }
@@ -873,7 +879,7 @@ function printReport(summary, run) {
     'ok and refused count transfers; errors count failed requests (HTTP or GraphQL errors, timeouts).',
     "GraphQL requests carry an access token: the paying member's (single, batch), the coordinator's (hot).",
     'CPU%: server and bench in % of one core, machine in % of all cores busy, during the measured window.',
-    `machine: ${cpus().length} CPUs; load average (1/5/15 min) ${run.loadAtStart} at start, ${machineLoad()} at end; ${run.seconds} s in all`,
+    machineLine(run),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
@@ -930,7 +936,7 @@ function printHoldsReport(run) {
     table(rows),
     '',
     `deadlocks: ${run.deadlocks}; invariants: ${run.violations.length === 0 ? 'ok' : `VIOLATED: ${JSON.stringify(run.violations)}`}`,
-    `machine: ${cpus().length} CPUs; load average (1/5/15 min) ${run.loadAtStart} at start, ${machineLoad()} at end; ${run.seconds} s in all`,
+    machineLine(run),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   if (JSON_OUTPUT) {
@@ -996,7 +1002,7 @@ function printEventsReport(run) {
     '',
     `single+subscribers / single, means over the rounds: ${ratio(tps('singleWithSubscribers'), tps('single'))} (goal >= 0.9)`,
     `deadlocks: ${run.deadlocks}; invariants: ${run.violations.length === 0 ? 'ok' : `VIOLATED: ${JSON.stringify(run.violations)}`}`,
-    `machine: ${cpus().length} CPUs; load average (1/5/15 min) ${run.loadAtStart} at start, ${machineLoad()} at end; ${run.seconds} s in all`,
+    machineLine(run),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   if (run.violations.length > 0) process.exitCode = 1;
@@ -1084,6 +1090,7 @@ async function main() {
     expiryLagP99Ms: maxOrNull(run.results.holds?.expiryLagP99Ms, run.results.holdsTwoReplicas?.expiryLagP99Ms),
     deadlocks: run.deadlocks,
     invariantsOk: run.violations.length === 0,
+    nodeVersion: process.version,
     ...(run.results.compared && { compared: comparison(run.results.compared) }),
   };
   printReport(summary, run);

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { ErrorCode } from '../../libs/graphql/error-code.js';
 import { createLedgerFixture, LedgerFixture } from '../support/ledger-fixture.js';
 import { rowsForKeys } from '../support/ledger-rows.js';
-import { TcpProxy } from '../support/tcp-proxy.js';
+import { statementOnTheWire, TcpProxy } from '../support/tcp-proxy.js';
 import { createDataSource } from '../../src/data-source.js';
 import { expectLedgerInvariants, GraphqlClient, startTestApp, TestApp, testDatabaseUrl } from '../support/test-app.js';
 import { CREATE_TRANSFER, fetchAccount, transferInput } from './graphql-client.js';
@@ -10,8 +10,8 @@ import { CREATE_TRANSFER, fetchAccount, transferInput } from './graphql-client.j
 /** Seconds, not the defaults: how long this app waits for its database before it answers 503. */
 const FAIL_FAST = { DB_STATEMENT_TIMEOUT_MS: '1000', DB_ACQUIRE_TIMEOUT_MS: '1000', REQUEST_TIMEOUT_MS: '3000' };
 const ACCOUNT = 'query Account($id: ID!) { account(id: $id) { id balance } }';
-/** The statement that writes transfers: where a test stalls or cuts a payment. */
-const TRANSFER_STATEMENT = /ledger_create_transfers/;
+/** The statement that writes transfers: where a test stalls or cuts a payment (read once the app has marked its statements). */
+const transferStatement = (): RegExp => statementOnTheWire(/ledger_create_transfers/);
 
 interface Answer {
   status: number;
@@ -128,7 +128,7 @@ describe('when the database stalls or dies', () => {
 
   it('cut at the payment statement, which never ran: SERVICE_UNAVAILABLE, nothing stored, and the retry pays once', async () => {
     const input = transferInput(payer().id, payee().id, 7);
-    const trapped = proxy.stallOn('toServer', TRANSFER_STATEMENT);
+    const trapped = proxy.stallOn('toServer', transferStatement());
     const payment = send(asPayer(), CREATE_TRANSFER, { input });
     await trapped;
     proxy.cut();
@@ -141,7 +141,7 @@ describe('when the database stalls or dies', () => {
 
   it('cut after the payment ran, its answer lost: SERVICE_UNAVAILABLE (the outcome is unknown), and the retry finds it applied', async () => {
     const input = transferInput(payer().id, payee().id, 11);
-    const trapped = proxy.stallOn('toServer', TRANSFER_STATEMENT, { forwardMatch: true });
+    const trapped = proxy.stallOn('toServer', transferStatement(), { forwardMatch: true });
     const payment = send(asPayer(), CREATE_TRANSFER, { input });
     await trapped;
     // The server has the statement and commits it; its answer is what the proxy holds.

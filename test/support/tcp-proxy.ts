@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import net from 'node:net';
+import { preparedStatements } from '../../libs/database/prepared-statements.js';
 
 /** Which way a chunk travels: from the application to PostgreSQL, or back. */
 export type Direction = 'toServer' | 'toClient';
@@ -15,6 +16,15 @@ interface Trap {
   /** Whether the matching chunk itself still gets through (the statement runs, its answer is lost). */
   forwardMatch: boolean;
   sprung: () => void;
+}
+
+/**
+ * The statements matching `text` as they cross the wire: by their text, and a prepared one also by
+ * its name, which is all that a connection sends of it once it has prepared it (a NUL ends it).
+ */
+export function statementOnTheWire(text: RegExp): RegExp {
+  const names = [...preparedStatements()].filter(([statement]) => text.test(statement)).map(([, name]) => `${name}\0`);
+  return new RegExp([text.source, ...names].join('|'));
 }
 
 /**
