@@ -27,6 +27,9 @@ export interface ChainedEntry {
   postingSalt: Buffer;
 }
 
+/** The last transfer id handed out (0 before the first), as an SQL expression. */
+const LAST_TRANSFER_ID = '(SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM transfers_id_seq)';
+
 /**
  * Calls `ledger_chain_extend` with what it must not read itself: the oldest running transaction,
  * then the last transfer id handed out, then a transaction id of our own (committed at once), each
@@ -37,7 +40,7 @@ export async function extendChain(
   limit: number,
 ): Promise<number> {
   const [{ xmin }] = await query('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin');
-  const [{ last }] = await query('SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS last FROM transfers_id_seq');
+  const [{ last }] = await query(`SELECT ${LAST_TRANSFER_ID} AS last`);
   const [{ xid }] = await query('SELECT pg_current_xact_id()::text AS xid');
   const [{ chained }] = await query('SELECT ledger_chain_extend($1, $2, $3, $4) AS chained', [limit, xmin, last, xid]);
   return chained as number;
@@ -70,6 +73,17 @@ export class ChainRepository {
   /** Chains up to `limit` more transfers; returns how many. */
   extend(limit: number): Promise<number> {
     return extendChain((sql, params) => this.query(sql, params), limit);
+  }
+
+  /**
+   * Whether transfer ids were handed out past the chain's horizon, so that there may be transfers to
+   * chain: one read, in no transaction. Not behind, `ledger_chain_extend` would chain nothing.
+   */
+  async behind(): Promise<boolean> {
+    const [row] = await this.query(
+      `SELECT chained_through < ${LAST_TRANSFER_ID} AS behind FROM ledger_chain_horizon WHERE id = 1`,
+    );
+    return row?.behind !== false;
   }
 
   /** The id up to which every transfer is chained. */

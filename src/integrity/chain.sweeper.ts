@@ -18,9 +18,9 @@ export class ChainSweeper extends PeriodicSweep {
     super({ everyMs: 1000, batch: 5000 });
   }
 
+  /** An idle tick reads whether the chain is behind and which checkpoints are due, and opens no transaction. */
   protected async sweepBatch(limit: number): Promise<number> {
-    // In a transaction, as every background job's queries are: a request's own are told apart by running outside one.
-    const chained = await this.db.jobTransaction(() => this.chain.extend(limit));
+    const chained = (await this.chain.behind()) ? await this.db.jobTransaction(() => this.chain.extend(limit)) : 0;
     if (chained < limit) await this.checkpoints.recordDue(100);
     return chained;
   }

@@ -90,8 +90,10 @@ export class CheckpointsService {
 
   /** For the schedule: checkpoints the currencies that are due, each as far as its chain goes; returns how many currencies. */
   async recordDue(limit: number): Promise<number> {
-    const due = await this.db.transaction(() =>
-      this.chain.currenciesDueForCheckpoint(CHECKPOINT_EVERY_ENTRIES, CHECKPOINT_MAX_AGE_SECONDS, limit),
+    const due = await this.chain.currenciesDueForCheckpoint(
+      CHECKPOINT_EVERY_ENTRIES,
+      CHECKPOINT_MAX_AGE_SECONDS,
+      limit,
     );
     for (const currencyId of due) await this.record(currencyId);
     return due.length;

@@ -54,6 +54,22 @@ const ENDPOINT_COLUMNS = `e.id, e.partner_app_id, a.community_id, e.url, e.types
 const DELIVERY_COLUMNS = `id, endpoint_id, event_position, event_type, body, status, attempts, next_attempt_at, last_attempt_at,
   response_status, response_excerpt, error, redelivery_of, created_at, delivered_at`;
 
+/**
+ * The endpoints whose next delivery is due and that no worker holds: `e` the endpoint, `a` its app,
+ * `h` its oldest pending delivery (which goes first: one at a time per endpoint).
+ */
+const DUE_DELIVERIES = `FROM webhook_endpoints e JOIN partner_apps a ON a.id = e.partner_app_id
+  CROSS JOIN LATERAL (
+        SELECT d.id, d.next_attempt_at, d.event_position, d.body, d.attempts FROM webhook_deliveries d
+         WHERE d.endpoint_id = e.id AND d.status = 'pending' ORDER BY d.id LIMIT 1) h
+  WHERE e.enabled AND a.revoked_at IS NULL AND h.next_attempt_at <= now()
+    AND (e.leased_until IS NULL OR e.leased_until <= now())`;
+
+/** The endpoints `e` of live apps `a` that the fan-out has not yet filled up to `horizon` (SQL: a parameter or a subquery). */
+const ENDPOINTS_BEHIND = (horizon: string): string =>
+  `FROM webhook_endpoints e JOIN partner_apps a ON a.id = e.partner_app_id
+  WHERE e.after_position < ${horizon} AND a.revoked_at IS NULL`;
+
 function toEndpoint(row: Record<string, unknown>): EndpointRow {
   return {
     id: row.id as string,
@@ -215,12 +231,19 @@ export class WebhooksRepository {
     return BigInt(row.horizon as string);
   }
 
+  /** Whether an endpoint of a live app is behind the published events (as lockEndpointsBehind would find it, unlocked): one read, in no transaction. */
+  async anyEndpointBehind(): Promise<boolean> {
+    const [row] = await this.rows(
+      `SELECT EXISTS (SELECT 1 ${ENDPOINTS_BEHIND('(SELECT coalesce(max(position), 0) FROM outbox_events)')}) AS behind`,
+    );
+    return row.behind as boolean;
+  }
+
   /** Up to `limit` endpoints of live apps behind `horizon`, locked for this transaction (SKIP LOCKED: other replicas take others). */
   async lockEndpointsBehind(horizon: bigint, limit: number): Promise<FanoutEndpoint[]> {
     const rows = await this.rows(
       `SELECT e.id, e.partner_app_id, a.community_id, a.scopes, e.types, e.after_position::text
-         FROM webhook_endpoints e JOIN partner_apps a ON a.id = e.partner_app_id
-        WHERE e.after_position < $1 AND a.revoked_at IS NULL
+         ${ENDPOINTS_BEHIND('$1')}
         ORDER BY e.id LIMIT $2 FOR UPDATE OF e SKIP LOCKED`,
       [horizon.toString(), limit],
     );
@@ -286,16 +309,17 @@ export class WebhooksRepository {
     return next?.id === deliveryId;
   }
 
+  /** Whether some endpoint's next delivery is due (as claimDue would take it, unlocked): one read, in no transaction. */
+  async anyDue(): Promise<boolean> {
+    const [row] = await this.rows(`SELECT EXISTS (SELECT 1 ${DUE_DELIVERIES}) AS due`);
+    return row.due as boolean;
+  }
+
   private async leaseDue(leaseMs: number): Promise<ClaimedDelivery | null> {
     const [row] = await this.rows(
       `WITH due AS (
          SELECT e.id AS endpoint_id, h.id AS delivery_id, h.event_position, h.body, h.attempts, a.community_id, e.partner_app_id
-           FROM webhook_endpoints e JOIN partner_apps a ON a.id = e.partner_app_id
-          CROSS JOIN LATERAL (
-                SELECT d.id, d.next_attempt_at, d.event_position, d.body, d.attempts FROM webhook_deliveries d
-                 WHERE d.endpoint_id = e.id AND d.status = 'pending' ORDER BY d.id LIMIT 1) h
-          WHERE e.enabled AND a.revoked_at IS NULL AND h.next_attempt_at <= now()
-            AND (e.leased_until IS NULL OR e.leased_until <= now())
+         ${DUE_DELIVERIES}
           ORDER BY h.next_attempt_at LIMIT 1 FOR UPDATE OF e SKIP LOCKED
        )
        UPDATE webhook_endpoints e SET leased_until = now() + $1 * interval '1 millisecond' FROM due
