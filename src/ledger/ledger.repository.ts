@@ -157,6 +157,13 @@ const CREATE_TRANSFERS = prepared(
   'SELECT item, outcome, id, currency_id, created_at, original_outcome FROM ledger_create_transfers($1::jsonb, $2) ORDER BY item',
 );
 
+/** What toTransfer reads. */
+const TRANSFER_COLUMNS = `id, kind, pending_id, timeout_at, reverses_id, reason, forced, idempotency_key, debit_account_id,
+  credit_account_id, currency_id, amount, code, memo, metadata, created_at`;
+
+/** A hold's read-back after its write, and any transfer fetched by id: on the path of every hold, so prepared. */
+const FIND_TRANSFER = prepared(`SELECT ${TRANSFER_COLUMNS} FROM transfers WHERE id = $1`);
+
 /** The expiry sweeper's statement, four times a second on every replica, so prepared. */
 const EXPIRE_DUE_HOLDS = prepared('SELECT ledger_expire_due_holds($1) AS taken');
 
@@ -261,16 +268,18 @@ export class LedgerRepository {
 
   /** The transfers that posted or voided these pending ones (at most one each), in one query. */
   async resolutionsOf(pendingTransferIds: string[]): Promise<Transfer[]> {
-    return (await this.query('SELECT * FROM transfers WHERE pending_id = ANY($1::bigint[])', [pendingTransferIds])).map(
-      toTransfer,
-    );
+    return (
+      await this.query(`SELECT ${TRANSFER_COLUMNS} FROM transfers WHERE pending_id = ANY($1::bigint[])`, [
+        pendingTransferIds,
+      ])
+    ).map(toTransfer);
   }
 
   /** The reversals of these transfers (at most one each), in one query. */
   async reversalsOf(transferIds: string[]): Promise<Transfer[]> {
-    return (await this.query('SELECT * FROM transfers WHERE reverses_id = ANY($1::bigint[])', [transferIds])).map(
-      toTransfer,
-    );
+    return (
+      await this.query(`SELECT ${TRANSFER_COLUMNS} FROM transfers WHERE reverses_id = ANY($1::bigint[])`, [transferIds])
+    ).map(toTransfer);
   }
 
   /** The balance after the account's last posting at or before `at`: postings carry their running balance. */
@@ -285,11 +294,13 @@ export class LedgerRepository {
   }
 
   async findTransfers(ids: string[]): Promise<Transfer[]> {
-    return (await this.query('SELECT * FROM transfers WHERE id = ANY($1::bigint[])', [ids])).map(toTransfer);
+    return (await this.query(`SELECT ${TRANSFER_COLUMNS} FROM transfers WHERE id = ANY($1::bigint[])`, [ids])).map(
+      toTransfer,
+    );
   }
 
   async findTransfer(id: string): Promise<Transfer | null> {
-    const [row] = await this.query('SELECT * FROM transfers WHERE id = $1', [id]);
+    const [row] = await this.query(FIND_TRANSFER, [id]);
     return row ? toTransfer(row) : null;
   }
 

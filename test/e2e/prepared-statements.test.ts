@@ -42,7 +42,8 @@ describe('prepared statements', () => {
     }
   }
 
-  it("runs a payment's session read and ledger call by name, each parsed once per connection", async () => {
+  /** PAYMENTS transfers over HTTP, from a new member to another; holds, with `asHolds`. */
+  async function transfer(asHolds: { pending?: true; timeoutSeconds?: number } = {}): Promise<void> {
     const {
       as,
       members: [payer, payee],
@@ -55,7 +56,12 @@ describe('prepared statements', () => {
         amount: '1',
         code: 'payment',
         memo: '',
+        ...asHolds,
       });
+  }
+
+  it("runs a payment's session read and ledger call by name, each parsed once per connection", async () => {
+    await transfer();
 
     const statements = await preparedOnThePool();
     const sessionRead = statements.find(({ statement }) => /FROM sessions s JOIN members/.test(statement));
@@ -72,6 +78,15 @@ describe('prepared statements', () => {
     });
     expect(sessionRead!.runs).toBeGreaterThanOrEqual(PAYMENTS);
     expect(ledgerCall!.runs).toBeGreaterThanOrEqual(PAYMENTS);
+  });
+
+  it("reads a hold back by name: every hold's write is followed by that read", async () => {
+    await transfer({ pending: true, timeoutSeconds: 60 });
+
+    const readBack = (await preparedOnThePool()).find(({ statement }) =>
+      /FROM transfers WHERE id = \$1/.test(statement),
+    );
+    expect(readBack?.runs).toBeGreaterThanOrEqual(PAYMENTS);
   });
 
   it('refuses to prepare a statement that does not name its result columns', () => {
