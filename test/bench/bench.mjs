@@ -21,6 +21,8 @@
 //            singleWithSubscribersTps, deliveryP50Ms, deliveryP99Ms, missedDeliveries, eventsPeakRssMb, holdsTps,
 //            holdsTwoReplicasTps, expiryLagP99Ms, deadlocks, invariantsOk, nodeVersion (the servers run on the
 //            bench's own Node.js: run it with the Node.js to measure).
+// BENCH_LOG_LEVEL sets the servers' LOG_LEVEL: warn by default, so that every line they log is worth a look
+// (each is shown and counted); info, production's default, measures its line per request too.
 // With DATABASE_URL, a scratch database is created on that server and dropped at the end; without
 // it, an embedded PostgreSQL runs in a fresh temporary directory. Goals are printed, never asserted:
 // the exit code is 1 only if the benchmark crashes or the ledger's invariant check fails.
@@ -54,6 +56,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const QUICK = process.argv.includes('--quick');
 const JSON_OUTPUT = process.argv.includes('--json');
 const WAITS = process.argv.includes('--waits');
+const SERVER_LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
 const WORKLOADS = ['minimal', 'single', 'batch', 'hot', 'holds', 'events'];
 const ONLY = onlyWorkloads();
 const HOLDS_ROUNDS = ONLY.length === 1 && ONLY[0] === 'holds';
@@ -120,7 +123,7 @@ async function startServer(databaseUrl, entry = 'dist/src/main.js') {
     PORT: String(port),
     MIGRATE_ON_START: 'true',
     SEED_DEMO: 'false',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: SERVER_LOG_LEVEL,
     DB_POOL_SIZE: String(SERVER_POOL_SIZE),
     NO_COLOR: '1', // its log is read in a file or quoted in the report, where colour codes are noise
   };
@@ -131,7 +134,7 @@ async function startServer(databaseUrl, entry = 'dist/src/main.js') {
   });
   let exitStatus;
   const exited = new Promise((done) => child.once('exit', (code, signal) => done((exitStatus = { code, signal }))));
-  // At LOG_LEVEL=warn every line is worth a look after a run: all are shown, counted, and the first kept.
+  // At warn every line is worth a look after a run: all are shown, counted, and the first kept.
   const serverLog = { lines: 0, first: null };
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => {
@@ -875,7 +878,7 @@ function printReport(summary, run) {
     table(goalRows),
     '',
     `invariants: ${summary.invariantsOk ? 'ok' : `VIOLATED: ${JSON.stringify(run.violations)}`}`,
-    `server log lines at warn or above: ${run.serverLog.lines}${run.serverLog.first ? `; the first: ${run.serverLog.first}` : ''}`,
+    `server log lines at ${SERVER_LOG_LEVEL} or above: ${run.serverLog.lines}${run.serverLog.first ? `; the first: ${run.serverLog.first}` : ''}`,
     'ok and refused count transfers; errors count failed requests (HTTP or GraphQL errors, timeouts).',
     "GraphQL requests carry an access token: the paying member's (single, batch), the coordinator's (hot).",
     'CPU%: server and bench in % of one core, machine in % of all cores busy, during the measured window.',
