@@ -71,9 +71,9 @@ export function loggablePath(url: string | undefined): string {
 /**
  * Standard output, written 4 KB at a time and at least every second. Written line by line, the
  * `request completed` line of every request was a write of its own, handed to libuv's thread pool:
- * at LOG_LEVEL=info the server spent 8–13% more CPU per payment (two bench --compare runs at info). What
- * a kill -9 can lose is the last second's lines; an exit, even on a crash, writes them out first
- * (pino flushes on `exit`).
+ * at LOG_LEVEL=info the server spent 8–13% more CPU per payment (two bench --compare runs at
+ * info). What a kill -9 can lose is the last second's lines; an exit, even on a crash, writes them
+ * out first (pino flushes on `exit`).
  */
 export const STANDARD_OUTPUT_BUFFER = { minLength: 4096, periodicFlushMs: 1000 };
 
